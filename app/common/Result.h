@@ -1,0 +1,42 @@
+#pragma once
+
+#include "Error.h"
+
+#include <optional>
+#include <utility>
+
+// A value or an Error. The core returns these instead of throwing or logging.
+template <typename T>
+class Result
+{
+public:
+    Result(T value) : m_value(std::move(value)) {}
+    Result(Error error) : m_error(std::move(error)) {}
+
+    bool ok() const { return m_value.has_value(); }
+    explicit operator bool() const { return ok(); }
+
+    const T &value() const { return *m_value; }
+    T &value() { return *m_value; }
+    T valueOr(T fallback) const { return ok() ? *m_value : std::move(fallback); }
+    const Error &error() const { return m_error; }
+
+private:
+    std::optional<T> m_value;
+    Error m_error;
+};
+
+template <>
+class Result<void>
+{
+public:
+    Result() = default;
+    Result(Error error) : m_error(std::move(error)) {}
+
+    bool ok() const { return !m_error.isError(); }
+    explicit operator bool() const { return ok(); }
+    const Error &error() const { return m_error; }
+
+private:
+    Error m_error;
+};

@@ -1,0 +1,69 @@
+#include "TestEngine.h"
+
+#include <QProcess>
+
+namespace TestEngine {
+
+QString host()
+{
+    return qEnvironmentVariable("GPUDECK_TEST_HOST");
+}
+
+QString socketPath()
+{
+    QString url = host();
+    if (url.startsWith(QLatin1String("unix://")))
+        url.remove(0, 7);
+    return url;
+}
+
+bool underCi()
+{
+    const QString ci = qEnvironmentVariable("CI").toLower();
+    return !ci.isEmpty() && ci != QLatin1String("0") && ci != QLatin1String("false");
+}
+
+static CliResult runWith(const QString &program, const QStringList &args, const QByteArray &input,
+                         const QProcessEnvironment &extraEnv, int timeoutMs)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!host().isEmpty())
+        env.insert(QStringLiteral("DOCKER_HOST"), host());
+    const QStringList keys = extraEnv.keys();
+    for (const QString &key : keys)
+        env.insert(key, extraEnv.value(key));
+    process.setProcessEnvironment(env);
+    process.start(program, args);
+    CliResult result;
+    if (!process.waitForStarted(10000)) {
+        result.err = process.errorString().toUtf8();
+        return result;
+    }
+    if (!input.isEmpty())
+        process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished(5000);
+        result.err = "timed out";
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
+CliResult docker(const QStringList &args, const QByteArray &input, int timeoutMs)
+{
+    return runWith(QStringLiteral("/usr/bin/docker"), args, input, {}, timeoutMs);
+}
+
+CliResult runProgram(const QString &program, const QStringList &args,
+                     const QProcessEnvironment &extraEnv, int timeoutMs)
+{
+    return runWith(program, args, {}, extraEnv, timeoutMs);
+}
+
+} // namespace TestEngine

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Starts or stops the sandboxed test engine: Debian's dockerd under DIR, with its own socket,
+# data root and exec root, no iptables and no bridge. A stand-in nvidia-container-runtime-hook
+# on its PATH and a runtime named "nvidia" (runc) let it accept GPU requests without a GPU; the
+# test image's stub nvidia-smi prints what the daemon put into the container's environment.
+#
+#   test-engine.sh start DIR   start (or restart) and import the test images; prints the host URL
+#   test-engine.sh stop DIR    stop and remove DIR
+#   test-engine.sh env DIR     print DOCKER_HOST=... for an already started engine
+set -euo pipefail
+
+cmd=${1:-}
+dir=${2:-}
+if [[ -z "$cmd" || -z "$dir" ]]; then
+    echo "usage: $0 start|stop|env DIR" >&2
+    exit 2
+fi
+dir=$(realpath -m "$dir")
+sock="$dir/docker.sock"
+host="unix://$sock"
+docker_cli=/usr/bin/docker   # Debian's client, matching the daemon
+
+stop_engine() {
+    if [[ -f "$dir/dockerd.pid" ]]; then
+        local pid
+        pid=$(cat "$dir/dockerd.pid" 2>/dev/null || true)
+        if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null || true
+            for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    fi
+    # containerd-shims and overlay mounts can outlive the daemon; clear them before removing DIR.
+    pkill -KILL -f "containerd-shim.*$dir" 2>/dev/null || true
+    if [[ -d "$dir" ]]; then
+        { grep -F " $dir/" /proc/self/mounts || true; } | awk '{print $2}' | sort -r |
+            while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    fi
+}
+
+case "$cmd" in
+stop)
+    stop_engine
+    rm -rf "$dir"
+    exit 0
+    ;;
+env)
+    echo "DOCKER_HOST=$host"
+    exit 0
+    ;;
+start) ;;
+*)
+    echo "usage: $0 start|stop|env DIR" >&2
+    exit 2
+    ;;
+esac
+
+if [[ $(id -u) -ne 0 ]]; then
+    echo "test-engine: dockerd needs root; run the tests as root (sudo) so the sandboxed engine can start." >&2
+    exit 1
+fi
+for tool in dockerd "$docker_cli" busybox; do
+    if ! command -v "$tool" >/dev/null && [[ ! -x "$tool" ]]; then
+        echo "test-engine: $tool is missing; install docker.io and busybox-static (packaging/dev.sh does)." >&2
+        exit 1
+    fi
+done
+
+stop_engine
+rm -rf "$dir"
+mkdir -p "$dir/bin" "$dir/rootfs/bin"
+
+cat >"$dir/bin/nvidia-container-runtime-hook" <<'HOOK'
+#!/bin/sh
+# Stand-in for the NVIDIA Container Toolkit's hook: its presence makes dockerd register the
+# "nvidia" device driver. It reads the OCI state from stdin and does nothing.
+cat >/dev/null
+exit 0
+HOOK
+chmod +x "$dir/bin/nvidia-container-runtime-hook"
+
+cat >"$dir/daemon.json" <<JSON
+{ "runtimes": { "nvidia": { "path": "runc" } } }
+JSON
+
+PATH="$dir/bin:$PATH" setsid dockerd \
+    --host "$host" --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
+    --config-file "$dir/daemon.json" --iptables=false --ip-masq=false --bridge=none \
+    --userland-proxy=false --log-level warn \
+    >"$dir/dockerd.log" 2>&1 </dev/null &
+
+deadline=$((SECONDS + 60))
+until "$docker_cli" -H "$host" version >/dev/null 2>&1; do
+    if (( SECONDS > deadline )); then
+        echo "test-engine: dockerd did not answer within 60 s; its log follows." >&2
+        tail -n 30 "$dir/dockerd.log" >&2 || true
+        exit 1
+    fi
+    sleep 0.2
+done
+
+# The test image: busybox-static plus a stub nvidia-smi that prints what the daemon asked for.
+cp "$(command -v busybox)" "$dir/rootfs/bin/busybox"
+for applet in sh cat echo env head tail dd yes true false sleep md5sum sha256sum wc printf seq ls kill trap; do
+    ln -sf busybox "$dir/rootfs/bin/$applet"
+done
+cat >"$dir/rootfs/bin/nvidia-smi" <<'SMI'
+#!/bin/sh
+# Stub nvidia-smi for the test engine: shows exactly what the daemon asked the toolkit for.
+echo "NVIDIA_VISIBLE_DEVICES=${NVIDIA_VISIBLE_DEVICES-}"
+echo "NVIDIA_DRIVER_CAPABILITIES=${NVIDIA_DRIVER_CAPABILITIES-}"
+SMI
+chmod +x "$dir/rootfs/bin/nvidia-smi"
+tar -C "$dir/rootfs" -c . | "$docker_cli" -H "$host" import \
+    --change 'ENV PATH=/bin' --change 'CMD ["nvidia-smi"]' \
+    --change 'LABEL com.nvidia.volumes.needed=nvidia_driver' \
+    - gpudeck-test:latest >/dev/null
+"$docker_cli" -H "$host" tag gpudeck-test:latest gpudeck-demo:latest
+
+echo "$host"
