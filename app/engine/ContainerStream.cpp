@@ -1,0 +1,91 @@
+#include "ContainerStream.h"
+
+#include "EngineError.h"
+#include "http/HttpReply.h"
+
+ContainerStream::ContainerStream(bool tty, QObject *parent)
+    : QObject(parent),
+      m_tty(tty),
+      m_demuxer(tty, [this](StreamDemuxer::Channel channel, const char *data, qsizetype size) {
+          if (channel == StreamDemuxer::Channel::DaemonError)
+              m_daemonError.append(data, size);
+          emit output(channel, QByteArray(data, size));
+      })
+{
+}
+
+void ContainerStream::bind(HttpReply *reply, const QString &what)
+{
+    m_reply = reply;
+    m_what = what;
+    connect(reply, &HttpReply::headReceived, this, [this, reply]() {
+        if (reply->status() < 300 || reply->isUpgraded()) {
+            m_started = true;
+            emit started();
+        }
+    });
+    connect(reply, &HttpReply::dataReceived, this, [this, reply](const QByteArray &data) {
+        if (m_finished)
+            return;
+        if (!m_started) { // an error status: the body is the engine's message
+            m_daemonError.append(data.left(64 * 1024 - m_daemonError.size()));
+            return;
+        }
+        m_bytes += data.size();
+        if (!m_demuxer.feed(data)) {
+            reply->abort();
+            finish(Error(Error::Code::Protocol, m_what, QString::fromUtf8(m_demuxer.errorString())));
+        }
+    });
+    connect(reply, &HttpReply::finished, this, [this, reply]() {
+        if (m_finished)
+            return;
+        if (m_cancelled) {
+            finish(Error(Error::Code::Cancelled, m_what, QStringLiteral("cancelled")));
+        } else if (reply->error().isError()) {
+            Error error = reply->error();
+            finish(error.withWhat(m_what));
+        } else if (!m_started) {
+            finish(EngineError::fromResponse(m_what, reply->status(), m_daemonError));
+        } else if (!m_daemonError.isEmpty()) {
+            // Type-3 frame: the daemon reported a failure inside the stream.
+            finish(EngineError::classify(m_what, QString::fromUtf8(m_daemonError).trimmed(), 0));
+        } else if (!m_demuxer.atFrameBoundary()) {
+            finish(Error(Error::Code::Protocol, m_what,
+                         QStringLiteral("the stream ended in the middle of a frame")));
+        } else {
+            finish(Error());
+        }
+    });
+}
+
+void ContainerStream::failBeforeStart(const Error &error)
+{
+    Error e = error;
+    finish(e.withWhat(m_what.isEmpty() ? e.what() : m_what));
+}
+
+bool ContainerStream::write(const QByteArray &data)
+{
+    return m_reply && m_reply->write(data);
+}
+
+void ContainerStream::cancel()
+{
+    if (m_finished)
+        return;
+    m_cancelled = true;
+    if (m_reply)
+        m_reply->abort();
+    else
+        finish(Error(Error::Code::Cancelled, m_what, QStringLiteral("cancelled")));
+}
+
+void ContainerStream::finish(const Error &error)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_error = error;
+    emit finished();
+}

@@ -1,0 +1,102 @@
+#pragma once
+
+#include "Endpoint.h"
+#include "EngineTypes.h"
+#include "common/Result.h"
+#include "http/HttpRequest.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+
+class ContainerStream;
+class HttpClient;
+class HttpReply;
+class JsonStream;
+class WaitCall;
+
+// The Docker Engine API over the endpoint's Unix socket. The API version is negotiated once with
+// GET /_ping (min of ours and the engine's; engines below 1.40 are refused) and used as /vNN/ on
+// every path. Short calls take a context object and a callback that runs once with a Result;
+// streams are objects with signals (ContainerStream, WaitCall, JsonStream).
+class DockerClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kMinApiMinor = 40; // DeviceRequests arrived in 1.40
+    static constexpr int kMaxApiMinor = 47; // the newest API this client speaks
+
+    explicit DockerClient(Endpoint endpoint, QObject *parent = nullptr);
+    ~DockerClient() override;
+
+    const Endpoint &endpoint() const { return m_endpoint; }
+    // "1.41" once negotiated, else empty.
+    QString apiVersion() const { return m_apiVersion; }
+    int apiMinor() const { return m_apiMinor; }
+
+    template <typename T>
+    using Callback = std::function<void(const Result<T> &)>;
+
+    // Pings the engine and negotiates the version (again if asked). Result: the API version.
+    void ping(QObject *context, Callback<QString> done);
+    // Forgets the negotiated version and idle connections (after the engine went away).
+    void reset();
+
+    void version(QObject *context, Callback<QJsonObject> done);
+    void info(QObject *context, Callback<EngineInfo> done);
+    void images(QObject *context, Callback<QList<ImageSummary>> done);
+    void inspectImage(const QString &reference, QObject *context, Callback<QJsonObject> done);
+
+    // Result: the new container's id. Warnings from the engine are logged.
+    void createContainer(const QJsonObject &body, const QString &name, QObject *context,
+                         Callback<QString> done);
+    void startContainer(const QString &id, QObject *context, Callback<void> done);
+    void stopContainer(const QString &id, int timeoutSeconds, QObject *context, Callback<void> done);
+    void killContainer(const QString &id, const QString &signal, QObject *context, Callback<void> done);
+    void removeContainer(const QString &id, bool force, QObject *context, Callback<void> done);
+    void inspectContainer(const QString &id, QObject *context, Callback<QJsonObject> done);
+    void listContainers(bool all, const QJsonObject &filters, QObject *context,
+                        Callback<QJsonArray> done);
+
+    // Streams. Each has its own connection and no timeout once the engine has answered.
+    ContainerStream *attach(const QString &id, bool tty, bool withStdin = false);
+    ContainerStream *logs(const QString &id, bool tty, bool follow);
+    WaitCall *wait(const QString &id, const QString &condition);
+    JsonStream *events(const QJsonObject &filters = {});
+    // Any endpoint that answers with a stream of JSON objects (events, pull progress).
+    JsonStream *jsonStream(HttpRequest request);
+
+    // A raw call with the version prefix: path starts with "/" (e.g. "/containers/json?all=1").
+    // Result: the body, after an error status became an Error (with `what` as its first part).
+    void call(const QByteArray &method, const QString &path, const QByteArray &jsonBody,
+              const QString &what, QObject *context, Callback<QByteArray> done);
+
+    // Runs fn once the version is known (at once when it is), or with the negotiation error.
+    void whenReady(QObject *context, std::function<void(const Error &)> fn);
+
+    HttpClient *http() const { return m_http; }
+    QByteArray versioned(const QString &path) const;
+
+private:
+    void negotiate();
+    template <typename T>
+    void callJson(const QByteArray &method, const QString &path, const QByteArray &body,
+                  const QString &what, QObject *context, Callback<T> done,
+                  std::function<Result<T>(const QByteArray &)> convert);
+
+    Endpoint m_endpoint;
+    HttpClient *m_http;
+    QString m_apiVersion;
+    int m_apiMinor = 0;
+    bool m_negotiating = false;
+    struct Waiter
+    {
+        QPointer<QObject> context;
+        std::function<void(const Error &)> fn;
+    };
+    QList<Waiter> m_waiters;
+};

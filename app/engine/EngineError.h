@@ -1,0 +1,21 @@
+#pragma once
+
+#include "common/Error.h"
+
+#include <QByteArray>
+
+// Turns an engine error response ({"message": "..."} with a status) into an Error whose hint says
+// what to do: missing image, name conflict, unknown runtime, the NVIDIA device-driver failure...
+namespace EngineError {
+
+Error fromResponse(const QString &what, int status, const QByteArray &body);
+
+// The engine's "message" field, or the body itself when it is not JSON.
+QString messageOf(const QByteArray &body);
+
+// The hint for a daemon message ("" when none applies); also used for errors inside streams.
+Error classify(const QString &what, const QString &message, int status);
+
+extern const char *const kToolkitHint;
+
+} // namespace EngineError
