@@ -2,10 +2,109 @@
 #include "Commands.h"
 
 #include "common/Error.h"
+#include "gpu/GpuInventory.h"
+
+#include <QJsonDocument>
+
+// `gpudeck gpus [--json]`. Without a driver: the table form prints one sentence on stderr
+// ("no NVIDIA driver found: ...") and exits 1; the JSON form prints the snapshot anyway, its
+// "error" object carrying the reason, and also exits 1, so scripts can read either.
+namespace {
+
+QString orDash(qint64 v, const QString &suffix = {})
+{
+    return v < 0 ? QStringLiteral("-") : QString::number(v) + suffix;
+}
+
+QString mib(qint64 bytes)
+{
+    return bytes < 0 ? QStringLiteral("-") : QString::number(bytes / (1024 * 1024));
+}
+
+QString watts(double w)
+{
+    return w < 0 ? QStringLiteral("-") : QString::number(w, 'f', 0);
+}
+
+QString memoryCell(const GpuInfo &g)
+{
+    if (g.memoryUsed < 0 && g.memoryTotal < 0)
+        return QStringLiteral("-");
+    return mib(g.memoryUsed) + QStringLiteral(" / ") + mib(g.memoryTotal) + QStringLiteral(" MiB");
+}
+
+QString powerCell(const GpuInfo &g)
+{
+    if (g.powerDraw < 0 && g.powerLimit < 0)
+        return QStringLiteral("-");
+    return watts(g.powerDraw) + QStringLiteral(" / ") + watts(g.powerLimit) + QStringLiteral(" W");
+}
+
+void printTable(QTextStream &out, const GpuSnapshot &s)
+{
+    out << "NVIDIA driver " << (s.driverVersion.isEmpty() ? QStringLiteral("?") : s.driverVersion)
+        << ", CUDA " << (s.cudaVersion.isEmpty() ? QStringLiteral("?") : s.cudaVersion)
+        << " (read through " << GpuSnapshot::sourceName(s.source) << ")\n";
+
+    const QStringList head{QStringLiteral("GPU"),    QStringLiteral("NAME"),
+                           QStringLiteral("UUID"),   QStringLiteral("MEMORY"),
+                           QStringLiteral("UTIL"),   QStringLiteral("MEM UTIL"),
+                           QStringLiteral("TEMP"),   QStringLiteral("POWER"),
+                           QStringLiteral("MIG")};
+    QList<QStringList> rows{head};
+    for (const GpuInfo &g : s.gpus) {
+        rows.append({QString::number(g.index), g.name.isEmpty() ? QStringLiteral("?") : g.name,
+                     g.uuid.isEmpty() ? QStringLiteral("?") : g.uuid, memoryCell(g),
+                     orDash(g.gpuUtil, QStringLiteral("%")), orDash(g.memUtil, QStringLiteral("%")),
+                     orDash(g.temperature, QStringLiteral("C")), powerCell(g),
+                     GpuInfo::migModeName(g.migMode)});
+    }
+    QList<qsizetype> widths(head.size(), 0);
+    for (const QStringList &r : std::as_const(rows))
+        for (qsizetype c = 0; c < r.size(); ++c)
+            widths[c] = qMax(widths[c], r.at(c).size());
+
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const QStringList &r = rows.at(i);
+        QString line;
+        for (qsizetype c = 0; c < r.size(); ++c)
+            line += r.at(c).leftJustified(widths[c] + 2);
+        out << line.trimmed() << '\n';
+        if (i == 0)
+            continue;
+        const GpuInfo &g = s.gpus.at(i - 1);
+        if (!g.error.isEmpty())
+            out << "    error: " << g.error << '\n';
+        for (const GpuInfo::MigDevice &m : g.migDevices)
+            out << "    MIG " << m.indexName << "  " << m.uuid << "  " << m.name << '\n';
+        for (const GpuInfo::Process &p : g.processes)
+            out << "    process " << p.pid << "  " << mib(p.usedMemory) << " MiB\n";
+    }
+}
+
+} // namespace
 
 int gpusCommand(CliContext &ctx, const QStringList &args)
 {
-    Q_UNUSED(args);
-    return ctx.fail(Error(Error::Code::Unsupported, QStringLiteral("gpudeck gpus"),
-                          QStringLiteral("not implemented yet")), 1);
+    bool json = false;
+    for (const QString &a : args) {
+        if (a == QLatin1String("--json"))
+            json = true;
+        else
+            return ctx.usage(QStringLiteral("gpus: unknown option \"%1\"").arg(a));
+    }
+
+    GpuInventory inventory;
+    const GpuSnapshot snapshot = inventory.readBlocking();
+
+    if (json) {
+        ctx.out << QString::fromUtf8(QJsonDocument(snapshot.toJson()).toJson(QJsonDocument::Indented));
+        ctx.out.flush();
+        return snapshot.ok() ? 0 : 1;
+    }
+    if (!snapshot.ok())
+        return ctx.fail(snapshot.error, 1);
+    printTable(ctx.out, snapshot);
+    ctx.out.flush();
+    return 0;
 }

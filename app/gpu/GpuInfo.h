@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+// One physical GPU as the host sees it. Units: memory in bytes, power in watts, temperature in
+// degrees Celsius, utilisation in percent. A figure the driver did not give is -1 ("unknown"),
+// never 0, so that the UI can tell an idle GPU from one it knows nothing about.
+class GpuInfo
+{
+public:
+    enum class MigMode { Unknown, Disabled, Enabled };
+
+    // A MIG slice. indexName is "GPU:MIG" (e.g. "0:1"), what NVIDIA_VISIBLE_DEVICES accepts.
+    struct MigDevice
+    {
+        int index = -1;
+        QString indexName;
+        QString uuid;
+        QString name;
+        bool operator==(const MigDevice &o) const
+        {
+            return index == o.index && indexName == o.indexName && uuid == o.uuid && name == o.name;
+        }
+    };
+
+    struct Process
+    {
+        qint64 pid = -1;
+        qint64 usedMemory = -1; // bytes
+        bool operator==(const Process &o) const
+        {
+            return pid == o.pid && usedMemory == o.usedMemory;
+        }
+    };
+
+    // Identity: read once.
+    int index = -1;
+    QString uuid;
+    QString name;
+    QString pciBusId;
+    qint64 memoryTotal = -1; // bytes
+
+    // Live figures: polled.
+    qint64 memoryUsed = -1; // bytes
+    int gpuUtil = -1;       // percent
+    int memUtil = -1;       // percent
+    int temperature = -1;   // degrees C
+    double powerDraw = -1;  // W
+    double powerLimit = -1; // W
+    MigMode migMode = MigMode::Unknown;
+    QList<MigDevice> migDevices;
+    QList<Process> processes;
+    bool processesKnown = false; // false: the list could not be read, not "no processes"
+
+    // Set when this GPU could not be read (e.g. "GPU is lost"); the others still are.
+    QString error;
+
+    static QString migModeName(MigMode mode);
+};
+
+Q_DECLARE_METATYPE(GpuInfo)

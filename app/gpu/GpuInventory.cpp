@@ -1,0 +1,248 @@
+#include "GpuInventory.h"
+
+#include "GpuLog.h"
+#include "NvidiaSmiParser.h"
+#include "NvmlLibrary.h"
+
+#include <QEventLoop>
+#include <QTimer>
+
+namespace {
+
+const QString kNoDriver = QStringLiteral("no NVIDIA driver found");
+const QString kInstallHint = QStringLiteral("If this machine has an NVIDIA GPU, install its driver; the rest of "
+                                            "GPU Deck works without it");
+
+QStringList queryArgs(const QStringList &fields)
+{
+    return {QStringLiteral("--query-gpu=") + fields.join(QLatin1Char(',')),
+            QStringLiteral("--format=csv,noheader,nounits")};
+}
+
+} // namespace
+
+GpuInventory::GpuInventory(QObject *parent)
+    : QObject(parent), m_nvml(std::make_unique<NvmlLibrary>())
+{
+    qRegisterMetaType<GpuSnapshot>();
+    qRegisterMetaType<GpuInfo>();
+}
+
+GpuInventory::~GpuInventory() = default;
+
+void GpuInventory::reset()
+{
+    m_nvml->close();
+    m_source = GpuSnapshot::Source::None;
+    m_identity = GpuSnapshot();
+}
+
+bool GpuInventory::refresh()
+{
+    if (m_busy)
+        return false;
+    m_busy = true;
+
+    switch (m_source) {
+    case GpuSnapshot::Source::Nvml: {
+        GpuSnapshot s = m_identity;
+        m_nvml->readLive(s);
+        complete(s);
+        return true;
+    }
+    case GpuSnapshot::Source::NvidiaSmi:
+        smiLive();
+        return true;
+    case GpuSnapshot::Source::None:
+        break;
+    }
+
+    // No backend yet (first read, or nothing worked last time): probe.
+    const Result<void> opened = m_nvml->open();
+    if (opened) {
+        Result<GpuSnapshot> all = m_nvml->readAll();
+        GpuSnapshot s;
+        if (all) {
+            s = all.value();
+            if (!s.gpus.isEmpty()) {
+                m_source = GpuSnapshot::Source::Nvml;
+                m_identity = s;
+            }
+        } else {
+            s.error = all.error();
+        }
+        complete(s);
+    } else if (m_nvml->state() == NvmlLibrary::State::LibraryMissing) {
+        smiIdentity(opened.error());
+    } else {
+        GpuSnapshot s;
+        s.error = opened.error();
+        complete(s);
+    }
+    return true;
+}
+
+GpuSnapshot GpuInventory::readBlocking()
+{
+    GpuSnapshot out;
+    QEventLoop loop;
+    connect(this, &GpuInventory::finished, &loop, [&](const GpuSnapshot &s) {
+        out = s;
+        loop.quit();
+    });
+    refresh(); // when a read is already running, its result is the one taken
+    loop.exec();
+    return out;
+}
+
+void GpuInventory::complete(GpuSnapshot snapshot)
+{
+    snapshot.taken = QDateTime::currentDateTimeUtc();
+    // Always from the event loop, so that a caller may connect after refresh().
+    QMetaObject::invokeMethod(
+        this,
+        [this, snapshot] {
+            m_busy = false;
+            emit finished(snapshot);
+        },
+        Qt::QueuedConnection);
+}
+
+void GpuInventory::runSmi(const QStringList &args, SmiDone done)
+{
+    auto *process = new QProcess(this);
+    auto *timer = new QTimer(process);
+    timer->setSingleShot(true);
+    auto state = std::make_shared<int>(0); // 0 running, 1 timed out, 2 reported
+    auto report = [process, state, done](Result<QByteArray> r) {
+        if (*state == 2)
+            return;
+        *state = 2;
+        process->deleteLater();
+        done(std::move(r));
+    };
+
+    connect(timer, &QTimer::timeout, process, [process, state] {
+        *state = 1;
+        process->kill(); // finished() follows
+    });
+    connect(process, &QProcess::errorOccurred, this, [report, process](QProcess::ProcessError e) {
+        if (e != QProcess::FailedToStart)
+            return; // the others are followed by finished()
+        qCDebug(lcGpu) << "nvidia-smi failed to start:" << process->errorString();
+        report(Error(Error::Code::NoDriver, kNoDriver, QStringLiteral("nvidia-smi is not on PATH")));
+    });
+    connect(process, &QProcess::finished, this,
+            [this, report, process, state](int code, QProcess::ExitStatus status) {
+                if (*state == 1) {
+                    report(Error(Error::Code::Timeout, QStringLiteral("nvidia-smi did not answer"),
+                                 QStringLiteral("no output within %1 ms").arg(m_smiTimeoutMs),
+                                 QStringLiteral("The driver may be hung; check dmesg")));
+                    return;
+                }
+                const QByteArray out = process->readAllStandardOutput();
+                if (status != QProcess::NormalExit || code != 0) {
+                    QString why = NvidiaSmiParser::failureReason(out + '\n' + process->readAllStandardError());
+                    if (why.isEmpty())
+                        why = QStringLiteral("nvidia-smi exited with code %1").arg(code);
+                    else
+                        why = QStringLiteral("nvidia-smi says \"%1\"").arg(why);
+                    report(Error(Error::Code::NoDriver, kNoDriver, why));
+                    return;
+                }
+                report(out);
+            });
+
+    process->start(QStringLiteral("nvidia-smi"), args, QIODevice::ReadOnly);
+    timer->start(m_smiTimeoutMs);
+}
+
+void GpuInventory::smiIdentity(const Error &nvmlError)
+{
+    runSmi(queryArgs(NvidiaSmiParser::identityFields()), [this, nvmlError](Result<QByteArray> r) {
+        if (!r) {
+            // Both ways failed: say both reasons, NVML's first.
+            GpuSnapshot s;
+            s.error = Error(r.error().code() == Error::Code::Timeout ? Error::Code::Timeout
+                                                                     : Error::Code::NoDriver,
+                            kNoDriver,
+                            nvmlError.why() + QStringLiteral(", and ") + r.error().why(),
+                            kInstallHint);
+            complete(s);
+            return;
+        }
+        GpuSnapshot s;
+        s.source = GpuSnapshot::Source::NvidiaSmi;
+        s.gpus = NvidiaSmiParser::parseQueryGpu(r.value(), NvidiaSmiParser::identityFields(),
+                                                &s.driverVersion);
+        if (s.gpus.isEmpty()) {
+            s.error = Error(Error::Code::NoDriver, QStringLiteral("no NVIDIA GPU found"),
+                            QStringLiteral("nvidia-smi lists no GPU"),
+                            QStringLiteral("Check that the GPU is seated and powered (lspci)"));
+            complete(s);
+            return;
+        }
+        const bool anyMig = std::any_of(s.gpus.cbegin(), s.gpus.cend(), [](const GpuInfo &g) {
+            return g.migMode == GpuInfo::MigMode::Enabled;
+        });
+        auto keep = [this](GpuSnapshot snap) {
+            m_source = GpuSnapshot::Source::NvidiaSmi;
+            m_identity = snap;
+            smiProcesses(snap);
+        };
+        if (!anyMig) {
+            keep(s);
+            return;
+        }
+        // The MIG devices' UUIDs are only in -L; read once with the identity.
+        runSmi({QStringLiteral("-L")}, [s, keep](Result<QByteArray> list) mutable {
+            if (list) {
+                const auto migs = NvidiaSmiParser::parseList(list.value());
+                for (GpuInfo &g : s.gpus)
+                    g.migDevices = migs.value(g.index);
+            }
+            keep(s);
+        });
+    });
+}
+
+void GpuInventory::smiLive()
+{
+    runSmi(queryArgs(NvidiaSmiParser::liveFields()), [this](Result<QByteArray> r) {
+        GpuSnapshot s = m_identity;
+        QList<GpuInfo> rows;
+        if (r)
+            rows = NvidiaSmiParser::parseQueryGpu(r.value(), NvidiaSmiParser::liveFields());
+        for (GpuInfo &g : s.gpus) {
+            g.memoryUsed = g.gpuUtil = g.memUtil = g.temperature = -1;
+            g.powerDraw = g.powerLimit = -1;
+            g.error = r ? QString() : r.error().why();
+            for (const GpuInfo &live : std::as_const(rows)) {
+                if (live.index != g.index)
+                    continue;
+                g.memoryUsed = live.memoryUsed;
+                g.gpuUtil = live.gpuUtil;
+                g.memUtil = live.memUtil;
+                g.temperature = live.temperature;
+                g.powerDraw = live.powerDraw;
+                g.powerLimit = live.powerLimit;
+            }
+        }
+        smiProcesses(s);
+    });
+}
+
+void GpuInventory::smiProcesses(GpuSnapshot snapshot)
+{
+    runSmi({QStringLiteral("--query-compute-apps=gpu_uuid,pid,used_memory"),
+            QStringLiteral("--format=csv,noheader,nounits")},
+           [this, snapshot](Result<QByteArray> r) mutable {
+               const auto byGpu = r ? NvidiaSmiParser::parseComputeApps(r.value())
+                                    : QMap<QString, QList<GpuInfo::Process>>();
+               for (GpuInfo &g : snapshot.gpus) {
+                   g.processesKnown = r.ok();
+                   g.processes = byGpu.value(g.uuid);
+               }
+               complete(snapshot);
+           });
+}

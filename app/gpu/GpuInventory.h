@@ -1,0 +1,60 @@
+#pragma once
+
+#include "common/Result.h"
+#include "gpu/GpuSnapshot.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QProcess>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+
+class NvmlLibrary;
+
+// Reads the host's GPUs: NVML first (dlopen, microseconds, so it runs on the caller's thread),
+// else nvidia-smi (a QProcess per read, driven by its signals, with a timeout). The first read
+// takes the identity of each GPU (index, UUID, name, MIG devices); later reads only poll the
+// live figures. When neither works the snapshot carries a NoDriver Error saying why.
+class GpuInventory : public QObject
+{
+    Q_OBJECT
+public:
+    explicit GpuInventory(QObject *parent = nullptr);
+    ~GpuInventory() override;
+
+    static constexpr int DefaultSmiTimeoutMs = 5000;
+    void setNvidiaSmiTimeout(int ms) { m_smiTimeoutMs = ms; }
+    int nvidiaSmiTimeout() const { return m_smiTimeoutMs; }
+
+    // Starts one read; finished() follows once, always from the event loop (never from inside
+    // this call). Returns false, doing nothing, while a read is already running.
+    bool refresh();
+    bool isBusy() const { return m_busy; }
+
+    // Forgets the backend and identity: the next read probes again (after a driver install,
+    // a MIG reconfiguration).
+    void reset();
+
+    // One read, waiting for it in a local event loop: for the headless commands, the doctor and
+    // tests. Not for the GUI thread, which should use refresh() or GpuMonitor.
+    GpuSnapshot readBlocking();
+
+signals:
+    void finished(const GpuSnapshot &snapshot);
+
+private:
+    using SmiDone = std::function<void(Result<QByteArray>)>;
+    void runSmi(const QStringList &args, SmiDone done);
+    void smiIdentity(const Error &nvmlError);
+    void smiLive();
+    void smiProcesses(GpuSnapshot snapshot);
+    void complete(GpuSnapshot snapshot);
+
+    std::unique_ptr<NvmlLibrary> m_nvml;
+    GpuSnapshot::Source m_source = GpuSnapshot::Source::None;
+    GpuSnapshot m_identity; // the first full read; live figures are laid over a copy of it
+    int m_smiTimeoutMs = DefaultSmiTimeoutMs;
+    bool m_busy = false;
+};

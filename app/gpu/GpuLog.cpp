@@ -1,0 +1,3 @@
+#include "GpuLog.h"
+
+Q_LOGGING_CATEGORY(lcGpu, "gpudeck.gpu", QtWarningMsg)

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "gpu/GpuSnapshot.h"
+
+#include <QObject>
+#include <QTimer>
+
+class GpuInventory;
+
+// Polls the GPUs on an interval and emits one updated() per read. Never blocks the thread it
+// lives on: NVML reads take microseconds, nvidia-smi runs as an asynchronous QProcess. A tick
+// that comes while a read is still running is skipped rather than queued.
+class GpuMonitor : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int DefaultIntervalMs = 1000;
+
+    explicit GpuMonitor(QObject *parent = nullptr);
+    ~GpuMonitor() override;
+
+    void setInterval(int ms);
+    int interval() const { return m_timer.interval(); }
+
+    // start() reads at once, then every interval(). pause() stops polling (a read in flight still
+    // reports); resume() reads at once and polls again.
+    void start();
+    void pause();
+    void resume();
+    bool isRunning() const { return m_timer.isActive(); }
+
+    const GpuSnapshot &latest() const { return m_latest; }
+    GpuInventory *inventory() const { return m_inventory; }
+
+signals:
+    void updated(const GpuSnapshot &snapshot);
+
+private:
+    void tick();
+
+    GpuInventory *m_inventory;
+    QTimer m_timer;
+    GpuSnapshot m_latest;
+};
