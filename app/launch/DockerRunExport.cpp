@@ -1,0 +1,60 @@
+#include "DockerRunExport.h"
+
+#include "GpuFlag.h"
+#include "LaunchSpec.h"
+
+#include <QRegularExpression>
+
+QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach)
+{
+    QStringList args = {QStringLiteral("docker"), QStringLiteral("run")};
+    if (spec.autoRemove)
+        args << QStringLiteral("--rm");
+    if (detach)
+        args << QStringLiteral("-d");
+    if (spec.tty)
+        args << QStringLiteral("-t");
+    if (!spec.containerName.isEmpty())
+        args << QStringLiteral("--name") << spec.containerName;
+    if (!spec.runtime.isEmpty())
+        args << QStringLiteral("--runtime") << spec.runtime;
+    if (spec.usesCdi()) {
+        // The CLI turns --device NAME into the "cdi" device request.
+        for (const QString &device : spec.gpus.devices)
+            args << QStringLiteral("--device") << device;
+    } else if (const QString gpus = GpuFlag::format(spec); !gpus.isEmpty()) {
+        args << QStringLiteral("--gpus") << gpus;
+    }
+    for (const QString &entry : spec.env)
+        args << QStringLiteral("-e") << entry;
+    if (!spec.shmSize.isEmpty())
+        args << QStringLiteral("--shm-size") << spec.shmSize;
+    if (!spec.ipcMode.isEmpty())
+        args << QStringLiteral("--ipc") << spec.ipcMode;
+    for (const QString &bind : spec.binds)
+        args << QStringLiteral("-v") << bind;
+    if (!spec.networkMode.isEmpty())
+        args << QStringLiteral("--network") << spec.networkMode;
+    args << spec.image;
+    args << spec.command;
+    return args;
+}
+
+QString DockerRunExport::shellQuote(const QString &word)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_@%+=:,./-]+$"));
+    if (plain.match(word).hasMatch())
+        return word;
+    // Inside single quotes nothing is special; a quote itself is closed, escaped, reopened.
+    QString quoted = word;
+    quoted.replace(QLatin1String("'"), QLatin1String("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+QString DockerRunExport::commandLine(const LaunchSpec &spec, bool detach)
+{
+    QStringList words;
+    for (const QString &arg : arguments(spec, detach))
+        words << shellQuote(arg);
+    return words.join(QLatin1Char(' '));
+}

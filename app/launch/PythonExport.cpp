@@ -1,0 +1,159 @@
+#include "PythonExport.h"
+
+#include "LaunchSpec.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+QString PythonExport::stringLiteral(const QString &text)
+{
+    QString out = QStringLiteral("\"");
+    const QList<uint> codePoints = text.toUcs4();
+    for (const uint c : codePoints) {
+        switch (c) {
+        case '\\':
+            out += QStringLiteral("\\\\");
+            continue;
+        case '"':
+            out += QStringLiteral("\\\"");
+            continue;
+        case '\n':
+            out += QStringLiteral("\\n");
+            continue;
+        case '\r':
+            out += QStringLiteral("\\r");
+            continue;
+        case '\t':
+            out += QStringLiteral("\\t");
+            continue;
+        default:
+            break;
+        }
+        if (c >= 0x20 && c < 0x7f)
+            out += QChar(static_cast<char16_t>(c));
+        else if (c < 0x100)
+            out += QStringLiteral("\\x%1").arg(c, 2, 16, QLatin1Char('0'));
+        else if (c < 0x10000)
+            out += QStringLiteral("\\u%1").arg(c, 4, 16, QLatin1Char('0'));
+        else
+            out += QStringLiteral("\\U%1").arg(c, 8, 16, QLatin1Char('0'));
+    }
+    return out + QLatin1Char('"');
+}
+
+QString PythonExport::listLiteral(const QStringList &items)
+{
+    QStringList literals;
+    for (const QString &item : items)
+        literals << stringLiteral(item);
+    return QLatin1Char('[') + literals.join(QStringLiteral(", ")) + QLatin1Char(']');
+}
+
+namespace {
+
+QString deviceRequestLiteral(const LaunchSpec &spec)
+{
+    // Built from the same request the app sends, so the script asks for exactly the same.
+    const QJsonObject request = spec.deviceRequests().first().toObject();
+    QStringList args;
+    const QString driver = request.value(QStringLiteral("Driver")).toString();
+    if (!driver.isEmpty())
+        args << QStringLiteral("driver=") + PythonExport::stringLiteral(driver);
+    const int count = request.value(QStringLiteral("Count")).toInt();
+    if (count != 0)
+        args << QStringLiteral("count=%1").arg(count);
+    if (request.value(QStringLiteral("DeviceIDs")).isArray()) {
+        QStringList ids;
+        for (const QJsonValue &id : request.value(QStringLiteral("DeviceIDs")).toArray())
+            ids << id.toString();
+        args << QStringLiteral("device_ids=") + PythonExport::listLiteral(ids);
+    }
+    if (request.value(QStringLiteral("Capabilities")).isArray()) {
+        QStringList caps;
+        for (const QJsonValue &cap : request.value(QStringLiteral("Capabilities")).toArray().first().toArray())
+            caps << cap.toString();
+        args << QStringLiteral("capabilities=[") + PythonExport::listLiteral(caps) + QLatin1Char(']');
+    }
+    return QStringLiteral("docker.types.DeviceRequest(") + args.join(QStringLiteral(", "))
+        + QLatin1Char(')');
+}
+
+} // namespace
+
+QString PythonExport::script(const LaunchSpec &spec, bool detach)
+{
+    QStringList kwargs;
+    const auto arg = [&kwargs](const char *name, const QString &literal) {
+        kwargs << QStringLiteral("        ") + QLatin1String(name) + QLatin1Char('=') + literal + QLatin1Char(',');
+    };
+    if (!spec.command.isEmpty())
+        arg("command", listLiteral(spec.command));
+    if (!spec.runtime.isEmpty())
+        arg("runtime", stringLiteral(spec.runtime));
+    if (spec.usesGpus())
+        arg("device_requests", QLatin1Char('[') + deviceRequestLiteral(spec) + QLatin1Char(']'));
+    if (!spec.env.isEmpty())
+        arg("environment", listLiteral(spec.env));
+    if (spec.tty)
+        arg("tty", QStringLiteral("True"));
+    if (!spec.containerName.isEmpty())
+        arg("name", stringLiteral(spec.containerName));
+    if (!spec.shmSize.isEmpty()) {
+        if (const auto bytes = LaunchSpec::parseByteSize(spec.shmSize))
+            arg("shm_size", QString::number(bytes.value()));
+    }
+    if (!spec.ipcMode.isEmpty())
+        arg("ipc_mode", stringLiteral(spec.ipcMode));
+    if (!spec.binds.isEmpty())
+        arg("volumes", listLiteral(spec.binds));
+    if (!spec.networkMode.isEmpty())
+        arg("network_mode", stringLiteral(spec.networkMode));
+    if (detach && spec.autoRemove)
+        arg("auto_remove", QStringLiteral("True"));
+    arg("detach", QStringLiteral("True"));
+
+    QString text = QStringLiteral(
+        "#!/usr/bin/env python3\n"
+        "# Exported by GPU Deck. Needs the Docker SDK for Python: apt install python3-docker\n"
+        "# (or pip install docker).\n"
+        "import sys\n"
+        "\n"
+        "import docker\n"
+        "\n"
+        "\n"
+        "def main():\n"
+        "    client = docker.from_env()\n"
+        "    container = client.containers.run(\n"
+        "        %1,\n").arg(stringLiteral(spec.image));
+    text += kwargs.join(QLatin1Char('\n')) + QStringLiteral("\n    )\n");
+    if (detach) {
+        text += QStringLiteral("    print(container.id)\n"
+                               "    return 0\n");
+    } else {
+        if (spec.autoRemove) {
+            text += QStringLiteral(
+                "    # Removed here rather than with auto_remove=True: the daemon could delete the\n"
+                "    # container before wait() and logs() reach it.\n");
+        }
+        // Foreground: like docker run, stdout and stderr go to their own streams.
+        const QString body = QStringLiteral(
+            "status = container.wait()[\"StatusCode\"]\n"
+            "sys.stdout.buffer.write(container.logs(stdout=True, stderr=False))\n"
+            "sys.stdout.buffer.flush()\n"
+            "sys.stderr.buffer.write(container.logs(stdout=False, stderr=True))\n"
+            "sys.stderr.buffer.flush()\n");
+        const QString indent(spec.autoRemove ? 8 : 4, QLatin1Char(' '));
+        if (spec.autoRemove)
+            text += QStringLiteral("    try:\n");
+        for (const QString &line : body.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+            text += indent + line + QLatin1Char('\n');
+        if (spec.autoRemove)
+            text += QStringLiteral("    finally:\n"
+                                   "        container.remove(force=True)\n");
+        text += QStringLiteral("    return status\n");
+    }
+    text += QStringLiteral("\n\n"
+                           "if __name__ == \"__main__\":\n"
+                           "    sys.exit(main())\n");
+    return text;
+}
