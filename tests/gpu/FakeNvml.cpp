@@ -1,0 +1,304 @@
+// A stand-in for libnvidia-ml.so.1 exporting the entry points GPU Deck uses, so the NVML path is
+// tested for real (dlopen, dlsym, struct layouts) on machines without a GPU. The scenario is
+// chosen by GPUDECK_FAKE_NVML_SCENARIO when nvmlInit_v2 is called:
+//   two (default)  2 GPUs, GPU 0 runs two processes (one without a memory figure)
+//   eight          8 GPUs; GPU 3 has no temperature or power sensor; GPU 7 runs 40 processes
+//   mig            GPU 0 in MIG mode with slices in slots 0 and 2; GPU 1 not
+//   fail-midway    3 GPUs; GPU 1 is lost after its first read; GPU 2 cannot be opened
+//   init-fail      nvmlInit_v2 says the driver is not loaded
+//   zero           the driver loads but has no GPU
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace {
+
+enum Rc {
+    Success = 0,
+    InvalidArgument = 2,
+    NotSupported = 3,
+    NotFound = 6,
+    InsufficientSize = 7,
+    DriverNotLoaded = 9,
+    GpuIsLost = 15,
+    Uninitialized = 1,
+};
+
+struct Dev
+{
+    int gpu;
+    int mig; // -1 for the GPU itself
+};
+
+struct PciInfo
+{
+    char busIdLegacy[16];
+    unsigned domain, bus, device, pciDeviceId, pciSubSystemId;
+    char busId[32];
+};
+struct Memory
+{
+    unsigned long long total, free, used;
+};
+struct Utilization
+{
+    unsigned gpu, memory;
+};
+struct ProcessInfo
+{
+    unsigned pid;
+    unsigned long long usedGpuMemory;
+    unsigned gpuInstanceId, computeInstanceId;
+};
+
+constexpr unsigned long long MiB = 1024ULL * 1024ULL;
+Dev g_gpus[8];
+Dev g_migs[8][7];
+std::string g_scenario;
+bool g_initialised = false;
+int g_identityCalls = 0;
+int g_liveReads[8] = {};
+
+unsigned gpuCount()
+{
+    if (g_scenario == "eight")
+        return 8;
+    if (g_scenario == "fail-midway")
+        return 3;
+    if (g_scenario == "zero")
+        return 0;
+    return 2;
+}
+
+const Dev *dev(void *handle)
+{
+    return static_cast<const Dev *>(handle);
+}
+
+bool lost(const Dev *d)
+{
+    // One memory read for the identity, one for the first figures; lost from the next.
+    return g_scenario == "fail-midway" && d->gpu == 1 && g_liveReads[1] > 2;
+}
+
+bool migSlot(int gpu, unsigned slot)
+{
+    return g_scenario == "mig" && gpu == 0 && (slot == 0 || slot == 2);
+}
+
+int copy(char *out, unsigned length, const std::string &s)
+{
+    if (!out || length <= s.size())
+        return InsufficientSize;
+    std::memcpy(out, s.c_str(), s.size() + 1);
+    return Success;
+}
+
+} // namespace
+
+extern "C" {
+
+__attribute__((visibility("default"))) int fakenvml_identityCalls()
+{
+    return g_identityCalls;
+}
+
+__attribute__((visibility("default"))) int nvmlInit_v2()
+{
+    const char *s = std::getenv("GPUDECK_FAKE_NVML_SCENARIO");
+    g_scenario = s && *s ? s : "two";
+    if (g_scenario == "init-fail")
+        return DriverNotLoaded;
+    g_initialised = true;
+    g_identityCalls = 0;
+    for (int i = 0; i < 8; ++i) {
+        g_liveReads[i] = 0;
+        g_gpus[i] = Dev{i, -1};
+        for (int m = 0; m < 7; ++m)
+            g_migs[i][m] = Dev{i, m};
+    }
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlShutdown()
+{
+    g_initialised = false;
+    return Success;
+}
+
+__attribute__((visibility("default"))) const char *nvmlErrorString(int rc)
+{
+    switch (rc) {
+    case Success: return "Success";
+    case Uninitialized: return "Uninitialized";
+    case InvalidArgument: return "Invalid Argument";
+    case NotSupported: return "Not Supported";
+    case NotFound: return "Not Found";
+    case InsufficientSize: return "Insufficient Size";
+    case DriverNotLoaded: return "Driver Not Loaded";
+    case GpuIsLost: return "GPU is lost";
+    default: return "Unknown Error";
+    }
+}
+
+__attribute__((visibility("default"))) int nvmlSystemGetDriverVersion(char *out, unsigned length)
+{
+    return copy(out, length, "580.159.04");
+}
+
+__attribute__((visibility("default"))) int nvmlSystemGetCudaDriverVersion_v2(int *v)
+{
+    *v = 13000;
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetCount_v2(unsigned *count)
+{
+    if (!g_initialised)
+        return Uninitialized;
+    *count = gpuCount();
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetHandleByIndex_v2(unsigned i, void **out)
+{
+    if (i >= gpuCount())
+        return InvalidArgument;
+    if (g_scenario == "fail-midway" && i == 2)
+        return GpuIsLost;
+    *out = &g_gpus[i];
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetName(void *h, char *out, unsigned length)
+{
+    const Dev *d = dev(h);
+    if (d->mig >= 0)
+        return copy(out, length, d->mig == 0 ? "NVIDIA H100 80GB HBM3 MIG 3g.40gb"
+                                             : "NVIDIA H100 80GB HBM3 MIG 1g.10gb");
+    return copy(out, length, "NVIDIA H100 80GB HBM3");
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetUUID(void *h, char *out, unsigned length)
+{
+    ++g_identityCalls;
+    const Dev *d = dev(h);
+    std::string uuid = d->mig >= 0 ? "MIG-00000000-0000-0000-0000-0000000000" : "GPU-00000000-0000-0000-0000-0000000000";
+    uuid += char('0' + d->gpu);
+    uuid += char('0' + (d->mig >= 0 ? d->mig : 0));
+    return copy(out, length, uuid);
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetPciInfo_v3(void *h, PciInfo *pci)
+{
+    std::memset(pci, 0, sizeof *pci);
+    const std::string bus = "00000000:" + std::to_string(10 + dev(h)->gpu) + ":00.0";
+    std::strcpy(pci->busId, bus.c_str());
+    std::strcpy(pci->busIdLegacy, bus.c_str() + 4);
+    pci->bus = static_cast<unsigned>(10 + dev(h)->gpu);
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetMemoryInfo(void *h, Memory *m)
+{
+    const Dev *d = dev(h);
+    ++g_liveReads[d->gpu];
+    if (lost(d))
+        return GpuIsLost;
+    m->total = 81559 * MiB;
+    m->used = static_cast<unsigned long long>(d->gpu + 1) * 1024 * MiB;
+    m->free = m->total - m->used;
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetUtilizationRates(void *h, Utilization *u)
+{
+    const Dev *d = dev(h);
+    if (lost(d))
+        return GpuIsLost;
+    u->gpu = static_cast<unsigned>(10 * d->gpu + 5);
+    u->memory = static_cast<unsigned>(d->gpu + 1);
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetTemperature(void *h, unsigned sensor, unsigned *t)
+{
+    const Dev *d = dev(h);
+    if (sensor != 0)
+        return InvalidArgument;
+    if (lost(d))
+        return GpuIsLost;
+    if (g_scenario == "eight" && d->gpu == 3)
+        return NotSupported;
+    *t = static_cast<unsigned>(30 + d->gpu);
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetPowerUsage(void *h, unsigned *mw)
+{
+    const Dev *d = dev(h);
+    if (lost(d))
+        return GpuIsLost;
+    if (g_scenario == "eight" && d->gpu == 3)
+        return NotSupported;
+    *mw = static_cast<unsigned>(72970 + 1000 * d->gpu);
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetEnforcedPowerLimit(void *h, unsigned *mw)
+{
+    if (lost(dev(h)))
+        return GpuIsLost;
+    if (g_scenario == "eight" && dev(h)->gpu == 3)
+        return NotSupported;
+    *mw = 700000;
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetMigMode(void *h, unsigned *current, unsigned *pending)
+{
+    *current = *pending = (g_scenario == "mig" && dev(h)->gpu == 0) ? 1 : 0;
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetMaxMigDeviceCount(void *h, unsigned *count)
+{
+    *count = (g_scenario == "mig" && dev(h)->gpu == 0) ? 7 : 0;
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetMigDeviceHandleByIndex(void *h, unsigned slot, void **out)
+{
+    const int gpu = dev(h)->gpu;
+    if (slot >= 7)
+        return InvalidArgument;
+    if (!migSlot(gpu, slot))
+        return NotFound;
+    *out = &g_migs[gpu][slot];
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetComputeRunningProcesses_v3(void *h, unsigned *count, ProcessInfo *infos)
+{
+    const Dev *d = dev(h);
+    if (lost(d))
+        return GpuIsLost;
+    unsigned n = 0;
+    if (d->gpu == 0 && g_scenario == "two")
+        n = 2;
+    else if (d->gpu == 7 && g_scenario == "eight")
+        n = 40;
+    if (*count < n) {
+        *count = n;
+        return InsufficientSize;
+    }
+    for (unsigned i = 0; i < n; ++i) {
+        infos[i].pid = 4242 + i;
+        infos[i].usedGpuMemory = (i == 1 && n == 2) ? ~0ULL : (i + 1) * 256 * MiB;
+        infos[i].gpuInstanceId = infos[i].computeInstanceId = ~0U;
+    }
+    *count = n;
+    return Success;
+}
+
+} // extern "C"

@@ -1,0 +1,129 @@
+#include "FakeSmi.h"
+
+#include "gpu/GpuInventory.h"
+#include "gpu/GpuMonitor.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+class TestGpuMonitor : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init();
+    void cleanup();
+    void defaults();
+    void oneUpdatePerRefresh();
+    void pauseAndResume();
+    void crossesThreads();
+    void slowNvidiaSmiDoesNotBlock();
+
+private:
+    QByteArray m_path;
+};
+
+void TestGpuMonitor::init()
+{
+    m_path = qgetenv("PATH");
+    qputenv("GPUDECK_NVML_PATH", GPUDECK_FAKE_NVML);
+    qputenv("GPUDECK_FAKE_NVML_SCENARIO", "two");
+}
+
+void TestGpuMonitor::cleanup()
+{
+    qputenv("PATH", m_path);
+    qunsetenv("GPUDECK_NVML_PATH");
+    qunsetenv("GPUDECK_FAKE_NVML_SCENARIO");
+}
+
+void TestGpuMonitor::defaults()
+{
+    GpuMonitor monitor;
+    QCOMPARE(monitor.interval(), 1000);
+    QVERIFY(!monitor.isRunning());
+    monitor.setInterval(250);
+    QCOMPARE(monitor.interval(), 250);
+}
+
+void TestGpuMonitor::oneUpdatePerRefresh()
+{
+    GpuMonitor monitor;
+    monitor.setInterval(100);
+    QSignalSpy spy(&monitor, &GpuMonitor::updated);
+    QElapsedTimer t;
+    t.start();
+    monitor.start();
+    QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 5, 3000);
+    monitor.pause();
+    const qint64 elapsed = t.elapsed();
+    // One read at start, then one per interval: never more updates than ticks.
+    QVERIFY2(spy.count() <= elapsed / 100 + 2, qPrintable(QString::number(spy.count())));
+    for (const QList<QVariant> &args : std::as_const(spy))
+        QCOMPARE(args.at(0).value<GpuSnapshot>().gpus.size(), 2);
+    QCOMPARE(monitor.latest().gpus.size(), 2);
+}
+
+void TestGpuMonitor::pauseAndResume()
+{
+    GpuMonitor monitor;
+    monitor.setInterval(50);
+    QSignalSpy spy(&monitor, &GpuMonitor::updated);
+    monitor.start();
+    QTRY_VERIFY(spy.count() >= 2);
+    monitor.pause();
+    QVERIFY(!monitor.isRunning());
+    QTest::qWait(20); // a read already under way may still report
+    const int paused = spy.count();
+    QTest::qWait(300);
+    QCOMPARE(spy.count(), paused);
+    monitor.resume();
+    QVERIFY(monitor.isRunning());
+    QTRY_VERIFY(spy.count() > paused);
+}
+
+void TestGpuMonitor::crossesThreads()
+{
+    GpuMonitor monitor;
+    QThread thread;
+    QObject receiver;
+    receiver.moveToThread(&thread);
+    thread.start();
+    std::atomic<int> gpus{-1};
+    connect(&monitor, &GpuMonitor::updated, &receiver,
+            [&gpus](const GpuSnapshot &s) { gpus = static_cast<int>(s.gpus.size()); },
+            Qt::QueuedConnection);
+    monitor.start();
+    QTRY_COMPARE(gpus.load(), 2);
+    thread.quit();
+    thread.wait();
+}
+
+void TestGpuMonitor::slowNvidiaSmiDoesNotBlock()
+{
+    qputenv("GPUDECK_NVML_PATH", "/nonexistent/libnvidia-ml.so.1");
+    FakeSmi smi(FakeSmi::Mode::Hang);
+    qputenv("PATH", smi.pathOnly());
+
+    GpuMonitor monitor;
+    monitor.inventory()->setNvidiaSmiTimeout(1500);
+    QSignalSpy spy(&monitor, &GpuMonitor::updated);
+    int ticks = 0;
+    QTimer probe;
+    connect(&probe, &QTimer::timeout, this, [&ticks] { ++ticks; });
+    probe.start(20);
+
+    QElapsedTimer t;
+    t.start();
+    monitor.start();
+    QVERIFY(t.elapsed() < 200); // start() only launches the process
+    QTest::qWait(600);
+    QVERIFY2(ticks >= 15, qPrintable(QString::number(ticks))); // the loop kept running
+    QCOMPARE(spy.count(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 5000); // then the timeout reports
+    QCOMPARE(spy.at(0).at(0).value<GpuSnapshot>().error.code(), Error::Code::Timeout);
+}
+
+QTEST_GUILESS_MAIN(TestGpuMonitor)
+#include "tst_gpumonitor.moc"
