@@ -1,11 +1,89 @@
 #include "CliContext.h"
 #include "Commands.h"
+#include "EngineSession.h"
 
-#include "common/Error.h"
+#include "engine/DockerClient.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+
+namespace {
+
+QString humanSize(qint64 bytes)
+{
+    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
+}
+
+QString age(const QDateTime &created)
+{
+    const qint64 seconds = created.secsTo(QDateTime::currentDateTimeUtc());
+    if (seconds < 120)
+        return QStringLiteral("just now");
+    if (seconds < 7200)
+        return QStringLiteral("%1 minutes ago").arg(seconds / 60);
+    if (seconds < 2 * 86400)
+        return QStringLiteral("%1 hours ago").arg(seconds / 3600);
+    if (seconds < 60 * 86400)
+        return QStringLiteral("%1 days ago").arg(seconds / 86400);
+    return QStringLiteral("%1 months ago").arg(seconds / (30 * 86400));
+}
+
+} // namespace
 
 int imagesCommand(CliContext &ctx, const QStringList &args)
 {
-    Q_UNUSED(args);
-    return ctx.fail(Error(Error::Code::Unsupported, QStringLiteral("gpudeck images"),
-                          QStringLiteral("not implemented yet")), 1);
+    QCommandLineParser parser;
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("JSON output"));
+    parser.addOption(json);
+    if (!parser.parse(QStringList{QStringLiteral("images")} + args))
+        return ctx.usage(parser.errorText() + QLatin1Char('.'));
+    if (!parser.positionalArguments().isEmpty())
+        return ctx.usage(QStringLiteral("'images' takes no arguments."));
+
+    const Result<DockerClient *> client = EngineSession::connect(ctx);
+    if (!client)
+        return ctx.fail(client.error(), 1);
+    QObject context;
+    client.value()->images(&context, [&](const Result<QList<ImageSummary>> &result) {
+        if (!result) {
+            ctx.finish(ctx.fail(result.error(), 1));
+            return;
+        }
+        if (parser.isSet(json)) {
+            QJsonArray array;
+            for (const ImageSummary &image : result.value()) {
+                array.append(QJsonObject{
+                    {QStringLiteral("id"), image.id},
+                    {QStringLiteral("repoTags"), QJsonArray::fromStringList(image.repoTags)},
+                    {QStringLiteral("name"), image.displayName()},
+                    {QStringLiteral("size"), double(image.size)},
+                    {QStringLiteral("created"), image.created.toString(Qt::ISODate)},
+                    {QStringLiteral("gpuReady"), image.looksGpuReady()},
+                });
+            }
+            ctx.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
+        } else {
+            ctx.out << QStringLiteral("%1  %2  %3  %4\n")
+                           .arg(QStringLiteral("IMAGE"), -40)
+                           .arg(QStringLiteral("ID"), -12)
+                           .arg(QStringLiteral("SIZE"), 9)
+                           .arg(QStringLiteral("CREATED"));
+            for (const ImageSummary &image : result.value()) {
+                const QStringList names = image.repoTags.isEmpty() ? QStringList{image.displayName()} : image.repoTags;
+                for (const QString &name : names) {
+                    QString id = image.id.mid(image.id.indexOf(QLatin1Char(':')) + 1).left(12);
+                    ctx.out << QStringLiteral("%1  %2  %3  %4\n")
+                                   .arg(name, -40)
+                                   .arg(id, -12)
+                                   .arg(humanSize(image.size), 9)
+                                   .arg(age(image.created));
+                }
+            }
+        }
+        ctx.finish(0);
+    });
+    return ctx.exec();
 }

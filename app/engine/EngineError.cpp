@@ -29,7 +29,8 @@ Error classify(const QString &what, const QString &message, int status)
     if (lower.contains(QLatin1String("could not select device driver"))) {
         code = Error::Code::DeviceDriver;
         hint = QString::fromLatin1(kToolkitHint);
-    } else if (lower.contains(QLatin1String("unknown or invalid runtime name"))) {
+    } else if (lower.contains(QLatin1String("unknown or invalid runtime name"))
+               || lower.contains(QLatin1String("unknown runtime specified"))) {
         hint = QStringLiteral("Register the runtime with the engine: for \"nvidia\", install the NVIDIA "
                               "Container Toolkit, run 'sudo nvidia-ctk runtime configure "
                               "--runtime=docker' and restart dockerd; or pick the default runtime");

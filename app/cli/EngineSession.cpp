@@ -1,0 +1,20 @@
+#include "EngineSession.h"
+
+#include "CliContext.h"
+
+#include "engine/DockerClient.h"
+#include "engine/Endpoint.h"
+
+#include <QCoreApplication>
+
+namespace EngineSession {
+
+Result<DockerClient *> connect(const CliContext &ctx)
+{
+    const Result<Endpoint> endpoint = EndpointResolver::resolve(ctx.host);
+    if (!endpoint)
+        return endpoint.error();
+    return new DockerClient(endpoint.value(), QCoreApplication::instance());
+}
+
+} // namespace EngineSession

@@ -1,0 +1,234 @@
+#include "Launcher.h"
+
+#include "engine/ContainerStream.h"
+#include "engine/DockerClient.h"
+#include "engine/WaitCall.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcLaunch, "gpudeck.launch", QtWarningMsg)
+
+Launcher::Launcher(DockerClient *client, QObject *parent) : QObject(parent), m_client(client) { }
+
+Launcher::~Launcher()
+{
+    cleanUp();
+}
+
+QString Launcher::stateName(State state)
+{
+    switch (state) {
+    case State::Idle: return QStringLiteral("idle");
+    case State::Creating: return QStringLiteral("creating");
+    case State::Attaching: return QStringLiteral("attaching");
+    case State::Waiting: return QStringLiteral("waiting");
+    case State::Starting: return QStringLiteral("starting");
+    case State::Running: return QStringLiteral("running");
+    case State::Stopping: return QStringLiteral("stopping");
+    case State::Exited: return QStringLiteral("exited");
+    case State::Failed: return QStringLiteral("failed");
+    case State::Cancelled: return QStringLiteral("cancelled");
+    }
+    return {};
+}
+
+bool Launcher::isActive() const
+{
+    return m_state != State::Idle && m_state != State::Exited && m_state != State::Failed
+           && m_state != State::Cancelled;
+}
+
+void Launcher::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    qCDebug(lcLaunch) << "state" << stateName(state) << m_id;
+    emit stateChanged(state);
+}
+
+void Launcher::launch(const LaunchSpec &spec, bool detach)
+{
+    Q_ASSERT(!isActive());
+    cleanUp();
+    m_spec = spec;
+    m_detach = detach;
+    m_id.clear();
+    m_exitCode.reset();
+    m_error = Error();
+    m_cancelRequested = false;
+    m_calls = new QObject(this);
+    setState(State::Creating);
+    m_client->createContainer(spec.createBody(detach), spec.containerName, m_calls,
+                              [this](const Result<QString> &created) {
+        if (!created) {
+            fail(created.error(), false);
+            return;
+        }
+        onCreated(created.value());
+    });
+}
+
+void Launcher::onCreated(const QString &id)
+{
+    m_id = id;
+    emit containerCreated(id);
+    if (m_cancelRequested) {
+        fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")), true);
+        return;
+    }
+    if (m_detach) {
+        onWaitReady();
+        return;
+    }
+    setState(State::Attaching);
+    m_stream = m_client->attach(id, m_spec.tty);
+    m_stream->setParent(this);
+    connect(m_stream, &ContainerStream::output, this, &Launcher::output);
+    connect(m_stream, &ContainerStream::started, this, &Launcher::onAttached);
+    connect(m_stream, &ContainerStream::finished, this, [this]() {
+        if (m_state == State::Attaching) {
+            fail(m_stream->error(), true);
+            return;
+        }
+        checkDone();
+    });
+}
+
+void Launcher::onAttached()
+{
+    setState(State::Waiting);
+    // Auto-remove: wait until the engine has removed it, so nothing is left behind and the
+    // caller never deletes it (which would be a 409).
+    m_wait = m_client->wait(m_id, m_spec.autoRemove ? QStringLiteral("removed") : QStringLiteral("next-exit"));
+    m_wait->setParent(this);
+    connect(m_wait, &WaitCall::ready, this, &Launcher::onWaitReady);
+    connect(m_wait, &WaitCall::finished, this, [this]() {
+        if (m_state == State::Waiting) {
+            fail(m_wait->result().error(), true);
+            return;
+        }
+        checkDone();
+    });
+}
+
+void Launcher::onWaitReady()
+{
+    setState(State::Starting);
+    m_client->startContainer(m_id, m_calls, [this](const Result<void> &started) {
+        if (!started) {
+            // The engine removes an auto-remove container whose start failed.
+            fail(started.error(), !m_spec.autoRemove);
+            return;
+        }
+        onStarted();
+    });
+}
+
+void Launcher::onStarted()
+{
+    if (m_cancelRequested) {
+        setState(State::Running);
+        stop(0);
+        return;
+    }
+    if (m_detach) {
+        setState(State::Running);
+        finishWith(State::Exited);
+        return;
+    }
+    if (m_state == State::Starting)
+        setState(State::Running);
+    checkDone();
+}
+
+void Launcher::checkDone()
+{
+    if (m_state != State::Running && m_state != State::Stopping)
+        return;
+    if (!m_stream || !m_wait || !m_stream->isFinished() || !m_wait->isFinished())
+        return;
+    const Result<qint64> waited = m_wait->result();
+    if (!waited) {
+        fail(waited.error(), false);
+        return;
+    }
+    if (m_stream->error().isError() && m_stream->error().code() != Error::Code::Cancelled) {
+        // The container ran, but its output broke off: report it with the exit code.
+        m_error = m_stream->error();
+    }
+    m_exitCode = waited.value();
+    finishWith(m_cancelRequested ? State::Cancelled : State::Exited);
+}
+
+void Launcher::stop(int graceSeconds)
+{
+    if (m_state != State::Running)
+        return;
+    setState(State::Stopping);
+    // The engine sends SIGTERM and kills after the grace period.
+    m_client->stopContainer(m_id, graceSeconds, m_calls, [this](const Result<void> &stopped) {
+        if (!stopped && stopped.error().httpStatus() != 404)
+            qCWarning(lcLaunch) << "stop failed:" << stopped.error().message();
+    });
+}
+
+void Launcher::cancel()
+{
+    if (!isActive())
+        return;
+    m_cancelRequested = true;
+    switch (m_state) {
+    case State::Creating:
+        return; // onCreated removes it as soon as its id is known
+    case State::Attaching:
+    case State::Waiting:
+        fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")), true);
+        return;
+    case State::Starting:
+        return; // onStarted stops it
+    case State::Running:
+        stop(0);
+        return;
+    default:
+        return;
+    }
+}
+
+void Launcher::fail(const Error &error, bool removeContainer)
+{
+    if (!isActive())
+        return;
+    m_error = error;
+    if (removeContainer && !m_id.isEmpty()) {
+        // Not parented to m_calls: the removal outlives this launch's cleanup.
+        m_client->removeContainer(m_id, true, m_client, [id = m_id](const Result<void> &removed) {
+            if (!removed && removed.error().httpStatus() != 404 && removed.error().httpStatus() != 409)
+                qCWarning(lcLaunch) << "could not remove" << id << removed.error().message();
+        });
+    }
+    finishWith(error.code() == Error::Code::Cancelled ? State::Cancelled : State::Failed);
+}
+
+void Launcher::finishWith(State state)
+{
+    cleanUp();
+    setState(state);
+    emit finished();
+}
+
+void Launcher::cleanUp()
+{
+    if (m_stream) {
+        m_stream->disconnect(this);
+        m_stream->cancel();
+        m_stream->deleteLater();
+    }
+    if (m_wait) {
+        m_wait->disconnect(this);
+        m_wait->cancel();
+        m_wait->deleteLater();
+    }
+    delete m_calls;
+    m_calls = nullptr;
+}

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "LaunchSpec.h"
+#include "common/Error.h"
+#include "engine/StreamDemuxer.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <optional>
+
+class ContainerStream;
+class DockerClient;
+class WaitCall;
+
+// Runs one launch the way `docker run` does, so that no output is lost:
+// create → attach (hijacked) → wait (next-exit, or removed for auto-remove) once its headers are
+// in → start → stream → exit code. Stop asks the engine for SIGTERM and a kill after the grace
+// period; cancel works at every stage. A failed start removes the created container, unless the
+// engine removes it itself (auto-remove), so auto-remove never ends in a 409.
+class Launcher : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Idle, Creating, Attaching, Waiting, Starting, Running, Stopping, Exited, Failed, Cancelled };
+    Q_ENUM(State)
+
+    explicit Launcher(DockerClient *client, QObject *parent = nullptr);
+    ~Launcher() override;
+
+    // detach: create and start only; finished follows as soon as the container runs.
+    void launch(const LaunchSpec &spec, bool detach = false);
+    void stop(int graceSeconds = 10);
+    void cancel();
+
+    State state() const { return m_state; }
+    bool isActive() const;
+    QString containerId() const { return m_id; }
+    std::optional<qint64> exitCode() const { return m_exitCode; }
+    const Error &error() const { return m_error; }
+    const LaunchSpec &spec() const { return m_spec; }
+
+    static QString stateName(State state);
+
+signals:
+    void stateChanged(Launcher::State state);
+    void containerCreated(const QString &id);
+    void output(StreamDemuxer::Channel channel, const QByteArray &data);
+    // Exactly once: Exited (exitCode set), Failed (error set) or Cancelled.
+    void finished();
+
+private:
+    void setState(State state);
+    void onCreated(const QString &id);
+    void onAttached();
+    void onWaitReady();
+    void onStarted();
+    void checkDone();
+    void fail(const Error &error, bool removeContainer);
+    void finishWith(State state);
+    void cleanUp();
+
+    DockerClient *m_client;
+    LaunchSpec m_spec;
+    bool m_detach = false;
+    State m_state = State::Idle;
+    QString m_id;
+    QPointer<ContainerStream> m_stream;
+    QPointer<WaitCall> m_wait;
+    QObject *m_calls = nullptr; // context of the short calls in flight; deleting it drops their callbacks
+    std::optional<qint64> m_exitCode;
+    Error m_error;
+    bool m_cancelRequested = false;
+};

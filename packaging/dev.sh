@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# GPU Deck from a fresh Debian bookworm checkout, in one command each:
+#   packaging/dev.sh run    install, build, open the window (with a sandboxed demo engine if no engine answers)
+#   packaging/dev.sh test   install, build, run every test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+build=${GPUDECK_BUILD_DIR:-$root/build}
+mode=${1:-}
+if [[ "$mode" != run && "$mode" != test ]]; then
+    echo "usage: $0 run|test" >&2
+    exit 2
+fi
+
+packaging/install-deps.sh
+werror=OFF
+[[ -n "${CI:-}" ]] && werror=ON
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGPUDECK_WERROR=$werror
+cmake --build "$build" -j "$(nproc)"
+
+if [[ "$mode" == test ]]; then
+    cd "$build"
+    exec ctest --output-on-failure -j "$(nproc)"
+fi
+
+# run: use the engine the docker CLI would use; when none answers, start the sandboxed one.
+if ! "$build/bin/gpudeck" images >/dev/null 2>&1; then
+    echo "No Docker engine answered; starting the sandboxed demo engine (needs root)."
+    sudo_cmd=()
+    [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+    host=$("${sudo_cmd[@]}" tests/scripts/test-engine.sh start "$build/demo-engine" | tail -n 1)
+    [[ $(id -u) -ne 0 ]] && "${sudo_cmd[@]}" chmod 666 "${host#unix://}"
+    export DOCKER_HOST="$host"
+    trap '"${sudo_cmd[@]}" tests/scripts/test-engine.sh stop "$build/demo-engine"' EXIT
+fi
+if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
+    echo "No display: opening the window on a virtual one (xvfb-run)."
+    xvfb-run -a "$build/bin/gpudeck"
+else
+    "$build/bin/gpudeck"
+fi

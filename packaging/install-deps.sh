@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything GPU Deck needs to build, run and test on Debian bookworm (as root or via sudo).
+set -euo pipefail
+
+packages=(
+    # build
+    cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools libgl-dev node-llhttp
+    # the sandboxed test engine and its image; the CLI and the SDK the tests compare with
+    docker.io busybox-static procps python3 python3-docker
+    # fuzzing (libFuzzer with ASan/UBSan)
+    clang-14 libclang-rt-14-dev
+    # desktop integration checks and packaging
+    desktop-file-utils appstream dpkg-dev file
+    # a local registry for the pull tests; a virtual display for screenshots
+    docker-registry xvfb xauth
+)
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+    sudo_cmd=(sudo)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+    echo "install-deps: everything is installed."
+    exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,457 @@
+// The engine client against a real dockerd (the sandboxed test engine): version negotiation,
+// info and images, the seed's GPU launches through DeviceRequests, byte-exact attach streams,
+// exit codes, daemon errors as values, logs and events.
+#include "TestEngine.h"
+
+#include "engine/ContainerStream.h"
+#include "engine/DockerClient.h"
+#include "engine/JsonStream.h"
+#include "engine/WaitCall.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+
+namespace {
+
+const QString kImage = QStringLiteral("gpudeck-test:latest");
+
+struct Run
+{
+    QString id;
+    QByteArray out;
+    QByteArray err;
+    qint64 exitCode = -1;
+    Error error;
+};
+
+template <typename T>
+Result<T> await(std::function<void(QObject *, DockerClient::Callback<T>)> call, int timeoutMs = 30000)
+{
+    QObject context;
+    std::optional<Result<T>> result;
+    call(&context, [&result](const Result<T> &r) { result = r; });
+    (void)QTest::qWaitFor([&result]() { return result.has_value(); }, timeoutMs);
+    if (!result)
+        return Error(Error::Code::Timeout, QStringLiteral("test"), QStringLiteral("no answer in time"));
+    return *result;
+}
+
+QJsonObject gpuRequest(int count, const QStringList &ids, const QStringList &caps, const QString &driver = {})
+{
+    QJsonObject request{{QStringLiteral("Driver"), driver},
+                        {QStringLiteral("Capabilities"), QJsonArray{QJsonArray::fromStringList(caps)}}};
+    if (!ids.isEmpty())
+        request.insert(QStringLiteral("DeviceIDs"), QJsonArray::fromStringList(ids));
+    else
+        request.insert(QStringLiteral("Count"), count);
+    return request;
+}
+
+QJsonObject createBody(const QStringList &cmd, const QJsonArray &deviceRequests = {},
+                       const QString &runtime = {}, bool autoRemove = false)
+{
+    QJsonObject host{{QStringLiteral("NetworkMode"), QStringLiteral("none")},
+                     {QStringLiteral("AutoRemove"), autoRemove}};
+    if (!deviceRequests.isEmpty())
+        host.insert(QStringLiteral("DeviceRequests"), deviceRequests);
+    if (!runtime.isEmpty())
+        host.insert(QStringLiteral("Runtime"), runtime);
+    return QJsonObject{{QStringLiteral("Image"), kImage},
+                       {QStringLiteral("Cmd"), QJsonArray::fromStringList(cmd)},
+                       {QStringLiteral("AttachStdout"), true},
+                       {QStringLiteral("AttachStderr"), true},
+                       {QStringLiteral("Tty"), false},
+                       {QStringLiteral("HostConfig"), host}};
+}
+
+// create → attach → wait (headers in) → start → stream → exit code, the CLI's order.
+Run runContainer(DockerClient &client, const QJsonObject &body, int timeoutMs = 120000)
+{
+    Run run;
+    const Result<QString> created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
+        client.createContainer(body, {}, ctx, cb);
+    });
+    if (!created) {
+        run.error = created.error();
+        return run;
+    }
+    run.id = created.value();
+    ContainerStream *stream = client.attach(run.id, false);
+    QObject::connect(stream, &ContainerStream::output, stream,
+                     [&run](StreamDemuxer::Channel channel, const QByteArray &data) {
+                         (channel == StreamDemuxer::Channel::Stdout ? run.out : run.err).append(data);
+                     });
+    if (!QTest::qWaitFor([stream]() { return stream->isStarted() || stream->isFinished(); }, 30000)
+        || !stream->isStarted()) {
+        run.error = stream->error();
+        return run;
+    }
+    const bool autoRemove = body.value(QStringLiteral("HostConfig")).toObject()
+                                .value(QStringLiteral("AutoRemove")).toBool();
+    WaitCall *wait = client.wait(run.id, autoRemove ? QStringLiteral("removed") : QStringLiteral("next-exit"));
+    if (!QTest::qWaitFor([wait]() { return wait->isReady() || wait->isFinished(); }, 30000) || !wait->isReady()) {
+        run.error = wait->result().error();
+        return run;
+    }
+    const Result<void> started = await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+        client.startContainer(run.id, ctx, cb);
+    });
+    if (!started) {
+        run.error = started.error();
+        stream->cancel();
+        wait->cancel();
+        return run;
+    }
+    (void)QTest::qWaitFor([&]() { return wait->isFinished() && stream->isFinished(); }, timeoutMs);
+    if (!stream->isFinished() || !wait->isFinished()) {
+        run.error = Error(Error::Code::Timeout, QStringLiteral("test"), QStringLiteral("container did not finish"));
+        return run;
+    }
+    if (stream->error().isError())
+        run.error = stream->error();
+    else if (!wait->result())
+        run.error = wait->result().error();
+    else
+        run.exitCode = wait->result().value();
+    stream->deleteLater();
+    wait->deleteLater();
+    return run;
+}
+
+} // namespace
+
+class TestEngineClient : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void negotiatesVersion();
+    void info();
+    void listsImages();
+    void seedLaunches_data();
+    void seedLaunches();
+    void attachIsByteExact();
+    void stdoutAndStderrApart();
+    void exitCodeFromWait();
+    void autoRemoveWaitsForRemoval();
+    void deviceDriverErrorIsAValue();
+    void unknownRuntimeIsAValue();
+    void missingImageIsAValue();
+    void nameConflictIsAValue();
+    void stopKillInspectListRemove();
+    void logsFollow();
+    void eventsStream();
+    void deadSocket();
+
+private:
+    std::unique_ptr<DockerClient> m_client;
+};
+
+void TestEngineClient::initTestCase()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    const Result<Endpoint> endpoint = EndpointResolver::fromUrl(TestEngine::host(), QStringLiteral("test"));
+    QVERIFY2(endpoint.ok(), qPrintable(endpoint.error().message()));
+    m_client = std::make_unique<DockerClient>(endpoint.value());
+}
+
+void TestEngineClient::negotiatesVersion()
+{
+    const Result<QString> api = await<QString>([this](QObject *ctx, DockerClient::Callback<QString> cb) {
+        m_client->ping(ctx, cb);
+    });
+    QVERIFY2(api.ok(), qPrintable(api.error().message()));
+    const TestEngine::CliResult cli = TestEngine::docker({QStringLiteral("version"), QStringLiteral("--format"),
+                                                          QStringLiteral("{{.Server.APIVersion}}")});
+    QCOMPARE(cli.exitCode, 0);
+    const QString serverApi = QString::fromLatin1(cli.out.trimmed());
+    const int serverMinor = serverApi.section(QLatin1Char('.'), 1).toInt();
+    QCOMPARE(api.value(), QStringLiteral("1.%1").arg(qMin(serverMinor, DockerClient::kMaxApiMinor)));
+    QCOMPARE(m_client->apiVersion(), api.value());
+}
+
+void TestEngineClient::info()
+{
+    const Result<EngineInfo> info = await<EngineInfo>([this](QObject *ctx, DockerClient::Callback<EngineInfo> cb) {
+        m_client->info(ctx, cb);
+    });
+    QVERIFY2(info.ok(), qPrintable(info.error().message()));
+    QVERIFY(!info.value().serverVersion.isEmpty());
+    QVERIFY(info.value().runtimes.contains(QStringLiteral("nvidia")));
+    QVERIFY(info.value().runtimes.contains(QStringLiteral("runc")));
+    QCOMPARE(info.value().defaultRuntime, QStringLiteral("runc"));
+    const TestEngine::CliResult cli = TestEngine::docker({QStringLiteral("info"), QStringLiteral("--format"),
+                                                          QStringLiteral("{{.ServerVersion}}")});
+    QCOMPARE(info.value().serverVersion, QString::fromUtf8(cli.out.trimmed()));
+}
+
+void TestEngineClient::listsImages()
+{
+    const auto images = await<QList<ImageSummary>>(
+        [this](QObject *ctx, DockerClient::Callback<QList<ImageSummary>> cb) { m_client->images(ctx, cb); });
+    QVERIFY2(images.ok(), qPrintable(images.error().message()));
+    const TestEngine::CliResult cli = TestEngine::docker(
+        {QStringLiteral("images"), QStringLiteral("--no-trunc"), QStringLiteral("--format"), QStringLiteral("{{.ID}}")});
+    QSet<QString> cliIds;
+    for (const QByteArray &line : cli.out.split('\n')) {
+        if (!line.trimmed().isEmpty())
+            cliIds.insert(QString::fromLatin1(line.trimmed()));
+    }
+    QSet<QString> ours;
+    bool found = false;
+    for (const ImageSummary &image : images.value()) {
+        ours.insert(image.id);
+        if (image.repoTags.contains(kImage)) {
+            found = true;
+            QVERIFY(image.size > 0);
+            QVERIFY(image.created.isValid());
+            QVERIFY(image.looksGpuReady()); // the test image carries an NVIDIA label
+        }
+    }
+    QVERIFY(found);
+    QCOMPARE(ours, cliIds);
+}
+
+void TestEngineClient::seedLaunches_data()
+{
+    QTest::addColumn<QJsonArray>("requests");
+    QTest::addColumn<QString>("runtime");
+    QTest::addColumn<QByteArray>("expected");
+
+    // The seed's Python launches, request for request.
+    QTest::newRow("runtime nvidia, all GPUs, [gpu]")
+        << QJsonArray{gpuRequest(-1, {}, {QStringLiteral("gpu")})} << QStringLiteral("nvidia")
+        << QByteArray("NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_DRIVER_CAPABILITIES=\n");
+    QTest::newRow("count -1, [gpu]") << QJsonArray{gpuRequest(-1, {}, {QStringLiteral("gpu")})} << QString()
+                                     << QByteArray("NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_DRIVER_CAPABILITIES=\n");
+    QTest::newRow("device_ids [0], [gpu]")
+        << QJsonArray{gpuRequest(0, {QStringLiteral("0")}, {QStringLiteral("gpu")})} << QStringLiteral("nvidia")
+        << QByteArray("NVIDIA_VISIBLE_DEVICES=0\nNVIDIA_DRIVER_CAPABILITIES=\n");
+    QTest::newRow("[gpu, compute, utility]")
+        << QJsonArray{gpuRequest(-1, {}, {QStringLiteral("gpu"), QStringLiteral("compute"), QStringLiteral("utility")})}
+        << QStringLiteral("nvidia")
+        << QByteArray("NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_DRIVER_CAPABILITIES=compute,utility\n");
+    QTest::newRow("devices 0,2, count 2 style")
+        << QJsonArray{gpuRequest(0, {QStringLiteral("0"), QStringLiteral("2")}, {QStringLiteral("gpu")})} << QString()
+        << QByteArray("NVIDIA_VISIBLE_DEVICES=0,2\nNVIDIA_DRIVER_CAPABILITIES=\n");
+    QTest::newRow("count 2") << QJsonArray{gpuRequest(2, {}, {QStringLiteral("gpu")})} << QString()
+                             << QByteArray("NVIDIA_VISIBLE_DEVICES=0,1\nNVIDIA_DRIVER_CAPABILITIES=\n");
+}
+
+void TestEngineClient::seedLaunches()
+{
+    QFETCH(QJsonArray, requests);
+    QFETCH(QString, runtime);
+    QFETCH(QByteArray, expected);
+    const Run run = runContainer(*m_client, createBody({QStringLiteral("nvidia-smi")}, requests, runtime, true));
+    QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
+    QCOMPARE(run.exitCode, 0);
+    QCOMPARE(run.out, expected);
+    QCOMPARE(run.err, QByteArray());
+}
+
+void TestEngineClient::attachIsByteExact()
+{
+    // 50 MB of random bytes on stdout, their checksum on stderr.
+    const Run run = runContainer(
+        *m_client,
+        createBody({QStringLiteral("sh"), QStringLiteral("-c"),
+                    QStringLiteral("head -c 50000000 /dev/urandom > /data && cat /data && sha256sum /data >&2")},
+                   {}, {}, true));
+    QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
+    QCOMPARE(run.exitCode, 0);
+    QCOMPARE(run.out.size(), 50000000);
+    const QByteArray ours = QCryptographicHash::hash(run.out, QCryptographicHash::Sha256).toHex();
+    QCOMPARE(run.err.left(64), ours);
+}
+
+void TestEngineClient::stdoutAndStderrApart()
+{
+    const Run run = runContainer(
+        *m_client, createBody({QStringLiteral("sh"), QStringLiteral("-c"),
+                               QStringLiteral("for i in 1 2 3; do echo out$i; echo err$i >&2; done")},
+                              {}, {}, true));
+    QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
+    QCOMPARE(run.out, QByteArray("out1\nout2\nout3\n"));
+    QCOMPARE(run.err, QByteArray("err1\nerr2\nerr3\n"));
+}
+
+void TestEngineClient::exitCodeFromWait()
+{
+    const Run run = runContainer(*m_client, createBody({QStringLiteral("sh"), QStringLiteral("-c"),
+                                                        QStringLiteral("echo bye; exit 7")}));
+    QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
+    QCOMPARE(run.exitCode, 7);
+    QCOMPARE(run.out, QByteArray("bye\n"));
+    // Not auto-remove: the container stays for inspection until we remove it.
+    const auto inspected = await<QJsonObject>([&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
+        m_client->inspectContainer(run.id, ctx, cb);
+    });
+    QVERIFY2(inspected.ok(), qPrintable(inspected.error().message()));
+    QCOMPARE(inspected.value().value(QStringLiteral("State")).toObject().value(QStringLiteral("ExitCode")).toInt(), 7);
+    const auto removed = await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+        m_client->removeContainer(run.id, false, ctx, cb);
+    });
+    QVERIFY2(removed.ok(), qPrintable(removed.error().message()));
+}
+
+void TestEngineClient::autoRemoveWaitsForRemoval()
+{
+    const Run run = runContainer(*m_client, createBody({QStringLiteral("sh"), QStringLiteral("-c"),
+                                                        QStringLiteral("exit 3")}, {}, {}, true));
+    QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
+    QCOMPARE(run.exitCode, 3);
+    // wait(condition=removed) returned, so the daemon has removed it already.
+    const auto inspected = await<QJsonObject>([&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
+        m_client->inspectContainer(run.id, ctx, cb);
+    });
+    QVERIFY(!inspected.ok());
+    QCOMPARE(inspected.error().httpStatus(), 404);
+}
+
+void TestEngineClient::deviceDriverErrorIsAValue()
+{
+    // A driver the engine does not know fails at start exactly like a host without the toolkit.
+    const Run run = runContainer(
+        *m_client, createBody({QStringLiteral("nvidia-smi")},
+                              QJsonArray{gpuRequest(-1, {}, {QStringLiteral("gpu")}, QStringLiteral("bogus"))}));
+    QVERIFY(run.error.isError());
+    QCOMPARE(run.error.code(), Error::Code::DeviceDriver);
+    QCOMPARE(run.error.httpStatus(), 500);
+    QVERIFY2(run.error.why().contains(QLatin1String("could not select device driver")), qPrintable(run.error.why()));
+    QVERIFY(run.error.hint().contains(QLatin1String("nvidia-ctk runtime configure")));
+    QVERIFY(!run.id.isEmpty());
+    await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->removeContainer(run.id, true, ctx, cb); });
+}
+
+void TestEngineClient::unknownRuntimeIsAValue()
+{
+    const Run run = runContainer(*m_client, createBody({QStringLiteral("true")}, {}, QStringLiteral("no-such-runtime")));
+    QVERIFY(run.error.isError());
+    // 20.10 says "Unknown runtime specified", newer engines "unknown or invalid runtime name".
+    QVERIFY2(run.error.why().contains(QLatin1String("runtime"), Qt::CaseInsensitive)
+                 && run.error.why().contains(QLatin1String("no-such-runtime")),
+             qPrintable(run.error.message()));
+    QVERIFY(run.error.hint().contains(QLatin1String("nvidia-ctk")));
+}
+
+void TestEngineClient::missingImageIsAValue()
+{
+    QJsonObject body = createBody({QStringLiteral("true")});
+    body.insert(QStringLiteral("Image"), QStringLiteral("gpudeck-no-such-image:never"));
+    const Run run = runContainer(*m_client, body);
+    QVERIFY(run.error.isError());
+    QCOMPARE(run.error.httpStatus(), 404);
+    QVERIFY(run.error.why().contains(QLatin1String("No such image"), Qt::CaseInsensitive));
+    QVERIFY(run.error.hint().contains(QLatin1String("Pull")));
+    QVERIFY(!run.error.message().contains(QLatin1Char('{'))); // never a raw JSON blob
+}
+
+void TestEngineClient::nameConflictIsAValue()
+{
+    const QString name = QStringLiteral("gpudeck-conflict-%1").arg(QCoreApplication::applicationPid());
+    const auto first = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
+        m_client->createContainer(createBody({QStringLiteral("true")}), name, ctx, cb);
+    });
+    QVERIFY2(first.ok(), qPrintable(first.error().message()));
+    const auto second = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
+        m_client->createContainer(createBody({QStringLiteral("true")}), name, ctx, cb);
+    });
+    QVERIFY(!second.ok());
+    QCOMPARE(second.error().httpStatus(), 409);
+    QVERIFY(second.error().hint().contains(QLatin1String("another container name")));
+    await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->removeContainer(first.value(), true, ctx, cb); });
+}
+
+void TestEngineClient::stopKillInspectListRemove()
+{
+    const auto created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
+        m_client->createContainer(createBody({QStringLiteral("sleep"), QStringLiteral("600")}), {}, ctx, cb);
+    });
+    QVERIFY2(created.ok(), qPrintable(created.error().message()));
+    const QString id = created.value();
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->startContainer(id, ctx, cb); }).ok());
+    // 304 from a second start is not an error.
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->startContainer(id, ctx, cb); }).ok());
+
+    const auto listed = await<QJsonArray>([&](QObject *ctx, DockerClient::Callback<QJsonArray> cb) {
+        m_client->listContainers(false, QJsonObject{{QStringLiteral("id"), QJsonArray{id}}}, ctx, cb);
+    });
+    QVERIFY2(listed.ok(), qPrintable(listed.error().message()));
+    QCOMPARE(listed.value().size(), 1);
+    QCOMPARE(listed.value().at(0).toObject().value(QStringLiteral("Id")).toString(), id);
+
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+                m_client->killContainer(id, QStringLiteral("SIGKILL"), ctx, cb);
+            }).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !await<QJsonObject>([&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) { m_client->inspectContainer(id, ctx, cb); })
+             .value().value(QStringLiteral("State")).toObject().value(QStringLiteral("Running")).toBool(),
+        10000);
+    // Stopping an exited container is a no-op (304), not an error.
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->stopContainer(id, 1, ctx, cb); }).ok());
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->removeContainer(id, false, ctx, cb); }).ok());
+    const auto gone = await<QJsonObject>([&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
+        m_client->inspectContainer(id, ctx, cb);
+    });
+    QCOMPARE(gone.error().httpStatus(), 404);
+}
+
+void TestEngineClient::logsFollow()
+{
+    const auto created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
+        m_client->createContainer(createBody({QStringLiteral("sh"), QStringLiteral("-c"),
+                                              QStringLiteral("echo one; echo two >&2; sleep 1; echo three")}),
+                                  {}, ctx, cb);
+    });
+    QVERIFY2(created.ok(), qPrintable(created.error().message()));
+    const QString id = created.value();
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->startContainer(id, ctx, cb); }).ok());
+    ContainerStream *logs = m_client->logs(id, false, true);
+    QByteArray out;
+    QByteArray err;
+    connect(logs, &ContainerStream::output, this, [&](StreamDemuxer::Channel channel, const QByteArray &data) {
+        (channel == StreamDemuxer::Channel::Stdout ? out : err).append(data);
+    });
+    QSignalSpy finished(logs, &ContainerStream::finished);
+    QVERIFY(finished.wait(30000));
+    QVERIFY2(!logs->error().isError(), qPrintable(logs->error().message()));
+    QCOMPARE(out, QByteArray("one\nthree\n"));
+    QCOMPARE(err, QByteArray("two\n"));
+    await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->removeContainer(id, true, ctx, cb); });
+}
+
+void TestEngineClient::eventsStream()
+{
+    JsonStream *events = m_client->events(QJsonObject{{QStringLiteral("type"), QJsonArray{QStringLiteral("container")}}});
+    QSignalSpy started(events, &JsonStream::started);
+    QVERIFY(started.wait(10000));
+    QList<QPair<QString, QString>> seen; // (id, status)
+    connect(events, &JsonStream::object, this, [&](const QJsonObject &event) {
+        seen.append({event.value(QStringLiteral("id")).toString(), event.value(QStringLiteral("status")).toString()});
+    });
+    const Run run = runContainer(*m_client, createBody({QStringLiteral("true")}, {}, {}, true));
+    QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
+    for (const char *status : {"create", "attach", "start", "die", "destroy"})
+        QTRY_VERIFY_WITH_TIMEOUT(seen.contains({run.id, QLatin1String(status)}), 10000);
+    events->cancel();
+    QTRY_VERIFY(events->isFinished());
+    QCOMPARE(events->error().code(), Error::Code::Cancelled);
+}
+
+void TestEngineClient::deadSocket()
+{
+    DockerClient dead(Endpoint{QStringLiteral("unix:///nonexistent/docker.sock"),
+                               QStringLiteral("/nonexistent/docker.sock"), QStringLiteral("test")});
+    const auto info = await<EngineInfo>([&](QObject *ctx, DockerClient::Callback<EngineInfo> cb) { dead.info(ctx, cb); });
+    QVERIFY(!info.ok());
+    QCOMPARE(info.error().code(), Error::Code::SocketNotFound);
+    QVERIFY(info.error().message().contains(QLatin1String("dockerd")));
+}
+
+QTEST_GUILESS_MAIN(TestEngineClient)
+#include "tst_engineclient.moc"
