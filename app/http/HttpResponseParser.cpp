@@ -76,14 +76,24 @@ int HttpResponseParser::onStatus(const char *at, size_t length)
 
 int HttpResponseParser::onHeaderField(const char *at, size_t length)
 {
-    if (!addHeaderBytes(length))
-        return -1;
     if (m_inValue) {
         m_head.headers.append({m_field, m_value.trimmed()});
         m_field.clear();
         m_value.clear();
         m_inValue = false;
     }
+    // A new header line also costs its ": " and CRLF, and a list entry: without this, a flood
+    // of "a:" lines would pass the byte limit while growing the list to megabytes.
+    size_t lineCost = 0;
+    if (m_field.isEmpty()) {
+        if (m_head.headers.size() >= kMaxHeaderCount) {
+            m_error = QStringLiteral("the response has more than %1 headers").arg(kMaxHeaderCount);
+            return -1;
+        }
+        lineCost = 4;
+    }
+    if (!addHeaderBytes(length + lineCost))
+        return -1;
     m_field.append(at, qsizetype(length));
     return 0;
 }
@@ -134,6 +144,8 @@ int HttpResponseParser::onMessageComplete()
         m_headerBytes = 0;
         return 0;
     }
+    if (m_head.upgraded)
+        return 0; // llhttp goes on to report HPE_PAUSED_UPGRADE
     m_complete = true;
     return HPE_PAUSED; // one response per request: stop here
 }

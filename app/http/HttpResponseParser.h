@@ -28,6 +28,7 @@ class HttpResponseParser
 {
 public:
     static constexpr int kMaxHeaderBytes = 64 * 1024;
+    static constexpr int kMaxHeaderCount = 512;
 
     struct Callbacks
     {
