@@ -2,10 +2,125 @@
 #include "Commands.h"
 
 #include "common/Error.h"
+#include "launch/DockerRunExport.h"
+#include "launch/PythonExport.h"
+#include "presets/PresetStore.h"
+
+#include <QCommandLineParser>
+
+namespace {
+
+constexpr int kFailed = 1;
+
+// Parses the words after "preset SUB"; on bad usage prints it and returns false.
+bool parseArgs(CliContext &ctx, QCommandLineParser &parser, const QString &sub, const QStringList &args,
+               int positionals, int *code)
+{
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    if (!parser.parse(QStringList{QStringLiteral("gpudeck preset ") + sub} + args)) {
+        *code = ctx.usage(QStringLiteral("preset %1: %2").arg(sub, parser.errorText()));
+        return false;
+    }
+    if (parser.positionalArguments().size() != positionals) {
+        *code = ctx.usage(QStringLiteral("preset %1 takes %2 argument%3, not %4.")
+                              .arg(sub)
+                              .arg(positionals)
+                              .arg(positionals == 1 ? QString() : QStringLiteral("s"))
+                              .arg(parser.positionalArguments().size()));
+        return false;
+    }
+    return true;
+}
+
+int list(CliContext &ctx, const PresetStore &store)
+{
+    for (const PresetStore::Entry &entry : store.list()) {
+        if (entry.isBroken()) {
+            ctx.out << entry.name << "\tBROKEN\t" << entry.error.message() << '\n';
+            continue;
+        }
+        const LaunchSpec &spec = entry.preset->spec();
+        ctx.out << entry.name << '\t' << spec.image << '\t' << spec.gpus.summary() << '\n';
+    }
+    return 0;
+}
+
+int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("format"), QStringLiteral("json, docker-run or python"),
+                      QStringLiteral("format"), QStringLiteral("json")});
+    int code = 0;
+    if (!parseArgs(ctx, parser, QStringLiteral("show"), args, 1, &code))
+        return code;
+    const QString format = parser.value(QStringLiteral("format"));
+    if (format != QLatin1String("json") && format != QLatin1String("docker-run")
+        && format != QLatin1String("python"))
+        return ctx.usage(QStringLiteral("preset show: unknown format '%1'; use json, docker-run or python.")
+                             .arg(format));
+    const auto preset = store.resolve(parser.positionalArguments().first());
+    if (!preset)
+        return ctx.fail(preset.error(), kFailed);
+    if (format == QLatin1String("json"))
+        ctx.out << QString::fromUtf8(preset.value().toFileBytes());
+    else if (format == QLatin1String("docker-run"))
+        ctx.out << DockerRunExport::commandLine(preset.value().spec(), false) << '\n';
+    else
+        ctx.out << PythonExport::script(preset.value().spec(), false);
+    return 0;
+}
+
+} // namespace
 
 int presetCommand(CliContext &ctx, const QStringList &args)
 {
-    Q_UNUSED(args);
-    return ctx.fail(Error(Error::Code::Unsupported, QStringLiteral("gpudeck preset"),
-                          QStringLiteral("not implemented yet")), 1);
+    if (args.isEmpty())
+        return ctx.usage(QStringLiteral("preset needs a subcommand: list, show, import, export, delete or rename."));
+    const QString sub = args.first();
+    const QStringList rest = args.mid(1);
+    PresetStore store;
+    QCommandLineParser parser;
+    int code = 0;
+
+    if (sub == QLatin1String("list")) {
+        if (!parseArgs(ctx, parser, sub, rest, 0, &code))
+            return code;
+        return list(ctx, store);
+    }
+    if (sub == QLatin1String("show"))
+        return show(ctx, store, rest);
+    if (sub == QLatin1String("import")) {
+        parser.addOption({QStringLiteral("name"), QStringLiteral("import under this name"),
+                          QStringLiteral("name")});
+        if (!parseArgs(ctx, parser, sub, rest, 1, &code))
+            return code;
+        const auto imported =
+            store.importFile(parser.positionalArguments().first(), parser.value(QStringLiteral("name")));
+        if (!imported)
+            return ctx.fail(imported.error(), kFailed);
+        ctx.out << "Imported the preset '" << imported.value().name() << "'.\n";
+        return 0;
+    }
+    if (sub == QLatin1String("export")) {
+        if (!parseArgs(ctx, parser, sub, rest, 2, &code))
+            return code;
+        const auto exported =
+            store.exportTo(parser.positionalArguments().at(0), parser.positionalArguments().at(1));
+        return exported ? 0 : ctx.fail(exported.error(), kFailed);
+    }
+    if (sub == QLatin1String("delete")) {
+        if (!parseArgs(ctx, parser, sub, rest, 1, &code))
+            return code;
+        const auto removed = store.remove(parser.positionalArguments().first());
+        return removed ? 0 : ctx.fail(removed.error(), kFailed);
+    }
+    if (sub == QLatin1String("rename")) {
+        if (!parseArgs(ctx, parser, sub, rest, 2, &code))
+            return code;
+        const auto renamed =
+            store.rename(parser.positionalArguments().at(0), parser.positionalArguments().at(1));
+        return renamed ? 0 : ctx.fail(renamed.error(), kFailed);
+    }
+    return ctx.usage(QStringLiteral("unknown preset subcommand '%1'; use list, show, import, export, "
+                                    "delete or rename.").arg(sub));
 }

@@ -11,7 +11,7 @@
 
 #include <algorithm>
 
-Q_LOGGING_CATEGORY(lcPresets, "gpudeck.presets")
+Q_LOGGING_CATEGORY(lcPresets, "gpudeck.presets", QtInfoMsg)
 
 namespace {
 
@@ -259,8 +259,8 @@ Result<void> PresetStore::remove(const QString &name)
         for (const Entry &broken : entries) {
             if (broken.isBroken() && broken.name == name)
                 return storeError(QStringLiteral("Cannot delete the preset '%1'").arg(name),
-                                  QStringLiteral("its file %1 is broken (%2)")
-                                      .arg(broken.filePath, broken.error.message()),
+                                  QStringLiteral("its file %1 is broken: %2")
+                                      .arg(broken.filePath, broken.error.why()),
                                   QStringLiteral("GPU Deck leaves broken files alone: fix or delete it by hand"));
         }
         return load(name).error();
