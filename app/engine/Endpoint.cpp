@@ -142,9 +142,10 @@ QList<DockerContext> contexts(const QProcessEnvironment &env)
     if (current.isEmpty())
         current = QStringLiteral("default");
 
+    // Where "default" points: no DOCKER_HOST and no context, not even the config's current one.
     QProcessEnvironment plain = env;
     plain.remove(QStringLiteral("DOCKER_HOST"));
-    plain.remove(QStringLiteral("DOCKER_CONTEXT"));
+    plain.insert(QStringLiteral("DOCKER_CONTEXT"), QStringLiteral("default"));
     QList<DockerContext> list;
     const Result<Endpoint> fallback = resolve({}, plain);
     list.append({QStringLiteral("default"), fallback ? fallback.value().url : QString(),

@@ -1,0 +1,307 @@
+#include "engine/Endpoint.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+Q_DECLARE_METATYPE(Error::Code)
+
+// Every row builds its own environment and config directory under a temporary directory; the
+// real environment and ~/.docker are never read.
+class TestEndpoint : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void resolve_data();
+    void resolve();
+    void contextsAreListed();
+    void contextsFollowDockerContext();
+    void contextsWithoutStore();
+
+private:
+    QString expand(QString text) const { return text.replace(QStringLiteral("@TMP@"), m_dir->path()); }
+    QProcessEnvironment environment(const QStringList &vars) const;
+    void writeContext(const QProcessEnvironment &env, const QString &name, const QString &host) const;
+    void writeConfig(const QProcessEnvironment &env, const QString &currentContext) const;
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestEndpoint::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+QProcessEnvironment TestEndpoint::environment(const QStringList &vars) const
+{
+    QProcessEnvironment env;
+    // Without HOME the resolver would fall back to the real home directory.
+    env.insert(QStringLiteral("HOME"), m_dir->path() + QStringLiteral("/home"));
+    for (const QString &var : vars) {
+        const qsizetype eq = var.indexOf(QLatin1Char('='));
+        env.insert(var.left(eq), expand(var.mid(eq + 1)));
+    }
+    return env;
+}
+
+void TestEndpoint::writeContext(const QProcessEnvironment &env, const QString &name,
+                                const QString &host) const
+{
+    // The docker CLI's metadata store: contexts/meta/<sha256 of the name>/meta.json.
+    const QString hash = QString::fromLatin1(
+        QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex());
+    const QString dir = EndpointResolver::configDir(env) + QStringLiteral("/contexts/meta/") + hash;
+    QVERIFY(QDir().mkpath(dir));
+    QJsonObject endpoints;
+    if (!host.isEmpty()) {
+        endpoints.insert(QStringLiteral("docker"),
+                         QJsonObject{{QStringLiteral("Host"), expand(host)},
+                                     {QStringLiteral("SkipTLSVerify"), false}});
+    }
+    const QJsonObject meta{{QStringLiteral("Name"), name},
+                           {QStringLiteral("Metadata"),
+                            QJsonObject{{QStringLiteral("Description"), QStringLiteral("test")}}},
+                           {QStringLiteral("Endpoints"), endpoints}};
+    QFile file(dir + QStringLiteral("/meta.json"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QJsonDocument(meta).toJson());
+}
+
+void TestEndpoint::writeConfig(const QProcessEnvironment &env, const QString &currentContext) const
+{
+    const QString dir = EndpointResolver::configDir(env);
+    QVERIFY(QDir().mkpath(dir));
+    QFile file(dir + QStringLiteral("/config.json"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    const QJsonObject config{{QStringLiteral("auths"), QJsonObject()},
+                             {QStringLiteral("currentContext"), currentContext}};
+    file.write(QJsonDocument(config).toJson());
+}
+
+void TestEndpoint::resolve_data()
+{
+    QTest::addColumn<QString>("hostOption");
+    QTest::addColumn<QStringList>("env");
+    QTest::addColumn<QStringList>("contexts"); // name=host
+    QTest::addColumn<QString>("currentContext");
+    QTest::addColumn<bool>("rootlessSocket"); // create @TMP@/run/docker.sock
+    QTest::addColumn<QString>("url");          // expected on success
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<Error::Code>("code");     // expected on failure (None: success)
+    QTest::addColumn<QStringList>("messageParts");
+
+    const QString cfg = QStringLiteral("DOCKER_CONFIG=@TMP@/cfg");
+    const QString xdg = QStringLiteral("XDG_RUNTIME_DIR=@TMP@/run");
+    const QStringList gpuBox{QStringLiteral("gpu-box=unix:///run/gpu-box/docker.sock")};
+    const QStringList none;
+    const auto ok = Error::Code::None;
+
+    QTest::newRow("--host unix://") << QStringLiteral("unix:///tmp/engine.sock") << QStringList{cfg}
+                                    << none << QString() << false
+                                    << QStringLiteral("unix:///tmp/engine.sock")
+                                    << QStringLiteral("--host") << ok << none;
+    QTest::newRow("--host beats DOCKER_HOST and contexts")
+        << QStringLiteral("unix:///tmp/engine.sock")
+        << QStringList{cfg, QStringLiteral("DOCKER_HOST=unix:///tmp/other.sock"),
+                       QStringLiteral("DOCKER_CONTEXT=gpu-box")}
+        << gpuBox << QString() << true << QStringLiteral("unix:///tmp/engine.sock")
+        << QStringLiteral("--host") << ok << none;
+    QTest::newRow("DOCKER_HOST unix://")
+        << QString() << QStringList{cfg, QStringLiteral("DOCKER_HOST=unix:///srv/docker.sock")}
+        << none << QString() << false << QStringLiteral("unix:///srv/docker.sock")
+        << QStringLiteral("DOCKER_HOST") << ok << none;
+    QTest::newRow("DOCKER_HOST as a bare path")
+        << QString() << QStringList{cfg, QStringLiteral("DOCKER_HOST=/srv/docker.sock")} << none
+        << QString() << false << QStringLiteral("unix:///srv/docker.sock")
+        << QStringLiteral("DOCKER_HOST") << ok << none;
+    QTest::newRow("DOCKER_CONTEXT") << QString()
+                                    << QStringList{cfg, QStringLiteral("DOCKER_CONTEXT=gpu-box")}
+                                    << gpuBox << QString() << false
+                                    << QStringLiteral("unix:///run/gpu-box/docker.sock")
+                                    << QStringLiteral("context gpu-box") << ok << none;
+    QTest::newRow("currentContext in $DOCKER_CONFIG/config.json")
+        << QString() << QStringList{cfg} << gpuBox << QStringLiteral("gpu-box") << true
+        << QStringLiteral("unix:///run/gpu-box/docker.sock") << QStringLiteral("context gpu-box")
+        << ok << none;
+    QTest::newRow("currentContext in ~/.docker/config.json")
+        << QString() << QStringList() << gpuBox << QStringLiteral("gpu-box") << false
+        << QStringLiteral("unix:///run/gpu-box/docker.sock") << QStringLiteral("context gpu-box")
+        << ok << none;
+    QTest::newRow("DOCKER_CONTEXT beats currentContext")
+        << QString() << QStringList{cfg, QStringLiteral("DOCKER_CONTEXT=gpu-box")}
+        << QStringList{gpuBox.first(), QStringLiteral("other=unix:///run/other.sock")}
+        << QStringLiteral("other") << false << QStringLiteral("unix:///run/gpu-box/docker.sock")
+        << QStringLiteral("context gpu-box") << ok << none;
+    QTest::newRow("DOCKER_HOST beats DOCKER_CONTEXT")
+        << QString()
+        << QStringList{cfg, QStringLiteral("DOCKER_HOST=unix:///srv/docker.sock"),
+                       QStringLiteral("DOCKER_CONTEXT=gpu-box")}
+        << gpuBox << QStringLiteral("gpu-box") << false << QStringLiteral("unix:///srv/docker.sock")
+        << QStringLiteral("DOCKER_HOST") << ok << none;
+    QTest::newRow("context name with spaces and non-ASCII")
+        << QString() << QStringList{cfg, QStringLiteral("DOCKER_CONTEXT=labo caf\u00e9")}
+        << QStringList{QStringLiteral("labo caf\u00e9=unix:///run/labo.sock")} << QString() << false
+        << QStringLiteral("unix:///run/labo.sock") << QStringLiteral("context labo caf\u00e9") << ok
+        << none;
+    QTest::newRow("context \"default\" is no context")
+        << QString() << QStringList{cfg, xdg, QStringLiteral("DOCKER_CONTEXT=default")} << gpuBox
+        << QStringLiteral("gpu-box") << true << QStringLiteral("unix://@TMP@/run/docker.sock")
+        << QStringLiteral("rootless socket") << ok << none;
+    QTest::newRow("rootless socket in $XDG_RUNTIME_DIR")
+        << QString() << QStringList{cfg, xdg} << none << QString() << true
+        << QStringLiteral("unix://@TMP@/run/docker.sock") << QStringLiteral("rootless socket") << ok
+        << none;
+    QTest::newRow("$XDG_RUNTIME_DIR without a socket")
+        << QString() << QStringList{cfg, xdg} << none << QString() << false
+        << QStringLiteral("unix:///var/run/docker.sock") << QStringLiteral("default socket") << ok
+        << none;
+    QTest::newRow("default socket") << QString() << QStringList{cfg} << none << QString() << false
+                                    << QStringLiteral("unix:///var/run/docker.sock")
+                                    << QStringLiteral("default socket") << ok << none;
+
+    const auto unsupported = Error::Code::Unsupported;
+    const QStringList notYet{QStringLiteral("not supported yet")};
+    QTest::newRow("DOCKER_HOST tcp:// refused")
+        << QString() << QStringList{cfg, QStringLiteral("DOCKER_HOST=tcp://10.0.0.2:2376")} << none
+        << QString() << false << QString() << QString() << unsupported
+        << QStringList{QStringLiteral("not supported yet"), QStringLiteral("tcp://10.0.0.2:2376"),
+                       QStringLiteral("DOCKER_HOST")};
+    QTest::newRow("--host ssh:// refused")
+        << QStringLiteral("ssh://me@gpu-box") << QStringList{cfg} << none << QString() << false
+        << QString() << QString() << unsupported
+        << QStringList{QStringLiteral("not supported yet"), QStringLiteral("--host")};
+    QTest::newRow("context pointing at ssh:// refused")
+        << QString() << QStringList{cfg, QStringLiteral("DOCKER_CONTEXT=remote")}
+        << QStringList{QStringLiteral("remote=ssh://me@gpu-box")} << QString() << false << QString()
+        << QString() << unsupported
+        << QStringList{QStringLiteral("not supported yet"), QStringLiteral("context remote")};
+
+    const auto usage = Error::Code::Usage;
+    QTest::newRow("missing context")
+        << QString() << QStringList{cfg, QStringLiteral("DOCKER_CONTEXT=nowhere")} << gpuBox
+        << QString() << false << QString() << QString() << usage
+        << QStringList{QStringLiteral("\"nowhere\""), QStringLiteral("DOCKER_CONTEXT"),
+                       QStringLiteral("docker context ls")};
+    QTest::newRow("missing currentContext")
+        << QString() << QStringList{cfg} << none << QStringLiteral("gone") << false << QString()
+        << QString() << usage
+        << QStringList{QStringLiteral("\"gone\""), QStringLiteral("config.json")};
+    QTest::newRow("context without a docker endpoint")
+        << QString() << QStringList{cfg, QStringLiteral("DOCKER_CONTEXT=empty")}
+        << QStringList{QStringLiteral("empty=")} << QString() << false << QString() << QString()
+        << usage << QStringList{QStringLiteral("no engine address")};
+    QTest::newRow("relative unix:// path")
+        << QStringLiteral("unix://docker.sock") << QStringList{cfg} << none << QString() << false
+        << QString() << QString() << usage << QStringList{QStringLiteral("absolute")};
+    QTest::newRow("not a URL") << QString() << QStringList{cfg, QStringLiteral("DOCKER_HOST=docker")}
+                               << none << QString() << false << QString() << QString() << usage
+                               << QStringList{QStringLiteral("Invalid engine address")};
+}
+
+void TestEndpoint::resolve()
+{
+    QFETCH(QString, hostOption);
+    QFETCH(QStringList, env);
+    QFETCH(QStringList, contexts);
+    QFETCH(QString, currentContext);
+    QFETCH(bool, rootlessSocket);
+    QFETCH(QString, url);
+    QFETCH(QString, source);
+    QFETCH(Error::Code, code);
+    QFETCH(QStringList, messageParts);
+
+    const QProcessEnvironment environment = this->environment(env);
+    for (const QString &context : std::as_const(contexts)) {
+        const qsizetype eq = context.indexOf(QLatin1Char('='));
+        writeContext(environment, context.left(eq), context.mid(eq + 1));
+    }
+    if (!currentContext.isEmpty())
+        writeConfig(environment, currentContext);
+    if (rootlessSocket) {
+        QVERIFY(QDir().mkpath(m_dir->path() + QStringLiteral("/run")));
+        QFile socket(m_dir->path() + QStringLiteral("/run/docker.sock"));
+        QVERIFY(socket.open(QIODevice::WriteOnly));
+    }
+    if (QTest::currentTestFailed())
+        return;
+
+    const Result<Endpoint> result = EndpointResolver::resolve(hostOption, environment);
+    if (code == Error::Code::None) {
+        QVERIFY2(result.ok(), qPrintable(result.error().message()));
+        QCOMPARE(result.value().url, expand(url));
+        QCOMPARE(result.value().socketPath, expand(url).mid(7));
+        QCOMPARE(result.value().source, source);
+        return;
+    }
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().code(), code);
+    const QString message = result.error().message();
+    for (const QString &part : std::as_const(messageParts))
+        QVERIFY2(message.contains(part), qPrintable(QStringLiteral("'%1' not in: %2").arg(part, message)));
+}
+
+void TestEndpoint::contextsAreListed()
+{
+    const QProcessEnvironment env = environment({QStringLiteral("DOCKER_CONFIG=@TMP@/cfg")});
+    writeContext(env, QStringLiteral("gpu-box"), QStringLiteral("unix:///run/gpu-box/docker.sock"));
+    writeContext(env, QStringLiteral("remote"), QStringLiteral("ssh://me@far"));
+    writeConfig(env, QStringLiteral("gpu-box"));
+
+    QList<DockerContext> list = EndpointResolver::contexts(env);
+    std::sort(list.begin(), list.end(),
+              [](const DockerContext &a, const DockerContext &b) { return a.name < b.name; });
+    QCOMPARE(list.size(), 3);
+    QCOMPARE(list.at(0).name, QStringLiteral("default"));
+    QCOMPARE(list.at(0).host, QStringLiteral("unix:///var/run/docker.sock"));
+    QVERIFY(!list.at(0).current);
+    QCOMPARE(list.at(1).name, QStringLiteral("gpu-box"));
+    QCOMPARE(list.at(1).host, QStringLiteral("unix:///run/gpu-box/docker.sock"));
+    QVERIFY(list.at(1).current);
+    // Listed even though it cannot be used yet: the picker says why.
+    QCOMPARE(list.at(2).name, QStringLiteral("remote"));
+    QCOMPARE(list.at(2).host, QStringLiteral("ssh://me@far"));
+    QVERIFY(!list.at(2).current);
+}
+
+void TestEndpoint::contextsFollowDockerContext()
+{
+    const QProcessEnvironment env = environment(
+        {QStringLiteral("DOCKER_CONFIG=@TMP@/cfg"), QStringLiteral("DOCKER_CONTEXT=default"),
+         QStringLiteral("XDG_RUNTIME_DIR=@TMP@/run")});
+    writeContext(env, QStringLiteral("gpu-box"), QStringLiteral("unix:///run/gpu-box/docker.sock"));
+    writeConfig(env, QStringLiteral("gpu-box"));
+    QVERIFY(QDir().mkpath(m_dir->path() + QStringLiteral("/run")));
+    QFile socket(m_dir->path() + QStringLiteral("/run/docker.sock"));
+    QVERIFY(socket.open(QIODevice::WriteOnly));
+
+    const QList<DockerContext> list = EndpointResolver::contexts(env);
+    QCOMPARE(list.size(), 2);
+    for (const DockerContext &context : list) {
+        QCOMPARE(context.current, context.name == QLatin1String("default"));
+        // "default" is where the engine is without a context: here, the rootless socket.
+        if (context.name == QLatin1String("default"))
+            QCOMPARE(context.host, QStringLiteral("unix://%1/run/docker.sock").arg(m_dir->path()));
+    }
+}
+
+void TestEndpoint::contextsWithoutStore()
+{
+    const QList<DockerContext> list =
+        EndpointResolver::contexts(environment({QStringLiteral("DOCKER_CONFIG=@TMP@/nothing")}));
+    QCOMPARE(list.size(), 1);
+    QCOMPARE(list.first().name, QStringLiteral("default"));
+    QVERIFY(list.first().current);
+}
+
+QTEST_GUILESS_MAIN(TestEndpoint)
+#include "tst_endpoint.moc"
