@@ -236,7 +236,7 @@ Result<GpuSnapshot> NvmlLibrary::readAll()
         nvmlDevice dev = nullptr;
         if (const nvmlReturn rc = a.getHandleByIndex(i, &dev); rc != kSuccess) {
             g.error = errorString(rc);
-            qCWarning(lcGpu) << "GPU" << i << "unreadable:" << g.error;
+            qCInfo(lcGpu) << "GPU" << i << "unreadable:" << g.error;
             m_devices.append(nullptr);
             s.gpus.append(g);
             continue;
