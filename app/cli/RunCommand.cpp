@@ -1,11 +1,143 @@
 #include "CliContext.h"
 #include "Commands.h"
+#include "EngineSession.h"
 
-#include "common/Error.h"
+#include "engine/DockerClient.h"
+#include "launch/Launcher.h"
+#include "presets/PresetStore.h"
+
+#include <QCommandLineParser>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cerrno>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+// docker run's code when the launch itself failed.
+constexpr int kLaunchFailed = 125;
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int signal)
+{
+    const char byte = char(signal);
+    [[maybe_unused]] const ssize_t written = ::write(g_signalPipe[1], &byte, 1);
+}
+
+// Byte-exact output: straight to the descriptor, no text codec, no buffering surprises.
+bool writeAll(int fd, const QByteArray &data)
+{
+    const char *p = data.constData();
+    qsizetype left = data.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, size_t(left));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        p += n;
+        left -= n;
+    }
+    return true;
+}
+
+} // namespace
 
 int runCommand(CliContext &ctx, const QStringList &args)
 {
-    Q_UNUSED(args);
-    return ctx.fail(Error(Error::Code::Unsupported, QStringLiteral("gpudeck run"),
-                          QStringLiteral("not implemented yet")), 1);
+    QCommandLineParser parser;
+    const QCommandLineOption preset(QStringLiteral("preset"), QStringLiteral("the preset's name or file"),
+                                    QStringLiteral("NAME|FILE"));
+    const QCommandLineOption detach({QStringLiteral("d"), QStringLiteral("detach")},
+                                    QStringLiteral("print the container's id and leave it running"));
+    parser.addOption(preset);
+    parser.addOption(detach);
+    if (!parser.parse(QStringList{QStringLiteral("run")} + args))
+        return ctx.usage(parser.errorText() + QLatin1Char('.'));
+    if (!parser.isSet(preset))
+        return ctx.usage(QStringLiteral("'run' needs --preset NAME or --preset FILE."));
+    if (!parser.positionalArguments().isEmpty())
+        return ctx.usage(QStringLiteral("'run' takes no arguments besides its options."));
+
+    const Result<Preset> loaded = PresetStore().resolve(parser.value(preset));
+    if (!loaded)
+        return ctx.fail(loaded.error(), kLaunchFailed);
+    const LaunchSpec spec = loaded.value().spec();
+    const QList<ValidationIssue> issues = spec.validate();
+    if (!issues.isEmpty()) {
+        return ctx.fail(Error(Error::Code::Validation,
+                              QStringLiteral("Preset \"%1\" cannot be launched").arg(loaded.value().name()),
+                              issues.first().message, QStringLiteral("fix it with the window or in its file")),
+                        kLaunchFailed);
+    }
+
+    const Result<DockerClient *> client = EngineSession::connect(ctx);
+    if (!client)
+        return ctx.fail(client.error(), kLaunchFailed);
+
+    // The engine version decides some checks (CDI needs API 1.44).
+    std::optional<Error> versionError;
+    client.value()->whenReady(client.value(), [&](const Error &error) {
+        if (error.isError())
+            versionError = error;
+        ctx.finish(0);
+    });
+    ctx.exec();
+    if (versionError)
+        return ctx.fail(*versionError, kLaunchFailed);
+    const QList<ValidationIssue> engineIssues = spec.validate(client.value()->apiVersion());
+    if (!engineIssues.isEmpty()) {
+        return ctx.fail(Error(Error::Code::Validation,
+                              QStringLiteral("Preset \"%1\" cannot be launched on this engine").arg(loaded.value().name()),
+                              engineIssues.first().message),
+                        kLaunchFailed);
+    }
+
+    CliContext runCtx;
+    Launcher launcher(client.value());
+    QObject::connect(&launcher, &Launcher::output, &launcher,
+                     [](StreamDemuxer::Channel channel, const QByteArray &data) {
+                         writeAll(channel == StreamDemuxer::Channel::Stdout ? STDOUT_FILENO : STDERR_FILENO, data);
+                     });
+    QObject::connect(&launcher, &Launcher::finished, &launcher, [&]() {
+        if (launcher.state() == Launcher::State::Exited) {
+            if (parser.isSet(detach))
+                runCtx.out << launcher.containerId() << Qt::endl;
+            else if (launcher.error().isError())
+                runCtx.fail(launcher.error(), 0);
+            runCtx.finish(int(launcher.exitCode().value_or(kLaunchFailed)));
+            return;
+        }
+        Error error = launcher.error();
+        if (error.httpStatus() == 404 && error.why().contains(QLatin1String("No such image"), Qt::CaseInsensitive))
+            error.withHint(QStringLiteral("Pull it first: docker pull %1").arg(spec.image));
+        runCtx.finish(runCtx.fail(error, kLaunchFailed));
+    });
+
+    // Ctrl+C and SIGTERM stop the container (SIGTERM, then a kill after 10 s), as docker run's
+    // signal proxy does; the exit code is then the container's.
+    std::unique_ptr<QSocketNotifier> notifier;
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
+        notifier = std::make_unique<QSocketNotifier>(g_signalPipe[0], QSocketNotifier::Read);
+        QObject::connect(notifier.get(), &QSocketNotifier::activated, &launcher, [&launcher]() {
+            char byte = 0;
+            [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[0], &byte, 1);
+            if (launcher.state() == Launcher::State::Running)
+                launcher.stop(10);
+            else
+                launcher.cancel();
+        });
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
+
+    launcher.launch(spec, parser.isSet(detach));
+    const int code = runCtx.exec();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    return code;
 }

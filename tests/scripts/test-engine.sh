@@ -7,6 +7,8 @@
 #   test-engine.sh start DIR   start (or restart) and import the test images; prints the host URL
 #   test-engine.sh stop DIR    stop and remove DIR
 #   test-engine.sh env DIR     print DOCKER_HOST=... for an already started engine
+# With GPUDECK_TEST_ENGINE_NO_HOOK=1 the hook is left out: the engine then fails GPU requests at
+# start the way a host without the NVIDIA Container Toolkit does.
 set -euo pipefail
 
 cmd=${1:-}
@@ -78,6 +80,9 @@ cat >/dev/null
 exit 0
 HOOK
 chmod +x "$dir/bin/nvidia-container-runtime-hook"
+if [[ -n "${GPUDECK_TEST_ENGINE_NO_HOOK:-}" ]]; then
+    rm "$dir/bin/nvidia-container-runtime-hook"
+fi
 
 cat >"$dir/daemon.json" <<JSON
 { "runtimes": { "nvidia": { "path": "runc" } } }

@@ -1,0 +1,297 @@
+#include "Doctor.h"
+
+#include "engine/DockerClient.h"
+#include "engine/EngineError.h"
+#include "gpu/GpuInventory.h"
+#include "gpu/GpuSnapshot.h"
+
+#include <QJsonArray>
+
+namespace {
+
+const QString kToolkitCommand = QStringLiteral(
+    "sudo apt-get install -y nvidia-container-toolkit && "
+    "sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker");
+
+// Images that are likely to have `true`; any local image works for the probe, since the
+// device request is resolved before the command is looked up.
+const char *const kProbeImagePreference[] = {"gpudeck-test", "busybox", "alpine", "debian", "ubuntu", "nvidia/cuda"};
+
+} // namespace
+
+Doctor::Doctor(DockerClient *client, GpuInventory *inventory, QObject *parent)
+    : QObject(parent), m_client(client), m_inventory(inventory)
+{
+}
+
+QString Doctor::statusName(Status status)
+{
+    switch (status) {
+    case Status::Pending: return QStringLiteral("pending");
+    case Status::Pass: return QStringLiteral("pass");
+    case Status::Fail: return QStringLiteral("fail");
+    case Status::Warn: return QStringLiteral("warn");
+    case Status::Skip: return QStringLiteral("skip");
+    }
+    return {};
+}
+
+bool Doctor::passed() const
+{
+    for (const Check &check : m_checks) {
+        if (check.status == Status::Fail)
+            return false;
+    }
+    return true;
+}
+
+int Doctor::indexOf(const QString &id) const
+{
+    for (int i = 0; i < m_checks.size(); ++i) {
+        if (m_checks.at(i).id == id)
+            return i;
+    }
+    return -1;
+}
+
+void Doctor::set(const QString &id, Status status, const QString &detail, const QString &fix,
+                 const QString &command)
+{
+    const int index = indexOf(id);
+    if (index < 0)
+        return;
+    Check &check = m_checks[index];
+    check.status = status;
+    check.detail = detail;
+    check.fix = fix;
+    check.command = command;
+    emit checkChanged(index);
+    maybeFinish();
+}
+
+void Doctor::run(const QList<LaunchSpec> &presets)
+{
+    m_presets = presets;
+    m_finished = false;
+    m_engineOk = false;
+    delete m_calls;
+    m_calls = new QObject(this);
+    m_checks = {
+        {QStringLiteral("engine"), tr("Docker engine reachable"), Status::Pending, {}, {}, {}},
+        {QStringLiteral("socket"), tr("You may use the engine's socket"), Status::Pending, {}, {}, {}},
+        {QStringLiteral("driver"), tr("NVIDIA driver on the host"), Status::Pending, {}, {}, {}},
+        {QStringLiteral("gpu-request"), tr("The engine can hand out GPUs"), Status::Pending, {}, {}, {}},
+        {QStringLiteral("runtime"), tr("The \"nvidia\" runtime is registered"), Status::Pending, {}, {}, {}},
+        {QStringLiteral("cdi"), tr("CDI specifications for CDI devices"), Status::Pending, {}, {}, {}},
+    };
+    m_client->info(m_calls, [this](const Result<EngineInfo> &info) { onEngine(info); });
+    connect(m_inventory, &GpuInventory::finished, m_calls, [this](const GpuSnapshot &snapshot) { onGpus(snapshot); },
+            Qt::SingleShotConnection);
+    if (!m_inventory->refresh()) {
+        // A read is under way already; its result arrives through the same signal.
+    }
+}
+
+void Doctor::onEngine(const Result<EngineInfo> &info)
+{
+    const QString where = m_client->endpoint().url;
+    if (!info) {
+        const Error &error = info.error();
+        set(QStringLiteral("engine"), Status::Fail, error.message(), error.hint(),
+            error.code() == Error::Code::SocketNotFound || error.code() == Error::Code::ConnectionFailed
+                ? QStringLiteral("sudo systemctl start docker")
+                : QString());
+        if (error.code() == Error::Code::PermissionDenied) {
+            set(QStringLiteral("socket"), Status::Fail, tr("Permission denied on %1.").arg(m_client->endpoint().socketPath),
+                tr("Add your user to the docker group, then log out and in again."),
+                QStringLiteral("sudo usermod -aG docker \"$USER\""));
+        } else {
+            set(QStringLiteral("socket"), Status::Skip, tr("Not checked: the engine did not answer."));
+        }
+        const QString skipped = tr("Not checked: the engine did not answer.");
+        set(QStringLiteral("gpu-request"), Status::Skip, skipped);
+        set(QStringLiteral("runtime"), Status::Skip, skipped);
+        set(QStringLiteral("cdi"), Status::Skip, skipped);
+        return;
+    }
+    m_engineOk = true;
+    m_info = info.value();
+    set(QStringLiteral("engine"), Status::Pass,
+        tr("Docker %1 at %2 (API %3, from %4).")
+            .arg(m_info.serverVersion, where, m_client->apiVersion(), m_client->endpoint().source));
+    set(QStringLiteral("socket"), Status::Pass, tr("%1 accepts your requests.").arg(m_client->endpoint().socketPath));
+
+    bool wantsNvidiaRuntime = false;
+    bool wantsCdi = false;
+    for (const LaunchSpec &spec : std::as_const(m_presets)) {
+        wantsNvidiaRuntime |= spec.runtime == QLatin1String("nvidia");
+        wantsCdi |= spec.usesCdi();
+    }
+    if (m_info.runtimes.contains(QStringLiteral("nvidia"))) {
+        set(QStringLiteral("runtime"), Status::Pass,
+            tr("Runtimes: %1 (default %2).").arg(m_info.runtimes.join(QStringLiteral(", ")), m_info.defaultRuntime));
+    } else {
+        set(QStringLiteral("runtime"), wantsNvidiaRuntime ? Status::Fail : Status::Warn,
+            tr("Runtimes: %1; a launch with runtime \"nvidia\" fails here%2.")
+                .arg(m_info.runtimes.join(QStringLiteral(", ")),
+                     wantsNvidiaRuntime ? tr(", and a preset asks for it") : QString()),
+            tr("Register it with the NVIDIA Container Toolkit and restart dockerd; launches with the "
+               "default runtime and GPUs requested still work without it."),
+            QStringLiteral("sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker"));
+    }
+    if (!wantsCdi) {
+        set(QStringLiteral("cdi"), Status::Skip, tr("No preset uses CDI devices."));
+    } else if (m_client->apiMinor() < 44) {
+        set(QStringLiteral("cdi"), Status::Fail,
+            tr("A preset uses CDI devices, but the engine speaks API %1 and CDI needs 1.44 (Docker 25).")
+                .arg(m_client->apiVersion()),
+            tr("Update Docker, or switch the preset's device driver to \"nvidia\"."));
+    } else if (m_info.cdiSpecDirs.isEmpty()) {
+        set(QStringLiteral("cdi"), Status::Fail, tr("A preset uses CDI devices, but the engine has CDI turned off."),
+            tr("Turn on the \"cdi\" feature in daemon.json, generate the specification and restart dockerd."),
+            QStringLiteral("sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml"));
+    } else {
+        set(QStringLiteral("cdi"), Status::Pass,
+            tr("CDI specification directories: %1.").arg(m_info.cdiSpecDirs.join(QStringLiteral(", "))));
+    }
+    probeGpuRequest();
+}
+
+void Doctor::onGpus(const GpuSnapshot &snapshot)
+{
+    if (!snapshot.ok()) {
+        set(QStringLiteral("driver"), Status::Fail, snapshot.error.message(),
+            tr("Install the NVIDIA driver for your GPU and reboot; then nvidia-smi must list the GPUs."),
+            QStringLiteral("sudo apt-get install -y nvidia-driver"));
+        return;
+    }
+    QStringList names;
+    for (const GpuInfo &gpu : snapshot.gpus)
+        names.append(QStringLiteral("%1: %2").arg(gpu.index).arg(gpu.name));
+    set(QStringLiteral("driver"), Status::Pass,
+        tr("Driver %1, %n GPU(s) via %2 (%3).", nullptr, int(snapshot.gpus.size()))
+            .arg(snapshot.driverVersion.isEmpty() ? tr("of unknown version") : snapshot.driverVersion,
+                 GpuSnapshot::sourceName(snapshot.source), names.join(QStringLiteral("; "))));
+}
+
+void Doctor::probeGpuRequest()
+{
+    m_client->images(m_calls, [this](const Result<QList<ImageSummary>> &images) {
+        if (!images || images.value().isEmpty()) {
+            set(QStringLiteral("gpu-request"), Status::Skip,
+                images ? tr("No local image to probe with.") : images.error().message(),
+                tr("Pull any small image, then run the doctor again."), QStringLiteral("docker pull busybox"));
+            return;
+        }
+        QString chosen;
+        for (const char *preferred : kProbeImagePreference) {
+            for (const ImageSummary &image : images.value()) {
+                for (const QString &tag : image.repoTags) {
+                    if (chosen.isEmpty() && tag.startsWith(QLatin1String(preferred)))
+                        chosen = tag;
+                }
+            }
+        }
+        if (chosen.isEmpty())
+            chosen = images.value().first().displayName();
+        probeWith(chosen);
+    });
+}
+
+void Doctor::probeWith(const QString &image)
+{
+    LaunchSpec probe;
+    probe.image = image;
+    probe.command = {QStringLiteral("true")};
+    probe.gpus = GpuSelection::all();
+    probe.autoRemove = false;
+    probe.networkMode = QStringLiteral("none");
+    QJsonObject body = probe.createBody();
+    body.insert(QStringLiteral("Entrypoint"), QJsonArray());
+    m_client->createContainer(body, {}, m_calls, [this, image](const Result<QString> &created) {
+        if (!created) {
+            set(QStringLiteral("gpu-request"), Status::Fail,
+                tr("A probe container on %1 could not be created: %2").arg(image, created.error().message()),
+                created.error().hint());
+            return;
+        }
+        const QString id = created.value();
+        m_client->startContainer(id, m_calls, [this, id](const Result<void> &started) { finishProbe(id, started); });
+    });
+}
+
+void Doctor::finishProbe(const QString &id, const Result<void> &started)
+{
+    // The probe is removed whatever happened; not tied to m_calls so it outlives a re-run.
+    m_client->removeContainer(id, true, m_client, [](const Result<void> &) {});
+    if (started) {
+        set(QStringLiteral("gpu-request"), Status::Pass,
+            tr("A container asking for all GPUs (--gpus all) started."));
+        return;
+    }
+    const Error &error = started.error();
+    if (error.code() == Error::Code::DeviceDriver) {
+        set(QStringLiteral("gpu-request"), Status::Fail, error.why(), QString::fromLatin1(EngineError::kToolkitHint),
+            kToolkitCommand);
+        return;
+    }
+    // Anything else (the probe image has no `true`, say) happened after the GPUs were granted.
+    if (error.why().contains(QLatin1String("executable file not found"))
+        || error.why().contains(QLatin1String("no such file or directory"))) {
+        set(QStringLiteral("gpu-request"), Status::Pass,
+            tr("The engine granted the GPU request (the probe image has no `true`, which does not matter)."));
+        return;
+    }
+    set(QStringLiteral("gpu-request"), Status::Fail, error.message(), error.hint());
+}
+
+void Doctor::maybeFinish()
+{
+    if (m_finished)
+        return;
+    for (const Check &check : std::as_const(m_checks)) {
+        if (check.status == Status::Pending)
+            return;
+    }
+    m_finished = true;
+    emit finished();
+}
+
+QJsonObject Doctor::toJson() const
+{
+    QJsonArray checks;
+    for (const Check &check : m_checks) {
+        checks.append(QJsonObject{{QStringLiteral("id"), check.id},
+                                  {QStringLiteral("title"), check.title},
+                                  {QStringLiteral("status"), statusName(check.status)},
+                                  {QStringLiteral("detail"), check.detail},
+                                  {QStringLiteral("fix"), check.fix},
+                                  {QStringLiteral("command"), check.command}});
+    }
+    return QJsonObject{{QStringLiteral("ok"), passed()},
+                       {QStringLiteral("endpoint"), m_client->endpoint().url},
+                       {QStringLiteral("checks"), checks}};
+}
+
+QString Doctor::toText() const
+{
+    QString text;
+    for (const Check &check : m_checks) {
+        QString mark;
+        switch (check.status) {
+        case Status::Pass: mark = QStringLiteral("[ ok ]"); break;
+        case Status::Fail: mark = QStringLiteral("[FAIL]"); break;
+        case Status::Warn: mark = QStringLiteral("[warn]"); break;
+        case Status::Skip: mark = QStringLiteral("[skip]"); break;
+        case Status::Pending: mark = QStringLiteral("[ .. ]"); break;
+        }
+        text += QStringLiteral("%1 %2\n       %3\n").arg(mark, check.title, check.detail);
+        if ((check.status == Status::Fail || check.status == Status::Warn) && !check.fix.isEmpty())
+            text += QStringLiteral("       fix: %1\n").arg(check.fix);
+        if ((check.status == Status::Fail || check.status == Status::Warn) && !check.command.isEmpty())
+            text += QStringLiteral("       run: %1\n").arg(check.command);
+    }
+    text += passed() ? tr("GPU Deck is ready: containers can get this host's GPUs.\n")
+                     : tr("Not ready: fix the failing lines above, then run 'gpudeck doctor' again.\n");
+    return text;
+}
