@@ -134,6 +134,7 @@ void Launcher::onStarted()
     }
     if (m_detach) {
         setState(State::Running);
+        m_exitCode = 0; // the launch succeeded; the container runs on without us
         finishWith(State::Exited);
         return;
     }

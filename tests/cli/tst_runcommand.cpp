@@ -1,0 +1,281 @@
+// `gpudeck run --preset` against the real engine: each GPU selection launched by gpudeck, by the
+// exported docker-run line (run by the real docker CLI through sh) and by the exported Python
+// script (Debian's python3-docker), compared on what the stub nvidia-smi printed and on
+// `docker inspect` HostConfig.DeviceRequests and Runtime. Exit codes and byte-exact output too.
+#include "TestEngine.h"
+
+#include "launch/DockerRunExport.h"
+#include "launch/PythonExport.h"
+#include "presets/Preset.h"
+#include "presets/PresetStore.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+Q_DECLARE_METATYPE(LaunchSpec)
+
+namespace {
+
+const QString kImage = QStringLiteral("gpudeck-test:latest");
+
+QJsonObject inspect(const QString &name)
+{
+    const TestEngine::CliResult cli = TestEngine::docker({QStringLiteral("inspect"), name});
+    if (cli.exitCode != 0)
+        return {};
+    return QJsonDocument::fromJson(cli.out).array().at(0).toObject();
+}
+
+// DeviceRequests as the engine stored them, with the spellings of "nothing" made equal.
+QJsonArray normalizedRequests(const QJsonObject &inspected)
+{
+    QJsonArray out;
+    const QJsonArray requests = inspected.value(QStringLiteral("HostConfig")).toObject()
+                                    .value(QStringLiteral("DeviceRequests")).toArray();
+    for (const QJsonValue &value : requests) {
+        QJsonObject request = value.toObject();
+        for (const QString &key : request.keys()) {
+            const QJsonValue v = request.value(key);
+            if (v.isNull() || (v.isArray() && v.toArray().isEmpty()) || (v.isObject() && v.toObject().isEmpty()))
+                request.remove(key);
+        }
+        out.append(request);
+    }
+    return out;
+}
+
+void removeContainer(const QString &name)
+{
+    TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), name});
+}
+
+} // namespace
+
+class TestRunCommand : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void selections_data();
+    void selections();
+    void exitCodeIsTheContainers();
+    void outputIsByteExact();
+    void autoRemoveLeavesNothing();
+    void missingImageIs125();
+    void badUsageIs2();
+    void detachPrintsTheId();
+
+private:
+    QString writePreset(const QString &name, const LaunchSpec &spec);
+    TestEngine::CliResult gpudeck(const QStringList &args);
+
+    QTemporaryDir m_dir;
+    QString m_binDir; // docker on PATH is Debian's client, as the sandboxed engine is Debian's
+};
+
+void TestRunCommand::initTestCase()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    QVERIFY(m_dir.isValid());
+    QDir(m_dir.path()).mkpath(QStringLiteral("presets"));
+    QDir(m_dir.path()).mkpath(QStringLiteral("bin"));
+    m_binDir = m_dir.filePath(QStringLiteral("bin"));
+    QVERIFY(QFile::link(QStringLiteral("/usr/bin/docker"), m_binDir + QStringLiteral("/docker")));
+}
+
+QString TestRunCommand::writePreset(const QString &name, const LaunchSpec &spec)
+{
+    const QString path = m_dir.filePath(QStringLiteral("presets/") + PresetStore::slug(name) + QStringLiteral(".json"));
+    const Result<void> written = PresetStore::writeFile(path, Preset(name, spec).toFileBytes());
+    return written ? path : QString();
+}
+
+TestEngine::CliResult TestRunCommand::gpudeck(const QStringList &args)
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("GPUDECK_PRESET_DIR"), m_dir.filePath(QStringLiteral("presets")));
+    return TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), args, env, 120000);
+}
+
+void TestRunCommand::selections_data()
+{
+    QTest::addColumn<LaunchSpec>("spec");
+    QTest::addColumn<QByteArray>("expected");
+
+    const auto spec = [](GpuSelection gpus, QStringList caps, QString runtime) {
+        LaunchSpec s;
+        s.image = kImage;
+        s.command = {QStringLiteral("nvidia-smi")};
+        s.gpus = gpus;
+        s.capabilities = caps;
+        s.runtime = runtime;
+        s.autoRemove = false; // kept for docker inspect
+        s.networkMode = QStringLiteral("none");
+        return s;
+    };
+    QTest::newRow("seed: runtime nvidia, all GPUs, [gpu]")
+        << spec(GpuSelection::all(), {}, QStringLiteral("nvidia"))
+        << QByteArray("NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_DRIVER_CAPABILITIES=\n");
+    QTest::newRow("seed: device 0, [gpu]") << spec(GpuSelection::ofDevices({QStringLiteral("0")}), {}, {})
+                                           << QByteArray("NVIDIA_VISIBLE_DEVICES=0\nNVIDIA_DRIVER_CAPABILITIES=\n");
+    QTest::newRow("seed: all GPUs, [gpu, compute, utility]")
+        << spec(GpuSelection::all(), {QStringLiteral("compute"), QStringLiteral("utility")}, {})
+        << QByteArray("NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_DRIVER_CAPABILITIES=compute,utility\n");
+    QTest::newRow("devices 1 and 3, graphics")
+        << spec(GpuSelection::ofDevices({QStringLiteral("1"), QStringLiteral("3")}), {QStringLiteral("graphics")},
+                QStringLiteral("nvidia"))
+        << QByteArray("NVIDIA_VISIBLE_DEVICES=1,3\nNVIDIA_DRIVER_CAPABILITIES=graphics\n");
+    QTest::newRow("count 2") << spec(GpuSelection::ofCount(2), {}, {})
+                             << QByteArray("NVIDIA_VISIBLE_DEVICES=0,1\nNVIDIA_DRIVER_CAPABILITIES=\n");
+    QTest::newRow("a GPU UUID")
+        << spec(GpuSelection::ofDevices({QStringLiteral("GPU-6bd9a9a1-5c4f-1e7b-3c1e-2f3b4c5d6e7f")}), {}, {})
+        << QByteArray("NVIDIA_VISIBLE_DEVICES=GPU-6bd9a9a1-5c4f-1e7b-3c1e-2f3b4c5d6e7f\nNVIDIA_DRIVER_CAPABILITIES=\n");
+    QTest::newRow("no GPUs") << spec(GpuSelection::none(), {}, {})
+                             << QByteArray("NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\n");
+}
+
+void TestRunCommand::selections()
+{
+    QFETCH(LaunchSpec, spec);
+    QFETCH(QByteArray, expected);
+    const QString tag = QString::fromLatin1(QTest::currentDataTag()).left(12);
+    const QString base = QStringLiteral("gpudeck-sel-%1-%2").arg(QCoreApplication::applicationPid()).arg(qHash(tag));
+
+    // 1. gpudeck run
+    LaunchSpec ours = spec;
+    ours.containerName = base + QStringLiteral("-gpudeck");
+    const QString preset = writePreset(ours.containerName, ours);
+    QVERIFY(!preset.isEmpty());
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), preset});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(run.out, expected);
+
+    // 2. the exported docker-run line, through a real shell and the real docker CLI
+    LaunchSpec cli = spec;
+    cli.containerName = base + QStringLiteral("-cli");
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("PATH"), m_binDir + QStringLiteral(":/usr/bin:/bin"));
+    const TestEngine::CliResult shell = TestEngine::runProgram(
+        QStringLiteral("/bin/sh"), {QStringLiteral("-c"), DockerRunExport::commandLine(cli, false)}, env);
+    QVERIFY2(shell.exitCode == 0, shell.err.constData());
+    QCOMPARE(shell.out, expected);
+
+    // 3. the exported Python script, with Debian's python3-docker
+    LaunchSpec py = spec;
+    py.containerName = base + QStringLiteral("-py");
+    py.autoRemove = false;
+    const QString script = m_dir.filePath(base + QStringLiteral(".py"));
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(PythonExport::script(py, false).toUtf8());
+    file.close();
+    const TestEngine::CliResult python = TestEngine::runProgram(QStringLiteral("/usr/bin/python3"), {script});
+    QVERIFY2(python.exitCode == 0, python.err.constData());
+    QCOMPARE(python.out, expected);
+
+    // The engine stored the same request for gpudeck and the CLI.
+    const QJsonObject a = inspect(ours.containerName);
+    const QJsonObject b = inspect(cli.containerName);
+    QVERIFY(!a.isEmpty());
+    QVERIFY(!b.isEmpty());
+    QCOMPARE(normalizedRequests(a), normalizedRequests(b));
+    QCOMPARE(a.value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("Runtime")),
+             b.value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("Runtime")));
+    if (!spec.runtime.isEmpty()) {
+        QCOMPARE(a.value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("Runtime")).toString(),
+                 spec.runtime);
+    }
+    removeContainer(ours.containerName);
+    removeContainer(cli.containerName);
+    removeContainer(py.containerName); // the script removes it; this is only a safety net
+}
+
+void TestRunCommand::exitCodeIsTheContainers()
+{
+    LaunchSpec spec;
+    spec.image = kImage;
+    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo to-stderr >&2; exit 42")};
+    spec.networkMode = QStringLiteral("none");
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"),
+                                               writePreset(QStringLiteral("exit code"), spec)});
+    QCOMPARE(run.exitCode, 42);
+    QCOMPARE(run.out, QByteArray());
+    QCOMPARE(run.err, QByteArray("to-stderr\n"));
+}
+
+void TestRunCommand::outputIsByteExact()
+{
+    LaunchSpec spec;
+    spec.image = kImage;
+    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
+                    QStringLiteral("head -c 8000000 /dev/urandom > /r && cat /r && sha256sum /r >&2")};
+    spec.networkMode = QStringLiteral("none");
+    // By name this time, from the store.
+    QVERIFY(!writePreset(QStringLiteral("random bytes"), spec).isEmpty());
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("random bytes")});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(run.out.size(), 8000000);
+    QCOMPARE(run.err.left(64), QCryptographicHash::hash(run.out, QCryptographicHash::Sha256).toHex());
+}
+
+void TestRunCommand::autoRemoveLeavesNothing()
+{
+    LaunchSpec spec;
+    spec.image = kImage;
+    spec.command = {QStringLiteral("true")};
+    spec.autoRemove = true;
+    spec.networkMode = QStringLiteral("none");
+    spec.containerName = QStringLiteral("gpudeck-autoremove-%1").arg(QCoreApplication::applicationPid());
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"),
+                                               writePreset(spec.containerName, spec)});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY(inspect(spec.containerName).isEmpty());
+}
+
+void TestRunCommand::missingImageIs125()
+{
+    LaunchSpec spec;
+    spec.image = QStringLiteral("gpudeck-missing:never");
+    spec.command = {QStringLiteral("true")};
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"),
+                                               writePreset(QStringLiteral("missing"), spec)});
+    QCOMPARE(run.exitCode, 125);
+    QVERIFY2(run.err.contains("docker pull gpudeck-missing:never"), run.err.constData());
+    QCOMPARE(run.err.count('\n'), 1); // one sentence
+}
+
+void TestRunCommand::badUsageIs2()
+{
+    QCOMPARE(gpudeck({QStringLiteral("run")}).exitCode, 2);
+    QCOMPARE(gpudeck({QStringLiteral("run"), QStringLiteral("--bogus")}).exitCode, 2);
+    const TestEngine::CliResult missing = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("no such preset")});
+    QCOMPARE(missing.exitCode, 125);
+    QVERIFY(!missing.err.isEmpty());
+}
+
+void TestRunCommand::detachPrintsTheId()
+{
+    LaunchSpec spec;
+    spec.image = kImage;
+    spec.command = {QStringLiteral("sleep"), QStringLiteral("30")};
+    spec.autoRemove = false;
+    spec.networkMode = QStringLiteral("none");
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--detach"), QStringLiteral("--preset"),
+                                               writePreset(QStringLiteral("detached"), spec)});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QString id = QString::fromLatin1(run.out.trimmed());
+    QCOMPARE(id.size(), 64);
+    const QJsonObject inspected = inspect(id);
+    QVERIFY(inspected.value(QStringLiteral("State")).toObject().value(QStringLiteral("Running")).toBool());
+    removeContainer(id);
+}
+
+QTEST_GUILESS_MAIN(TestRunCommand)
+#include "tst_runcommand.moc"
