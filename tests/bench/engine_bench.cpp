@@ -1,0 +1,175 @@
+// Engine benchmarks against the sandboxed dockerd (GPUDECK_TEST_HOST), printing figures, never
+// asserting on time:
+//  1. attach throughput: a 200 MB stream through the client vs `docker run` on the same image,
+//     with the client's resident memory sampled while streaming;
+//  2. `gpudeck run` vs `docker run`, alternating: a `true` container, and a 30 MB output stream.
+// Ratios below 1.0 mean gpudeck is faster.
+#include "engine/ContainerStream.h"
+#include "engine/DockerClient.h"
+#include "engine/WaitCall.h"
+#include "launch/LaunchSpec.h"
+#include "launch/Launcher.h"
+#include "presets/Preset.h"
+#include "presets/PresetStore.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <unistd.h>
+
+namespace {
+
+const QString kImage = QStringLiteral("gpudeck-test:latest");
+
+qint64 rssBytes()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return -1;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.value(1).toLongLong() * sysconf(_SC_PAGESIZE);
+}
+
+double median(QList<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.isEmpty() ? 0 : values.at(values.size() / 2);
+}
+
+QString streamCommand(qint64 bytes)
+{
+    return QStringLiteral("yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ | head -c %1").arg(bytes);
+}
+
+// Seconds for `docker run --rm` of the command, output discarded, as a user would time it.
+double timeDockerCli(const QStringList &command)
+{
+    QProcess process;
+    process.setStandardOutputFile(QProcess::nullDevice());
+    QElapsedTimer timer;
+    timer.start();
+    process.start(QStringLiteral("/usr/bin/docker"),
+                  QStringList{QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--network"),
+                              QStringLiteral("none"), kImage} + command);
+    process.waitForFinished(600000);
+    return timer.nsecsElapsed() / 1e9;
+}
+
+double timeGpudeckRun(const QString &presetFile)
+{
+    QProcess process;
+    process.setStandardOutputFile(QProcess::nullDevice());
+    QElapsedTimer timer;
+    timer.start();
+    process.start(QCoreApplication::applicationDirPath() + QStringLiteral("/../../bin/gpudeck"),
+                  {QStringLiteral("run"), QStringLiteral("--preset"), presetFile});
+    process.waitForFinished(600000);
+    if (process.exitCode() != 0)
+        std::fprintf(stderr, "gpudeck run failed: %s\n", process.readAllStandardError().constData());
+    return timer.nsecsElapsed() / 1e9;
+}
+
+struct ClientRun
+{
+    double seconds = 0;
+    qint64 bytes = 0;
+    qint64 rssBefore = 0;
+    qint64 rssPeak = 0;
+};
+
+// In-process: the client's own cost of moving the bytes, with RSS sampled every 20 ms.
+ClientRun streamThroughClient(DockerClient &client, qint64 bytes)
+{
+    LaunchSpec spec;
+    spec.image = kImage;
+    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"), streamCommand(bytes)};
+    spec.networkMode = QStringLiteral("none");
+    ClientRun run;
+    run.rssBefore = rssBytes();
+    run.rssPeak = run.rssBefore;
+    Launcher launcher(&client);
+    QObject::connect(&launcher, &Launcher::output, &launcher,
+                     [&run](StreamDemuxer::Channel, const QByteArray &data) { run.bytes += data.size(); });
+    QTimer sampler;
+    QObject::connect(&sampler, &QTimer::timeout, &sampler, [&run]() { run.rssPeak = qMax(run.rssPeak, rssBytes()); });
+    sampler.start(20);
+    QEventLoop loop;
+    QObject::connect(&launcher, &Launcher::finished, &loop, &QEventLoop::quit);
+    QElapsedTimer timer;
+    timer.start();
+    launcher.launch(spec);
+    loop.exec();
+    run.seconds = timer.nsecsElapsed() / 1e9;
+    if (launcher.error().isError())
+        std::fprintf(stderr, "launch failed: %s\n", qPrintable(launcher.error().message()));
+    return run;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const QString host = qEnvironmentVariable("GPUDECK_TEST_HOST", qEnvironmentVariable("DOCKER_HOST"));
+    if (!host.startsWith(QLatin1String("unix://"))) {
+        std::fprintf(stderr, "bench_engine: set GPUDECK_TEST_HOST (tests/scripts/test-engine.sh start DIR prints it)\n");
+        return 2;
+    }
+    qputenv("DOCKER_HOST", host.toUtf8());
+    const int rounds = qEnvironmentVariableIntValue("GPUDECK_BENCH_ROUNDS") > 0
+                           ? qEnvironmentVariableIntValue("GPUDECK_BENCH_ROUNDS") : 5;
+    const Result<Endpoint> endpoint = EndpointResolver::fromUrl(host, QStringLiteral("bench"));
+    DockerClient client(endpoint.value());
+
+    // 1. Attach throughput, 200 MB.
+    const qint64 big = 200LL * 1000 * 1000;
+    QList<double> ours;
+    QList<double> theirs;
+    qint64 worstGrowth = 0;
+    for (int i = 0; i < rounds; ++i) {
+        const ClientRun run = streamThroughClient(client, big);
+        if (run.bytes != big)
+            std::fprintf(stderr, "client received %lld of %lld bytes\n", run.bytes, big);
+        ours.append(run.seconds);
+        worstGrowth = qMax(worstGrowth, run.rssPeak - run.rssBefore);
+        theirs.append(timeDockerCli({QStringLiteral("sh"), QStringLiteral("-c"), streamCommand(big)}));
+    }
+    std::printf("attach 200 MB: gpudeck client %.3f s (%.0f MB/s), docker run %.3f s; ratio %.2f; "
+                "RSS growth while streaming %.1f MB (median of %d)\n",
+                median(ours), big / 1e6 / median(ours), median(theirs), median(ours) / median(theirs),
+                worstGrowth / 1e6, rounds);
+
+    // 2. gpudeck run vs docker run, alternating.
+    QTemporaryDir dir;
+    const auto presetFor = [&dir](const QString &name, const QStringList &command) {
+        LaunchSpec spec;
+        spec.image = kImage;
+        spec.command = command;
+        spec.networkMode = QStringLiteral("none");
+        const QString path = dir.filePath(name + QStringLiteral(".json"));
+        PresetStore::writeFile(path, Preset(name, spec).toFileBytes());
+        return path;
+    };
+    const QString truePreset = presetFor(QStringLiteral("true"), {QStringLiteral("true")});
+    const qint64 medium = 30LL * 1000 * 1000;
+    const QStringList streamArgs{QStringLiteral("sh"), QStringLiteral("-c"), streamCommand(medium)};
+    const QString streamPreset = presetFor(QStringLiteral("stream"), streamArgs);
+    QList<double> runTrue, cliTrue, runStream, cliStream;
+    for (int i = 0; i < rounds; ++i) {
+        runTrue.append(timeGpudeckRun(truePreset));
+        cliTrue.append(timeDockerCli({QStringLiteral("true")}));
+        runStream.append(timeGpudeckRun(streamPreset));
+        cliStream.append(timeDockerCli(streamArgs));
+    }
+    std::printf("launch of true: gpudeck run %.3f s, docker run %.3f s; ratio %.2f (median of %d)\n",
+                median(runTrue), median(cliTrue), median(runTrue) / median(cliTrue), rounds);
+    std::printf("30 MB output:   gpudeck run %.3f s, docker run %.3f s; ratio %.2f (median of %d)\n",
+                median(runStream), median(cliStream), median(runStream) / median(cliStream), rounds);
+    return 0;
+}
