@@ -20,7 +20,10 @@ cmake --build "$build" -j "$(nproc)"
 
 if [[ "$mode" == test ]]; then
     cd "$build"
-    exec ctest --output-on-failure -j "$(nproc)"
+    # The integration tests start a sandboxed dockerd, which needs root.
+    as_root=()
+    [[ $(id -u) -ne 0 ]] && as_root=(sudo -E)
+    exec "${as_root[@]}" ctest --output-on-failure -j "$(nproc)"
 fi
 
 # run: use the engine the docker CLI would use; when none answers, start the sandboxed one.
