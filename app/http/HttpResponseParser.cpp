@@ -117,8 +117,14 @@ int HttpResponseParser::onHeadersComplete()
 
     llhttp_t *p = &m_parser->parser;
     m_head.status = p->status_code;
+    if (m_head.status < 100) { // llhttp takes any three digits, "010" too
+        m_error = QStringLiteral("invalid HTTP status %1").arg(m_head.status);
+        return -1;
+    }
+    // An interim response: skip it, the real one follows. It has no body even when it carries a
+    // Content-Length, and llhttp would read one (then hand it out as the real answer's body).
     if (m_head.status >= 100 && m_head.status < 200 && m_head.status != 101)
-        return 0; // an interim response: skip it, the real one follows
+        return 1;
     m_head.keepAlive = llhttp_should_keep_alive(p) != 0;
     m_head.upgraded = m_head.status == 101;
     m_headDone = true;
@@ -126,7 +132,8 @@ int HttpResponseParser::onHeadersComplete()
         m_callbacks.head(m_head);
     if (m_head.upgraded)
         return 2; // no body; llhttp_execute stops with HPE_PAUSED_UPGRADE
-    return m_headRequest ? 1 : 0;
+    // 204 and 304 never have a body; a 304 may still describe one with Content-Length.
+    return m_headRequest || m_head.status == 204 || m_head.status == 304 ? 1 : 0;
 }
 
 int HttpResponseParser::onBody(const char *at, size_t length)

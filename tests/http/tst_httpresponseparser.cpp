@@ -120,6 +120,8 @@ private slots:
     void splitAtEveryPairOfOffsets();
     void byteByByte_data() { fixtures_data(); }
     void byteByByte();
+    void noBodyWhateverTheLengthSays_data();
+    void noBodyWhateverTheLengthSays();
     void upgradeHandsBackTheRestExactly();
     void resetForTheNextResponse();
     void malformed_data();
@@ -251,6 +253,40 @@ void TestHttpResponseParser::byteByByte()
              whole.describe());
 }
 
+void TestHttpResponseParser::noBodyWhateverTheLengthSays_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+
+    // Found by the fuzzer: llhttp reads a body for these when a length is given, and the 1xx
+    // body came out as the final answer's.
+    QTest::newRow("100 with a Content-Length, then 200")
+        << QByteArray("HTTP/1.1 100 Continue\r\nContent-Length: 5\r\n\r\n"
+                      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK")
+        << 200 << QByteArray("OK");
+    QTest::newRow("304 describing the body it does not send")
+        << QByteArray("HTTP/1.1 304 Not Modified\r\nContent-Length: 120\r\n\r\n") << 304
+        << QByteArray();
+    QTest::newRow("204 with a Content-Length")
+        << QByteArray("HTTP/1.1 204 No Content\r\nContent-Length: 3\r\n\r\n") << 204 << QByteArray();
+}
+
+void TestHttpResponseParser::noBodyWhateverTheLengthSays()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    const Outcome whole = run(input, {}, false, false);
+    QVERIFY2(!whole.failed, qPrintable(whole.error));
+    QCOMPARE(whole.heads, 1);
+    QCOMPARE(whole.head.status, status);
+    QCOMPARE(whole.body, body);
+    QCOMPARE(whole.completes, 1);
+    for (qsizetype cut = 0; cut <= input.size(); ++cut)
+        QCOMPARE(run(input, {cut}, false, false).describe(), whole.describe());
+}
+
 void TestHttpResponseParser::upgradeHandsBackTheRestExactly()
 {
     // Cut right after the blank line, and inside the stream: the parser must hand back precisely
@@ -316,6 +352,8 @@ void TestHttpResponseParser::malformed_data()
     QTest::newRow("garbage status line") << QByteArray("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n\r\n")
                                          << false;
     QTest::newRow("non-numeric status") << QByteArray("HTTP/1.1 2OO OK\r\n\r\n") << false;
+    QTest::newRow("status below 100 (found by the fuzzer)") << QByteArray("HTTP/1.1 010 OK\r\n\r\n")
+                                                            << false;
     QTest::newRow("unknown protocol version") << QByteArray("HTTP/7.3 200 OK\r\n\r\n") << false;
     QTest::newRow("a request instead of a response")
         << QByteArray("GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n") << false;
