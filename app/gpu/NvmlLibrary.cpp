@@ -46,6 +46,18 @@ struct Memory // nvmlMemory_t (v1): bytes
     unsigned long long used;
 };
 
+// nvmlMemory_v2_t: "used" leaves out the driver's reserved memory, as nvidia-smi shows it;
+// v1 counts that reserve as used (about 480 MiB on an idle H100).
+struct MemoryV2
+{
+    unsigned version;
+    unsigned long long total;
+    unsigned long long reserved;
+    unsigned long long free;
+    unsigned long long used;
+};
+constexpr unsigned kMemoryV2Version = static_cast<unsigned>(sizeof(MemoryV2)) | (2U << 24U);
+
 struct Utilization // nvmlUtilization_t: percent
 {
     unsigned gpu;
@@ -82,6 +94,7 @@ struct NvmlLibrary::Api
     nvmlReturn (*getUuid)(nvmlDevice, char *, unsigned) = nullptr;
     nvmlReturn (*getPciInfo)(nvmlDevice, PciInfo *) = nullptr;
     nvmlReturn (*getMemoryInfo)(nvmlDevice, Memory *) = nullptr;
+    nvmlReturn (*getMemoryInfoV2)(nvmlDevice, MemoryV2 *) = nullptr;
     nvmlReturn (*getUtilization)(nvmlDevice, Utilization *) = nullptr;
     nvmlReturn (*getTemperature)(nvmlDevice, unsigned, unsigned *) = nullptr;
     nvmlReturn (*getPowerUsage)(nvmlDevice, unsigned *) = nullptr;
@@ -145,6 +158,7 @@ Result<void> NvmlLibrary::open()
     resolve(m_handle, a.getUuid, "nvmlDeviceGetUUID");
     resolve(m_handle, a.getPciInfo, "nvmlDeviceGetPciInfo_v3");
     resolve(m_handle, a.getMemoryInfo, "nvmlDeviceGetMemoryInfo");
+    resolve(m_handle, a.getMemoryInfoV2, "nvmlDeviceGetMemoryInfo_v2");
     resolve(m_handle, a.getUtilization, "nvmlDeviceGetUtilizationRates");
     resolve(m_handle, a.getTemperature, "nvmlDeviceGetTemperature");
     resolve(m_handle, a.getPowerUsage, "nvmlDeviceGetPowerUsage");
@@ -321,8 +335,12 @@ void NvmlLibrary::readLiveOne(int slot, GpuInfo &g)
         return false;
     };
 
+    MemoryV2 mem2 = {};
+    mem2.version = kMemoryV2Version;
     Memory mem = {};
-    if (a.getMemoryInfo && check(a.getMemoryInfo(dev, &mem), "memory"))
+    if (a.getMemoryInfoV2 && a.getMemoryInfoV2(dev, &mem2) == kSuccess)
+        g.memoryUsed = static_cast<qint64>(mem2.used);
+    else if (a.getMemoryInfo && check(a.getMemoryInfo(dev, &mem), "memory"))
         g.memoryUsed = static_cast<qint64>(mem.used);
     Utilization util = {};
     if (a.getUtilization && check(a.getUtilization(dev, &util), "utilisation")) {

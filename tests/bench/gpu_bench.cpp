@@ -12,6 +12,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonDocument>
 #include <QTextStream>
 #include <QTimer>
 
@@ -36,6 +37,8 @@ void refreshCost(const QString &label, int rounds)
     t.start();
     const GpuSnapshot first = inventory.readBlocking();
     const qint64 firstNs = t.nsecsElapsed();
+    if (qEnvironmentVariableIntValue("GPUDECK_BENCH_REAL") == 1)
+        out << QString::fromUtf8(QJsonDocument(first.toJson()).toJson(QJsonDocument::Compact)) << '\n';
     if (!first.ok()) {
         out << label << ": no GPUs (" << first.error.message() << ")\n";
         return;
