@@ -1,0 +1,46 @@
+#include "BarDelegate.h"
+
+#include <QApplication>
+#include <QPainter>
+#include <QStyleOptionProgressBar>
+
+void BarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+                        const QModelIndex &index) const
+{
+    const QVariant fraction = index.data(FractionRole);
+    if (!fraction.isValid()) {
+        QStyledItemDelegate::paint(painter, option, index);
+        return;
+    }
+    QStyleOptionViewItem background = option;
+    initStyleOption(&background, index);
+    background.text.clear();
+    const QWidget *widget = option.widget;
+    QStyle *style = widget ? widget->style() : QApplication::style();
+    style->drawControl(QStyle::CE_ItemViewItem, &background, painter, widget);
+
+    QStyleOptionProgressBar bar;
+    bar.rect = option.rect.adjusted(3, 3, -3, -3);
+    bar.minimum = 0;
+    bar.maximum = 1000;
+    bar.progress = qBound(0, qRound(fraction.toDouble() * 1000), 1000);
+    bar.text = index.data(Qt::DisplayRole).toString();
+    bar.textVisible = true;
+    bar.textAlignment = Qt::AlignCenter;
+    bar.state = option.state | QStyle::State_Horizontal;
+    bar.palette = option.palette;
+    // High load reads at a glance: amber above 80 %, red above 95 %.
+    const double f = fraction.toDouble();
+    if (f > 0.95)
+        bar.palette.setColor(QPalette::Highlight, QColor(0xc0, 0x1c, 0x28));
+    else if (f > 0.8)
+        bar.palette.setColor(QPalette::Highlight, QColor(0xe5, 0xa5, 0x0a));
+    style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
+}
+
+QSize BarDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    QSize size = QStyledItemDelegate::sizeHint(option, index);
+    size.setHeight(qMax(size.height(), option.fontMetrics.height() + 8));
+    return size;
+}

@@ -1,0 +1,367 @@
+#include "GpuPanel.h"
+
+#include "Icons.h"
+#include "BarDelegate.h"
+
+#include <QButtonGroup>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QIcon>
+#include <QLabel>
+#include <QLocale>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace {
+
+QString gib(qint64 bytes)
+{
+    return QString::number(double(bytes) / (1024.0 * 1024.0 * 1024.0), 'f', 1);
+}
+
+} // namespace
+
+GpuPanel::GpuPanel(QWidget *parent)
+    : QWidget(parent),
+      m_devicesMode(new QRadioButton(tr("&Ticked GPUs"), this)),
+      m_allMode(new QRadioButton(tr("&All GPUs"), this)),
+      m_countMode(new QRadioButton(tr("&First"), this)),
+      m_modes(new QButtonGroup(this)),
+      m_count(new QSpinBox(this)),
+      m_countNote(new QLabel(this)),
+      m_stack(new QStackedWidget(this)),
+      m_tree(new QTreeWidget(this)),
+      m_message(new QLabel(this)),
+      m_issue(new QLabel(this)),
+      m_driver(new QLabel(this))
+{
+    setObjectName(QStringLiteral("gpuPanel"));
+    m_devicesMode->setObjectName(QStringLiteral("gpuModeDevices"));
+    m_allMode->setObjectName(QStringLiteral("gpuModeAll"));
+    m_countMode->setObjectName(QStringLiteral("gpuModeCount"));
+    m_count->setObjectName(QStringLiteral("gpuCount"));
+    m_countNote->setObjectName(QStringLiteral("countNote"));
+    m_tree->setObjectName(QStringLiteral("gpuTree"));
+    m_message->setObjectName(QStringLiteral("gpuMessage"));
+    m_issue->setObjectName(QStringLiteral("gpuIssue"));
+    m_driver->setObjectName(QStringLiteral("gpuDriver"));
+
+    m_modes->addButton(m_devicesMode);
+    m_modes->addButton(m_allMode);
+    m_modes->addButton(m_countMode);
+    m_devicesMode->setChecked(true);
+    m_devicesMode->setToolTip(tr("The container gets exactly the GPUs and MIG slices ticked below; "
+                                 "none ticked launches without GPUs"));
+    m_allMode->setToolTip(tr("The container gets every GPU of the host (--gpus all)"));
+    const QString note = tr("A count takes the first N GPUs (0..N-1), not the free ones.");
+    m_countMode->setToolTip(note);
+    m_count->setRange(1, 64);
+    m_count->setToolTip(note);
+    m_count->setEnabled(false);
+    m_countNote->setText(note);
+    m_countNote->setWordWrap(true);
+    m_countNote->setVisible(false);
+    m_countNote->setStyleSheet(QStringLiteral("color: #9a6700;"));
+
+    m_tree->setColumnCount(6);
+    m_tree->setHeaderLabels({tr("GPU"), tr("Name"), tr("Memory (GiB)"), tr("Utilisation"),
+                             tr("Temp"), tr("Processes")});
+    m_tree->setRootIsDecorated(true);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAllColumnsShowFocus(true);
+    m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
+    auto *bars = new BarDelegate(m_tree);
+    m_tree->setItemDelegateForColumn(MemoryColumn, bars);
+    m_tree->setItemDelegateForColumn(UtilColumn, bars);
+    QHeaderView *header = m_tree->header();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(IndexColumn, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
+    header->resizeSection(MemoryColumn, 120);
+    header->resizeSection(UtilColumn, 85);
+    header->setSectionResizeMode(TempColumn, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(ProcessColumn, QHeaderView::ResizeToContents);
+
+    m_message->setWordWrap(true);
+    m_message->setAlignment(Qt::AlignCenter);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->setMargin(12);
+    m_message->setText(tr("Reading the GPUs…"));
+    m_stack->addWidget(m_message);
+    m_stack->addWidget(m_tree);
+
+    m_issue->setWordWrap(true);
+    m_issue->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    m_issue->hide();
+    m_driver->setEnabled(false);
+
+    auto *modes = new QHBoxLayout;
+    modes->addWidget(m_devicesMode);
+    modes->addWidget(m_allMode);
+    modes->addWidget(m_countMode);
+    modes->addWidget(m_count);
+    modes->addWidget(new QLabel(tr("GPUs"), this));
+    modes->addStretch(1);
+    modes->addWidget(m_driver);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(modes);
+    layout->addWidget(m_countNote);
+    layout->addWidget(m_stack, 1);
+    layout->addWidget(m_issue);
+
+    connect(m_tree, &QTreeWidget::itemChanged, this, &GpuPanel::onItemChanged);
+    connect(m_modes, &QButtonGroup::buttonToggled, this, [this](QAbstractButton *, bool on) {
+        if (on)
+            onModeChanged();
+    });
+    connect(m_count, &QSpinBox::valueChanged, this, [this]() {
+        updateTicks();
+        emit selectionChanged();
+    });
+}
+
+int GpuPanel::gpuCount() const
+{
+    return m_tree->topLevelItemCount();
+}
+
+QList<QTreeWidgetItem *> GpuPanel::deviceItems() const
+{
+    QList<QTreeWidgetItem *> items;
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *gpu = m_tree->topLevelItem(i);
+        items.append(gpu);
+        for (int m = 0; m < gpu->childCount(); ++m)
+            items.append(gpu->child(m));
+    }
+    return items;
+}
+
+void GpuPanel::setSnapshot(const GpuSnapshot &snapshot)
+{
+    m_haveSnapshot = true;
+    if (!snapshot.ok() || snapshot.gpus.isEmpty()) {
+        const QString why = snapshot.ok() ? tr("The NVIDIA driver reports no GPUs on this host.")
+                                          : snapshot.error.message();
+        m_message->setText(tr("%1\nContainers without GPUs still launch.").arg(why));
+        m_stack->setCurrentWidget(m_message);
+        m_driver->clear();
+        m_updating = true;
+        m_tree->clear();
+        m_updating = false;
+        return;
+    }
+    m_stack->setCurrentWidget(m_tree);
+    m_driver->setText(snapshot.driverVersion.isEmpty()
+                          ? QString()
+                          : tr("Driver %1").arg(snapshot.driverVersion));
+
+    m_updating = true;
+    // Update rows in place (matched by UUID) so that ticks, selection and scrolling survive.
+    QHash<QString, QTreeWidgetItem *> existing;
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i)
+        existing.insert(m_tree->topLevelItem(i)->data(IndexColumn, UuidRole).toString(),
+                        m_tree->topLevelItem(i));
+    QList<QTreeWidgetItem *> keep;
+    for (const GpuInfo &gpu : snapshot.gpus) {
+        QTreeWidgetItem *item = existing.take(gpu.uuid);
+        if (!item) {
+            item = new QTreeWidgetItem(m_tree);
+            item->setData(IndexColumn, UuidRole, gpu.uuid);
+            item->setExpanded(true);
+        }
+        fillGpuItem(item, gpu);
+        keep.append(item);
+    }
+    qDeleteAll(existing);
+    // Keep the driver's order.
+    for (int i = 0; i < keep.size(); ++i) {
+        if (m_tree->indexOfTopLevelItem(keep[i]) != i) {
+            const bool expanded = keep[i]->isExpanded();
+            m_tree->takeTopLevelItem(m_tree->indexOfTopLevelItem(keep[i]));
+            m_tree->insertTopLevelItem(i, keep[i]);
+            keep[i]->setExpanded(expanded);
+        }
+    }
+    m_updating = false;
+    updateTicks();
+}
+
+void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
+{
+    const QString id = QString::number(gpu.index);
+    item->setData(IndexColumn, DeviceIdRole, id);
+    item->setText(IndexColumn, id);
+    item->setText(NameColumn, gpu.name);
+    item->setToolTip(NameColumn, tr("%1\n%2\nPCI %3").arg(gpu.name, gpu.uuid, gpu.pciBusId));
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
+
+    if (gpu.memoryTotal > 0 && gpu.memoryUsed >= 0) {
+        item->setText(MemoryColumn, tr("%1 / %2").arg(gib(gpu.memoryUsed), gib(gpu.memoryTotal)));
+        item->setData(MemoryColumn, BarDelegate::FractionRole,
+                      double(gpu.memoryUsed) / double(gpu.memoryTotal));
+    } else {
+        item->setText(MemoryColumn, gpu.memoryTotal > 0 ? tr("? / %1").arg(gib(gpu.memoryTotal))
+                                                        : tr("—"));
+        item->setData(MemoryColumn, BarDelegate::FractionRole, QVariant());
+    }
+    if (gpu.gpuUtil >= 0) {
+        item->setText(UtilColumn, tr("%1 %").arg(gpu.gpuUtil));
+        item->setData(UtilColumn, BarDelegate::FractionRole, gpu.gpuUtil / 100.0);
+    } else {
+        item->setText(UtilColumn, tr("—"));
+        item->setData(UtilColumn, BarDelegate::FractionRole, QVariant());
+    }
+    item->setText(TempColumn, gpu.temperature >= 0 ? tr("%1 °C").arg(gpu.temperature) : tr("—"));
+
+    QString processes;
+    QStringList details;
+    const bool busy = gpu.processesKnown && !gpu.processes.isEmpty();
+    if (!gpu.error.isEmpty()) {
+        processes = gpu.error;
+    } else if (!gpu.processesKnown) {
+        processes = tr("unknown");
+    } else if (busy) {
+        processes = tr("busy: %n process(es)", nullptr, int(gpu.processes.size()));
+        for (const GpuInfo::Process &p : gpu.processes)
+            details << (p.usedMemory >= 0
+                            ? tr("PID %1, %2").arg(p.pid).arg(QLocale().formattedDataSize(p.usedMemory))
+                            : tr("PID %1").arg(p.pid));
+    } else {
+        processes = tr("idle");
+    }
+    item->setText(ProcessColumn, processes);
+    item->setToolTip(ProcessColumn, details.join(QLatin1Char('\n')));
+    item->setIcon(IndexColumn, busy ? Icons::get(QStringLiteral("busy")) : QIcon());
+    item->setToolTip(IndexColumn, busy ? tr("GPU %1 is busy: other processes use it").arg(id)
+                                       : tr("GPU %1").arg(id));
+    const QBrush warn = busy || !gpu.error.isEmpty() ? QBrush(QColor(0xb3, 0x5c, 0x00)) : QBrush();
+    item->setForeground(ProcessColumn, warn);
+
+    // MIG slices: children, ticked by their "GPU:MIG" index.
+    QHash<QString, QTreeWidgetItem *> children;
+    for (int m = 0; m < item->childCount(); ++m)
+        children.insert(item->child(m)->data(IndexColumn, UuidRole).toString(), item->child(m));
+    for (const GpuInfo::MigDevice &mig : gpu.migDevices) {
+        QTreeWidgetItem *child = children.take(mig.uuid);
+        if (!child) {
+            child = new QTreeWidgetItem(item);
+            child->setData(IndexColumn, UuidRole, mig.uuid);
+        }
+        child->setData(IndexColumn, DeviceIdRole, mig.indexName);
+        child->setText(IndexColumn, mig.indexName);
+        child->setText(NameColumn, mig.name.isEmpty() ? tr("MIG slice") : mig.name);
+        child->setToolTip(NameColumn, mig.uuid);
+        child->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
+    }
+    qDeleteAll(children);
+    if (gpu.migMode == GpuInfo::MigMode::Enabled)
+        item->setText(NameColumn, tr("%1 (MIG)").arg(gpu.name));
+}
+
+void GpuPanel::onItemChanged(QTreeWidgetItem *item, int column)
+{
+    if (m_updating || column != IndexColumn || !m_devicesMode->isChecked())
+        return;
+    const QString id = item->data(IndexColumn, DeviceIdRole).toString();
+    const bool ticked = item->checkState(IndexColumn) == Qt::Checked;
+    if (ticked && !m_ticked.contains(id))
+        m_ticked.append(id);
+    else if (!ticked)
+        m_ticked.removeAll(id);
+    setIssue({});
+    emit selectionChanged();
+}
+
+void GpuPanel::onModeChanged()
+{
+    m_count->setEnabled(m_countMode->isChecked());
+    m_countNote->setVisible(m_countMode->isChecked());
+    setIssue({});
+    updateTicks();
+    emit selectionChanged();
+}
+
+void GpuPanel::updateTicks()
+{
+    // In "all" and "count" modes the ticks preview which GPUs the container gets, read-only.
+    m_updating = true;
+    const bool devices = m_devicesMode->isChecked();
+    const QList<QTreeWidgetItem *> items = deviceItems();
+    for (QTreeWidgetItem *item : items) {
+        const QString id = item->data(IndexColumn, DeviceIdRole).toString();
+        const bool mig = item->parent() != nullptr;
+        bool on = false;
+        if (devices)
+            on = m_ticked.contains(id);
+        else if (m_allMode->isChecked())
+            on = !mig;
+        else
+            on = !mig && m_tree->indexOfTopLevelItem(item) < m_count->value();
+        item->setCheckState(IndexColumn, on ? Qt::Checked : Qt::Unchecked);
+        Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+        if (devices)
+            flags |= Qt::ItemIsUserCheckable;
+        item->setFlags(flags);
+    }
+    m_updating = false;
+}
+
+GpuSelection GpuPanel::selection() const
+{
+    if (m_allMode->isChecked())
+        return GpuSelection::all();
+    if (m_countMode->isChecked())
+        return GpuSelection::ofCount(m_count->value());
+    // The host's order first, then ids ticked elsewhere (a preset) that this host lacks.
+    QStringList ids;
+    const QList<QTreeWidgetItem *> items = deviceItems();
+    for (const QTreeWidgetItem *item : items) {
+        const QString id = item->data(IndexColumn, DeviceIdRole).toString();
+        if (m_ticked.contains(id))
+            ids.append(id);
+    }
+    for (const QString &id : m_ticked) {
+        if (!ids.contains(id))
+            ids.append(id);
+    }
+    return ids.isEmpty() ? GpuSelection::none() : GpuSelection::ofDevices(ids);
+}
+
+void GpuPanel::setSelection(const GpuSelection &selection)
+{
+    const QSignalBlocker blockModes(m_modes);
+    const QSignalBlocker blockCount(m_count);
+    switch (selection.mode) {
+    case GpuSelection::Mode::None:
+        m_ticked.clear();
+        m_devicesMode->setChecked(true);
+        break;
+    case GpuSelection::Mode::Devices:
+        m_ticked = selection.devices;
+        m_devicesMode->setChecked(true);
+        break;
+    case GpuSelection::Mode::All:
+        m_allMode->setChecked(true);
+        break;
+    case GpuSelection::Mode::Count:
+        m_count->setValue(selection.count);
+        m_countMode->setChecked(true);
+        break;
+    }
+    m_count->setEnabled(m_countMode->isChecked());
+    m_countNote->setVisible(m_countMode->isChecked());
+    updateTicks();
+    emit selectionChanged();
+}
+
+void GpuPanel::setIssue(const QString &message)
+{
+    m_issue->setText(message);
+    m_issue->setVisible(!message.isEmpty());
+}

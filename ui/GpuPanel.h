@@ -1,0 +1,65 @@
+#pragma once
+
+#include "gpu/GpuSnapshot.h"
+#include "launch/GpuSelection.h"
+
+#include <QStringList>
+#include <QWidget>
+
+class QButtonGroup;
+class QLabel;
+class QRadioButton;
+class QSpinBox;
+class QStackedWidget;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+// The host's GPUs, live: a checkbox, index, name, memory and utilisation bars, temperature and
+// processes per GPU, MIG slices nested under their GPU. The user asks for the ticked devices, all
+// GPUs, or a count. Without a driver the panel says why; launches without GPUs still work.
+class GpuPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum Column { IndexColumn, NameColumn, MemoryColumn, UtilColumn, TempColumn, ProcessColumn };
+    static constexpr int DeviceIdRole = Qt::UserRole + 1; // "0", or "0:1" for a MIG slice
+    static constexpr int UuidRole = Qt::UserRole + 2;
+
+    explicit GpuPanel(QWidget *parent = nullptr);
+
+    void setSnapshot(const GpuSnapshot &snapshot);
+    int gpuCount() const;
+
+    GpuSelection selection() const;
+    void setSelection(const GpuSelection &selection);
+
+    // The validator's message for the GPU request; empty clears it.
+    void setIssue(const QString &message);
+
+signals:
+    void selectionChanged();
+
+private:
+    void onItemChanged(QTreeWidgetItem *item, int column);
+    void onModeChanged();
+    void updateTicks();
+    void fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu);
+    QList<QTreeWidgetItem *> deviceItems() const;
+
+    QRadioButton *m_devicesMode;
+    QRadioButton *m_allMode;
+    QRadioButton *m_countMode;
+    QButtonGroup *m_modes;
+    QSpinBox *m_count;
+    QLabel *m_countNote;
+    QStackedWidget *m_stack;
+    QTreeWidget *m_tree;
+    QLabel *m_message;
+    QLabel *m_issue;
+    QLabel *m_driver;
+
+    QStringList m_ticked; // as the user ticked them, kept across refreshes and absent GPUs
+    bool m_updating = false;
+    bool m_haveSnapshot = false;
+};

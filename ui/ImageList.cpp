@@ -1,0 +1,188 @@
+#include "ImageList.h"
+
+#include "Icons.h"
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QIcon>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QSortFilterProxyModel>
+#include <QStandardItemModel>
+#include <QToolButton>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+ImageList::ImageList(QWidget *parent)
+    : QWidget(parent),
+      m_filter(new QLineEdit(this)),
+      m_refresh(new QToolButton(this)),
+      m_model(new QStandardItemModel(0, 3, this)),
+      m_proxy(new QSortFilterProxyModel(this)),
+      m_view(new QTreeView(this)),
+      m_status(new QLabel(this))
+{
+    setObjectName(QStringLiteral("imageList"));
+    m_filter->setObjectName(QStringLiteral("imageFilter"));
+    m_filter->setPlaceholderText(tr("Filter images"));
+    m_filter->setClearButtonEnabled(true);
+    m_refresh->setObjectName(QStringLiteral("imageRefresh"));
+    m_refresh->setIcon(Icons::get(QStringLiteral("refresh")));
+    m_refresh->setToolTip(tr("Read the engine's images again (F5)"));
+    m_view->setObjectName(QStringLiteral("imageView"));
+    m_status->setObjectName(QStringLiteral("imageStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_model->setHorizontalHeaderLabels({tr("Image"), tr("Size"), tr("Age")});
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setFilterKeyColumn(NameColumn);
+    m_proxy->setSortRole(SortRole);
+    m_view->setModel(m_proxy);
+    m_view->setRootIsDecorated(false);
+    m_view->setUniformRowHeights(true);
+    m_view->setAllColumnsShowFocus(true);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(NameColumn, Qt::AscendingOrder);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
+    m_view->header()->setSectionResizeMode(SizeColumn, QHeaderView::ResizeToContents);
+    m_view->header()->setSectionResizeMode(AgeColumn, QHeaderView::ResizeToContents);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_filter, 1);
+    top->addWidget(m_refresh);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_status);
+
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setFilterFixedString(text);
+        updateCount();
+    });
+    connect(m_refresh, &QToolButton::clicked, this, &ImageList::refreshRequested);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+        if (current.isValid())
+            emit imagePicked(current.siblingAtColumn(NameColumn).data(Qt::DisplayRole).toString());
+    });
+    connect(m_view, &QTreeView::activated, this, [this](const QModelIndex &index) {
+        emit imageActivated(index.siblingAtColumn(NameColumn).data(Qt::DisplayRole).toString());
+    });
+    setLoading();
+}
+
+QString ImageList::age(const QDateTime &created, const QDateTime &now)
+{
+    if (!created.isValid())
+        return tr("unknown");
+    const qint64 s = qMax<qint64>(0, created.secsTo(now));
+    if (s < 60)
+        return tr("just now");
+    if (s < 3600)
+        return tr("%n minute(s)", nullptr, int(s / 60));
+    if (s < 86400)
+        return tr("%n hour(s)", nullptr, int(s / 3600));
+    if (s < 86400 * 60)
+        return tr("%n day(s)", nullptr, int(s / 86400));
+    if (s < 86400 * 730)
+        return tr("%n month(s)", nullptr, int(s / (86400 * 30)));
+    return tr("%n year(s)", nullptr, int(s / (86400 * 365)));
+}
+
+void ImageList::setImages(const QList<ImageSummary> &images)
+{
+    const QString current = currentImage();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QIcon gpuIcon = Icons::get(QStringLiteral("gpu"));
+    const QLocale locale;
+    m_view->setSortingEnabled(false);
+    m_model->removeRows(0, m_model->rowCount());
+    QList<QList<QStandardItem *>> rows;
+    for (const ImageSummary &image : images) {
+        QStringList names;
+        for (const QString &tag : image.repoTags) {
+            if (tag != QLatin1String("<none>:<none>"))
+                names.append(tag);
+        }
+        if (names.isEmpty())
+            names.append(image.displayName());
+        const bool gpu = image.looksGpuReady();
+        for (const QString &name : std::as_const(names)) {
+            auto *nameItem = new QStandardItem(name);
+            nameItem->setData(name.toLower(), SortRole);
+            nameItem->setToolTip(gpu ? tr("%1\n%2\nGPU-ready: its labels or name say CUDA or "
+                                          "NVIDIA").arg(name, image.id)
+                                     : tr("%1\n%2").arg(name, image.id));
+            if (gpu)
+                nameItem->setIcon(gpuIcon);
+            nameItem->setData(gpu, Qt::UserRole + 2);
+            auto *sizeItem = new QStandardItem(locale.formattedDataSize(image.size));
+            sizeItem->setData(image.size, SortRole);
+            sizeItem->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            auto *ageItem = new QStandardItem(age(image.created, now));
+            ageItem->setData(image.created.isValid() ? -image.created.toSecsSinceEpoch() : 0,
+                             SortRole);
+            ageItem->setToolTip(locale.toString(image.created.toLocalTime(), QLocale::ShortFormat));
+            rows.append({nameItem, sizeItem, ageItem});
+        }
+    }
+    for (const auto &row : std::as_const(rows))
+        m_model->appendRow(row);
+    m_view->setSortingEnabled(true);
+    updateCount();
+    if (!current.isEmpty())
+        selectImage(current);
+}
+
+void ImageList::setError(const QString &message)
+{
+    m_model->removeRows(0, m_model->rowCount());
+    m_status->setText(message);
+    m_status->setStyleSheet(QStringLiteral("color: #c01c28;"));
+}
+
+void ImageList::setLoading()
+{
+    m_status->setText(tr("Reading the engine's images…"));
+    m_status->setStyleSheet({});
+}
+
+void ImageList::updateCount()
+{
+    m_status->setStyleSheet({});
+    const int all = imageCount();
+    const int shown = visibleCount();
+    m_status->setText(all == shown ? tr("%n image(s)", nullptr, all)
+                                   : tr("%1 of %n image(s)", nullptr, all).arg(shown));
+}
+
+int ImageList::imageCount() const
+{
+    return m_model->rowCount();
+}
+
+int ImageList::visibleCount() const
+{
+    return m_proxy->rowCount();
+}
+
+QString ImageList::currentImage() const
+{
+    const QModelIndex index = m_view->currentIndex();
+    return index.isValid() ? index.siblingAtColumn(NameColumn).data().toString() : QString();
+}
+
+void ImageList::selectImage(const QString &name)
+{
+    const QModelIndexList found = m_proxy->match(m_proxy->index(0, NameColumn), Qt::DisplayRole,
+                                                 name, 1, Qt::MatchExactly);
+    if (found.isEmpty())
+        return;
+    m_view->setCurrentIndex(found.first());
+    m_view->scrollTo(found.first());
+}

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "engine/EngineTypes.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QStandardItemModel;
+class QToolButton;
+class QTreeView;
+
+// The engine's local images, one row per repository:tag, with size and age, a filter box and
+// a mark on GPU-ready images. Picking one sets the launch's image.
+class ImageList : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum Column { NameColumn, SizeColumn, AgeColumn };
+    static constexpr int SortRole = Qt::UserRole + 1;
+
+    explicit ImageList(QWidget *parent = nullptr);
+
+    void setImages(const QList<ImageSummary> &images);
+    void setError(const QString &message);
+    void setLoading();
+    int imageCount() const; // rows, before filtering
+    int visibleCount() const;
+    QString currentImage() const;
+    void selectImage(const QString &name);
+
+    // Age as people say it: "5 minutes", "3 days", "2 years".
+    static QString age(const QDateTime &created, const QDateTime &now);
+
+signals:
+    void imagePicked(const QString &name);
+    void imageActivated(const QString &name); // double click or Enter: launch it
+    void refreshRequested();
+
+private:
+    void updateCount();
+
+    QLineEdit *m_filter;
+    QToolButton *m_refresh;
+    QStandardItemModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QTreeView *m_view;
+    QLabel *m_status;
+};

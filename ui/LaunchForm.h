@@ -1,0 +1,67 @@
+#pragma once
+
+#include "launch/LaunchSpec.h"
+#include "launch/ValidationIssue.h"
+
+#include <QHash>
+#include <QSet>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTableWidget;
+
+// What to run and how: image, command, environment, runtime, device driver, name, shared
+// memory, IPC, network, auto-remove and TTY, with Launch and Stop. Problems are flagged at the
+// field with the validator's message.
+class LaunchForm : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit LaunchForm(QWidget *parent = nullptr);
+
+    // Writes the form's fields into spec; a command line that does not split lands in issues.
+    void fillSpec(LaunchSpec *spec, QList<ValidationIssue> *issues) const;
+    void setSpec(const LaunchSpec &spec);
+    void setImage(const QString &image);
+    QString image() const;
+    void setRuntimes(const QStringList &runtimes, const QString &defaultRuntime);
+
+    // Flags the fields this form owns; with all false only those the user has edited, so that a
+    // fresh form is not red before anything was typed.
+    void showIssues(const QList<ValidationIssue> &issues, bool all);
+
+    void setRunning(bool running);
+    void setLaunchEnabled(bool enabled, const QString &why = {});
+
+signals:
+    void changed();
+    void launchRequested();
+    void stopRequested();
+
+private:
+    void addEnvRow(const QString &key = {}, const QString &value = {});
+    void touch(const QString &field);
+    QWidget *fieldWidget(const QString &field) const;
+
+    QLineEdit *m_image;
+    QLineEdit *m_command;
+    QTableWidget *m_env;
+    QComboBox *m_runtime;
+    QComboBox *m_driver;
+    QLineEdit *m_name;
+    QComboBox *m_network;
+    QLineEdit *m_shm;
+    QComboBox *m_ipc;
+    QCheckBox *m_autoRemove;
+    QCheckBox *m_tty;
+    QPushButton *m_launch;
+    QPushButton *m_stop;
+    QLabel *m_issues;
+    QSet<QString> m_touched;
+    QHash<QString, QString> m_tips; // each field's own tooltip, back when its issue goes
+};

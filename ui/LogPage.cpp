@@ -1,0 +1,441 @@
+#include "LogPage.h"
+
+#include "launch/Launcher.h"
+
+#include <QFile>
+#include <QFontDatabase>
+#include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QSaveFile>
+#include <QScrollBar>
+#include <QTextBlock>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QVBoxLayout>
+
+#include <cstring>
+
+namespace {
+
+int channelIndex(StreamDemuxer::Channel channel)
+{
+    return int(channel) - 1;
+}
+
+QTextCharFormat channelFormat(StreamDemuxer::Channel channel)
+{
+    QTextCharFormat format;
+    format.setProperty(LogPage::ChannelProperty, int(channel));
+    return format;
+}
+
+// A cut in a chunk that does not split a UTF-8 character.
+qsizetype characterStart(const QByteArray &bytes, qsizetype pos)
+{
+    while (pos < bytes.size() && (uchar(bytes.at(pos)) & 0xc0) == 0x80)
+        ++pos;
+    return pos;
+}
+
+} // namespace
+
+LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
+    : QWidget(parent),
+      m_client(client),
+      m_spec(spec),
+      m_launcher(new Launcher(client, this)),
+      m_status(new QLabel(this)),
+      m_text(new QPlainTextEdit(this)),
+      m_decoders{QStringDecoder(QStringDecoder::Utf8), QStringDecoder(QStringDecoder::Utf8),
+                 QStringDecoder(QStringDecoder::Utf8)}
+{
+    setObjectName(QStringLiteral("logPage"));
+    m_status->setObjectName(QStringLiteral("statusLabel"));
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setWordWrap(true);
+    m_text->setObjectName(QStringLiteral("logText"));
+    m_text->setReadOnly(true);
+    m_text->setUndoRedoEnabled(false);
+    m_text->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_text->setMaximumBlockCount(DefaultMaxBlocks);
+    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_text->setFocusPolicy(Qt::StrongFocus);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 4, 0, 0);
+    layout->setSpacing(4);
+    layout->addWidget(m_status);
+    layout->addWidget(m_text, 1);
+
+    m_stdoutParser = AnsiParser(channelFormat(StreamDemuxer::Channel::Stdout));
+    QTextCharFormat err = channelFormat(StreamDemuxer::Channel::Stderr);
+    err.setForeground(stderrColor());
+    m_stderrParser = AnsiParser(err);
+    m_daemonFormat = channelFormat(StreamDemuxer::Channel::DaemonError);
+    m_daemonFormat.setForeground(QColor(0x8b, 0x00, 0x00));
+    m_daemonFormat.setBackground(QColor(0xff, 0xe4, 0xe1));
+    m_daemonFormat.setFontWeight(QFont::Bold);
+    m_noteFormat.setForeground(QColor(0x6a, 0x6a, 0x6a));
+    m_noteFormat.setFontItalic(true);
+
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(50);
+    connect(&m_flushTimer, &QTimer::timeout, this, &LogPage::flush);
+
+    connect(m_launcher, &Launcher::output, this, &LogPage::onOutput);
+    connect(m_launcher, &Launcher::stateChanged, this, &LogPage::updateStatus);
+    connect(m_launcher, &Launcher::containerCreated, this, &LogPage::updateStatus);
+    connect(m_launcher, &Launcher::finished, this, &LogPage::onFinished);
+    connect(m_text->verticalScrollBar(), &QScrollBar::valueChanged, this, &LogPage::onScrolled);
+    connect(m_text->verticalScrollBar(), &QScrollBar::rangeChanged, this, [this]() {
+        if (m_follow)
+            m_text->verticalScrollBar()->setValue(m_text->verticalScrollBar()->maximum());
+    });
+    updateStatus();
+}
+
+LogPage::~LogPage() = default;
+
+QColor LogPage::stderrColor()
+{
+    return QColor(0xc0, 0x1c, 0x28);
+}
+
+void LogPage::start()
+{
+    m_launcher->launch(m_spec);
+    updateStatus();
+}
+
+void LogPage::stop()
+{
+    if (m_launcher->state() == Launcher::State::Running)
+        m_launcher->stop();
+    else if (m_launcher->isActive())
+        m_launcher->cancel();
+}
+
+bool LogPage::isActive() const
+{
+    return m_launcher->isActive();
+}
+
+bool LogPage::isRunning() const
+{
+    return m_launcher->state() == Launcher::State::Running;
+}
+
+QString LogPage::title() const
+{
+    QString image = m_spec.image;
+    if (image.size() > 28)
+        image = QStringLiteral("…") + image.right(27);
+    const QString id = m_launcher->containerId().left(12);
+    return id.isEmpty() ? image : tr("%1 · %2").arg(image, id);
+}
+
+QString LogPage::statusText() const
+{
+    return m_status->text();
+}
+
+void LogPage::updateStatus()
+{
+    const QString id = m_launcher->containerId().left(12);
+    QString text;
+    switch (m_launcher->state()) {
+    case Launcher::State::Idle: text = tr("Not started"); break;
+    case Launcher::State::Creating: text = tr("Creating the container…"); break;
+    case Launcher::State::Attaching:
+    case Launcher::State::Waiting: text = tr("Attaching to %1…").arg(id); break;
+    case Launcher::State::Starting: text = tr("Starting %1…").arg(id); break;
+    case Launcher::State::Running: text = tr("Running: %1").arg(id); break;
+    case Launcher::State::Stopping: text = tr("Stopping %1…").arg(id); break;
+    case Launcher::State::Exited:
+        text = m_launcher->exitCode() ? tr("Exited with code %1").arg(*m_launcher->exitCode())
+                                      : tr("Exited");
+        break;
+    case Launcher::State::Failed: text = tr("Failed: %1").arg(m_launcher->error().message()); break;
+    case Launcher::State::Cancelled: text = tr("Cancelled"); break;
+    }
+    QString gpus;
+    switch (m_spec.gpus.mode) {
+    case GpuSelection::Mode::None: gpus = tr("no GPUs"); break;
+    case GpuSelection::Mode::All: gpus = tr("all GPUs"); break;
+    case GpuSelection::Mode::Count: gpus = tr("the first %n GPU(s)", nullptr, m_spec.gpus.count); break;
+    case GpuSelection::Mode::Devices:
+        gpus = tr("GPUs %1").arg(m_spec.gpus.devices.join(QStringLiteral(", ")));
+        break;
+    }
+    m_status->setText(tr("%1 — %2 — %3").arg(text, m_spec.image, gpus));
+    const bool bad = m_launcher->state() == Launcher::State::Failed
+                     || (m_launcher->exitCode() && *m_launcher->exitCode() != 0);
+    m_status->setStyleSheet(bad ? QStringLiteral("color: #c01c28;") : QString());
+    emit statusChanged();
+}
+
+QStringDecoder &LogPage::decoder(StreamDemuxer::Channel channel)
+{
+    return m_decoders[qBound(0, channelIndex(channel), 2)];
+}
+
+AnsiParser &LogPage::parser(StreamDemuxer::Channel channel)
+{
+    return channel == StreamDemuxer::Channel::Stderr ? m_stderrParser : m_stdoutParser;
+}
+
+void LogPage::onOutput(StreamDemuxer::Channel channel, const QByteArray &data)
+{
+    if (data.isEmpty())
+        return;
+    m_bytesReceived += data.size();
+    m_pendingBytes += data.size();
+    if (!m_pending.isEmpty() && m_pending.last().channel == channel)
+        m_pending.last().bytes.append(data);
+    else
+        m_pending.append({channel, data});
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void LogPage::flush()
+{
+    if (m_pending.isEmpty())
+        return;
+    QList<Chunk> pending;
+    pending.swap(m_pending);
+    m_pendingBytes = 0;
+
+    // Walk back from the newest output to where this batch's budget begins.
+    qsizetype keepBytes = 0;
+    int keepLines = 0;
+    qsizetype first = 0;  // first chunk rendered
+    qsizetype offset = 0; // where rendering starts in it
+    for (qsizetype i = pending.size() - 1; i >= 0; --i) {
+        const QByteArray &bytes = pending.at(i).bytes;
+        const auto lines = int(std::count(bytes.cbegin(), bytes.cend(), '\n'));
+        if (keepBytes + bytes.size() <= m_batchBytes && keepLines + lines <= m_batchLines) {
+            keepBytes += bytes.size();
+            keepLines += lines;
+            continue;
+        }
+        // The cut falls in this chunk: just after a newline when one is in reach, so that the
+        // rendered part starts at the beginning of a line.
+        const qsizetype floor = qMax<qsizetype>(0, bytes.size() - (m_batchBytes - keepBytes));
+        const int linesLeft = m_batchLines - keepLines;
+        qsizetype cut = -1;
+        qsizetype pos = bytes.size();
+        int kept = 0; // newlines after the candidate cut
+        while (pos > floor && kept <= linesLeft) {
+            const auto *nl = static_cast<const char *>(
+                memrchr(bytes.constData() + floor, '\n', size_t(pos - floor)));
+            if (!nl)
+                break;
+            pos = nl - bytes.constData();
+            if (kept <= linesLeft)
+                cut = pos + 1;
+            ++kept;
+        }
+        if (cut < 0)
+            cut = floor;
+        first = i;
+        offset = characterStart(bytes, cut);
+        break;
+    }
+
+    QList<AnsiParser::Op> ops;
+    if (first > 0 || offset > 0) {
+        qint64 skipped = 0;
+        for (qsizetype i = 0; i <= first; ++i) {
+            const Chunk &chunk = pending.at(i);
+            const qsizetype n = i == first ? offset : chunk.bytes.size();
+            if (n == 0)
+                continue;
+            if (chunk.channel != StreamDemuxer::Channel::DaemonError)
+                parser(chunk.channel).skip(QByteArrayView(chunk.bytes.constData(), n));
+            decoder(chunk.channel) = QStringDecoder(QStringDecoder::Utf8);
+            skipped += n;
+        }
+        m_bytesSkipped += skipped;
+        if (m_lineLength > 0)
+            ops.append({AnsiParser::Op::Kind::Newline, {}, {}});
+        ops.append({AnsiParser::Op::Kind::Text,
+                    tr("[… %1 of output skipped to keep up …]")
+                        .arg(QLocale().formattedDataSize(skipped)),
+                    m_noteFormat});
+        ops.append({AnsiParser::Op::Kind::Newline, {}, {}});
+    }
+
+    for (qsizetype i = first; i < pending.size(); ++i) {
+        const Chunk &chunk = pending.at(i);
+        const qsizetype from = i == first ? offset : 0;
+        const QByteArrayView bytes(chunk.bytes.constData() + from, chunk.bytes.size() - from);
+        if (bytes.isEmpty())
+            continue;
+        m_bytesRendered += bytes.size();
+        const QString text = decoder(chunk.channel).decode(bytes);
+        if (chunk.channel == StreamDemuxer::Channel::DaemonError)
+            ops.append({AnsiParser::Op::Kind::Text, text, m_daemonFormat});
+        else
+            parser(chunk.channel).parse(text, ops);
+    }
+    apply(ops);
+}
+
+void LogPage::apply(const QList<AnsiParser::Op> &ops)
+{
+    if (ops.isEmpty())
+        return;
+    m_applying = true;
+    QTextCursor cursor(m_text->document());
+    cursor.movePosition(QTextCursor::End);
+    cursor.beginEditBlock();
+    QString buffer;
+    QTextCharFormat bufferFormat;
+    const auto flushBuffer = [&]() {
+        if (!buffer.isEmpty()) {
+            cursor.insertText(buffer, bufferFormat);
+            buffer.clear();
+        }
+    };
+    for (const AnsiParser::Op &op : ops) {
+        switch (op.kind) {
+        case AnsiParser::Op::Kind::Text: {
+            if (m_overwrite) {
+                flushBuffer();
+                cursor.movePosition(QTextCursor::StartOfBlock, QTextCursor::KeepAnchor);
+                cursor.removeSelectedText();
+                m_lineLength = 0;
+                m_overwrite = false;
+            }
+            if (!buffer.isEmpty() && bufferFormat != op.format)
+                flushBuffer();
+            bufferFormat = op.format;
+            QStringView rest(op.text);
+            while (!rest.isEmpty()) {
+                const qsizetype room = MaxLineLength - m_lineLength;
+                if (rest.size() <= room) {
+                    buffer += rest;
+                    m_lineLength += int(rest.size());
+                    break;
+                }
+                buffer += rest.left(room);
+                buffer += QLatin1Char('\n');
+                m_lineLength = 0;
+                rest = rest.mid(room);
+            }
+            break;
+        }
+        case AnsiParser::Op::Kind::Newline:
+            buffer += QLatin1Char('\n');
+            m_lineLength = 0;
+            m_overwrite = false;
+            break;
+        case AnsiParser::Op::Kind::CarriageReturn:
+            m_overwrite = m_lineLength > 0;
+            break;
+        case AnsiParser::Op::Kind::ClearScreen:
+            buffer.clear();
+            cursor.select(QTextCursor::Document);
+            cursor.removeSelectedText();
+            m_lineLength = 0;
+            m_overwrite = false;
+            break;
+        }
+    }
+    flushBuffer();
+    cursor.endEditBlock();
+    if (m_follow)
+        m_text->verticalScrollBar()->setValue(m_text->verticalScrollBar()->maximum());
+    m_applying = false;
+}
+
+void LogPage::appendNote(const QString &text, const QTextCharFormat &format)
+{
+    QList<AnsiParser::Op> ops;
+    if (m_lineLength > 0)
+        ops.append({AnsiParser::Op::Kind::Newline, {}, {}});
+    ops.append({AnsiParser::Op::Kind::Text, text, format});
+    ops.append({AnsiParser::Op::Kind::Newline, {}, {}});
+    m_overwrite = false;
+    apply(ops);
+}
+
+void LogPage::onFinished()
+{
+    m_flushTimer.stop();
+    flush();
+    QTextCharFormat end = m_noteFormat;
+    end.setFontItalic(false);
+    end.setFontWeight(QFont::Bold);
+    switch (m_launcher->state()) {
+    case Launcher::State::Exited: {
+        const qint64 code = m_launcher->exitCode().value_or(-1);
+        end.setForeground(code == 0 ? QColor(0x26, 0x80, 0x3a) : stderrColor());
+        if (m_launcher->error().isError())
+            appendNote(m_launcher->error().message(), m_daemonFormat);
+        appendNote(tr("— exited with code %1 —").arg(code), end);
+        break;
+    }
+    case Launcher::State::Failed:
+        appendNote(tr("Launch failed: %1").arg(m_launcher->error().message()), m_daemonFormat);
+        break;
+    case Launcher::State::Cancelled:
+        appendNote(tr("— cancelled —"), end);
+        break;
+    default:
+        break;
+    }
+    updateStatus();
+}
+
+void LogPage::setFollow(bool follow)
+{
+    if (follow)
+        m_text->verticalScrollBar()->setValue(m_text->verticalScrollBar()->maximum());
+    if (m_follow == follow)
+        return;
+    m_follow = follow;
+    emit followChanged(follow);
+}
+
+void LogPage::onScrolled()
+{
+    if (m_applying)
+        return;
+    const QScrollBar *bar = m_text->verticalScrollBar();
+    const bool atBottom = bar->value() >= bar->maximum();
+    if (atBottom != m_follow) {
+        m_follow = atBottom;
+        emit followChanged(m_follow);
+    }
+}
+
+void LogPage::setMaxBlocks(int blocks)
+{
+    m_text->setMaximumBlockCount(blocks);
+}
+
+void LogPage::clear()
+{
+    m_text->clear();
+    m_lineLength = 0;
+    m_overwrite = false;
+}
+
+bool LogPage::saveTo(const QString &path, QString *error) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
+        *error = file.errorString();
+        return false;
+    }
+    file.write(m_text->toPlainText().toUtf8());
+    if (!file.commit()) {
+        *error = file.errorString();
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,109 @@
+#pragma once
+
+#include "AnsiParser.h"
+#include "engine/StreamDemuxer.h"
+#include "launch/LaunchSpec.h"
+
+#include <QList>
+#include <QStringDecoder>
+#include <QTextCharFormat>
+#include <QTimer>
+#include <QWidget>
+
+class DockerClient;
+class Launcher;
+class QLabel;
+class QPlainTextEdit;
+
+// One launched container: runs its Launcher and shows its output live. Output is buffered as it
+// arrives and rendered in batches on a short timer into a capped document, so that a flood never
+// holds the event loop for long: a batch renders at most a line and byte budget, and older output
+// of a batch over budget is skipped (and said so), as the cap would drop it soon anyway.
+class LogPage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    static constexpr int DefaultMaxBlocks = 10000;
+    static constexpr int MaxLineLength = 4096; // longer lines wrap into blocks of this size
+    // Which stream a piece of text came from, stored in its character format.
+    static constexpr int ChannelProperty = QTextFormat::UserProperty + 1;
+
+    LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent = nullptr);
+    ~LogPage() override;
+
+    void start();
+    // Stops a running container (SIGTERM, then a kill after the grace period); cancels a launch
+    // still under way.
+    void stop();
+    bool isActive() const;
+    bool isRunning() const;
+
+    Launcher *launcher() const { return m_launcher; }
+    QPlainTextEdit *textEdit() const { return m_text; }
+    const LaunchSpec &spec() const { return m_spec; }
+    QString title() const;
+    QString statusText() const;
+
+    bool follows() const { return m_follow; }
+    void setFollow(bool follow);
+    void clear();
+    bool saveTo(const QString &path, QString *error) const;
+
+    void setFlushInterval(int ms) { m_flushTimer.setInterval(ms); }
+    void setMaxBlocks(int blocks);
+
+    qint64 bytesReceived() const { return m_bytesReceived; }
+    qint64 bytesRendered() const { return m_bytesRendered; }
+    qint64 bytesSkipped() const { return m_bytesSkipped; }
+
+    static QColor stderrColor();
+
+signals:
+    void statusChanged();
+    void followChanged(bool follow);
+
+private:
+    struct Chunk
+    {
+        StreamDemuxer::Channel channel;
+        QByteArray bytes;
+    };
+
+    void onOutput(StreamDemuxer::Channel channel, const QByteArray &data);
+    void onFinished();
+    void flush();
+    void apply(const QList<AnsiParser::Op> &ops);
+    void appendNote(const QString &text, const QTextCharFormat &format);
+    void updateStatus();
+    void onScrolled();
+    QStringDecoder &decoder(StreamDemuxer::Channel channel);
+    AnsiParser &parser(StreamDemuxer::Channel channel);
+
+    DockerClient *m_client;
+    LaunchSpec m_spec;
+    Launcher *m_launcher;
+    QLabel *m_status;
+    QPlainTextEdit *m_text;
+
+    QList<Chunk> m_pending;
+    qsizetype m_pendingBytes = 0;
+    QTimer m_flushTimer;
+    qsizetype m_batchBytes = 256 * 1024;
+    int m_batchLines = 2000;
+
+    QStringDecoder m_decoders[3];
+    AnsiParser m_stdoutParser;
+    AnsiParser m_stderrParser;
+    QTextCharFormat m_daemonFormat;
+    QTextCharFormat m_noteFormat;
+
+    int m_lineLength = 0;     // characters in the document's last block
+    bool m_overwrite = false; // a carriage return came: the next text replaces the last line
+    bool m_follow = true;
+    bool m_applying = false;
+
+    qint64 m_bytesReceived = 0;
+    qint64 m_bytesRendered = 0;
+    qint64 m_bytesSkipped = 0;
+};

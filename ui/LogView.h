@@ -1,0 +1,59 @@
+#pragma once
+
+#include "launch/LaunchSpec.h"
+
+#include <QList>
+#include <QWidget>
+
+class DockerClient;
+class FindBar;
+class LogPage;
+class QLabel;
+class QStackedWidget;
+class QTabWidget;
+class QToolButton;
+
+// The log pane: one tab per launched container, with follow, find, save and clear for the tab
+// in front. Closing the tab of a running container stops it; the page lives on hidden until
+// the engine confirms, so no container is left behind.
+class LogView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit LogView(QWidget *parent = nullptr);
+
+    // A new tab running spec on client; the tab comes to the front.
+    LogPage *launch(DockerClient *client, const LaunchSpec &spec);
+
+    LogPage *currentPage() const;
+    QList<LogPage *> pages() const;
+    int count() const;
+    bool hasActive() const;
+
+    void closeTab(int index);
+    void closeCurrent();
+    void stopCurrent();
+    void stopAll();
+    void showFind();
+    void saveCurrent();
+    void clearCurrent();
+
+signals:
+    // The tab in front or its state changed: Stop and the other actions follow it.
+    void currentStateChanged();
+
+private:
+    void find(bool backward);
+    void updateTab(LogPage *page);
+    void updateButtons();
+
+    QStackedWidget *m_stack;
+    QLabel *m_placeholder;
+    QTabWidget *m_tabs;
+    FindBar *m_findBar;
+    QToolButton *m_follow;
+    QToolButton *m_findButton;
+    QToolButton *m_save;
+    QToolButton *m_clear;
+};
