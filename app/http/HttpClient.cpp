@@ -52,10 +52,15 @@ void HttpClient::release(HttpReply *reply, QLocalSocket *socket, bool reusable)
         return;
     if (reusable && m_idle.size() < kMaxIdle && socket->state() == QLocalSocket::ConnectedState) {
         m_idle.append(socket);
-        connect(socket, &QLocalSocket::disconnected, this, [this, socket]() {
+        const auto drop = [this, socket]() {
             m_idle.removeOne(socket);
+            socket->disconnect(this);
+            socket->abort();
             socket->deleteLater();
-        });
+        };
+        connect(socket, &QLocalSocket::disconnected, this, drop);
+        // Bytes on an idle connection belong to no request: the peer is out of step.
+        connect(socket, &QLocalSocket::readyRead, this, drop);
         return;
     }
     socket->abort();

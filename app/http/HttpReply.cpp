@@ -235,7 +235,7 @@ void HttpReply::finish()
     m_finished = true;
     m_timer.stop();
     const bool reusable = !m_error.isError() && !m_request.stream && !m_head.upgraded
-                          && m_head.keepAlive && m_parser.isComplete();
+                          && m_head.keepAlive && m_parser.isComplete() && !m_parser.hasFailed();
     QLocalSocket *socket = m_socket;
     m_socket = nullptr;
     if (socket)

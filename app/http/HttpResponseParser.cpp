@@ -189,13 +189,13 @@ bool HttpResponseParser::feed(const char *data, qsizetype size)
     if (rc == HPE_PAUSED) {
         const char *pos = llhttp_get_error_pos(p);
         const qsizetype used = pos ? qsizetype(pos - data) : size;
+        // Stray bytes after the answer: the answer stands, but the connection is out of step,
+        // so the error is recorded before completion is reported and the caller drops it.
+        if (used < size)
+            m_error = QStringLiteral("unexpected data after the end of the response");
         if (m_complete && m_callbacks.complete)
             m_callbacks.complete();
-        if (used < size) {
-            m_error = QStringLiteral("unexpected data after the end of the response");
-            return false;
-        }
-        return true;
+        return !hasFailed();
     }
     if (m_error.isEmpty()) {
         m_error = QStringLiteral("malformed HTTP response (%1)")
