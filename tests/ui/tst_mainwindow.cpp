@@ -1,0 +1,268 @@
+#include "CapabilityBox.h"
+#include "GpuPanel.h"
+#include "ImageList.h"
+#include "LaunchForm.h"
+#include "LogPage.h"
+#include "LogView.h"
+#include "MainWindow.h"
+#include "TestEngine.h"
+#include "launch/Launcher.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBlock>
+#include <QTreeWidget>
+
+#include <memory>
+
+// The window against the real sandboxed dockerd (its stub nvidia-smi prints what the daemon put
+// into the container) and the fake NVML library with 8 GPUs.
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    template <typename T>
+    static T *child(QWidget *window, const char *name)
+    {
+        T *widget = window->findChild<T *>(QLatin1String(name));
+        if (!widget)
+            qWarning("no widget named %s", name);
+        return widget;
+    }
+
+    std::unique_ptr<MainWindow> openWindow(const QString &host)
+    {
+        auto window = std::make_unique<MainWindow>(host);
+        window->show();
+        if (!QTest::qWaitForWindowExposed(window.get()))
+            qWarning("window not exposed");
+        return window;
+    }
+
+    // Fills the form the way a user would: image and command typed, network "none".
+    static void typeLaunch(MainWindow *window, const QString &command)
+    {
+        auto *image = child<QLineEdit>(window, "imageEdit");
+        image->clear();
+        QTest::keyClicks(image, QStringLiteral("gpudeck-test:latest"));
+        auto *commandEdit = child<QLineEdit>(window, "commandEdit");
+        commandEdit->clear();
+        QTest::keyClicks(commandEdit, command);
+        auto *network = child<QComboBox>(window, "networkCombo");
+        network->lineEdit()->clear();
+        QTest::keyClicks(network->lineEdit(), QStringLiteral("none"));
+    }
+
+    static LogPage *launchAndWait(MainWindow *window, int timeoutMs = 60000)
+    {
+        LogView *logs = child<LogView>(window, "logView");
+        const int before = logs->count();
+        QTest::mouseClick(child<QPushButton>(window, "launchButton"), Qt::LeftButton);
+        if (logs->count() != before + 1)
+            return nullptr;
+        LogPage *page = logs->currentPage();
+        QElapsedTimer clock;
+        clock.start();
+        while (page->isActive() && clock.elapsed() < timeoutMs)
+            QTest::qWait(20);
+        return page;
+    }
+
+    // The character format of the first fragment holding text.
+    static QTextCharFormat formatOf(QPlainTextEdit *edit, const QString &text)
+    {
+        for (QTextBlock block = edit->document()->begin(); block.isValid(); block = block.next()) {
+            for (auto it = block.begin(); !it.atEnd(); ++it) {
+                if (it.fragment().text().contains(text))
+                    return it.fragment().charFormat();
+            }
+        }
+        return {};
+    }
+
+    QTemporaryDir m_settings;
+
+private slots:
+    void initTestCase()
+    {
+        GPUDECK_REQUIRE_ENGINE();
+        QVERIFY(m_settings.isValid());
+        QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
+        QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test"));
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+        qputenv("GPUDECK_NVML_PATH", GPUDECK_FAKE_NVML);
+        qputenv("GPUDECK_FAKE_NVML_SCENARIO", "eight");
+    }
+
+    void init()
+    {
+        QSettings().clear();
+    }
+
+    void tickedGpusReachTheContainer()
+    {
+        auto window = openWindow(TestEngine::host());
+        QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
+        QVERIFY2(!window->engineError().isError(), qPrintable(window->engineError().message()));
+        auto *tree = child<QTreeWidget>(window.get(), "gpuTree");
+        QTRY_COMPARE_WITH_TIMEOUT(tree->topLevelItemCount(), 8, 10000);
+        QTRY_VERIFY(window->imageList()->imageCount() >= 1);
+
+        typeLaunch(window.get(), QStringLiteral("nvidia-smi"));
+        // Tick GPUs 0 and 2 with the keyboard, as a user tabbing through would.
+        tree->setFocus();
+        for (int index : {0, 2}) {
+            tree->setCurrentItem(tree->topLevelItem(index));
+            QTest::keyClick(tree, Qt::Key_Space);
+            QCOMPARE(tree->topLevelItem(index)->checkState(GpuPanel::IndexColumn), Qt::Checked);
+        }
+        // Only compute: the defaults tick utility too.
+        auto *utility = child<QCheckBox>(window.get(), "cap_utility");
+        auto *compute = child<QCheckBox>(window.get(), "cap_compute");
+        if (utility->isChecked())
+            QTest::mouseClick(utility, Qt::LeftButton, {}, QPoint(6, utility->height() / 2));
+        if (!compute->isChecked())
+            QTest::mouseClick(compute, Qt::LeftButton, {}, QPoint(6, compute->height() / 2));
+        QCOMPARE(window->currentSpec().capabilities, QStringList{QStringLiteral("compute")});
+        QCOMPARE(window->currentSpec().gpus,
+                 GpuSelection::ofDevices({QStringLiteral("0"), QStringLiteral("2")}));
+
+        // Launch with the keyboard shortcut.
+        LogView *logs = window->logView();
+        QTest::keyClick(window.get(), Qt::Key_Return, Qt::ControlModifier);
+        QTRY_COMPARE(logs->count(), 1);
+        LogPage *page = logs->currentPage();
+        QTRY_VERIFY_WITH_TIMEOUT(!page->isActive(), 60000);
+        const QString text = page->textEdit()->toPlainText();
+        QVERIFY2(page->launcher()->state() == Launcher::State::Exited, qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("NVIDIA_VISIBLE_DEVICES=0,2")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("NVIDIA_DRIVER_CAPABILITIES=compute")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("exited with code 0")), qPrintable(text));
+        QVERIFY(child<QLabel>(page, "statusLabel")->text().contains(QLatin1String("Exited with code 0")));
+    }
+
+    void countModeSaysWhichGpus()
+    {
+        auto window = openWindow(TestEngine::host());
+        QTRY_COMPARE_WITH_TIMEOUT(child<QTreeWidget>(window.get(), "gpuTree")->topLevelItemCount(), 8,
+                                  10000);
+        QTest::mouseClick(child<QWidget>(window.get(), "gpuModeCount"), Qt::LeftButton);
+        auto *note = child<QLabel>(window.get(), "countNote");
+        QVERIFY(note->isVisible());
+        QVERIFY(note->text().contains(QLatin1String("first N GPUs (0..N-1), not the free ones")));
+        QCOMPARE(window->currentSpec().gpus, GpuSelection::ofCount(1));
+    }
+
+    void stderrShownApartWithExitCode()
+    {
+        auto window = openWindow(TestEngine::host());
+        QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
+        typeLaunch(window.get(), QStringLiteral("sh -c 'echo out-line; echo err-line >&2; exit 3'"));
+        LogPage *page = launchAndWait(window.get());
+        QVERIFY(page);
+        const QString text = page->textEdit()->toPlainText();
+        QVERIFY2(text.contains(QLatin1String("out-line")) && text.contains(QLatin1String("err-line")),
+                 qPrintable(text));
+        const QTextCharFormat err = formatOf(page->textEdit(), QStringLiteral("err-line"));
+        const QTextCharFormat out = formatOf(page->textEdit(), QStringLiteral("out-line"));
+        QCOMPARE(err.property(LogPage::ChannelProperty).toInt(), int(StreamDemuxer::Channel::Stderr));
+        QCOMPARE(out.property(LogPage::ChannelProperty).toInt(), int(StreamDemuxer::Channel::Stdout));
+        QCOMPARE(err.foreground().color(), LogPage::stderrColor());
+        QVERIFY(out.foreground().color() != LogPage::stderrColor());
+        QVERIFY2(text.contains(QLatin1String("exited with code 3")), qPrintable(text));
+        QVERIFY(child<QLabel>(page, "statusLabel")->text().contains(QLatin1String("Exited with code 3")));
+    }
+
+    void invalidInputFlaggedAtTheField()
+    {
+        auto window = openWindow(TestEngine::host());
+        QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
+        typeLaunch(window.get(), QStringLiteral("true"));
+        auto *shm = child<QLineEdit>(window.get(), "shmEdit");
+        QTest::keyClicks(shm, QStringLiteral("lots"));
+        QTest::mouseClick(child<QPushButton>(window.get(), "launchButton"), Qt::LeftButton);
+        QCOMPARE(window->logView()->count(), 0);
+        QVERIFY(shm->property("issue").toString().contains(QLatin1String("lots")));
+        QCOMPARE(shm->toolTip(), shm->property("issue").toString());
+        QVERIFY(child<QLabel>(window.get(), "formIssues")->isVisible());
+
+        shm->clear();
+        QTest::keyClicks(shm, QStringLiteral("256m"));
+        QVERIFY(shm->property("issue").toString().isEmpty());
+
+        // An unclosed quote is the form's own finding.
+        auto *command = child<QLineEdit>(window.get(), "commandEdit");
+        QTest::keyClicks(command, QStringLiteral(" 'oops"));
+        QVERIFY(command->property("issue").toString().contains(QLatin1String("unclosed")));
+    }
+
+    void engineUnreachableSaysSoInOneSentence()
+    {
+        QTemporaryDir dir;
+        const QString host = QStringLiteral("unix://") + dir.path() + QStringLiteral("/no-docker.sock");
+        auto window = openWindow(host);
+        QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
+        QVERIFY(window->engineError().isError());
+        const QString status = child<QLabel>(window.get(), "engineStatus")->text();
+        QCOMPARE(status, window->engineError().message());
+        QVERIFY2(!status.contains(QLatin1Char('{')) && !status.contains(QLatin1Char('\n')),
+                 qPrintable(status));
+        QVERIFY2(status.contains(QLatin1String("no-docker.sock")), qPrintable(status));
+        QVERIFY(window->windowTitle().contains(QLatin1String("GPU Deck")));
+
+        // A launch fails with the same kind of sentence, in its tab, and nothing breaks.
+        typeLaunch(window.get(), QStringLiteral("true"));
+        LogPage *page = launchAndWait(window.get(), 20000);
+        QVERIFY(page);
+        QCOMPARE(page->launcher()->state(), Launcher::State::Failed);
+        const QString text = page->textEdit()->toPlainText();
+        QVERIFY2(text.contains(QLatin1String("Launch failed: ")), qPrintable(text));
+        QVERIFY(!text.contains(QLatin1Char('{')));
+        QTest::keyClick(window.get(), Qt::Key_W, Qt::ControlModifier);
+        QTRY_COMPARE(window->logView()->count(), 0);
+    }
+
+    void floodKeepsTheWindowResponsive()
+    {
+        auto window = openWindow(TestEngine::host());
+        QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
+        constexpr qint64 total = 200'000'000;
+        typeLaunch(window.get(), QStringLiteral("sh -c 'yes 0123456789abcdef | head -c %1'").arg(total));
+
+        QElapsedTimer sinceTick;
+        qint64 longestGap = 0;
+        QTimer ticker;
+        ticker.setInterval(10);
+        connect(&ticker, &QTimer::timeout, this, [&]() {
+            longestGap = qMax(longestGap, sinceTick.restart());
+        });
+        sinceTick.start();
+        ticker.start();
+        QElapsedTimer clock;
+        clock.start();
+        LogPage *page = launchAndWait(window.get(), 240000);
+        ticker.stop();
+        QVERIFY(page);
+        qInfo("200 MB flood: %lld ms, longest gap %lld ms, %lld bytes rendered, %lld skipped, %d blocks",
+              clock.elapsed(), longestGap, page->bytesRendered(), page->bytesSkipped(),
+              page->textEdit()->blockCount());
+        QCOMPARE(page->launcher()->state(), Launcher::State::Exited);
+        QCOMPARE(page->launcher()->exitCode().value_or(-1), 0);
+        QCOMPARE(page->bytesReceived(), total);
+        QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap)));
+        QVERIFY(page->textEdit()->blockCount() <= LogPage::DefaultMaxBlocks);
+        QVERIFY(page->textEdit()->toPlainText().contains(QLatin1String("exited with code 0")));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
