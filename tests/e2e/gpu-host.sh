@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# GPU Deck end to end on a real NVIDIA GPU host (run as root):
+#   tests/e2e/gpu-host.sh
+# It starts a sandboxed dockerd, builds a small glibc image without nvidia-smi, and checks that
+#   1. `gpudeck gpus --json` names the same GPUs as nvidia-smi, through NVML and the fallback;
+#   2. the seed's three launches, as presets through `gpudeck run`, print the real nvidia-smi
+#      table naming the host's GPU and the UUID the inventory reported;
+#   3. `gpudeck doctor` passes, and fails on the GPU-request line with the toolkit's fix once
+#      the hook is gone from dockerd's PATH;
+#   4. (when GPUDECK_E2E_WINDOW_SHOT names the window-shot program) the window after a launch,
+#      rendered offscreen to a PNG.
+# It uses the NVIDIA Container Toolkit when it is installed, and a stand-in runtime otherwise
+# (nvidia-standin-runtime.py), and says which.
+#
+# Environment: GPUDECK (the gpudeck binary; default build/bin/gpudeck), GPUDECK_E2E_OUT (results;
+# default ./e2e-out), GPUDECK_E2E_BUSYBOX (a static busybox; default from PATH).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+gpudeck=${GPUDECK:-$here/../../build/bin/gpudeck}
+out=$(realpath -m "${GPUDECK_E2E_OUT:-./e2e-out}")
+work=$(mktemp -d /tmp/gpudeck-e2e.XXXXXX)
+mkdir -p "$out"
+passed=0
+failed=0
+
+say() { printf '== %s\n' "$*"; }
+pass() { passed=$((passed + 1)); printf 'PASS %s\n' "$*"; }
+fail() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
+now() { date +%s.%N; }
+
+[[ $(id -u) -eq 0 ]] || { echo "gpu-host.sh: run as root (it starts dockerd)" >&2; exit 2; }
+[[ -x "$gpudeck" ]] || { echo "gpu-host.sh: no gpudeck binary at $gpudeck (set GPUDECK)" >&2; exit 2; }
+
+# The driver: nvidia-smi and NVML, wherever this host keeps them.
+smi=$(command -v nvidia-smi || true)
+[[ -z "$smi" && -x /usr/local/nvidia/bin/nvidia-smi ]] && smi=/usr/local/nvidia/bin/nvidia-smi
+[[ -n "$smi" ]] || { echo "gpu-host.sh: nvidia-smi not found: is the NVIDIA driver installed?" >&2; exit 2; }
+nvml=$(ldconfig -p 2>/dev/null | awk '/libnvidia-ml.so.1 .*x86-64/{print $NF; exit}')
+if [[ -z "$nvml" ]]; then
+    for candidate in /usr/local/nvidia/lib64/libnvidia-ml.so.1 /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1; do
+        [[ -e "$candidate" ]] && nvml=$candidate && break
+    done
+    # Not on the loader's path: tell gpudeck where it is.
+    [[ -n "$nvml" ]] && export GPUDECK_NVML_PATH=$nvml
+fi
+export GPUDECK_E2E_NVIDIA_SMI=$smi GPUDECK_E2E_NVML=$nvml
+say "driver: $("$smi" --query-gpu=driver_version --format=csv,noheader | head -n1), nvidia-smi $smi, NVML ${nvml:-not found}"
+
+# The engine's helpers: the real toolkit when installed, else the stand-in.
+mkdir -p "$work/hook" "$work/bin"
+if command -v nvidia-container-runtime-hook >/dev/null && command -v nvidia-container-runtime >/dev/null; then
+    mode=toolkit
+    cat >"$work/daemon.json" <<JSON
+{ "runtimes": { "nvidia": { "path": "$(command -v nvidia-container-runtime)" } } }
+JSON
+    say "using the NVIDIA Container Toolkit installed on this host"
+else
+    mode=standin
+    printf '#!/bin/sh\ncat >/dev/null\nexit 0\n' >"$work/hook/nvidia-container-runtime-hook"
+    chmod +x "$work/hook/nvidia-container-runtime-hook"
+    install -m 755 "$here/nvidia-standin-runtime.py" "$work/bin/nvidia-standin-runtime"
+    cat >"$work/daemon.json" <<JSON
+{ "runtimes": { "nvidia": { "path": "$work/bin/nvidia-standin-runtime" } }, "default-runtime": "nvidia" }
+JSON
+    say "NVIDIA Container Toolkit not installed: using the stand-in runtime (tests/e2e/nvidia-standin-runtime.py)"
+fi
+# dockerd's own PATH without the hook, for check 3: only the engine's binaries.
+mkdir -p "$work/nohook"
+for tool in dockerd containerd containerd-shim-runc-v2 runc docker-init python3; do
+    path=$(command -v "$tool" || true)
+    [[ -n "$path" ]] && ln -sf "$path" "$work/nohook/$tool"
+done
+[[ -e "$work/nohook/docker-init" ]] || { ln -sf "$(command -v tini 2>/dev/null || echo /bin/false)" "$work/nohook/docker-init"; }
+
+engine="$work/engine"
+sock="$engine/docker.sock"
+export DOCKER_HOST="unix://$sock"
+engine_pid=""
+
+start_engine() { # $1: PATH for dockerd
+    mkdir -p "$engine"
+    setsid env PATH="$1" dockerd --host "$DOCKER_HOST" --data-root "$engine/data" --exec-root "$engine/exec" \
+        --pidfile "$engine/dockerd.pid" --config-file "$work/daemon.json" --iptables=false --ip-masq=false \
+        --bridge=none --log-level warn >>"$out/dockerd.log" 2>&1 </dev/null &
+    engine_pid=$!
+    local deadline=$((SECONDS + 60))
+    until "$gpudeck" images >/dev/null 2>&1; do
+        (( SECONDS > deadline )) && { echo "dockerd did not start; see $out/dockerd.log" >&2; tail -n 20 "$out/dockerd.log" >&2; return 1; }
+        sleep 0.2
+    done
+}
+stop_engine() {
+    [[ -n "$engine_pid" ]] && kill "$engine_pid" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$engine_pid" 2>/dev/null || break; sleep 0.1; done
+    engine_pid=""
+}
+cleanup() {
+    stop_engine
+    grep -F " $engine/" /proc/self/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+hook_path="$work/hook:$PATH"
+[[ $mode == toolkit ]] && hook_path=$PATH
+start_engine "$hook_path" || exit 1
+say "engine: $("$gpudeck" doctor --json 2>/dev/null | python3 -c 'import json,sys; print([c["detail"] for c in json.load(sys.stdin)["checks"] if c["id"]=="engine"][0])')"
+
+# A small glibc image without nvidia-smi: busybox plus the host's C library, so that the
+# nvidia-smi the toolkit (or the stand-in) mounts in can run.
+rootfs="$work/rootfs"
+mkdir -p "$rootfs/bin" "$rootfs/usr/bin" "$rootfs/usr/lib/x86_64-linux-gnu" "$rootfs/tmp"
+busybox=${GPUDECK_E2E_BUSYBOX:-$(command -v busybox)}
+cp "$busybox" "$rootfs/bin/busybox"
+for applet in sh cat echo env head ls true sleep; do ln -sf busybox "$rootfs/bin/$applet"; done
+for lib in $(ldd "$smi" | awk '/=> \//{print $3} /^\t\/lib/{print $1}') /lib64/ld-linux-x86-64.so.2; do
+    real=$(readlink -f "$lib")
+    mkdir -p "$rootfs$(dirname "$lib")"
+    cp "$real" "$rootfs$lib"
+done
+tar -C "$rootfs" -cf "$work/rootfs.tar" .
+python3 "$here/import-image.py" "$sock" "$work/rootfs.tar" gpudeck-e2e:latest >/dev/null || exit 1
+say "image gpudeck-e2e:latest: busybox and glibc, no nvidia-smi"
+
+# 1. The inventory against nvidia-smi, through NVML and through the fallback.
+"$smi" --query-gpu=index,uuid,name,memory.total --format=csv,noheader,nounits >"$out/nvidia-smi.csv"
+compare_gpus() { # $1: label, then the command's environment
+    local label=$1; shift
+    if env "$@" "$gpudeck" gpus --json >"$out/gpus-$label.json" 2>"$out/gpus-$label.err" &&
+        python3 - "$out/gpus-$label.json" "$out/nvidia-smi.csv" "$label" <<'PY'
+import csv, json, sys
+snap = json.load(open(sys.argv[1]))
+rows = [[c.strip() for c in r] for r in csv.reader(open(sys.argv[2])) if r]
+gpus = snap["gpus"]
+assert len(gpus) == len(rows), f"{len(gpus)} GPUs vs {len(rows)} from nvidia-smi"
+for gpu, (index, uuid, name, mem) in zip(gpus, rows):
+    assert str(gpu["index"]) == index and gpu["uuid"] == uuid and gpu["name"] == name, (gpu, index, uuid, name)
+    assert abs(gpu["memoryTotalBytes"] / 2**20 - float(mem)) <= 1, (gpu["memoryTotalBytes"], mem)
+print(f"{sys.argv[3]}: source {snap['source']}, driver {snap.get('driverVersion')}, " +
+      "; ".join(f"{g['index']} {g['name']} {g['uuid']}" for g in gpus))
+PY
+    then pass "1. gpudeck gpus ($label) matches nvidia-smi"; else fail "1. gpudeck gpus ($label): $(cat "$out/gpus-$label.err")"; fi
+}
+compare_gpus nvml
+compare_gpus fallback GPUDECK_NVML_PATH=/nonexistent/libnvidia-ml.so.1 PATH="$(dirname "$smi"):$PATH"
+uuid0=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["gpus"][0]["uuid"])' "$out/gpus-nvml.json")
+name0=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["gpus"][0]["name"])' "$out/gpus-nvml.json")
+
+# 2. The seed's three launches as presets.
+presets="$work/presets"
+mkdir -p "$presets"
+export GPUDECK_PRESET_DIR=$presets
+write_preset() { # name, gpus JSON, capabilities JSON, runtime
+    cat >"$presets/$1.json" <<JSON
+{ "format": "gpudeck-preset", "version": 1, "name": "$1", "image": "gpudeck-e2e:latest",
+  "command": ["sh", "-c", "nvidia-smi && nvidia-smi -L"], "gpus": $2, "capabilities": $3,
+  "deviceDriver": "", "runtime": "$4", "env": [], "autoRemove": true, "tty": false,
+  "containerName": "", "shmSize": "", "ipcMode": "", "binds": [], "networkMode": "none" }
+JSON
+}
+write_preset seed-runtime-nvidia-all '{"mode": "all"}' '["gpu"]' nvidia
+write_preset seed-device-0 '{"mode": "devices", "devices": ["0"]}' '["gpu"]' ""
+write_preset seed-all-compute-utility '{"mode": "all"}' '["gpu", "compute", "utility"]' ""
+for preset in seed-runtime-nvidia-all seed-device-0 seed-all-compute-utility; do
+    start=$(now)
+    "$gpudeck" run --preset "$preset" >"$out/run-$preset.txt" 2>"$out/run-$preset.err"
+    code=$?
+    seconds=$(awk -v a="$(now)" -v b="$start" 'BEGIN{printf "%.2f", a - b}')
+    if [[ $code -eq 0 ]] && grep -q "NVIDIA-SMI" "$out/run-$preset.txt" &&
+        grep -qF "$name0" "$out/run-$preset.txt" && grep -qF "$uuid0" "$out/run-$preset.txt"; then
+        pass "2. $preset: the real nvidia-smi table with $name0 ($uuid0), launch to exit ${seconds}s"
+    else
+        fail "2. $preset: exit $code; $(head -c 400 "$out/run-$preset.err")"
+    fi
+done
+
+# 3. The doctor, with the hook and without it.
+if "$gpudeck" doctor --json >"$out/doctor.json" 2>&1 && python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["ok"]' "$out/doctor.json"; then
+    pass "3. gpudeck doctor passes"
+else
+    fail "3. gpudeck doctor: $(cat "$out/doctor.json")"
+fi
+stop_engine
+start_engine "$work/nohook" || exit 1
+"$gpudeck" doctor --json >"$out/doctor-nohook.json" 2>&1
+code=$?
+if [[ $code -ne 0 ]] && python3 - "$out/doctor-nohook.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+probe = [c for c in report["checks"] if c["id"] == "gpu-request"][0]
+assert probe["status"] == "fail", probe
+assert "could not select device driver" in probe["detail"], probe
+assert "NVIDIA Container Toolkit" in probe["fix"], probe
+PY
+then pass "3. without the hook, gpudeck doctor fails on the GPU-request line with the toolkit's fix"
+else fail "3. doctor without the hook: exit $code, $(cat "$out/doctor-nohook.json")"; fi
+stop_engine
+start_engine "$hook_path" || exit 1
+
+# 4. The window after a launch, offscreen.
+if [[ -n "${GPUDECK_E2E_WINDOW_SHOT:-}" ]]; then
+    if QT_QPA_PLATFORM=offscreen "$GPUDECK_E2E_WINDOW_SHOT" "$out/window.png" gpudeck-e2e:latest >"$out/window.log" 2>&1 &&
+        [[ -s "$out/window.png" ]]; then
+        pass "4. window rendered after a launch: $out/window.png"
+    else
+        fail "4. window shot: $(tail -n 5 "$out/window.log")"
+    fi
+fi
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
