@@ -8,7 +8,9 @@
 #   3. `gpudeck doctor` passes, and fails on the GPU-request line with the toolkit's fix once
 #      the hook is gone from dockerd's PATH;
 #   4. (when GPUDECK_E2E_WINDOW_SHOT names the window-shot program) the window after a launch,
-#      rendered offscreen to a PNG.
+#      rendered offscreen to a PNG;
+#   5. the picked GPUs are exactly the ones a container sees (device index, GPU UUID, count),
+#      with more selections on hosts with 2 or more GPUs.
 # It uses the NVIDIA Container Toolkit when it is installed, and a stand-in runtime otherwise
 # (nvidia-standin-runtime.py), and says which.
 #
@@ -174,6 +176,34 @@ for preset in seed-runtime-nvidia-all seed-device-0 seed-all-compute-utility; do
         fail "2. $preset: exit $code; $(head -c 400 "$out/run-$preset.err")"
     fi
 done
+
+# 5 (before the engine restarts below). The picked GPUs are exactly the ones the container sees:
+# `nvidia-smi -L` inside lists the expected UUIDs and no others. Which selections run depends on
+# how many GPUs the host has.
+gpu_count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["gpus"]))' "$out/gpus-nvml.json")
+uuid_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["gpus"][int(sys.argv[2])]["uuid"])' "$out/gpus-nvml.json" "$1"; }
+selections=("devices-0|{\"mode\": \"devices\", \"devices\": [\"0\"]}|0" "uuid-0|{\"mode\": \"devices\", \"devices\": [\"$uuid0\"]}|0" "count-1|{\"mode\": \"count\", \"count\": 1}|0")
+if (( gpu_count >= 2 )); then
+    uuid1=$(uuid_of 1)
+    selections+=("devices-1|{\"mode\": \"devices\", \"devices\": [\"1\"]}|1"
+                 "uuid-1|{\"mode\": \"devices\", \"devices\": [\"$uuid1\"]}|1"
+                 "count-2|{\"mode\": \"count\", \"count\": 2}|0 1")
+fi
+(( gpu_count >= 3 )) && selections+=("devices-0-2|{\"mode\": \"devices\", \"devices\": [\"0\", \"2\"]}|0 2")
+for selection in "${selections[@]}"; do
+    IFS='|' read -r label gpus expected <<<"$selection"
+    write_preset "pick-$label" "$gpus" '["gpu", "utility"]' ""
+    sed -i 's/"command": \[[^]]*\]/"command": ["nvidia-smi", "-L"]/' "$presets/pick-$label.json"
+    "$gpudeck" run --preset "pick-$label" >"$out/pick-$label.txt" 2>&1
+    want=$(for i in $expected; do uuid_of "$i"; done | sort | tr '\n' ' ')
+    got=$(grep -o 'GPU-[0-9a-f-]*' "$out/pick-$label.txt" | sort | tr '\n' ' ')
+    if [[ -n "$want" && "$got" == "$want" ]]; then
+        pass "5. $label: the container sees exactly GPU(s) $expected"
+    else
+        fail "5. $label: expected [$want], the container saw [$got]"
+    fi
+done
+(( gpu_count < 2 )) && say "5. one GPU on this host: the selections that need 2 or more GPUs were not run"
 
 # 3. The doctor, with the hook and without it.
 if "$gpudeck" doctor --json >"$out/doctor.json" 2>&1 && python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["ok"]' "$out/doctor.json"; then
