@@ -16,14 +16,33 @@ struct CommandEntry
     const char *synopsis;
 };
 
+// Synopses as --help prints them (the man page is checked against this text by a test).
 const CommandEntry kCommands[] = {
-    {"gpus", gpusCommand, "gpus [--json]                     host GPUs with live figures"},
-    {"images", imagesCommand, "images [--json]                   the engine's local images"},
-    {"run", runCommand, "run --preset NAME|FILE [--detach] launch like docker run"},
+    {"gpus", gpusCommand,
+     "gpus [--json]\n"
+     "      the host's GPUs: index, UUID, name, memory, utilisation, temperature\n"},
+    {"images", imagesCommand,
+     "images [--json]\n"
+     "      the engine's local images: repo:tag, id, size, created\n"},
+    {"run", runCommand,
+     "run --preset NAME|FILE [-d|--detach]\n"
+     "      launch a preset like docker run: output to stdout and stderr, exit code the\n"
+     "      container's; --detach prints the container's id and leaves it running\n"},
     {"preset", presetCommand,
-     "preset list | show NAME [--format json|docker-run|python] | import FILE |\n"
-     "         export NAME FILE | delete NAME | rename OLD NEW"},
-    {"doctor", doctorCommand, "doctor [--json]                   the GPU readiness checklist"},
+     "preset list\n"
+     "      the saved presets with their image and GPUs\n"
+     "  preset show NAME [--format json|docker-run|python]\n"
+     "      a preset as its file (json, the default), a docker run line or a Python script\n"
+     "  preset import FILE [--name NAME]\n"
+     "      copy a preset file into the preset directory, optionally under a new name\n"
+     "  preset export NAME FILE\n"
+     "      write a preset to FILE\n"
+     "  preset delete NAME\n"
+     "  preset rename OLD NEW\n"},
+    {"doctor", doctorCommand,
+     "doctor [--json]\n"
+     "      the GPU readiness checklist: engine, socket access, driver, GPU requests,\n"
+     "      nvidia runtime, CDI; each failing check says how to fix it\n"},
 };
 
 // Qt's own GUI options that take a value; their value is not a command name.
@@ -55,13 +74,21 @@ QString helpText()
         "GPU Deck: point-and-click GPU containers on a Docker engine.\n"
         "Without a command, the window opens.\n\nCommands:\n");
     for (const CommandEntry &entry : kCommands)
-        text += QStringLiteral("  gpudeck ") + QLatin1String(entry.synopsis) + QLatin1Char('\n');
+        text += QStringLiteral("  ") + QLatin1String(entry.synopsis);
     text += QStringLiteral(
         "\nGlobal options:\n"
-        "  --host URL     the engine (unix:///path); default: DOCKER_HOST, the current docker\n"
-        "                 context, the rootless socket, then unix:///var/run/docker.sock\n"
+        "  --host URL     the engine, as unix:///path/to/docker.sock (before or after the\n"
+        "                 command)\n"
         "  -h, --help     show this help\n"
         "  -v, --version  show the version\n"
+        "\nEnvironment:\n"
+        "  DOCKER_HOST         the engine when --host is not given\n"
+        "  DOCKER_CONTEXT      the docker context to use when DOCKER_HOST is not set\n"
+        "  DOCKER_CONFIG       where the docker CLI's config.json and contexts are (~/.docker)\n"
+        "  XDG_RUNTIME_DIR     where a rootless engine's docker.sock is looked for\n"
+        "  GPUDECK_PRESET_DIR  the preset directory (default ~/.config/gpudeck/presets)\n"
+        "  Without --host or DOCKER_HOST: the current docker context, then the rootless socket,\n"
+        "  then unix:///var/run/docker.sock.\n"
         "\nExit codes: 0 ok; for run, the container's own code, or 125 when the launch failed;\n"
         "2 for bad usage; 1 for other failures (doctor: a check failed).\n");
     return text;
