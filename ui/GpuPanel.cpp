@@ -80,8 +80,8 @@ GpuPanel::GpuPanel(QWidget *parent)
     header->setStretchLastSection(false);
     header->setSectionResizeMode(IndexColumn, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
-    header->resizeSection(MemoryColumn, 120);
-    header->resizeSection(UtilColumn, 85);
+    header->resizeSection(MemoryColumn, 140);
+    header->resizeSection(UtilColumn, 95);
     header->setSectionResizeMode(TempColumn, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(ProcessColumn, QHeaderView::ResizeToContents);
 
@@ -227,7 +227,9 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
     } else if (!gpu.processesKnown) {
         processes = tr("unknown");
     } else if (busy) {
-        processes = tr("busy: %n process(es)", nullptr, int(gpu.processes.size()));
+        processes = gpu.processes.size() == 1
+                        ? tr("busy: 1 process")
+                        : tr("busy: %1 processes").arg(gpu.processes.size());
         for (const GpuInfo::Process &p : gpu.processes)
             details << (p.usedMemory >= 0
                             ? tr("PID %1, %2").arg(p.pid).arg(QLocale().formattedDataSize(p.usedMemory))
@@ -261,7 +263,7 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
     }
     qDeleteAll(children);
     if (gpu.migMode == GpuInfo::MigMode::Enabled)
-        item->setText(NameColumn, tr("%1 (MIG)").arg(gpu.name));
+        item->setToolTip(NameColumn, tr("%1\nMIG mode: its slices are listed under it").arg(item->toolTip(NameColumn)));
 }
 
 void GpuPanel::onItemChanged(QTreeWidgetItem *item, int column)

@@ -83,15 +83,19 @@ QString ImageList::age(const QDateTime &created, const QDateTime &now)
     const qint64 s = qMax<qint64>(0, created.secsTo(now));
     if (s < 60)
         return tr("just now");
+    // Without a loaded translation tr()'s %n does not pick a plural, so English picks here.
+    const auto count = [](qint64 n, const QString &one, const QString &many) {
+        return n == 1 ? one : many.arg(n);
+    };
     if (s < 3600)
-        return tr("%n minute(s)", nullptr, int(s / 60));
+        return count(s / 60, tr("1 minute"), tr("%1 minutes"));
     if (s < 86400)
-        return tr("%n hour(s)", nullptr, int(s / 3600));
+        return count(s / 3600, tr("1 hour"), tr("%1 hours"));
     if (s < 86400 * 60)
-        return tr("%n day(s)", nullptr, int(s / 86400));
+        return count(s / 86400, tr("1 day"), tr("%1 days"));
     if (s < 86400 * 730)
-        return tr("%n month(s)", nullptr, int(s / (86400 * 30)));
-    return tr("%n year(s)", nullptr, int(s / (86400 * 365)));
+        return count(s / (86400 * 30), tr("1 month"), tr("%1 months"));
+    return count(s / (86400 * 365), tr("1 year"), tr("%1 years"));
 }
 
 void ImageList::setImages(const QList<ImageSummary> &images)
@@ -157,8 +161,8 @@ void ImageList::updateCount()
     m_status->setStyleSheet({});
     const int all = imageCount();
     const int shown = visibleCount();
-    m_status->setText(all == shown ? tr("%n image(s)", nullptr, all)
-                                   : tr("%1 of %n image(s)", nullptr, all).arg(shown));
+    const QString images = all == 1 ? tr("1 image") : tr("%1 images").arg(all);
+    m_status->setText(all == shown ? images : tr("%1 of %2").arg(shown).arg(images));
 }
 
 int ImageList::imageCount() const

@@ -71,7 +71,8 @@ LaunchForm::LaunchForm(QWidget *parent)
     m_env->setMaximumHeight(100);
     m_env->setTabKeyNavigation(false);
     m_runtime->setObjectName(QStringLiteral("runtimeCombo"));
-    m_runtime->addItem(tr("engine default"), QString());
+    m_runtime->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_runtime->addItem(tr("default"), QString());
     m_runtime->setToolTip(tr("The OCI runtime the engine starts the container with (--runtime)"));
     m_driver->setObjectName(QStringLiteral("driverCombo"));
     m_driver->addItem(tr("automatic"), QString());
@@ -295,8 +296,8 @@ void LaunchForm::setRuntimes(const QStringList &runtimes, const QString &default
     const QString current = m_runtime->currentData().toString();
     const QSignalBlocker block(m_runtime);
     m_runtime->clear();
-    m_runtime->addItem(defaultRuntime.isEmpty() ? tr("engine default")
-                                                : tr("engine default (%1)").arg(defaultRuntime),
+    m_runtime->addItem(defaultRuntime.isEmpty() ? tr("default")
+                                                : tr("default (%1)").arg(defaultRuntime),
                        QString());
     for (const QString &name : runtimes)
         m_runtime->addItem(name, name);

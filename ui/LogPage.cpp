@@ -2,6 +2,7 @@
 
 #include "launch/Launcher.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFontDatabase>
 #include <QLabel>
@@ -164,7 +165,10 @@ void LogPage::updateStatus()
     switch (m_spec.gpus.mode) {
     case GpuSelection::Mode::None: gpus = tr("no GPUs"); break;
     case GpuSelection::Mode::All: gpus = tr("all GPUs"); break;
-    case GpuSelection::Mode::Count: gpus = tr("the first %n GPU(s)", nullptr, m_spec.gpus.count); break;
+    case GpuSelection::Mode::Count:
+        gpus = m_spec.gpus.count == 1 ? tr("the first GPU")
+                                      : tr("the first %1 GPUs").arg(m_spec.gpus.count);
+        break;
     case GpuSelection::Mode::Devices:
         gpus = tr("GPUs %1").arg(m_spec.gpus.devices.join(QStringLiteral(", ")));
         break;
@@ -281,7 +285,15 @@ void LogPage::flush()
         else
             parser(chunk.channel).parse(text, ops);
     }
+    QElapsedTimer cost;
+    cost.start();
     apply(ops);
+    // Keep one batch well under a frame on this machine: the budget follows what a batch cost.
+    const qint64 ms = cost.elapsed();
+    if (ms > 12)
+        m_batchLines = qMax(200, m_batchLines / 2);
+    else if (ms < 5 && (first > 0 || offset > 0))
+        m_batchLines = qMin(5000, m_batchLines + m_batchLines / 4);
 }
 
 void LogPage::apply(const QList<AnsiParser::Op> &ops)

@@ -56,6 +56,7 @@ public:
     qint64 bytesReceived() const { return m_bytesReceived; }
     qint64 bytesRendered() const { return m_bytesRendered; }
     qint64 bytesSkipped() const { return m_bytesSkipped; }
+    int batchLines() const { return m_batchLines; }
 
     static QColor stderrColor();
 
@@ -90,7 +91,7 @@ private:
     qsizetype m_pendingBytes = 0;
     QTimer m_flushTimer;
     qsizetype m_batchBytes = 256 * 1024;
-    int m_batchLines = 2000;
+    int m_batchLines = 1000; // adapts to what a batch costs to render
 
     QStringDecoder m_decoders[3];
     AnsiParser m_stdoutParser;

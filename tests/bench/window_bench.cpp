@@ -198,9 +198,9 @@ void benchFlood(qint64 bytes, double baseline)
                 baseline > 0 ? 100.0 * page->bytesReceived() / seconds / baseline : 0.0);
     std::printf("flood: rendered into the document %.1f MB, skipped %.1f MB (older lines of a batch "
                 "over its budget; the %d-line cap drops them within a fraction of a second anyway); "
-                "document %d blocks\n",
+                "document %d blocks, batch budget settled at %d lines\n",
                 page->bytesRendered() / 1e6, page->bytesSkipped() / 1e6, LogPage::DefaultMaxBlocks,
-                page->textEdit()->blockCount());
+                page->textEdit()->blockCount(), page->batchLines());
     std::printf("flood: longest event-loop stall %lld ms, 99th percentile %lld ms (1 ms timer; target "
                 "< 50 ms)\n",
                 longest, p99);
