@@ -82,6 +82,8 @@ void Launcher::onCreated(const QString &id)
         return;
     }
     setState(State::Attaching);
+    if (m_state != State::Attaching)
+        return; // a stateChanged handler cancelled the launch
     m_stream = m_client->attach(id, m_spec.tty);
     m_stream->setParent(this);
     connect(m_stream, &ContainerStream::output, this, &Launcher::output);
@@ -98,6 +100,8 @@ void Launcher::onCreated(const QString &id)
 void Launcher::onAttached()
 {
     setState(State::Waiting);
+    if (m_state != State::Waiting)
+        return;
     // Auto-remove: wait until the engine has removed it, so nothing is left behind and the
     // caller never deletes it (which would be a 409).
     m_wait = m_client->wait(m_id, m_spec.autoRemove ? QStringLiteral("removed") : QStringLiteral("next-exit"));
@@ -115,6 +119,8 @@ void Launcher::onAttached()
 void Launcher::onWaitReady()
 {
     setState(State::Starting);
+    if (m_state != State::Starting)
+        return;
     m_client->startContainer(m_id, m_calls, [this](const Result<void> &started) {
         if (!started) {
             // The engine removes an auto-remove container whose start failed.
@@ -128,12 +134,17 @@ void Launcher::onWaitReady()
 void Launcher::onStarted()
 {
     if (m_cancelRequested) {
-        setState(State::Running);
-        stop(0);
+        // Cancelled while starting: take it down again and leave nothing behind. An auto-remove
+        // container is killed and the engine removes it; removing it ourselves would race that.
+        if (m_spec.autoRemove)
+            m_client->killContainer(m_id, QStringLiteral("SIGKILL"), m_client, [](const Result<void> &) {});
+        fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")), !m_spec.autoRemove);
         return;
     }
     if (m_detach) {
         setState(State::Running);
+        if (m_state != State::Running)
+            return;
         m_exitCode = 0; // the launch succeeded; the container runs on without us
         finishWith(State::Exited);
         return;
