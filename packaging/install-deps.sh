@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(
     # build
     cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools libgl-dev node-llhttp
+    # the SVG icons at run time (without it the style's own icons stand in)
+    libqt6svg6
     # the sandboxed test engine and its image; the CLI and the SDK the tests compare with
     docker.io busybox-static procps python3 python3-docker
     # fuzzing (libFuzzer with ASan/UBSan)

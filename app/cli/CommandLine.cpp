@@ -48,7 +48,7 @@ const CommandEntry kCommands[] = {
 // Qt's own GUI options that take a value; their value is not a command name.
 bool takesValue(const char *arg)
 {
-    static const char *const withValue[] = {"--host", "-platform", "-style", "-display",
+    static const char *const withValue[] = {"--host", "-H", "-platform", "-style", "-display",
                                             "-qwindowgeometry", "-platformtheme", "-stylesheet",
                                             "-session", "-name", "-title", "-platformpluginpath"};
     for (const char *option : withValue) {

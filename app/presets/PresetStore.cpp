@@ -34,8 +34,10 @@ QString PresetStore::defaultDirectory()
     const QString fromEnv = qEnvironmentVariable("GPUDECK_PRESET_DIR");
     if (!fromEnv.isEmpty())
         return fromEnv;
-    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
-        + QStringLiteral("/presets");
+    // Not AppConfigLocation: that depends on the organization and application names, which the
+    // window (QSettings needs an organization) and the headless commands set differently.
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
+        + QStringLiteral("/gpudeck/presets");
 }
 
 Result<Preset> PresetStore::loadFile(const QString &path)

@@ -23,7 +23,8 @@ public:
         bool isBroken() const { return !preset.has_value(); }
     };
 
-    // directory empty: $GPUDECK_PRESET_DIR, else <app config location>/presets.
+    // directory empty: $GPUDECK_PRESET_DIR, else $XDG_CONFIG_HOME/gpudeck/presets (the window and
+    // the headless commands share it, whatever the application object is called).
     explicit PresetStore(const QString &directory = {});
     static QString defaultDirectory();
     const QString &directory() const { return m_directory; }
