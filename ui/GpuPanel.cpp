@@ -36,7 +36,8 @@ GpuPanel::GpuPanel(QWidget *parent)
       m_tree(new QTreeWidget(this)),
       m_message(new QLabel(this)),
       m_issue(new QLabel(this)),
-      m_driver(new QLabel(this))
+      m_driver(new QLabel(this)),
+      m_missing(new QLabel(this))
 {
     setObjectName(QStringLiteral("gpuPanel"));
     m_devicesMode->setObjectName(QStringLiteral("gpuModeDevices"));
@@ -48,6 +49,7 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_message->setObjectName(QStringLiteral("gpuMessage"));
     m_issue->setObjectName(QStringLiteral("gpuIssue"));
     m_driver->setObjectName(QStringLiteral("gpuDriver"));
+    m_missing->setObjectName(QStringLiteral("gpuMissing"));
 
     m_modes->addButton(m_devicesMode);
     m_modes->addButton(m_allMode);
@@ -77,13 +79,14 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_tree->setItemDelegateForColumn(MemoryColumn, bars);
     m_tree->setItemDelegateForColumn(UtilColumn, bars);
     QHeaderView *header = m_tree->header();
-    header->setStretchLastSection(false);
+    // The name gets what it needs ("NVIDIA H100 80GB HBM3"); the processes take what is left.
+    header->setStretchLastSection(true);
     header->setSectionResizeMode(IndexColumn, QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(NameColumn, QHeaderView::ResizeToContents);
     header->resizeSection(MemoryColumn, 140);
     header->resizeSection(UtilColumn, 95);
     header->setSectionResizeMode(TempColumn, QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(ProcessColumn, QHeaderView::ResizeToContents);
+    header->setMinimumSectionSize(40);
 
     m_message->setWordWrap(true);
     m_message->setAlignment(Qt::AlignCenter);
@@ -96,6 +99,18 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_issue->setWordWrap(true);
     m_issue->setStyleSheet(QStringLiteral("color: #c01c28;"));
     m_issue->hide();
+    m_missing->setWordWrap(true);
+    m_missing->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_missing->setStyleSheet(QStringLiteral("color: #9a6700;"));
+    m_missing->setTextFormat(Qt::RichText);
+    connect(m_missing, &QLabel::linkActivated, this, [this]() {
+        const QStringList missing = missingDevices();
+        for (const QString &id : missing)
+            m_ticked.removeAll(id);
+        updateMissing();
+        emit selectionChanged();
+    });
+    m_missing->hide();
     m_driver->setEnabled(false);
 
     auto *modes = new QHBoxLayout;
@@ -112,6 +127,7 @@ GpuPanel::GpuPanel(QWidget *parent)
     layout->addLayout(modes);
     layout->addWidget(m_countNote);
     layout->addWidget(m_stack, 1);
+    layout->addWidget(m_missing);
     layout->addWidget(m_issue);
 
     connect(m_tree, &QTreeWidget::itemChanged, this, &GpuPanel::onItemChanged);
@@ -154,6 +170,7 @@ void GpuPanel::setSnapshot(const GpuSnapshot &snapshot)
         m_updating = true;
         m_tree->clear();
         m_updating = false;
+        updateMissing();
         return;
     }
     m_stack->setCurrentWidget(m_tree);
@@ -272,10 +289,11 @@ void GpuPanel::onItemChanged(QTreeWidgetItem *item, int column)
         return;
     const QString id = item->data(IndexColumn, DeviceIdRole).toString();
     const bool ticked = item->checkState(IndexColumn) == Qt::Checked;
-    if (ticked && !m_ticked.contains(id))
+    const QString stored = tickedAs(item);
+    if (ticked && stored.isEmpty())
         m_ticked.append(id);
-    else if (!ticked)
-        m_ticked.removeAll(id);
+    else if (!ticked && !stored.isEmpty())
+        m_ticked.removeAll(stored);
     setIssue({});
     emit selectionChanged();
 }
@@ -300,7 +318,7 @@ void GpuPanel::updateTicks()
         const bool mig = item->parent() != nullptr;
         bool on = false;
         if (devices)
-            on = m_ticked.contains(id);
+            on = !tickedAs(item).isEmpty();
         else if (m_allMode->isChecked())
             on = !mig;
         else
@@ -312,6 +330,51 @@ void GpuPanel::updateTicks()
         item->setFlags(flags);
     }
     m_updating = false;
+    updateMissing();
+}
+
+QString GpuPanel::tickedAs(const QTreeWidgetItem *item) const
+{
+    const QString id = item->data(IndexColumn, DeviceIdRole).toString();
+    if (m_ticked.contains(id))
+        return id;
+    const QString uuid = item->data(IndexColumn, UuidRole).toString();
+    return !uuid.isEmpty() && m_ticked.contains(uuid) ? uuid : QString();
+}
+
+QStringList GpuPanel::missingDevices() const
+{
+    if (!m_haveSnapshot || !m_devicesMode->isChecked())
+        return {};
+    QStringList known;
+    const QList<QTreeWidgetItem *> items = deviceItems();
+    for (const QTreeWidgetItem *item : items) {
+        known << item->data(IndexColumn, DeviceIdRole).toString()
+              << item->data(IndexColumn, UuidRole).toString();
+    }
+    QStringList missing;
+    for (const QString &id : m_ticked) {
+        if (!known.contains(id))
+            missing.append(id);
+    }
+    return missing;
+}
+
+void GpuPanel::updateMissing()
+{
+    const QStringList missing = missingDevices();
+    if (missing.isEmpty()) {
+        m_missing->hide();
+        m_missing->clear();
+        return;
+    }
+    const QString ids = missing.join(QStringLiteral(", ")).toHtmlEscaped();
+    m_missing->setText(missing.size() == 1
+                           ? tr("Not on this host: %1. The launch would ask the engine for it "
+                                "anyway. <a href=\"forget\">Forget it</a>").arg(ids)
+                           : tr("Not on this host: %1. The launch would ask the engine for them "
+                                "anyway. <a href=\"forget\">Forget them</a>").arg(ids));
+    m_missing->show();
 }
 
 GpuSelection GpuPanel::selection() const
@@ -324,8 +387,8 @@ GpuSelection GpuPanel::selection() const
     QStringList ids;
     const QList<QTreeWidgetItem *> items = deviceItems();
     for (const QTreeWidgetItem *item : items) {
-        const QString id = item->data(IndexColumn, DeviceIdRole).toString();
-        if (m_ticked.contains(id))
+        const QString id = tickedAs(item);
+        if (!id.isEmpty())
             ids.append(id);
     }
     for (const QString &id : m_ticked) {

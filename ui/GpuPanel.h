@@ -36,6 +36,8 @@ public:
 
     // The validator's message for the GPU request; empty clears it.
     void setIssue(const QString &message);
+    // Picked devices (a preset's indexes or UUIDs) that this host does not have.
+    QStringList missingDevices() const;
 
 signals:
     void selectionChanged();
@@ -46,6 +48,9 @@ private:
     void updateTicks();
     void fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu);
     QList<QTreeWidgetItem *> deviceItems() const;
+    // The entry of m_ticked that picks item: its index or its UUID, as the user stored it.
+    QString tickedAs(const QTreeWidgetItem *item) const;
+    void updateMissing();
 
     QRadioButton *m_devicesMode;
     QRadioButton *m_allMode;
@@ -58,6 +63,7 @@ private:
     QLabel *m_message;
     QLabel *m_issue;
     QLabel *m_driver;
+    QLabel *m_missing;
 
     QStringList m_ticked; // as the user ticked them, kept across refreshes and absent GPUs
     bool m_updating = false;

@@ -5,13 +5,22 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
-int runGui(int argc, char *argv[])
+void setGuiIdentity()
 {
-    QApplication app(argc, argv);
+    // The organization is where QSettings keeps the window's state (~/.config/gpudeck/gpudeck.conf);
+    // presets live apart from it, where the headless commands find them too.
     QApplication::setOrganizationName(QStringLiteral("gpudeck"));
     QApplication::setApplicationName(QStringLiteral("gpudeck"));
     QApplication::setApplicationDisplayName(QStringLiteral("GPU Deck"));
     QApplication::setApplicationVersion(QStringLiteral(GPUDECK_VERSION));
+    // Wayland compositors and docks match the window to the desktop entry and its icon by this.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.gpudeck.GpuDeck"));
+}
+
+int runGui(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    setGuiIdentity();
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

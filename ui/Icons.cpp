@@ -45,6 +45,7 @@ QStyle::StandardPixmap fallback(const QString &name)
         {QStringLiteral("engine-ok"), QStyle::SP_DialogApplyButton},
         {QStringLiteral("engine-error"), QStyle::SP_MessageBoxCritical},
         {QStringLiteral("gpudeck"), QStyle::SP_ComputerIcon},
+        {QStringLiteral("io.github.gpudeck.GpuDeck"), QStyle::SP_ComputerIcon},
     };
     return map.value(name, QStyle::SP_CustomBase);
 }

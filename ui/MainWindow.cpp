@@ -1,31 +1,42 @@
 #include "MainWindow.h"
 
 #include "CapabilityBox.h"
+#include "CommandPane.h"
+#include "DoctorDialog.h"
 #include "GpuPanel.h"
 #include "Icons.h"
 #include "ImageList.h"
 #include "LaunchForm.h"
 #include "LogPage.h"
 #include "LogView.h"
+#include "PresetBar.h"
+#include "PullDialog.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
+#include "engine/EngineWatch.h"
 #include "gpu/GpuMonitor.h"
+#include "launch/Launcher.h"
 #include "presets/Preset.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QGroupBox>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace {
@@ -49,20 +60,31 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
       m_caps(new CapabilityBox(this)),
       m_form(new LaunchForm(this)),
       m_logs(new LogView(this)),
+      m_command(new CommandPane(this)),
+      m_presets(new PresetBar(QString(), this)),
       m_mainSplitter(new QSplitter(Qt::Vertical, this)),
       m_topSplitter(new QSplitter(Qt::Horizontal, this)),
+      m_bottomSplitter(new QSplitter(Qt::Horizontal, this)),
       m_engineStatus(new QLabel(this)),
-      m_engineIcon(new QLabel(this))
+      m_engineIcon(new QLabel(this)),
+      m_engineState(new QLabel(this)),
+      m_engineCombo(new QComboBox(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("GPU Deck"));
-    setWindowIcon(Icons::get(QStringLiteral("gpudeck")));
+    const QString appId = QStringLiteral("io.github.gpudeck.GpuDeck");
+    setWindowIcon(QIcon::fromTheme(appId, Icons::get(appId)));
 
+    m_hostOption = hostOption;
     const Result<Endpoint> endpoint = EndpointResolver::resolve(hostOption);
     if (endpoint)
         m_client = new DockerClient(endpoint.value(), this);
     else
         m_engineError = endpoint.error();
+    m_imagesTimer.setSingleShot(true);
+    m_imagesTimer.setInterval(300);
+    connect(&m_imagesTimer, &QTimer::timeout, this, &MainWindow::refreshImages);
+    m_presets->setSpecSource([this]() { return currentSpec(); });
 
     buildLayout();
     buildActions();
@@ -80,17 +102,40 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     connect(m_gpus, &GpuPanel::selectionChanged, this, &MainWindow::validateLive);
     connect(m_caps, &CapabilityBox::changed, this, &MainWindow::validateLive);
     connect(m_logs, &LogView::currentStateChanged, this, &MainWindow::updateActions);
+    connect(m_presets, &PresetBar::presetLoaded, this, [this](const Preset &preset) {
+        applySpec(preset.spec());
+    });
+    connect(m_presets, &PresetBar::message, this, [this](const QString &text) {
+        statusBar()->showMessage(text, 8000);
+    });
+    connect(m_engineCombo, &QComboBox::activated, this, &MainWindow::onEnginePicked);
 
     restoreSettings();
     updateActions();
     m_monitor->start();
+    fillEnginePicker();
     if (m_client)
-        refreshEngine();
+        watchEngine();
     else
         onEngineError(m_engineError);
 }
 
 MainWindow::~MainWindow() = default;
+
+DoctorDialog *MainWindow::doctorDialog() const
+{
+    return m_doctorDialog;
+}
+
+PullDialog *MainWindow::pullDialog() const
+{
+    return m_pullDialog;
+}
+
+QMessageBox *MainWindow::offer() const
+{
+    return m_offer;
+}
 
 void MainWindow::buildLayout()
 {
@@ -109,9 +154,16 @@ void MainWindow::buildLayout()
     m_topSplitter->setStretchFactor(2, 4);
     m_topSplitter->setChildrenCollapsible(false);
 
+    m_bottomSplitter->setObjectName(QStringLiteral("bottomSplitter"));
+    m_bottomSplitter->addWidget(m_logs);
+    m_bottomSplitter->addWidget(titled(tr("Equivalent command"), m_command, this));
+    m_bottomSplitter->setStretchFactor(0, 2);
+    m_bottomSplitter->setStretchFactor(1, 1);
+    m_bottomSplitter->setChildrenCollapsible(false);
+
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
     m_mainSplitter->addWidget(m_topSplitter);
-    m_mainSplitter->addWidget(m_logs);
+    m_mainSplitter->addWidget(m_bottomSplitter);
     m_mainSplitter->setStretchFactor(0, 1);
     m_mainSplitter->setStretchFactor(1, 1);
     m_mainSplitter->setChildrenCollapsible(false);
@@ -125,8 +177,18 @@ void MainWindow::buildLayout()
     m_engineStatus->setObjectName(QStringLiteral("engineStatus"));
     m_engineStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_engineStatus->setText(tr("Connecting to the engine…"));
+    m_engineState->setObjectName(QStringLiteral("engineState"));
+    m_engineState->setText(tr("Connecting"));
+    m_engineCombo->setObjectName(QStringLiteral("engineCombo"));
+    m_engineCombo->setToolTip(tr("The engine to talk to: the docker contexts of this machine"));
+    m_engineCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    auto *engineLabel = new QLabel(tr("&Engine:"), this);
+    engineLabel->setBuddy(m_engineCombo);
     statusBar()->addWidget(m_engineIcon);
+    statusBar()->addWidget(m_engineState);
     statusBar()->addWidget(m_engineStatus, 1);
+    statusBar()->addPermanentWidget(engineLabel);
+    statusBar()->addPermanentWidget(m_engineCombo);
     statusBar()->setSizeGripEnabled(true);
 }
 
@@ -169,6 +231,20 @@ void MainWindow::buildActions()
     closeTab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
     connect(closeTab, &QAction::triggered, m_logs, &LogView::closeCurrent);
 
+    m_pullAction = new QAction(Icons::get(QStringLiteral("go-down")), tr("&Pull Image…"), this);
+    m_pullAction->setObjectName(QStringLiteral("pullAction"));
+    m_pullAction->setIconText(tr("Pull"));
+    m_pullAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_pullAction->setToolTip(tr("Pull an image into the engine (Ctrl+Shift+P)"));
+    connect(m_pullAction, &QAction::triggered, this, [this]() { showPull(m_form->image()); });
+
+    m_doctorAction = new QAction(Icons::get(QStringLiteral("gpu")), tr("GPU &Readiness…"), this);
+    m_doctorAction->setObjectName(QStringLiteral("doctorAction"));
+    m_doctorAction->setIconText(tr("Doctor"));
+    m_doctorAction->setToolTip(tr("Can containers on this engine use the GPUs? The checklist with "
+                                  "the fix for each failing line"));
+    connect(m_doctorAction, &QAction::triggered, this, [this]() { showDoctor(); });
+
     auto *quit = new QAction(tr("&Quit"), this);
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
@@ -178,8 +254,15 @@ void MainWindow::buildActions()
     container->addAction(m_stopAction);
     container->addSeparator();
     container->addAction(m_refreshAction);
+    container->addAction(m_pullAction);
+    container->addAction(m_doctorAction);
     container->addSeparator();
     container->addAction(quit);
+    QMenu *presets = menuBar()->addMenu(tr("&Presets"));
+    const QList<QAction *> presetActions = m_presets->presetActions();
+    presets->addActions(presetActions.mid(0, 2));
+    presets->addSeparator();
+    presets->addActions(presetActions.mid(2));
     QMenu *log = menuBar()->addMenu(tr("&Log"));
     log->addAction(find);
     log->addAction(save);
@@ -194,11 +277,27 @@ void MainWindow::buildActions()
     m_toolBar->addAction(m_stopAction);
     m_toolBar->addSeparator();
     m_toolBar->addAction(m_refreshAction);
+    m_toolBar->addAction(m_pullAction);
+    m_toolBar->addAction(m_doctorAction);
+    m_toolBar->addSeparator();
+    m_toolBar->addWidget(m_presets);
+    presetActions.at(0)->setIconText(tr("Save"));
+    presetActions.at(1)->setIconText(tr("Save As…"));
+    m_toolBar->addAction(presetActions.at(0));
+    m_toolBar->addAction(presetActions.at(1));
+    auto *more = new QToolButton(this);
+    more->setObjectName(QStringLiteral("presetMore"));
+    more->setText(tr("More"));
+    more->setToolTip(tr("Rename, delete, import or export presets"));
+    more->setMenu(m_presets->moreMenu());
+    more->setPopupMode(QToolButton::InstantPopup);
+    more->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_toolBar->addWidget(more);
 }
 
 LaunchSpec MainWindow::currentSpec(QList<ValidationIssue> *issues) const
 {
-    LaunchSpec spec;
+    LaunchSpec spec = m_base;
     QList<ValidationIssue> local;
     m_form->fillSpec(&spec, issues ? issues : &local);
     spec.gpus = m_gpus->selection();
@@ -208,6 +307,7 @@ LaunchSpec MainWindow::currentSpec(QList<ValidationIssue> *issues) const
 
 void MainWindow::applySpec(const LaunchSpec &spec)
 {
+    m_base = spec;
     m_form->setSpec(spec);
     m_gpus->setSelection(spec.gpus);
     m_caps->setCapabilities(spec.capabilities);
@@ -235,6 +335,8 @@ void MainWindow::validateLive()
     const LaunchSpec spec = currentSpec(&issues);
     issues += spec.validate(m_client ? m_client->apiVersion() : QString());
     showIssues(issues, false);
+    m_command->setSpec(spec);
+    m_presets->launchChanged(spec);
 }
 
 void MainWindow::launch()
@@ -251,7 +353,12 @@ void MainWindow::launch()
         statusBar()->showMessage(tr("Not launched: %1").arg(issues.first().message), 8000);
         return;
     }
-    m_logs->launch(m_client, spec);
+    LogPage *page = m_logs->launch(m_client, spec);
+    QPointer<LogPage> guard(page);
+    connect(page->launcher(), &Launcher::finished, this, [this, guard]() {
+        if (guard)
+            onLaunchFinished(guard);
+    });
     saveSettings();
     updateActions();
 }
@@ -267,8 +374,10 @@ void MainWindow::refreshEngine()
         onEngineError(m_engineError);
         return;
     }
-    if (m_engineError.isError())
-        m_client->reset(); // negotiate again: the engine may be back
+    if (m_engineError.isError()) {
+        m_watch->start(); // check now; connected() refreshes once the engine answers
+        return;
+    }
     m_engineStatus->setText(tr("Connecting to %1…").arg(m_client->endpoint().url));
     m_images->setLoading();
     m_client->info(this, [this](const Result<EngineInfo> &info) {
@@ -277,13 +386,201 @@ void MainWindow::refreshEngine()
             return;
         }
         onEngineInfo(info.value());
-        m_client->images(this, [this](const Result<QList<ImageSummary>> &images) {
-            if (images)
-                m_images->setImages(images.value());
-            else
-                m_images->setError(images.error().message());
-        });
+        refreshImages();
     });
+}
+
+void MainWindow::refreshImages()
+{
+    if (!m_client || m_engineError.isError())
+        return;
+    m_client->images(this, [this](const Result<QList<ImageSummary>> &images) {
+        if (images)
+            m_images->setImages(images.value());
+        else
+            m_images->setError(images.error().message());
+    });
+}
+
+void MainWindow::watchEngine()
+{
+    delete m_watch;
+    m_watch = new EngineWatch(m_client, this);
+    connect(m_watch, &EngineWatch::connected, this, &MainWindow::onEngineConnected);
+    connect(m_watch, &EngineWatch::disconnected, this, &MainWindow::onEngineDisconnected);
+    connect(m_watch, &EngineWatch::event, this, [this](const QJsonObject &event) {
+        if (event.value(QStringLiteral("Type")).toString() == QLatin1String("image"))
+            m_imagesTimer.start();
+    });
+    m_watch->start();
+}
+
+void MainWindow::onEngineConnected()
+{
+    m_engineError = Error();
+    setEngineState(tr("Connected"), true);
+    refreshEngine();
+    updateActions();
+}
+
+void MainWindow::onEngineDisconnected(const Error &error)
+{
+    // Log tabs stay as they are: their output is what the user still needs to read.
+    onEngineError(error);
+    m_engineStatus->setToolTip(tr("Reconnecting on its own when the engine is back."));
+    updateActions();
+}
+
+void MainWindow::setEngineState(const QString &text, bool ok)
+{
+    m_engineState->setText(text);
+    m_engineState->setStyleSheet(ok ? QStringLiteral("font-weight: bold;")
+                                    : QStringLiteral("font-weight: bold; color: #c01c28;"));
+}
+
+void MainWindow::fillEnginePicker()
+{
+    const QSignalBlocker block(m_engineCombo);
+    m_engineCombo->clear();
+    const QString current = m_client ? m_client->endpoint().url : QString();
+    int currentIndex = -1;
+    if (m_client && !m_client->endpoint().source.startsWith(QLatin1String("context "))) {
+        m_engineCombo->addItem(tr("%1 (%2)").arg(current, m_client->endpoint().source), current);
+        currentIndex = 0;
+    }
+    const QList<DockerContext> contexts = EndpointResolver::contexts();
+    for (const DockerContext &context : contexts) {
+        m_engineCombo->addItem(context.current ? tr("context %1 (current)").arg(context.name)
+                                               : tr("context %1").arg(context.name),
+                               context.host);
+        const int index = m_engineCombo->count() - 1;
+        m_engineCombo->setItemData(index, context.name, Qt::UserRole + 1);
+        m_engineCombo->setItemData(index, context.host, Qt::ToolTipRole);
+        if (currentIndex < 0 && context.host == current)
+            currentIndex = index;
+    }
+    m_engineCombo->setCurrentIndex(currentIndex);
+    m_engineCombo->setVisible(m_engineCombo->count() > 0);
+}
+
+void MainWindow::onEnginePicked(int index)
+{
+    const QString url = m_engineCombo->itemData(index).toString();
+    if (m_client && url == m_client->endpoint().url)
+        return;
+    const QString name = m_engineCombo->itemData(index, Qt::UserRole + 1).toString();
+    const Result<Endpoint> endpoint = EndpointResolver::fromUrl(
+        url, name.isEmpty() ? QStringLiteral("--host") : QStringLiteral("context %1").arg(name));
+    if (!endpoint) {
+        statusBar()->showMessage(endpoint.error().message(), 10000);
+        fillEnginePicker();
+        return;
+    }
+    switchEngine(endpoint.value());
+}
+
+void MainWindow::switchEngine(const Endpoint &endpoint)
+{
+    // The old client stays (a child of the window) while log tabs that run on it need it.
+    delete m_watch;
+    m_watch = nullptr;
+    m_client = new DockerClient(endpoint, this);
+    m_engineError = Error();
+    m_engineKnown = false;
+    m_engineStatus->setText(tr("Connecting to %1…").arg(endpoint.url));
+    setEngineState(tr("Connecting"), true);
+    m_images->setLoading();
+    fillEnginePicker();
+    watchEngine();
+    updateActions();
+}
+
+DoctorDialog *MainWindow::showDoctor(const QString &reason)
+{
+    if (!m_client) {
+        statusBar()->showMessage(m_engineError.message(), 8000);
+        return nullptr;
+    }
+    if (m_doctorDialog)
+        m_doctorDialog->close();
+    QList<LaunchSpec> presets;
+    const QList<PresetStore::Entry> entries = m_presets->store().list();
+    for (const PresetStore::Entry &entry : entries) {
+        if (!entry.isBroken())
+            presets.append(entry.preset->spec());
+    }
+    presets.append(currentSpec());
+    m_doctorDialog = new DoctorDialog(m_client, m_monitor->inventory(), presets, this);
+    m_doctorDialog->setReason(reason);
+    m_doctorDialog->show();
+    m_doctorDialog->run();
+    return m_doctorDialog;
+}
+
+PullDialog *MainWindow::showPull(const QString &reference, bool start)
+{
+    if (!m_client) {
+        statusBar()->showMessage(m_engineError.message(), 8000);
+        return nullptr;
+    }
+    if (m_pullDialog && !m_pullDialog->pull()) {
+        m_pullDialog->close();
+    } else if (m_pullDialog) {
+        m_pullDialog->raise();
+        m_pullDialog->activateWindow();
+        return m_pullDialog;
+    }
+    m_pullDialog = new PullDialog(m_client, reference, this);
+    connect(m_pullDialog, &PullDialog::pulled, this, [this](const QString &image) {
+        statusBar()->showMessage(tr("Pulled %1.").arg(image), 8000);
+        refreshImages();
+        m_form->setImage(image);
+    });
+    m_pullDialog->show();
+    if (start)
+        m_pullDialog->start();
+    return m_pullDialog;
+}
+
+void MainWindow::onLaunchFinished(LogPage *page)
+{
+    const Launcher *launcher = page->launcher();
+    if (launcher->state() != Launcher::State::Failed)
+        return;
+    const Error &error = launcher->error();
+    const LaunchSpec &spec = launcher->spec();
+    if (error.code() == Error::Code::DeviceDriver && spec.usesGpus()) {
+        ask(QStringLiteral("doctorOffer"), tr("The engine cannot hand out GPUs"),
+            tr("%1\n\nThe GPU readiness checklist shows what is missing and how to fix it.")
+                .arg(error.message()),
+            tr("Run the &Checklist"), [this, error]() { showDoctor(error.message()); });
+    } else if (error.why().contains(QLatin1String("no such image"), Qt::CaseInsensitive)) {
+        const QString image = spec.image;
+        ask(QStringLiteral("pullOffer"), tr("Image not found"),
+            tr("The engine has no image %1. Pull it now?").arg(image), tr("&Pull"),
+            [this, image]() { showPull(image, true); });
+    }
+}
+
+// Asks without blocking: the window (and its running log tabs) go on while the question waits.
+void MainWindow::ask(const QString &name, const QString &title, const QString &text,
+                     const QString &action, std::function<void()> onYes)
+{
+    if (m_offer)
+        m_offer->close();
+    auto *box = new QMessageBox(QMessageBox::Question, title, text, QMessageBox::NoButton, this);
+    box->setObjectName(name);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton *yes = box->addButton(action, QMessageBox::AcceptRole);
+    yes->setObjectName(QStringLiteral("offerAccept"));
+    box->addButton(QMessageBox::Close);
+    box->setDefaultButton(yes);
+    connect(box, &QMessageBox::buttonClicked, this, [yes, onYes](QAbstractButton *button) {
+        if (button == yes)
+            onYes();
+    });
+    m_offer = box;
+    box->open();
 }
 
 void MainWindow::onEngineInfo(const EngineInfo &info)
@@ -291,7 +588,15 @@ void MainWindow::onEngineInfo(const EngineInfo &info)
     m_engineKnown = true;
     m_engineError = Error();
     m_engineIcon->setPixmap(Icons::get(QStringLiteral("engine-ok")).pixmap(16, 16));
+    setEngineState(tr("Connected"), true);
     m_engineStatus->setStyleSheet({});
+    m_engineStatus->setToolTip(
+        tr("Engine at %1 (%2)\n%3, kernel %4\n%5 CPUs, %6 memory\nData root %7\n"
+           "Default runtime %8; engine API up to %9")
+            .arg(m_client->endpoint().url, m_client->endpoint().source, info.operatingSystem,
+                 info.kernelVersion, QString::number(info.cpus),
+                 QLocale().formattedDataSize(info.memoryBytes), info.rootDir, info.defaultRuntime,
+                 info.engineApiVersion));
     m_engineStatus->setText(tr("Engine %1 (%2) — Docker %3, API %4 — runtimes: %5")
                                 .arg(m_client->endpoint().url, m_client->endpoint().source,
                                      info.serverVersion, info.apiVersion,
@@ -304,6 +609,7 @@ void MainWindow::onEngineError(const Error &error)
 {
     m_engineKnown = true;
     m_engineError = error;
+    setEngineState(tr("Disconnected"), false);
     m_engineIcon->setPixmap(Icons::get(QStringLiteral("engine-error")).pixmap(16, 16));
     m_engineStatus->setStyleSheet(QStringLiteral("color: #c01c28;"));
     m_engineStatus->setText(error.message());
@@ -335,7 +641,9 @@ void MainWindow::restoreSettings()
     if (!m_mainSplitter->restoreState(settings.value(QStringLiteral("mainSplitter")).toByteArray()))
         m_mainSplitter->setSizes({520, 420});
     if (!m_topSplitter->restoreState(settings.value(QStringLiteral("topSplitter")).toByteArray()))
-        m_topSplitter->setSizes({360, 640, 500});
+        m_topSplitter->setSizes({330, 700, 470});
+    if (!m_bottomSplitter->restoreState(settings.value(QStringLiteral("bottomSplitter")).toByteArray()))
+        m_bottomSplitter->setSizes({1000, 500});
     settings.endGroup();
 
     // The last launch as a preset document: one format for everything that stores a launch.
@@ -348,6 +656,11 @@ void MainWindow::restoreSettings()
             spec = preset.value().spec();
     }
     applySpec(spec);
+    // The preset shown last, without loading it over the last launch: "modified" tells them apart.
+    const QString preset = settings.value(QStringLiteral("presets/current")).toString();
+    if (!preset.isEmpty())
+        m_presets->select(preset, true);
+    validateLive();
 }
 
 void MainWindow::saveSettings() const
@@ -358,7 +671,9 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("state"), saveState());
     settings.setValue(QStringLiteral("mainSplitter"), m_mainSplitter->saveState());
     settings.setValue(QStringLiteral("topSplitter"), m_topSplitter->saveState());
+    settings.setValue(QStringLiteral("bottomSplitter"), m_bottomSplitter->saveState());
     settings.endGroup();
+    settings.setValue(QStringLiteral("presets/current"), m_presets->currentName());
     const Preset last(QStringLiteral("last"), currentSpec());
     settings.setValue(QStringLiteral("launch/last"), last.toFileBytes());
 }

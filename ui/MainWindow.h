@@ -1,26 +1,40 @@
 #pragma once
 
 #include "common/Error.h"
+#include "engine/Endpoint.h"
 #include "engine/EngineTypes.h"
 #include "launch/LaunchSpec.h"
 
 #include <QMainWindow>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
 
 class CapabilityBox;
+class CommandPane;
 class DockerClient;
+class DoctorDialog;
+class EngineWatch;
 class GpuMonitor;
 class GpuPanel;
 class ImageList;
 class LaunchForm;
+class LogPage;
 class LogView;
+class PresetBar;
+class PullDialog;
 class QAction;
+class QComboBox;
 class QLabel;
+class QMessageBox;
 class QSplitter;
 class QToolBar;
 
 // GPU Deck's window: images on the left, GPUs and capabilities in the middle, the launch form
-// on the right, one log tab per container below, the engine's state in the status bar. It drives
-// the core (DockerClient, Launcher, GpuMonitor) and adds no engine logic of its own.
+// on the right, one log tab per container below beside the equivalent command, presets on the
+// toolbar, the engine's state and picker in the status bar. It drives the core (DockerClient,
+// EngineWatch, Launcher, ImagePull, Doctor, GpuMonitor) and adds no engine logic of its own.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -37,8 +51,15 @@ public:
     ImageList *imageList() const { return m_images; }
     LaunchForm *launchForm() const { return m_form; }
     LogView *logView() const { return m_logs; }
-    // Room for the preset bar to come.
     QToolBar *mainToolBar() const { return m_toolBar; }
+    PresetBar *presetBar() const { return m_presets; }
+    CommandPane *commandPane() const { return m_command; }
+    EngineWatch *engineWatch() const { return m_watch; }
+    QComboBox *engineCombo() const { return m_engineCombo; }
+    DoctorDialog *doctorDialog() const;
+    PullDialog *pullDialog() const;
+    // The question the window asked after a failed launch (pull the image? run the doctor?).
+    QMessageBox *offer() const;
 
     // The launch as the window shows it; problems the fields themselves find go to issues.
     LaunchSpec currentSpec(QList<ValidationIssue> *issues = nullptr) const;
@@ -51,6 +72,10 @@ public:
     void launch();
     void stopCurrent();
     void refreshEngine();
+    // Talks to another engine from now on; running log tabs stay on the one they started on.
+    void switchEngine(const Endpoint &endpoint);
+    DoctorDialog *showDoctor(const QString &reason = {});
+    PullDialog *showPull(const QString &reference, bool start = false);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -62,11 +87,23 @@ private:
     void showIssues(const QList<ValidationIssue> &issues, bool all);
     void onEngineInfo(const EngineInfo &info);
     void onEngineError(const Error &error);
+    void onEngineConnected();
+    void onEngineDisconnected(const Error &error);
+    void setEngineState(const QString &text, bool ok);
+    void watchEngine();
+    void refreshImages();
+    void fillEnginePicker();
+    void onEnginePicked(int index);
+    void onLaunchFinished(LogPage *page);
+    void ask(const QString &name, const QString &title, const QString &text,
+             const QString &action, std::function<void()> onYes);
     void updateActions();
     void restoreSettings();
     void saveSettings() const;
 
+    QString m_hostOption;
     DockerClient *m_client = nullptr;
+    EngineWatch *m_watch = nullptr;
     Error m_engineError;
     bool m_engineKnown = false;
     GpuMonitor *m_monitor;
@@ -76,14 +113,27 @@ private:
     CapabilityBox *m_caps;
     LaunchForm *m_form;
     LogView *m_logs;
+    CommandPane *m_command;
+    PresetBar *m_presets;
     QSplitter *m_mainSplitter;
     QSplitter *m_topSplitter;
+    QSplitter *m_bottomSplitter;
     QToolBar *m_toolBar = nullptr;
     QLabel *m_engineStatus;
     QLabel *m_engineIcon;
+    QLabel *m_engineState;
+    QComboBox *m_engineCombo;
+    QTimer m_imagesTimer; // engine image events come in bursts: one refresh per burst
+    QPointer<DoctorDialog> m_doctorDialog;
+    QPointer<PullDialog> m_pullDialog;
+    QPointer<QMessageBox> m_offer;
+    // The launch last applied: fields the window has no widget for (binds) come from it.
+    LaunchSpec m_base;
 
     QAction *m_launchAction = nullptr;
     QAction *m_stopAction = nullptr;
     QAction *m_refreshAction = nullptr;
+    QAction *m_pullAction = nullptr;
+    QAction *m_doctorAction = nullptr;
     bool m_closing = false;
 };

@@ -1,0 +1,384 @@
+#include "PresetBar.h"
+
+#include "Icons.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+
+namespace {
+
+constexpr int EntryRole = Qt::UserRole + 1; // index into m_entries
+
+} // namespace
+
+PresetBar::PresetBar(const QString &directory, QWidget *parent)
+    : QWidget(parent),
+      m_store(directory),
+      m_combo(new QComboBox(this)),
+      m_state(new QLabel(this)),
+      m_more(new QMenu(tr("More preset actions"), this)),
+      m_save(new QAction(Icons::get(QStringLiteral("save")), tr("Save Preset"), this)),
+      m_saveAs(new QAction(Icons::get(QStringLiteral("add")), tr("Save Preset &As…"), this)),
+      m_rename(new QAction(tr("&Rename Preset…"), this)),
+      m_remove(new QAction(Icons::get(QStringLiteral("remove")), tr("&Delete Preset…"), this)),
+      m_import(new QAction(tr("&Import Preset…"), this)),
+      m_export(new QAction(tr("&Export Preset…"), this))
+{
+    setObjectName(QStringLiteral("presetBar"));
+    m_combo->setObjectName(QStringLiteral("presetCombo"));
+    m_state->setObjectName(QStringLiteral("presetState"));
+    m_save->setObjectName(QStringLiteral("presetSaveAction"));
+    m_saveAs->setObjectName(QStringLiteral("presetSaveAsAction"));
+    m_rename->setObjectName(QStringLiteral("presetRenameAction"));
+    m_remove->setObjectName(QStringLiteral("presetDeleteAction"));
+    m_import->setObjectName(QStringLiteral("presetImportAction"));
+    m_export->setObjectName(QStringLiteral("presetExportAction"));
+
+    m_combo->setPlaceholderText(tr("No preset"));
+    m_combo->setMinimumContentsLength(22);
+    m_combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_combo->setToolTip(tr("Saved launches: pick one to fill in the window"));
+    m_save->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    m_save->setToolTip(tr("Save the launch into the preset shown (Ctrl+Shift+S)"));
+    m_saveAs->setToolTip(tr("Save the launch as a new preset"));
+    m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *label = new QLabel(tr("&Preset:"), this);
+    label->setBuddy(m_combo);
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(4, 0, 4, 0);
+    layout->addWidget(label);
+    layout->addWidget(m_combo);
+    layout->addWidget(m_state);
+
+    m_more->addAction(m_rename);
+    m_more->addAction(m_remove);
+    m_more->addSeparator();
+    m_more->addAction(m_import);
+    m_more->addAction(m_export);
+
+    connect(m_combo, &QComboBox::activated, this, &PresetBar::onActivated);
+    connect(m_save, &QAction::triggered, this, [this]() {
+        if (currentName().isEmpty() || !m_loaded) {
+            saveAsAsked();
+            return;
+        }
+        if (const Result<QString> saved = save(); !saved)
+            QMessageBox::warning(this, tr("Save Preset"), saved.error().message());
+    });
+    connect(m_saveAs, &QAction::triggered, this, &PresetBar::saveAsAsked);
+    connect(m_rename, &QAction::triggered, this, &PresetBar::renameAsked);
+    connect(m_remove, &QAction::triggered, this, &PresetBar::removeAsked);
+    connect(m_import, &QAction::triggered, this, &PresetBar::importAsked);
+    connect(m_export, &QAction::triggered, this, &PresetBar::exportAsked);
+
+    reload();
+}
+
+QList<QAction *> PresetBar::presetActions() const
+{
+    return {m_save, m_saveAs, m_rename, m_remove, m_import, m_export};
+}
+
+QString PresetBar::currentName() const
+{
+    const int index = m_combo->currentIndex();
+    if (index < 0)
+        return {};
+    const int entryIndex = m_combo->itemData(index, EntryRole).toInt();
+    return entryIndex >= 0 && entryIndex < m_entries.size() ? m_entries.at(entryIndex).name : QString();
+}
+
+std::optional<PresetStore::Entry> PresetBar::entry(const QString &name) const
+{
+    // A good file wins over a broken one that claims the same name.
+    std::optional<PresetStore::Entry> broken;
+    for (const PresetStore::Entry &e : m_entries) {
+        if (e.name.compare(name, Qt::CaseInsensitive) != 0)
+            continue;
+        if (!e.isBroken())
+            return e;
+        broken = e;
+    }
+    return broken;
+}
+
+void PresetBar::reload()
+{
+    const QString current = currentName();
+    m_entries = m_store.list();
+    m_filling = true;
+    m_combo->clear();
+    for (int i = 0; i < m_entries.size(); ++i) {
+        const PresetStore::Entry &e = m_entries.at(i);
+        if (e.isBroken()) {
+            m_combo->addItem(Icons::get(QStringLiteral("state-failed")), tr("%1 (broken)").arg(e.name));
+            m_combo->setItemData(i, tr("%1\nThis file is left as it is.").arg(e.error.message()),
+                                 Qt::ToolTipRole);
+        } else {
+            const LaunchSpec &spec = e.preset->spec();
+            m_combo->addItem(e.name);
+            m_combo->setItemData(i, tr("%1 — %2").arg(spec.image, e.filePath), Qt::ToolTipRole);
+        }
+        m_combo->setItemData(i, i, EntryRole);
+    }
+    m_filling = false;
+    setCurrent(current);
+}
+
+void PresetBar::setCurrent(const QString &name)
+{
+    int index = -1;
+    for (int i = 0; i < m_entries.size() && !name.isEmpty(); ++i) {
+        if (m_entries.at(i).name.compare(name, Qt::CaseInsensitive) == 0
+            && (index < 0 || !m_entries.at(i).isBroken()))
+            index = i;
+    }
+    m_filling = true;
+    m_combo->setCurrentIndex(index);
+    m_filling = false;
+    if (index < 0 || m_entries.at(index).isBroken())
+        m_loaded.reset();
+    else if (!m_loaded || m_loaded->name() != m_entries.at(index).name)
+        m_loaded = *m_entries.at(index).preset;
+    updateState();
+    emit currentChanged(currentName());
+}
+
+Result<Preset> PresetBar::select(const QString &name, bool quiet)
+{
+    reload(); // the file may have changed since the combo was filled
+    const std::optional<PresetStore::Entry> e = entry(name);
+    if (!e)
+        return Error(Error::Code::Usage, tr("Cannot load the preset \"%1\"").arg(name),
+                     tr("there is no such preset"), tr("Pick one of the list"));
+    m_loaded.reset();
+    setCurrent(e->name);
+    if (e->isBroken())
+        return e->error;
+    m_loaded = *e->preset;
+    m_modified = false;
+    updateState();
+    if (!quiet)
+        emit presetLoaded(*m_loaded);
+    return *m_loaded;
+}
+
+void PresetBar::onActivated(int index)
+{
+    if (m_filling || index < 0)
+        return;
+    const int entryIndex = m_combo->itemData(index, EntryRole).toInt();
+    if (entryIndex < 0 || entryIndex >= m_entries.size())
+        return;
+    const PresetStore::Entry e = m_entries.at(entryIndex);
+    if (e.isBroken()) {
+        m_loaded.reset();
+        updateState();
+        emit message(tr("Preset file %1 is broken: %2").arg(e.filePath, e.error.message()));
+        return;
+    }
+    if (const Result<Preset> loaded = select(e.name); loaded)
+        emit message(tr("Loaded preset \"%1\".").arg(e.name));
+    else
+        emit message(loaded.error().message());
+}
+
+void PresetBar::launchChanged(const LaunchSpec &spec)
+{
+    const bool modified = m_loaded && m_loaded->spec() != spec;
+    if (modified == m_modified)
+        return;
+    m_modified = modified;
+    updateState();
+}
+
+void PresetBar::updateState()
+{
+    const int index = m_combo->currentIndex();
+    const int entryIndex = index < 0 ? -1 : m_combo->itemData(index, EntryRole).toInt();
+    const bool broken = entryIndex >= 0 && entryIndex < m_entries.size()
+                        && m_entries.at(entryIndex).isBroken();
+    if (broken) {
+        const QString why = m_entries.at(entryIndex).error.message();
+        m_state->setText(tr("broken"));
+        m_state->setStyleSheet(QStringLiteral("color: #c01c28; font-weight: bold;"));
+        m_state->setToolTip(why);
+        m_combo->setToolTip(why);
+    } else {
+        m_state->setText(m_loaded && m_modified ? tr("modified") : QString());
+        m_state->setStyleSheet(QStringLiteral("color: palette(mid); font-style: italic;"));
+        m_state->setToolTip(m_modified ? tr("The launch differs from the saved preset; Save keeps "
+                                            "the changes")
+                                       : QString());
+        m_combo->setToolTip(tr("Saved launches: pick one to fill in the window"));
+    }
+    const bool good = m_loaded.has_value() && !broken;
+    m_rename->setEnabled(good);
+    m_remove->setEnabled(good);
+    m_export->setEnabled(good);
+    m_save->setEnabled(!broken);
+}
+
+QString PresetBar::report(const Error &error)
+{
+    const QString text = error.message();
+    emit message(text);
+    return text;
+}
+
+Result<QString> PresetBar::save()
+{
+    if (!m_loaded)
+        return Error(Error::Code::Usage, tr("Cannot save the preset"), tr("no preset is picked"),
+                     tr("Use Save As to name a new one"));
+    Preset preset = *m_loaded;
+    if (m_source)
+        preset.setSpec(m_source());
+    const Result<QString> path = m_store.save(preset);
+    if (!path) {
+        report(path.error());
+        return path;
+    }
+    m_loaded = preset;
+    m_modified = false;
+    reload();
+    emit message(tr("Saved preset \"%1\" to %2.").arg(preset.name(), path.value()));
+    return path;
+}
+
+Result<QString> PresetBar::saveAs(const QString &name)
+{
+    const QString trimmed = name.trimmed();
+    if (const QString why = Preset::checkName(trimmed); !why.isEmpty()) {
+        Error error(Error::Code::Usage, tr("Cannot save the preset \"%1\"").arg(trimmed), why);
+        report(error);
+        return error;
+    }
+    Preset preset(trimmed, m_source ? m_source() : LaunchSpec());
+    const Result<QString> path = m_store.saveAs(preset, trimmed);
+    if (!path) {
+        report(path.error());
+        return path;
+    }
+    m_loaded = preset;
+    m_modified = false;
+    reload();
+    setCurrent(trimmed);
+    emit message(tr("Saved preset \"%1\" to %2.").arg(trimmed, path.value()));
+    return path;
+}
+
+Result<QString> PresetBar::rename(const QString &newName)
+{
+    const QString old = currentName();
+    const Result<QString> path = m_store.rename(old, newName.trimmed());
+    if (!path) {
+        report(path.error());
+        return path;
+    }
+    if (m_loaded)
+        m_loaded->setName(newName.trimmed());
+    reload();
+    setCurrent(newName.trimmed());
+    emit message(tr("Renamed preset \"%1\" to \"%2\".").arg(old, newName.trimmed()));
+    return path;
+}
+
+Result<void> PresetBar::remove()
+{
+    const QString name = currentName();
+    const Result<void> removed = m_store.remove(name);
+    if (!removed) {
+        report(removed.error());
+        return removed;
+    }
+    m_loaded.reset();
+    reload();
+    setCurrent({});
+    emit message(tr("Deleted preset \"%1\".").arg(name));
+    return removed;
+}
+
+Result<Preset> PresetBar::importFile(const QString &path)
+{
+    const Result<Preset> imported = m_store.importFile(path);
+    if (!imported) {
+        report(imported.error());
+        return imported;
+    }
+    const Result<Preset> loaded = select(imported.value().name());
+    emit message(tr("Imported preset \"%1\" from %2.").arg(imported.value().name(), path));
+    return loaded;
+}
+
+Result<void> PresetBar::exportTo(const QString &path)
+{
+    const Result<void> done = m_store.exportTo(currentName(), path);
+    if (!done)
+        report(done.error());
+    else
+        emit message(tr("Exported preset \"%1\" to %2.").arg(currentName(), path));
+    return done;
+}
+
+void PresetBar::saveAsAsked()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Save Preset As"), tr("Name of the new preset:"),
+                                               QLineEdit::Normal, currentName(), &ok);
+    if (!ok)
+        return;
+    if (const Result<QString> saved = saveAs(name); !saved)
+        QMessageBox::warning(this, tr("Save Preset As"), saved.error().message());
+}
+
+void PresetBar::renameAsked()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename Preset"), tr("New name:"),
+                                               QLineEdit::Normal, currentName(), &ok);
+    if (!ok || name.trimmed() == currentName())
+        return;
+    if (const Result<QString> renamed = rename(name); !renamed)
+        QMessageBox::warning(this, tr("Rename Preset"), renamed.error().message());
+}
+
+void PresetBar::removeAsked()
+{
+    const QString name = currentName();
+    if (QMessageBox::question(this, tr("Delete Preset"),
+                              tr("Delete the preset \"%1\"? Its file is removed.").arg(name))
+        != QMessageBox::Yes)
+        return;
+    if (const Result<void> removed = remove(); !removed)
+        QMessageBox::warning(this, tr("Delete Preset"), removed.error().message());
+}
+
+void PresetBar::importAsked()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import Preset"), QString(),
+                                                      tr("Preset files (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (const Result<Preset> imported = importFile(path); !imported)
+        QMessageBox::warning(this, tr("Import Preset"), imported.error().message());
+}
+
+void PresetBar::exportAsked()
+{
+    const QString suggestion = PresetStore::slug(currentName()) + QStringLiteral(".json");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Preset"), suggestion,
+                                                      tr("Preset files (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (const Result<void> done = exportTo(path); !done)
+        QMessageBox::warning(this, tr("Export Preset"), done.error().message());
+}
