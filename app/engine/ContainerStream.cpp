@@ -4,7 +4,7 @@
 #include "http/HttpReply.h"
 
 ContainerStream::ContainerStream(bool tty, QObject *parent)
-    : QObject(parent),
+    : EngineStream(parent),
       m_tty(tty),
       m_demuxer(tty, [this](StreamDemuxer::Channel channel, const char *data, qsizetype size) {
           if (channel == StreamDemuxer::Channel::DaemonError)
@@ -16,8 +16,7 @@ ContainerStream::ContainerStream(bool tty, QObject *parent)
 
 void ContainerStream::bind(HttpReply *reply, const QString &what)
 {
-    m_reply = reply;
-    m_what = what;
+    setReply(reply, what);
     connect(reply, &HttpReply::headReceived, this, [this, reply]() {
         if (reply->status() < 300 || reply->isUpgraded()) {
             m_started = true;
@@ -25,7 +24,7 @@ void ContainerStream::bind(HttpReply *reply, const QString &what)
         }
     });
     connect(reply, &HttpReply::dataReceived, this, [this, reply](const QByteArray &data) {
-        if (m_finished)
+        if (isFinished())
             return;
         if (!m_started) { // an error status: the body is the engine's message
             m_daemonError.append(data.left(64 * 1024 - m_daemonError.size()));
@@ -38,10 +37,10 @@ void ContainerStream::bind(HttpReply *reply, const QString &what)
         }
     });
     connect(reply, &HttpReply::finished, this, [this, reply]() {
-        if (m_finished)
+        if (isFinished())
             return;
         if (m_cancelled) {
-            finish(Error(Error::Code::Cancelled, m_what, QStringLiteral("cancelled")));
+            finish(cancelledError());
         } else if (reply->error().isError()) {
             Error error = reply->error();
             finish(error.withWhat(m_what));
@@ -59,33 +58,7 @@ void ContainerStream::bind(HttpReply *reply, const QString &what)
     });
 }
 
-void ContainerStream::failBeforeStart(const Error &error)
-{
-    Error e = error;
-    finish(e.withWhat(m_what.isEmpty() ? e.what() : m_what));
-}
-
 bool ContainerStream::write(const QByteArray &data)
 {
     return m_reply && m_reply->write(data);
-}
-
-void ContainerStream::cancel()
-{
-    if (m_finished)
-        return;
-    m_cancelled = true;
-    if (m_reply)
-        m_reply->abort();
-    else
-        finish(Error(Error::Code::Cancelled, m_what, QStringLiteral("cancelled")));
-}
-
-void ContainerStream::finish(const Error &error)
-{
-    if (m_finished)
-        return;
-    m_finished = true;
-    m_error = error;
-    emit finished();
 }

@@ -5,14 +5,13 @@
 
 #include <QJsonDocument>
 
-JsonStream::JsonStream(QObject *parent) : QObject(parent) { }
+JsonStream::JsonStream(QObject *parent) : EngineStream(parent) { }
 
 void JsonStream::bind(HttpReply *reply, const QString &what)
 {
-    m_reply = reply;
-    m_what = what.isEmpty() ? QStringLiteral("%1 %2").arg(QString::fromLatin1(reply->request().method),
-                                                          QString::fromUtf8(reply->request().target))
-                            : what;
+    setReply(reply, what.isEmpty() ? QStringLiteral("%1 %2").arg(QString::fromLatin1(reply->request().method),
+                                                                 QString::fromUtf8(reply->request().target))
+                                   : what);
     connect(reply, &HttpReply::headReceived, this, [this, reply]() {
         if (reply->status() < 300)
             emit started();
@@ -29,7 +28,7 @@ void JsonStream::bind(HttpReply *reply, const QString &what)
     });
     connect(reply, &HttpReply::finished, this, [this, reply]() {
         if (m_cancelled) {
-            finish(Error(Error::Code::Cancelled, m_what, QStringLiteral("cancelled")));
+            finish(cancelledError());
         } else if (reply->error().isError()) {
             Error error = reply->error();
             finish(error.withWhat(m_what));
@@ -46,7 +45,7 @@ void JsonStream::bind(HttpReply *reply, const QString &what)
 void JsonStream::parseBuffered()
 {
     qsizetype start = 0;
-    while (!m_finished) {
+    while (!isFinished()) {
         const qsizetype newline = m_buffer.indexOf('\n', start);
         if (newline < 0)
             break;
@@ -59,29 +58,4 @@ void JsonStream::parseBuffered()
             emit object(doc.object());
     }
     m_buffer.remove(0, start);
-}
-
-void JsonStream::failBeforeStart(const Error &error)
-{
-    finish(error);
-}
-
-void JsonStream::cancel()
-{
-    if (m_finished)
-        return;
-    m_cancelled = true;
-    if (m_reply)
-        m_reply->abort();
-    else
-        finish(Error(Error::Code::Cancelled, m_what, QStringLiteral("cancelled")));
-}
-
-void JsonStream::finish(const Error &error)
-{
-    if (m_finished)
-        return;
-    m_finished = true;
-    m_error = error;
-    emit finished();
 }

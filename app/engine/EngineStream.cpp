@@ -1,0 +1,42 @@
+#include "EngineStream.h"
+
+#include "http/HttpReply.h"
+
+EngineStream::EngineStream(QObject *parent) : QObject(parent) { }
+
+void EngineStream::setReply(HttpReply *reply, const QString &what)
+{
+    m_reply = reply;
+    m_what = what;
+}
+
+Error EngineStream::cancelledError() const
+{
+    return Error(Error::Code::Cancelled, m_what, QStringLiteral("cancelled"));
+}
+
+void EngineStream::cancel()
+{
+    if (m_finished)
+        return;
+    m_cancelled = true;
+    if (m_reply)
+        m_reply->abort(); // the reply's finished handler reports the cancellation
+    else
+        finish(cancelledError());
+}
+
+void EngineStream::failBeforeStart(const Error &error)
+{
+    Error e = error;
+    finish(m_what.isEmpty() ? e : e.withWhat(m_what));
+}
+
+void EngineStream::finish(const Error &error)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_error = error;
+    emit finished();
+}

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "common/Error.h"
+
+#include <QObject>
+#include <QPointer>
+
+class HttpReply;
+
+// What the engine's long-running answers have in common (attach and logs, wait, JSON streams):
+// each runs on its own connection, can be cancelled at any time, and finishes exactly once with
+// an Error that is empty on success.
+class EngineStream : public QObject
+{
+    Q_OBJECT
+
+public:
+    bool isFinished() const { return m_finished; }
+    const Error &error() const { return m_error; }
+
+    // Cancels wherever it is; finished follows with Error::Code::Cancelled.
+    void cancel();
+
+    // Used by DockerClient: the request is under way, or could not be made at all.
+    virtual void bind(HttpReply *reply, const QString &what) = 0;
+    void failBeforeStart(const Error &error);
+
+signals:
+    void finished();
+
+protected:
+    explicit EngineStream(QObject *parent);
+    void setReply(HttpReply *reply, const QString &what);
+    void finish(const Error &error);
+    Error cancelledError() const;
+
+    QPointer<HttpReply> m_reply;
+    QString m_what;
+    bool m_cancelled = false;
+
+private:
+    Error m_error;
+    bool m_finished = false;
+};
