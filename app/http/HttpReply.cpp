@@ -101,7 +101,8 @@ void HttpReply::onReadyRead()
 {
     if (m_finished || !m_socket)
         return;
-    const QByteArray data = m_socket->readAll();
+    // Called from onDisconnected too, when the socket may be closed already (readAll would warn).
+    const QByteArray data = m_socket->isOpen() ? m_socket->readAll() : QByteArray();
     if (data.isEmpty())
         return;
     m_anyByteReceived = true;
