@@ -1,0 +1,312 @@
+#include "CommandPane.h"
+#include "GpuPanel.h"
+#include "GuiEntry.h"
+#include "MainWindow.h"
+#include "PresetBar.h"
+#include "TestEngine.h"
+#include "presets/PresetStore.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+#include <QTreeWidget>
+
+#include <memory>
+
+// Presets and the equivalent command in the window, against the real sandboxed dockerd and the
+// fake NVML library with 8 GPUs.
+class TestPresetBar : public QObject
+{
+    Q_OBJECT
+
+private:
+    template <typename T>
+    static T *child(QObject *parent, const char *name)
+    {
+        T *object = parent->findChild<T *>(QLatin1String(name));
+        if (!object)
+            qWarning("no child named %s", name);
+        return object;
+    }
+
+    std::unique_ptr<MainWindow> openWindow()
+    {
+        auto window = std::make_unique<MainWindow>(TestEngine::host());
+        window->show();
+        if (!QTest::qWaitForWindowExposed(window.get()))
+            qWarning("window not exposed");
+        return window;
+    }
+
+    static bool gpusShown(MainWindow *window)
+    {
+        return QTest::qWaitFor([&]() { return window->gpuPanel()->gpuCount() == 8; }, 10000);
+    }
+
+    static void tick(MainWindow *window, int row)
+    {
+        auto *tree = child<QTreeWidget>(window, "gpuTree");
+        tree->topLevelItem(row)->setCheckState(GpuPanel::IndexColumn, Qt::Checked);
+    }
+
+    static QList<int> tickedRows(MainWindow *window)
+    {
+        auto *tree = child<QTreeWidget>(window, "gpuTree");
+        QList<int> rows;
+        for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+            if (tree->topLevelItem(i)->checkState(GpuPanel::IndexColumn) == Qt::Checked)
+                rows.append(i);
+        }
+        return rows;
+    }
+
+    // Picks the combo's next entry with the keyboard, as a user would.
+    static void pickNextPreset(MainWindow *window)
+    {
+        auto *combo = child<QComboBox>(window, "presetCombo");
+        combo->setFocus();
+        QTest::keyClick(combo, Qt::Key_Down);
+    }
+
+    static void setText(MainWindow *window, const char *name, const QString &text)
+    {
+        auto *edit = child<QLineEdit>(window, name);
+        edit->selectAll();
+        QTest::keyClicks(edit, text);
+    }
+
+    QTemporaryDir m_settings;
+    std::unique_ptr<QTemporaryDir> m_presets;
+
+private slots:
+    void initTestCase()
+    {
+        GPUDECK_REQUIRE_ENGINE();
+        QVERIFY(m_settings.isValid());
+        QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
+        QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test-presets"));
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+        qputenv("GPUDECK_NVML_PATH", GPUDECK_FAKE_NVML);
+        qputenv("GPUDECK_FAKE_NVML_SCENARIO", "eight");
+    }
+
+    void init()
+    {
+        QSettings().clear();
+        m_presets = std::make_unique<QTemporaryDir>();
+        qputenv("GPUDECK_PRESET_DIR", m_presets->path().toUtf8());
+    }
+
+    void savedPresetRestoresTicksInANewWindow()
+    {
+        LaunchSpec saved;
+        {
+            auto window = openWindow();
+            QVERIFY(gpusShown(window.get()));
+            setText(window.get(), "imageEdit", QStringLiteral("gpudeck-test:latest"));
+            setText(window.get(), "commandEdit", QStringLiteral("sh -c 'echo preset'"));
+            setText(window.get(), "shmEdit", QStringLiteral("256m"));
+            tick(window.get(), 1);
+            tick(window.get(), 3);
+            saved = window->currentSpec();
+            QCOMPARE(saved.gpus, GpuSelection::ofDevices({QStringLiteral("1"), QStringLiteral("3")}));
+            const Result<QString> path = window->presetBar()->saveAs(QStringLiteral("pair"));
+            QVERIFY2(path.ok(), qPrintable(path.error().message()));
+            QVERIFY(QFile::exists(path.value()));
+            QCOMPARE(child<QComboBox>(window.get(), "presetCombo")->currentText(), QStringLiteral("pair"));
+        }
+        QSettings().clear(); // nothing remembered: the ticks must come from the preset
+
+        auto window = openWindow();
+        QVERIFY(gpusShown(window.get()));
+        QCOMPARE(tickedRows(window.get()), QList<int>());
+        auto *combo = child<QComboBox>(window.get(), "presetCombo");
+        QCOMPARE(combo->count(), 1);
+        pickNextPreset(window.get());
+        QCOMPARE(window->presetBar()->currentName(), QStringLiteral("pair"));
+        QCOMPARE(tickedRows(window.get()), QList<int>({1, 3}));
+        QCOMPARE(window->currentSpec(), saved);
+        QCOMPARE(child<QLineEdit>(window.get(), "shmEdit")->text(), QStringLiteral("256m"));
+        QVERIFY(!window->presetBar()->isModified());
+
+        // An edit marks it modified; Save writes it back, and the mark goes.
+        tick(window.get(), 5);
+        QVERIFY(window->presetBar()->isModified());
+        QCOMPARE(child<QLabel>(window.get(), "presetState")->text(), QStringLiteral("modified"));
+        child<QAction>(window.get(), "presetSaveAction")->trigger();
+        QVERIFY(!window->presetBar()->isModified());
+        const Result<Preset> reread = PresetStore(m_presets->path()).load(QStringLiteral("pair"));
+        QVERIFY(reread.ok());
+        QCOMPARE(reread.value().spec().gpus.devices,
+                 QStringList({QStringLiteral("1"), QStringLiteral("3"), QStringLiteral("5")}));
+
+        // The last state is remembered: a third window shows the same preset and launch.
+        const LaunchSpec last = window->currentSpec();
+        window->close();
+        window.reset();
+        auto third = openWindow();
+        QVERIFY(gpusShown(third.get()));
+        QCOMPARE(third->presetBar()->currentName(), QStringLiteral("pair"));
+        QCOMPARE(third->currentSpec(), last);
+        QVERIFY(!third->presetBar()->isModified());
+    }
+
+    void renameDeleteImportExport()
+    {
+        auto window = openWindow();
+        PresetBar *bar = window->presetBar();
+        setText(window.get(), "imageEdit", QStringLiteral("gpudeck-test:latest"));
+        QVERIFY(bar->saveAs(QStringLiteral("first")).ok());
+        QVERIFY(!bar->saveAs(QStringLiteral("FIRST")).ok()); // taken, case-insensitively
+        QVERIFY(bar->rename(QStringLiteral("second")).ok());
+        QCOMPARE(bar->currentName(), QStringLiteral("second"));
+        QTemporaryDir out;
+        const QString file = out.filePath(QStringLiteral("second.json"));
+        QVERIFY(bar->exportTo(file).ok());
+        QVERIFY(bar->remove().ok());
+        QCOMPARE(child<QComboBox>(window.get(), "presetCombo")->count(), 0);
+        QVERIFY(bar->currentName().isEmpty());
+        const Result<Preset> imported = bar->importFile(file);
+        QVERIFY2(imported.ok(), qPrintable(imported.error().message()));
+        QCOMPARE(bar->currentName(), QStringLiteral("second"));
+        QCOMPARE(window->currentSpec().image, QStringLiteral("gpudeck-test:latest"));
+    }
+
+    void missingGpuUuidIsFlagged()
+    {
+        // UUIDs as a preset from another host keeps them: one of this host's, one that is not.
+        QString hostUuid;
+        {
+            auto window = openWindow();
+            QVERIFY(gpusShown(window.get()));
+            hostUuid = child<QTreeWidget>(window.get(), "gpuTree")
+                           ->topLevelItem(2)->data(GpuPanel::IndexColumn, GpuPanel::UuidRole).toString();
+        }
+        QVERIFY(hostUuid.startsWith(QLatin1String("GPU-")));
+        const QString absent = QStringLiteral("GPU-00000000-dead-beef-0000-000000000000");
+        LaunchSpec spec;
+        spec.image = QStringLiteral("gpudeck-test:latest");
+        spec.gpus = GpuSelection::ofDevices({hostUuid, absent});
+        QVERIFY(PresetStore(m_presets->path()).save(Preset(QStringLiteral("elsewhere"), spec)).ok());
+
+        auto window = openWindow();
+        QVERIFY(gpusShown(window.get()));
+        auto *missing = child<QLabel>(window.get(), "gpuMissing");
+        QVERIFY(!missing->isVisible());
+        pickNextPreset(window.get());
+        QCOMPARE(tickedRows(window.get()), QList<int>({2}));
+        QVERIFY(missing->isVisible());
+        QVERIFY2(missing->text().contains(absent), qPrintable(missing->text()));
+        QVERIFY(!missing->text().contains(hostUuid));
+        QCOMPARE(window->currentSpec().gpus, spec.gpus); // stored as picked: UUIDs stay UUIDs
+        QCOMPARE(window->gpuPanel()->missingDevices(), QStringList{absent});
+
+        // "Forget it" drops the absent GPU and keeps the one this host has.
+        emit missing->linkActivated(QStringLiteral("forget"));
+        QVERIFY(!missing->isVisible());
+        QCOMPARE(window->currentSpec().gpus, GpuSelection::ofDevices({hostUuid}));
+    }
+
+    void brokenPresetIsShownAndNeverTouched()
+    {
+        const QString path = QDir(m_presets->path()).filePath(QStringLiteral("broken.json"));
+        const QByteArray bytes = "{\"format\": \"gpudeck-preset\", \"version\": 1, \"name\": ";
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(bytes);
+        }
+        auto window = openWindow();
+        setText(window.get(), "imageEdit", QStringLiteral("untouched:image"));
+        auto *combo = child<QComboBox>(window.get(), "presetCombo");
+        QCOMPARE(combo->count(), 1);
+        QVERIFY2(combo->itemText(0).contains(QLatin1String("broken")), qPrintable(combo->itemText(0)));
+        QVERIFY(!combo->itemData(0, Qt::ToolTipRole).toString().isEmpty());
+        pickNextPreset(window.get());
+        auto *state = child<QLabel>(window.get(), "presetState");
+        QCOMPARE(state->text(), QStringLiteral("broken"));
+        QVERIFY(!state->toolTip().isEmpty());
+        QVERIFY(!state->toolTip().contains(QLatin1Char('{')));
+        QVERIFY(!child<QAction>(window.get(), "presetSaveAction")->isEnabled());
+        QVERIFY(!child<QAction>(window.get(), "presetDeleteAction")->isEnabled());
+        QVERIFY(!child<QAction>(window.get(), "presetRenameAction")->isEnabled());
+        QCOMPARE(window->currentSpec().image, QStringLiteral("untouched:image"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), bytes);
+    }
+
+    void dockerRunFollowsEdits()
+    {
+        auto window = openWindow();
+        QVERIFY(gpusShown(window.get()));
+        auto *run = child<QPlainTextEdit>(window.get(), "dockerRunText");
+        auto *python = child<QPlainTextEdit>(window.get(), "pythonText");
+        setText(window.get(), "imageEdit", QStringLiteral("gpudeck-test:latest"));
+        setText(window.get(), "commandEdit", QStringLiteral("nvidia-smi"));
+        QVERIFY2(run->toPlainText().startsWith(QLatin1String("docker run")), qPrintable(run->toPlainText()));
+        QVERIFY(run->toPlainText().contains(QLatin1String("gpudeck-test:latest nvidia-smi")));
+        QVERIFY(!run->toPlainText().contains(QLatin1String("--gpus")));
+
+        const QString before = run->toPlainText();
+        setText(window.get(), "imageEdit", QStringLiteral("gpudeck-demo:latest"));
+        QVERIFY(run->toPlainText() != before);
+        QVERIFY(run->toPlainText().contains(QLatin1String("gpudeck-demo:latest")));
+        QVERIFY(python->toPlainText().contains(QLatin1String("gpudeck-demo:latest")));
+
+        tick(window.get(), 4);
+        QVERIFY2(run->toPlainText().contains(QLatin1String("--gpus")), qPrintable(run->toPlainText()));
+        QVERIFY(run->toPlainText().contains(QLatin1String("device=4")));
+        QVERIFY2(python->toPlainText().contains(QLatin1String("device_ids=['4']"))
+                     || python->toPlainText().contains(QLatin1String("device_ids=[\"4\"]")),
+                 qPrintable(python->toPlainText()));
+
+        QTest::mouseClick(child<QToolButton>(window.get(), "copyDockerRun"), Qt::LeftButton);
+        QCOMPARE(QApplication::clipboard()->text(), run->toPlainText());
+        QTest::mouseClick(child<QToolButton>(window.get(), "copyPython"), Qt::LeftButton);
+        QCOMPARE(QApplication::clipboard()->text(), python->toPlainText());
+    }
+
+    void windowAndCliShareThePresetDirectory()
+    {
+        // As the installed program runs: no override, the window's own application names.
+        QTemporaryDir config;
+        const QByteArray savedXdg = qgetenv("XDG_CONFIG_HOME");
+        qunsetenv("GPUDECK_PRESET_DIR");
+        qputenv("XDG_CONFIG_HOME", config.path().toUtf8());
+        setGuiIdentity();
+        auto restore = qScopeGuard([&]() {
+            QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
+            QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test-presets"));
+            if (savedXdg.isEmpty())
+                qunsetenv("XDG_CONFIG_HOME");
+            else
+                qputenv("XDG_CONFIG_HOME", savedXdg);
+        });
+        auto window = openWindow();
+        QCOMPARE(window->presetBar()->store().directory(),
+                 config.path() + QStringLiteral("/gpudeck/presets"));
+        setText(window.get(), "imageEdit", QStringLiteral("gpudeck-test:latest"));
+        QVERIFY(window->presetBar()->saveAs(QStringLiteral("seen by the cli")).ok());
+
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
+        const TestEngine::CliResult list = TestEngine::runProgram(
+            QStringLiteral(GPUDECK_BINARY), {QStringLiteral("preset"), QStringLiteral("list")}, env);
+        QVERIFY2(list.exitCode == 0, list.err.constData());
+        QVERIFY2(list.out.contains("seen by the cli"), list.out.constData());
+    }
+};
+
+QTEST_MAIN(TestPresetBar)
+#include "tst_presetbar.moc"
