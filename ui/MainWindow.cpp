@@ -445,7 +445,9 @@ void MainWindow::fillEnginePicker()
     const QString current = m_client ? m_client->endpoint().url : QString();
     int currentIndex = -1;
     if (m_client && !m_client->endpoint().source.startsWith(QLatin1String("context "))) {
-        m_engineCombo->addItem(tr("%1 (%2)").arg(current, m_client->endpoint().source), current);
+        // The status line shows the URL already; the picker names where it came from.
+        m_engineCombo->addItem(m_client->endpoint().source, current);
+        m_engineCombo->setItemData(0, current, Qt::ToolTipRole);
         currentIndex = 0;
     }
     const QList<DockerContext> contexts = EndpointResolver::contexts();

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPixmap>
 
 namespace {
 
@@ -116,6 +117,9 @@ void PresetBar::reload()
     m_entries = m_store.list();
     m_filling = true;
     m_combo->clear();
+    // Good entries get a blank icon so that their names line up with the broken ones'.
+    QPixmap blank(16, 16);
+    blank.fill(Qt::transparent);
     for (int i = 0; i < m_entries.size(); ++i) {
         const PresetStore::Entry &e = m_entries.at(i);
         if (e.isBroken()) {
@@ -124,7 +128,7 @@ void PresetBar::reload()
                                  Qt::ToolTipRole);
         } else {
             const LaunchSpec &spec = e.preset->spec();
-            m_combo->addItem(e.name);
+            m_combo->addItem(QIcon(blank), e.name);
             m_combo->setItemData(i, tr("%1 — %2").arg(spec.image, e.filePath), Qt::ToolTipRole);
         }
         m_combo->setItemData(i, i, EntryRole);
