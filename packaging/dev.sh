@@ -16,7 +16,9 @@ packaging/install-deps.sh
 werror=OFF
 [[ -n "${CI:-}" ]] && werror=ON
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGPUDECK_WERROR=$werror
-cmake --build "$build" -j "$(nproc)"
+targets=()
+[[ "$mode" == run ]] && targets=(--target gpudeck) # the tests are built by `test`
+cmake --build "$build" -j "$(nproc)" "${targets[@]}"
 
 if [[ "$mode" == test ]]; then
     cd "$build"

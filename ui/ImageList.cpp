@@ -67,7 +67,9 @@ ImageList::ImageList(QWidget *parent)
     connect(m_refresh, &QToolButton::clicked, this, &ImageList::refreshRequested);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
-        if (current.isValid())
+        // Restoring the selection after a refresh is not the user picking an image: it must not
+        // overwrite what they typed into the form since.
+        if (current.isValid() && !m_restoringSelection)
             emit imagePicked(current.siblingAtColumn(NameColumn).data(Qt::DisplayRole).toString());
     });
     connect(m_view, &QTreeView::activated, this, [this](const QModelIndex &index) {
@@ -139,8 +141,11 @@ void ImageList::setImages(const QList<ImageSummary> &images)
         m_model->appendRow(row);
     m_view->setSortingEnabled(true);
     updateCount();
-    if (!current.isEmpty())
+    if (!current.isEmpty()) {
+        m_restoringSelection = true;
         selectImage(current);
+        m_restoringSelection = false;
+    }
 }
 
 void ImageList::setError(const QString &message)

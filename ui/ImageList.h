@@ -44,6 +44,7 @@ signals:
 private:
     void updateCount();
 
+    bool m_restoringSelection = false;
     QLineEdit *m_filter;
     QToolButton *m_refresh;
     QStandardItemModel *m_model;

@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include <algorithm>
+
 #include "CapabilityBox.h"
 #include "CommandPane.h"
 #include "DoctorDialog.h"
@@ -395,9 +397,17 @@ void MainWindow::refreshImages()
     if (!m_client || m_engineError.isError())
         return;
     m_client->images(this, [this](const Result<QList<ImageSummary>> &images) {
-        if (images)
+        if (images) {
             m_images->setImages(images.value());
-        else
+            // A first start has no image in the form: offer one so Launch works at once,
+            // a GPU-ready one when there is one.
+            if (m_form->image().isEmpty() && !images.value().isEmpty()) {
+                const auto ready = std::find_if(images.value().cbegin(), images.value().cend(),
+                                                [](const ImageSummary &image) { return image.looksGpuReady(); });
+                const ImageSummary &pick = ready != images.value().cend() ? *ready : images.value().first();
+                m_form->setImage(pick.displayName());
+            }
+        } else
             m_images->setError(images.error().message());
     });
 }

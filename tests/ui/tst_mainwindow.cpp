@@ -16,7 +16,10 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTreeView>
+#include <QToolButton>
 #include <QTest>
 #include <QTextBlock>
 #include <QTreeWidget>
@@ -148,6 +151,31 @@ private slots:
         QVERIFY2(text.contains(QLatin1String("NVIDIA_DRIVER_CAPABILITIES=compute")), qPrintable(text));
         QVERIFY2(text.contains(QLatin1String("exited with code 0")), qPrintable(text));
         QVERIFY(child<QLabel>(page, "statusLabel")->text().contains(QLatin1String("Exited with code 0")));
+    }
+
+    void firstStartOffersAnImageAndRefreshKeepsWhatWasTyped()
+    {
+        auto window = openWindow(TestEngine::host());
+        QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
+        auto *image = child<QLineEdit>(window.get(), "imageEdit");
+        // Nothing remembered: the form is given a local image (the GPU-ready test image).
+        QTRY_VERIFY_WITH_TIMEOUT(!image->text().isEmpty(), 15000);
+        QVERIFY(image->text().startsWith(QLatin1String("gpudeck-")));
+
+        // Pick one in the list, then type another: a refresh must not put the pick back.
+        auto *view = child<QTreeView>(window.get(), "imageView");
+        QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowCount() > 0, 15000);
+        view->setCurrentIndex(view->model()->index(0, 0));
+        const QString picked = view->model()->index(0, 0).data().toString();
+        QCOMPARE(image->text(), picked);
+        image->clear();
+        QTest::keyClicks(image, QStringLiteral("typed/by-hand:1"));
+        QSignalSpy reset(view->model(), &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(view->model(), &QAbstractItemModel::rowsInserted);
+        QTest::mouseClick(child<QToolButton>(window.get(), "imageRefresh"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(reset.count() + inserted.count() > 0, 15000); // the list reloaded
+        QTRY_COMPARE_WITH_TIMEOUT(view->currentIndex().data().toString(), picked, 15000);
+        QCOMPARE(image->text(), QStringLiteral("typed/by-hand:1"));
     }
 
     void countModeSaysWhichGpus()
