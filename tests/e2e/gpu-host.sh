@@ -10,7 +10,9 @@
 #   4. (when GPUDECK_E2E_WINDOW_SHOT names the window-shot program) the window after a launch,
 #      rendered offscreen to a PNG;
 #   5. the picked GPUs are exactly the ones a container sees (device index, GPU UUID, count),
-#      with more selections on hosts with 2 or more GPUs.
+#      with more selections on hosts with 2 or more GPUs;
+#   6. (when GPUDECK_E2E_GPU_LOAD names a GPU load, e.g. a PyTorch loop of the host's) a container
+#      keeping one GPU busy shows as busy in the inventory and the window, the others idle.
 # It uses the NVIDIA Container Toolkit when it is installed, and a stand-in runtime otherwise
 # (nvidia-standin-runtime.py), and says which.
 #
@@ -115,7 +117,7 @@ rootfs="$work/rootfs"
 mkdir -p "$rootfs/bin" "$rootfs/usr/bin" "$rootfs/usr/lib/x86_64-linux-gnu" "$rootfs/tmp"
 busybox=${GPUDECK_E2E_BUSYBOX:-$(command -v busybox)}
 cp "$busybox" "$rootfs/bin/busybox"
-for applet in sh cat echo env head ls true sleep; do ln -sf busybox "$rootfs/bin/$applet"; done
+for applet in sh cat echo env head ls true sleep chroot; do ln -sf busybox "$rootfs/bin/$applet"; done
 for lib in $(ldd "$smi" | awk '/=> \//{print $3} /^\t\/lib/{print $1}') /lib64/ld-linux-x86-64.so.2; do
     real=$(readlink -f "$lib")
     mkdir -p "$rootfs$(dirname "$lib")"
@@ -204,6 +206,48 @@ for selection in "${selections[@]}"; do
     fi
 done
 (( gpu_count < 2 )) && say "5. one GPU on this host: the selections that need 2 or more GPUs were not run"
+
+# 6. A container keeps one GPU busy (the last one): the inventory shows its process and load,
+# the other GPUs stay idle, and the window's GPU panel shows it (a PNG). The load is a command
+# of the host's (GPUDECK_E2E_GPU_LOAD, e.g. a PyTorch loop), run in the container through a
+# chroot into the host's root, bound at /host.
+if [[ -n "${GPUDECK_E2E_GPU_LOAD:-}" ]]; then
+    busy=$((gpu_count - 1))
+    load_json=$(python3 -c 'import json,os; print(json.dumps(os.environ["GPUDECK_E2E_GPU_LOAD"]))')
+    cat >"$presets/busy.json" <<JSON
+{ "format": "gpudeck-preset", "version": 1, "name": "busy", "image": "gpudeck-e2e:latest",
+  "command": ["chroot", "/host", "sh", "-c", $load_json],
+  "gpus": {"mode": "devices", "devices": ["$busy"]}, "capabilities": ["gpu", "compute", "utility"],
+  "deviceDriver": "", "runtime": "", "env": ["LD_LIBRARY_PATH=${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}/usr/local/nvidia/lib64"],
+  "autoRemove": false, "tty": false, "containerName": "gpudeck-e2e-busy", "shmSize": "1g", "ipcMode": "",
+  "binds": ["/:/host"], "networkMode": "none" }
+JSON
+    "$gpudeck" run --detach --preset busy >"$out/busy-run.txt" 2>&1
+    deadline=$((SECONDS + 120))
+    state=""
+    until [[ "$state" == busy ]] || (( SECONDS > deadline )); do
+        sleep 1
+        state=$("$gpudeck" gpus --json 2>/dev/null | python3 -c '
+import json, sys
+snap = json.load(sys.stdin); busy = int(sys.argv[1])
+gpus = {g["index"]: g for g in snap["gpus"]}
+mine = gpus[busy]
+others_idle = all(not g["processes"] for i, g in gpus.items() if i != busy)
+print("busy" if mine["processes"] and (mine["gpuUtilPercent"] or 0) > 0 and others_idle else "waiting")' "$busy")
+    done
+    "$gpudeck" gpus --json >"$out/gpus-busy.json" 2>&1
+    if [[ "$state" == busy ]]; then
+        pass "6. GPU $busy busy with the container's process and load, the others idle ($(python3 -c 'import json,sys; g=json.load(open(sys.argv[1]))["gpus"][int(sys.argv[2])]; print("%s %%, %d process(es), %d MiB used" % (g["gpuUtilPercent"], len(g["processes"]), g["memoryUsedBytes"] // 2**20))' "$out/gpus-busy.json" "$busy"))"
+        if [[ -n "${GPUDECK_E2E_WINDOW_SHOT:-}" ]]; then
+            QT_QPA_PLATFORM=offscreen "$GPUDECK_E2E_WINDOW_SHOT" --watch "$out/window-busy.png" >"$out/window-busy.log" 2>&1 &&
+                pass "6. window with GPU $busy busy: $out/window-busy.png" || fail "6. busy window: $(tail -n 3 "$out/window-busy.log")"
+        fi
+    else
+        fail "6. GPU $busy never showed the container's load: $(cat "$out/busy-run.txt") $(head -c 600 "$out/gpus-busy.json")"
+    fi
+    python3 "$here/engine-call.py" "$sock" GET "/containers/gpudeck-e2e-busy/logs?stdout=1&stderr=1" >"$out/busy-logs.txt" 2>&1
+    python3 "$here/engine-call.py" "$sock" DELETE "/containers/gpudeck-e2e-busy?force=1" >/dev/null 2>&1
+fi
 
 # 3. The doctor, with the hook and without it.
 if "$gpudeck" doctor --json >"$out/doctor.json" 2>&1 && python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["ok"]' "$out/doctor.json"; then

@@ -59,7 +59,9 @@ def patch_bundle(bundle):
     visible = env.get("NVIDIA_VISIBLE_DEVICES", "")
     if not visible or visible in ("void", "none"):
         return
-    nodes = [f"/dev/nvidia{i}" for i in gpu_indexes(visible)] + ["/dev/nvidiactl", "/dev/nvidia-uvm"]
+    # The control nodes the toolkit's CDI specification lists beside the GPUs themselves.
+    nodes = [f"/dev/nvidia{i}" for i in gpu_indexes(visible)] + [
+        "/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia-modeset"]
     linux = config.setdefault("linux", {})
     devices = linux.setdefault("devices", [])
     allowed = linux.setdefault("resources", {}).setdefault("devices", [])

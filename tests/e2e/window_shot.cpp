@@ -1,7 +1,8 @@
 // Renders the window after a launch to a PNG, on the offscreen platform: the GPU panel with the
 // host's GPUs and live figures, and a log tab with the container's output. Used by gpu-host.sh
 // on a GPU host and for the README's screenshots.
-//   window_shot OUT.png IMAGE [COMMAND...]   (engine from DOCKER_HOST or --host conventions)
+//   window_shot OUT.png IMAGE [COMMAND...]   launch, then render (engine from DOCKER_HOST)
+//   window_shot --watch OUT.png              render the GPU panel's live figures, no launch
 #include "CapabilityBox.h"
 #include "GpuPanel.h"
 #include "LogPage.h"
@@ -37,9 +38,12 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("gpudeck-window-shot"));
-    const QStringList args = QApplication::arguments();
-    if (args.size() < 3) {
-        std::fprintf(stderr, "usage: window_shot OUT.png IMAGE [COMMAND...]\n");
+    QStringList args = QApplication::arguments();
+    const bool watch = args.value(1) == QLatin1String("--watch");
+    if (watch)
+        args.removeAt(1);
+    if (args.size() < (watch ? 2 : 3)) {
+        std::fprintf(stderr, "usage: window_shot OUT.png IMAGE [COMMAND...] | window_shot --watch OUT.png\n");
         return 2;
     }
     MainWindow window;
@@ -51,6 +55,17 @@ int main(int argc, char *argv[])
     }
     auto *tree = window.findChild<QTreeWidget *>(QStringLiteral("gpuTree"));
     const bool haveGpus = waitFor([&]() { return tree && tree->topLevelItemCount() > 0; }, 15000);
+
+    if (watch) {
+        // Three refreshes of the live figures, then the picture.
+        int updates = 0;
+        QObject::connect(window.gpuMonitor(), &GpuMonitor::updated, &window, [&updates]() { ++updates; });
+        waitFor([&]() { return updates >= 3; }, 10000);
+        if (!window.grab().save(args.at(1)))
+            return 1;
+        std::printf("window written to %s (GPUs listed: %s)\n", qPrintable(args.at(1)), haveGpus ? "yes" : "no");
+        return haveGpus ? 0 : 1;
+    }
 
     LaunchSpec spec;
     spec.image = args.at(2);
