@@ -9,8 +9,16 @@ HttpClient::HttpClient(QString socketPath, QObject *parent)
 {
 }
 
-// Replies and sockets are children: they go with the client, without emitting anything.
-HttpClient::~HttpClient() = default;
+// Replies go first, quietly: a socket deleted later would otherwise report its close to a reply
+// that then calls back into this half-destroyed client.
+HttpClient::~HttpClient()
+{
+    const QList<HttpReply *> replies = findChildren<HttpReply *>(Qt::FindDirectChildrenOnly);
+    for (HttpReply *reply : replies)
+        delete reply;
+    for (QLocalSocket *socket : std::as_const(m_idle))
+        socket->disconnect(this);
+}
 
 QLocalSocket *HttpClient::newSocket()
 {

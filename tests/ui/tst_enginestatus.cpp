@@ -120,7 +120,9 @@ private slots:
         QWidget *probe = child<QWidget>(dialog, "doctorCheck_gpu-request");
         QCOMPARE(probe->property("status").toString(), QStringLiteral("fail"));
         auto *fix = child<QLabel>(probe, "fix");
-        QVERIFY(fix && fix->isVisible());
+        QVERIFY(fix);
+        // A widget added to a shown layout is shown on the next turn of the event loop.
+        QTRY_VERIFY(fix->isVisible());
         QVERIFY2(fix->text().contains(QLatin1String("NVIDIA Container Toolkit")), qPrintable(fix->text()));
         QVERIFY(!fix->text().contains(QLatin1Char('{')));
         QVERIFY(child<QLabel>(dialog, "doctorSummary")->text().contains(QLatin1String("failed")));
