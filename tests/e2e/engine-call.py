@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """One Engine API call over the Unix socket, for the e2e script on hosts without a docker CLI.
-Usage: engine-call.py SOCKET METHOD PATH [JSON-BODY]; prints the answer, exit 1 on an error status."""
+Usage: engine-call.py SOCKET METHOD PATH [JSON-BODY | --tar FILE]
+Prints the answer; exits 1 on an error status or an error inside a streamed answer."""
 import http.client
 import socket
 import sys
@@ -18,12 +19,20 @@ class UnixConnection(http.client.HTTPConnection):
 
 def main():
     sock_path, method, path = sys.argv[1:4]
-    body = sys.argv[4].encode() if len(sys.argv) > 4 else None
+    body, headers = None, {}
+    if len(sys.argv) > 5 and sys.argv[4] == "--tar":
+        with open(sys.argv[5], "rb") as f:
+            body = f.read()
+        headers["Content-Type"] = "application/x-tar"
+    elif len(sys.argv) > 4:
+        body = sys.argv[4].encode()
+        headers["Content-Type"] = "application/json"
     conn = UnixConnection(sock_path)
-    conn.request(method, path, body=body, headers={"Content-Type": "application/json"} if body else {})
+    conn.request(method, path, body=body, headers=headers)
     response = conn.getresponse()
-    print(response.read().decode(errors="replace"))
-    sys.exit(0 if response.status < 400 else 1)
+    text = response.read().decode(errors="replace")
+    print(text)
+    sys.exit(0 if response.status < 400 and '"errorDetail"' not in text else 1)
 
 
 if __name__ == "__main__":

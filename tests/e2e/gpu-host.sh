@@ -124,7 +124,8 @@ for lib in $(ldd "$smi" | awk '/=> \//{print $3} /^\t\/lib/{print $1}') /lib64/l
     cp "$real" "$rootfs$lib"
 done
 tar -C "$rootfs" -cf "$work/rootfs.tar" .
-python3 "$here/import-image.py" "$sock" "$work/rootfs.tar" gpudeck-e2e:latest >/dev/null || exit 1
+python3 "$here/engine-call.py" "$sock" POST "/images/create?fromSrc=-&repo=gpudeck-e2e&tag=latest" \
+    --tar "$work/rootfs.tar" >/dev/null || { echo "gpu-host.sh: the image import failed" >&2; exit 1; }
 say "image gpudeck-e2e:latest: busybox and glibc, no nvidia-smi"
 
 # 1. The inventory against nvidia-smi, through NVML and through the fallback.

@@ -4,6 +4,7 @@
 #include "LogPage.h"
 #include "LogView.h"
 #include "MainWindow.h"
+#include "NamedChild.h"
 #include "TestEngine.h"
 #include "engine/EngineWatch.h"
 #include "launch/Launcher.h"
@@ -31,15 +32,6 @@ class TestEngineStatus : public QObject
     Q_OBJECT
 
 private:
-    template <typename T>
-    static T *child(QObject *parent, const char *name)
-    {
-        T *object = parent->findChild<T *>(QLatin1String(name));
-        if (!object)
-            qWarning("no child named %s", name);
-        return object;
-    }
-
     static void setText(MainWindow *window, const char *name, const QString &text)
     {
         auto *combo = window->findChild<QComboBox *>(QLatin1String(name));

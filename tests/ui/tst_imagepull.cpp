@@ -3,6 +3,7 @@
 #include "LogView.h"
 #include "MainWindow.h"
 #include "PullDialog.h"
+#include "NamedChild.h"
 #include "TestEngine.h"
 #include "engine/ImagePull.h"
 #include "launch/Launcher.h"
@@ -35,15 +36,6 @@ class TestImagePull : public QObject
     Q_OBJECT
 
 private:
-    template <typename T>
-    static T *child(QObject *parent, const char *name)
-    {
-        T *object = parent->findChild<T *>(QLatin1String(name));
-        if (!object)
-            qWarning("no child named %s", name);
-        return object;
-    }
-
     static bool listed(MainWindow *window, const QString &image)
     {
         const QAbstractItemModel *model = child<QTreeView>(window, "imageView")->model();

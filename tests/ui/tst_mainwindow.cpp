@@ -5,6 +5,7 @@
 #include "LogPage.h"
 #include "LogView.h"
 #include "MainWindow.h"
+#include "NamedChild.h"
 #include "TestEngine.h"
 #include "launch/Launcher.h"
 
@@ -33,15 +34,6 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private:
-    template <typename T>
-    static T *child(QWidget *window, const char *name)
-    {
-        T *widget = window->findChild<T *>(QLatin1String(name));
-        if (!widget)
-            qWarning("no widget named %s", name);
-        return widget;
-    }
-
     std::unique_ptr<MainWindow> openWindow(const QString &host)
     {
         auto window = std::make_unique<MainWindow>(host);

@@ -3,6 +3,7 @@
 #include "GuiEntry.h"
 #include "MainWindow.h"
 #include "PresetBar.h"
+#include "NamedChild.h"
 #include "TestEngine.h"
 #include "presets/PresetStore.h"
 
@@ -30,15 +31,6 @@ class TestPresetBar : public QObject
     Q_OBJECT
 
 private:
-    template <typename T>
-    static T *child(QObject *parent, const char *name)
-    {
-        T *object = parent->findChild<T *>(QLatin1String(name));
-        if (!object)
-            qWarning("no child named %s", name);
-        return object;
-    }
-
     std::unique_ptr<MainWindow> openWindow()
     {
         auto window = std::make_unique<MainWindow>(TestEngine::host());
