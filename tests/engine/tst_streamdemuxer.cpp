@@ -1,6 +1,8 @@
 #include "engine/OutputDecoder.h"
 #include "engine/StreamDemuxer.h"
 
+#include "StreamBytes.h"
+
 #include <QList>
 #include <QString>
 #include <QTest>
@@ -14,18 +16,6 @@ struct Frame
     int type;
     QByteArray payload;
 };
-
-QByteArray frame(int type, const QByteArray &payload)
-{
-    const auto size = quint32(payload.size());
-    QByteArray header(8, '\0');
-    header[0] = char(type);
-    header[4] = char((size >> 24) & 0xff);
-    header[5] = char((size >> 16) & 0xff);
-    header[6] = char((size >> 8) & 0xff);
-    header[7] = char(size & 0xff);
-    return header + payload;
-}
 
 QByteArray encode(const QList<Frame> &frames)
 {
@@ -90,14 +80,6 @@ Transcript demux(const QByteArray &input, QList<qsizetype> cuts, bool tty = fals
     }
     out.atBoundary = demuxer.atFrameBoundary();
     return out;
-}
-
-QList<qsizetype> everyByte(qsizetype size)
-{
-    QList<qsizetype> cuts;
-    for (qsizetype i = 1; i < size; ++i)
-        cuts.append(i);
-    return cuts;
 }
 
 } // namespace

@@ -4,6 +4,8 @@
 #include "http/HttpClient.h"
 #include "http/HttpReply.h"
 
+#include "StreamBytes.h"
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLocalServer>
@@ -30,18 +32,6 @@ QByteArray fixture(const QString &name)
     if (!file.open(QIODevice::ReadOnly))
         qFatal("cannot read fixture %s", qPrintable(file.fileName()));
     return file.readAll();
-}
-
-QByteArray frame(int type, const QByteArray &payload)
-{
-    const auto size = quint32(payload.size());
-    QByteArray header(8, '\0');
-    header[0] = char(type);
-    header[4] = char((size >> 24) & 0xff);
-    header[5] = char((size >> 16) & 0xff);
-    header[6] = char((size >> 8) & 0xff);
-    header[7] = char(size & 0xff);
-    return header + payload;
 }
 
 QByteArray pingAnswer(const QByteArray &apiVersion)

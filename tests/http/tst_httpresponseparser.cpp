@@ -1,5 +1,7 @@
 #include "http/HttpResponseParser.h"
 
+#include "StreamBytes.h"
+
 #include <QFile>
 #include <QString>
 #include <QTest>
@@ -95,14 +97,6 @@ Outcome run(const QByteArray &input, QList<qsizetype> cuts, bool headRequest, bo
         out.error = parser.errorString();
     }
     return out;
-}
-
-QList<qsizetype> everyByte(qsizetype size)
-{
-    QList<qsizetype> cuts;
-    for (qsizetype i = 1; i < size; ++i)
-        cuts.append(i);
-    return cuts;
 }
 
 } // namespace
