@@ -39,13 +39,8 @@ void ContainerStream::bind(HttpReply *reply, const QString &what)
     connect(reply, &HttpReply::finished, this, [this, reply]() {
         if (isFinished())
             return;
-        if (m_cancelled) {
-            finish(cancelledError());
-        } else if (reply->error().isError()) {
-            Error error = reply->error();
-            finish(error.withWhat(m_what));
-        } else if (!m_started) {
-            finish(EngineError::fromResponse(m_what, reply->status(), m_daemonError));
+        if (const Error error = endError(reply, m_daemonError); error.isError()) {
+            finish(error);
         } else if (!m_daemonError.isEmpty()) {
             // Type-3 frame: the daemon reported a failure inside the stream.
             finish(EngineError::classify(m_what, QString::fromUtf8(m_daemonError).trimmed(), 0));

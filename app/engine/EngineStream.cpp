@@ -1,5 +1,6 @@
 #include "EngineStream.h"
 
+#include "EngineError.h"
 #include "http/HttpReply.h"
 
 EngineStream::EngineStream(QObject *parent) : QObject(parent) { }
@@ -13,6 +14,19 @@ void EngineStream::setReply(HttpReply *reply, const QString &what)
 Error EngineStream::cancelledError() const
 {
     return Error(Error::Code::Cancelled, m_what, QStringLiteral("cancelled"));
+}
+
+Error EngineStream::endError(const HttpReply *reply, const QByteArray &errorBody) const
+{
+    if (m_cancelled)
+        return cancelledError();
+    if (reply->error().isError()) {
+        Error error = reply->error();
+        return error.withWhat(m_what);
+    }
+    if (reply->status() >= 300 && !reply->isUpgraded())
+        return EngineError::fromResponse(m_what, reply->status(), errorBody);
+    return Error();
 }
 
 void EngineStream::cancel()

@@ -33,6 +33,9 @@ protected:
     void setReply(HttpReply *reply, const QString &what);
     void finish(const Error &error);
     Error cancelledError() const;
+    // Why the reply ended badly: cancelled, a transport failure, or an error status whose body
+    // is the engine's message. Empty when it ended well and the stream's own checks decide.
+    Error endError(const HttpReply *reply, const QByteArray &errorBody) const;
 
     QPointer<HttpReply> m_reply;
     QString m_what;

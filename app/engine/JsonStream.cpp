@@ -1,6 +1,5 @@
 #include "JsonStream.h"
 
-#include "EngineError.h"
 #include "http/HttpReply.h"
 
 #include <QJsonDocument>
@@ -27,13 +26,8 @@ void JsonStream::bind(HttpReply *reply, const QString &what)
             parseBuffered();
     });
     connect(reply, &HttpReply::finished, this, [this, reply]() {
-        if (m_cancelled) {
-            finish(cancelledError());
-        } else if (reply->error().isError()) {
-            Error error = reply->error();
-            finish(error.withWhat(m_what));
-        } else if (reply->status() >= 300) {
-            finish(EngineError::fromResponse(m_what, reply->status(), m_buffer));
+        if (const Error error = endError(reply, m_buffer); error.isError()) {
+            finish(error);
         } else {
             parseBuffered();
             finish(Error());

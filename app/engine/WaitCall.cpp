@@ -29,13 +29,8 @@ void WaitCall::bind(HttpReply *reply, const QString &what)
             m_body.append(data);
     });
     connect(reply, &HttpReply::finished, this, [this, reply]() {
-        if (m_cancelled) {
-            finish(cancelledError());
-        } else if (reply->error().isError()) {
-            Error error = reply->error();
-            finish(error.withWhat(m_what));
-        } else if (reply->status() >= 300) {
-            finish(EngineError::fromResponse(m_what, reply->status(), m_body));
+        if (const Error error = endError(reply, m_body); error.isError()) {
+            finish(error);
         } else {
             const QJsonObject o = QJsonDocument::fromJson(m_body).object();
             const QString message = o.value(QStringLiteral("Error")).toObject()
