@@ -112,10 +112,7 @@ void LogPage::start()
 
 void LogPage::stop()
 {
-    if (m_launcher->state() == Launcher::State::Running)
-        m_launcher->stop();
-    else if (m_launcher->isActive())
-        m_launcher->cancel();
+    m_launcher->stop();
 }
 
 bool LogPage::isActive() const

@@ -126,10 +126,7 @@ int runCommand(CliContext &ctx, const QStringList &args)
         QObject::connect(notifier.get(), &QSocketNotifier::activated, &launcher, [&launcher]() {
             char byte = 0;
             [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[0], &byte, 1);
-            if (launcher.state() == Launcher::State::Running)
-                launcher.stop(10);
-            else
-                launcher.cancel();
+            launcher.stop(10);
         });
         std::signal(SIGINT, onSignal);
         std::signal(SIGTERM, onSignal);

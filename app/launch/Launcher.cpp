@@ -151,6 +151,10 @@ void Launcher::onStarted()
     }
     if (m_state == State::Starting)
         setState(State::Running);
+    if (m_state == State::Running && m_pendingStopGrace) {
+        const int grace = *std::exchange(m_pendingStopGrace, std::nullopt);
+        stop(grace);
+    }
     checkDone();
 }
 
@@ -173,10 +177,25 @@ void Launcher::checkDone()
     finishWith(m_cancelRequested ? State::Cancelled : State::Exited);
 }
 
+// The one place that decides between not starting and stopping: before the engine was asked to
+// start the container, a stop is a cancel; while the start is under way it is remembered and
+// honoured as soon as the container runs, so that a stop is never lost.
 void Launcher::stop(int graceSeconds)
 {
-    if (m_state != State::Running)
+    switch (m_state) {
+    case State::Creating:
+    case State::Attaching:
+    case State::Waiting:
+        cancel();
         return;
+    case State::Starting:
+        m_pendingStopGrace = graceSeconds;
+        return;
+    case State::Running:
+        break;
+    default:
+        return;
+    }
     setState(State::Stopping);
     // The engine sends SIGTERM and kills after the grace period.
     m_client->stopContainer(m_id, graceSeconds, m_calls, [this](const Result<void> &stopped) {

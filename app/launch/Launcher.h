@@ -32,6 +32,8 @@ public:
 
     // detach: create and start only; finished follows as soon as the container runs.
     void launch(const LaunchSpec &spec, bool detach = false);
+    // SIGTERM, then a kill after the grace period. Before the start it cancels the launch;
+    // during the start it is honoured once the container runs.
     void stop(int graceSeconds = 10);
     void cancel();
 
@@ -73,4 +75,5 @@ private:
     std::optional<qint64> m_exitCode;
     Error m_error;
     bool m_cancelRequested = false;
+    std::optional<int> m_pendingStopGrace; // a stop asked for while the engine was starting it
 };
