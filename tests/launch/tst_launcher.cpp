@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -43,6 +44,8 @@ private slots:
     void initTestCase();
     void runsInTheCliOrder();
     void stopSendsTermThenKills();
+    void stopWhileStartingIsHonoured();
+    void stopBeforeStartCancels();
     void cancelAtEveryStage_data();
     void cancelAtEveryStage();
     void failedStartRemovesTheContainer_data();
@@ -64,7 +67,7 @@ private:
 void TestLauncher::initTestCase()
 {
     GPUDECK_REQUIRE_ENGINE();
-    m_client = std::make_unique<DockerClient>(EndpointResolver::fromUrl(TestEngine::host(), QStringLiteral("test")).value());
+    m_client = std::make_unique<DockerClient>(EndpointResolver::resolve(TestEngine::host()).value());
 }
 
 void TestLauncher::runsInTheCliOrder()
@@ -106,14 +109,51 @@ void TestLauncher::stopSendsTermThenKills()
     QByteArray out;
     connect(&handling, &Launcher::output, this, [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
     QSignalSpy handlingDone(&handling, &Launcher::finished);
+    const auto removeHandling = qScopeGuard([&]() { // also when a check below fails
+        if (!handling.containerId().isEmpty())
+            TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), handling.containerId()});
+    });
     handling.launch(spec({QStringLiteral("sh"), QStringLiteral("-c"),
                           QStringLiteral("trap 'echo got TERM; exit 5' TERM; echo ready; while true; do sleep 0.1; done")}));
+    // Output can arrive before the engine's answer to start: the stop may come while Starting,
+    // and must not be lost then.
     QTRY_VERIFY_WITH_TIMEOUT(out.contains("ready"), 30000);
     handling.stop(30);
     QVERIFY(handlingDone.wait(30000));
     QCOMPARE(handling.exitCode().value_or(-1), 5);
     QVERIFY(out.contains("got TERM"));
-    m_client->removeContainer(handling.containerId(), true, this, [](const Result<void> &) {});
+}
+
+void TestLauncher::stopWhileStartingIsHonoured()
+{
+    // Asked for in the same turn of the event loop as the start request: the state is Starting.
+    Launcher launcher(m_client.get());
+    QSignalSpy done(&launcher, &Launcher::finished);
+    connect(&launcher, &Launcher::stateChanged, this, [&launcher](Launcher::State state) {
+        if (state == Launcher::State::Starting)
+            launcher.stop(30);
+    });
+    launcher.launch(spec({QStringLiteral("sh"), QStringLiteral("-c"),
+                          QStringLiteral("trap 'exit 6' TERM; while true; do sleep 0.1; done")}, true));
+    QVERIFY(done.wait(30000));
+    QCOMPARE(launcher.state(), Launcher::State::Exited);
+    QCOMPARE(launcher.exitCode().value_or(-1), 6);
+}
+
+void TestLauncher::stopBeforeStartCancels()
+{
+    Launcher launcher(m_client.get());
+    QSignalSpy done(&launcher, &Launcher::finished);
+    connect(&launcher, &Launcher::stateChanged, this, [&launcher](Launcher::State state) {
+        if (state == Launcher::State::Waiting)
+            launcher.stop();
+    });
+    launcher.launch(spec({QStringLiteral("sleep"), QStringLiteral("600")}));
+    QVERIFY(done.wait(30000));
+    QCOMPARE(launcher.state(), Launcher::State::Cancelled);
+    const QString id = launcher.containerId();
+    QVERIFY(!id.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(TestEngine::docker({QStringLiteral("inspect"), id}).exitCode != 0, 10000); // removed
 }
 
 void TestLauncher::cancelAtEveryStage_data()
