@@ -481,8 +481,11 @@ void MainWindow::onEnginePicked(int index)
     if (m_client && url == m_client->endpoint().url)
         return;
     const QString name = m_engineCombo->itemData(index, Qt::UserRole + 1).toString();
-    const Result<Endpoint> endpoint = EndpointResolver::fromUrl(
-        url, name.isEmpty() ? QStringLiteral("--host") : QStringLiteral("context %1").arg(name));
+    // A context brings its own TLS material; an address alone takes TLS from the environment.
+    const Result<Endpoint> endpoint =
+        name.isEmpty() || name == QLatin1String("default")
+            ? EndpointResolver::fromUrl(url, name.isEmpty() ? QStringLiteral("--host") : QStringLiteral("context default"))
+            : EndpointResolver::fromContext(name, QStringLiteral("context %1").arg(name));
     if (!endpoint) {
         statusBar()->showMessage(endpoint.error().message(), 10000);
         fillEnginePicker();
@@ -600,15 +603,22 @@ void MainWindow::onEngineInfo(const EngineInfo &info)
     m_engineKnown = true;
     m_engineError = Error();
     m_engineIcon->setPixmap(Icons::get(QStringLiteral("engine-ok")).pixmap(16, 16));
-    setEngineState(tr("Connected"), true);
+    const Endpoint &endpoint = m_client->endpoint();
+    // Plain tcp:// is allowed (the docker CLI allows it) but never quietly.
+    setEngineState(endpoint.isInsecure() ? tr("Connected, not secure") : tr("Connected"), !endpoint.isInsecure());
     m_engineStatus->setStyleSheet({});
-    m_engineStatus->setToolTip(
-        tr("Engine at %1 (%2)\n%3, kernel %4\n%5 CPUs, %6 memory\nData root %7\n"
-           "Default runtime %8; engine API up to %9")
-            .arg(m_client->endpoint().url, m_client->endpoint().source, info.operatingSystem,
-                 info.kernelVersion, QString::number(info.cpus),
-                 QLocale().formattedDataSize(info.memoryBytes), info.rootDir, info.defaultRuntime,
-                 info.engineApiVersion));
+    QString tip = tr("Engine at %1 (%2)\n%3, kernel %4\n%5 CPUs, %6 memory\nData root %7\n"
+                     "Default runtime %8; engine API up to %9")
+                      .arg(endpoint.url, endpoint.source, info.operatingSystem, info.kernelVersion,
+                           QString::number(info.cpus), QLocale().formattedDataSize(info.memoryBytes),
+                           info.rootDir, info.defaultRuntime, info.engineApiVersion);
+    if (endpoint.isInsecure()) {
+        tip.prepend(endpoint.insecurityWarning() + QStringLiteral(".\n\n"));
+        m_engineState->setToolTip(endpoint.insecurityWarning() + QLatin1Char('.'));
+    } else {
+        m_engineState->setToolTip({});
+    }
+    m_engineStatus->setToolTip(tip);
     m_engineStatus->setText(tr("Engine %1 (%2) — Docker %3, API %4 — runtimes: %5")
                                 .arg(m_client->endpoint().url, m_client->endpoint().source,
                                      info.serverVersion, info.apiVersion,

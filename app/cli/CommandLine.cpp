@@ -70,21 +70,26 @@ const CommandEntry *findCommand(const QString &name)
 QString helpText()
 {
     QString text = QStringLiteral(
-        "Usage: gpudeck [--host URL] [COMMAND [OPTIONS]]\n"
+        "Usage: gpudeck [-H|--host URL] [COMMAND [OPTIONS]]\n"
         "GPU Deck: point-and-click GPU containers on a Docker engine.\n"
         "Without a command, the window opens.\n\nCommands:\n");
     for (const CommandEntry &entry : kCommands)
         text += QStringLiteral("  ") + QLatin1String(entry.synopsis);
     text += QStringLiteral(
         "\nGlobal options:\n"
-        "  --host URL     the engine, as unix:///path/to/docker.sock (before or after the\n"
-        "                 command)\n"
+        "  -H, --host URL the engine (before or after the command):\n"
+        "                 unix:///path/to/docker.sock, tcp://HOST:PORT (TLS as below), or\n"
+        "                 ssh://[USER@]HOST[:PORT][/path/to/docker.sock] through the system ssh\n"
+        "                 client and your ~/.ssh/config (keys or agent; never a password)\n"
         "  -h, --help     show this help\n"
         "  -v, --version  show the version\n"
         "\nEnvironment:\n"
         "  DOCKER_HOST         the engine when --host is not given\n"
         "  DOCKER_CONTEXT      the docker context to use when DOCKER_HOST is not set\n"
         "  DOCKER_CONFIG       where the docker CLI's config.json and contexts are (~/.docker)\n"
+        "  DOCKER_TLS_VERIFY   when set, tcp:// uses TLS and verifies the engine against ca.pem\n"
+        "  DOCKER_TLS          when set, tcp:// uses TLS without verifying the engine\n"
+        "  DOCKER_CERT_PATH    ca.pem, cert.pem and key.pem for TLS (default: DOCKER_CONFIG)\n"
         "  XDG_RUNTIME_DIR     where a rootless engine's docker.sock is looked for\n"
         "  GPUDECK_PRESET_DIR  the preset directory (default ~/.config/gpudeck/presets)\n"
         "  Without --host or DOCKER_HOST: the current docker context, then the rootless socket,\n"
@@ -126,9 +131,9 @@ int run(int argc, char *argv[])
     // Global options may come before the command.
     while (!args.isEmpty() && args.first().startsWith(QLatin1Char('-'))) {
         const QString option = args.takeFirst();
-        if (option == QLatin1String("--host")) {
+        if (option == QLatin1String("--host") || option == QLatin1String("-H")) {
             if (args.isEmpty())
-                return ctx.usage(QStringLiteral("--host needs a URL such as unix:///var/run/docker.sock."));
+                return ctx.usage(QStringLiteral("%1 needs a URL such as unix:///var/run/docker.sock.").arg(option));
             ctx.host = args.takeFirst();
         } else if (option.startsWith(QLatin1String("--host="))) {
             ctx.host = option.mid(7);
@@ -150,7 +155,7 @@ int run(int argc, char *argv[])
         return ctx.usage(QStringLiteral("unknown command '%1'.").arg(name));
     // --host is also accepted after the command.
     for (int i = 0; i < args.size(); ++i) {
-        if (args.at(i) == QLatin1String("--host") && i + 1 < args.size()) {
+        if ((args.at(i) == QLatin1String("--host") || args.at(i) == QLatin1String("-H")) && i + 1 < args.size()) {
             ctx.host = args.at(i + 1);
             args.remove(i, 2);
             --i;

@@ -15,6 +15,11 @@ public:
         SocketNotFound,   // the engine's socket does not exist
         PermissionDenied, // the socket exists but may not be used
         ConnectionFailed, // any other connect or transport failure
+        HostNotFound,     // a remote engine's host name does not resolve
+        Tls,              // the engine's certificate was not trusted, or the TLS handshake failed
+        SshHostKey,       // ssh: the host key is unknown or changed
+        SshAuth,          // ssh: the server refused every key
+        Ssh,              // ssh: any other failure of the tunnel
         Timeout,
         Protocol,         // the peer did not speak HTTP/1.1 or the Engine API as expected
         Http,             // the engine answered with an error status

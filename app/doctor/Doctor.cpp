@@ -78,7 +78,7 @@ void Doctor::run(const QList<LaunchSpec> &presets)
     m_calls = new QObject(this);
     m_checks = {
         {QStringLiteral("engine"), tr("Docker engine reachable"), Status::Pending, {}, {}, {}},
-        {QStringLiteral("socket"), tr("You may use the engine's socket"), Status::Pending, {}, {}, {}},
+        {QStringLiteral("socket"), tr("You may use the engine (its socket, or a safe connection to it)"), Status::Pending, {}, {}, {}},
         {QStringLiteral("driver"), tr("NVIDIA driver on the host"), Status::Pending, {}, {}, {}},
         {QStringLiteral("gpu-request"), tr("The engine can hand out GPUs"), Status::Pending, {}, {}, {}},
         {QStringLiteral("runtime"), tr("The \"nvidia\" runtime is registered"), Status::Pending, {}, {}, {}},
@@ -97,14 +97,16 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
     const QString where = m_client->endpoint().url;
     if (!info) {
         const Error &error = info.error();
+        const bool local = !m_client->endpoint().isRemote();
         set(QStringLiteral("engine"), Status::Fail, error.message(), error.hint(),
-            error.code() == Error::Code::SocketNotFound || error.code() == Error::Code::ConnectionFailed
+            local && (error.code() == Error::Code::SocketNotFound || error.code() == Error::Code::ConnectionFailed)
                 ? QStringLiteral("sudo systemctl start docker")
                 : QString());
         if (error.code() == Error::Code::PermissionDenied) {
-            set(QStringLiteral("socket"), Status::Fail, tr("Permission denied on %1.").arg(m_client->endpoint().socketPath),
-                tr("Add your user to the docker group, then log out and in again."),
-                QStringLiteral("sudo usermod -aG docker \"$USER\""));
+            set(QStringLiteral("socket"), Status::Fail,
+                tr("Permission denied on %1.").arg(local ? m_client->endpoint().socketPath : where),
+                local ? tr("Add your user to the docker group, then log out and in again.") : error.hint(),
+                local ? QStringLiteral("sudo usermod -aG docker \"$USER\"") : QString());
         } else {
             set(QStringLiteral("socket"), Status::Skip, tr("Not checked: the engine did not answer."));
         }
@@ -119,7 +121,14 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
     set(QStringLiteral("engine"), Status::Pass,
         tr("Docker %1 at %2 (API %3, from %4).")
             .arg(m_info.serverVersion, where, m_client->apiVersion(), m_client->endpoint().source));
-    set(QStringLiteral("socket"), Status::Pass, tr("%1 accepts your requests.").arg(m_client->endpoint().socketPath));
+    if (m_client->endpoint().isInsecure()) {
+        set(QStringLiteral("socket"), Status::Warn, m_client->endpoint().insecurityWarning() + QLatin1Char('.'),
+            tr("Reach the engine over ssh:// or TLS with DOCKER_TLS_VERIFY=1 instead."));
+    } else {
+        set(QStringLiteral("socket"), Status::Pass,
+            tr("%1 accepts your requests.")
+                .arg(m_client->endpoint().isRemote() ? where : m_client->endpoint().socketPath));
+    }
 
     bool wantsNvidiaRuntime = false;
     bool wantsCdi = false;

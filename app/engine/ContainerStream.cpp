@@ -57,3 +57,9 @@ bool ContainerStream::write(const QByteArray &data)
 {
     return m_reply && m_reply->write(data);
 }
+
+void ContainerStream::closeStdin()
+{
+    if (m_reply)
+        m_reply->closeWrite();
+}

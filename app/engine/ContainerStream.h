@@ -18,6 +18,8 @@ public:
     qint64 bytesReceived() const { return m_bytes; }
 
     bool write(const QByteArray &data); // to the container's stdin (attach with stdin only)
+    // End-of-file on the container's stdin once what was written is out; output goes on.
+    void closeStdin();
 
     void bind(HttpReply *reply, const QString &what) override;
 

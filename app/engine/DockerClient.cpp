@@ -7,6 +7,7 @@
 #include "WaitCall.h"
 #include "http/HttpClient.h"
 #include "http/HttpReply.h"
+#include "transport/SshConnection.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -58,8 +59,19 @@ QStringList stringList(const QJsonValue &value)
 } // namespace
 
 DockerClient::DockerClient(Endpoint endpoint, QObject *parent)
-    : QObject(parent), m_endpoint(std::move(endpoint)), m_http(new HttpClient(m_endpoint.socketPath, this))
+    : QObject(parent), m_endpoint(std::move(endpoint)), m_http(new HttpClient(m_endpoint.connector(), this))
 {
+}
+
+SshTunnel *DockerClient::sshTunnel() const
+{
+    const auto *ssh = dynamic_cast<const SshConnector *>(m_http->connector());
+    return ssh ? ssh->tunnel() : nullptr;
+}
+
+Error DockerClient::explain(const Error &error) const
+{
+    return EngineError::explain(error, m_endpoint);
 }
 
 DockerClient::~DockerClient() = default;
@@ -73,7 +85,7 @@ void DockerClient::reset()
 {
     m_apiVersion.clear();
     m_apiMinor = 0;
-    m_http->abortAll();
+    m_http->dropIdle(); // streams that still run are left alone: they fail on their own if the engine is gone
 }
 
 void DockerClient::whenReady(QObject *context, std::function<void(const Error &)> fn)
@@ -130,6 +142,7 @@ void DockerClient::negotiate()
                 qCDebug(lcEngine) << "negotiated API" << m_apiVersion << "with" << where << server;
             }
         }
+        error = explain(error);
         const QList<Waiter> waiters = std::exchange(m_waiters, {});
         for (const Waiter &waiter : waiters) {
             if (waiter.context)
@@ -166,11 +179,11 @@ void DockerClient::call(const QByteArray &method, const QString &path, const QBy
         if (!jsonBody.isEmpty())
             request.addHeader("Content-Type", "application/json");
         HttpReply *reply = m_http->send(request);
-        connect(reply, &HttpReply::finished, guard ? guard.data() : this, [reply, what, guard, done]() {
+        connect(reply, &HttpReply::finished, guard ? guard.data() : this, [this, reply, what, guard, done]() {
             if (!guard)
                 return;
             if (reply->error().isError()) {
-                Error e = reply->error();
+                Error e = explain(reply->error());
                 done(e.withWhat(what.isEmpty() ? e.what() : what));
             } else if (reply->status() >= 400) {
                 done(EngineError::fromResponse(what, reply->status(), reply->body()));

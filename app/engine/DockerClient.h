@@ -15,10 +15,11 @@
 class ContainerStream;
 class HttpClient;
 class HttpReply;
+class SshTunnel;
 class JsonStream;
 class WaitCall;
 
-// The Docker Engine API over the endpoint's Unix socket. The API version is negotiated once with
+// The Docker Engine API over the endpoint's connections (Unix socket, TCP, TLS or ssh). The API version is negotiated once with
 // GET /_ping (min of ours and the engine's; engines below 1.40 are refused) and used as /vNN/ on
 // every path. Short calls take a context object and a callback that runs once with a Result;
 // streams are objects with signals (ContainerStream, WaitCall, JsonStream).
@@ -78,7 +79,12 @@ public:
     // Runs fn once the version is known (at once when it is), or with the negotiation error.
     void whenReady(QObject *context, std::function<void(const Error &)> fn);
 
+    // The error with what to do about it on this kind of engine (a local socket, ssh, TLS).
+    Error explain(const Error &error) const;
+
     HttpClient *http() const { return m_http; }
+    // The engine's ssh connection, for ssh:// engines (commands on the host go over it); else null.
+    SshTunnel *sshTunnel() const;
     QByteArray versioned(const QString &path) const;
 
 private:

@@ -1,5 +1,8 @@
 #include "Endpoint.h"
 
+#include "transport/LocalConnection.h"
+#include "transport/SshConnection.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
@@ -7,6 +10,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QUrl>
 
 namespace {
 
@@ -36,27 +40,10 @@ QString contextMetaPath(const QString &configDir, const QString &name)
            + QStringLiteral("/meta.json");
 }
 
-Result<Endpoint> fromContext(const QProcessEnvironment &env, const QString &name, const QString &source)
+QString contextTlsDir(const QString &configDir, const QString &name)
 {
-    const QString path = contextMetaPath(EndpointResolver::configDir(env), name);
-    QString error;
-    const QJsonObject meta = readJsonObject(path, &error);
-    if (meta.isEmpty()) {
-        return Error(Error::Code::Usage, QStringLiteral("Docker context \"%1\" (%2) cannot be used").arg(name, source),
-                     QStringLiteral("%1: %2").arg(path, error),
-                     QStringLiteral("list the contexts with 'docker context ls' and pick one that exists"));
-    }
-    const QString host = meta.value(QStringLiteral("Endpoints"))
-                             .toObject()
-                             .value(QStringLiteral("docker"))
-                             .toObject()
-                             .value(QStringLiteral("Host"))
-                             .toString();
-    if (host.isEmpty()) {
-        return Error(Error::Code::Usage, QStringLiteral("Docker context \"%1\" has no engine address").arg(name),
-                     path, QStringLiteral("recreate it with 'docker context create'"));
-    }
-    return EndpointResolver::fromUrl(host, QStringLiteral("context %1").arg(name));
+    const QByteArray hash = QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex();
+    return configDir + QStringLiteral("/contexts/tls/") + QString::fromLatin1(hash) + QStringLiteral("/docker");
 }
 
 QString currentContextName(const QProcessEnvironment &env)
@@ -82,32 +69,126 @@ QString configDir(const QProcessEnvironment &env)
     return home + QStringLiteral("/.docker");
 }
 
-Result<Endpoint> fromUrl(const QString &url, const QString &source)
+Result<Endpoint> fromContext(const QString &name, const QString &source, const QProcessEnvironment &env)
+{
+    const QString path = contextMetaPath(configDir(env), name);
+    QString error;
+    const QJsonObject meta = readJsonObject(path, &error);
+    if (meta.isEmpty()) {
+        return Error(Error::Code::Usage, QStringLiteral("Docker context \"%1\" (%2) cannot be used").arg(name, source),
+                     QStringLiteral("%1: %2").arg(path, error),
+                     QStringLiteral("list the contexts with 'docker context ls' and pick one that exists"));
+    }
+    const QJsonObject docker =
+        meta.value(QStringLiteral("Endpoints")).toObject().value(QStringLiteral("docker")).toObject();
+    const QString host = docker.value(QStringLiteral("Host")).toString();
+    if (host.isEmpty()) {
+        return Error(Error::Code::Usage, QStringLiteral("Docker context \"%1\" has no engine address").arg(name),
+                     path, QStringLiteral("recreate it with 'docker context create'"));
+    }
+    // The context's own TLS material, never the environment's.
+    QProcessEnvironment contextEnv;
+    const QString tlsDir = contextTlsDir(configDir(env), name);
+    const bool hasTls = QFileInfo::exists(tlsDir + QStringLiteral("/ca.pem"))
+                        || QFileInfo::exists(tlsDir + QStringLiteral("/cert.pem"));
+    if (hasTls) {
+        contextEnv.insert(QStringLiteral("DOCKER_CERT_PATH"), tlsDir);
+        contextEnv.insert(docker.value(QStringLiteral("SkipTLSVerify")).toBool() ? QStringLiteral("DOCKER_TLS")
+                                                                                   : QStringLiteral("DOCKER_TLS_VERIFY"),
+                          QStringLiteral("1"));
+    }
+    return fromUrl(host, QStringLiteral("context %1").arg(name), contextEnv);
+}
+
+Result<Endpoint> fromUrl(const QString &url, const QString &source, const QProcessEnvironment &env)
 {
     const QString trimmed = url.trimmed();
-    if (trimmed.startsWith(QLatin1String("unix://"))) {
-        const QString path = trimmed.mid(7);
-        if (path.isEmpty() || !path.startsWith(QLatin1Char('/'))) {
-            return Error(Error::Code::Usage, QStringLiteral("Invalid engine address %1 (from %2)").arg(trimmed, source),
-                         QStringLiteral("a unix:// address needs an absolute socket path"),
-                         QStringLiteral("write it as unix:///path/to/docker.sock"));
-        }
-        return Endpoint{trimmed, path, source};
+    const auto invalid = [&](const QString &why, const QString &hint) {
+        return Error(Error::Code::Usage, QStringLiteral("Invalid engine address %1 (from %2)").arg(trimmed, source),
+                     why, hint);
+    };
+    Endpoint endpoint;
+    endpoint.source = source;
+    if (trimmed.startsWith(QLatin1String("unix://")) || trimmed.startsWith(QLatin1Char('/'))) {
+        const QString path = trimmed.startsWith(QLatin1Char('/')) ? trimmed : trimmed.mid(7);
+        if (path.isEmpty() || !path.startsWith(QLatin1Char('/')))
+            return invalid(QStringLiteral("a unix:// address needs an absolute socket path"),
+                           QStringLiteral("write it as unix:///path/to/docker.sock"));
+        endpoint.kind = Endpoint::Kind::Unix;
+        endpoint.socketPath = path;
+        endpoint.url = QStringLiteral("unix://") + path;
+        return endpoint;
     }
-    if (trimmed.startsWith(QLatin1String("/"))) // a bare path is what people paste
-        return Endpoint{QStringLiteral("unix://") + trimmed, trimmed, source};
-    for (const char *scheme : {"tcp://", "ssh://", "npipe://", "fd://", "http://", "https://"}) {
-        if (trimmed.startsWith(QLatin1String(scheme))) {
-            return Error(Error::Code::Unsupported,
-                         QStringLiteral("Engine address %1 (from %2) is not supported yet").arg(trimmed, source),
-                         QStringLiteral("GPU Deck speaks to local engines over unix:// sockets only"),
-                         QStringLiteral("use a unix:// socket, or forward the remote socket with "
-                                        "'ssh -L /tmp/docker.sock:/var/run/docker.sock HOST'"));
+    if (!trimmed.startsWith(QLatin1String("tcp://")) && !trimmed.startsWith(QLatin1String("ssh://"))) {
+        for (const char *scheme : {"npipe://", "fd://", "http://", "https://"}) {
+            if (trimmed.startsWith(QLatin1String(scheme))) {
+                return Error(Error::Code::Unsupported,
+                             QStringLiteral("Engine address %1 (from %2) is not supported").arg(trimmed, source),
+                             QStringLiteral("GPU Deck reaches engines through unix://, tcp:// and ssh:// addresses"),
+                             QStringLiteral("write it as unix:///path/to/docker.sock, tcp://HOST:2376 or ssh://HOST"));
+            }
         }
+        return invalid(QStringLiteral("expected a unix://, tcp:// or ssh:// URL"),
+                       QStringLiteral("write it as unix:///var/run/docker.sock, tcp://HOST:2376 or ssh://USER@HOST"));
     }
-    return Error(Error::Code::Usage, QStringLiteral("Invalid engine address \"%1\" (from %2)").arg(trimmed, source),
-                 QStringLiteral("expected a unix:// URL"),
-                 QStringLiteral("write it as unix:///var/run/docker.sock"));
+    const QUrl parsed(trimmed, QUrl::StrictMode);
+    if (!parsed.isValid() || parsed.host().isEmpty())
+        return invalid(QStringLiteral("the host part cannot be read"),
+                       QStringLiteral("write it as tcp://HOST:PORT or ssh://USER@HOST[:PORT][/path/to/docker.sock]"));
+    if (!parsed.password().isEmpty())
+        return invalid(QStringLiteral("it contains a password, which GPU Deck never uses or stores"),
+                       QStringLiteral("leave the password out and use an ssh key (ssh-agent or ~/.ssh/config)"));
+    if (parsed.hasQuery() || parsed.hasFragment())
+        return invalid(QStringLiteral("it has a query or fragment"), QStringLiteral("leave out everything after ? or #"));
+    endpoint.host = parsed.host();
+
+    if (parsed.scheme() == QLatin1String("ssh")) {
+        endpoint.kind = Endpoint::Kind::Ssh;
+        endpoint.user = parsed.userName();
+        endpoint.port = qMax(parsed.port(), 0);
+        const QString path = parsed.path();
+        endpoint.socketPath = path.isEmpty() || path == QLatin1String("/") ? kDefaultSocket : path;
+        endpoint.url = trimmed.endsWith(QLatin1Char('/')) ? trimmed.chopped(1) : trimmed;
+        return endpoint;
+    }
+
+    // tcp://: TLS as the docker CLI decides it.
+    if (!parsed.userName().isEmpty())
+        return invalid(QStringLiteral("a tcp:// address has no user"), QStringLiteral("write it as tcp://HOST:PORT"));
+    if (!parsed.path().isEmpty() && parsed.path() != QLatin1String("/"))
+        return invalid(QStringLiteral("a tcp:// address has no path"), QStringLiteral("write it as tcp://HOST:PORT"));
+    const bool verify = !env.value(QStringLiteral("DOCKER_TLS_VERIFY")).isEmpty();
+    const bool tls = verify || !env.value(QStringLiteral("DOCKER_TLS")).isEmpty();
+    endpoint.kind = tls ? Endpoint::Kind::Tls : Endpoint::Kind::Tcp;
+    endpoint.port = parsed.port(tls ? 2376 : 2375);
+    endpoint.url = trimmed.endsWith(QLatin1Char('/')) ? trimmed.chopped(1) : trimmed;
+    if (!tls)
+        return endpoint;
+    QString certDir = env.value(QStringLiteral("DOCKER_CERT_PATH"));
+    if (certDir.isEmpty())
+        certDir = configDir(env);
+    endpoint.tls.verifyPeer = verify;
+    const QString ca = certDir + QStringLiteral("/ca.pem");
+    const QString cert = certDir + QStringLiteral("/cert.pem");
+    const QString key = certDir + QStringLiteral("/key.pem");
+    if (verify) {
+        if (!QFileInfo::exists(ca)) {
+            return Error(Error::Code::Usage,
+                         QStringLiteral("Cannot verify the engine at %1 (from %2)").arg(endpoint.url, source),
+                         QStringLiteral("there is no CA certificate %1").arg(ca),
+                         QStringLiteral("point DOCKER_CERT_PATH at the directory with ca.pem, cert.pem and key.pem"));
+        }
+        endpoint.tls.caFile = ca;
+    }
+    if (QFileInfo::exists(cert) && QFileInfo::exists(key)) {
+        endpoint.tls.certFile = cert;
+        endpoint.tls.keyFile = key;
+    }
+    const Result<QSslConfiguration> config = endpoint.tls.configuration();
+    if (!config)
+        return config.error();
+    endpoint.tlsConfiguration = config.value();
+    return endpoint;
 }
 
 Result<Endpoint> resolve(const QString &hostOption, const QProcessEnvironment &env)
@@ -124,14 +205,14 @@ Result<Endpoint> resolve(const QString &hostOption, const QProcessEnvironment &e
         contextSource = QStringLiteral("currentContext in %1/config.json").arg(configDir(env));
     }
     if (!context.isEmpty() && context != QLatin1String("default"))
-        return fromContext(env, context, contextSource);
+        return fromContext(context, contextSource, env);
     const QString runtimeDir = env.value(QStringLiteral("XDG_RUNTIME_DIR"));
     if (!runtimeDir.isEmpty()) {
         const QString rootless = runtimeDir + QStringLiteral("/docker.sock");
         if (QFileInfo::exists(rootless))
-            return Endpoint{QStringLiteral("unix://") + rootless, rootless, QStringLiteral("rootless socket")};
+            return fromUrl(rootless, QStringLiteral("rootless socket"), env);
     }
-    return Endpoint{QStringLiteral("unix://") + kDefaultSocket, kDefaultSocket, QStringLiteral("default socket")};
+    return fromUrl(kDefaultSocket, QStringLiteral("default socket"), env);
 }
 
 QList<DockerContext> contexts(const QProcessEnvironment &env)
@@ -168,3 +249,29 @@ QList<DockerContext> contexts(const QProcessEnvironment &env)
 }
 
 } // namespace EndpointResolver
+
+QString Endpoint::insecurityWarning() const
+{
+    if (kind == Kind::Tcp)
+        return QStringLiteral("%1 is plain TCP without TLS: anyone on that network can control the engine "
+                              "and its host").arg(url);
+    if (kind == Kind::Tls && !tls.verifyPeer)
+        return QStringLiteral("%1 uses TLS without verifying the engine's certificate: anyone on that network "
+                              "can pose as the engine (set DOCKER_TLS_VERIFY=1)").arg(url);
+    return {};
+}
+
+std::unique_ptr<Connector> Endpoint::connector() const
+{
+    switch (kind) {
+    case Kind::Tcp:
+        return std::make_unique<TcpConnector>(host, quint16(port), std::nullopt);
+    case Kind::Tls:
+        return std::make_unique<TcpConnector>(host, quint16(port), tlsConfiguration);
+    case Kind::Ssh:
+        return std::make_unique<SshConnector>(SshTarget{user, host, port, socketPath});
+    case Kind::Unix:
+        break;
+    }
+    return std::make_unique<LocalConnector>(socketPath);
+}

@@ -1,35 +1,62 @@
 #pragma once
 
 #include "common/Result.h"
+#include "transport/TcpConnection.h"
 
 #include <QList>
 #include <QProcessEnvironment>
 #include <QString>
 
-// Where the engine listens, and how we came to choose it.
+#include <memory>
+
+class Connector;
+
+// Where the engine listens, how to get there, and how we came to choose it.
 struct Endpoint
 {
-    QString url;        // unix:///var/run/docker.sock
-    QString socketPath; // /var/run/docker.sock
+    enum class Kind { Unix, Tcp, Tls, Ssh };
+
+    Kind kind = Kind::Unix;
+    QString url;        // unix:///var/run/docker.sock, tcp://gpu1:2376, ssh://me@gpu1/run/docker.sock
     QString source;     // "--host", "DOCKER_HOST", "context NAME", "rootless socket", "default socket"
+    QString socketPath; // unix: the socket; ssh: the engine's socket on the host
+    QString host;       // tcp, tls, ssh
+    int port = 0;       // tcp, tls; ssh: 0 leaves it to ssh
+    QString user;       // ssh: empty leaves it to ssh
+    TlsSettings tls;    // tls: where the CA and client certificate came from
+    QSslConfiguration tlsConfiguration;
+
+    bool isRemote() const { return kind != Kind::Unix; }
+    // Anyone on the network path controls the engine: plain tcp://, or TLS without verifying it.
+    bool isInsecure() const { return kind == Kind::Tcp || (kind == Kind::Tls && !tls.verifyPeer); }
+    // One sentence for the window and the doctor when isInsecure().
+    QString insecurityWarning() const;
+    // The connections to this engine.
+    std::unique_ptr<Connector> connector() const;
 };
 
 struct DockerContext
 {
     QString name;
-    QString host;    // the docker endpoint's Host, e.g. unix:///run/user/1000/docker.sock
+    QString host;    // the docker endpoint's Host, e.g. ssh://gpu1 or tcp://gpu1:2376
     bool current = false;
 };
 
 // The docker CLI's conventions: --host, then DOCKER_HOST, then DOCKER_CONTEXT or the config's
-// currentContext (with the context metadata store), then the rootless socket, then the default.
+// currentContext (with the context metadata and TLS stores), then the rootless socket, then the
+// default. tcp:// takes TLS from DOCKER_TLS_VERIFY / DOCKER_TLS and DOCKER_CERT_PATH, as the CLI does.
 namespace EndpointResolver {
 
 Result<Endpoint> resolve(const QString &hostOption,
                          const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 
-// unix:// URLs become endpoints; tcp:// and ssh:// are recognised and refused for now.
-Result<Endpoint> fromUrl(const QString &url, const QString &source);
+// unix://, tcp:// and ssh:// URLs (and bare socket paths); TLS for tcp:// from env.
+Result<Endpoint> fromUrl(const QString &url, const QString &source,
+                         const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+
+// A docker context by name, with its TLS material.
+Result<Endpoint> fromContext(const QString &name, const QString &source,
+                             const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 
 // $DOCKER_CONFIG, else ~/.docker.
 QString configDir(const QProcessEnvironment &env);

@@ -2,6 +2,8 @@
 
 #include "common/Error.h"
 
+struct Endpoint;
+
 #include <QByteArray>
 
 // Turns an engine error response ({"message": "..."} with a status) into an Error whose hint says
@@ -15,6 +17,10 @@ QString messageOf(const QByteArray &body);
 
 // The hint for a daemon message ("" when none applies); also used for errors inside streams.
 Error classify(const QString &what, const QString &message, int status);
+
+// A transport failure (no socket, refused, certificate, ssh host key...) with what to do about it
+// on this kind of engine. Errors that already have a hint are returned as they are.
+Error explain(const Error &error, const Endpoint &endpoint);
 
 extern const char *const kToolkitHint;
 

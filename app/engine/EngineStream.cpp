@@ -1,5 +1,6 @@
 #include "EngineStream.h"
 
+#include "DockerClient.h"
 #include "EngineError.h"
 #include "http/HttpReply.h"
 
@@ -21,7 +22,8 @@ Error EngineStream::endError(const HttpReply *reply, const QByteArray &errorBody
     if (m_cancelled)
         return cancelledError();
     if (reply->error().isError()) {
-        Error error = reply->error();
+        const auto *client = qobject_cast<const DockerClient *>(parent());
+        Error error = client ? client->explain(reply->error()) : reply->error();
         return error.withWhat(m_what);
     }
     if (reply->status() >= 300 && !reply->isUpgraded())

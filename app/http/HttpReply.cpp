@@ -3,7 +3,7 @@
 #include "HttpClient.h"
 #include "HttpLogging.h"
 
-#include <QLocalSocket>
+#include "transport/Connection.h"
 
 HttpReply::HttpReply(HttpClient *client, HttpRequest request)
     : QObject(client),
@@ -46,10 +46,10 @@ HttpReply::HttpReply(HttpClient *client, HttpRequest request)
 
 HttpReply::~HttpReply()
 {
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-        m_socket->deleteLater();
+    if (m_connection) {
+        m_connection->disconnect(this);
+        m_connection->abort();
+        m_connection->deleteLater();
     }
 }
 
@@ -71,38 +71,38 @@ QByteArray HttpReply::serialize() const
     return out;
 }
 
-void HttpReply::start(QLocalSocket *socket, bool reused)
+void HttpReply::start(Connection *connection, bool reused)
 {
-    m_socket = socket;
+    m_connection = connection;
     m_reused = reused;
+    m_sentBefore = connection->bytesSent();
     m_anyByteReceived = false;
-    connect(socket, &QLocalSocket::readyRead, this, &HttpReply::onReadyRead);
-    connect(socket, &QLocalSocket::disconnected, this, &HttpReply::onDisconnected);
-    connect(socket, &QLocalSocket::errorOccurred, this, &HttpReply::onSocketError);
+    connect(connection, &Connection::readyRead, this, &HttpReply::onReadyRead);
+    connect(connection, &Connection::closed, this, &HttpReply::onDisconnected);
+    connect(connection, &Connection::failed, this, &HttpReply::onConnectionFailed);
     qCDebug(lcHttp) << "request" << m_request.method << m_request.target << (reused ? "(reused)" : "");
-    if (socket->state() == QLocalSocket::ConnectedState) {
+    if (connection->isConnected()) {
         onConnected();
         return;
     }
-    connect(socket, &QLocalSocket::connected, this, &HttpReply::onConnected);
-    m_timer.start(m_request.connectTimeoutMs);
-    socket->connectToServer(m_client->socketPath());
+    connect(connection, &Connection::connected, this, &HttpReply::onConnected);
+    m_timer.start(m_request.connectTimeoutMs + connection->setupTimeMs());
+    connection->open();
 }
 
 void HttpReply::onConnected()
 {
-    if (m_finished || !m_socket)
+    if (m_finished || !m_connection)
         return;
-    m_socket->write(serialize());
+    m_connection->write(serialize());
     m_timer.start(m_request.headerTimeoutMs);
 }
 
 void HttpReply::onReadyRead()
 {
-    if (m_finished || !m_socket)
+    if (m_finished || !m_connection)
         return;
-    // Called from onDisconnected too, when the socket may be closed already (readAll would warn).
-    const QByteArray data = m_socket->isOpen() ? m_socket->readAll() : QByteArray();
+    const QByteArray data = m_connection->readAll();
     if (data.isEmpty())
         return;
     m_anyByteReceived = true;
@@ -111,15 +111,24 @@ void HttpReply::onReadyRead()
         return;
     }
     if (!m_parser.feed(data) && !m_finished) {
-        fail(Error(Error::Code::Protocol, QStringLiteral("The engine's answer could not be read"),
-                   m_parser.errorString(),
-                   QStringLiteral("check that the endpoint is a Docker engine")));
+        fail(Error(Error::Code::Protocol,
+                   QStringLiteral("The answer from %1 could not be read").arg(m_client->peer()),
+                   m_parser.errorString()));
     }
+}
+
+bool HttpReply::mayRetry() const
+{
+    if (!m_reused || m_anyByteReceived)
+        return false;
+    const bool idempotent = m_request.method == "GET" || m_request.method == "HEAD";
+    const bool neverSent = m_connection && m_connection->bytesSent() == m_sentBefore;
+    return idempotent || neverSent;
 }
 
 void HttpReply::onDisconnected()
 {
-    if (m_finished || !m_socket)
+    if (m_finished || !m_connection)
         return;
     onReadyRead(); // whatever arrived with the close
     if (m_finished)
@@ -128,81 +137,63 @@ void HttpReply::onDisconnected()
         succeed(); // the raw stream ends when the engine closes it
         return;
     }
-    if (m_reused && !m_anyByteReceived) {
+    if (mayRetry()) {
         m_client->retryOnFreshConnection(this);
         return;
     }
+    if (m_reused && !m_anyByteReceived) {
+        fail(Error(Error::Code::ConnectionFailed,
+                   QStringLiteral("%1 closed a kept-alive connection before answering %2 %3")
+                       .arg(m_client->peer(), QString::fromLatin1(m_request.method),
+                            QString::fromLatin1(m_request.target)),
+                   QStringLiteral("the request may or may not have been carried out, so it was not "
+                                  "sent again")));
+        return;
+    }
     if (!m_parser.finish()) {
-        fail(Error(Error::Code::Protocol, QStringLiteral("The engine closed the connection"),
+        fail(Error(Error::Code::Protocol,
+                   QStringLiteral("%1 closed the connection before the answer was complete").arg(m_client->peer()),
                    m_parser.errorString()));
     }
 }
 
-void HttpReply::onSocketError()
+void HttpReply::onConnectionFailed(const Error &error)
 {
-    if (m_finished || !m_socket)
+    if (m_finished || !m_connection)
         return;
-    const QLocalSocket::LocalSocketError code = m_socket->error();
-    if (code == QLocalSocket::PeerClosedError) {
-        onDisconnected();
-        return;
-    }
-    const QString path = m_client->socketPath();
-    const QString what = QStringLiteral("Could not reach the Docker engine at %1").arg(path);
-    switch (code) {
-    case QLocalSocket::ServerNotFoundError:
-        fail(Error(Error::Code::SocketNotFound, what, QStringLiteral("the socket does not exist"),
-                   QStringLiteral("Is dockerd running? Start it (sudo systemctl start docker) or "
-                                  "choose another engine with --host or DOCKER_HOST")));
-        return;
-    case QLocalSocket::ConnectionRefusedError:
-        fail(Error(Error::Code::ConnectionFailed, what,
-                   QStringLiteral("nothing is listening on the socket"),
-                   QStringLiteral("dockerd is not running: start it (sudo systemctl start docker)")));
-        return;
-    case QLocalSocket::SocketAccessError:
-        fail(Error(Error::Code::PermissionDenied, what, QStringLiteral("permission denied"),
-                   QStringLiteral("Add your user to the docker group (sudo usermod -aG docker "
-                                  "$USER) and log in again")));
-        return;
-    default:
-        if (m_reused && !m_anyByteReceived) {
-            m_client->retryOnFreshConnection(this);
-            return;
-        }
-        fail(Error(Error::Code::ConnectionFailed, what, m_socket->errorString()));
+    if (error.code() == Error::Code::ConnectionFailed && mayRetry()) {
+        m_client->retryOnFreshConnection(this);
         return;
     }
+    fail(error);
 }
 
 void HttpReply::onTimeout()
 {
     if (m_finished)
         return;
-    const bool connecting = m_socket && m_socket->state() != QLocalSocket::ConnectedState;
-    const int ms = connecting ? m_request.connectTimeoutMs : m_request.headerTimeoutMs;
+    const bool connecting = m_connection && !m_connection->isConnected();
+    const int ms = connecting ? m_request.connectTimeoutMs + m_connection->setupTimeMs()
+                              : m_request.headerTimeoutMs;
     fail(Error(Error::Code::Timeout,
-               connecting ? QStringLiteral("Could not connect to the Docker engine at %1")
-                                .arg(m_client->socketPath())
-                          : QStringLiteral("The Docker engine did not answer %1 %2")
-                                .arg(QString::fromLatin1(m_request.method),
+               connecting ? QStringLiteral("Could not connect to the engine at %1").arg(m_client->peer())
+                          : QStringLiteral("The engine at %1 did not answer %2 %3")
+                                .arg(m_client->peer(), QString::fromLatin1(m_request.method),
                                      QString::fromLatin1(m_request.target)),
-               QStringLiteral("no answer within %1 s").arg(ms / 1000.0),
-               QStringLiteral("check that dockerd is running and not overloaded")));
+               QStringLiteral("no answer within %1 s").arg(ms / 1000.0)));
 }
 
 bool HttpReply::write(const QByteArray &data)
 {
-    if (m_finished || !m_socket || !m_head.upgraded)
+    if (m_finished || !m_connection || !m_head.upgraded)
         return false;
-    return m_socket->write(data) == data.size();
+    return m_connection->write(data) == data.size();
 }
 
 void HttpReply::closeWrite()
 {
-    // QLocalSocket has no half-close; the engine sees EOF on stdin when the stream ends.
-    if (m_socket)
-        m_socket->flush();
+    if (!m_finished && m_connection && m_head.upgraded)
+        m_connection->closeWrite();
 }
 
 void HttpReply::abort()
@@ -237,11 +228,11 @@ void HttpReply::finish()
     m_timer.stop();
     const bool reusable = !m_error.isError() && !m_request.stream && !m_head.upgraded
                           && m_head.keepAlive && m_parser.isComplete() && !m_parser.hasFailed();
-    QLocalSocket *socket = m_socket;
-    m_socket = nullptr;
-    if (socket)
-        socket->disconnect(this);
-    m_client->release(this, socket, reusable);
+    Connection *connection = m_connection;
+    m_connection = nullptr;
+    if (connection)
+        connection->disconnect(this);
+    m_client->release(connection, reusable);
     emit finished();
     deleteLater();
 }

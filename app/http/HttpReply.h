@@ -8,8 +8,8 @@
 #include <QPointer>
 #include <QTimer>
 
+class Connection;
 class HttpClient;
-class QLocalSocket;
 
 // One request in flight. Emits headReceived once, dataReceived for body bytes of a stream (or the
 // raw stream after a 101 upgrade), and finished exactly once — on success, failure or abort.
@@ -30,7 +30,8 @@ public:
     // The whole body of a short call (empty for streams: their bytes went out in dataReceived).
     const QByteArray &body() const { return m_body; }
 
-    // Bytes to the peer after an upgrade (a container's stdin); closeWrite half-closes.
+    // Bytes to the peer after an upgrade (a container's stdin); closeWrite half-closes: the
+    // engine reads end-of-file once the bytes written before are out, and output goes on.
     bool write(const QByteArray &data);
     void closeWrite();
 
@@ -48,11 +49,14 @@ private:
     friend class HttpClient;
     HttpReply(HttpClient *client, HttpRequest request);
 
-    void start(QLocalSocket *socket, bool reused);
+    void start(Connection *connection, bool reused);
     void onConnected();
     void onReadyRead();
     void onDisconnected();
-    void onSocketError();
+    void onConnectionFailed(const Error &error);
+    // A reused keep-alive connection died before any answer: safe to send again only when the
+    // request is idempotent or provably never reached the engine.
+    bool mayRetry() const;
     void onTimeout();
     void fail(const Error &error);
     void succeed();
@@ -61,13 +65,14 @@ private:
 
     HttpClient *m_client;
     HttpRequest m_request;
-    QPointer<QLocalSocket> m_socket;
+    QPointer<Connection> m_connection;
     HttpResponseParser m_parser;
     HttpResponseHead m_head;
     QByteArray m_body;
     Error m_error;
     QTimer m_timer;
     bool m_reused = false;
+    qint64 m_sentBefore = 0; // the connection's bytesSent() when this request took it
     bool m_anyByteReceived = false;
     bool m_finished = false;
 };
