@@ -9,6 +9,8 @@ packages=(
     libqt6svg6
     # the sandboxed test engine and its image; the CLI and the SDK the tests compare with
     docker.io busybox-static procps python3 python3-docker
+    # remote engines in the tests: a real sshd on loopback, openssl-made TLS certificates
+    openssh-server openssh-client openssl
     # fuzzing (libFuzzer with ASan/UBSan)
     clang-14 libclang-rt-14-dev
     # desktop integration checks and packaging

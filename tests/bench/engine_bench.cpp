@@ -1,5 +1,7 @@
-// Engine benchmarks against the sandboxed dockerd (GPUDECK_TEST_HOST), printing figures, never
-// asserting on time:
+// Engine benchmarks against the sandboxed dockerd (GPUDECK_TEST_HOST: unix://, ssh:// through the test
+// sshd, or tcp:// with TLS), printing figures, never asserting on time. The docker CLI reaches the
+// same engine the same way (GPUDECK_BENCH_CLI_HOST when its URL differs: Debian's docker 20.10 reads
+// no socket path in ssh:// URLs):
 //  1. attach throughput: a 200 MB stream through the client vs `docker run` on the same image,
 //     with the client's resident memory sampled while streaming;
 //  2. `gpudeck run` vs `docker run`, alternating: a `true` container, and a 30 MB output stream.
@@ -54,6 +56,9 @@ double timeDockerCli(const QStringList &command)
     process.setStandardOutputFile(QProcess::nullDevice());
     QElapsedTimer timer;
     timer.start();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DOCKER_HOST"), qEnvironmentVariable("GPUDECK_BENCH_CLI_HOST", qEnvironmentVariable("DOCKER_HOST")));
+    process.setProcessEnvironment(env);
     process.start(QStringLiteral("/usr/bin/docker"),
                   QStringList{QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--network"),
                               QStringLiteral("none"), kImage} + command);
@@ -117,14 +122,19 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     const QString host = qEnvironmentVariable("GPUDECK_TEST_HOST", qEnvironmentVariable("DOCKER_HOST"));
-    if (!host.startsWith(QLatin1String("unix://"))) {
-        std::fprintf(stderr, "bench_engine: set GPUDECK_TEST_HOST (tests/scripts/test-engine.sh start DIR prints it)\n");
+    const Result<Endpoint> endpoint = EndpointResolver::resolve(host);
+    if (host.isEmpty() || !endpoint) {
+        std::fprintf(stderr, "bench_engine: set GPUDECK_TEST_HOST (tests/scripts/test-engine.sh start DIR prints it)%s\n",
+                     endpoint ? "" : qPrintable(QStringLiteral(": ") + endpoint.error().message()));
         return 2;
     }
     qputenv("DOCKER_HOST", host.toUtf8());
     const int rounds = qEnvironmentVariableIntValue("GPUDECK_BENCH_ROUNDS") > 0
                            ? qEnvironmentVariableIntValue("GPUDECK_BENCH_ROUNDS") : 5;
-    const Result<Endpoint> endpoint = EndpointResolver::fromUrl(host, QStringLiteral("bench"));
+    const char *over = endpoint.value().kind == Endpoint::Kind::Ssh ? "ssh"
+                       : endpoint.value().kind == Endpoint::Kind::Tls ? "TLS"
+                       : endpoint.value().kind == Endpoint::Kind::Tcp ? "tcp" : "unix socket";
+    std::printf("engine %s over %s\n", qPrintable(host), over);
     DockerClient client(endpoint.value());
 
     // 1. Attach throughput, 200 MB.
@@ -140,10 +150,10 @@ int main(int argc, char *argv[])
         worstGrowth = qMax(worstGrowth, run.rssPeak - run.rssBefore);
         theirs.append(timeDockerCli({QStringLiteral("sh"), QStringLiteral("-c"), streamCommand(big)}));
     }
-    std::printf("attach 200 MB: gpudeck client %.3f s (%.0f MB/s), docker run %.3f s; ratio %.2f; "
-                "RSS growth while streaming %.1f MB (median of %d)\n",
-                median(ours), big / 1e6 / median(ours), median(theirs), median(ours) / median(theirs),
-                worstGrowth / 1e6, rounds);
+    std::printf("attach 200 MB: gpudeck client %.3f s (%.0f MB/s), docker run %.3f s (%.0f MB/s); ratio %.2f, "
+                "throughput %.2fx the CLI's; RSS growth while streaming %.1f MB (median of %d)\n",
+                median(ours), big / 1e6 / median(ours), median(theirs), big / 1e6 / median(theirs),
+                median(ours) / median(theirs), median(theirs) / median(ours), worstGrowth / 1e6, rounds);
 
     // 2. gpudeck run vs docker run, alternating.
     QTemporaryDir dir;

@@ -160,7 +160,8 @@ void TestRunCommand::selections()
     // 2. the exported docker-run line, through a real shell and the real docker CLI
     LaunchSpec cli = spec;
     cli.containerName = base + QStringLiteral("-cli");
-    QProcessEnvironment env;
+    // The CLI and the SDK below reach the same engine through its local socket.
+    QProcessEnvironment env = TestEngine::localCliEnvironment();
     env.insert(QStringLiteral("PATH"), m_binDir + QStringLiteral(":/usr/bin:/bin"));
     const TestEngine::CliResult shell = TestEngine::runProgram(
         QStringLiteral("/bin/sh"), {QStringLiteral("-c"), DockerRunExport::commandLine(cli, false)}, env);
@@ -176,7 +177,8 @@ void TestRunCommand::selections()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(PythonExport::script(py, false).toUtf8());
     file.close();
-    const TestEngine::CliResult python = TestEngine::runProgram(QStringLiteral("/usr/bin/python3"), {script});
+    const TestEngine::CliResult python =
+        TestEngine::runProgram(QStringLiteral("/usr/bin/python3"), {script}, TestEngine::localCliEnvironment());
     QVERIFY2(python.exitCode == 0, python.err.constData());
     QCOMPARE(python.out, expected);
 

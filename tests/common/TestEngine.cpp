@@ -9,9 +9,20 @@ QString host()
     return qEnvironmentVariable("GPUDECK_TEST_HOST");
 }
 
+QString dockerHost()
+{
+    const QString local = qEnvironmentVariable("GPUDECK_TEST_DOCKER_HOST");
+    return local.isEmpty() ? host() : local;
+}
+
+bool isRemote()
+{
+    return !host().startsWith(QLatin1String("unix://"));
+}
+
 QString socketPath()
 {
-    QString url = host();
+    QString url = dockerHost();
     if (url.startsWith(QLatin1String("unix://")))
         url.remove(0, 7);
     return url;
@@ -23,13 +34,24 @@ bool underCi()
     return !ci.isEmpty() && ci != QLatin1String("0") && ci != QLatin1String("false");
 }
 
+QProcessEnvironment localCliEnvironment()
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("DOCKER_HOST"), dockerHost());
+    for (const char *var : {"DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_CERT_PATH"})
+        env.insert(QLatin1String(var), QString());
+    return env;
+}
+
 static CliResult runWith(const QString &program, const QStringList &args, const QByteArray &input,
-                         const QProcessEnvironment &extraEnv, int timeoutMs)
+                         const QProcessEnvironment &extraEnv, int timeoutMs, bool localCli)
 {
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     if (!host().isEmpty())
         env.insert(QStringLiteral("DOCKER_HOST"), host());
+    if (localCli)
+        env.insert(localCliEnvironment());
     const QStringList keys = extraEnv.keys();
     for (const QString &key : keys)
         env.insert(key, extraEnv.value(key));
@@ -57,13 +79,13 @@ static CliResult runWith(const QString &program, const QStringList &args, const 
 
 CliResult docker(const QStringList &args, const QByteArray &input, int timeoutMs)
 {
-    return runWith(QStringLiteral("/usr/bin/docker"), args, input, {}, timeoutMs);
+    return runWith(QStringLiteral("/usr/bin/docker"), args, input, {}, timeoutMs, true);
 }
 
 CliResult runProgram(const QString &program, const QStringList &args,
                      const QProcessEnvironment &extraEnv, int timeoutMs)
 {
-    return runWith(program, args, {}, extraEnv, timeoutMs);
+    return runWith(program, args, {}, extraEnv, timeoutMs, false);
 }
 
 } // namespace TestEngine

@@ -9,9 +9,14 @@
 // engine must be there: a test that cannot reach it fails instead of skipping.
 namespace TestEngine {
 
-// The engine's URL (unix:///…/docker.sock), or empty when the test runs without the fixture.
+// The URL the product under test uses (unix://, ssh:// or tcp:// with TLS from DOCKER_TLS_VERIFY and
+// DOCKER_CERT_PATH), or empty when the test runs without the fixture.
 QString host();
+// The same engine's local unix:// socket, for the docker CLI in tests (Debian's 20.10 reads no
+// path in ssh:// URLs and refuses unix:// while DOCKER_TLS_VERIFY is set).
+QString dockerHost();
 QString socketPath();
+bool isRemote();
 bool underCi();
 
 struct CliResult
@@ -21,10 +26,14 @@ struct CliResult
     QByteArray err;
 };
 
-// Runs Debian's docker CLI (/usr/bin/docker) against the test engine.
+// What the docker CLI and the Docker SDK for Python need to reach dockerHost(): DOCKER_HOST, and
+// the TLS variables emptied (both refuse unix:// while they are set).
+QProcessEnvironment localCliEnvironment();
+
+// Runs Debian's docker CLI (/usr/bin/docker) against the test engine's local socket.
 CliResult docker(const QStringList &args, const QByteArray &input = {}, int timeoutMs = 60000);
 
-// Runs a program with DOCKER_HOST pointing at the test engine (and extra environment).
+// Runs a program with DOCKER_HOST = host() (and extra environment), as a user would run gpudeck.
 CliResult runProgram(const QString &program, const QStringList &args,
                      const QProcessEnvironment &extraEnv = {}, int timeoutMs = 60000);
 

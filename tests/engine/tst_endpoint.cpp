@@ -6,12 +6,18 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcessEnvironment>
+#include <QSslKey>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
 
 Q_DECLARE_METATYPE(Error::Code)
+Q_DECLARE_METATYPE(Endpoint::Kind)
+
+namespace {
+const QString kCerts = QStringLiteral(GPUDECK_FIXTURES_DIR "/tls");
+}
 
 // Every row builds its own environment and config directory under a temporary directory; the
 // real environment and ~/.docker are never read.
@@ -26,6 +32,10 @@ private slots:
     void contextsAreListed();
     void contextsFollowDockerContext();
     void contextsWithoutStore();
+    void remoteEndpoints_data();
+    void remoteEndpoints();
+    void tlsContext_data();
+    void tlsContext();
 
 private:
     QString expand(QString text) const { return text.replace(QStringLiteral("@TMP@"), m_dir->path()); }
@@ -169,22 +179,21 @@ void TestEndpoint::resolve_data()
                                     << QStringLiteral("unix:///var/run/docker.sock")
                                     << QStringLiteral("default socket") << ok << none;
 
-    const auto unsupported = Error::Code::Unsupported;
-    const QStringList notYet{QStringLiteral("not supported yet")};
-    QTest::newRow("DOCKER_HOST tcp:// refused")
-        << QString() << QStringList{cfg, QStringLiteral("DOCKER_HOST=tcp://10.0.0.2:2376")} << none
-        << QString() << false << QString() << QString() << unsupported
-        << QStringList{QStringLiteral("not supported yet"), QStringLiteral("tcp://10.0.0.2:2376"),
-                       QStringLiteral("DOCKER_HOST")};
-    QTest::newRow("--host ssh:// refused")
+    QTest::newRow("DOCKER_HOST tcp:// in the clear")
+        << QString() << QStringList{cfg, QStringLiteral("DOCKER_HOST=tcp://10.0.0.2:2375")} << none
+        << QString() << false << QStringLiteral("tcp://10.0.0.2:2375") << QStringLiteral("DOCKER_HOST")
+        << ok << none;
+    QTest::newRow("--host ssh://")
         << QStringLiteral("ssh://me@gpu-box") << QStringList{cfg} << none << QString() << false
-        << QString() << QString() << unsupported
-        << QStringList{QStringLiteral("not supported yet"), QStringLiteral("--host")};
-    QTest::newRow("context pointing at ssh:// refused")
+        << QStringLiteral("ssh://me@gpu-box") << QStringLiteral("--host") << ok << none;
+    QTest::newRow("context pointing at ssh://")
         << QString() << QStringList{cfg, QStringLiteral("DOCKER_CONTEXT=remote")}
-        << QStringList{QStringLiteral("remote=ssh://me@gpu-box")} << QString() << false << QString()
-        << QString() << unsupported
-        << QStringList{QStringLiteral("not supported yet"), QStringLiteral("context remote")};
+        << QStringList{QStringLiteral("remote=ssh://me@gpu-box")} << QString() << false
+        << QStringLiteral("ssh://me@gpu-box") << QStringLiteral("context remote") << ok << none;
+    QTest::newRow("http:// refused")
+        << QStringLiteral("http://gpu-box:2375") << QStringList{cfg} << none << QString() << false
+        << QString() << QString() << Error::Code::Unsupported
+        << QStringList{QStringLiteral("not supported"), QStringLiteral("--host"), QStringLiteral("tcp://")};
 
     const auto usage = Error::Code::Usage;
     QTest::newRow("missing context")
@@ -239,7 +248,8 @@ void TestEndpoint::resolve()
     if (code == Error::Code::None) {
         QVERIFY2(result.ok(), qPrintable(result.error().message()));
         QCOMPARE(result.value().url, expand(url));
-        QCOMPARE(result.value().socketPath, expand(url).mid(7));
+        if (url.startsWith(QLatin1String("unix://")))
+            QCOMPARE(result.value().socketPath, expand(url).mid(7));
         QCOMPARE(result.value().source, source);
         return;
     }
@@ -304,4 +314,137 @@ void TestEndpoint::contextsWithoutStore()
 }
 
 QTEST_GUILESS_MAIN(TestEndpoint)
+void TestEndpoint::remoteEndpoints_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QStringList>("env");
+    QTest::addColumn<Error::Code>("code");
+    QTest::addColumn<Endpoint::Kind>("kind");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("socketPath");
+    QTest::addColumn<bool>("insecure");
+    QTest::addColumn<QString>("messagePart");
+
+    const auto ok = Error::Code::None;
+    const auto usage = Error::Code::Usage;
+    const QStringList none;
+    const QString certs = QStringLiteral("DOCKER_CERT_PATH=") + kCerts;
+    const QString verify = QStringLiteral("DOCKER_TLS_VERIFY=1");
+    using K = Endpoint::Kind;
+    QTest::newRow("ssh host alone: ssh's user and port, the default socket")
+        << QStringLiteral("ssh://gpu1") << none << ok << K::Ssh << QStringLiteral("gpu1") << 0 << QString()
+        << QStringLiteral("/var/run/docker.sock") << false << QString();
+    QTest::newRow("ssh user, port and socket path (docker CLI 24+)")
+        << QStringLiteral("ssh://me@gpu1:2222/run/user/1000/docker.sock") << none << ok << K::Ssh
+        << QStringLiteral("gpu1") << 2222 << QStringLiteral("me") << QStringLiteral("/run/user/1000/docker.sock")
+        << false << QString();
+    QTest::newRow("ssh with a password refused")
+        << QStringLiteral("ssh://me:secret@gpu1") << none << usage << K::Ssh << QString() << 0 << QString()
+        << QString() << false << QStringLiteral("password");
+    QTest::newRow("tcp in the clear: 2375 and a warning")
+        << QStringLiteral("tcp://gpu1") << none << ok << K::Tcp << QStringLiteral("gpu1") << 2375 << QString()
+        << QString() << true << QString();
+    QTest::newRow("tcp with DOCKER_TLS_VERIFY: 2376, verified")
+        << QStringLiteral("tcp://gpu1") << QStringList{verify, certs} << ok << K::Tls << QStringLiteral("gpu1")
+        << 2376 << QString() << QString() << false << QString();
+    QTest::newRow("tcp with DOCKER_TLS only: encrypted, not verified")
+        << QStringLiteral("tcp://gpu1:2376") << QStringList{QStringLiteral("DOCKER_TLS=1"), certs} << ok
+        << K::Tls << QStringLiteral("gpu1") << 2376 << QString() << QString() << true << QString();
+    QTest::newRow("DOCKER_TLS_VERIFY without ca.pem")
+        << QStringLiteral("tcp://gpu1:2376") << QStringList{verify, QStringLiteral("DOCKER_CERT_PATH=/nonexistent")}
+        << usage << K::Tls << QString() << 0 << QString() << QString() << false << QStringLiteral("ca.pem");
+    QTest::newRow("tcp with a path refused")
+        << QStringLiteral("tcp://gpu1:2376/v1.41") << none << usage << K::Tcp << QString() << 0 << QString()
+        << QString() << false << QStringLiteral("no path");
+    QTest::newRow("tcp IPv6")
+        << QStringLiteral("tcp://[::1]:2375") << none << ok << K::Tcp << QStringLiteral("::1") << 2375
+        << QString() << QString() << true << QString();
+}
+
+void TestEndpoint::remoteEndpoints()
+{
+    QFETCH(QString, url);
+    QFETCH(QStringList, env);
+    QFETCH(Error::Code, code);
+    QFETCH(Endpoint::Kind, kind);
+    QFETCH(QString, host);
+    QFETCH(int, port);
+    QFETCH(QString, user);
+    QFETCH(QString, socketPath);
+    QFETCH(bool, insecure);
+    QFETCH(QString, messagePart);
+
+    const Result<Endpoint> result = EndpointResolver::fromUrl(url, QStringLiteral("--host"), environment(env));
+    if (code != Error::Code::None) {
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code(), code);
+        QVERIFY2(result.error().message().contains(messagePart), qPrintable(result.error().message()));
+        return;
+    }
+    QVERIFY2(result.ok(), qPrintable(result.error().message()));
+    const Endpoint &endpoint = result.value();
+    QCOMPARE(endpoint.kind, kind);
+    QCOMPARE(endpoint.url, url);
+    QCOMPARE(endpoint.host, host);
+    QCOMPARE(endpoint.port, port);
+    QCOMPARE(endpoint.user, user);
+    if (kind == Endpoint::Kind::Ssh)
+        QCOMPARE(endpoint.socketPath, socketPath);
+    QCOMPARE(endpoint.isInsecure(), insecure);
+    QCOMPARE(endpoint.insecurityWarning().isEmpty(), !insecure);
+    if (kind == Endpoint::Kind::Tls) {
+        QCOMPARE(endpoint.tls.certFile, kCerts + QStringLiteral("/cert.pem"));
+        QVERIFY(!endpoint.tlsConfiguration.privateKey().isNull());
+        QCOMPARE(endpoint.tlsConfiguration.allowedNextProtocols(), QList<QByteArray>{QByteArrayLiteral("http/1.1")});
+        if (endpoint.tls.verifyPeer) {
+            QCOMPARE(endpoint.tlsConfiguration.caCertificates().size(), 1);
+            QCOMPARE(endpoint.tlsConfiguration.peerVerifyMode(), QSslSocket::VerifyPeer);
+        }
+    }
+}
+
+void TestEndpoint::tlsContext_data()
+{
+    QTest::addColumn<bool>("skipVerify");
+    QTest::newRow("verified") << false;
+    QTest::newRow("SkipTLSVerify") << true;
+}
+
+// A TLS context takes its material from the context store (contexts/tls/<sha256>/docker), never
+// from DOCKER_CERT_PATH, as `docker context create --docker host=…,ca=…,cert=…,key=…` stores it.
+void TestEndpoint::tlsContext()
+{
+    QFETCH(bool, skipVerify);
+    const QProcessEnvironment env = environment({QStringLiteral("DOCKER_CONFIG=@TMP@/cfg"),
+                                                 QStringLiteral("DOCKER_CERT_PATH=/nonexistent")});
+    writeContext(env, QStringLiteral("farm"), QStringLiteral("tcp://gpu1:2376"));
+    if (skipVerify) {
+        const QString hash = QString::fromLatin1(
+            QCryptographicHash::hash(QByteArrayLiteral("farm"), QCryptographicHash::Sha256).toHex());
+        QFile meta(EndpointResolver::configDir(env) + QStringLiteral("/contexts/meta/") + hash + QStringLiteral("/meta.json"));
+        QVERIFY(meta.open(QIODevice::ReadWrite));
+        QByteArray json = meta.readAll();
+        json.replace("\"SkipTLSVerify\": false", "\"SkipTLSVerify\": true");
+        meta.resize(0);
+        meta.write(json);
+    }
+    const QString tlsDir = EndpointResolver::configDir(env) + QStringLiteral("/contexts/tls/")
+                           + QString::fromLatin1(QCryptographicHash::hash("farm", QCryptographicHash::Sha256).toHex())
+                           + QStringLiteral("/docker");
+    QVERIFY(QDir().mkpath(tlsDir));
+    for (const char *name : {"ca.pem", "cert.pem", "key.pem"})
+        QVERIFY(QFile::copy(kCerts + QLatin1Char('/') + QLatin1String(name), tlsDir + QLatin1Char('/') + QLatin1String(name)));
+
+    QProcessEnvironment withContext = env;
+    withContext.insert(QStringLiteral("DOCKER_CONTEXT"), QStringLiteral("farm"));
+    const Result<Endpoint> result = EndpointResolver::resolve(QString(), withContext);
+    QVERIFY2(result.ok(), qPrintable(result.error().message()));
+    QCOMPARE(result.value().kind, Endpoint::Kind::Tls);
+    QCOMPARE(result.value().tls.verifyPeer, !skipVerify);
+    QCOMPARE(result.value().tls.certFile, tlsDir + QStringLiteral("/cert.pem"));
+    QCOMPARE(result.value().source, QStringLiteral("context farm"));
+}
+
 #include "tst_endpoint.moc"

@@ -136,6 +136,7 @@ private slots:
     void seedLaunches();
     void attachIsByteExact();
     void stdoutAndStderrApart();
+    void stdinEndOfFile();
     void exitCodeFromWait();
     void autoRemoveWaitsForRemoval();
     void deviceDriverErrorIsAValue();
@@ -154,7 +155,7 @@ private:
 void TestEngineClient::initTestCase()
 {
     GPUDECK_REQUIRE_ENGINE();
-    const Result<Endpoint> endpoint = EndpointResolver::fromUrl(TestEngine::host(), QStringLiteral("test"));
+    const Result<Endpoint> endpoint = EndpointResolver::resolve(TestEngine::host());
     QVERIFY2(endpoint.ok(), qPrintable(endpoint.error().message()));
     m_client = std::make_unique<DockerClient>(endpoint.value());
 }
@@ -278,6 +279,46 @@ void TestEngineClient::stdoutAndStderrApart()
     QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
     QCOMPARE(run.out, QByteArray("out1\nout2\nout3\n"));
     QCOMPARE(run.err, QByteArray("err1\nerr2\nerr3\n"));
+}
+
+// Closing stdin must reach the container as end-of-file while its output still flows back: a
+// half-close on every transport (shutdown(2) on sockets and under TLS, a channel EOF through ssh).
+void TestEngineClient::stdinEndOfFile()
+{
+    QJsonObject body = createBody({QStringLiteral("sh"), QStringLiteral("-c"),
+                                   QStringLiteral("cat > /in; sha256sum /in; echo eof")},
+                                  {}, {}, true);
+    body.insert(QStringLiteral("AttachStdin"), true);
+    body.insert(QStringLiteral("OpenStdin"), true);
+    body.insert(QStringLiteral("StdinOnce"), true);
+    const Result<QString> created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
+        m_client->createContainer(body, {}, ctx, cb);
+    });
+    QVERIFY2(created.ok(), qPrintable(created.error().message()));
+    std::unique_ptr<ContainerStream> stream(m_client->attach(created.value(), false, true));
+    QByteArray out;
+    connect(stream.get(), &ContainerStream::output, this,
+            [&out](StreamDemuxer::Channel, const QByteArray &data) { out += data; });
+    QTRY_VERIFY_WITH_TIMEOUT(stream->isStarted() || stream->isFinished(), 30000);
+    QVERIFY2(stream->isStarted(), qPrintable(stream->error().message()));
+    std::unique_ptr<WaitCall> wait(m_client->wait(created.value(), QStringLiteral("removed")));
+    QTRY_VERIFY_WITH_TIMEOUT(wait->isReady() || wait->isFinished(), 30000);
+    const Result<void> started = await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+        m_client->startContainer(created.value(), ctx, cb);
+    });
+    QVERIFY2(started.ok(), qPrintable(started.error().message()));
+
+    QByteArray input;
+    for (int i = 0; input.size() < 8 * 1024 * 1024; ++i)
+        input += QByteArray::number(i) + ' ';
+    QVERIFY(stream->write(input));
+    stream->closeStdin();
+    QTRY_VERIFY_WITH_TIMEOUT(wait->isFinished() && stream->isFinished(), 60000);
+    QVERIFY2(!stream->error().isError(), qPrintable(stream->error().message()));
+    QVERIFY(wait->result().ok());
+    QCOMPARE(wait->result().value(), 0);
+    const QByteArray sha = QCryptographicHash::hash(input, QCryptographicHash::Sha256).toHex();
+    QCOMPARE(out, sha + "  /in\neof\n");
 }
 
 void TestEngineClient::exitCodeFromWait()
@@ -445,8 +486,7 @@ void TestEngineClient::eventsStream()
 
 void TestEngineClient::deadSocket()
 {
-    DockerClient dead(Endpoint{QStringLiteral("unix:///nonexistent/docker.sock"),
-                               QStringLiteral("/nonexistent/docker.sock"), QStringLiteral("test")});
+    DockerClient dead(EndpointResolver::fromUrl(QStringLiteral("unix:///nonexistent/docker.sock"), QStringLiteral("test")).value());
     const auto info = await<EngineInfo>([&](QObject *ctx, DockerClient::Callback<EngineInfo> cb) { dead.info(ctx, cb); });
     QVERIFY(!info.ok());
     QCOMPARE(info.error().code(), Error::Code::SocketNotFound);

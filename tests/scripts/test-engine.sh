@@ -9,6 +9,11 @@
 #   test-engine.sh env DIR     print DOCKER_HOST=... for an already started engine
 # With GPUDECK_TEST_ENGINE_NO_HOOK=1 the hook is left out: the engine then fails GPU requests at
 # start the way a host without the NVIDIA Container Toolkit does.
+# With GPUDECK_TEST_ENGINE_TLS=1 the engine also listens on tcp://127.0.0.1:PORT with --tlsverify,
+# certificates from test-tls.sh in DIR/certs (ca.pem, cert.pem, key.pem: a DOCKER_CERT_PATH); PORT
+# is GPUDECK_TEST_ENGINE_TLS_PORT (start fails if it is taken) or a free one. DIR/tls-host holds
+# the tcp:// URL, and DIR/docker-config (a DOCKER_CONFIG) a docker CLI context "gpudeck-tls" for it.
+# The printed host URL stays the unix:// one.
 set -euo pipefail
 
 cmd=${1:-}
@@ -18,6 +23,9 @@ if [[ -z "$cmd" || -z "$dir" ]]; then
     exit 2
 fi
 dir=$(realpath -m "$dir")
+# The docker CLI below always names the engine with -H; a caller's TLS settings would make it
+# refuse the unix:// socket.
+unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_TLS DOCKER_CERT_PATH
 sock="$dir/docker.sock"
 host="unix://$sock"
 docker_cli=/usr/bin/docker   # Debian's client, matching the daemon
@@ -33,7 +41,8 @@ stop_engine() {
         fi
     fi
     # containerd-shims and overlay mounts can outlive the daemon; clear them before removing DIR.
-    pkill -KILL -f "containerd-shim.*$dir" 2>/dev/null || true
+    # (The trailing slash keeps DIR from matching a sibling such as DIR-tls.)
+    pkill -KILL -f "containerd-shim.*$dir/" 2>/dev/null || true
     if [[ -d "$dir" ]]; then
         { grep -F " $dir/" /proc/self/mounts || true; } | awk '{print $2}' | sort -r |
             while read -r m; do umount -l "$m" 2>/dev/null || true; done
@@ -68,9 +77,43 @@ for tool in dockerd "$docker_cli" busybox; do
     fi
 done
 
+# Whether something listens on TCP port $1 of 127.0.0.1.
+port_taken() {
+    if command -v ss >/dev/null; then
+        [[ -n "$(ss -Htln "( sport = :$1 )" 2>/dev/null)" ]] # listeners only: TIME_WAIT does not block a SO_REUSEADDR bind
+    else
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+    fi
+}
+
 stop_engine
 rm -rf "$dir"
 mkdir -p "$dir/bin" "$dir/rootfs/bin"
+
+tls_args=()
+if [[ -n "${GPUDECK_TEST_ENGINE_TLS:-}" ]]; then
+    if [[ -n "${GPUDECK_TEST_ENGINE_TLS_PORT:-}" ]]; then
+        tls_port=$GPUDECK_TEST_ENGINE_TLS_PORT
+        if port_taken "$tls_port"; then
+            echo "test-engine: TLS port $tls_port on 127.0.0.1 is taken; free it or configure with -DGPUDECK_TEST_TLS_PORT=<another port>." >&2
+            exit 1
+        fi
+    else
+        tls_port=
+        for _ in $(seq 1 50); do
+            candidate=$((20000 + RANDOM % 20000))
+            if ! port_taken "$candidate"; then tls_port=$candidate; break; fi
+        done
+        if [[ -z "$tls_port" ]]; then
+            echo "test-engine: found no free port on 127.0.0.1 for the TLS engine." >&2
+            exit 1
+        fi
+    fi
+    "$(dirname "$(realpath "$0")")/test-tls.sh" certs "$dir/certs"
+    tls_host="tcp://127.0.0.1:$tls_port"
+    tls_args=(--host "$tls_host" --tlsverify --tlscacert "$dir/certs/ca.pem"
+        --tlscert "$dir/certs/server-cert.pem" --tlskey "$dir/certs/server-key.pem")
+fi
 
 cat >"$dir/bin/nvidia-container-runtime-hook" <<'HOOK'
 #!/bin/sh
@@ -91,7 +134,7 @@ JSON
 PATH="$dir/bin:$PATH" setsid dockerd \
     --host "$host" --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
     --config-file "$dir/daemon.json" --iptables=false --ip-masq=false --bridge=none \
-    --userland-proxy=false --log-level warn \
+    --userland-proxy=false --log-level warn ${tls_args[@]+"${tls_args[@]}"} \
     >"$dir/dockerd.log" 2>&1 </dev/null &
 
 deadline=$((SECONDS + 60))
@@ -121,5 +164,23 @@ tar -C "$dir/rootfs" -c . | "$docker_cli" -H "$host" import \
     --change 'LABEL com.nvidia.volumes.needed=nvidia_driver' \
     - gpudeck-test:latest >/dev/null
 "$docker_cli" -H "$host" tag gpudeck-test:latest gpudeck-demo:latest
+
+if [[ -n "${tls_host:-}" ]]; then
+    tls_cli=("$docker_cli" -H "$tls_host" --tlsverify --tlscacert "$dir/certs/ca.pem"
+        --tlscert "$dir/certs/cert.pem" --tlskey "$dir/certs/key.pem")
+    if ! "${tls_cli[@]}" version >/dev/null 2>"$dir/tls-check.log"; then
+        echo "test-engine: dockerd does not answer on $tls_host with TLS: $(tail -n 1 "$dir/tls-check.log")" >&2
+        exit 1
+    fi
+    if ! DOCKER_CONFIG="$dir/docker-config" "$docker_cli" context create gpudeck-tls \
+        --description "gpudeck test engine over TLS" \
+        --docker "host=$tls_host,ca=$dir/certs/ca.pem,cert=$dir/certs/cert.pem,key=$dir/certs/key.pem" \
+        >/dev/null 2>"$dir/tls-check.log"; then
+        echo "test-engine: docker context create failed: $(tail -n 1 "$dir/tls-check.log")" >&2
+        exit 1
+    fi
+    rm -f "$dir/tls-check.log"
+    echo "$tls_host" >"$dir/tls-host"
+fi
 
 echo "$host"

@@ -1,0 +1,321 @@
+// ssh:// engines against a real sshd on loopback (fixture "sshd") in front of the sandboxed dockerd:
+// ssh's own refusals as one clear sentence each, one ssh process for every call, ssh killed in the
+// middle of a stream, and no ssh process left behind by the client or by a killed gpudeck.
+#include "TestEngine.h"
+
+#include "engine/ContainerStream.h"
+#include "engine/DockerClient.h"
+#include "engine/WaitCall.h"
+#include "transport/SshTunnel.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+#include <optional>
+
+Q_DECLARE_METATYPE(Error::Code)
+
+namespace {
+
+QString engineSocket()
+{
+    return TestEngine::socketPath();
+}
+
+template <typename T>
+Result<T> await(std::function<void(QObject *, DockerClient::Callback<T>)> call, int timeoutMs = 40000)
+{
+    QObject context;
+    std::optional<Result<T>> result;
+    call(&context, [&result](const Result<T> &r) { result = r; });
+    (void)QTest::qWaitFor([&result]() { return result.has_value(); }, timeoutMs);
+    if (!result)
+        return Error(Error::Code::Timeout, QStringLiteral("test"), QStringLiteral("no answer in time"));
+    return *result;
+}
+
+Result<QString> ping(DockerClient &client)
+{
+    return await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) { client.ping(ctx, cb); });
+}
+
+bool processAlive(qint64 pid)
+{
+    if (pid <= 0)
+        return false;
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray line = stat.readAll();
+    const qsizetype close = line.lastIndexOf(')');
+    return close > 0 && line.mid(close + 2, 1) != "Z"; // a zombie has exited
+}
+
+// The ssh processes whose parent is pid.
+QList<qint64> sshChildren(qint64 parent)
+{
+    QList<qint64> children;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
+    for (const QString &entry : entries) {
+        bool ok = false;
+        const qint64 pid = entry.toLongLong(&ok);
+        if (!ok)
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        const qsizetype open = line.indexOf('(');
+        const qsizetype close = line.lastIndexOf(')');
+        if (open < 0 || close < 0)
+            continue;
+        const QByteArray comm = line.mid(open + 1, close - open - 1);
+        const QList<QByteArray> rest = line.mid(close + 2).split(' ');
+        if (comm == "ssh" && rest.value(1).toLongLong() == parent && rest.value(0) != "Z")
+            children.append(pid);
+    }
+    return children;
+}
+
+QJsonObject tickingContainer()
+{
+    return QJsonObject{
+        {QStringLiteral("Image"), QStringLiteral("gpudeck-test:latest")},
+        {QStringLiteral("Cmd"), QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
+                                           QStringLiteral("while true; do echo tick; sleep 0.1; done")}},
+        {QStringLiteral("AttachStdout"), true},
+        {QStringLiteral("AttachStderr"), true},
+        {QStringLiteral("HostConfig"), QJsonObject{{QStringLiteral("NetworkMode"), QStringLiteral("none")},
+                                                   {QStringLiteral("AutoRemove"), true}}}};
+}
+
+} // namespace
+
+class TestSshEngine : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void refusals_data();
+    void refusals();
+    void oneSshForEveryCall();
+    void sshKilledMidStream();
+    void droppedClientLeavesNoSsh();
+    void cliOverSsh();
+    void killedCliLeavesNoSsh();
+
+private:
+    std::unique_ptr<DockerClient> client(const QString &url);
+};
+
+void TestSshEngine::initTestCase()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    QVERIFY2(TestEngine::host().startsWith(QLatin1String("ssh://")),
+             "run through ctest: the SSH test gets an ssh:// GPUDECK_TEST_HOST");
+    QVERIFY(!SshTunnel::sshProgram().isEmpty());
+}
+
+std::unique_ptr<DockerClient> TestSshEngine::client(const QString &url)
+{
+    const Result<Endpoint> endpoint = EndpointResolver::fromUrl(url, QStringLiteral("test"));
+    if (!endpoint)
+        qFatal("bad test URL %s", qPrintable(url));
+    return std::make_unique<DockerClient>(endpoint.value());
+}
+
+void TestSshEngine::refusals_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<Error::Code>("code");
+    QTest::addColumn<QStringList>("parts"); // in the one sentence the user reads
+    const QString sock = engineSocket();
+    // The aliases are in the test sshd's ssh_config (tests/scripts/test-sshd.sh).
+    QTest::newRow("host key changed")
+        << QStringLiteral("ssh://gpudeck-test-changed") + sock << Error::Code::SshHostKey
+        << QStringList{QStringLiteral("gpudeck-test-changed"), QStringLiteral("changed"),
+                       QStringLiteral("ssh-keygen -R gpudeck-test-changed")};
+    QTest::newRow("host key unknown")
+        << QStringLiteral("ssh://gpudeck-test-unknown") + sock << Error::Code::SshHostKey
+        << QStringList{QStringLiteral("not in your known_hosts"), QStringLiteral("fingerprint")};
+    QTest::newRow("key refused")
+        << QStringLiteral("ssh://gpudeck-test-refused") + sock << Error::Code::SshAuth
+        << QStringList{QStringLiteral("refused the login"), QStringLiteral("ssh-add"),
+                       QStringLiteral("never asks for a password")};
+    QTest::newRow("no engine socket at that path")
+        << QStringLiteral("ssh://gpudeck-test/nonexistent/docker.sock") << Error::Code::SocketNotFound
+        << QStringList{QStringLiteral("no engine socket at /nonexistent/docker.sock"), QStringLiteral("docker group")};
+    QTest::newRow("nothing listens on the port")
+        << QStringLiteral("ssh://root@127.0.0.1:1") + sock << Error::Code::ConnectionFailed
+        << QStringList{QStringLiteral("connection refused"), QStringLiteral("ssh 127.0.0.1")};
+    QTest::newRow("unknown host name")
+        << QStringLiteral("ssh://no-such-host.invalid") + sock << Error::Code::HostNotFound
+        << QStringList{QStringLiteral("no-such-host.invalid"), QStringLiteral("~/.ssh/config")};
+}
+
+void TestSshEngine::refusals()
+{
+    QFETCH(QString, url);
+    QFETCH(Error::Code, code);
+    QFETCH(QStringList, parts);
+    QElapsedTimer timer;
+    timer.start();
+    auto docker = client(url);
+    const Result<QString> answer = ping(*docker);
+    QVERIFY(!answer.ok());
+    const QString message = answer.error().message();
+    QCOMPARE(answer.error().code(), code);
+    for (const QString &part : std::as_const(parts))
+        QVERIFY2(message.contains(part), qPrintable(QStringLiteral("'%1' not in: %2").arg(part, message)));
+    QVERIFY2(!message.contains(QLatin1String("@@@@")), qPrintable(message)); // ssh's banner is not the message
+    QVERIFY2(timer.elapsed() < 15000, qPrintable(QString::number(timer.elapsed())));
+}
+
+void TestSshEngine::oneSshForEveryCall()
+{
+    auto docker = client(TestEngine::host());
+    QVERIFY2(ping(*docker).ok(), "ping over ssh");
+    SshTunnel *tunnel = docker->sshTunnel();
+    QVERIFY(tunnel);
+    const qint64 pid = tunnel->processId();
+    QVERIFY(processAlive(pid));
+    for (int i = 0; i < 5; ++i) {
+        const auto images = await<QList<ImageSummary>>(
+            [&](QObject *ctx, DockerClient::Callback<QList<ImageSummary>> cb) { docker->images(ctx, cb); });
+        QVERIFY2(images.ok(), qPrintable(images.error().message()));
+    }
+    // Streams too: a whole launch on the same ssh connection.
+    const auto created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
+        QJsonObject body = tickingContainer();
+        body.insert(QStringLiteral("Cmd"), QJsonArray{QStringLiteral("echo"), QStringLiteral("hello")});
+        docker->createContainer(body, {}, ctx, cb);
+    });
+    QVERIFY2(created.ok(), qPrintable(created.error().message()));
+    std::unique_ptr<ContainerStream> stream(docker->attach(created.value(), false));
+    QByteArray out;
+    connect(stream.get(), &ContainerStream::output, this, [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
+    QTRY_VERIFY_WITH_TIMEOUT(stream->isStarted(), 20000);
+    std::unique_ptr<WaitCall> wait(docker->wait(created.value(), QStringLiteral("removed")));
+    QTRY_VERIFY_WITH_TIMEOUT(wait->isReady(), 20000);
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { docker->startContainer(created.value(), ctx, cb); }).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(stream->isFinished() && wait->isFinished(), 30000);
+    QCOMPARE(out, QByteArray("hello\n"));
+    QCOMPARE(tunnel->startCount(), 1);
+    QCOMPARE(tunnel->processId(), pid);
+    QCOMPARE(sshChildren(QCoreApplication::applicationPid()).size(), 1);
+}
+
+void TestSshEngine::sshKilledMidStream()
+{
+    auto docker = client(TestEngine::host());
+    const auto created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
+        docker->createContainer(tickingContainer(), {}, ctx, cb);
+    });
+    QVERIFY2(created.ok(), qPrintable(created.error().message()));
+    const QString id = created.value();
+    std::unique_ptr<ContainerStream> stream(docker->attach(id, false));
+    QByteArray out;
+    connect(stream.get(), &ContainerStream::output, this, [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
+    QTRY_VERIFY_WITH_TIMEOUT(stream->isStarted(), 20000);
+    std::unique_ptr<WaitCall> wait(docker->wait(id, QStringLiteral("removed")));
+    QTRY_VERIFY_WITH_TIMEOUT(wait->isReady(), 20000);
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { docker->startContainer(id, ctx, cb); }).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(out.contains("tick\ntick\n"), 20000);
+
+    const qint64 pid = docker->sshTunnel()->processId();
+    QVERIFY(pid > 0);
+    QElapsedTimer timer;
+    timer.start();
+    ::kill(pid_t(pid), SIGKILL);
+    QTRY_VERIFY_WITH_TIMEOUT(stream->isFinished() && wait->isFinished(), 10000);
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+    // Never a quiet end of output: the stream says the ssh connection ended.
+    QCOMPARE(stream->error().code(), Error::Code::Ssh);
+    QVERIFY2(stream->error().message().contains(QLatin1String("ssh connection")), qPrintable(stream->error().message()));
+    QVERIFY(!wait->result().ok());
+
+    // The next call brings the tunnel back.
+    QVERIFY2(ping(*docker).ok(), "ping after ssh came back");
+    QCOMPARE(docker->sshTunnel()->startCount(), 2);
+    TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), id});
+}
+
+void TestSshEngine::droppedClientLeavesNoSsh()
+{
+    auto docker = client(TestEngine::host());
+    QVERIFY(ping(*docker).ok());
+    const qint64 pid = docker->sshTunnel()->processId();
+    const QString controlDir = QFileInfo(docker->sshTunnel()->localSocket()).path();
+    QVERIFY(processAlive(pid));
+    docker.reset();
+    QVERIFY(!processAlive(pid));
+    QVERIFY2(!QFileInfo::exists(controlDir), qPrintable(controlDir)); // the private socket directory goes too
+}
+
+void TestSshEngine::cliOverSsh()
+{
+    QTemporaryDir dir;
+    const QString preset = dir.filePath(QStringLiteral("hello.json"));
+    QFile file(preset);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"format": "gpudeck-preset", "version": 1, "name": "hello", "image": "gpudeck-test:latest",
+                   "command": ["sh", "-c", "nvidia-smi; echo to-stderr >&2; exit 3"], "gpus": {"mode": "devices", "devices": ["0"]},
+                   "networkMode": "none", "autoRemove": true})");
+    file.close();
+    // -H is the short form of --host, before or after the command.
+    const QStringList variants[] = {{QStringLiteral("-H"), TestEngine::host(), QStringLiteral("run"), QStringLiteral("--preset"), preset},
+                                    {QStringLiteral("run"), QStringLiteral("--preset"), preset, QStringLiteral("-H"), TestEngine::host()}};
+    for (const QStringList &args : variants) {
+        const TestEngine::CliResult run = TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), args);
+        QCOMPARE(run.exitCode, 3);
+        QCOMPARE(run.out, QByteArray("NVIDIA_VISIBLE_DEVICES=0\nNVIDIA_DRIVER_CAPABILITIES=\n"));
+        QCOMPARE(run.err, QByteArray("to-stderr\n"));
+    }
+    const TestEngine::CliResult images = TestEngine::runProgram(
+        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("-H"), TestEngine::host(), QStringLiteral("images")});
+    QCOMPARE(images.exitCode, 0);
+    QVERIFY(images.out.contains("gpudeck-test:latest"));
+    const TestEngine::CliResult refused = TestEngine::runProgram(
+        QStringLiteral(GPUDECK_BINARY),
+        {QStringLiteral("-H"), QStringLiteral("ssh://gpudeck-test-changed") + engineSocket(), QStringLiteral("images")});
+    QVERIFY(refused.exitCode != 0);
+    QCOMPARE(refused.err.count('\n'), 1); // one sentence
+    QVERIFY2(refused.err.contains("host key"), refused.err.constData());
+}
+
+void TestSshEngine::killedCliLeavesNoSsh()
+{
+    QTemporaryDir dir;
+    const QString preset = dir.filePath(QStringLiteral("ticking.json"));
+    QFile file(preset);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    const QString name = QStringLiteral("gpudeck-ssh-orphan-%1").arg(QCoreApplication::applicationPid());
+    file.write(QStringLiteral(R"({"format": "gpudeck-preset", "version": 1, "name": "t", "image": "gpudeck-test:latest",
+        "command": ["sh", "-c", "while true; do echo tick; sleep 0.1; done"], "gpus": {"mode": "none"},
+        "networkMode": "none", "autoRemove": true, "containerName": "%1"})").arg(name).toUtf8());
+    file.close();
+    QProcess gpudeck;
+    gpudeck.start(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("-H"), TestEngine::host(), QStringLiteral("run"),
+                                                   QStringLiteral("--preset"), preset});
+    QVERIFY(gpudeck.waitForStarted());
+    // Running: the container is up and its output flows through gpudeck's one ssh child.
+    QTRY_VERIFY_WITH_TIMEOUT(TestEngine::docker({QStringLiteral("inspect"), QStringLiteral("-f"),
+                                                 QStringLiteral("{{.State.Running}}"), name}).out.trimmed() == "true",
+                             30000);
+    const QList<qint64> ssh = sshChildren(gpudeck.processId());
+    QCOMPARE(ssh.size(), 1);
+    ::kill(pid_t(gpudeck.processId()), SIGKILL);
+    QVERIFY(gpudeck.waitForFinished(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(!processAlive(ssh.first()), 5000);
+    TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), name});
+}
+
+QTEST_GUILESS_MAIN(TestSshEngine)
+#include "tst_sshengine.moc"
