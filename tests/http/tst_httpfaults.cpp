@@ -18,6 +18,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 
@@ -149,6 +150,9 @@ class TestHttpFaults : public QObject
     Q_OBJECT
 
 private slots:
+    void closedKeepAliveRetriesOnlyIdempotent_data();
+    void closedKeepAliveRetriesOnlyIdempotent();
+    void idleConnectionsExpire();
     void brokenAnswers_data();
     void brokenAnswers();
     void stalledPeerTimesOut();
@@ -293,6 +297,78 @@ void TestHttpFaults::keepAliveReusesOneConnection()
     }
     QCOMPARE(engine.requests.size(), 3);
     QCOMPARE(engine.connections, 1);
+}
+
+// The engine closes a kept-alive connection just as a request goes out on it. Sending it again
+// is safe for GET/HEAD only: a POST /containers/create might then run twice.
+void TestHttpFaults::closedKeepAliveRetriesOnlyIdempotent_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<bool>("retried");
+    QTest::newRow("GET is sent again") << QByteArray("GET") << true;
+    QTest::newRow("POST is not") << QByteArray("POST") << false;
+}
+
+void TestHttpFaults::closedKeepAliveRetriesOnlyIdempotent()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(bool, retried);
+    const QByteArray ping = fixture(QStringLiteral("ping.http"));
+    int answered = 0;
+    FakeEngine engine([&](QLocalSocket *peer, const QByteArray &) {
+        if (++answered == 2)
+            peer->disconnectFromServer(); // read the request, then hung up without a word
+        else
+            peer->write(ping);
+    });
+    QVERIFY(engine.listen());
+    HttpClient client(std::make_unique<LocalConnector>(engine.path()));
+    HttpReply *first = client.send(shortCall("/_ping"));
+    QSignalSpy firstDone(first, &HttpReply::finished);
+    QTRY_COMPARE(firstDone.count(), 1);
+    QCOMPARE(client.idleConnectionCount(), 1);
+
+    HttpRequest request = shortCall("/v1.41/containers/create");
+    request.method = method;
+    HttpReply *second = client.send(request);
+    QSignalSpy secondDone(second, &HttpReply::finished);
+    const auto seen = watch(second);
+    QTRY_COMPARE(secondDone.count(), 1);
+    const qsizetype sent = std::count_if(engine.requests.cbegin(), engine.requests.cend(),
+                                         [&](const QByteArray &line) { return line.startsWith(QByteArray(method + " /v1.41/containers")); });
+    if (retried) {
+        QVERIFY2(!seen->error.isError(), qPrintable(seen->error.message()));
+        QCOMPARE(sent, 2);
+        QCOMPARE(engine.connections, 2);
+    } else {
+        QCOMPARE(seen->error.code(), Error::Code::ConnectionFailed);
+        QVERIFY2(seen->error.message().contains(QLatin1String("may or may not have been carried out")),
+                 qPrintable(seen->error.message()));
+        QCOMPARE(sent, 1);
+    }
+}
+
+void TestHttpFaults::idleConnectionsExpire()
+{
+    const QByteArray ping = fixture(QStringLiteral("ping.http"));
+    FakeEngine engine([&](QLocalSocket *peer, const QByteArray &) { peer->write(ping); });
+    QVERIFY(engine.listen());
+    HttpClient client(std::make_unique<LocalConnector>(engine.path()));
+    client.setIdleTimeout(200);
+    HttpReply *reply = client.send(shortCall("/_ping"));
+    QSignalSpy done(reply, &HttpReply::finished);
+    QTRY_COMPARE(done.count(), 1);
+    QCOMPARE(client.idleConnectionCount(), 1);
+    // Closed by us before the engine's own idle timeout could close it under a request.
+    QTRY_COMPARE_WITH_TIMEOUT(engine.disconnections, 1, 3000);
+    QCOMPARE(client.idleConnectionCount(), 0);
+    // The next call opens a fresh connection and works.
+    HttpReply *next = client.send(shortCall("/_ping"));
+    QSignalSpy nextDone(next, &HttpReply::finished);
+    const auto seen = watch(next);
+    QTRY_COMPARE(nextDone.count(), 1);
+    QVERIFY(!seen->error.isError());
+    QCOMPARE(engine.connections, 2);
 }
 
 void TestHttpFaults::streamGetsItsOwnConnection()
