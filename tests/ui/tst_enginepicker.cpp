@@ -1,0 +1,151 @@
+// The window's engine picker against real engines: docker contexts for the sandboxed engine behind
+// the test sshd (ssh://) and for the TLS engine (made by the real docker CLI, with its TLS material
+// in the context store). Picking one connects, lists its images, and a launch runs there.
+#include "LogPage.h"
+#include "LogView.h"
+#include "MainWindow.h"
+#include "NamedChild.h"
+#include "TestEngine.h"
+
+#include <QComboBox>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestEnginePicker : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    static bool copyTree(const QString &from, const QString &to)
+    {
+        QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString file = it.next();
+            const QString target = to + file.mid(from.size());
+            if (!QDir().mkpath(QFileInfo(target).path()) || !QFile::copy(file, target))
+                return false;
+        }
+        return true;
+    }
+
+    static int pick(QComboBox *combo, const QString &context)
+    {
+        for (int i = 0; i < combo->count(); ++i) {
+            if (combo->itemText(i).startsWith(QStringLiteral("context ") + context))
+                return i;
+        }
+        return -1;
+    }
+
+    // A launch from the form, as a user makes it; returns the log's text.
+    static QString launch(MainWindow *window)
+    {
+        auto *image = child<QLineEdit>(window, "imageEdit");
+        image->clear();
+        QTest::keyClicks(image, QStringLiteral("gpudeck-test:latest"));
+        auto *command = child<QLineEdit>(window, "commandEdit");
+        command->clear();
+        QTest::keyClicks(command, QStringLiteral("sh -c \"nvidia-smi; hostname\""));
+        auto *network = child<QComboBox>(window, "networkCombo");
+        network->lineEdit()->clear();
+        QTest::keyClicks(network->lineEdit(), QStringLiteral("none"));
+        LogView *logs = child<LogView>(window, "logView");
+        const int before = logs->count();
+        QTest::mouseClick(child<QPushButton>(window, "launchButton"), Qt::LeftButton);
+        if (logs->count() != before + 1)
+            return {};
+        LogPage *page = logs->currentPage();
+        QElapsedTimer clock;
+        clock.start();
+        while (page->isActive() && clock.elapsed() < 60000)
+            QTest::qWait(20);
+        return page->findChild<QPlainTextEdit *>()->toPlainText();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        GPUDECK_REQUIRE_ENGINE();
+        QVERIFY(m_dir.isValid());
+        const QString tls = qEnvironmentVariable("GPUDECK_TEST_TLS_DIR");
+        QVERIFY2(!tls.isEmpty() && !qEnvironmentVariable("GPUDECK_TEST_SSH_DIR").isEmpty(),
+                 "run through ctest: needs the TLS engine and the test sshd");
+        QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
+        QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test-picker"));
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
+
+        // The docker CLI's store: the TLS context as `docker context create` wrote it, and an ssh
+        // context for the engine behind the sshd, written as the CLI writes one.
+        const QString config = m_dir.filePath(QStringLiteral("docker"));
+        QVERIFY(copyTree(tls + QStringLiteral("/docker-config"), config));
+        const QString hash = QString::fromLatin1(QCryptographicHash::hash("gpudeck-ssh", QCryptographicHash::Sha256).toHex());
+        QVERIFY(QDir().mkpath(config + QStringLiteral("/contexts/meta/") + hash));
+        QFile meta(config + QStringLiteral("/contexts/meta/") + hash + QStringLiteral("/meta.json"));
+        QVERIFY(meta.open(QIODevice::WriteOnly));
+        meta.write(QJsonDocument(QJsonObject{
+                       {QStringLiteral("Name"), QStringLiteral("gpudeck-ssh")},
+                       {QStringLiteral("Metadata"), QJsonObject()},
+                       {QStringLiteral("Endpoints"),
+                        QJsonObject{{QStringLiteral("docker"),
+                                     QJsonObject{{QStringLiteral("Host"),
+                                                  QStringLiteral("ssh://gpudeck-test" GPUDECK_TEST_ENGINE_DIR "/docker.sock")},
+                                                 {QStringLiteral("SkipTLSVerify"), false}}}}}})
+                       .toJson());
+        meta.close();
+        qputenv("DOCKER_CONFIG", config.toUtf8());
+        for (const char *var : {"DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"})
+            qunsetenv(var);
+    }
+
+    void picksSshAndTlsContexts()
+    {
+        MainWindow window(QStringLiteral("unix://" GPUDECK_TEST_ENGINE_DIR "/docker.sock"));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *state = child<QLabel>(&window, "engineState");
+        auto *status = child<QLabel>(&window, "engineStatus");
+        auto *combo = child<QComboBox>(&window, "engineCombo");
+        QTRY_COMPARE_WITH_TIMEOUT(state->text(), QStringLiteral("Connected"), 20000);
+
+        struct Case { QString context; QString url; };
+        const Case cases[] = {
+            {QStringLiteral("gpudeck-ssh"), QStringLiteral("ssh://gpudeck-test")},
+            {QStringLiteral("gpudeck-tls"), TestEngine::host()}, // tcp://127.0.0.1:PORT, TLS from the context
+        };
+        for (const Case &c : cases) {
+            const int index = pick(combo, c.context);
+            QVERIFY2(index >= 0, qPrintable(c.context));
+            // With the keyboard, as a user picks it; the picker refills itself after each switch.
+            combo->setFocus();
+            for (int presses = 0; presses < 10 && pick(combo, c.context) != combo->currentIndex(); ++presses)
+                QTest::keyClick(combo, combo->currentIndex() < pick(combo, c.context) ? Qt::Key_Down : Qt::Key_Up);
+            QCOMPARE(combo->currentIndex(), pick(combo, c.context));
+            QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(c.url), qPrintable(status->text()), 10000);
+            // Connected, and the engine's own description arrived.
+            QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("(context ") + c.context + QStringLiteral(") — Docker")),
+                                      qPrintable(status->text()), 30000);
+            QCOMPARE(state->text(), QStringLiteral("Connected"));
+            const QString log = launch(&window);
+            QVERIFY2(log.contains(QStringLiteral("NVIDIA_VISIBLE_DEVICES=")), qPrintable(log));
+        }
+        // Both launches ran where the picker said: each engine has exactly the containers it ran.
+        QCOMPARE(child<LogView>(&window, "logView")->count(), 2);
+    }
+};
+
+QTEST_MAIN(TestEnginePicker)
+#include "tst_enginepicker.moc"
