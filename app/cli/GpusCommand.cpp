@@ -2,13 +2,18 @@
 #include "Commands.h"
 
 #include "common/Error.h"
+#include "engine/DockerClient.h"
 #include "gpu/GpuInventory.h"
+#include "transport/RemoteShell.h"
 
+#include <QEventLoop>
 #include <QJsonDocument>
 
-// `gpudeck gpus [--json]`. Without a driver: the table form prints one sentence on stderr
-// ("no NVIDIA driver found: ...") and exits 1; the JSON form prints the snapshot anyway, its
-// "error" object carrying the reason, and also exits 1, so scripts can read either.
+// `gpudeck gpus [--json]`: the GPUs of the engine's host. A local engine's host is this machine;
+// an ssh engine's host answers through its own nvidia-smi over the engine's ssh connection.
+// Without a driver: the table form prints one sentence on stderr ("no NVIDIA driver found: ...")
+// and exits 1; the JSON form prints the snapshot anyway, its "error" object carrying the reason,
+// and also exits 1, so scripts can read either. Never this machine's GPUs for another host.
 namespace {
 
 QString orDash(qint64 v, const QString &suffix = {})
@@ -94,8 +99,38 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
             return ctx.usage(QStringLiteral("gpus: unknown option \"%1\"").arg(a));
     }
 
+    const Result<Endpoint> endpoint = EndpointResolver::resolve(ctx.host);
+    if (!endpoint)
+        return ctx.fail(endpoint.error(), 1);
     GpuInventory inventory;
-    const GpuSnapshot snapshot = inventory.readBlocking();
+    std::unique_ptr<DockerClient> client;
+    std::unique_ptr<RemoteShell> shell;
+    GpuSnapshot snapshot;
+    if (endpoint.value().kind == Endpoint::Kind::Ssh) {
+        client = std::make_unique<DockerClient>(endpoint.value());
+        Error error;
+        QEventLoop loop;
+        client->ping(&loop, [&](const Result<QString> &answer) {
+            if (!answer)
+                error = answer.error();
+            loop.quit();
+        });
+        loop.exec();
+        if (error.isError()) {
+            snapshot.error = error;
+        } else {
+            shell = std::make_unique<RemoteShell>(client->sshTunnel());
+            inventory.setRemote(shell.get());
+            snapshot = inventory.readBlocking();
+        }
+    } else if (endpoint.value().isRemote()) {
+        snapshot.error = Error(Error::Code::Unsupported,
+                               QStringLiteral("Cannot read the GPUs of %1").arg(endpoint.value().host),
+                               QStringLiteral("GPU Deck reads a remote host's GPUs over ssh:// engines only, for now"),
+                               QStringLiteral("Reach the engine as ssh://%1 to see its GPUs").arg(endpoint.value().host));
+    } else {
+        snapshot = inventory.readBlocking();
+    }
 
     if (json) {
         ctx.out << QString::fromUtf8(QJsonDocument(snapshot.toJson()).toJson(QJsonDocument::Indented));

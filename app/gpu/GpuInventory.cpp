@@ -3,6 +3,7 @@
 #include "GpuLog.h"
 #include "NvidiaSmiParser.h"
 #include "NvmlLibrary.h"
+#include "transport/RemoteShell.h"
 
 #include <QEventLoop>
 #include <QTimer>
@@ -37,11 +38,23 @@ void GpuInventory::reset()
     m_identity = GpuSnapshot();
 }
 
+void GpuInventory::setRemote(RemoteShell *shell)
+{
+    reset();
+    m_remote = shell;
+    m_wantRemote = shell != nullptr;
+}
+
 bool GpuInventory::refresh()
 {
     if (m_busy)
         return false;
     m_busy = true;
+    if (m_wantRemote && m_source == GpuSnapshot::Source::None) {
+        // The host's driver, through its nvidia-smi; this machine's NVML says nothing about it.
+        smiIdentity(Error(Error::Code::NoDriver, kNoDriver, QStringLiteral("NVML is not read over ssh")));
+        return true;
+    }
 
     switch (m_source) {
     case GpuSnapshot::Source::Nvml: {
@@ -110,6 +123,36 @@ void GpuInventory::complete(GpuSnapshot snapshot)
 
 void GpuInventory::runSmi(const QStringList &args, SmiDone done)
 {
+    if (m_wantRemote) {
+        if (!m_remote) {
+            QMetaObject::invokeMethod(this, [done]() {
+                done(Error(Error::Code::Ssh, QStringLiteral("Could not read the host's GPUs"),
+                           QStringLiteral("its ssh connection is gone")));
+            }, Qt::QueuedConnection);
+            return;
+        }
+        const QString host = m_remote->host();
+        m_remote->run(QStringList{QStringLiteral("nvidia-smi")} + args, m_smiTimeoutMs,
+                      [done, host](const Result<RemoteShell::Output> &r) {
+            if (!r) {
+                done(r.error());
+                return;
+            }
+            const RemoteShell::Output &output = r.value();
+            if (output.exitCode == 127) {
+                done(Error(Error::Code::NoDriver, kNoDriver + QStringLiteral(" on ") + host,
+                           QStringLiteral("nvidia-smi is not on the PATH of %1").arg(host)));
+            } else if (output.exitCode != 0) {
+                QString why = NvidiaSmiParser::failureReason(output.text);
+                why = why.isEmpty() ? QStringLiteral("nvidia-smi on %1 exited with code %2").arg(host).arg(output.exitCode)
+                                    : QStringLiteral("nvidia-smi on %1 says \"%2\"").arg(host, why);
+                done(Error(Error::Code::NoDriver, kNoDriver + QStringLiteral(" on ") + host, why));
+            } else {
+                done(output.text);
+            }
+        });
+        return;
+    }
     auto *process = new QProcess(this);
     auto *timer = new QTimer(process);
     timer->setSingleShot(true);
@@ -160,6 +203,12 @@ void GpuInventory::runSmi(const QStringList &args, SmiDone done)
 void GpuInventory::smiIdentity(const Error &nvmlError)
 {
     runSmi(queryArgs(NvidiaSmiParser::identityFields()), [this, nvmlError](Result<QByteArray> r) {
+        if (!r && m_wantRemote) {
+            GpuSnapshot s;
+            s.error = r.error();
+            complete(s);
+            return;
+        }
         if (!r) {
             // Both ways failed: say both reasons, NVML's first.
             GpuSnapshot s;

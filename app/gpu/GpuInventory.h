@@ -2,6 +2,7 @@
 
 #include "common/Result.h"
 #include "gpu/GpuSnapshot.h"
+#include "transport/RemoteShell.h"
 
 #include <QObject>
 #include <QPointer>
@@ -12,6 +13,7 @@
 #include <memory>
 
 class NvmlLibrary;
+
 
 // Reads the host's GPUs: NVML first (dlopen, microseconds, so it runs on the caller's thread),
 // else nvidia-smi (a QProcess per read, driven by its signals, with a timeout). The first read
@@ -37,6 +39,12 @@ public:
     // a MIG reconfiguration).
     void reset();
 
+    // Reads the GPUs of an ssh engine's host instead of this machine's: nvidia-smi runs in the
+    // shell over the engine's ssh connection (NVML is this machine's and is not used). Null
+    // goes back to this machine. Either way the next read probes again.
+    void setRemote(RemoteShell *shell);
+    bool isRemote() const { return m_remote != nullptr; }
+
     // One read, waiting for it in a local event loop: for the headless commands, the doctor and
     // tests. Not for the GUI thread, which should use refresh() or GpuMonitor.
     GpuSnapshot readBlocking();
@@ -57,4 +65,6 @@ private:
     GpuSnapshot m_identity; // the first full read; live figures are laid over a copy of it
     int m_smiTimeoutMs = DefaultSmiTimeoutMs;
     bool m_busy = false;
+    QPointer<RemoteShell> m_remote;
+    bool m_wantRemote = false; // set while a remote shell is meant, even after it went away
 };

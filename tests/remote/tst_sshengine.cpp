@@ -1,19 +1,25 @@
 // ssh:// engines against a real sshd on loopback (fixture "sshd") in front of the sandboxed dockerd:
 // ssh's own refusals as one clear sentence each, one ssh process for every call, ssh killed in the
 // middle of a stream, and no ssh process left behind by the client or by a killed gpudeck.
+#include "FakeSmi.h"
 #include "TestEngine.h"
 
 #include "engine/ContainerStream.h"
 #include "engine/DockerClient.h"
 #include "engine/WaitCall.h"
+#include "gpu/GpuInventory.h"
+#include "transport/RemoteShell.h"
 #include "transport/SshTunnel.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QScopeGuard>
+#include <QStandardPaths>
 #include <QTest>
 
 #include <csignal>
@@ -110,6 +116,7 @@ private slots:
     void droppedClientLeavesNoSsh();
     void cliOverSsh();
     void killedCliLeavesNoSsh();
+    void remoteGpus();
 
 private:
     std::unique_ptr<DockerClient> client(const QString &url);
@@ -315,6 +322,56 @@ void TestSshEngine::killedCliLeavesNoSsh()
     QVERIFY(gpudeck.waitForFinished(5000));
     QTRY_VERIFY_WITH_TIMEOUT(!processAlive(ssh.first()), 5000);
     TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), name});
+}
+
+// The host's GPUs come from its own nvidia-smi (a stand-in first on the remote PATH; this side has
+// neither NVML nor nvidia-smi), through one shell on the engine's ssh connection.
+void TestSshEngine::remoteGpus()
+{
+    FakeSmi smi;
+    QFile capture(QStringLiteral(GPUDECK_FIXTURES_DIR "/nvidia-smi/h100-query-gpu.csv"));
+    QVERIFY(capture.open(QIODevice::ReadOnly));
+    smi.write(QStringLiteral("identity.csv"), capture.readAll());
+    smi.write(QStringLiteral("live.csv"), "0, 40000, 97, 50, 61, 300.00, 700.00\n");
+    const QString remote = qEnvironmentVariable("GPUDECK_TEST_SSH_DIR") + QStringLiteral("/remote-bin/nvidia-smi");
+    QFile::remove(remote);
+    QVERIFY(QFile::link(smi.path(), remote));
+    const auto unlink = qScopeGuard([&]() { QFile::remove(remote); });
+    QVERIFY(QStandardPaths::findExecutable(QStringLiteral("nvidia-smi")).isEmpty()); // none on this side
+
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
+    const TestEngine::CliResult cli = TestEngine::runProgram(
+        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("-H"), TestEngine::host(), QStringLiteral("gpus"), QStringLiteral("--json")}, env);
+    QVERIFY2(cli.exitCode == 0, cli.err.constData());
+    const QJsonObject json = QJsonDocument::fromJson(cli.out).object();
+    const QJsonArray gpus = json.value(QStringLiteral("gpus")).toArray();
+    QCOMPARE(gpus.size(), 1);
+    QCOMPARE(gpus.at(0).toObject().value(QStringLiteral("uuid")).toString(), QStringLiteral("GPU-6bd9bc12-8874-799d-c3ad-a49e94f1b9e2"));
+    QVERIFY(smi.calls().contains("--query-gpu=index,uuid"));
+
+    // Polling: one shell for every refresh, no new ssh process.
+    auto docker = client(TestEngine::host());
+    QVERIFY(ping(*docker).ok());
+    RemoteShell shell(docker->sshTunnel());
+    GpuInventory inventory;
+    inventory.setRemote(&shell);
+    GpuSnapshot first = inventory.readBlocking();
+    QVERIFY2(first.ok(), qPrintable(first.error.message()));
+    QCOMPARE(first.gpus.at(0).name, QStringLiteral("NVIDIA H100 80GB HBM3"));
+    const QList<qint64> before = sshChildren(QCoreApplication::applicationPid());
+    QElapsedTimer timer;
+    timer.start();
+    const int reads = 5;
+    GpuSnapshot live;
+    for (int i = 0; i < reads; ++i)
+        live = inventory.readBlocking();
+    qInfo("remote GPU refresh over ssh: %.1f ms each (mean of %d)", timer.elapsed() / double(reads), reads);
+    QCOMPARE(live.gpus.at(0).gpuUtil, 97);
+    QCOMPARE(live.gpus.at(0).memoryUsed, qint64(40000) * 1024 * 1024);
+    QCOMPARE(shell.startCount(), 1);
+    QCOMPARE(docker->sshTunnel()->startCount(), 1);
+    QCOMPARE(sshChildren(QCoreApplication::applicationPid()), before);
 }
 
 QTEST_GUILESS_MAIN(TestSshEngine)

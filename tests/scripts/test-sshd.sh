@@ -131,8 +131,11 @@ keygen "$dir/other_host_ed25519_key" gpudeck-test-other-host   # only for change
 keygen "$dir/id_ed25519" gpudeck-test-user
 keygen "$dir/refused_key" gpudeck-test-refused                  # never authorized
 
-printf 'environment="DOCKER_HOST=unix://%s" %s\n' "$engine_sock" "$(cat "$dir/id_ed25519.pub")" \
-    >"$dir/authorized_keys"
+# DIR/remote-bin comes first on the remote PATH: tests put a stand-in nvidia-smi there to play
+# the host's driver (and none on this side's PATH).
+mkdir -p "$dir/remote-bin"
+printf 'environment="DOCKER_HOST=unix://%s",environment="PATH=%s/remote-bin:/usr/local/bin:/usr/bin:/bin" %s\n' \
+    "$engine_sock" "$dir" "$(cat "$dir/id_ed25519.pub")" >"$dir/authorized_keys"
 
 host_key=$(cut -d' ' -f1,2 "$dir/ssh_host_ed25519_key.pub")
 other_key=$(cut -d' ' -f1,2 "$dir/other_host_ed25519_key.pub")
