@@ -16,7 +16,9 @@
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "engine/EngineWatch.h"
+#include "gpu/GpuInventory.h"
 #include "gpu/GpuMonitor.h"
+#include "transport/RemoteShell.h"
 #include "launch/Launcher.h"
 #include "presets/Preset.h"
 
@@ -114,7 +116,8 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
 
     restoreSettings();
     updateActions();
-    m_monitor->start();
+    if (!m_client)
+        m_monitor->start(); // this machine's GPUs; with an engine, followEngineHost() decides
     fillEnginePicker();
     if (m_client)
         watchEngine();
@@ -412,8 +415,37 @@ void MainWindow::refreshImages()
     });
 }
 
+// The GPU panel shows the engine's host: this machine for a local engine, the host's own
+// nvidia-smi over the engine's ssh connection for an ssh engine (at a pace fit for a remote
+// host), and for other remote engines the reason, never this machine's GPUs by mistake.
+void MainWindow::followEngineHost()
+{
+    GpuInventory *inventory = m_monitor->inventory();
+    const Endpoint *endpoint = m_client ? &m_client->endpoint() : nullptr;
+    if (!endpoint || !endpoint->isRemote()) {
+        inventory->setRemote(nullptr);
+        m_monitor->setInterval(GpuMonitor::DefaultIntervalMs);
+        m_monitor->pause();
+        m_monitor->start(); // a read at once, of the new host
+        return;
+    }
+    if (endpoint->kind == Endpoint::Kind::Ssh) {
+        // A child of the client: it goes with the engine's ssh connection.
+        inventory->setRemote(new RemoteShell(m_client->sshTunnel(), m_client));
+        m_monitor->setInterval(kRemoteGpuIntervalMs);
+        m_monitor->pause();
+        m_monitor->start();
+        return;
+    }
+    m_monitor->pause();
+    GpuSnapshot unreadable;
+    unreadable.error = GpuInventory::unreadableHost(endpoint->host);
+    m_gpus->setSnapshot(unreadable);
+}
+
 void MainWindow::watchEngine()
 {
+    followEngineHost();
     delete m_watch;
     m_watch = new EngineWatch(m_client, this);
     connect(m_watch, &EngineWatch::connected, this, &MainWindow::onEngineConnected);

@@ -91,6 +91,8 @@ private:
     void onEngineDisconnected(const Error &error);
     void setEngineState(const QString &text, bool ok);
     void watchEngine();
+    void followEngineHost();
+    static constexpr int kRemoteGpuIntervalMs = 3000;
     void refreshImages();
     void fillEnginePicker();
     void onEnginePicked(int index);

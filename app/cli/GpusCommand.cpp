@@ -124,10 +124,7 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
             snapshot = inventory.readBlocking();
         }
     } else if (endpoint.value().isRemote()) {
-        snapshot.error = Error(Error::Code::Unsupported,
-                               QStringLiteral("Cannot read the GPUs of %1").arg(endpoint.value().host),
-                               QStringLiteral("GPU Deck reads a remote host's GPUs over ssh:// engines only, for now"),
-                               QStringLiteral("Reach the engine as ssh://%1 to see its GPUs").arg(endpoint.value().host));
+        snapshot.error = GpuInventory::unreadableHost(endpoint.value().host);
     } else {
         snapshot = inventory.readBlocking();
     }

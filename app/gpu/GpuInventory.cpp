@@ -38,6 +38,13 @@ void GpuInventory::reset()
     m_identity = GpuSnapshot();
 }
 
+Error GpuInventory::unreadableHost(const QString &host)
+{
+    return Error(Error::Code::Unsupported, QStringLiteral("Cannot read the GPUs of %1").arg(host),
+                 QStringLiteral("GPU Deck reads a remote host's GPUs over ssh:// engines only, for now"),
+                 QStringLiteral("Reach the engine as ssh://%1 to see its GPUs").arg(host));
+}
+
 void GpuInventory::setRemote(RemoteShell *shell)
 {
     reset();

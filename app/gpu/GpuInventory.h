@@ -44,6 +44,8 @@ public:
     // goes back to this machine. Either way the next read probes again.
     void setRemote(RemoteShell *shell);
     bool isRemote() const { return m_remote != nullptr; }
+    // What a snapshot says for a remote host whose GPUs cannot be read (not an ssh engine).
+    static Error unreadableHost(const QString &host);
 
     // One read, waiting for it in a local event loop: for the headless commands, the doctor and
     // tests. Not for the GUI thread, which should use refresh() or GpuMonitor.

@@ -89,9 +89,26 @@ void RemoteShell::sendNext()
 {
     if (m_running || m_queue.isEmpty())
         return;
-    if (!m_tunnel || m_tunnel->state() != SshTunnel::State::Up) {
-        failAll(Error(Error::Code::Ssh, QStringLiteral("Could not run a command on %1").arg(host()),
-                      QStringLiteral("the engine's ssh connection is not up")));
+    if (!m_tunnel) {
+        failAll(Error(Error::Code::Ssh, QStringLiteral("Could not run a command on the host"),
+                      QStringLiteral("the engine's ssh connection is gone")));
+        return;
+    }
+    if (m_tunnel->state() != SshTunnel::State::Up) {
+        // Commands go over the engine's connection: bring it up first, once.
+        if (!m_waitingForTunnel) {
+            m_waitingForTunnel = true;
+            connect(m_tunnel, &SshTunnel::up, this, [this]() {
+                m_waitingForTunnel = false;
+                sendNext();
+            }, Qt::SingleShotConnection);
+            connect(m_tunnel, &SshTunnel::failed, this, [this](const Error &error) {
+                if (!std::exchange(m_waitingForTunnel, false))
+                    return;
+                failAll(error);
+            }, Qt::SingleShotConnection);
+            m_tunnel->start();
+        }
         return;
     }
     if (!m_shell)

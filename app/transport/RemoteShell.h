@@ -57,6 +57,7 @@ private:
     QByteArray m_buffer;
     QList<Command> m_queue; // the first one is running when m_running
     bool m_running = false;
+    bool m_waitingForTunnel = false;
     QTimer m_timeout;
     int m_starts = 0;
 };
