@@ -31,7 +31,7 @@ DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$tls/certs" GPUDECK_TEST_HOST="tcp://127.0
 
 export GPUDECK_TEST_HOST="$host"
 for bench in "$build"/tests/bench/bench_*; do
-    [[ "$(basename "$bench")" == bench_engine ]] && continue
+    [[ -f "$bench" && -x "$bench" && "$(basename "$bench")" != bench_engine ]] || continue
     echo "== $(basename "$bench")"
     "$bench"
 done
