@@ -9,6 +9,9 @@ packages=(
     libqt6svg6
     # the sandboxed test engine and its image; the CLI and the SDK the tests compare with
     docker.io busybox-static procps python3 python3-docker
+    # the export tests: node runs the npm validators (test-tools.sh fetches them and docker
+    # compose into the build tree)
+    nodejs
     # remote engines in the tests: a real sshd on loopback, openssl-made TLS certificates
     openssh-server openssh-client openssl
     # fuzzing (libFuzzer with ASan/UBSan)
@@ -30,6 +33,10 @@ for package in "${packages[@]}"; do
         missing+=("$package")
     fi
 done
+# npm comes with some nodejs builds (NodeSource's); Debian's nodejs needs Debian's npm beside it.
+if ! command -v npm >/dev/null && ! dpkg-query -W -f='${Status}' npm 2>/dev/null | grep -q "install ok installed"; then
+    missing+=(npm)
+fi
 if [[ ${#missing[@]} -eq 0 ]]; then
     echo "install-deps: everything is installed."
     exit 0

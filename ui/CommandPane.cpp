@@ -1,14 +1,20 @@
 #include "CommandPane.h"
 
+#include "common/Error.h"
+#include "launch/ComposeExport.h"
 #include "launch/DockerRunExport.h"
 #include "launch/PythonExport.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDir>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QSaveFile>
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolButton>
@@ -19,8 +25,11 @@ CommandPane::CommandPane(QWidget *parent)
       m_tabs(new QTabWidget(this)),
       m_dockerRun(new QPlainTextEdit(this)),
       m_python(new QPlainTextEdit(this)),
+      m_compose(new QPlainTextEdit(this)),
       m_copyDockerRun(new QToolButton(this)),
-      m_copyPython(new QToolButton(this))
+      m_copyPython(new QToolButton(this)),
+      m_copyCompose(new QToolButton(this)),
+      m_saveCompose(new QToolButton(this))
 {
     setObjectName(QStringLiteral("commandPane"));
     m_tabs->setObjectName(QStringLiteral("commandTabs"));
@@ -28,12 +37,17 @@ CommandPane::CommandPane(QWidget *parent)
     m_python->setObjectName(QStringLiteral("pythonText"));
     m_copyDockerRun->setObjectName(QStringLiteral("copyDockerRun"));
     m_copyPython->setObjectName(QStringLiteral("copyPython"));
+    m_compose->setObjectName(QStringLiteral("composeText"));
+    m_copyCompose->setObjectName(QStringLiteral("copyCompose"));
+    m_saveCompose->setObjectName(QStringLiteral("saveCompose"));
 
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(page(m_dockerRun, m_copyDockerRun, tr("the docker run line")), tr("docker run"));
     m_tabs->addTab(page(m_python, m_copyPython, tr("the Python script")), tr("Python"));
     m_dockerRun->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    m_tabs->addTab(page(m_compose, m_copyCompose, tr("the Compose file"), m_saveCompose), tr("Compose"));
     m_python->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_compose->setLineWrapMode(QPlainTextEdit::NoWrap);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -45,9 +59,13 @@ CommandPane::CommandPane(QWidget *parent)
     connect(m_copyPython, &QToolButton::clicked, this, [this]() {
         QApplication::clipboard()->setText(python());
     });
+    connect(m_copyCompose, &QToolButton::clicked, this, [this]() {
+        QApplication::clipboard()->setText(compose());
+    });
+    connect(m_saveCompose, &QToolButton::clicked, this, &CommandPane::askWhereToSave);
 }
 
-QWidget *CommandPane::page(QPlainTextEdit *text, QToolButton *copy, const QString &what)
+QWidget *CommandPane::page(QPlainTextEdit *text, QToolButton *copy, const QString &what, QToolButton *save)
 {
     auto *widget = new QWidget(this);
     text->setReadOnly(true);
@@ -66,6 +84,12 @@ QWidget *CommandPane::page(QPlainTextEdit *text, QToolButton *copy, const QStrin
     layout->addWidget(text, 1);
     auto *side = new QVBoxLayout;
     side->addWidget(copy);
+    if (save) {
+        save->setText(tr("Save…"));
+        save->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        save->setToolTip(tr("Save %1 to a file").arg(what));
+        side->addWidget(save);
+    }
     side->addStretch(1);
     layout->addLayout(side);
     return widget;
@@ -84,6 +108,9 @@ void CommandPane::setSpec(const LaunchSpec &spec)
     const QString script = PythonExport::script(spec, false);
     if (m_python->toPlainText() != script)
         m_python->setPlainText(script);
+    const QString composeFile = ComposeExport::yaml(spec);
+    if (m_compose->toPlainText() != composeFile)
+        m_compose->setPlainText(composeFile);
 }
 
 QString CommandPane::dockerRun() const
@@ -94,4 +121,41 @@ QString CommandPane::dockerRun() const
 QString CommandPane::python() const
 {
     return m_python->toPlainText();
+}
+
+QString CommandPane::compose() const
+{
+    return m_compose->toPlainText();
+}
+
+Result<void> CommandPane::saveCompose(const QString &path) const
+{
+    QSaveFile file(path);
+    const QByteArray bytes = compose().toUtf8();
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        return Error(Error::Code::Io, tr("Saving the Compose file to %1 failed").arg(QDir::toNativeSeparators(path)),
+                     file.errorString(), tr("choose another folder"));
+    return {};
+}
+
+void CommandPane::askWhereToSave()
+{
+    // Not blocking: the dialog reports back through its signal and deletes itself.
+    auto *dialog = new QFileDialog(this, tr("Save the Compose file"), QDir::homePath(),
+                                   tr("Compose files (*.yaml *.yml);;All files (*)"));
+    dialog->setObjectName(QStringLiteral("saveComposeDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix(QStringLiteral("yaml"));
+    dialog->selectFile(QStringLiteral("compose.yaml"));
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        const Result<void> saved = saveCompose(path);
+        if (!saved) {
+            auto *box = new QMessageBox(QMessageBox::Warning, tr("Save the Compose file"),
+                                        saved.error().message(), QMessageBox::Ok, this);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        }
+    });
+    dialog->open();
 }

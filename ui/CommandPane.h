@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/Result.h"
 #include "launch/LaunchSpec.h"
 
 #include <QWidget>
@@ -8,8 +9,9 @@ class QPlainTextEdit;
 class QTabWidget;
 class QToolButton;
 
-// The launch the window shows, as the `docker run` line and the Docker SDK for Python script
-// that do the same, each with a copy button. It follows every tick and keystroke.
+// The launch the window shows, as the `docker run` line, the Docker SDK for Python script and
+// the Compose file that do the same, each with a copy button (the Compose file also with a save
+// button). It follows every tick and keystroke.
 class CommandPane : public QWidget
 {
     Q_OBJECT
@@ -20,15 +22,23 @@ public:
     void setSpec(const LaunchSpec &spec);
     QString dockerRun() const;
     QString python() const;
+    QString compose() const;
+
+    // Writes the Compose file to path (atomically); the save button asks for the path.
+    Result<void> saveCompose(const QString &path) const;
 
 private:
-    QWidget *page(QPlainTextEdit *text, QToolButton *copy, const QString &what);
+    QWidget *page(QPlainTextEdit *text, QToolButton *copy, const QString &what, QToolButton *save = nullptr);
+    void askWhereToSave();
 
     QTabWidget *m_tabs;
     QPlainTextEdit *m_dockerRun;
     QPlainTextEdit *m_python;
+    QPlainTextEdit *m_compose;
     QToolButton *m_copyDockerRun;
     QToolButton *m_copyPython;
+    QToolButton *m_copyCompose;
+    QToolButton *m_saveCompose;
     LaunchSpec m_spec;
     bool m_haveSpec = false;
 };

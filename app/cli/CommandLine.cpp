@@ -28,11 +28,19 @@ const CommandEntry kCommands[] = {
      "run --preset NAME|FILE [-d|--detach]\n"
      "      launch a preset like docker run: output to stdout and stderr, exit code the\n"
      "      container's; --detach prints the container's id and leaves it running\n"},
+    {"swarm", swarmCommand,
+     "swarm nodes [--json]\n"
+     "      on a swarm manager: the nodes, their NVIDIA-GPU resources and the tasks holding them\n"
+     "  swarm run --preset NAME|FILE [--replicas N] [-d|--detach]\n"
+     "      the launch as a swarm service whose tasks reserve the preset's GPU count: output\n"
+     "      to stdout and stderr, exit code the first non-zero task's; the service is removed\n"
+     "      afterwards unless --detach, which prints its id\n"},
     {"preset", presetCommand,
      "preset list\n"
      "      the saved presets with their image and GPUs\n"
-     "  preset show NAME [--format json|docker-run|python]\n"
-     "      a preset as its file (json, the default), a docker run line or a Python script\n"
+     "  preset show NAME|FILE [--format json|docker-run|python|compose|kubernetes]\n"
+     "      a preset as its file (json, the default), a docker run line, a Python script,\n"
+     "      a Compose file or a Kubernetes Job\n"
      "  preset import FILE [--name NAME]\n"
      "      copy a preset file into the preset directory, optionally under a new name\n"
      "  preset export NAME FILE\n"

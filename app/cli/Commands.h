@@ -10,3 +10,4 @@ int imagesCommand(CliContext &ctx, const QStringList &args);
 int runCommand(CliContext &ctx, const QStringList &args);
 int presetCommand(CliContext &ctx, const QStringList &args);
 int doctorCommand(CliContext &ctx, const QStringList &args);
+int swarmCommand(CliContext &ctx, const QStringList &args);

@@ -2,7 +2,10 @@
 #include "Commands.h"
 
 #include "common/Error.h"
+#include "launch/ComposeExport.h"
+#include "gpu/GpuInventory.h"
 #include "launch/DockerRunExport.h"
+#include "launch/KubernetesExport.h"
 #include "launch/PythonExport.h"
 #include "presets/PresetStore.h"
 
@@ -45,19 +48,36 @@ int list(CliContext &ctx, const PresetStore &store)
     return 0;
 }
 
+int showKubernetes(CliContext &ctx, const LaunchSpec &spec)
+{
+    // This host's GPUs name the product of picked devices and the count "all" becomes.
+    QList<GpuInfo> inventory;
+    if (spec.gpus.mode == GpuSelection::Mode::All || spec.gpus.mode == GpuSelection::Mode::Devices) {
+        GpuInventory reader;
+        inventory = reader.readBlocking().gpus;
+    }
+    const Result<QString> job = KubernetesExport::yaml(spec, inventory);
+    if (!job)
+        return ctx.fail(job.error(), kFailed);
+    ctx.out << job.value();
+    return 0;
+}
+
 int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("format"), QStringLiteral("json, docker-run or python"),
+    static const QStringList formats = {QStringLiteral("json"), QStringLiteral("docker-run"),
+                                        QStringLiteral("python"), QStringLiteral("compose"),
+                                        QStringLiteral("kubernetes")};
+    parser.addOption({QStringLiteral("format"), formats.join(QStringLiteral(", ")),
                       QStringLiteral("format"), QStringLiteral("json")});
     int code = 0;
     if (!parseArgs(ctx, parser, QStringLiteral("show"), args, 1, &code))
         return code;
     const QString format = parser.value(QStringLiteral("format"));
-    if (format != QLatin1String("json") && format != QLatin1String("docker-run")
-        && format != QLatin1String("python"))
-        return ctx.usage(QStringLiteral("preset show: unknown format '%1'; use json, docker-run or python.")
-                             .arg(format));
+    if (!formats.contains(format))
+        return ctx.usage(QStringLiteral("preset show: unknown format '%1'; use %2.")
+                             .arg(format, formats.join(QStringLiteral(", "))));
     const auto preset = store.resolve(parser.positionalArguments().first());
     if (!preset)
         return ctx.fail(preset.error(), kFailed);
@@ -65,6 +85,10 @@ int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
         ctx.out << QString::fromUtf8(preset.value().toFileBytes());
     else if (format == QLatin1String("docker-run"))
         ctx.out << DockerRunExport::commandLine(preset.value().spec(), false) << '\n';
+    else if (format == QLatin1String("compose"))
+        ctx.out << ComposeExport::yaml(preset.value().spec());
+    else if (format == QLatin1String("kubernetes"))
+        return showKubernetes(ctx, preset.value().spec());
     else
         ctx.out << PythonExport::script(preset.value().spec(), false);
     return 0;

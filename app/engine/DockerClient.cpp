@@ -382,21 +382,30 @@ ContainerStream *DockerClient::attach(const QString &id, bool tty, bool withStdi
 
 ContainerStream *DockerClient::logs(const QString &id, bool tty, bool follow)
 {
+    return logsAt(QStringLiteral("/containers/%1/logs?stdout=1&stderr=1&follow=%2").arg(percentEncoded(id)).arg(follow ? 1 : 0),
+                  tty, QStringLiteral("Could not read the container's logs"));
+}
+
+ContainerStream *DockerClient::taskLogs(const QString &taskId, bool tty, bool follow)
+{
+    return logsAt(QStringLiteral("/tasks/%1/logs?stdout=1&stderr=1&follow=%2").arg(percentEncoded(taskId)).arg(follow ? 1 : 0),
+                  tty, QStringLiteral("Could not read the swarm task's logs"));
+}
+
+ContainerStream *DockerClient::logsAt(const QString &path, bool tty, const QString &what)
+{
     auto *stream = new ContainerStream(tty, this);
     QPointer<ContainerStream> guard(stream);
-    whenReady(stream, [this, guard, id, follow](const Error &error) {
+    whenReady(stream, [this, guard, path, what](const Error &error) {
         if (!guard)
             return;
         if (error.isError()) {
             guard->failBeforeStart(error);
             return;
         }
-        HttpRequest request = HttpRequest::get(
-            versioned(QStringLiteral("/containers/%1/logs?stdout=1&stderr=1&follow=%2")
-                          .arg(percentEncoded(id))
-                          .arg(follow ? 1 : 0)));
+        HttpRequest request = HttpRequest::get(versioned(path));
         request.stream = true;
-        guard->bind(m_http->send(request), QStringLiteral("Could not read the container's logs"));
+        guard->bind(m_http->send(request), what);
     });
     return stream;
 }

@@ -66,6 +66,8 @@ public:
     // Streams. Each has its own connection and no timeout once the engine has answered.
     ContainerStream *attach(const QString &id, bool tty, bool withStdin = false);
     ContainerStream *logs(const QString &id, bool tty, bool follow);
+    // A swarm task's output (on a manager). With follow it stays open after the task ended.
+    ContainerStream *taskLogs(const QString &taskId, bool tty, bool follow);
     WaitCall *wait(const QString &id, const QString &condition);
     JsonStream *events(const QJsonObject &filters = {});
     // Any endpoint that answers with a stream of JSON objects (events, pull progress).
@@ -89,6 +91,7 @@ public:
 
 private:
     void negotiate();
+    ContainerStream *logsAt(const QString &path, bool tty, const QString &what);
     template <typename T>
     void callJson(const QByteArray &method, const QString &path, const QByteArray &body,
                   const QString &what, QObject *context, Callback<T> done,

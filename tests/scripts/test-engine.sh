@@ -14,6 +14,9 @@
 # is GPUDECK_TEST_ENGINE_TLS_PORT (start fails if it is taken) or a free one. DIR/tls-host holds
 # the tcp:// URL, and DIR/docker-config (a DOCKER_CONFIG) a docker CLI context "gpudeck-tls" for it.
 # The printed host URL stays the unix:// one.
+# With GPUDECK_TEST_ENGINE_SWARM=1 the engine advertises two stand-in GPUs as the swarm generic
+# resource NVIDIA-GPU (daemon.json node-generic-resources; their UUIDs are in DIR/gpu-uuids) and
+# becomes a single-node swarm manager (docker swarm init --advertise-addr 127.0.0.1).
 set -euo pipefail
 
 cmd=${1:-}
@@ -127,9 +130,17 @@ if [[ -n "${GPUDECK_TEST_ENGINE_NO_HOOK:-}" ]]; then
     rm "$dir/bin/nvidia-container-runtime-hook"
 fi
 
-cat >"$dir/daemon.json" <<JSON
+if [[ -n "${GPUDECK_TEST_ENGINE_SWARM:-}" ]]; then
+    printf '%s\n' GPU-5a1f0c2e-0000-4000-8000-000000000001 GPU-5a1f0c2e-0000-4000-8000-000000000002 >"$dir/gpu-uuids"
+    cat >"$dir/daemon.json" <<JSON
+{ "runtimes": { "nvidia": { "path": "runc" } },
+  "node-generic-resources": ["NVIDIA-GPU=$(sed -n 1p "$dir/gpu-uuids")", "NVIDIA-GPU=$(sed -n 2p "$dir/gpu-uuids")"] }
+JSON
+else
+    cat >"$dir/daemon.json" <<JSON
 { "runtimes": { "nvidia": { "path": "runc" } } }
 JSON
+fi
 
 PATH="$dir/bin:$PATH" setsid dockerd \
     --host "$host" --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
@@ -164,6 +175,13 @@ tar -C "$dir/rootfs" -c . | "$docker_cli" -H "$host" import \
     --change 'LABEL com.nvidia.volumes.needed=nvidia_driver' \
     - gpudeck-test:latest >/dev/null
 "$docker_cli" -H "$host" tag gpudeck-test:latest gpudeck-demo:latest
+
+if [[ -n "${GPUDECK_TEST_ENGINE_SWARM:-}" ]]; then
+    if ! "$docker_cli" -H "$host" swarm init --advertise-addr 127.0.0.1 >"$dir/swarm-init.log" 2>&1; then
+        echo "test-engine: docker swarm init failed: $(tail -n 1 "$dir/swarm-init.log")" >&2
+        exit 1
+    fi
+fi
 
 if [[ -n "${tls_host:-}" ]]; then
     tls_cli=("$docker_cli" -H "$tls_host" --tlsverify --tlscacert "$dir/certs/ca.pem"

@@ -5,6 +5,8 @@
 #include "PresetBar.h"
 #include "NamedChild.h"
 #include "TestEngine.h"
+#include "common/Error.h"
+#include "launch/ComposeExport.h"
 #include "presets/PresetStore.h"
 
 #include <QAction>
@@ -13,6 +15,8 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QFileDialog>
+#include <QPointer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -267,6 +271,42 @@ private slots:
         QCOMPARE(QApplication::clipboard()->text(), run->toPlainText());
         QTest::mouseClick(child<QToolButton>(window.get(), "copyPython"), Qt::LeftButton);
         QCOMPARE(QApplication::clipboard()->text(), python->toPlainText());
+    }
+
+    void composeTabCopiesAndSaves()
+    {
+        auto window = openWindow();
+        QVERIFY(gpusShown(window.get()));
+        auto *compose = child<QPlainTextEdit>(window.get(), "composeText");
+        setText(window.get(), "imageEdit", QStringLiteral("gpudeck-test:latest"));
+        setText(window.get(), "commandEdit", QStringLiteral("nvidia-smi"));
+        tick(window.get(), 4);
+        QVERIFY2(compose->toPlainText().contains(QLatin1String("image: \"gpudeck-test:latest\"")),
+                 qPrintable(compose->toPlainText()));
+        QVERIFY(compose->toPlainText().contains(QLatin1String("device_ids: [\"4\"]")));
+        QCOMPARE(compose->toPlainText(), ComposeExport::yaml(window->currentSpec()));
+
+        QTest::mouseClick(child<QToolButton>(window.get(), "copyCompose"), Qt::LeftButton);
+        QCOMPARE(QApplication::clipboard()->text(), compose->toPlainText());
+
+        // Save…: a dialog that does not block; choosing a file writes the text there.
+        QTemporaryDir out;
+        const QString path = out.filePath(QStringLiteral("gpu.yaml"));
+        QTest::mouseClick(child<QToolButton>(window.get(), "saveCompose"), Qt::LeftButton);
+        QPointer<QFileDialog> dialog;
+        QTRY_VERIFY((dialog = window->findChild<QFileDialog *>(QStringLiteral("saveComposeDialog"))));
+        QVERIFY(dialog->isVisible());
+        emit dialog->fileSelected(path);
+        dialog->close();
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(file.readAll()), compose->toPlainText());
+        QTRY_VERIFY(dialog.isNull());
+
+        // A file that cannot be written is said in a sentence, not lost.
+        const Result<void> failed = window->commandPane()->saveCompose(out.filePath(QStringLiteral("no/such/dir/x.yaml")));
+        QVERIFY(!failed);
+        QVERIFY(failed.error().message().contains(QLatin1String("Compose file")));
     }
 
     void windowAndCliShareThePresetDirectory()

@@ -1,0 +1,382 @@
+// `gpudeck preset show --format compose|kubernetes` checked by outside tools: each Compose
+// export is validated by the real docker compose (Debian sid's 2.x, `config -q`) and by the
+// Compose specification's JSON schema (ajv), then run with `docker compose up` against the real
+// sandboxed engine; the container it makes must carry the same HostConfig.DeviceRequests and
+// Runtime as gpudeck's own launch of the same preset, for every GPU selection.
+#include "SelectionRows.h"
+#include "TestEngine.h"
+
+#include "launch/ComposeExport.h"
+#include "presets/Preset.h"
+#include "presets/PresetStore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestExportCommands : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void composeSelections_data();
+    void composeSelections();
+    void composeKeepsEveryString();
+    void composeCdiDevices();
+    void kubernetes_data();
+    void kubernetes();
+    void kubernetesAllWithoutInventoryIsRefused();
+    void unknownFormatIs2();
+
+private:
+    QString writePreset(const QString &name, const LaunchSpec &spec);
+    QString writeFile(const QString &name, const QByteArray &bytes);
+    TestEngine::CliResult gpudeck(const QStringList &args, const QProcessEnvironment &extra = {});
+    TestEngine::CliResult compose(const QString &file, const QStringList &args);
+    TestEngine::CliResult validate(const QString &kind, const QString &file);
+    QString exported(const LaunchSpec &spec, const QString &format, const QProcessEnvironment &env = {});
+    QJsonObject yamlAsJson(const QString &file);
+
+    QTemporaryDir m_dir;
+    QString m_tools;
+};
+
+void TestExportCommands::initTestCase()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    QVERIFY(m_dir.isValid());
+    QDir(m_dir.path()).mkpath(QStringLiteral("presets"));
+    QDir(m_dir.path()).mkpath(QStringLiteral("docker-config"));
+    m_tools = qEnvironmentVariable("GPUDECK_TEST_TOOLS_DIR");
+    if (m_tools.isEmpty() || !QFile::exists(m_tools + QStringLiteral("/bin/docker-compose"))) {
+        if (TestEngine::underCi())
+            QFAIL("docker compose and the npm validators are missing: tests/scripts/test-tools.sh did not fetch them");
+        QSKIP("no test tools (run through ctest: fixture tools)");
+    }
+}
+
+QString TestExportCommands::writePreset(const QString &name, const LaunchSpec &spec)
+{
+    const QString path = m_dir.filePath(QStringLiteral("presets/") + PresetStore::slug(name) + QStringLiteral(".json"));
+    const Result<void> written = PresetStore::writeFile(path, Preset(name, spec).toFileBytes());
+    return written ? path : QString();
+}
+
+QString TestExportCommands::writeFile(const QString &name, const QByteArray &bytes)
+{
+    QFile file(m_dir.filePath(name));
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
+        return {};
+    return file.fileName();
+}
+
+TestEngine::CliResult TestExportCommands::gpudeck(const QStringList &args, const QProcessEnvironment &extra)
+{
+    QProcessEnvironment env = extra;
+    env.insert(QStringLiteral("GPUDECK_PRESET_DIR"), m_dir.filePath(QStringLiteral("presets")));
+    return TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), args, env, 120000);
+}
+
+TestEngine::CliResult TestExportCommands::compose(const QString &file, const QStringList &args)
+{
+    // docker compose on the engine's local socket, with a config directory of its own.
+    QProcessEnvironment env = TestEngine::localCliEnvironment();
+    env.insert(QStringLiteral("DOCKER_CONFIG"), m_dir.filePath(QStringLiteral("docker-config")));
+    return TestEngine::runProgram(m_tools + QStringLiteral("/bin/docker-compose"),
+                                  QStringList{QStringLiteral("-f"), file} + args, env, 120000);
+}
+
+TestEngine::CliResult TestExportCommands::validate(const QString &kind, const QString &file)
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("NODE_PATH"), m_tools + QStringLiteral("/node/node_modules"));
+    return TestEngine::runProgram(
+        QStringLiteral("node"),
+        {QStringLiteral(GPUDECK_SOURCE_DIR "/tests/scripts/validate-export.js"), kind, file}, env);
+}
+
+// The export as `gpudeck preset show FILE --format FORMAT` prints it.
+QString TestExportCommands::exported(const LaunchSpec &spec, const QString &format, const QProcessEnvironment &env)
+{
+    const QString preset = writePreset(QStringLiteral("export-%1").arg(qHash(spec.containerName)), spec);
+    const TestEngine::CliResult shown =
+        gpudeck({QStringLiteral("preset"), QStringLiteral("show"), preset, QStringLiteral("--format"), format}, env);
+    if (shown.exitCode != 0) {
+        qWarning("preset show failed: %s", shown.err.constData());
+        return {};
+    }
+    return writeFile(QStringLiteral("export-%1.%2").arg(qHash(spec.containerName)).arg(format == QLatin1String("compose") ? QStringLiteral("yml") : QStringLiteral("yaml")),
+                     shown.out);
+}
+
+void TestExportCommands::composeSelections_data()
+{
+    SelectionRows::add();
+}
+
+void TestExportCommands::composeSelections()
+{
+    QFETCH(LaunchSpec, spec);
+    QFETCH(QByteArray, expected);
+    const QString base = QStringLiteral("gpudeck-cmp-%1-%2")
+                             .arg(QCoreApplication::applicationPid())
+                             .arg(qHash(QString::fromLatin1(QTest::currentDataTag())));
+
+    // gpudeck's own launch of the preset
+    LaunchSpec ours = spec;
+    ours.containerName = base + QStringLiteral("-gpudeck");
+    const TestEngine::CliResult run =
+        gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), writePreset(ours.containerName, ours)});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(run.out, expected);
+
+    // the Compose export of the same preset
+    LaunchSpec theirs = spec;
+    theirs.containerName = base + QStringLiteral("-compose");
+    const QString file = exported(theirs, QStringLiteral("compose"));
+    QVERIFY(!file.isEmpty());
+    const TestEngine::CliResult schema = validate(QStringLiteral("compose"), file);
+    QVERIFY2(schema.exitCode == 0, QByteArray(schema.out + schema.err).constData());
+    const TestEngine::CliResult config = compose(file, {QStringLiteral("config"), QStringLiteral("-q")});
+    QVERIFY2(config.exitCode == 0, config.err.constData());
+    const QStringList project = {QStringLiteral("-p"), base};
+    const TestEngine::CliResult up = compose(file, project + QStringList{QStringLiteral("up"), QStringLiteral("--no-color")});
+    QVERIFY2(up.exitCode == 0, up.err.constData());
+    const TestEngine::CliResult logs = TestEngine::docker({QStringLiteral("logs"), theirs.containerName});
+    QCOMPARE(logs.out, expected);
+
+    const QJsonObject a = SelectionRows::inspect(ours.containerName);
+    const QJsonObject b = SelectionRows::inspect(theirs.containerName);
+    QVERIFY(!a.isEmpty());
+    QVERIFY(!b.isEmpty());
+    QCOMPARE(SelectionRows::normalizedRequests(b), SelectionRows::normalizedRequests(a));
+    QCOMPARE(SelectionRows::runtimeOf(b), SelectionRows::runtimeOf(a));
+
+    const TestEngine::CliResult down = compose(file, project + QStringList{QStringLiteral("down")});
+    QVERIFY2(down.exitCode == 0, down.err.constData());
+    QVERIFY(SelectionRows::inspect(theirs.containerName).isEmpty());
+    SelectionRows::removeContainer(ours.containerName);
+}
+
+void TestExportCommands::composeKeepsEveryString()
+{
+    // Quotes, '$' (compose's interpolation), line breaks, YAML indicators and non-ASCII text all
+    // reach the engine as written: compose's own reading of the file gives them back unchanged.
+    LaunchSpec spec;
+    spec.image = SelectionRows::image();
+    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo \"$HOME\" '${X}' $$ `id`; a: b # c"),
+                    QStringLiteral("new\nline\ttab"), QString(), QStringLiteral("no"), QStringLiteral("1e3"),
+                    QStringLiteral("- x"), QStringLiteral("\u00e9\u20ac\U0001F600"), QStringLiteral("*a &b !c"),
+                    QStringLiteral("{x: [y]}")};
+    spec.env = {QStringLiteral("A=it's $x"), QStringLiteral("B=null"), QStringLiteral("C=line\nbreak"), QStringLiteral("D=")};
+    spec.gpus = GpuSelection::ofDevices({QStringLiteral("0"), QStringLiteral("GPU-6bd9a4f2-1111-2222-3333-444455556666")});
+    spec.capabilities = {QStringLiteral("compute"), QStringLiteral("utility")};
+    spec.deviceDriver = QStringLiteral("nvidia");
+    spec.runtime = QStringLiteral("nvidia");
+    spec.containerName = QStringLiteral("Smi.Test_1");
+    spec.shmSize = QStringLiteral("1g");
+    spec.ipcMode = QStringLiteral("host");
+    spec.binds = {QStringLiteral("/srv/my data:/data:ro"), QStringLiteral("scratch:/scratch")};
+    spec.networkMode = QStringLiteral("none");
+    spec.tty = true;
+    const QString file = exported(spec, QStringLiteral("compose"));
+    QVERIFY(!file.isEmpty());
+    const TestEngine::CliResult schema = validate(QStringLiteral("compose"), file);
+    QVERIFY2(schema.exitCode == 0, QByteArray(schema.out + schema.err).constData());
+    const TestEngine::CliResult config =
+        compose(file, {QStringLiteral("-p"), QStringLiteral("strings"), QStringLiteral("config"), QStringLiteral("--format"), QStringLiteral("json")});
+    QVERIFY2(config.exitCode == 0, config.err.constData());
+    const QJsonObject service = QJsonDocument::fromJson(config.out).object().value(QStringLiteral("services"))
+                                    .toObject().value(ComposeExport::serviceName(spec)).toObject();
+    QVERIFY2(!service.isEmpty(), config.out.constData());
+    // `config` prints a file that compose reads again, so it writes each literal '$' as "$$".
+    const auto asConfigPrints = [](QString text) { return text.replace(QLatin1Char('$'), QStringLiteral("$$")); };
+    QStringList command;
+    for (const QString &arg : std::as_const(spec.command))
+        command << asConfigPrints(arg);
+    QCOMPARE(service.value(QStringLiteral("command")).toVariant().toStringList(), command);
+    const QJsonObject environment = service.value(QStringLiteral("environment")).toObject();
+    QCOMPARE(environment.size(), spec.env.size());
+    for (const QString &entry : std::as_const(spec.env))
+        QCOMPARE(environment.value(entry.section(QLatin1Char('='), 0, 0)).toString(), asConfigPrints(entry.section(QLatin1Char('='), 1)));
+    QCOMPARE(service.value(QStringLiteral("container_name")).toString(), spec.containerName);
+    QCOMPARE(service.value(QStringLiteral("runtime")).toString(), spec.runtime);
+    QCOMPARE(service.value(QStringLiteral("ipc")).toString(), spec.ipcMode);
+    QCOMPARE(service.value(QStringLiteral("shm_size")).toVariant().toLongLong(), 1073741824LL);
+    QCOMPARE(service.value(QStringLiteral("tty")).toBool(), true);
+    const QJsonObject device = service.value(QStringLiteral("deploy")).toObject().value(QStringLiteral("resources"))
+                                   .toObject().value(QStringLiteral("reservations")).toObject()
+                                   .value(QStringLiteral("devices")).toArray().at(0).toObject();
+    QCOMPARE(device.value(QStringLiteral("driver")).toString(), QStringLiteral("nvidia"));
+    QCOMPARE(device.value(QStringLiteral("device_ids")).toVariant().toStringList(), spec.gpus.devices);
+    QVERIFY(!device.contains(QStringLiteral("count")) || device.value(QStringLiteral("count")).toInt() == 0);
+    QCOMPARE(device.value(QStringLiteral("capabilities")).toVariant().toStringList(),
+             (QStringList{QStringLiteral("compute"), QStringLiteral("utility"), QStringLiteral("gpu")}));
+    const QJsonArray volumes = service.value(QStringLiteral("volumes")).toArray();
+    QCOMPARE(volumes.size(), 2);
+    QCOMPARE(volumes.at(0).toObject().value(QStringLiteral("source")).toString(), QStringLiteral("/srv/my data"));
+    QCOMPARE(volumes.at(0).toObject().value(QStringLiteral("read_only")).toBool(), true);
+    // A named volume keeps its name, as docker run -v uses it.
+    QCOMPARE(QJsonDocument::fromJson(config.out).object().value(QStringLiteral("volumes")).toObject()
+                 .value(QStringLiteral("scratch")).toObject().value(QStringLiteral("name")).toString(),
+             QStringLiteral("scratch"));
+}
+
+void TestExportCommands::composeCdiDevices()
+{
+    LaunchSpec spec;
+    spec.image = SelectionRows::image();
+    spec.deviceDriver = QStringLiteral("cdi");
+    spec.gpus = GpuSelection::ofDevices({QStringLiteral("nvidia.com/gpu=0"), QStringLiteral("nvidia.com/gpu=all")});
+    const QString file = exported(spec, QStringLiteral("compose"));
+    QVERIFY(!file.isEmpty());
+    const TestEngine::CliResult schema = validate(QStringLiteral("compose"), file);
+    QVERIFY2(schema.exitCode == 0, QByteArray(schema.out + schema.err).constData());
+    const TestEngine::CliResult config =
+        compose(file, {QStringLiteral("-p"), QStringLiteral("cdi"), QStringLiteral("config"), QStringLiteral("--format"), QStringLiteral("json")});
+    QVERIFY2(config.exitCode == 0, config.err.constData());
+    const QJsonObject service = QJsonDocument::fromJson(config.out).object().value(QStringLiteral("services"))
+                                    .toObject().value(QStringLiteral("gpu")).toObject();
+    QStringList sources;
+    for (const QJsonValue &device : service.value(QStringLiteral("devices")).toArray())
+        sources << device.toObject().value(QStringLiteral("source")).toString();
+    QCOMPARE(sources, spec.gpus.devices);
+    QVERIFY(!service.contains(QStringLiteral("deploy")));
+}
+
+QJsonObject TestExportCommands::yamlAsJson(const QString &file)
+{
+    const TestEngine::CliResult json = validate(QStringLiteral("json"), file);
+    return QJsonDocument::fromJson(json.out).object();
+}
+
+// This host's GPUs for the export: the fake NVML's two H100s, or no driver at all.
+static QProcessEnvironment inventoryEnv(bool gpus)
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("GPUDECK_NVML_PATH"), gpus ? QStringLiteral(GPUDECK_FAKE_NVML) : QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
+    env.insert(QStringLiteral("GPUDECK_FAKE_NVML_SCENARIO"), QStringLiteral("two"));
+    env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin")); // no nvidia-smi either
+    return env;
+}
+
+void TestExportCommands::kubernetes_data()
+{
+    QTest::addColumn<LaunchSpec>("spec");
+    QTest::addColumn<int>("gpus");        // nvidia.com/gpu limit; 0: none
+    QTest::addColumn<QString>("product"); // the nodeSelector; empty: none
+    QTest::addColumn<QString>("caps");    // NVIDIA_DRIVER_CAPABILITIES; empty: not set
+
+    LaunchSpec full;
+    full.image = QStringLiteral("nvidia/cuda:12.4.1-base-ubuntu22.04");
+    full.command = {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo \"it's\" $HOME: # no comment")};
+    full.env = {QStringLiteral("A=1"), QStringLiteral("B=yes")};
+    full.gpus = GpuSelection::ofCount(2);
+    full.capabilities = {QStringLiteral("compute"), QStringLiteral("utility")};
+    full.runtime = QStringLiteral("nvidia");
+    full.shmSize = QStringLiteral("2g");
+    full.binds = {QStringLiteral("/srv/data:/data:ro"), QStringLiteral("scratch:/scratch")};
+    full.containerName = QStringLiteral("Train_Run.1");
+    QTest::newRow("count 2, caps, runtime, shm, binds") << full << 2 << QString() << QStringLiteral("compute,utility");
+
+    LaunchSpec picked;
+    picked.image = SelectionRows::image();
+    picked.gpus = GpuSelection::ofDevices({QStringLiteral("0"), QStringLiteral("1")});
+    QTest::newRow("devices 0 and 1: product selector") << picked << 2 << QStringLiteral("NVIDIA-H100-80GB-HBM3") << QString();
+
+    LaunchSpec unknown = picked;
+    unknown.gpus = GpuSelection::ofDevices({QStringLiteral("GPU-6bd9a9a1-5c4f-1e7b-3c1e-2f3b4c5d6e7f")});
+    QTest::newRow("a UUID not on this host: no selector") << unknown << 1 << QString() << QString();
+
+    LaunchSpec all = picked;
+    all.gpus = GpuSelection::all();
+    all.capabilities = {QStringLiteral("graphics")};
+    QTest::newRow("all GPUs: this host's 2") << all << 2 << QString() << QStringLiteral("graphics");
+
+    LaunchSpec none = picked;
+    none.gpus = GpuSelection::none();
+    QTest::newRow("no GPUs") << none << 0 << QString() << QString();
+}
+
+void TestExportCommands::kubernetes()
+{
+    QFETCH(LaunchSpec, spec);
+    QFETCH(int, gpus);
+    QFETCH(QString, product);
+    QFETCH(QString, caps);
+    const QString file = exported(spec, QStringLiteral("kubernetes"), inventoryEnv(true));
+    QVERIFY(!file.isEmpty());
+    const TestEngine::CliResult valid = validate(QStringLiteral("kubernetes"), file);
+    QVERIFY2(valid.exitCode == 0, QByteArray(valid.out + valid.err).constData());
+
+    const QJsonObject job = yamlAsJson(file);
+    QCOMPARE(job.value(QStringLiteral("apiVersion")).toString(), QStringLiteral("batch/v1"));
+    QCOMPARE(job.value(QStringLiteral("kind")).toString(), QStringLiteral("Job"));
+    QCOMPARE(job[QStringLiteral("spec")][QStringLiteral("backoffLimit")].toInt(-1), 0);
+    const QJsonObject pod = job[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("spec")].toObject();
+    QCOMPARE(pod.value(QStringLiteral("restartPolicy")).toString(), QStringLiteral("Never"));
+    const QJsonObject container = pod[QStringLiteral("containers")][0].toObject();
+    QCOMPARE(container.value(QStringLiteral("image")).toString(), spec.image);
+    QCOMPARE(container.value(QStringLiteral("args")).toVariant().toStringList(), spec.command);
+    QCOMPARE(container[QStringLiteral("resources")][QStringLiteral("limits")][QStringLiteral("nvidia.com/gpu")].toInt(), gpus);
+    QCOMPARE(pod[QStringLiteral("nodeSelector")][QStringLiteral("nvidia.com/gpu.product")].toString(), product);
+    QString capsSeen;
+    QStringList envSeen;
+    for (const QJsonValue &e : container.value(QStringLiteral("env")).toArray()) {
+        if (e[QStringLiteral("name")].toString() == QLatin1String("NVIDIA_DRIVER_CAPABILITIES"))
+            capsSeen = e[QStringLiteral("value")].toString();
+        else
+            envSeen << e[QStringLiteral("name")].toString() + QLatin1Char('=') + e[QStringLiteral("value")].toString();
+    }
+    QCOMPARE(capsSeen, caps);
+    QCOMPARE(envSeen, spec.env);
+    QCOMPARE(pod.value(QStringLiteral("runtimeClassName")).toString(), spec.runtime);
+    if (!spec.shmSize.isEmpty()) {
+        QCOMPARE(pod[QStringLiteral("volumes")][0][QStringLiteral("emptyDir")][QStringLiteral("medium")].toString(), QStringLiteral("Memory"));
+        QCOMPARE(pod[QStringLiteral("volumes")][0][QStringLiteral("emptyDir")][QStringLiteral("sizeLimit")].toString(), QStringLiteral("2147483648"));
+        QCOMPARE(container[QStringLiteral("volumeMounts")][0][QStringLiteral("mountPath")].toString(), QStringLiteral("/dev/shm"));
+        QCOMPARE(pod[QStringLiteral("volumes")][1][QStringLiteral("hostPath")][QStringLiteral("path")].toString(), QStringLiteral("/srv/data"));
+        QCOMPARE(container[QStringLiteral("volumeMounts")][1][QStringLiteral("readOnly")].toBool(), true);
+        QCOMPARE(pod[QStringLiteral("volumes")][2][QStringLiteral("persistentVolumeClaim")][QStringLiteral("claimName")].toString(), QStringLiteral("scratch"));
+        QCOMPARE(job[QStringLiteral("metadata")][QStringLiteral("name")].toString(), QStringLiteral("train-run-1"));
+        QVERIFY(QFile(file).open(QIODevice::ReadOnly));
+    }
+    QFile text(file);
+    QVERIFY(text.open(QIODevice::ReadOnly));
+    const QByteArray yaml = text.readAll();
+    if (spec.gpus.mode == GpuSelection::Mode::Devices)
+        QVERIFY2(yaml.contains("cannot pin GPUs"), yaml.constData());
+    if (spec.gpus.mode == GpuSelection::Mode::All)
+        QVERIFY2(yaml.contains("\"All GPUs\" has no Kubernetes form"), yaml.constData());
+}
+
+void TestExportCommands::kubernetesAllWithoutInventoryIsRefused()
+{
+    LaunchSpec spec;
+    spec.image = SelectionRows::image();
+    spec.gpus = GpuSelection::all();
+    const TestEngine::CliResult shown = gpudeck({QStringLiteral("preset"), QStringLiteral("show"),
+                                                 writePreset(QStringLiteral("all k8s"), spec), QStringLiteral("--format"),
+                                                 QStringLiteral("kubernetes")},
+                                                inventoryEnv(false));
+    QCOMPARE(shown.exitCode, 1);
+    QCOMPARE(shown.out, QByteArray());
+    QVERIFY2(shown.err.contains("all GPUs") && shown.err.contains("GPU count"), shown.err.constData());
+    QCOMPARE(shown.err.count('\n'), 1);
+}
+
+void TestExportCommands::unknownFormatIs2()
+{
+    LaunchSpec spec;
+    spec.image = SelectionRows::image();
+    const TestEngine::CliResult shown = gpudeck({QStringLiteral("preset"), QStringLiteral("show"),
+                                                 writePreset(QStringLiteral("bad format"), spec),
+                                                 QStringLiteral("--format"), QStringLiteral("helm")});
+    QCOMPARE(shown.exitCode, 2);
+    QVERIFY(shown.err.contains("compose"));
+}
+
+QTEST_GUILESS_MAIN(TestExportCommands)
+#include "tst_exportcommands.moc"

