@@ -9,9 +9,9 @@
 
 namespace EngineSession {
 
-Result<DockerClient *> connect(const CliContext &ctx)
+Result<DockerClient *> connect(const CliContext &ctx, const QString &presetEngine)
 {
-    const Result<Endpoint> endpoint = EndpointResolver::resolve(ctx.host);
+    const Result<Endpoint> endpoint = EndpointResolver::resolveForPreset(ctx.host, presetEngine);
     if (!endpoint)
         return endpoint.error();
     return new DockerClient(endpoint.value(), QCoreApplication::instance());

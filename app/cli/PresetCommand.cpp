@@ -84,7 +84,7 @@ int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
     if (format == QLatin1String("json"))
         ctx.out << QString::fromUtf8(preset.value().toFileBytes());
     else if (format == QLatin1String("docker-run"))
-        ctx.out << DockerRunExport::commandLine(preset.value().spec(), false) << '\n';
+        ctx.out << DockerRunExport::commandLine(preset.value().spec(), false, preset.value().engine()) << '\n';
     else if (format == QLatin1String("compose"))
         ctx.out << ComposeExport::yaml(preset.value().spec());
     else if (format == QLatin1String("kubernetes"))

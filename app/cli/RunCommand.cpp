@@ -75,9 +75,15 @@ int runCommand(CliContext &ctx, const QStringList &args)
                         kLaunchFailed);
     }
 
-    const Result<DockerClient *> client = EngineSession::connect(ctx);
+    const Result<DockerClient *> client = EngineSession::connect(ctx, loaded.value().engine());
     if (!client)
         return ctx.fail(client.error(), kLaunchFailed);
+    // An engine socket is root on its host: a preset that picks its own engine says which, on
+    // stderr (no prompt: scripts run this unattended).
+    if (ctx.host.isEmpty() && !loaded.value().engine().isEmpty()) {
+        ctx.err << "gpudeck: launching on " << client.value()->endpoint().url << " ("
+                << client.value()->endpoint().source << ")" << Qt::endl;
+    }
 
     // The engine version decides some checks (CDI needs API 1.44).
     std::optional<Error> versionError;

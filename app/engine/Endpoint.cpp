@@ -215,6 +215,23 @@ Result<Endpoint> resolve(const QString &hostOption, const QProcessEnvironment &e
     return fromUrl(kDefaultSocket, QStringLiteral("default socket"), env);
 }
 
+Result<Endpoint> resolveForPreset(const QString &hostOption, const QString &presetEngine,
+                                  const QProcessEnvironment &env)
+{
+    const QString engine = presetEngine.trimmed();
+    if (!hostOption.isEmpty() || engine.isEmpty())
+        return resolve(hostOption, env);
+    if (engine.contains(QLatin1String("://")) || engine.startsWith(QLatin1Char('/')))
+        return fromUrl(engine, QStringLiteral("the preset's engine"), env);
+    if (engine == QLatin1String("default")) {
+        QProcessEnvironment plain = env;
+        plain.remove(QStringLiteral("DOCKER_HOST"));
+        plain.insert(QStringLiteral("DOCKER_CONTEXT"), QStringLiteral("default"));
+        return resolve({}, plain);
+    }
+    return fromContext(engine, QStringLiteral("the preset's context"), env);
+}
+
 QList<DockerContext> contexts(const QProcessEnvironment &env)
 {
     QString current = env.value(QStringLiteral("DOCKER_CONTEXT"));

@@ -50,6 +50,11 @@ namespace EndpointResolver {
 Result<Endpoint> resolve(const QString &hostOption,
                          const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 
+// For a preset's launch: --host wins, then the preset's engine (a context name or a URL), then
+// resolve()'s order.
+Result<Endpoint> resolveForPreset(const QString &hostOption, const QString &presetEngine,
+                                  const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+
 // unix://, tcp:// and ssh:// URLs (and bare socket paths); TLS for tcp:// from env.
 Result<Endpoint> fromUrl(const QString &url, const QString &source,
                          const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());

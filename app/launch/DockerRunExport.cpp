@@ -5,9 +5,14 @@
 
 #include <QRegularExpression>
 
-QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach)
+QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach, const QString &engine)
 {
-    QStringList args = {QStringLiteral("docker"), QStringLiteral("run")};
+    QStringList args = {QStringLiteral("docker")};
+    if (!engine.isEmpty()) {
+        const bool url = engine.contains(QLatin1String("://")) || engine.startsWith(QLatin1Char('/'));
+        args << (url ? QStringLiteral("-H") : QStringLiteral("--context")) << engine;
+    }
+    args << QStringLiteral("run");
     if (spec.autoRemove)
         args << QStringLiteral("--rm");
     if (detach)
@@ -51,10 +56,10 @@ QString DockerRunExport::shellQuote(const QString &word)
     return QLatin1Char('\'') + quoted + QLatin1Char('\'');
 }
 
-QString DockerRunExport::commandLine(const LaunchSpec &spec, bool detach)
+QString DockerRunExport::commandLine(const LaunchSpec &spec, bool detach, const QString &engine)
 {
     QStringList words;
-    for (const QString &arg : arguments(spec, detach))
+    for (const QString &arg : arguments(spec, detach, engine))
         words << shellQuote(arg);
     return words.join(QLatin1Char(' '));
 }

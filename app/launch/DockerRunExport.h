@@ -9,9 +9,10 @@ struct LaunchSpec;
 class DockerRunExport
 {
 public:
-    // argv as docker receives it, starting with "docker", "run".
-    static QStringList arguments(const LaunchSpec &spec, bool detach);
+    // argv as docker receives it, starting with "docker", "run". engine: a preset's engine, said
+    // as `docker --context NAME run` or `docker -H URL run`; empty for the usual resolution.
+    static QStringList arguments(const LaunchSpec &spec, bool detach, const QString &engine = {});
     // arguments() quoted for sh: plain words bare, everything else in single quotes.
-    static QString commandLine(const LaunchSpec &spec, bool detach);
+    static QString commandLine(const LaunchSpec &spec, bool detach, const QString &engine = {});
     static QString shellQuote(const QString &word);
 };

@@ -18,7 +18,7 @@ const QStringList &knownKeys()
         QStringLiteral("capabilities"), QStringLiteral("deviceDriver"), QStringLiteral("runtime"),
         QStringLiteral("env"), QStringLiteral("autoRemove"), QStringLiteral("tty"),
         QStringLiteral("containerName"), QStringLiteral("shmSize"), QStringLiteral("ipcMode"),
-        QStringLiteral("binds"), QStringLiteral("networkMode")};
+        QStringLiteral("binds"), QStringLiteral("networkMode"), QStringLiteral("engine")};
     return keys;
 }
 
@@ -192,7 +192,8 @@ Result<Preset> Preset::fromJsonObject(const QJsonObject &object, const QString &
         && reader.strings("env", &spec.env) && reader.boolean("autoRemove", &spec.autoRemove)
         && reader.boolean("tty", &spec.tty) && reader.string("containerName", &spec.containerName)
         && reader.string("shmSize", &spec.shmSize) && reader.string("ipcMode", &spec.ipcMode)
-        && reader.strings("binds", &spec.binds) && reader.string("networkMode", &spec.networkMode);
+        && reader.strings("binds", &spec.binds) && reader.string("networkMode", &spec.networkMode)
+        && reader.string("engine", &preset.m_engine);
     if (!ok)
         return reader.error(reader.problem());
     // "gpu" is implied; keep the others in the user's order.
@@ -232,6 +233,9 @@ QJsonObject Preset::toJson() const
     // Not in the documented format: written only when used, so format-1 readers see no change.
     if (!m_spec.networkMode.isEmpty())
         object.insert(QStringLiteral("networkMode"), m_spec.networkMode);
+    // Optional too: "" or absent keeps the usual engine resolution.
+    if (!m_engine.isEmpty())
+        object.insert(QStringLiteral("engine"), m_engine);
     return object;
 }
 
@@ -273,5 +277,6 @@ QString Preset::checkName(const QString &name)
 
 bool Preset::operator==(const Preset &other) const
 {
-    return m_name == other.m_name && m_spec == other.m_spec && m_extras == other.m_extras;
+    return m_name == other.m_name && m_spec == other.m_spec && m_engine == other.m_engine
+           && m_extras == other.m_extras;
 }

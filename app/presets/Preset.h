@@ -22,6 +22,9 @@ public:
     const LaunchSpec &spec() const { return m_spec; }
     LaunchSpec &spec() { return m_spec; }
     void setSpec(const LaunchSpec &spec) { m_spec = spec; }
+    // Where it runs: a docker context name or an engine URL; empty for the usual resolution.
+    const QString &engine() const { return m_engine; }
+    void setEngine(const QString &engine) { m_engine = engine; }
     const QJsonObject &extras() const { return m_extras; }
     void setExtras(const QJsonObject &extras);
 
@@ -41,5 +44,6 @@ public:
 private:
     QString m_name;
     LaunchSpec m_spec;
+    QString m_engine;
     QJsonObject m_extras;
 };

@@ -36,6 +36,8 @@ private slots:
     void remoteEndpoints();
     void tlsContext_data();
     void tlsContext();
+    void presetEngine_data();
+    void presetEngine();
 
 private:
     QString expand(QString text) const { return text.replace(QStringLiteral("@TMP@"), m_dir->path()); }
@@ -445,6 +447,42 @@ void TestEndpoint::tlsContext()
     QCOMPARE(result.value().tls.verifyPeer, !skipVerify);
     QCOMPARE(result.value().tls.certFile, tlsDir + QStringLiteral("/cert.pem"));
     QCOMPARE(result.value().source, QStringLiteral("context farm"));
+}
+
+// gpudeck run --preset: --host wins, then the preset's engine, then DOCKER_HOST and the contexts.
+void TestEndpoint::presetEngine_data()
+{
+    QTest::addColumn<QString>("hostOption");
+    QTest::addColumn<QString>("presetEngine");
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("source");
+    QTest::newRow("--host beats the preset") << QStringLiteral("unix:///tmp/cli.sock") << QStringLiteral("ssh://gpu1")
+                                             << QStringLiteral("unix:///tmp/cli.sock") << QStringLiteral("--host");
+    QTest::newRow("the preset's URL beats DOCKER_HOST") << QString() << QStringLiteral("ssh://me@gpu1")
+                                                        << QStringLiteral("ssh://me@gpu1") << QStringLiteral("the preset's engine");
+    QTest::newRow("the preset's context") << QString() << QStringLiteral("gpu-box")
+                                          << QStringLiteral("unix:///run/gpu-box/docker.sock") << QStringLiteral("context gpu-box");
+    QTest::newRow("no engine in the preset: DOCKER_HOST") << QString() << QString()
+                                                          << QStringLiteral("unix:///tmp/env.sock") << QStringLiteral("DOCKER_HOST");
+}
+
+void TestEndpoint::presetEngine()
+{
+    QFETCH(QString, hostOption);
+    QFETCH(QString, presetEngine);
+    QFETCH(QString, url);
+    QFETCH(QString, source);
+    const QProcessEnvironment env = environment({QStringLiteral("DOCKER_CONFIG=@TMP@/cfg"),
+                                                 QStringLiteral("DOCKER_HOST=unix:///tmp/env.sock")});
+    writeContext(env, QStringLiteral("gpu-box"), QStringLiteral("unix:///run/gpu-box/docker.sock"));
+    const Result<Endpoint> result = EndpointResolver::resolveForPreset(hostOption, presetEngine, env);
+    QVERIFY2(result.ok(), qPrintable(result.error().message()));
+    QCOMPARE(result.value().url, url);
+    QCOMPARE(result.value().source, source);
+
+    const Result<Endpoint> unknown = EndpointResolver::resolveForPreset({}, QStringLiteral("nowhere"), env);
+    QVERIFY(!unknown.ok());
+    QVERIFY2(unknown.error().message().contains(QLatin1String("\"nowhere\"")), qPrintable(unknown.error().message()));
 }
 
 #include "tst_endpoint.moc"

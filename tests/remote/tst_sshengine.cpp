@@ -295,6 +295,31 @@ void TestSshEngine::cliOverSsh()
     QVERIFY(refused.exitCode != 0);
     QCOMPARE(refused.err.count('\n'), 1); // one sentence
     QVERIFY2(refused.err.contains("host key"), refused.err.constData());
+
+    // A preset that names its engine runs there, over DOCKER_HOST, and says so on stderr.
+    QFile withEngine(dir.filePath(QStringLiteral("remote.json")));
+    QVERIFY(withEngine.open(QIODevice::WriteOnly));
+    withEngine.write(QStringLiteral(R"({"format": "gpudeck-preset", "version": 1, "name": "remote", "image": "gpudeck-test:latest",
+        "command": ["nvidia-smi"], "gpus": {"mode": "all"}, "networkMode": "none", "autoRemove": true, "engine": "%1"})")
+                         .arg(TestEngine::host()).toUtf8());
+    withEngine.close();
+    QProcessEnvironment elsewhere;
+    elsewhere.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("unix:///nonexistent/docker.sock"));
+    const TestEngine::CliResult there = TestEngine::runProgram(
+        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("run"), QStringLiteral("--preset"), withEngine.fileName()}, elsewhere);
+    QVERIFY2(there.exitCode == 0, there.err.constData());
+    QCOMPARE(there.out, QByteArray("NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_DRIVER_CAPABILITIES=\n"));
+    QCOMPARE(there.err, QByteArray("gpudeck: launching on " + TestEngine::host().toUtf8() + " (the preset's engine)\n"));
+    // --host still wins: here it points nowhere, so the launch fails instead of going to the preset's engine.
+    const TestEngine::CliResult overridden = TestEngine::runProgram(
+        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("-H"), QStringLiteral("unix:///nonexistent/docker.sock"), QStringLiteral("run"),
+                                         QStringLiteral("--preset"), withEngine.fileName()});
+    QCOMPARE(overridden.exitCode, 125);
+    QVERIFY2(overridden.err.contains("/nonexistent/docker.sock"), overridden.err.constData());
+    const TestEngine::CliResult shown = TestEngine::runProgram(
+        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("preset"), QStringLiteral("show"), withEngine.fileName(),
+                                         QStringLiteral("--format"), QStringLiteral("docker-run")});
+    QVERIFY2(shown.out.startsWith(QByteArray("docker -H " + TestEngine::host().toUtf8() + " run ")), shown.out.constData());
 }
 
 void TestSshEngine::killedCliLeavesNoSsh()
