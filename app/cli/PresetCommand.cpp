@@ -48,15 +48,16 @@ int list(CliContext &ctx, const PresetStore &store)
 int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("format"), QStringLiteral("json, docker-run or python"),
+    parser.addOption({QStringLiteral("format"), QStringLiteral("json, docker-run, podman-run or python"),
                       QStringLiteral("format"), QStringLiteral("json")});
     int code = 0;
     if (!parseArgs(ctx, parser, QStringLiteral("show"), args, 1, &code))
         return code;
     const QString format = parser.value(QStringLiteral("format"));
     if (format != QLatin1String("json") && format != QLatin1String("docker-run")
-        && format != QLatin1String("python"))
-        return ctx.usage(QStringLiteral("preset show: unknown format '%1'; use json, docker-run or python.")
+        && format != QLatin1String("podman-run") && format != QLatin1String("python"))
+        return ctx.usage(QStringLiteral("preset show: unknown format '%1'; use json, docker-run, podman-run "
+                                        "or python.")
                              .arg(format));
     const auto preset = store.resolve(parser.positionalArguments().first());
     if (!preset)
@@ -65,6 +66,8 @@ int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
         ctx.out << QString::fromUtf8(preset.value().toFileBytes());
     else if (format == QLatin1String("docker-run"))
         ctx.out << DockerRunExport::commandLine(preset.value().spec(), false) << '\n';
+    else if (format == QLatin1String("podman-run"))
+        ctx.out << DockerRunExport::podmanCommandLine(preset.value().spec(), false) << '\n';
     else
         ctx.out << PythonExport::script(preset.value().spec(), false);
     return 0;
