@@ -1,15 +1,48 @@
 #include "CliContext.h"
 #include "Commands.h"
+#include "EngineSession.h"
 
 #include "common/Error.h"
+#include "engine/CdiSpecs.h"
+#include "engine/DockerClient.h"
 #include "gpu/GpuInventory.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 // `gpudeck gpus [--json]`. Without a driver: the table form prints one sentence on stderr
 // ("no NVIDIA driver found: ...") and exits 1; the JSON form prints the snapshot anyway, its
 // "error" object carrying the reason, and also exits 1, so scripts can read either.
+// The engine's CDI devices are a separate fact: listed (top-level "cdiDevices") whether or not
+// the GPUs could be read; an engine that cannot be asked leaves the list empty and says why in
+// "cdiError", without changing the exit code.
 namespace {
+
+struct CdiAnswer
+{
+    CdiInventory inventory;
+    QString error; // the engine could not be asked
+};
+
+CdiAnswer readCdiDevices(CliContext &ctx)
+{
+    CdiAnswer answer;
+    const Result<DockerClient *> client = EngineSession::connect(ctx);
+    if (!client) {
+        answer.error = client.error().message();
+        return answer;
+    }
+    QObject context;
+    client.value()->info(&context, [&](const Result<EngineInfo> &info) {
+        if (!info)
+            answer.error = info.error().message();
+        else
+            answer.inventory = CdiInventory::forEngine(info.value(), !client.value()->endpoint().isRemote());
+        ctx.finish(0);
+    });
+    ctx.exec();
+    return answer;
+}
 
 QString orDash(qint64 v, const QString &suffix = {})
 {
@@ -96,15 +129,26 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
 
     GpuInventory inventory;
     const GpuSnapshot snapshot = inventory.readBlocking();
+    const CdiAnswer cdi = readCdiDevices(ctx);
 
     if (json) {
-        ctx.out << QString::fromUtf8(QJsonDocument(snapshot.toJson()).toJson(QJsonDocument::Indented));
+        QJsonObject object = snapshot.toJson();
+        object.insert(QStringLiteral("cdiDevices"), cdi.inventory.toJson());
+        if (!cdi.error.isEmpty())
+            object.insert(QStringLiteral("cdiError"), cdi.error);
+        ctx.out << QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
         ctx.out.flush();
         return snapshot.ok() ? 0 : 1;
     }
+    if (snapshot.ok())
+        printTable(ctx.out, snapshot);
+    if (!cdi.inventory.devices.isEmpty()) {
+        ctx.out << "CDI devices of the engine:\n";
+        for (const CdiDevice &device : cdi.inventory.devices)
+            ctx.out << "    " << device.name << "  (" << device.source << ")\n";
+    }
+    ctx.out.flush();
     if (!snapshot.ok())
         return ctx.fail(snapshot.error, 1);
-    printTable(ctx.out, snapshot);
-    ctx.out.flush();
     return 0;
 }
