@@ -11,6 +11,8 @@ packages=(
     libqt6svg6
     # the sandboxed test engine and its image; the CLI and the SDK the tests compare with
     docker.io busybox-static procps python3 python3-docker
+    # the Podman test engine (podman system service); trixie's dockerd 26 is fetched by the tests
+    podman
     # remote engines in the tests: a real sshd on loopback, openssl-made TLS certificates
     openssh-server openssh-client openssl
     # fuzzing (libFuzzer with ASan/UBSan)
