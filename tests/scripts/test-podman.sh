@@ -108,9 +108,9 @@ printf '%s\n%s\n' "$uuid0" "$uuid1" >"$dir/gpu-uuids"
 write_cdi_yaml "$spec" "$uuid0:U0" "$uuid1:U1"
 echo "$spec" >"$dir/cdi-spec"
 
-podman_env setsid podman --root "$dir/root" --runroot "$dir/runroot" --tmpdir "$dir/tmp" \
-    system service --time=0 "$host" >"$dir/podman.log" 2>&1 </dev/null &
-echo $! >"$dir/podman.pid"
+# The service writes its own pid (setsid may fork, so $! would not be it).
+podman_env setsid sh -c 'echo $$ >"$1/podman.pid"; exec podman --root "$1/root" --runroot "$1/runroot" \
+    --tmpdir "$1/tmp" system service --time=0 "$2"' sh "$dir" "$host" >"$dir/podman.log" 2>&1 </dev/null &
 
 deadline=$((SECONDS + 60))
 until podman --url "$host" version >/dev/null 2>&1; do
