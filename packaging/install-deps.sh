@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(
     # build
     cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools libgl-dev node-llhttp
+    # CDI specification files in YAML
+    libyaml-cpp-dev
     # the SVG icons at run time (without it the style's own icons stand in)
     libqt6svg6
     # the sandboxed test engine and its image; the CLI and the SDK the tests compare with
@@ -12,6 +14,8 @@ packages=(
     # the export tests: node runs the npm validators (test-tools.sh fetches them and docker
     # compose into the build tree)
     nodejs
+    # the Podman test engine (podman system service); trixie's dockerd 26 is fetched by the tests
+    podman
     # remote engines in the tests: a real sshd on loopback, openssl-made TLS certificates
     openssh-server openssh-client openssl
     # fuzzing (libFuzzer with ASan/UBSan)

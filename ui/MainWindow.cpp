@@ -338,7 +338,8 @@ void MainWindow::validateLive()
 {
     QList<ValidationIssue> issues;
     const LaunchSpec spec = currentSpec(&issues);
-    issues += spec.validate(m_client ? m_client->apiVersion() : QString());
+    issues += spec.validate(m_client ? m_client->apiVersion() : QString(),
+                            m_client ? m_client->kind() : EngineKind::Docker);
     showIssues(issues, false);
     m_command->setSpec(spec);
     m_presets->launchChanged(spec);
@@ -352,7 +353,7 @@ void MainWindow::launch()
     }
     QList<ValidationIssue> issues;
     const LaunchSpec spec = currentSpec(&issues);
-    issues += spec.validate(m_client->apiVersion());
+    issues += spec.validate(m_client->apiVersion(), m_client->kind());
     showIssues(issues, true);
     if (!issues.isEmpty()) {
         statusBar()->showMessage(tr("Not launched: %1").arg(issues.first().message), 8000);
@@ -651,9 +652,9 @@ void MainWindow::onEngineInfo(const EngineInfo &info)
         m_engineState->setToolTip({});
     }
     m_engineStatus->setToolTip(tip);
-    m_engineStatus->setText(tr("Engine %1 (%2) — Docker %3, API %4 — runtimes: %5")
+    m_engineStatus->setText(tr("Engine %1 (%2) — %3, API %4 — runtimes: %5")
                                 .arg(m_client->endpoint().url, m_client->endpoint().source,
-                                     info.serverVersion, info.apiVersion,
+                                     info.productName(), info.apiVersion,
                                      info.runtimes.join(QStringLiteral(", "))));
     m_form->setRuntimes(info.runtimes, info.defaultRuntime);
     validateLive();

@@ -20,7 +20,8 @@ struct CommandEntry
 const CommandEntry kCommands[] = {
     {"gpus", gpusCommand,
      "gpus [--json]\n"
-     "      the host's GPUs: index, UUID, name, memory, utilisation, temperature\n"},
+     "      the host's GPUs: index, UUID, name, memory, utilisation, temperature; and the\n"
+     "      engine's CDI devices (nvidia.com/gpu=0, ...) with the spec file defining each\n"},
     {"images", imagesCommand,
      "images [--json]\n"
      "      the engine's local images: repo:tag, id, size, created\n"},
@@ -38,9 +39,9 @@ const CommandEntry kCommands[] = {
     {"preset", presetCommand,
      "preset list\n"
      "      the saved presets with their image and GPUs\n"
-     "  preset show NAME|FILE [--format json|docker-run|python|compose|kubernetes]\n"
-     "      a preset as its file (json, the default), a docker run line, a Python script,\n"
-     "      a Compose file or a Kubernetes Job\n"
+     "  preset show NAME|FILE [--format json|docker-run|podman-run|python|compose|kubernetes]\n"
+     "      a preset as its file (json, the default), a docker run line, a podman run line\n"
+     "      (GPUs as CDI device names), a Python script, a Compose file or a Kubernetes Job\n"
      "  preset import FILE [--name NAME]\n"
      "      copy a preset file into the preset directory, optionally under a new name\n"
      "  preset export NAME FILE\n"
@@ -93,15 +94,18 @@ QString helpText()
         "  -v, --version  show the version\n"
         "\nEnvironment:\n"
         "  DOCKER_HOST         the engine when --host is not given\n"
+        "  CONTAINER_HOST      a Podman engine (unix:// or ssh://) when DOCKER_HOST is not set\n"
         "  DOCKER_CONTEXT      the docker context to use when DOCKER_HOST is not set\n"
         "  DOCKER_CONFIG       where the docker CLI's config.json and contexts are (~/.docker)\n"
         "  DOCKER_TLS_VERIFY   when set, tcp:// uses TLS and verifies the engine against ca.pem\n"
         "  DOCKER_TLS          when set, tcp:// uses TLS without verifying the engine\n"
         "  DOCKER_CERT_PATH    ca.pem, cert.pem and key.pem for TLS (default: DOCKER_CONFIG)\n"
-        "  XDG_RUNTIME_DIR     where a rootless engine's docker.sock is looked for\n"
+        "  XDG_RUNTIME_DIR     where a rootless engine's docker.sock (then podman/podman.sock)\n"
+        "                      is looked for\n"
         "  GPUDECK_PRESET_DIR  the preset directory (default ~/.config/gpudeck/presets)\n"
-        "  Without --host or DOCKER_HOST: the current docker context, then the rootless socket,\n"
-        "  then unix:///var/run/docker.sock.\n"
+        "  Without --host, DOCKER_HOST or CONTAINER_HOST: the current docker context, then the\n"
+        "  rootless sockets, then unix:///var/run/docker.sock, or /run/podman/podman.sock when\n"
+        "  only Podman's exists. On Podman, GPUs are CDI devices (nvidia.com/gpu=0, ...).\n"
         "\nExit codes: 0 ok; for run, the container's own code, or 125 when the launch failed;\n"
         "2 for bad usage; 1 for other failures (doctor: a check failed).\n");
     return text;

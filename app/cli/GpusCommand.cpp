@@ -1,12 +1,15 @@
 #include "CliContext.h"
 #include "Commands.h"
+#include "EngineSession.h"
 
 #include "common/Error.h"
+#include "engine/CdiSpecs.h"
 #include "engine/DockerClient.h"
 #include "gpu/GpuInventory.h"
 #include "transport/RemoteShell.h"
 
 #include <QEventLoop>
+#include <QJsonArray>
 #include <QJsonDocument>
 
 // `gpudeck gpus [--json]`: the GPUs of the engine's host. A local engine's host is this machine;
@@ -14,7 +17,31 @@
 // Without a driver: the table form prints one sentence on stderr ("no NVIDIA driver found: ...")
 // and exits 1; the JSON form prints the snapshot anyway, its "error" object carrying the reason,
 // and also exits 1, so scripts can read either. Never this machine's GPUs for another host.
+// The engine's CDI devices are a separate fact: listed (top-level "cdiDevices") whether or not
+// the GPUs could be read; an engine that cannot be asked leaves the list empty and says why in
+// "cdiError", without changing the exit code.
 namespace {
+
+struct CdiAnswer
+{
+    CdiInventory inventory;
+    QString error; // the engine could not be asked
+};
+
+CdiAnswer readCdiDevices(CliContext &ctx, DockerClient &client)
+{
+    CdiAnswer answer;
+    QObject context;
+    client.info(&context, [&](const Result<EngineInfo> &info) {
+        if (!info)
+            answer.error = info.error().message();
+        else
+            answer.inventory = CdiInventory::forEngine(info.value(), !client.endpoint().isRemote());
+        ctx.finish(0);
+    });
+    ctx.exec();
+    return answer;
+}
 
 QString orDash(qint64 v, const QString &suffix = {})
 {
@@ -103,14 +130,15 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
     if (!endpoint)
         return ctx.fail(endpoint.error(), 1);
     GpuInventory inventory;
-    std::unique_ptr<DockerClient> client;
+    // One client: the CDI devices come from it and, for an ssh engine, the host's GPUs over its
+    // ssh connection.
+    DockerClient client(endpoint.value());
     std::unique_ptr<RemoteShell> shell;
     GpuSnapshot snapshot;
     if (endpoint.value().kind == Endpoint::Kind::Ssh) {
-        client = std::make_unique<DockerClient>(endpoint.value());
         Error error;
         QEventLoop loop;
-        client->ping(&loop, [&](const Result<QString> &answer) {
+        client.ping(&loop, [&](const Result<QString> &answer) {
             if (!answer)
                 error = answer.error();
             loop.quit();
@@ -119,7 +147,7 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
         if (error.isError()) {
             snapshot.error = error;
         } else {
-            shell = std::make_unique<RemoteShell>(client->sshTunnel());
+            shell = std::make_unique<RemoteShell>(client.sshTunnel());
             inventory.setRemote(shell.get());
             snapshot = inventory.readBlocking();
         }
@@ -128,15 +156,26 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
     } else {
         snapshot = inventory.readBlocking();
     }
+    const CdiAnswer cdi = readCdiDevices(ctx, client);
 
     if (json) {
-        ctx.out << QString::fromUtf8(QJsonDocument(snapshot.toJson()).toJson(QJsonDocument::Indented));
+        QJsonObject object = snapshot.toJson();
+        object.insert(QStringLiteral("cdiDevices"), cdi.inventory.toJson());
+        if (!cdi.error.isEmpty())
+            object.insert(QStringLiteral("cdiError"), cdi.error);
+        ctx.out << QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
         ctx.out.flush();
         return snapshot.ok() ? 0 : 1;
     }
+    if (snapshot.ok())
+        printTable(ctx.out, snapshot);
+    if (!cdi.inventory.devices.isEmpty()) {
+        ctx.out << "CDI devices of the engine:\n";
+        for (const CdiDevice &device : cdi.inventory.devices)
+            ctx.out << "    " << device.name << "  (" << device.source << ")\n";
+    }
+    ctx.out.flush();
     if (!snapshot.ok())
         return ctx.fail(snapshot.error, 1);
-    printTable(ctx.out, snapshot);
-    ctx.out.flush();
     return 0;
 }

@@ -67,8 +67,8 @@ int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
 {
     QCommandLineParser parser;
     static const QStringList formats = {QStringLiteral("json"), QStringLiteral("docker-run"),
-                                        QStringLiteral("python"), QStringLiteral("compose"),
-                                        QStringLiteral("kubernetes")};
+                                        QStringLiteral("podman-run"), QStringLiteral("python"),
+                                        QStringLiteral("compose"), QStringLiteral("kubernetes")};
     parser.addOption({QStringLiteral("format"), formats.join(QStringLiteral(", ")),
                       QStringLiteral("format"), QStringLiteral("json")});
     int code = 0;
@@ -85,6 +85,8 @@ int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
         ctx.out << QString::fromUtf8(preset.value().toFileBytes());
     else if (format == QLatin1String("docker-run"))
         ctx.out << DockerRunExport::commandLine(preset.value().spec(), false, preset.value().engine()) << '\n';
+    else if (format == QLatin1String("podman-run"))
+        ctx.out << DockerRunExport::podmanCommandLine(preset.value().spec(), false) << '\n';
     else if (format == QLatin1String("compose"))
         ctx.out << ComposeExport::yaml(preset.value().spec());
     else if (format == QLatin1String("kubernetes"))

@@ -95,7 +95,7 @@ int runCommand(CliContext &ctx, const QStringList &args)
     ctx.exec();
     if (versionError)
         return ctx.fail(*versionError, kLaunchFailed);
-    const QList<ValidationIssue> engineIssues = spec.validate(client.value()->apiVersion());
+    const QList<ValidationIssue> engineIssues = spec.validate(client.value()->apiVersion(), client.value()->kind());
     if (!engineIssues.isEmpty()) {
         return ctx.fail(Error(Error::Code::Validation,
                               QStringLiteral("Preset \"%1\" cannot be launched on this engine").arg(loaded.value().name()),

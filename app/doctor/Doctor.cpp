@@ -13,6 +13,10 @@ const QString kToolkitCommand = QStringLiteral(
     "sudo apt-get install -y nvidia-container-toolkit && "
     "sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker");
 
+const QString kCdiGenerate = QStringLiteral("sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml");
+const QString kCdiEnable = QStringLiteral(
+    "sudo nvidia-ctk runtime configure --runtime=docker --cdi.enabled && sudo systemctl restart docker");
+
 // Images that are likely to have `true`; any local image works for the probe, since the
 // device request is resolved before the command is looked up.
 const char *const kProbeImagePreference[] = {"gpudeck-test", "busybox", "alpine", "debian", "ubuntu", "nvidia/cuda"};
@@ -74,6 +78,8 @@ void Doctor::run(const QList<LaunchSpec> &presets)
     m_presets = presets;
     m_finished = false;
     m_engineOk = false;
+    m_haveSnapshot = false;
+    m_cdi = {};
     delete m_calls;
     m_calls = new QObject(this);
     m_checks = {
@@ -118,9 +124,10 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
     }
     m_engineOk = true;
     m_info = info.value();
+    m_cdi = CdiInventory::forEngine(m_info, !m_client->endpoint().isRemote());
     set(QStringLiteral("engine"), Status::Pass,
-        tr("Docker %1 at %2 (API %3, from %4).")
-            .arg(m_info.serverVersion, where, m_client->apiVersion(), m_client->endpoint().source));
+        tr("%1 at %2 (API %3, from %4).")
+            .arg(m_info.productName(), where, m_client->apiVersion(), m_client->endpoint().source));
     if (m_client->endpoint().isInsecure()) {
         set(QStringLiteral("socket"), Status::Warn, m_client->endpoint().insecurityWarning() + QLatin1Char('.'),
             tr("Reach the engine over ssh:// or TLS with DOCKER_TLS_VERIFY=1 instead."));
@@ -136,7 +143,11 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
         wantsNvidiaRuntime |= spec.runtime == QLatin1String("nvidia");
         wantsCdi |= spec.usesCdi();
     }
-    if (m_info.runtimes.contains(QStringLiteral("nvidia"))) {
+    m_wantsCdi = wantsCdi;
+    if (m_info.isPodman()) {
+        set(QStringLiteral("runtime"), Status::Skip,
+            tr("%1 needs no \"nvidia\" runtime: its containers get GPUs as CDI devices.").arg(m_info.productName()));
+    } else if (m_info.runtimes.contains(QStringLiteral("nvidia"))) {
         set(QStringLiteral("runtime"), Status::Pass,
             tr("Runtimes: %1 (default %2).").arg(m_info.runtimes.join(QStringLiteral(", ")), m_info.defaultRuntime));
     } else {
@@ -148,26 +159,128 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
                "default runtime and GPUs requested still work without it."),
             QStringLiteral("sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker"));
     }
-    if (!wantsCdi) {
-        set(QStringLiteral("cdi"), Status::Skip, tr("No preset uses CDI devices."));
-    } else if (m_client->apiMinor() < 44) {
-        set(QStringLiteral("cdi"), Status::Fail,
-            tr("A preset uses CDI devices, but the engine speaks API %1 and CDI needs 1.44 (Docker 25).")
-                .arg(m_client->apiVersion()),
-            tr("Update Docker, or switch the preset's device driver to \"nvidia\"."));
-    } else if (m_info.cdiSpecDirs.isEmpty()) {
-        set(QStringLiteral("cdi"), Status::Fail, tr("A preset uses CDI devices, but the engine has CDI turned off."),
-            tr("Turn on the \"cdi\" feature in daemon.json, generate the specification and restart dockerd."),
-            QStringLiteral("sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml"));
-    } else {
-        set(QStringLiteral("cdi"), Status::Pass,
-            tr("CDI specification directories: %1.").arg(m_info.cdiSpecDirs.join(QStringLiteral(", "))));
+    checkCdi();
+    if (m_info.isPodman()) {
+        // Podman's compatible create ignores a legacy GPU request, so a probe would pass on a
+        // container without GPUs: on Podman the engine hands out exactly its CDI devices.
+        if (m_cdi.devices.isEmpty()) {
+            set(QStringLiteral("gpu-request"), Status::Fail,
+                tr("%1 takes GPUs only as CDI devices, and it has none.").arg(m_info.productName()),
+                tr("Generate the CDI specification for this host's GPUs."), kCdiGenerate);
+        } else {
+            set(QStringLiteral("gpu-request"), Status::Pass,
+                tr("%1 hands out GPUs as CDI devices: %2.").arg(m_info.productName(), m_cdi.names().join(QStringLiteral(", "))));
+        }
+        return;
     }
     probeGpuRequest();
 }
 
+void Doctor::checkCdi()
+{
+    if (!m_engineOk || !m_haveSnapshot)
+        return;
+    const QString product = m_info.productName();
+    // Where CDI is the way GPUs are asked for, its faults fail; elsewhere they only warn.
+    const bool needed = m_wantsCdi || m_info.isPodman();
+    const Status problem = needed ? Status::Fail : Status::Warn;
+    if (!m_info.isPodman() && m_client->apiMinor() < 44) {
+        if (!m_wantsCdi) {
+            set(QStringLiteral("cdi"), Status::Skip,
+                tr("%1 has no CDI (it came with Docker 25), and no preset uses CDI devices.").arg(product));
+        } else {
+            set(QStringLiteral("cdi"), Status::Fail,
+                tr("A preset uses CDI devices, but %1 speaks API %2 and CDI needs 1.44 (Docker 25).")
+                    .arg(product, m_client->apiVersion()),
+                tr("Update Docker, or switch the preset's device driver to \"nvidia\"."));
+        }
+        return;
+    }
+    if (!m_info.cdiEnabled()) {
+        if (!m_wantsCdi && m_cdi.devices.isEmpty()) {
+            set(QStringLiteral("cdi"), Status::Skip,
+                tr("CDI is off on %1, and no preset uses CDI devices.").arg(product));
+            return;
+        }
+        set(QStringLiteral("cdi"), problem,
+            tr("CDI is off on %1%2.").arg(product, m_wantsCdi ? tr(", and a preset uses CDI devices") : QString()),
+            tr("Docker 25 to 28.1 need \"features\": {\"cdi\": true} in /etc/docker/daemon.json (28.2 and newer "
+               "have it on): add it, or let the toolkit do it, and restart dockerd."),
+            kCdiEnable);
+        return;
+    }
+    const bool local = !m_client->endpoint().isRemote();
+    QStringList found;
+    if (local)
+        found << tr("spec files: %1").arg(m_cdi.files.isEmpty() ? tr("none in %1").arg(m_info.cdiSpecDirs.join(QStringLiteral(", ")))
+                                                                : m_cdi.files.join(QStringLiteral(", ")));
+    found << tr("devices: %1").arg(m_cdi.devices.isEmpty() ? tr("none") : m_cdi.names().join(QStringLiteral(", ")));
+    const QString summary = tr("CDI is on in %1; %2.").arg(product, found.join(QStringLiteral("; ")));
+    if (!m_cdi.problems.isEmpty()) {
+        set(QStringLiteral("cdi"), problem, summary + QLatin1Char(' ') + m_cdi.problems.join(QStringLiteral("; ")) + QLatin1Char('.'),
+            tr("Keep each device in one spec file: remove the older file, or regenerate it."), kCdiGenerate);
+        return;
+    }
+    if (m_cdi.devices.isEmpty()) {
+        set(QStringLiteral("cdi"), needed ? Status::Fail : Status::Warn, summary,
+            local ? tr("Generate the CDI specification for this host's GPUs.")
+                  : tr("The engine is remote and lists no devices: generate the specification on its host."),
+            kCdiGenerate);
+        return;
+    }
+    // A spec left behind by a driver upgrade or a swapped card names GPUs the host no longer has.
+    if (m_snapshot.ok()) {
+        QStringList hostUuids;
+        for (const GpuInfo &gpu : m_snapshot.gpus)
+            hostUuids << gpu.uuid;
+        QStringList specUuids;
+        int indexDevices = 0;
+        for (const QString &name : m_cdi.names()) {
+            const QString id = name.section(QLatin1Char('='), 1);
+            if (!name.startsWith(LaunchSpec::cdiGpuKind() + QLatin1Char('=')))
+                continue;
+            if (id.startsWith(QLatin1String("GPU-")))
+                specUuids << id;
+            else if (!id.isEmpty() && id.toInt() >= 0 && QString::number(id.toInt()) == id)
+                ++indexDevices;
+        }
+        QStringList stale;
+        QStringList missing;
+        for (const QString &uuid : std::as_const(specUuids)) {
+            if (!hostUuids.contains(uuid))
+                stale << uuid;
+        }
+        if (!specUuids.isEmpty()) {
+            for (const QString &uuid : std::as_const(hostUuids)) {
+                if (!specUuids.contains(uuid))
+                    missing << uuid;
+            }
+        }
+        if (!stale.isEmpty() || !missing.isEmpty() || indexDevices < hostUuids.size()) {
+            QStringList why;
+            if (!stale.isEmpty())
+                why << tr("it names GPUs this host does not have (%1)").arg(stale.join(QStringLiteral(", ")));
+            if (!missing.isEmpty())
+                why << tr("it lacks this host's %1").arg(missing.join(QStringLiteral(", ")));
+            if (stale.isEmpty() && missing.isEmpty())
+                why << tr("it defines %1 GPU index devices for %2 GPUs").arg(indexDevices).arg(hostUuids.size());
+            set(QStringLiteral("cdi"), problem,
+                summary + QLatin1Char(' ') + tr("The specification is stale: %1.").arg(why.join(tr("; and "))),
+                tr("Regenerate it for the GPUs and driver the host has now."), kCdiGenerate);
+            return;
+        }
+        set(QStringLiteral("cdi"), Status::Pass, summary + QLatin1Char(' ') + tr("They match this host's GPUs."));
+        return;
+    }
+    set(QStringLiteral("cdi"), Status::Pass,
+        summary + QLatin1Char(' ') + tr("(Not compared with the host's GPUs: they could not be read.)"));
+}
+
 void Doctor::onGpus(const GpuSnapshot &snapshot)
 {
+    m_snapshot = snapshot;
+    m_haveSnapshot = true;
+    checkCdi();
     if (!snapshot.ok()) {
         set(QStringLiteral("driver"), Status::Fail, snapshot.error.message(),
             tr("Install the NVIDIA driver for your GPU and reboot; then nvidia-smi must list the GPUs."),
@@ -240,8 +353,12 @@ void Doctor::finishProbe(const QString &id, const Result<void> &started)
     }
     const Error &error = started.error();
     if (error.code() == Error::Code::DeviceDriver) {
-        set(QStringLiteral("gpu-request"), Status::Fail, error.why(), QString::fromLatin1(EngineError::kToolkitHint),
-            kToolkitCommand);
+        QString fix = QString::fromLatin1(EngineError::kToolkitHint);
+        if (!m_cdi.devices.isEmpty()) {
+            fix = tr("The engine has CDI devices (%1): launch through them with Device driver: CDI, or: %2")
+                      .arg(m_cdi.names().join(QStringLiteral(", ")), fix);
+        }
+        set(QStringLiteral("gpu-request"), Status::Fail, error.why(), fix, kToolkitCommand);
         return;
     }
     // Anything else (the probe image has no `true`, say) happened after the GPUs were granted.

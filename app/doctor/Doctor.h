@@ -1,7 +1,9 @@
 #pragma once
 
 #include "common/Error.h"
+#include "engine/CdiSpecs.h"
 #include "engine/EngineTypes.h"
+#include "gpu/GpuSnapshot.h"
 #include "launch/LaunchSpec.h"
 
 #include <QJsonObject>
@@ -56,6 +58,9 @@ private:
              const QString &command = {});
     void onEngine(const Result<EngineInfo> &info);
     void onGpus(const GpuSnapshot &snapshot);
+    // Once both the engine and the GPUs are known: CDI on or off, spec files, devices, and
+    // whether they still match the host's GPUs.
+    void checkCdi();
     void probeGpuRequest();
     void probeWith(const QString &image);
     void finishProbe(const QString &id, const Result<void> &started);
@@ -66,6 +71,10 @@ private:
     QList<LaunchSpec> m_presets;
     QList<Check> m_checks;
     EngineInfo m_info;
+    CdiInventory m_cdi;
+    GpuSnapshot m_snapshot;
+    bool m_haveSnapshot = false;
+    bool m_wantsCdi = false;
     bool m_engineOk = false;
     bool m_finished = false;
     QObject *m_calls = nullptr;

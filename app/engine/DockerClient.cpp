@@ -81,6 +81,11 @@ QByteArray DockerClient::versioned(const QString &path) const
     return QByteArrayLiteral("/v") + m_apiVersion.toLatin1() + path.toUtf8();
 }
 
+bool DockerClient::needsLibpodCreate() const
+{
+    return isPodman() && compareDottedVersions(m_podmanVersion, QStringLiteral("5.4")) < 0;
+}
+
 void DockerClient::reset()
 {
     m_apiVersion.clear();
@@ -122,12 +127,15 @@ void DockerClient::negotiate()
             const int major = parts.value(0).toInt(&majorOk);
             const int minor = parts.value(1).toInt(&minorOk);
             const QString server = QString::fromLatin1(reply->head().header("Server"));
+            const QByteArray libpod = reply->head().header("Libpod-API-Version");
+            m_kind = libpod.isEmpty() ? EngineKind::Docker : EngineKind::Podman;
+            m_podmanVersion = QString::fromLatin1(libpod);
             if (!majorOk || !minorOk || parts.size() != 2 || major != 1) {
                 error = Error(Error::Code::Protocol,
                               QStringLiteral("The endpoint %1 is not a Docker engine").arg(where),
                               QStringLiteral("its /_ping answer has no API version"),
                               QStringLiteral("check --host, DOCKER_HOST or the docker context"));
-            } else if (minor < kMinApiMinor) {
+            } else if (minor < kMinApiMinor && m_kind == EngineKind::Docker) {
                 error = Error(Error::Code::EngineTooOld,
                               QStringLiteral("The Docker engine at %1 is too old").arg(where),
                               QStringLiteral("it speaks API %1%2, and GPU requests need API 1.%3 "
@@ -225,12 +233,18 @@ void DockerClient::info(QObject *context, Callback<EngineInfo> done)
         const QJsonObject o = parsed.value();
         EngineInfo info;
         info.raw = o;
+        info.kind = m_kind;
         info.serverVersion = o.value(QStringLiteral("ServerVersion")).toString();
+        if (info.isPodman() && !m_podmanVersion.isEmpty())
+            info.serverVersion = m_podmanVersion;
         info.apiVersion = m_apiVersion;
         info.defaultRuntime = o.value(QStringLiteral("DefaultRuntime")).toString();
         info.runtimes = o.value(QStringLiteral("Runtimes")).toObject().keys();
         info.runtimes.sort();
         info.cdiSpecDirs = stringList(o.value(QStringLiteral("CDISpecDirs")));
+        // Podman reads these two whatever its configuration says and does not list them.
+        if (info.isPodman() && info.cdiSpecDirs.isEmpty())
+            info.cdiSpecDirs = {QStringLiteral("/etc/cdi"), QStringLiteral("/var/run/cdi")};
         info.discoveredDevices = o.value(QStringLiteral("DiscoveredDevices")).toArray();
         info.operatingSystem = o.value(QStringLiteral("OperatingSystem")).toString();
         info.kernelVersion = o.value(QStringLiteral("KernelVersion")).toString();
@@ -295,6 +309,54 @@ void DockerClient::createContainer(const QJsonObject &body, const QString &name,
         for (const QJsonValue &warning : warnings)
             qCInfo(lcEngine) << "create warning:" << warning.toString();
         return id;
+    });
+}
+
+void DockerClient::createLibpodContainer(const QJsonObject &spec, QObject *context, Callback<QString> done)
+{
+    const QString image = spec.value(QStringLiteral("image")).toString();
+    const QString what = QStringLiteral("Could not create a container from %1").arg(image);
+    QPointer<QObject> guard(context);
+    whenReady(context, [this, spec, what, guard, done](const Error &error) {
+        if (!guard)
+            return;
+        if (error.isError()) {
+            Error e = error;
+            done(e.withWhat(what));
+            return;
+        }
+        if (!isPodman()) {
+            done(Error(Error::Code::Unsupported, what, QStringLiteral("the engine is not Podman")));
+            return;
+        }
+        // Podman's own API is versioned by Podman's version, not the Docker API's.
+        HttpRequest request;
+        request.method = "POST";
+        request.target = QByteArrayLiteral("/v") + m_podmanVersion.toLatin1() + "/libpod/containers/create";
+        request.body = QJsonDocument(spec).toJson(QJsonDocument::Compact);
+        request.addHeader("Content-Type", "application/json");
+        HttpReply *reply = m_http->send(request);
+        connect(reply, &HttpReply::finished, guard.data(), [this, reply, what, done]() {
+            if (reply->error().isError()) {
+                Error e = explain(reply->error());
+                done(e.withWhat(what));
+                return;
+            }
+            if (reply->status() >= 400) {
+                done(EngineError::fromResponse(what, reply->status(), reply->body()));
+                return;
+            }
+            const Result<QJsonObject> parsed = parseObject(reply->body(), what);
+            if (!parsed) {
+                done(parsed.error());
+                return;
+            }
+            const QString id = parsed.value().value(QStringLiteral("Id")).toString();
+            if (id.isEmpty())
+                done(Error(Error::Code::Protocol, what, QStringLiteral("the engine returned no container id")));
+            else
+                done(id);
+        });
     });
 }
 

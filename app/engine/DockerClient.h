@@ -38,6 +38,13 @@ public:
     // "1.41" once negotiated, else empty.
     QString apiVersion() const { return m_apiVersion; }
     int apiMinor() const { return m_apiMinor; }
+    // Known once negotiated: Podman sends a Libpod-API-Version header with every answer.
+    EngineKind kind() const { return m_kind; }
+    bool isPodman() const { return m_kind == EngineKind::Podman; }
+    QString podmanVersion() const { return m_podmanVersion; } // "4.3.1"; empty on Docker
+    // Podman before 5.4 ignores DeviceRequests on its Docker-compatible create: GPUs (CDI devices)
+    // then go through /libpod/containers/create.
+    bool needsLibpodCreate() const;
 
     template <typename T>
     using Callback = std::function<void(const Result<T> &)>;
@@ -55,6 +62,9 @@ public:
     // Result: the new container's id. Warnings from the engine are logged.
     void createContainer(const QJsonObject &body, const QString &name, QObject *context,
                          Callback<QString> done);
+    // Podman's own create (a libpod SpecGenerator, LaunchSpec::libpodCreateBody()); the
+    // container is then driven through the compatible endpoints like any other.
+    void createLibpodContainer(const QJsonObject &spec, QObject *context, Callback<QString> done);
     void startContainer(const QString &id, QObject *context, Callback<void> done);
     void stopContainer(const QString &id, int timeoutSeconds, QObject *context, Callback<void> done);
     void killContainer(const QString &id, const QString &signal, QObject *context, Callback<void> done);
@@ -101,6 +111,8 @@ private:
     HttpClient *m_http;
     QString m_apiVersion;
     int m_apiMinor = 0;
+    EngineKind m_kind = EngineKind::Docker;
+    QString m_podmanVersion;
     bool m_negotiating = false;
     struct Waiter
     {

@@ -15,6 +15,7 @@
 namespace {
 
 const QString kDefaultSocket = QStringLiteral("/var/run/docker.sock");
+const QString kPodmanSocket = QStringLiteral("/run/podman/podman.sock");
 
 QJsonObject readJsonObject(const QString &path, QString *error)
 {
@@ -198,6 +199,10 @@ Result<Endpoint> resolve(const QString &hostOption, const QProcessEnvironment &e
     const QString dockerHost = env.value(QStringLiteral("DOCKER_HOST"));
     if (!dockerHost.isEmpty())
         return fromUrl(dockerHost, QStringLiteral("DOCKER_HOST"));
+    // Podman's own variable; its API socket speaks the Docker Engine API too.
+    const QString containerHost = env.value(QStringLiteral("CONTAINER_HOST"));
+    if (!containerHost.isEmpty())
+        return fromUrl(containerHost, QStringLiteral("CONTAINER_HOST"), env);
     QString context = env.value(QStringLiteral("DOCKER_CONTEXT"));
     QString contextSource = QStringLiteral("DOCKER_CONTEXT");
     if (context.isEmpty()) {
@@ -211,7 +216,13 @@ Result<Endpoint> resolve(const QString &hostOption, const QProcessEnvironment &e
         const QString rootless = runtimeDir + QStringLiteral("/docker.sock");
         if (QFileInfo::exists(rootless))
             return fromUrl(rootless, QStringLiteral("rootless socket"), env);
+        const QString rootlessPodman = runtimeDir + QStringLiteral("/podman/podman.sock");
+        if (QFileInfo::exists(rootlessPodman))
+            return fromUrl(rootlessPodman, QStringLiteral("rootless Podman socket"), env);
     }
+    // Docker's socket when there is one (or for the error when there is none), else Podman's.
+    if (!QFileInfo::exists(kDefaultSocket) && QFileInfo::exists(kPodmanSocket))
+        return fromUrl(kPodmanSocket, QStringLiteral("Podman socket"), env);
     return fromUrl(kDefaultSocket, QStringLiteral("default socket"), env);
 }
 

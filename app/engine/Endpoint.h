@@ -42,9 +42,10 @@ struct DockerContext
     bool current = false;
 };
 
-// The docker CLI's conventions: --host, then DOCKER_HOST, then DOCKER_CONTEXT or the config's
-// currentContext (with the context metadata and TLS stores), then the rootless socket, then the
-// default. tcp:// takes TLS from DOCKER_TLS_VERIFY / DOCKER_TLS and DOCKER_CERT_PATH, as the CLI does.
+// The docker CLI's conventions: --host, then DOCKER_HOST, then Podman's CONTAINER_HOST, then
+// DOCKER_CONTEXT or the config's currentContext (with the context metadata and TLS stores), then the
+// rootless sockets ($XDG_RUNTIME_DIR/docker.sock, then $XDG_RUNTIME_DIR/podman/podman.sock), then
+// /var/run/docker.sock, or /run/podman/podman.sock when only that one exists. tcp:// takes TLS from DOCKER_TLS_VERIFY / DOCKER_TLS and DOCKER_CERT_PATH, as the CLI does.
 namespace EndpointResolver {
 
 Result<Endpoint> resolve(const QString &hostOption,

@@ -12,6 +12,10 @@ const char *const kToolkitHint =
     "install nvidia-container-toolkit, run 'sudo nvidia-ctk runtime configure --runtime=docker', "
     "then 'sudo systemctl restart docker'";
 
+const char *const kCdiHint =
+    "Generate the CDI specification for this host's GPUs with 'sudo nvidia-ctk cdi generate "
+    "--output=/etc/cdi/nvidia.yaml', or pick a GPU the engine lists ('gpudeck gpus' shows its CDI devices)";
+
 QString messageOf(const QByteArray &body)
 {
     const QJsonDocument doc = QJsonDocument::fromJson(body);
@@ -31,6 +35,9 @@ Error classify(const QString &what, const QString &message, int status)
     if (lower.contains(QLatin1String("could not select device driver"))) {
         code = Error::Code::DeviceDriver;
         hint = QString::fromLatin1(kToolkitHint);
+    } else if (lower.contains(QLatin1String("unresolvable cdi devices"))) {
+        code = Error::Code::DeviceDriver;
+        hint = QString::fromLatin1(kCdiHint);
     } else if (lower.contains(QLatin1String("unknown or invalid runtime name"))
                || lower.contains(QLatin1String("unknown runtime specified"))) {
         hint = QStringLiteral("Register the runtime with the engine: for \"nvidia\", install the NVIDIA "

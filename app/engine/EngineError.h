@@ -23,5 +23,7 @@ Error classify(const QString &what, const QString &message, int status);
 Error explain(const Error &error, const Endpoint &endpoint);
 
 extern const char *const kToolkitHint;
+// A CDI device the engine cannot resolve: generate the spec, or pick a listed device.
+extern const char *const kCdiHint;
 
 } // namespace EngineError

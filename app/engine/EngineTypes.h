@@ -7,15 +7,25 @@
 #include <QString>
 #include <QStringList>
 
+// Which product answers on the Docker Engine API. Podman's version numbers are its own: never
+// compare them with Docker's thresholds.
+enum class EngineKind { Docker, Podman };
+
+// Podman from GET /version: a component named "Podman Engine".
+bool isPodmanVersion(const QJsonObject &version);
+// "4.3.1" >= "5.4": dotted numbers compared part by part, missing parts as 0.
+int compareDottedVersions(const QString &a, const QString &b);
+
 // GET /info, reduced to what GPU Deck shows and checks.
 struct EngineInfo
 {
-    QString serverVersion;   // "20.10.24+dfsg1"
+    EngineKind kind = EngineKind::Docker;
+    QString serverVersion;   // "20.10.24+dfsg1"; Podman: "4.3.1"
     QString apiVersion;      // negotiated, "1.41"
     QString engineApiVersion;// the engine's own maximum
     QString defaultRuntime;  // "runc"
     QStringList runtimes;    // names registered with the engine, sorted
-    QStringList cdiSpecDirs; // empty when the engine has no CDI
+    QStringList cdiSpecDirs; // empty when the engine has no CDI; Podman: the directories it always reads
     QJsonArray discoveredDevices; // API 1.50+: [{"Source": "cdi", "ID": "nvidia.com/gpu=0"}]
     QString operatingSystem;
     QString kernelVersion;
@@ -23,6 +33,13 @@ struct EngineInfo
     qint64 memoryBytes = 0;
     QString rootDir;
     QJsonObject raw;
+
+    bool isPodman() const { return kind == EngineKind::Podman; }
+    // "Docker 26.1.5+dfsg1", "Podman 4.3.1": how the window and the doctor name the engine.
+    QString productName() const;
+    // Docker has CDI when /info lists spec directories (the "cdi" feature, on by default from
+    // 28.2); Podman always has it.
+    bool cdiEnabled() const { return isPodman() || !cdiSpecDirs.isEmpty(); }
 };
 
 // One entry of GET /images/json.

@@ -25,7 +25,7 @@ QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach, cons
         args << QStringLiteral("--runtime") << spec.runtime;
     if (spec.usesCdi()) {
         // The CLI turns --device NAME into the "cdi" device request.
-        for (const QString &device : spec.gpus.devices)
+        for (const QString &device : spec.cdiDevices())
             args << QStringLiteral("--device") << device;
     } else if (const QString gpus = GpuFlag::format(spec); !gpus.isEmpty()) {
         args << QStringLiteral("--gpus") << gpus;
@@ -43,6 +43,21 @@ QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach, cons
     args << spec.image;
     args << spec.command;
     return args;
+}
+
+QStringList DockerRunExport::podmanArguments(const LaunchSpec &spec, bool detach)
+{
+    QStringList args = arguments(spec.resolvedFor(EngineKind::Podman), detach);
+    args[0] = QStringLiteral("podman");
+    return args;
+}
+
+QString DockerRunExport::podmanCommandLine(const LaunchSpec &spec, bool detach)
+{
+    QStringList words;
+    for (const QString &arg : podmanArguments(spec, detach))
+        words << shellQuote(arg);
+    return words.join(QLatin1Char(' '));
 }
 
 QString DockerRunExport::shellQuote(const QString &word)

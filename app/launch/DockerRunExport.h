@@ -14,5 +14,9 @@ public:
     static QStringList arguments(const LaunchSpec &spec, bool detach, const QString &engine = {});
     // arguments() quoted for sh: plain words bare, everything else in single quotes.
     static QString commandLine(const LaunchSpec &spec, bool detach, const QString &engine = {});
+    // The same launch as `podman run`: GPUs always as --device CDI names (Podman has no --gpus
+    // path to a toolkit hook), e.g. podman run --device nvidia.com/gpu=0 ...
+    static QStringList podmanArguments(const LaunchSpec &spec, bool detach);
+    static QString podmanCommandLine(const LaunchSpec &spec, bool detach);
     static QString shellQuote(const QString &word);
 };

@@ -144,7 +144,7 @@ QStringList LaunchSpec::requestCapabilities() const
     return caps;
 }
 
-QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion) const
+QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion, EngineKind kind) const
 {
     QList<ValidationIssue> issues;
     const auto add = [&issues](const char *field, const QString &message) {
@@ -184,20 +184,21 @@ QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion) const
         add("deviceDriver", QStringLiteral("The device driver '%1' is not one of \"\" (automatic), "
                                            "nvidia or cdi.").arg(deviceDriver));
 
+    const bool podman = kind == EngineKind::Podman;
+    if (podman && deviceDriver == QLatin1String("nvidia") && usesGpus())
+        add("deviceDriver", QStringLiteral("Podman takes GPUs only as CDI devices, not through the nvidia "
+                                           "device driver: choose CDI or automatic."));
+    if (podman && runtime == QLatin1String("nvidia"))
+        add("runtime", QStringLiteral("Podman has no \"nvidia\" runtime: its containers get GPUs as CDI "
+                                      "devices. Leave the runtime on the default."));
+
     switch (gpus.mode) {
     case GpuSelection::Mode::None:
-        break;
     case GpuSelection::Mode::All:
-        if (cdi)
-            add("gpus", QStringLiteral("CDI devices are requested by name, not as all GPUs: pick the "
-                                       "devices, such as nvidia.com/gpu=all."));
         break;
     case GpuSelection::Mode::Count:
         if (gpus.count < 1)
             add("gpus", QStringLiteral("The GPU count must be at least 1 (it is %1).").arg(gpus.count));
-        else if (cdi)
-            add("gpus", QStringLiteral("CDI devices are requested by name, not by count: pick the "
-                                       "devices, such as nvidia.com/gpu=0."));
         break;
     case GpuSelection::Mode::Devices:
         if (gpus.devices.isEmpty()) {
@@ -208,14 +209,14 @@ QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion) const
         for (const QString &id : gpus.devices) {
             if (id.trimmed().isEmpty() || id.contains(QLatin1Char(','))) {
                 add("gpus", QStringLiteral("The GPU device '%1' is empty or contains a comma.").arg(id));
-            } else if (cdi && !isCdiName(id)) {
+            } else if ((cdi || podman) && !isCdiName(cdiNameFor(id))) {
                 add("gpus", QStringLiteral("The CDI device '%1' is not a qualified name "
                                            "vendor/class=name, such as nvidia.com/gpu=0.").arg(id));
             }
         }
         break;
     }
-    if (cdi && usesGpus() && !apiVersion.isEmpty()
+    if (cdi && !podman && usesGpus() && !apiVersion.isEmpty()
         && compareApiVersions(apiVersion, QStringLiteral("1.44")) < 0)
         add("deviceDriver", QStringLiteral("The engine speaks API %1, and CDI devices need API 1.44 "
                                            "(Docker 25) or newer: update the engine or use the nvidia "
@@ -282,7 +283,7 @@ QJsonArray LaunchSpec::deviceRequests() const
     if (deviceDriver == QLatin1String("cdi")) {
         request.insert(QStringLiteral("Driver"), QStringLiteral("cdi"));
         request.insert(QStringLiteral("Count"), 0);
-        request.insert(QStringLiteral("DeviceIDs"), QJsonArray::fromStringList(gpus.devices));
+        request.insert(QStringLiteral("DeviceIDs"), QJsonArray::fromStringList(cdiDevices()));
         request.insert(QStringLiteral("Capabilities"), QJsonValue::Null);
         request.insert(QStringLiteral("Options"), QJsonValue::Null);
         return {request};
@@ -342,6 +343,120 @@ QJsonObject LaunchSpec::createBody(bool detach) const
     if (!requests.isEmpty())
         host.insert(QStringLiteral("DeviceRequests"), requests);
     body.insert(QStringLiteral("HostConfig"), host);
+    return body;
+}
+
+const QString &LaunchSpec::cdiGpuKind()
+{
+    static const QString kind = QStringLiteral("nvidia.com/gpu");
+    return kind;
+}
+
+QString LaunchSpec::cdiNameFor(const QString &device)
+{
+    const QString id = device.trimmed();
+    return id.contains(QLatin1Char('=')) ? id : cdiGpuKind() + QLatin1Char('=') + id;
+}
+
+QStringList LaunchSpec::cdiDevices() const
+{
+    QStringList names;
+    switch (gpus.mode) {
+    case GpuSelection::Mode::None:
+        break;
+    case GpuSelection::Mode::All:
+        names << cdiNameFor(QStringLiteral("all"));
+        break;
+    case GpuSelection::Mode::Count:
+        for (int i = 0; i < gpus.count; ++i)
+            names << cdiNameFor(QString::number(i));
+        break;
+    case GpuSelection::Mode::Devices:
+        for (const QString &id : gpus.devices)
+            names << cdiNameFor(id);
+        break;
+    }
+    return names;
+}
+
+LaunchSpec LaunchSpec::resolvedFor(EngineKind kind) const
+{
+    LaunchSpec spec = *this;
+    if (kind == EngineKind::Podman && spec.usesGpus())
+        spec.deviceDriver = QStringLiteral("cdi");
+    return spec;
+}
+
+QJsonObject LaunchSpec::libpodCreateBody() const
+{
+    QJsonObject body;
+    body.insert(QStringLiteral("image"), image);
+    if (!command.isEmpty())
+        body.insert(QStringLiteral("command"), QJsonArray::fromStringList(command));
+    if (!env.isEmpty()) {
+        QJsonObject vars;
+        for (const QString &entry : env) {
+            const int eq = entry.indexOf(QLatin1Char('='));
+            if (eq > 0)
+                vars.insert(entry.left(eq), entry.mid(eq + 1));
+        }
+        body.insert(QStringLiteral("env"), vars);
+    }
+    body.insert(QStringLiteral("terminal"), tty);
+    body.insert(QStringLiteral("stdin"), false);
+    body.insert(QStringLiteral("remove"), autoRemove);
+    if (!containerName.isEmpty())
+        body.insert(QStringLiteral("name"), containerName);
+    if (!runtime.isEmpty())
+        body.insert(QStringLiteral("oci_runtime"), runtime);
+    if (!shmSize.isEmpty()) {
+        if (const auto bytes = parseByteSize(shmSize))
+            body.insert(QStringLiteral("shm_size"), bytes.value());
+    }
+    const auto namespaceOf = [](const QString &mode) {
+        if (mode.startsWith(QLatin1String("container:")))
+            return QJsonObject{{QStringLiteral("nsmode"), QStringLiteral("container")},
+                               {QStringLiteral("value"), mode.mid(10)}};
+        return QJsonObject{{QStringLiteral("nsmode"), mode}};
+    };
+    if (!ipcMode.isEmpty())
+        body.insert(QStringLiteral("ipcns"), namespaceOf(ipcMode));
+    if (!networkMode.isEmpty()) {
+        static const QStringList modes = {QStringLiteral("none"), QStringLiteral("host"),
+                                          QStringLiteral("bridge"), QStringLiteral("private")};
+        if (modes.contains(networkMode) || networkMode.startsWith(QLatin1String("container:"))) {
+            body.insert(QStringLiteral("netns"), namespaceOf(networkMode));
+        } else {
+            body.insert(QStringLiteral("netns"), namespaceOf(QStringLiteral("bridge")));
+            body.insert(QStringLiteral("Networks"), QJsonObject{{networkMode, QJsonObject{}}});
+        }
+    }
+    QJsonArray mounts;
+    QJsonArray volumes;
+    for (const QString &bind : binds) {
+        const QStringList parts = bind.split(QLatin1Char(':'));
+        const QStringList options = parts.size() > 2 ? parts.at(2).split(QLatin1Char(',')) : QStringList();
+        if (parts.value(0).startsWith(QLatin1Char('/'))) {
+            mounts.append(QJsonObject{{QStringLiteral("destination"), parts.value(1)},
+                                      {QStringLiteral("source"), parts.value(0)},
+                                      {QStringLiteral("type"), QStringLiteral("bind")},
+                                      {QStringLiteral("options"),
+                                       QJsonArray::fromStringList(QStringList{QStringLiteral("rbind")} + options)}});
+        } else {
+            volumes.append(QJsonObject{{QStringLiteral("Name"), parts.value(0)},
+                                       {QStringLiteral("Dest"), parts.value(1)},
+                                       {QStringLiteral("Options"), QJsonArray::fromStringList(options)}});
+        }
+    }
+    if (!mounts.isEmpty())
+        body.insert(QStringLiteral("mounts"), mounts);
+    if (!volumes.isEmpty())
+        body.insert(QStringLiteral("volumes"), volumes);
+    QJsonArray devices;
+    for (const QString &name : cdiDevices())
+        devices.append(QJsonObject{{QStringLiteral("path"), name}});
+    if (!devices.isEmpty())
+        body.insert(QStringLiteral("devices"), devices);
     return body;
 }
 

@@ -3,6 +3,7 @@
 #include "GpuSelection.h"
 #include "ValidationIssue.h"
 #include "common/Result.h"
+#include "engine/EngineTypes.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -35,18 +36,35 @@ struct LaunchSpec
     bool usesGpus() const { return gpus.mode != GpuSelection::Mode::None; }
     bool usesCdi() const { return usesGpus() && deviceDriver == QLatin1String("cdi"); }
 
+    // The CDI device names the GPUs become: a picked index, UUID or MIG device d is
+    // "nvidia.com/gpu=d" (a name that is already qualified stays), All is "nvidia.com/gpu=all",
+    // a count N the first N indexes.
+    QStringList cdiDevices() const;
+    static QString cdiNameFor(const QString &device);
+    static const QString &cdiGpuKind(); // "nvidia.com/gpu"
+
+    // The launch as this kind of engine takes it: on Podman, GPUs are always CDI devices.
+    LaunchSpec resolvedFor(EngineKind kind) const;
+
     // The capability AND-list as the docker CLI sends it: the user's list, then "gpu".
     QStringList requestCapabilities() const;
 
     // Every problem, one message each. apiVersion is the negotiated Engine API version
     // ("1.41"); empty when not known yet, which skips the checks that depend on it.
-    QList<ValidationIssue> validate(const QString &apiVersion = {}) const;
+    // Podman refuses the "nvidia" runtime and device driver at their fields (it takes GPUs only
+    // as CDI devices), and its API version says nothing about CDI.
+    QList<ValidationIssue> validate(const QString &apiVersion = {},
+                                    EngineKind kind = EngineKind::Docker) const;
 
     // The one place the Docker JSON of a launch is written: the body of POST /containers/create,
     // and its query (the container's name).
     QJsonObject createBody(bool detach = false) const;
     QJsonArray deviceRequests() const;
     QUrlQuery createQuery() const;
+    // The same launch for Podman's own POST /libpod/containers/create (a SpecGenerator), which
+    // Podman before 5.4 needs for CDI devices: {"devices": [{"path": "nvidia.com/gpu=0"}]}. GPUs
+    // are CDI devices here whatever deviceDriver says.
+    QJsonObject libpodCreateBody() const;
 
     // "1g" -> 1073741824, as docker's --shm-size reads it (binary units).
     static Result<qint64> parseByteSize(const QString &text);

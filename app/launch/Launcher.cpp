@@ -1,7 +1,9 @@
 #include "Launcher.h"
 
+#include "engine/CdiSpecs.h"
 #include "engine/ContainerStream.h"
 #include "engine/DockerClient.h"
+#include "engine/EngineError.h"
 #include "engine/WaitCall.h"
 
 #include <QLoggingCategory>
@@ -59,14 +61,56 @@ void Launcher::launch(const LaunchSpec &spec, bool detach)
     m_cancelRequested = false;
     m_calls = new QObject(this);
     setState(State::Creating);
-    m_client->createContainer(spec.createBody(detach), spec.containerName, m_calls,
-                              [this](const Result<QString> &created) {
-        if (!created) {
-            fail(created.error(), false);
+    // The engine's kind decides how the launch is written, so it is known first.
+    m_client->whenReady(m_calls, [this](const Error &error) {
+        if (error.isError()) {
+            fail(error, false);
             return;
         }
-        onCreated(created.value());
+        create();
     });
+}
+
+Error Launcher::missingCdiDevice(const LaunchSpec &spec, const CdiInventory &inventory)
+{
+    for (const QString &name : spec.cdiDevices()) {
+        if (inventory.contains(name))
+            continue;
+        const QStringList known = inventory.names();
+        return Error(Error::Code::DeviceDriver, QStringLiteral("Cannot launch with the GPU %1").arg(name),
+                     known.isEmpty()
+                         ? QStringLiteral("the engine's host defines no CDI devices")
+                         : QStringLiteral("the engine's host has no CDI device %1 (it has %2)")
+                               .arg(name, known.join(QStringLiteral(", "))),
+                     QString::fromLatin1(EngineError::kCdiHint));
+    }
+    return {};
+}
+
+void Launcher::create()
+{
+    const LaunchSpec spec = m_spec.resolvedFor(m_client->kind());
+    // Podman on this host: a GPU without a CDI device is refused before anything is created. (On
+    // any engine the start fails for such a device; a container never runs without its GPUs.)
+    if (spec.usesGpus() && m_client->isPodman() && !m_client->endpoint().isRemote()) {
+        const CdiInventory devices = CdiInventory::fromSpecDirs(
+            {QStringLiteral("/etc/cdi"), QStringLiteral("/var/run/cdi")});
+        if (const Error missing = missingCdiDevice(spec, devices); missing.isError()) {
+            fail(missing, false);
+            return;
+        }
+    }
+    const auto created = [this](const Result<QString> &id) {
+        if (!id) {
+            fail(id.error(), false);
+            return;
+        }
+        onCreated(id.value());
+    };
+    if (m_client->needsLibpodCreate())
+        m_client->createLibpodContainer(spec.libpodCreateBody(), m_calls, created);
+    else
+        m_client->createContainer(spec.createBody(m_detach), spec.containerName, m_calls, created);
 }
 
 void Launcher::onCreated(const QString &id)
@@ -104,7 +148,10 @@ void Launcher::onAttached()
         return;
     // Auto-remove: wait until the engine has removed it, so nothing is left behind and the
     // caller never deletes it (which would be a 409).
-    m_wait = m_client->wait(m_id, m_spec.autoRemove ? QStringLiteral("removed") : QStringLiteral("next-exit"));
+    // (Podman 4 answers "removed" with status 0 whatever the exit code was: there next-exit, and
+    // Podman removes the container right after.)
+    const bool removed = m_spec.autoRemove && !m_client->isPodman();
+    m_wait = m_client->wait(m_id, removed ? QStringLiteral("removed") : QStringLiteral("next-exit"));
     m_wait->setParent(this);
     connect(m_wait, &WaitCall::ready, this, &Launcher::onWaitReady);
     connect(m_wait, &WaitCall::finished, this, [this]() {

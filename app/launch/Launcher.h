@@ -10,6 +10,7 @@
 
 #include <optional>
 
+struct CdiInventory;
 class ContainerStream;
 class DockerClient;
 class WaitCall;
@@ -46,6 +47,10 @@ public:
 
     static QString stateName(State state);
 
+    // The refusal for the first CDI device spec asks for that inventory lacks; no error when all
+    // are there.
+    static Error missingCdiDevice(const LaunchSpec &spec, const CdiInventory &inventory);
+
 signals:
     void stateChanged(Launcher::State state);
     void containerCreated(const QString &id);
@@ -55,6 +60,7 @@ signals:
 
 private:
     void setState(State state);
+    void create();
     void onCreated(const QString &id);
     void onAttached();
     void onWaitReady();

@@ -1,5 +1,6 @@
 #include "TestEngine.h"
 
+#include <QFile>
 #include <QProcess>
 
 namespace TestEngine {
@@ -79,7 +80,32 @@ static CliResult runWith(const QString &program, const QStringList &args, const 
 
 CliResult docker(const QStringList &args, const QByteArray &input, int timeoutMs)
 {
-    return runWith(QStringLiteral("/usr/bin/docker"), args, input, {}, timeoutMs, true);
+    const QString cli = qEnvironmentVariable("GPUDECK_TEST_DOCKER_CLI");
+    return runWith(cli.isEmpty() ? QStringLiteral("/usr/bin/docker") : cli, args, input, {}, timeoutMs, true);
+}
+
+QString kind()
+{
+    const QString k = qEnvironmentVariable("GPUDECK_TEST_ENGINE_KIND");
+    return k.isEmpty() ? QStringLiteral("docker") : k;
+}
+
+bool isPodman()
+{
+    return kind() == QLatin1String("podman");
+}
+
+bool hasCdi()
+{
+    return kind() != QLatin1String("docker");
+}
+
+QStringList podmanGpuUuids()
+{
+    QFile file(qEnvironmentVariable("GPUDECK_TEST_PODMAN_DIR") + QStringLiteral("/gpu-uuids"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromLatin1(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
 }
 
 CliResult runProgram(const QString &program, const QStringList &args,

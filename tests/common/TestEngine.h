@@ -18,6 +18,13 @@ QString dockerHost();
 QString socketPath();
 bool isRemote();
 bool underCi();
+// Which engine the test runs against: "docker" (Debian's 20.10), "docker-cdi" (trixie's 26 with
+// CDI) or "podman" (4.3); from GPUDECK_TEST_ENGINE_KIND.
+QString kind();
+bool isPodman();
+bool hasCdi();
+// The Podman engine's stand-in GPUs: the UUIDs its CDI spec defines nvidia.com/gpu=<uuid> for.
+QStringList podmanGpuUuids();
 
 struct CliResult
 {
@@ -30,7 +37,8 @@ struct CliResult
 // the TLS variables emptied (both refuse unix:// while they are set).
 QProcessEnvironment localCliEnvironment();
 
-// Runs Debian's docker CLI (/usr/bin/docker) against the test engine's local socket.
+// Runs the docker CLI against the test engine's local socket: Debian's (/usr/bin/docker), or
+// GPUDECK_TEST_DOCKER_CLI (the CDI engine's own 26 CLI).
 CliResult docker(const QStringList &args, const QByteArray &input = {}, int timeoutMs = 60000);
 
 // Runs a program with DOCKER_HOST = host() (and extra environment), as a user would run gpudeck.

@@ -6,13 +6,17 @@
 #include "engine/ContainerStream.h"
 #include "engine/DockerClient.h"
 #include "engine/JsonStream.h"
+#include "engine/CdiSpecs.h"
 #include "engine/WaitCall.h"
+#include "launch/LaunchSpec.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
+
+Q_DECLARE_METATYPE(LaunchSpec)
 
 namespace {
 
@@ -67,13 +71,35 @@ QJsonObject createBody(const QStringList &cmd, const QJsonArray &deviceRequests 
                        {QStringLiteral("HostConfig"), host}};
 }
 
+Run runCreated(DockerClient &client, const Result<QString> &created, bool autoRemove, int timeoutMs);
+
 // create → attach → wait (headers in) → start → stream → exit code, the CLI's order.
 Run runContainer(DockerClient &client, const QJsonObject &body, int timeoutMs = 120000)
 {
-    Run run;
     const Result<QString> created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
         client.createContainer(body, {}, ctx, cb);
     });
+    return runCreated(client, created,
+                      body.value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("AutoRemove")).toBool(),
+                      timeoutMs);
+}
+
+// A launch written by LaunchSpec as this engine takes it: Podman before 5.4 through its libpod create.
+Run runSpec(DockerClient &client, const LaunchSpec &launch)
+{
+    const LaunchSpec spec = launch.resolvedFor(client.kind());
+    const Result<QString> created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
+        if (client.needsLibpodCreate())
+            client.createLibpodContainer(spec.libpodCreateBody(), ctx, cb);
+        else
+            client.createContainer(spec.createBody(), {}, ctx, cb);
+    });
+    return runCreated(client, created, spec.autoRemove, 120000);
+}
+
+Run runCreated(DockerClient &client, const Result<QString> &created, bool autoRemove, int timeoutMs)
+{
+    Run run;
     if (!created) {
         run.error = created.error();
         return run;
@@ -89,9 +115,9 @@ Run runContainer(DockerClient &client, const QJsonObject &body, int timeoutMs = 
         run.error = stream->error();
         return run;
     }
-    const bool autoRemove = body.value(QStringLiteral("HostConfig")).toObject()
-                                .value(QStringLiteral("AutoRemove")).toBool();
-    WaitCall *wait = client.wait(run.id, autoRemove ? QStringLiteral("removed") : QStringLiteral("next-exit"));
+    // Podman 4 answers "removed" with status 0 whatever the exit code: next-exit there.
+    WaitCall *wait = client.wait(run.id, autoRemove && !client.isPodman() ? QStringLiteral("removed")
+                                                                          : QStringLiteral("next-exit"));
     if (!QTest::qWaitFor([wait]() { return wait->isReady() || wait->isFinished(); }, 30000) || !wait->isReady()) {
         run.error = wait->result().error();
         return run;
@@ -132,8 +158,12 @@ private slots:
     void negotiatesVersion();
     void info();
     void listsImages();
+    void engineProfile();
     void seedLaunches_data();
     void seedLaunches();
+    void cdiLaunches_data();
+    void cdiLaunches();
+    void missingCdiDeviceIsAValue();
     void attachIsByteExact();
     void stdoutAndStderrApart();
     void stdinEndOfFile();
@@ -182,7 +212,8 @@ void TestEngineClient::info()
     });
     QVERIFY2(info.ok(), qPrintable(info.error().message()));
     QVERIFY(!info.value().serverVersion.isEmpty());
-    QVERIFY(info.value().runtimes.contains(QStringLiteral("nvidia")));
+    if (!TestEngine::isPodman())
+        QVERIFY(info.value().runtimes.contains(QStringLiteral("nvidia")));
     QVERIFY(info.value().runtimes.contains(QStringLiteral("runc")));
     QCOMPARE(info.value().defaultRuntime, QStringLiteral("runc"));
     const TestEngine::CliResult cli = TestEngine::docker({QStringLiteral("info"), QStringLiteral("--format"),
@@ -206,7 +237,8 @@ void TestEngineClient::listsImages()
     bool found = false;
     for (const ImageSummary &image : images.value()) {
         ours.insert(image.id);
-        if (image.repoTags.contains(kImage)) {
+        // Podman names local images localhost/NAME:TAG.
+        if (image.repoTags.contains(kImage) || image.repoTags.contains(QStringLiteral("localhost/") + kImage)) {
             found = true;
             QVERIFY(image.size > 0);
             QVERIFY(image.created.isValid());
@@ -217,12 +249,53 @@ void TestEngineClient::listsImages()
     QCOMPARE(ours, cliIds);
 }
 
+void TestEngineClient::engineProfile()
+{
+    const Result<EngineInfo> info = await<EngineInfo>([this](QObject *ctx, DockerClient::Callback<EngineInfo> cb) {
+        m_client->info(ctx, cb);
+    });
+    QVERIFY2(info.ok(), qPrintable(info.error().message()));
+    const Result<QJsonObject> version = await<QJsonObject>([this](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
+        m_client->version(ctx, cb);
+    });
+    QVERIFY2(version.ok(), qPrintable(version.error().message()));
+    // The Libpod-API-Version header and /version's components tell the same story.
+    QCOMPARE(m_client->isPodman(), TestEngine::isPodman());
+    QCOMPARE(isPodmanVersion(version.value()), TestEngine::isPodman());
+    QCOMPARE(info.value().isPodman(), TestEngine::isPodman());
+    QCOMPARE(info.value().cdiEnabled(), TestEngine::hasCdi());
+    if (TestEngine::isPodman()) {
+        QCOMPARE(info.value().productName(), QStringLiteral("Podman ") + m_client->podmanVersion());
+        QVERIFY(m_client->podmanVersion().startsWith(QLatin1String("4.")));
+        QVERIFY(m_client->needsLibpodCreate());
+    } else {
+        QVERIFY(info.value().productName().startsWith(
+            QStringLiteral("Docker ") + (TestEngine::hasCdi() ? QStringLiteral("26.") : QStringLiteral("20.10."))));
+        QVERIFY(!m_client->needsLibpodCreate());
+    }
+    if (TestEngine::kind() == QLatin1String("docker-cdi"))
+        QCOMPARE(info.value().cdiSpecDirs, QStringList{qEnvironmentVariable("GPUDECK_TEST_CDI_DIR")});
+}
+
 void TestEngineClient::seedLaunches_data()
 {
     QTest::addColumn<QJsonArray>("requests");
     QTest::addColumn<QString>("runtime");
     QTest::addColumn<QByteArray>("expected");
 
+    if (TestEngine::isPodman()) {
+        // Podman takes the seed's GPUs only as CDI devices: device_ids as nvidia.com/gpu=<id>.
+        const QStringList uuids = TestEngine::podmanGpuUuids();
+        QTest::newRow("device_ids [uuid0] as CDI")
+            << QJsonArray{QJsonObject{{QStringLiteral("cdi"), QJsonArray{uuids.value(0)}}}} << QString()
+            << QByteArray("NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\nCDI_DEVICES=nvidia.com/gpu=")
+                   + uuids.value(0).toLatin1() + "\n";
+        QTest::newRow("device_ids [uuid0, uuid1] as CDI")
+            << QJsonArray{QJsonObject{{QStringLiteral("cdi"), QJsonArray{uuids.value(0), uuids.value(1)}}}} << QString()
+            << QByteArray("NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\nCDI_DEVICES=nvidia.com/gpu=")
+                   + uuids.value(0).toLatin1() + " nvidia.com/gpu=" + uuids.value(1).toLatin1() + "\n";
+        return;
+    }
     // The seed's Python launches, request for request.
     QTest::newRow("runtime nvidia, all GPUs, [gpu]")
         << QJsonArray{gpuRequest(-1, {}, {QStringLiteral("gpu")})} << QStringLiteral("nvidia")
@@ -248,11 +321,115 @@ void TestEngineClient::seedLaunches()
     QFETCH(QJsonArray, requests);
     QFETCH(QString, runtime);
     QFETCH(QByteArray, expected);
+    if (TestEngine::isPodman()) {
+        LaunchSpec spec;
+        spec.image = kImage;
+        spec.command = {QStringLiteral("nvidia-smi")};
+        QStringList ids;
+        for (const QJsonValue &id : requests.first().toObject().value(QStringLiteral("cdi")).toArray())
+            ids << id.toString();
+        spec.gpus = GpuSelection::ofDevices(ids);
+        spec.networkMode = QStringLiteral("none");
+        const Run run = runSpec(*m_client, spec);
+        QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(run.out, expected);
+        QCOMPARE(run.err, QByteArray());
+        return;
+    }
     const Run run = runContainer(*m_client, createBody({QStringLiteral("nvidia-smi")}, requests, runtime, true));
     QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
     QCOMPARE(run.exitCode, 0);
     QCOMPARE(run.out, expected);
     QCOMPARE(run.err, QByteArray());
+}
+
+void TestEngineClient::cdiLaunches_data()
+{
+    QTest::addColumn<LaunchSpec>("spec");
+    QTest::addColumn<QByteArray>("cdiLine"); // what the stub nvidia-smi prints for CDI; empty: refused
+    LaunchSpec base;
+    base.image = kImage;
+    base.command = {QStringLiteral("nvidia-smi")};
+    base.networkMode = QStringLiteral("none");
+    base.deviceDriver = QStringLiteral("cdi");
+    const auto with = [&base](const GpuSelection &gpus) {
+        LaunchSpec spec = base;
+        spec.gpus = gpus;
+        return spec;
+    };
+    if (TestEngine::isPodman()) {
+        const QStringList uuids = TestEngine::podmanGpuUuids();
+        // Driver "" on Podman is CDI all the same.
+        LaunchSpec automatic = with(GpuSelection::ofDevices({uuids.value(1)}));
+        automatic.deviceDriver.clear();
+        QTest::newRow("ticked uuid0") << with(GpuSelection::ofDevices({uuids.value(0)}))
+                                      << QByteArray("CDI_DEVICES=nvidia.com/gpu=") + uuids.value(0).toLatin1();
+        QTest::newRow("driver automatic, uuid1") << automatic
+                                                 << QByteArray("CDI_DEVICES=nvidia.com/gpu=") + uuids.value(1).toLatin1();
+        return;
+    }
+    if (!TestEngine::hasCdi()) {
+        QTest::newRow("Docker 20.10: CDI refused before create") << with(GpuSelection::ofDevices({QStringLiteral("0")}))
+                                                                 << QByteArray();
+        return;
+    }
+    QTest::newRow("ticked 0 (JSON spec)") << with(GpuSelection::ofDevices({QStringLiteral("0")}))
+                                          << QByteArray("CDI_DEVICES=nvidia.com/gpu=0");
+    QTest::newRow("ticked 1 and a UUID (YAML spec)")
+        << with(GpuSelection::ofDevices({QStringLiteral("1"), QStringLiteral("GPU-6bd9c3a4-0000-4000-8000-000000000001")}))
+        << QByteArray("CDI_DEVICES=nvidia.com/gpu=1 nvidia.com/gpu=GPU-6bd9c3a4-0000-4000-8000-000000000001");
+    QTest::newRow("all") << with(GpuSelection::all()) << QByteArray("CDI_DEVICES=nvidia.com/gpu=all");
+    QTest::newRow("count 2") << with(GpuSelection::ofCount(2))
+                             << QByteArray("CDI_DEVICES=nvidia.com/gpu=0 nvidia.com/gpu=1");
+}
+
+void TestEngineClient::cdiLaunches()
+{
+    QFETCH(LaunchSpec, spec);
+    QFETCH(QByteArray, cdiLine);
+    QVERIFY(await<QString>([this](QObject *ctx, DockerClient::Callback<QString> cb) { m_client->ping(ctx, cb); }).ok());
+    const QList<ValidationIssue> issues = spec.validate(m_client->apiVersion(), m_client->kind());
+    if (cdiLine.isEmpty()) {
+        QCOMPARE(issues.size(), 1);
+        QCOMPARE(issues.first().field, QStringLiteral("deviceDriver"));
+        QVERIFY(issues.first().message.contains(QLatin1String("1.44")));
+        return;
+    }
+    QVERIFY2(issues.isEmpty(), qPrintable(issues.value(0).message));
+    const Run run = runSpec(*m_client, spec);
+    QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
+    QCOMPARE(run.exitCode, 0);
+    QCOMPARE(run.out, QByteArray("NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\n") + cdiLine + '\n');
+    QCOMPARE(run.err, QByteArray());
+}
+
+void TestEngineClient::missingCdiDeviceIsAValue()
+{
+    if (!TestEngine::hasCdi()) {
+        // Docker 20.10 has no CDI: the request is refused by validation (cdiLaunches), never sent.
+        QVERIFY(await<QString>([this](QObject *ctx, DockerClient::Callback<QString> cb) { m_client->ping(ctx, cb); }).ok());
+        QVERIFY(m_client->apiMinor() < 44);
+        return;
+    }
+    LaunchSpec spec;
+    spec.image = kImage;
+    spec.command = {QStringLiteral("nvidia-smi")};
+    spec.networkMode = QStringLiteral("none");
+    spec.deviceDriver = QStringLiteral("cdi");
+    spec.autoRemove = false;
+    spec.gpus = GpuSelection::ofDevices({QStringLiteral("GPU-00000000-dead-4000-8000-000000000099")});
+    // The engine creates the container and refuses to start it: it never runs without its GPU.
+    const Run run = runSpec(*m_client, spec);
+    QVERIFY(run.error.isError());
+    QCOMPARE(run.error.code(), Error::Code::DeviceDriver);
+    QVERIFY2(run.error.why().contains(QLatin1String("nvidia.com/gpu=GPU-00000000-dead-4000-8000-000000000099")),
+             qPrintable(run.error.why()));
+    QVERIFY(run.error.hint().contains(QLatin1String("nvidia-ctk cdi generate")));
+    QVERIFY(!run.error.message().contains(QLatin1Char('{')));
+    QVERIFY(run.exitCode < 0);
+    if (!run.id.isEmpty())
+        await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->removeContainer(run.id, true, ctx, cb); });
 }
 
 void TestEngineClient::attachIsByteExact()
@@ -301,7 +478,8 @@ void TestEngineClient::stdinEndOfFile()
             [&out](StreamDemuxer::Channel, const QByteArray &data) { out += data; });
     QTRY_VERIFY_WITH_TIMEOUT(stream->isStarted() || stream->isFinished(), 30000);
     QVERIFY2(stream->isStarted(), qPrintable(stream->error().message()));
-    std::unique_ptr<WaitCall> wait(m_client->wait(created.value(), QStringLiteral("removed")));
+    std::unique_ptr<WaitCall> wait(m_client->wait(created.value(), TestEngine::isPodman() ? QStringLiteral("next-exit")
+                                                                                        : QStringLiteral("removed")));
     QTRY_VERIFY_WITH_TIMEOUT(wait->isReady() || wait->isFinished(), 30000);
     const Result<void> started = await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
         m_client->startContainer(created.value(), ctx, cb);
@@ -346,16 +524,28 @@ void TestEngineClient::autoRemoveWaitsForRemoval()
                                                         QStringLiteral("exit 3")}, {}, {}, true));
     QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
     QCOMPARE(run.exitCode, 3);
-    // wait(condition=removed) returned, so the daemon has removed it already.
-    const auto inspected = await<QJsonObject>([&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
-        m_client->inspectContainer(run.id, ctx, cb);
-    });
+    const auto inspect = [&]() {
+        return await<QJsonObject>([&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
+            m_client->inspectContainer(run.id, ctx, cb);
+        });
+    };
+    // Docker: wait(condition=removed) returned, so the daemon has removed it already. Podman
+    // removes it right after the exit its next-exit wait reported.
+    if (TestEngine::isPodman())
+        QTRY_COMPARE_WITH_TIMEOUT(inspect().error().httpStatus(), 404, 10000);
+    const auto inspected = inspect();
     QVERIFY(!inspected.ok());
     QCOMPARE(inspected.error().httpStatus(), 404);
 }
 
 void TestEngineClient::deviceDriverErrorIsAValue()
 {
+    if (TestEngine::isPodman()) {
+        // Podman's compatible create ignores device requests; its GPU failure is a missing CDI
+        // device, covered by missingCdiDeviceIsAValue.
+        QVERIFY(m_client->isPodman());
+        return;
+    }
     // A driver the engine does not know fails at start exactly like a host without the toolkit.
     const Run run = runContainer(
         *m_client, createBody({QStringLiteral("nvidia-smi")},
@@ -371,6 +561,18 @@ void TestEngineClient::deviceDriverErrorIsAValue()
 
 void TestEngineClient::unknownRuntimeIsAValue()
 {
+    if (TestEngine::isPodman()) {
+        // Podman 4.3 ignores a runtime name it does not know; the one that matters for GPUs,
+        // "nvidia", is refused at the field and never sent.
+        LaunchSpec spec;
+        spec.image = kImage;
+        spec.runtime = QStringLiteral("nvidia");
+        const QList<ValidationIssue> issues = spec.validate(m_client->apiVersion(), m_client->kind());
+        QCOMPARE(issues.size(), 1);
+        QCOMPARE(issues.first().field, QStringLiteral("runtime"));
+        QVERIFY(issues.first().message.contains(QLatin1String("CDI")));
+        return;
+    }
     const Run run = runContainer(*m_client, createBody({QStringLiteral("true")}, {}, QStringLiteral("no-such-runtime")));
     QVERIFY(run.error.isError());
     // 20.10 says "Unknown runtime specified", newer engines "unknown or invalid runtime name".
@@ -403,7 +605,7 @@ void TestEngineClient::nameConflictIsAValue()
         m_client->createContainer(createBody({QStringLiteral("true")}), name, ctx, cb);
     });
     QVERIFY(!second.ok());
-    QCOMPARE(second.error().httpStatus(), 409);
+    QCOMPARE(second.error().httpStatus(), TestEngine::isPodman() ? 500 : 409);
     QVERIFY(second.error().hint().contains(QLatin1String("another container name")));
     await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->removeContainer(first.value(), true, ctx, cb); });
 }
@@ -477,7 +679,8 @@ void TestEngineClient::eventsStream()
     });
     const Run run = runContainer(*m_client, createBody({QStringLiteral("true")}, {}, {}, true));
     QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
-    for (const char *status : {"create", "attach", "start", "die", "destroy"})
+    // Podman says "remove" where Docker says "destroy".
+    for (const char *status : {"create", "attach", "start", "die", TestEngine::isPodman() ? "remove" : "destroy"})
         QTRY_VERIFY_WITH_TIMEOUT(seen.contains({run.id, QLatin1String(status)}), 10000);
     events->cancel();
     QTRY_VERIFY(events->isFinished());

@@ -4,6 +4,7 @@
 #include <QtTest>
 
 Q_DECLARE_METATYPE(LaunchSpec)
+Q_DECLARE_METATYPE(GpuSelection)
 
 class TestLaunchSpec : public QObject
 {
@@ -28,6 +29,9 @@ private slots:
     void createBody();
     void createBodyMinimal();
     void createBodyCdi();
+    void createBodyCdiFromTickedGpus_data();
+    void createBodyCdiFromTickedGpus();
+    void libpodCreateBody();
 };
 
 void TestLaunchSpec::validate_data()
@@ -35,10 +39,13 @@ void TestLaunchSpec::validate_data()
     QTest::addColumn<LaunchSpec>("spec");
     QTest::addColumn<QString>("api");
     QTest::addColumn<QStringList>("fields");
+    QTest::addColumn<bool>("podman");
 
     const QString digest = QStringLiteral("sha256:") + QString(64, QLatin1Char('a'));
     const auto row = [](const char *name, const LaunchSpec &spec, const QStringList &fields,
-                        const QString &api = {}) { QTest::newRow(name) << spec << api << fields; };
+                        const QString &api = {}, bool podman = false) {
+        QTest::newRow(name) << spec << api << fields << podman;
+    };
     const auto withImage = [](const QString &image) {
         LaunchSpec s = base();
         s.image = image;
@@ -126,32 +133,51 @@ void TestLaunchSpec::validate_data()
     row("cdi valid on 1.47", cdi, {}, QStringLiteral("1.47"));
     row("cdi, api unknown", cdi, {});
     row("cdi on 1.41", cdi, {QStringLiteral("deviceDriver")}, QStringLiteral("1.41"));
+    // Ticked GPUs become nvidia.com/gpu=<id>: indexes, UUIDs, MIG devices, all, a count.
+    LaunchSpec cdiTicked = cdi;
+    cdiTicked.gpus = GpuSelection::ofDevices({QStringLiteral("0"), QStringLiteral("GPU-6bd9"), QStringLiteral("0:1")});
+    row("cdi ticked devices", cdiTicked, {});
+    cdiTicked.gpus = GpuSelection::ofCount(2);
+    row("cdi with count", cdiTicked, {});
+    cdiTicked.gpus = GpuSelection::all();
+    row("cdi with all", cdiTicked, {});
     LaunchSpec cdiBad = cdi;
-    cdiBad.gpus = GpuSelection::ofDevices({QStringLiteral("0")});
-    row("cdi unqualified name", cdiBad, {QStringLiteral("gpus")});
-    cdiBad.gpus = GpuSelection::ofCount(2);
-    row("cdi with count", cdiBad, {QStringLiteral("gpus")});
-    cdiBad.gpus = GpuSelection::all();
-    row("cdi with all", cdiBad, {QStringLiteral("gpus")});
+    cdiBad.gpus = GpuSelection::ofDevices({QStringLiteral("gpu=0")});
+    row("cdi name without vendor/class", cdiBad, {QStringLiteral("gpus")});
+
+    // Podman: GPUs only as CDI devices; its API version says nothing about CDI.
+    LaunchSpec pod = base();
+    pod.gpus = GpuSelection::ofDevices({QStringLiteral("0")});
+    row("podman, driver automatic", pod, {}, QStringLiteral("1.41"), true);
+    pod.deviceDriver = QStringLiteral("cdi");
+    row("podman, cdi on 1.41", pod, {}, QStringLiteral("1.41"), true);
+    pod.deviceDriver = QStringLiteral("nvidia");
+    row("podman, nvidia driver refused", pod, {QStringLiteral("deviceDriver")}, QStringLiteral("1.41"), true);
+    pod.deviceDriver.clear();
+    pod.runtime = QStringLiteral("nvidia");
+    row("podman, nvidia runtime refused", pod, {QStringLiteral("runtime")}, QStringLiteral("1.41"), true);
+    pod.runtime.clear();
+    pod.gpus = GpuSelection::all();
+    row("podman, all", pod, {}, QStringLiteral("1.41"), true);
 
     s = base();
     for (const char *ok : {"1g", "64m", "512", "1.5gb", "2GiB", "100k"}) {
         s.shmSize = QLatin1String(ok);
-        QTest::addRow("shm %s", ok) << s << QString() << QStringList();
+        QTest::addRow("shm %s", ok) << s << QString() << QStringList() << false;
     }
     for (const char *bad : {"abc", "-1", "1x", "g", "1 g b"}) {
         s.shmSize = QLatin1String(bad);
-        QTest::addRow("shm bad %s", bad) << s << QString() << QStringList{QStringLiteral("shmSize")};
+        QTest::addRow("shm bad %s", bad) << s << QString() << QStringList{QStringLiteral("shmSize")} << false;
     }
 
     s = base();
     for (const char *ok : {"/a:/b", "/a:/b:ro", "vol:/data:ro,z", "/srv/x y:/x:rw,rslave"}) {
         s.binds = {QLatin1String(ok)};
-        QTest::addRow("bind %s", ok) << s << QString() << QStringList();
+        QTest::addRow("bind %s", ok) << s << QString() << QStringList() << false;
     }
     for (const char *bad : {"/a", "/a:b", "/a:/b:rx", ":/b", "/a:/b:ro:z"}) {
         s.binds = {QLatin1String(bad)};
-        QTest::addRow("bind bad %s", bad) << s << QString() << QStringList{QStringLiteral("binds")};
+        QTest::addRow("bind bad %s", bad) << s << QString() << QStringList{QStringLiteral("binds")} << false;
     }
 
     s = base();
@@ -175,8 +201,9 @@ void TestLaunchSpec::validate()
     QFETCH(LaunchSpec, spec);
     QFETCH(QString, api);
     QFETCH(QStringList, fields);
+    QFETCH(bool, podman);
     QStringList got;
-    const QList<ValidationIssue> issues = spec.validate(api);
+    const QList<ValidationIssue> issues = spec.validate(api, podman ? EngineKind::Podman : EngineKind::Docker);
     for (const ValidationIssue &issue : issues) {
         got << issue.field;
         QVERIFY2(!issue.message.isEmpty(), qPrintable(issue.field));
@@ -280,6 +307,77 @@ void TestLaunchSpec::createBodyCdi()
         "DeviceIDs": ["nvidia.com/gpu=0"], "Capabilities": null, "Options": null}]})")
                                     .value(QStringLiteral("a")).toArray();
     QCOMPARE(spec.deviceRequests(), expected);
+}
+
+// What `docker run --device nvidia.com/gpu=0 --device nvidia.com/gpu=GPU-…` sends, from ticked GPUs.
+void TestLaunchSpec::createBodyCdiFromTickedGpus_data()
+{
+    QTest::addColumn<GpuSelection>("gpus");
+    QTest::addColumn<QStringList>("ids");
+    QTest::newRow("index") << GpuSelection::ofDevices({QStringLiteral("0")}) << QStringList{QStringLiteral("nvidia.com/gpu=0")};
+    QTest::newRow("uuid and mig") << GpuSelection::ofDevices({QStringLiteral("GPU-6bd9"), QStringLiteral("0:1")})
+                                  << QStringList{QStringLiteral("nvidia.com/gpu=GPU-6bd9"), QStringLiteral("nvidia.com/gpu=0:1")};
+    QTest::newRow("qualified kept") << GpuSelection::ofDevices({QStringLiteral("example.com/fpga=a")})
+                                    << QStringList{QStringLiteral("example.com/fpga=a")};
+    QTest::newRow("all") << GpuSelection::all() << QStringList{QStringLiteral("nvidia.com/gpu=all")};
+    QTest::newRow("count 3") << GpuSelection::ofCount(3)
+                             << QStringList{QStringLiteral("nvidia.com/gpu=0"), QStringLiteral("nvidia.com/gpu=1"),
+                                            QStringLiteral("nvidia.com/gpu=2")};
+}
+
+void TestLaunchSpec::createBodyCdiFromTickedGpus()
+{
+    QFETCH(GpuSelection, gpus);
+    QFETCH(QStringList, ids);
+    LaunchSpec spec = base();
+    spec.deviceDriver = QStringLiteral("cdi");
+    spec.gpus = gpus;
+    const QJsonObject request = spec.createBody().value(QStringLiteral("HostConfig")).toObject()
+                                    .value(QStringLiteral("DeviceRequests")).toArray().first().toObject();
+    QCOMPARE(request, (QJsonObject{{QStringLiteral("Driver"), QStringLiteral("cdi")}, {QStringLiteral("Count"), 0},
+                                   {QStringLiteral("DeviceIDs"), QJsonArray::fromStringList(ids)},
+                                   {QStringLiteral("Capabilities"), QJsonValue::Null},
+                                   {QStringLiteral("Options"), QJsonValue::Null}}));
+    // Podman's own create carries the same names as devices.
+    QJsonArray devices;
+    for (const QString &id : ids)
+        devices.append(QJsonObject{{QStringLiteral("path"), id}});
+    QCOMPARE(spec.libpodCreateBody().value(QStringLiteral("devices")).toArray(), devices);
+}
+
+void TestLaunchSpec::libpodCreateBody()
+{
+    LaunchSpec spec = base();
+    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo hi")};
+    spec.env = {QStringLiteral("A=1"), QStringLiteral("B=x=y")};
+    spec.containerName = QStringLiteral("job-1");
+    spec.autoRemove = true;
+    spec.tty = true;
+    spec.shmSize = QStringLiteral("1g");
+    spec.ipcMode = QStringLiteral("host");
+    spec.networkMode = QStringLiteral("none");
+    spec.binds = {QStringLiteral("/data:/data:ro"), QStringLiteral("cache:/cache")};
+    spec.gpus = GpuSelection::ofDevices({QStringLiteral("1")});
+    const QJsonObject body = spec.resolvedFor(EngineKind::Podman).libpodCreateBody();
+    QCOMPARE(body.value(QStringLiteral("image")).toString(), spec.image);
+    QCOMPARE(body.value(QStringLiteral("command")).toArray().size(), 3);
+    QCOMPARE(body.value(QStringLiteral("env")).toObject(),
+             (QJsonObject{{QStringLiteral("A"), QStringLiteral("1")}, {QStringLiteral("B"), QStringLiteral("x=y")}}));
+    QCOMPARE(body.value(QStringLiteral("name")).toString(), QStringLiteral("job-1"));
+    QCOMPARE(body.value(QStringLiteral("remove")).toBool(), true);
+    QCOMPARE(body.value(QStringLiteral("terminal")).toBool(), true);
+    QCOMPARE(body.value(QStringLiteral("shm_size")).toDouble(), 1073741824.0);
+    QCOMPARE(body.value(QStringLiteral("ipcns")).toObject().value(QStringLiteral("nsmode")).toString(), QStringLiteral("host"));
+    QCOMPARE(body.value(QStringLiteral("netns")).toObject().value(QStringLiteral("nsmode")).toString(), QStringLiteral("none"));
+    QCOMPARE(body.value(QStringLiteral("mounts")).toArray().first().toObject().value(QStringLiteral("source")).toString(),
+             QStringLiteral("/data"));
+    QCOMPARE(body.value(QStringLiteral("volumes")).toArray().first().toObject().value(QStringLiteral("Name")).toString(),
+             QStringLiteral("cache"));
+    QCOMPARE(body.value(QStringLiteral("devices")).toArray(),
+             (QJsonArray{QJsonObject{{QStringLiteral("path"), QStringLiteral("nvidia.com/gpu=1")}}}));
+    // No Docker-style GPU request and no runtime: Podman would ignore the one and refuse the other.
+    QVERIFY(!body.contains(QStringLiteral("HostConfig")));
+    QVERIFY(!body.contains(QStringLiteral("oci_runtime")));
 }
 
 QTEST_GUILESS_MAIN(TestLaunchSpec)

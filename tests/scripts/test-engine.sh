@@ -17,6 +17,11 @@
 # With GPUDECK_TEST_ENGINE_SWARM=1 the engine advertises two stand-in GPUs as the swarm generic
 # resource NVIDIA-GPU (daemon.json node-generic-resources; their UUIDs are in DIR/gpu-uuids) and
 # becomes a single-node swarm manager (docker swarm init --advertise-addr 127.0.0.1).
+# With GPUDECK_TEST_ENGINE_CDI=1 the engine is Debian trixie's dockerd 26 (with its containerd and
+# CLI, fetched by fetch-trixie-docker.sh into GPUDECK_TEST_TRIXIE_DIR) with bookworm's runc, the
+# "cdi" feature on and DIR/cdi as its only CDI spec directory. DIR/cdi holds stand-in devices:
+# gpudeck-test.json defines nvidia.com/gpu=0 and =all, gpudeck-test.yaml =1 and
+# =GPU-6bd9c3a4-0000-4000-8000-000000000001. DIR/docker-cli is the CLI that matches the engine.
 set -euo pipefail
 
 cmd=${1:-}
@@ -32,6 +37,10 @@ unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_TLS DOCKER_CERT_PATH
 sock="$dir/docker.sock"
 host="unix://$sock"
 docker_cli=/usr/bin/docker   # Debian's client, matching the daemon
+dockerd_bin=dockerd
+scripts=$(dirname "$(realpath "$0")")
+# shellcheck source=test-lib.sh
+source "$scripts/test-lib.sh"
 
 stop_engine() {
     if [[ -f "$dir/dockerd.pid" ]]; then
@@ -93,6 +102,19 @@ stop_engine
 rm -rf "$dir"
 mkdir -p "$dir/bin" "$dir/rootfs/bin"
 
+cdi_config=
+if [[ -n "${GPUDECK_TEST_ENGINE_CDI:-}" ]]; then
+    trixie=$("$scripts/fetch-trixie-docker.sh" "${GPUDECK_TEST_TRIXIE_DIR:-$dir-trixie}")
+    ln -s "$trixie/usr/bin/containerd" "$trixie/usr/bin/containerd-shim-runc-v2" "$dir/bin/"
+    dockerd_bin="$trixie/usr/sbin/dockerd"
+    docker_cli="$trixie/usr/bin/docker"
+    mkdir -p "$dir/cdi"
+    write_cdi_json "$dir/cdi/gpudeck-test.json" 0:0 all:ALL
+    write_cdi_yaml "$dir/cdi/gpudeck-test.yaml" 1:1 GPU-6bd9c3a4-0000-4000-8000-000000000001:UUID1
+    cdi_config=", \"features\": { \"cdi\": true }, \"cdi-spec-dirs\": [\"$dir/cdi\"]"
+fi
+ln -s "$docker_cli" "$dir/docker-cli"
+
 tls_args=()
 if [[ -n "${GPUDECK_TEST_ENGINE_TLS:-}" ]]; then
     if [[ -n "${GPUDECK_TEST_ENGINE_TLS_PORT:-}" ]]; then
@@ -130,19 +152,16 @@ if [[ -n "${GPUDECK_TEST_ENGINE_NO_HOOK:-}" ]]; then
     rm "$dir/bin/nvidia-container-runtime-hook"
 fi
 
+swarm_config=""
 if [[ -n "${GPUDECK_TEST_ENGINE_SWARM:-}" ]]; then
     printf '%s\n' GPU-5a1f0c2e-0000-4000-8000-000000000001 GPU-5a1f0c2e-0000-4000-8000-000000000002 >"$dir/gpu-uuids"
-    cat >"$dir/daemon.json" <<JSON
-{ "runtimes": { "nvidia": { "path": "runc" } },
-  "node-generic-resources": ["NVIDIA-GPU=$(sed -n 1p "$dir/gpu-uuids")", "NVIDIA-GPU=$(sed -n 2p "$dir/gpu-uuids")"] }
-JSON
-else
-    cat >"$dir/daemon.json" <<JSON
-{ "runtimes": { "nvidia": { "path": "runc" } } }
-JSON
+    swarm_config=", \"node-generic-resources\": [\"NVIDIA-GPU=$(sed -n 1p "$dir/gpu-uuids")\", \"NVIDIA-GPU=$(sed -n 2p "$dir/gpu-uuids")\"]"
 fi
+cat >"$dir/daemon.json" <<JSON
+{ "runtimes": { "nvidia": { "path": "runc" } }$cdi_config$swarm_config }
+JSON
 
-PATH="$dir/bin:$PATH" setsid dockerd \
+PATH="$dir/bin:$PATH" setsid "$dockerd_bin" \
     --host "$host" --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
     --config-file "$dir/daemon.json" --iptables=false --ip-masq=false --bridge=none \
     --userland-proxy=false --log-level warn ${tls_args[@]+"${tls_args[@]}"} \
@@ -159,17 +178,7 @@ until "$docker_cli" -H "$host" version >/dev/null 2>&1; do
 done
 
 # The test image: busybox-static plus a stub nvidia-smi that prints what the daemon asked for.
-cp "$(command -v busybox)" "$dir/rootfs/bin/busybox"
-for applet in sh cat echo env head tail dd yes true false sleep md5sum sha256sum wc printf seq ls kill trap; do
-    ln -sf busybox "$dir/rootfs/bin/$applet"
-done
-cat >"$dir/rootfs/bin/nvidia-smi" <<'SMI'
-#!/bin/sh
-# Stub nvidia-smi for the test engine: shows exactly what the daemon asked the toolkit for.
-echo "NVIDIA_VISIBLE_DEVICES=${NVIDIA_VISIBLE_DEVICES-}"
-echo "NVIDIA_DRIVER_CAPABILITIES=${NVIDIA_DRIVER_CAPABILITIES-}"
-SMI
-chmod +x "$dir/rootfs/bin/nvidia-smi"
+make_test_rootfs "$dir/rootfs"
 tar -C "$dir/rootfs" -c . | "$docker_cli" -H "$host" import \
     --change 'ENV PATH=/bin' --change 'CMD ["nvidia-smi"]' \
     --change 'LABEL com.nvidia.volumes.needed=nvidia_driver' \

@@ -1,0 +1,69 @@
+# Shared by the test engine scripts (sourced): the test image's root file system and the stand-in
+# CDI specification files.
+
+# make_test_rootfs DIR: busybox-static plus a stub nvidia-smi that prints what the engine asked
+# for: NVIDIA_VISIBLE_DEVICES and NVIDIA_DRIVER_CAPABILITIES (the legacy path), and a CDI_DEVICES
+# line naming the CDI devices injected, when there are any.
+make_test_rootfs() {
+    local rootfs=$1
+    mkdir -p "$rootfs/bin"
+    cp "$(command -v busybox)" "$rootfs/bin/busybox"
+    local applet
+    for applet in sh cat echo env head tail dd yes true false sleep md5sum sha256sum wc printf seq ls kill trap sed sort tr; do
+        ln -sf busybox "$rootfs/bin/$applet"
+    done
+    cat >"$rootfs/bin/nvidia-smi" <<'SMI'
+#!/bin/sh
+# Stub nvidia-smi for the test engines: shows exactly what the engine asked the toolkit for.
+echo "NVIDIA_VISIBLE_DEVICES=${NVIDIA_VISIBLE_DEVICES-}"
+echo "NVIDIA_DRIVER_CAPABILITIES=${NVIDIA_DRIVER_CAPABILITIES-}"
+cdi=$(env | sed -n 's/^GPUDECK_CDI_DEV_[A-Za-z0-9_]*=//p' | sort | tr '\n' ' ')
+if [ -n "$cdi" ]; then echo "CDI_DEVICES=${cdi% }"; fi
+SMI
+    chmod +x "$rootfs/bin/nvidia-smi"
+}
+
+# cdi_device_json NAME VAR: one stand-in device: /dev/nvidia-gpudeck-<VAR> is /dev/null, and
+# GPUDECK_CDI_DEV_<VAR> names the device, so the stub nvidia-smi can tell which were injected.
+cdi_device_json() {
+    printf '{"name": "%s", "containerEdits": {"env": ["GPUDECK_CDI_DEV_%s=nvidia.com/gpu=%s"], "deviceNodes": [{"path": "/dev/nvidia-gpudeck-%s", "hostPath": "/dev/null"}]}}' \
+        "$1" "$2" "$1" "$2"
+}
+
+# write_cdi_json FILE NAME:VAR...: a spec (cdiVersion 0.5.0, the newest Podman 4.3 reads) in JSON.
+write_cdi_json() {
+    local file=$1 sep="" entry
+    shift
+    {
+        printf '{"cdiVersion": "0.5.0", "kind": "nvidia.com/gpu", "devices": ['
+        for entry in "$@"; do
+            printf '%s' "$sep"
+            cdi_device_json "${entry%%:*}" "${entry##*:}"
+            sep=", "
+        done
+        printf '], "containerEdits": {"deviceNodes": [{"path": "/dev/nvidiactl-gpudeck", "hostPath": "/dev/zero"}]}}\n'
+    } >"$file.tmp"
+    mv "$file.tmp" "$file"
+}
+
+# write_cdi_yaml FILE NAME:VAR...: the same in YAML.
+write_cdi_yaml() {
+    local file=$1 entry name var
+    shift
+    {
+        echo 'cdiVersion: "0.5.0"'
+        echo 'kind: nvidia.com/gpu'
+        echo 'devices:'
+        for entry in "$@"; do
+            name=${entry%%:*}
+            var=${entry##*:}
+            echo "  - name: \"$name\""
+            echo '    containerEdits:'
+            echo "      env: [\"GPUDECK_CDI_DEV_$var=nvidia.com/gpu=$name\"]"
+            echo '      deviceNodes:'
+            echo "        - path: /dev/nvidia-gpudeck-$var"
+            echo '          hostPath: /dev/null'
+        done
+    } >"$file.tmp"
+    mv "$file.tmp" "$file"
+}
