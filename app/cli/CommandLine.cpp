@@ -48,6 +48,10 @@ const CommandEntry kCommands[] = {
      "      write a preset to FILE\n"
      "  preset delete NAME\n"
      "  preset rename OLD NEW\n"},
+    {"engines", enginesCommand,
+     "engines [--json]\n"
+     "      the engines GPU Deck knows (the default, docker contexts, DOCKER_HOST, --host):\n"
+     "      state, kind and version, and the GPU count of each one's host\n"},
     {"doctor", doctorCommand,
      "doctor [--json]\n"
      "      the GPU readiness checklist: engine, socket access, driver, GPU requests,\n"

@@ -11,3 +11,4 @@ int runCommand(CliContext &ctx, const QStringList &args);
 int presetCommand(CliContext &ctx, const QStringList &args);
 int doctorCommand(CliContext &ctx, const QStringList &args);
 int swarmCommand(CliContext &ctx, const QStringList &args);
+int enginesCommand(CliContext &ctx, const QStringList &args);

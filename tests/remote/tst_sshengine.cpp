@@ -11,6 +11,7 @@
 #include "transport/RemoteShell.h"
 #include "transport/SshTunnel.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -117,6 +118,7 @@ private slots:
     void cliOverSsh();
     void killedCliLeavesNoSsh();
     void remoteGpus();
+    void enginesCommand();
 
 private:
     std::unique_ptr<DockerClient> client(const QString &url);
@@ -397,6 +399,61 @@ void TestSshEngine::remoteGpus()
     QCOMPARE(shell.startCount(), 1);
     QCOMPARE(docker->sshTunnel()->startCount(), 1);
     QCOMPARE(sshChildren(QCoreApplication::applicationPid()), before);
+}
+
+// `gpudeck engines`: every engine asked in parallel; a dead one is down with its reason, the others
+// connected with their kind and their host's GPU count; exit 0 all the same.
+void TestSshEngine::enginesCommand()
+{
+    FakeSmi smi;
+    QFile capture(QStringLiteral(GPUDECK_FIXTURES_DIR "/nvidia-smi/h100-query-gpu.csv"));
+    QVERIFY(capture.open(QIODevice::ReadOnly));
+    smi.write(QStringLiteral("identity.csv"), capture.readAll());
+    const QString remote = qEnvironmentVariable("GPUDECK_TEST_SSH_DIR") + QStringLiteral("/remote-bin/nvidia-smi");
+    QFile::remove(remote);
+    QVERIFY(QFile::link(smi.path(), remote));
+    const auto unlink = qScopeGuard([&]() { QFile::remove(remote); });
+
+    QTemporaryDir config;
+    const auto writeContext = [&](const QString &name, const QString &host) {
+        const QString hash = QString::fromLatin1(QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex());
+        QDir().mkpath(config.filePath(QStringLiteral("contexts/meta/") + hash));
+        QFile meta(config.filePath(QStringLiteral("contexts/meta/") + hash + QStringLiteral("/meta.json")));
+        if (meta.open(QIODevice::WriteOnly)) {
+            meta.write(QJsonDocument(QJsonObject{{QStringLiteral("Name"), name},
+                                                 {QStringLiteral("Endpoints"),
+                                                  QJsonObject{{QStringLiteral("docker"), QJsonObject{{QStringLiteral("Host"), host}}}}}})
+                           .toJson());
+        }
+    };
+    writeContext(QStringLiteral("gpu-server"), TestEngine::host());
+    writeContext(QStringLiteral("gone"), QStringLiteral("ssh://gpudeck-test/nonexistent/docker.sock"));
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("DOCKER_CONFIG"), config.path());
+    env.insert(QStringLiteral("DOCKER_HOST"), TestEngine::dockerHost());
+    env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
+    QElapsedTimer timer;
+    timer.start();
+    const TestEngine::CliResult cli = TestEngine::runProgram(
+        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("engines"), QStringLiteral("--json")}, env);
+    QCOMPARE(cli.exitCode, 0);
+    QVERIFY2(timer.elapsed() < 15000, qPrintable(QString::number(timer.elapsed())));
+    QMap<QString, QJsonObject> byName;
+    for (const QJsonValue &value : QJsonDocument::fromJson(cli.out).array())
+        byName.insert(value.toObject().value(QStringLiteral("name")).toString(), value.toObject());
+    const QJsonObject server = byName.value(QStringLiteral("gpu-server"));
+    QCOMPARE(server.value(QStringLiteral("state")).toString(), QStringLiteral("connected"));
+    QVERIFY(server.value(QStringLiteral("engine")).toString().startsWith(QLatin1String("Docker ")));
+    QCOMPARE(server.value(QStringLiteral("gpus")).toInt(-1), 1); // the remote stand-in's H100
+    const QJsonObject gone = byName.value(QStringLiteral("gone"));
+    QCOMPARE(gone.value(QStringLiteral("state")).toString(), QStringLiteral("down"));
+    QVERIFY2(gone.value(QStringLiteral("reason")).toString().contains(QLatin1String("no engine socket")),
+             qPrintable(gone.value(QStringLiteral("reason")).toString()));
+    const QJsonObject local = byName.value(TestEngine::dockerHost());
+    QCOMPARE(local.value(QStringLiteral("source")).toString(), QStringLiteral("DOCKER_HOST"));
+    QCOMPARE(local.value(QStringLiteral("state")).toString(), QStringLiteral("connected"));
+    QVERIFY(local.value(QStringLiteral("current")).toBool());
+    QVERIFY(local.value(QStringLiteral("gpus")).isNull()); // this machine has no driver: unknown, never 0
 }
 
 QTEST_GUILESS_MAIN(TestSshEngine)
