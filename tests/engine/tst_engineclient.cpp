@@ -1,6 +1,7 @@
 // The engine client against a real dockerd (the sandboxed test engine): version negotiation,
 // info and images, the seed's GPU launches through DeviceRequests, byte-exact attach streams,
 // exit codes, daemon errors as values, logs and events.
+#include "Await.h"
 #include "TestEngine.h"
 
 #include "engine/ContainerStream.h"
@@ -30,18 +31,6 @@ struct Run
     qint64 exitCode = -1;
     Error error;
 };
-
-template <typename T>
-Result<T> await(std::function<void(QObject *, DockerClient::Callback<T>)> call, int timeoutMs = 30000)
-{
-    QObject context;
-    std::optional<Result<T>> result;
-    call(&context, [&result](const Result<T> &r) { result = r; });
-    (void)QTest::qWaitFor([&result]() { return result.has_value(); }, timeoutMs);
-    if (!result)
-        return Error(Error::Code::Timeout, QStringLiteral("test"), QStringLiteral("no answer in time"));
-    return *result;
-}
 
 QJsonObject gpuRequest(int count, const QStringList &ids, const QStringList &caps, const QString &driver = {})
 {

@@ -2,6 +2,7 @@
 // ssh's own refusals as one clear sentence each, one ssh process for every call, ssh killed in the
 // middle of a stream, and no ssh process left behind by the client or by a killed gpudeck.
 #include "FakeSmi.h"
+#include "Await.h"
 #include "TestEngine.h"
 
 #include "engine/ContainerStream.h"
@@ -33,18 +34,6 @@ namespace {
 QString engineSocket()
 {
     return TestEngine::socketPath();
-}
-
-template <typename T>
-Result<T> await(std::function<void(QObject *, DockerClient::Callback<T>)> call, int timeoutMs = 40000)
-{
-    QObject context;
-    std::optional<Result<T>> result;
-    call(&context, [&result](const Result<T> &r) { result = r; });
-    (void)QTest::qWaitFor([&result]() { return result.has_value(); }, timeoutMs);
-    if (!result)
-        return Error(Error::Code::Timeout, QStringLiteral("test"), QStringLiteral("no answer in time"));
-    return *result;
 }
 
 Result<QString> ping(DockerClient &client)

@@ -3,6 +3,7 @@
 // docker CLI, every certificate refusal as one clear sentence, a plain client on the TLS port, a
 // stalled peer, and the engine stopped in the middle of a stream. A QSslServer stands in only
 // for certificates a test engine should not be started with (expired, wrong name).
+#include "Await.h"
 #include "TestEngine.h"
 
 #include "engine/ContainerStream.h"
@@ -27,18 +28,6 @@
 Q_DECLARE_METATYPE(Error::Code)
 
 namespace {
-
-template <typename T>
-Result<T> await(std::function<void(QObject *, DockerClient::Callback<T>)> call, int timeoutMs = 40000)
-{
-    QObject context;
-    std::optional<Result<T>> result;
-    call(&context, [&result](const Result<T> &r) { result = r; });
-    (void)QTest::qWaitFor([&result]() { return result.has_value(); }, timeoutMs);
-    if (!result)
-        return Error(Error::Code::Timeout, QStringLiteral("test"), QStringLiteral("no answer in time"));
-    return *result;
-}
 
 Result<QString> ping(DockerClient &client)
 {

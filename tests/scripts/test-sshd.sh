@@ -91,14 +91,8 @@ for tool in "$sshd_bin" "$ssh_bin" ssh-keygen; do
     fi
 done
 
-# Whether something listens on, or is bound to, TCP port $1 of 127.0.0.1.
-port_taken() {
-    if command -v ss >/dev/null; then
-        [[ -n "$(ss -Htln "( sport = :$1 )" 2>/dev/null)" ]] # listeners only: TIME_WAIT does not block a SO_REUSEADDR bind
-    else
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-    fi
-}
+# shellcheck source=ports.sh
+source "$(dirname "$(realpath "$0")")/ports.sh"
 
 stop_sshd
 rm -rf "$dir"
