@@ -108,6 +108,7 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     connect(m_logs, &LogView::currentStateChanged, this, &MainWindow::updateActions);
     connect(m_presets, &PresetBar::presetLoaded, this, [this](const Preset &preset) {
         applySpec(preset.spec());
+        followPresetEngine(preset);
     });
     connect(m_presets, &PresetBar::message, this, [this](const QString &text) {
         statusBar()->showMessage(text, 8000);
@@ -608,6 +609,39 @@ void MainWindow::onLaunchFinished(LogPage *page)
             tr("The engine has no image %1. Pull it now?").arg(image), tr("&Pull"),
             [this, image]() { showPull(image, true); });
     }
+}
+
+// A preset that names its engine runs there. An engine socket is root on its host, so an engine
+// not trusted before is shown with its host and asked about once; a trusted one is switched to.
+void MainWindow::followPresetEngine(const Preset &preset)
+{
+    if (preset.engine().isEmpty())
+        return;
+    const Result<Endpoint> endpoint = EndpointResolver::resolveForPreset({}, preset.engine());
+    if (!endpoint) {
+        statusBar()->showMessage(endpoint.error().message(), 10000);
+        return;
+    }
+    const Endpoint target = endpoint.value();
+    if (m_client && m_client->endpoint().url == target.url)
+        return;
+    const QString key = QStringLiteral("engines/trusted");
+    if (QSettings().value(key).toStringList().contains(target.url)) {
+        switchEngine(target);
+        return;
+    }
+    const QString where = target.isRemote() ? tr("on the host %1").arg(target.host) : tr("on this machine");
+    ask(QStringLiteral("engineOffer"), tr("Switch engine?"),
+        tr("Preset \"%1\" runs on the engine at %2 (%3), %4. Whoever can use an engine is root on its "
+           "host. Switch to it?")
+            .arg(preset.name(), target.url, target.source, where),
+        tr("&Switch"), [this, target, key]() {
+            QSettings settings;
+            QStringList trusted = settings.value(key).toStringList();
+            trusted.append(target.url);
+            settings.setValue(key, trusted);
+            switchEngine(target);
+        });
 }
 
 // Asks without blocking: the window (and its running log tabs) go on while the question waits.

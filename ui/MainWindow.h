@@ -22,6 +22,7 @@ class ImageList;
 class LaunchForm;
 class LogPage;
 class LogView;
+class Preset;
 class PresetBar;
 class PullDialog;
 class QAction;
@@ -92,6 +93,7 @@ private:
     void setEngineState(const QString &text, bool ok);
     void watchEngine();
     void followEngineHost();
+    void followPresetEngine(const Preset &preset);
     static constexpr int kRemoteGpuIntervalMs = 3000;
     void refreshImages();
     void fillEnginePicker();

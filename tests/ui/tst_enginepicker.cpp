@@ -17,6 +17,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -144,6 +145,45 @@ private slots:
         }
         // Both launches ran where the picker said: each engine has exactly the containers it ran.
         QCOMPARE(child<LogView>(&window, "logView")->count(), 2);
+    }
+
+    // A preset that names an engine the user has not used shows its host and asks once; once
+    // trusted, loading the preset switches without asking.
+    void presetEngineAskedOnce()
+    {
+        QTemporaryDir presets;
+        qputenv("GPUDECK_PRESET_DIR", presets.path().toUtf8());
+        const QString url = QStringLiteral("ssh://gpudeck-test" GPUDECK_TEST_ENGINE_DIR "/docker.sock");
+        QFile file(presets.filePath(QStringLiteral("remote.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral(R"({"format": "gpudeck-preset", "version": 1, "name": "remote", "image": "gpudeck-test:latest",
+            "command": ["nvidia-smi"], "gpus": {"mode": "none"}, "engine": "%1"})").arg(url).toUtf8());
+        file.close();
+        const QString local = QStringLiteral("unix://" GPUDECK_TEST_ENGINE_DIR "/docker.sock");
+
+        for (const bool trusted : {false, true}) {
+            MainWindow window(local);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            auto *status = child<QLabel>(&window, "engineStatus");
+            QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(local), 20000);
+            auto *combo = child<QComboBox>(&window, "presetCombo");
+            combo->setFocus();
+            QTest::keyClick(combo, Qt::Key_Down);
+            if (!trusted) {
+                QTRY_VERIFY(window.offer() && window.offer()->isVisible());
+                QCOMPARE(window.offer()->objectName(), QStringLiteral("engineOffer"));
+                QVERIFY2(window.offer()->text().contains(QLatin1String("on the host gpudeck-test")),
+                         qPrintable(window.offer()->text()));
+                QVERIFY(status->text().contains(local)); // nothing happens before the answer
+                QTest::mouseClick(child<QPushButton>(window.offer(), "offerAccept"), Qt::LeftButton);
+            } else {
+                QVERIFY(!window.offer());
+            }
+            QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(url) && status->text().contains(QLatin1String("Docker")),
+                                      qPrintable(status->text()), 30000);
+        }
+        qunsetenv("GPUDECK_PRESET_DIR");
     }
 };
 
