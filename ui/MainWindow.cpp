@@ -89,6 +89,7 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     m_imagesTimer.setInterval(300);
     connect(&m_imagesTimer, &QTimer::timeout, this, &MainWindow::refreshImages);
     m_presets->setSpecSource([this]() { return currentSpec(); });
+    m_presets->setEngineSource([this]() { return presetEngine(); });
 
     buildLayout();
     buildActions();
@@ -609,6 +610,20 @@ void MainWindow::onLaunchFinished(LogPage *page)
             tr("The engine has no image %1. Pull it now?").arg(image), tr("&Pull"),
             [this, image]() { showPull(image, true); });
     }
+}
+
+// What a preset saved now names as its engine: the selected context by name, an address the user
+// gave by URL, and nothing for the engine the usual resolution finds anyway.
+QString MainWindow::presetEngine() const
+{
+    if (!m_client)
+        return {};
+    const Endpoint &endpoint = m_client->endpoint();
+    if (endpoint.source.startsWith(QLatin1String("context ")) && endpoint.source != QLatin1String("context default"))
+        return endpoint.source.mid(8);
+    if (endpoint.source == QLatin1String("--host") || endpoint.source == QLatin1String("the preset's engine"))
+        return endpoint.url;
+    return {};
 }
 
 // A preset that names its engine runs there. An engine socket is root on its host, so an engine

@@ -94,6 +94,7 @@ private:
     void watchEngine();
     void followEngineHost();
     void followPresetEngine(const Preset &preset);
+    QString presetEngine() const;
     static constexpr int kRemoteGpuIntervalMs = 3000;
     void refreshImages();
     void fillEnginePicker();

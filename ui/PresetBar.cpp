@@ -246,6 +246,8 @@ Result<QString> PresetBar::save()
     Preset preset = *m_loaded;
     if (m_source)
         preset.setSpec(m_source());
+    if (m_engineSource)
+        preset.setEngine(m_engineSource());
     const Result<QString> path = m_store.save(preset);
     if (!path) {
         report(path.error());
@@ -267,6 +269,8 @@ Result<QString> PresetBar::saveAs(const QString &name)
         return error;
     }
     Preset preset(trimmed, m_source ? m_source() : LaunchSpec());
+    if (m_engineSource)
+        preset.setEngine(m_engineSource());
     const Result<QString> path = m_store.saveAs(preset, trimmed);
     if (!path) {
         report(path.error());

@@ -27,6 +27,8 @@ public:
 
     // Where the window's current launch comes from when saving.
     void setSpecSource(std::function<LaunchSpec()> source) { m_source = std::move(source); }
+    // The engine a saved preset names: the selected one ("" for the usual resolution).
+    void setEngineSource(std::function<QString()> source) { m_engineSource = std::move(source); }
 
     const PresetStore &store() const { return m_store; }
     QComboBox *combo() const { return m_combo; }
@@ -74,6 +76,7 @@ private:
     QList<PresetStore::Entry> m_entries;
     std::optional<Preset> m_loaded;
     std::function<LaunchSpec()> m_source;
+    std::function<QString()> m_engineSource;
     QComboBox *m_combo;
     QLabel *m_state;
     QMenu *m_more;

@@ -5,6 +5,8 @@
 #include "LogView.h"
 #include "MainWindow.h"
 #include "NamedChild.h"
+#include "PresetBar.h"
+#include "presets/PresetStore.h"
 #include "TestEngine.h"
 
 #include <QComboBox>
@@ -182,6 +184,16 @@ private slots:
             }
             QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(url) && status->text().contains(QLatin1String("Docker")),
                                       qPrintable(status->text()), 30000);
+            if (trusted) {
+                // Saved from here, a preset names the engine it was saved on.
+                auto *bar = window.findChild<PresetBar *>();
+                QVERIFY(bar);
+                const Result<QString> saved = bar->saveAs(QStringLiteral("copy"));
+                QVERIFY2(saved.ok(), qPrintable(saved.error().message()));
+                const Result<Preset> copy = bar->store().resolve(QStringLiteral("copy"));
+                QVERIFY(copy.ok());
+                QCOMPARE(copy.value().engine(), url);
+            }
         }
         qunsetenv("GPUDECK_PRESET_DIR");
     }
