@@ -95,6 +95,17 @@ QWidget *CommandPane::page(QPlainTextEdit *text, QToolButton *copy, const QStrin
     return widget;
 }
 
+void CommandPane::setEngine(const QString &engine)
+{
+    if (engine == m_engine)
+        return;
+    m_engine = engine;
+    if (!m_haveSpec)
+        return;
+    m_haveSpec = false; // render the same launch again, for the other engine
+    setSpec(m_spec);
+}
+
 void CommandPane::setSpec(const LaunchSpec &spec)
 {
     if (m_haveSpec && spec == m_spec)
@@ -102,7 +113,7 @@ void CommandPane::setSpec(const LaunchSpec &spec)
     m_spec = spec;
     m_haveSpec = true;
     // Replace the text only when it changed, so that a selection survives unrelated updates.
-    const QString run = DockerRunExport::commandLine(spec, false);
+    const QString run = DockerRunExport::commandLine(spec, false, m_engine);
     if (m_dockerRun->toPlainText() != run)
         m_dockerRun->setPlainText(run);
     const QString script = PythonExport::script(spec, false);

@@ -20,6 +20,8 @@ public:
     explicit CommandPane(QWidget *parent = nullptr);
 
     void setSpec(const LaunchSpec &spec);
+    // The engine the docker run line names (-H URL or --context NAME); empty for the usual one.
+    void setEngine(const QString &engine);
     QString dockerRun() const;
     QString python() const;
     QString compose() const;
@@ -41,4 +43,5 @@ private:
     QToolButton *m_saveCompose;
     LaunchSpec m_spec;
     bool m_haveSpec = false;
+    QString m_engine;
 };

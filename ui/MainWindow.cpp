@@ -449,6 +449,7 @@ void MainWindow::followEngineHost()
 void MainWindow::watchEngine()
 {
     followEngineHost();
+    m_command->setEngine(presetEngine());
     delete m_watch;
     m_watch = new EngineWatch(m_client, this);
     connect(m_watch, &EngineWatch::connected, this, &MainWindow::onEngineConnected);

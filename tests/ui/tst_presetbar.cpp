@@ -250,7 +250,9 @@ private slots:
         auto *python = child<QPlainTextEdit>(window.get(), "pythonText");
         setText(window.get(), "imageEdit", QStringLiteral("gpudeck-test:latest"));
         setText(window.get(), "commandEdit", QStringLiteral("nvidia-smi"));
-        QVERIFY2(run->toPlainText().startsWith(QLatin1String("docker run")), qPrintable(run->toPlainText()));
+        // The window was opened with --host: the equivalent command names that engine too.
+        QVERIFY2(run->toPlainText().startsWith(QStringLiteral("docker -H %1 run ").arg(TestEngine::host())),
+                 qPrintable(run->toPlainText()));
         QVERIFY(run->toPlainText().contains(QLatin1String("gpudeck-test:latest nvidia-smi")));
         QVERIFY(!run->toPlainText().contains(QLatin1String("--gpus")));
 
