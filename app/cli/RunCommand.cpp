@@ -1,6 +1,7 @@
 #include "CliContext.h"
 #include "Commands.h"
 #include "EngineSession.h"
+#include "ProcessIo.h"
 
 #include "engine/DockerClient.h"
 #include "launch/Launcher.h"
@@ -18,32 +19,6 @@ namespace {
 
 // docker run's code when the launch itself failed.
 constexpr int kLaunchFailed = 125;
-
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int signal)
-{
-    const char byte = char(signal);
-    [[maybe_unused]] const ssize_t written = ::write(g_signalPipe[1], &byte, 1);
-}
-
-// Byte-exact output: straight to the descriptor, no text codec, no buffering surprises.
-bool writeAll(int fd, const QByteArray &data)
-{
-    const char *p = data.constData();
-    qsizetype left = data.size();
-    while (left > 0) {
-        const ssize_t n = ::write(fd, p, size_t(left));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return false;
-        }
-        p += n;
-        left -= n;
-    }
-    return true;
-}
 
 } // namespace
 
@@ -107,7 +82,7 @@ int runCommand(CliContext &ctx, const QStringList &args)
     Launcher launcher(client.value());
     QObject::connect(&launcher, &Launcher::output, &launcher,
                      [](StreamDemuxer::Channel channel, const QByteArray &data) {
-                         writeAll(channel == StreamDemuxer::Channel::Stdout ? STDOUT_FILENO : STDERR_FILENO, data);
+                         ProcessIo::writeAll(channel == StreamDemuxer::Channel::Stdout ? STDOUT_FILENO : STDERR_FILENO, data);
                      });
     QObject::connect(&launcher, &Launcher::finished, &launcher, [&]() {
         if (launcher.state() == Launcher::State::Exited) {
@@ -126,21 +101,9 @@ int runCommand(CliContext &ctx, const QStringList &args)
 
     // Ctrl+C and SIGTERM stop the container (SIGTERM, then a kill after 10 s), as docker run's
     // signal proxy does; the exit code is then the container's.
-    std::unique_ptr<QSocketNotifier> notifier;
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
-        notifier = std::make_unique<QSocketNotifier>(g_signalPipe[0], QSocketNotifier::Read);
-        QObject::connect(notifier.get(), &QSocketNotifier::activated, &launcher, [&launcher]() {
-            char byte = 0;
-            [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[0], &byte, 1);
-            launcher.stop(10);
-        });
-        std::signal(SIGINT, onSignal);
-        std::signal(SIGTERM, onSignal);
-    }
+    const ProcessIo::StopSignals stopSignals(&launcher, [&launcher]() { launcher.stop(10); });
 
     launcher.launch(spec, parser.isSet(detach));
     const int code = runCtx.exec();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     return code;
 }

@@ -1,6 +1,7 @@
 #include "CliContext.h"
 #include "Commands.h"
 #include "EngineSession.h"
+#include "ProcessIo.h"
 
 #include "engine/DockerClient.h"
 #include "launch/SwarmLauncher.h"
@@ -24,31 +25,6 @@ namespace {
 
 constexpr int kFailed = 1;
 constexpr int kLaunchFailed = 125;
-
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int signal)
-{
-    const char byte = char(signal);
-    [[maybe_unused]] const ssize_t written = ::write(g_signalPipe[1], &byte, 1);
-}
-
-bool writeAll(int fd, const QByteArray &data)
-{
-    const char *p = data.constData();
-    qsizetype left = data.size();
-    while (left > 0) {
-        const ssize_t n = ::write(fd, p, size_t(left));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return false;
-        }
-        p += n;
-        left -= n;
-    }
-    return true;
-}
 
 // A call on the engine, waited for in the command's event loop.
 Result<QJsonDocument> getJson(DockerClient *client, const QString &path, const QString &what)
@@ -218,7 +194,7 @@ int run(CliContext &ctx, const QStringList &args)
         runCtx.err << "gpudeck: " << sentence << Qt::endl;
     });
     QObject::connect(&launcher, &SwarmLauncher::output, &launcher, [](StreamDemuxer::Channel channel, const QByteArray &data) {
-        writeAll(channel == StreamDemuxer::Channel::Stderr ? STDERR_FILENO : STDOUT_FILENO, data);
+        ProcessIo::writeAll(channel == StreamDemuxer::Channel::Stderr ? STDERR_FILENO : STDOUT_FILENO, data);
     });
     QObject::connect(&launcher, &SwarmLauncher::finished, &launcher, [&]() {
         if (parser.isSet(detach) && !launcher.error().isError())
@@ -229,21 +205,9 @@ int run(CliContext &ctx, const QStringList &args)
     });
 
     // Ctrl+C and SIGTERM remove the service (its tasks stop with it).
-    std::unique_ptr<QSocketNotifier> notifier;
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
-        notifier = std::make_unique<QSocketNotifier>(g_signalPipe[0], QSocketNotifier::Read);
-        QObject::connect(notifier.get(), &QSocketNotifier::activated, &launcher, [&launcher]() {
-            char byte = 0;
-            [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[0], &byte, 1);
-            launcher.stop();
-        });
-        std::signal(SIGINT, onSignal);
-        std::signal(SIGTERM, onSignal);
-    }
+    const ProcessIo::StopSignals stopSignals(&launcher, [&launcher]() { launcher.stop(); });
     launcher.launch(spec, count, parser.isSet(detach));
     const int code = runCtx.exec();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     return code;
 }
 
