@@ -29,11 +29,32 @@ GpuInventory::GpuInventory(QObject *parent)
     qRegisterMetaType<GpuInfo>();
 }
 
-GpuInventory::~GpuInventory() = default;
+GpuInventory::~GpuInventory()
+{
+    // A job under way (an nvmlInit) ends first; those behind it go with the context.
+    m_nvmlThread.quit();
+    m_nvmlThread.wait();
+}
+
+void GpuInventory::onNvmlThread(std::function<void()> job)
+{
+    if (!m_nvmlContext) {
+        m_nvmlContext = new QObject;
+        m_nvmlContext->moveToThread(&m_nvmlThread);
+        connect(&m_nvmlThread, &QThread::finished, m_nvmlContext, &QObject::deleteLater);
+        m_nvmlThread.setObjectName(QStringLiteral("gpudeck-nvml"));
+        m_nvmlThread.start();
+    }
+    QMetaObject::invokeMethod(m_nvmlContext, std::move(job), Qt::QueuedConnection);
+}
 
 void GpuInventory::reset()
 {
-    m_nvml->close();
+    ++m_generation;
+    if (m_nvmlContext) {
+        NvmlLibrary *nvml = m_nvml.get();
+        onNvmlThread([nvml] { nvml->close(); });
+    }
     m_source = GpuSnapshot::Source::None;
     m_identity = GpuSnapshot();
 }
@@ -65,9 +86,11 @@ bool GpuInventory::refresh()
 
     switch (m_source) {
     case GpuSnapshot::Source::Nvml: {
-        GpuSnapshot s = m_identity;
-        m_nvml->readLive(s);
-        complete(s);
+        NvmlLibrary *nvml = m_nvml.get();
+        onNvmlThread([this, nvml, s = m_identity]() mutable {
+            nvml->readLive(s);
+            complete(s);
+        });
         return true;
     }
     case GpuSnapshot::Source::NvidiaSmi:
@@ -76,30 +99,41 @@ bool GpuInventory::refresh()
     case GpuSnapshot::Source::None:
         break;
     }
-
     // No backend yet (first read, or nothing worked last time): probe.
-    const Result<void> opened = m_nvml->open();
-    if (opened) {
-        Result<GpuSnapshot> all = m_nvml->readAll();
+    nvmlProbe();
+    return true;
+}
+
+void GpuInventory::nvmlProbe()
+{
+    NvmlLibrary *nvml = m_nvml.get();
+    const int generation = m_generation;
+    onNvmlThread([this, nvml, generation] {
+        const Result<void> opened = nvml->open();
+        const bool tryNvidiaSmi = !opened && nvml->state() == NvmlLibrary::State::LibraryMissing;
         GpuSnapshot s;
-        if (all) {
-            s = all.value();
-            if (!s.gpus.isEmpty()) {
+        if (opened) {
+            Result<GpuSnapshot> all = nvml->readAll();
+            if (all)
+                s = all.value();
+            else
+                s.error = all.error();
+        } else {
+            s.error = opened.error();
+        }
+        // Back on the inventory's thread: the identity and the backend are its state.
+        QMetaObject::invokeMethod(this, [this, s, tryNvidiaSmi, generation] {
+            if (tryNvidiaSmi) {
+                smiIdentity(s.error);
+                return;
+            }
+            if (generation == m_generation && s.ok() && !s.gpus.isEmpty()) {
                 m_source = GpuSnapshot::Source::Nvml;
                 m_identity = s;
             }
-        } else {
-            s.error = all.error();
-        }
-        complete(s);
-    } else if (m_nvml->state() == NvmlLibrary::State::LibraryMissing) {
-        smiIdentity(opened.error());
-    } else {
-        GpuSnapshot s;
-        s.error = opened.error();
-        complete(s);
-    }
-    return true;
+            complete(s);
+        }, Qt::QueuedConnection);
+    });
 }
 
 GpuSnapshot GpuInventory::readBlocking()

@@ -8,6 +8,7 @@
 #include <QPointer>
 #include <QProcess>
 #include <QStringList>
+#include <QThread>
 
 #include <functional>
 #include <memory>
@@ -15,8 +16,9 @@
 class NvmlLibrary;
 
 
-// Reads the host's GPUs: NVML first (dlopen, microseconds, so it runs on the caller's thread),
-// else nvidia-smi (a QProcess per read, driven by its signals, with a timeout). The first read
+// Reads the host's GPUs: NVML first (dlopen, on a thread of its own, since nvmlInit can take
+// seconds with persistence mode off; reads after it take microseconds), else nvidia-smi (a
+// QProcess per read, driven by its signals, with a timeout). The first read
 // takes the identity of each GPU (index, UUID, name, MIG devices); later reads only poll the
 // live figures. When neither works the snapshot carries a NoDriver Error saying why.
 class GpuInventory : public QObject
@@ -61,8 +63,16 @@ private:
     void smiLive();
     void smiProcesses(GpuSnapshot snapshot);
     void complete(GpuSnapshot snapshot);
+    void nvmlProbe();
+    // Runs job on the NVML thread, one job after another; late jobs of a destroyed inventory
+    // never run.
+    void onNvmlThread(std::function<void()> job);
 
+    // Only touched on m_nvmlThread (and here once that thread has ended).
     std::unique_ptr<NvmlLibrary> m_nvml;
+    QThread m_nvmlThread;
+    QObject *m_nvmlContext = nullptr; // lives on m_nvmlThread, deleted when it ends
+    int m_generation = 0;             // reset() makes a read under way stale
     GpuSnapshot::Source m_source = GpuSnapshot::Source::None;
     GpuSnapshot m_identity; // the first full read; live figures are laid over a copy of it
     int m_smiTimeoutMs = DefaultSmiTimeoutMs;

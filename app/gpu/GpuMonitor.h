@@ -8,8 +8,9 @@
 class GpuInventory;
 
 // Polls the GPUs on an interval and emits one updated() per read. Never blocks the thread it
-// lives on: NVML reads take microseconds, nvidia-smi runs as an asynchronous QProcess. A tick
-// that comes while a read is still running is skipped rather than queued.
+// lives on: NVML runs on the inventory's own thread (nvmlInit may take seconds), nvidia-smi as an
+// asynchronous QProcess. A tick that comes while a read is still running is skipped rather than
+// queued.
 class GpuMonitor : public QObject
 {
     Q_OBJECT

@@ -7,9 +7,13 @@
 //   fail-midway    3 GPUs; GPU 1 is lost after its first read; GPU 2 cannot be opened
 //   init-fail      nvmlInit_v2 says the driver is not loaded
 //   zero           the driver loads but has no GPU
+// GPUDECK_FAKE_NVML_INIT_MS, when set, makes nvmlInit_v2 take that long first (a driver without
+// persistence mode takes seconds to start).
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -107,6 +111,8 @@ __attribute__((visibility("default"))) int nvmlInit_v2()
 {
     const char *s = std::getenv("GPUDECK_FAKE_NVML_SCENARIO");
     g_scenario = s && *s ? s : "two";
+    if (const char *ms = std::getenv("GPUDECK_FAKE_NVML_INIT_MS"))
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(ms)));
     if (g_scenario == "init-fail")
         return DriverNotLoaded;
     g_initialised = true;

@@ -19,6 +19,7 @@ private slots:
     void pauseAndResume();
     void crossesThreads();
     void slowNvidiaSmiDoesNotBlock();
+    void slowNvmlInitDoesNotBlock();
 
 private:
     QByteArray m_path;
@@ -36,6 +37,7 @@ void TestGpuMonitor::cleanup()
     qputenv("PATH", m_path);
     qunsetenv("GPUDECK_NVML_PATH");
     qunsetenv("GPUDECK_FAKE_NVML_SCENARIO");
+    qunsetenv("GPUDECK_FAKE_NVML_INIT_MS");
 }
 
 void TestGpuMonitor::defaults()
@@ -123,6 +125,45 @@ void TestGpuMonitor::slowNvidiaSmiDoesNotBlock()
     QCOMPARE(spy.count(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 5000); // then the timeout reports
     QCOMPARE(spy.at(0).at(0).value<GpuSnapshot>().error.code(), Error::Code::Timeout);
+}
+
+void TestGpuMonitor::slowNvmlInitDoesNotBlock()
+{
+    // nvmlInit takes 1.5 s; a 20 ms timer on this thread must keep firing meanwhile.
+    constexpr int initMs = 1500;
+    qputenv("GPUDECK_FAKE_NVML_INIT_MS", QByteArray::number(initMs));
+    GpuMonitor monitor;
+    int ticksBeforeUpdate = -1;
+    int ticks = 0;
+    qint64 longestGap = 0;
+    QElapsedTimer sinceTick;
+    QTimer probe;
+    connect(&probe, &QTimer::timeout, this, [&] {
+        longestGap = qMax(longestGap, sinceTick.restart());
+        ++ticks;
+    });
+    connect(&monitor, &GpuMonitor::updated, this, [&] {
+        if (ticksBeforeUpdate < 0)
+            ticksBeforeUpdate = ticks;
+    });
+    QSignalSpy spy(&monitor, &GpuMonitor::updated);
+    sinceTick.start();
+    probe.start(20);
+    monitor.start();
+    QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 1, 30000);
+    probe.stop();
+    qInfo("event loop while nvmlInit ran: %d ticks of 20 ms before the first update, longest gap %lld ms",
+          ticksBeforeUpdate, longestGap);
+    // Ordering, not timing: on the GUI thread the init would run inside start() and no tick could
+    // come before the update. Five of the ~75 expected leaves room for a loaded machine.
+    QVERIFY2(ticksBeforeUpdate >= 5, qPrintable(QString::number(ticksBeforeUpdate)));
+    const GpuSnapshot first = spy.at(0).at(0).value<GpuSnapshot>();
+    QVERIFY2(first.ok(), qPrintable(first.error.what()));
+    QCOMPARE(first.gpus.size(), 2);
+    QCOMPARE(first.source, GpuSnapshot::Source::Nvml);
+    // Later reads come from the same, now open, library without another init.
+    QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 2, 5000);
+    QCOMPARE(spy.last().at(0).value<GpuSnapshot>().gpus.size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestGpuMonitor)
