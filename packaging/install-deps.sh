@@ -22,6 +22,8 @@ packages=(
     clang-14 libclang-rt-14-dev
     # desktop integration checks and packaging
     desktop-file-utils appstream dpkg-dev file
+    # the .deb's checks, hardening included (tests/packaging/deb-roundtrip.sh)
+    lintian
     # a local registry for the pull tests; a virtual display for screenshots
     docker-registry xvfb xauth
 )
