@@ -9,8 +9,16 @@
 
 namespace {
 
+// The toolkit is not in Debian's or Ubuntu's archive: the command adds NVIDIA's apt repository
+// and its signing key first, as NVIDIA's install guide for apt does, so that it works as written.
 const QString kToolkitCommand = QStringLiteral(
-    "sudo apt-get install -y nvidia-container-toolkit && "
+    "sudo apt-get update && sudo apt-get install -y curl gnupg && "
+    "curl -fsSL https://nvidia.github.io/libnvidia-container/gpgkey"
+    " | sudo gpg --yes --dearmor -o /usr/share/keyrings/nvidia-container-toolkit-keyring.gpg && "
+    "curl -fsSL https://nvidia.github.io/libnvidia-container/stable/deb/nvidia-container-toolkit.list"
+    " | sed 's#deb https://#deb [signed-by=/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg] https://#g'"
+    " | sudo tee /etc/apt/sources.list.d/nvidia-container-toolkit.list >/dev/null && "
+    "sudo apt-get update && sudo apt-get install -y nvidia-container-toolkit && "
     "sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker");
 
 const QString kCdiGenerate = QStringLiteral("sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml");

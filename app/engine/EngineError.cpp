@@ -9,7 +9,8 @@ namespace EngineError {
 
 const char *const kToolkitHint =
     "The NVIDIA Container Toolkit is missing or dockerd was not restarted after configuring it: "
-    "install nvidia-container-toolkit, run 'sudo nvidia-ctk runtime configure --runtime=docker', "
+    "install nvidia-container-toolkit from NVIDIA's apt repository (nvidia.github.io/libnvidia-container; "
+    "it is not in Debian's archive), run 'sudo nvidia-ctk runtime configure --runtime=docker', "
     "then 'sudo systemctl restart docker'";
 
 const char *const kCdiHint =

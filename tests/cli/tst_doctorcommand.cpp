@@ -107,7 +107,18 @@ void TestDoctorCommand::failsWithoutToolkitHook()
     QCOMPARE(probe.value(QStringLiteral("status")).toString(), QStringLiteral("fail"));
     QVERIFY(probe.value(QStringLiteral("detail")).toString().contains(QLatin1String("could not select device driver")));
     QVERIFY(probe.value(QStringLiteral("fix")).toString().contains(QLatin1String("NVIDIA Container Toolkit")));
-    QVERIFY(probe.value(QStringLiteral("command")).toString().contains(QLatin1String("nvidia-ctk runtime configure")));
+    const QString command = probe.value(QStringLiteral("command")).toString();
+    QVERIFY(command.contains(QLatin1String("nvidia-ctk runtime configure")));
+    // The toolkit is only in NVIDIA's repository: the command adds it, with its key, before the install.
+    const qsizetype repository = command.indexOf(
+        QLatin1String("https://nvidia.github.io/libnvidia-container/stable/deb/nvidia-container-toolkit.list"));
+    const qsizetype key = command.indexOf(QLatin1String("https://nvidia.github.io/libnvidia-container/gpgkey"));
+    const qsizetype install = command.indexOf(QLatin1String("apt-get install -y nvidia-container-toolkit"));
+    QVERIFY2(repository >= 0 && key >= 0 && install >= 0, qPrintable(command));
+    QVERIFY2(key < install && repository < install, qPrintable(command));
+    QVERIFY(command.contains(QLatin1String("/etc/apt/sources.list.d/nvidia-container-toolkit.list")));
+    QVERIFY(command.contains(QLatin1String("signed-by=/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg")));
+    QVERIFY(probe.value(QStringLiteral("fix")).toString().contains(QLatin1String("NVIDIA's apt repository")));
 }
 
 void TestDoctorCommand::failsWithoutEngine()
