@@ -65,6 +65,8 @@ LaunchForm::LaunchForm(QWidget *parent)
     m_env->setObjectName(QStringLiteral("envTable"));
     m_env->setHorizontalHeaderLabels({tr("Variable"), tr("Value")});
     m_env->horizontalHeader()->setStretchLastSection(true);
+    // Names such as NVIDIA_DRIVER_CAPABILITIES are read whole; the value takes the rest.
+    m_env->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_env->verticalHeader()->hide();
     m_env->setToolTip(tr("Environment variables for the container (-e KEY=value)"));
     m_env->setMinimumHeight(70);

@@ -13,9 +13,20 @@
 #include <QMessageBox>
 #include <QPixmap>
 
+#include <algorithm>
+
 namespace {
 
 constexpr int EntryRole = Qt::UserRole + 1; // index into m_entries
+
+// The GPU panel gives ticked GPUs in its own order, whatever order the preset file lists them
+// in: the same GPUs in another order are the same launch.
+bool sameLaunch(LaunchSpec a, LaunchSpec b)
+{
+    std::sort(a.gpus.devices.begin(), a.gpus.devices.end());
+    std::sort(b.gpus.devices.begin(), b.gpus.devices.end());
+    return a == b;
+}
 
 } // namespace
 
@@ -72,7 +83,7 @@ PresetBar::PresetBar(const QString &directory, QWidget *parent)
             return;
         }
         if (const Result<QString> saved = save(); !saved)
-            QMessageBox::warning(this, tr("Save Preset"), saved.error().message());
+            showError(tr("Save Preset"), saved.error());
     });
     connect(m_saveAs, &QAction::triggered, this, &PresetBar::saveAsAsked);
     connect(m_rename, &QAction::triggered, this, &PresetBar::renameAsked);
@@ -197,7 +208,7 @@ void PresetBar::onActivated(int index)
 
 void PresetBar::launchChanged(const LaunchSpec &spec)
 {
-    const bool modified = m_loaded && m_loaded->spec() != spec;
+    const bool modified = m_loaded && !sameLaunch(m_loaded->spec(), spec);
     if (modified == m_modified)
         return;
     m_modified = modified;
@@ -231,11 +242,25 @@ void PresetBar::updateState()
     m_save->setEnabled(!broken);
 }
 
-QString PresetBar::report(const Error &error)
+void PresetBar::showError(const QString &title, const Error &error)
 {
-    const QString text = error.message();
-    emit message(text);
-    return text;
+    // Not blocking: the window and its running log tabs go on while the message is shown.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, error.message(), QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("presetError"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void PresetBar::askName(const QString &title, const QString &label, std::function<void(const QString &)> then)
+{
+    auto *dialog = new QInputDialog(this);
+    dialog->setObjectName(QStringLiteral("presetNameDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(title);
+    dialog->setLabelText(label);
+    dialog->setTextValue(currentName());
+    connect(dialog, &QInputDialog::textValueSelected, this, std::move(then));
+    dialog->open();
 }
 
 Result<QString> PresetBar::save()
@@ -249,10 +274,8 @@ Result<QString> PresetBar::save()
     if (m_engineSource)
         preset.setEngine(m_engineSource());
     const Result<QString> path = m_store.save(preset);
-    if (!path) {
-        report(path.error());
+    if (!path)
         return path;
-    }
     m_loaded = preset;
     m_modified = false;
     reload();
@@ -264,18 +287,14 @@ Result<QString> PresetBar::saveAs(const QString &name)
 {
     const QString trimmed = name.trimmed();
     if (const QString why = Preset::checkName(trimmed); !why.isEmpty()) {
-        Error error(Error::Code::Usage, tr("Cannot save the preset \"%1\"").arg(trimmed), why);
-        report(error);
-        return error;
+        return Error(Error::Code::Usage, tr("Cannot save the preset \"%1\"").arg(trimmed), why);
     }
     Preset preset(trimmed, m_source ? m_source() : LaunchSpec());
     if (m_engineSource)
         preset.setEngine(m_engineSource());
     const Result<QString> path = m_store.saveAs(preset, trimmed);
-    if (!path) {
-        report(path.error());
+    if (!path)
         return path;
-    }
     m_loaded = preset;
     m_modified = false;
     reload();
@@ -288,10 +307,8 @@ Result<QString> PresetBar::rename(const QString &newName)
 {
     const QString old = currentName();
     const Result<QString> path = m_store.rename(old, newName.trimmed());
-    if (!path) {
-        report(path.error());
+    if (!path)
         return path;
-    }
     if (m_loaded)
         m_loaded->setName(newName.trimmed());
     reload();
@@ -304,10 +321,8 @@ Result<void> PresetBar::remove()
 {
     const QString name = currentName();
     const Result<void> removed = m_store.remove(name);
-    if (!removed) {
-        report(removed.error());
+    if (!removed)
         return removed;
-    }
     m_loaded.reset();
     reload();
     setCurrent({});
@@ -318,10 +333,8 @@ Result<void> PresetBar::remove()
 Result<Preset> PresetBar::importFile(const QString &path)
 {
     const Result<Preset> imported = m_store.importFile(path);
-    if (!imported) {
-        report(imported.error());
+    if (!imported)
         return imported;
-    }
     const Result<Preset> loaded = select(imported.value().name());
     emit message(tr("Imported preset \"%1\" from %2.").arg(imported.value().name(), path));
     return loaded;
@@ -330,63 +343,73 @@ Result<Preset> PresetBar::importFile(const QString &path)
 Result<void> PresetBar::exportTo(const QString &path)
 {
     const Result<void> done = m_store.exportTo(currentName(), path);
-    if (!done)
-        report(done.error());
-    else
+    if (done)
         emit message(tr("Exported preset \"%1\" to %2.").arg(currentName(), path));
     return done;
 }
 
 void PresetBar::saveAsAsked()
 {
-    bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Save Preset As"), tr("Name of the new preset:"),
-                                               QLineEdit::Normal, currentName(), &ok);
-    if (!ok)
-        return;
-    if (const Result<QString> saved = saveAs(name); !saved)
-        QMessageBox::warning(this, tr("Save Preset As"), saved.error().message());
+    askName(tr("Save Preset As"), tr("Name of the new preset:"), [this](const QString &name) {
+        if (const Result<QString> saved = saveAs(name); !saved)
+            showError(tr("Save Preset As"), saved.error());
+    });
 }
 
 void PresetBar::renameAsked()
 {
-    bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Rename Preset"), tr("New name:"),
-                                               QLineEdit::Normal, currentName(), &ok);
-    if (!ok || name.trimmed() == currentName())
-        return;
-    if (const Result<QString> renamed = rename(name); !renamed)
-        QMessageBox::warning(this, tr("Rename Preset"), renamed.error().message());
+    askName(tr("Rename Preset"), tr("New name:"), [this](const QString &name) {
+        if (name.trimmed() == currentName())
+            return;
+        if (const Result<QString> renamed = rename(name); !renamed)
+            showError(tr("Rename Preset"), renamed.error());
+    });
 }
 
 void PresetBar::removeAsked()
 {
     const QString name = currentName();
-    if (QMessageBox::question(this, tr("Delete Preset"),
-                              tr("Delete the preset \"%1\"? Its file is removed.").arg(name))
-        != QMessageBox::Yes)
-        return;
-    if (const Result<void> removed = remove(); !removed)
-        QMessageBox::warning(this, tr("Delete Preset"), removed.error().message());
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Delete Preset"),
+                                tr("Delete the preset \"%1\"? Its file is removed.").arg(name),
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("presetDeleteQuestion"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setDefaultButton(QMessageBox::Cancel);
+    connect(box, &QMessageBox::finished, this, [this, name](int answer) {
+        // The preset shown may have changed while the question was open.
+        if (answer != QMessageBox::Yes || currentName() != name)
+            return;
+        if (const Result<void> removed = remove(); !removed)
+            showError(tr("Delete Preset"), removed.error());
+    });
+    box->open();
 }
 
 void PresetBar::importAsked()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import Preset"), QString(),
-                                                      tr("Preset files (*.json);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    if (const Result<Preset> imported = importFile(path); !imported)
-        QMessageBox::warning(this, tr("Import Preset"), imported.error().message());
+    auto *dialog = new QFileDialog(this, tr("Import Preset"), QString(),
+                                   tr("Preset files (*.json);;All files (*)"));
+    dialog->setObjectName(QStringLiteral("presetImportDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        if (const Result<Preset> imported = importFile(path); !imported)
+            showError(tr("Import Preset"), imported.error());
+    });
+    dialog->open();
 }
 
 void PresetBar::exportAsked()
 {
-    const QString suggestion = PresetStore::slug(currentName()) + QStringLiteral(".json");
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Preset"), suggestion,
-                                                      tr("Preset files (*.json);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    if (const Result<void> done = exportTo(path); !done)
-        QMessageBox::warning(this, tr("Export Preset"), done.error().message());
+    auto *dialog = new QFileDialog(this, tr("Export Preset"),
+                                   PresetStore::slug(currentName()) + QStringLiteral(".json"),
+                                   tr("Preset files (*.json);;All files (*)"));
+    dialog->setObjectName(QStringLiteral("presetExportDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+        if (const Result<void> done = exportTo(path); !done)
+            showError(tr("Export Preset"), done.error());
+    });
+    dialog->open();
 }

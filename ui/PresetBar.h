@@ -46,7 +46,8 @@ public:
     // The window's launch changed: updates the "modified" mark.
     void launchChanged(const LaunchSpec &spec);
 
-    // What the actions do once their dialogs have answered; each reports through message().
+    // What the actions do once their dialogs have answered. Success is said through message();
+    // a failure only in the result, which the action's caller shows once.
     Result<QString> save();
     Result<QString> saveAs(const QString &name);
     Result<QString> rename(const QString &newName);
@@ -56,7 +57,7 @@ public:
 
 signals:
     void presetLoaded(const Preset &preset);
-    // A sentence for the status bar: what happened, or what failed and why.
+    // A sentence for the status bar: what an action did, or why picking a preset failed.
     void message(const QString &text);
     void currentChanged(const QString &name);
 
@@ -70,7 +71,8 @@ private:
     void setCurrent(const QString &name);
     void updateState();
     std::optional<PresetStore::Entry> entry(const QString &name) const;
-    QString report(const Error &error);
+    void showError(const QString &title, const Error &error);
+    void askName(const QString &title, const QString &label, std::function<void(const QString &)> then);
 
     PresetStore m_store;
     QList<PresetStore::Entry> m_entries;

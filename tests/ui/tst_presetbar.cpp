@@ -16,12 +16,18 @@
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QMessageBox>
 #include <QPointer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QSignalSpy>
+#include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QTest>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -79,6 +85,42 @@ private:
         auto *edit = child<QLineEdit>(window, name);
         edit->selectAll();
         QTest::keyClicks(edit, text);
+    }
+
+    // Triggers an action and says whether it blocked in a dialog of its own (exec): such a
+    // dialog is answered from a timer, so that the test goes on to fail instead of hanging.
+    static bool triggerBlocks(QAction *action)
+    {
+        bool inside = true;
+        bool blocked = false;
+        QTimer watchdog;
+        watchdog.setInterval(50);
+        QObject::connect(&watchdog, &QTimer::timeout, [&]() {
+            if (!inside)
+                return;
+            const QWidgetList windows = QApplication::topLevelWidgets();
+            for (QWidget *w : windows) {
+                if (auto *dialog = qobject_cast<QDialog *>(w); dialog && dialog->isVisible()) {
+                    blocked = true;
+                    dialog->reject();
+                }
+            }
+        });
+        watchdog.start();
+        action->trigger();
+        inside = false;
+        return blocked;
+    }
+
+    static QList<QMessageBox *> visibleErrors(MainWindow *window)
+    {
+        QList<QMessageBox *> boxes;
+        const QList<QMessageBox *> all = window->findChildren<QMessageBox *>();
+        for (QMessageBox *box : all) {
+            if (box->isVisible() && box->icon() == QMessageBox::Warning)
+                boxes.append(box);
+        }
+        return boxes;
     }
 
     QTemporaryDir m_settings;
@@ -176,6 +218,65 @@ private slots:
         QVERIFY2(imported.ok(), qPrintable(imported.error().message()));
         QCOMPARE(bar->currentName(), QStringLiteral("second"));
         QCOMPARE(window->currentSpec().image, QStringLiteral("gpudeck-test:latest"));
+    }
+
+    void failedSaveAsIsSaidOnceWithoutBlocking()
+    {
+        auto window = openWindow();
+        PresetBar *bar = window->presetBar();
+        setText(window.get(), "imageEdit", QStringLiteral("gpudeck-test:latest"));
+        QVERIFY(bar->saveAs(QStringLiteral("taken")).ok());
+        QSignalSpy messages(bar, &PresetBar::message);
+
+        // The name dialog opens without blocking the window's event loop.
+        QVERIFY(!triggerBlocks(child<QAction>(window.get(), "presetSaveAsAction")));
+        QPointer<QInputDialog> dialog;
+        QTRY_VERIFY((dialog = window->findChild<QInputDialog *>(QStringLiteral("presetNameDialog"))));
+        QVERIFY(dialog->isVisible());
+        dialog->setTextValue(QStringLiteral("TAKEN")); // taken, case-insensitively
+        dialog->accept();
+
+        // Said once: one non-blocking message box, nothing more in the status bar.
+        QTRY_COMPARE(visibleErrors(window.get()).size(), 1);
+        QMessageBox *error = visibleErrors(window.get()).first();
+        QVERIFY2(error->text().contains(QLatin1String("TAKEN")), qPrintable(error->text()));
+        QCOMPARE(messages.count(), 0);
+        error->close();
+        QTRY_VERIFY(dialog.isNull());
+
+        // Deleting asks without blocking too, and a "no" leaves the file.
+        QVERIFY(!triggerBlocks(child<QAction>(window.get(), "presetDeleteAction")));
+        QPointer<QMessageBox> question;
+        QTRY_VERIFY((question = window->findChild<QMessageBox *>(QStringLiteral("presetDeleteQuestion"))));
+        question->button(QMessageBox::Cancel)->click();
+        QCOMPARE(bar->currentName(), QStringLiteral("taken"));
+        QVERIFY(PresetStore(m_presets->path()).load(QStringLiteral("taken")).ok());
+    }
+
+    void gpusStoredInAnotherOrderAreNotModified()
+    {
+        LaunchSpec spec;
+        spec.image = QStringLiteral("gpudeck-test:latest");
+        spec.gpus = GpuSelection::ofDevices({QStringLiteral("3"), QStringLiteral("1")});
+        spec.env = {QStringLiteral("NVIDIA_DRIVER_CAPABILITIES=compute,utility")};
+        QVERIFY(PresetStore(m_presets->path()).save(Preset(QStringLiteral("reversed"), spec)).ok());
+
+        auto window = openWindow();
+        QVERIFY(gpusShown(window.get()));
+        pickNextPreset(window.get());
+        QCOMPARE(window->presetBar()->currentName(), QStringLiteral("reversed"));
+        QCOMPARE(tickedRows(window.get()), QList<int>({1, 3}));
+        QVERIFY(!window->presetBar()->isModified());
+        QCOMPARE(child<QLabel>(window.get(), "presetState")->text(), QString());
+        tick(window.get(), 5);
+        QVERIFY(window->presetBar()->isModified());
+
+        // The variable's name is read whole in the environment table.
+        auto *env = child<QTableWidget>(window.get(), "envTable");
+        QCOMPARE(env->item(0, 0)->text(), QStringLiteral("NVIDIA_DRIVER_CAPABILITIES"));
+        const int needed = env->fontMetrics().horizontalAdvance(env->item(0, 0)->text());
+        QVERIFY2(env->columnWidth(0) >= needed,
+                 qPrintable(QStringLiteral("%1 < %2").arg(env->columnWidth(0)).arg(needed)));
     }
 
     void missingGpuUuidIsFlagged()
