@@ -1,5 +1,7 @@
 #include "BarDelegate.h"
 
+#include "StatusColors.h"
+
 #include <QApplication>
 #include <QPainter>
 #include <QStyleOptionProgressBar>
@@ -34,9 +36,9 @@ void BarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     // High load reads at a glance: amber above 80 %, red above 95 %.
     const double f = fraction.toDouble();
     if (f > 0.95)
-        bar.palette.setColor(QPalette::Highlight, QColor(0xc0, 0x1c, 0x28));
+        bar.palette.setColor(QPalette::Highlight, StatusColors::text(StatusColors::Tone::Error, option.palette));
     else if (f > 0.8)
-        bar.palette.setColor(QPalette::Highlight, QColor(0xe5, 0xa5, 0x0a));
+        bar.palette.setColor(QPalette::Highlight, StatusColors::text(StatusColors::Tone::Warning, option.palette));
     style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
     painter->save();
     painter->setPen(option.palette.color(option.state & QStyle::State_Selected ? QPalette::HighlightedText

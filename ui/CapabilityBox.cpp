@@ -1,5 +1,6 @@
 #include "CapabilityBox.h"
 
+#include "StatusColors.h"
 #include "launch/LaunchSpec.h"
 
 #include <QCheckBox>
@@ -53,7 +54,7 @@ CapabilityBox::CapabilityBox(QWidget *parent)
     grid->addWidget(gpu, 2, 1, 1, 2);
 
     m_issue->setWordWrap(true);
-    m_issue->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    m_issue->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_issue));
     m_issue->hide();
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(grid);

@@ -40,6 +40,9 @@ CommandPane::CommandPane(QWidget *parent)
     m_compose->setObjectName(QStringLiteral("composeText"));
     m_copyCompose->setObjectName(QStringLiteral("copyCompose"));
     m_saveCompose->setObjectName(QStringLiteral("saveCompose"));
+    m_dockerRun->setAccessibleName(tr("Equivalent docker run line"));
+    m_python->setAccessibleName(tr("Equivalent Docker SDK for Python script"));
+    m_compose->setAccessibleName(tr("Equivalent Compose file"));
 
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(page(m_dockerRun, m_copyDockerRun, tr("the docker run line")), tr("docker run"));

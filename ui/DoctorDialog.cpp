@@ -1,6 +1,7 @@
 #include "DoctorDialog.h"
 
 #include "Icons.h"
+#include "StatusColors.h"
 #include "engine/DockerClient.h"
 
 #include <QApplication>
@@ -55,7 +56,7 @@ DoctorDialog::DoctorDialog(DockerClient *client, GpuInventory *inventory,
     m_summary->setObjectName(QStringLiteral("doctorSummary"));
     m_reason->setWordWrap(true);
     m_reason->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_reason->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    m_reason->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_reason));
     m_reason->hide();
     m_summary->setWordWrap(true);
 
@@ -160,8 +161,10 @@ QWidget *DoctorDialog::row(const Doctor::Check &check)
         fix->setWordWrap(true);
         fix->setTextFormat(Qt::PlainText);
         fix->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        fix->setStyleSheet(check.status == Doctor::Status::Fail ? QStringLiteral("color: #c01c28;")
-                                                                : QStringLiteral("color: #9a6700;"));
+        fix->setStyleSheet(StatusColors::styleSheet(check.status == Doctor::Status::Fail
+                                                        ? StatusColors::Tone::Error
+                                                        : StatusColors::Tone::Warning,
+                                                    fix));
         grid->addWidget(fix, line++, 1);
     }
     if (failing && !check.command.isEmpty()) {

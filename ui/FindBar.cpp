@@ -1,6 +1,7 @@
 #include "FindBar.h"
 
 #include "Icons.h"
+#include "StatusColors.h"
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QIcon>
@@ -14,6 +15,7 @@ FindBar::FindBar(QWidget *parent)
 {
     setObjectName(QStringLiteral("findBar"));
     m_edit->setObjectName(QStringLiteral("findEdit"));
+    m_edit->setAccessibleName(tr("Find in the log"));
     m_edit->setPlaceholderText(tr("Find in the log"));
     m_edit->setClearButtonEnabled(true);
     m_edit->installEventFilter(this);
@@ -78,7 +80,8 @@ void FindBar::setFound(bool found)
 {
     m_edit->setStyleSheet(found || m_edit->text().isEmpty()
                               ? QString()
-                              : QStringLiteral("QLineEdit { background: #fde2e2; }"));
+                              : QStringLiteral("QLineEdit { background: %1; }")
+                                    .arg(StatusColors::tint(StatusColors::Tone::Error, m_edit->palette()).name()));
 }
 
 bool FindBar::eventFilter(QObject *watched, QEvent *event)

@@ -1,6 +1,7 @@
 #include "ImageList.h"
 
 #include "Icons.h"
+#include "StatusColors.h"
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIcon>
@@ -30,6 +31,8 @@ ImageList::ImageList(QWidget *parent)
     m_refresh->setIcon(Icons::get(QStringLiteral("refresh")));
     m_refresh->setToolTip(tr("Read the engine's images again (F5)"));
     m_view->setObjectName(QStringLiteral("imageView"));
+    m_view->setAccessibleName(tr("Local images"));
+    m_filter->setAccessibleName(tr("Filter images"));
     m_status->setObjectName(QStringLiteral("imageStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -152,7 +155,7 @@ void ImageList::setError(const QString &message)
 {
     m_model->removeRows(0, m_model->rowCount());
     m_status->setText(message);
-    m_status->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    m_status->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_status));
 }
 
 void ImageList::setLoading()

@@ -2,6 +2,7 @@
 
 #include "Icons.h"
 #include "ShellWords.h"
+#include "StatusColors.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -63,6 +64,7 @@ LaunchForm::LaunchForm(QWidget *parent)
     m_command->setToolTip(tr("Split into arguments as a shell would: quote with '…' or \"…\"; no "
                              "variables or globs are expanded"));
     m_env->setObjectName(QStringLiteral("envTable"));
+    m_env->setAccessibleName(tr("Environment variables"));
     m_env->setHorizontalHeaderLabels({tr("Variable"), tr("Value")});
     m_env->horizontalHeader()->setStretchLastSection(true);
     // Names such as NVIDIA_DRIVER_CAPABILITIES are read whole; the value takes the rest.
@@ -107,7 +109,7 @@ LaunchForm::LaunchForm(QWidget *parent)
     m_stop->setEnabled(false);
     m_issues->setObjectName(QStringLiteral("formIssues"));
     m_issues->setWordWrap(true);
-    m_issues->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    m_issues->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_issues));
     m_issues->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_issues->hide();
 
@@ -357,8 +359,9 @@ void LaunchForm::showIssues(const QList<ValidationIssue> &issues, bool all)
             continue;
         w->setProperty("issue", messages.join(QLatin1Char('\n')));
         w->setToolTip(bad ? messages.join(QLatin1Char('\n')) : m_tips.value(field));
-        w->setStyleSheet(bad ? QStringLiteral("%1 { border: 1.5px solid #c01c28; border-radius: 3px; }")
-                                   .arg(QLatin1String(w->metaObject()->className()))
+        w->setStyleSheet(bad ? QStringLiteral("%1 { border: 1.5px solid %2; border-radius: 3px; }")
+                                   .arg(QLatin1String(w->metaObject()->className()),
+                                        StatusColors::text(StatusColors::Tone::Error, w->palette()).name())
                              : QString());
     }
     m_issues->setText(shown.join(QLatin1Char('\n')));

@@ -1,10 +1,12 @@
 #include "LogPage.h"
 
+#include "StatusColors.h"
 #include "launch/Launcher.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFontDatabase>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
@@ -56,6 +58,8 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setWordWrap(true);
     m_text->setObjectName(QStringLiteral("logText"));
+    m_text->setAccessibleName(tr("Container output"));
+    m_status->setAccessibleName(tr("Container state"));
     m_text->setReadOnly(true);
     m_text->setUndoRedoEnabled(false);
     m_text->setLineWrapMode(QPlainTextEdit::WidgetWidth);
@@ -75,10 +79,10 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
     err.setForeground(stderrColor());
     m_stderrParser = AnsiParser(err);
     m_daemonFormat = channelFormat(StreamDemuxer::Channel::DaemonError);
-    m_daemonFormat.setForeground(QColor(0x8b, 0x00, 0x00));
-    m_daemonFormat.setBackground(QColor(0xff, 0xe4, 0xe1));
+    m_daemonFormat.setForeground(palette().color(QPalette::Text));
+    m_daemonFormat.setBackground(StatusColors::tint(StatusColors::Tone::Error, palette()));
     m_daemonFormat.setFontWeight(QFont::Bold);
-    m_noteFormat.setForeground(QColor(0x6a, 0x6a, 0x6a));
+    m_noteFormat.setForeground(palette().color(QPalette::PlaceholderText));
     m_noteFormat.setFontItalic(true);
 
     m_flushTimer.setSingleShot(true);
@@ -101,7 +105,7 @@ LogPage::~LogPage() = default;
 
 QColor LogPage::stderrColor()
 {
-    return QColor(0xc0, 0x1c, 0x28);
+    return StatusColors::text(StatusColors::Tone::Error, QGuiApplication::palette());
 }
 
 void LogPage::start()
@@ -173,7 +177,7 @@ void LogPage::updateStatus()
     m_status->setText(tr("%1 — %2 — %3").arg(text, m_spec.image, gpus));
     const bool bad = m_launcher->state() == Launcher::State::Failed
                      || (m_launcher->exitCode() && *m_launcher->exitCode() != 0);
-    m_status->setStyleSheet(bad ? QStringLiteral("color: #c01c28;") : QString());
+    m_status->setStyleSheet(bad ? StatusColors::styleSheet(StatusColors::Tone::Error, m_status) : QString());
     emit statusChanged();
 }
 
@@ -382,7 +386,7 @@ void LogPage::onFinished()
     switch (m_launcher->state()) {
     case Launcher::State::Exited: {
         const qint64 code = m_launcher->exitCode().value_or(-1);
-        end.setForeground(code == 0 ? QColor(0x26, 0x80, 0x3a) : stderrColor());
+        end.setForeground(code == 0 ? StatusColors::text(StatusColors::Tone::Ok, palette()) : stderrColor());
         if (m_launcher->error().isError())
             appendNote(m_launcher->error().message(), m_daemonFormat);
         appendNote(tr("— exited with code %1 —").arg(code), end);

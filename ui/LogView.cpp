@@ -43,6 +43,7 @@ LogView::LogView(QWidget *parent)
 {
     setObjectName(QStringLiteral("logView"));
     m_tabs->setObjectName(QStringLiteral("logTabs"));
+    m_tabs->setAccessibleName(tr("Container logs"));
     m_tabs->setTabsClosable(true);
     m_tabs->setMovable(true);
     m_tabs->setDocumentMode(true);

@@ -1,6 +1,7 @@
 #include "PresetBar.h"
 
 #include "Icons.h"
+#include "StatusColors.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -46,6 +47,8 @@ PresetBar::PresetBar(const QString &directory, QWidget *parent)
     setObjectName(QStringLiteral("presetBar"));
     m_combo->setObjectName(QStringLiteral("presetCombo"));
     m_state->setObjectName(QStringLiteral("presetState"));
+    m_combo->setAccessibleName(tr("Preset"));
+    m_state->setAccessibleName(tr("Preset state"));
     m_save->setObjectName(QStringLiteral("presetSaveAction"));
     m_saveAs->setObjectName(QStringLiteral("presetSaveAsAction"));
     m_rename->setObjectName(QStringLiteral("presetRenameAction"));
@@ -224,7 +227,8 @@ void PresetBar::updateState()
     if (broken) {
         const QString why = m_entries.at(entryIndex).error.message();
         m_state->setText(tr("broken"));
-        m_state->setStyleSheet(QStringLiteral("color: #c01c28; font-weight: bold;"));
+        m_state->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_state)
+                               + QStringLiteral(" font-weight: bold;"));
         m_state->setToolTip(why);
         m_combo->setToolTip(why);
     } else {

@@ -1,5 +1,6 @@
 #include "PullDialog.h"
 
+#include "StatusColors.h"
 #include "engine/DockerClient.h"
 #include "engine/ImagePull.h"
 
@@ -113,7 +114,7 @@ void PullDialog::onFinished(const Error &error)
                                                                  : error.message());
         m_status->setStyleSheet(error.code() == Error::Code::Cancelled
                                     ? QString()
-                                    : QStringLiteral("color: #c01c28;"));
+                                    : StatusColors::styleSheet(StatusColors::Tone::Error, m_status));
         return;
     }
     m_bar->setRange(0, 1000);

@@ -279,6 +279,17 @@ private slots:
                  qPrintable(QStringLiteral("%1 < %2").arg(env->columnWidth(0)).arg(needed)));
     }
 
+    void mainWidgetsHaveAccessibleNames()
+    {
+        auto window = openWindow();
+        for (const char *name : {"presetCombo", "presetState", "envTable", "imageView", "imageFilter",
+                                 "logTabs", "dockerRunText", "pythonText", "composeText", "findEdit"}) {
+            auto *widget = window->findChild<QWidget *>(QLatin1String(name));
+            QVERIFY2(widget, name);
+            QVERIFY2(!widget->accessibleName().isEmpty(), name);
+        }
+    }
+
     void missingGpuUuidIsFlagged()
     {
         // UUIDs as a preset from another host keeps them: one of this host's, one that is not.
