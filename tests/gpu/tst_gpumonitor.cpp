@@ -116,12 +116,10 @@ void TestGpuMonitor::slowNvidiaSmiDoesNotBlock()
     connect(&probe, &QTimer::timeout, this, [&ticks] { ++ticks; });
     probe.start(20);
 
-    QElapsedTimer t;
-    t.start();
     monitor.start();
-    QVERIFY(t.elapsed() < 200); // start() only launches the process
-    QTest::qWait(600);
-    QVERIFY2(ticks >= 15, qPrintable(QString::number(ticks))); // the loop kept running
+    // start() only launches the process: the loop keeps running while nvidia-smi hangs. Ticks
+    // counted, not timed, so that a loaded machine does not fail it (blocked, there would be none).
+    QTRY_VERIFY_WITH_TIMEOUT(ticks >= 5, 1000);
     QCOMPARE(spy.count(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 5000); // then the timeout reports
     QCOMPARE(spy.at(0).at(0).value<GpuSnapshot>().error.code(), Error::Code::Timeout);

@@ -6,6 +6,7 @@
 #include "LogView.h"
 #include "MainWindow.h"
 #include "NamedChild.h"
+#include "Slowdown.h"
 #include "TestEngine.h"
 #include "launch/Launcher.h"
 
@@ -265,6 +266,7 @@ private slots:
         connect(&ticker, &QTimer::timeout, this, [&]() {
             longestGap = qMax(longestGap, sinceTick.restart());
         });
+        const double slowdownBefore = measuredSlowdown();
         sinceTick.start();
         ticker.start();
         QElapsedTimer clock;
@@ -272,13 +274,17 @@ private slots:
         LogPage *page = launchAndWait(window.get(), 240000);
         ticker.stop();
         QVERIFY(page);
-        qInfo("200 MB flood: %lld ms, longest gap %lld ms, %lld bytes rendered, %lld skipped, %d blocks",
-              clock.elapsed(), longestGap, page->bytesRendered(), page->bytesSkipped(),
+        // The bound is for an idle machine; on a loaded one it grows by the slowdown measured
+        // around the flood.
+        const double slowdown = qMax(slowdownBefore, measuredSlowdown());
+        qInfo("200 MB flood: %lld ms, longest gap %lld ms (bound %.0f ms, slowdown %.2f), %lld bytes rendered, "
+              "%lld skipped, %d blocks",
+              clock.elapsed(), longestGap, 500 * slowdown, slowdown, page->bytesRendered(), page->bytesSkipped(),
               page->textEdit()->blockCount());
         QCOMPARE(page->launcher()->state(), Launcher::State::Exited);
         QCOMPARE(page->launcher()->exitCode().value_or(-1), 0);
         QCOMPARE(page->bytesReceived(), total);
-        QVERIFY2(longestGap < 500, qPrintable(QString::number(longestGap)));
+        QVERIFY2(longestGap < 500 * slowdown, qPrintable(QString::number(longestGap)));
         QVERIFY(page->textEdit()->blockCount() <= LogPage::DefaultMaxBlocks);
         QVERIFY(page->textEdit()->toPlainText().contains(QLatin1String("exited with code 0")));
     }
