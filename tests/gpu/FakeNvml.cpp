@@ -7,6 +7,8 @@
 //   fail-midway    3 GPUs; GPU 1 is lost after its first read; GPU 2 cannot be opened
 //   init-fail      nvmlInit_v2 says the driver is not loaded
 //   zero           the driver loads but has no GPU
+//   demo           4 GPUs named as demo stand-ins, for packaging/dev.sh run on a machine
+//                  without an NVIDIA driver (the window shows the names)
 // GPUDECK_FAKE_NVML_INIT_MS, when set, makes nvmlInit_v2 take that long first (a driver without
 // persistence mode takes seconds to start).
 #include <chrono>
@@ -71,6 +73,8 @@ unsigned gpuCount()
         return 3;
     if (g_scenario == "zero")
         return 0;
+    if (g_scenario == "demo")
+        return 4;
     return 2;
 }
 
@@ -149,6 +153,8 @@ __attribute__((visibility("default"))) const char *nvmlErrorString(int rc)
 
 __attribute__((visibility("default"))) int nvmlSystemGetDriverVersion(char *out, unsigned length)
 {
+    if (g_scenario == "demo")
+        return copy(out, length, "demo");
     return copy(out, length, "580.159.04");
 }
 
@@ -182,6 +188,8 @@ __attribute__((visibility("default"))) int nvmlDeviceGetName(void *h, char *out,
     if (d->mig >= 0)
         return copy(out, length, d->mig == 0 ? "NVIDIA H100 80GB HBM3 MIG 3g.40gb"
                                              : "NVIDIA H100 80GB HBM3 MIG 1g.10gb");
+    if (g_scenario == "demo")
+        return copy(out, length, "Demo GPU (stand-in)");
     return copy(out, length, "NVIDIA H100 80GB HBM3");
 }
 

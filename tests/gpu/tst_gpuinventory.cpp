@@ -58,6 +58,7 @@ private slots:
 
     void nvmlTwoGpus();
     void nvmlEightGpus();
+    void nvmlDemoGpusSayTheyAreDemo();
     void nvmlMig();
     void nvmlGpuFailsMidway();
     void nvmlInitFails();
@@ -139,6 +140,18 @@ void TestGpuInventory::nvmlEightGpus()
     QCOMPARE(noSensor.gpuUtil, 35);
     QCOMPARE(s.gpus.at(7).processes.size(), 40); // more than the first buffer holds
     QCOMPARE(s.gpus.at(7).processes.last().pid, qint64(4242 + 39));
+}
+
+void TestGpuInventory::nvmlDemoGpusSayTheyAreDemo()
+{
+    // packaging/dev.sh run without a driver: every name the window shows says "demo".
+    useFakeNvml("demo");
+    GpuInventory inventory;
+    const GpuSnapshot s = inventory.readBlocking();
+    QCOMPARE(s.gpus.size(), 4);
+    QCOMPARE(s.driverVersion, QStringLiteral("demo"));
+    for (const GpuInfo &gpu : s.gpus)
+        QVERIFY2(gpu.name.startsWith(QLatin1String("Demo GPU")), qPrintable(gpu.name));
 }
 
 void TestGpuInventory::nvmlMig()
