@@ -3,7 +3,10 @@
 //   - process start to window shown with GPUs (fake NVML, 8) and 1,000 images filled
 //   - under an output flood: longest event-loop stall, RSS after the flood, and how many bytes
 //     per second the log tab takes in against what the stream delivers to a launcher alone
-// GPUDECK_BENCH_FLOOD_MB (default 1024) sets the flood; GPUDECK_BENCH_IMAGES (default 1000).
+//   - many launches and tab closes in one window: file descriptors, RSS growth per launch, and
+//     containers left behind (target: fds flat, RSS growth < 5 MB over 500, none left)
+// GPUDECK_BENCH_FLOOD_MB (default 1024) sets the flood; GPUDECK_BENCH_IMAGES (default 1000);
+// GPUDECK_BENCH_LAUNCHES (default 500) the launches; --launches runs only those.
 #include "GpuPanel.h"
 #include "ImageList.h"
 #include "LogPage.h"
@@ -15,6 +18,7 @@
 
 #include <QApplication>
 #include <QDateTime>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -208,6 +212,80 @@ void benchFlood(qint64 bytes, double baseline)
                 bytes / 1e6, procStatusKb("VmRSS:") / 1024, procStatusKb("VmHWM:") / 1024);
 }
 
+int openFds()
+{
+    return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
+}
+
+int containerCount(DockerClient *client)
+{
+    int count = -1;
+    QEventLoop loop;
+    client->listContainers(true, {}, client, [&](const Result<QJsonArray> &r) {
+        count = r ? int(r.value().size()) : -1;
+        loop.quit();
+    });
+    loop.exec();
+    return count;
+}
+
+// Launch after launch in one window, each tab closed once its container has exited: what each
+// launch leaves behind in file descriptors and memory, and whether any container stays.
+void benchLaunches(DockerClient *client, int launches)
+{
+    MainWindow window(host());
+    window.show();
+    QEventLoop settle;
+    QTimer::singleShot(1500, &settle, &QEventLoop::quit);
+    settle.exec();
+    const int containersBefore = containerCount(client);
+
+    LaunchSpec spec;
+    spec.image = QStringLiteral("gpudeck-test:latest");
+    spec.command = {QStringLiteral("nvidia-smi")};
+    spec.gpus = GpuSelection::ofDevices({QStringLiteral("0")});
+    spec.networkMode = QStringLiteral("none");
+    spec.autoRemove = true;
+
+    constexpr int warmUp = 20; // caches, fonts and the engine's first answers settle first
+    int fdsWarm = 0;
+    qint64 rssWarmKb = 0;
+    int failed = 0;
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < launches; ++i) {
+        LogPage *page = window.logView()->launch(window.client(), spec);
+        QEventLoop loop;
+        QObject::connect(page->launcher(), &Launcher::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        if (page->launcher()->state() != Launcher::State::Exited)
+            ++failed;
+        window.logView()->closeTab(window.logView()->count() - 1);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        if (i + 1 == warmUp) {
+            fdsWarm = openFds();
+            rssWarmKb = procStatusKb("VmRSS:");
+        }
+    }
+    // The engine removes --rm containers on its own; give it a moment to finish.
+    QEventLoop drain;
+    QTimer::singleShot(1000, &drain, &QEventLoop::quit);
+    drain.exec();
+    const int fdsEnd = openFds();
+    const qint64 rssEndKb = procStatusKb("VmRSS:");
+    const int counted = launches - warmUp;
+    std::printf("launches: %d launches and tab closes in %.1f s (%d not exited normally)\n", launches,
+                clock.elapsed() / 1000.0, failed);
+    std::printf("launches: file descriptors %d after %d, %d after %d (target: flat)\n", fdsWarm, warmUp,
+                fdsEnd, launches);
+    std::printf("launches: RSS %.1f MB after %d, %.1f MB after %d: %+.1f MB, %.1f KB per launch "
+                "(target < 5 MB over 500)\n",
+                rssWarmKb / 1024.0, warmUp, rssEndKb / 1024.0, launches, (rssEndKb - rssWarmKb) / 1024.0,
+                counted > 0 ? double(rssEndKb - rssWarmKb) / counted : 0.0);
+    std::printf("launches: containers on the engine %d before, %d after (target: none left)\n",
+                containersBefore, containerCount(client));
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -234,6 +312,11 @@ int main(int argc, char *argv[])
         return 2;
     }
     DockerClient client(endpoint.value());
+    const int launches = envInt("GPUDECK_BENCH_LAUNCHES", 500);
+    if (app.arguments().contains(QStringLiteral("--launches"))) {
+        benchLaunches(&client, launches);
+        return 0;
+    }
     const int images = envInt("GPUDECK_BENCH_IMAGES", 1000);
     QElapsedTimer tagging;
     tagging.start();
@@ -247,5 +330,7 @@ int main(int argc, char *argv[])
     const double baseline = baselineRate(&client, bytes);
     std::fflush(stdout);
     benchFlood(bytes, baseline);
+    std::fflush(stdout);
+    benchLaunches(&client, launches);
     return 0;
 }
