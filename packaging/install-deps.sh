@@ -20,6 +20,8 @@ packages=(
     openssh-server openssh-client openssl
     # fuzzing (libFuzzer with ASan/UBSan)
     clang-14 libclang-rt-14-dev
+    # the style tests: .clang-format and .clang-tidy (tests/scripts/check-format.sh, check-tidy.sh)
+    clang-format-14 clang-tidy-14
     # desktop integration checks and packaging
     desktop-file-utils appstream dpkg-dev file
     # the .deb's checks, hardening included (tests/packaging/deb-roundtrip.sh)

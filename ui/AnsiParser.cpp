@@ -5,7 +5,6 @@
 
 namespace {
 
-constexpr QChar kEsc(0x1b);
 constexpr int kMaxParams = 64; // a longer CSI is garbage: drop it rather than buffer it
 
 QColor cube256(int index)

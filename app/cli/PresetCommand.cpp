@@ -102,7 +102,7 @@ int presetCommand(CliContext &ctx, const QStringList &args)
 {
     if (args.isEmpty())
         return ctx.usage(QStringLiteral("preset needs a subcommand: list, show, import, export, delete or rename."));
-    const QString sub = args.first();
+    const QString &sub = args.first();
     const QStringList rest = args.mid(1);
     PresetStore store;
     QCommandLineParser parser;

@@ -345,7 +345,7 @@ void Doctor::probeWith(const QString &image)
                 created.error().hint());
             return;
         }
-        const QString id = created.value();
+        const QString &id = created.value();
         m_client->startContainer(id, m_calls, [this, id](const Result<void> &started) { finishProbe(id, started); });
     });
 }

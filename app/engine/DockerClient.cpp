@@ -162,7 +162,7 @@ void DockerClient::negotiate()
 void DockerClient::ping(QObject *context, Callback<QString> done)
 {
     m_apiVersion.clear();
-    whenReady(context, [this, done](const Error &error) {
+    whenReady(context, [this, done = std::move(done)](const Error &error) {
         if (error.isError())
             done(error);
         else
@@ -174,7 +174,7 @@ void DockerClient::call(const QByteArray &method, const QString &path, const QBy
                         const QString &what, QObject *context, Callback<QByteArray> done)
 {
     QPointer<QObject> guard(context);
-    whenReady(context, [this, method, path, jsonBody, what, guard, done](const Error &error) {
+    whenReady(context, [this, method, path, jsonBody, what, guard, done = std::move(done)](const Error &error) {
         if (error.isError()) {
             Error e = error;
             done(e.withWhat(what.isEmpty() ? e.what() : what + QStringLiteral(": ") + e.what()));
@@ -218,19 +218,19 @@ void DockerClient::callJson(const QByteArray &method, const QString &path, const
 void DockerClient::version(QObject *context, Callback<QJsonObject> done)
 {
     const QString what = QStringLiteral("Could not read the engine's version");
-    callJson<QJsonObject>("GET", QStringLiteral("/version"), {}, what, context, done,
+    callJson<QJsonObject>("GET", QStringLiteral("/version"), {}, what, context, std::move(done),
                           [what](const QByteArray &body) { return parseObject(body, what); });
 }
 
 void DockerClient::info(QObject *context, Callback<EngineInfo> done)
 {
     const QString what = QStringLiteral("Could not read the engine's information");
-    callJson<EngineInfo>("GET", QStringLiteral("/info"), {}, what, context, done,
+    callJson<EngineInfo>("GET", QStringLiteral("/info"), {}, what, context, std::move(done),
                          [this, what](const QByteArray &body) -> Result<EngineInfo> {
         const Result<QJsonObject> parsed = parseObject(body, what);
         if (!parsed)
             return parsed.error();
-        const QJsonObject o = parsed.value();
+        const QJsonObject &o = parsed.value();
         EngineInfo info;
         info.raw = o;
         info.kind = m_kind;
@@ -259,7 +259,7 @@ void DockerClient::images(QObject *context, Callback<QList<ImageSummary>> done)
 {
     const QString what = QStringLiteral("Could not list the engine's images");
     callJson<QList<ImageSummary>>(
-        "GET", QStringLiteral("/images/json"), {}, what, context, done,
+        "GET", QStringLiteral("/images/json"), {}, what, context, std::move(done),
         [what](const QByteArray &body) -> Result<QList<ImageSummary>> {
             const Result<QJsonArray> parsed = parseArray(body, what);
             if (!parsed)
@@ -285,7 +285,7 @@ void DockerClient::inspectImage(const QString &reference, QObject *context, Call
 {
     const QString what = QStringLiteral("Could not inspect image %1").arg(reference);
     callJson<QJsonObject>("GET", QStringLiteral("/images/%1/json").arg(percentEncoded(reference)), {},
-                          what, context, done,
+                          what, context, std::move(done),
                           [what](const QByteArray &body) { return parseObject(body, what); });
 }
 
@@ -298,7 +298,7 @@ void DockerClient::createContainer(const QJsonObject &body, const QString &name,
     if (!name.isEmpty())
         path += QStringLiteral("?name=") + percentEncoded(name);
     callJson<QString>("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), what, context,
-                      done, [what](const QByteArray &reply) -> Result<QString> {
+                      std::move(done), [what](const QByteArray &reply) -> Result<QString> {
         const Result<QJsonObject> parsed = parseObject(reply, what);
         if (!parsed)
             return parsed.error();
@@ -317,7 +317,7 @@ void DockerClient::createLibpodContainer(const QJsonObject &spec, QObject *conte
     const QString image = spec.value(QStringLiteral("image")).toString();
     const QString what = QStringLiteral("Could not create a container from %1").arg(image);
     QPointer<QObject> guard(context);
-    whenReady(context, [this, spec, what, guard, done](const Error &error) {
+    whenReady(context, [this, spec, what, guard, done = std::move(done)](const Error &error) {
         if (!guard)
             return;
         if (error.isError()) {
@@ -362,7 +362,7 @@ void DockerClient::createLibpodContainer(const QJsonObject &spec, QObject *conte
 
 static DockerClient::Callback<QByteArray> ignoreBody(DockerClient::Callback<void> done)
 {
-    return [done](const Result<QByteArray> &result) {
+    return [done = std::move(done)](const Result<QByteArray> &result) {
         if (!result)
             done(result.error());
         else
@@ -374,14 +374,14 @@ void DockerClient::startContainer(const QString &id, QObject *context, Callback<
 {
     // 304 (already started) is a success, like the CLI treats it.
     call("POST", QStringLiteral("/containers/%1/start").arg(percentEncoded(id)), {},
-         QStringLiteral("Could not start the container"), context, ignoreBody(done));
+         QStringLiteral("Could not start the container"), context, ignoreBody(std::move(done)));
 }
 
 void DockerClient::stopContainer(const QString &id, int timeoutSeconds, QObject *context,
                                  Callback<void> done)
 {
     call("POST", QStringLiteral("/containers/%1/stop?t=%2").arg(percentEncoded(id)).arg(timeoutSeconds),
-         {}, QStringLiteral("Could not stop the container"), context, ignoreBody(done));
+         {}, QStringLiteral("Could not stop the container"), context, ignoreBody(std::move(done)));
 }
 
 void DockerClient::killContainer(const QString &id, const QString &signal, QObject *context,
@@ -389,21 +389,21 @@ void DockerClient::killContainer(const QString &id, const QString &signal, QObje
 {
     call("POST",
          QStringLiteral("/containers/%1/kill?signal=%2").arg(percentEncoded(id), percentEncoded(signal)),
-         {}, QStringLiteral("Could not signal the container"), context, ignoreBody(done));
+         {}, QStringLiteral("Could not signal the container"), context, ignoreBody(std::move(done)));
 }
 
 void DockerClient::removeContainer(const QString &id, bool force, QObject *context, Callback<void> done)
 {
     call("DELETE",
          QStringLiteral("/containers/%1?force=%2").arg(percentEncoded(id), force ? QStringLiteral("1") : QStringLiteral("0")),
-         {}, QStringLiteral("Could not remove the container"), context, ignoreBody(done));
+         {}, QStringLiteral("Could not remove the container"), context, ignoreBody(std::move(done)));
 }
 
 void DockerClient::inspectContainer(const QString &id, QObject *context, Callback<QJsonObject> done)
 {
     const QString what = QStringLiteral("Could not inspect the container");
     callJson<QJsonObject>("GET", QStringLiteral("/containers/%1/json").arg(percentEncoded(id)), {}, what,
-                          context, done,
+                          context, std::move(done),
                           [what](const QByteArray &body) { return parseObject(body, what); });
 }
 
@@ -416,7 +416,7 @@ void DockerClient::listContainers(bool all, const QJsonObject &filters, QObject 
                 + percentEncoded(QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
     }
     const QString what = QStringLiteral("Could not list containers");
-    callJson<QJsonArray>("GET", path, {}, what, context, done,
+    callJson<QJsonArray>("GET", path, {}, what, context, std::move(done),
                          [what](const QByteArray &body) { return parseArray(body, what); });
 }
 

@@ -166,7 +166,7 @@ void GpuInventory::runSmi(const QStringList &args, SmiDone done)
 {
     if (m_wantRemote) {
         if (!m_remote) {
-            QMetaObject::invokeMethod(this, [done]() {
+            QMetaObject::invokeMethod(this, [done = std::move(done)]() {
                 done(Error(Error::Code::Ssh, QStringLiteral("Could not read the host's GPUs"),
                            QStringLiteral("its ssh connection is gone")));
             }, Qt::QueuedConnection);
@@ -275,7 +275,7 @@ void GpuInventory::smiIdentity(const Error &nvmlError)
         const bool anyMig = std::any_of(s.gpus.cbegin(), s.gpus.cend(), [](const GpuInfo &g) {
             return g.migMode == GpuInfo::MigMode::Enabled;
         });
-        auto keep = [this](GpuSnapshot snap) {
+        auto keep = [this](const GpuSnapshot &snap) {
             m_source = GpuSnapshot::Source::NvidiaSmi;
             m_identity = snap;
             smiProcesses(snap);

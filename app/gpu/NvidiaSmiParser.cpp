@@ -50,7 +50,7 @@ bool number(const QString &v, double *out)
 int intValue(const QString &v)
 {
     double d = 0;
-    return number(v, &d) ? static_cast<int>(d + 0.5) : -1;
+    return number(v, &d) ? qRound(d) : -1;
 }
 
 qint64 mib(const QString &v)

@@ -245,7 +245,7 @@ void Launcher::stop(int graceSeconds)
     }
     setState(State::Stopping);
     // The engine sends SIGTERM and kills after the grace period.
-    m_client->stopContainer(m_id, graceSeconds, m_calls, [this](const Result<void> &stopped) {
+    m_client->stopContainer(m_id, graceSeconds, m_calls, [](const Result<void> &stopped) {
         if (!stopped && stopped.error().httpStatus() != 404)
             qCWarning(lcLaunch) << "stop failed:" << stopped.error().message();
     });

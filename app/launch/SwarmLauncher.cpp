@@ -248,7 +248,7 @@ void SwarmLauncher::removeService(std::function<void()> then)
     }
     m_client->call("DELETE", QStringLiteral("/services/") + m_serviceId, {},
                    QStringLiteral("Could not remove the swarm service"), m_calls,
-                   [this, then](const Result<QByteArray> &removed) {
+                   [this, then = std::move(then)](const Result<QByteArray> &removed) {
                        if (!removed && removed.error().httpStatus() != 404 && !m_error.isError())
                            m_error = removed.error();
                        then();
