@@ -389,31 +389,31 @@ void PresetBar::removeAsked()
     box->open();
 }
 
+void PresetBar::askFile(const QString &title, const QString &suggestion, bool save,
+                        std::function<void(const QString &)> then)
+{
+    auto *dialog = new QFileDialog(this, title, suggestion, tr("Preset files (*.json);;All files (*)"));
+    dialog->setObjectName(save ? QStringLiteral("presetExportDialog") : QStringLiteral("presetImportDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(save ? QFileDialog::AnyFile : QFileDialog::ExistingFile);
+    dialog->setAcceptMode(save ? QFileDialog::AcceptSave : QFileDialog::AcceptOpen);
+    connect(dialog, &QFileDialog::fileSelected, this, std::move(then));
+    dialog->open();
+}
+
 void PresetBar::importAsked()
 {
-    auto *dialog = new QFileDialog(this, tr("Import Preset"), QString(),
-                                   tr("Preset files (*.json);;All files (*)"));
-    dialog->setObjectName(QStringLiteral("presetImportDialog"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setFileMode(QFileDialog::ExistingFile);
-    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+    askFile(tr("Import Preset"), QString(), false, [this](const QString &path) {
         if (const Result<Preset> imported = importFile(path); !imported)
             showError(tr("Import Preset"), imported.error());
     });
-    dialog->open();
 }
 
 void PresetBar::exportAsked()
 {
-    auto *dialog = new QFileDialog(this, tr("Export Preset"),
-                                   PresetStore::slug(currentName()) + QStringLiteral(".json"),
-                                   tr("Preset files (*.json);;All files (*)"));
-    dialog->setObjectName(QStringLiteral("presetExportDialog"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
-        if (const Result<void> done = exportTo(path); !done)
-            showError(tr("Export Preset"), done.error());
-    });
-    dialog->open();
+    askFile(tr("Export Preset"), PresetStore::slug(currentName()) + QStringLiteral(".json"), true,
+            [this](const QString &path) {
+                if (const Result<void> done = exportTo(path); !done)
+                    showError(tr("Export Preset"), done.error());
+            });
 }
