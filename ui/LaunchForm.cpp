@@ -124,37 +124,32 @@ LaunchForm::LaunchForm(QWidget *parent)
     m_issues->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_issues->hide();
 
-    auto *envButtons = new QVBoxLayout;
-    auto *addEnv = new QToolButton(this);
-    addEnv->setObjectName(QStringLiteral("envAdd"));
-    addEnv->setIcon(Icons::get(QStringLiteral("add")));
-    addEnv->setToolTip(tr("Add a variable"));
-    auto *removeEnv = new QToolButton(this);
-    removeEnv->setObjectName(QStringLiteral("envRemove"));
-    removeEnv->setIcon(Icons::get(QStringLiteral("remove")));
-    removeEnv->setToolTip(tr("Remove the selected variable"));
-    envButtons->addWidget(addEnv);
-    envButtons->addWidget(removeEnv);
-    envButtons->addStretch(1);
-    auto *envRow = new QHBoxLayout;
-    envRow->addWidget(m_env, 1);
-    envRow->addLayout(envButtons);
-
-    auto *portButtons = new QVBoxLayout;
-    auto *addPort = new QToolButton(this);
-    addPort->setObjectName(QStringLiteral("portAdd"));
-    addPort->setIcon(Icons::get(QStringLiteral("add")));
-    addPort->setToolTip(tr("Publish a port"));
-    auto *removePort = new QToolButton(this);
-    removePort->setObjectName(QStringLiteral("portRemove"));
-    removePort->setIcon(Icons::get(QStringLiteral("remove")));
-    removePort->setToolTip(tr("Remove the selected port"));
-    portButtons->addWidget(addPort);
-    portButtons->addWidget(removePort);
-    portButtons->addStretch(1);
-    auto *portRow = new QHBoxLayout;
-    portRow->addWidget(m_ports, 1);
-    portRow->addLayout(portButtons);
+    // A table with add and remove buttons beside it.
+    struct TableRow
+    {
+        QHBoxLayout *layout;
+        QToolButton *add;
+        QToolButton *remove;
+    };
+    const auto tableRow = [this](QTableWidget *table, const char *name, const QString &addTip,
+                                 const QString &removeTip) {
+        TableRow row{new QHBoxLayout, new QToolButton(this), new QToolButton(this)};
+        row.add->setObjectName(QLatin1String(name) + QStringLiteral("Add"));
+        row.add->setIcon(Icons::get(QStringLiteral("add")));
+        row.add->setToolTip(addTip);
+        row.remove->setObjectName(QLatin1String(name) + QStringLiteral("Remove"));
+        row.remove->setIcon(Icons::get(QStringLiteral("remove")));
+        row.remove->setToolTip(removeTip);
+        auto *buttons = new QVBoxLayout;
+        buttons->addWidget(row.add);
+        buttons->addWidget(row.remove);
+        buttons->addStretch(1);
+        row.layout->addWidget(table, 1);
+        row.layout->addLayout(buttons);
+        return row;
+    };
+    const TableRow envRow = tableRow(m_env, "env", tr("Add a variable"), tr("Remove the selected variable"));
+    const TableRow portRow = tableRow(m_ports, "port", tr("Publish a port"), tr("Remove the selected port"));
 
     const auto pair = [this](QWidget *left, const QString &label, QWidget *right) {
         auto *row = new QHBoxLayout;
@@ -177,8 +172,8 @@ LaunchForm::LaunchForm(QWidget *parent)
         l->setBuddy(buddy);
         form->addRow(l, fields);
     };
-    row(tr("&Environment:"), m_env, envRow);
-    row(tr("P&orts:"), m_ports, portRow);
+    row(tr("&Environment:"), m_env, envRow.layout);
+    row(tr("P&orts:"), m_ports, portRow.layout);
     row(tr("R&untime:"), m_runtime, pair(m_runtime, tr("&Device driver:"), m_driver));
     row(tr("&Name:"), m_name, pair(m_name, tr("Net&work:"), m_network));
     row(tr("S&hared memory:"), m_shm, pair(m_shm, tr("I&PC:"), m_ipc));
@@ -227,24 +222,24 @@ LaunchForm::LaunchForm(QWidget *parent)
     connect(m_command, &QLineEdit::returnPressed, this, &LaunchForm::launchRequested);
     connect(m_launch, &QPushButton::clicked, this, &LaunchForm::launchRequested);
     connect(m_stop, &QPushButton::clicked, this, &LaunchForm::stopRequested);
-    connect(addEnv, &QToolButton::clicked, this, [this]() {
+    connect(envRow.add, &QToolButton::clicked, this, [this]() {
         addEnvRow();
         m_env->setCurrentCell(m_env->rowCount() - 1, 0);
         m_env->editItem(m_env->item(m_env->rowCount() - 1, 0));
     });
-    connect(addPort, &QToolButton::clicked, this, [this]() {
+    connect(portRow.add, &QToolButton::clicked, this, [this]() {
         addPortRow();
         m_ports->setCurrentCell(m_ports->rowCount() - 1, ContainerPortColumn);
         m_ports->editItem(m_ports->item(m_ports->rowCount() - 1, ContainerPortColumn));
     });
-    connect(removePort, &QToolButton::clicked, this, [this]() {
+    connect(portRow.remove, &QToolButton::clicked, this, [this]() {
         if (m_ports->currentRow() >= 0) {
             m_ports->removeRow(m_ports->currentRow());
             touch(QStringLiteral("ports"));
             emit changed();
         }
     });
-    connect(removeEnv, &QToolButton::clicked, this, [this]() {
+    connect(envRow.remove, &QToolButton::clicked, this, [this]() {
         if (m_env->currentRow() >= 0) {
             m_env->removeRow(m_env->currentRow());
             touch(QStringLiteral("env"));

@@ -14,10 +14,8 @@
 #include "launch/PortLinks.h"
 #include "launch/PythonExport.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QScopeGuard>
@@ -115,17 +113,9 @@ void TestPorts::initTestCase()
 {
     GPUDECK_REQUIRE_ENGINE();
     m_client = std::make_unique<DockerClient>(EndpointResolver::resolve(TestEngine::host()).value());
-    // A bridge name (at most 15 characters) of this engine and process: other engines on this
-    // machine make bridges of their own at the same time.
-    const QByteArray key = QFileInfo(TestEngine::socketPath()).absolutePath().toUtf8() + '/'
-                           + QByteArray::number(QCoreApplication::applicationPid());
-    const QString bridge = QStringLiteral("gd")
-                           + QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex().left(12));
     m_network = name("net");
-    const TestEngine::CliResult created = TestEngine::docker(
-        {QStringLiteral("network"), QStringLiteral("create"), QStringLiteral("-o"),
-         QStringLiteral("com.docker.network.bridge.name=") + bridge, m_network});
-    QVERIFY2(created.exitCode == 0, created.err.constData());
+    const QByteArray problem = TestEngine::createNetwork(m_network);
+    QVERIFY2(problem.isEmpty(), problem.constData());
 }
 
 void TestPorts::cleanupTestCase()

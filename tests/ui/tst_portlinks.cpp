@@ -14,8 +14,6 @@
 #include "launch/PortLinks.h"
 
 #include <QComboBox>
-#include <QCryptographicHash>
-#include <QFileInfo>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QScopeGuard>
@@ -46,15 +44,9 @@ void TestPortLinks::initTestCase()
 {
     GPUDECK_REQUIRE_ENGINE();
     m_client = std::make_unique<DockerClient>(EndpointResolver::resolve(TestEngine::host()).value());
-    const QByteArray key = QFileInfo(TestEngine::socketPath()).absolutePath().toUtf8() + "/ui/"
-                           + QByteArray::number(QCoreApplication::applicationPid());
-    const QString bridge = QStringLiteral("gu")
-                           + QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex().left(12));
     m_network = QStringLiteral("gpudeck-ui-ports-%1").arg(QCoreApplication::applicationPid());
-    const TestEngine::CliResult created = TestEngine::docker(
-        {QStringLiteral("network"), QStringLiteral("create"), QStringLiteral("-o"),
-         QStringLiteral("com.docker.network.bridge.name=") + bridge, m_network});
-    QVERIFY2(created.exitCode == 0, created.err.constData());
+    const QByteArray problem = TestEngine::createNetwork(m_network);
+    QVERIFY2(problem.isEmpty(), problem.constData());
 }
 
 void TestPortLinks::cleanupTestCase()
