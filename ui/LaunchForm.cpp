@@ -82,8 +82,8 @@ LaunchForm::LaunchForm(QWidget *parent)
     m_ports->setToolTip(tr("Ports of the container to publish on the engine's host (-p): a port or a range "
                            "such as 8888, 8000-8010 or 53/udp; an empty host port lets the engine pick one. "
                            "This machine only (127.0.0.1) keeps a notebook's token off the network"));
-    m_ports->setMinimumHeight(60);
-    m_ports->setMaximumHeight(90);
+    m_ports->setMinimumHeight(70);
+    m_ports->setMaximumHeight(120); // rows hold an address box: room for three
     m_ports->setTabKeyNavigation(false);
     m_runtime->setObjectName(QStringLiteral("runtimeCombo"));
     m_runtime->setSizeAdjustPolicy(QComboBox::AdjustToContents);

@@ -565,8 +565,10 @@ bool LogPage::eventFilter(QObject *watched, QEvent *event)
     if (watched == m_text->viewport()) {
         if (event->type() == QEvent::MouseMove) {
             const auto *mouse = static_cast<QMouseEvent *>(event);
-            m_text->viewport()->setCursor(m_text->anchorAt(mouse->position().toPoint()).isEmpty() ? Qt::IBeamCursor
-                                                                                               : Qt::PointingHandCursor);
+            const QString href = m_text->anchorAt(mouse->position().toPoint());
+            m_text->viewport()->setCursor(href.isEmpty() ? Qt::IBeamCursor : Qt::PointingHandCursor);
+            // The printed URL names the container's port: say where the link really goes.
+            m_text->viewport()->setToolTip(href.isEmpty() ? QString() : tr("Opens %1").arg(href));
         } else if (event->type() == QEvent::MouseButtonRelease) {
             const auto *mouse = static_cast<QMouseEvent *>(event);
             const QString href = m_text->anchorAt(mouse->position().toPoint());

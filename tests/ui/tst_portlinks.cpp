@@ -15,6 +15,7 @@
 
 #include <QComboBox>
 #include <QLabel>
+#include <QMouseEvent>
 #include <QPlainTextEdit>
 #include <QScopeGuard>
 #include <QSignalSpy>
@@ -157,7 +158,13 @@ void TestPortLinks::printedUrlBecomesLink()
     QVERIFY(at > 0);
     QTextCursor cursor(text->document());
     cursor.setPosition(at + 5);
-    QCOMPARE(text->anchorAt(text->cursorRect(cursor).center()), expected.toString());
+    const QPoint onLink = text->cursorRect(cursor).center();
+    QCOMPARE(text->anchorAt(onLink), expected.toString());
+    // Hovering it says where it goes (the printed text names the container's port).
+    QMouseEvent move(QEvent::MouseMove, onLink, text->viewport()->mapToGlobal(onLink), Qt::NoButton, Qt::NoButton,
+                     Qt::NoModifier);
+    QCoreApplication::sendEvent(text->viewport(), &move);
+    QCOMPARE(text->viewport()->toolTip(), QStringLiteral("Opens ") + expected.toString());
 
     // The header lists the published port as a link.
     QLabel *header = page.portsLabel();
