@@ -4,6 +4,8 @@
 #include "ShellWords.h"
 #include "StatusColors.h"
 
+#include "launch/PortMapping.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
@@ -21,7 +23,9 @@
 namespace {
 
 const char *const kFields[] = {"image", "command", "env", "runtime", "deviceDriver", "containerName",
-                               "networkMode", "shmSize", "ipcMode"};
+                               "networkMode", "shmSize", "ipcMode", "ports"};
+
+enum PortColumn { ContainerPortColumn, HostPortColumn, AddressColumn };
 
 QComboBox *editableCombo(QWidget *parent, const char *name, const QStringList &items)
 {
@@ -40,6 +44,7 @@ LaunchForm::LaunchForm(QWidget *parent)
       m_image(new QLineEdit(this)),
       m_command(new QLineEdit(this)),
       m_env(new QTableWidget(0, 2, this)),
+      m_ports(new QTableWidget(0, 3, this)),
       m_runtime(new QComboBox(this)),
       m_driver(new QComboBox(this)),
       m_name(new QLineEdit(this)),
@@ -74,6 +79,16 @@ LaunchForm::LaunchForm(QWidget *parent)
     m_env->setMinimumHeight(70);
     m_env->setMaximumHeight(100);
     m_env->setTabKeyNavigation(false);
+    m_ports->setObjectName(QStringLiteral("portTable"));
+    m_ports->setHorizontalHeaderLabels({tr("Container port"), tr("Host port"), tr("Published on")});
+    m_ports->horizontalHeader()->setStretchLastSection(true);
+    m_ports->verticalHeader()->hide();
+    m_ports->setToolTip(tr("Ports of the container to publish on the engine's host (-p): a port or a range "
+                           "such as 8888, 8000-8010 or 53/udp; an empty host port lets the engine pick one. "
+                           "This machine only (127.0.0.1) keeps a notebook's token off the network"));
+    m_ports->setMinimumHeight(70);
+    m_ports->setMaximumHeight(120); // rows hold an address box: room for three
+    m_ports->setTabKeyNavigation(false);
     m_runtime->setObjectName(QStringLiteral("runtimeCombo"));
     m_runtime->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_runtime->addItem(tr("default"), QString());
@@ -113,21 +128,32 @@ LaunchForm::LaunchForm(QWidget *parent)
     m_issues->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_issues->hide();
 
-    auto *envButtons = new QVBoxLayout;
-    auto *addEnv = new QToolButton(this);
-    addEnv->setObjectName(QStringLiteral("envAdd"));
-    addEnv->setIcon(Icons::get(QStringLiteral("add")));
-    addEnv->setToolTip(tr("Add a variable"));
-    auto *removeEnv = new QToolButton(this);
-    removeEnv->setObjectName(QStringLiteral("envRemove"));
-    removeEnv->setIcon(Icons::get(QStringLiteral("remove")));
-    removeEnv->setToolTip(tr("Remove the selected variable"));
-    envButtons->addWidget(addEnv);
-    envButtons->addWidget(removeEnv);
-    envButtons->addStretch(1);
-    auto *envRow = new QHBoxLayout;
-    envRow->addWidget(m_env, 1);
-    envRow->addLayout(envButtons);
+    // A table with add and remove buttons beside it.
+    struct TableRow
+    {
+        QHBoxLayout *layout;
+        QToolButton *add;
+        QToolButton *remove;
+    };
+    const auto tableRow = [this](QTableWidget *table, const char *name, const QString &addTip,
+                                 const QString &removeTip) {
+        TableRow row{new QHBoxLayout, new QToolButton(this), new QToolButton(this)};
+        row.add->setObjectName(QLatin1String(name) + QStringLiteral("Add"));
+        row.add->setIcon(Icons::get(QStringLiteral("add")));
+        row.add->setToolTip(addTip);
+        row.remove->setObjectName(QLatin1String(name) + QStringLiteral("Remove"));
+        row.remove->setIcon(Icons::get(QStringLiteral("remove")));
+        row.remove->setToolTip(removeTip);
+        auto *buttons = new QVBoxLayout;
+        buttons->addWidget(row.add);
+        buttons->addWidget(row.remove);
+        buttons->addStretch(1);
+        row.layout->addWidget(table, 1);
+        row.layout->addLayout(buttons);
+        return row;
+    };
+    const TableRow envRow = tableRow(m_env, "env", tr("Add a variable"), tr("Remove the selected variable"));
+    const TableRow portRow = tableRow(m_ports, "port", tr("Publish a port"), tr("Remove the selected port"));
 
     const auto pair = [this](QWidget *left, const QString &label, QWidget *right) {
         auto *row = new QHBoxLayout;
@@ -150,7 +176,8 @@ LaunchForm::LaunchForm(QWidget *parent)
         l->setBuddy(buddy);
         form->addRow(l, fields);
     };
-    row(tr("&Environment:"), m_env, envRow);
+    row(tr("&Environment:"), m_env, envRow.layout);
+    row(tr("P&orts:"), m_ports, portRow.layout);
     row(tr("R&untime:"), m_runtime, pair(m_runtime, tr("&Device driver:"), m_driver));
     row(tr("&Name:"), m_name, pair(m_name, tr("Net&work:"), m_network));
     row(tr("S&hared memory:"), m_shm, pair(m_shm, tr("I&PC:"), m_ipc));
@@ -192,18 +219,31 @@ LaunchForm::LaunchForm(QWidget *parent)
     connect(m_runtime, &QComboBox::currentIndexChanged, this, edited(QStringLiteral("runtime")));
     connect(m_driver, &QComboBox::currentIndexChanged, this, edited(QStringLiteral("deviceDriver")));
     connect(m_env, &QTableWidget::itemChanged, this, edited(QStringLiteral("env")));
+    connect(m_ports, &QTableWidget::itemChanged, this, edited(QStringLiteral("ports")));
     connect(m_autoRemove, &QCheckBox::toggled, this, &LaunchForm::changed);
     connect(m_tty, &QCheckBox::toggled, this, &LaunchForm::changed);
     connect(m_image, &QLineEdit::returnPressed, this, &LaunchForm::launchRequested);
     connect(m_command, &QLineEdit::returnPressed, this, &LaunchForm::launchRequested);
     connect(m_launch, &QPushButton::clicked, this, &LaunchForm::launchRequested);
     connect(m_stop, &QPushButton::clicked, this, &LaunchForm::stopRequested);
-    connect(addEnv, &QToolButton::clicked, this, [this]() {
+    connect(envRow.add, &QToolButton::clicked, this, [this]() {
         addEnvRow();
         m_env->setCurrentCell(m_env->rowCount() - 1, 0);
         m_env->editItem(m_env->item(m_env->rowCount() - 1, 0));
     });
-    connect(removeEnv, &QToolButton::clicked, this, [this]() {
+    connect(portRow.add, &QToolButton::clicked, this, [this]() {
+        addPortRow();
+        m_ports->setCurrentCell(m_ports->rowCount() - 1, ContainerPortColumn);
+        m_ports->editItem(m_ports->item(m_ports->rowCount() - 1, ContainerPortColumn));
+    });
+    connect(portRow.remove, &QToolButton::clicked, this, [this]() {
+        if (m_ports->currentRow() >= 0) {
+            m_ports->removeRow(m_ports->currentRow());
+            touch(QStringLiteral("ports"));
+            emit changed();
+        }
+    });
+    connect(envRow.remove, &QToolButton::clicked, this, [this]() {
         if (m_env->currentRow() >= 0) {
             m_env->removeRow(m_env->currentRow());
             touch(QStringLiteral("env"));
@@ -218,6 +258,56 @@ void LaunchForm::addEnvRow(const QString &key, const QString &value)
     m_env->insertRow(row);
     m_env->setItem(row, 0, new QTableWidgetItem(key));
     m_env->setItem(row, 1, new QTableWidgetItem(value));
+}
+
+void LaunchForm::addPortRow(const QString &containerPort, const QString &hostPort, const QString &address)
+{
+    const int row = m_ports->rowCount();
+    m_ports->insertRow(row);
+    m_ports->setItem(row, ContainerPortColumn, new QTableWidgetItem(containerPort));
+    m_ports->setItem(row, HostPortColumn, new QTableWidgetItem(hostPort));
+    auto *where = new QComboBox(m_ports);
+    where->setObjectName(QStringLiteral("portAddress"));
+    where->addItem(tr("this machine only (%1)").arg(PortMapping::loopback()), PortMapping::loopback());
+    where->addItem(tr("all interfaces (anyone on the network)"), QString());
+    where->setToolTip(tr("Where the engine's host listens for this port: all interfaces lets anyone who "
+                         "reaches the host use it, as docker's own default does"));
+    int index = where->findData(address);
+    if (index < 0) {
+        where->addItem(address, address);
+        index = where->count() - 1;
+    }
+    where->setCurrentIndex(index);
+    m_ports->setCellWidget(row, AddressColumn, where);
+    connect(where, &QComboBox::currentIndexChanged, this, [this]() {
+        touch(QStringLiteral("ports"));
+        emit changed();
+    });
+}
+
+QStringList LaunchForm::portEntries() const
+{
+    QStringList entries;
+    for (int row = 0; row < m_ports->rowCount(); ++row) {
+        const auto text = [this, row](int column) {
+            return m_ports->item(row, column) ? m_ports->item(row, column)->text().trimmed() : QString();
+        };
+        const QString container = text(ContainerPortColumn);
+        const QString host = text(HostPortColumn);
+        const auto *where = qobject_cast<QComboBox *>(m_ports->cellWidget(row, AddressColumn));
+        const QString address = where ? where->currentData().toString() : QString();
+        if (container.isEmpty() && host.isEmpty())
+            continue;
+        // The -p entry: IP:HOST:CONTAINER, IP::CONTAINER, HOST:CONTAINER or CONTAINER.
+        QString entry = container;
+        if (!address.isEmpty())
+            entry = (address.contains(QLatin1Char(':')) ? QLatin1Char('[') + address + QLatin1Char(']') : address)
+                    + QLatin1Char(':') + host + QLatin1Char(':') + container;
+        else if (!host.isEmpty())
+            entry = host + QLatin1Char(':') + container;
+        entries << entry;
+    }
+    return entries;
 }
 
 void LaunchForm::touch(const QString &field)
@@ -245,6 +335,7 @@ void LaunchForm::fillSpec(LaunchSpec *spec, QList<ValidationIssue> *issues) cons
     spec->deviceDriver = m_driver->currentData().toString();
     spec->containerName = m_name->text().trimmed();
     spec->networkMode = m_network->currentText().trimmed();
+    spec->ports = portEntries();
     spec->shmSize = m_shm->text().trimmed();
     spec->ipcMode = m_ipc->currentText().trimmed();
     spec->autoRemove = m_autoRemove->isChecked();
@@ -262,6 +353,18 @@ void LaunchForm::setSpec(const LaunchSpec &spec)
         for (const QString &entry : spec.env) {
             const qsizetype eq = entry.indexOf(QLatin1Char('='));
             addEnvRow(eq < 0 ? entry : entry.left(eq), eq < 0 ? QString() : entry.mid(eq + 1));
+        }
+    }
+    {
+        const QSignalBlocker blockPorts(m_ports);
+        m_ports->setRowCount(0);
+        for (const QString &entry : spec.ports) {
+            const Result<PortMapping> parsed = PortMapping::parse(entry);
+            if (!parsed) {
+                addPortRow(entry, QString(), QString()); // shown as written, flagged by the validator
+                continue;
+            }
+            addPortRow(parsed.value().containerPorts(), parsed.value().hostPorts(), parsed.value().hostIp);
         }
     }
     int runtime = m_runtime->findData(spec.runtime);
@@ -332,6 +435,7 @@ QWidget *LaunchForm::fieldWidget(const QString &field) const
     case 6: return m_network;
     case 7: return m_shm;
     case 8: return m_ipc;
+    case 9: return m_ports;
     default: return nullptr;
     }
 }

@@ -14,9 +14,9 @@ class QLineEdit;
 class QPushButton;
 class QTableWidget;
 
-// What to run and how: image, command, environment, runtime, device driver, name, shared
-// memory, IPC, network, auto-remove and TTY, with Launch and Stop. Problems are flagged at the
-// field with the validator's message.
+// What to run and how: image, command, environment, published ports, runtime, device driver,
+// name, shared memory, IPC, network, auto-remove and TTY, with Launch and Stop. Problems are
+// flagged at the field with the validator's message.
 class LaunchForm : public QWidget
 {
     Q_OBJECT
@@ -45,12 +45,18 @@ signals:
 
 private:
     void addEnvRow(const QString &key = {}, const QString &value = {});
+    // A port row: container port(s) with an optional /protocol, host port(s) ("" lets the engine
+    // pick), and the address it is published on (this machine only unless chosen otherwise).
+    void addPortRow(const QString &containerPort = {}, const QString &hostPort = {},
+                    const QString &address = QStringLiteral("127.0.0.1"));
+    QStringList portEntries() const;
     void touch(const QString &field);
     QWidget *fieldWidget(const QString &field) const;
 
     QLineEdit *m_image;
     QLineEdit *m_command;
     QTableWidget *m_env;
+    QTableWidget *m_ports;
     QComboBox *m_runtime;
     QComboBox *m_driver;
     QLineEdit *m_name;

@@ -2,13 +2,16 @@
 
 #include "StatusColors.h"
 #include "launch/Launcher.h"
+#include "launch/PortLinks.h"
 
+#include <QDesktopServices>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QLabel>
 #include <QLocale>
+#include <QMouseEvent>
 #include <QPlainTextEdit>
 #include <QSaveFile>
 #include <QScrollBar>
@@ -49,6 +52,7 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
       m_spec(spec),
       m_launcher(new Launcher(client, this)),
       m_status(new QLabel(this)),
+      m_ports(new QLabel(this)),
       m_text(new QPlainTextEdit(this)),
       m_decoders{QStringDecoder(QStringDecoder::Utf8), QStringDecoder(QStringDecoder::Utf8),
                  QStringDecoder(QStringDecoder::Utf8)}
@@ -57,6 +61,14 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
     m_status->setObjectName(QStringLiteral("statusLabel"));
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setWordWrap(true);
+    m_ports->setObjectName(QStringLiteral("portsLabel"));
+    m_ports->setTextFormat(Qt::RichText);
+    m_ports->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_ports->setOpenExternalLinks(false);
+    m_ports->setWordWrap(true);
+    m_ports->setVisible(!spec.ports.isEmpty());
+    connect(m_ports, &QLabel::linkActivated, this, [this](const QString &link) { emit linkActivated(QUrl(link)); });
+    connect(this, &LogPage::linkActivated, this, [](const QUrl &url) { QDesktopServices::openUrl(url); });
     m_text->setObjectName(QStringLiteral("logText"));
     m_text->setAccessibleName(tr("Container output"));
     m_status->setAccessibleName(tr("Container state"));
@@ -72,7 +84,24 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
     layout->setContentsMargins(0, 4, 0, 0);
     layout->setSpacing(4);
     layout->addWidget(m_status);
+    layout->addWidget(m_ports);
     layout->addWidget(m_text, 1);
+    m_text->viewport()->installEventFilter(this);
+    m_text->viewport()->setMouseTracking(true);
+
+    if (!spec.ports.isEmpty()) {
+        m_portLinks = new PortLinks(client, this);
+        connect(m_portLinks, &PortLinks::ready, this, &LogPage::onPortsReady);
+        connect(m_portLinks, &PortLinks::failed, this, [this](const Error &error) {
+            m_portsProblem = error.message();
+            updatePorts();
+        });
+        // The bindings are read back once the container runs: the engine may have picked the ports.
+        connect(m_launcher, &Launcher::stateChanged, this, [this](Launcher::State state) {
+            if (state == Launcher::State::Running && !m_portLinks->isReady())
+                m_portLinks->open(m_launcher->containerId());
+        });
+    }
 
     m_stdoutParser = AnsiParser(channelFormat(StreamDemuxer::Channel::Stdout));
     QTextCharFormat err = channelFormat(StreamDemuxer::Channel::Stderr);
@@ -99,6 +128,7 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
             m_text->verticalScrollBar()->setValue(m_text->verticalScrollBar()->maximum());
     });
     updateStatus();
+    updatePorts();
 }
 
 LogPage::~LogPage() = default;
@@ -302,6 +332,7 @@ void LogPage::apply(const QList<AnsiParser::Op> &ops)
     if (ops.isEmpty())
         return;
     m_applying = true;
+    int newLines = 0; // blocks this batch started, for the links
     QTextCursor cursor(m_text->document());
     cursor.movePosition(QTextCursor::End);
     cursor.beginEditBlock();
@@ -336,6 +367,7 @@ void LogPage::apply(const QList<AnsiParser::Op> &ops)
                 }
                 buffer += rest.left(room);
                 buffer += QLatin1Char('\n');
+                ++newLines;
                 m_lineLength = 0;
                 rest = rest.mid(room);
             }
@@ -343,6 +375,7 @@ void LogPage::apply(const QList<AnsiParser::Op> &ops)
         }
         case AnsiParser::Op::Kind::Newline:
             buffer += QLatin1Char('\n');
+            ++newLines;
             m_lineLength = 0;
             m_overwrite = false;
             break;
@@ -360,6 +393,7 @@ void LogPage::apply(const QList<AnsiParser::Op> &ops)
     }
     flushBuffer();
     cursor.endEditBlock();
+    linkify(m_text->document()->blockCount() - 1 - newLines);
     if (m_follow)
         m_text->verticalScrollBar()->setValue(m_text->verticalScrollBar()->maximum());
     m_applying = false;
@@ -380,6 +414,9 @@ void LogPage::onFinished()
 {
     m_flushTimer.stop();
     flush();
+    if (m_portLinks)
+        m_portLinks->close(); // ends the ssh forwards with the container
+    updatePorts();
     QTextCharFormat end = m_noteFormat;
     end.setFontItalic(false);
     end.setFontWeight(QFont::Bold);
@@ -451,4 +488,97 @@ bool LogPage::saveTo(const QString &path, QString *error) const
         return false;
     }
     return true;
+}
+
+void LogPage::onPortsReady()
+{
+    updatePorts();
+    linkify(0); // output that came before the bindings were known
+}
+
+void LogPage::updatePorts()
+{
+    if (!m_portLinks)
+        return;
+    QStringList items;
+    if (m_launcher->state() == Launcher::State::Exited || m_launcher->state() == Launcher::State::Failed
+        || m_launcher->state() == Launcher::State::Cancelled) {
+        m_ports->setText(tr("Published ports: closed with the container"));
+        return;
+    }
+    if (!m_portLinks->isReady()) {
+        m_ports->setText(tr("Published ports: %1").arg(m_spec.ports.join(QStringLiteral(", ")).toHtmlEscaped()));
+        return;
+    }
+    for (const PortMappings::Published &published : m_portLinks->published()) {
+        const QString engineSide = QStringLiteral("%1/%2 → %3:%4")
+                                       .arg(published.containerPort)
+                                       .arg(published.protocol,
+                                            published.hostIp.contains(QLatin1Char(':'))
+                                                ? QString(QLatin1Char('[') + published.hostIp + QLatin1Char(']'))
+                                                : published.hostIp)
+                                       .arg(published.hostPort);
+        QString item = engineSide.toHtmlEscaped();
+        for (const PortLinks::Link &link : m_portLinks->links()) {
+            if (link.published.containerPort == published.containerPort && link.published.protocol == published.protocol
+                && link.published.hostIp == published.hostIp) {
+                const QString url = link.url.toString();
+                item = QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), engineSide.toHtmlEscaped());
+                if (link.forwarded)
+                    item += tr(" (forwarded over ssh to %1)").arg(link.url.authority().toHtmlEscaped());
+            }
+        }
+        items << item;
+    }
+    QString text = items.isEmpty() ? tr("Published ports: none reachable from here")
+                                   : tr("Published ports: %1").arg(items.join(QStringLiteral(", ")));
+    if (!m_portsProblem.isEmpty())
+        text += QStringLiteral("<br>") + m_portsProblem.toHtmlEscaped();
+    m_ports->setText(text);
+}
+
+void LogPage::linkify(int first)
+{
+    if (!m_portLinks || m_portLinks->links().isEmpty())
+        return;
+    QTextDocument *document = m_text->document();
+    QTextCharFormat linkFormat;
+    linkFormat.setAnchor(true);
+    linkFormat.setForeground(palette().color(QPalette::Link));
+    linkFormat.setFontUnderline(true);
+    QTextCursor cursor(document);
+    bool editing = false;
+    for (QTextBlock block = document->findBlockByNumber(qMax(0, first)); block.isValid(); block = block.next()) {
+        for (const PortLinks::Match &match : m_portLinks->find(block.text())) {
+            if (!editing) {
+                cursor.beginEditBlock();
+                editing = true;
+            }
+            cursor.setPosition(block.position() + int(match.start));
+            cursor.setPosition(block.position() + int(match.start + match.length), QTextCursor::KeepAnchor);
+            linkFormat.setAnchorHref(match.target.toString());
+            cursor.mergeCharFormat(linkFormat);
+        }
+    }
+    if (editing)
+        cursor.endEditBlock();
+}
+
+bool LogPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_text->viewport()) {
+        if (event->type() == QEvent::MouseMove) {
+            const auto *mouse = static_cast<QMouseEvent *>(event);
+            const QString href = m_text->anchorAt(mouse->position().toPoint());
+            m_text->viewport()->setCursor(href.isEmpty() ? Qt::IBeamCursor : Qt::PointingHandCursor);
+            // The printed URL names the container's port: say where the link really goes.
+            m_text->viewport()->setToolTip(href.isEmpty() ? QString() : tr("Opens %1").arg(href));
+        } else if (event->type() == QEvent::MouseButtonRelease) {
+            const auto *mouse = static_cast<QMouseEvent *>(event);
+            const QString href = m_text->anchorAt(mouse->position().toPoint());
+            if (mouse->button() == Qt::LeftButton && !href.isEmpty() && !m_text->textCursor().hasSelection())
+                emit linkActivated(QUrl(href));
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }

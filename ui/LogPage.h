@@ -8,10 +8,12 @@
 #include <QStringDecoder>
 #include <QTextCharFormat>
 #include <QTimer>
+#include <QUrl>
 #include <QWidget>
 
 class DockerClient;
 class Launcher;
+class PortLinks;
 class QLabel;
 class QPlainTextEdit;
 
@@ -40,6 +42,9 @@ public:
     bool isRunning() const;
 
     Launcher *launcher() const { return m_launcher; }
+    // The container's published ports as links this machine can open (null without ports).
+    PortLinks *portLinks() const { return m_portLinks; }
+    QLabel *portsLabel() const { return m_ports; }
     QPlainTextEdit *textEdit() const { return m_text; }
     const LaunchSpec &spec() const { return m_spec; }
     QString title() const;
@@ -62,6 +67,8 @@ public:
 
 signals:
     void statusChanged();
+    // A link in the output or the header was clicked (it is opened with the desktop's browser).
+    void linkActivated(const QUrl &url);
     void followChanged(bool follow);
 
 private:
@@ -78,6 +85,11 @@ private:
     void appendNote(const QString &text, const QTextCharFormat &format);
     void updateStatus();
     void onScrolled();
+    void onPortsReady();
+    void updatePorts();
+    // Turns the URLs of blocks from `first` on into links to the published ports.
+    void linkify(int first);
+    bool eventFilter(QObject *watched, QEvent *event) override;
     QStringDecoder &decoder(StreamDemuxer::Channel channel);
     AnsiParser &parser(StreamDemuxer::Channel channel);
 
@@ -85,7 +97,10 @@ private:
     LaunchSpec m_spec;
     Launcher *m_launcher;
     QLabel *m_status;
+    QLabel *m_ports;
     QPlainTextEdit *m_text;
+    PortLinks *m_portLinks = nullptr;
+    QString m_portsProblem;
 
     QList<Chunk> m_pending;
     qsizetype m_pendingBytes = 0;

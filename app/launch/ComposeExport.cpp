@@ -89,6 +89,11 @@ QString ComposeExport::yaml(const LaunchSpec &spec)
         text += in2 + QStringLiteral("volumes:\n");
         blockList(text, in3, binds);
     }
+    if (!spec.ports.isEmpty()) {
+        // Compose reads its short port syntax with the same rules as docker run -p.
+        text += in2 + QStringLiteral("ports:\n");
+        blockList(text, in3, spec.ports);
+    }
 
     const QJsonArray requests = host.value(QStringLiteral("DeviceRequests")).toArray();
     for (const QJsonValue &value : requests) {

@@ -40,6 +40,8 @@ QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach, cons
         args << QStringLiteral("-v") << bind;
     if (!spec.networkMode.isEmpty())
         args << QStringLiteral("--network") << spec.networkMode;
+    for (const QString &port : spec.ports)
+        args << QStringLiteral("-p") << port;
     args << spec.image;
     args << spec.command;
     return args;

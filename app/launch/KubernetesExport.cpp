@@ -10,6 +10,8 @@
 #include <QRegularExpression>
 #include <QStringList>
 
+#include <algorithm>
+
 namespace {
 
 using YamlText::quoted;
@@ -202,6 +204,19 @@ Result<QString> KubernetesExport::yaml(const LaunchSpec &spec, const QList<GpuIn
     }
     if (body.value(QStringLiteral("Tty")).toBool())
         text += ctr + QStringLiteral("tty: true\n");
+    const QJsonObject exposed = body.value(QStringLiteral("ExposedPorts")).toObject();
+    if (!exposed.isEmpty()) {
+        text += ctr + QStringLiteral("# Published on the engine's host as %1;\n").arg(spec.ports.join(QStringLiteral(", ")))
+            + ctr + QStringLiteral("# a Job's ports are reached with kubectl port-forward pod/POD LOCAL_PORT:CONTAINER_PORT.\n");
+        text += ctr + QStringLiteral("ports:\n");
+        QList<std::pair<int, QString>> ports;
+        for (const QString &key : exposed.keys())
+            ports.append({key.section(QLatin1Char('/'), 0, 0).toInt(), key.section(QLatin1Char('/'), 1, 1).toUpper()});
+        std::sort(ports.begin(), ports.end());
+        for (const auto &[port, protocol] : ports)
+            text += item + QStringLiteral("- containerPort: %1\n").arg(port) + item
+                + QStringLiteral("  protocol: ") + quoted(protocol) + QLatin1Char('\n');
+    }
     if (gpus.value().count > 0) {
         text += ctr + QStringLiteral("resources:\n") + ctr + QStringLiteral("  limits:\n");
         for (const QString &line : gpus.value().comments)

@@ -1,5 +1,7 @@
 #include "LaunchSpec.h"
 
+#include "PortMapping.h"
+
 #include <QRegularExpression>
 #include <QSet>
 
@@ -243,6 +245,7 @@ QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion, EngineKin
     }
     if (networkMode.contains(QRegularExpression(QStringLiteral("[\\s\\x00]"))))
         add("networkMode", QStringLiteral("The network mode '%1' contains white space.").arg(networkMode));
+    issues += PortMappings::validate(ports, networkMode, podman);
     return issues;
 }
 
@@ -324,6 +327,8 @@ QJsonObject LaunchSpec::createBody(bool detach) const
     body.insert(QStringLiteral("AttachStdin"), false);
     body.insert(QStringLiteral("AttachStdout"), !detach);
     body.insert(QStringLiteral("AttachStderr"), !detach);
+    if (!ports.isEmpty())
+        body.insert(QStringLiteral("ExposedPorts"), PortMappings::exposedPorts(ports));
 
     QJsonObject host;
     host.insert(QStringLiteral("AutoRemove"), autoRemove);
@@ -339,6 +344,8 @@ QJsonObject LaunchSpec::createBody(bool detach) const
         host.insert(QStringLiteral("Binds"), QJsonArray::fromStringList(binds));
     if (!networkMode.isEmpty())
         host.insert(QStringLiteral("NetworkMode"), networkMode);
+    if (!ports.isEmpty())
+        host.insert(QStringLiteral("PortBindings"), PortMappings::portBindings(ports));
     const QJsonArray requests = deviceRequests();
     if (!requests.isEmpty())
         host.insert(QStringLiteral("DeviceRequests"), requests);
@@ -431,6 +438,8 @@ QJsonObject LaunchSpec::libpodCreateBody() const
             body.insert(QStringLiteral("Networks"), QJsonObject{{networkMode, QJsonObject{}}});
         }
     }
+    if (!ports.isEmpty())
+        body.insert(QStringLiteral("portmappings"), PortMappings::libpodPortMappings(ports));
     QJsonArray mounts;
     QJsonArray volumes;
     for (const QString &bind : binds) {
@@ -474,5 +483,5 @@ bool LaunchSpec::operator==(const LaunchSpec &o) const
         && capabilities == o.capabilities && deviceDriver == o.deviceDriver && runtime == o.runtime
         && env == o.env && autoRemove == o.autoRemove && tty == o.tty
         && containerName == o.containerName && shmSize == o.shmSize && ipcMode == o.ipcMode
-        && binds == o.binds && networkMode == o.networkMode;
+        && binds == o.binds && networkMode == o.networkMode && ports == o.ports;
 }

@@ -30,6 +30,7 @@ struct LaunchSpec
     QString ipcMode;
     QStringList binds;               // "src:dst[:options]"
     QString networkMode;             // "" = daemon default
+    QStringList ports;               // as `docker run -p` takes them (PortMapping)
 
     static const QStringList &knownCapabilities(); // compute, utility, graphics, video, display, compat32
 

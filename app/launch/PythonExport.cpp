@@ -78,6 +78,29 @@ QString deviceRequestLiteral(const LaunchSpec &spec)
         + QLatin1Char(')');
 }
 
+// ports={"8888/tcp": ("127.0.0.1", "8888")}: the SDK turns each (HostIp, HostPort) pair into the
+// binding as given, and the keys into ExposedPorts, so the container gets the PortBindings the
+// app sends (taken from the same map).
+QString portsLiteral(const LaunchSpec &spec)
+{
+    const QJsonObject bindings = spec.createBody().value(QStringLiteral("HostConfig")).toObject()
+                                     .value(QStringLiteral("PortBindings")).toObject();
+    QStringList items;
+    for (auto it = bindings.constBegin(); it != bindings.constEnd(); ++it) {
+        QStringList pairs;
+        for (const QJsonValue &value : it.value().toArray()) {
+            const QJsonObject binding = value.toObject();
+            pairs << QLatin1Char('(') + PythonExport::stringLiteral(binding.value(QStringLiteral("HostIp")).toString())
+                    + QStringLiteral(", ")
+                    + PythonExport::stringLiteral(binding.value(QStringLiteral("HostPort")).toString()) + QLatin1Char(')');
+        }
+        const QString value = pairs.size() == 1 ? pairs.first()
+                                                : QString(QLatin1Char('[') + pairs.join(QStringLiteral(", ")) + QLatin1Char(']'));
+        items << PythonExport::stringLiteral(it.key()) + QStringLiteral(": ") + value;
+    }
+    return QLatin1Char('{') + items.join(QStringLiteral(", ")) + QLatin1Char('}');
+}
+
 } // namespace
 
 QString PythonExport::script(const LaunchSpec &spec, bool detach)
@@ -108,6 +131,8 @@ QString PythonExport::script(const LaunchSpec &spec, bool detach)
         arg("volumes", listLiteral(spec.binds));
     if (!spec.networkMode.isEmpty())
         arg("network_mode", stringLiteral(spec.networkMode));
+    if (!spec.ports.isEmpty())
+        arg("ports", portsLiteral(spec));
     if (detach && spec.autoRemove)
         arg("auto_remove", QStringLiteral("True"));
     arg("detach", QStringLiteral("True"));

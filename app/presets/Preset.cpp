@@ -18,7 +18,8 @@ const QStringList &knownKeys()
         QStringLiteral("capabilities"), QStringLiteral("deviceDriver"), QStringLiteral("runtime"),
         QStringLiteral("env"), QStringLiteral("autoRemove"), QStringLiteral("tty"),
         QStringLiteral("containerName"), QStringLiteral("shmSize"), QStringLiteral("ipcMode"),
-        QStringLiteral("binds"), QStringLiteral("networkMode"), QStringLiteral("engine")};
+        QStringLiteral("binds"), QStringLiteral("networkMode"), QStringLiteral("ports"),
+        QStringLiteral("engine")};
     return keys;
 }
 
@@ -193,7 +194,7 @@ Result<Preset> Preset::fromJsonObject(const QJsonObject &object, const QString &
         && reader.boolean("tty", &spec.tty) && reader.string("containerName", &spec.containerName)
         && reader.string("shmSize", &spec.shmSize) && reader.string("ipcMode", &spec.ipcMode)
         && reader.strings("binds", &spec.binds) && reader.string("networkMode", &spec.networkMode)
-        && reader.string("engine", &preset.m_engine);
+        && reader.strings("ports", &spec.ports) && reader.string("engine", &preset.m_engine);
     if (!ok)
         return reader.error(reader.problem());
     // "gpu" is implied; keep the others in the user's order.
@@ -233,6 +234,9 @@ QJsonObject Preset::toJson() const
     // Not in the documented format: written only when used, so format-1 readers see no change.
     if (!m_spec.networkMode.isEmpty())
         object.insert(QStringLiteral("networkMode"), m_spec.networkMode);
+    // Optional: written only when the launch publishes ports.
+    if (!m_spec.ports.isEmpty())
+        object.insert(QStringLiteral("ports"), QJsonArray::fromStringList(m_spec.ports));
     // Optional too: "" or absent keeps the usual engine resolution.
     if (!m_engine.isEmpty())
         object.insert(QStringLiteral("engine"), m_engine);

@@ -2,11 +2,14 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QHostAddress>
+#include <QTcpServer>
 #include <QFileSystemWatcher>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QPointer>
 #include <QTimer>
 
 #include <csignal>
@@ -88,6 +91,86 @@ QStringList SshTunnel::commandArguments(const QStringList &command) const
         args << QStringLiteral("-p") << QString::number(m_target.port);
     args << QStringLiteral("--") << m_target.host;
     return args + command;
+}
+
+QStringList SshTunnel::controlArguments(const QString &operation, const QString &forward) const
+{
+    QStringList args{QStringLiteral("-S"), controlPath(), QStringLiteral("-o"), QStringLiteral("BatchMode=yes"),
+                     QStringLiteral("-O"), operation, QStringLiteral("-L"), forward};
+    if (!m_target.user.isEmpty())
+        args << QStringLiteral("-l") << m_target.user;
+    if (m_target.port > 0)
+        args << QStringLiteral("-p") << QString::number(m_target.port);
+    args << QStringLiteral("--") << m_target.host;
+    return args;
+}
+
+static QString forwardSpec(int localPort, const QString &remoteHost, int remotePort)
+{
+    const QString host = remoteHost.contains(QLatin1Char(':')) ? QLatin1Char('[') + remoteHost + QLatin1Char(']')
+                                                                : remoteHost;
+    return QStringLiteral("127.0.0.1:%1:%2:%3").arg(localPort).arg(host).arg(remotePort);
+}
+
+int SshTunnel::freeLocalPort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return probe.serverPort();
+}
+
+void SshTunnel::forwardPort(int localPort, const QString &remoteHost, int remotePort, QObject *context,
+                            std::function<void(const Error &)> done)
+{
+    const QString what = QStringLiteral("Could not forward port %1 of %2 to this machine").arg(remotePort).arg(m_target.host);
+    if (m_state != State::Up) {
+        QMetaObject::invokeMethod(context, [done, what]() {
+            done(Error(Error::Code::Ssh, what, QStringLiteral("the ssh connection to the engine is not up")));
+        }, Qt::QueuedConnection);
+        return;
+    }
+    auto *process = new QProcess(this);
+    process->setProgram(sshProgram());
+    process->setArguments(controlArguments(QStringLiteral("forward"), forwardSpec(localPort, remoteHost, remotePort)));
+    process->setStandardInputFile(QProcess::nullDevice());
+    process->setProcessChannelMode(QProcess::MergedChannels);
+    QPointer<QObject> guard(context);
+    connect(process, &QProcess::finished, this, [process, guard, done, what](int code, QProcess::ExitStatus status) {
+        process->deleteLater();
+        if (!guard)
+            return;
+        if (status == QProcess::NormalExit && code == 0) {
+            done(Error());
+            return;
+        }
+        const QString said = lastLine(QString::fromLocal8Bit(process->readAll()));
+        done(Error(Error::Code::Ssh, what,
+                   said.isEmpty() ? QStringLiteral("ssh exited with status %1").arg(code) : QStringLiteral("ssh: %1").arg(said)));
+    });
+    connect(process, &QProcess::errorOccurred, this, [process, guard, done, what](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart)
+            return;
+        process->deleteLater();
+        if (guard)
+            done(Error(Error::Code::Ssh, what, QStringLiteral("ssh did not start: %1").arg(process->errorString())));
+    });
+    process->start();
+}
+
+void SshTunnel::cancelForward(int localPort, const QString &remoteHost, int remotePort)
+{
+    if (m_state != State::Up)
+        return; // the master is gone, and its forwards with it
+    auto *process = new QProcess(this);
+    process->setProgram(sshProgram());
+    process->setArguments(controlArguments(QStringLiteral("cancel"), forwardSpec(localPort, remoteHost, remotePort)));
+    process->setStandardInputFile(QProcess::nullDevice());
+    process->setStandardOutputFile(QProcess::nullDevice());
+    process->setStandardErrorFile(QProcess::nullDevice());
+    connect(process, &QProcess::finished, process, &QObject::deleteLater);
+    connect(process, &QProcess::errorOccurred, process, &QObject::deleteLater);
+    process->start();
 }
 
 void SshTunnel::start()

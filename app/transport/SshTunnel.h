@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 class QFileSystemWatcher;
@@ -56,6 +57,16 @@ public:
     // Starts ssh unless it is running; up() or failed() follows.
     void start();
 
+    // A local forward on the running connection (ssh -O forward -L against the master): this
+    // machine's 127.0.0.1:localPort reaches remoteHost:remotePort as the engine's host sees it.
+    // done runs once, from the event loop, with an error when ssh refused it (or no error).
+    void forwardPort(int localPort, const QString &remoteHost, int remotePort,
+                     QObject *context, std::function<void(const Error &)> done);
+    // Ends such a forward (ssh -O cancel); nothing to wait for.
+    void cancelForward(int localPort, const QString &remoteHost, int remotePort);
+    // A TCP port of 127.0.0.1 that nothing listens on now (0 when none could be found).
+    static int freeLocalPort();
+
     // After a connection through the tunnel closed without an answer: why, when ssh said so
     // (the remote socket is missing or not allowed) or when ssh itself ended. Empty otherwise.
     Error connectionProblem();
@@ -69,6 +80,7 @@ signals:
     void failed(const Error &error);
 
 private:
+    QStringList controlArguments(const QString &operation, const QString &forward) const;
     void onFinished();
     void checkForwardReady();
     void readStderr();

@@ -1,6 +1,8 @@
 #include "TestEngine.h"
 
+#include <QCryptographicHash>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 
 namespace TestEngine {
@@ -112,6 +114,16 @@ CliResult runProgram(const QString &program, const QStringList &args,
                      const QProcessEnvironment &extraEnv, int timeoutMs)
 {
     return runWith(program, args, {}, extraEnv, timeoutMs, false);
+}
+
+QByteArray createNetwork(const QString &name)
+{
+    const QByteArray key = QFileInfo(socketPath()).absolutePath().toUtf8() + '/' + name.toUtf8();
+    const QString bridge = QStringLiteral("gd")
+                           + QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex().left(12));
+    const CliResult created = docker({QStringLiteral("network"), QStringLiteral("create"), QStringLiteral("-o"),
+                                      QStringLiteral("com.docker.network.bridge.name=") + bridge, name});
+    return created.exitCode == 0 ? QByteArray() : created.err + created.out;
 }
 
 } // namespace TestEngine

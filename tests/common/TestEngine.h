@@ -45,6 +45,11 @@ CliResult docker(const QStringList &args, const QByteArray &input = {}, int time
 CliResult runProgram(const QString &program, const QStringList &args,
                      const QProcessEnvironment &extraEnv = {}, int timeoutMs = 60000);
 
+// Creates the user-defined bridge network `name` on the test engine (which has no default bridge);
+// its bridge is named after this engine's directory and `name` (at most 15 characters), since
+// other engines on this machine make bridges at the same time. Returns the CLI's error, or empty.
+QByteArray createNetwork(const QString &name);
+
 } // namespace TestEngine
 
 // Use at the start of each engine test function (or initTestCase).

@@ -57,7 +57,8 @@ void TestPresetStore::designExample()
       "gpus": {"mode": "devices", "devices": ["0", "GPU-6bd9"]},
       "capabilities": ["gpu", "compute", "utility"],
       "deviceDriver": "", "runtime": "nvidia", "env": ["KEY=value"], "autoRemove": true, "tty": false,
-      "containerName": "", "shmSize": "", "ipcMode": "", "binds": []
+      "containerName": "", "shmSize": "", "ipcMode": "", "binds": [],
+      "networkMode": "lab", "ports": ["127.0.0.1:8888:8888"]
     })";
     const auto preset = Preset::fromJson(text);
     QVERIFY2(preset.ok(), qPrintable(preset.error().message()));
@@ -67,6 +68,7 @@ void TestPresetStore::designExample()
     QCOMPARE(spec.capabilities, (QStringList{QStringLiteral("compute"), QStringLiteral("utility")}));
     QCOMPARE(spec.runtime, QStringLiteral("nvidia"));
     QCOMPARE(spec.env, QStringList{QStringLiteral("KEY=value")});
+    QCOMPARE(spec.ports, QStringList{QStringLiteral("127.0.0.1:8888:8888")});
     QVERIFY(preset.value().extras().isEmpty());
     // Written back: the same object, the documented key order.
     const QByteArray bytes = preset.value().toFileBytes();
@@ -101,7 +103,8 @@ void TestPresetStore::roundTrip()
     spec.shmSize = QStringLiteral("1g");
     spec.ipcMode = QStringLiteral("host");
     spec.binds = {QStringLiteral("/a:/b:ro")};
-    spec.networkMode = QStringLiteral("none");
+    spec.networkMode = QStringLiteral("lab");
+    spec.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("[::1]:6006:6006/udp")};
     const auto path = store.save(preset);
     QVERIFY2(path.ok(), qPrintable(path.error().message()));
     const auto loaded = store.load(preset.name());
@@ -151,6 +154,9 @@ void TestPresetStore::broken_data()
     QTest::newRow("command not a list")
         << QByteArray(R"({"format": "gpudeck-preset", "version": 1, "name": "x", "image": "b", "command": "ls"})")
         << QStringLiteral("\"command\" must be a list of strings");
+    QTest::newRow("ports a string")
+        << QByteArray(R"({"format": "gpudeck-preset", "version": 1, "name": "x", "image": "b", "ports": "8888"})")
+        << QStringLiteral("\"ports\" must be a list of strings");
     QTest::newRow("autoRemove a string")
         << QByteArray(R"({"format": "gpudeck-preset", "version": 1, "name": "x", "image": "b", "autoRemove": "yes"})")
         << QStringLiteral("\"autoRemove\" must be true or false");

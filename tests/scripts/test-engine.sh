@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Starts or stops the sandboxed test engine: Debian's dockerd under DIR, with its own socket,
-# data root and exec root, no iptables and no bridge. A stand-in nvidia-container-runtime-hook
-# on its PATH and a runtime named "nvidia" (runc) let it accept GPU requests without a GPU; the
-# test image's stub nvidia-smi prints what the daemon put into the container's environment.
+# data root and exec root, no iptables and no bridge. Its userland proxy (docker-proxy) is on: a
+# container on a user-defined bridge network (which tests make) publishes its ports through it.
+# A stand-in nvidia-container-runtime-hook on its PATH and a runtime named "nvidia" (runc) let it
+# accept GPU requests without a GPU; the test image's stub nvidia-smi prints what the daemon put
+# into the container's environment.
 #
 #   test-engine.sh start DIR   start (or restart) and import the test images; prints the host URL
 #   test-engine.sh stop DIR    stop and remove DIR
@@ -158,7 +160,7 @@ JSON
 PATH="$dir/bin:$PATH" setsid "$dockerd_bin" \
     --host "$host" --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
     --config-file "$dir/daemon.json" --iptables=false --ip-masq=false --bridge=none \
-    --userland-proxy=false --log-level warn ${tls_args[@]+"${tls_args[@]}"} \
+    --log-level warn ${tls_args[@]+"${tls_args[@]}"} \
     >"$dir/dockerd.log" 2>&1 </dev/null &
 
 deadline=$((SECONDS + 60))
