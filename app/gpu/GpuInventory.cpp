@@ -242,9 +242,14 @@ void GpuInventory::smiIdentity(const Error &nvmlError)
             return g.migMode == GpuInfo::MigMode::Enabled;
         });
         auto keep = [this](GpuSnapshot snap) {
-            m_source = GpuSnapshot::Source::NvidiaSmi;
-            m_identity = snap;
-            smiProcesses(snap);
+            // The driver's CUDA version is in no --query-gpu field: the table's header has it.
+            runSmi({}, [this, snap](Result<QByteArray> table) mutable {
+                if (table)
+                    snap.cudaVersion = NvidiaSmiParser::cudaVersion(table.value());
+                m_source = GpuSnapshot::Source::NvidiaSmi;
+                m_identity = snap;
+                smiProcesses(snap);
+            });
         };
         if (!anyMig) {
             keep(s);
