@@ -7,6 +7,7 @@
 //   fail-midway    3 GPUs; GPU 1 is lost after its first read; GPU 2 cannot be opened
 //   init-fail      nvmlInit_v2 says the driver is not loaded
 //   zero           the driver loads but has no GPU
+//   shared         2 GPUs: GPU 0 busy (two processes, 1 GiB), GPU 1 idle (nothing in use)
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -207,6 +208,8 @@ __attribute__((visibility("default"))) int nvmlDeviceGetMemoryInfo(void *h, Memo
         return GpuIsLost;
     m->total = 81559 * MiB;
     m->used = static_cast<unsigned long long>(d->gpu + 1) * 1024 * MiB;
+    if (g_scenario == "shared")
+        m->used = d->gpu == 0 ? 1024 * MiB : 0;
     m->free = m->total - m->used;
     return Success;
 }
@@ -284,7 +287,7 @@ __attribute__((visibility("default"))) int nvmlDeviceGetComputeRunningProcesses_
     if (lost(d))
         return GpuIsLost;
     unsigned n = 0;
-    if (d->gpu == 0 && g_scenario == "two")
+    if (d->gpu == 0 && (g_scenario == "two" || g_scenario == "shared"))
         n = 2;
     else if (d->gpu == 7 && g_scenario == "eight")
         n = 40;
