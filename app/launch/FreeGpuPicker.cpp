@@ -79,6 +79,14 @@ QString FreeGpuPicker::describe(const QList<GpuInfo> &gpus)
     return parts.join(QStringLiteral(", "));
 }
 
+QStringList FreeGpuPicker::uuids(const QList<GpuInfo> &gpus)
+{
+    QStringList ids;
+    for (const GpuInfo &gpu : gpus)
+        ids << gpu.uuid;
+    return ids;
+}
+
 QStringList FreeGpuPicker::reserved(const QString &host)
 {
     return reservations().value(host);

@@ -29,6 +29,7 @@ public:
 
     // "GPU 1 (GPU-3a7c…), GPU 2 (GPU-…)": which GPUs a launch took, for the log tab and stderr.
     static QString describe(const QList<GpuInfo> &gpus);
+    static QStringList uuids(const QList<GpuInfo> &gpus);
 
     // The reservations of this process. host names the engine's host (its endpoint URL).
     static QStringList reserved(const QString &host);

@@ -138,10 +138,7 @@ void Launcher::onHostRead(const GpuSnapshot &host, const CudaRequirement &requir
             return;
         }
         m_request = resolved.value();
-        QStringList uuids;
-        for (const GpuInfo &gpu : std::as_const(m_taken))
-            uuids << gpu.uuid;
-        FreeGpuPicker::reserve(hostName, uuids);
+        FreeGpuPicker::reserve(hostName, FreeGpuPicker::uuids(m_taken));
         m_reservedOn = hostName;
         emit gpusTaken();
         if (m_state != State::Creating)
@@ -154,10 +151,7 @@ void Launcher::releaseGpus()
 {
     if (m_reservedOn.isEmpty())
         return;
-    QStringList uuids;
-    for (const GpuInfo &gpu : std::as_const(m_taken))
-        uuids << gpu.uuid;
-    FreeGpuPicker::release(m_reservedOn, uuids);
+    FreeGpuPicker::release(m_reservedOn, FreeGpuPicker::uuids(m_taken));
     m_reservedOn.clear();
 }
 
