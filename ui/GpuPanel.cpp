@@ -29,9 +29,11 @@ GpuPanel::GpuPanel(QWidget *parent)
       m_devicesMode(new QRadioButton(tr("&Ticked GPUs"), this)),
       m_allMode(new QRadioButton(tr("&All GPUs"), this)),
       m_countMode(new QRadioButton(tr("&First"), this)),
+      m_freeMode(new QRadioButton(tr("F&ree"), this)),
       m_modes(new QButtonGroup(this)),
       m_count(new QSpinBox(this)),
       m_countNote(new QLabel(this)),
+      m_freeNote(new QLabel(this)),
       m_stack(new QStackedWidget(this)),
       m_tree(new QTreeWidget(this)),
       m_message(new QLabel(this)),
@@ -43,6 +45,8 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_devicesMode->setObjectName(QStringLiteral("gpuModeDevices"));
     m_allMode->setObjectName(QStringLiteral("gpuModeAll"));
     m_countMode->setObjectName(QStringLiteral("gpuModeCount"));
+    m_freeMode->setObjectName(QStringLiteral("gpuModeFree"));
+    m_freeNote->setObjectName(QStringLiteral("freeNote"));
     m_count->setObjectName(QStringLiteral("gpuCount"));
     m_countNote->setObjectName(QStringLiteral("countNote"));
     m_tree->setObjectName(QStringLiteral("gpuTree"));
@@ -54,6 +58,7 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_modes->addButton(m_devicesMode);
     m_modes->addButton(m_allMode);
     m_modes->addButton(m_countMode);
+    m_modes->addButton(m_freeMode);
     m_devicesMode->setChecked(true);
     m_devicesMode->setToolTip(tr("The container gets exactly the GPUs and MIG slices ticked below; "
                                  "none ticked launches without GPUs"));
@@ -67,6 +72,12 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_countNote->setWordWrap(true);
     m_countNote->setVisible(false);
     m_countNote->setStyleSheet(QStringLiteral("color: #9a6700;"));
+    const QString freeNote = tr("Free GPUs run no process and have under %1 MiB in use; they are picked "
+                                "when the launch starts.").arg(GpuInfo::kFreeMemoryBytes / (1024 * 1024));
+    m_freeMode->setToolTip(freeNote);
+    m_freeNote->setText(freeNote);
+    m_freeNote->setWordWrap(true);
+    m_freeNote->setVisible(false);
 
     m_tree->setColumnCount(6);
     m_tree->setHeaderLabels({tr("GPU"), tr("Name"), tr("Memory (GiB)"), tr("Utilisation"),
@@ -117,6 +128,7 @@ GpuPanel::GpuPanel(QWidget *parent)
     modes->addWidget(m_devicesMode);
     modes->addWidget(m_allMode);
     modes->addWidget(m_countMode);
+    modes->addWidget(m_freeMode);
     modes->addWidget(m_count);
     modes->addWidget(new QLabel(tr("GPUs"), this));
     modes->addStretch(1);
@@ -126,6 +138,7 @@ GpuPanel::GpuPanel(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(modes);
     layout->addWidget(m_countNote);
+    layout->addWidget(m_freeNote);
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_missing);
     layout->addWidget(m_issue);
@@ -251,9 +264,12 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
             details << (p.usedMemory >= 0
                             ? tr("PID %1, %2").arg(p.pid).arg(QLocale().formattedDataSize(p.usedMemory))
                             : tr("PID %1").arg(p.pid));
+    } else if (gpu.isFree()) {
+        processes = tr("free");
     } else {
-        processes = tr("idle");
+        processes = tr("not free: %1").arg(gpu.busyReason());
     }
+    item->setData(IndexColumn, FreeRole, gpu.isFree());
     item->setText(ProcessColumn, processes);
     item->setToolTip(ProcessColumn, details.join(QLatin1Char('\n')));
     item->setIcon(IndexColumn, busy ? Icons::get(QStringLiteral("busy")) : QIcon());
@@ -300,8 +316,9 @@ void GpuPanel::onItemChanged(QTreeWidgetItem *item, int column)
 
 void GpuPanel::onModeChanged()
 {
-    m_count->setEnabled(m_countMode->isChecked());
+    m_count->setEnabled(m_countMode->isChecked() || m_freeMode->isChecked());
     m_countNote->setVisible(m_countMode->isChecked());
+    m_freeNote->setVisible(m_freeMode->isChecked());
     setIssue({});
     updateTicks();
     emit selectionChanged();
@@ -309,10 +326,12 @@ void GpuPanel::onModeChanged()
 
 void GpuPanel::updateTicks()
 {
-    // In "all" and "count" modes the ticks preview which GPUs the container gets, read-only.
+    // In "all", "count" and "free" modes the ticks preview which GPUs the container gets,
+    // read-only ("free": those free now; the launch picks again when it starts).
     m_updating = true;
     const bool devices = m_devicesMode->isChecked();
     const QList<QTreeWidgetItem *> items = deviceItems();
+    int freeTicked = 0;
     for (QTreeWidgetItem *item : items) {
         const QString id = item->data(IndexColumn, DeviceIdRole).toString();
         const bool mig = item->parent() != nullptr;
@@ -321,6 +340,8 @@ void GpuPanel::updateTicks()
             on = !tickedAs(item).isEmpty();
         else if (m_allMode->isChecked())
             on = !mig;
+        else if (m_freeMode->isChecked())
+            on = !mig && item->data(IndexColumn, FreeRole).toBool() && freeTicked++ < m_count->value();
         else
             on = !mig && m_tree->indexOfTopLevelItem(item) < m_count->value();
         item->setCheckState(IndexColumn, on ? Qt::Checked : Qt::Unchecked);
@@ -383,6 +404,8 @@ GpuSelection GpuPanel::selection() const
         return GpuSelection::all();
     if (m_countMode->isChecked())
         return GpuSelection::ofCount(m_count->value());
+    if (m_freeMode->isChecked())
+        return GpuSelection::ofFree(m_count->value());
     // The host's order first, then ids ticked elsewhere (a preset) that this host lacks.
     QStringList ids;
     const QList<QTreeWidgetItem *> items = deviceItems();
@@ -418,9 +441,14 @@ void GpuPanel::setSelection(const GpuSelection &selection)
         m_count->setValue(selection.count);
         m_countMode->setChecked(true);
         break;
+    case GpuSelection::Mode::Free:
+        m_count->setValue(selection.count);
+        m_freeMode->setChecked(true);
+        break;
     }
-    m_count->setEnabled(m_countMode->isChecked());
+    m_count->setEnabled(m_countMode->isChecked() || m_freeMode->isChecked());
     m_countNote->setVisible(m_countMode->isChecked());
+    m_freeNote->setVisible(m_freeMode->isChecked());
     updateTicks();
     emit selectionChanged();
 }

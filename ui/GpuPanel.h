@@ -16,7 +16,8 @@ class QTreeWidgetItem;
 
 // The host's GPUs, live: a checkbox, index, name, memory and utilisation bars, temperature and
 // processes per GPU, MIG slices nested under their GPU. The user asks for the ticked devices, all
-// GPUs, or a count. Without a driver the panel says why; launches without GPUs still work.
+// GPUs, a count, or a number of free GPUs (the processes column says which GPUs count as free).
+// Without a driver the panel says why; launches without GPUs still work.
 class GpuPanel : public QWidget
 {
     Q_OBJECT
@@ -25,6 +26,7 @@ public:
     enum Column { IndexColumn, NameColumn, MemoryColumn, UtilColumn, TempColumn, ProcessColumn };
     static constexpr int DeviceIdRole = Qt::UserRole + 1; // "0", or "0:1" for a MIG slice
     static constexpr int UuidRole = Qt::UserRole + 2;
+    static constexpr int FreeRole = Qt::UserRole + 3; // bool: GpuInfo::isFree()
 
     explicit GpuPanel(QWidget *parent = nullptr);
 
@@ -55,9 +57,11 @@ private:
     QRadioButton *m_devicesMode;
     QRadioButton *m_allMode;
     QRadioButton *m_countMode;
+    QRadioButton *m_freeMode;
     QButtonGroup *m_modes;
     QSpinBox *m_count;
     QLabel *m_countNote;
+    QLabel *m_freeNote;
     QStackedWidget *m_stack;
     QTreeWidget *m_tree;
     QLabel *m_message;

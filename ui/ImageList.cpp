@@ -18,7 +18,7 @@ ImageList::ImageList(QWidget *parent)
     : QWidget(parent),
       m_filter(new QLineEdit(this)),
       m_refresh(new QToolButton(this)),
-      m_model(new QStandardItemModel(0, 3, this)),
+      m_model(new QStandardItemModel(0, 4, this)),
       m_proxy(new QSortFilterProxyModel(this)),
       m_view(new QTreeView(this)),
       m_status(new QLabel(this))
@@ -37,7 +37,7 @@ ImageList::ImageList(QWidget *parent)
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    m_model->setHorizontalHeaderLabels({tr("Image"), tr("Size"), tr("Age")});
+    m_model->setHorizontalHeaderLabels({tr("Image"), tr("Size"), tr("Age"), tr("CUDA")});
     m_proxy->setSourceModel(m_model);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_proxy->setFilterKeyColumn(NameColumn);
@@ -53,6 +53,7 @@ ImageList::ImageList(QWidget *parent)
     m_view->header()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
     m_view->header()->setSectionResizeMode(SizeColumn, QHeaderView::ResizeToContents);
     m_view->header()->setSectionResizeMode(AgeColumn, QHeaderView::ResizeToContents);
+    m_view->header()->setSectionResizeMode(CudaColumn, QHeaderView::ResizeToContents);
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_filter, 1);
@@ -137,7 +138,11 @@ void ImageList::setImages(const QList<ImageSummary> &images)
             ageItem->setData(image.created.isValid() ? -image.created.toSecsSinceEpoch() : 0,
                              SortRole);
             ageItem->setToolTip(locale.toString(image.created.toLocalTime(), QLocale::ShortFormat));
-            rows.append({nameItem, sizeItem, ageItem});
+            auto *cudaItem = new QStandardItem;
+            cudaItem->setData(image.id, IdRole);
+            cudaItem->setToolTip(tr("The CUDA version the image needs of the host's driver (its "
+                                    "NVIDIA_REQUIRE_CUDA or CUDA_VERSION)"));
+            rows.append({nameItem, sizeItem, ageItem, cudaItem});
         }
     }
     for (const auto &row : std::as_const(rows))
@@ -148,6 +153,17 @@ void ImageList::setImages(const QList<ImageSummary> &images)
         m_restoringSelection = true;
         selectImage(current);
         m_restoringSelection = false;
+    }
+}
+
+void ImageList::setImageCuda(const QString &id, const QString &cuda)
+{
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        QStandardItem *item = m_model->item(row, CudaColumn);
+        if (item && item->data(IdRole).toString() == id) {
+            item->setText(cuda);
+            item->setData(cuda, SortRole);
+        }
     }
 }
 

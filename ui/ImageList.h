@@ -13,19 +13,22 @@ class QStandardItemModel;
 class QToolButton;
 class QTreeView;
 
-// The engine's local images, one row per repository:tag, with size and age, a filter box and
-// a mark on GPU-ready images. Picking one sets the launch's image.
+// The engine's local images, one row per repository:tag, with size, age and the CUDA version it
+// needs, a filter box and a mark on GPU-ready images. Picking one sets the launch's image.
 class ImageList : public QWidget
 {
     Q_OBJECT
 
 public:
-    enum Column { NameColumn, SizeColumn, AgeColumn };
+    enum Column { NameColumn, SizeColumn, AgeColumn, CudaColumn };
     static constexpr int SortRole = Qt::UserRole + 1;
+    static constexpr int IdRole = Qt::UserRole + 3;
 
     explicit ImageList(QWidget *parent = nullptr);
 
     void setImages(const QList<ImageSummary> &images);
+    // The CUDA version an image needs (CudaRequirement::neededCuda), shown in its rows.
+    void setImageCuda(const QString &id, const QString &cuda);
     void setError(const QString &message);
     void setLoading();
     int imageCount() const; // rows, before filtering

@@ -1,6 +1,7 @@
 #include "LogPage.h"
 
 #include "StatusColors.h"
+#include "launch/FreeGpuPicker.h"
 #include "launch/Launcher.h"
 #include "launch/PortLinks.h"
 
@@ -121,6 +122,11 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
     connect(m_launcher, &Launcher::output, this, &LogPage::onOutput);
     connect(m_launcher, &Launcher::stateChanged, this, &LogPage::updateStatus);
     connect(m_launcher, &Launcher::containerCreated, this, &LogPage::updateStatus);
+    connect(m_launcher, &Launcher::gpusTaken, this, [this]() {
+        appendNote(tr("Taking %1 (%2)").arg(FreeGpuPicker::describe(m_launcher->takenGpus()), m_spec.gpus.summary()),
+                   m_noteFormat);
+        updateStatus();
+    });
     connect(m_launcher, &Launcher::finished, this, &LogPage::onFinished);
     connect(m_text->verticalScrollBar(), &QScrollBar::valueChanged, this, &LogPage::onScrolled);
     connect(m_text->verticalScrollBar(), &QScrollBar::rangeChanged, this, [this]() {
@@ -202,6 +208,10 @@ void LogPage::updateStatus()
         break;
     case GpuSelection::Mode::Devices:
         gpus = tr("GPUs %1").arg(m_spec.gpus.devices.join(QStringLiteral(", ")));
+        break;
+    case GpuSelection::Mode::Free:
+        gpus = m_launcher->takenGpus().isEmpty() ? m_spec.gpus.summary()
+                                                 : FreeGpuPicker::describe(m_launcher->takenGpus());
         break;
     }
     m_status->setText(tr("%1 — %2 — %3").arg(text, m_spec.image, gpus));

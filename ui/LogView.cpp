@@ -103,9 +103,10 @@ LogView::LogView(QWidget *parent)
     updateButtons();
 }
 
-LogPage *LogView::launch(DockerClient *client, const LaunchSpec &spec)
+LogPage *LogView::launch(DockerClient *client, const LaunchSpec &spec, GpuInventory *hostGpus)
 {
     auto *page = new LogPage(client, spec, m_tabs);
+    page->launcher()->setGpuInventory(hostGpus);
     const int index = m_tabs->addTab(page, page->title());
     connect(page, &LogPage::statusChanged, this, [this, page]() {
         updateTab(page);

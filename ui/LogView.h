@@ -7,6 +7,7 @@
 
 class DockerClient;
 class FindBar;
+class GpuInventory;
 class LogPage;
 class QLabel;
 class QStackedWidget;
@@ -24,7 +25,8 @@ public:
     explicit LogView(QWidget *parent = nullptr);
 
     // A new tab running spec on client; the tab comes to the front.
-    LogPage *launch(DockerClient *client, const LaunchSpec &spec);
+    // hostGpus: the engine's host's GPUs, for free GPUs and the CUDA check (Launcher::setGpuInventory).
+    LogPage *launch(DockerClient *client, const LaunchSpec &spec, GpuInventory *hostGpus = nullptr);
 
     LogPage *currentPage() const;
     QList<LogPage *> pages() const;

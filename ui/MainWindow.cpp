@@ -18,6 +18,8 @@
 #include "engine/EngineWatch.h"
 #include "gpu/GpuInventory.h"
 #include "gpu/GpuMonitor.h"
+#include "launch/CudaRequirement.h"
+#include "launch/FreeGpuPicker.h"
 #include "transport/RemoteShell.h"
 #include "launch/Launcher.h"
 #include "presets/Preset.h"
@@ -95,6 +97,10 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     buildActions();
 
     connect(m_monitor, &GpuMonitor::updated, m_gpus, &GpuPanel::setSnapshot);
+    connect(m_monitor, &GpuMonitor::updated, this, [this]() {
+        if (m_gpus->selection().mode == GpuSelection::Mode::Free)
+            validateLive(); // the command names the GPUs that are free now
+    });
     connect(m_images, &ImageList::imagePicked, m_form, &LaunchForm::setImage);
     connect(m_images, &ImageList::imageActivated, this, [this](const QString &image) {
         m_form->setImage(image);
@@ -343,8 +349,27 @@ void MainWindow::validateLive()
     issues += spec.validate(m_client ? m_client->apiVersion() : QString(),
                             m_client ? m_client->kind() : EngineKind::Docker);
     showIssues(issues, false);
-    m_command->setSpec(spec);
+    m_command->setSpec(exportedSpec(spec));
     m_presets->launchChanged(spec);
+}
+
+GpuInventory *MainWindow::hostInventory() const
+{
+    // The monitor reads the engine's host, except for remote engines other than ssh, whose GPUs
+    // cannot be read from here (followEngineHost).
+    if (!m_client || (m_client->endpoint().isRemote() && m_client->endpoint().kind != Endpoint::Kind::Ssh))
+        return nullptr;
+    return m_monitor->inventory();
+}
+
+LaunchSpec MainWindow::exportedSpec(const LaunchSpec &spec) const
+{
+    // "N free GPUs" shown as the GPUs a launch would take now, so that the command takes them too.
+    if (spec.gpus.mode != GpuSelection::Mode::Free || !hostInventory())
+        return spec;
+    const Result<LaunchSpec> resolved = FreeGpuPicker::resolve(
+        spec.resolvedFor(m_client->kind()), m_monitor->latest(), FreeGpuPicker::reserved(m_client->endpoint().url));
+    return resolved ? resolved.value() : spec;
 }
 
 void MainWindow::launch()
@@ -361,7 +386,7 @@ void MainWindow::launch()
         statusBar()->showMessage(tr("Not launched: %1").arg(issues.first().message), 8000);
         return;
     }
-    LogPage *page = m_logs->launch(m_client, spec);
+    LogPage *page = m_logs->launch(m_client, spec, hostInventory());
     QPointer<LogPage> guard(page);
     connect(page->launcher(), &Launcher::finished, this, [this, guard]() {
         if (guard)
@@ -405,6 +430,13 @@ void MainWindow::refreshImages()
     m_client->images(this, [this](const Result<QList<ImageSummary>> &images) {
         if (images) {
             m_images->setImages(images.value());
+            // The CUDA each image needs is in its environment, which only an inspect shows.
+            for (const ImageSummary &image : images.value()) {
+                m_client->inspectImage(image.id, m_images, [this, id = image.id](const Result<QJsonObject> &inspected) {
+                    if (inspected)
+                        m_images->setImageCuda(id, CudaRequirement::fromEnv(CudaRequirement::imageEnv(inspected.value())).neededCuda());
+                });
+            }
             // A first start has no image in the form: offer one so Launch works at once,
             // a GPU-ready one when there is one.
             if (m_form->image().isEmpty() && !images.value().isEmpty()) {

@@ -16,6 +16,7 @@ class CommandPane;
 class DockerClient;
 class DoctorDialog;
 class EngineWatch;
+class GpuInventory;
 class GpuMonitor;
 class GpuPanel;
 class ImageList;
@@ -85,6 +86,10 @@ private:
     void buildActions();
     void buildLayout();
     void validateLive();
+    // The inventory of the engine's host's GPUs, null when they cannot be read from here.
+    GpuInventory *hostInventory() const;
+    // spec as the equivalent commands show it: free GPUs resolved against the latest read.
+    LaunchSpec exportedSpec(const LaunchSpec &spec) const;
     void showIssues(const QList<ValidationIssue> &issues, bool all);
     void onEngineInfo(const EngineInfo &info);
     void onEngineError(const Error &error);

@@ -24,7 +24,7 @@ const CommandEntry kCommands[] = {
      "      engine's CDI devices (nvidia.com/gpu=0, ...) with the spec file defining each\n"},
     {"images", imagesCommand,
      "images [--json]\n"
-     "      the engine's local images: repo:tag, id, size, created\n"},
+     "      the engine's local images: repo:tag, id, size, the CUDA each needs, created\n"},
     {"run", runCommand,
      "run --preset NAME|FILE [-d|--detach]\n"
      "      launch a preset like docker run: output to stdout and stderr, exit code the\n"

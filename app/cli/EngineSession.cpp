@@ -17,4 +17,20 @@ Result<DockerClient *> connect(const CliContext &ctx, const QString &presetEngin
     return new DockerClient(endpoint.value(), QCoreApplication::instance());
 }
 
+HostGpus hostGpus(DockerClient &client)
+{
+    HostGpus gpus;
+    const Endpoint &endpoint = client.endpoint();
+    if (endpoint.kind == Endpoint::Kind::Ssh) {
+        gpus.shell = std::make_unique<RemoteShell>(client.sshTunnel());
+        gpus.inventory = std::make_unique<GpuInventory>();
+        gpus.inventory->setRemote(gpus.shell.get());
+    } else if (endpoint.isRemote()) {
+        gpus.error = GpuInventory::unreadableHost(endpoint.host);
+    } else {
+        gpus.inventory = std::make_unique<GpuInventory>();
+    }
+    return gpus;
+}
+
 } // namespace EngineSession

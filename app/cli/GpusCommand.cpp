@@ -6,7 +6,6 @@
 #include "engine/CdiSpecs.h"
 #include "engine/DockerClient.h"
 #include "gpu/GpuInventory.h"
-#include "transport/RemoteShell.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -129,14 +128,12 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
     const Result<Endpoint> endpoint = EndpointResolver::resolve(ctx.host);
     if (!endpoint)
         return ctx.fail(endpoint.error(), 1);
-    GpuInventory inventory;
     // One client: the CDI devices come from it and, for an ssh engine, the host's GPUs over its
-    // ssh connection.
+    // ssh connection (up once the engine answered a ping).
     DockerClient client(endpoint.value());
-    std::unique_ptr<RemoteShell> shell;
     GpuSnapshot snapshot;
+    Error error;
     if (endpoint.value().kind == Endpoint::Kind::Ssh) {
-        Error error;
         QEventLoop loop;
         client.ping(&loop, [&](const Result<QString> &answer) {
             if (!answer)
@@ -144,18 +141,14 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
             loop.quit();
         });
         loop.exec();
-        if (error.isError()) {
-            snapshot.error = error;
-        } else {
-            shell = std::make_unique<RemoteShell>(client.sshTunnel());
-            inventory.setRemote(shell.get());
-            snapshot = inventory.readBlocking();
-        }
-    } else if (endpoint.value().isRemote()) {
-        snapshot.error = GpuInventory::unreadableHost(endpoint.value().host);
-    } else {
-        snapshot = inventory.readBlocking();
     }
+    EngineSession::HostGpus host;
+    if (!error.isError())
+        host = EngineSession::hostGpus(client);
+    if (error.isError() || !host.inventory)
+        snapshot.error = error.isError() ? error : host.error;
+    else
+        snapshot = host.inventory->readBlocking();
     const CdiAnswer cdi = readCdiDevices(ctx, client);
 
     if (json) {

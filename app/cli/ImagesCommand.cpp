@@ -3,8 +3,10 @@
 #include "EngineSession.h"
 
 #include "engine/DockerClient.h"
+#include "launch/CudaRequirement.h"
 
 #include <QCommandLineParser>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -47,43 +49,67 @@ int imagesCommand(CliContext &ctx, const QStringList &args)
     if (!client)
         return ctx.fail(client.error(), 1);
     QObject context;
+    QList<ImageSummary> listed;
     client.value()->images(&context, [&](const Result<QList<ImageSummary>> &result) {
         if (!result) {
             ctx.finish(ctx.fail(result.error(), 1));
             return;
         }
-        if (parser.isSet(json)) {
-            QJsonArray array;
-            for (const ImageSummary &image : result.value()) {
-                array.append(QJsonObject{
-                    {QStringLiteral("id"), image.id},
-                    {QStringLiteral("repoTags"), QJsonArray::fromStringList(image.repoTags)},
-                    {QStringLiteral("name"), image.displayName()},
-                    {QStringLiteral("size"), double(image.size)},
-                    {QStringLiteral("created"), image.created.toString(Qt::ISODate)},
-                    {QStringLiteral("gpuReady"), image.looksGpuReady()},
-                });
-            }
-            ctx.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
-        } else {
-            ctx.out << QStringLiteral("%1  %2  %3  %4\n")
-                           .arg(QStringLiteral("IMAGE"), -40)
-                           .arg(QStringLiteral("ID"), -12)
-                           .arg(QStringLiteral("SIZE"), 9)
-                           .arg(QStringLiteral("CREATED"));
-            for (const ImageSummary &image : result.value()) {
-                const QStringList names = image.repoTags.isEmpty() ? QStringList{image.displayName()} : image.repoTags;
-                for (const QString &name : names) {
-                    QString id = image.id.mid(image.id.indexOf(QLatin1Char(':')) + 1).left(12);
-                    ctx.out << QStringLiteral("%1  %2  %3  %4\n")
-                                   .arg(name, -40)
-                                   .arg(id, -12)
-                                   .arg(humanSize(image.size), 9)
-                                   .arg(age(image.created));
-                }
-            }
-        }
+        listed = result.value();
         ctx.finish(0);
     });
-    return ctx.exec();
+    if (const int code = ctx.exec(); code != 0)
+        return code;
+
+    // The CUDA each image needs is in its environment, which only an inspect shows: all at once.
+    QHash<QString, QString> cuda;
+    qsizetype pending = listed.size();
+    CliContext inspectCtx;
+    for (const ImageSummary &image : std::as_const(listed)) {
+        client.value()->inspectImage(image.id, &context, [&, id = image.id](const Result<QJsonObject> &inspected) {
+            if (inspected)
+                cuda.insert(id, CudaRequirement::fromEnv(CudaRequirement::imageEnv(inspected.value())).neededCuda());
+            if (--pending == 0)
+                inspectCtx.finish(0);
+        });
+    }
+    if (pending > 0)
+        inspectCtx.exec();
+
+    if (parser.isSet(json)) {
+        QJsonArray array;
+        for (const ImageSummary &image : listed) {
+            array.append(QJsonObject{
+                {QStringLiteral("id"), image.id},
+                {QStringLiteral("repoTags"), QJsonArray::fromStringList(image.repoTags)},
+                {QStringLiteral("name"), image.displayName()},
+                {QStringLiteral("size"), double(image.size)},
+                {QStringLiteral("created"), image.created.toString(Qt::ISODate)},
+                {QStringLiteral("gpuReady"), image.looksGpuReady()},
+                {QStringLiteral("cuda"), cuda.value(image.id)},
+            });
+        }
+        ctx.out << QJsonDocument(array).toJson(QJsonDocument::Indented);
+    } else {
+        ctx.out << QStringLiteral("%1  %2  %3  %4  %5\n")
+                       .arg(QStringLiteral("IMAGE"), -40)
+                       .arg(QStringLiteral("ID"), -12)
+                       .arg(QStringLiteral("SIZE"), 9)
+                       .arg(QStringLiteral("CUDA"), -5)
+                       .arg(QStringLiteral("CREATED"));
+        for (const ImageSummary &image : listed) {
+            const QStringList names = image.repoTags.isEmpty() ? QStringList{image.displayName()} : image.repoTags;
+            for (const QString &name : names) {
+                QString id = image.id.mid(image.id.indexOf(QLatin1Char(':')) + 1).left(12);
+                const QString needs = cuda.value(image.id);
+                ctx.out << QStringLiteral("%1  %2  %3  %4  %5\n")
+                               .arg(name, -40)
+                               .arg(id, -12)
+                               .arg(humanSize(image.size), 9)
+                               .arg(needs.isEmpty() ? QStringLiteral("-") : needs, -5)
+                               .arg(age(image.created));
+            }
+        }
+    }
+    return 0;
 }

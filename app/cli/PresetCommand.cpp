@@ -4,7 +4,9 @@
 #include "common/Error.h"
 #include "launch/ComposeExport.h"
 #include "gpu/GpuInventory.h"
+#include "engine/Endpoint.h"
 #include "launch/DockerRunExport.h"
+#include "launch/FreeGpuPicker.h"
 #include "launch/KubernetesExport.h"
 #include "launch/PythonExport.h"
 #include "presets/PresetStore.h"
@@ -63,6 +65,36 @@ int showKubernetes(CliContext &ctx, const LaunchSpec &spec)
     return 0;
 }
 
+// "N free GPUs" as the GPUs that are free now on the preset's engine's host, so that the
+// exported command takes them too (docker has no such request). A host that cannot be read
+// leaves docker's count, and stderr says so.
+LaunchSpec withFreeGpusPicked(CliContext &ctx, const Preset &preset)
+{
+    const LaunchSpec &spec = preset.spec();
+    if (spec.gpus.mode != GpuSelection::Mode::Free)
+        return spec;
+    const Result<Endpoint> endpoint = EndpointResolver::resolveForPreset(ctx.host, preset.engine());
+    Error why;
+    if (!endpoint)
+        why = endpoint.error();
+    else if (endpoint.value().isRemote())
+        why = GpuInventory::unreadableHost(endpoint.value().host);
+    QList<GpuInfo> taken;
+    if (!why.isError()) {
+        const Result<LaunchSpec> resolved =
+            FreeGpuPicker::resolve(spec, GpuInventory().readBlocking(), {}, &taken);
+        if (resolved) {
+            ctx.err << "gpudeck: " << FreeGpuPicker::describe(taken) << " free now: the command takes "
+                    << (taken.size() == 1 ? "it" : "them") << Qt::endl;
+            return resolved.value();
+        }
+        why = resolved.error();
+    }
+    ctx.err << "gpudeck: " << why.message() << " The command asks for the first " << spec.gpus.count
+            << " instead." << Qt::endl;
+    return spec;
+}
+
 int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
 {
     QCommandLineParser parser;
@@ -83,16 +115,16 @@ int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
         return ctx.fail(preset.error(), kFailed);
     if (format == QLatin1String("json"))
         ctx.out << QString::fromUtf8(preset.value().toFileBytes());
-    else if (format == QLatin1String("docker-run"))
-        ctx.out << DockerRunExport::commandLine(preset.value().spec(), false, preset.value().engine()) << '\n';
-    else if (format == QLatin1String("podman-run"))
-        ctx.out << DockerRunExport::podmanCommandLine(preset.value().spec(), false) << '\n';
-    else if (format == QLatin1String("compose"))
-        ctx.out << ComposeExport::yaml(preset.value().spec());
     else if (format == QLatin1String("kubernetes"))
-        return showKubernetes(ctx, preset.value().spec());
+        return showKubernetes(ctx, preset.value().spec()); // the device plugin hands out free GPUs itself
+    else if (format == QLatin1String("docker-run"))
+        ctx.out << DockerRunExport::commandLine(withFreeGpusPicked(ctx, preset.value()), false, preset.value().engine()) << '\n';
+    else if (format == QLatin1String("podman-run"))
+        ctx.out << DockerRunExport::podmanCommandLine(withFreeGpusPicked(ctx, preset.value()), false) << '\n';
+    else if (format == QLatin1String("compose"))
+        ctx.out << ComposeExport::yaml(withFreeGpusPicked(ctx, preset.value()));
     else
-        ctx.out << PythonExport::script(preset.value().spec(), false);
+        ctx.out << PythonExport::script(withFreeGpusPicked(ctx, preset.value()), false);
     return 0;
 }
 

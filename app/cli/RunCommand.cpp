@@ -4,6 +4,7 @@
 #include "ProcessIo.h"
 
 #include "engine/DockerClient.h"
+#include "launch/FreeGpuPicker.h"
 #include "launch/Launcher.h"
 #include "presets/PresetStore.h"
 
@@ -80,6 +81,17 @@ int runCommand(CliContext &ctx, const QStringList &args)
 
     CliContext runCtx;
     Launcher launcher(client.value());
+    // The host's GPUs: free GPUs are picked from them, the image's CUDA needs checked against
+    // their driver.
+    EngineSession::HostGpus hostGpus;
+    if (spec.usesGpus()) {
+        hostGpus = EngineSession::hostGpus(*client.value());
+        launcher.setGpuInventory(hostGpus.inventory.get());
+    }
+    QObject::connect(&launcher, &Launcher::gpusTaken, &launcher, [&]() {
+        runCtx.err << "gpudeck: taking " << FreeGpuPicker::describe(launcher.takenGpus()) << " ("
+                   << spec.gpus.summary() << ")" << Qt::endl;
+    });
     QObject::connect(&launcher, &Launcher::output, &launcher,
                      [](StreamDemuxer::Channel channel, const QByteArray &data) {
                          ProcessIo::writeAll(channel == StreamDemuxer::Channel::Stdout ? STDOUT_FILENO : STDERR_FILENO, data);

@@ -4,8 +4,11 @@
 #include "engine/EngineError.h"
 #include "gpu/GpuInventory.h"
 #include "gpu/GpuSnapshot.h"
+#include "launch/CudaRequirement.h"
 
 #include <QJsonArray>
+
+#include <memory>
 
 namespace {
 
@@ -97,6 +100,7 @@ void Doctor::run(const QList<LaunchSpec> &presets)
         {QStringLiteral("gpu-request"), tr("The engine can hand out GPUs"), Status::Pending, {}, {}, {}},
         {QStringLiteral("runtime"), tr("The \"nvidia\" runtime is registered"), Status::Pending, {}, {}, {}},
         {QStringLiteral("cdi"), tr("CDI specifications for CDI devices"), Status::Pending, {}, {}, {}},
+        {QStringLiteral("cuda"), tr("The driver runs the CUDA of the GPU presets' images"), Status::Pending, {}, {}, {}},
     };
     m_client->info(m_calls, [this](const Result<EngineInfo> &info) { onEngine(info); });
     connect(m_inventory, &GpuInventory::finished, m_calls, [this](const GpuSnapshot &snapshot) { onGpus(snapshot); },
@@ -128,6 +132,7 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
         set(QStringLiteral("gpu-request"), Status::Skip, skipped);
         set(QStringLiteral("runtime"), Status::Skip, skipped);
         set(QStringLiteral("cdi"), Status::Skip, skipped);
+        set(QStringLiteral("cuda"), Status::Skip, skipped);
         return;
     }
     m_engineOk = true;
@@ -168,6 +173,7 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
             QStringLiteral("sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker"));
     }
     checkCdi();
+    checkCuda();
     if (m_info.isPodman()) {
         // Podman's compatible create ignores a legacy GPU request, so a probe would pass on a
         // container without GPUs: on Podman the engine hands out exactly its CDI devices.
@@ -289,6 +295,7 @@ void Doctor::onGpus(const GpuSnapshot &snapshot)
     m_snapshot = snapshot;
     m_haveSnapshot = true;
     checkCdi();
+    checkCuda();
     if (!snapshot.ok()) {
         set(QStringLiteral("driver"), Status::Fail, snapshot.error.message(),
             tr("Install the NVIDIA driver for your GPU and reboot; then nvidia-smi must list the GPUs."),
@@ -302,6 +309,61 @@ void Doctor::onGpus(const GpuSnapshot &snapshot)
         tr("Driver %1, %n GPU(s) via %2 (%3).", nullptr, int(snapshot.gpus.size()))
             .arg(snapshot.driverVersion.isEmpty() ? tr("of unknown version") : snapshot.driverVersion,
                  GpuSnapshot::sourceName(snapshot.source), names.join(QStringLiteral("; "))));
+}
+
+// Each GPU preset's image against the driver, as a launch checks it (CudaRequirement).
+void Doctor::checkCuda()
+{
+    if (!m_engineOk || !m_haveSnapshot)
+        return;
+    QStringList images;
+    QList<QStringList> envs;
+    for (const LaunchSpec &spec : std::as_const(m_presets)) {
+        if (spec.usesGpus() && !images.contains(spec.image)) {
+            images << spec.image;
+            envs << spec.env;
+        }
+    }
+    if (images.isEmpty()) {
+        set(QStringLiteral("cuda"), Status::Skip, tr("No preset launches GPUs."));
+        return;
+    }
+    if (m_snapshot.cudaVersion.isEmpty()) {
+        set(QStringLiteral("cuda"), Status::Skip, tr("The driver's CUDA version is not known."));
+        return;
+    }
+    auto pending = std::make_shared<qsizetype>(images.size());
+    auto passed = std::make_shared<QStringList>();
+    auto failed = std::make_shared<QStringList>();
+    for (qsizetype i = 0; i < images.size(); ++i) {
+        const QString image = images.at(i);
+        const QStringList env = envs.at(i);
+        m_client->inspectImage(image, m_calls, [this, image, env, pending, passed, failed](const Result<QJsonObject> &inspected) {
+            if (!inspected) {
+                passed->append(tr("%1 not checked (%2)").arg(image, inspected.error().why()));
+            } else {
+                const CudaRequirement requirement =
+                    CudaRequirement::fromEnv(CudaRequirement::imageEnv(inspected.value()) + env);
+                const Error refused = requirement.check(image, m_snapshot);
+                if (refused.isError())
+                    failed->append(refused.what() + QStringLiteral(": ") + refused.why());
+                else
+                    passed->append(requirement.neededCuda().isEmpty()
+                                       ? tr("%1 asks for no CUDA version").arg(image)
+                                       : tr("%1 needs CUDA %2").arg(image, requirement.neededCuda()));
+            }
+            if (--*pending > 0)
+                return;
+            if (!failed->isEmpty()) {
+                set(QStringLiteral("cuda"), Status::Fail, failed->join(QStringLiteral("; ")) + QLatin1Char('.'),
+                    tr("Install a newer NVIDIA driver, or use image tags built for CUDA %1 or older.")
+                        .arg(m_snapshot.cudaVersion));
+            } else {
+                set(QStringLiteral("cuda"), Status::Pass,
+                    tr("The driver offers CUDA %1: %2.").arg(m_snapshot.cudaVersion, passed->join(QStringLiteral("; "))));
+            }
+        });
+    }
 }
 
 void Doctor::probeGpuRequest()

@@ -26,7 +26,7 @@ public:
 
     struct Check
     {
-        QString id;      // engine, socket, driver, gpu-request, runtime, cdi
+        QString id;      // engine, socket, driver, gpu-request, runtime, cdi, cuda
         QString title;
         Status status = Status::Pending;
         QString detail;  // what was found
@@ -61,6 +61,7 @@ private:
     // Once both the engine and the GPUs are known: CDI on or off, spec files, devices, and
     // whether they still match the host's GPUs.
     void checkCdi();
+    void checkCuda();
     void probeGpuRequest();
     void probeWith(const QString &image);
     void finishProbe(const QString &id, const Result<void> &started);

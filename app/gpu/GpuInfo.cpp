@@ -1,5 +1,7 @@
 #include "GpuInfo.h"
 
+#include <QStringList>
+
 QString GpuInfo::migModeName(MigMode mode)
 {
     switch (mode) {
@@ -11,4 +13,33 @@ QString GpuInfo::migModeName(MigMode mode)
         break;
     }
     return QStringLiteral("unknown");
+}
+
+bool GpuInfo::isFree() const
+{
+    return busyReason().isEmpty();
+}
+
+QString GpuInfo::busyReason() const
+{
+    const auto mib = [](qint64 bytes) { return QString::number(bytes / (1024 * 1024)); };
+    if (!error.isEmpty())
+        return QStringLiteral("unreadable (%1)").arg(error);
+    if (migMode == MigMode::Enabled)
+        return QStringLiteral("in MIG mode");
+    if (!processes.isEmpty()) {
+        QStringList holders;
+        for (const Process &p : processes) {
+            holders << (p.usedMemory < 0 ? QStringLiteral("PID %1").arg(p.pid)
+                                         : QStringLiteral("PID %1 (%2 MiB)").arg(p.pid).arg(mib(p.usedMemory)));
+        }
+        return holders.join(QStringLiteral(", "));
+    }
+    if (!processesKnown)
+        return QStringLiteral("its processes could not be read");
+    if (memoryUsed < 0)
+        return QStringLiteral("its memory use is unknown");
+    if (memoryUsed >= kFreeMemoryBytes)
+        return QStringLiteral("%1 MiB in use by no listed process").arg(mib(memoryUsed));
+    return {};
 }

@@ -58,6 +58,15 @@ public:
     QString error;
 
     static QString migModeName(MigMode mode);
+
+    // Free, for "N free GPUs": its processes were read and there are none, its memory in use is
+    // known and under kFreeMemoryBytes (what an idle driver holds), it is not split into MIG
+    // slices, and it was read without error. An unknown figure never counts as free.
+    static constexpr qint64 kFreeMemoryBytes = 256LL * 1024 * 1024;
+    bool isFree() const;
+    // Why it is not free, for refusals and the GPU panel: "PID 4242 (1024 MiB), PID 4243",
+    // "2048 MiB in use", "MIG mode", "processes unknown"; empty when it is free.
+    QString busyReason() const;
 };
 
 Q_DECLARE_METATYPE(GpuInfo)

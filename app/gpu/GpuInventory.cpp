@@ -275,10 +275,15 @@ void GpuInventory::smiIdentity(const Error &nvmlError)
         const bool anyMig = std::any_of(s.gpus.cbegin(), s.gpus.cend(), [](const GpuInfo &g) {
             return g.migMode == GpuInfo::MigMode::Enabled;
         });
-        auto keep = [this](const GpuSnapshot &snap) {
-            m_source = GpuSnapshot::Source::NvidiaSmi;
-            m_identity = snap;
-            smiProcesses(snap);
+        auto keep = [this](GpuSnapshot snap) {
+            // The driver's CUDA version is in no --query-gpu field: the table's header has it.
+            runSmi({}, [this, snap](Result<QByteArray> table) mutable {
+                if (table)
+                    snap.cudaVersion = NvidiaSmiParser::cudaVersion(table.value());
+                m_source = GpuSnapshot::Source::NvidiaSmi;
+                m_identity = snap;
+                smiProcesses(snap);
+            });
         };
         if (!anyMig) {
             keep(s);

@@ -18,7 +18,7 @@ public:
 
     Source source = Source::None;
     QString driverVersion; // "580.159.04"; empty when unknown
-    QString cudaVersion;   // "13.0"; empty when unknown (nvidia-smi's CSV does not carry it)
+    QString cudaVersion;   // "13.0", the newest CUDA the driver runs; empty when unknown
     QList<GpuInfo> gpus;
     Error error;
     QDateTime taken;

@@ -231,3 +231,10 @@ QString NvidiaSmiParser::failureReason(const QByteArray &output)
     }
     return {};
 }
+
+QString NvidiaSmiParser::cudaVersion(const QByteArray &output)
+{
+    static const QRegularExpression pattern(QStringLiteral(
+        "(?:CUDA Version:\\s*|<cuda_version>\\s*)([0-9]+(?:\\.[0-9]+)*)"));
+    return pattern.match(QString::fromUtf8(output)).captured(1);
+}

@@ -28,6 +28,10 @@ public:
     // nvidia-smi -L: the MIG devices of each GPU, keyed by GPU index.
     static QMap<int, QList<GpuInfo::MigDevice>> parseList(const QByteArray &text);
 
+    // The driver's CUDA version ("13.0") from the table's header ("CUDA Version: 13.0") or from
+    // -q -x (<cuda_version>13.0</cuda_version>); empty when neither is there.
+    static QString cudaVersion(const QByteArray &output);
+
     // nvidia-smi's own complaint (e.g. "couldn't communicate with the NVIDIA driver"), one line.
     static QString failureReason(const QByteArray &output);
 };

@@ -169,6 +169,8 @@ Result<void> NvmlLibrary::open()
     resolve(m_handle, a.getComputeProcesses, "nvmlDeviceGetComputeRunningProcesses_v3");
     resolve(m_handle, a.getDriverVersion, "nvmlSystemGetDriverVersion");
     resolve(m_handle, a.getCudaDriverVersion, "nvmlSystemGetCudaDriverVersion_v2");
+    if (!a.getCudaDriverVersion) // drivers before the _v2 entry point have the first one
+        resolve(m_handle, a.getCudaDriverVersion, "nvmlSystemGetCudaDriverVersion");
 
     // Without these four nothing can be listed; the rest are optional figures.
     if (!a.init || !a.shutdown || !a.getCount || !a.getHandleByIndex) {

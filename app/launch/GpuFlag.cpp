@@ -181,6 +181,7 @@ QString GpuFlag::format(const LaunchSpec &spec)
         fields << QStringLiteral("all");
         break;
     case GpuSelection::Mode::Count:
+    case GpuSelection::Mode::Free: // unresolved: docker's count is the nearest
         fields << QString::number(spec.gpus.count);
         break;
     case GpuSelection::Mode::Devices:

@@ -11,13 +11,15 @@ QString GpuSelection::modeName(Mode mode)
         return QStringLiteral("count");
     case Mode::Devices:
         return QStringLiteral("devices");
+    case Mode::Free:
+        return QStringLiteral("free");
     }
     return {};
 }
 
 bool GpuSelection::modeFromName(const QString &name, Mode *mode)
 {
-    for (Mode m : {Mode::None, Mode::All, Mode::Count, Mode::Devices}) {
+    for (Mode m : {Mode::None, Mode::All, Mode::Count, Mode::Devices, Mode::Free}) {
         if (name == modeName(m)) {
             *mode = m;
             return true;
@@ -37,6 +39,8 @@ QString GpuSelection::summary() const
         return count == 1 ? QStringLiteral("1 GPU") : QStringLiteral("%1 GPUs").arg(count);
     case Mode::Devices:
         return QStringLiteral("GPUs ") + devices.join(QStringLiteral(", "));
+    case Mode::Free:
+        return count == 1 ? QStringLiteral("1 free GPU") : QStringLiteral("%1 free GPUs").arg(count);
     }
     return {};
 }
@@ -45,7 +49,7 @@ bool GpuSelection::operator==(const GpuSelection &other) const
 {
     if (mode != other.mode)
         return false;
-    if (mode == Mode::Count)
+    if (hasCount())
         return count == other.count;
     if (mode == Mode::Devices)
         return devices == other.devices;

@@ -66,6 +66,7 @@ Result<GpuRequest> gpuRequest(const LaunchSpec &spec, const QList<GpuInfo> &inve
     case GpuSelection::Mode::None:
         return request;
     case GpuSelection::Mode::Count:
+    case GpuSelection::Mode::Free: // the device plugin hands out unallocated GPUs only
         request.count = spec.gpus.count;
         return request;
     case GpuSelection::Mode::All:

@@ -199,6 +199,7 @@ QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion, EngineKin
     case GpuSelection::Mode::All:
         break;
     case GpuSelection::Mode::Count:
+    case GpuSelection::Mode::Free:
         if (gpus.count < 1)
             add("gpus", QStringLiteral("The GPU count must be at least 1 (it is %1).").arg(gpus.count));
         break;
@@ -300,6 +301,7 @@ QJsonArray LaunchSpec::deviceRequests() const
         request.insert(QStringLiteral("DeviceIDs"), QJsonValue::Null);
         break;
     case GpuSelection::Mode::Count:
+    case GpuSelection::Mode::Free: // not resolved yet (FreeGpuPicker): the nearest docker has
         request.insert(QStringLiteral("Count"), gpus.count);
         request.insert(QStringLiteral("DeviceIDs"), QJsonValue::Null);
         break;
@@ -375,6 +377,7 @@ QStringList LaunchSpec::cdiDevices() const
         names << cdiNameFor(QStringLiteral("all"));
         break;
     case GpuSelection::Mode::Count:
+    case GpuSelection::Mode::Free:
         for (int i = 0; i < gpus.count; ++i)
             names << cdiNameFor(QString::number(i));
         break;

@@ -39,7 +39,7 @@ struct LaunchSpec
 
     // The CDI device names the GPUs become: a picked index, UUID or MIG device d is
     // "nvidia.com/gpu=d" (a name that is already qualified stays), All is "nvidia.com/gpu=all",
-    // a count N the first N indexes.
+    // a count N the first N indexes (and so does an unresolved "N free GPUs").
     QStringList cdiDevices() const;
     static QString cdiNameFor(const QString &device);
     static const QString &cdiGpuKind(); // "nvidia.com/gpu"

@@ -1,10 +1,13 @@
 #include "Launcher.h"
 
+#include "CudaRequirement.h"
+#include "FreeGpuPicker.h"
 #include "engine/CdiSpecs.h"
 #include "engine/ContainerStream.h"
 #include "engine/DockerClient.h"
 #include "engine/EngineError.h"
 #include "engine/WaitCall.h"
+#include "gpu/GpuInventory.h"
 
 #include <QLoggingCategory>
 
@@ -15,6 +18,11 @@ Launcher::Launcher(DockerClient *client, QObject *parent) : QObject(parent), m_c
 Launcher::~Launcher()
 {
     cleanUp();
+}
+
+void Launcher::setGpuInventory(GpuInventory *inventory)
+{
+    m_inventory = inventory;
 }
 
 QString Launcher::stateName(State state)
@@ -45,6 +53,8 @@ void Launcher::setState(State state)
     if (m_state == state)
         return;
     m_state = state;
+    if (state == State::Running)
+        releaseGpus(); // the container holds them now, for every reader of the host's GPUs
     qCDebug(lcLaunch) << "state" << stateName(state) << m_id;
     emit stateChanged(state);
 }
@@ -54,6 +64,8 @@ void Launcher::launch(const LaunchSpec &spec, bool detach)
     Q_ASSERT(!isActive());
     cleanUp();
     m_spec = spec;
+    m_request = spec;
+    m_taken.clear();
     m_detach = detach;
     m_id.clear();
     m_exitCode.reset();
@@ -67,8 +79,80 @@ void Launcher::launch(const LaunchSpec &spec, bool detach)
             fail(error, false);
             return;
         }
-        create();
+        checkGpus();
     });
+}
+
+void Launcher::checkGpus()
+{
+    if (!m_spec.usesGpus()) {
+        create();
+        return;
+    }
+    // The image's environment holds its CUDA requirement. An image the engine cannot inspect is
+    // left to the create, which says what is wrong with it (no such image: pull it).
+    m_client->inspectImage(m_spec.image, m_calls, [this](const Result<QJsonObject> &image) {
+        const QStringList env = image ? CudaRequirement::imageEnv(image.value()) : QStringList();
+        const CudaRequirement requirement = CudaRequirement::fromEnv(env + m_spec.env);
+        const bool free = m_spec.gpus.mode == GpuSelection::Mode::Free;
+        const bool check = !requirement.disabled && !requirement.isEmpty();
+        if (!free && !check) {
+            create();
+            return;
+        }
+        if (!m_inventory) {
+            if (free) {
+                fail(Error(Error::Code::Unsupported, QStringLiteral("Cannot take free GPUs"),
+                           QStringLiteral("the GPUs of the engine's host cannot be read from here"),
+                           QStringLiteral("Pick the GPUs yourself, or reach the engine over ssh://")),
+                     false);
+            } else {
+                create();
+            }
+            return;
+        }
+        // A fresh read: the panel's last one may be a second old. A read already under way is
+        // as fresh, and is the one taken.
+        connect(m_inventory, &GpuInventory::finished, m_calls,
+                [this, requirement](const GpuSnapshot &host) { onHostRead(host, requirement); },
+                Qt::SingleShotConnection);
+        m_inventory->refresh();
+    });
+}
+
+void Launcher::onHostRead(const GpuSnapshot &host, const CudaRequirement &requirement)
+{
+    if (host.ok()) {
+        if (const Error refused = requirement.check(m_spec.image, host); refused.isError()) {
+            fail(refused, false);
+            return;
+        }
+    }
+    if (m_spec.gpus.mode == GpuSelection::Mode::Free) {
+        const QString hostName = m_client->endpoint().url;
+        const Result<LaunchSpec> resolved =
+            FreeGpuPicker::resolve(m_spec.resolvedFor(m_client->kind()), host,
+                                   FreeGpuPicker::reserved(hostName), &m_taken);
+        if (!resolved) {
+            fail(resolved.error(), false);
+            return;
+        }
+        m_request = resolved.value();
+        FreeGpuPicker::reserve(hostName, FreeGpuPicker::uuids(m_taken));
+        m_reservedOn = hostName;
+        emit gpusTaken();
+        if (m_state != State::Creating)
+            return; // a handler cancelled the launch
+    }
+    create();
+}
+
+void Launcher::releaseGpus()
+{
+    if (m_reservedOn.isEmpty())
+        return;
+    FreeGpuPicker::release(m_reservedOn, FreeGpuPicker::uuids(m_taken));
+    m_reservedOn.clear();
 }
 
 Error Launcher::missingCdiDevice(const LaunchSpec &spec, const CdiInventory &inventory)
@@ -89,7 +173,7 @@ Error Launcher::missingCdiDevice(const LaunchSpec &spec, const CdiInventory &inv
 
 void Launcher::create()
 {
-    const LaunchSpec spec = m_spec.resolvedFor(m_client->kind());
+    const LaunchSpec spec = m_request.resolvedFor(m_client->kind());
     // Podman on this host: a GPU without a CDI device is refused before anything is created. (On
     // any engine the start fails for such a device; a container never runs without its GPUs.)
     if (spec.usesGpus() && m_client->isPodman() && !m_client->endpoint().isRemote()) {
@@ -297,6 +381,7 @@ void Launcher::finishWith(State state)
 
 void Launcher::cleanUp()
 {
+    releaseGpus();
     if (m_stream) {
         m_stream->disconnect(this);
         m_stream->cancel();

@@ -3,6 +3,7 @@
 #include "LaunchSpec.h"
 #include "common/Error.h"
 #include "engine/StreamDemuxer.h"
+#include "gpu/GpuInfo.h"
 
 #include <QObject>
 #include <QPointer>
@@ -12,7 +13,10 @@
 
 struct CdiInventory;
 class ContainerStream;
+class CudaRequirement;
 class DockerClient;
+class GpuInventory;
+class GpuSnapshot;
 class WaitCall;
 
 // Runs one launch the way `docker run` does, so that no output is lost:
@@ -20,6 +24,9 @@ class WaitCall;
 // in → start → stream → exit code. Stop asks the engine for SIGTERM and a kill after the grace
 // period; cancel works at every stage. A failed start removes the created container, unless the
 // engine removes it itself (auto-remove), so auto-remove never ends in a 409.
+// A GPU launch is checked first, while the state is Creating: the image's CUDA requirement
+// against the host's driver (CudaRequirement), and "N free GPUs" resolved into explicit GPUs
+// (FreeGpuPicker), reserved in this process until the container runs or the launch ends.
 class Launcher : public QObject
 {
     Q_OBJECT
@@ -30,6 +37,11 @@ public:
 
     explicit Launcher(DockerClient *client, QObject *parent = nullptr);
     ~Launcher() override;
+
+    // The GPUs of the engine's host (for the window, its GpuMonitor's inventory): free GPUs are
+    // picked from a fresh read of it and the image's CUDA requirement is checked against its
+    // driver. Null (the default): "N free GPUs" is refused and the CUDA check skipped.
+    void setGpuInventory(GpuInventory *inventory);
 
     // detach: create and start only; finished follows as soon as the container runs.
     void launch(const LaunchSpec &spec, bool detach = false);
@@ -44,6 +56,8 @@ public:
     std::optional<qint64> exitCode() const { return m_exitCode; }
     const Error &error() const { return m_error; }
     const LaunchSpec &spec() const { return m_spec; }
+    // The GPUs an "N free GPUs" launch took; empty before gpusTaken() and for other launches.
+    const QList<GpuInfo> &takenGpus() const { return m_taken; }
 
     static QString stateName(State state);
 
@@ -54,12 +68,17 @@ public:
 signals:
     void stateChanged(Launcher::State state);
     void containerCreated(const QString &id);
+    // "N free GPUs" were resolved: takenGpus() says which.
+    void gpusTaken();
     void output(StreamDemuxer::Channel channel, const QByteArray &data);
     // Exactly once: Exited (exitCode set), Failed (error set) or Cancelled.
     void finished();
 
 private:
     void setState(State state);
+    void checkGpus();
+    void onHostRead(const GpuSnapshot &host, const CudaRequirement &requirement);
+    void releaseGpus();
     void create();
     void onCreated(const QString &id);
     void onAttached();
@@ -72,6 +91,10 @@ private:
 
     DockerClient *m_client;
     LaunchSpec m_spec;
+    LaunchSpec m_request; // m_spec with free GPUs resolved: what the engine is asked for
+    QPointer<GpuInventory> m_inventory;
+    QList<GpuInfo> m_taken;
+    QString m_reservedOn; // the host whose reservation this launch holds; empty: none
     bool m_detach = false;
     State m_state = State::Idle;
     QString m_id;

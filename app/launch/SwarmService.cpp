@@ -39,6 +39,7 @@ Result<SwarmService::Plan> SwarmService::plan(const LaunchSpec &spec, int replic
                      QStringLiteral("a swarm reserves a number of NVIDIA-GPU resources and has no \"all GPUs\""),
                      QStringLiteral("pick a GPU count in the preset"));
     case GpuSelection::Mode::Count:
+    case GpuSelection::Mode::Free: // a swarm reserves only GPUs no other task holds
         plan.gpus = spec.gpus.count;
         break;
     case GpuSelection::Mode::Devices:

@@ -95,12 +95,12 @@ public:
         const QJsonObject gpus = v.toObject();
         GpuSelection::Mode mode;
         if (!v.isObject() || !GpuSelection::modeFromName(gpus.value(QStringLiteral("mode")).toString(), &mode)) {
-            m_problem = QStringLiteral("\"gpus\" must be an object whose \"mode\" is none, all, count or devices");
+            m_problem = QStringLiteral("\"gpus\" must be an object whose \"mode\" is none, all, count, devices or free");
             return false;
         }
         GpuSelection selection;
         selection.mode = mode;
-        if (mode == GpuSelection::Mode::Count) {
+        if (selection.hasCount()) {
             const QJsonValue count = gpus.value(QStringLiteral("count"));
             const double c = count.toDouble(-1);
             if (!count.isDouble() || c != std::floor(c) || c < 1 || c > 1024) {
@@ -215,7 +215,7 @@ QJsonObject Preset::toJson() const
     object.insert(QStringLiteral("image"), m_spec.image);
     object.insert(QStringLiteral("command"), QJsonArray::fromStringList(m_spec.command));
     QJsonObject gpus{{QStringLiteral("mode"), GpuSelection::modeName(m_spec.gpus.mode)}};
-    if (m_spec.gpus.mode == GpuSelection::Mode::Count)
+    if (m_spec.gpus.hasCount())
         gpus.insert(QStringLiteral("count"), m_spec.gpus.count);
     else if (m_spec.gpus.mode == GpuSelection::Mode::Devices)
         gpus.insert(QStringLiteral("devices"), QJsonArray::fromStringList(m_spec.gpus.devices));

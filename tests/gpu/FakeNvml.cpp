@@ -9,6 +9,7 @@
 //   zero           the driver loads but has no GPU
 //   demo           4 GPUs named as demo stand-ins, for packaging/dev.sh run on a machine
 //                  without an NVIDIA driver (the window shows the names)
+//   shared         2 GPUs: GPU 0 busy (two processes, 1 GiB), GPU 1 idle (nothing in use)
 // GPUDECK_FAKE_NVML_INIT_MS, when set, makes nvmlInit_v2 take that long first (a driver without
 // persistence mode takes seconds to start).
 #include <chrono>
@@ -221,6 +222,8 @@ __attribute__((visibility("default"))) int nvmlDeviceGetMemoryInfo(void *h, Memo
         return GpuIsLost;
     m->total = 81559 * MiB;
     m->used = static_cast<unsigned long long>(d->gpu + 1) * 1024 * MiB;
+    if (g_scenario == "shared")
+        m->used = d->gpu == 0 ? 1024 * MiB : 0;
     m->free = m->total - m->used;
     return Success;
 }
@@ -298,7 +301,7 @@ __attribute__((visibility("default"))) int nvmlDeviceGetComputeRunningProcesses_
     if (lost(d))
         return GpuIsLost;
     unsigned n = 0;
-    if (d->gpu == 0 && g_scenario == "two")
+    if (d->gpu == 0 && (g_scenario == "two" || g_scenario == "shared"))
         n = 2;
     else if (d->gpu == 7 && g_scenario == "eight")
         n = 40;

@@ -22,6 +22,7 @@ public:
                 "  *--query-gpu=index,memory.used*) cat \"$D/live.csv\" ;;\n"
                 "  *--query-compute-apps*) cat \"$D/apps.csv\" ;;\n"
                 "  -L) cat \"$D/list.txt\" ;;\n"
+                "  '') cat \"$D/table.txt\" ;;\n"
                 "  *) echo \"unexpected: $*\" >&2; exit 2 ;;\n"
                 "esac\n"
                 "echo \"$*\" >> \"$D/calls.log\"\n");
@@ -42,7 +43,7 @@ public:
             f.close();
         }
         f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-        for (const char *name : {"identity.csv", "live.csv", "apps.csv", "list.txt"})
+        for (const char *name : {"identity.csv", "live.csv", "apps.csv", "list.txt", "table.txt"})
             write(QString::fromLatin1(name), {});
     }
 

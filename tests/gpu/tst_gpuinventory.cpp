@@ -258,12 +258,16 @@ void TestGpuInventory::smiFallback()
     smi.write(QStringLiteral("list.txt"), kSmiList);
     smi.write(QStringLiteral("apps.csv"), "GPU-bbbb, 777, 1024\nGPU-bbbb, 778, [N/A]\n");
 
+    QFile table(QStringLiteral(GPUDECK_FIXTURES_DIR "/nvidia-smi/h100-table.txt"));
+    QVERIFY(table.open(QIODevice::ReadOnly));
+    smi.write(QStringLiteral("table.txt"), table.readAll());
+
     GpuInventory inventory;
     GpuSnapshot s = inventory.readBlocking();
     QVERIFY2(s.ok(), qPrintable(s.error.message()));
     QCOMPARE(s.source, GpuSnapshot::Source::NvidiaSmi);
     QCOMPARE(s.driverVersion, QStringLiteral("580.159.04"));
-    QVERIFY(s.cudaVersion.isEmpty());
+    QCOMPARE(s.cudaVersion, QStringLiteral("13.0")); // the table's header, read with the identity
     QCOMPARE(s.gpus.size(), 2);
     QCOMPARE(s.gpus.at(0).migMode, GpuInfo::MigMode::Enabled);
     QCOMPARE(s.gpus.at(0).migDevices.size(), 2);
@@ -292,6 +296,7 @@ void TestGpuInventory::smiFallback()
     const QByteArray calls = smi.calls();
     QCOMPARE(calls.count("--query-gpu=index,uuid"), 1);
     QCOMPARE(calls.count("-L"), 1);
+    QCOMPARE(calls.split('\n').count(QByteArray()) - 1, 1); // the bare table (no arguments), once
     QCOMPARE(calls.count("--query-gpu=index,memory.used"), 2);
     QCOMPARE(calls.count("--query-compute-apps"), 3);
 }

@@ -32,6 +32,8 @@ private slots:
     void listWithoutMig();
     void listWithMig();
     void failureReason();
+    void cudaVersion_data();
+    void cudaVersion();
 };
 
 // The H100 capture was taken with --format=csv (header, units) and other fields than ours.
@@ -191,3 +193,23 @@ void TestNvidiaSmiParser::failureReason()
 
 QTEST_GUILESS_MAIN(TestNvidiaSmiParser)
 #include "tst_nvidiasmiparser.moc"
+
+void TestNvidiaSmiParser::cudaVersion_data()
+{
+    QTest::addColumn<QByteArray>("output");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("H100 table header") << fixture("h100-table.txt") << QStringLiteral("13.0");
+    QTest::newRow("H100 -q -x") << fixture("h100-q-x.xml") << QStringLiteral("13.0");
+    QTest::newRow("older driver, two digits")
+        << QByteArray("| NVIDIA-SMI 535.183.01   Driver Version: 535.183.01   CUDA Version: 12.2     |\n")
+        << QStringLiteral("12.2");
+    QTest::newRow("CSV has none") << fixture("h100-query-gpu.csv") << QString();
+    QTest::newRow("N/A") << QByteArray("CUDA Version: N/A") << QString();
+}
+
+void TestNvidiaSmiParser::cudaVersion()
+{
+    QFETCH(QByteArray, output);
+    QFETCH(QString, expected);
+    QCOMPARE(NvidiaSmiParser::cudaVersion(output), expected);
+}

@@ -83,6 +83,7 @@ void TestPresetStore::roundTrip_data()
     QTest::newRow("all") << int(GpuSelection::Mode::All);
     QTest::newRow("count") << int(GpuSelection::Mode::Count);
     QTest::newRow("devices") << int(GpuSelection::Mode::Devices);
+    QTest::newRow("free") << int(GpuSelection::Mode::Free);
 }
 
 void TestPresetStore::roundTrip()
@@ -111,9 +112,14 @@ void TestPresetStore::roundTrip()
     QVERIFY2(loaded.ok(), qPrintable(loaded.error().message()));
     if (GpuSelection::Mode(mode) != GpuSelection::Mode::Devices)
         preset.spec().gpus.devices.clear();
-    if (GpuSelection::Mode(mode) != GpuSelection::Mode::Count)
+    if (!preset.spec().gpus.hasCount())
         preset.spec().gpus.count = 1;
     QCOMPARE(loaded.value().spec(), preset.spec());
+    if (GpuSelection::Mode(mode) == GpuSelection::Mode::Free) {
+        // As the preset format documents it: {"mode": "free", "count": N}.
+        const QJsonObject gpus = QJsonDocument::fromJson(preset.toFileBytes()).object().value(QStringLiteral("gpus")).toObject();
+        QCOMPARE(gpus, (QJsonObject{{QStringLiteral("mode"), QStringLiteral("free")}, {QStringLiteral("count"), 3}}));
+    }
     QCOMPARE(loaded.value(), preset);
 }
 

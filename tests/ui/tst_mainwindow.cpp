@@ -18,6 +18,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTreeView>
@@ -169,6 +170,39 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(reset.count() + inserted.count() > 0, 15000); // the list reloaded
         QTRY_COMPARE_WITH_TIMEOUT(view->currentIndex().data().toString(), picked, 15000);
         QCOMPARE(image->text(), QStringLiteral("typed/by-hand:1"));
+    }
+
+    // "Free": the panel says which GPUs count as free, the launch takes the idle one by UUID, and
+    // the log tab and the docker run line name it.
+    void freeModeTakesTheIdleGpu()
+    {
+        qputenv("GPUDECK_FAKE_NVML_SCENARIO", "shared"); // GPU 0 busy, GPU 1 idle
+        const auto restore = qScopeGuard([]() { qputenv("GPUDECK_FAKE_NVML_SCENARIO", "eight"); });
+        auto window = openWindow(TestEngine::host());
+        QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
+        auto *tree = child<QTreeWidget>(window.get(), "gpuTree");
+        QTRY_COMPARE_WITH_TIMEOUT(tree->topLevelItemCount(), 2, 10000);
+        QVERIFY(tree->topLevelItem(0)->text(GpuPanel::ProcessColumn).startsWith(QLatin1String("busy")));
+        QCOMPARE(tree->topLevelItem(1)->text(GpuPanel::ProcessColumn), QStringLiteral("free"));
+
+        typeLaunch(window.get(), QStringLiteral("nvidia-smi"));
+        QTest::mouseClick(child<QWidget>(window.get(), "gpuModeFree"), Qt::LeftButton);
+        QVERIFY(child<QLabel>(window.get(), "freeNote")->isVisible());
+        QCOMPARE(window->currentSpec().gpus, GpuSelection::ofFree(1));
+        // The preview ticks the idle GPU, not the first one.
+        QCOMPARE(tree->topLevelItem(0)->checkState(GpuPanel::IndexColumn), Qt::Unchecked);
+        QCOMPARE(tree->topLevelItem(1)->checkState(GpuPanel::IndexColumn), Qt::Checked);
+        const QString uuid = QStringLiteral("GPU-00000000-0000-0000-0000-000000000010");
+        QTRY_VERIFY(child<QPlainTextEdit>(window.get(), "dockerRunText")->toPlainText().contains(
+            QStringLiteral("device=") + uuid));
+
+        LogPage *page = launchAndWait(window.get());
+        QVERIFY(page);
+        const QString text = page->textEdit()->toPlainText();
+        QVERIFY2(page->launcher()->state() == Launcher::State::Exited, qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("NVIDIA_VISIBLE_DEVICES=") + uuid), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Taking GPU 1 (%1) (1 free GPU)").arg(uuid)), qPrintable(text));
+        QVERIFY(child<QLabel>(page, "statusLabel")->text().contains(QStringLiteral("GPU 1 (") + uuid));
     }
 
     void countModeSaysWhichGpus()

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "LaunchSpec.h"
+#include "common/Result.h"
+#include "gpu/GpuSnapshot.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+// "N free GPUs": picks the first N GPUs of the engine's host that GpuInfo::isFree() calls free,
+// and keeps, per host, the GPUs that launches of this process have picked but whose containers
+// do not run yet (an in-process reservation), so that two launches started at the same moment
+// never take the same GPU. Only this process's launches are seen: another program starting on
+// the same GPU at the same moment is not.
+class FreeGpuPicker
+{
+public:
+    // The first count free GPUs of host that are not reserved. Fewer: the refusal names who
+    // holds the others (PIDs and memory), and which GPUs another launch is taking.
+    static Result<QList<GpuInfo>> pick(const GpuSnapshot &host, int count,
+                                       const QStringList &reserved = {});
+
+    // spec with a Free selection turned into explicit devices picked from host: GPU UUIDs, or
+    // for CDI the index names every CDI spec has. Other selections come back unchanged.
+    // taken, when given, receives the picked GPUs.
+    static Result<LaunchSpec> resolve(const LaunchSpec &spec, const GpuSnapshot &host,
+                                      const QStringList &reserved = {}, QList<GpuInfo> *taken = nullptr);
+
+    // "GPU 1 (GPU-3a7c…), GPU 2 (GPU-…)": which GPUs a launch took, for the log tab and stderr.
+    static QString describe(const QList<GpuInfo> &gpus);
+    static QStringList uuids(const QList<GpuInfo> &gpus);
+
+    // The reservations of this process. host names the engine's host (its endpoint URL).
+    static QStringList reserved(const QString &host);
+    static void reserve(const QString &host, const QStringList &uuids);
+    static void release(const QString &host, const QStringList &uuids);
+};
