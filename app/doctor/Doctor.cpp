@@ -336,8 +336,8 @@ void Doctor::checkCuda()
     auto passed = std::make_shared<QStringList>();
     auto failed = std::make_shared<QStringList>();
     for (qsizetype i = 0; i < images.size(); ++i) {
-        const QString image = images.at(i);
-        const QStringList env = envs.at(i);
+        const QString &image = images.at(i);
+        const QStringList &env = envs.at(i);
         m_client->inspectImage(image, m_calls, [this, image, env, pending, passed, failed](const Result<QJsonObject> &inspected) {
             if (!inspected) {
                 passed->append(tr("%1 not checked (%2)").arg(image, inspected.error().why()));

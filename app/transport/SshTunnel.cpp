@@ -121,7 +121,7 @@ int SshTunnel::freeLocalPort()
 }
 
 void SshTunnel::forwardPort(int localPort, const QString &remoteHost, int remotePort, QObject *context,
-                            std::function<void(const Error &)> done)
+                            const std::function<void(const Error &)> &done)
 {
     const QString what = QStringLiteral("Could not forward port %1 of %2 to this machine").arg(remotePort).arg(m_target.host);
     if (m_state != State::Up) {

@@ -61,7 +61,7 @@ public:
     // machine's 127.0.0.1:localPort reaches remoteHost:remotePort as the engine's host sees it.
     // done runs once, from the event loop, with an error when ssh refused it (or no error).
     void forwardPort(int localPort, const QString &remoteHost, int remotePort,
-                     QObject *context, std::function<void(const Error &)> done);
+                     QObject *context, const std::function<void(const Error &)> &done);
     // Ends such a forward (ssh -O cancel); nothing to wait for.
     void cancelForward(int localPort, const QString &remoteHost, int remotePort);
     // A TCP port of 127.0.0.1 that nothing listens on now (0 when none could be found).
