@@ -22,6 +22,44 @@ QString gib(qint64 bytes)
     return QString::number(double(bytes) / (1024.0 * 1024.0 * 1024.0), 'f', 1);
 }
 
+// "40 GiB", "2.5 GiB", "512 MiB": short enough for the Processes column.
+QString shortSize(qint64 bytes)
+{
+    constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+    const double g = double(bytes) / kGiB;
+    const bool whole = g >= 10 || g < 1 || qAbs(g - qRound(g)) < 0.05;
+    return QLocale().formattedDataSize(bytes, whole ? 0 : 1);
+}
+
+QString processText(const GpuInfo::Process &p)
+{
+    return p.usedMemory >= 0 ? GpuPanel::tr("%1 %2").arg(p.ownerLabel(), shortSize(p.usedMemory))
+                             : p.ownerLabel();
+}
+
+QString processDetails(const GpuInfo::Process &p)
+{
+    QStringList lines;
+    lines << (p.usedMemory >= 0
+                  ? GpuPanel::tr("PID %1, %2 of GPU memory").arg(p.pid).arg(QLocale().formattedDataSize(p.usedMemory))
+                  : GpuPanel::tr("PID %1").arg(p.pid));
+    if (p.inContainer()) {
+        const GpuInfo::Container &c = p.container;
+        lines << GpuPanel::tr("  container %1%2").arg(c.name.isEmpty() ? GpuPanel::tr("(not on this engine)") : c.name,
+                                                      c.yours ? GpuPanel::tr(", launched from this window") : QString());
+        if (!c.image.isEmpty())
+            lines << GpuPanel::tr("  image %1").arg(c.image);
+        lines << GpuPanel::tr("  ID %1 (%2)").arg(c.id.left(12), c.engine.isEmpty() ? GpuPanel::tr("engine unknown") : c.engine);
+    }
+    if (!p.user.isEmpty())
+        lines << GpuPanel::tr("  user %1").arg(p.user);
+    if (!p.command.isEmpty())
+        lines << GpuPanel::tr("  command %1").arg(p.command);
+    if (!p.ownerKnown())
+        lines << GpuPanel::tr("  owner unknown: %1").arg(p.unknownReason);
+    return lines.join(QLatin1Char('\n'));
+}
+
 } // namespace
 
 GpuPanel::GpuPanel(QWidget *parent)
@@ -39,7 +77,8 @@ GpuPanel::GpuPanel(QWidget *parent)
       m_message(new QLabel(this)),
       m_issue(new QLabel(this)),
       m_driver(new QLabel(this)),
-      m_missing(new QLabel(this))
+      m_missing(new QLabel(this)),
+      m_busy(new QLabel(this))
 {
     setObjectName(QStringLiteral("gpuPanel"));
     m_devicesMode->setObjectName(QStringLiteral("gpuModeDevices"));
@@ -54,6 +93,7 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_issue->setObjectName(QStringLiteral("gpuIssue"));
     m_driver->setObjectName(QStringLiteral("gpuDriver"));
     m_missing->setObjectName(QStringLiteral("gpuMissing"));
+    m_busy->setObjectName(QStringLiteral("gpuBusyWarning"));
 
     m_modes->addButton(m_devicesMode);
     m_modes->addButton(m_allMode);
@@ -84,18 +124,20 @@ GpuPanel::GpuPanel(QWidget *parent)
                              tr("Temp"), tr("Processes")});
     m_tree->setRootIsDecorated(true);
     m_tree->setUniformRowHeights(true);
+    m_tree->setTextElideMode(Qt::ElideRight);
     m_tree->setAllColumnsShowFocus(true);
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
     auto *bars = new BarDelegate(m_tree);
     m_tree->setItemDelegateForColumn(MemoryColumn, bars);
     m_tree->setItemDelegateForColumn(UtilColumn, bars);
     QHeaderView *header = m_tree->header();
-    // The name gets what it needs ("NVIDIA H100 80GB HBM3"); the processes take what is left.
+    // Who is on each GPU must show at 1366x768 without a horizontal scroll bar: the name is
+    // elided (its tooltip has it whole), the bars are kept narrow, the processes take the rest.
     header->setStretchLastSection(true);
     header->setSectionResizeMode(IndexColumn, QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(NameColumn, QHeaderView::ResizeToContents);
-    header->resizeSection(MemoryColumn, 140);
-    header->resizeSection(UtilColumn, 95);
+    header->resizeSection(NameColumn, 150);
+    header->resizeSection(MemoryColumn, 110);
+    header->resizeSection(UtilColumn, 75);
     header->setSectionResizeMode(TempColumn, QHeaderView::ResizeToContents);
     header->setMinimumSectionSize(40);
 
@@ -122,6 +164,9 @@ GpuPanel::GpuPanel(QWidget *parent)
         emit selectionChanged();
     });
     m_missing->hide();
+    m_busy->setWordWrap(true);
+    m_busy->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_busy->hide();
     m_driver->setEnabled(false);
 
     auto *modes = new QHBoxLayout;
@@ -141,6 +186,7 @@ GpuPanel::GpuPanel(QWidget *parent)
     layout->addWidget(m_freeNote);
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_missing);
+    layout->addWidget(m_busy);
     layout->addWidget(m_issue);
 
     connect(m_tree, &QTreeWidget::itemChanged, this, &GpuPanel::onItemChanged);
@@ -251,19 +297,21 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
 
     QString processes;
     QStringList details;
+    QStringList others; // processes neither idle nor yours: what a tick warns about
     const bool busy = gpu.processesKnown && !gpu.processes.isEmpty();
     if (!gpu.error.isEmpty()) {
         processes = gpu.error;
     } else if (!gpu.processesKnown) {
         processes = tr("unknown");
     } else if (busy) {
-        processes = gpu.processes.size() == 1
-                        ? tr("busy: 1 process")
-                        : tr("busy: %1 processes").arg(gpu.processes.size());
-        for (const GpuInfo::Process &p : gpu.processes)
-            details << (p.usedMemory >= 0
-                            ? tr("PID %1, %2").arg(p.pid).arg(QLocale().formattedDataSize(p.usedMemory))
-                            : tr("PID %1").arg(p.pid));
+        QStringList parts;
+        for (const GpuInfo::Process &p : gpu.processes) {
+            parts << processText(p);
+            details << processDetails(p);
+            if (!p.container.yours)
+                others << processText(p);
+        }
+        processes = parts.join(QStringLiteral(" · "));
     } else if (gpu.isFree()) {
         processes = tr("free");
     } else {
@@ -272,8 +320,9 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
     item->setData(IndexColumn, FreeRole, gpu.isFree());
     item->setText(ProcessColumn, processes);
     item->setToolTip(ProcessColumn, details.join(QLatin1Char('\n')));
+    item->setData(IndexColumn, OthersRole, others.join(QStringLiteral(" · ")));
     item->setIcon(IndexColumn, busy ? Icons::get(QStringLiteral("busy")) : QIcon());
-    item->setToolTip(IndexColumn, busy ? tr("GPU %1 is busy: other processes use it").arg(id)
+    item->setToolTip(IndexColumn, busy ? tr("GPU %1 is in use: %2").arg(id, processes)
                                        : tr("GPU %1").arg(id));
     const QBrush warn = busy || !gpu.error.isEmpty() ? QBrush(QColor(0xb3, 0x5c, 0x00)) : QBrush();
     item->setForeground(ProcessColumn, warn);
@@ -311,6 +360,7 @@ void GpuPanel::onItemChanged(QTreeWidgetItem *item, int column)
     else if (!ticked && !stored.isEmpty())
         m_ticked.removeAll(stored);
     setIssue({});
+    updateBusy();
     emit selectionChanged();
 }
 
@@ -352,6 +402,7 @@ void GpuPanel::updateTicks()
     }
     m_updating = false;
     updateMissing();
+    updateBusy();
 }
 
 QString GpuPanel::tickedAs(const QTreeWidgetItem *item) const
@@ -451,6 +502,31 @@ void GpuPanel::setSelection(const GpuSelection &selection)
     m_freeNote->setVisible(m_freeMode->isChecked());
     updateTicks();
     emit selectionChanged();
+}
+
+void GpuPanel::updateBusy()
+{
+    QStringList lines;
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *item = m_tree->topLevelItem(i);
+        const QString others = item->data(IndexColumn, OthersRole).toString();
+        if (item->checkState(IndexColumn) == Qt::Checked && !others.isEmpty()) {
+            lines << tr("GPU %1 is in use by %2.")
+                         .arg(item->data(IndexColumn, DeviceIdRole).toString(), others);
+        }
+    }
+    QString warning;
+    if (!lines.isEmpty()) {
+        warning = tr("%1 Your container would share %2 with them.")
+                      .arg(lines.join(QLatin1Char(' ')),
+                           lines.size() == 1 ? tr("that GPU") : tr("those GPUs"));
+    }
+    m_busy->setText(warning.isEmpty() ? QString() : QStringLiteral("⚠ ") + warning);
+    m_busy->setVisible(!warning.isEmpty());
+    if (warning != m_busyWarning) {
+        m_busyWarning = warning;
+        emit busyWarningChanged(warning);
+    }
 }
 
 void GpuPanel::setIssue(const QString &message)

@@ -15,9 +15,11 @@ class QTreeWidget;
 class QTreeWidgetItem;
 
 // The host's GPUs, live: a checkbox, index, name, memory and utilisation bars, temperature and
-// processes per GPU, MIG slices nested under their GPU. The user asks for the ticked devices, all
-// GPUs, a count, or a number of free GPUs (the processes column says which GPUs count as free).
-// Without a driver the panel says why; launches without GPUs still work.
+// who is on each GPU (containers by name, host processes by user and command), MIG slices nested
+// under their GPU. The user asks for the ticked devices, all GPUs, a count, or a number of free
+// GPUs (the processes column says which GPUs count as free); picking a GPU that another container
+// or user holds shows a warning under the list. Without a driver the panel says why; launches
+// without GPUs still work.
 class GpuPanel : public QWidget
 {
     Q_OBJECT
@@ -27,6 +29,7 @@ public:
     static constexpr int DeviceIdRole = Qt::UserRole + 1; // "0", or "0:1" for a MIG slice
     static constexpr int UuidRole = Qt::UserRole + 2;
     static constexpr int FreeRole = Qt::UserRole + 3; // bool: GpuInfo::isFree()
+    static constexpr int OthersRole = Qt::UserRole + 4; // who else is on the GPU; empty: nobody
 
     explicit GpuPanel(QWidget *parent = nullptr);
 
@@ -40,9 +43,12 @@ public:
     void setIssue(const QString &message);
     // Picked devices (a preset's indexes or UUIDs) that this host does not have.
     QStringList missingDevices() const;
+    // The warning for picked GPUs that other containers or users hold; empty when none is.
+    QString busyWarning() const { return m_busyWarning; }
 
 signals:
     void selectionChanged();
+    void busyWarningChanged(const QString &warning);
 
 private:
     void onItemChanged(QTreeWidgetItem *item, int column);
@@ -53,6 +59,7 @@ private:
     // The entry of m_ticked that picks item: its index or its UUID, as the user stored it.
     QString tickedAs(const QTreeWidgetItem *item) const;
     void updateMissing();
+    void updateBusy();
 
     QRadioButton *m_devicesMode;
     QRadioButton *m_allMode;
@@ -68,6 +75,8 @@ private:
     QLabel *m_issue;
     QLabel *m_driver;
     QLabel *m_missing;
+    QLabel *m_busy;
+    QString m_busyWarning;
 
     QStringList m_ticked; // as the user ticked them, kept across refreshes and absent GPUs
     bool m_updating = false;

@@ -58,7 +58,8 @@ LaunchForm::LaunchForm(QWidget *parent)
       m_tty(new QCheckBox(tr("Allocate a &TTY (-t)"), this)),
       m_launch(new QPushButton(Icons::get(QStringLiteral("launch")), tr("&Launch"), this)),
       m_stop(new QPushButton(Icons::get(QStringLiteral("stop")), tr("&Stop"), this)),
-      m_issues(new QLabel(this))
+      m_issues(new QLabel(this)),
+      m_notice(new QLabel(this))
 {
     setObjectName(QStringLiteral("launchForm"));
     m_image->setObjectName(QStringLiteral("imageEdit"));
@@ -126,6 +127,10 @@ LaunchForm::LaunchForm(QWidget *parent)
     m_issues->setWordWrap(true);
     m_issues->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_issues));
     m_issues->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notice->setObjectName(QStringLiteral("launchNotice"));
+    m_notice->setWordWrap(true);
+    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notice->hide();
     m_issues->hide();
 
     // A table with add and remove buttons beside it.
@@ -202,6 +207,7 @@ LaunchForm::LaunchForm(QWidget *parent)
     layout->addLayout(options);
     layout->addWidget(m_issues);
     layout->addStretch(1);
+    layout->addWidget(m_notice);
     layout->addLayout(buttons);
 
     const auto edited = [this](const QString &field) {
@@ -481,4 +487,10 @@ void LaunchForm::setLaunchEnabled(bool enabled, const QString &why)
 {
     m_launch->setEnabled(enabled);
     m_launch->setToolTip(enabled ? tr("Launch the container (Ctrl+Return)") : why);
+}
+
+void LaunchForm::setNotice(const QString &notice)
+{
+    m_notice->setText(notice);
+    m_notice->setVisible(!notice.isEmpty());
 }

@@ -37,6 +37,8 @@ public:
 
     void setRunning(bool running);
     void setLaunchEnabled(bool enabled, const QString &why = {});
+    // A note shown above Launch (the picked GPUs are in use by others); empty hides it.
+    void setNotice(const QString &notice);
 
 signals:
     void changed();
@@ -68,6 +70,7 @@ private:
     QPushButton *m_launch;
     QPushButton *m_stop;
     QLabel *m_issues;
+    QLabel *m_notice;
     QSet<QString> m_touched;
     QHash<QString, QString> m_tips; // each field's own tooltip, back when its issue goes
 };

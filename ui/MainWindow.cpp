@@ -21,6 +21,7 @@
 #include "launch/CudaRequirement.h"
 #include "launch/FreeGpuPicker.h"
 #include "transport/RemoteShell.h"
+#include "engine/ContainerDirectory.h"
 #include "launch/Launcher.h"
 #include "presets/Preset.h"
 
@@ -111,6 +112,7 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     connect(m_form, &LaunchForm::stopRequested, this, &MainWindow::stopCurrent);
     connect(m_form, &LaunchForm::changed, this, &MainWindow::validateLive);
     connect(m_gpus, &GpuPanel::selectionChanged, this, &MainWindow::validateLive);
+    connect(m_gpus, &GpuPanel::busyWarningChanged, m_form, &LaunchForm::setNotice);
     connect(m_caps, &CapabilityBox::changed, this, &MainWindow::validateLive);
     connect(m_logs, &LogView::currentStateChanged, this, &MainWindow::updateActions);
     connect(m_presets, &PresetBar::presetLoaded, this, [this](const Preset &preset) {
@@ -387,6 +389,8 @@ void MainWindow::launch()
         return;
     }
     LogPage *page = m_logs->launch(m_client, spec, hostInventory());
+    if (m_containers)
+        connect(page->launcher(), &Launcher::containerCreated, m_containers, &ContainerDirectory::markYours);
     QPointer<LogPage> guard(page);
     connect(page->launcher(), &Launcher::finished, this, [this, guard]() {
         if (guard)
@@ -484,6 +488,12 @@ void MainWindow::watchEngine()
     m_command->setEngine(presetEngine());
     delete m_watch;
     m_watch = new EngineWatch(m_client, this);
+    // The engine's containers, kept current from its events: the GPU panel names them.
+    delete m_containers;
+    m_containers = new ContainerDirectory(m_client, m_client);
+    m_monitor->setContainerDirectory(m_containers);
+    connect(m_watch, &EngineWatch::connected, m_containers, &ContainerDirectory::clear);
+    connect(m_watch, &EngineWatch::event, m_containers, &ContainerDirectory::onEvent);
     connect(m_watch, &EngineWatch::connected, this, &MainWindow::onEngineConnected);
     connect(m_watch, &EngineWatch::disconnected, this, &MainWindow::onEngineDisconnected);
     connect(m_watch, &EngineWatch::event, this, [this](const QJsonObject &event) {

@@ -13,6 +13,7 @@
 
 class CapabilityBox;
 class CommandPane;
+class ContainerDirectory;
 class DockerClient;
 class DoctorDialog;
 class EngineWatch;
@@ -114,6 +115,7 @@ private:
     QString m_hostOption;
     DockerClient *m_client = nullptr;
     EngineWatch *m_watch = nullptr;
+    QPointer<ContainerDirectory> m_containers; // of m_client: names the GPUs' containers
     Error m_engineError;
     bool m_engineKnown = false;
     GpuMonitor *m_monitor;

@@ -4,6 +4,7 @@
 
 #include "common/Error.h"
 #include "engine/CdiSpecs.h"
+#include "engine/ContainerDirectory.h"
 #include "engine/DockerClient.h"
 #include "gpu/GpuInventory.h"
 
@@ -18,7 +19,8 @@
 // and also exits 1, so scripts can read either. Never this machine's GPUs for another host.
 // The engine's CDI devices are a separate fact: listed (top-level "cdiDevices") whether or not
 // the GPUs could be read; an engine that cannot be asked leaves the list empty and says why in
-// "cdiError", without changing the exit code.
+// "cdiError", without changing the exit code. Each GPU process names its container (asked of the
+// engine, one inspect per container) or its user and command.
 namespace {
 
 struct CdiAnswer
@@ -109,7 +111,7 @@ void printTable(QTextStream &out, const GpuSnapshot &s)
         for (const GpuInfo::MigDevice &m : g.migDevices)
             out << "    MIG " << m.indexName << "  " << m.uuid << "  " << m.name << '\n';
         for (const GpuInfo::Process &p : g.processes)
-            out << "    process " << p.pid << "  " << mib(p.usedMemory) << " MiB\n";
+            out << "    process " << p.pid << "  " << mib(p.usedMemory) << " MiB  " << p.ownerLabel() << '\n';
     }
 }
 
@@ -131,6 +133,7 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
     // One client: the CDI devices come from it and, for an ssh engine, the host's GPUs over its
     // ssh connection (up once the engine answered a ping).
     DockerClient client(endpoint.value());
+    ContainerDirectory directory(&client);
     GpuSnapshot snapshot;
     Error error;
     if (endpoint.value().kind == Endpoint::Kind::Ssh) {
@@ -145,10 +148,21 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
     EngineSession::HostGpus host;
     if (!error.isError())
         host = EngineSession::hostGpus(client);
-    if (error.isError() || !host.inventory)
+    if (error.isError() || !host.inventory) {
         snapshot.error = error.isError() ? error : host.error;
-    else
+    } else {
+        host.inventory->setContainerDirectory(&directory);
         snapshot = host.inventory->readBlocking();
+        // Containers not named yet: one look-up for all of them, then name them.
+        GpuSnapshot named = snapshot;
+        const QStringList unnamed = host.inventory->owners().nameContainers(named);
+        if (!unnamed.isEmpty()) {
+            QEventLoop loop;
+            directory.lookUp(unnamed, &loop, [&loop]() { loop.quit(); });
+            loop.exec();
+            host.inventory->owners().nameContainers(snapshot);
+        }
+    }
     const CdiAnswer cdi = readCdiDevices(ctx, client);
 
     if (json) {

@@ -43,3 +43,15 @@ QString GpuInfo::busyReason() const
         return QStringLiteral("%1 MiB in use by no listed process").arg(mib(memoryUsed));
     return {};
 }
+
+QString GpuInfo::Process::ownerLabel() const
+{
+    if (inContainer()) {
+        const QString name = container.name.isEmpty() ? container.id.left(12) : container.name;
+        return container.yours ? QStringLiteral("%1 (yours)").arg(name)
+                               : QStringLiteral("%1 (container)").arg(name);
+    }
+    if (!user.isEmpty())
+        return command.isEmpty() ? user : QStringLiteral("%1: %2").arg(user, command);
+    return QStringLiteral("unknown");
+}

@@ -25,13 +25,39 @@ public:
         }
     };
 
+    // Who is behind a GPU process (filled by ProcessOwners): its container, or for a process
+    // outside containers its user and command; unknownReason says why neither is known.
+    struct Container
+    {
+        QString id;     // full 64-hex-digit ID
+        QString name;   // without the engine's leading "/"; empty until the engine answered
+        QString image;
+        QString engine; // the kind its cgroup names: "docker", "podman", "containerd", "cri-o"
+        bool yours = false; // launched from this window
+        bool operator==(const Container &o) const
+        {
+            return id == o.id && name == o.name && image == o.image && engine == o.engine
+                && yours == o.yours;
+        }
+    };
+
     struct Process
     {
         qint64 pid = -1;
         qint64 usedMemory = -1; // bytes
+        Container container;    // id empty: not in a container, or not known
+        QString user;           // login name, else the numeric uid
+        QString command;        // the command line, arguments joined by spaces
+        QString unknownReason;  // "another PID namespace", "the process has ended"...
+
+        bool inContainer() const { return !container.id.isEmpty(); }
+        bool ownerKnown() const { return inContainer() || !user.isEmpty(); }
+        // "train-llm (container)", "train-llm (yours)", "alice: python train.py", "unknown".
+        QString ownerLabel() const;
         bool operator==(const Process &o) const
         {
-            return pid == o.pid && usedMemory == o.usedMemory;
+            return pid == o.pid && usedMemory == o.usedMemory && container == o.container
+                && user == o.user && command == o.command && unknownReason == o.unknownReason;
         }
     };
 

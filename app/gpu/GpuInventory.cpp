@@ -152,6 +152,8 @@ GpuSnapshot GpuInventory::readBlocking()
 void GpuInventory::complete(GpuSnapshot snapshot)
 {
     snapshot.taken = QDateTime::currentDateTimeUtc();
+    if (!m_wantRemote)
+        m_owners.annotate(snapshot);
     // Always from the event loop, so that a caller may connect after refresh().
     QMetaObject::invokeMethod(
         this,
@@ -338,6 +340,33 @@ void GpuInventory::smiProcesses(GpuSnapshot snapshot)
                    g.processesKnown = r.ok();
                    g.processes = byGpu.value(g.uuid);
                }
-               complete(snapshot);
+               if (m_wantRemote)
+                   remoteOwners(snapshot);
+               else
+                   complete(snapshot);
            });
+}
+
+void GpuInventory::remoteOwners(GpuSnapshot snapshot)
+{
+    // The host's /proc, in one command over the same shell; without an answer the owners stay
+    // unknown and the figures still come.
+    const QList<qint64> pids = ProcessOwners::pids(snapshot);
+    if (pids.isEmpty() || !m_remote) {
+        complete(snapshot);
+        return;
+    }
+    m_remote->run(ProcessOwners::remoteCommand(pids), m_smiTimeoutMs,
+                  [this, snapshot](const Result<RemoteShell::Output> &r) mutable {
+        QHash<qint64, ProcessOwners::Facts> facts;
+        if (r) {
+            facts = ProcessOwners::parseRemote(r.value().text);
+        } else {
+            for (qint64 pid : ProcessOwners::pids(snapshot))
+                facts[pid].reason = QStringLiteral("its host did not say: %1").arg(r.error().message());
+        }
+        m_owners.applyFacts(snapshot, facts);
+        m_owners.nameContainers(snapshot);
+        complete(snapshot);
+    });
 }

@@ -2,6 +2,7 @@
 
 #include "common/Result.h"
 #include "gpu/GpuSnapshot.h"
+#include "gpu/ProcessOwners.h"
 #include "transport/RemoteShell.h"
 
 #include <QObject>
@@ -13,6 +14,7 @@
 #include <functional>
 #include <memory>
 
+class ContainerDirectory;
 class NvmlLibrary;
 
 
@@ -20,7 +22,9 @@ class NvmlLibrary;
 // seconds with persistence mode off; reads after it take microseconds), else nvidia-smi (a
 // QProcess per read, driven by its signals, with a timeout). The first read
 // takes the identity of each GPU (index, UUID, name, MIG devices); later reads only poll the
-// live figures. When neither works the snapshot carries a NoDriver Error saying why.
+// live figures. When neither works the snapshot carries a NoDriver Error saying why. Each
+// process is given its owner (ProcessOwners): its container, named through the directory given,
+// or its user and command; on an ssh engine's host these facts come from there.
 class GpuInventory : public QObject
 {
     Q_OBJECT
@@ -49,6 +53,10 @@ public:
     // What a snapshot says for a remote host whose GPUs cannot be read (not an ssh engine).
     static Error unreadableHost(const QString &host);
 
+    // The engine's containers, to name the containers of GPU processes; null: IDs only.
+    void setContainerDirectory(ContainerDirectory *directory) { m_owners.setDirectory(directory); }
+    ProcessOwners &owners() { return m_owners; }
+
     // One read, waiting for it in a local event loop: for the headless commands, the doctor and
     // tests. Not for the GUI thread, which should use refresh() or GpuMonitor.
     GpuSnapshot readBlocking();
@@ -62,6 +70,7 @@ private:
     void smiIdentity(const Error &nvmlError);
     void smiLive();
     void smiProcesses(GpuSnapshot snapshot);
+    void remoteOwners(GpuSnapshot snapshot);
     void complete(GpuSnapshot snapshot);
     void nvmlProbe();
     // Runs job on the NVML thread, one job after another; late jobs of a destroyed inventory
@@ -73,6 +82,7 @@ private:
     QThread m_nvmlThread;
     QObject *m_nvmlContext = nullptr; // lives on m_nvmlThread, deleted when it ends
     int m_generation = 0;             // reset() makes a read under way stale
+    ProcessOwners m_owners;
     GpuSnapshot::Source m_source = GpuSnapshot::Source::None;
     GpuSnapshot m_identity; // the first full read; live figures are laid over a copy of it
     int m_smiTimeoutMs = DefaultSmiTimeoutMs;

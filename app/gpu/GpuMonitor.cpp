@@ -2,6 +2,8 @@
 
 #include "GpuInventory.h"
 
+#include "engine/ContainerDirectory.h"
+
 GpuMonitor::GpuMonitor(QObject *parent) : QObject(parent), m_inventory(new GpuInventory(this))
 {
     m_timer.setInterval(DefaultIntervalMs);
@@ -11,6 +13,29 @@ GpuMonitor::GpuMonitor(QObject *parent) : QObject(parent), m_inventory(new GpuIn
         m_latest = s;
         emit updated(s);
     });
+    m_rename.setSingleShot(true);
+    m_rename.setInterval(0);
+    connect(&m_rename, &QTimer::timeout, this, [this]() {
+        GpuSnapshot s = m_latest;
+        m_inventory->owners().nameContainers(s);
+        bool same = true;
+        for (qsizetype i = 0; i < s.gpus.size() && same; ++i)
+            same = s.gpus.at(i).processes == m_latest.gpus.at(i).processes;
+        if (same)
+            return;
+        m_latest = s;
+        emit updated(s);
+    });
+}
+
+void GpuMonitor::setContainerDirectory(ContainerDirectory *directory)
+{
+    disconnect(m_directoryChanged);
+    m_inventory->setContainerDirectory(directory);
+    if (directory) {
+        m_directoryChanged = connect(directory, &ContainerDirectory::changed, &m_rename,
+                                     qOverload<>(&QTimer::start));
+    }
 }
 
 GpuMonitor::~GpuMonitor() = default;

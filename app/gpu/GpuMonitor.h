@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QTimer>
 
+class ContainerDirectory;
 class GpuInventory;
 
 // Polls the GPUs on an interval and emits one updated() per read. Never blocks the thread it
@@ -30,6 +31,11 @@ public:
     void resume();
     bool isRunning() const { return m_timer.isActive(); }
 
+    // Names the containers of GPU processes through directory (null: IDs only). When it learns a
+    // name (a lookup landed, an event renamed one) the latest snapshot is sent again with it,
+    // without a new read.
+    void setContainerDirectory(ContainerDirectory *directory);
+
     const GpuSnapshot &latest() const { return m_latest; }
     GpuInventory *inventory() const { return m_inventory; }
 
@@ -41,5 +47,7 @@ private:
 
     GpuInventory *m_inventory;
     QTimer m_timer;
+    QTimer m_rename; // one re-send per burst of directory changes
     GpuSnapshot m_latest;
+    QMetaObject::Connection m_directoryChanged;
 };

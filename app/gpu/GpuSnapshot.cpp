@@ -49,8 +49,20 @@ QJsonObject gpuJson(const GpuInfo &g)
     if (g.processesKnown) {
         QJsonArray list;
         for (const GpuInfo::Process &p : g.processes) {
+            QJsonValue container(QJsonValue::Null);
+            if (p.inContainer()) {
+                container = QJsonObject{{QStringLiteral("id"), p.container.id},
+                                        {QStringLiteral("name"), text(p.container.name)},
+                                        {QStringLiteral("image"), text(p.container.image)},
+                                        {QStringLiteral("engine"), text(p.container.engine)}};
+            }
             list.append(QJsonObject{{QStringLiteral("pid"), count(p.pid)},
-                                    {QStringLiteral("usedMemoryBytes"), count(p.usedMemory)}});
+                                    {QStringLiteral("usedMemoryBytes"), count(p.usedMemory)},
+                                    {QStringLiteral("container"), container},
+                                    {QStringLiteral("user"), text(p.user)},
+                                    {QStringLiteral("command"), text(p.command)},
+                                    {QStringLiteral("owner"), p.ownerLabel()},
+                                    {QStringLiteral("unknownReason"), text(p.unknownReason)}});
         }
         processes = list;
     }

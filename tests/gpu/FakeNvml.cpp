@@ -13,6 +13,8 @@
 // GPUDECK_FAKE_NVML_INIT_MS, when set, makes nvmlInit_v2 take that long first (a driver without
 // persistence mode takes seconds to start).
 #include <chrono>
+// GPUDECK_FAKE_NVML_PROCESSES="PID:MiB,PID:MiB..." (any scenario) replaces GPU 0's processes with
+// these: real PIDs, so that their owners can be named.
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -65,6 +67,39 @@ std::string g_scenario;
 bool g_initialised = false;
 int g_identityCalls = 0;
 int g_liveReads[8] = {};
+struct
+{
+    int n = -1; // -1: the scenario's own
+    unsigned pid[128];
+    unsigned long long mib[128];
+} g_processes;
+
+void readProcesses()
+{
+    g_processes.n = -1;
+    const char *list = std::getenv("GPUDECK_FAKE_NVML_PROCESSES");
+    if (!list)
+        return;
+    g_processes.n = 0;
+    const char *p = list;
+    while (*p && g_processes.n < 128) {
+        char *end = nullptr;
+        const unsigned long pid = std::strtoul(p, &end, 10);
+        if (end == p || *end != ':')
+            break;
+        p = end + 1;
+        const unsigned long long mib = std::strtoull(p, &end, 10);
+        if (end == p)
+            break;
+        g_processes.pid[g_processes.n] = static_cast<unsigned>(pid);
+        g_processes.mib[g_processes.n] = mib;
+        ++g_processes.n;
+        p = end;
+        if (*p != ',')
+            break;
+        ++p;
+    }
+}
 
 unsigned gpuCount()
 {
@@ -122,6 +157,7 @@ __attribute__((visibility("default"))) int nvmlInit_v2()
         return DriverNotLoaded;
     g_initialised = true;
     g_identityCalls = 0;
+    readProcesses();
     for (int i = 0; i < 8; ++i) {
         g_liveReads[i] = 0;
         g_gpus[i] = Dev{i, -1};
@@ -300,6 +336,19 @@ __attribute__((visibility("default"))) int nvmlDeviceGetComputeRunningProcesses_
     const Dev *d = dev(h);
     if (lost(d))
         return GpuIsLost;
+    if (d->gpu == 0 && g_processes.n >= 0) {
+        if (*count < static_cast<unsigned>(g_processes.n)) {
+            *count = static_cast<unsigned>(g_processes.n);
+            return InsufficientSize;
+        }
+        for (int i = 0; i < g_processes.n; ++i) {
+            infos[i].pid = g_processes.pid[i];
+            infos[i].usedGpuMemory = g_processes.mib[i] * MiB;
+            infos[i].gpuInstanceId = infos[i].computeInstanceId = ~0U;
+        }
+        *count = static_cast<unsigned>(g_processes.n);
+        return Success;
+    }
     unsigned n = 0;
     if (d->gpu == 0 && (g_scenario == "two" || g_scenario == "shared"))
         n = 2;

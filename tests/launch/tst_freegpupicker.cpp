@@ -8,7 +8,8 @@ namespace {
 
 constexpr qint64 MiB = 1024 * 1024;
 
-GpuInfo gpu(int index, qint64 used, QList<GpuInfo::Process> processes = {})
+// (pid, bytes) pairs; the owner fields do not matter to the pick.
+GpuInfo gpu(int index, qint64 used, const QList<QPair<qint64, qint64>> &processes = {})
 {
     GpuInfo g;
     g.index = index;
@@ -16,7 +17,12 @@ GpuInfo gpu(int index, qint64 used, QList<GpuInfo::Process> processes = {})
     g.memoryTotal = 81559 * MiB;
     g.memoryUsed = used;
     g.migMode = GpuInfo::MigMode::Disabled;
-    g.processes = processes;
+    for (const auto &[pid, bytes] : processes) {
+        GpuInfo::Process p;
+        p.pid = pid;
+        p.usedMemory = bytes;
+        g.processes.append(p);
+    }
     g.processesKnown = true;
     return g;
 }
