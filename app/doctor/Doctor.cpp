@@ -390,17 +390,23 @@ void Doctor::probeGpuRequest()
     });
 }
 
-void Doctor::probeWith(const QString &image)
+void Doctor::probeWith(const QString &image, bool throughCdi)
 {
     LaunchSpec probe;
     probe.image = image;
     probe.command = {QStringLiteral("true")};
     probe.gpus = GpuSelection::all();
+    if (throughCdi) {
+        probe.deviceDriver = QStringLiteral("cdi");
+        const QStringList names = m_cdi.names();
+        if (!names.contains(LaunchSpec::cdiNameFor(QStringLiteral("all"))) && !names.isEmpty())
+            probe.gpus = GpuSelection::ofDevices({names.first()});
+    }
     probe.autoRemove = false;
     probe.networkMode = QStringLiteral("none");
     QJsonObject body = probe.createBody();
     body.insert(QStringLiteral("Entrypoint"), QJsonArray());
-    m_client->createContainer(body, {}, m_calls, [this, image](const Result<QString> &created) {
+    m_client->createContainer(body, {}, m_calls, [this, image, throughCdi](const Result<QString> &created) {
         if (!created) {
             set(QStringLiteral("gpu-request"), Status::Fail,
                 tr("A probe container on %1 could not be created: %2").arg(image, created.error().message()),
@@ -408,20 +414,38 @@ void Doctor::probeWith(const QString &image)
             return;
         }
         const QString &id = created.value();
-        m_client->startContainer(id, m_calls, [this, id](const Result<void> &started) { finishProbe(id, started); });
+        m_client->startContainer(id, m_calls, [this, id, image, throughCdi](const Result<void> &started) {
+            finishProbe(id, image, throughCdi, started);
+        });
     });
 }
 
-void Doctor::finishProbe(const QString &id, const Result<void> &started)
+void Doctor::finishProbe(const QString &id, const QString &image, bool throughCdi, const Result<void> &started)
 {
     // The probe is removed whatever happened; not tied to m_calls so it outlives a re-run.
     m_client->removeContainer(id, true, m_client, [](const Result<void> &) {});
+    const Error error = started ? Error() : started.error();
+    // A probe image without `true` fails after the GPUs were granted, which is what counts.
+    const bool granted = started || error.why().contains(QLatin1String("executable file not found"))
+        || error.why().contains(QLatin1String("no such file or directory"));
+    if (granted && throughCdi) {
+        // The legacy request failed for want of the hook, but the engine's CDI devices work.
+        set(QStringLiteral("gpu-request"), Status::Warn,
+            tr("A container asking for GPUs as CDI devices started; the --gpus request has no NVIDIA "
+               "runtime hook on this engine."),
+            tr("Launch with Device driver: CDI (the engine's devices: %1).").arg(m_cdi.names().join(QStringLiteral(", "))));
+        return;
+    }
     if (started) {
         set(QStringLiteral("gpu-request"), Status::Pass,
             tr("A container asking for all GPUs (--gpus all) started."));
         return;
     }
-    const Error &error = started.error();
+    if (error.code() == Error::Code::DeviceDriver && !throughCdi && !m_cdi.devices.isEmpty()
+        && m_info.cdiEnabled()) {
+        probeWith(image, true); // does CDI do what the legacy request could not?
+        return;
+    }
     if (error.code() == Error::Code::DeviceDriver) {
         QString fix = QString::fromLatin1(EngineError::kToolkitHint);
         if (!m_cdi.devices.isEmpty()) {
@@ -431,9 +455,7 @@ void Doctor::finishProbe(const QString &id, const Result<void> &started)
         set(QStringLiteral("gpu-request"), Status::Fail, error.why(), fix, kToolkitCommand);
         return;
     }
-    // Anything else (the probe image has no `true`, say) happened after the GPUs were granted.
-    if (error.why().contains(QLatin1String("executable file not found"))
-        || error.why().contains(QLatin1String("no such file or directory"))) {
+    if (granted) {
         set(QStringLiteral("gpu-request"), Status::Pass,
             tr("The engine granted the GPU request (the probe image has no `true`, which does not matter)."));
         return;

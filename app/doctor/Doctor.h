@@ -63,8 +63,9 @@ private:
     void checkCdi();
     void checkCuda();
     void probeGpuRequest();
-    void probeWith(const QString &image);
-    void finishProbe(const QString &id, const Result<void> &started);
+    // throughCdi: the engine's CDI devices instead of the legacy --gpus request.
+    void probeWith(const QString &image, bool throughCdi = false);
+    void finishProbe(const QString &id, const QString &image, bool throughCdi, const Result<void> &started);
     void maybeFinish();
 
     DockerClient *m_client;
