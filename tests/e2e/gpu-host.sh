@@ -16,6 +16,18 @@
 # It uses the NVIDIA Container Toolkit when it is installed, and a stand-in runtime otherwise
 # (nvidia-standin-runtime.py), and says which.
 #
+# With GPUDECK_E2E_CDI=1 it goes the Container Device Interface way instead (dockerd 25 or later
+# first on PATH, e.g. Debian trixie's 26 from pack-gpu-host.sh): the engine runs with the cdi
+# feature on and a spec this script writes from the host's driver, as `nvidia-ctk cdi generate`
+# would (the GPUs' device nodes, /dev/nvidiactl and /dev/nvidia-uvm*, the driver's libcuda,
+# libnvidia-ml, libnvidia-ptxjitcompiler… and nvidia-smi mounted read-only, PATH and
+# LD_LIBRARY_PATH), and every launch asks for CDI devices (Device driver: CDI). Then check 2 wants
+# the real table with "CUDA Version" filled in, check 3 the doctor's CDI line, and check 7 runs
+# a real CUDA workload: the host's PyTorch (GPUDECK_E2E_CUDA_PYTHON, default a python3 that
+# imports torch) with the host's /usr and its environment mounted read-only into a container
+# with its own /proc, holding memory and multiplying matrices on one GPU while `gpudeck gpus`
+# and the window name the container on that GPU; once it ends the GPU is free again.
+#
 # Environment: GPUDECK (the gpudeck binary; default build/bin/gpudeck), GPUDECK_E2E_OUT (results;
 # default ./e2e-out), GPUDECK_E2E_BUSYBOX (a static busybox; default from PATH).
 set -uo pipefail
@@ -51,9 +63,52 @@ fi
 export GPUDECK_E2E_NVIDIA_SMI=$smi GPUDECK_E2E_NVML=$nvml
 say "driver: $("$smi" --query-gpu=driver_version --format=csv,noheader | head -n1), nvidia-smi $smi, NVML ${nvml:-not found}"
 
-# The engine's helpers: the real toolkit when installed, else the stand-in.
+# The engine's helpers: CDI when asked, the real toolkit when installed, else the stand-in.
 mkdir -p "$work/hook" "$work/bin"
-if command -v nvidia-container-runtime-hook >/dev/null && command -v nvidia-container-runtime >/dev/null; then
+if [[ -n "${GPUDECK_E2E_CDI:-}" ]]; then
+    mode=cdi
+    mkdir -p "$work/cdi"
+    # The device nodes of each GPU by index (nvidia-smi -q's Minor Number, in index order).
+    "$smi" --query-gpu=index,uuid --format=csv,noheader >"$work/gpus.csv"
+    "$smi" -q | awk -F: '/Minor Number/{gsub(/ /, "", $2); print $2}' >"$work/minors.txt"
+    python3 - "$work/cdi/nvidia.json" "$work/gpus.csv" "$work/minors.txt" "$smi" "$(dirname "${nvml:-/nonexistent/x}")" <<'PY' ||
+import glob, json, os, sys
+spec_path, gpus_csv, minors_txt, smi, libdir = sys.argv[1:6]
+rows = [[c.strip() for c in line.split(",")] for line in open(gpus_csv) if line.strip()]
+minors = [m.strip() for m in open(minors_txt) if m.strip()]
+node = lambda path: {"path": path}
+devices, all_nodes = [], []
+for (index, uuid), minor in zip(rows, minors):
+    gpu_node = node(f"/dev/nvidia{minor}")
+    all_nodes.append(gpu_node)
+    for name in (index, uuid):
+        devices.append({"name": name, "containerEdits": {"deviceNodes": [gpu_node]}})
+devices.append({"name": "all", "containerEdits": {"deviceNodes": all_nodes}})
+common = [node(p) for p in ("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia-modeset")
+          if os.path.exists(p)]
+# The driver's user-space libraries the CUDA driver API and NVML need, at the paths the host
+# has them (links mounted as the files they name), read-only; nvidia-smi likewise.
+mounts = []
+for pattern in ("libcuda.so*", "libnvidia-ml.so*", "libnvidia-ptxjitcompiler.so*", "libnvidia-nvvm.so*",
+                "libnvidia-gpucomp.so*", "libcudadebugger.so*"):
+    for path in sorted(glob.glob(os.path.join(libdir, pattern))):
+        mounts.append({"hostPath": os.path.realpath(path), "containerPath": path,
+                       "options": ["ro", "nosuid", "nodev", "bind"]})
+mounts.append({"hostPath": os.path.realpath(smi), "containerPath": smi, "options": ["ro", "nosuid", "nodev", "bind"]})
+env = [f"LD_LIBRARY_PATH={libdir}",
+       f"PATH={os.path.dirname(smi)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
+spec = {"cdiVersion": "0.5.0", "kind": "nvidia.com/gpu", "devices": devices,
+        "containerEdits": {"deviceNodes": common, "mounts": mounts, "env": env}}
+json.dump(spec, open(spec_path, "w"), indent=2)
+print(f"{len(rows)} GPU(s), {len(common)} shared device nodes, {len(mounts)} mounts from {libdir}")
+PY
+        { echo "gpu-host.sh: could not write the CDI spec" >&2; exit 2; }
+    cp "$work/cdi/nvidia.json" "$out/cdi-nvidia.json"
+    cat >"$work/daemon.json" <<JSON
+{ "features": { "cdi": true }, "cdi-spec-dirs": ["$work/cdi"], "userland-proxy": false }
+JSON
+    say "CDI: spec $work/cdi/nvidia.json ($(python3 -c 'import json,sys; print(", ".join("nvidia.com/gpu=" + d["name"] for d in json.load(open(sys.argv[1]))["devices"]))' "$work/cdi/nvidia.json"))"
+elif command -v nvidia-container-runtime-hook >/dev/null && command -v nvidia-container-runtime >/dev/null; then
     mode=toolkit
     cat >"$work/daemon.json" <<JSON
 { "runtimes": { "nvidia": { "path": "$(command -v nvidia-container-runtime)" } } }
@@ -107,7 +162,7 @@ cleanup() {
 trap cleanup EXIT
 
 hook_path="$work/hook:$PATH"
-[[ $mode == toolkit ]] && hook_path=$PATH
+[[ $mode == toolkit || $mode == cdi ]] && hook_path=$PATH
 start_engine "$hook_path" || exit 1
 say "engine: $("$gpudeck" doctor --json 2>/dev/null | python3 -c 'import json,sys; print([c["detail"] for c in json.load(sys.stdin)["checks"] if c["id"]=="engine"][0])')"
 
@@ -156,25 +211,32 @@ name0=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["gpus"][
 presets="$work/presets"
 mkdir -p "$presets"
 export GPUDECK_PRESET_DIR=$presets
+driver=""
+[[ $mode == cdi ]] && driver=cdi
 write_preset() { # name, gpus JSON, capabilities JSON, runtime
     cat >"$presets/$1.json" <<JSON
 { "format": "gpudeck-preset", "version": 1, "name": "$1", "image": "gpudeck-e2e:latest",
   "command": ["sh", "-c", "nvidia-smi && nvidia-smi -L"], "gpus": $2, "capabilities": $3,
-  "deviceDriver": "", "runtime": "$4", "env": [], "autoRemove": true, "tty": false,
+  "deviceDriver": "$driver", "runtime": "$4", "env": [], "autoRemove": true, "tty": false,
   "containerName": "", "shmSize": "", "ipcMode": "", "binds": [], "networkMode": "none" }
 JSON
 }
-write_preset seed-runtime-nvidia-all '{"mode": "all"}' '["gpu"]' nvidia
+[[ $mode == cdi ]] || write_preset seed-runtime-nvidia-all '{"mode": "all"}' '["gpu"]' nvidia
 write_preset seed-device-0 '{"mode": "devices", "devices": ["0"]}' '["gpu"]' ""
 write_preset seed-all-compute-utility '{"mode": "all"}' '["gpu", "compute", "utility"]' ""
-for preset in seed-runtime-nvidia-all seed-device-0 seed-all-compute-utility; do
+seeds=(seed-runtime-nvidia-all seed-device-0 seed-all-compute-utility)
+# Through CDI there is no nvidia runtime: the seed's device and "all" launches as CDI devices,
+# and the table must show the driver's CUDA version (a stand-in runtime leaves it N/A).
+[[ $mode == cdi ]] && seeds=(seed-device-0 seed-all-compute-utility)
+for preset in "${seeds[@]}"; do
     start=$(now)
     "$gpudeck" run --preset "$preset" >"$out/run-$preset.txt" 2>"$out/run-$preset.err"
     code=$?
     seconds=$(awk -v a="$(now)" -v b="$start" 'BEGIN{printf "%.2f", a - b}')
     if [[ $code -eq 0 ]] && grep -q "NVIDIA-SMI" "$out/run-$preset.txt" &&
-        grep -qF "$name0" "$out/run-$preset.txt" && grep -qF "$uuid0" "$out/run-$preset.txt"; then
-        pass "2. $preset: the real nvidia-smi table with $name0 ($uuid0), launch to exit ${seconds}s"
+        grep -qF "$name0" "$out/run-$preset.txt" && grep -qF "$uuid0" "$out/run-$preset.txt" &&
+        { [[ $mode != cdi ]] || grep -qE 'CUDA Version: [0-9]+\.[0-9]+' "$out/run-$preset.txt"; }; then
+        pass "2. $preset${driver:+ ($driver)}: the real nvidia-smi table with $name0 ($uuid0)$(grep -oE 'CUDA Version: [0-9.]+' "$out/run-$preset.txt" | sed 's/^/, /'), launch to exit ${seconds}s"
     else
         fail "2. $preset: exit $code; $(head -c 400 "$out/run-$preset.err")"
     fi
@@ -236,7 +298,7 @@ mine = gpus[busy]
 others_idle = all(not g["processes"] for i, g in gpus.items() if i != busy)
 print("busy" if mine["processes"] and (mine["gpuUtilPercent"] or 0) > 0 and others_idle else "waiting")' "$busy")
     done
-    "$gpudeck" gpus --json >"$out/gpus-busy.json" 2>&1
+    "$gpudeck" gpus --json >"$out/gpus-busy.json" 2>>"$out/gpudeck.err"
     if [[ "$state" == busy ]]; then
         pass "6. GPU $busy busy with the container's process and load, the others idle ($(python3 -c 'import json,sys; g=json.load(open(sys.argv[1]))["gpus"][int(sys.argv[2])]; print("%s %%, %d process(es), %d MiB used" % (g["gpuUtilPercent"], len(g["processes"]), g["memoryUsedBytes"] // 2**20))' "$out/gpus-busy.json" "$busy"))"
         if [[ -n "${GPUDECK_E2E_WINDOW_SHOT:-}" ]]; then
@@ -250,15 +312,127 @@ print("busy" if mine["processes"] and (mine["gpuUtilPercent"] or 0) > 0 and othe
     python3 "$here/engine-call.py" "$sock" DELETE "/containers/gpudeck-e2e-busy?force=1" >/dev/null 2>&1
 fi
 
+# 7. Real CUDA in a container launched by gpudeck, through CDI: the host's PyTorch with the
+# host's /usr and its environment mounted read-only, the container's own /proc (no chroot: CUDA
+# fails with error 304 without /proc). First without the device (no CUDA), then on the last GPU
+# holding memory and multiplying matrices, while gpudeck gpus and the window name the container.
+cuda_python=${GPUDECK_E2E_CUDA_PYTHON:-$(command -v python3)}
+if [[ $mode == cdi ]] && "$cuda_python" -c 'import torch' 2>/dev/null; then
+    # Its environment and the Python it was made from, where they are outside /usr.
+    prefixes=$("$cuda_python" -c 'import sys; print(sys.prefix); print(sys.base_prefix)' | sort -u)
+    usr="$work/usr-rootfs"
+    mkdir -p "$usr/usr" "$usr/tmp" "$usr/proc" "$usr/dev" "$usr/sys" "$usr/etc" "$usr/root"
+    for link in bin sbin lib lib64; do ln -s "usr/$link" "$usr/$link"; done
+    tar -C "$usr" -cf "$work/usr-rootfs.tar" .
+    python3 "$here/engine-call.py" "$sock" POST "/images/create?fromSrc=-&repo=gpudeck-e2e-usr&tag=latest" \
+        --tar "$work/usr-rootfs.tar" >/dev/null || { echo "gpu-host.sh: the /usr image import failed" >&2; exit 1; }
+    busy=$((gpu_count - 1))
+    binds="\"/usr:/usr:ro\""
+    for prefix in $prefixes; do
+        [[ $prefix == /usr || $prefix == /usr/* ]] || binds="$binds, \"$prefix:$prefix:ro\""
+    done
+    write_cuda_preset() { # name, gpus JSON, python source
+        local source_json cdi=cdi
+        source_json=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$3")
+        [[ $2 == *none* ]] && cdi=""
+        cat >"$presets/$1.json" <<JSON
+{ "format": "gpudeck-preset", "version": 1, "name": "$1", "image": "gpudeck-e2e-usr:latest",
+  "command": ["$cuda_python", "-c", $source_json], "gpus": $2, "capabilities": ["gpu", "compute", "utility"],
+  "deviceDriver": "$cdi", "runtime": "", "env": ["HOME=/tmp", "PYTHONUNBUFFERED=1"], "autoRemove": false,
+  "tty": false, "containerName": "$1", "shmSize": "1g", "ipcMode": "", "binds": [$binds], "networkMode": "none" }
+JSON
+    }
+    write_cuda_preset gpudeck-e2e-nocuda '{"mode": "none"}' 'import torch; print("cuda available:", torch.cuda.is_available())'
+    "$gpudeck" run --preset gpudeck-e2e-nocuda >"$out/cuda-none.txt" 2>&1
+    if grep -q "cuda available: False" "$out/cuda-none.txt"; then
+        pass "7. without a GPU the same container sees no CUDA"
+    else
+        fail "7. the container without a GPU: $(head -c 400 "$out/cuda-none.txt")"
+    fi
+    python3 "$here/engine-call.py" "$sock" DELETE "/containers/gpudeck-e2e-nocuda?force=1" >/dev/null 2>&1
+    seconds_busy=${GPUDECK_E2E_CUDA_SECONDS:-45}
+    write_cuda_preset gpudeck-e2e-cuda "{\"mode\": \"devices\", \"devices\": [\"$busy\"]}" "
+import time, torch
+print('torch', torch.__version__, 'CUDA', torch.version.cuda, 'on', torch.cuda.get_device_name(0), flush=True)
+hold = torch.empty(6 << 30, dtype=torch.uint8, device='cuda')  # 6 GiB held for the owners check
+a = torch.randn(4096, 4096, device='cuda')
+n, end = 0, time.time() + $seconds_busy
+while time.time() < end:
+    b = a @ a
+    n += 1
+    if n % 100 == 0:
+        torch.cuda.synchronize()
+torch.cuda.synchronize()
+print('4096x4096 matrix products:', n, 'finite:', bool(torch.isfinite(b).all().item()), flush=True)
+"
+    "$gpudeck" run --detach --preset gpudeck-e2e-cuda >"$out/cuda-run.txt" 2>&1
+    deadline=$((SECONDS + 90))
+    state=""
+    until [[ "$state" == named ]] || (( SECONDS > deadline )); do
+        sleep 1
+        state=$("$gpudeck" gpus --json 2>/dev/null | python3 -c '
+import json, sys
+gpu = {g["index"]: g for g in json.load(sys.stdin)["gpus"]}[int(sys.argv[1])]
+named = [p for p in gpu["processes"] if (p.get("container") or {}).get("name") == "gpudeck-e2e-cuda" and (p.get("usedMemoryBytes") or 0) > 0]
+print("named" if named else "waiting")' "$busy")
+    done
+    "$gpudeck" gpus --json >"$out/gpus-cuda.json" 2>>"$out/gpudeck.err"
+    if [[ "$state" == named ]]; then
+        pass "7. gpudeck gpus names the container on GPU $busy: $(python3 -c '
+import json, sys
+g = {g["index"]: g for g in json.load(open(sys.argv[1]))["gpus"]}[int(sys.argv[2])]
+print("; ".join("PID %s %s (%s, image %s) %d MiB" % (p["pid"], p["container"]["name"], p["container"]["id"][:12], p["container"].get("image"), p["usedMemoryBytes"] // 2**20) for p in g["processes"] if p.get("container")) + ", %s %% busy" % g["gpuUtilPercent"])' "$out/gpus-cuda.json" "$busy")"
+    else
+        fail "7. gpudeck gpus never named the container on GPU $busy: $(cat "$out/cuda-run.txt") $(head -c 800 "$out/gpus-cuda.json")"
+    fi
+    if [[ -n "${GPUDECK_E2E_WINDOW_SHOT:-}" ]]; then
+        QT_QPA_PLATFORM=offscreen "$GPUDECK_E2E_WINDOW_SHOT" --watch --expect gpudeck-e2e-cuda "$out/window-cuda.png" >"$out/window-cuda.log" 2>&1 &&
+            pass "7. the window names the container on GPU $busy: $(grep "^GPU $busy:" "$out/window-cuda.log")" ||
+            fail "7. window with the CUDA container: $(tail -n 4 "$out/window-cuda.log")"
+    fi
+    python3 "$here/engine-call.py" "$sock" POST "/containers/gpudeck-e2e-cuda/wait" >"$out/cuda-wait.json" 2>&1
+    python3 "$here/engine-call.py" "$sock" GET "/containers/gpudeck-e2e-cuda/logs?stdout=1&stderr=1" >"$out/cuda-logs.txt" 2>&1
+    if grep -q '"StatusCode":0\|"StatusCode": 0' "$out/cuda-wait.json" && grep -q "finite: True" "$out/cuda-logs.txt"; then
+        pass "7. the CUDA workload ran: $(grep -a -o -E "(torch|4096x4096).*" "$out/cuda-logs.txt" | tr -d '\000-\010' | tr '\n' ' ')"
+    else
+        fail "7. the CUDA workload: $(cat "$out/cuda-wait.json") $(tail -c 600 "$out/cuda-logs.txt")"
+    fi
+    python3 "$here/engine-call.py" "$sock" DELETE "/containers/gpudeck-e2e-cuda?force=1" >/dev/null 2>&1
+    deadline=$((SECONDS + 30))
+    until "$gpudeck" gpus --json 2>/dev/null | python3 -c '
+import json, sys
+g = {g["index"]: g for g in json.load(sys.stdin)["gpus"]}[int(sys.argv[1])]
+sys.exit(0 if not g["processes"] else 1)' "$busy" || (( SECONDS > deadline )); do sleep 1; done
+    "$gpudeck" gpus --json >"$out/gpus-after-cuda.json" 2>>"$out/gpudeck.err"
+    if (( SECONDS <= deadline )); then pass "7. after the workload GPU $busy is free again"
+    else fail "7. GPU $busy still lists processes after the workload: $(head -c 600 "$out/gpus-after-cuda.json")"; fi
+elif [[ $mode == cdi ]]; then
+    say "7. no python with torch on this host (GPUDECK_E2E_CUDA_PYTHON): the CUDA workload was not run"
+fi
+
 # 3. The doctor, with the hook and without it.
-if "$gpudeck" doctor --json >"$out/doctor.json" 2>&1 && python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["ok"]' "$out/doctor.json"; then
+if "$gpudeck" doctor --json >"$out/doctor.json" 2>>"$out/gpudeck.err" && python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["ok"]' "$out/doctor.json"; then
     pass "3. gpudeck doctor passes"
 else
     fail "3. gpudeck doctor: $(cat "$out/doctor.json")"
 fi
+if [[ $mode == cdi ]]; then
+    if python3 - "$out/doctor.json" <<'PY'
+import json, sys
+checks = {c["id"]: c for c in json.load(open(sys.argv[1]))["checks"]}
+cdi = [c for i, c in checks.items() if "cdi" in i]
+assert cdi and all(c["status"] == "pass" for c in cdi), cdi
+print("; ".join(f'{c["id"]}: {c["detail"]}' for c in cdi))
+PY
+    then pass "3. the doctor's CDI lines pass (spec found, devices match this host's GPUs)"
+    else fail "3. the doctor's CDI lines: $(head -c 800 "$out/doctor.json")"; fi
+fi
+if [[ $mode == cdi ]]; then
+    : # no hook to take away on the CDI path
+else
 stop_engine
 start_engine "$work/nohook" || exit 1
-"$gpudeck" doctor --json >"$out/doctor-nohook.json" 2>&1
+"$gpudeck" doctor --json >"$out/doctor-nohook.json" 2>>"$out/gpudeck.err"
 code=$?
 if [[ $code -ne 0 ]] && python3 - "$out/doctor-nohook.json" <<'PY'
 import json, sys
@@ -272,10 +446,11 @@ then pass "3. without the hook, gpudeck doctor fails on the GPU-request line wit
 else fail "3. doctor without the hook: exit $code, $(cat "$out/doctor-nohook.json")"; fi
 stop_engine
 start_engine "$hook_path" || exit 1
+fi
 
 # 4. The window after a launch, offscreen.
 if [[ -n "${GPUDECK_E2E_WINDOW_SHOT:-}" ]]; then
-    if QT_QPA_PLATFORM=offscreen "$GPUDECK_E2E_WINDOW_SHOT" "$out/window.png" gpudeck-e2e:latest >"$out/window.log" 2>&1 &&
+    if QT_QPA_PLATFORM=offscreen "$GPUDECK_E2E_WINDOW_SHOT" ${driver:+--driver "$driver"} "$out/window.png" gpudeck-e2e:latest >"$out/window.log" 2>&1 &&
         [[ -s "$out/window.png" ]]; then
         pass "4. window rendered after a launch: $out/window.png"
     else

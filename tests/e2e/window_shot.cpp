@@ -3,6 +3,8 @@
 // on a GPU host and for the README's screenshots.
 //   window_shot OUT.png IMAGE [COMMAND...]   launch, then render (engine from DOCKER_HOST)
 //   window_shot --watch OUT.png              render the GPU panel's live figures, no launch
+// Options before OUT.png: --driver cdi launches through CDI devices; --expect TEXT (with --watch)
+// waits up to 30 s for TEXT in the GPU panel's Processes column, e.g. the name of a container.
 #include "CapabilityBox.h"
 #include "GpuPanel.h"
 #include "LogPage.h"
@@ -39,11 +41,23 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("gpudeck-window-shot"));
     QStringList args = QApplication::arguments();
-    const bool watch = args.value(1) == QLatin1String("--watch");
-    if (watch)
-        args.removeAt(1);
+    bool watch = false;
+    QString driver;
+    QString expect;
+    while (args.size() > 1 && args.at(1).startsWith(QLatin1String("--"))) {
+        const QString option = args.takeAt(1);
+        if (option == QLatin1String("--watch"))
+            watch = true;
+        else if (option == QLatin1String("--driver") && args.size() > 1)
+            driver = args.takeAt(1);
+        else if (option == QLatin1String("--expect") && args.size() > 1)
+            expect = args.takeAt(1);
+        else
+            args.clear();
+    }
     if (args.size() < (watch ? 2 : 3)) {
-        std::fprintf(stderr, "usage: window_shot OUT.png IMAGE [COMMAND...] | window_shot --watch OUT.png\n");
+        std::fprintf(stderr, "usage: window_shot [--driver cdi] OUT.png IMAGE [COMMAND...] | "
+                             "window_shot --watch [--expect TEXT] OUT.png\n");
         return 2;
     }
     MainWindow window;
@@ -61,10 +75,25 @@ int main(int argc, char *argv[])
         int updates = 0;
         QObject::connect(window.gpuMonitor(), &GpuMonitor::updated, &window, [&updates]() { ++updates; });
         waitFor([&]() { return updates >= 3; }, 10000);
+        bool found = true;
+        if (!expect.isEmpty()) {
+            found = waitFor([&]() {
+                for (int i = 0; tree && i < tree->topLevelItemCount(); ++i) {
+                    if (tree->topLevelItem(i)->text(GpuPanel::ProcessColumn).contains(expect))
+                        return true;
+                }
+                return false;
+            }, 30000);
+        }
         if (!window.grab().save(args.at(1)))
             return 1;
-        std::printf("window written to %s (GPUs listed: %s)\n", qPrintable(args.at(1)), haveGpus ? "yes" : "no");
-        return haveGpus ? 0 : 1;
+        std::printf("window written to %s (GPUs listed: %s", qPrintable(args.at(1)), haveGpus ? "yes" : "no");
+        if (!expect.isEmpty())
+            std::printf(", \"%s\" in the Processes column: %s", qPrintable(expect), found ? "yes" : "no");
+        std::printf(")\n");
+        for (int i = 0; tree && i < tree->topLevelItemCount(); ++i)
+            std::printf("GPU %d: %s\n", i, qPrintable(tree->topLevelItem(i)->text(GpuPanel::ProcessColumn)));
+        return haveGpus && found ? 0 : 1;
     }
 
     LaunchSpec spec;
@@ -74,6 +103,7 @@ int main(int argc, char *argv[])
                                                  QStringLiteral("nvidia-smi && nvidia-smi -L")};
     spec.gpus = haveGpus ? GpuSelection::ofDevices({QStringLiteral("0")}) : GpuSelection::none();
     spec.capabilities = {QStringLiteral("compute"), QStringLiteral("utility")};
+    spec.deviceDriver = driver;
     spec.autoRemove = true;
     spec.networkMode = QStringLiteral("none");
     window.applySpec(spec);
