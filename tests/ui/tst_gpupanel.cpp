@@ -47,7 +47,7 @@ void TestGpuPanel::busyGpuNamesOwnersAndWarnsAtTick()
     auto *tree = panel.findChild<QTreeWidget *>(QStringLiteral("gpuTree"));
     auto *warning = panel.findChild<QLabel *>(QStringLiteral("gpuBusyWarning"));
     QVERIFY(tree && warning);
-    QCOMPARE(tree->topLevelItem(0)->text(GpuPanel::ProcessColumn), QStringLiteral("idle"));
+    QCOMPARE(tree->topLevelItem(0)->text(GpuPanel::ProcessColumn), QStringLiteral("free"));
     QCOMPARE(tree->topLevelItem(1)->text(GpuPanel::ProcessColumn),
              QStringLiteral("train-llm (container) 40 GiB · alice: python train.py 2 GiB"));
     const QString tip = tree->topLevelItem(1)->toolTip(GpuPanel::ProcessColumn);
