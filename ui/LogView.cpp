@@ -114,6 +114,7 @@ LogPage *LogView::launch(DockerClient *client, const LaunchSpec &spec, GpuInvent
             updateButtons();
             emit currentStateChanged();
         }
+        emit activityChanged();
     });
     connect(page, &LogPage::followChanged, this, [this, page](bool follow) {
         if (page == currentPage())

@@ -44,6 +44,8 @@ public:
 signals:
     // The tab in front or its state changed: Stop and the other actions follow it.
     void currentStateChanged();
+    // Any tab's state changed (hasActive() may have changed with it).
+    void activityChanged();
 
 private:
     void find(bool backward);

@@ -25,11 +25,11 @@
 #include "launch/Launcher.h"
 #include "presets/Preset.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QElapsedTimer>
 #include <QGroupBox>
 #include <QJsonDocument>
 #include <QLabel>
@@ -827,28 +827,58 @@ void MainWindow::saveSettings() const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (!m_closing) {
-        saveSettings();
-        if (m_logs->hasActive()) {
-            // Stop what still runs before going, so nothing is left running unseen.
-            m_closing = true;
-            m_logs->stopAll();
-            hide();
-            auto *poll = new QTimer(this);
-            auto *clock = new QElapsedTimer;
-            clock->start();
-            connect(poll, &QTimer::timeout, this, [this, poll, clock]() {
-                if (!m_logs->hasActive() || clock->elapsed() > 15000) {
-                    poll->stop();
-                    delete clock;
-                    close();
-                }
-            });
-            poll->start(100);
-            event->ignore();
-            return;
-        }
+    if (!m_quitting && m_logs->hasActive()) {
+        event->ignore();
+        askBeforeClosing();
+        return;
     }
+    saveSettings();
     m_monitor->pause();
     event->accept();
+}
+
+void MainWindow::askBeforeClosing()
+{
+    if (m_closeQuestion) {
+        m_closeQuestion->raise();
+        return;
+    }
+    int running = 0;
+    const QList<LogPage *> pages = m_logs->pages();
+    for (const LogPage *page : pages)
+        running += page->isActive() ? 1 : 0;
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Quit GPU Deck"),
+                                tr("%n container(s) launched from this window still run.", nullptr, running),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("closeQuestion"));
+    box->setInformativeText(tr("Stop them before quitting, or leave them running on the engine "
+                               "(docker ps lists them; their output stays in docker logs)."));
+    QPushButton *stop = box->addButton(tr("&Stop Them and Quit"), QMessageBox::AcceptRole);
+    stop->setObjectName(QStringLiteral("closeStop"));
+    QPushButton *leave = box->addButton(tr("&Leave Running and Quit"), QMessageBox::DestructiveRole);
+    leave->setObjectName(QStringLiteral("closeLeave"));
+    box->addButton(QMessageBox::Cancel)->setObjectName(QStringLiteral("closeCancel"));
+    box->setDefaultButton(stop);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    m_closeQuestion = box;
+    connect(box, &QMessageBox::buttonClicked, this, [this, stop, leave](QAbstractButton *clicked) {
+        if (clicked == leave) {
+            m_quitting = true;
+            close();
+        } else if (clicked == stop) {
+            // The window goes at once; the process ends once the engine confirms every stop,
+            // or after 15 s whatever it said (the containers are then left as they are).
+            m_quitting = true;
+            hide();
+            connect(m_logs, &LogView::activityChanged, this, [this]() {
+                if (!m_logs->hasActive())
+                    close();
+            });
+            QTimer::singleShot(15000, this, &QWidget::close);
+            m_logs->stopAll();
+            if (!m_logs->hasActive())
+                close();
+        }
+    });
+    box->open();
 }

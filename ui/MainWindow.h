@@ -147,5 +147,8 @@ private:
     QAction *m_refreshAction = nullptr;
     QAction *m_pullAction = nullptr;
     QAction *m_doctorAction = nullptr;
-    bool m_closing = false;
+    // Closing with containers still running asks once: stop them, leave them, or stay.
+    void askBeforeClosing();
+    QPointer<QMessageBox> m_closeQuestion;
+    bool m_quitting = false; // the question was answered: the next close goes through
 };

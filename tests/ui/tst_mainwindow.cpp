@@ -1,3 +1,4 @@
+#include "Await.h"
 #include "CapabilityBox.h"
 #include "GpuPanel.h"
 #include "ImageList.h"
@@ -8,13 +9,16 @@
 #include "NamedChild.h"
 #include "Slowdown.h"
 #include "TestEngine.h"
+#include "engine/DockerClient.h"
 #include "launch/Launcher.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -204,6 +208,72 @@ private slots:
         QVERIFY2(text.contains(QStringLiteral("NVIDIA_VISIBLE_DEVICES=") + uuid), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("Taking GPU 1 (%1) (1 free GPU)").arg(uuid)), qPrintable(text));
         QVERIFY(child<QLabel>(page, "statusLabel")->text().contains(QStringLiteral("GPU 1 (") + uuid));
+    }
+
+    // Closing with a running container asks once, without blocking: Cancel keeps the window,
+    // "Leave running" closes it with the container still running on the engine, "Stop them"
+    // stops it before the window goes.
+    void closingAsksAboutRunningContainers()
+    {
+        auto window = openWindow(TestEngine::host());
+        QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
+        LogView *logs = child<LogView>(window.get(), "logView");
+        auto launchSleeper = [&]() -> LogPage * {
+            typeLaunch(window.get(), QStringLiteral("sleep 300"));
+            QTest::mouseClick(child<QPushButton>(window.get(), "launchButton"), Qt::LeftButton);
+            LogPage *page = logs->currentPage();
+            if (page && !QTest::qWaitFor([page]() { return page->launcher()->state() == Launcher::State::Running; }, 30000))
+                return nullptr;
+            return page;
+        };
+        auto stateOf = [&](const QString &id) {
+            const auto inspected = await<QJsonObject>([&](QObject *context, std::function<void(const Result<QJsonObject> &)> done) {
+                window->client()->inspectContainer(id, context, std::move(done));
+            });
+            return inspected ? inspected.value().value(QStringLiteral("State")).toObject().value(QStringLiteral("Status")).toString()
+                             : QStringLiteral("gone");
+        };
+        LogPage *first = launchSleeper();
+        QVERIFY(first);
+        const QString firstId = first->launcher()->containerId();
+
+        QVERIFY(!window->close());
+        auto *question = window->findChild<QMessageBox *>(QStringLiteral("closeQuestion"));
+        QVERIFY(question);
+        QTRY_VERIFY(question->isVisible());
+        QVERIFY(question->text().contains(QLatin1String("1 container")));
+        QTest::mouseClick(child<QPushButton>(question, "closeCancel"), Qt::LeftButton);
+        QTRY_VERIFY(!window->findChild<QMessageBox *>(QStringLiteral("closeQuestion")));
+        QVERIFY(window->isVisible());
+        QVERIFY(first->isActive());
+
+        // Stop them and quit: the window hides at once and closes once the engine stopped it.
+        QVERIFY(!window->close());
+        question = window->findChild<QMessageBox *>(QStringLiteral("closeQuestion"));
+        QVERIFY(question);
+        QTest::mouseClick(child<QPushButton>(question, "closeStop"), Qt::LeftButton);
+        QVERIFY(!window->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(!first->isActive(), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(firstId), QStringLiteral("gone"), 15000); // stopped, and --rm removed it
+
+        // Leave running and quit: the window closes at once, the container runs on.
+        auto again = openWindow(TestEngine::host());
+        window.swap(again);
+        QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
+        logs = child<LogView>(window.get(), "logView");
+        LogPage *second = launchSleeper();
+        QVERIFY(second);
+        const QString secondId = second->launcher()->containerId();
+        QVERIFY(!window->close());
+        question = window->findChild<QMessageBox *>(QStringLiteral("closeQuestion"));
+        QVERIFY(question);
+        QTest::mouseClick(child<QPushButton>(question, "closeLeave"), Qt::LeftButton);
+        QVERIFY(!window->isVisible());
+        QCOMPARE(stateOf(secondId), QStringLiteral("running"));
+        const auto removed = await<void>([&](QObject *context, std::function<void(const Result<void> &)> done) {
+            window->client()->removeContainer(secondId, true, context, std::move(done));
+        });
+        QVERIFY2(removed.ok(), qPrintable(removed ? QString() : removed.error().message()));
     }
 
     void countModeSaysWhichGpus()
