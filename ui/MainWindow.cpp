@@ -680,7 +680,7 @@ void MainWindow::followPresetEngine(const Preset &preset)
         statusBar()->showMessage(endpoint.error().message(), 10000);
         return;
     }
-    const Endpoint target = endpoint.value();
+    const Endpoint &target = endpoint.value();
     if (m_client && m_client->endpoint().url == target.url)
         return;
     const QString key = QStringLiteral("engines/trusted");
@@ -704,7 +704,7 @@ void MainWindow::followPresetEngine(const Preset &preset)
 
 // Asks without blocking: the window (and its running log tabs) go on while the question waits.
 void MainWindow::ask(const QString &name, const QString &title, const QString &text,
-                     const QString &action, std::function<void()> onYes)
+                     const QString &action, const std::function<void()> &onYes)
 {
     if (m_offer)
         m_offer->close();

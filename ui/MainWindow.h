@@ -107,7 +107,7 @@ private:
     void onEnginePicked(int index);
     void onLaunchFinished(LogPage *page);
     void ask(const QString &name, const QString &title, const QString &text,
-             const QString &action, std::function<void()> onYes);
+             const QString &action, const std::function<void()> &onYes);
     void updateActions();
     void restoreSettings();
     void saveSettings() const;
