@@ -1,7 +1,8 @@
 #include "GpuPanel.h"
 
-#include "Icons.h"
 #include "BarDelegate.h"
+#include "Icons.h"
+#include "StatusColors.h"
 
 #include <QButtonGroup>
 #include <QHBoxLayout>
@@ -111,7 +112,7 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_countNote->setText(note);
     m_countNote->setWordWrap(true);
     m_countNote->setVisible(false);
-    m_countNote->setStyleSheet(QStringLiteral("color: #9a6700;"));
+    m_countNote->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Warning, m_countNote));
     const QString freeNote = tr("Free GPUs run no process and have under %1 MiB in use; they are picked "
                                 "when the launch starts.").arg(GpuInfo::kFreeMemoryBytes / (1024 * 1024));
     m_freeMode->setToolTip(freeNote);
@@ -150,11 +151,11 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_stack->addWidget(m_tree);
 
     m_issue->setWordWrap(true);
-    m_issue->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    m_issue->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_issue));
     m_issue->hide();
     m_missing->setWordWrap(true);
     m_missing->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_missing->setStyleSheet(QStringLiteral("color: #9a6700;"));
+    m_missing->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Warning, m_missing));
     m_missing->setTextFormat(Qt::RichText);
     connect(m_missing, &QLabel::linkActivated, this, [this]() {
         const QStringList missing = missingDevices();
@@ -324,7 +325,9 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
     item->setIcon(IndexColumn, busy ? Icons::get(QStringLiteral("busy")) : QIcon());
     item->setToolTip(IndexColumn, busy ? tr("GPU %1 is in use: %2").arg(id, processes)
                                        : tr("GPU %1").arg(id));
-    const QBrush warn = busy || !gpu.error.isEmpty() ? QBrush(QColor(0xb3, 0x5c, 0x00)) : QBrush();
+    const QBrush warn = busy || !gpu.error.isEmpty()
+        ? QBrush(StatusColors::text(StatusColors::Tone::Warning, m_tree->palette()))
+        : QBrush();
     item->setForeground(ProcessColumn, warn);
 
     // MIG slices: children, ticked by their "GPU:MIG" index.
