@@ -26,10 +26,11 @@ const CommandEntry kCommands[] = {
      "images [--json]\n"
      "      the engine's local images: repo:tag, id, size, the CUDA each needs, created\n"},
     {"run", runCommand,
-     "run --preset NAME|FILE [-d|--detach] [-p|--publish [IP:][HOST_PORT:]CONTAINER_PORT]...\n"
+     "run --preset NAME|FILE [-d|--detach] [-p|--publish PORT]...\n"
      "      launch a preset like docker run: output to stdout and stderr, exit code the\n"
      "      container's; --detach prints the container's id and leaves it running;\n"
-     "      --publish adds a published port to the preset's own, as docker run -p does\n"},
+     "      --publish adds a published port to the preset's own, as docker run -p takes\n"
+     "      it (8888, 127.0.0.1::8888, 127.0.0.1:8000-8010:8000-8010, 53/udp)\n"},
     {"swarm", swarmCommand,
      "swarm nodes [--json]\n"
      "      on a swarm manager: the nodes, their NVIDIA-GPU resources and the tasks holding them\n"

@@ -34,7 +34,7 @@ int runCommand(CliContext &ctx, const QStringList &args)
     // docker run's -p: added to the preset's own ports for this launch only.
     const QCommandLineOption publish({QStringLiteral("p"), QStringLiteral("publish")},
                                      QStringLiteral("publish a container port as docker run -p does"),
-                                     QStringLiteral("[IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]"));
+                                     QStringLiteral("PORT"));
     parser.addOption(preset);
     parser.addOption(detach);
     parser.addOption(publish);
