@@ -10,7 +10,9 @@
 #include "presets/PresetStore.h"
 
 #include <QCommandLineParser>
+#include <QEventLoop>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <csignal>
 #include <cerrno>
@@ -141,5 +143,13 @@ int runCommand(CliContext &ctx, const QStringList &args)
 
     launcher.launch(spec, parser.isSet(detach));
     const int code = runCtx.exec();
+    // A launch that failed after its create removes the container: the engine's answer is
+    // awaited (within a bound), or exiting now would leave the container behind.
+    if (launcher.isRemovingContainer()) {
+        QEventLoop removal;
+        QObject::connect(&launcher, &Launcher::containerRemoved, &removal, &QEventLoop::quit);
+        QTimer::singleShot(10000, &removal, &QEventLoop::quit);
+        removal.exec();
+    }
     return code;
 }
