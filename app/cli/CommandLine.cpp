@@ -57,7 +57,7 @@ const CommandEntry kCommands[] = {
     {"doctor", doctorCommand,
      "doctor [--json]\n"
      "      the GPU readiness checklist: engine, socket access, driver, GPU requests,\n"
-     "      nvidia runtime, CDI; each failing check says how to fix it\n"},
+     "      nvidia runtime, CDI, a swarm node's GPUs; each failing check says how to fix it\n"},
 };
 
 // Qt's own GUI options that take a value; their value is not a command name.

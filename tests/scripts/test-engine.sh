@@ -17,8 +17,9 @@
 # the tcp:// URL, and DIR/docker-config (a DOCKER_CONFIG) a docker CLI context "gpudeck-tls" for it.
 # The printed host URL stays the unix:// one.
 # With GPUDECK_TEST_ENGINE_SWARM=1 the engine advertises two stand-in GPUs as the swarm generic
-# resource NVIDIA-GPU (daemon.json node-generic-resources; their UUIDs are in DIR/gpu-uuids) and
-# becomes a single-node swarm manager (docker swarm init --advertise-addr 127.0.0.1).
+# resource NVIDIA-GPU (daemon.json node-generic-resources; their UUIDs are in DIR/gpu-uuids: those
+# of the tests' fake NVML's two GPUs, so that the doctor can match them) and becomes a single-node
+# swarm manager (docker swarm init --advertise-addr 127.0.0.1).
 # With GPUDECK_TEST_ENGINE_CDI=1 the engine is Debian trixie's dockerd 26 (with its containerd and
 # CLI, fetched by fetch-trixie-docker.sh into GPUDECK_TEST_TRIXIE_DIR) with bookworm's runc, the
 # "cdi" feature on and DIR/cdi as its only CDI spec directory. DIR/cdi holds stand-in devices:
@@ -150,7 +151,7 @@ fi
 
 swarm_config=""
 if [[ -n "${GPUDECK_TEST_ENGINE_SWARM:-}" ]]; then
-    printf '%s\n' GPU-5a1f0c2e-0000-4000-8000-000000000001 GPU-5a1f0c2e-0000-4000-8000-000000000002 >"$dir/gpu-uuids"
+    printf '%s\n' GPU-00000000-0000-0000-0000-000000000000 GPU-00000000-0000-0000-0000-000000000010 >"$dir/gpu-uuids"
     swarm_config=", \"node-generic-resources\": [\"NVIDIA-GPU=$(sed -n 1p "$dir/gpu-uuids")\", \"NVIDIA-GPU=$(sed -n 2p "$dir/gpu-uuids")\"]"
 fi
 cat >"$dir/daemon.json" <<JSON
