@@ -11,12 +11,17 @@
 #include "presets/PresetStore.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QScopeGuard>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 class TestSwarmNodes : public QObject
 {
@@ -27,6 +32,7 @@ private slots:
     void nodesShowBothWithTheirGpus();
     void twoGpuTaskRunsOnTheWorker();
     void oneGpuReplicasTakeEveryGpu();
+    void nodesNameTheTaskHoldingAGpu();
     void doctorFindsAnAdvertisedGpuTheHostLacks();
     void cleanup();
 
@@ -132,6 +138,50 @@ void TestSwarmNodes::oneGpuReplicasTakeEveryGpu()
     QStringList all = m_manager + m_worker;
     all.sort();
     QCOMPARE(got, all);
+}
+
+void TestSwarmNodes::nodesNameTheTaskHoldingAGpu()
+{
+    // A running two-GPU task (on the worker, the only node with two): swarm nodes names it as the
+    // holder of both of the worker's GPUs, and the manager's GPU stays free.
+    LaunchSpec spec;
+    spec.image = QStringLiteral("gpudeck-test:latest");
+    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("trap 'exit 143' TERM; while true; do sleep 1; done")};
+    spec.gpus = GpuSelection::ofCount(2);
+    const QString path = m_dir.filePath(QStringLiteral("presets/holder.json"));
+    QVERIFY(PresetStore::writeFile(path, Preset(QStringLiteral("holder"), spec).toFileBytes()).ok());
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--preset"), path});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QString service = QString::fromLatin1(run.out.trimmed());
+    const auto removeService = qScopeGuard([&service]() {
+        TestEngine::docker({QStringLiteral("service"), QStringLiteral("rm"), service});
+    });
+
+    QMap<QString, QJsonValue> holders; // GPU UUID -> its "task"
+    QElapsedTimer clock;
+    clock.start();
+    const auto workerHeld = [&holders, this]() {
+        return std::all_of(m_worker.cbegin(), m_worker.cend(),
+                           [&holders](const QString &uuid) { return holders.value(uuid).isObject(); });
+    };
+    while (clock.elapsed() < 60000) {
+        const TestEngine::CliResult nodes = gpudeck({QStringLiteral("swarm"), QStringLiteral("nodes"), QStringLiteral("--json")});
+        QVERIFY2(nodes.exitCode == 0, nodes.err.constData());
+        holders.clear();
+        for (const QJsonValue &node : QJsonDocument::fromJson(nodes.out).object().value(QStringLiteral("nodes")).toArray()) {
+            for (const QJsonValue &gpu : node[QStringLiteral("gpus")].toArray())
+                holders.insert(gpu[QStringLiteral("uuid")].toString(), gpu[QStringLiteral("task")]);
+        }
+        if (workerHeld())
+            break;
+        QTest::qWait(200); // the task is being scheduled and started
+    }
+    QVERIFY2(workerHeld(), "the worker's GPUs were not shown as held within 60 s");
+    const QString serviceName = holders.value(m_worker.first())[QStringLiteral("service")].toString();
+    QVERIFY(!serviceName.isEmpty());
+    QCOMPARE(holders.value(m_worker.last())[QStringLiteral("service")].toString(), serviceName);
+    QCOMPARE(holders.value(m_worker.first())[QStringLiteral("name")].toString(), serviceName + QStringLiteral(".1"));
+    QVERIFY(holders.value(m_manager.first()).isNull());
 }
 
 void TestSwarmNodes::doctorFindsAnAdvertisedGpuTheHostLacks()
