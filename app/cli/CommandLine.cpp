@@ -26,9 +26,11 @@ const CommandEntry kCommands[] = {
      "images [--json]\n"
      "      the engine's local images: repo:tag, id, size, the CUDA each needs, created\n"},
     {"run", runCommand,
-     "run --preset NAME|FILE [-d|--detach]\n"
+     "run --preset NAME|FILE [-d|--detach] [-p|--publish PORT]...\n"
      "      launch a preset like docker run: output to stdout and stderr, exit code the\n"
-     "      container's; --detach prints the container's id and leaves it running\n"},
+     "      container's; --detach prints the container's id and leaves it running;\n"
+     "      --publish adds a published port to the preset's own, as docker run -p takes\n"
+     "      it (8888, 127.0.0.1::8888, 127.0.0.1:8000-8010:8000-8010, 53/udp)\n"},
     {"swarm", swarmCommand,
      "swarm nodes [--json]\n"
      "      on a swarm manager: the nodes, their NVIDIA-GPU resources and the tasks holding them\n"
@@ -55,7 +57,7 @@ const CommandEntry kCommands[] = {
     {"doctor", doctorCommand,
      "doctor [--json]\n"
      "      the GPU readiness checklist: engine, socket access, driver, GPU requests,\n"
-     "      nvidia runtime, CDI; each failing check says how to fix it\n"},
+     "      nvidia runtime, CDI, a swarm node's GPUs; each failing check says how to fix it\n"},
 };
 
 // Qt's own GUI options that take a value; their value is not a command name.

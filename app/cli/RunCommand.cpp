@@ -6,10 +6,13 @@
 #include "engine/DockerClient.h"
 #include "launch/FreeGpuPicker.h"
 #include "launch/Launcher.h"
+#include "launch/PortMapping.h"
 #include "presets/PresetStore.h"
 
 #include <QCommandLineParser>
+#include <QEventLoop>
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <csignal>
 #include <cerrno>
@@ -30,25 +33,48 @@ int runCommand(CliContext &ctx, const QStringList &args)
                                     QStringLiteral("NAME|FILE"));
     const QCommandLineOption detach({QStringLiteral("d"), QStringLiteral("detach")},
                                     QStringLiteral("print the container's id and leave it running"));
+    // docker run's -p: added to the preset's own ports for this launch only.
+    const QCommandLineOption publish({QStringLiteral("p"), QStringLiteral("publish")},
+                                     QStringLiteral("publish a container port as docker run -p does"),
+                                     QStringLiteral("PORT"));
     parser.addOption(preset);
     parser.addOption(detach);
+    parser.addOption(publish);
     if (!parser.parse(QStringList{QStringLiteral("run")} + args))
         return ctx.usage(parser.errorText() + QLatin1Char('.'));
     if (!parser.isSet(preset))
         return ctx.usage(QStringLiteral("'run' needs --preset NAME or --preset FILE."));
     if (!parser.positionalArguments().isEmpty())
         return ctx.usage(QStringLiteral("'run' takes no arguments besides its options."));
+    const QStringList published = parser.values(publish);
+    for (const QString &entry : published) {
+        const Result<PortMapping> mapping = PortMapping::parse(entry);
+        if (!mapping)
+            return ctx.usage(QStringLiteral("-p %1: %2").arg(entry, mapping.error().why()));
+    }
 
     const Result<Preset> loaded = PresetStore().resolve(parser.value(preset));
     if (!loaded)
         return ctx.fail(loaded.error(), kLaunchFailed);
-    const LaunchSpec spec = loaded.value().spec();
+    LaunchSpec spec = loaded.value().spec();
     const QList<ValidationIssue> issues = spec.validate();
     if (!issues.isEmpty()) {
         return ctx.fail(Error(Error::Code::Validation,
                               QStringLiteral("Preset \"%1\" cannot be launched").arg(loaded.value().name()),
                               issues.first().message, QStringLiteral("fix it with the window or in its file")),
                         kLaunchFailed);
+    }
+    if (!published.isEmpty()) {
+        // The preset was fine on its own: what is wrong now comes from -p (a host port published
+        // twice, or a network mode that cannot publish).
+        spec.ports += published;
+        const QList<ValidationIssue> portIssues = spec.validate();
+        if (!portIssues.isEmpty()) {
+            return ctx.fail(Error(Error::Code::Validation,
+                                  QStringLiteral("Preset \"%1\" cannot publish these ports").arg(loaded.value().name()),
+                                  portIssues.first().message, QStringLiteral("change the -p values")),
+                            kLaunchFailed);
+        }
     }
 
     const Result<DockerClient *> client = EngineSession::connect(ctx, loaded.value().engine());
@@ -117,5 +143,13 @@ int runCommand(CliContext &ctx, const QStringList &args)
 
     launcher.launch(spec, parser.isSet(detach));
     const int code = runCtx.exec();
+    // A launch that failed after its create removes the container: the engine's answer is
+    // awaited (within a bound), or exiting now would leave the container behind.
+    if (launcher.isRemovingContainer()) {
+        QEventLoop removal;
+        QObject::connect(&launcher, &Launcher::containerRemoved, &removal, &QEventLoop::quit);
+        QTimer::singleShot(10000, &removal, &QEventLoop::quit);
+        removal.exec();
+    }
     return code;
 }

@@ -92,7 +92,9 @@ int nodes(CliContext &ctx, const QStringList &args)
                                  {QStringLiteral("name"), QStringLiteral("%1.%2").arg(service).arg(t[QStringLiteral("Slot")].toInt())},
                                  {QStringLiteral("service"), service},
                                  {QStringLiteral("state"), state}};
-        for (const QJsonValue &r : t[QStringLiteral("AssignedGenericResources")].toArray()) {
+        // The Engine API names a task's assigned resources "GenericResources" (swarmkit's
+        // AssignedGenericResources).
+        for (const QJsonValue &r : t[QStringLiteral("GenericResources")].toArray()) {
             const QJsonObject named = r[QStringLiteral("NamedResourceSpec")].toObject();
             if (named.value(QStringLiteral("Kind")).toString() == QLatin1String(SwarmService::kGpuKind))
                 holders.insert(t[QStringLiteral("NodeID")].toString() + QLatin1Char('/') + named.value(QStringLiteral("Value")).toString(), holder);

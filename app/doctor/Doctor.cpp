@@ -6,9 +6,12 @@
 #include "gpu/GpuSnapshot.h"
 #include "launch/CudaRequirement.h"
 
+#include <QFile>
 #include <QJsonArray>
+#include <QRegularExpression>
 
 #include <memory>
+#include <optional>
 
 namespace {
 
@@ -27,6 +30,26 @@ const QString kToolkitCommand = QStringLiteral(
 const QString kCdiGenerate = QStringLiteral("sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml");
 const QString kCdiEnable = QStringLiteral(
     "sudo nvidia-ctk runtime configure --runtime=docker --cdi.enabled && sudo systemctl restart docker");
+
+// A swarm task that reserves GPUs gets their UUIDs in this variable; the toolkit's hook reads it
+// only when its swarm-resource setting names it (its default names DOCKER_RESOURCE_GPU).
+const QString kSwarmVariable = QStringLiteral("DOCKER_RESOURCE_NVIDIA-GPU");
+const QString kSwarmResourceCommand = QStringLiteral(
+    "sudo nvidia-ctk config --in-place --set swarm-resource=DOCKER_RESOURCE_NVIDIA-GPU");
+
+// The toolkit's config file (GPUDECK_TOOLKIT_CONFIG for tests); its swarm-resource value, empty
+// when it is not set (or the line is commented out), nullopt when there is no such file.
+std::optional<QString> toolkitSwarmResource()
+{
+    const QString path = qEnvironmentVariable("GPUDECK_TOOLKIT_CONFIG",
+                                              QStringLiteral("/etc/nvidia-container-runtime/config.toml"));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    static const QRegularExpression line(QStringLiteral(R"re(^\s*swarm-resource\s*=\s*"([^"]*)")re"),
+                                         QRegularExpression::MultilineOption);
+    return line.match(QString::fromUtf8(file.readAll())).captured(1);
+}
 
 // Images that are likely to have `true`; any local image works for the probe, since the
 // device request is resolved before the command is looked up.
@@ -101,6 +124,7 @@ void Doctor::run(const QList<LaunchSpec> &presets)
         {QStringLiteral("runtime"), tr("The \"nvidia\" runtime is registered"), Status::Pending, {}, {}, {}},
         {QStringLiteral("cdi"), tr("CDI specifications for CDI devices"), Status::Pending, {}, {}, {}},
         {QStringLiteral("cuda"), tr("The driver runs the CUDA of the GPU presets' images"), Status::Pending, {}, {}, {}},
+        {QStringLiteral("swarm"), tr("Swarm tasks can reserve this node's GPUs"), Status::Pending, {}, {}, {}},
     };
     m_client->info(m_calls, [this](const Result<EngineInfo> &info) { onEngine(info); });
     connect(m_inventory, &GpuInventory::finished, m_calls, [this](const GpuSnapshot &snapshot) { onGpus(snapshot); },
@@ -133,6 +157,7 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
         set(QStringLiteral("runtime"), Status::Skip, skipped);
         set(QStringLiteral("cdi"), Status::Skip, skipped);
         set(QStringLiteral("cuda"), Status::Skip, skipped);
+        set(QStringLiteral("swarm"), Status::Skip, skipped);
         return;
     }
     m_engineOk = true;
@@ -174,6 +199,7 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
     }
     checkCdi();
     checkCuda();
+    checkSwarm();
     if (m_info.isPodman()) {
         // Podman's compatible create ignores a legacy GPU request, so a probe would pass on a
         // container without GPUs: on Podman the engine hands out exactly its CDI devices.
@@ -290,12 +316,112 @@ void Doctor::checkCdi()
         summary + QLatin1Char(' ') + tr("(Not compared with the host's GPUs: they could not be read.)"));
 }
 
+void Doctor::checkSwarm()
+{
+    if (!m_engineOk || !m_haveSnapshot)
+        return;
+    const bool inSwarm = m_info.raw.value(QStringLiteral("Swarm")).toObject().value(QStringLiteral("LocalNodeState"))
+                             .toString() == QLatin1String("active");
+    QStringList advertised; // NVIDIA-GPU=GPU-<uuid> from daemon.json's node-generic-resources
+    int counted = 0;        // NVIDIA-GPU=<count>: a number without UUIDs
+    for (const QJsonValue &value : m_info.raw.value(QStringLiteral("GenericResources")).toArray()) {
+        const QJsonObject named = value[QStringLiteral("NamedResourceSpec")].toObject();
+        const QJsonObject discrete = value[QStringLiteral("DiscreteResourceSpec")].toObject();
+        if (named.value(QStringLiteral("Kind")).toString() == QLatin1String("NVIDIA-GPU"))
+            advertised << named.value(QStringLiteral("Value")).toString();
+        if (discrete.value(QStringLiteral("Kind")).toString() == QLatin1String("NVIDIA-GPU"))
+            counted += discrete.value(QStringLiteral("Value")).toInt();
+    }
+    if (!inSwarm && advertised.isEmpty() && counted == 0) {
+        set(QStringLiteral("swarm"), Status::Skip, tr("The engine is not part of a swarm."));
+        return;
+    }
+    QStringList hostUuids;
+    if (m_snapshot.ok()) {
+        for (const GpuInfo &gpu : m_snapshot.gpus)
+            hostUuids << gpu.uuid;
+    }
+    QStringList snippet;
+    for (const QString &uuid : std::as_const(hostUuids))
+        snippet << QStringLiteral("\"NVIDIA-GPU=%1\"").arg(uuid);
+    const QString advertiseFix =
+        hostUuids.isEmpty()
+            ? tr("Advertise the host's GPUs in /etc/docker/daemon.json as \"node-generic-resources\": "
+                 "[\"NVIDIA-GPU=GPU-<uuid>\", ...] (the UUIDs nvidia-smi -L prints), then restart dockerd.")
+            : tr("Advertise the host's GPUs in /etc/docker/daemon.json: \"node-generic-resources\": [%1], then "
+                 "restart dockerd.").arg(snippet.join(QStringLiteral(", ")));
+    if (advertised.isEmpty() && counted == 0) {
+        set(QStringLiteral("swarm"), hostUuids.isEmpty() ? Status::Skip : Status::Warn,
+            tr("This swarm node advertises no NVIDIA-GPU resources, so no swarm task can reserve %1.")
+                .arg(hostUuids.isEmpty() ? tr("GPUs here") : tr("its %n GPU(s)", nullptr, int(hostUuids.size()))),
+            advertiseFix);
+        return;
+    }
+    if (counted > 0 && advertised.isEmpty()) {
+        set(QStringLiteral("swarm"), Status::Warn,
+            tr("This swarm node advertises %n NVIDIA-GPU resource(s) by count, without UUIDs: a task learns "
+               "how many GPUs it holds but not which.", nullptr, counted),
+            advertiseFix);
+        return;
+    }
+    QStringList found{tr("This swarm node advertises %1 as NVIDIA-GPU resources").arg(advertised.join(QStringLiteral(", ")))};
+    if (m_snapshot.ok()) {
+        QStringList stale;
+        QStringList unadvertised;
+        for (const QString &uuid : std::as_const(advertised)) {
+            if (!hostUuids.contains(uuid))
+                stale << uuid;
+        }
+        for (const QString &uuid : std::as_const(hostUuids)) {
+            if (!advertised.contains(uuid))
+                unadvertised << uuid;
+        }
+        if (!stale.isEmpty()) {
+            set(QStringLiteral("swarm"), Status::Fail,
+                found.first() + QLatin1String("; ")
+                    + tr("the host has no GPU %1, so a task that reserves it gets no GPU.").arg(stale.join(QStringLiteral(", "))),
+                advertiseFix);
+            return;
+        }
+        if (!unadvertised.isEmpty())
+            found << tr("the host's %1 is not advertised, so no task can reserve it").arg(unadvertised.join(QStringLiteral(", ")));
+    }
+    // The reservation reaches the container only through the toolkit's swarm-resource setting.
+    if (m_client->endpoint().isRemote()) {
+        set(QStringLiteral("swarm"), Status::Warn,
+            found.join(QStringLiteral("; ")) + QLatin1String(". ")
+                + tr("Whether the NVIDIA Container Toolkit there hands them to tasks cannot be read from here."),
+            tr("On the engine's host, swarm-resource in /etc/nvidia-container-runtime/config.toml must name %1: "
+               "a task gets its GPUs' UUIDs in that variable.").arg(kSwarmVariable),
+            kSwarmResourceCommand);
+        return;
+    }
+    const std::optional<QString> setting = toolkitSwarmResource();
+    if (setting != kSwarmVariable) {
+        found << (!setting ? tr("the NVIDIA Container Toolkit's config.toml is missing")
+                  : setting->isEmpty() ? tr("the NVIDIA Container Toolkit's swarm-resource is not set")
+                                       : tr("the NVIDIA Container Toolkit's swarm-resource is %1").arg(*setting));
+        set(QStringLiteral("swarm"), Status::Warn,
+            found.join(QStringLiteral("; ")) + QLatin1String(". ")
+                + tr("A task gets its GPUs' UUIDs in %1, which the toolkit turns into visible GPUs only when "
+                     "swarm-resource names it.").arg(kSwarmVariable),
+            tr("Set swarm-resource = \"%1\" in /etc/nvidia-container-runtime/config.toml.").arg(kSwarmVariable),
+            kSwarmResourceCommand);
+        return;
+    }
+    set(QStringLiteral("swarm"), found.size() > 1 ? Status::Warn : Status::Pass,
+        found.join(QStringLiteral("; ")) + QLatin1String("; ")
+            + tr("the toolkit's swarm-resource names %1, so tasks see the GPUs they reserve.").arg(kSwarmVariable),
+        found.size() > 1 ? advertiseFix : QString());
+}
+
 void Doctor::onGpus(const GpuSnapshot &snapshot)
 {
     m_snapshot = snapshot;
     m_haveSnapshot = true;
     checkCdi();
     checkCuda();
+    checkSwarm();
     if (!snapshot.ok()) {
         set(QStringLiteral("driver"), Status::Fail, snapshot.error.message(),
             tr("Install the NVIDIA driver for your GPU and reboot; then nvidia-smi must list the GPUs."),

@@ -26,7 +26,7 @@ public:
 
     struct Check
     {
-        QString id;      // engine, socket, driver, gpu-request, runtime, cdi, cuda
+        QString id;      // engine, socket, driver, gpu-request, runtime, cdi, cuda, swarm
         QString title;
         Status status = Status::Pending;
         QString detail;  // what was found
@@ -62,6 +62,9 @@ private:
     // whether they still match the host's GPUs.
     void checkCdi();
     void checkCuda();
+    // On a swarm node: the NVIDIA-GPU resources it advertises against the host's GPUs, and the
+    // toolkit's swarm-resource setting that turns a task's reservation into visible GPUs.
+    void checkSwarm();
     void probeGpuRequest();
     // throughCdi: the engine's CDI devices instead of the legacy --gpus request.
     void probeWith(const QString &image, bool throughCdi = false);

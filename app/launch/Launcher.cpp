@@ -364,10 +364,17 @@ void Launcher::fail(const Error &error, bool removeContainer)
     m_error = error;
     if (removeContainer && !m_id.isEmpty()) {
         // Not parented to m_calls: the removal outlives this launch's cleanup.
-        m_client->removeContainer(m_id, true, m_client, [id = m_id](const Result<void> &removed) {
-            if (!removed && removed.error().httpStatus() != 404 && removed.error().httpStatus() != 409)
-                qCWarning(lcLaunch) << "could not remove" << id << removed.error().message();
-        });
+        m_removing = true;
+        m_client->removeContainer(m_id, true, m_client,
+                                  [id = m_id, self = QPointer<Launcher>(this)](const Result<void> &removed) {
+                                      if (!removed && removed.error().httpStatus() != 404
+                                          && removed.error().httpStatus() != 409)
+                                          qCWarning(lcLaunch) << "could not remove" << id << removed.error().message();
+                                      if (self) {
+                                          self->m_removing = false;
+                                          emit self->containerRemoved();
+                                      }
+                                  });
     }
     finishWith(error.code() == Error::Code::Cancelled ? State::Cancelled : State::Failed);
 }

@@ -59,6 +59,11 @@ public:
     // The GPUs an "N free GPUs" launch took; empty before gpusTaken() and for other launches.
     const QList<GpuInfo> &takenGpus() const { return m_taken; }
 
+    // From a failed launch's finished() until the engine answered the removal of the container
+    // the launch had made (containerRemoved() then): a process about to exit waits for it, or
+    // leaves the container behind.
+    bool isRemovingContainer() const { return m_removing; }
+
     static QString stateName(State state);
 
     // The refusal for the first CDI device spec asks for that inventory lacks; no error when all
@@ -73,6 +78,8 @@ signals:
     void output(StreamDemuxer::Channel channel, const QByteArray &data);
     // Exactly once: Exited (exitCode set), Failed (error set) or Cancelled.
     void finished();
+    // The container a failed launch removes is gone (or the engine said why not).
+    void containerRemoved();
 
 private:
     void setState(State state);
@@ -104,5 +111,6 @@ private:
     std::optional<qint64> m_exitCode;
     Error m_error;
     bool m_cancelRequested = false;
+    bool m_removing = false;
     std::optional<int> m_pendingStopGrace; // a stop asked for while the engine was starting it
 };

@@ -12,6 +12,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QScopeGuard>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -25,6 +27,7 @@ private slots:
     void composeSelections();
     void composeKeepsEveryString();
     void composeCdiDevices();
+    void composePorts();
     void kubernetes_data();
     void kubernetes();
     void kubernetesAllWithoutInventoryIsRefused();
@@ -246,6 +249,61 @@ void TestExportCommands::composeCdiDevices()
     QVERIFY(!service.contains(QStringLiteral("deploy")));
 }
 
+void TestExportCommands::composePorts()
+{
+    // Published ports: `docker compose create` of the export makes the ExposedPorts and
+    // PortBindings that gpudeck's own launch of the preset makes (on a bridge network of the
+    // test's own: the sandboxed engine has no default one).
+    const QString base = QStringLiteral("gpudeck-cmp-ports-%1").arg(QCoreApplication::applicationPid());
+    const QString network = base + QStringLiteral("-net");
+    const QByteArray problem = TestEngine::createNetwork(network);
+    QVERIFY2(problem.isEmpty(), problem.constData());
+    LaunchSpec spec;
+    spec.image = SelectionRows::image();
+    spec.command = {QStringLiteral("sleep"), QStringLiteral("600")};
+    spec.autoRemove = false;
+    spec.networkMode = network;
+    QTcpServer probe; // a host port free now; gpudeck's container holds it, compose's is only created
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const int fixed = probe.serverPort();
+    probe.close();
+    spec.ports = {QStringLiteral("127.0.0.1:%1:8888").arg(fixed), QStringLiteral("127.0.0.1::7000-7001"),
+                  QStringLiteral("127.0.0.1::5353/udp"), QStringLiteral("6006")};
+    LaunchSpec ours = spec;
+    ours.containerName = base + QStringLiteral("-gpudeck");
+    LaunchSpec theirs = spec;
+    theirs.containerName = base + QStringLiteral("-compose");
+    const QString file = exported(theirs, QStringLiteral("compose"));
+    QVERIFY(!file.isEmpty());
+    const QStringList project = {QStringLiteral("-p"), base};
+    const auto cleanup = qScopeGuard([&]() {
+        compose(file, project + QStringList{QStringLiteral("down")});
+        SelectionRows::removeContainer(ours.containerName);
+        TestEngine::docker({QStringLiteral("network"), QStringLiteral("rm"), network});
+    });
+
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--detach"), QStringLiteral("--preset"),
+                                               writePreset(ours.containerName, ours)});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const TestEngine::CliResult schema = validate(QStringLiteral("compose"), file);
+    QVERIFY2(schema.exitCode == 0, QByteArray(schema.out + schema.err).constData());
+    const TestEngine::CliResult config = compose(file, {QStringLiteral("config"), QStringLiteral("-q")});
+    QVERIFY2(config.exitCode == 0, config.err.constData());
+    const TestEngine::CliResult created = compose(file, project + QStringList{QStringLiteral("create")});
+    QVERIFY2(created.exitCode == 0, created.err.constData());
+
+    const QJsonObject a = SelectionRows::inspect(ours.containerName);
+    const QJsonObject b = SelectionRows::inspect(theirs.containerName);
+    QVERIFY(!a.isEmpty());
+    QVERIFY(!b.isEmpty());
+    const QJsonObject bindings = a[QStringLiteral("HostConfig")][QStringLiteral("PortBindings")].toObject();
+    QCOMPARE(bindings.keys(), (QStringList{QStringLiteral("5353/udp"), QStringLiteral("6006/tcp"), QStringLiteral("7000/tcp"),
+                                           QStringLiteral("7001/tcp"), QStringLiteral("8888/tcp")}));
+    QCOMPARE(b[QStringLiteral("HostConfig")][QStringLiteral("PortBindings")].toObject(), bindings);
+    QCOMPARE(b[QStringLiteral("Config")][QStringLiteral("ExposedPorts")].toObject(),
+             a[QStringLiteral("Config")][QStringLiteral("ExposedPorts")].toObject());
+}
+
 QJsonObject TestExportCommands::yamlAsJson(const QString &file)
 {
     const TestEngine::CliResult json = validate(QStringLiteral("json"), file);
@@ -298,6 +356,10 @@ void TestExportCommands::kubernetes_data()
     LaunchSpec none = picked;
     none.gpus = GpuSelection::none();
     QTest::newRow("no GPUs") << none << 0 << QString() << QString();
+
+    LaunchSpec ports = none;
+    ports.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("127.0.0.1::6006"), QStringLiteral("9000-9001:9000-9001/udp")};
+    QTest::newRow("published ports") << ports << 0 << QString() << QString();
 }
 
 void TestExportCommands::kubernetes()
@@ -333,6 +395,13 @@ void TestExportCommands::kubernetes()
     QCOMPARE(capsSeen, caps);
     QCOMPARE(envSeen, spec.env);
     QCOMPARE(pod.value(QStringLiteral("runtimeClassName")).toString(), spec.runtime);
+    // Published ports: the container's ports, each container port once with its protocol.
+    QStringList ports;
+    for (const QJsonValue &port : container.value(QStringLiteral("ports")).toArray())
+        ports << QStringLiteral("%1/%2").arg(port[QStringLiteral("containerPort")].toInt()).arg(port[QStringLiteral("protocol")].toString());
+    const QStringList published{QStringLiteral("6006/TCP"), QStringLiteral("8888/TCP"), QStringLiteral("9000/UDP"),
+                                QStringLiteral("9001/UDP")};
+    QCOMPARE(ports, spec.ports.isEmpty() ? QStringList() : published);
     if (!spec.shmSize.isEmpty()) {
         QCOMPARE(pod[QStringLiteral("volumes")][0][QStringLiteral("emptyDir")][QStringLiteral("medium")].toString(), QStringLiteral("Memory"));
         QCOMPARE(pod[QStringLiteral("volumes")][0][QStringLiteral("emptyDir")][QStringLiteral("sizeLimit")].toString(), QStringLiteral("2147483648"));

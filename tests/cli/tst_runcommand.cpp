@@ -1,11 +1,14 @@
 // `gpudeck run --preset` against the real engine: each GPU selection launched by gpudeck, by the
 // exported docker-run line (run by the real docker CLI through sh) and by the exported Python
 // script (Debian's python3-docker), compared on what the stub nvidia-smi printed and on
-// `docker inspect` HostConfig.DeviceRequests and Runtime. Exit codes and byte-exact output too.
+// `docker inspect` HostConfig.DeviceRequests and Runtime. Exit codes and byte-exact output too;
+// -p/--publish against the docker CLI's own -p and a real GET through the published port.
+#include "HttpGet.h"
 #include "SelectionRows.h"
 #include "TestEngine.h"
 
 #include "launch/DockerRunExport.h"
+#include "launch/PortMapping.h"
 #include "launch/PythonExport.h"
 #include "presets/Preset.h"
 #include "presets/PresetStore.h"
@@ -16,6 +19,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -42,6 +46,8 @@ private slots:
     void missingImageIs125();
     void badUsageIs2();
     void detachPrintsTheId();
+    void publishAddsToThePresetsPorts();
+    void badPublishIsRefused();
 
 private:
     QString writePreset(const QString &name, const LaunchSpec &spec);
@@ -216,6 +222,104 @@ void TestRunCommand::detachPrintsTheId()
     const QJsonObject inspected = inspect(id);
     QVERIFY(inspected.value(QStringLiteral("State")).toObject().value(QStringLiteral("Running")).toBool());
     removeContainer(id);
+}
+
+void TestRunCommand::publishAddsToThePresetsPorts()
+{
+    // The sandboxed engine has no default bridge: a user-defined one publishes through docker's
+    // userland proxy.
+    const QString network = QStringLiteral("gpudeck-run-p-%1").arg(QCoreApplication::applicationPid());
+    const QByteArray problem = TestEngine::createNetwork(network);
+    QVERIFY2(problem.isEmpty(), problem.constData());
+    const QString ours = network + QStringLiteral("-gpudeck");
+    const QString theirs = network + QStringLiteral("-cli");
+    const auto cleanup = qScopeGuard([&]() {
+        removeContainer(ours);
+        removeContainer(theirs);
+        TestEngine::docker({QStringLiteral("network"), QStringLiteral("rm"), network});
+    });
+
+    LaunchSpec spec;
+    spec.image = kImage;
+    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
+                    QStringLiteral("mkdir -p /www && echo published by -p > /www/index.html && exec httpd -f -p 8080 -h /www")};
+    spec.autoRemove = false;
+    spec.networkMode = network;
+    spec.ports = {QStringLiteral("127.0.0.1::7000")};
+    spec.containerName = ours;
+    const QString preset = writePreset(QStringLiteral("publish"), spec);
+    const TestEngine::CliResult run =
+        gpudeck({QStringLiteral("run"), QStringLiteral("--detach"), QStringLiteral("--preset"), preset,
+                 QStringLiteral("-p"), QStringLiteral("127.0.0.1::8080"), QStringLiteral("--publish=127.0.0.1::5353/udp")});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+
+    // What the docker CLI makes of the same three -p.
+    const TestEngine::CliResult created = TestEngine::docker(
+        {QStringLiteral("create"), QStringLiteral("--name"), theirs, QStringLiteral("--network"), network,
+         QStringLiteral("-p"), QStringLiteral("127.0.0.1::7000"), QStringLiteral("-p"), QStringLiteral("127.0.0.1::8080"),
+         QStringLiteral("-p"), QStringLiteral("127.0.0.1::5353/udp"), kImage, QStringLiteral("true")});
+    QVERIFY2(created.exitCode == 0, created.err.constData());
+    const QJsonObject a = inspect(ours);
+    const QJsonObject b = inspect(theirs);
+    const auto bindings = [](const QJsonObject &o) {
+        return o.value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("PortBindings")).toObject();
+    };
+    const auto exposed = [](const QJsonObject &o) {
+        return o.value(QStringLiteral("Config")).toObject().value(QStringLiteral("ExposedPorts")).toObject();
+    };
+    QCOMPARE(bindings(a).keys(), (QStringList{QStringLiteral("5353/udp"), QStringLiteral("7000/tcp"), QStringLiteral("8080/tcp")}));
+    QCOMPARE(bindings(a), bindings(b));
+    QCOMPARE(exposed(a), exposed(b));
+
+    // -p is for this launch only: the preset keeps its own ports.
+    const Result<Preset> reread = PresetStore().resolve(preset);
+    QVERIFY(reread.ok());
+    QCOMPARE(reread.value().spec().ports, spec.ports);
+
+    // The engine published 8080 on 127.0.0.1, and the container's server answers there.
+    int hostPort = 0;
+    for (const PortMappings::Published &p : PortMappings::fromInspect(a)) {
+        if (p.containerPort == 8080 && p.protocol == QLatin1String("tcp") && p.hostIp == QLatin1String("127.0.0.1"))
+            hostPort = p.hostPort;
+    }
+    QVERIFY2(hostPort > 0, QJsonDocument(a.value(QStringLiteral("NetworkSettings")).toObject()).toJson().constData());
+    const QByteArray page = httpGet(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(hostPort)), 30000);
+    QVERIFY2(page.contains("published by -p"), page.constData());
+}
+
+void TestRunCommand::badPublishIsRefused()
+{
+    LaunchSpec spec;
+    spec.image = kImage;
+    spec.command = {QStringLiteral("true")};
+    spec.autoRemove = false;
+    spec.networkMode = QStringLiteral("none");
+    spec.containerName = QStringLiteral("gpudeck-run-bad-p-%1").arg(QCoreApplication::applicationPid());
+    const QString preset = writePreset(QStringLiteral("bad publish"), spec);
+
+    // A value that is not a docker run -p entry is bad usage, said at the option.
+    const TestEngine::CliResult garbled =
+        gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), preset, QStringLiteral("-p"), QStringLiteral("80:http")});
+    QCOMPARE(garbled.exitCode, 2);
+    QVERIFY2(garbled.err.startsWith("gpudeck: -p 80:http: "), garbled.err.constData());
+
+    // A network that cannot publish, and a host port the preset already publishes: the launch
+    // is refused (125) before anything is created.
+    const TestEngine::CliResult none =
+        gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), preset, QStringLiteral("--publish"), QStringLiteral("8080")});
+    QCOMPARE(none.exitCode, 125);
+    QVERIFY2(none.err.contains("cannot publish these ports") && none.err.contains("network mode none")
+                 && none.err.contains("-p"),
+             none.err.constData());
+    QCOMPARE(none.err.count('\n'), 1);
+    spec.networkMode = QString();
+    spec.ports = {QStringLiteral("127.0.0.1:18080:80")};
+    const TestEngine::CliResult twice =
+        gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), writePreset(QStringLiteral("bad publish"), spec),
+                 QStringLiteral("-p"), QStringLiteral("18080:81")});
+    QCOMPARE(twice.exitCode, 125);
+    QVERIFY2(twice.err.contains("18080/tcp is published twice"), twice.err.constData());
+    QVERIFY(inspect(spec.containerName).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestRunCommand)

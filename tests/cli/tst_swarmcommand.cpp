@@ -18,6 +18,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 class TestSwarmCommand : public QObject
 {
     Q_OBJECT
@@ -30,6 +32,9 @@ private slots:
     void tooManyGpusIs125WithTheReason();
     void allGpusIsRefused();
     void detachLeavesTheService();
+    void pickedGpusReserveTheirCount();
+    void interruptRemovesTheService();
+    void doctorChecksTheAdvertisedGpus();
     void cleanup();
 
 private:
@@ -185,6 +190,102 @@ void TestSwarmCommand::detachLeavesTheService()
     // Never DeviceRequests: services have none; the container spec carries no such field.
     QVERIFY(!inspect.out.contains("DeviceRequests"));
     TestEngine::docker({QStringLiteral("service"), QStringLiteral("rm"), id});
+}
+
+void TestSwarmCommand::pickedGpusReserveTheirCount()
+{
+    // A swarm cannot pin GPUs: picked devices reserve their number as NVIDIA-GPU generic
+    // resources, and the launch says so on stderr.
+    // (A task that ends at once: its GPUs are free again for the next test.)
+    LaunchSpec spec = shell(QStringLiteral("true"), 0);
+    spec.gpus = GpuSelection::ofDevices({QStringLiteral("0"), QStringLiteral("1")});
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--preset"),
+                                               writePreset(QStringLiteral("picked"), spec)});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY2(run.err.contains("a swarm reserves 2 GPUs and chooses which"), run.err.constData());
+    const QString id = QString::fromLatin1(run.out.trimmed());
+    const TestEngine::CliResult inspect = TestEngine::docker({QStringLiteral("service"), QStringLiteral("inspect"), id});
+    TestEngine::docker({QStringLiteral("service"), QStringLiteral("rm"), id});
+    const QJsonObject task = QJsonDocument::fromJson(inspect.out).array().at(0)[QStringLiteral("Spec")][QStringLiteral("TaskTemplate")].toObject();
+    const QJsonArray generic = task[QStringLiteral("Resources")][QStringLiteral("Reservations")][QStringLiteral("GenericResources")].toArray();
+    QCOMPARE(generic.size(), 1);
+    QCOMPARE(generic.at(0)[QStringLiteral("DiscreteResourceSpec")][QStringLiteral("Kind")].toString(), QStringLiteral("NVIDIA-GPU"));
+    QCOMPARE(generic.at(0)[QStringLiteral("DiscreteResourceSpec")][QStringLiteral("Value")].toInt(), 2);
+}
+
+void TestSwarmCommand::interruptRemovesTheService()
+{
+    // Ctrl+C while the task runs: the service goes (cleanup() checks that none is left) and the
+    // command ends as an interrupted one. (The task ends on the TERM its removal sends, so its GPU
+    // is free again at once.)
+    QProcess gpudeck;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("GPUDECK_PRESET_DIR"), m_dir.filePath(QStringLiteral("presets")));
+    env.insert(QStringLiteral("DOCKER_HOST"), TestEngine::host());
+    gpudeck.setProcessEnvironment(env);
+    gpudeck.start(QStringLiteral(GPUDECK_BINARY),
+                  {QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--preset"),
+                   writePreset(QStringLiteral("interrupted"), shell(QStringLiteral("trap 'exit 143' TERM; echo started; while true; do sleep 1; done"), 1))});
+    QVERIFY(gpudeck.waitForStarted());
+    QByteArray out;
+    QElapsedTimer clock;
+    clock.start();
+    while (!out.contains("started\n") && clock.elapsed() < 60000 && gpudeck.state() == QProcess::Running) {
+        gpudeck.waitForReadyRead(1000);
+        out += gpudeck.readAllStandardOutput();
+    }
+    QVERIFY2(out.contains("started\n"), gpudeck.readAllStandardError().constData());
+    QCOMPARE(services().size(), 1);
+    QVERIFY(::kill(pid_t(gpudeck.processId()), SIGINT) == 0);
+    QVERIFY(gpudeck.waitForFinished(30000));
+    QCOMPARE(gpudeck.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(gpudeck.exitCode(), 130);
+    QVERIFY2(gpudeck.readAllStandardError().contains("interrupted"), "no word of the interruption on stderr");
+}
+
+void TestSwarmCommand::doctorChecksTheAdvertisedGpus()
+{
+    // The node advertises the fake NVML's two GPUs; the toolkit's config is a file of the test's.
+    const auto swarmCheck = [this](const QString &scenario, const QByteArray &toolkitConfig) {
+        QTemporaryDir dir;
+        QFile config(dir.filePath(QStringLiteral("config.toml")));
+        if (!config.open(QIODevice::WriteOnly) || config.write(toolkitConfig) != toolkitConfig.size())
+            return QJsonObject();
+        config.close();
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("GPUDECK_PRESET_DIR"), m_dir.filePath(QStringLiteral("no-presets")));
+        env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral(GPUDECK_FAKE_NVML));
+        env.insert(QStringLiteral("GPUDECK_FAKE_NVML_SCENARIO"), scenario);
+        env.insert(QStringLiteral("GPUDECK_TOOLKIT_CONFIG"), config.fileName());
+        const TestEngine::CliResult run =
+            TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("doctor"), QStringLiteral("--json")}, env);
+        for (const QJsonValue &check : QJsonDocument::fromJson(run.out).object().value(QStringLiteral("checks")).toArray()) {
+            if (check[QStringLiteral("id")].toString() == QLatin1String("swarm"))
+                return check.toObject();
+        }
+        return QJsonObject();
+    };
+
+    const QJsonObject ready = swarmCheck(QStringLiteral("two"), "disable-require = false\nswarm-resource = \"DOCKER_RESOURCE_NVIDIA-GPU\"\n");
+    QCOMPARE(ready.value(QStringLiteral("status")).toString(), QStringLiteral("pass"));
+    for (const QString &uuid : std::as_const(m_uuids))
+        QVERIFY2(ready.value(QStringLiteral("detail")).toString().contains(uuid), qPrintable(ready.value(QStringLiteral("detail")).toString()));
+
+    // The toolkit's default leaves the setting commented out: tasks reserve GPUs and see none.
+    const QJsonObject unset = swarmCheck(QStringLiteral("two"), "#swarm-resource = \"DOCKER_RESOURCE_GPU\"\n");
+    QCOMPARE(unset.value(QStringLiteral("status")).toString(), QStringLiteral("warn"));
+    QVERIFY2(unset.value(QStringLiteral("detail")).toString().contains(QLatin1String("swarm-resource is not set")),
+             qPrintable(unset.value(QStringLiteral("detail")).toString()));
+    QCOMPARE(unset.value(QStringLiteral("command")).toString(),
+             QStringLiteral("sudo nvidia-ctk config --in-place --set swarm-resource=DOCKER_RESOURCE_NVIDIA-GPU"));
+
+    // A host with more GPUs than the node advertises: the others cannot be reserved.
+    const QJsonObject partial = swarmCheck(QStringLiteral("demo"), "swarm-resource = \"DOCKER_RESOURCE_NVIDIA-GPU\"\n");
+    QCOMPARE(partial.value(QStringLiteral("status")).toString(), QStringLiteral("warn"));
+    QVERIFY2(partial.value(QStringLiteral("detail")).toString().contains(QLatin1String("GPU-00000000-0000-0000-0000-000000000020")),
+             qPrintable(partial.value(QStringLiteral("detail")).toString()));
+    QVERIFY2(partial.value(QStringLiteral("fix")).toString().contains(QLatin1String("node-generic-resources")),
+             qPrintable(partial.value(QStringLiteral("fix")).toString()));
 }
 
 QTEST_GUILESS_MAIN(TestSwarmCommand)

@@ -29,6 +29,7 @@ private slots:
     void init();
     void resolve_data();
     void resolve();
+    void rootlessPodmanSocket();
     void contextsAreListed();
     void contextsFollowDockerContext();
     void contextsWithoutStore();
@@ -181,6 +182,28 @@ void TestEndpoint::resolve_data()
                                     << QStringLiteral("unix:///var/run/docker.sock")
                                     << QStringLiteral("default socket") << ok << none;
 
+    // Podman: its own variable after DOCKER_HOST, and its rootless socket after Docker's.
+    QTest::newRow("CONTAINER_HOST unix:// (Podman)")
+        << QString() << QStringList{cfg, QStringLiteral("CONTAINER_HOST=unix:///run/podman/podman.sock")}
+        << none << QString() << false << QStringLiteral("unix:///run/podman/podman.sock")
+        << QStringLiteral("CONTAINER_HOST") << ok << none;
+    QTest::newRow("DOCKER_HOST beats CONTAINER_HOST")
+        << QString()
+        << QStringList{cfg, QStringLiteral("DOCKER_HOST=unix:///srv/docker.sock"),
+                       QStringLiteral("CONTAINER_HOST=unix:///run/podman/podman.sock")}
+        << none << QString() << false << QStringLiteral("unix:///srv/docker.sock")
+        << QStringLiteral("DOCKER_HOST") << ok << none;
+    QTest::newRow("CONTAINER_HOST beats DOCKER_CONTEXT and the rootless socket")
+        << QString()
+        << QStringList{cfg, xdg, QStringLiteral("CONTAINER_HOST=unix:///run/podman/podman.sock"),
+                       QStringLiteral("DOCKER_CONTEXT=gpu-box")}
+        << gpuBox << QString() << true << QStringLiteral("unix:///run/podman/podman.sock")
+        << QStringLiteral("CONTAINER_HOST") << ok << none;
+    QTest::newRow("CONTAINER_HOST ssh:// with Podman's socket path")
+        << QString() << QStringList{cfg, QStringLiteral("CONTAINER_HOST=ssh://core@gpu-box/run/user/1000/podman/podman.sock")}
+        << none << QString() << false << QStringLiteral("ssh://core@gpu-box/run/user/1000/podman/podman.sock")
+        << QStringLiteral("CONTAINER_HOST") << ok << none;
+
     QTest::newRow("DOCKER_HOST tcp:// in the clear")
         << QString() << QStringList{cfg, QStringLiteral("DOCKER_HOST=tcp://10.0.0.2:2375")} << none
         << QString() << false << QStringLiteral("tcp://10.0.0.2:2375") << QStringLiteral("DOCKER_HOST")
@@ -260,6 +283,27 @@ void TestEndpoint::resolve()
     const QString message = result.error().message();
     for (const QString &part : std::as_const(messageParts))
         QVERIFY2(message.contains(part), qPrintable(QStringLiteral("'%1' not in: %2").arg(part, message)));
+}
+
+void TestEndpoint::rootlessPodmanSocket()
+{
+    // $XDG_RUNTIME_DIR/podman/podman.sock when there is no rootless Docker socket there.
+    const QProcessEnvironment env =
+        environment({QStringLiteral("DOCKER_CONFIG=@TMP@/cfg"), QStringLiteral("XDG_RUNTIME_DIR=@TMP@/run")});
+    QVERIFY(QDir().mkpath(m_dir->path() + QStringLiteral("/run/podman")));
+    QFile podman(m_dir->path() + QStringLiteral("/run/podman/podman.sock"));
+    QVERIFY(podman.open(QIODevice::WriteOnly));
+    Result<Endpoint> result = EndpointResolver::resolve(QString(), env);
+    QVERIFY2(result.ok(), qPrintable(result.error().message()));
+    QCOMPARE(result.value().socketPath, m_dir->path() + QStringLiteral("/run/podman/podman.sock"));
+    QCOMPARE(result.value().source, QStringLiteral("rootless Podman socket"));
+
+    // Docker's rootless socket comes first.
+    QFile docker(m_dir->path() + QStringLiteral("/run/docker.sock"));
+    QVERIFY(docker.open(QIODevice::WriteOnly));
+    result = EndpointResolver::resolve(QString(), env);
+    QVERIFY2(result.ok(), qPrintable(result.error().message()));
+    QCOMPARE(result.value().source, QStringLiteral("rootless socket"));
 }
 
 void TestEndpoint::contextsAreListed()

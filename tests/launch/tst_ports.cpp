@@ -6,6 +6,7 @@
 // which ends with close()); the docker CLI and the Docker SDK for Python running the exports make
 // containers with the same ExposedPorts and PortBindings as the app's own create.
 #include "Await.h"
+#include "HttpGet.h"
 #include "TestEngine.h"
 
 #include "engine/DockerClient.h"
@@ -15,7 +16,6 @@
 #include "launch/PythonExport.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QScopeGuard>
@@ -49,28 +49,6 @@ private:
 };
 
 namespace {
-
-// GET path from 127.0.0.1-style host:port; the body, or empty when nothing answered in time.
-QByteArray httpGet(const QUrl &url, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < timeoutMs) {
-        QTcpSocket socket;
-        socket.connectToHost(url.host(), quint16(url.port()));
-        if (socket.waitForConnected(2000)) {
-            socket.write("GET " + url.path().toUtf8() + " HTTP/1.0\r\nHost: gpudeck\r\n\r\n");
-            QByteArray reply;
-            while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(5000))
-                reply += socket.readAll();
-            reply += socket.readAll();
-            if (reply.startsWith("HTTP/1."))
-                return reply;
-        }
-        QTest::qWait(100); // the server in the container may not listen yet
-    }
-    return {};
-}
 
 bool refuses(const QUrl &url)
 {

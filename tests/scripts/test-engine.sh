@@ -17,8 +17,14 @@
 # the tcp:// URL, and DIR/docker-config (a DOCKER_CONFIG) a docker CLI context "gpudeck-tls" for it.
 # The printed host URL stays the unix:// one.
 # With GPUDECK_TEST_ENGINE_SWARM=1 the engine advertises two stand-in GPUs as the swarm generic
-# resource NVIDIA-GPU (daemon.json node-generic-resources; their UUIDs are in DIR/gpu-uuids) and
-# becomes a single-node swarm manager (docker swarm init --advertise-addr 127.0.0.1).
+# resource NVIDIA-GPU (daemon.json node-generic-resources; their UUIDs are in DIR/gpu-uuids: those
+# of the tests' fake NVML's two GPUs, so that the doctor can match them) and becomes a single-node
+# swarm manager (docker swarm init --advertise-addr 127.0.0.1). For a swarm of several engines
+# (test-swarm2.sh): GPUDECK_TEST_ENGINE_SWARM_UUIDS lists the UUIDs to advertise instead,
+# GPUDECK_TEST_ENGINE_SWARM_ADDR the address to advertise, GPUDECK_TEST_ENGINE_SWARM=worker
+# leaves the swarm to be joined, and GPUDECK_TEST_ENGINE_NETNS (a network namespace file) starts
+# dockerd in that namespace with nsenter --net (`ip netns exec` would remount /sys and hide the
+# cgroup hierarchy from dockerd).
 # With GPUDECK_TEST_ENGINE_CDI=1 the engine is Debian trixie's dockerd 26 (with its containerd and
 # CLI, fetched by fetch-trixie-docker.sh into GPUDECK_TEST_TRIXIE_DIR) with bookworm's runc, the
 # "cdi" feature on and DIR/cdi as its only CDI spec directory. DIR/cdi holds stand-in devices:
@@ -150,14 +156,20 @@ fi
 
 swarm_config=""
 if [[ -n "${GPUDECK_TEST_ENGINE_SWARM:-}" ]]; then
-    printf '%s\n' GPU-5a1f0c2e-0000-4000-8000-000000000001 GPU-5a1f0c2e-0000-4000-8000-000000000002 >"$dir/gpu-uuids"
-    swarm_config=", \"node-generic-resources\": [\"NVIDIA-GPU=$(sed -n 1p "$dir/gpu-uuids")\", \"NVIDIA-GPU=$(sed -n 2p "$dir/gpu-uuids")\"]"
+    printf '%s\n' ${GPUDECK_TEST_ENGINE_SWARM_UUIDS:-GPU-00000000-0000-0000-0000-000000000000 GPU-00000000-0000-0000-0000-000000000010} \
+        >"$dir/gpu-uuids"
+    resources=$(sed 's/.*/"NVIDIA-GPU=&"/' "$dir/gpu-uuids" | paste -sd, -)
+    swarm_config=", \"node-generic-resources\": [$resources]"
 fi
 cat >"$dir/daemon.json" <<JSON
 { "runtimes": { "nvidia": { "path": "runc" } }$cdi_config$swarm_config }
 JSON
 
-PATH="$dir/bin:$PATH" setsid "$dockerd_bin" \
+netns=()
+if [[ -n "${GPUDECK_TEST_ENGINE_NETNS:-}" ]]; then
+    netns=(nsenter "--net=$GPUDECK_TEST_ENGINE_NETNS")
+fi
+PATH="$dir/bin:$PATH" setsid ${netns[@]+"${netns[@]}"} "$dockerd_bin" \
     --host "$host" --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
     --config-file "$dir/daemon.json" --iptables=false --ip-masq=false --bridge=none \
     --log-level warn ${tls_args[@]+"${tls_args[@]}"} \
@@ -181,8 +193,9 @@ tar -C "$dir/rootfs" -c . | "$docker_cli" -H "$host" import \
     - gpudeck-test:latest >/dev/null
 "$docker_cli" -H "$host" tag gpudeck-test:latest gpudeck-demo:latest
 
-if [[ -n "${GPUDECK_TEST_ENGINE_SWARM:-}" ]]; then
-    if ! "$docker_cli" -H "$host" swarm init --advertise-addr 127.0.0.1 >"$dir/swarm-init.log" 2>&1; then
+if [[ -n "${GPUDECK_TEST_ENGINE_SWARM:-}" && "$GPUDECK_TEST_ENGINE_SWARM" != worker ]]; then
+    if ! "$docker_cli" -H "$host" swarm init --advertise-addr "${GPUDECK_TEST_ENGINE_SWARM_ADDR:-127.0.0.1}" \
+        >"$dir/swarm-init.log" 2>&1; then
         echo "test-engine: docker swarm init failed: $(tail -n 1 "$dir/swarm-init.log")" >&2
         exit 1
     fi

