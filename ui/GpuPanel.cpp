@@ -79,7 +79,8 @@ GpuPanel::GpuPanel(QWidget *parent)
       m_issue(new QLabel(this)),
       m_driver(new QLabel(this)),
       m_missing(new QLabel(this)),
-      m_busy(new QLabel(this))
+      m_busy(new QLabel(this)),
+      m_cdiNote(new QLabel(this))
 {
     setObjectName(QStringLiteral("gpuPanel"));
     m_devicesMode->setObjectName(QStringLiteral("gpuModeDevices"));
@@ -95,6 +96,7 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_driver->setObjectName(QStringLiteral("gpuDriver"));
     m_missing->setObjectName(QStringLiteral("gpuMissing"));
     m_busy->setObjectName(QStringLiteral("gpuBusyWarning"));
+    m_cdiNote->setObjectName(QStringLiteral("gpuCdiNote"));
 
     m_modes->addButton(m_devicesMode);
     m_modes->addButton(m_allMode);
@@ -168,6 +170,10 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_busy->setWordWrap(true);
     m_busy->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_busy->hide();
+    m_cdiNote->setWordWrap(true);
+    m_cdiNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_cdiNote->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Warning, m_cdiNote));
+    m_cdiNote->hide();
     m_driver->setEnabled(false);
 
     auto *modes = new QHBoxLayout;
@@ -188,6 +194,7 @@ GpuPanel::GpuPanel(QWidget *parent)
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_missing);
     layout->addWidget(m_busy);
+    layout->addWidget(m_cdiNote);
     layout->addWidget(m_issue);
 
     connect(m_tree, &QTreeWidget::itemChanged, this, &GpuPanel::onItemChanged);
@@ -221,6 +228,7 @@ QList<QTreeWidgetItem *> GpuPanel::deviceItems() const
 void GpuPanel::setSnapshot(const GpuSnapshot &snapshot)
 {
     m_haveSnapshot = true;
+    m_snapshot = snapshot;
     if (!snapshot.ok() || snapshot.gpus.isEmpty()) {
         const QString why = snapshot.ok() ? tr("The NVIDIA driver reports no GPUs on this host.")
                                           : snapshot.error.message();
@@ -274,8 +282,15 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
     const QString id = QString::number(gpu.index);
     item->setData(IndexColumn, DeviceIdRole, id);
     item->setText(IndexColumn, id);
-    item->setText(NameColumn, gpu.name);
-    item->setToolTip(NameColumn, tr("%1\n%2\nPCI %3").arg(gpu.name, gpu.uuid, gpu.pciBusId));
+    const QString cdi = cdiDeviceOf(gpu);
+    item->setData(IndexColumn, CdiRole, cdi);
+    item->setText(NameColumn, cdi.isEmpty() ? gpu.name : tr("%1 · CDI").arg(gpu.name));
+    QString nameTip = tr("%1\n%2\nPCI %3").arg(gpu.name, gpu.uuid, gpu.pciBusId);
+    if (m_cdiKnown) {
+        nameTip += QLatin1Char('\n') + (cdi.isEmpty() ? tr("No CDI device on the engine's host")
+                                                      : tr("CDI device: %1").arg(cdi));
+    }
+    item->setToolTip(NameColumn, nameTip);
     item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
 
     if (gpu.memoryTotal > 0 && gpu.memoryUsed >= 0) {
@@ -530,6 +545,58 @@ void GpuPanel::updateBusy()
         m_busyWarning = warning;
         emit busyWarningChanged(warning);
     }
+    updateCdi();
+}
+
+QString GpuPanel::cdiDeviceOf(const GpuInfo &gpu) const
+{
+    if (!m_cdiKnown)
+        return {};
+    for (const QString &id : {QString::number(gpu.index), gpu.uuid}) {
+        const QString name = QStringLiteral("nvidia.com/gpu=") + id;
+        if (m_cdiNames.contains(name))
+            return name;
+    }
+    return {};
+}
+
+void GpuPanel::setCdiDevices(const QStringList &names, bool known)
+{
+    if (names == m_cdiNames && known == m_cdiKnown)
+        return;
+    m_cdiNames = names;
+    m_cdiKnown = known;
+    if (m_haveSnapshot)
+        setSnapshot(m_snapshot);
+}
+
+void GpuPanel::setCdiLaunch(bool cdi)
+{
+    if (cdi == m_cdiLaunch)
+        return;
+    m_cdiLaunch = cdi;
+    updateCdi();
+}
+
+void GpuPanel::updateCdi()
+{
+    QStringList lacking;
+    if (m_cdiLaunch && m_cdiKnown && m_devicesMode->isChecked()) {
+        for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
+            const QTreeWidgetItem *item = m_tree->topLevelItem(i);
+            if (item->checkState(IndexColumn) == Qt::Checked && item->data(IndexColumn, CdiRole).toString().isEmpty())
+                lacking << item->data(IndexColumn, DeviceIdRole).toString();
+        }
+    }
+    QString note;
+    if (!lacking.isEmpty()) {
+        note = tr("⚠ %n GPU(s) (%1) have no CDI device on the engine's host, so a CDI launch would be "
+                  "refused: untick them, or on that host run sudo nvidia-ctk cdi generate "
+                  "--output=/etc/cdi/nvidia.yaml.", nullptr, int(lacking.size()))
+                   .arg(lacking.join(QStringLiteral(", ")));
+    }
+    m_cdiNote->setText(note);
+    m_cdiNote->setVisible(!note.isEmpty());
 }
 
 void GpuPanel::setIssue(const QString &message)

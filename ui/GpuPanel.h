@@ -30,6 +30,7 @@ public:
     static constexpr int UuidRole = Qt::UserRole + 2;
     static constexpr int FreeRole = Qt::UserRole + 3; // bool: GpuInfo::isFree()
     static constexpr int OthersRole = Qt::UserRole + 4; // who else is on the GPU; empty: nobody
+    static constexpr int CdiRole = Qt::UserRole + 5; // its CDI device's name; empty: none (or not known)
 
     explicit GpuPanel(QWidget *parent = nullptr);
 
@@ -46,6 +47,12 @@ public:
     // The warning for picked GPUs that other containers or users hold; empty when none is.
     QString busyWarning() const { return m_busyWarning; }
 
+    // The engine's CDI devices ("nvidia.com/gpu=0", "nvidia.com/gpu=GPU-…"); known false when the
+    // engine has no CDI or its devices cannot be read. GPUs with a device are marked "· CDI".
+    void setCdiDevices(const QStringList &names, bool known);
+    // The launch asks for CDI devices: ticked GPUs without one are named under the list.
+    void setCdiLaunch(bool cdi);
+
 signals:
     void selectionChanged();
     void busyWarningChanged(const QString &warning);
@@ -60,6 +67,8 @@ private:
     QString tickedAs(const QTreeWidgetItem *item) const;
     void updateMissing();
     void updateBusy();
+    void updateCdi();
+    QString cdiDeviceOf(const GpuInfo &gpu) const;
 
     QRadioButton *m_devicesMode;
     QRadioButton *m_allMode;
@@ -76,6 +85,11 @@ private:
     QLabel *m_driver;
     QLabel *m_missing;
     QLabel *m_busy;
+    QLabel *m_cdiNote;
+    GpuSnapshot m_snapshot; // the last one shown, to redraw when the CDI devices change
+    QStringList m_cdiNames;
+    bool m_cdiKnown = false;
+    bool m_cdiLaunch = false;
     QString m_busyWarning;
 
     QStringList m_ticked; // as the user ticked them, kept across refreshes and absent GPUs

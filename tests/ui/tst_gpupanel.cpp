@@ -11,6 +11,7 @@ class TestGpuPanel : public QObject
     Q_OBJECT
 private slots:
     void busyGpuNamesOwnersAndWarnsAtTick();
+    void cdiDevicesMarkedAndMissingOnesNamed();
 };
 
 void TestGpuPanel::busyGpuNamesOwnersAndWarnsAtTick()
@@ -74,6 +75,51 @@ void TestGpuPanel::busyGpuNamesOwnersAndWarnsAtTick()
     tree->topLevelItem(1)->setCheckState(GpuPanel::IndexColumn, Qt::Checked);
     QCOMPARE(tree->topLevelItem(1)->text(GpuPanel::ProcessColumn), QStringLiteral("train-llm (yours) 40 GiB"));
     QVERIFY(warning->isHidden());
+}
+
+// Which GPUs have a CDI device on the engine's host shows in the list; a CDI launch of a ticked
+// GPU without one is named under the list before Launch, and nothing is said for other drivers.
+void TestGpuPanel::cdiDevicesMarkedAndMissingOnesNamed()
+{
+    GpuSnapshot s;
+    for (int i = 0; i < 3; ++i) {
+        GpuInfo g;
+        g.index = i;
+        g.uuid = QStringLiteral("GPU-%1").arg(i);
+        g.name = QStringLiteral("NVIDIA H200");
+        g.processesKnown = true;
+        s.gpus.append(g);
+    }
+    GpuPanel panel;
+    panel.show();
+    panel.setSnapshot(s);
+    auto *tree = panel.findChild<QTreeWidget *>(QStringLiteral("gpuTree"));
+    auto *note = panel.findChild<QLabel *>(QStringLiteral("gpuCdiNote"));
+    QVERIFY(tree && note);
+    QCOMPARE(tree->topLevelItem(0)->text(GpuPanel::NameColumn), QStringLiteral("NVIDIA H200")); // not known yet
+
+    // GPU 0 by index, GPU 2 by UUID; "all" names no single GPU.
+    panel.setCdiDevices({QStringLiteral("nvidia.com/gpu=0"), QStringLiteral("nvidia.com/gpu=GPU-2"),
+                         QStringLiteral("nvidia.com/gpu=all")}, true);
+    QCOMPARE(tree->topLevelItem(0)->text(GpuPanel::NameColumn), QStringLiteral("NVIDIA H200 · CDI"));
+    QCOMPARE(tree->topLevelItem(1)->text(GpuPanel::NameColumn), QStringLiteral("NVIDIA H200"));
+    QVERIFY(tree->topLevelItem(1)->toolTip(GpuPanel::NameColumn).contains(QLatin1String("No CDI device")));
+    QCOMPARE(tree->topLevelItem(2)->data(GpuPanel::IndexColumn, GpuPanel::CdiRole).toString(),
+             QStringLiteral("nvidia.com/gpu=GPU-2"));
+
+    tree->topLevelItem(1)->setCheckState(GpuPanel::IndexColumn, Qt::Checked);
+    QVERIFY(note->isHidden()); // the legacy driver does not need CDI devices
+    panel.setCdiLaunch(true);
+    QVERIFY(note->isVisible());
+    QVERIFY2(note->text().contains(QLatin1String("(1)")) && note->text().contains(QLatin1String("nvidia-ctk cdi generate")),
+             qPrintable(note->text()));
+    tree->topLevelItem(1)->setCheckState(GpuPanel::IndexColumn, Qt::Unchecked);
+    tree->topLevelItem(2)->setCheckState(GpuPanel::IndexColumn, Qt::Checked);
+    QVERIFY(note->isHidden());
+
+    // An engine without CDI: no marks.
+    panel.setCdiDevices({}, false);
+    QCOMPARE(tree->topLevelItem(0)->text(GpuPanel::NameColumn), QStringLiteral("NVIDIA H200"));
 }
 
 QTEST_MAIN(TestGpuPanel)
