@@ -26,6 +26,9 @@ CommandPane::CommandPane(QWidget *parent)
       m_dockerRun(new QPlainTextEdit(this)),
       m_python(new QPlainTextEdit(this)),
       m_compose(new QPlainTextEdit(this)),
+      m_podmanPage(nullptr),
+      m_podmanRun(new QPlainTextEdit(this)),
+      m_copyPodmanRun(new QToolButton(this)),
       m_copyDockerRun(new QToolButton(this)),
       m_copyPython(new QToolButton(this)),
       m_copyCompose(new QToolButton(this)),
@@ -43,6 +46,12 @@ CommandPane::CommandPane(QWidget *parent)
     m_dockerRun->setAccessibleName(tr("Equivalent docker run line"));
     m_python->setAccessibleName(tr("Equivalent Docker SDK for Python script"));
     m_compose->setAccessibleName(tr("Equivalent Compose file"));
+    m_podmanRun->setObjectName(QStringLiteral("podmanRunText"));
+    m_podmanRun->setAccessibleName(tr("Equivalent podman run line"));
+    m_podmanRun->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    m_copyPodmanRun->setObjectName(QStringLiteral("copyPodmanRun"));
+    m_podmanPage = page(m_podmanRun, m_copyPodmanRun, tr("the podman run line"));
+    m_podmanPage->hide();
 
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(page(m_dockerRun, m_copyDockerRun, tr("the docker run line")), tr("docker run"));
@@ -65,7 +74,33 @@ CommandPane::CommandPane(QWidget *parent)
     connect(m_copyCompose, &QToolButton::clicked, this, [this]() {
         QApplication::clipboard()->setText(compose());
     });
+    connect(m_copyPodmanRun, &QToolButton::clicked, this, [this]() {
+        QApplication::clipboard()->setText(podmanRun());
+    });
     connect(m_saveCompose, &QToolButton::clicked, this, &CommandPane::askWhereToSave);
+}
+
+void CommandPane::setPodman(bool podman)
+{
+    if (podman == m_podman)
+        return;
+    m_podman = podman;
+    if (podman) {
+        m_tabs->insertTab(0, m_podmanPage, tr("podman run"));
+        m_tabs->setCurrentIndex(0);
+    } else {
+        m_tabs->removeTab(m_tabs->indexOf(m_podmanPage));
+        m_podmanPage->hide();
+    }
+    if (m_haveSpec) {
+        m_haveSpec = false;
+        setSpec(m_spec);
+    }
+}
+
+QString CommandPane::podmanRun() const
+{
+    return m_podman ? m_podmanRun->toPlainText() : QString();
 }
 
 QWidget *CommandPane::page(QPlainTextEdit *text, QToolButton *copy, const QString &what, QToolButton *save)
@@ -119,6 +154,9 @@ void CommandPane::setSpec(const LaunchSpec &spec)
     const QString run = DockerRunExport::commandLine(spec, false, m_engine);
     if (m_dockerRun->toPlainText() != run)
         m_dockerRun->setPlainText(run);
+    const QString podmanLine = m_podman ? DockerRunExport::podmanCommandLine(spec, false) : QString();
+    if (m_podmanRun->toPlainText() != podmanLine)
+        m_podmanRun->setPlainText(podmanLine);
     const QString script = PythonExport::script(spec, false);
     if (m_python->toPlainText() != script)
         m_python->setPlainText(script);

@@ -9,7 +9,7 @@ class QPlainTextEdit;
 class QTabWidget;
 class QToolButton;
 
-// The launch the window shows, as the `docker run` line, the Docker SDK for Python script and
+// The launch the window shows, as the `docker run` line (and `podman run` on Podman), the Docker SDK for Python script and
 // the Compose file that do the same, each with a copy button (the Compose file also with a save
 // button). It follows every tick and keystroke.
 class CommandPane : public QWidget
@@ -22,7 +22,10 @@ public:
     void setSpec(const LaunchSpec &spec);
     // The engine the docker run line names (-H URL or --context NAME); empty for the usual one.
     void setEngine(const QString &engine);
+    // A Podman engine: a "podman run" tab comes first (GPUs as CDI devices, as Podman takes them).
+    void setPodman(bool podman);
     QString dockerRun() const;
+    QString podmanRun() const;
     QString python() const;
     QString compose() const;
 
@@ -37,6 +40,9 @@ private:
     QPlainTextEdit *m_dockerRun;
     QPlainTextEdit *m_python;
     QPlainTextEdit *m_compose;
+    QWidget *m_podmanPage;
+    QPlainTextEdit *m_podmanRun;
+    QToolButton *m_copyPodmanRun;
     QToolButton *m_copyDockerRun;
     QToolButton *m_copyPython;
     QToolButton *m_copyCompose;
@@ -44,4 +50,5 @@ private:
     LaunchSpec m_spec;
     bool m_haveSpec = false;
     QString m_engine;
+    bool m_podman = false;
 };

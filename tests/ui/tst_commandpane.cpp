@@ -1,0 +1,50 @@
+#include "CommandPane.h"
+
+#include "launch/DockerRunExport.h"
+
+#include <QPlainTextEdit>
+#include <QTabWidget>
+#include <QTest>
+
+// The equivalent commands: on a Podman engine a podman run line comes first, with the ticked GPUs
+// as CDI devices, and it goes again for a Docker engine.
+class TestCommandPane : public QObject
+{
+    Q_OBJECT
+private slots:
+    void podmanEngineAddsThePodmanLine()
+    {
+        LaunchSpec spec;
+        spec.image = QStringLiteral("nvidia/cuda:12.4.1-base-ubuntu22.04");
+        spec.command = {QStringLiteral("nvidia-smi")};
+        spec.gpus = GpuSelection::ofDevices({QStringLiteral("0"), QStringLiteral("2")});
+        spec.autoRemove = true;
+        CommandPane pane;
+        pane.setSpec(spec);
+        auto *tabs = pane.findChild<QTabWidget *>(QStringLiteral("commandTabs"));
+        QVERIFY(tabs);
+        const int docker = tabs->count();
+        QVERIFY(pane.podmanRun().isEmpty());
+
+        pane.setPodman(true);
+        QCOMPARE(tabs->count(), docker + 1);
+        QCOMPARE(tabs->tabText(0), QStringLiteral("podman run"));
+        QCOMPARE(tabs->currentIndex(), 0);
+        QCOMPARE(pane.podmanRun(), DockerRunExport::podmanCommandLine(spec, false));
+        QVERIFY2(pane.podmanRun().contains(QLatin1String("--device nvidia.com/gpu=0"))
+                     && pane.podmanRun().contains(QLatin1String("--device nvidia.com/gpu=2")),
+                 qPrintable(pane.podmanRun()));
+        QVERIFY(pane.dockerRun().startsWith(QLatin1String("docker run"))); // still beside it
+
+        spec.gpus = GpuSelection::ofDevices({QStringLiteral("1")});
+        pane.setSpec(spec);
+        QVERIFY(pane.podmanRun().contains(QLatin1String("--device nvidia.com/gpu=1")));
+
+        pane.setPodman(false);
+        QCOMPARE(tabs->count(), docker);
+        QVERIFY(pane.podmanRun().isEmpty());
+    }
+};
+
+QTEST_MAIN(TestCommandPane)
+#include "tst_commandpane.moc"
