@@ -10,7 +10,15 @@ QList<EngineRegistry::Entry> EngineRegistry::known(const QString &hostOption, co
                                                    const QProcessEnvironment &env)
 {
     QList<Entry> entries;
-    const QList<DockerContext> contexts = EndpointResolver::contexts(env);
+    QList<DockerContext> contexts = EndpointResolver::contexts(env);
+    // "default" first, then the contexts by name: the store's order is its hash directories'.
+    std::stable_sort(contexts.begin(), contexts.end(), [](const DockerContext &a, const DockerContext &b) {
+        const bool aDefault = a.name == QLatin1String("default");
+        const bool bDefault = b.name == QLatin1String("default");
+        if (aDefault != bDefault)
+            return aDefault;
+        return a.name < b.name;
+    });
     for (const DockerContext &context : contexts) {
         Entry entry;
         entry.name = context.name;

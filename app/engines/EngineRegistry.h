@@ -30,7 +30,7 @@ public:
         Result<Endpoint> endpoint = Error();
     };
 
-    // The list, in this order: default and the contexts, DOCKER_HOST, --host, the added URLs.
+    // The list, in this order: default, the contexts by name, DOCKER_HOST, --host, the added URLs.
     // current marks --host, else DOCKER_HOST, else the current context.
     static QList<Entry> known(const QString &hostOption, const QStringList &added,
                               const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
