@@ -33,6 +33,8 @@ EngineList::EngineList(QWidget *parent)
     m_view->setHeaderLabels({tr("Engine"), tr("State"), tr("Kind"), tr("GPUs")});
     m_view->setRootIsDecorated(false);
     m_view->setUniformRowHeights(true);
+    // Three rows at least, however small the window: the list is how engines are picked.
+    m_view->setMinimumHeight(m_view->fontMetrics().height() * 6);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
