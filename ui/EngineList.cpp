@@ -33,6 +33,8 @@ EngineList::EngineList(QWidget *parent)
     m_view->setHeaderLabels({tr("Engine"), tr("State"), tr("Kind"), tr("GPUs")});
     m_view->setRootIsDecorated(false);
     m_view->setUniformRowHeights(true);
+    // Long URLs keep their scheme and their socket or port in sight.
+    m_view->setTextElideMode(Qt::ElideMiddle);
     // Three rows at least, however small the window: the list is how engines are picked.
     m_view->setMinimumHeight(m_view->fontMetrics().height() * 6);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);

@@ -839,11 +839,11 @@ void MainWindow::restoreSettings()
     if (!m_mainSplitter->restoreState(settings.value(QStringLiteral("mainSplitter")).toByteArray()))
         m_mainSplitter->setSizes({520, 420});
     if (!m_topSplitter->restoreState(settings.value(QStringLiteral("topSplitter")).toByteArray()))
-        m_topSplitter->setSizes({330, 700, 470});
+        m_topSplitter->setSizes({470, 580, 450}); // the engine list needs room for its four columns
     if (!m_bottomSplitter->restoreState(settings.value(QStringLiteral("bottomSplitter")).toByteArray()))
         m_bottomSplitter->setSizes({1000, 500});
     if (!m_leftSplitter->restoreState(settings.value(QStringLiteral("leftSplitter")).toByteArray()))
-        m_leftSplitter->setSizes({170, 350});
+        m_leftSplitter->setSizes({230, 290});
     settings.endGroup();
 
     // The last launch as a preset document: one format for everything that stores a launch.
