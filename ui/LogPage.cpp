@@ -171,7 +171,8 @@ QString LogPage::title() const
     if (image.size() > 28)
         image = QStringLiteral("…") + image.right(27);
     const QString id = m_launcher->containerId().left(12);
-    return id.isEmpty() ? image : tr("%1 · %2").arg(image, id);
+    const QString title = id.isEmpty() ? image : tr("%1 · %2").arg(image, id);
+    return m_engineName.isEmpty() ? title : tr("%1 @ %2").arg(title, m_engineName);
 }
 
 QString LogPage::statusText() const

@@ -47,7 +47,10 @@ public:
     QLabel *portsLabel() const { return m_ports; }
     QPlainTextEdit *textEdit() const { return m_text; }
     const LaunchSpec &spec() const { return m_spec; }
+    // "image · id @ engine": where the container runs, once setEngineName() named it.
     QString title() const;
+    void setEngineName(const QString &name) { m_engineName = name; }
+    QString engineName() const { return m_engineName; }
     QString statusText() const;
 
     bool follows() const { return m_follow; }
@@ -94,6 +97,7 @@ private:
     AnsiParser &parser(StreamDemuxer::Channel channel);
 
     DockerClient *m_client;
+    QString m_engineName;
     LaunchSpec m_spec;
     Launcher *m_launcher;
     QLabel *m_status;

@@ -103,9 +103,11 @@ LogView::LogView(QWidget *parent)
     updateButtons();
 }
 
-LogPage *LogView::launch(DockerClient *client, const LaunchSpec &spec, GpuInventory *hostGpus)
+LogPage *LogView::launch(DockerClient *client, const LaunchSpec &spec, GpuInventory *hostGpus,
+                         const QString &engineName)
 {
     auto *page = new LogPage(client, spec, m_tabs);
+    page->setEngineName(engineName);
     page->launcher()->setGpuInventory(hostGpus);
     const int index = m_tabs->addTab(page, page->title());
     connect(page, &LogPage::statusChanged, this, [this, page]() {

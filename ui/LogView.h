@@ -26,7 +26,9 @@ public:
 
     // A new tab running spec on client; the tab comes to the front.
     // hostGpus: the engine's host's GPUs, for free GPUs and the CUDA check (Launcher::setGpuInventory).
-    LogPage *launch(DockerClient *client, const LaunchSpec &spec, GpuInventory *hostGpus = nullptr);
+    // engineName: the engine's name in the tab's title ("… @ name"), when the window knows several.
+    LogPage *launch(DockerClient *client, const LaunchSpec &spec, GpuInventory *hostGpus = nullptr,
+                    const QString &engineName = {});
 
     LogPage *currentPage() const;
     QList<LogPage *> pages() const;

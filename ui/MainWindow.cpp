@@ -5,6 +5,7 @@
 #include "CapabilityBox.h"
 #include "CommandPane.h"
 #include "DoctorDialog.h"
+#include "EngineList.h"
 #include "GpuPanel.h"
 #include "Icons.h"
 #include "ImageList.h"
@@ -13,14 +14,16 @@
 #include "LogView.h"
 #include "PresetBar.h"
 #include "PullDialog.h"
+#include "StatusColors.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "engine/EngineWatch.h"
+#include "engines/Engine.h"
+#include "engines/EngineRegistry.h"
 #include "gpu/GpuInventory.h"
 #include "gpu/GpuMonitor.h"
 #include "launch/CudaRequirement.h"
 #include "launch/FreeGpuPicker.h"
-#include "transport/RemoteShell.h"
 #include "engine/ContainerDirectory.h"
 #include "launch/Launcher.h"
 #include "presets/Preset.h"
@@ -62,6 +65,7 @@ QWidget *titled(const QString &title, QWidget *content, QWidget *parent)
 MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     : QMainWindow(parent),
       m_monitor(new GpuMonitor(this)),
+      m_engineList(new EngineList(this)),
       m_images(new ImageList(this)),
       m_gpus(new GpuPanel(this)),
       m_caps(new CapabilityBox(this)),
@@ -75,7 +79,8 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
       m_engineStatus(new QLabel(this)),
       m_engineIcon(new QLabel(this)),
       m_engineState(new QLabel(this)),
-      m_engineCombo(new QComboBox(this))
+      m_engineCombo(new QComboBox(this)),
+      m_leftSplitter(new QSplitter(Qt::Vertical, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("GPU Deck"));
@@ -83,25 +88,14 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     setWindowIcon(QIcon::fromTheme(appId, Icons::get(appId)));
 
     m_hostOption = hostOption;
-    const Result<Endpoint> endpoint = EndpointResolver::resolve(hostOption);
-    if (endpoint)
-        m_client = new DockerClient(endpoint.value(), this);
-    else
-        m_engineError = endpoint.error();
-    m_imagesTimer.setSingleShot(true);
-    m_imagesTimer.setInterval(300);
-    connect(&m_imagesTimer, &QTimer::timeout, this, &MainWindow::refreshImages);
+    // After the widgets: log tabs hold the engines' clients, so the engines go after them.
+    m_registry = new EngineRegistry(hostOption, this);
     m_presets->setSpecSource([this]() { return currentSpec(); });
     m_presets->setEngineSource([this]() { return presetEngine(); });
 
     buildLayout();
     buildActions();
 
-    connect(m_monitor, &GpuMonitor::updated, m_gpus, &GpuPanel::setSnapshot);
-    connect(m_monitor, &GpuMonitor::updated, this, [this]() {
-        if (m_gpus->selection().mode == GpuSelection::Mode::Free)
-            validateLive(); // the command names the GPUs that are free now
-    });
     connect(m_images, &ImageList::imagePicked, m_form, &LaunchForm::setImage);
     connect(m_images, &ImageList::imageActivated, this, [this](const QString &image) {
         m_form->setImage(image);
@@ -123,16 +117,68 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
         statusBar()->showMessage(text, 8000);
     });
     connect(m_engineCombo, &QComboBox::activated, this, &MainWindow::onEnginePicked);
+    connect(m_engineList, &EngineList::engineSelected, this, &MainWindow::selectEngine);
+    connect(m_registry, &EngineRegistry::engineAdded, this, &MainWindow::fillEnginePicker);
+    connect(m_registry, &EngineRegistry::engineRemoved, this, [this](Engine *engine) {
+        fillEnginePicker();
+        if (engine == m_engine) {
+            const QList<Engine *> &engines = m_registry->engines();
+            Engine *next = m_registry->current() ? m_registry->current() : engines.value(0);
+            if (next)
+                selectEngine(next);
+        }
+    });
 
     restoreSettings();
     updateActions();
-    if (!m_client)
-        m_monitor->start(); // this machine's GPUs; with an engine, followEngineHost() decides
+    // Every engine is watched from here on, each on its own; the window shows one of them.
+    m_registry->load();
+    m_engineList->setRegistry(m_registry);
     fillEnginePicker();
-    if (m_client)
-        watchEngine();
-    else
-        onEngineError(m_engineError);
+    if (Engine *engine = restoredEngine())
+        selectEngine(engine);
+}
+
+// --host and DOCKER_HOST say which engine to use; without them, the one selected last time, else
+// the current docker context.
+Engine *MainWindow::restoredEngine() const
+{
+    Engine *current = m_registry->current();
+    if (current && (current->source() == QLatin1String("--host") || current->source() == QLatin1String("DOCKER_HOST")))
+        return current;
+    QSettings settings;
+    const QString url = settings.value(QStringLiteral("engines/selected")).toString();
+    const QString name = settings.value(QStringLiteral("engines/selectedName")).toString();
+    if (!url.isEmpty()) {
+        const QList<Engine *> &engines = m_registry->engines();
+        for (Engine *engine : engines) {
+            if (engine->url() == url && engine->name() == name)
+                return engine;
+        }
+        if (Engine *engine = m_registry->find(url))
+            return engine;
+    }
+    return current ? current : m_registry->engines().value(0);
+}
+
+Engine *MainWindow::engine() const
+{
+    return m_engine;
+}
+
+DockerClient *MainWindow::client() const
+{
+    return m_engine ? m_engine->client() : nullptr;
+}
+
+GpuMonitor *MainWindow::gpuMonitor() const
+{
+    return m_engine && m_engine->gpuMonitor() ? m_engine->gpuMonitor() : m_monitor;
+}
+
+EngineWatch *MainWindow::engineWatch() const
+{
+    return m_engine ? m_engine->watch() : nullptr;
 }
 
 MainWindow::~MainWindow() = default;
@@ -160,8 +206,15 @@ void MainWindow::buildLayout()
     gpuLayout->addWidget(titled(tr("GPUs"), m_gpus, gpuColumn), 1);
     gpuLayout->addWidget(m_caps);
 
+    m_leftSplitter->setObjectName(QStringLiteral("leftSplitter"));
+    m_leftSplitter->addWidget(titled(tr("Engines"), m_engineList, this));
+    m_leftSplitter->addWidget(titled(tr("Images"), m_images, this));
+    m_leftSplitter->setStretchFactor(0, 1);
+    m_leftSplitter->setStretchFactor(1, 2);
+    m_leftSplitter->setChildrenCollapsible(false);
+
     m_topSplitter->setObjectName(QStringLiteral("topSplitter"));
-    m_topSplitter->addWidget(titled(tr("Images"), m_images, this));
+    m_topSplitter->addWidget(m_leftSplitter);
     m_topSplitter->addWidget(gpuColumn);
     m_topSplitter->addWidget(titled(tr("Launch"), m_form, this));
     m_topSplitter->setStretchFactor(0, 3);
@@ -348,8 +401,9 @@ void MainWindow::validateLive()
 {
     QList<ValidationIssue> issues;
     const LaunchSpec spec = currentSpec(&issues);
-    issues += spec.validate(m_client ? m_client->apiVersion() : QString(),
-                            m_client ? m_client->kind() : EngineKind::Docker);
+    DockerClient *docker = client();
+    issues += spec.validate(docker ? docker->apiVersion() : QString(),
+                            docker ? docker->kind() : EngineKind::Docker);
     showIssues(issues, false);
     m_command->setSpec(exportedSpec(spec));
     m_presets->launchChanged(spec);
@@ -357,11 +411,11 @@ void MainWindow::validateLive()
 
 GpuInventory *MainWindow::hostInventory() const
 {
-    // The monitor reads the engine's host, except for remote engines other than ssh, whose GPUs
-    // cannot be read from here (followEngineHost).
-    if (!m_client || (m_client->endpoint().isRemote() && m_client->endpoint().kind != Endpoint::Kind::Ssh))
+    // The engine's host's GPUs; null for remote engines other than ssh, whose GPUs cannot be read
+    // from here.
+    if (!m_engine || !m_engine->client())
         return nullptr;
-    return m_monitor->inventory();
+    return m_engine->gpuMonitor() ? m_engine->gpuMonitor()->inventory() : nullptr;
 }
 
 LaunchSpec MainWindow::exportedSpec(const LaunchSpec &spec) const
@@ -370,27 +424,30 @@ LaunchSpec MainWindow::exportedSpec(const LaunchSpec &spec) const
     if (spec.gpus.mode != GpuSelection::Mode::Free || !hostInventory())
         return spec;
     const Result<LaunchSpec> resolved = FreeGpuPicker::resolve(
-        spec.resolvedFor(m_client->kind()), m_monitor->latest(), FreeGpuPicker::reserved(m_client->endpoint().url));
+        spec.resolvedFor(client()->kind()), gpuMonitor()->latest(), FreeGpuPicker::reserved(client()->endpoint().url));
     return resolved ? resolved.value() : spec;
 }
 
 void MainWindow::launch()
 {
-    if (!m_client) {
+    DockerClient *docker = client();
+    if (!docker) {
         statusBar()->showMessage(m_engineError.message(), 8000);
         return;
     }
     QList<ValidationIssue> issues;
     const LaunchSpec spec = currentSpec(&issues);
-    issues += spec.validate(m_client->apiVersion(), m_client->kind());
+    issues += spec.validate(docker->apiVersion(), docker->kind());
     showIssues(issues, true);
     if (!issues.isEmpty()) {
         statusBar()->showMessage(tr("Not launched: %1").arg(issues.first().message), 8000);
         return;
     }
-    LogPage *page = m_logs->launch(m_client, spec, hostInventory());
-    if (m_containers)
-        connect(page->launcher(), &Launcher::containerCreated, m_containers, &ContainerDirectory::markYours);
+    // The tab names its engine when there is more than one to choose from.
+    const QString where = m_registry->engines().size() > 1 ? m_engine->name() : QString();
+    LogPage *page = m_logs->launch(docker, spec, hostInventory(), where);
+    if (ContainerDirectory *containers = m_engine->containers())
+        connect(page->launcher(), &Launcher::containerCreated, containers, &ContainerDirectory::markYours);
     QPointer<LogPage> guard(page);
     connect(page->launcher(), &Launcher::finished, this, [this, guard]() {
         if (guard)
@@ -407,115 +464,127 @@ void MainWindow::stopCurrent()
 
 void MainWindow::refreshEngine()
 {
-    if (!m_client) {
-        onEngineError(m_engineError);
+    if (!m_engine)
+        return;
+    if (!m_engine->client()) {
+        onEngineError(m_engine->error());
         return;
     }
-    if (m_engineError.isError()) {
-        m_watch->start(); // check now; connected() refreshes once the engine answers
+    if (m_engine->state() == Engine::State::Connected)
+        m_images->setLoading();
+    m_engine->refresh(); // the engine says what it found through its signals
+}
+
+// Everything the window shows of an engine follows the selected one; what the others do reaches
+// only their rows in the engine list.
+void MainWindow::selectEngine(Engine *engine)
+{
+    if (!engine || engine == m_engine)
         return;
-    }
-    m_engineStatus->setText(tr("Connecting to %1…").arg(m_client->endpoint().url));
-    m_images->setLoading();
-    m_client->info(this, [this](const Result<EngineInfo> &info) {
-        if (!info) {
-            onEngineError(info.error());
-            return;
-        }
-        onEngineInfo(info.value());
-        refreshImages();
+    if (m_engine)
+        m_engine->setSelected(false);
+    delete m_selection; // connections to the previous engine end here: its late answers reach nobody
+    m_selection = new QObject(this);
+    m_engine = engine;
+    m_engineAlias.clear();
+    engine->setSelected(true);
+    m_engineList->setCurrent(engine);
+    fillEnginePicker();
+    QSettings settings;
+    settings.setValue(QStringLiteral("engines/selected"), engine->url());
+    settings.setValue(QStringLiteral("engines/selectedName"), engine->name());
+
+    connect(engine, &Engine::stateChanged, m_selection, [this]() { onEngineState(); });
+    connect(engine, &Engine::infoChanged, m_selection, [this, engine]() { onEngineInfo(engine->info()); });
+    connect(engine, &Engine::imagesChanged, m_selection, [this]() { showEngineImages(); });
+    connect(engine, &Engine::imageCudaChanged, m_selection, [this](const QString &id, const QString &cuda) {
+        m_images->setImageCuda(id, cuda);
     });
-}
 
-void MainWindow::refreshImages()
-{
-    if (!m_client || m_engineError.isError())
-        return;
-    m_client->images(this, [this](const Result<QList<ImageSummary>> &images) {
-        if (images) {
-            m_images->setImages(images.value());
-            // The CUDA each image needs is in its environment, which only an inspect shows.
-            for (const ImageSummary &image : images.value()) {
-                m_client->inspectImage(image.id, m_images, [this, id = image.id](const Result<QJsonObject> &inspected) {
-                    if (inspected)
-                        m_images->setImageCuda(id, CudaRequirement::fromEnv(CudaRequirement::imageEnv(inspected.value())).neededCuda());
-                });
-            }
-            // A first start has no image in the form: offer one so Launch works at once,
-            // a GPU-ready one when there is one.
-            if (m_form->image().isEmpty() && !images.value().isEmpty()) {
-                const auto ready = std::find_if(images.value().cbegin(), images.value().cend(),
-                                                [](const ImageSummary &image) { return image.looksGpuReady(); });
-                const ImageSummary &pick = ready != images.value().cend() ? *ready : images.value().first();
-                m_form->setImage(pick.displayName());
-            }
-        } else
-            m_images->setError(images.error().message());
-    });
-}
-
-// The GPU panel shows the engine's host: this machine for a local engine, the host's own
-// nvidia-smi over the engine's ssh connection for an ssh engine (at a pace fit for a remote
-// host), and for other remote engines the reason, never this machine's GPUs by mistake.
-void MainWindow::followEngineHost()
-{
-    GpuInventory *inventory = m_monitor->inventory();
-    const Endpoint *endpoint = m_client ? &m_client->endpoint() : nullptr;
-    if (!endpoint || !endpoint->isRemote()) {
-        inventory->setRemote(nullptr);
-        m_monitor->setInterval(GpuMonitor::DefaultIntervalMs);
-        m_monitor->pause();
-        m_monitor->start(); // a read at once, of the new host
-        return;
+    // The GPU panel shows the engine's host: this machine for a local engine, the host's own
+    // nvidia-smi over an ssh engine's connection, and for other remote engines the reason, never
+    // this machine's GPUs by mistake.
+    GpuMonitor *monitor = gpuMonitor();
+    if (engine->client())
+        m_monitor->pause(); // this machine's GPUs are only for an engine without an address
+    if (engine->client() && !engine->gpuMonitor()) {
+        m_gpus->setSnapshot(engine->gpus());
+    } else {
+        connect(monitor, &GpuMonitor::updated, m_selection, [this](const GpuSnapshot &snapshot) {
+            m_gpus->setSnapshot(snapshot);
+            if (m_gpus->selection().mode == GpuSelection::Mode::Free)
+                validateLive(); // the command names the GPUs that are free now
+        });
+        if (monitor == m_monitor && !m_monitor->isRunning())
+            m_monitor->start();
+        else if (monitor->latest().taken.isValid() || !monitor->latest().ok())
+            m_gpus->setSnapshot(monitor->latest());
     }
-    if (endpoint->kind == Endpoint::Kind::Ssh) {
-        // A child of the client: it goes with the engine's ssh connection.
-        inventory->setRemote(new RemoteShell(m_client->sshTunnel(), m_client));
-        m_monitor->setInterval(kRemoteGpuIntervalMs);
-        m_monitor->pause();
-        m_monitor->start();
-        return;
-    }
-    m_monitor->pause();
-    GpuSnapshot unreadable;
-    unreadable.error = GpuInventory::unreadableHost(endpoint->host);
-    m_gpus->setSnapshot(unreadable);
-}
 
-void MainWindow::watchEngine()
-{
-    followEngineHost();
     m_command->setEngine(presetEngine());
-    delete m_watch;
-    m_watch = new EngineWatch(m_client, this);
-    // The engine's containers, kept current from its events: the GPU panel names them.
-    delete m_containers;
-    m_containers = new ContainerDirectory(m_client, m_client);
-    m_monitor->setContainerDirectory(m_containers);
-    connect(m_watch, &EngineWatch::connected, m_containers, &ContainerDirectory::clear);
-    connect(m_watch, &EngineWatch::event, m_containers, &ContainerDirectory::onEvent);
-    connect(m_watch, &EngineWatch::connected, this, &MainWindow::onEngineConnected);
-    connect(m_watch, &EngineWatch::disconnected, this, &MainWindow::onEngineDisconnected);
-    connect(m_watch, &EngineWatch::event, this, [this](const QJsonObject &event) {
-        if (event.value(QStringLiteral("Type")).toString() == QLatin1String("image"))
-            m_imagesTimer.start();
-    });
-    m_watch->start();
-}
-
-void MainWindow::onEngineConnected()
-{
-    m_engineError = Error();
-    setEngineState(tr("Connected"), true);
-    refreshEngine();
+    onEngineState();
+    if (engine->hasImages())
+        showEngineImages();
+    else if (engine->client())
+        m_images->setLoading();
+    engine->start();
     updateActions();
+    validateLive();
 }
 
-void MainWindow::onEngineDisconnected(const Error &error)
+void MainWindow::showEngineImages()
 {
-    // Log tabs stay as they are: their output is what the user still needs to read.
-    onEngineError(error);
-    m_engineStatus->setToolTip(tr("Reconnecting on its own when the engine is back."));
+    if (!m_engine)
+        return;
+    if (m_engine->imagesError().isError()) {
+        m_images->setError(m_engine->imagesError().message());
+        return;
+    }
+    const QList<ImageSummary> &images = m_engine->images();
+    m_images->setImages(images);
+    for (const ImageSummary &image : images) {
+        const QString cuda = m_engine->imageCuda(image.id);
+        if (!cuda.isEmpty())
+            m_images->setImageCuda(image.id, cuda);
+    }
+    // A first start has no image in the form: offer one so Launch works at once, a GPU-ready one
+    // when there is one.
+    if (m_form->image().isEmpty() && !images.isEmpty()) {
+        const auto ready = std::find_if(images.cbegin(), images.cend(),
+                                        [](const ImageSummary &image) { return image.looksGpuReady(); });
+        const ImageSummary &pick = ready != images.cend() ? *ready : images.first();
+        m_form->setImage(pick.displayName());
+    }
+}
+
+void MainWindow::onEngineState()
+{
+    if (!m_engine)
+        return;
+    switch (m_engine->state()) {
+    case Engine::State::Connecting:
+        m_engineKnown = false;
+        m_engineError = Error();
+        m_engineIcon->clear();
+        m_engineStatus->setStyleSheet({});
+        m_engineStatus->setToolTip({});
+        m_engineStatus->setText(tr("Connecting to %1…").arg(m_engine->url()));
+        setEngineState(tr("Connecting"), true);
+        break;
+    case Engine::State::Connected:
+        m_engineError = Error();
+        if (m_engine->hasInfo())
+            onEngineInfo(m_engine->info());
+        else
+            setEngineState(tr("Connected"), true);
+        break;
+    case Engine::State::Down:
+        // Log tabs stay as they are: their output is what the user still needs to read.
+        onEngineError(m_engine->error());
+        if (m_engine->client())
+            m_engineStatus->setToolTip(tr("Reconnecting on its own when the engine is back."));
+        break;
+    }
     updateActions();
 }
 
@@ -523,31 +592,27 @@ void MainWindow::setEngineState(const QString &text, bool ok)
 {
     m_engineState->setText(text);
     m_engineState->setStyleSheet(ok ? QStringLiteral("font-weight: bold;")
-                                    : QStringLiteral("font-weight: bold; color: #c01c28;"));
+                                    : QStringLiteral("font-weight: bold; ")
+                                          + StatusColors::styleSheet(StatusColors::Tone::Error, m_engineState));
 }
 
+// The status bar's picker and the engine list show the same engines; either one selects.
 void MainWindow::fillEnginePicker()
 {
     const QSignalBlocker block(m_engineCombo);
     m_engineCombo->clear();
-    const QString current = m_client ? m_client->endpoint().url : QString();
     int currentIndex = -1;
-    if (m_client && !m_client->endpoint().source.startsWith(QLatin1String("context "))) {
-        // The status line shows the URL already; the picker names where it came from.
-        m_engineCombo->addItem(m_client->endpoint().source, current);
-        m_engineCombo->setItemData(0, current, Qt::ToolTipRole);
-        currentIndex = 0;
-    }
-    const QList<DockerContext> contexts = EndpointResolver::contexts();
-    for (const DockerContext &context : contexts) {
-        m_engineCombo->addItem(context.current ? tr("context %1 (current)").arg(context.name)
-                                               : tr("context %1").arg(context.name),
-                               context.host);
-        const int index = m_engineCombo->count() - 1;
-        m_engineCombo->setItemData(index, context.name, Qt::UserRole + 1);
-        m_engineCombo->setItemData(index, context.host, Qt::ToolTipRole);
-        if (currentIndex < 0 && context.host == current)
-            currentIndex = index;
+    const QList<Engine *> &engines = m_registry->engines();
+    for (Engine *engine : engines) {
+        const bool context = engine->source() == QLatin1String("context") || engine->source() == QLatin1String("default");
+        QString text = context ? tr("context %1").arg(engine->name())
+                               : tr("%1 (%2)").arg(engine->name(), engine->source());
+        if (engine == m_registry->current() && context)
+            text = tr("context %1 (current)").arg(engine->name());
+        m_engineCombo->addItem(text, QVariant::fromValue(static_cast<QObject *>(engine)));
+        m_engineCombo->setItemData(m_engineCombo->count() - 1, engine->url(), Qt::ToolTipRole);
+        if (engine == m_engine)
+            currentIndex = m_engineCombo->count() - 1;
     }
     m_engineCombo->setCurrentIndex(currentIndex);
     m_engineCombo->setVisible(m_engineCombo->count() > 0);
@@ -555,42 +620,18 @@ void MainWindow::fillEnginePicker()
 
 void MainWindow::onEnginePicked(int index)
 {
-    const QString url = m_engineCombo->itemData(index).toString();
-    if (m_client && url == m_client->endpoint().url)
-        return;
-    const QString name = m_engineCombo->itemData(index, Qt::UserRole + 1).toString();
-    // A context brings its own TLS material; an address alone takes TLS from the environment.
-    const Result<Endpoint> endpoint =
-        name.isEmpty() || name == QLatin1String("default")
-            ? EndpointResolver::fromUrl(url, name.isEmpty() ? QStringLiteral("--host") : QStringLiteral("context default"))
-            : EndpointResolver::fromContext(name, QStringLiteral("context %1").arg(name));
-    if (!endpoint) {
-        statusBar()->showMessage(endpoint.error().message(), 10000);
-        fillEnginePicker();
-        return;
-    }
-    switchEngine(endpoint.value());
+    if (auto *engine = qobject_cast<Engine *>(m_engineCombo->itemData(index).value<QObject *>()))
+        selectEngine(engine);
 }
 
 void MainWindow::switchEngine(const Endpoint &endpoint)
 {
-    // The old client stays (a child of the window) while log tabs that run on it need it.
-    delete m_watch;
-    m_watch = nullptr;
-    m_client = new DockerClient(endpoint, this);
-    m_engineError = Error();
-    m_engineKnown = false;
-    m_engineStatus->setText(tr("Connecting to %1…").arg(endpoint.url));
-    setEngineState(tr("Connecting"), true);
-    m_images->setLoading();
-    fillEnginePicker();
-    watchEngine();
-    updateActions();
+    selectEngine(m_registry->engineFor(endpoint));
 }
 
 DoctorDialog *MainWindow::showDoctor(const QString &reason)
 {
-    if (!m_client) {
+    if (!client()) {
         statusBar()->showMessage(m_engineError.message(), 8000);
         return nullptr;
     }
@@ -603,7 +644,7 @@ DoctorDialog *MainWindow::showDoctor(const QString &reason)
             presets.append(entry.preset->spec());
     }
     presets.append(currentSpec());
-    m_doctorDialog = new DoctorDialog(m_client, m_monitor->inventory(), presets, this);
+    m_doctorDialog = new DoctorDialog(client(), gpuMonitor()->inventory(), presets, this);
     m_doctorDialog->setReason(reason);
     m_doctorDialog->show();
     m_doctorDialog->run();
@@ -612,7 +653,7 @@ DoctorDialog *MainWindow::showDoctor(const QString &reason)
 
 PullDialog *MainWindow::showPull(const QString &reference, bool start)
 {
-    if (!m_client) {
+    if (!client()) {
         statusBar()->showMessage(m_engineError.message(), 8000);
         return nullptr;
     }
@@ -623,10 +664,11 @@ PullDialog *MainWindow::showPull(const QString &reference, bool start)
         m_pullDialog->activateWindow();
         return m_pullDialog;
     }
-    m_pullDialog = new PullDialog(m_client, reference, this);
+    m_pullDialog = new PullDialog(client(), reference, this);
     connect(m_pullDialog, &PullDialog::pulled, this, [this](const QString &image) {
         statusBar()->showMessage(tr("Pulled %1.").arg(image), 8000);
-        refreshImages();
+        if (m_engine)
+            m_engine->refreshImages();
         m_form->setImage(image);
     });
     m_pullDialog->show();
@@ -659,13 +701,15 @@ void MainWindow::onLaunchFinished(LogPage *page)
 // gave by URL, and nothing for the engine the usual resolution finds anyway.
 QString MainWindow::presetEngine() const
 {
-    if (!m_client)
+    if (!m_engine || !m_engine->client())
         return {};
-    const Endpoint &endpoint = m_client->endpoint();
-    if (endpoint.source.startsWith(QLatin1String("context ")) && endpoint.source != QLatin1String("context default"))
-        return endpoint.source.mid(8);
-    if (endpoint.source == QLatin1String("--host") || endpoint.source == QLatin1String("the preset's engine"))
-        return endpoint.url;
+    if (!m_engineAlias.isEmpty())
+        return m_engineAlias;
+    const QString source = m_engine->source();
+    if (source == QLatin1String("context"))
+        return m_engine->name();
+    if (source == QLatin1String("--host") || source == QLatin1String("added") || source == QLatin1String("preset"))
+        return m_engine->url();
     return {};
 }
 
@@ -681,11 +725,14 @@ void MainWindow::followPresetEngine(const Preset &preset)
         return;
     }
     const Endpoint &target = endpoint.value();
-    if (m_client && m_client->endpoint().url == target.url)
+    if (client() && client()->endpoint().url == target.url)
         return;
     const QString key = QStringLiteral("engines/trusted");
+    const QString alias = preset.engine();
     if (QSettings().value(key).toStringList().contains(target.url)) {
         switchEngine(target);
+        m_engineAlias = alias;
+        m_command->setEngine(presetEngine());
         return;
     }
     const QString where = target.isRemote() ? tr("on the host %1").arg(target.host) : tr("on this machine");
@@ -693,12 +740,14 @@ void MainWindow::followPresetEngine(const Preset &preset)
         tr("Preset \"%1\" runs on the engine at %2 (%3), %4. Whoever can use an engine is root on its "
            "host. Switch to it?")
             .arg(preset.name(), target.url, target.source, where),
-        tr("&Switch"), [this, target, key]() {
+        tr("&Switch"), [this, target, key, alias]() {
             QSettings settings;
             QStringList trusted = settings.value(key).toStringList();
             trusted.append(target.url);
             settings.setValue(key, trusted);
             switchEngine(target);
+            m_engineAlias = alias;
+            m_command->setEngine(presetEngine());
         });
 }
 
@@ -728,7 +777,9 @@ void MainWindow::onEngineInfo(const EngineInfo &info)
     m_engineKnown = true;
     m_engineError = Error();
     m_engineIcon->setPixmap(Icons::get(QStringLiteral("engine-ok")).pixmap(16, 16));
-    const Endpoint &endpoint = m_client->endpoint();
+    if (!client())
+        return;
+    const Endpoint &endpoint = client()->endpoint();
     // Plain tcp:// is allowed (the docker CLI allows it) but never quietly.
     setEngineState(endpoint.isInsecure() ? tr("Connected, not secure") : tr("Connected"), !endpoint.isInsecure());
     m_engineStatus->setStyleSheet({});
@@ -745,7 +796,7 @@ void MainWindow::onEngineInfo(const EngineInfo &info)
     }
     m_engineStatus->setToolTip(tip);
     m_engineStatus->setText(tr("Engine %1 (%2) — %3, API %4 — runtimes: %5")
-                                .arg(m_client->endpoint().url, m_client->endpoint().source,
+                                .arg(endpoint.url, endpoint.source,
                                      info.productName(), info.apiVersion,
                                      info.runtimes.join(QStringLiteral(", "))));
     m_form->setRuntimes(info.runtimes, info.defaultRuntime);
@@ -769,8 +820,8 @@ void MainWindow::updateActions()
     const bool running = page && page->isActive();
     m_stopAction->setEnabled(running);
     m_form->setRunning(running);
-    m_launchAction->setEnabled(m_client != nullptr);
-    m_form->setLaunchEnabled(m_client != nullptr, m_engineError.message());
+    m_launchAction->setEnabled(client() != nullptr);
+    m_form->setLaunchEnabled(client() != nullptr, m_engineError.message());
 }
 
 void MainWindow::restoreSettings()
@@ -788,9 +839,11 @@ void MainWindow::restoreSettings()
     if (!m_mainSplitter->restoreState(settings.value(QStringLiteral("mainSplitter")).toByteArray()))
         m_mainSplitter->setSizes({520, 420});
     if (!m_topSplitter->restoreState(settings.value(QStringLiteral("topSplitter")).toByteArray()))
-        m_topSplitter->setSizes({330, 700, 470});
+        m_topSplitter->setSizes({470, 580, 450}); // the engine list needs room for its four columns
     if (!m_bottomSplitter->restoreState(settings.value(QStringLiteral("bottomSplitter")).toByteArray()))
         m_bottomSplitter->setSizes({1000, 500});
+    if (!m_leftSplitter->restoreState(settings.value(QStringLiteral("leftSplitter")).toByteArray()))
+        m_leftSplitter->setSizes({230, 290});
     settings.endGroup();
 
     // The last launch as a preset document: one format for everything that stores a launch.
@@ -819,6 +872,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("mainSplitter"), m_mainSplitter->saveState());
     settings.setValue(QStringLiteral("topSplitter"), m_topSplitter->saveState());
     settings.setValue(QStringLiteral("bottomSplitter"), m_bottomSplitter->saveState());
+    settings.setValue(QStringLiteral("leftSplitter"), m_leftSplitter->saveState());
     settings.endGroup();
     settings.setValue(QStringLiteral("presets/current"), m_presets->currentName());
     const Preset last(QStringLiteral("last"), currentSpec());
@@ -834,6 +888,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     }
     saveSettings();
     m_monitor->pause();
+    if (GpuMonitor *monitor = gpuMonitor())
+        monitor->pause();
     event->accept();
 }
 

@@ -16,6 +16,9 @@ class CommandPane;
 class ContainerDirectory;
 class DockerClient;
 class DoctorDialog;
+class Engine;
+class EngineList;
+class EngineRegistry;
 class EngineWatch;
 class GpuInventory;
 class GpuMonitor;
@@ -34,10 +37,11 @@ class QMessageBox;
 class QSplitter;
 class QToolBar;
 
-// GPU Deck's window: images on the left, GPUs and capabilities in the middle, the launch form
-// on the right, one log tab per container below beside the equivalent command, presets on the
-// toolbar, the engine's state and picker in the status bar. It drives the core (DockerClient,
-// EngineWatch, Launcher, ImagePull, Doctor, GpuMonitor) and adds no engine logic of its own.
+// GPU Deck's window: the engines and their images on the left, GPUs and capabilities in the
+// middle, the launch form on the right, one log tab per container below beside the equivalent
+// command, presets on the toolbar, the selected engine's state and picker in the status bar. It
+// composes the core (EngineRegistry and its Engines, Launcher, ImagePull, Doctor) and the widgets,
+// and adds no engine logic of its own.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -47,8 +51,13 @@ public:
     explicit MainWindow(const QString &hostOption = {}, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    DockerClient *client() const { return m_client; }
-    GpuMonitor *gpuMonitor() const { return m_monitor; }
+    // The selected engine's client; null when its address did not resolve.
+    DockerClient *client() const;
+    // The selected engine's host's GPUs (this machine's when the engine has no address).
+    GpuMonitor *gpuMonitor() const;
+    EngineRegistry *engineRegistry() const { return m_registry; }
+    Engine *engine() const;
+    EngineList *engineList() const { return m_engineList; }
     GpuPanel *gpuPanel() const { return m_gpus; }
     CapabilityBox *capabilityBox() const { return m_caps; }
     ImageList *imageList() const { return m_images; }
@@ -57,7 +66,7 @@ public:
     QToolBar *mainToolBar() const { return m_toolBar; }
     PresetBar *presetBar() const { return m_presets; }
     CommandPane *commandPane() const { return m_command; }
-    EngineWatch *engineWatch() const { return m_watch; }
+    EngineWatch *engineWatch() const;
     QComboBox *engineCombo() const { return m_engineCombo; }
     DoctorDialog *doctorDialog() const;
     PullDialog *pullDialog() const;
@@ -77,6 +86,7 @@ public:
     void refreshEngine();
     // Talks to another engine from now on; running log tabs stay on the one they started on.
     void switchEngine(const Endpoint &endpoint);
+    void selectEngine(Engine *engine);
     DoctorDialog *showDoctor(const QString &reason = {});
     PullDialog *showPull(const QString &reference, bool start = false);
 
@@ -94,16 +104,13 @@ private:
     void showIssues(const QList<ValidationIssue> &issues, bool all);
     void onEngineInfo(const EngineInfo &info);
     void onEngineError(const Error &error);
-    void onEngineConnected();
-    void onEngineDisconnected(const Error &error);
+    void onEngineState();
+    void showEngineImages();
     void setEngineState(const QString &text, bool ok);
-    void watchEngine();
-    void followEngineHost();
     void followPresetEngine(const Preset &preset);
     QString presetEngine() const;
-    static constexpr int kRemoteGpuIntervalMs = 3000;
-    void refreshImages();
     void fillEnginePicker();
+    Engine *restoredEngine() const;
     void onEnginePicked(int index);
     void onLaunchFinished(LogPage *page);
     void ask(const QString &name, const QString &title, const QString &text,
@@ -113,12 +120,16 @@ private:
     void saveSettings() const;
 
     QString m_hostOption;
-    DockerClient *m_client = nullptr;
-    EngineWatch *m_watch = nullptr;
-    QPointer<ContainerDirectory> m_containers; // of m_client: names the GPUs' containers
+    EngineRegistry *m_registry = nullptr;
+    QPointer<Engine> m_engine;     // the selected one
+    QObject *m_selection = nullptr; // context of everything that follows the selected engine
+    // What a preset saved now names as its engine, when a loaded preset named it so (a URL that a
+    // context also reaches); empty: derived from the selected engine.
+    QString m_engineAlias;
     Error m_engineError;
     bool m_engineKnown = false;
-    GpuMonitor *m_monitor;
+    GpuMonitor *m_monitor; // this machine's GPUs, for an engine without an address
+    EngineList *m_engineList;
 
     ImageList *m_images;
     GpuPanel *m_gpus;
@@ -135,7 +146,7 @@ private:
     QLabel *m_engineIcon;
     QLabel *m_engineState;
     QComboBox *m_engineCombo;
-    QTimer m_imagesTimer; // engine image events come in bursts: one refresh per burst
+    QSplitter *m_leftSplitter;
     QPointer<DoctorDialog> m_doctorDialog;
     QPointer<PullDialog> m_pullDialog;
     QPointer<QMessageBox> m_offer;

@@ -141,6 +141,8 @@ bool isHeadless(int argc, char *argv[])
 int run(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    // The window's names: QSettings (engines added in the window) is the same file for both.
+    QCoreApplication::setOrganizationName(QStringLiteral("gpudeck"));
     QCoreApplication::setApplicationName(QStringLiteral("gpudeck"));
     QCoreApplication::setApplicationVersion(QStringLiteral(GPUDECK_VERSION));
 

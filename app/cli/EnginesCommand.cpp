@@ -3,6 +3,7 @@
 
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
+#include "engines/EngineRegistry.h"
 #include "gpu/GpuInventory.h"
 #include "transport/RemoteShell.h"
 
@@ -15,8 +16,8 @@
 #include <optional>
 #include <vector>
 
-// `gpudeck engines [--json]`: every engine GPU Deck knows (the default, the docker contexts,
-// DOCKER_HOST and --host when set), each asked at once and in parallel, with its state, kind and
+// `gpudeck engines [--json]`: every engine GPU Deck knows (EngineRegistry::known: the default, the
+// docker contexts, DOCKER_HOST and --host when set, the engines added in the window), each asked at once and in parallel, with its state, kind and
 // version, and its host's GPU count when it can be read. Exit 0 even when some are down: the
 // list is the answer.
 namespace {
@@ -26,7 +27,7 @@ constexpr int kAnswerDeadlineMs = 10000;
 struct Row
 {
     QString name;
-    QString source; // "default", "context", "DOCKER_HOST", "--host"
+    QString source; // "default", "context", "DOCKER_HOST", "--host", "added"
     bool current = false;
     Result<Endpoint> endpoint = Error();
     std::unique_ptr<DockerClient> client;
@@ -56,35 +57,15 @@ int enginesCommand(CliContext &ctx, const QStringList &args)
     }
 
     std::vector<Row> rows;
-    const QList<DockerContext> contexts = EndpointResolver::contexts();
-    for (const DockerContext &context : contexts) {
+    const QList<EngineRegistry::Entry> known = EngineRegistry::known(ctx.host, EngineRegistry::addedUrls());
+    for (const EngineRegistry::Entry &entry : known) {
         Row row;
-        row.name = context.name;
-        row.current = context.current;
-        if (context.name == QLatin1String("default")) {
-            row.source = QStringLiteral("default");
-            row.endpoint = EndpointResolver::fromUrl(context.host, QStringLiteral("default"));
-        } else {
-            row.source = QStringLiteral("context");
-            row.endpoint = EndpointResolver::fromContext(context.name, QStringLiteral("context %1").arg(context.name));
-        }
+        row.name = entry.name;
+        row.source = entry.source;
+        row.current = entry.current;
+        row.endpoint = entry.endpoint;
         rows.push_back(std::move(row));
     }
-    const auto addUrl = [&](const QString &url, const QString &source) {
-        Row row;
-        row.name = url;
-        row.source = source;
-        row.current = true;
-        row.endpoint = EndpointResolver::fromUrl(url, source);
-        for (Row &other : rows)
-            other.current = false;
-        rows.push_back(std::move(row));
-    };
-    const QString dockerHost = qEnvironmentVariable("DOCKER_HOST");
-    if (!dockerHost.isEmpty())
-        addUrl(dockerHost, QStringLiteral("DOCKER_HOST"));
-    if (!ctx.host.isEmpty())
-        addUrl(ctx.host, QStringLiteral("--host"));
 
     // Every engine at once; a dead or slow one runs into its own deadline.
     int pending = 0;

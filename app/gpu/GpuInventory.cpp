@@ -152,12 +152,14 @@ GpuSnapshot GpuInventory::readBlocking()
 void GpuInventory::complete(GpuSnapshot snapshot)
 {
     snapshot.taken = QDateTime::currentDateTimeUtc();
-    if (!m_wantRemote)
-        m_owners.annotate(snapshot);
-    // Always from the event loop, so that a caller may connect after refresh().
+    // Always from the event loop, so that a caller may connect after refresh(). The owners are
+    // named there too: an NVML read completes on its own thread, and naming a container may ask
+    // the engine (ContainerDirectory), whose client lives on this object's thread.
     QMetaObject::invokeMethod(
         this,
-        [this, snapshot] {
+        [this, snapshot]() mutable {
+            if (!m_wantRemote)
+                m_owners.annotate(snapshot);
             m_busy = false;
             emit finished(snapshot);
         },
