@@ -24,6 +24,7 @@
 #include "gpu/GpuMonitor.h"
 #include "launch/CudaRequirement.h"
 #include "launch/FreeGpuPicker.h"
+#include "engine/CdiSpecs.h"
 #include "engine/ContainerDirectory.h"
 #include "launch/Launcher.h"
 #include "presets/Preset.h"
@@ -406,6 +407,9 @@ void MainWindow::validateLive()
                             docker ? docker->kind() : EngineKind::Docker);
     showIssues(issues, false);
     m_command->setSpec(exportedSpec(spec));
+    // Podman takes GPUs only as CDI devices, whatever the driver field says.
+    m_gpus->setCdiLaunch(spec.deviceDriver == QLatin1String("cdi")
+                         || (docker && docker->kind() == EngineKind::Podman));
     m_presets->launchChanged(spec);
 }
 
@@ -780,6 +784,9 @@ void MainWindow::onEngineInfo(const EngineInfo &info)
     if (!client())
         return;
     const Endpoint &endpoint = client()->endpoint();
+    // Which GPUs have a CDI device there (its spec files when local, else what it discovered).
+    m_gpus->setCdiDevices(CdiInventory::forEngine(info, !endpoint.isRemote()).names(), info.cdiEnabled());
+    m_command->setPodman(info.isPodman());
     // Plain tcp:// is allowed (the docker CLI allows it) but never quietly.
     setEngineState(endpoint.isInsecure() ? tr("Connected, not secure") : tr("Connected"), !endpoint.isInsecure());
     m_engineStatus->setStyleSheet({});
