@@ -18,6 +18,8 @@ packages=(
     podman
     # remote engines in the tests: a real sshd on loopback, openssl-made TLS certificates
     openssh-server openssh-client openssl
+    # the two-node swarm fixture: network namespaces joined by a veth pair (ip netns, ip link)
+    iproute2
     # fuzzing (libFuzzer with ASan/UBSan)
     clang-14 libclang-rt-14-dev
     # the style tests: .clang-format and .clang-tidy (tests/scripts/check-format.sh, check-tidy.sh)
