@@ -66,6 +66,10 @@ int main(int argc, char *argv[])
     MainWindow window(host);
     window.show();
     const qint64 shown = clock.elapsed();
+    // Stalls from here on: building the window itself is one long step, counted in `shown`.
+    QCoreApplication::processEvents();
+    last = clock.elapsed();
+    longest = 0;
     QHash<Engine *, qint64> connectedAt;
     QHash<Engine *, qint64> downAt;
     Engine *deadEngine = window.engineRegistry()->find(dead);
@@ -95,6 +99,6 @@ int main(int argc, char *argv[])
                                                           : QStringLiteral("still %1").arg(EngineList::stateText(engine));
         std::printf("  %-50s %s\n", qPrintable(engine->name()), qPrintable(at));
     }
-    std::printf("  longest event-loop stall until the dead engine was down: %lld ms\n", longest);
+    std::printf("  longest event-loop stall after the window was shown, until the dead engine was down: %lld ms\n", longest);
     return 0;
 }
