@@ -1,6 +1,8 @@
 #include "TestEngine.h"
 
 #include <QCryptographicHash>
+#include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -124,6 +126,18 @@ QByteArray createNetwork(const QString &name)
     const CliResult created = docker({QStringLiteral("network"), QStringLiteral("create"), QStringLiteral("-o"),
                                       QStringLiteral("com.docker.network.bridge.name=") + bridge, name});
     return created.exitCode == 0 ? QByteArray() : created.err + created.out;
+}
+
+bool copyTree(const QString &from, const QString &to)
+{
+    QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        const QString target = to + file.mid(from.size());
+        if (!QDir().mkpath(QFileInfo(target).path()) || !QFile::copy(file, target))
+            return false;
+    }
+    return true;
 }
 
 } // namespace TestEngine

@@ -50,6 +50,9 @@ CliResult runProgram(const QString &program, const QStringList &args,
 // other engines on this machine make bridges at the same time. Returns the CLI's error, or empty.
 QByteArray createNetwork(const QString &name);
 
+// Copies every file under from to the same place under to (a docker config with its contexts).
+bool copyTree(const QString &from, const QString &to);
+
 } // namespace TestEngine
 
 // Use at the start of each engine test function (or initTestCase).

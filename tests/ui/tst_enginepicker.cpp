@@ -12,7 +12,6 @@
 #include <QComboBox>
 #include <QCryptographicHash>
 #include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -33,17 +32,6 @@ class TestEnginePicker : public QObject
 private:
     QTemporaryDir m_dir;
 
-    static bool copyTree(const QString &from, const QString &to)
-    {
-        QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            const QString file = it.next();
-            const QString target = to + file.mid(from.size());
-            if (!QDir().mkpath(QFileInfo(target).path()) || !QFile::copy(file, target))
-                return false;
-        }
-        return true;
-    }
 
     static int pick(QComboBox *combo, const QString &context)
     {
@@ -94,7 +82,7 @@ private slots:
         // The docker CLI's store: the TLS context as `docker context create` wrote it, and an ssh
         // context for the engine behind the sshd, written as the CLI writes one.
         const QString config = m_dir.filePath(QStringLiteral("docker"));
-        QVERIFY(copyTree(tls + QStringLiteral("/docker-config"), config));
+        QVERIFY(TestEngine::copyTree(tls + QStringLiteral("/docker-config"), config));
         const QString hash = QString::fromLatin1(QCryptographicHash::hash("gpudeck-ssh", QCryptographicHash::Sha256).toHex());
         QVERIFY(QDir().mkpath(config + QStringLiteral("/contexts/meta/") + hash));
         QFile meta(config + QStringLiteral("/contexts/meta/") + hash + QStringLiteral("/meta.json"));

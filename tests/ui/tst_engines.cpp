@@ -21,7 +21,6 @@
 #include <QComboBox>
 #include <QCryptographicHash>
 #include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -76,7 +75,6 @@ private slots:
     void logKeepsStreaming();
 
 private:
-    static bool copyTree(const QString &from, const QString &to);
     void writeContext(const QString &config, const QString &name, const QString &host);
     static void select(MainWindow *window, Engine *engine);
     static LogPage *launch(MainWindow *window, const QString &command);
@@ -88,18 +86,6 @@ private:
     FakeSmi m_smi;
     QTcpServer m_silent; // a host that accepts and never answers
 };
-
-bool TestEngines::copyTree(const QString &from, const QString &to)
-{
-    QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString file = it.next();
-        const QString target = to + file.mid(from.size());
-        if (!QDir().mkpath(QFileInfo(target).path()) || !QFile::copy(file, target))
-            return false;
-    }
-    return true;
-}
 
 void TestEngines::writeContext(const QString &config, const QString &name, const QString &host)
 {
@@ -131,7 +117,7 @@ void TestEngines::initTestCase()
     // The docker CLI's store: the TLS context as `docker context create` wrote it, and an ssh
     // context for the sandboxed engine behind the sshd.
     const QString config = m_dir.filePath(QStringLiteral("docker"));
-    QVERIFY(copyTree(m_tls + QStringLiteral("/docker-config"), config));
+    QVERIFY(TestEngine::copyTree(m_tls + QStringLiteral("/docker-config"), config));
     writeContext(config, QStringLiteral("gpudeck-ssh"), kSsh);
     qputenv("DOCKER_CONFIG", config.toUtf8());
     for (const char *var : {"DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"})
