@@ -366,8 +366,11 @@ Error SshTunnel::connectionProblem()
     if (m_process && m_state != State::Down) {
         m_process->waitForReadyRead(0); // what ssh said before it closed our channel
         readStderr();
-        if (m_state == State::Up)
-            m_process->waitForFinished(0); // ssh itself gone? onFinished() records why
+        // ssh itself gone? onFinished() records why. A killed ssh closes its sockets before it
+        // can be reaped, so a forward that no longer listens means ssh is on its way out: wait
+        // for it briefly rather than call the end of the stream a clean one.
+        if (m_state == State::Up && !m_process->waitForFinished(0) && !isListening(localSocket()))
+            m_process->waitForFinished(kDyingWaitMs);
     }
     if (m_state == State::Down && m_lastError.isError())
         return m_lastError;

@@ -39,6 +39,7 @@ public:
     static constexpr int kConnectTimeoutSeconds = 10;
     // ssh's connect timeout, then key exchange and login; a host that takes longer is down.
     static constexpr int kStartDeadlineMs = (kConnectTimeoutSeconds + 10) * 1000;
+    static constexpr int kDyingWaitMs = 1000; // a killed ssh between closing its sockets and exiting
 
     explicit SshTunnel(SshTarget target, QObject *parent = nullptr);
     ~SshTunnel() override;
