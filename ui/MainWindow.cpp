@@ -816,7 +816,7 @@ void MainWindow::onEngineError(const Error &error)
     m_engineError = error;
     setEngineState(tr("Disconnected"), false);
     m_engineIcon->setPixmap(Icons::get(QStringLiteral("engine-error")).pixmap(16, 16));
-    m_engineStatus->setStyleSheet(QStringLiteral("color: #c01c28;"));
+    m_engineStatus->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_engineStatus));
     m_engineStatus->setText(error.message());
     m_images->setError(error.message());
 }
