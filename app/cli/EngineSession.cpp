@@ -21,14 +21,13 @@ HostGpus hostGpus(DockerClient &client)
 {
     HostGpus gpus;
     const Endpoint &endpoint = client.endpoint();
+    gpus.inventory = std::make_unique<GpuInventory>();
     if (endpoint.kind == Endpoint::Kind::Ssh) {
         gpus.shell = std::make_unique<RemoteShell>(client.sshTunnel());
-        gpus.inventory = std::make_unique<GpuInventory>();
         gpus.inventory->setRemote(gpus.shell.get());
     } else if (endpoint.isRemote()) {
-        gpus.error = GpuInventory::unreadableHost(endpoint.host);
-    } else {
-        gpus.inventory = std::make_unique<GpuInventory>();
+        gpus.probe = std::make_unique<GpuProbe>(&client);
+        gpus.inventory->setProbe(gpus.probe.get());
     }
     return gpus;
 }

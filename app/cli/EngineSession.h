@@ -2,6 +2,7 @@
 
 #include "common/Result.h"
 #include "gpu/GpuInventory.h"
+#include "launch/GpuProbe.h"
 #include "transport/RemoteShell.h"
 
 #include <memory>
@@ -18,13 +19,13 @@ Result<DockerClient *> connect(const CliContext &ctx, const QString &presetEngin
 
 // The GPUs of an engine's host: this machine's for a local engine, the host's own nvidia-smi
 // over an ssh engine's connection (the engine must have answered, so that the connection is
-// up). Other remote engines' GPUs cannot be read: inventory is null and error says why. Never
-// this machine's GPUs for another host.
+// up), nvidia-smi in probe containers on other remote engines (GpuProbe). Never this machine's
+// GPUs for another host.
 struct HostGpus
 {
     std::unique_ptr<RemoteShell> shell;
+    std::unique_ptr<GpuProbe> probe;
     std::unique_ptr<GpuInventory> inventory;
-    Error error;
 };
 HostGpus hostGpus(DockerClient &client);
 

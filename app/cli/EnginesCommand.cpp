@@ -1,11 +1,11 @@
 #include "CliContext.h"
 #include "Commands.h"
+#include "EngineSession.h"
 
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "engines/EngineRegistry.h"
 #include "gpu/GpuInventory.h"
-#include "transport/RemoteShell.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -31,7 +31,6 @@ struct Row
     bool current = false;
     Result<Endpoint> endpoint = Error();
     std::unique_ptr<DockerClient> client;
-    std::unique_ptr<RemoteShell> shell;
     QString state = QStringLiteral("connecting");
     QString reason;
     QString product;
@@ -110,24 +109,19 @@ int enginesCommand(CliContext &ctx, const QStringList &args)
     if (pending > 0)
         ctx.exec();
 
-    // The GPUs of each connected engine's host: this machine once, ssh hosts over their connection.
+    // The GPUs of each connected engine's host: this machine once, the others as `gpus` reads them.
     std::optional<GpuSnapshot> local;
     for (Row &row : rows) {
         if (row.state != QLatin1String("connected"))
             continue;
         const Endpoint &endpoint = row.endpoint.value();
         GpuSnapshot snapshot;
-        if (endpoint.kind == Endpoint::Kind::Ssh) {
-            row.shell = std::make_unique<RemoteShell>(row.client->sshTunnel());
-            GpuInventory inventory;
-            inventory.setRemote(row.shell.get());
-            snapshot = inventory.readBlocking();
-        } else if (!endpoint.isRemote()) {
+        if (endpoint.isRemote()) {
+            snapshot = EngineSession::hostGpus(*row.client).inventory->readBlocking();
+        } else {
             if (!local)
                 local = GpuInventory().readBlocking();
             snapshot = *local;
-        } else {
-            continue; // a tcp:// host's GPUs cannot be read from here yet
         }
         if (snapshot.ok())
             row.gpus = int(snapshot.gpus.size());

@@ -13,7 +13,8 @@
 #include <QJsonDocument>
 
 // `gpudeck gpus [--json]`: the GPUs of the engine's host. A local engine's host is this machine;
-// an ssh engine's host answers through its own nvidia-smi over the engine's ssh connection.
+// an ssh engine's host answers through its own nvidia-smi over the engine's ssh connection, any
+// other remote engine's through nvidia-smi in a probe container there (GpuProbe).
 // Without a driver: the table form prints one sentence on stderr ("no NVIDIA driver found: ...")
 // and exits 1; the JSON form prints the snapshot anyway, its "error" object carrying the reason,
 // and also exits 1, so scripts can read either. Never this machine's GPUs for another host.
@@ -148,8 +149,8 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
     EngineSession::HostGpus host;
     if (!error.isError())
         host = EngineSession::hostGpus(client);
-    if (error.isError() || !host.inventory) {
-        snapshot.error = error.isError() ? error : host.error;
+    if (error.isError()) {
+        snapshot.error = error;
     } else {
         host.inventory->setContainerDirectory(&directory);
         snapshot = host.inventory->readBlocking();

@@ -78,7 +78,9 @@ LaunchSpec withFreeGpusPicked(CliContext &ctx, const Preset &preset)
     if (!endpoint)
         why = endpoint.error();
     else if (endpoint.value().isRemote())
-        why = GpuInventory::unreadableHost(endpoint.value().host);
+        why = Error(Error::Code::Unsupported, QStringLiteral("Cannot pick free GPUs of %1").arg(endpoint.value().host),
+                    QStringLiteral("an export reads only this machine's GPUs"),
+                    QStringLiteral("gpudeck run picks them on that host when it launches"));
     QList<GpuInfo> taken;
     if (!why.isError()) {
         const Result<LaunchSpec> resolved =

@@ -6,6 +6,7 @@
 #include "gpu/GpuInventory.h"
 #include "gpu/GpuMonitor.h"
 #include "launch/CudaRequirement.h"
+#include "launch/GpuProbe.h"
 #include "transport/RemoteShell.h"
 
 Engine::Engine(const QString &name, const QString &source, const Result<Endpoint> &endpoint,
@@ -47,16 +48,15 @@ Engine::Engine(const QString &name, const QString &source, const Result<Endpoint
     });
 
     const Endpoint &e = endpoint.value();
-    if (e.isRemote() && e.kind != Endpoint::Kind::Ssh) {
-        m_gpuError = GpuInventory::unreadableHost(e.host);
-        return;
-    }
     m_monitor = new GpuMonitor(this);
     m_monitor->setContainerDirectory(m_containers);
     if (e.kind == Endpoint::Kind::Ssh) {
         // The host's own nvidia-smi over the engine's ssh connection; a child of the client, so
         // it goes with that connection.
         m_monitor->inventory()->setRemote(new RemoteShell(m_client->sshTunnel(), m_client));
+    } else if (e.isRemote()) {
+        // No shell there: nvidia-smi in probe containers on the engine.
+        m_monitor->inventory()->setProbe(new GpuProbe(m_client, m_client));
     }
     connect(m_monitor, &GpuMonitor::updated, this, &Engine::gpusChanged);
 }
@@ -80,10 +80,17 @@ const Endpoint *Engine::endpoint() const
 
 GpuSnapshot Engine::gpus() const
 {
-    if (m_monitor)
+    // Another host's GPUs are read once its engine answers: until then, why not (never an empty
+    // list that reads as "no GPUs").
+    const bool unread = m_monitor && m_monitor->inventory()->isRemote() && !m_monitor->latest().taken.isValid();
+    if (m_monitor && !unread)
         return m_monitor->latest();
     GpuSnapshot unreadable;
     unreadable.error = m_gpuError;
+    if (unread) {
+        unreadable.error = Error(Error::Code::ConnectionFailed, QStringLiteral("Cannot read the GPUs of %1").arg(url()),
+                                 m_state == State::Down ? m_error.why() : QStringLiteral("its engine has not answered yet"));
+    }
     return unreadable;
 }
 
@@ -119,8 +126,11 @@ void Engine::setSelected(bool selected)
     m_selected = selected;
     if (!m_monitor)
         return;
-    const int pace = m_monitor->inventory()->isRemote() ? kRemoteGpuIntervalMs : GpuMonitor::DefaultIntervalMs;
-    m_monitor->setInterval(selected ? pace : kBackgroundGpuIntervalMs);
+    const GpuInventory *inventory = m_monitor->inventory();
+    const int pace = inventory->isProbe()    ? kProbeGpuIntervalMs
+                     : inventory->isRemote() ? kRemoteGpuIntervalMs
+                                             : GpuMonitor::DefaultIntervalMs;
+    m_monitor->setInterval(selected ? pace : inventory->isProbe() ? kBackgroundProbeIntervalMs : kBackgroundGpuIntervalMs);
     if (selected && m_gpusStarted && !m_monitor->isRunning())
         m_monitor->resume();
 }

@@ -35,6 +35,9 @@ public:
     // GPU polling: the selected engine at the panel's pace, the others slower.
     static constexpr int kRemoteGpuIntervalMs = 3000;
     static constexpr int kBackgroundGpuIntervalMs = 10000;
+    // A tcp:// or TLS host's GPUs cost a probe container each read: seldom.
+    static constexpr int kProbeGpuIntervalMs = 10000;
+    static constexpr int kBackgroundProbeIntervalMs = 60000;
 
     // name: the context's name, or the URL; source: "default", "context", "DOCKER_HOST",
     // "--host", "added" or "preset". An endpoint that did not resolve makes an engine that is
@@ -70,7 +73,8 @@ public:
     // The CUDA an image needs ("12.2"), by image id; empty when none or not known yet.
     QString imageCuda(const QString &id) const { return m_imageCuda.value(id); }
 
-    // The host's GPUs: null when they cannot be read from here (gpuError() says why).
+    // The host's GPUs (this machine's, over ssh, or through probe containers): null when the
+    // engine's address did not resolve (gpuError() says why).
     GpuMonitor *gpuMonitor() const { return m_monitor; }
     const Error &gpuError() const { return m_gpuError; }
     // The latest read, or the reason as a snapshot; gpusKnown() once one read came back.

@@ -3,6 +3,7 @@
 #include "GpuLog.h"
 #include "NvidiaSmiParser.h"
 #include "NvmlLibrary.h"
+#include "launch/GpuProbe.h"
 #include "transport/RemoteShell.h"
 
 #include <QEventLoop>
@@ -59,18 +60,21 @@ void GpuInventory::reset()
     m_identity = GpuSnapshot();
 }
 
-Error GpuInventory::unreadableHost(const QString &host)
-{
-    return Error(Error::Code::Unsupported, QStringLiteral("Cannot read the GPUs of %1").arg(host),
-                 QStringLiteral("GPU Deck reads a remote host's GPUs over ssh:// engines only, for now"),
-                 QStringLiteral("Reach the engine as ssh://%1 to see its GPUs").arg(host));
-}
-
 void GpuInventory::setRemote(RemoteShell *shell)
 {
     reset();
     m_remote = shell;
+    m_probe = nullptr;
     m_wantRemote = shell != nullptr;
+    m_wantProbe = false;
+}
+
+void GpuInventory::setProbe(GpuProbe *probe)
+{
+    reset();
+    m_remote = nullptr;
+    m_probe = probe;
+    m_wantRemote = m_wantProbe = probe != nullptr;
 }
 
 bool GpuInventory::refresh()
@@ -80,7 +84,7 @@ bool GpuInventory::refresh()
     m_busy = true;
     if (m_wantRemote && m_source == GpuSnapshot::Source::None) {
         // The host's driver, through its nvidia-smi; this machine's NVML says nothing about it.
-        smiIdentity(Error(Error::Code::NoDriver, kNoDriver, QStringLiteral("NVML is not read over ssh")));
+        smiIdentity(Error(Error::Code::NoDriver, kNoDriver, QStringLiteral("NVML is not read on another host")));
         return true;
     }
 
@@ -168,6 +172,17 @@ void GpuInventory::complete(GpuSnapshot snapshot)
 
 void GpuInventory::runSmi(const QStringList &args, SmiDone done)
 {
+    if (m_wantProbe) {
+        if (!m_probe) {
+            QMetaObject::invokeMethod(this, [done = std::move(done)]() {
+                done(Error(Error::Code::ConnectionFailed, QStringLiteral("Could not read the host's GPUs"),
+                           QStringLiteral("its engine is gone")));
+            }, Qt::QueuedConnection);
+            return;
+        }
+        m_probe->run(args, std::move(done));
+        return;
+    }
     if (m_wantRemote) {
         if (!m_remote) {
             QMetaObject::invokeMethod(this, [done = std::move(done)]() {
@@ -333,6 +348,15 @@ void GpuInventory::smiLive()
 
 void GpuInventory::smiProcesses(GpuSnapshot snapshot)
 {
+    if (m_wantProbe) {
+        // A probe container sees none of the host's processes (they are in another PID
+        // namespace). A GPU with less memory in use than an idle driver holds has none (a CUDA
+        // context alone takes more); on the others they are unknown, not "none".
+        for (GpuInfo &g : snapshot.gpus)
+            g.processesKnown = g.memoryUsed >= 0 && g.memoryUsed < GpuInfo::kFreeMemoryBytes;
+        complete(snapshot);
+        return;
+    }
     runSmi({QStringLiteral("--query-compute-apps=gpu_uuid,pid,used_memory"),
             QStringLiteral("--format=csv,noheader,nounits")},
            [this, snapshot](Result<QByteArray> r) mutable {

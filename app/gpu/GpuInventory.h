@@ -15,6 +15,7 @@
 #include <memory>
 
 class ContainerDirectory;
+class GpuProbe;
 class NvmlLibrary;
 
 
@@ -49,9 +50,13 @@ public:
     // shell over the engine's ssh connection (NVML is this machine's and is not used). Null
     // goes back to this machine. Either way the next read probes again.
     void setRemote(RemoteShell *shell);
-    bool isRemote() const { return m_remote != nullptr; }
-    // What a snapshot says for a remote host whose GPUs cannot be read (not an ssh engine).
-    static Error unreadableHost(const QString &host);
+    // Reads the GPUs of a tcp:// or TLS engine's host: nvidia-smi runs in probe containers there
+    // (GpuProbe), one per read once the first has taken the identity. Their processes are not
+    // listed (the container sees none of the host's): a GPU without memory in use has none, the
+    // others' are unknown. Null goes back to this machine.
+    void setProbe(GpuProbe *probe);
+    bool isRemote() const { return m_wantRemote; }
+    bool isProbe() const { return m_wantProbe; }
 
     // The engine's containers, to name the containers of GPU processes; null: IDs only.
     void setContainerDirectory(ContainerDirectory *directory) { m_owners.setDirectory(directory); }
@@ -88,5 +93,7 @@ private:
     int m_smiTimeoutMs = DefaultSmiTimeoutMs;
     bool m_busy = false;
     QPointer<RemoteShell> m_remote;
-    bool m_wantRemote = false; // set while a remote shell is meant, even after it went away
+    QPointer<GpuProbe> m_probe;
+    bool m_wantRemote = false; // set while another host is meant, even after its shell or probe went away
+    bool m_wantProbe = false;
 };

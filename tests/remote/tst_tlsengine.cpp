@@ -1,7 +1,8 @@
 // tcp:// engines with TLS against a real dockerd started with --tlsverify (fixture "tls-engine")
 // and openssl-made certificates (tests/scripts/test-tls.sh): a docker context made by the real
 // docker CLI, every certificate refusal as one clear sentence, a plain client on the TLS port, a
-// stalled peer, and the engine stopped in the middle of a stream. A QSslServer stands in only
+// stalled peer, the engine stopped in the middle of a stream, and the host's GPUs read through a
+// probe container. A QSslServer stands in only
 // for certificates a test engine should not be started with (expired, wrong name).
 #include "Await.h"
 #include "TestEngine.h"
@@ -9,10 +10,13 @@
 #include "engine/ContainerStream.h"
 #include "engine/DockerClient.h"
 #include "engine/WaitCall.h"
+#include "launch/GpuProbe.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSslKey>
@@ -85,6 +89,8 @@ private slots:
     void tlsClientOnPlainPort();
     void stalledPeer();
     void engineStoppedMidStream();
+    void gpusThroughProbe();
+    void probeImageChoice();
 
 private:
     QString m_url;
@@ -286,6 +292,95 @@ void TestTlsEngine::engineStoppedMidStream()
     QVERIFY(!wait->result().ok());
     const QString message = wait->result().error().message();
     QVERIFY2(message.contains(QLatin1String("stopped answering")), qPrintable(message));
+}
+
+// A tcp:// host's GPUs come from nvidia-smi in a probe container there. The test image's stub
+// answers the query only when the container was given every GPU and the utility capability (as
+// the NVIDIA toolkit would); this machine has neither NVML nor nvidia-smi, so what the CLI lists
+// can only be the host's. No probe container is left behind.
+void TestTlsEngine::gpusThroughProbe()
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("HOME"), QDir::tempPath());
+    env.insert(QStringLiteral("DOCKER_CONFIG"), tlsDir() + QStringLiteral("/docker-config"));
+    env.insert(QStringLiteral("DOCKER_CONTEXT"), QStringLiteral("gpudeck-tls"));
+    env.insert(QStringLiteral("DOCKER_HOST"), QString());
+    env.insert(QStringLiteral("DOCKER_TLS_VERIFY"), QString());
+    env.insert(QStringLiteral("DOCKER_CERT_PATH"), QString());
+    env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
+    env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin")); // no nvidia-smi on this side
+    QVERIFY(!QFileInfo::exists(QStringLiteral("/usr/bin/nvidia-smi")));
+
+    const TestEngine::CliResult cli =
+        TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("gpus"), QStringLiteral("--json")}, env);
+    QVERIFY2(cli.exitCode == 0, cli.err.constData());
+    const QJsonObject json = QJsonDocument::fromJson(cli.out).object();
+    const QJsonArray gpus = json.value(QStringLiteral("gpus")).toArray();
+    QCOMPARE(gpus.size(), 2);
+    const QJsonObject first = gpus.at(0).toObject();
+    const QJsonObject second = gpus.at(1).toObject();
+    QCOMPARE(first.value(QStringLiteral("uuid")).toString(), QStringLiteral("GPU-6bd9c3a4-0000-4000-8000-000000000000"));
+    QCOMPARE(second.value(QStringLiteral("name")).toString(), QStringLiteral("NVIDIA Stand-in GPU"));
+    QCOMPARE(json.value(QStringLiteral("driverVersion")).toString(), QStringLiteral("580.95.05"));
+    // Idle: no process can be on it; busy: its processes are not visible from a container.
+    QVERIFY2(first.value(QStringLiteral("processes")).isArray(), cli.out.constData());
+    QVERIFY2(second.value(QStringLiteral("processes")).isNull(), cli.out.constData());
+
+    // The table form says the same, and no probe container stays on the engine.
+    const TestEngine::CliResult table =
+        TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("gpus")}, env);
+    QVERIFY2(table.exitCode == 0, table.err.constData());
+    QVERIFY2(table.out.contains("GPU-6bd9c3a4-0000-4000-8000-000000000001"), table.out.constData());
+    const TestEngine::CliResult left = TestEngine::docker(
+        {QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("-q"), QStringLiteral("--filter"), QStringLiteral("name=gpudeck-gpu-probe")});
+    QCOMPARE(left.exitCode, 0);
+    QCOMPARE(left.out.trimmed(), QByteArray());
+}
+
+// The probe's image is one of the engine's own CUDA images whose entrypoint runs the command; with
+// none, one sentence says what to do instead of guessing.
+void TestTlsEngine::probeImageChoice()
+{
+    auto docker = client(m_url, tlsEnv(tlsDir() + QStringLiteral("/certs")));
+    const auto inspected = await<QJsonObject>([&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
+        docker->inspectImage(QStringLiteral("gpudeck-test:latest"), ctx, cb);
+    });
+    QVERIFY2(inspected.ok(), qPrintable(inspected.error().message()));
+    const QJsonObject test = inspected.value();
+    QVERIFY(GpuProbe::canRunProbe(test)); // NVIDIA's label
+
+    const auto withConfig = [&](const QString &tag, double size, const QJsonObject &config) {
+        QJsonObject image = test;
+        image.insert(QStringLiteral("RepoTags"), QJsonArray{tag});
+        image.insert(QStringLiteral("Size"), size);
+        image.insert(QStringLiteral("Config"), config);
+        return image;
+    };
+    const QJsonObject plain = withConfig(QStringLiteral("busybox:latest"), 1e6, {});
+    const QJsonObject ownEntrypoint =
+        withConfig(QStringLiteral("tritonserver:latest"), 2e6,
+                   {{QStringLiteral("Env"), QJsonArray{QStringLiteral("CUDA_VERSION=12.4.1")}},
+                    {QStringLiteral("Entrypoint"), QJsonArray{QStringLiteral("/opt/serve")}}});
+    const QJsonObject cuda =
+        withConfig(QStringLiteral("nvidia/cuda:12.4.1-base-ubuntu22.04"), 3e8,
+                   {{QStringLiteral("Env"), QJsonArray{QStringLiteral("NVIDIA_REQUIRE_CUDA=cuda>=12.4")}},
+                    {QStringLiteral("Entrypoint"), QJsonArray{QStringLiteral("/opt/nvidia/nvidia_entrypoint.sh")}}});
+    QVERIFY(!GpuProbe::canRunProbe(plain));
+    QVERIFY(!GpuProbe::canRunProbe(ownEntrypoint));
+    QVERIFY(GpuProbe::canRunProbe(cuda));
+
+    // The smallest that can.
+    QCOMPARE(GpuProbe::chooseImage({plain, cuda, ownEntrypoint}, QStringLiteral("gpu1")).value(),
+             QStringLiteral("nvidia/cuda:12.4.1-base-ubuntu22.04"));
+    const QJsonObject smaller = withConfig(QStringLiteral("cuda-small:1"), 5e7, cuda.value(QStringLiteral("Config")).toObject());
+    QCOMPARE(GpuProbe::chooseImage({cuda, smaller}, QStringLiteral("gpu1")).value(), QStringLiteral("cuda-small:1"));
+
+    const Result<QString> none = GpuProbe::chooseImage({plain, ownEntrypoint}, QStringLiteral("gpu1"));
+    QVERIFY(!none.ok());
+    const QString message = none.error().message();
+    QVERIFY2(message.startsWith(QLatin1String("Cannot read the GPUs of gpu1")), qPrintable(message));
+    QVERIFY2(message.contains(QLatin1String("docker pull nvidia/cuda")), qPrintable(message));
+    QVERIFY2(message.contains(QLatin1String("ssh://gpu1")), qPrintable(message));
 }
 
 QTEST_GUILESS_MAIN(TestTlsEngine)

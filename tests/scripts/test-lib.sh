@@ -15,6 +15,29 @@ make_test_rootfs() {
     cat >"$rootfs/bin/nvidia-smi" <<'SMI'
 #!/bin/sh
 # Stub nvidia-smi for the test engines: shows exactly what the engine asked the toolkit for.
+# The GPU queries (--query-gpu, --query-compute-apps) answer as the toolkit would have it: two
+# stand-in GPUs (the second one busy) where every GPU was asked for, a driver error where none was, and no nvidia-smi
+# at all without the utility capability (the toolkit mounts it only then).
+case "${1-}" in
+--query-gpu=*|--query-compute-apps=*)
+    case ",${NVIDIA_DRIVER_CAPABILITIES-}," in
+    *,utility,*|*,all,*) ;;
+    *) echo "sh: nvidia-smi: not found" >&2; exit 127 ;;
+    esac
+    case "${NVIDIA_VISIBLE_DEVICES-}" in
+    all) ;;
+    *) echo "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."; exit 9 ;;
+    esac
+    case "$1" in
+    --query-gpu=index,uuid,name,*)
+        for i in 0 1; do
+            echo "$i, GPU-6bd9c3a4-0000-4000-8000-00000000000$i, NVIDIA Stand-in GPU, 00000000:0$i:00.0, 81559, $((i * 30000 + 10)), $((i * 90)), 0, 3$i, 70.00, 700.00, Disabled, 580.95.05"
+        done ;;
+    --query-gpu=index,memory.used,*)
+        for i in 0 1; do echo "$i, $((i * 30000 + 20)), $((i * 95)), 1, 4$i, 80.00, 700.00"; done ;;
+    esac
+    exit 0 ;;
+esac
 echo "NVIDIA_VISIBLE_DEVICES=${NVIDIA_VISIBLE_DEVICES-}"
 echo "NVIDIA_DRIVER_CAPABILITIES=${NVIDIA_DRIVER_CAPABILITIES-}"
 cdi=$(env | sed -n 's/^GPUDECK_CDI_DEV_[A-Za-z0-9_]*=//p' | sort | tr '\n' ' ')

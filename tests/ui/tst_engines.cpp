@@ -4,7 +4,8 @@
 // shows its own state, kind and GPUs; selecting a row switches images, GPUs and the launch form; a
 // launch lands on the selected engine; a log tab keeps streaming while another engine is selected
 // and while the dead one times out. Local GPUs come from the fake NVML (8 GPUs); the ssh host's
-// from a stand-in nvidia-smi first on the remote PATH (an H100 capture).
+// from a stand-in nvidia-smi first on the remote PATH (an H100 capture); the TLS host's from the
+// test image's stub nvidia-smi in a probe container (two stand-in GPUs, one busy).
 #include "EngineList.h"
 #include "FakeSmi.h"
 #include "GpuPanel.h"
@@ -229,7 +230,7 @@ void TestEngines::rowsShowEachEngine()
                                   .match(list->rowText(local, EngineList::GpuColumn)).hasMatch(),
                               qPrintable(list->rowText(local, EngineList::GpuColumn)), 20000);
     QTRY_COMPARE_WITH_TIMEOUT(list->rowText(ssh, EngineList::GpuColumn), QStringLiteral("1 GPU · 1 busy"), 30000);
-    QCOMPARE(list->rowText(tls, EngineList::GpuColumn), QStringLiteral("unknown"));
+    QTRY_COMPARE_WITH_TIMEOUT(list->rowText(tls, EngineList::GpuColumn), QStringLiteral("2 GPUs · 1 busy"), 30000);
     QTRY_VERIFY_WITH_TIMEOUT(list->rowText(gone, EngineList::StateColumn).startsWith(QLatin1String("down: ")),
                              Engine::kConnectDeadlineMs + 15000);
     QVERIFY2(list->rowText(gone, EngineList::StateColumn).contains(QLatin1String("did not answer")),
@@ -291,7 +292,7 @@ void TestEngines::switchingFollowsTheEngine()
             bool tagged;
         };
         const Case cases[] = {
-            {registry->findByName(QStringLiteral("gpudeck-tls")), TestEngine::host(), 0, false},
+            {registry->findByName(QStringLiteral("gpudeck-tls")), TestEngine::host(), 2, false},
             {registry->findByName(QStringLiteral("gpudeck-ssh")), kSsh, 1, true},
             {registry->find(kLocal), kLocal, 8, true},
         };
