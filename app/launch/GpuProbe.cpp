@@ -163,6 +163,8 @@ void GpuProbe::launch()
     spec.command = QStringList{QStringLiteral("nvidia-smi")} + m_jobs.constFirst().args;
     spec.gpus = GpuSelection::all();
     spec.capabilities = {QStringLiteral("utility")};
+    if (m_cdi)
+        spec.deviceDriver = QStringLiteral("cdi"); // nvidia.com/gpu=all
     spec.networkMode = QStringLiteral("none");
     spec.autoRemove = true;
     spec.containerName = probeName();
@@ -215,6 +217,13 @@ void GpuProbe::launch()
                                   : QStringLiteral("the probe was cancelled")));
             return;
         default:
+            if (launcher->error().code() == Error::Code::DeviceDriver && !m_cdi) {
+                // No legacy NVIDIA hook on that engine (a CDI-only toolkit): ask for every GPU
+                // as CDI devices from now on; the engine says so if it has none.
+                m_cdi = true;
+                launch();
+                return;
+            }
             m_image.clear(); // the image may be gone: pick again next time
             finish(launcher->error());
             return;

@@ -18,8 +18,9 @@ class Launcher;
 // Reads the GPUs of an engine's host where GPU Deck has no shell there (tcp:// and TLS engines):
 // nvidia-smi runs in a short-lived container that asks for every GPU with the utility capability,
 // since the NVIDIA Container Toolkit puts nvidia-smi into any such container. The container is a
-// Launcher's (the same request the user's own launches send; CDI on Podman), auto-removed, with no
-// network, named gpudeck-gpu-probe-….
+// Launcher's (the same request the user's own launches send; CDI on Podman, and on a Docker engine
+// that refuses the legacy request for want of the NVIDIA hook), auto-removed, with no network,
+// named gpudeck-gpu-probe-….
 // The image is one of the engine's own, never pulled: a CUDA image (its environment names
 // CUDA_VERSION, NVIDIA_REQUIRE_CUDA or NVIDIA_VISIBLE_DEVICES, or it carries NVIDIA's
 // com.nvidia.volumes.needed label) whose entrypoint runs the command it is given; the smallest
@@ -64,6 +65,7 @@ private:
     QList<Job> m_jobs;
     bool m_running = false;
     QString m_image;
+    bool m_cdi = false; // the engine refused the legacy request: every GPU as CDI devices
     Launcher *m_launcher = nullptr;
     QObject *m_calls = nullptr; // context of the image look-up in flight
 };

@@ -16,18 +16,21 @@ make_test_rootfs() {
 #!/bin/sh
 # Stub nvidia-smi for the test engines: shows exactly what the engine asked the toolkit for.
 # The GPU queries (--query-gpu, --query-compute-apps) answer as the toolkit would have it: two
-# stand-in GPUs (the second one busy) where every GPU was asked for, a driver error where none was, and no nvidia-smi
-# at all without the utility capability (the toolkit mounts it only then).
+# stand-in GPUs (the second one busy) where every GPU was asked for (NVIDIA_VISIBLE_DEVICES=all,
+# or the CDI device nvidia.com/gpu=all), a driver error where none was, and on the legacy path no
+# nvidia-smi at all without the utility capability (the toolkit mounts it only then).
 case "${1-}" in
 --query-gpu=*|--query-compute-apps=*)
-    case ",${NVIDIA_DRIVER_CAPABILITIES-}," in
-    *,utility,*|*,all,*) ;;
-    *) echo "sh: nvidia-smi: not found" >&2; exit 127 ;;
-    esac
-    case "${NVIDIA_VISIBLE_DEVICES-}" in
-    all) ;;
-    *) echo "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."; exit 9 ;;
-    esac
+    if [ -z "${GPUDECK_CDI_DEV_ALL-}" ]; then
+        case ",${NVIDIA_DRIVER_CAPABILITIES-}," in
+        *,utility,*|*,all,*) ;;
+        *) echo "sh: nvidia-smi: not found" >&2; exit 127 ;;
+        esac
+        case "${NVIDIA_VISIBLE_DEVICES-}" in
+        all) ;;
+        *) echo "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."; exit 9 ;;
+        esac
+    fi
     case "$1" in
     --query-gpu=index,uuid,name,*)
         for i in 0 1; do
