@@ -12,7 +12,11 @@
 #   5. the picked GPUs are exactly the ones a container sees (device index, GPU UUID, count),
 #      with more selections on hosts with 2 or more GPUs;
 #   6. (when GPUDECK_E2E_GPU_LOAD names a GPU load, e.g. a PyTorch loop of the host's) a container
-#      keeping one GPU busy shows as busy in the inventory and the window, the others idle.
+#      keeping one GPU busy shows as busy in the inventory and the window, the others idle;
+#   8. through the engine's tcp:// listener (loopback, plain) `gpudeck gpus --json` names the same
+#      GPUs from nvidia-smi in a probe container (the host's NVML and nvidia-smi hidden from it),
+#      picking the one image with CUDA_VERSION set; through CDI the probe falls back to
+#      nvidia.com/gpu=all when the engine refuses --gpus.
 # It uses the NVIDIA Container Toolkit when it is installed, and a stand-in runtime otherwise
 # (nvidia-standin-runtime.py), and says which.
 #
@@ -111,7 +115,7 @@ JSON
 elif command -v nvidia-container-runtime-hook >/dev/null && command -v nvidia-container-runtime >/dev/null; then
     mode=toolkit
     cat >"$work/daemon.json" <<JSON
-{ "runtimes": { "nvidia": { "path": "$(command -v nvidia-container-runtime)" } } }
+{ "runtimes": { "nvidia": { "path": "$(command -v nvidia-container-runtime)" } }, "userland-proxy": false }
 JSON
     say "using the NVIDIA Container Toolkit installed on this host"
 else
@@ -120,7 +124,8 @@ else
     chmod +x "$work/hook/nvidia-container-runtime-hook"
     install -m 755 "$here/nvidia-standin-runtime.py" "$work/bin/nvidia-standin-runtime"
     cat >"$work/daemon.json" <<JSON
-{ "runtimes": { "nvidia": { "path": "$work/bin/nvidia-standin-runtime" } }, "default-runtime": "nvidia" }
+{ "runtimes": { "nvidia": { "path": "$work/bin/nvidia-standin-runtime" } }, "default-runtime": "nvidia",
+  "userland-proxy": false }
 JSON
     say "NVIDIA Container Toolkit not installed: using the stand-in runtime (tests/e2e/nvidia-standin-runtime.py)"
 fi
@@ -136,10 +141,11 @@ engine="$work/engine"
 sock="$engine/docker.sock"
 export DOCKER_HOST="unix://$sock"
 engine_pid=""
+tcp_host=tcp://127.0.0.1:${GPUDECK_E2E_TCP_PORT:-23750}
 
 start_engine() { # $1: PATH for dockerd
     mkdir -p "$engine"
-    setsid env PATH="$1" dockerd --host "$DOCKER_HOST" --data-root "$engine/data" --exec-root "$engine/exec" \
+    setsid env PATH="$1" dockerd --host "$DOCKER_HOST" --host "$tcp_host" --data-root "$engine/data" --exec-root "$engine/exec" \
         --pidfile "$engine/dockerd.pid" --config-file "$work/daemon.json" --iptables=false --ip-masq=false \
         --bridge=none --log-level warn >>"$out/dockerd.log" 2>&1 </dev/null &
     engine_pid=$!
@@ -185,8 +191,8 @@ say "image gpudeck-e2e:latest: busybox and glibc, no nvidia-smi"
 
 # 1. The inventory against nvidia-smi, through NVML and through the fallback.
 "$smi" --query-gpu=index,uuid,name,memory.total --format=csv,noheader,nounits >"$out/nvidia-smi.csv"
-compare_gpus() { # $1: label, then the command's environment
-    local label=$1; shift
+compare_gpus() { # $1: check number, $2: label, then the command's environment
+    local check=$1 label=$2; shift 2
     if env "$@" "$gpudeck" gpus --json >"$out/gpus-$label.json" 2>"$out/gpus-$label.err" &&
         python3 - "$out/gpus-$label.json" "$out/nvidia-smi.csv" "$label" <<'PY'
 import csv, json, sys
@@ -200,10 +206,21 @@ for gpu, (index, uuid, name, mem) in zip(gpus, rows):
 print(f"{sys.argv[3]}: source {snap['source']}, driver {snap.get('driverVersion')}, " +
       "; ".join(f"{g['index']} {g['name']} {g['uuid']}" for g in gpus))
 PY
-    then pass "1. gpudeck gpus ($label) matches nvidia-smi"; else fail "1. gpudeck gpus ($label): $(cat "$out/gpus-$label.err")"; fi
+    then pass "$check. gpudeck gpus ($label) matches nvidia-smi"; else fail "$check. gpudeck gpus ($label): $(cat "$out/gpus-$label.err")"; fi
 }
-compare_gpus nvml
-compare_gpus fallback GPUDECK_NVML_PATH=/nonexistent/libnvidia-ml.so.1 PATH="$(dirname "$smi"):$PATH"
+compare_gpus 1 nvml
+compare_gpus 1 fallback GPUDECK_NVML_PATH=/nonexistent/libnvidia-ml.so.1 PATH="$(dirname "$smi"):$PATH"
+
+# 8. The same GPUs through the tcp:// listener: a probe container on the engine runs nvidia-smi.
+# The glibc image again, now with CUDA_VERSION set, so that the probe may pick it.
+python3 "$here/engine-call.py" "$sock" POST \
+    "/images/create?fromSrc=-&repo=gpudeck-e2e-cuda&tag=latest&changes=ENV%20CUDA_VERSION%3D13.0" \
+    --tar "$work/rootfs.tar" >/dev/null || { echo "gpu-host.sh: the CUDA image import failed" >&2; exit 1; }
+start=$(now)
+compare_gpus 8 tcp-probe DOCKER_HOST="$tcp_host" GPUDECK_NVML_PATH=/nonexistent/libnvidia-ml.so.1 PATH=/usr/sbin:/usr/bin:/sbin:/bin
+say "8. gpudeck gpus over tcp:// took $(awk -v a="$(now)" -v b="$start" 'BEGIN{printf "%.2f", a - b}') s (first read: identity and the driver's CUDA, two probe containers)"
+left=$(python3 "$here/engine-call.py" "$sock" GET '/containers/json?all=1' | python3 -c 'import json,sys; print(" ".join(c["Names"][0] for c in json.load(sys.stdin) if "gpu-probe" in c["Names"][0]))')
+[[ -z "$left" ]] && pass "8. no probe container left" || fail "8. probe containers left: $left"
 uuid0=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["gpus"][0]["uuid"])' "$out/gpus-nvml.json")
 name0=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["gpus"][0]["name"])' "$out/gpus-nvml.json")
 
