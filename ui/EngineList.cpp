@@ -5,6 +5,8 @@
 #include "engines/EngineRegistry.h"
 #include "gpu/GpuSnapshot.h"
 
+#include <QEvent>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -38,11 +40,14 @@ EngineList::EngineList(QWidget *parent)
     // Three rows at least, however small the window: the list is how engines are picked.
     m_view->setMinimumHeight(m_view->fontMetrics().height() * 6);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    // The name is how a row is recognised: it keeps its width (fitColumns) and the kind, whose
+    // version is the least needed at a glance, gives way in a narrow window (whole in a tooltip).
     m_view->header()->setStretchLastSection(false);
-    m_view->header()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
+    m_view->header()->setSectionResizeMode(NameColumn, QHeaderView::Interactive);
     m_view->header()->setSectionResizeMode(StateColumn, QHeaderView::ResizeToContents);
-    m_view->header()->setSectionResizeMode(KindColumn, QHeaderView::ResizeToContents);
+    m_view->header()->setSectionResizeMode(KindColumn, QHeaderView::Stretch);
     m_view->header()->setSectionResizeMode(GpuColumn, QHeaderView::ResizeToContents);
+    m_view->viewport()->installEventFilter(this);
 
     m_url->setObjectName(QStringLiteral("engineUrlEdit"));
     m_url->setPlaceholderText(tr("ssh://me@gpu1, tcp://gpu1:2376, unix:///run/docker.sock"));
@@ -164,15 +169,42 @@ void EngineList::updateRow(Engine *engine)
     item->setToolTip(NameColumn, engine->url());
     const QString state = stateText(engine);
     item->setText(StateColumn, engine->state() == Engine::State::Down ? tr("down") : state);
-    item->setToolTip(StateColumn, state);
     item->setData(StateColumn, Qt::AccessibleTextRole, state);
     const StatusColors::Tone tone = engine->state() == Engine::State::Down ? StatusColors::Tone::Error
                                     : engine->state() == Engine::State::Connected ? StatusColors::Tone::Ok
                                                                                   : StatusColors::Tone::Warning;
     item->setForeground(StateColumn, StatusColors::text(tone, m_view->palette()));
     item->setText(KindColumn, engine->productName());
+    item->setToolTip(KindColumn, engine->productName());
     item->setText(GpuColumn, gpuText(engine));
     item->setToolTip(GpuColumn, engine->gpus().ok() ? QString() : engine->gpus().error.message());
+    item->setToolTip(StateColumn, QStringLiteral("%1\n%2").arg(state, engine->productName()).trimmed());
+    fitColumns();
+}
+
+bool EngineList::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+        fitColumns();
+    return QWidget::eventFilter(watched, event);
+}
+
+void EngineList::fitColumns()
+{
+    const QFontMetrics metrics = m_view->fontMetrics();
+    QHeaderView *header = m_view->header();
+    int widest = metrics.horizontalAdvance(m_view->headerItem()->text(NameColumn));
+    for (int i = 0; i < m_view->topLevelItemCount(); ++i)
+        widest = qMax(widest, metrics.horizontalAdvance(m_view->topLevelItem(i)->text(NameColumn)));
+    // Long URLs are elided in the middle past this width; the tooltip has them whole.
+    const int padding = metrics.horizontalAdvance(QStringLiteral("MM"));
+    const int name = qMin(widest + padding, metrics.horizontalAdvance(QLatin1Char('x')) * 20);
+    if (header->sectionSize(NameColumn) != name)
+        header->resizeSection(NameColumn, name);
+    // Too narrow for the kind as well: it goes (the state's tooltip has it).
+    const int kind = metrics.horizontalAdvance(QStringLiteral("Docker 20.10")) + padding;
+    header->setSectionHidden(KindColumn, m_view->viewport()->width()
+                                             < name + header->sectionSize(StateColumn) + header->sectionSize(GpuColumn) + kind);
 }
 
 QString EngineList::rowText(const Engine *engine, Column column) const
@@ -181,7 +213,7 @@ QString EngineList::rowText(const Engine *engine, Column column) const
     if (!item)
         return {};
     if (column == StateColumn)
-        return item->toolTip(StateColumn);
+        return item->data(StateColumn, Qt::AccessibleTextRole).toString(); // the whole state
     return item->text(column);
 }
 

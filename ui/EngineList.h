@@ -40,10 +40,16 @@ public:
 signals:
     void engineSelected(Engine *engine);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void addRow(Engine *engine);
     void removeRow(Engine *engine);
     void updateRow(Engine *engine);
+    // The name column as wide as the longest name, up to about 20 characters; the kind column
+    // hidden when the rest would not fit.
+    void fitColumns();
     void onCurrentItemChanged(QTreeWidgetItem *item);
     void addFromField();
     void removeCurrent();

@@ -5,6 +5,8 @@
 #include "StatusColors.h"
 
 #include <QButtonGroup>
+#include <QEvent>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIcon>
@@ -134,15 +136,17 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_tree->setItemDelegateForColumn(MemoryColumn, bars);
     m_tree->setItemDelegateForColumn(UtilColumn, bars);
     QHeaderView *header = m_tree->header();
-    // Who is on each GPU must show at 1366x768 without a horizontal scroll bar: the name is
-    // elided (its tooltip has it whole), the bars are kept narrow, the processes take the rest.
+    // Who is on each GPU must show at 1366x768 without a horizontal scroll bar: the name is short
+    // ("H100 80GB HBM3"; the tooltip has it whole), the bars are kept narrow, the temperature
+    // gives way when room is short (fitColumns), the processes take the rest.
     header->setStretchLastSection(true);
     header->setSectionResizeMode(IndexColumn, QHeaderView::ResizeToContents);
-    header->resizeSection(NameColumn, 150);
-    header->resizeSection(MemoryColumn, 110);
-    header->resizeSection(UtilColumn, 75);
+    header->resizeSection(NameColumn, 120);
+    header->resizeSection(MemoryColumn, 92);
+    header->resizeSection(UtilColumn, 64);
     header->setSectionResizeMode(TempColumn, QHeaderView::ResizeToContents);
     header->setMinimumSectionSize(40);
+    m_tree->viewport()->installEventFilter(this);
 
     m_message->setWordWrap(true);
     m_message->setAlignment(Qt::AlignCenter);
@@ -274,7 +278,34 @@ void GpuPanel::setSnapshot(const GpuSnapshot &snapshot)
         }
     }
     m_updating = false;
+    fitColumns();
     updateTicks();
+}
+
+bool GpuPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_tree->viewport() && event->type() == QEvent::Resize)
+        fitColumns();
+    return QWidget::eventFilter(watched, event);
+}
+
+void GpuPanel::fitColumns()
+{
+    QHeaderView *header = m_tree->header();
+    const QFontMetrics metrics = m_tree->fontMetrics();
+    const int padding = metrics.horizontalAdvance(QStringLiteral("MM"));
+    int name = 0;
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i)
+        name = qMax(name, metrics.horizontalAdvance(m_tree->topLevelItem(i)->text(NameColumn)));
+    if (name > 0)
+        header->resizeSection(NameColumn, qBound(60, name + padding / 2, 170));
+    // Room for an owner such as "train-llm (container) 40 GiB" first; the temperature after.
+    const int owners = metrics.horizontalAdvance(QStringLiteral("train-llm (container) 40 GiB")) + padding;
+    const int others = header->sectionSize(IndexColumn) + header->sectionSize(NameColumn)
+        + header->sectionSize(MemoryColumn) + header->sectionSize(UtilColumn);
+    const int temperature = metrics.horizontalAdvance(header->model()->headerData(TempColumn, Qt::Horizontal).toString())
+        + padding;
+    header->setSectionHidden(TempColumn, m_tree->viewport()->width() < others + temperature + owners);
 }
 
 void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
@@ -284,7 +315,11 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
     item->setText(IndexColumn, id);
     const QString cdi = cdiDeviceOf(gpu);
     item->setData(IndexColumn, CdiRole, cdi);
-    item->setText(NameColumn, cdi.isEmpty() ? gpu.name : tr("%1 · CDI").arg(gpu.name));
+    // Every GPU here is NVIDIA's: the model says the rest.
+    QString name = gpu.name;
+    if (name.startsWith(QLatin1String("NVIDIA ")))
+        name.remove(0, 7);
+    item->setText(NameColumn, cdi.isEmpty() ? name : tr("%1 · CDI").arg(name));
     QString nameTip = tr("%1\n%2\nPCI %3").arg(gpu.name, gpu.uuid, gpu.pciBusId);
     if (m_cdiKnown) {
         nameTip += QLatin1Char('\n') + (cdi.isEmpty() ? tr("No CDI device on the engine's host")
@@ -310,6 +345,8 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
         item->setData(UtilColumn, BarDelegate::FractionRole, QVariant());
     }
     item->setText(TempColumn, gpu.temperature >= 0 ? tr("%1 °C").arg(gpu.temperature) : tr("—"));
+    item->setToolTip(UtilColumn, gpu.temperature >= 0 ? tr("%1, temperature %2 °C").arg(item->text(UtilColumn)).arg(gpu.temperature)
+                                                      : item->text(UtilColumn));
 
     QString processes;
     QStringList details;

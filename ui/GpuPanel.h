@@ -57,7 +57,13 @@ signals:
     void selectionChanged();
     void busyWarningChanged(const QString &warning);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    // Who is on each GPU comes first when the panel is narrow: the name column is as wide as the
+    // (short) names, and the temperature column gives way (its value is in the tooltips).
+    void fitColumns();
     void onItemChanged(QTreeWidgetItem *item, int column);
     void onModeChanged();
     void updateTicks();

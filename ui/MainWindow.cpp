@@ -218,9 +218,9 @@ void MainWindow::buildLayout()
     m_topSplitter->addWidget(m_leftSplitter);
     m_topSplitter->addWidget(gpuColumn);
     m_topSplitter->addWidget(titled(tr("Launch"), m_form, this));
-    m_topSplitter->setStretchFactor(0, 3);
-    m_topSplitter->setStretchFactor(1, 5);
-    m_topSplitter->setStretchFactor(2, 4);
+    m_topSplitter->setStretchFactor(0, 2);
+    m_topSplitter->setStretchFactor(1, 6);
+    m_topSplitter->setStretchFactor(2, 3);
     m_topSplitter->setChildrenCollapsible(false);
 
     m_bottomSplitter->setObjectName(QStringLiteral("bottomSplitter"));
@@ -732,7 +732,7 @@ void MainWindow::followPresetEngine(const Preset &preset)
     if (client() && client()->endpoint().url == target.url)
         return;
     const QString key = QStringLiteral("engines/trusted");
-    const QString alias = preset.engine();
+    const QString &alias = preset.engine(); // the lambda below keeps a copy
     if (QSettings().value(key).toStringList().contains(target.url)) {
         switchEngine(target);
         m_engineAlias = alias;
@@ -846,7 +846,7 @@ void MainWindow::restoreSettings()
     if (!m_mainSplitter->restoreState(settings.value(QStringLiteral("mainSplitter")).toByteArray()))
         m_mainSplitter->setSizes({520, 420});
     if (!m_topSplitter->restoreState(settings.value(QStringLiteral("topSplitter")).toByteArray()))
-        m_topSplitter->setSizes({470, 580, 450}); // the engine list needs room for its four columns
+        m_topSplitter->setSizes({400, 640, 450}); // the GPU table first; the engine list elides
     if (!m_bottomSplitter->restoreState(settings.value(QStringLiteral("bottomSplitter")).toByteArray()))
         m_bottomSplitter->setSizes({1000, 500});
     if (!m_leftSplitter->restoreState(settings.value(QStringLiteral("leftSplitter")).toByteArray()))

@@ -15,13 +15,16 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QHeaderView>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
+#include <QStyle>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -149,6 +152,40 @@ private slots:
         QVERIFY2(text.contains(QLatin1String("NVIDIA_DRIVER_CAPABILITIES=compute")), qPrintable(text));
         QVERIFY2(text.contains(QLatin1String("exited with code 0")), qPrintable(text));
         QVERIFY(child<QLabel>(page, "statusLabel")->text().contains(QLatin1String("Exited with code 0")));
+    }
+
+    // On a 1366x768 laptop the GPU table shows who is on each GPU without a horizontal scroll
+    // bar: the names give way (elided, whole in their tooltips), the Processes column keeps room
+    // for an owner like "train-llm (container) 40 GiB".
+    void gpuTableFitsA1366Screen()
+    {
+        auto window = std::make_unique<MainWindow>(TestEngine::host());
+        window->setGeometry(0, 0, 1366, 740); // the screen less a panel, from the first show
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        auto *tree = child<QTreeWidget>(window.get(), "gpuTree");
+        QTRY_COMPARE_WITH_TIMEOUT(tree->topLevelItemCount(), 8, 15000);
+        QTRY_VERIFY(tree->isVisible());
+        QHeaderView *header = tree->header();
+        const auto widths = [&]() {
+            QStringList list;
+            for (int c = 0; c < header->count(); ++c)
+                list << QString::number(header->sectionSize(c));
+            return QStringLiteral("tree %1 px, columns %2").arg(tree->viewport()->width()).arg(list.join(QLatin1Char(' ')));
+        };
+        qInfo("%s; an owner takes %d px", qPrintable(widths()),
+              tree->fontMetrics().horizontalAdvance(QStringLiteral("train-llm (container) 40 GiB")));
+        QVERIFY2(!tree->horizontalScrollBar()->isVisible(), qPrintable(widths()));
+        const int margins = 2 * tree->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, tree) + 2;
+        const int wanted = tree->fontMetrics().horizontalAdvance(QStringLiteral("train-llm (container) 40 GiB")) + margins;
+        QVERIFY2(header->sectionSize(GpuPanel::ProcessColumn) >= wanted, qPrintable(widths()));
+        // The model is shown whole ("H100 80GB HBM3"; the tooltip has "NVIDIA …" and the UUID).
+        const QString name = tree->topLevelItem(0)->text(GpuPanel::NameColumn);
+        QVERIFY2(!name.startsWith(QLatin1String("NVIDIA")), qPrintable(name));
+        QVERIFY2(header->sectionSize(GpuPanel::NameColumn) >= tree->fontMetrics().horizontalAdvance(name), qPrintable(widths()));
+        // The engine list keeps its names and GPU counts in sight too.
+        auto *engines = child<QTreeWidget>(window.get(), "engineList");
+        QVERIFY2(!engines->horizontalScrollBar()->isVisible(), "the engine list scrolls sideways");
     }
 
     void firstStartOffersAnImageAndRefreshKeepsWhatWasTyped()
