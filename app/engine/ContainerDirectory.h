@@ -38,7 +38,7 @@ public:
     // Looks up every ID not known yet; done runs once all answered (at once when none is missing).
     void lookUp(const QStringList &ids, QObject *context, std::function<void()> done);
 
-    // One engine event, as EngineWatch::event gives it.
+    // One engine event, as EngineWatch::engineEvent gives it.
     void onEvent(const QJsonObject &event);
     // Forgets everything (after the engine was away: events were missed).
     void clear();

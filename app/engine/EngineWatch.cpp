@@ -59,7 +59,7 @@ void EngineWatch::openEvents()
 {
     m_events = m_client->events();
     connect(m_events, &JsonStream::started, this, [this]() { m_quickEnds = 0; });
-    connect(m_events, &JsonStream::object, this, &EngineWatch::event);
+    connect(m_events, &JsonStream::object, this, &EngineWatch::engineEvent);
     connect(m_events, &JsonStream::finished, this, &EngineWatch::onEventsEnded);
 }
 

@@ -41,7 +41,7 @@ signals:
     void connected();
     void disconnected(const Error &error);
     // Each engine event (containers, images...), as the engine sent it.
-    void event(const QJsonObject &event);
+    void engineEvent(const QJsonObject &event);
 
 private:
     void check();

@@ -39,10 +39,10 @@ Engine::Engine(const QString &name, const QString &source, const Result<Endpoint
     // The engine's containers, kept current from its events: the GPU panel names them.
     m_containers = new ContainerDirectory(m_client, m_client);
     connect(m_watch, &EngineWatch::connected, m_containers, &ContainerDirectory::clear);
-    connect(m_watch, &EngineWatch::event, m_containers, &ContainerDirectory::onEvent);
+    connect(m_watch, &EngineWatch::engineEvent, m_containers, &ContainerDirectory::onEvent);
     connect(m_watch, &EngineWatch::connected, this, &Engine::onConnected);
     connect(m_watch, &EngineWatch::disconnected, this, &Engine::onDisconnected);
-    connect(m_watch, &EngineWatch::event, this, [this](const QJsonObject &event) {
+    connect(m_watch, &EngineWatch::engineEvent, this, [this](const QJsonObject &event) {
         if (event.value(QStringLiteral("Type")).toString() == QLatin1String("image"))
             m_imagesTimer.start();
     });

@@ -134,7 +134,7 @@ void TestGpuOwners::refreshCostsNoEngineCall()
     DockerClient client(endpoint.value());
     EngineWatch watch(&client);
     ContainerDirectory directory(&client);
-    connect(&watch, &EngineWatch::event, &directory, &ContainerDirectory::onEvent);
+    connect(&watch, &EngineWatch::engineEvent, &directory, &ContainerDirectory::onEvent);
     QSignalSpy connected(&watch, &EngineWatch::connected);
     watch.start();
     QVERIFY(connected.wait(20000));

@@ -21,18 +21,14 @@ fi
 
 files=("$@")
 if [[ ${#files[@]} -eq 0 ]]; then
-    # MainWindow and GpuPanel are being restructured (#13, #15); their findings wait for that.
-    mapfile -t files < <(git ls-files -- 'app/*.cpp' 'ui/*.cpp' ':!ui/MainWindow.cpp' ':!ui/GpuPanel.cpp')
+    mapfile -t files < <(git ls-files -- 'app/*.cpp' 'ui/*.cpp')
 fi
 jobs=${GPUDECK_TIDY_JOBS:-$(nproc)}
-# -Wshadow=local and friends are GCC's. EngineWatch's signal event(QJsonObject) hides
-# QObject::event(QEvent *) (clang's -Woverloaded-virtual); renaming it needs a line in MainWindow,
-# so until then that one diagnostic is off.
-no_hidden=--extra-arg=-Wno-overloaded-virtual
+# -Wshadow=local and friends are GCC's.
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 printf '%s\0' "${files[@]}" | xargs -0 -n 4 -P "$jobs" \
-    "$tidy" -p "$build" --quiet --extra-arg=-Wno-unknown-warning-option $no_hidden >"$log" 2>&1 || true
+    "$tidy" -p "$build" --quiet --extra-arg=-Wno-unknown-warning-option >"$log" 2>&1 || true
 if grep -E '(warning|error): ' "$log" | grep -v 'warnings generated' >/dev/null; then
     grep -E -A3 '(warning|error): ' "$log"
     echo "FAIL: clang-tidy ($tidy) found $(grep -cE '(warning|error): ' "$log") findings in ${#files[@]} files"
