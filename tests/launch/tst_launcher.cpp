@@ -127,17 +127,21 @@ void TestLauncher::stopSendsTermThenKills()
 void TestLauncher::stopWhileStartingIsHonoured()
 {
     // Asked for in the same turn of the event loop as the start request: the state is Starting.
+    // The stop goes out as soon as the container runs, which can be before its shell has set the
+    // trap: a shell that is PID 1 ignores SIGTERM until then, and the kill after the grace period
+    // ends it (137). Either way the stop was honoured; a lost one would leave it looping.
     Launcher launcher(m_client.get());
     QSignalSpy done(&launcher, &Launcher::finished);
     connect(&launcher, &Launcher::stateChanged, this, [&launcher](Launcher::State state) {
         if (state == Launcher::State::Starting)
-            launcher.stop(30);
+            launcher.stop(3);
     });
     launcher.launch(spec({QStringLiteral("sh"), QStringLiteral("-c"),
                           QStringLiteral("trap 'exit 6' TERM; while true; do sleep 0.1; done")}, true));
     QVERIFY(done.wait(30000));
     QCOMPARE(launcher.state(), Launcher::State::Exited);
-    QCOMPARE(launcher.exitCode().value_or(-1), 6);
+    const qint64 code = launcher.exitCode().value_or(-1);
+    QVERIFY2(code == 6 || code == 137, qPrintable(QString::number(code)));
 }
 
 void TestLauncher::stopBeforeStartCancels()
