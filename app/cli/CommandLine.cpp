@@ -109,6 +109,8 @@ QString helpText()
         "  XDG_RUNTIME_DIR     where a rootless engine's docker.sock (then podman/podman.sock)\n"
         "                      is looked for\n"
         "  GPUDECK_PRESET_DIR  the preset directory (default ~/.config/gpudeck/presets)\n"
+        "  GPUDECK_GPU_PROBE_IMAGE  the image that reads a tcp:// engine's GPUs (default: its\n"
+        "                      smallest local CUDA image)\n"
         "  Without --host, DOCKER_HOST or CONTAINER_HOST: the current docker context, then the\n"
         "  rootless sockets, then unix:///var/run/docker.sock, or /run/podman/podman.sock when\n"
         "  only Podman's exists. On Podman, GPUs are CDI devices (nvidia.com/gpu=0, ...).\n"
