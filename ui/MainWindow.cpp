@@ -15,6 +15,7 @@
 #include "PresetBar.h"
 #include "PullDialog.h"
 #include "StatusColors.h"
+#include "SwarmView.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "engine/EngineWatch.h"
@@ -206,6 +207,11 @@ void MainWindow::buildLayout()
     gpuLayout->setContentsMargins(0, 0, 0, 0);
     gpuLayout->addWidget(titled(tr("GPUs"), m_gpus, gpuColumn), 1);
     gpuLayout->addWidget(m_caps);
+    m_swarm = new SwarmView(gpuColumn);
+    m_swarm->setSpecSource([this]() { return currentSpec(); });
+    m_swarmBox = titled(tr("Swarm"), m_swarm, gpuColumn);
+    m_swarmBox->setVisible(false);
+    gpuLayout->addWidget(m_swarmBox, 1);
 
     m_leftSplitter->setObjectName(QStringLiteral("leftSplitter"));
     m_leftSplitter->addWidget(titled(tr("Engines"), m_engineList, this));
@@ -491,6 +497,9 @@ void MainWindow::selectEngine(Engine *engine)
     m_selection = new QObject(this);
     m_engine = engine;
     m_engineAlias.clear();
+    // Until the engine's info says it is a manager (a swarm launch under way stays in sight).
+    m_swarm->setEngine(nullptr, false);
+    m_swarmBox->setVisible(m_swarm->isRunning());
     engine->setSelected(true);
     m_engineList->setCurrent(engine);
     fillEnginePicker();
@@ -787,6 +796,8 @@ void MainWindow::onEngineInfo(const EngineInfo &info)
     // Which GPUs have a CDI device there (its spec files when local, else what it discovered).
     m_gpus->setCdiDevices(CdiInventory::forEngine(info, !endpoint.isRemote()).names(), info.cdiEnabled());
     m_command->setPodman(info.isPodman());
+    m_swarm->setEngine(client(), info.isSwarmManager());
+    m_swarmBox->setVisible(info.isSwarmManager() || m_swarm->isRunning());
     // Plain tcp:// is allowed (the docker CLI allows it) but never quietly.
     setEngineState(endpoint.isInsecure() ? tr("Connected, not secure") : tr("Connected"), !endpoint.isInsecure());
     m_engineStatus->setStyleSheet({});

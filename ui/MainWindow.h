@@ -23,6 +23,7 @@ class EngineWatch;
 class GpuInventory;
 class GpuMonitor;
 class GpuPanel;
+class SwarmView;
 class ImageList;
 class LaunchForm;
 class LogPage;
@@ -59,6 +60,7 @@ public:
     Engine *engine() const;
     EngineList *engineList() const { return m_engineList; }
     GpuPanel *gpuPanel() const { return m_gpus; }
+    SwarmView *swarmView() const { return m_swarm; }
     CapabilityBox *capabilityBox() const { return m_caps; }
     ImageList *imageList() const { return m_images; }
     LaunchForm *launchForm() const { return m_form; }
@@ -134,6 +136,8 @@ private:
     ImageList *m_images;
     GpuPanel *m_gpus;
     CapabilityBox *m_caps;
+    SwarmView *m_swarm = nullptr;  // shown while the selected engine is a swarm manager
+    QWidget *m_swarmBox = nullptr;
     LaunchForm *m_form;
     LogView *m_logs;
     CommandPane *m_command;

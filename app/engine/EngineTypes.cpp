@@ -48,6 +48,11 @@ QString ImageSummary::displayName() const
     return shortId.left(12);
 }
 
+bool EngineInfo::isSwarmManager() const
+{
+    return raw.value(QStringLiteral("Swarm")).toObject().value(QStringLiteral("ControlAvailable")).toBool();
+}
+
 bool ImageSummary::looksGpuReady() const
 {
     for (auto it = labels.constBegin(); it != labels.constEnd(); ++it) {

@@ -40,6 +40,8 @@ struct EngineInfo
     // Docker has CDI when /info lists spec directories (the "cdi" feature, on by default from
     // 28.2); Podman always has it.
     bool cdiEnabled() const { return isPodman() || !cdiSpecDirs.isEmpty(); }
+    // A swarm manager: the engine can list the swarm's nodes and run services.
+    bool isSwarmManager() const;
 };
 
 // One entry of GET /images/json.

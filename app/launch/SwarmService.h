@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/SwarmNodes.h"
+
 #include "common/Result.h"
 
 #include <QJsonObject>
@@ -15,7 +17,7 @@ struct LaunchSpec;
 class SwarmService
 {
 public:
-    static constexpr const char *kGpuKind = "NVIDIA-GPU";
+    static constexpr const char *kGpuKind = SwarmNodes::kGpuKind;
 
     struct Plan
     {

@@ -1,0 +1,272 @@
+#include "SwarmView.h"
+
+#include "StatusColors.h"
+#include "engine/DockerClient.h"
+#include "launch/SwarmLauncher.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace {
+
+enum Column { NodeColumn, StateColumn, GpuColumn };
+
+QString counted(int n, const QString &one, const QString &many)
+{
+    return n == 1 ? one : many.arg(n);
+}
+
+} // namespace
+
+SwarmView::SwarmView(QWidget *parent)
+    : QWidget(parent),
+      m_summary(new QLabel(this)),
+      m_refresh(new QPushButton(tr("Refresh"), this)),
+      m_tree(new QTreeWidget(this)),
+      m_replicas(new QSpinBox(this)),
+      m_launch(new QPushButton(tr("Launch on Swarm"), this)),
+      m_stop(new QPushButton(tr("Stop"), this)),
+      m_status(new QLabel(this)),
+      m_output(new QPlainTextEdit(this))
+{
+    setObjectName(QStringLiteral("swarmView"));
+    m_summary->setObjectName(QStringLiteral("swarmSummary"));
+    m_summary->setWordWrap(true);
+    m_refresh->setObjectName(QStringLiteral("swarmRefresh"));
+    m_refresh->setAutoDefault(false);
+    m_tree->setObjectName(QStringLiteral("swarmNodes"));
+    m_tree->setAccessibleName(tr("Swarm nodes"));
+    m_tree->setHeaderLabels({tr("Node"), tr("State"), tr("GPUs")});
+    m_tree->setRootIsDecorated(true);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setTextElideMode(Qt::ElideMiddle);
+    m_tree->header()->setStretchLastSection(true);
+    m_tree->header()->setSectionResizeMode(NodeColumn, QHeaderView::ResizeToContents);
+    m_tree->header()->setSectionResizeMode(StateColumn, QHeaderView::ResizeToContents);
+    m_tree->setMinimumHeight(m_tree->fontMetrics().height() * 7);
+    m_replicas->setObjectName(QStringLiteral("swarmReplicas"));
+    m_replicas->setRange(1, 64);
+    m_replicas->setPrefix(tr("Replicas: "));
+    m_replicas->setAccessibleName(tr("Replicas"));
+    m_launch->setObjectName(QStringLiteral("swarmLaunch"));
+    m_launch->setToolTip(tr("Run the launch above as a swarm service: each task reserves its GPU count as "
+                            "NVIDIA-GPU resources and the swarm picks the nodes"));
+    m_launch->setAutoDefault(false);
+    m_stop->setObjectName(QStringLiteral("swarmStop"));
+    m_stop->setToolTip(tr("Remove the service and its tasks"));
+    m_stop->setAutoDefault(false);
+    m_stop->setEnabled(false);
+    m_status->setObjectName(QStringLiteral("swarmStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_output->setObjectName(QStringLiteral("swarmOutput"));
+    m_output->setReadOnly(true);
+    m_output->setAccessibleName(tr("Swarm output"));
+    m_output->setPlaceholderText(tr("The output of a swarm launch appears here, from every task."));
+    m_output->setMaximumBlockCount(10000);
+    m_output->setMinimumHeight(m_output->fontMetrics().height() * 4);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_summary, 1);
+    top->addWidget(m_refresh);
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_replicas);
+    actions->addStretch(1);
+    actions->addWidget(m_stop);
+    actions->addWidget(m_launch);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(m_tree, 2);
+    layout->addLayout(actions);
+    layout->addWidget(m_status);
+    layout->addWidget(m_output, 1);
+
+    m_poll.setInterval(kRefreshMs);
+    connect(&m_poll, &QTimer::timeout, this, &SwarmView::refresh);
+    connect(m_refresh, &QPushButton::clicked, this, &SwarmView::refresh);
+    connect(m_launch, &QPushButton::clicked, this, &SwarmView::launch);
+    connect(m_stop, &QPushButton::clicked, this, &SwarmView::stop);
+    setEngine(nullptr, false);
+}
+
+SwarmView::~SwarmView() = default;
+
+void SwarmView::setEngine(DockerClient *client, bool manager)
+{
+    const bool same = client == m_client && manager == m_manager;
+    m_client = client;
+    m_manager = client && manager;
+    if (same)
+        return;
+    delete m_calls; // an answer of the engine left behind reaches nobody
+    m_calls = nullptr;
+    m_nodes.clear();
+    m_tree->clear();
+    m_launch->setEnabled(m_manager && !isRunning());
+    if (!m_manager) {
+        m_poll.stop();
+        m_summary->setText(tr("This engine is not a swarm manager."));
+        return;
+    }
+    m_summary->setText(tr("Reading the swarm…"));
+    m_poll.start();
+    refresh();
+}
+
+void SwarmView::refresh()
+{
+    if (!m_manager || !m_client || m_calls)
+        return; // one read at a time
+    m_calls = new QObject(this);
+    SwarmNodes::read(m_client, m_calls, [this](const Result<QList<SwarmNode>> &nodes) {
+        m_calls->deleteLater();
+        m_calls = nullptr;
+        showNodes(nodes);
+    });
+}
+
+void SwarmView::showNodes(const Result<QList<SwarmNode>> &nodes)
+{
+    if (!nodes) {
+        m_summary->setText(nodes.error().message());
+        m_summary->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_summary));
+        return;
+    }
+    m_summary->setStyleSheet({});
+    m_nodes = nodes.value();
+    int gpus = 0;
+    int held = 0;
+    // Rebuilt in place: ids stay, so the expansion and the selection survive a refresh.
+    QHash<QString, QTreeWidgetItem *> existing;
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i)
+        existing.insert(m_tree->topLevelItem(i)->data(NodeColumn, Qt::UserRole).toString(), m_tree->topLevelItem(i));
+    for (const SwarmNode &node : std::as_const(m_nodes)) {
+        gpus += node.gpuCount();
+        held += node.heldGpus();
+        QTreeWidgetItem *item = existing.take(node.id);
+        if (!item) {
+            item = new QTreeWidgetItem(m_tree);
+            item->setData(NodeColumn, Qt::UserRole, node.id);
+            item->setExpanded(true);
+        }
+        item->setText(NodeColumn, QStringLiteral("%1 (%2)").arg(node.hostname, node.role));
+        item->setToolTip(NodeColumn, tr("Node %1 at %2").arg(node.id, node.address));
+        item->setText(StateColumn, node.availability == QLatin1String("active") ? node.state
+                                                                                 : QStringLiteral("%1, %2").arg(node.state, node.availability));
+        const bool ready = node.state == QLatin1String("ready") && node.availability == QLatin1String("active");
+        item->setForeground(StateColumn, StatusColors::text(ready ? StatusColors::Tone::Ok : StatusColors::Tone::Warning,
+                                                            m_tree->palette()));
+        item->setText(GpuColumn, node.gpuCount() == 0 ? tr("no GPUs advertised")
+                                                      : counted(node.gpuCount(), tr("1 GPU"), tr("%1 GPUs"))
+                                                            + QStringLiteral(" · ") + tr("%1 held").arg(node.heldGpus()));
+        while (item->childCount() > node.gpus.size())
+            delete item->takeChild(item->childCount() - 1);
+        for (qsizetype g = 0; g < node.gpus.size(); ++g) {
+            const SwarmNode::Gpu &gpu = node.gpus.at(g);
+            QTreeWidgetItem *child = g < item->childCount() ? item->child(int(g)) : new QTreeWidgetItem(item);
+            // The UUID where there is room for it; the holder after it.
+            child->setText(NodeColumn, tr("GPU"));
+            child->setText(StateColumn, gpu.taskId.isEmpty() ? tr("free") : gpu.taskState);
+            child->setText(GpuColumn, gpu.taskId.isEmpty() ? gpu.uuid
+                                                           : tr("%1 · held by %2 (%3)").arg(gpu.uuid, gpu.taskName, gpu.taskId.left(12)));
+            child->setData(GpuColumn, Qt::UserRole, gpu.uuid);
+            child->setToolTip(GpuColumn, child->text(GpuColumn));
+            child->setForeground(StateColumn, gpu.taskId.isEmpty() ? QBrush()
+                                                                   : QBrush(StatusColors::text(StatusColors::Tone::Warning,
+                                                                                               m_tree->palette())));
+        }
+    }
+    qDeleteAll(existing);
+    m_summary->setText(counted(int(m_nodes.size()), tr("1 node"), tr("%1 nodes")) + QStringLiteral(" · ")
+                       + counted(gpus, tr("1 GPU"), tr("%1 GPUs")) + QStringLiteral(" · ") + tr("%1 held by tasks").arg(held));
+    emit nodesChanged();
+}
+
+void SwarmView::launch()
+{
+    if (!m_manager || !m_client || isRunning() || !m_specSource)
+        return;
+    const LaunchSpec spec = m_specSource();
+    const QList<ValidationIssue> issues = spec.validate(m_client->apiVersion(), m_client->kind());
+    if (!issues.isEmpty()) {
+        m_status->setText(issues.first().message);
+        m_status->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_status));
+        return;
+    }
+    m_output->clear();
+    m_status->setStyleSheet({});
+    m_status->setText(tr("Creating the service…"));
+    m_launcher = new SwarmLauncher(m_client, this);
+    connect(m_launcher, &SwarmLauncher::note, this, [this](const QString &sentence) {
+        append(QStringLiteral("gpudeck: %1\n").arg(sentence));
+    });
+    connect(m_launcher, &SwarmLauncher::output, this, [this](StreamDemuxer::Channel, const QByteArray &data) {
+        append(QString::fromUtf8(data));
+        if (m_status->text() == tr("Creating the service…"))
+            m_status->setText(tr("Running on the swarm"));
+    });
+    connect(m_launcher, &SwarmLauncher::finished, this, &SwarmView::onFinished);
+    m_launcher->launch(spec, m_replicas->value(), false);
+    m_launch->setEnabled(false);
+    m_stop->setEnabled(true);
+    emit runningChanged(true);
+    refresh();
+}
+
+void SwarmView::stop()
+{
+    if (m_launcher)
+        m_launcher->stop();
+}
+
+bool SwarmView::isRunning() const
+{
+    return m_launcher != nullptr;
+}
+
+void SwarmView::append(const QString &text)
+{
+    m_output->moveCursor(QTextCursor::End);
+    m_output->insertPlainText(text);
+    m_output->moveCursor(QTextCursor::End);
+}
+
+void SwarmView::onFinished()
+{
+    SwarmLauncher *launcher = m_launcher;
+    m_launcher = nullptr;
+    launcher->deleteLater();
+    const Error &error = launcher->error();
+    if (error.code() == Error::Code::Cancelled) {
+        m_status->setText(tr("Stopped: the service was removed"));
+    } else if (error.isError()) {
+        m_status->setText(SwarmNodes::notAManager(error).message());
+        m_status->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_status));
+    } else {
+        const int code = launcher->exitCode().value_or(-1);
+        m_status->setText(tr("Exited with code %1; the service was removed").arg(code));
+        if (code != 0)
+            m_status->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_status));
+    }
+    m_launch->setEnabled(m_manager);
+    m_stop->setEnabled(false);
+    emit runningChanged(false);
+    refresh();
+}
+
+QString SwarmView::statusText() const
+{
+    return m_status->text();
+}
+
+QString SwarmView::outputText() const
+{
+    return m_output->toPlainText();
+}
