@@ -6,6 +6,7 @@
 // GPU without a CDI device is refused with 125; published ports (the preset's and -p) are the ones
 // the engine's own CLI makes, and answer.
 #include "HttpGet.h"
+#include "DoctorReport.h"
 #include "TestEngine.h"
 
 #include "launch/DockerRunExport.h"
@@ -27,15 +28,6 @@
 namespace {
 
 const QString kImage = QStringLiteral("gpudeck-test:latest");
-
-QJsonObject checkById(const QJsonObject &report, const QString &id)
-{
-    for (const QJsonValue &check : report.value(QStringLiteral("checks")).toArray()) {
-        if (check.toObject().value(QStringLiteral("id")).toString() == id)
-            return check.toObject();
-    }
-    return {};
-}
 
 // The engine's own CLI on its local socket: Docker 26's docker, or podman as a remote client.
 TestEngine::CliResult engineCli(const QStringList &args)

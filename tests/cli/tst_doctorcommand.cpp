@@ -1,6 +1,7 @@
 // `gpudeck doctor` against real engines: the sandboxed one (with the stand-in toolkit hook and
 // two fake GPUs through the fake NVML library) passes; a second engine started without the hook
 // fails on the GPU-request line with the toolkit's fix; no driver fails the driver line.
+#include "DoctorReport.h"
 #include "TestEngine.h"
 
 #include <QJsonArray>
@@ -8,20 +9,6 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
-
-namespace {
-
-QJsonObject checkById(const QJsonObject &report, const QString &id)
-{
-    const QJsonArray checks = report.value(QStringLiteral("checks")).toArray();
-    for (const QJsonValue &check : checks) {
-        if (check.toObject().value(QStringLiteral("id")).toString() == id)
-            return check.toObject();
-    }
-    return {};
-}
-
-} // namespace
 
 class TestDoctorCommand : public QObject
 {

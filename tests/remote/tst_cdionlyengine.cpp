@@ -4,6 +4,7 @@
 // test, listening on tcp:// with TLS as well as on its socket. Over tcp:// the host's GPUs come from
 // a probe container that falls back to CDI; on the socket the doctor suggests launching with
 // Device driver: CDI.
+#include "DoctorReport.h"
 #include "TestEngine.h"
 
 #include <QDir>
@@ -16,16 +17,6 @@
 #include <memory>
 
 namespace {
-
-QJsonObject checkById(const QJsonObject &report, const QString &id)
-{
-    const QJsonArray checks = report.value(QStringLiteral("checks")).toArray();
-    for (const QJsonValue &check : checks) {
-        if (check.toObject().value(QStringLiteral("id")).toString() == id)
-            return check.toObject();
-    }
-    return {};
-}
 
 QString readLine(const QString &path)
 {
