@@ -29,6 +29,7 @@ private slots:
     void nodesShowTheGpus();
     void runStreamsOutputAndExitCode();
     void replicasEachGetAGpu();
+    void aFailingReplicaSetsTheExitCode();
     void tooManyGpusIs125WithTheReason();
     void allGpusIsRefused();
     void detachLeavesTheService();
@@ -151,6 +152,20 @@ void TestSwarmCommand::replicasEachGetAGpu()
     got.sort();
     QCOMPARE(got, (QStringList{QStringLiteral("DOCKER_RESOURCE_NVIDIA-GPU=") + m_uuids.at(0),
                                QStringLiteral("DOCKER_RESOURCE_NVIDIA-GPU=") + m_uuids.at(1)}));
+}
+
+// With replicas the exit code is the first non-zero one: here the second slot fails and the first
+// succeeds, whichever ends first (the swarm expands the task's slot in its environment).
+void TestSwarmCommand::aFailingReplicaSetsTheExitCode()
+{
+    LaunchSpec spec = shell(QStringLiteral("echo slot $SLOT; if [ \"$SLOT\" = 2 ]; then exit 5; fi"), 0);
+    spec.env = {QStringLiteral("SLOT={{.Task.Slot}}")};
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--replicas"), QStringLiteral("2"),
+                                               QStringLiteral("--preset"), writePreset(QStringLiteral("one fails"), spec)});
+    QVERIFY2(run.exitCode == 5, qPrintable(QStringLiteral("exit %1: %2").arg(run.exitCode).arg(QString::fromLatin1(run.err))));
+    QStringList got = QString::fromLatin1(run.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    got.sort();
+    QCOMPARE(got, (QStringList{QStringLiteral("slot 1"), QStringLiteral("slot 2")}));
 }
 
 void TestSwarmCommand::tooManyGpusIs125WithTheReason()
