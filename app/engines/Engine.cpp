@@ -80,17 +80,17 @@ const Endpoint *Engine::endpoint() const
 
 GpuSnapshot Engine::gpus() const
 {
+    GpuSnapshot unreadable;
+    if (!m_monitor) {
+        unreadable.error = m_gpuError;
+        return unreadable;
+    }
     // Another host's GPUs are read once its engine answers: until then, why not (never an empty
     // list that reads as "no GPUs").
-    const bool unread = m_monitor && m_monitor->inventory()->isRemote() && !m_monitor->latest().taken.isValid();
-    if (m_monitor && !unread)
+    if (!m_monitor->inventory()->isRemote() || m_monitor->latest().taken.isValid())
         return m_monitor->latest();
-    GpuSnapshot unreadable;
-    unreadable.error = m_gpuError;
-    if (unread) {
-        unreadable.error = Error(Error::Code::ConnectionFailed, QStringLiteral("Cannot read the GPUs of %1").arg(url()),
-                                 m_state == State::Down ? m_error.why() : QStringLiteral("its engine has not answered yet"));
-    }
+    unreadable.error = Error(Error::Code::ConnectionFailed, QStringLiteral("Cannot read the GPUs of %1").arg(url()),
+                             m_state == State::Down ? m_error.why() : QStringLiteral("its engine has not answered yet"));
     return unreadable;
 }
 
