@@ -27,13 +27,14 @@ AnsiParser::AnsiParser(const QTextCharFormat &base) : m_base(base), m_format(bas
 QColor AnsiParser::paletteColor(int index)
 {
     // Readable on light and dark backgrounds alike (close to the Tango palette).
-    static const QColor colors[16] = {
-        QColor(0x2e, 0x34, 0x36), QColor(0xcc, 0x00, 0x00), QColor(0x4e, 0x9a, 0x06),
-        QColor(0xc4, 0xa0, 0x00), QColor(0x34, 0x65, 0xa4), QColor(0x75, 0x50, 0x7b),
-        QColor(0x06, 0x98, 0x9a), QColor(0xd3, 0xd7, 0xcf), QColor(0x55, 0x57, 0x53),
-        QColor(0xef, 0x29, 0x29), QColor(0x8a, 0xe2, 0x34), QColor(0xfc, 0xe9, 0x4f),
-        QColor(0x72, 0x9f, 0xcf), QColor(0xad, 0x7f, 0xa8), QColor(0x34, 0xe2, 0xe2),
-        QColor(0xee, 0xee, 0xec)};
+    static const QColor colors[16] = {QColor(0x2e, 0x34, 0x36), QColor(0xcc, 0x00, 0x00),
+                                      QColor(0x4e, 0x9a, 0x06), QColor(0xc4, 0xa0, 0x00),
+                                      QColor(0x34, 0x65, 0xa4), QColor(0x75, 0x50, 0x7b),
+                                      QColor(0x06, 0x98, 0x9a), QColor(0xd3, 0xd7, 0xcf),
+                                      QColor(0x55, 0x57, 0x53), QColor(0xef, 0x29, 0x29),
+                                      QColor(0x8a, 0xe2, 0x34), QColor(0xfc, 0xe9, 0x4f),
+                                      QColor(0x72, 0x9f, 0xcf), QColor(0xad, 0x7f, 0xa8),
+                                      QColor(0x34, 0xe2, 0xe2), QColor(0xee, 0xee, 0xec)};
     return colors[qBound(0, index, 15)];
 }
 
@@ -164,9 +165,7 @@ void AnsiParser::feedControl(QChar c, QList<Op> *ops, QString *run)
         else if (u == 0x1b)
             m_state = State::OscEscape;
         return;
-    case State::OscEscape:
-        m_state = u == '\\' ? State::Text : State::Osc;
-        return;
+    case State::OscEscape: m_state = u == '\\' ? State::Text : State::Osc; return;
     }
 }
 
@@ -185,7 +184,8 @@ void AnsiParser::dispatchCsi(QChar final, QList<Op> *ops, QString *run)
     const bool home = (f == 'H' || f == 'f')
                       && (m_params.isEmpty() || m_params == QLatin1String("1;1")
                           || m_params == QLatin1String("1") || m_params == QLatin1String(";"));
-    const bool clear = f == 'J' && (m_params == QLatin1String("2") || m_params == QLatin1String("3"));
+    const bool clear = f == 'J'
+                       && (m_params == QLatin1String("2") || m_params == QLatin1String("3"));
     if (home || clear) {
         flushRun(ops, run);
         m_pendingCr = false;

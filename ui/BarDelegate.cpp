@@ -36,13 +36,15 @@ void BarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     // High load reads at a glance: amber above 80 %, red above 95 %.
     const double f = fraction.toDouble();
     if (f > 0.95)
-        bar.palette.setColor(QPalette::Highlight, StatusColors::text(StatusColors::Tone::Error, option.palette));
+        bar.palette.setColor(QPalette::Highlight,
+                             StatusColors::text(StatusColors::Tone::Error, option.palette));
     else if (f > 0.8)
-        bar.palette.setColor(QPalette::Highlight, StatusColors::text(StatusColors::Tone::Warning, option.palette));
+        bar.palette.setColor(QPalette::Highlight,
+                             StatusColors::text(StatusColors::Tone::Warning, option.palette));
     style->drawControl(QStyle::CE_ProgressBar, &bar, painter, widget);
     painter->save();
-    painter->setPen(option.palette.color(option.state & QStyle::State_Selected ? QPalette::HighlightedText
-                                                                                : QPalette::Text));
+    painter->setPen(option.palette.color(
+        option.state & QStyle::State_Selected ? QPalette::HighlightedText : QPalette::Text));
     painter->drawText(cell, Qt::AlignRight | Qt::AlignVCenter, text);
     painter->restore();
 }

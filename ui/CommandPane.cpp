@@ -57,7 +57,8 @@ CommandPane::CommandPane(QWidget *parent)
     m_tabs->addTab(page(m_dockerRun, m_copyDockerRun, tr("the docker run line")), tr("docker run"));
     m_tabs->addTab(page(m_python, m_copyPython, tr("the Python script")), tr("Python"));
     m_dockerRun->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
-    m_tabs->addTab(page(m_compose, m_copyCompose, tr("the Compose file"), m_saveCompose), tr("Compose"));
+    m_tabs->addTab(page(m_compose, m_copyCompose, tr("the Compose file"), m_saveCompose),
+                   tr("Compose"));
     m_python->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_compose->setLineWrapMode(QPlainTextEdit::NoWrap);
 
@@ -65,18 +66,14 @@ CommandPane::CommandPane(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_tabs);
 
-    connect(m_copyDockerRun, &QToolButton::clicked, this, [this]() {
-        QApplication::clipboard()->setText(dockerRun());
-    });
-    connect(m_copyPython, &QToolButton::clicked, this, [this]() {
-        QApplication::clipboard()->setText(python());
-    });
-    connect(m_copyCompose, &QToolButton::clicked, this, [this]() {
-        QApplication::clipboard()->setText(compose());
-    });
-    connect(m_copyPodmanRun, &QToolButton::clicked, this, [this]() {
-        QApplication::clipboard()->setText(podmanRun());
-    });
+    connect(m_copyDockerRun, &QToolButton::clicked, this,
+            [this]() { QApplication::clipboard()->setText(dockerRun()); });
+    connect(m_copyPython, &QToolButton::clicked, this,
+            [this]() { QApplication::clipboard()->setText(python()); });
+    connect(m_copyCompose, &QToolButton::clicked, this,
+            [this]() { QApplication::clipboard()->setText(compose()); });
+    connect(m_copyPodmanRun, &QToolButton::clicked, this,
+            [this]() { QApplication::clipboard()->setText(podmanRun()); });
     connect(m_saveCompose, &QToolButton::clicked, this, &CommandPane::askWhereToSave);
 }
 
@@ -103,7 +100,8 @@ QString CommandPane::podmanRun() const
     return m_podman ? m_podmanRun->toPlainText() : QString();
 }
 
-QWidget *CommandPane::page(QPlainTextEdit *text, QToolButton *copy, const QString &what, QToolButton *save)
+QWidget *CommandPane::page(QPlainTextEdit *text, QToolButton *copy, const QString &what,
+                           QToolButton *save)
 {
     auto *widget = new QWidget(this);
     text->setReadOnly(true);
@@ -154,7 +152,8 @@ void CommandPane::setSpec(const LaunchSpec &spec)
     const QString run = DockerRunExport::commandLine(spec, false, m_engine);
     if (m_dockerRun->toPlainText() != run)
         m_dockerRun->setPlainText(run);
-    const QString podmanLine = m_podman ? DockerRunExport::podmanCommandLine(spec, false) : QString();
+    const QString podmanLine = m_podman ? DockerRunExport::podmanCommandLine(spec, false)
+                                        : QString();
     if (m_podmanRun->toPlainText() != podmanLine)
         m_podmanRun->setPlainText(podmanLine);
     const QString script = PythonExport::script(spec, false);
@@ -185,7 +184,8 @@ Result<void> CommandPane::saveCompose(const QString &path) const
     QSaveFile file(path);
     const QByteArray bytes = compose().toUtf8();
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        return Error(Error::Code::Io, tr("Saving the Compose file to %1 failed").arg(QDir::toNativeSeparators(path)),
+        return Error(Error::Code::Io,
+                     tr("Saving the Compose file to %1 failed").arg(QDir::toNativeSeparators(path)),
                      file.errorString(), tr("choose another folder"));
     return {};
 }

@@ -33,7 +33,8 @@ public:
     Result<void> saveCompose(const QString &path) const;
 
 private:
-    QWidget *page(QPlainTextEdit *text, QToolButton *copy, const QString &what, QToolButton *save = nullptr);
+    QWidget *page(QPlainTextEdit *text, QToolButton *copy, const QString &what,
+                  QToolButton *save = nullptr);
     void askWhereToSave();
 
     QTabWidget *m_tabs;

@@ -22,16 +22,11 @@ namespace {
 QString iconName(Doctor::Status status)
 {
     switch (status) {
-    case Doctor::Status::Pass:
-        return QStringLiteral("state-ok");
-    case Doctor::Status::Fail:
-        return QStringLiteral("state-failed");
-    case Doctor::Status::Warn:
-        return QStringLiteral("busy");
-    case Doctor::Status::Skip:
-        return QStringLiteral("state-stopped");
-    case Doctor::Status::Pending:
-        break;
+    case Doctor::Status::Pass: return QStringLiteral("state-ok");
+    case Doctor::Status::Fail: return QStringLiteral("state-failed");
+    case Doctor::Status::Warn: return QStringLiteral("busy");
+    case Doctor::Status::Skip: return QStringLiteral("state-stopped");
+    case Doctor::Status::Pending: break;
     }
     return QStringLiteral("state-running");
 }
@@ -118,8 +113,9 @@ void DoctorDialog::rebuild()
     else if (failed == 0)
         m_summary->setText(tr("<b>Containers on this engine can use the GPUs.</b>"));
     else
-        m_summary->setText(failed == 1 ? tr("<b>1 check failed.</b> Its fix is below.")
-                                       : tr("<b>%1 checks failed.</b> Their fixes are below.").arg(failed));
+        m_summary->setText(failed == 1
+                               ? tr("<b>1 check failed.</b> Its fix is below.")
+                               : tr("<b>%1 checks failed.</b> Their fixes are below.").arg(failed));
     m_again->setEnabled(m_doctor->isFinished());
 }
 
@@ -140,8 +136,8 @@ QWidget *DoctorDialog::row(const Doctor::Check &check)
     const QString status = check.status == Doctor::Status::Pending
                                ? tr("checking…")
                                : Doctor::statusName(check.status).toUpper();
-    auto *title = new QLabel(QStringLiteral("<b>%1</b> — %2").arg(check.title.toHtmlEscaped(), status),
-                             widget);
+    auto *title = new QLabel(
+        QStringLiteral("<b>%1</b> — %2").arg(check.title.toHtmlEscaped(), status), widget);
     title->setObjectName(QStringLiteral("title"));
     grid->addWidget(title, 0, 1);
 
@@ -154,7 +150,8 @@ QWidget *DoctorDialog::row(const Doctor::Check &check)
         detail->setTextFormat(Qt::PlainText);
         grid->addWidget(detail, line++, 1);
     }
-    const bool failing = check.status == Doctor::Status::Fail || check.status == Doctor::Status::Warn;
+    const bool failing = check.status == Doctor::Status::Fail
+                         || check.status == Doctor::Status::Warn;
     if (failing && !check.fix.isEmpty()) {
         auto *fix = new QLabel(tr("Fix: %1").arg(check.fix), widget);
         fix->setObjectName(QStringLiteral("fix"));

@@ -131,13 +131,11 @@ int EngineList::rowCount() const
 QString EngineList::stateText(const Engine *engine)
 {
     switch (engine->state()) {
-    case Engine::State::Connecting:
-        return tr("connecting");
+    case Engine::State::Connecting: return tr("connecting");
     case Engine::State::Connected:
         return engine->endpoint() && engine->endpoint()->isInsecure() ? tr("connected, not secure")
-                                                                       : tr("connected");
-    case Engine::State::Down:
-        break;
+                                                                      : tr("connected");
+    case Engine::State::Down: break;
     }
     return tr("down: %1").arg(engine->error().message());
 }
@@ -154,7 +152,8 @@ QString EngineList::gpuText(const Engine *engine)
     const int busy = int(std::count_if(snapshot.gpus.cbegin(), snapshot.gpus.cend(),
                                        [](const GpuInfo &gpu) { return !gpu.isFree(); }));
     const int count = int(snapshot.gpus.size());
-    return (count == 1 ? tr("1 GPU") : tr("%1 GPUs").arg(count)) + QStringLiteral(" · ") + tr("%1 busy").arg(busy);
+    return (count == 1 ? tr("1 GPU") : tr("%1 GPUs").arg(count)) + QStringLiteral(" · ")
+           + tr("%1 busy").arg(busy);
 }
 
 void EngineList::updateRow(Engine *engine)
@@ -162,7 +161,8 @@ void EngineList::updateRow(Engine *engine)
     QTreeWidgetItem *item = m_items.value(engine);
     if (!item)
         return;
-    const QString name = engine->source() == QLatin1String("context") || engine->source() == QLatin1String("default")
+    const QString name = engine->source() == QLatin1String("context")
+                                 || engine->source() == QLatin1String("default")
                              ? engine->name()
                              : QStringLiteral("%1 (%2)").arg(engine->name(), engine->source());
     item->setText(NameColumn, name);
@@ -170,15 +170,18 @@ void EngineList::updateRow(Engine *engine)
     const QString state = stateText(engine);
     item->setText(StateColumn, engine->state() == Engine::State::Down ? tr("down") : state);
     item->setData(StateColumn, Qt::AccessibleTextRole, state);
-    const StatusColors::Tone tone = engine->state() == Engine::State::Down ? StatusColors::Tone::Error
-                                    : engine->state() == Engine::State::Connected ? StatusColors::Tone::Ok
-                                                                                  : StatusColors::Tone::Warning;
+    const StatusColors::Tone tone = engine->state() == Engine::State::Down
+                                        ? StatusColors::Tone::Error
+                                    : engine->state() == Engine::State::Connected
+                                        ? StatusColors::Tone::Ok
+                                        : StatusColors::Tone::Warning;
     item->setForeground(StateColumn, StatusColors::text(tone, m_view->palette()));
     item->setText(KindColumn, engine->productName());
     item->setToolTip(KindColumn, engine->productName());
     item->setText(GpuColumn, gpuText(engine));
     item->setToolTip(GpuColumn, engine->gpus().ok() ? QString() : engine->gpus().error.message());
-    item->setToolTip(StateColumn, QStringLiteral("%1\n%2").arg(state, engine->productName()).trimmed());
+    item->setToolTip(StateColumn,
+                     QStringLiteral("%1\n%2").arg(state, engine->productName()).trimmed());
     fitColumns();
 }
 
@@ -204,7 +207,8 @@ void EngineList::fitColumns()
     // Too narrow for the kind as well: it goes (the state's tooltip has it).
     const int kind = metrics.horizontalAdvance(QStringLiteral("Docker 20.10")) + padding;
     header->setSectionHidden(KindColumn, m_view->viewport()->width()
-                                             < name + header->sectionSize(StateColumn) + header->sectionSize(GpuColumn) + kind);
+                                             < name + header->sectionSize(StateColumn)
+                                                   + header->sectionSize(GpuColumn) + kind);
 }
 
 QString EngineList::rowText(const Engine *engine, Column column) const
@@ -278,5 +282,6 @@ void EngineList::updateButtons()
     m_add->setEnabled(!m_url->text().trimmed().isEmpty());
     const Engine *engine = m_current;
     m_remove->setEnabled(engine
-                         && (engine->source() == QLatin1String("added") || engine->source() == QLatin1String("preset")));
+                         && (engine->source() == QLatin1String("added")
+                             || engine->source() == QLatin1String("preset")));
 }

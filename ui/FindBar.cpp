@@ -11,7 +11,9 @@
 #include <QToolButton>
 
 FindBar::FindBar(QWidget *parent)
-    : QWidget(parent), m_edit(new QLineEdit(this)), m_caseSensitive(new QCheckBox(tr("Match &case"), this))
+    : QWidget(parent),
+      m_edit(new QLineEdit(this)),
+      m_caseSensitive(new QCheckBox(tr("Match &case"), this))
 {
     setObjectName(QStringLiteral("findBar"));
     m_edit->setObjectName(QStringLiteral("findEdit"));
@@ -78,10 +80,11 @@ void FindBar::open()
 
 void FindBar::setFound(bool found)
 {
-    m_edit->setStyleSheet(found || m_edit->text().isEmpty()
-                              ? QString()
-                              : QStringLiteral("QLineEdit { background: %1; }")
-                                    .arg(StatusColors::tint(StatusColors::Tone::Error, m_edit->palette()).name()));
+    m_edit->setStyleSheet(
+        found || m_edit->text().isEmpty()
+            ? QString()
+            : QStringLiteral("QLineEdit { background: %1; }")
+                  .arg(StatusColors::tint(StatusColors::Tone::Error, m_edit->palette()).name()));
 }
 
 bool FindBar::eventFilter(QObject *watched, QEvent *event)

@@ -43,16 +43,20 @@ QString processText(const GpuInfo::Process &p)
 QString processDetails(const GpuInfo::Process &p)
 {
     QStringList lines;
-    lines << (p.usedMemory >= 0
-                  ? GpuPanel::tr("PID %1, %2 of GPU memory").arg(p.pid).arg(QLocale().formattedDataSize(p.usedMemory))
-                  : GpuPanel::tr("PID %1").arg(p.pid));
+    lines << (p.usedMemory >= 0 ? GpuPanel::tr("PID %1, %2 of GPU memory")
+                                      .arg(p.pid)
+                                      .arg(QLocale().formattedDataSize(p.usedMemory))
+                                : GpuPanel::tr("PID %1").arg(p.pid));
     if (p.inContainer()) {
         const GpuInfo::Container &c = p.container;
-        lines << GpuPanel::tr("  container %1%2").arg(c.name.isEmpty() ? GpuPanel::tr("(not on this engine)") : c.name,
-                                                      c.yours ? GpuPanel::tr(", launched from this window") : QString());
+        lines << GpuPanel::tr("  container %1%2")
+                     .arg(c.name.isEmpty() ? GpuPanel::tr("(not on this engine)") : c.name,
+                          c.yours ? GpuPanel::tr(", launched from this window") : QString());
         if (!c.image.isEmpty())
             lines << GpuPanel::tr("  image %1").arg(c.image);
-        lines << GpuPanel::tr("  ID %1 (%2)").arg(c.id.left(12), c.engine.isEmpty() ? GpuPanel::tr("engine unknown") : c.engine);
+        lines << GpuPanel::tr("  ID %1 (%2)")
+                     .arg(c.id.left(12),
+                          c.engine.isEmpty() ? GpuPanel::tr("engine unknown") : c.engine);
     }
     if (!p.user.isEmpty())
         lines << GpuPanel::tr("  user %1").arg(p.user);
@@ -117,8 +121,10 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_countNote->setWordWrap(true);
     m_countNote->setVisible(false);
     m_countNote->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Warning, m_countNote));
-    const QString freeNote = tr("Free GPUs run no process and have under %1 MiB in use; they are picked "
-                                "when the launch starts.").arg(GpuInfo::kFreeMemoryBytes / (1024 * 1024));
+    const QString freeNote =
+        tr("Free GPUs run no process and have under %1 MiB in use; they are picked "
+           "when the launch starts.")
+            .arg(GpuInfo::kFreeMemoryBytes / (1024 * 1024));
     m_freeMode->setToolTip(freeNote);
     m_freeNote->setText(freeNote);
     m_freeNote->setWordWrap(true);
@@ -246,9 +252,8 @@ void GpuPanel::setSnapshot(const GpuSnapshot &snapshot)
         return;
     }
     m_stack->setCurrentWidget(m_tree);
-    m_driver->setText(snapshot.driverVersion.isEmpty()
-                          ? QString()
-                          : tr("Driver %1").arg(snapshot.driverVersion));
+    m_driver->setText(
+        snapshot.driverVersion.isEmpty() ? QString() : tr("Driver %1").arg(snapshot.driverVersion));
 
     m_updating = true;
     // Update rows in place (matched by UUID) so that ticks, selection and scrolling survive.
@@ -300,12 +305,15 @@ void GpuPanel::fitColumns()
     if (name > 0)
         header->resizeSection(NameColumn, qBound(60, name + padding / 2, 170));
     // Room for an owner such as "train-llm (container) 40 GiB" first; the temperature after.
-    const int owners = metrics.horizontalAdvance(QStringLiteral("train-llm (container) 40 GiB")) + padding;
+    const int owners = metrics.horizontalAdvance(QStringLiteral("train-llm (container) 40 GiB"))
+                       + padding;
     const int others = header->sectionSize(IndexColumn) + header->sectionSize(NameColumn)
-        + header->sectionSize(MemoryColumn) + header->sectionSize(UtilColumn);
-    const int temperature = metrics.horizontalAdvance(header->model()->headerData(TempColumn, Qt::Horizontal).toString())
-        + padding;
-    header->setSectionHidden(TempColumn, m_tree->viewport()->width() < others + temperature + owners);
+                       + header->sectionSize(MemoryColumn) + header->sectionSize(UtilColumn);
+    const int temperature = metrics.horizontalAdvance(
+                                header->model()->headerData(TempColumn, Qt::Horizontal).toString())
+                            + padding;
+    header->setSectionHidden(TempColumn,
+                             m_tree->viewport()->width() < others + temperature + owners);
 }
 
 void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
@@ -322,8 +330,9 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
     item->setText(NameColumn, cdi.isEmpty() ? name : tr("%1 · CDI").arg(name));
     QString nameTip = tr("%1\n%2\nPCI %3").arg(gpu.name, gpu.uuid, gpu.pciBusId);
     if (m_cdiKnown) {
-        nameTip += QLatin1Char('\n') + (cdi.isEmpty() ? tr("No CDI device on the engine's host")
-                                                      : tr("CDI device: %1").arg(cdi));
+        nameTip += QLatin1Char('\n')
+                   + (cdi.isEmpty() ? tr("No CDI device on the engine's host")
+                                    : tr("CDI device: %1").arg(cdi));
     }
     item->setToolTip(NameColumn, nameTip);
     item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
@@ -333,8 +342,8 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
         item->setData(MemoryColumn, BarDelegate::FractionRole,
                       double(gpu.memoryUsed) / double(gpu.memoryTotal));
     } else {
-        item->setText(MemoryColumn, gpu.memoryTotal > 0 ? tr("? / %1").arg(gib(gpu.memoryTotal))
-                                                        : tr("—"));
+        item->setText(MemoryColumn,
+                      gpu.memoryTotal > 0 ? tr("? / %1").arg(gib(gpu.memoryTotal)) : tr("—"));
         item->setData(MemoryColumn, BarDelegate::FractionRole, QVariant());
     }
     if (gpu.gpuUtil >= 0) {
@@ -345,8 +354,11 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
         item->setData(UtilColumn, BarDelegate::FractionRole, QVariant());
     }
     item->setText(TempColumn, gpu.temperature >= 0 ? tr("%1 °C").arg(gpu.temperature) : tr("—"));
-    item->setToolTip(UtilColumn, gpu.temperature >= 0 ? tr("%1, temperature %2 °C").arg(item->text(UtilColumn)).arg(gpu.temperature)
-                                                      : item->text(UtilColumn));
+    item->setToolTip(
+        UtilColumn,
+        gpu.temperature >= 0
+            ? tr("%1, temperature %2 °C").arg(item->text(UtilColumn)).arg(gpu.temperature)
+            : item->text(UtilColumn));
 
     QString processes;
     QStringList details;
@@ -375,11 +387,11 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
     item->setToolTip(ProcessColumn, details.join(QLatin1Char('\n')));
     item->setData(IndexColumn, OthersRole, others.join(QStringLiteral(" · ")));
     item->setIcon(IndexColumn, busy ? Icons::get(QStringLiteral("busy")) : QIcon());
-    item->setToolTip(IndexColumn, busy ? tr("GPU %1 is in use: %2").arg(id, processes)
-                                       : tr("GPU %1").arg(id));
-    const QBrush warn = busy || !gpu.error.isEmpty()
-        ? QBrush(StatusColors::text(StatusColors::Tone::Warning, m_tree->palette()))
-        : QBrush();
+    item->setToolTip(IndexColumn,
+                     busy ? tr("GPU %1 is in use: %2").arg(id, processes) : tr("GPU %1").arg(id));
+    const QBrush warn = busy || !gpu.error.isEmpty() ? QBrush(
+                            StatusColors::text(StatusColors::Tone::Warning, m_tree->palette()))
+                                                     : QBrush();
     item->setForeground(ProcessColumn, warn);
 
     // MIG slices: children, ticked by their "GPU:MIG" index.
@@ -400,7 +412,8 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
     }
     qDeleteAll(children);
     if (gpu.migMode == GpuInfo::MigMode::Enabled)
-        item->setToolTip(NameColumn, tr("%1\nMIG mode: its slices are listed under it").arg(item->toolTip(NameColumn)));
+        item->setToolTip(NameColumn, tr("%1\nMIG mode: its slices are listed under it")
+                                         .arg(item->toolTip(NameColumn)));
 }
 
 void GpuPanel::onItemChanged(QTreeWidgetItem *item, int column)
@@ -446,7 +459,8 @@ void GpuPanel::updateTicks()
         else if (m_allMode->isChecked())
             on = !mig;
         else if (m_freeMode->isChecked())
-            on = !mig && item->data(IndexColumn, FreeRole).toBool() && freeTicked++ < m_count->value();
+            on = !mig && item->data(IndexColumn, FreeRole).toBool()
+                 && freeTicked++ < m_count->value();
         else
             on = !mig && m_tree->indexOfTopLevelItem(item) < m_count->value();
         item->setCheckState(IndexColumn, on ? Qt::Checked : Qt::Unchecked);
@@ -498,9 +512,11 @@ void GpuPanel::updateMissing()
     const QString ids = missing.join(QStringLiteral(", ")).toHtmlEscaped();
     m_missing->setText(missing.size() == 1
                            ? tr("Not on this host: %1. The launch would ask the engine for it "
-                                "anyway. <a href=\"forget\">Forget it</a>").arg(ids)
+                                "anyway. <a href=\"forget\">Forget it</a>")
+                                 .arg(ids)
                            : tr("Not on this host: %1. The launch would ask the engine for them "
-                                "anyway. <a href=\"forget\">Forget them</a>").arg(ids));
+                                "anyway. <a href=\"forget\">Forget them</a>")
+                                 .arg(ids));
     m_missing->show();
 }
 
@@ -540,9 +556,7 @@ void GpuPanel::setSelection(const GpuSelection &selection)
         m_ticked = selection.devices;
         m_devicesMode->setChecked(true);
         break;
-    case GpuSelection::Mode::All:
-        m_allMode->setChecked(true);
-        break;
+    case GpuSelection::Mode::All: m_allMode->setChecked(true); break;
     case GpuSelection::Mode::Count:
         m_count->setValue(selection.count);
         m_countMode->setChecked(true);
@@ -621,16 +635,19 @@ void GpuPanel::updateCdi()
     if (m_cdiLaunch && m_cdiKnown && m_devicesMode->isChecked()) {
         for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
             const QTreeWidgetItem *item = m_tree->topLevelItem(i);
-            if (item->checkState(IndexColumn) == Qt::Checked && item->data(IndexColumn, CdiRole).toString().isEmpty())
+            if (item->checkState(IndexColumn) == Qt::Checked
+                && item->data(IndexColumn, CdiRole).toString().isEmpty())
                 lacking << item->data(IndexColumn, DeviceIdRole).toString();
         }
     }
     QString note;
     if (!lacking.isEmpty()) {
-        note = tr("⚠ %n GPU(s) (%1) have no CDI device on the engine's host, so a CDI launch would be "
-                  "refused: untick them, or on that host run sudo nvidia-ctk cdi generate "
-                  "--output=/etc/cdi/nvidia.yaml.", nullptr, int(lacking.size()))
-                   .arg(lacking.join(QStringLiteral(", ")));
+        note =
+            tr("⚠ %n GPU(s) (%1) have no CDI device on the engine's host, so a CDI launch would be "
+               "refused: untick them, or on that host run sudo nvidia-ctk cdi generate "
+               "--output=/etc/cdi/nvidia.yaml.",
+               nullptr, int(lacking.size()))
+                .arg(lacking.join(QStringLiteral(", ")));
     }
     m_cdiNote->setText(note);
     m_cdiNote->setVisible(!note.isEmpty());

@@ -71,11 +71,12 @@ ImageList::ImageList(QWidget *parent)
     connect(m_refresh, &QToolButton::clicked, this, &ImageList::refreshRequested);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
-        // Restoring the selection after a refresh is not the user picking an image: it must not
-        // overwrite what they typed into the form since.
-        if (current.isValid() && !m_restoringSelection)
-            emit imagePicked(current.siblingAtColumn(NameColumn).data(Qt::DisplayRole).toString());
-    });
+                // Restoring the selection after a refresh is not the user picking an image: it must not
+                // overwrite what they typed into the form since.
+                if (current.isValid() && !m_restoringSelection)
+                    emit imagePicked(
+                        current.siblingAtColumn(NameColumn).data(Qt::DisplayRole).toString());
+            });
     connect(m_view, &QTreeView::activated, this, [this](const QModelIndex &index) {
         emit imageActivated(index.siblingAtColumn(NameColumn).data(Qt::DisplayRole).toString());
     });
@@ -126,7 +127,8 @@ void ImageList::setImages(const QList<ImageSummary> &images)
             auto *nameItem = new QStandardItem(name);
             nameItem->setData(name.toLower(), SortRole);
             nameItem->setToolTip(gpu ? tr("%1\n%2\nGPU-ready: its labels or name say CUDA or "
-                                          "NVIDIA").arg(name, image.id)
+                                          "NVIDIA")
+                                           .arg(name, image.id)
                                      : tr("%1\n%2").arg(name, image.id));
             if (gpu)
                 nameItem->setIcon(gpuIcon);

@@ -22,8 +22,8 @@
 
 namespace {
 
-const char *const kFields[] = {"image", "command", "env", "runtime", "deviceDriver", "containerName",
-                               "networkMode", "shmSize", "ipcMode", "ports"};
+const char *const kFields[] = {"image",         "command",     "env",     "runtime", "deviceDriver",
+                               "containerName", "networkMode", "shmSize", "ipcMode", "ports"};
 
 enum PortColumn { ContainerPortColumn, HostPortColumn, AddressColumn };
 
@@ -48,12 +48,13 @@ LaunchForm::LaunchForm(QWidget *parent)
       m_runtime(new QComboBox(this)),
       m_driver(new QComboBox(this)),
       m_name(new QLineEdit(this)),
-      m_network(editableCombo(this, "networkCombo", {QString(), QStringLiteral("none"),
-                                                     QStringLiteral("host"), QStringLiteral("bridge")})),
+      m_network(editableCombo(this, "networkCombo",
+                              {QString(), QStringLiteral("none"), QStringLiteral("host"),
+                               QStringLiteral("bridge")})),
       m_shm(new QLineEdit(this)),
-      m_ipc(editableCombo(this, "ipcCombo", {QString(), QStringLiteral("private"),
-                                             QStringLiteral("shareable"), QStringLiteral("host"),
-                                             QStringLiteral("none")})),
+      m_ipc(editableCombo(this, "ipcCombo",
+                          {QString(), QStringLiteral("private"), QStringLiteral("shareable"),
+                           QStringLiteral("host"), QStringLiteral("none")})),
       m_autoRemove(new QCheckBox(tr("&Remove the container when it exits (--rm)"), this)),
       m_tty(new QCheckBox(tr("Allocate a &TTY (-t)"), this)),
       m_launch(new QPushButton(Icons::get(QStringLiteral("launch")), tr("&Launch"), this)),
@@ -84,9 +85,10 @@ LaunchForm::LaunchForm(QWidget *parent)
     m_ports->setHorizontalHeaderLabels({tr("Container port"), tr("Host port"), tr("Published on")});
     m_ports->horizontalHeader()->setStretchLastSection(true);
     m_ports->verticalHeader()->hide();
-    m_ports->setToolTip(tr("Ports of the container to publish on the engine's host (-p): a port or a range "
-                           "such as 8888, 8000-8010 or 53/udp; an empty host port lets the engine pick one. "
-                           "This machine only (127.0.0.1) keeps a notebook's token off the network"));
+    m_ports->setToolTip(
+        tr("Ports of the container to publish on the engine's host (-p): a port or a range "
+           "such as 8888, 8000-8010 or 53/udp; an empty host port lets the engine pick one. "
+           "This machine only (127.0.0.1) keeps a notebook's token off the network"));
     m_ports->setMinimumHeight(70);
     m_ports->setMaximumHeight(120); // rows hold an address box: room for three
     m_ports->setTabKeyNavigation(false);
@@ -157,8 +159,10 @@ LaunchForm::LaunchForm(QWidget *parent)
         row.layout->addLayout(buttons);
         return row;
     };
-    const TableRow envRow = tableRow(m_env, "env", tr("Add a variable"), tr("Remove the selected variable"));
-    const TableRow portRow = tableRow(m_ports, "port", tr("Publish a port"), tr("Remove the selected port"));
+    const TableRow envRow = tableRow(m_env, "env", tr("Add a variable"),
+                                     tr("Remove the selected variable"));
+    const TableRow portRow = tableRow(m_ports, "port", tr("Publish a port"),
+                                      tr("Remove the selected port"));
 
     const auto pair = [this](QWidget *left, const QString &label, QWidget *right) {
         auto *row = new QHBoxLayout;
@@ -223,7 +227,8 @@ LaunchForm::LaunchForm(QWidget *parent)
     connect(m_ipc, &QComboBox::editTextChanged, this, edited(QStringLiteral("ipcMode")));
     connect(m_network, &QComboBox::editTextChanged, this, edited(QStringLiteral("networkMode")));
     connect(m_runtime, &QComboBox::currentIndexChanged, this, edited(QStringLiteral("runtime")));
-    connect(m_driver, &QComboBox::currentIndexChanged, this, edited(QStringLiteral("deviceDriver")));
+    connect(m_driver, &QComboBox::currentIndexChanged, this,
+            edited(QStringLiteral("deviceDriver")));
     connect(m_env, &QTableWidget::itemChanged, this, edited(QStringLiteral("env")));
     connect(m_ports, &QTableWidget::itemChanged, this, edited(QStringLiteral("ports")));
     connect(m_autoRemove, &QCheckBox::toggled, this, &LaunchForm::changed);
@@ -266,7 +271,8 @@ void LaunchForm::addEnvRow(const QString &key, const QString &value)
     m_env->setItem(row, 1, new QTableWidgetItem(value));
 }
 
-void LaunchForm::addPortRow(const QString &containerPort, const QString &hostPort, const QString &address)
+void LaunchForm::addPortRow(const QString &containerPort, const QString &hostPort,
+                            const QString &address)
 {
     const int row = m_ports->rowCount();
     m_ports->insertRow(row);
@@ -274,10 +280,12 @@ void LaunchForm::addPortRow(const QString &containerPort, const QString &hostPor
     m_ports->setItem(row, HostPortColumn, new QTableWidgetItem(hostPort));
     auto *where = new QComboBox(m_ports);
     where->setObjectName(QStringLiteral("portAddress"));
-    where->addItem(tr("this machine only (%1)").arg(PortMapping::loopback()), PortMapping::loopback());
+    where->addItem(tr("this machine only (%1)").arg(PortMapping::loopback()),
+                   PortMapping::loopback());
     where->addItem(tr("all interfaces (anyone on the network)"), QString());
-    where->setToolTip(tr("Where the engine's host listens for this port: all interfaces lets anyone who "
-                         "reaches the host use it, as docker's own default does"));
+    where->setToolTip(
+        tr("Where the engine's host listens for this port: all interfaces lets anyone who "
+           "reaches the host use it, as docker's own default does"));
     int index = where->findData(address);
     if (index < 0) {
         where->addItem(address, address);
@@ -296,7 +304,8 @@ QStringList LaunchForm::portEntries() const
     QStringList entries;
     for (int row = 0; row < m_ports->rowCount(); ++row) {
         const auto text = [this, row](int column) {
-            return m_ports->item(row, column) ? m_ports->item(row, column)->text().trimmed() : QString();
+            return m_ports->item(row, column) ? m_ports->item(row, column)->text().trimmed()
+                                              : QString();
         };
         const QString container = text(ContainerPortColumn);
         const QString host = text(HostPortColumn);
@@ -307,7 +316,9 @@ QStringList LaunchForm::portEntries() const
         // The -p entry: IP:HOST:CONTAINER, IP::CONTAINER, HOST:CONTAINER or CONTAINER.
         QString entry = container;
         if (!address.isEmpty())
-            entry = (address.contains(QLatin1Char(':')) ? QLatin1Char('[') + address + QLatin1Char(']') : address)
+            entry = (address.contains(QLatin1Char(':'))
+                         ? QLatin1Char('[') + address + QLatin1Char(']')
+                         : address)
                     + QLatin1Char(':') + host + QLatin1Char(':') + container;
         else if (!host.isEmpty())
             entry = host + QLatin1Char(':') + container;
@@ -367,10 +378,12 @@ void LaunchForm::setSpec(const LaunchSpec &spec)
         for (const QString &entry : spec.ports) {
             const Result<PortMapping> parsed = PortMapping::parse(entry);
             if (!parsed) {
-                addPortRow(entry, QString(), QString()); // shown as written, flagged by the validator
+                // shown as written, flagged by the validator
+                addPortRow(entry, QString(), QString());
                 continue;
             }
-            addPortRow(parsed.value().containerPorts(), parsed.value().hostPorts(), parsed.value().hostIp);
+            addPortRow(parsed.value().containerPorts(), parsed.value().hostPorts(),
+                       parsed.value().hostIp);
         }
     }
     int runtime = m_runtime->findData(spec.runtime);
@@ -469,10 +482,11 @@ void LaunchForm::showIssues(const QList<ValidationIssue> &issues, bool all)
             continue;
         w->setProperty("issue", messages.join(QLatin1Char('\n')));
         w->setToolTip(bad ? messages.join(QLatin1Char('\n')) : m_tips.value(field));
-        w->setStyleSheet(bad ? QStringLiteral("%1 { border: 1.5px solid %2; border-radius: 3px; }")
-                                   .arg(QLatin1String(w->metaObject()->className()),
-                                        StatusColors::text(StatusColors::Tone::Error, w->palette()).name())
-                             : QString());
+        w->setStyleSheet(
+            bad ? QStringLiteral("%1 { border: 1.5px solid %2; border-radius: 3px; }")
+                      .arg(QLatin1String(w->metaObject()->className()),
+                           StatusColors::text(StatusColors::Tone::Error, w->palette()).name())
+                : QString());
     }
     m_issues->setText(shown.join(QLatin1Char('\n')));
     m_issues->setVisible(!shown.isEmpty());

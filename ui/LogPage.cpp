@@ -68,8 +68,10 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
     m_ports->setOpenExternalLinks(false);
     m_ports->setWordWrap(true);
     m_ports->setVisible(!spec.ports.isEmpty());
-    connect(m_ports, &QLabel::linkActivated, this, [this](const QString &link) { emit linkActivated(QUrl(link)); });
-    connect(this, &LogPage::linkActivated, this, [](const QUrl &url) { QDesktopServices::openUrl(url); });
+    connect(m_ports, &QLabel::linkActivated, this,
+            [this](const QString &link) { emit linkActivated(QUrl(link)); });
+    connect(this, &LogPage::linkActivated, this,
+            [](const QUrl &url) { QDesktopServices::openUrl(url); });
     m_text->setObjectName(QStringLiteral("logText"));
     m_text->setAccessibleName(tr("Container output"));
     m_status->setAccessibleName(tr("Container state"));
@@ -123,7 +125,9 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
     connect(m_launcher, &Launcher::stateChanged, this, &LogPage::updateStatus);
     connect(m_launcher, &Launcher::containerCreated, this, &LogPage::updateStatus);
     connect(m_launcher, &Launcher::gpusTaken, this, [this]() {
-        appendNote(tr("Taking %1 (%2)").arg(FreeGpuPicker::describe(m_launcher->takenGpus()), m_spec.gpus.summary()),
+        appendNote(tr("Taking %1 (%2)")
+                       .arg(FreeGpuPicker::describe(m_launcher->takenGpus()),
+                            m_spec.gpus.summary()),
                    m_noteFormat);
         updateStatus();
     });
@@ -218,7 +222,8 @@ void LogPage::updateStatus()
     m_status->setText(tr("%1 — %2 — %3").arg(text, m_spec.image, gpus));
     const bool bad = m_launcher->state() == Launcher::State::Failed
                      || (m_launcher->exitCode() && *m_launcher->exitCode() != 0);
-    m_status->setStyleSheet(bad ? StatusColors::styleSheet(StatusColors::Tone::Error, m_status) : QString());
+    m_status->setStyleSheet(bad ? StatusColors::styleSheet(StatusColors::Tone::Error, m_status)
+                                : QString());
     emit statusChanged();
 }
 
@@ -307,10 +312,10 @@ void LogPage::flush()
         m_bytesSkipped += skipped;
         if (m_lineLength > 0)
             ops.append({AnsiParser::Op::Kind::Newline, {}, {}});
-        ops.append({AnsiParser::Op::Kind::Text,
-                    tr("[… %1 of output skipped to keep up …]")
-                        .arg(QLocale().formattedDataSize(skipped)),
-                    m_noteFormat});
+        ops.append(
+            {AnsiParser::Op::Kind::Text,
+             tr("[… %1 of output skipped to keep up …]").arg(QLocale().formattedDataSize(skipped)),
+             m_noteFormat});
         ops.append({AnsiParser::Op::Kind::Newline, {}, {}});
     }
 
@@ -390,9 +395,7 @@ void LogPage::apply(const QList<AnsiParser::Op> &ops)
             m_lineLength = 0;
             m_overwrite = false;
             break;
-        case AnsiParser::Op::Kind::CarriageReturn:
-            m_overwrite = m_lineLength > 0;
-            break;
+        case AnsiParser::Op::Kind::CarriageReturn: m_overwrite = m_lineLength > 0; break;
         case AnsiParser::Op::Kind::ClearScreen:
             buffer.clear();
             cursor.select(QTextCursor::Document);
@@ -434,7 +437,8 @@ void LogPage::onFinished()
     switch (m_launcher->state()) {
     case Launcher::State::Exited: {
         const qint64 code = m_launcher->exitCode().value_or(-1);
-        end.setForeground(code == 0 ? StatusColors::text(StatusColors::Tone::Ok, palette()) : stderrColor());
+        end.setForeground(code == 0 ? StatusColors::text(StatusColors::Tone::Ok, palette())
+                                    : stderrColor());
         if (m_launcher->error().isError())
             appendNote(m_launcher->error().message(), m_daemonFormat);
         appendNote(tr("— exited with code %1 —").arg(code), end);
@@ -443,11 +447,8 @@ void LogPage::onFinished()
     case Launcher::State::Failed:
         appendNote(tr("Launch failed: %1").arg(m_launcher->error().message()), m_daemonFormat);
         break;
-    case Launcher::State::Cancelled:
-        appendNote(tr("— cancelled —"), end);
-        break;
-    default:
-        break;
+    case Launcher::State::Cancelled: appendNote(tr("— cancelled —"), end); break;
+    default: break;
     }
     updateStatus();
 }
@@ -512,13 +513,15 @@ void LogPage::updatePorts()
     if (!m_portLinks)
         return;
     QStringList items;
-    if (m_launcher->state() == Launcher::State::Exited || m_launcher->state() == Launcher::State::Failed
+    if (m_launcher->state() == Launcher::State::Exited
+        || m_launcher->state() == Launcher::State::Failed
         || m_launcher->state() == Launcher::State::Cancelled) {
         m_ports->setText(tr("Published ports: closed with the container"));
         return;
     }
     if (!m_portLinks->isReady()) {
-        m_ports->setText(tr("Published ports: %1").arg(m_spec.ports.join(QStringLiteral(", ")).toHtmlEscaped()));
+        m_ports->setText(
+            tr("Published ports: %1").arg(m_spec.ports.join(QStringLiteral(", ")).toHtmlEscaped()));
         return;
     }
     for (const PortMappings::Published &published : m_portLinks->published()) {
@@ -526,23 +529,28 @@ void LogPage::updatePorts()
                                        .arg(published.containerPort)
                                        .arg(published.protocol,
                                             published.hostIp.contains(QLatin1Char(':'))
-                                                ? QString(QLatin1Char('[') + published.hostIp + QLatin1Char(']'))
+                                                ? QString(QLatin1Char('[') + published.hostIp
+                                                          + QLatin1Char(']'))
                                                 : published.hostIp)
                                        .arg(published.hostPort);
         QString item = engineSide.toHtmlEscaped();
         for (const PortLinks::Link &link : m_portLinks->links()) {
-            if (link.published.containerPort == published.containerPort && link.published.protocol == published.protocol
+            if (link.published.containerPort == published.containerPort
+                && link.published.protocol == published.protocol
                 && link.published.hostIp == published.hostIp) {
                 const QString url = link.url.toString();
-                item = QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), engineSide.toHtmlEscaped());
+                item = QStringLiteral("<a href=\"%1\">%2</a>")
+                           .arg(url.toHtmlEscaped(), engineSide.toHtmlEscaped());
                 if (link.forwarded)
-                    item += tr(" (forwarded over ssh to %1)").arg(link.url.authority().toHtmlEscaped());
+                    item +=
+                        tr(" (forwarded over ssh to %1)").arg(link.url.authority().toHtmlEscaped());
             }
         }
         items << item;
     }
-    QString text = items.isEmpty() ? tr("Published ports: none reachable from here")
-                                   : tr("Published ports: %1").arg(items.join(QStringLiteral(", ")));
+    QString text = items.isEmpty()
+                       ? tr("Published ports: none reachable from here")
+                       : tr("Published ports: %1").arg(items.join(QStringLiteral(", ")));
     if (!m_portsProblem.isEmpty())
         text += QStringLiteral("<br>") + m_portsProblem.toHtmlEscaped();
     m_ports->setText(text);
@@ -559,14 +567,16 @@ void LogPage::linkify(int first)
     linkFormat.setFontUnderline(true);
     QTextCursor cursor(document);
     bool editing = false;
-    for (QTextBlock block = document->findBlockByNumber(qMax(0, first)); block.isValid(); block = block.next()) {
+    for (QTextBlock block = document->findBlockByNumber(qMax(0, first)); block.isValid();
+         block = block.next()) {
         for (const PortLinks::Match &match : m_portLinks->find(block.text())) {
             if (!editing) {
                 cursor.beginEditBlock();
                 editing = true;
             }
             cursor.setPosition(block.position() + int(match.start));
-            cursor.setPosition(block.position() + int(match.start + match.length), QTextCursor::KeepAnchor);
+            cursor.setPosition(block.position() + int(match.start + match.length),
+                               QTextCursor::KeepAnchor);
             linkFormat.setAnchorHref(match.target.toString());
             cursor.mergeCharFormat(linkFormat);
         }
@@ -581,13 +591,15 @@ bool LogPage::eventFilter(QObject *watched, QEvent *event)
         if (event->type() == QEvent::MouseMove) {
             const auto *mouse = static_cast<QMouseEvent *>(event);
             const QString href = m_text->anchorAt(mouse->position().toPoint());
-            m_text->viewport()->setCursor(href.isEmpty() ? Qt::IBeamCursor : Qt::PointingHandCursor);
+            m_text->viewport()->setCursor(href.isEmpty() ? Qt::IBeamCursor
+                                                         : Qt::PointingHandCursor);
             // The printed URL names the container's port: say where the link really goes.
             m_text->viewport()->setToolTip(href.isEmpty() ? QString() : tr("Opens %1").arg(href));
         } else if (event->type() == QEvent::MouseButtonRelease) {
             const auto *mouse = static_cast<QMouseEvent *>(event);
             const QString href = m_text->anchorAt(mouse->position().toPoint());
-            if (mouse->button() == Qt::LeftButton && !href.isEmpty() && !m_text->textCursor().hasSelection())
+            if (mouse->button() == Qt::LeftButton && !href.isEmpty()
+                && !m_text->textCursor().hasSelection())
                 emit linkActivated(QUrl(href));
         }
     }

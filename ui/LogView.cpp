@@ -1,7 +1,7 @@
 #include "LogView.h"
 
-#include "Icons.h"
 #include "FindBar.h"
+#include "Icons.h"
 #include "LogPage.h"
 #include "launch/Launcher.h"
 
@@ -53,8 +53,9 @@ LogView::LogView(QWidget *parent)
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);
     m_placeholder->setEnabled(false);
-    m_placeholder->setText(tr("The output of each container you launch appears here, one tab per "
-                              "container.\nPick an image, tick GPUs and press Launch (Ctrl+Return)."));
+    m_placeholder->setText(
+        tr("The output of each container you launch appears here, one tab per "
+           "container.\nPick an image, tick GPUs and press Launch (Ctrl+Return)."));
 
     auto *corner = new QWidget(this);
     auto *cornerLayout = new QHBoxLayout(corner);
@@ -153,7 +154,8 @@ int LogView::count() const
 bool LogView::hasActive() const
 {
     const QList<LogPage *> all = findChildren<LogPage *>();
-    return std::any_of(all.cbegin(), all.cend(), [](const LogPage *page) { return page->isActive(); });
+    return std::any_of(all.cbegin(), all.cend(),
+                       [](const LogPage *page) { return page->isActive(); });
 }
 
 void LogView::updateTab(LogPage *page)
@@ -167,7 +169,7 @@ void LogView::updateTab(LogPage *page)
     QString icon = QStringLiteral("state-running");
     if (state == Launcher::State::Exited)
         icon = page->launcher()->exitCode().value_or(-1) == 0 ? QStringLiteral("state-ok")
-                                                                : QStringLiteral("state-failed");
+                                                              : QStringLiteral("state-failed");
     else if (state == Launcher::State::Failed)
         icon = QStringLiteral("state-failed");
     else if (state == Launcher::State::Cancelled)

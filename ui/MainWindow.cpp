@@ -16,6 +16,8 @@
 #include "PullDialog.h"
 #include "StatusColors.h"
 #include "SwarmView.h"
+#include "engine/CdiSpecs.h"
+#include "engine/ContainerDirectory.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "engine/EngineWatch.h"
@@ -25,8 +27,6 @@
 #include "gpu/GpuMonitor.h"
 #include "launch/CudaRequirement.h"
 #include "launch/FreeGpuPicker.h"
-#include "engine/CdiSpecs.h"
-#include "engine/ContainerDirectory.h"
 #include "launch/Launcher.h"
 #include "presets/Preset.h"
 
@@ -115,9 +115,8 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
         applySpec(preset.spec());
         followPresetEngine(preset);
     });
-    connect(m_presets, &PresetBar::message, this, [this](const QString &text) {
-        statusBar()->showMessage(text, 8000);
-    });
+    connect(m_presets, &PresetBar::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     connect(m_engineCombo, &QComboBox::activated, this, &MainWindow::onEnginePicked);
     connect(m_engineList, &EngineList::engineSelected, this, &MainWindow::selectEngine);
     connect(m_registry, &EngineRegistry::engineAdded, this, &MainWindow::fillEnginePicker);
@@ -146,7 +145,9 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
 Engine *MainWindow::restoredEngine() const
 {
     Engine *current = m_registry->current();
-    if (current && (current->source() == QLatin1String("--host") || current->source() == QLatin1String("DOCKER_HOST")))
+    if (current
+        && (current->source() == QLatin1String("--host")
+            || current->source() == QLatin1String("DOCKER_HOST")))
         return current;
     QSettings settings;
     const QString url = settings.value(QStringLiteral("engines/selected")).toString();
@@ -271,8 +272,8 @@ void MainWindow::buildActions()
 {
     m_launchAction = new QAction(Icons::get(QStringLiteral("launch")), tr("&Launch"), this);
     m_launchAction->setObjectName(QStringLiteral("launchAction"));
-    m_launchAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return),
-                                  QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    m_launchAction->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
     m_launchAction->setToolTip(tr("Launch the container (Ctrl+Return)"));
     connect(m_launchAction, &QAction::triggered, this, &MainWindow::launch);
 
@@ -433,8 +434,10 @@ LaunchSpec MainWindow::exportedSpec(const LaunchSpec &spec) const
     // "N free GPUs" shown as the GPUs a launch would take now, so that the command takes them too.
     if (spec.gpus.mode != GpuSelection::Mode::Free || !hostInventory())
         return spec;
-    const Result<LaunchSpec> resolved = FreeGpuPicker::resolve(
-        spec.resolvedFor(client()->kind()), gpuMonitor()->latest(), FreeGpuPicker::reserved(client()->endpoint().url));
+    const Result<LaunchSpec> resolved = FreeGpuPicker::resolve(spec.resolvedFor(client()->kind()),
+                                                               gpuMonitor()->latest(),
+                                                               FreeGpuPicker::reserved(
+                                                                   client()->endpoint().url));
     return resolved ? resolved.value() : spec;
 }
 
@@ -457,7 +460,8 @@ void MainWindow::launch()
     const QString where = m_registry->engines().size() > 1 ? m_engine->name() : QString();
     LogPage *page = m_logs->launch(docker, spec, hostInventory(), where);
     if (ContainerDirectory *containers = m_engine->containers())
-        connect(page->launcher(), &Launcher::containerCreated, containers, &ContainerDirectory::markYours);
+        connect(page->launcher(), &Launcher::containerCreated, containers,
+                &ContainerDirectory::markYours);
     QPointer<LogPage> guard(page);
     connect(page->launcher(), &Launcher::finished, this, [this, guard]() {
         if (guard)
@@ -493,7 +497,8 @@ void MainWindow::selectEngine(Engine *engine)
         return;
     if (m_engine)
         m_engine->setSelected(false);
-    delete m_selection; // connections to the previous engine end here: its late answers reach nobody
+    // connections to the previous engine end here: its late answers reach nobody
+    delete m_selection;
     m_selection = new QObject(this);
     m_engine = engine;
     m_engineAlias.clear();
@@ -508,11 +513,11 @@ void MainWindow::selectEngine(Engine *engine)
     settings.setValue(QStringLiteral("engines/selectedName"), engine->name());
 
     connect(engine, &Engine::stateChanged, m_selection, [this]() { onEngineState(); });
-    connect(engine, &Engine::infoChanged, m_selection, [this, engine]() { onEngineInfo(engine->info()); });
+    connect(engine, &Engine::infoChanged, m_selection,
+            [this, engine]() { onEngineInfo(engine->info()); });
     connect(engine, &Engine::imagesChanged, m_selection, [this]() { showEngineImages(); });
-    connect(engine, &Engine::imageCudaChanged, m_selection, [this](const QString &id, const QString &cuda) {
-        m_images->setImageCuda(id, cuda);
-    });
+    connect(engine, &Engine::imageCudaChanged, m_selection,
+            [this](const QString &id, const QString &cuda) { m_images->setImageCuda(id, cuda); });
 
     // The GPU panel shows the engine's host: this machine for a local engine, the host's own
     // nvidia-smi over an ssh engine's connection, and for other remote engines the reason, never
@@ -564,7 +569,9 @@ void MainWindow::showEngineImages()
     // when there is one.
     if (m_form->image().isEmpty() && !images.isEmpty()) {
         const auto ready = std::find_if(images.cbegin(), images.cend(),
-                                        [](const ImageSummary &image) { return image.looksGpuReady(); });
+                                        [](const ImageSummary &image) {
+                                            return image.looksGpuReady();
+                                        });
         const ImageSummary &pick = ready != images.cend() ? *ready : images.first();
         m_form->setImage(pick.displayName());
     }
@@ -604,9 +611,10 @@ void MainWindow::onEngineState()
 void MainWindow::setEngineState(const QString &text, bool ok)
 {
     m_engineState->setText(text);
-    m_engineState->setStyleSheet(ok ? QStringLiteral("font-weight: bold;")
-                                    : QStringLiteral("font-weight: bold; ")
-                                          + StatusColors::styleSheet(StatusColors::Tone::Error, m_engineState));
+    m_engineState->setStyleSheet(
+        ok ? QStringLiteral("font-weight: bold;")
+           : QStringLiteral("font-weight: bold; ")
+                 + StatusColors::styleSheet(StatusColors::Tone::Error, m_engineState));
 }
 
 // The status bar's picker and the engine list show the same engines; either one selects.
@@ -617,7 +625,8 @@ void MainWindow::fillEnginePicker()
     int currentIndex = -1;
     const QList<Engine *> &engines = m_registry->engines();
     for (Engine *engine : engines) {
-        const bool context = engine->source() == QLatin1String("context") || engine->source() == QLatin1String("default");
+        const bool context = engine->source() == QLatin1String("context")
+                             || engine->source() == QLatin1String("default");
         QString text = context ? tr("context %1").arg(engine->name())
                                : tr("%1 (%2)").arg(engine->name(), engine->source());
         if (engine == m_registry->current() && context)
@@ -721,7 +730,8 @@ QString MainWindow::presetEngine() const
     const QString source = m_engine->source();
     if (source == QLatin1String("context"))
         return m_engine->name();
-    if (source == QLatin1String("--host") || source == QLatin1String("added") || source == QLatin1String("preset"))
+    if (source == QLatin1String("--host") || source == QLatin1String("added")
+        || source == QLatin1String("preset"))
         return m_engine->url();
     return {};
 }
@@ -748,9 +758,11 @@ void MainWindow::followPresetEngine(const Preset &preset)
         m_command->setEngine(presetEngine());
         return;
     }
-    const QString where = target.isRemote() ? tr("on the host %1").arg(target.host) : tr("on this machine");
+    const QString where = target.isRemote() ? tr("on the host %1").arg(target.host)
+                                            : tr("on this machine");
     ask(QStringLiteral("engineOffer"), tr("Switch engine?"),
-        tr("Preset \"%1\" runs on the engine at %2 (%3), %4. Whoever can use an engine is root on its "
+        tr("Preset \"%1\" runs on the engine at %2 (%3), %4. Whoever can use an engine is root on "
+           "its "
            "host. Switch to it?")
             .arg(preset.name(), target.url, target.source, where),
         tr("&Switch"), [this, target, key, alias]() {
@@ -794,18 +806,21 @@ void MainWindow::onEngineInfo(const EngineInfo &info)
         return;
     const Endpoint &endpoint = client()->endpoint();
     // Which GPUs have a CDI device there (its spec files when local, else what it discovered).
-    m_gpus->setCdiDevices(CdiInventory::forEngine(info, !endpoint.isRemote()).names(), info.cdiEnabled());
+    m_gpus->setCdiDevices(CdiInventory::forEngine(info, !endpoint.isRemote()).names(),
+                          info.cdiEnabled());
     m_command->setPodman(info.isPodman());
     m_swarm->setEngine(client(), info.isSwarmManager());
     m_swarmBox->setVisible(info.isSwarmManager() || m_swarm->isRunning());
     // Plain tcp:// is allowed (the docker CLI allows it) but never quietly.
-    setEngineState(endpoint.isInsecure() ? tr("Connected, not secure") : tr("Connected"), !endpoint.isInsecure());
+    setEngineState(endpoint.isInsecure() ? tr("Connected, not secure") : tr("Connected"),
+                   !endpoint.isInsecure());
     m_engineStatus->setStyleSheet({});
     QString tip = tr("Engine at %1 (%2)\n%3, kernel %4\n%5 CPUs, %6 memory\nData root %7\n"
                      "Default runtime %8; engine API up to %9")
                       .arg(endpoint.url, endpoint.source, info.operatingSystem, info.kernelVersion,
-                           QString::number(info.cpus), QLocale().formattedDataSize(info.memoryBytes),
-                           info.rootDir, info.defaultRuntime, info.engineApiVersion);
+                           QString::number(info.cpus),
+                           QLocale().formattedDataSize(info.memoryBytes), info.rootDir,
+                           info.defaultRuntime, info.engineApiVersion);
     if (endpoint.isInsecure()) {
         tip.prepend(endpoint.insecurityWarning() + QStringLiteral(".\n\n"));
         m_engineState->setToolTip(endpoint.insecurityWarning() + QLatin1Char('.'));
@@ -814,9 +829,8 @@ void MainWindow::onEngineInfo(const EngineInfo &info)
     }
     m_engineStatus->setToolTip(tip);
     m_engineStatus->setText(tr("Engine %1 (%2) — %3, API %4 — runtimes: %5")
-                                .arg(endpoint.url, endpoint.source,
-                                     info.productName(), info.apiVersion,
-                                     info.runtimes.join(QStringLiteral(", "))));
+                                .arg(endpoint.url, endpoint.source, info.productName(),
+                                     info.apiVersion, info.runtimes.join(QStringLiteral(", "))));
     m_form->setRuntimes(info.runtimes, info.defaultRuntime);
     validateLive();
 }
@@ -827,7 +841,8 @@ void MainWindow::onEngineError(const Error &error)
     m_engineError = error;
     setEngineState(tr("Disconnected"), false);
     m_engineIcon->setPixmap(Icons::get(QStringLiteral("engine-error")).pixmap(16, 16));
-    m_engineStatus->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_engineStatus));
+    m_engineStatus->setStyleSheet(
+        StatusColors::styleSheet(StatusColors::Tone::Error, m_engineStatus));
     m_engineStatus->setText(error.message());
     m_images->setError(error.message());
 }
@@ -858,7 +873,8 @@ void MainWindow::restoreSettings()
         m_mainSplitter->setSizes({520, 420});
     if (!m_topSplitter->restoreState(settings.value(QStringLiteral("topSplitter")).toByteArray()))
         m_topSplitter->setSizes({400, 640, 450}); // the GPU table first; the engine list elides
-    if (!m_bottomSplitter->restoreState(settings.value(QStringLiteral("bottomSplitter")).toByteArray()))
+    if (!m_bottomSplitter->restoreState(
+            settings.value(QStringLiteral("bottomSplitter")).toByteArray()))
         m_bottomSplitter->setSizes({1000, 500});
     if (!m_leftSplitter->restoreState(settings.value(QStringLiteral("leftSplitter")).toByteArray()))
         m_leftSplitter->setSizes({230, 290});
@@ -922,14 +938,16 @@ void MainWindow::askBeforeClosing()
     for (const LogPage *page : pages)
         running += page->isActive() ? 1 : 0;
     auto *box = new QMessageBox(QMessageBox::Question, tr("Quit GPU Deck"),
-                                tr("%n container(s) launched from this window still run.", nullptr, running),
+                                tr("%n container(s) launched from this window still run.", nullptr,
+                                   running),
                                 QMessageBox::NoButton, this);
     box->setObjectName(QStringLiteral("closeQuestion"));
     box->setInformativeText(tr("Stop them before quitting, or leave them running on the engine "
                                "(docker ps lists them; their output stays in docker logs)."));
     QPushButton *stop = box->addButton(tr("&Stop Them and Quit"), QMessageBox::AcceptRole);
     stop->setObjectName(QStringLiteral("closeStop"));
-    QPushButton *leave = box->addButton(tr("&Leave Running and Quit"), QMessageBox::DestructiveRole);
+    QPushButton *leave = box->addButton(tr("&Leave Running and Quit"),
+                                        QMessageBox::DestructiveRole);
     leave->setObjectName(QStringLiteral("closeLeave"));
     box->addButton(QMessageBox::Cancel)->setObjectName(QStringLiteral("closeCancel"));
     box->setDefaultButton(stop);

@@ -115,15 +115,15 @@ private:
     Engine *restoredEngine() const;
     void onEnginePicked(int index);
     void onLaunchFinished(LogPage *page);
-    void ask(const QString &name, const QString &title, const QString &text,
-             const QString &action, const std::function<void()> &onYes);
+    void ask(const QString &name, const QString &title, const QString &text, const QString &action,
+             const std::function<void()> &onYes);
     void updateActions();
     void restoreSettings();
     void saveSettings() const;
 
     QString m_hostOption;
     EngineRegistry *m_registry = nullptr;
-    QPointer<Engine> m_engine;     // the selected one
+    QPointer<Engine> m_engine;      // the selected one
     QObject *m_selection = nullptr; // context of everything that follows the selected engine
     // What a preset saved now names as its engine, when a loaded preset named it so (a URL that a
     // context also reaches); empty: derived from the selected engine.
@@ -136,7 +136,7 @@ private:
     ImageList *m_images;
     GpuPanel *m_gpus;
     CapabilityBox *m_caps;
-    SwarmView *m_swarm = nullptr;  // shown while the selected engine is a swarm manager
+    SwarmView *m_swarm = nullptr; // shown while the selected engine is a swarm manager
     QWidget *m_swarmBox = nullptr;
     LaunchForm *m_form;
     LogView *m_logs;

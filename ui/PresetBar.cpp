@@ -108,7 +108,8 @@ QString PresetBar::currentName() const
     if (index < 0)
         return {};
     const int entryIndex = m_combo->itemData(index, EntryRole).toInt();
-    return entryIndex >= 0 && entryIndex < m_entries.size() ? m_entries.at(entryIndex).name : QString();
+    return entryIndex >= 0 && entryIndex < m_entries.size() ? m_entries.at(entryIndex).name
+                                                            : QString();
 }
 
 std::optional<PresetStore::Entry> PresetBar::entry(const QString &name) const
@@ -137,7 +138,8 @@ void PresetBar::reload()
     for (int i = 0; i < m_entries.size(); ++i) {
         const PresetStore::Entry &e = m_entries.at(i);
         if (e.isBroken()) {
-            m_combo->addItem(Icons::get(QStringLiteral("state-failed")), tr("%1 (broken)").arg(e.name));
+            m_combo->addItem(Icons::get(QStringLiteral("state-failed")),
+                             tr("%1 (broken)").arg(e.name));
             m_combo->setItemData(i, tr("%1\nThis file is left as it is.").arg(e.error.message()),
                                  Qt::ToolTipRole);
         } else {
@@ -249,13 +251,15 @@ void PresetBar::updateState()
 void PresetBar::showError(const QString &title, const Error &error)
 {
     // Not blocking: the window and its running log tabs go on while the message is shown.
-    auto *box = new QMessageBox(QMessageBox::Warning, title, error.message(), QMessageBox::Ok, this);
+    auto *box = new QMessageBox(QMessageBox::Warning, title, error.message(), QMessageBox::Ok,
+                                this);
     box->setObjectName(QStringLiteral("presetError"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
 }
 
-void PresetBar::askName(const QString &title, const QString &label, std::function<void(const QString &)> then)
+void PresetBar::askName(const QString &title, const QString &label,
+                        std::function<void(const QString &)> then)
 {
     auto *dialog = new QInputDialog(this);
     dialog->setObjectName(QStringLiteral("presetNameDialog"));
@@ -392,8 +396,10 @@ void PresetBar::removeAsked()
 void PresetBar::askFile(const QString &title, const QString &suggestion, bool save,
                         std::function<void(const QString &)> then)
 {
-    auto *dialog = new QFileDialog(this, title, suggestion, tr("Preset files (*.json);;All files (*)"));
-    dialog->setObjectName(save ? QStringLiteral("presetExportDialog") : QStringLiteral("presetImportDialog"));
+    auto *dialog = new QFileDialog(this, title, suggestion,
+                                   tr("Preset files (*.json);;All files (*)"));
+    dialog->setObjectName(save ? QStringLiteral("presetExportDialog")
+                               : QStringLiteral("presetImportDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setFileMode(save ? QFileDialog::AnyFile : QFileDialog::ExistingFile);
     dialog->setAcceptMode(save ? QFileDialog::AcceptSave : QFileDialog::AcceptOpen);

@@ -72,7 +72,8 @@ private:
     void updateState();
     std::optional<PresetStore::Entry> entry(const QString &name) const;
     void showError(const QString &title, const Error &error);
-    void askName(const QString &title, const QString &label, std::function<void(const QString &)> then);
+    void askName(const QString &title, const QString &label,
+                 std::function<void(const QString &)> then);
     void askFile(const QString &title, const QString &suggestion, bool save,
                  std::function<void(const QString &)> then);
 

@@ -95,9 +95,9 @@ void PullDialog::onProgress(qint64 received, qint64 total, const QString &status
     QString text = status;
     if (layers > 0) {
         // Bytes count twice (downloaded, then extracted): show the layers' own size.
-        text = tr("%1 — %2 of %3 layers done, %4").arg(
-            status, QString::number(m_pull->layersDone()), QString::number(layers),
-            QLocale().formattedDataSize(total / 2));
+        text = tr("%1 — %2 of %3 layers done, %4")
+                   .arg(status, QString::number(m_pull->layersDone()), QString::number(layers),
+                        QLocale().formattedDataSize(total / 2));
     }
     m_status->setText(text);
 }
@@ -112,9 +112,10 @@ void PullDialog::onFinished(const Error &error)
         m_bar->setValue(0);
         m_status->setText(error.code() == Error::Code::Cancelled ? tr("Pull cancelled.")
                                                                  : error.message());
-        m_status->setStyleSheet(error.code() == Error::Code::Cancelled
-                                    ? QString()
-                                    : StatusColors::styleSheet(StatusColors::Tone::Error, m_status));
+        m_status->setStyleSheet(
+            error.code() == Error::Code::Cancelled
+                ? QString()
+                : StatusColors::styleSheet(StatusColors::Tone::Error, m_status));
         return;
     }
     m_bar->setRange(0, 1000);

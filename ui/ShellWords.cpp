@@ -30,8 +30,7 @@ Result<QStringList> split(const QString &line)
                 word.append(c);
             }
             continue;
-        case Quote::None:
-            break;
+        case Quote::None: break;
         }
         if (c == QLatin1Char(' ') || c == QLatin1Char('\t') || c == QLatin1Char('\n')) {
             if (inWord) {
@@ -56,9 +55,11 @@ Result<QStringList> split(const QString &line)
     }
     if (quote != Quote::None) {
         return Error(Error::Code::Validation,
-                     QCoreApplication::translate("ShellWords", "The command has an unclosed %1 quote")
+                     QCoreApplication::translate("ShellWords",
+                                                 "The command has an unclosed %1 quote")
                          .arg(quote == Quote::Single ? QStringLiteral("'") : QStringLiteral("\"")),
-                     {}, QCoreApplication::translate("ShellWords", "Close it, or escape it with \\"));
+                     {},
+                     QCoreApplication::translate("ShellWords", "Close it, or escape it with \\"));
     }
     if (inWord)
         words.append(word);
@@ -71,9 +72,9 @@ QString join(const QStringList &args)
     for (const QString &arg : args) {
         static const QString plain = QStringLiteral(
             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=/.,:@%^");
-        const bool safe = !arg.isEmpty()
-                          && std::all_of(arg.cbegin(), arg.cend(),
-                                         [](QChar c) { return plain.contains(c); });
+        const bool safe = !arg.isEmpty() && std::all_of(arg.cbegin(), arg.cend(), [](QChar c) {
+            return plain.contains(c);
+        });
         if (safe) {
             quoted.append(arg);
         } else {

@@ -30,12 +30,9 @@ struct Hue
 Hue hueOf(Tone tone)
 {
     switch (tone) {
-    case Tone::Error:
-        return {355, 0.75};
-    case Tone::Warning:
-        return {35, 0.95};
-    case Tone::Ok:
-        return {135, 0.55};
+    case Tone::Error: return {355, 0.75};
+    case Tone::Warning: return {35, 0.95};
+    case Tone::Ok: return {135, 0.55};
     }
     return {0, 0};
 }

@@ -55,8 +55,9 @@ SwarmView::SwarmView(QWidget *parent)
     m_replicas->setPrefix(tr("Replicas: "));
     m_replicas->setAccessibleName(tr("Replicas"));
     m_launch->setObjectName(QStringLiteral("swarmLaunch"));
-    m_launch->setToolTip(tr("Run the launch above as a swarm service: each task reserves its GPU count as "
-                            "NVIDIA-GPU resources and the swarm picks the nodes"));
+    m_launch->setToolTip(
+        tr("Run the launch above as a swarm service: each task reserves its GPU count as "
+           "NVIDIA-GPU resources and the swarm picks the nodes"));
     m_launch->setAutoDefault(false);
     m_stop->setObjectName(QStringLiteral("swarmStop"));
     m_stop->setToolTip(tr("Remove the service and its tasks"));
@@ -146,7 +147,8 @@ void SwarmView::showNodes(const Result<QList<SwarmNode>> &nodes)
     // Rebuilt in place: ids stay, so the expansion and the selection survive a refresh.
     QHash<QString, QTreeWidgetItem *> existing;
     for (int i = 0; i < m_tree->topLevelItemCount(); ++i)
-        existing.insert(m_tree->topLevelItem(i)->data(NodeColumn, Qt::UserRole).toString(), m_tree->topLevelItem(i));
+        existing.insert(m_tree->topLevelItem(i)->data(NodeColumn, Qt::UserRole).toString(),
+                        m_tree->topLevelItem(i));
     for (const SwarmNode &node : std::as_const(m_nodes)) {
         gpus += node.gpuCount();
         held += node.heldGpus();
@@ -158,34 +160,46 @@ void SwarmView::showNodes(const Result<QList<SwarmNode>> &nodes)
         }
         item->setText(NodeColumn, QStringLiteral("%1 (%2)").arg(node.hostname, node.role));
         item->setToolTip(NodeColumn, tr("Node %1 at %2").arg(node.id, node.address));
-        item->setText(StateColumn, node.availability == QLatin1String("active") ? node.state
-                                                                                 : QStringLiteral("%1, %2").arg(node.state, node.availability));
-        const bool ready = node.state == QLatin1String("ready") && node.availability == QLatin1String("active");
-        item->setForeground(StateColumn, StatusColors::text(ready ? StatusColors::Tone::Ok : StatusColors::Tone::Warning,
+        item->setText(StateColumn,
+                      node.availability == QLatin1String("active")
+                          ? node.state
+                          : QStringLiteral("%1, %2").arg(node.state, node.availability));
+        const bool ready = node.state == QLatin1String("ready")
+                           && node.availability == QLatin1String("active");
+        item->setForeground(StateColumn, StatusColors::text(ready ? StatusColors::Tone::Ok
+                                                                  : StatusColors::Tone::Warning,
                                                             m_tree->palette()));
-        item->setText(GpuColumn, node.gpuCount() == 0 ? tr("no GPUs advertised")
-                                                      : counted(node.gpuCount(), tr("1 GPU"), tr("%1 GPUs"))
-                                                            + QStringLiteral(" · ") + tr("%1 held").arg(node.heldGpus()));
+        item->setText(GpuColumn, node.gpuCount() == 0
+                                     ? tr("no GPUs advertised")
+                                     : counted(node.gpuCount(), tr("1 GPU"), tr("%1 GPUs"))
+                                           + QStringLiteral(" · ")
+                                           + tr("%1 held").arg(node.heldGpus()));
         while (item->childCount() > node.gpus.size())
             delete item->takeChild(item->childCount() - 1);
         for (qsizetype g = 0; g < node.gpus.size(); ++g) {
             const SwarmNode::Gpu &gpu = node.gpus.at(g);
-            QTreeWidgetItem *child = g < item->childCount() ? item->child(int(g)) : new QTreeWidgetItem(item);
+            QTreeWidgetItem *child = g < item->childCount() ? item->child(int(g))
+                                                            : new QTreeWidgetItem(item);
             // The UUID where there is room for it; the holder after it.
             child->setText(NodeColumn, tr("GPU"));
             child->setText(StateColumn, gpu.taskId.isEmpty() ? tr("free") : gpu.taskState);
-            child->setText(GpuColumn, gpu.taskId.isEmpty() ? gpu.uuid
-                                                           : tr("%1 · held by %2 (%3)").arg(gpu.uuid, gpu.taskName, gpu.taskId.left(12)));
+            child->setText(GpuColumn, gpu.taskId.isEmpty()
+                                          ? gpu.uuid
+                                          : tr("%1 · held by %2 (%3)")
+                                                .arg(gpu.uuid, gpu.taskName, gpu.taskId.left(12)));
             child->setData(GpuColumn, Qt::UserRole, gpu.uuid);
             child->setToolTip(GpuColumn, child->text(GpuColumn));
-            child->setForeground(StateColumn, gpu.taskId.isEmpty() ? QBrush()
-                                                                   : QBrush(StatusColors::text(StatusColors::Tone::Warning,
-                                                                                               m_tree->palette())));
+            child->setForeground(StateColumn,
+                                 gpu.taskId.isEmpty()
+                                     ? QBrush()
+                                     : QBrush(StatusColors::text(StatusColors::Tone::Warning,
+                                                                 m_tree->palette())));
         }
     }
     qDeleteAll(existing);
-    m_summary->setText(counted(int(m_nodes.size()), tr("1 node"), tr("%1 nodes")) + QStringLiteral(" · ")
-                       + counted(gpus, tr("1 GPU"), tr("%1 GPUs")) + QStringLiteral(" · ") + tr("%1 held by tasks").arg(held));
+    m_summary->setText(counted(int(m_nodes.size()), tr("1 node"), tr("%1 nodes"))
+                       + QStringLiteral(" · ") + counted(gpus, tr("1 GPU"), tr("%1 GPUs"))
+                       + QStringLiteral(" · ") + tr("%1 held by tasks").arg(held));
     emit nodesChanged();
 }
 
@@ -207,11 +221,12 @@ void SwarmView::launch()
     connect(m_launcher, &SwarmLauncher::note, this, [this](const QString &sentence) {
         append(QStringLiteral("gpudeck: %1\n").arg(sentence));
     });
-    connect(m_launcher, &SwarmLauncher::output, this, [this](StreamDemuxer::Channel, const QByteArray &data) {
-        append(QString::fromUtf8(data));
-        if (m_status->text() == tr("Creating the service…"))
-            m_status->setText(tr("Running on the swarm"));
-    });
+    connect(m_launcher, &SwarmLauncher::output, this,
+            [this](StreamDemuxer::Channel, const QByteArray &data) {
+                append(QString::fromUtf8(data));
+                if (m_status->text() == tr("Creating the service…"))
+                    m_status->setText(tr("Running on the swarm"));
+            });
     connect(m_launcher, &SwarmLauncher::finished, this, &SwarmView::onFinished);
     m_launcher->launch(spec, m_replicas->value(), false);
     m_launch->setEnabled(false);

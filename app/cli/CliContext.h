@@ -14,9 +14,9 @@ class CliContext
 public:
     CliContext();
 
-    QString host;      // --host as given on the command line; empty when absent
-    QTextStream out;   // stdout
-    QTextStream err;   // stderr
+    QString host;    // --host as given on the command line; empty when absent
+    QTextStream out; // stdout
+    QTextStream err; // stderr
 
     int exec();
     void finish(int code);

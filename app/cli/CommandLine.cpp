@@ -63,9 +63,10 @@ const CommandEntry kCommands[] = {
 // Qt's own GUI options that take a value; their value is not a command name.
 bool takesValue(const char *arg)
 {
-    static const char *const withValue[] = {"--host", "-H", "-platform", "-style", "-display",
-                                            "-qwindowgeometry", "-platformtheme", "-stylesheet",
-                                            "-session", "-name", "-title", "-platformpluginpath"};
+    static const char *const withValue[] = {"--host",         "-H",          "-platform",
+                                            "-style",         "-display",    "-qwindowgeometry",
+                                            "-platformtheme", "-stylesheet", "-session",
+                                            "-name",          "-title",      "-platformpluginpath"};
     for (const char *option : withValue) {
         if (std::strcmp(arg, option) == 0)
             return true;
@@ -84,10 +85,9 @@ const CommandEntry *findCommand(const QString &name)
 
 QString helpText()
 {
-    QString text = QStringLiteral(
-        "Usage: gpudeck [-H|--host URL] [COMMAND [OPTIONS]]\n"
-        "GPU Deck: point-and-click GPU containers on a Docker engine.\n"
-        "Without a command, the window opens.\n\nCommands:\n");
+    QString text = QStringLiteral("Usage: gpudeck [-H|--host URL] [COMMAND [OPTIONS]]\n"
+                                  "GPU Deck: point-and-click GPU containers on a Docker engine.\n"
+                                  "Without a command, the window opens.\n\nCommands:\n");
     for (const CommandEntry &entry : kCommands)
         text += QStringLiteral("  ") + QLatin1String(entry.synopsis);
     text += QStringLiteral(
@@ -155,7 +155,9 @@ int run(int argc, char *argv[])
         const QString option = args.takeFirst();
         if (option == QLatin1String("--host") || option == QLatin1String("-H")) {
             if (args.isEmpty())
-                return ctx.usage(QStringLiteral("%1 needs a URL such as unix:///var/run/docker.sock.").arg(option));
+                return ctx.usage(
+                    QStringLiteral("%1 needs a URL such as unix:///var/run/docker.sock.")
+                        .arg(option));
             ctx.host = args.takeFirst();
         } else if (option.startsWith(QLatin1String("--host="))) {
             ctx.host = option.mid(7);
@@ -177,7 +179,8 @@ int run(int argc, char *argv[])
         return ctx.usage(QStringLiteral("unknown command '%1'.").arg(name));
     // --host is also accepted after the command.
     for (int i = 0; i < args.size(); ++i) {
-        if ((args.at(i) == QLatin1String("--host") || args.at(i) == QLatin1String("-H")) && i + 1 < args.size()) {
+        if ((args.at(i) == QLatin1String("--host") || args.at(i) == QLatin1String("-H"))
+            && i + 1 < args.size()) {
             ctx.host = args.at(i + 1);
             args.remove(i, 2);
             --i;

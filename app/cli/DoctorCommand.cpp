@@ -33,7 +33,8 @@ int doctorCommand(CliContext &ctx, const QStringList &args)
 
     GpuInventory inventory;
     Doctor doctor(client.value(), &inventory);
-    QObject::connect(&doctor, &Doctor::finished, &doctor, [&]() { ctx.finish(doctor.passed() ? 0 : 1); });
+    QObject::connect(&doctor, &Doctor::finished, &doctor,
+                     [&]() { ctx.finish(doctor.passed() ? 0 : 1); });
     doctor.run(presets);
     const int code = ctx.exec();
     if (parser.isSet(json))

@@ -56,7 +56,8 @@ int enginesCommand(CliContext &ctx, const QStringList &args)
     }
 
     std::vector<Row> rows;
-    const QList<EngineRegistry::Entry> known = EngineRegistry::known(ctx.host, EngineRegistry::addedUrls());
+    const QList<EngineRegistry::Entry> known = EngineRegistry::known(ctx.host,
+                                                                     EngineRegistry::addedUrls());
     for (const EngineRegistry::Entry &entry : known) {
         Row row;
         row.name = entry.name;
@@ -135,8 +136,10 @@ int enginesCommand(CliContext &ctx, const QStringList &args)
                           {QStringLiteral("source"), row.source},
                           {QStringLiteral("current"), row.current},
                           {QStringLiteral("state"), row.state},
-                          {QStringLiteral("engine"), row.product.isEmpty() ? QJsonValue() : QJsonValue(row.product)},
-                          {QStringLiteral("gpus"), row.gpus ? QJsonValue(*row.gpus) : QJsonValue()}};
+                          {QStringLiteral("engine"),
+                           row.product.isEmpty() ? QJsonValue() : QJsonValue(row.product)},
+                          {QStringLiteral("gpus"),
+                           row.gpus ? QJsonValue(*row.gpus) : QJsonValue()}};
             if (!row.reason.isEmpty())
                 o.insert(QStringLiteral("reason"), row.reason);
             if (row.endpoint && row.endpoint.value().isInsecure())
@@ -147,8 +150,8 @@ int enginesCommand(CliContext &ctx, const QStringList &args)
         return 0;
     }
     for (const Row &row : rows) {
-        ctx.out << (row.current ? "* " : "  ") << row.name << "  " << endpointText(row) << "  (" << row.source
-                << ")  " << row.state;
+        ctx.out << (row.current ? "* " : "  ") << row.name << "  " << endpointText(row) << "  ("
+                << row.source << ")  " << row.state;
         if (!row.product.isEmpty())
             ctx.out << "  " << row.product;
         if (row.gpus)

@@ -80,10 +80,10 @@ void printTable(QTextStream &out, const GpuSnapshot &s)
         << ", CUDA " << (s.cudaVersion.isEmpty() ? QStringLiteral("?") : s.cudaVersion)
         << " (read through " << GpuSnapshot::sourceName(s.source) << ")\n";
 
-    const QStringList head{QStringLiteral("GPU"),    QStringLiteral("NAME"),
-                           QStringLiteral("UUID"),   QStringLiteral("MEMORY"),
-                           QStringLiteral("UTIL"),   QStringLiteral("MEM UTIL"),
-                           QStringLiteral("TEMP"),   QStringLiteral("POWER"),
+    const QStringList head{QStringLiteral("GPU"),  QStringLiteral("NAME"),
+                           QStringLiteral("UUID"), QStringLiteral("MEMORY"),
+                           QStringLiteral("UTIL"), QStringLiteral("MEM UTIL"),
+                           QStringLiteral("TEMP"), QStringLiteral("POWER"),
                            QStringLiteral("MIG")};
     QList<QStringList> rows{head};
     for (const GpuInfo &g : s.gpus) {
@@ -112,7 +112,8 @@ void printTable(QTextStream &out, const GpuSnapshot &s)
         for (const GpuInfo::MigDevice &m : g.migDevices)
             out << "    MIG " << m.indexName << "  " << m.uuid << "  " << m.name << '\n';
         for (const GpuInfo::Process &p : g.processes)
-            out << "    process " << p.pid << "  " << mib(p.usedMemory) << " MiB  " << p.ownerLabel() << '\n';
+            out << "    process " << p.pid << "  " << mib(p.usedMemory) << " MiB  "
+                << p.ownerLabel() << '\n';
     }
 }
 

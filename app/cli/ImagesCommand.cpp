@@ -66,12 +66,15 @@ int imagesCommand(CliContext &ctx, const QStringList &args)
     qsizetype pending = listed.size();
     CliContext inspectCtx;
     for (const ImageSummary &image : std::as_const(listed)) {
-        client.value()->inspectImage(image.id, &context, [&, id = image.id](const Result<QJsonObject> &inspected) {
-            if (inspected)
-                cuda.insert(id, CudaRequirement::fromEnv(CudaRequirement::imageEnv(inspected.value())).neededCuda());
-            if (--pending == 0)
-                inspectCtx.finish(0);
-        });
+        client.value()->inspectImage(
+            image.id, &context, [&, id = image.id](const Result<QJsonObject> &inspected) {
+                if (inspected)
+                    cuda.insert(id, CudaRequirement::fromEnv(
+                                        CudaRequirement::imageEnv(inspected.value()))
+                                        .neededCuda());
+                if (--pending == 0)
+                    inspectCtx.finish(0);
+            });
     }
     if (pending > 0)
         inspectCtx.exec();
@@ -98,7 +101,8 @@ int imagesCommand(CliContext &ctx, const QStringList &args)
                        .arg(QStringLiteral("CUDA"), -5)
                        .arg(QStringLiteral("CREATED"));
         for (const ImageSummary &image : listed) {
-            const QStringList names = image.repoTags.isEmpty() ? QStringList{image.displayName()} : image.repoTags;
+            const QStringList names = image.repoTags.isEmpty() ? QStringList{image.displayName()}
+                                                               : image.repoTags;
             for (const QString &name : names) {
                 QString id = image.id.mid(image.id.indexOf(QLatin1Char(':')) + 1).left(12);
                 const QString needs = cuda.value(image.id);

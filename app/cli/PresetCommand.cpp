@@ -2,9 +2,9 @@
 #include "Commands.h"
 
 #include "common/Error.h"
-#include "launch/ComposeExport.h"
-#include "gpu/GpuInventory.h"
 #include "engine/Endpoint.h"
+#include "gpu/GpuInventory.h"
+#include "launch/ComposeExport.h"
 #include "launch/DockerRunExport.h"
 #include "launch/FreeGpuPicker.h"
 #include "launch/KubernetesExport.h"
@@ -18,8 +18,8 @@ namespace {
 constexpr int kFailed = 1;
 
 // Parses the words after "preset SUB"; on bad usage prints it and returns false.
-bool parseArgs(CliContext &ctx, QCommandLineParser &parser, const QString &sub, const QStringList &args,
-               int positionals, int *code)
+bool parseArgs(CliContext &ctx, QCommandLineParser &parser, const QString &sub,
+               const QStringList &args, int positionals, int *code)
 {
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     if (!parser.parse(QStringList{QStringLiteral("gpudeck preset ") + sub} + args)) {
@@ -54,7 +54,8 @@ int showKubernetes(CliContext &ctx, const LaunchSpec &spec)
 {
     // This host's GPUs name the product of picked devices and the count "all" becomes.
     QList<GpuInfo> inventory;
-    if (spec.gpus.mode == GpuSelection::Mode::All || spec.gpus.mode == GpuSelection::Mode::Devices) {
+    if (spec.gpus.mode == GpuSelection::Mode::All
+        || spec.gpus.mode == GpuSelection::Mode::Devices) {
         GpuInventory reader;
         inventory = reader.readBlocking().gpus;
     }
@@ -78,16 +79,19 @@ LaunchSpec withFreeGpusPicked(CliContext &ctx, const Preset &preset)
     if (!endpoint)
         why = endpoint.error();
     else if (endpoint.value().isRemote())
-        why = Error(Error::Code::Unsupported, QStringLiteral("Cannot pick free GPUs of %1").arg(endpoint.value().host),
+        why = Error(Error::Code::Unsupported,
+                    QStringLiteral("Cannot pick free GPUs of %1").arg(endpoint.value().host),
                     QStringLiteral("an export reads only this machine's GPUs"),
                     QStringLiteral("gpudeck run picks them on that host when it launches"));
     QList<GpuInfo> taken;
     if (!why.isError()) {
-        const Result<LaunchSpec> resolved =
-            FreeGpuPicker::resolve(spec, GpuInventory().readBlocking(), {}, &taken);
+        const Result<LaunchSpec> resolved = FreeGpuPicker::resolve(spec,
+                                                                   GpuInventory().readBlocking(),
+                                                                   {}, &taken);
         if (resolved) {
-            ctx.err << "gpudeck: " << FreeGpuPicker::describe(taken) << " free now: the command takes "
-                    << (taken.size() == 1 ? "it" : "them") << Qt::endl;
+            ctx.err << "gpudeck: " << FreeGpuPicker::describe(taken)
+                    << " free now: the command takes " << (taken.size() == 1 ? "it" : "them")
+                    << Qt::endl;
             return resolved.value();
         }
         why = resolved.error();
@@ -100,9 +104,9 @@ LaunchSpec withFreeGpusPicked(CliContext &ctx, const Preset &preset)
 int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
 {
     QCommandLineParser parser;
-    static const QStringList formats = {QStringLiteral("json"), QStringLiteral("docker-run"),
+    static const QStringList formats = {QStringLiteral("json"),       QStringLiteral("docker-run"),
                                         QStringLiteral("podman-run"), QStringLiteral("python"),
-                                        QStringLiteral("compose"), QStringLiteral("kubernetes")};
+                                        QStringLiteral("compose"),    QStringLiteral("kubernetes")};
     parser.addOption({QStringLiteral("format"), formats.join(QStringLiteral(", ")),
                       QStringLiteral("format"), QStringLiteral("json")});
     int code = 0;
@@ -118,11 +122,16 @@ int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
     if (format == QLatin1String("json"))
         ctx.out << QString::fromUtf8(preset.value().toFileBytes());
     else if (format == QLatin1String("kubernetes"))
-        return showKubernetes(ctx, preset.value().spec()); // the device plugin hands out free GPUs itself
+        // the device plugin hands out free GPUs itself
+        return showKubernetes(ctx, preset.value().spec());
     else if (format == QLatin1String("docker-run"))
-        ctx.out << DockerRunExport::commandLine(withFreeGpusPicked(ctx, preset.value()), false, preset.value().engine()) << '\n';
+        ctx.out << DockerRunExport::commandLine(withFreeGpusPicked(ctx, preset.value()), false,
+                                                preset.value().engine())
+                << '\n';
     else if (format == QLatin1String("podman-run"))
-        ctx.out << DockerRunExport::podmanCommandLine(withFreeGpusPicked(ctx, preset.value()), false) << '\n';
+        ctx.out << DockerRunExport::podmanCommandLine(withFreeGpusPicked(ctx, preset.value()),
+                                                      false)
+                << '\n';
     else if (format == QLatin1String("compose"))
         ctx.out << ComposeExport::yaml(withFreeGpusPicked(ctx, preset.value()));
     else
@@ -135,7 +144,8 @@ int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
 int presetCommand(CliContext &ctx, const QStringList &args)
 {
     if (args.isEmpty())
-        return ctx.usage(QStringLiteral("preset needs a subcommand: list, show, import, export, delete or rename."));
+        return ctx.usage(QStringLiteral(
+            "preset needs a subcommand: list, show, import, export, delete or rename."));
     const QString &sub = args.first();
     const QStringList rest = args.mid(1);
     PresetStore store;
@@ -154,8 +164,8 @@ int presetCommand(CliContext &ctx, const QStringList &args)
                           QStringLiteral("name")});
         if (!parseArgs(ctx, parser, sub, rest, 1, &code))
             return code;
-        const auto imported =
-            store.importFile(parser.positionalArguments().first(), parser.value(QStringLiteral("name")));
+        const auto imported = store.importFile(parser.positionalArguments().first(),
+                                               parser.value(QStringLiteral("name")));
         if (!imported)
             return ctx.fail(imported.error(), kFailed);
         ctx.out << "Imported the preset '" << imported.value().name() << "'.\n";
@@ -164,8 +174,8 @@ int presetCommand(CliContext &ctx, const QStringList &args)
     if (sub == QLatin1String("export")) {
         if (!parseArgs(ctx, parser, sub, rest, 2, &code))
             return code;
-        const auto exported =
-            store.exportTo(parser.positionalArguments().at(0), parser.positionalArguments().at(1));
+        const auto exported = store.exportTo(parser.positionalArguments().at(0),
+                                             parser.positionalArguments().at(1));
         return exported ? 0 : ctx.fail(exported.error(), kFailed);
     }
     if (sub == QLatin1String("delete")) {
@@ -177,10 +187,12 @@ int presetCommand(CliContext &ctx, const QStringList &args)
     if (sub == QLatin1String("rename")) {
         if (!parseArgs(ctx, parser, sub, rest, 2, &code))
             return code;
-        const auto renamed =
-            store.rename(parser.positionalArguments().at(0), parser.positionalArguments().at(1));
+        const auto renamed = store.rename(parser.positionalArguments().at(0),
+                                          parser.positionalArguments().at(1));
         return renamed ? 0 : ctx.fail(renamed.error(), kFailed);
     }
-    return ctx.usage(QStringLiteral("unknown preset subcommand '%1'; use list, show, import, export, "
-                                    "delete or rename.").arg(sub));
+    return ctx.usage(
+        QStringLiteral("unknown preset subcommand '%1'; use list, show, import, export, "
+                       "delete or rename.")
+            .arg(sub));
 }

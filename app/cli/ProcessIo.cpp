@@ -43,11 +43,12 @@ StopSignals::StopSignals(QObject *context, std::function<void()> onStop)
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
         return;
     m_notifier = std::make_unique<QSocketNotifier>(g_signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(m_notifier.get(), &QSocketNotifier::activated, context, [onStop = std::move(onStop)]() {
-        char byte = 0;
-        [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[0], &byte, 1);
-        onStop();
-    });
+    QObject::connect(m_notifier.get(), &QSocketNotifier::activated, context,
+                     [onStop = std::move(onStop)]() {
+                         char byte = 0;
+                         [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[0], &byte, 1);
+                         onStop();
+                     });
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
 }

@@ -14,8 +14,8 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -29,13 +29,16 @@ constexpr int kLaunchFailed = 125;
 int runCommand(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
-    const QCommandLineOption preset(QStringLiteral("preset"), QStringLiteral("the preset's name or file"),
+    const QCommandLineOption preset(QStringLiteral("preset"),
+                                    QStringLiteral("the preset's name or file"),
                                     QStringLiteral("NAME|FILE"));
     const QCommandLineOption detach({QStringLiteral("d"), QStringLiteral("detach")},
-                                    QStringLiteral("print the container's id and leave it running"));
+                                    QStringLiteral(
+                                        "print the container's id and leave it running"));
     // docker run's -p: added to the preset's own ports for this launch only.
     const QCommandLineOption publish({QStringLiteral("p"), QStringLiteral("publish")},
-                                     QStringLiteral("publish a container port as docker run -p does"),
+                                     QStringLiteral(
+                                         "publish a container port as docker run -p does"),
                                      QStringLiteral("PORT"));
     parser.addOption(preset);
     parser.addOption(detach);
@@ -59,10 +62,11 @@ int runCommand(CliContext &ctx, const QStringList &args)
     LaunchSpec spec = loaded.value().spec();
     const QList<ValidationIssue> issues = spec.validate();
     if (!issues.isEmpty()) {
-        return ctx.fail(Error(Error::Code::Validation,
-                              QStringLiteral("Preset \"%1\" cannot be launched").arg(loaded.value().name()),
-                              issues.first().message, QStringLiteral("fix it with the window or in its file")),
-                        kLaunchFailed);
+        return ctx.fail(
+            Error(Error::Code::Validation,
+                  QStringLiteral("Preset \"%1\" cannot be launched").arg(loaded.value().name()),
+                  issues.first().message, QStringLiteral("fix it with the window or in its file")),
+            kLaunchFailed);
     }
     if (!published.isEmpty()) {
         // The preset was fine on its own: what is wrong now comes from -p (a host port published
@@ -71,8 +75,10 @@ int runCommand(CliContext &ctx, const QStringList &args)
         const QList<ValidationIssue> portIssues = spec.validate();
         if (!portIssues.isEmpty()) {
             return ctx.fail(Error(Error::Code::Validation,
-                                  QStringLiteral("Preset \"%1\" cannot publish these ports").arg(loaded.value().name()),
-                                  portIssues.first().message, QStringLiteral("change the -p values")),
+                                  QStringLiteral("Preset \"%1\" cannot publish these ports")
+                                      .arg(loaded.value().name()),
+                                  portIssues.first().message,
+                                  QStringLiteral("change the -p values")),
                             kLaunchFailed);
         }
     }
@@ -97,10 +103,12 @@ int runCommand(CliContext &ctx, const QStringList &args)
     ctx.exec();
     if (versionError)
         return ctx.fail(*versionError, kLaunchFailed);
-    const QList<ValidationIssue> engineIssues = spec.validate(client.value()->apiVersion(), client.value()->kind());
+    const QList<ValidationIssue> engineIssues = spec.validate(client.value()->apiVersion(),
+                                                              client.value()->kind());
     if (!engineIssues.isEmpty()) {
         return ctx.fail(Error(Error::Code::Validation,
-                              QStringLiteral("Preset \"%1\" cannot be launched on this engine").arg(loaded.value().name()),
+                              QStringLiteral("Preset \"%1\" cannot be launched on this engine")
+                                  .arg(loaded.value().name()),
                               engineIssues.first().message),
                         kLaunchFailed);
     }
@@ -120,7 +128,10 @@ int runCommand(CliContext &ctx, const QStringList &args)
     });
     QObject::connect(&launcher, &Launcher::output, &launcher,
                      [](StreamDemuxer::Channel channel, const QByteArray &data) {
-                         ProcessIo::writeAll(channel == StreamDemuxer::Channel::Stdout ? STDOUT_FILENO : STDERR_FILENO, data);
+                         ProcessIo::writeAll(channel == StreamDemuxer::Channel::Stdout
+                                                 ? STDOUT_FILENO
+                                                 : STDERR_FILENO,
+                                             data);
                      });
     QObject::connect(&launcher, &Launcher::finished, &launcher, [&]() {
         if (launcher.state() == Launcher::State::Exited) {
@@ -132,7 +143,8 @@ int runCommand(CliContext &ctx, const QStringList &args)
             return;
         }
         Error error = launcher.error();
-        if (error.httpStatus() == 404 && error.why().contains(QLatin1String("No such image"), Qt::CaseInsensitive))
+        if (error.httpStatus() == 404
+            && error.why().contains(QLatin1String("No such image"), Qt::CaseInsensitive))
             error.withHint(QStringLiteral("Pull it first: docker pull %1").arg(spec.image));
         runCtx.finish(runCtx.fail(error, kLaunchFailed));
     });

@@ -58,18 +58,21 @@ int nodes(CliContext &ctx, const QStringList &args)
         QJsonArray out;
         for (const SwarmNode &node : read.value())
             out.append(node.toJson());
-        ctx.out << QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("nodes"), out}}).toJson(QJsonDocument::Indented));
+        ctx.out << QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("nodes"), out}})
+                                         .toJson(QJsonDocument::Indented));
         return 0;
     }
     ctx.out << "NODE          HOSTNAME  STATE  AVAILABILITY  ROLE  NVIDIA-GPU\n";
     for (const SwarmNode &node : read.value()) {
-        ctx.out << shortId(node.id) << "  " << node.hostname << "  " << node.state << "  " << node.availability << "  "
-                << node.role << "  " << node.gpuCount() << '\n';
+        ctx.out << shortId(node.id) << "  " << node.hostname << "  " << node.state << "  "
+                << node.availability << "  " << node.role << "  " << node.gpuCount() << '\n';
         for (const SwarmNode::Gpu &gpu : node.gpus) {
-            ctx.out << "    " << gpu.uuid
-                    << (gpu.taskId.isEmpty() ? QStringLiteral(" free")
-                                             : QStringLiteral(" held by %1 (%2)").arg(gpu.taskName, shortId(gpu.taskId)))
-                    << '\n';
+            ctx.out
+                << "    " << gpu.uuid
+                << (gpu.taskId.isEmpty()
+                        ? QStringLiteral(" free")
+                        : QStringLiteral(" held by %1 (%2)").arg(gpu.taskName, shortId(gpu.taskId)))
+                << '\n';
         }
     }
     return 0;
@@ -78,8 +81,11 @@ int nodes(CliContext &ctx, const QStringList &args)
 int run(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
-    const QCommandLineOption preset(QStringLiteral("preset"), QStringLiteral("the preset's name or file"), QStringLiteral("NAME|FILE"));
-    const QCommandLineOption replicas(QStringLiteral("replicas"), QStringLiteral("how many tasks"), QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption preset(QStringLiteral("preset"),
+                                    QStringLiteral("the preset's name or file"),
+                                    QStringLiteral("NAME|FILE"));
+    const QCommandLineOption replicas(QStringLiteral("replicas"), QStringLiteral("how many tasks"),
+                                      QStringLiteral("N"), QStringLiteral("1"));
     const QCommandLineOption detach({QStringLiteral("d"), QStringLiteral("detach")},
                                     QStringLiteral("print the service's id and leave it"));
     parser.addOption(preset);
@@ -94,7 +100,9 @@ int run(CliContext &ctx, const QStringList &args)
     bool ok = false;
     const int count = parser.value(replicas).toInt(&ok);
     if (!ok || count < 1)
-        return ctx.usage(QStringLiteral("swarm run: --replicas needs a whole number of at least 1, not '%1'.").arg(parser.value(replicas)));
+        return ctx.usage(
+            QStringLiteral("swarm run: --replicas needs a whole number of at least 1, not '%1'.")
+                .arg(parser.value(replicas)));
 
     const Result<Preset> loaded = PresetStore().resolve(parser.value(preset));
     if (!loaded)
@@ -102,10 +110,11 @@ int run(CliContext &ctx, const QStringList &args)
     const LaunchSpec spec = loaded.value().spec();
     const QList<ValidationIssue> issues = spec.validate();
     if (!issues.isEmpty()) {
-        return ctx.fail(Error(Error::Code::Validation,
-                              QStringLiteral("Preset \"%1\" cannot be launched").arg(loaded.value().name()),
-                              issues.first().message, QStringLiteral("fix it with the window or in its file")),
-                        kLaunchFailed);
+        return ctx.fail(
+            Error(Error::Code::Validation,
+                  QStringLiteral("Preset \"%1\" cannot be launched").arg(loaded.value().name()),
+                  issues.first().message, QStringLiteral("fix it with the window or in its file")),
+            kLaunchFailed);
     }
     const Result<DockerClient *> client = EngineSession::connect(ctx);
     if (!client)
@@ -113,12 +122,17 @@ int run(CliContext &ctx, const QStringList &args)
 
     CliContext runCtx;
     SwarmLauncher launcher(client.value());
-    QObject::connect(&launcher, &SwarmLauncher::note, &launcher, [&runCtx](const QString &sentence) {
-        runCtx.err << "gpudeck: " << sentence << Qt::endl;
-    });
-    QObject::connect(&launcher, &SwarmLauncher::output, &launcher, [](StreamDemuxer::Channel channel, const QByteArray &data) {
-        ProcessIo::writeAll(channel == StreamDemuxer::Channel::Stderr ? STDERR_FILENO : STDOUT_FILENO, data);
-    });
+    QObject::connect(&launcher, &SwarmLauncher::note, &launcher,
+                     [&runCtx](const QString &sentence) {
+                         runCtx.err << "gpudeck: " << sentence << Qt::endl;
+                     });
+    QObject::connect(&launcher, &SwarmLauncher::output, &launcher,
+                     [](StreamDemuxer::Channel channel, const QByteArray &data) {
+                         ProcessIo::writeAll(channel == StreamDemuxer::Channel::Stderr
+                                                 ? STDERR_FILENO
+                                                 : STDOUT_FILENO,
+                                             data);
+                     });
     QObject::connect(&launcher, &SwarmLauncher::finished, &launcher, [&]() {
         if (parser.isSet(detach) && !launcher.error().isError())
             runCtx.out << launcher.serviceId() << Qt::endl;
@@ -144,5 +158,6 @@ int swarmCommand(CliContext &ctx, const QStringList &args)
         return nodes(ctx, args.mid(1));
     if (args.first() == QLatin1String("run"))
         return run(ctx, args.mid(1));
-    return ctx.usage(QStringLiteral("unknown swarm subcommand '%1'; use nodes or run.").arg(args.first()));
+    return ctx.usage(
+        QStringLiteral("unknown swarm subcommand '%1'; use nodes or run.").arg(args.first()));
 }

@@ -21,14 +21,14 @@ public:
         SshAuth,          // ssh: the server refused every key
         Ssh,              // ssh: any other failure of the tunnel
         Timeout,
-        Protocol,         // the peer did not speak HTTP/1.1 or the Engine API as expected
-        Http,             // the engine answered with an error status
+        Protocol, // the peer did not speak HTTP/1.1 or the Engine API as expected
+        Http,     // the engine answered with an error status
         EngineTooOld,
         Unsupported,
         Cancelled,
         Validation,
         NoDriver,
-        DeviceDriver,     // the engine cannot hand out GPUs
+        DeviceDriver, // the engine cannot hand out GPUs
     };
 
     Error() = default;

@@ -21,15 +21,18 @@ const QString kToolkitCommand = QStringLiteral(
     "sudo apt-get update && sudo apt-get install -y curl gnupg && "
     "curl -fsSL https://nvidia.github.io/libnvidia-container/gpgkey"
     " | sudo gpg --yes --dearmor -o /usr/share/keyrings/nvidia-container-toolkit-keyring.gpg && "
-    "curl -fsSL https://nvidia.github.io/libnvidia-container/stable/deb/nvidia-container-toolkit.list"
-    " | sed 's#deb https://#deb [signed-by=/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg] https://#g'"
+    "curl -fsSL "
+    "https://nvidia.github.io/libnvidia-container/stable/deb/nvidia-container-toolkit.list"
+    " | sed 's#deb https://#deb "
+    "[signed-by=/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg] https://#g'"
     " | sudo tee /etc/apt/sources.list.d/nvidia-container-toolkit.list >/dev/null && "
     "sudo apt-get update && sudo apt-get install -y nvidia-container-toolkit && "
     "sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker");
 
-const QString kCdiGenerate = QStringLiteral("sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml");
-const QString kCdiEnable = QStringLiteral(
-    "sudo nvidia-ctk runtime configure --runtime=docker --cdi.enabled && sudo systemctl restart docker");
+const QString kCdiGenerate = QStringLiteral(
+    "sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml");
+const QString kCdiEnable = QStringLiteral("sudo nvidia-ctk runtime configure --runtime=docker "
+                                          "--cdi.enabled && sudo systemctl restart docker");
 
 // A swarm task that reserves GPUs gets their UUIDs in this variable; the toolkit's hook reads it
 // only when its swarm-resource setting names it (its default names DOCKER_RESOURCE_GPU).
@@ -42,18 +45,21 @@ const QString kSwarmResourceCommand = QStringLiteral(
 std::optional<QString> toolkitSwarmResource()
 {
     const QString path = qEnvironmentVariable("GPUDECK_TOOLKIT_CONFIG",
-                                              QStringLiteral("/etc/nvidia-container-runtime/config.toml"));
+                                              QStringLiteral(
+                                                  "/etc/nvidia-container-runtime/config.toml"));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return std::nullopt;
-    static const QRegularExpression line(QStringLiteral(R"re(^\s*swarm-resource\s*=\s*"([^"]*)")re"),
+    static const QRegularExpression line(QStringLiteral(
+                                             R"re(^\s*swarm-resource\s*=\s*"([^"]*)")re"),
                                          QRegularExpression::MultilineOption);
     return line.match(QString::fromUtf8(file.readAll())).captured(1);
 }
 
 // Images that are likely to have `true`; any local image works for the probe, since the
 // device request is resolved before the command is looked up.
-const char *const kProbeImagePreference[] = {"gpudeck-test", "busybox", "alpine", "debian", "ubuntu", "nvidia/cuda"};
+const char *const kProbeImagePreference[] = {"gpudeck-test", "busybox", "alpine",
+                                             "debian",       "ubuntu",  "nvidia/cuda"};
 
 } // namespace
 
@@ -118,17 +124,48 @@ void Doctor::run(const QList<LaunchSpec> &presets)
     m_calls = new QObject(this);
     m_checks = {
         {QStringLiteral("engine"), tr("Docker engine reachable"), Status::Pending, {}, {}, {}},
-        {QStringLiteral("socket"), tr("You may use the engine (its socket, or a safe connection to it)"), Status::Pending, {}, {}, {}},
+        {QStringLiteral("socket"),
+         tr("You may use the engine (its socket, or a safe connection to it)"),
+         Status::Pending,
+         {},
+         {},
+         {}},
         {QStringLiteral("driver"), tr("NVIDIA driver on the host"), Status::Pending, {}, {}, {}},
-        {QStringLiteral("gpu-request"), tr("The engine can hand out GPUs"), Status::Pending, {}, {}, {}},
-        {QStringLiteral("runtime"), tr("The \"nvidia\" runtime is registered"), Status::Pending, {}, {}, {}},
-        {QStringLiteral("cdi"), tr("CDI specifications for CDI devices"), Status::Pending, {}, {}, {}},
-        {QStringLiteral("cuda"), tr("The driver runs the CUDA of the GPU presets' images"), Status::Pending, {}, {}, {}},
-        {QStringLiteral("swarm"), tr("Swarm tasks can reserve this node's GPUs"), Status::Pending, {}, {}, {}},
+        {QStringLiteral("gpu-request"),
+         tr("The engine can hand out GPUs"),
+         Status::Pending,
+         {},
+         {},
+         {}},
+        {QStringLiteral("runtime"),
+         tr("The \"nvidia\" runtime is registered"),
+         Status::Pending,
+         {},
+         {},
+         {}},
+        {QStringLiteral("cdi"),
+         tr("CDI specifications for CDI devices"),
+         Status::Pending,
+         {},
+         {},
+         {}},
+        {QStringLiteral("cuda"),
+         tr("The driver runs the CUDA of the GPU presets' images"),
+         Status::Pending,
+         {},
+         {},
+         {}},
+        {QStringLiteral("swarm"),
+         tr("Swarm tasks can reserve this node's GPUs"),
+         Status::Pending,
+         {},
+         {},
+         {}},
     };
     m_client->info(m_calls, [this](const Result<EngineInfo> &info) { onEngine(info); });
-    connect(m_inventory, &GpuInventory::finished, m_calls, [this](const GpuSnapshot &snapshot) { onGpus(snapshot); },
-            Qt::SingleShotConnection);
+    connect(
+        m_inventory, &GpuInventory::finished, m_calls,
+        [this](const GpuSnapshot &snapshot) { onGpus(snapshot); }, Qt::SingleShotConnection);
     if (!m_inventory->refresh()) {
         // A read is under way already; its result arrives through the same signal.
     }
@@ -141,16 +178,20 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
         const Error &error = info.error();
         const bool local = !m_client->endpoint().isRemote();
         set(QStringLiteral("engine"), Status::Fail, error.message(), error.hint(),
-            local && (error.code() == Error::Code::SocketNotFound || error.code() == Error::Code::ConnectionFailed)
+            local
+                    && (error.code() == Error::Code::SocketNotFound
+                        || error.code() == Error::Code::ConnectionFailed)
                 ? QStringLiteral("sudo systemctl start docker")
                 : QString());
         if (error.code() == Error::Code::PermissionDenied) {
             set(QStringLiteral("socket"), Status::Fail,
                 tr("Permission denied on %1.").arg(local ? m_client->endpoint().socketPath : where),
-                local ? tr("Add your user to the docker group, then log out and in again.") : error.hint(),
+                local ? tr("Add your user to the docker group, then log out and in again.")
+                      : error.hint(),
                 local ? QStringLiteral("sudo usermod -aG docker \"$USER\"") : QString());
         } else {
-            set(QStringLiteral("socket"), Status::Skip, tr("Not checked: the engine did not answer."));
+            set(QStringLiteral("socket"), Status::Skip,
+                tr("Not checked: the engine did not answer."));
         }
         const QString skipped = tr("Not checked: the engine did not answer.");
         set(QStringLiteral("gpu-request"), Status::Skip, skipped);
@@ -167,7 +208,8 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
         tr("%1 at %2 (API %3, from %4).")
             .arg(m_info.productName(), where, m_client->apiVersion(), m_client->endpoint().source));
     if (m_client->endpoint().isInsecure()) {
-        set(QStringLiteral("socket"), Status::Warn, m_client->endpoint().insecurityWarning() + QLatin1Char('.'),
+        set(QStringLiteral("socket"), Status::Warn,
+            m_client->endpoint().insecurityWarning() + QLatin1Char('.'),
             tr("Reach the engine over ssh:// or TLS with DOCKER_TLS_VERIFY=1 instead."));
     } else {
         set(QStringLiteral("socket"), Status::Pass,
@@ -184,18 +226,22 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
     m_wantsCdi = wantsCdi;
     if (m_info.isPodman()) {
         set(QStringLiteral("runtime"), Status::Skip,
-            tr("%1 needs no \"nvidia\" runtime: its containers get GPUs as CDI devices.").arg(m_info.productName()));
+            tr("%1 needs no \"nvidia\" runtime: its containers get GPUs as CDI devices.")
+                .arg(m_info.productName()));
     } else if (m_info.runtimes.contains(QStringLiteral("nvidia"))) {
         set(QStringLiteral("runtime"), Status::Pass,
-            tr("Runtimes: %1 (default %2).").arg(m_info.runtimes.join(QStringLiteral(", ")), m_info.defaultRuntime));
+            tr("Runtimes: %1 (default %2).")
+                .arg(m_info.runtimes.join(QStringLiteral(", ")), m_info.defaultRuntime));
     } else {
         set(QStringLiteral("runtime"), wantsNvidiaRuntime ? Status::Fail : Status::Warn,
             tr("Runtimes: %1; a launch with runtime \"nvidia\" fails here%2.")
                 .arg(m_info.runtimes.join(QStringLiteral(", ")),
                      wantsNvidiaRuntime ? tr(", and a preset asks for it") : QString()),
-            tr("Register it with the NVIDIA Container Toolkit and restart dockerd; launches with the "
+            tr("Register it with the NVIDIA Container Toolkit and restart dockerd; launches with "
+               "the "
                "default runtime and GPUs requested still work without it."),
-            QStringLiteral("sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker"));
+            QStringLiteral("sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl "
+                           "restart docker"));
     }
     checkCdi();
     checkCuda();
@@ -209,7 +255,8 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
                 tr("Generate the CDI specification for this host's GPUs."), kCdiGenerate);
         } else {
             set(QStringLiteral("gpu-request"), Status::Pass,
-                tr("%1 hands out GPUs as CDI devices: %2.").arg(m_info.productName(), m_cdi.names().join(QStringLiteral(", "))));
+                tr("%1 hands out GPUs as CDI devices: %2.")
+                    .arg(m_info.productName(), m_cdi.names().join(QStringLiteral(", "))));
         }
         return;
     }
@@ -227,10 +274,12 @@ void Doctor::checkCdi()
     if (!m_info.isPodman() && m_client->apiMinor() < 44) {
         if (!m_wantsCdi) {
             set(QStringLiteral("cdi"), Status::Skip,
-                tr("%1 has no CDI (it came with Docker 25), and no preset uses CDI devices.").arg(product));
+                tr("%1 has no CDI (it came with Docker 25), and no preset uses CDI devices.")
+                    .arg(product));
         } else {
             set(QStringLiteral("cdi"), Status::Fail,
-                tr("A preset uses CDI devices, but %1 speaks API %2 and CDI needs 1.44 (Docker 25).")
+                tr("A preset uses CDI devices, but %1 speaks API %2 and CDI needs 1.44 (Docker "
+                   "25).")
                     .arg(product, m_client->apiVersion()),
                 tr("Update Docker, or switch the preset's device driver to \"nvidia\"."));
         }
@@ -243,8 +292,10 @@ void Doctor::checkCdi()
             return;
         }
         set(QStringLiteral("cdi"), problem,
-            tr("CDI is off on %1%2.").arg(product, m_wantsCdi ? tr(", and a preset uses CDI devices") : QString()),
-            tr("Docker 25 to 28.1 need \"features\": {\"cdi\": true} in /etc/docker/daemon.json (28.2 and newer "
+            tr("CDI is off on %1%2.")
+                .arg(product, m_wantsCdi ? tr(", and a preset uses CDI devices") : QString()),
+            tr("Docker 25 to 28.1 need \"features\": {\"cdi\": true} in /etc/docker/daemon.json "
+               "(28.2 and newer "
                "have it on): add it, or let the toolkit do it, and restart dockerd."),
             kCdiEnable);
         return;
@@ -252,19 +303,28 @@ void Doctor::checkCdi()
     const bool local = !m_client->endpoint().isRemote();
     QStringList found;
     if (local)
-        found << tr("spec files: %1").arg(m_cdi.files.isEmpty() ? tr("none in %1").arg(m_info.cdiSpecDirs.join(QStringLiteral(", ")))
-                                                                : m_cdi.files.join(QStringLiteral(", ")));
-    found << tr("devices: %1").arg(m_cdi.devices.isEmpty() ? tr("none") : m_cdi.names().join(QStringLiteral(", ")));
-    const QString summary = tr("CDI is on in %1; %2.").arg(product, found.join(QStringLiteral("; ")));
+        found << tr("spec files: %1")
+                     .arg(m_cdi.files.isEmpty()
+                              ? tr("none in %1").arg(m_info.cdiSpecDirs.join(QStringLiteral(", ")))
+                              : m_cdi.files.join(QStringLiteral(", ")));
+    found << tr("devices: %1")
+                 .arg(m_cdi.devices.isEmpty() ? tr("none")
+                                              : m_cdi.names().join(QStringLiteral(", ")));
+    const QString summary =
+        tr("CDI is on in %1; %2.").arg(product, found.join(QStringLiteral("; ")));
     if (!m_cdi.problems.isEmpty()) {
-        set(QStringLiteral("cdi"), problem, summary + QLatin1Char(' ') + m_cdi.problems.join(QStringLiteral("; ")) + QLatin1Char('.'),
-            tr("Keep each device in one spec file: remove the older file, or regenerate it."), kCdiGenerate);
+        set(QStringLiteral("cdi"), problem,
+            summary + QLatin1Char(' ') + m_cdi.problems.join(QStringLiteral("; "))
+                + QLatin1Char('.'),
+            tr("Keep each device in one spec file: remove the older file, or regenerate it."),
+            kCdiGenerate);
         return;
     }
     if (m_cdi.devices.isEmpty()) {
         set(QStringLiteral("cdi"), needed ? Status::Fail : Status::Warn, summary,
             local ? tr("Generate the CDI specification for this host's GPUs.")
-                  : tr("The engine is remote and lists no devices: generate the specification on its host."),
+                  : tr("The engine is remote and lists no devices: generate the specification on "
+                       "its host."),
             kCdiGenerate);
         return;
     }
@@ -299,29 +359,38 @@ void Doctor::checkCdi()
         if (!stale.isEmpty() || !missing.isEmpty() || indexDevices < hostUuids.size()) {
             QStringList why;
             if (!stale.isEmpty())
-                why << tr("it names GPUs this host does not have (%1)").arg(stale.join(QStringLiteral(", ")));
+                why << tr("it names GPUs this host does not have (%1)")
+                           .arg(stale.join(QStringLiteral(", ")));
             if (!missing.isEmpty())
                 why << tr("it lacks this host's %1").arg(missing.join(QStringLiteral(", ")));
             if (stale.isEmpty() && missing.isEmpty())
-                why << tr("it defines %1 GPU index devices for %2 GPUs").arg(indexDevices).arg(hostUuids.size());
+                why << tr("it defines %1 GPU index devices for %2 GPUs")
+                           .arg(indexDevices)
+                           .arg(hostUuids.size());
             set(QStringLiteral("cdi"), problem,
-                summary + QLatin1Char(' ') + tr("The specification is stale: %1.").arg(why.join(tr("; and "))),
+                summary + QLatin1Char(' ')
+                    + tr("The specification is stale: %1.").arg(why.join(tr("; and "))),
                 tr("Regenerate it for the GPUs and driver the host has now."), kCdiGenerate);
             return;
         }
-        set(QStringLiteral("cdi"), Status::Pass, summary + QLatin1Char(' ') + tr("They match this host's GPUs."));
+        set(QStringLiteral("cdi"), Status::Pass,
+            summary + QLatin1Char(' ') + tr("They match this host's GPUs."));
         return;
     }
     set(QStringLiteral("cdi"), Status::Pass,
-        summary + QLatin1Char(' ') + tr("(Not compared with the host's GPUs: they could not be read.)"));
+        summary + QLatin1Char(' ')
+            + tr("(Not compared with the host's GPUs: they could not be read.)"));
 }
 
 void Doctor::checkSwarm()
 {
     if (!m_engineOk || !m_haveSnapshot)
         return;
-    const bool inSwarm = m_info.raw.value(QStringLiteral("Swarm")).toObject().value(QStringLiteral("LocalNodeState"))
-                             .toString() == QLatin1String("active");
+    const bool inSwarm = m_info.raw.value(QStringLiteral("Swarm"))
+                             .toObject()
+                             .value(QStringLiteral("LocalNodeState"))
+                             .toString()
+                         == QLatin1String("active");
     QStringList advertised; // NVIDIA-GPU=GPU-<uuid> from daemon.json's node-generic-resources
     int counted = 0;        // NVIDIA-GPU=<count>: a number without UUIDs
     for (const QJsonValue &value : m_info.raw.value(QStringLiteral("GenericResources")).toArray()) {
@@ -345,26 +414,34 @@ void Doctor::checkSwarm()
     for (const QString &uuid : std::as_const(hostUuids))
         snippet << QStringLiteral("\"NVIDIA-GPU=%1\"").arg(uuid);
     const QString advertiseFix =
-        hostUuids.isEmpty()
-            ? tr("Advertise the host's GPUs in /etc/docker/daemon.json as \"node-generic-resources\": "
-                 "[\"NVIDIA-GPU=GPU-<uuid>\", ...] (the UUIDs nvidia-smi -L prints), then restart dockerd.")
-            : tr("Advertise the host's GPUs in /etc/docker/daemon.json: \"node-generic-resources\": [%1], then "
-                 "restart dockerd.").arg(snippet.join(QStringLiteral(", ")));
+        hostUuids.isEmpty() ? tr(
+            "Advertise the host's GPUs in /etc/docker/daemon.json as \"node-generic-resources\": "
+            "[\"NVIDIA-GPU=GPU-<uuid>\", ...] (the UUIDs nvidia-smi -L prints), then restart "
+            "dockerd.")
+                            : tr("Advertise the host's GPUs in /etc/docker/daemon.json: "
+                                 "\"node-generic-resources\": [%1], then "
+                                 "restart dockerd.")
+                                  .arg(snippet.join(QStringLiteral(", ")));
     if (advertised.isEmpty() && counted == 0) {
         set(QStringLiteral("swarm"), hostUuids.isEmpty() ? Status::Skip : Status::Warn,
-            tr("This swarm node advertises no NVIDIA-GPU resources, so no swarm task can reserve %1.")
-                .arg(hostUuids.isEmpty() ? tr("GPUs here") : tr("its %n GPU(s)", nullptr, int(hostUuids.size()))),
+            tr("This swarm node advertises no NVIDIA-GPU resources, so no swarm task can reserve "
+               "%1.")
+                .arg(hostUuids.isEmpty() ? tr("GPUs here")
+                                         : tr("its %n GPU(s)", nullptr, int(hostUuids.size()))),
             advertiseFix);
         return;
     }
     if (counted > 0 && advertised.isEmpty()) {
         set(QStringLiteral("swarm"), Status::Warn,
-            tr("This swarm node advertises %n NVIDIA-GPU resource(s) by count, without UUIDs: a task learns "
-               "how many GPUs it holds but not which.", nullptr, counted),
+            tr("This swarm node advertises %n NVIDIA-GPU resource(s) by count, without UUIDs: a "
+               "task learns "
+               "how many GPUs it holds but not which.",
+               nullptr, counted),
             advertiseFix);
         return;
     }
-    QStringList found{tr("This swarm node advertises %1 as NVIDIA-GPU resources").arg(advertised.join(QStringLiteral(", ")))};
+    QStringList found{tr("This swarm node advertises %1 as NVIDIA-GPU resources")
+                          .arg(advertised.join(QStringLiteral(", ")))};
     if (m_snapshot.ok()) {
         QStringList stale;
         QStringList unadvertised;
@@ -379,39 +456,49 @@ void Doctor::checkSwarm()
         if (!stale.isEmpty()) {
             set(QStringLiteral("swarm"), Status::Fail,
                 found.first() + QLatin1String("; ")
-                    + tr("the host has no GPU %1, so a task that reserves it gets no GPU.").arg(stale.join(QStringLiteral(", "))),
+                    + tr("the host has no GPU %1, so a task that reserves it gets no GPU.")
+                          .arg(stale.join(QStringLiteral(", "))),
                 advertiseFix);
             return;
         }
         if (!unadvertised.isEmpty())
-            found << tr("the host's %1 is not advertised, so no task can reserve it").arg(unadvertised.join(QStringLiteral(", ")));
+            found << tr("the host's %1 is not advertised, so no task can reserve it")
+                         .arg(unadvertised.join(QStringLiteral(", ")));
     }
     // The reservation reaches the container only through the toolkit's swarm-resource setting.
     if (m_client->endpoint().isRemote()) {
         set(QStringLiteral("swarm"), Status::Warn,
             found.join(QStringLiteral("; ")) + QLatin1String(". ")
-                + tr("Whether the NVIDIA Container Toolkit there hands them to tasks cannot be read from here."),
-            tr("On the engine's host, swarm-resource in /etc/nvidia-container-runtime/config.toml must name %1: "
-               "a task gets its GPUs' UUIDs in that variable.").arg(kSwarmVariable),
+                + tr("Whether the NVIDIA Container Toolkit there hands them to tasks cannot be "
+                     "read from here."),
+            tr("On the engine's host, swarm-resource in /etc/nvidia-container-runtime/config.toml "
+               "must name %1: "
+               "a task gets its GPUs' UUIDs in that variable.")
+                .arg(kSwarmVariable),
             kSwarmResourceCommand);
         return;
     }
     const std::optional<QString> setting = toolkitSwarmResource();
     if (setting != kSwarmVariable) {
         found << (!setting ? tr("the NVIDIA Container Toolkit's config.toml is missing")
-                  : setting->isEmpty() ? tr("the NVIDIA Container Toolkit's swarm-resource is not set")
-                                       : tr("the NVIDIA Container Toolkit's swarm-resource is %1").arg(*setting));
+                  : setting->isEmpty()
+                      ? tr("the NVIDIA Container Toolkit's swarm-resource is not set")
+                      : tr("the NVIDIA Container Toolkit's swarm-resource is %1").arg(*setting));
         set(QStringLiteral("swarm"), Status::Warn,
             found.join(QStringLiteral("; ")) + QLatin1String(". ")
-                + tr("A task gets its GPUs' UUIDs in %1, which the toolkit turns into visible GPUs only when "
-                     "swarm-resource names it.").arg(kSwarmVariable),
-            tr("Set swarm-resource = \"%1\" in /etc/nvidia-container-runtime/config.toml.").arg(kSwarmVariable),
+                + tr("A task gets its GPUs' UUIDs in %1, which the toolkit turns into visible GPUs "
+                     "only when "
+                     "swarm-resource names it.")
+                      .arg(kSwarmVariable),
+            tr("Set swarm-resource = \"%1\" in /etc/nvidia-container-runtime/config.toml.")
+                .arg(kSwarmVariable),
             kSwarmResourceCommand);
         return;
     }
     set(QStringLiteral("swarm"), found.size() > 1 ? Status::Warn : Status::Pass,
         found.join(QStringLiteral("; ")) + QLatin1String("; ")
-            + tr("the toolkit's swarm-resource names %1, so tasks see the GPUs they reserve.").arg(kSwarmVariable),
+            + tr("the toolkit's swarm-resource names %1, so tasks see the GPUs they reserve.")
+                  .arg(kSwarmVariable),
         found.size() > 1 ? advertiseFix : QString());
 }
 
@@ -424,7 +511,8 @@ void Doctor::onGpus(const GpuSnapshot &snapshot)
     checkSwarm();
     if (!snapshot.ok()) {
         set(QStringLiteral("driver"), Status::Fail, snapshot.error.message(),
-            tr("Install the NVIDIA driver for your GPU and reboot; then nvidia-smi must list the GPUs."),
+            tr("Install the NVIDIA driver for your GPU and reboot; then nvidia-smi must list the "
+               "GPUs."),
             QStringLiteral("sudo apt-get install -y nvidia-driver"));
         return;
     }
@@ -433,7 +521,8 @@ void Doctor::onGpus(const GpuSnapshot &snapshot)
         names.append(QStringLiteral("%1: %2").arg(gpu.index).arg(gpu.name));
     set(QStringLiteral("driver"), Status::Pass,
         tr("Driver %1, %n GPU(s) via %2 (%3).", nullptr, int(snapshot.gpus.size()))
-            .arg(snapshot.driverVersion.isEmpty() ? tr("of unknown version") : snapshot.driverVersion,
+            .arg(snapshot.driverVersion.isEmpty() ? tr("of unknown version")
+                                                  : snapshot.driverVersion,
                  GpuSnapshot::sourceName(snapshot.source), names.join(QStringLiteral("; "))));
 }
 
@@ -464,31 +553,37 @@ void Doctor::checkCuda()
     for (qsizetype i = 0; i < images.size(); ++i) {
         const QString &image = images.at(i);
         const QStringList &env = envs.at(i);
-        m_client->inspectImage(image, m_calls, [this, image, env, pending, passed, failed](const Result<QJsonObject> &inspected) {
-            if (!inspected) {
-                passed->append(tr("%1 not checked (%2)").arg(image, inspected.error().why()));
-            } else {
-                const CudaRequirement requirement =
-                    CudaRequirement::fromEnv(CudaRequirement::imageEnv(inspected.value()) + env);
-                const Error refused = requirement.check(image, m_snapshot);
-                if (refused.isError())
-                    failed->append(refused.what() + QStringLiteral(": ") + refused.why());
-                else
-                    passed->append(requirement.neededCuda().isEmpty()
-                                       ? tr("%1 asks for no CUDA version").arg(image)
-                                       : tr("%1 needs CUDA %2").arg(image, requirement.neededCuda()));
-            }
-            if (--*pending > 0)
-                return;
-            if (!failed->isEmpty()) {
-                set(QStringLiteral("cuda"), Status::Fail, failed->join(QStringLiteral("; ")) + QLatin1Char('.'),
-                    tr("Install a newer NVIDIA driver, or use image tags built for CUDA %1 or older.")
-                        .arg(m_snapshot.cudaVersion));
-            } else {
-                set(QStringLiteral("cuda"), Status::Pass,
-                    tr("The driver offers CUDA %1: %2.").arg(m_snapshot.cudaVersion, passed->join(QStringLiteral("; "))));
-            }
-        });
+        m_client->inspectImage(
+            image, m_calls,
+            [this, image, env, pending, passed, failed](const Result<QJsonObject> &inspected) {
+                if (!inspected) {
+                    passed->append(tr("%1 not checked (%2)").arg(image, inspected.error().why()));
+                } else {
+                    const CudaRequirement requirement = CudaRequirement::fromEnv(
+                        CudaRequirement::imageEnv(inspected.value()) + env);
+                    const Error refused = requirement.check(image, m_snapshot);
+                    if (refused.isError())
+                        failed->append(refused.what() + QStringLiteral(": ") + refused.why());
+                    else
+                        passed->append(
+                            requirement.neededCuda().isEmpty()
+                                ? tr("%1 asks for no CUDA version").arg(image)
+                                : tr("%1 needs CUDA %2").arg(image, requirement.neededCuda()));
+                }
+                if (--*pending > 0)
+                    return;
+                if (!failed->isEmpty()) {
+                    set(QStringLiteral("cuda"), Status::Fail,
+                        failed->join(QStringLiteral("; ")) + QLatin1Char('.'),
+                        tr("Install a newer NVIDIA driver, or use image tags built for CUDA %1 or "
+                           "older.")
+                            .arg(m_snapshot.cudaVersion));
+                } else {
+                    set(QStringLiteral("cuda"), Status::Pass,
+                        tr("The driver offers CUDA %1: %2.")
+                            .arg(m_snapshot.cudaVersion, passed->join(QStringLiteral("; "))));
+                }
+            });
     }
 }
 
@@ -498,7 +593,8 @@ void Doctor::probeGpuRequest()
         if (!images || images.value().isEmpty()) {
             set(QStringLiteral("gpu-request"), Status::Skip,
                 images ? tr("No local image to probe with.") : images.error().message(),
-                tr("Pull any small image, then run the doctor again."), QStringLiteral("docker pull busybox"));
+                tr("Pull any small image, then run the doctor again."),
+                QStringLiteral("docker pull busybox"));
             return;
         }
         QString chosen;
@@ -532,34 +628,40 @@ void Doctor::probeWith(const QString &image, bool throughCdi)
     probe.networkMode = QStringLiteral("none");
     QJsonObject body = probe.createBody();
     body.insert(QStringLiteral("Entrypoint"), QJsonArray());
-    m_client->createContainer(body, {}, m_calls, [this, image, throughCdi](const Result<QString> &created) {
-        if (!created) {
-            set(QStringLiteral("gpu-request"), Status::Fail,
-                tr("A probe container on %1 could not be created: %2").arg(image, created.error().message()),
-                created.error().hint());
-            return;
-        }
-        const QString &id = created.value();
-        m_client->startContainer(id, m_calls, [this, id, image, throughCdi](const Result<void> &started) {
-            finishProbe(id, image, throughCdi, started);
+    m_client->createContainer(
+        body, {}, m_calls, [this, image, throughCdi](const Result<QString> &created) {
+            if (!created) {
+                set(QStringLiteral("gpu-request"), Status::Fail,
+                    tr("A probe container on %1 could not be created: %2")
+                        .arg(image, created.error().message()),
+                    created.error().hint());
+                return;
+            }
+            const QString &id = created.value();
+            m_client->startContainer(id, m_calls,
+                                     [this, id, image, throughCdi](const Result<void> &started) {
+                                         finishProbe(id, image, throughCdi, started);
+                                     });
         });
-    });
 }
 
-void Doctor::finishProbe(const QString &id, const QString &image, bool throughCdi, const Result<void> &started)
+void Doctor::finishProbe(const QString &id, const QString &image, bool throughCdi,
+                         const Result<void> &started)
 {
     // The probe is removed whatever happened; not tied to m_calls so it outlives a re-run.
     m_client->removeContainer(id, true, m_client, [](const Result<void> &) {});
     const Error error = started ? Error() : started.error();
     // A probe image without `true` fails after the GPUs were granted, which is what counts.
     const bool granted = started || error.why().contains(QLatin1String("executable file not found"))
-        || error.why().contains(QLatin1String("no such file or directory"));
+                         || error.why().contains(QLatin1String("no such file or directory"));
     if (granted && throughCdi) {
         // The legacy request failed for want of the hook, but the engine's CDI devices work.
         set(QStringLiteral("gpu-request"), Status::Warn,
-            tr("A container asking for GPUs as CDI devices started; the --gpus request has no NVIDIA "
+            tr("A container asking for GPUs as CDI devices started; the --gpus request has no "
+               "NVIDIA "
                "runtime hook on this engine."),
-            tr("Launch with Device driver: CDI (the engine's devices: %1).").arg(m_cdi.names().join(QStringLiteral(", "))));
+            tr("Launch with Device driver: CDI (the engine's devices: %1).")
+                .arg(m_cdi.names().join(QStringLiteral(", "))));
         return;
     }
     if (started) {
@@ -575,7 +677,8 @@ void Doctor::finishProbe(const QString &id, const QString &image, bool throughCd
     if (error.code() == Error::Code::DeviceDriver) {
         QString fix = QString::fromLatin1(EngineError::kToolkitHint);
         if (!m_cdi.devices.isEmpty()) {
-            fix = tr("The engine has CDI devices (%1): launch through them with Device driver: CDI, or: %2")
+            fix = tr("The engine has CDI devices (%1): launch through them with Device driver: "
+                     "CDI, or: %2")
                       .arg(m_cdi.names().join(QStringLiteral(", ")), fix);
         }
         set(QStringLiteral("gpu-request"), Status::Fail, error.why(), fix, kToolkitCommand);
@@ -583,7 +686,8 @@ void Doctor::finishProbe(const QString &id, const QString &image, bool throughCd
     }
     if (granted) {
         set(QStringLiteral("gpu-request"), Status::Pass,
-            tr("The engine granted the GPU request (the probe image has no `true`, which does not matter)."));
+            tr("The engine granted the GPU request (the probe image has no `true`, which does not "
+               "matter)."));
         return;
     }
     set(QStringLiteral("gpu-request"), Status::Fail, error.message(), error.hint());
@@ -632,10 +736,12 @@ QString Doctor::toText() const
         text += QStringLiteral("%1 %2\n       %3\n").arg(mark, check.title, check.detail);
         if ((check.status == Status::Fail || check.status == Status::Warn) && !check.fix.isEmpty())
             text += QStringLiteral("       fix: %1\n").arg(check.fix);
-        if ((check.status == Status::Fail || check.status == Status::Warn) && !check.command.isEmpty())
+        if ((check.status == Status::Fail || check.status == Status::Warn)
+            && !check.command.isEmpty())
             text += QStringLiteral("       run: %1\n").arg(check.command);
     }
-    text += passed() ? tr("GPU Deck is ready: containers can get this host's GPUs.\n")
-                     : tr("Not ready: fix the failing lines above, then run 'gpudeck doctor' again.\n");
+    text += passed()
+                ? tr("GPU Deck is ready: containers can get this host's GPUs.\n")
+                : tr("Not ready: fix the failing lines above, then run 'gpudeck doctor' again.\n");
     return text;
 }

@@ -26,7 +26,7 @@ public:
 
     struct Check
     {
-        QString id;      // engine, socket, driver, gpu-request, runtime, cdi, cuda, swarm
+        QString id; // engine, socket, driver, gpu-request, runtime, cdi, cuda, swarm
         QString title;
         Status status = Status::Pending;
         QString detail;  // what was found
@@ -68,7 +68,8 @@ private:
     void probeGpuRequest();
     // throughCdi: the engine's CDI devices instead of the legacy --gpus request.
     void probeWith(const QString &image, bool throughCdi = false);
-    void finishProbe(const QString &id, const QString &image, bool throughCdi, const Result<void> &started);
+    void finishProbe(const QString &id, const QString &image, bool throughCdi,
+                     const Result<void> &started);
     void maybeFinish();
 
     DockerClient *m_client;

@@ -41,7 +41,8 @@ QList<CdiDevice> CdiInventory::parseSpec(const QByteArray &text, bool yaml, cons
         QJsonParseError parseError;
         const QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
         if (!doc.isObject()) {
-            *error = QStringLiteral("%1: not a JSON object (%2)").arg(source, parseError.errorString());
+            *error =
+                QStringLiteral("%1: not a JSON object (%2)").arg(source, parseError.errorString());
             return {};
         }
         kind = doc.object().value(QStringLiteral("kind")).toString();
@@ -91,9 +92,10 @@ CdiInventory CdiInventory::fromSpecDirs(const QStringList &dirs)
         const QDir dir(dirPath);
         if (!dir.exists())
             continue;
-        const QFileInfoList entries = dir.entryInfoList(
-            {QStringLiteral("*.json"), QStringLiteral("*.yaml"), QStringLiteral("*.yml")},
-            QDir::Files | QDir::Readable, QDir::Name);
+        const QFileInfoList entries = dir.entryInfoList({QStringLiteral("*.json"),
+                                                         QStringLiteral("*.yaml"),
+                                                         QStringLiteral("*.yml")},
+                                                        QDir::Files | QDir::Readable, QDir::Name);
         for (const QFileInfo &entry : entries) {
             QString error;
             const QList<CdiDevice> devices = readSpecFile(entry.absoluteFilePath(), &error);
@@ -113,7 +115,8 @@ CdiInventory CdiInventory::fromSpecDirs(const QStringList &dirs)
         if (files.size() == 1) {
             inventory.devices << device;
         } else if (files.first() == device.source) {
-            inventory.problems << QStringLiteral("%1 is defined in %2, so the engine can use none of them")
+            inventory.problems << QStringLiteral(
+                                      "%1 is defined in %2, so the engine can use none of them")
                                       .arg(device.name, files.join(QStringLiteral(" and ")));
         }
     }
@@ -168,6 +171,7 @@ QJsonArray CdiInventory::toJson() const
 {
     QJsonArray list;
     for (const CdiDevice &device : devices)
-        list.append(QJsonObject{{QStringLiteral("name"), device.name}, {QStringLiteral("source"), device.source}});
+        list.append(QJsonObject{{QStringLiteral("name"), device.name},
+                                {QStringLiteral("source"), device.source}});
     return list;
 }

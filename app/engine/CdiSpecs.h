@@ -11,7 +11,8 @@
 // One device the engine's Container Device Interface can inject.
 struct CdiDevice
 {
-    QString name;   // fully qualified: "nvidia.com/gpu=0", "nvidia.com/gpu=GPU-…", "nvidia.com/gpu=all"
+    // fully qualified: "nvidia.com/gpu=0", "nvidia.com/gpu=GPU-…", "nvidia.com/gpu=all"
+    QString name;
     QString source; // the spec file that defines it, or "engine" (the engine's DiscoveredDevices)
 
     bool operator==(const CdiDevice &o) const { return name == o.name && source == o.source; }

@@ -31,7 +31,8 @@ const ContainerDirectory::Entry *ContainerDirectory::find(const QString &id)
     return nullptr;
 }
 
-void ContainerDirectory::lookUp(const QStringList &ids, QObject *context, std::function<void()> done)
+void ContainerDirectory::lookUp(const QStringList &ids, QObject *context,
+                                std::function<void()> done)
 {
     for (const QString &id : ids)
         find(id);
@@ -53,7 +54,10 @@ void ContainerDirectory::inspect(const QString &id)
             Entry e;
             e.id = id;
             e.name = bareName(c.value(QStringLiteral("Name")).toString());
-            e.image = c.value(QStringLiteral("Config")).toObject().value(QStringLiteral("Image")).toString();
+            e.image = c.value(QStringLiteral("Config"))
+                          .toObject()
+                          .value(QStringLiteral("Image"))
+                          .toString();
             if (e.image.isEmpty())
                 e.image = c.value(QStringLiteral("Image")).toString();
             m_entries.insert(id, e);

@@ -33,7 +33,8 @@ void ContainerStream::bind(HttpReply *reply, const QString &what)
         m_bytes += data.size();
         if (!m_demuxer.feed(data)) {
             reply->abort();
-            finish(Error(Error::Code::Protocol, m_what, QString::fromUtf8(m_demuxer.errorString())));
+            finish(
+                Error(Error::Code::Protocol, m_what, QString::fromUtf8(m_demuxer.errorString())));
         }
     });
     connect(reply, &HttpReply::finished, this, [this, reply]() {

@@ -28,8 +28,9 @@ Result<QJsonObject> parseObject(const QByteArray &body, const QString &what)
     if (!doc.isObject()) {
         return Error(Error::Code::Protocol, what,
                      QStringLiteral("the engine's answer is not a JSON object (%1)")
-                         .arg(error.error != QJsonParseError::NoError ? error.errorString()
-                                                                      : QStringLiteral("wrong type")));
+                         .arg(error.error != QJsonParseError::NoError
+                                  ? error.errorString()
+                                  : QStringLiteral("wrong type")));
     }
     return doc.object();
 }
@@ -41,8 +42,9 @@ Result<QJsonArray> parseArray(const QByteArray &body, const QString &what)
     if (!doc.isArray()) {
         return Error(Error::Code::Protocol, what,
                      QStringLiteral("the engine's answer is not a JSON list (%1)")
-                         .arg(error.error != QJsonParseError::NoError ? error.errorString()
-                                                                      : QStringLiteral("wrong type")));
+                         .arg(error.error != QJsonParseError::NoError
+                                  ? error.errorString()
+                                  : QStringLiteral("wrong type")));
     }
     return doc.array();
 }
@@ -59,7 +61,9 @@ QStringList stringList(const QJsonValue &value)
 } // namespace
 
 DockerClient::DockerClient(Endpoint endpoint, QObject *parent)
-    : QObject(parent), m_endpoint(std::move(endpoint)), m_http(new HttpClient(m_endpoint.connector(), this))
+    : QObject(parent),
+      m_endpoint(std::move(endpoint)),
+      m_http(new HttpClient(m_endpoint.connector(), this))
 {
 }
 
@@ -90,7 +94,8 @@ void DockerClient::reset()
 {
     m_apiVersion.clear();
     m_apiMinor = 0;
-    m_http->dropIdle(); // streams that still run are left alone: they fail on their own if the engine is gone
+    // streams that still run are left alone: they fail on their own if the engine is gone
+    m_http->dropIdle();
 }
 
 void DockerClient::whenReady(QObject *context, std::function<void(const Error &)> fn)
@@ -141,7 +146,8 @@ void DockerClient::negotiate()
                               QStringLiteral("it speaks API %1%2, and GPU requests need API 1.%3 "
                                              "(Docker 19.03) or newer")
                                   .arg(QString::fromLatin1(api),
-                                       server.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(server))
+                                       server.isEmpty() ? QString()
+                                                        : QStringLiteral(" (%1)").arg(server))
                                   .arg(kMinApiMinor),
                               QStringLiteral("update the Docker engine"));
             } else {
@@ -174,7 +180,8 @@ void DockerClient::call(const QByteArray &method, const QString &path, const QBy
                         const QString &what, QObject *context, Callback<QByteArray> done)
 {
     QPointer<QObject> guard(context);
-    whenReady(context, [this, method, path, jsonBody, what, guard, done = std::move(done)](const Error &error) {
+    whenReady(context, [this, method, path, jsonBody, what, guard,
+                        done = std::move(done)](const Error &error) {
         if (error.isError()) {
             Error e = error;
             done(e.withWhat(what.isEmpty() ? e.what() : what + QStringLiteral(": ") + e.what()));
@@ -187,18 +194,19 @@ void DockerClient::call(const QByteArray &method, const QString &path, const QBy
         if (!jsonBody.isEmpty())
             request.addHeader("Content-Type", "application/json");
         HttpReply *reply = m_http->send(request);
-        connect(reply, &HttpReply::finished, guard ? guard.data() : this, [this, reply, what, guard, done]() {
-            if (!guard)
-                return;
-            if (reply->error().isError()) {
-                Error e = explain(reply->error());
-                done(e.withWhat(what.isEmpty() ? e.what() : what));
-            } else if (reply->status() >= 400) {
-                done(EngineError::fromResponse(what, reply->status(), reply->body()));
-            } else {
-                done(reply->body());
-            }
-        });
+        connect(reply, &HttpReply::finished, guard ? guard.data() : this,
+                [this, reply, what, guard, done]() {
+                    if (!guard)
+                        return;
+                    if (reply->error().isError()) {
+                        Error e = explain(reply->error());
+                        done(e.withWhat(what.isEmpty() ? e.what() : what));
+                    } else if (reply->status() >= 400) {
+                        done(EngineError::fromResponse(what, reply->status(), reply->body()));
+                    } else {
+                        done(reply->body());
+                    }
+                });
     });
 }
 
@@ -225,34 +233,35 @@ void DockerClient::version(QObject *context, Callback<QJsonObject> done)
 void DockerClient::info(QObject *context, Callback<EngineInfo> done)
 {
     const QString what = QStringLiteral("Could not read the engine's information");
-    callJson<EngineInfo>("GET", QStringLiteral("/info"), {}, what, context, std::move(done),
-                         [this, what](const QByteArray &body) -> Result<EngineInfo> {
-        const Result<QJsonObject> parsed = parseObject(body, what);
-        if (!parsed)
-            return parsed.error();
-        const QJsonObject &o = parsed.value();
-        EngineInfo info;
-        info.raw = o;
-        info.kind = m_kind;
-        info.serverVersion = o.value(QStringLiteral("ServerVersion")).toString();
-        if (info.isPodman() && !m_podmanVersion.isEmpty())
-            info.serverVersion = m_podmanVersion;
-        info.apiVersion = m_apiVersion;
-        info.defaultRuntime = o.value(QStringLiteral("DefaultRuntime")).toString();
-        info.runtimes = o.value(QStringLiteral("Runtimes")).toObject().keys();
-        info.runtimes.sort();
-        info.cdiSpecDirs = stringList(o.value(QStringLiteral("CDISpecDirs")));
-        // Podman reads these two whatever its configuration says and does not list them.
-        if (info.isPodman() && info.cdiSpecDirs.isEmpty())
-            info.cdiSpecDirs = {QStringLiteral("/etc/cdi"), QStringLiteral("/var/run/cdi")};
-        info.discoveredDevices = o.value(QStringLiteral("DiscoveredDevices")).toArray();
-        info.operatingSystem = o.value(QStringLiteral("OperatingSystem")).toString();
-        info.kernelVersion = o.value(QStringLiteral("KernelVersion")).toString();
-        info.cpus = o.value(QStringLiteral("NCPU")).toInt();
-        info.memoryBytes = qint64(o.value(QStringLiteral("MemTotal")).toDouble());
-        info.rootDir = o.value(QStringLiteral("DockerRootDir")).toString();
-        return info;
-    });
+    callJson<EngineInfo>(
+        "GET", QStringLiteral("/info"), {}, what, context, std::move(done),
+        [this, what](const QByteArray &body) -> Result<EngineInfo> {
+            const Result<QJsonObject> parsed = parseObject(body, what);
+            if (!parsed)
+                return parsed.error();
+            const QJsonObject &o = parsed.value();
+            EngineInfo info;
+            info.raw = o;
+            info.kind = m_kind;
+            info.serverVersion = o.value(QStringLiteral("ServerVersion")).toString();
+            if (info.isPodman() && !m_podmanVersion.isEmpty())
+                info.serverVersion = m_podmanVersion;
+            info.apiVersion = m_apiVersion;
+            info.defaultRuntime = o.value(QStringLiteral("DefaultRuntime")).toString();
+            info.runtimes = o.value(QStringLiteral("Runtimes")).toObject().keys();
+            info.runtimes.sort();
+            info.cdiSpecDirs = stringList(o.value(QStringLiteral("CDISpecDirs")));
+            // Podman reads these two whatever its configuration says and does not list them.
+            if (info.isPodman() && info.cdiSpecDirs.isEmpty())
+                info.cdiSpecDirs = {QStringLiteral("/etc/cdi"), QStringLiteral("/var/run/cdi")};
+            info.discoveredDevices = o.value(QStringLiteral("DiscoveredDevices")).toArray();
+            info.operatingSystem = o.value(QStringLiteral("OperatingSystem")).toString();
+            info.kernelVersion = o.value(QStringLiteral("KernelVersion")).toString();
+            info.cpus = o.value(QStringLiteral("NCPU")).toInt();
+            info.memoryBytes = qint64(o.value(QStringLiteral("MemTotal")).toDouble());
+            info.rootDir = o.value(QStringLiteral("DockerRootDir")).toString();
+            return info;
+        });
 }
 
 void DockerClient::images(QObject *context, Callback<QList<ImageSummary>> done)
@@ -281,11 +290,12 @@ void DockerClient::images(QObject *context, Callback<QList<ImageSummary>> done)
         });
 }
 
-void DockerClient::inspectImage(const QString &reference, QObject *context, Callback<QJsonObject> done)
+void DockerClient::inspectImage(const QString &reference, QObject *context,
+                                Callback<QJsonObject> done)
 {
     const QString what = QStringLiteral("Could not inspect image %1").arg(reference);
-    callJson<QJsonObject>("GET", QStringLiteral("/images/%1/json").arg(percentEncoded(reference)), {},
-                          what, context, std::move(done),
+    callJson<QJsonObject>("GET", QStringLiteral("/images/%1/json").arg(percentEncoded(reference)),
+                          {}, what, context, std::move(done),
                           [what](const QByteArray &body) { return parseObject(body, what); });
 }
 
@@ -297,22 +307,25 @@ void DockerClient::createContainer(const QJsonObject &body, const QString &name,
     QString path = QStringLiteral("/containers/create");
     if (!name.isEmpty())
         path += QStringLiteral("?name=") + percentEncoded(name);
-    callJson<QString>("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), what, context,
-                      std::move(done), [what](const QByteArray &reply) -> Result<QString> {
-        const Result<QJsonObject> parsed = parseObject(reply, what);
-        if (!parsed)
-            return parsed.error();
-        const QString id = parsed.value().value(QStringLiteral("Id")).toString();
-        if (id.isEmpty())
-            return Error(Error::Code::Protocol, what, QStringLiteral("the engine returned no container id"));
-        const QJsonArray warnings = parsed.value().value(QStringLiteral("Warnings")).toArray();
-        for (const QJsonValue &warning : warnings)
-            qCInfo(lcEngine) << "create warning:" << warning.toString();
-        return id;
-    });
+    callJson<QString>("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), what,
+                      context, std::move(done), [what](const QByteArray &reply) -> Result<QString> {
+                          const Result<QJsonObject> parsed = parseObject(reply, what);
+                          if (!parsed)
+                              return parsed.error();
+                          const QString id = parsed.value().value(QStringLiteral("Id")).toString();
+                          if (id.isEmpty())
+                              return Error(Error::Code::Protocol, what,
+                                           QStringLiteral("the engine returned no container id"));
+                          const QJsonArray warnings =
+                              parsed.value().value(QStringLiteral("Warnings")).toArray();
+                          for (const QJsonValue &warning : warnings)
+                              qCInfo(lcEngine) << "create warning:" << warning.toString();
+                          return id;
+                      });
 }
 
-void DockerClient::createLibpodContainer(const QJsonObject &spec, QObject *context, Callback<QString> done)
+void DockerClient::createLibpodContainer(const QJsonObject &spec, QObject *context,
+                                         Callback<QString> done)
 {
     const QString image = spec.value(QStringLiteral("image")).toString();
     const QString what = QStringLiteral("Could not create a container from %1").arg(image);
@@ -332,7 +345,8 @@ void DockerClient::createLibpodContainer(const QJsonObject &spec, QObject *conte
         // Podman's own API is versioned by Podman's version, not the Docker API's.
         HttpRequest request;
         request.method = "POST";
-        request.target = QByteArrayLiteral("/v") + m_podmanVersion.toLatin1() + "/libpod/containers/create";
+        request.target = QByteArrayLiteral("/v") + m_podmanVersion.toLatin1()
+                         + "/libpod/containers/create";
         request.body = QJsonDocument(spec).toJson(QJsonDocument::Compact);
         request.addHeader("Content-Type", "application/json");
         HttpReply *reply = m_http->send(request);
@@ -353,7 +367,8 @@ void DockerClient::createLibpodContainer(const QJsonObject &spec, QObject *conte
             }
             const QString id = parsed.value().value(QStringLiteral("Id")).toString();
             if (id.isEmpty())
-                done(Error(Error::Code::Protocol, what, QStringLiteral("the engine returned no container id")));
+                done(Error(Error::Code::Protocol, what,
+                           QStringLiteral("the engine returned no container id")));
             else
                 done(id);
         });
@@ -380,30 +395,36 @@ void DockerClient::startContainer(const QString &id, QObject *context, Callback<
 void DockerClient::stopContainer(const QString &id, int timeoutSeconds, QObject *context,
                                  Callback<void> done)
 {
-    call("POST", QStringLiteral("/containers/%1/stop?t=%2").arg(percentEncoded(id)).arg(timeoutSeconds),
-         {}, QStringLiteral("Could not stop the container"), context, ignoreBody(std::move(done)));
+    call("POST",
+         QStringLiteral("/containers/%1/stop?t=%2").arg(percentEncoded(id)).arg(timeoutSeconds), {},
+         QStringLiteral("Could not stop the container"), context, ignoreBody(std::move(done)));
 }
 
 void DockerClient::killContainer(const QString &id, const QString &signal, QObject *context,
                                  Callback<void> done)
 {
     call("POST",
-         QStringLiteral("/containers/%1/kill?signal=%2").arg(percentEncoded(id), percentEncoded(signal)),
-         {}, QStringLiteral("Could not signal the container"), context, ignoreBody(std::move(done)));
+         QStringLiteral("/containers/%1/kill?signal=%2")
+             .arg(percentEncoded(id), percentEncoded(signal)),
+         {}, QStringLiteral("Could not signal the container"), context,
+         ignoreBody(std::move(done)));
 }
 
-void DockerClient::removeContainer(const QString &id, bool force, QObject *context, Callback<void> done)
+void DockerClient::removeContainer(const QString &id, bool force, QObject *context,
+                                   Callback<void> done)
 {
     call("DELETE",
-         QStringLiteral("/containers/%1?force=%2").arg(percentEncoded(id), force ? QStringLiteral("1") : QStringLiteral("0")),
-         {}, QStringLiteral("Could not remove the container"), context, ignoreBody(std::move(done)));
+         QStringLiteral("/containers/%1?force=%2")
+             .arg(percentEncoded(id), force ? QStringLiteral("1") : QStringLiteral("0")),
+         {}, QStringLiteral("Could not remove the container"), context,
+         ignoreBody(std::move(done)));
 }
 
 void DockerClient::inspectContainer(const QString &id, QObject *context, Callback<QJsonObject> done)
 {
     const QString what = QStringLiteral("Could not inspect the container");
-    callJson<QJsonObject>("GET", QStringLiteral("/containers/%1/json").arg(percentEncoded(id)), {}, what,
-                          context, std::move(done),
+    callJson<QJsonObject>("GET", QStringLiteral("/containers/%1/json").arg(percentEncoded(id)), {},
+                          what, context, std::move(done),
                           [what](const QByteArray &body) { return parseObject(body, what); });
 }
 
@@ -413,7 +434,8 @@ void DockerClient::listContainers(bool all, const QJsonObject &filters, QObject 
     QString path = QStringLiteral("/containers/json?all=%1").arg(all ? 1 : 0);
     if (!filters.isEmpty()) {
         path += QStringLiteral("&filters=")
-                + percentEncoded(QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
+                + percentEncoded(
+                    QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
     }
     const QString what = QStringLiteral("Could not list containers");
     callJson<QJsonArray>("GET", path, {}, what, context, std::move(done),
@@ -433,8 +455,9 @@ ContainerStream *DockerClient::attach(const QString &id, bool tty, bool withStdi
         }
         HttpRequest request;
         request.method = "POST";
-        request.target = versioned(QStringLiteral("/containers/%1/attach?stream=1&stdout=1&stderr=1%2")
-                                       .arg(percentEncoded(id), withStdin ? QStringLiteral("&stdin=1") : QString()));
+        request.target = versioned(
+            QStringLiteral("/containers/%1/attach?stream=1&stdout=1&stderr=1%2")
+                .arg(percentEncoded(id), withStdin ? QStringLiteral("&stdin=1") : QString()));
         request.stream = true;
         request.upgrade = true;
         guard->bind(m_http->send(request), QStringLiteral("Could not attach to the container"));
@@ -444,13 +467,17 @@ ContainerStream *DockerClient::attach(const QString &id, bool tty, bool withStdi
 
 ContainerStream *DockerClient::logs(const QString &id, bool tty, bool follow)
 {
-    return logsAt(QStringLiteral("/containers/%1/logs?stdout=1&stderr=1&follow=%2").arg(percentEncoded(id)).arg(follow ? 1 : 0),
+    return logsAt(QStringLiteral("/containers/%1/logs?stdout=1&stderr=1&follow=%2")
+                      .arg(percentEncoded(id))
+                      .arg(follow ? 1 : 0),
                   tty, QStringLiteral("Could not read the container's logs"));
 }
 
 ContainerStream *DockerClient::taskLogs(const QString &taskId, bool tty, bool follow)
 {
-    return logsAt(QStringLiteral("/tasks/%1/logs?stdout=1&stderr=1&follow=%2").arg(percentEncoded(taskId)).arg(follow ? 1 : 0),
+    return logsAt(QStringLiteral("/tasks/%1/logs?stdout=1&stderr=1&follow=%2")
+                      .arg(percentEncoded(taskId))
+                      .arg(follow ? 1 : 0),
                   tty, QStringLiteral("Could not read the swarm task's logs"));
 }
 
@@ -483,8 +510,8 @@ WaitCall *DockerClient::wait(const QString &id, const QString &condition)
             guard->failBeforeStart(error);
             return;
         }
-        HttpRequest request = HttpRequest::post(
-            versioned(QStringLiteral("/containers/%1/wait?condition=%2").arg(percentEncoded(id), condition)));
+        HttpRequest request = HttpRequest::post(versioned(
+            QStringLiteral("/containers/%1/wait?condition=%2").arg(percentEncoded(id), condition)));
         request.stream = true;
         guard->bind(m_http->send(request), QStringLiteral("Could not wait for the container"));
     });
@@ -514,7 +541,8 @@ JsonStream *DockerClient::events(const QJsonObject &filters)
     QString path = QStringLiteral("/events");
     if (!filters.isEmpty()) {
         path += QStringLiteral("?filters=")
-                + percentEncoded(QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
+                + percentEncoded(
+                    QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
     }
     return jsonStream(HttpRequest::get(path.toUtf8()));
 }

@@ -46,8 +46,7 @@ public:
     // then go through /libpod/containers/create.
     bool needsLibpodCreate() const;
 
-    template <typename T>
-    using Callback = std::function<void(const Result<T> &)>;
+    template <typename T> using Callback = std::function<void(const Result<T> &)>;
 
     // Pings the engine and negotiates the version (again if asked). Result: the API version.
     void ping(QObject *context, Callback<QString> done);
@@ -66,8 +65,10 @@ public:
     // container is then driven through the compatible endpoints like any other.
     void createLibpodContainer(const QJsonObject &spec, QObject *context, Callback<QString> done);
     void startContainer(const QString &id, QObject *context, Callback<void> done);
-    void stopContainer(const QString &id, int timeoutSeconds, QObject *context, Callback<void> done);
-    void killContainer(const QString &id, const QString &signal, QObject *context, Callback<void> done);
+    void stopContainer(const QString &id, int timeoutSeconds, QObject *context,
+                       Callback<void> done);
+    void killContainer(const QString &id, const QString &signal, QObject *context,
+                       Callback<void> done);
     void removeContainer(const QString &id, bool force, QObject *context, Callback<void> done);
     void inspectContainer(const QString &id, QObject *context, Callback<QJsonObject> done);
     void listContainers(bool all, const QJsonObject &filters, QObject *context,

@@ -36,22 +36,26 @@ QJsonObject readJsonObject(const QString &path, QString *error)
 
 QString contextMetaPath(const QString &configDir, const QString &name)
 {
-    const QByteArray hash = QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex();
+    const QByteArray hash =
+        QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex();
     return configDir + QStringLiteral("/contexts/meta/") + QString::fromLatin1(hash)
            + QStringLiteral("/meta.json");
 }
 
 QString contextTlsDir(const QString &configDir, const QString &name)
 {
-    const QByteArray hash = QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex();
-    return configDir + QStringLiteral("/contexts/tls/") + QString::fromLatin1(hash) + QStringLiteral("/docker");
+    const QByteArray hash =
+        QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex();
+    return configDir + QStringLiteral("/contexts/tls/") + QString::fromLatin1(hash)
+           + QStringLiteral("/docker");
 }
 
 QString currentContextName(const QProcessEnvironment &env)
 {
     QString error;
-    const QJsonObject config =
-        readJsonObject(EndpointResolver::configDir(env) + QStringLiteral("/config.json"), &error);
+    const QJsonObject config = readJsonObject(EndpointResolver::configDir(env)
+                                                  + QStringLiteral("/config.json"),
+                                              &error);
     return config.value(QStringLiteral("currentContext")).toString();
 }
 
@@ -70,22 +74,28 @@ QString configDir(const QProcessEnvironment &env)
     return home + QStringLiteral("/.docker");
 }
 
-Result<Endpoint> fromContext(const QString &name, const QString &source, const QProcessEnvironment &env)
+Result<Endpoint> fromContext(const QString &name, const QString &source,
+                             const QProcessEnvironment &env)
 {
     const QString path = contextMetaPath(configDir(env), name);
     QString error;
     const QJsonObject meta = readJsonObject(path, &error);
     if (meta.isEmpty()) {
-        return Error(Error::Code::Usage, QStringLiteral("Docker context \"%1\" (%2) cannot be used").arg(name, source),
+        return Error(Error::Code::Usage,
+                     QStringLiteral("Docker context \"%1\" (%2) cannot be used").arg(name, source),
                      QStringLiteral("%1: %2").arg(path, error),
-                     QStringLiteral("list the contexts with 'docker context ls' and pick one that exists"));
+                     QStringLiteral(
+                         "list the contexts with 'docker context ls' and pick one that exists"));
     }
-    const QJsonObject docker =
-        meta.value(QStringLiteral("Endpoints")).toObject().value(QStringLiteral("docker")).toObject();
+    const QJsonObject docker = meta.value(QStringLiteral("Endpoints"))
+                                   .toObject()
+                                   .value(QStringLiteral("docker"))
+                                   .toObject();
     const QString host = docker.value(QStringLiteral("Host")).toString();
     if (host.isEmpty()) {
-        return Error(Error::Code::Usage, QStringLiteral("Docker context \"%1\" has no engine address").arg(name),
-                     path, QStringLiteral("recreate it with 'docker context create'"));
+        return Error(Error::Code::Usage,
+                     QStringLiteral("Docker context \"%1\" has no engine address").arg(name), path,
+                     QStringLiteral("recreate it with 'docker context create'"));
     }
     // The context's own TLS material, never the environment's.
     QProcessEnvironment contextEnv;
@@ -94,8 +104,9 @@ Result<Endpoint> fromContext(const QString &name, const QString &source, const Q
                         || QFileInfo::exists(tlsDir + QStringLiteral("/cert.pem"));
     if (hasTls) {
         contextEnv.insert(QStringLiteral("DOCKER_CERT_PATH"), tlsDir);
-        contextEnv.insert(docker.value(QStringLiteral("SkipTLSVerify")).toBool() ? QStringLiteral("DOCKER_TLS")
-                                                                                   : QStringLiteral("DOCKER_TLS_VERIFY"),
+        contextEnv.insert(docker.value(QStringLiteral("SkipTLSVerify")).toBool()
+                              ? QStringLiteral("DOCKER_TLS")
+                              : QStringLiteral("DOCKER_TLS_VERIFY"),
                           QStringLiteral("1"));
     }
     return fromUrl(host, QStringLiteral("context %1").arg(name), contextEnv);
@@ -105,7 +116,8 @@ Result<Endpoint> fromUrl(const QString &url, const QString &source, const QProce
 {
     const QString trimmed = url.trimmed();
     const auto invalid = [&](const QString &why, const QString &hint) {
-        return Error(Error::Code::Usage, QStringLiteral("Invalid engine address %1 (from %2)").arg(trimmed, source),
+        return Error(Error::Code::Usage,
+                     QStringLiteral("Invalid engine address %1 (from %2)").arg(trimmed, source),
                      why, hint);
     };
     Endpoint endpoint;
@@ -120,27 +132,39 @@ Result<Endpoint> fromUrl(const QString &url, const QString &source, const QProce
         endpoint.url = QStringLiteral("unix://") + path;
         return endpoint;
     }
-    if (!trimmed.startsWith(QLatin1String("tcp://")) && !trimmed.startsWith(QLatin1String("ssh://"))) {
+    if (!trimmed.startsWith(QLatin1String("tcp://"))
+        && !trimmed.startsWith(QLatin1String("ssh://"))) {
         for (const char *scheme : {"npipe://", "fd://", "http://", "https://"}) {
             if (trimmed.startsWith(QLatin1String(scheme))) {
-                return Error(Error::Code::Unsupported,
-                             QStringLiteral("Engine address %1 (from %2) is not supported").arg(trimmed, source),
-                             QStringLiteral("GPU Deck reaches engines through unix://, tcp:// and ssh:// addresses"),
-                             QStringLiteral("write it as unix:///path/to/docker.sock, tcp://HOST:2376 or ssh://HOST"));
+                return Error(
+                    Error::Code::Unsupported,
+                    QStringLiteral("Engine address %1 (from %2) is not supported")
+                        .arg(trimmed, source),
+                    QStringLiteral(
+                        "GPU Deck reaches engines through unix://, tcp:// and ssh:// addresses"),
+                    QStringLiteral(
+                        "write it as unix:///path/to/docker.sock, tcp://HOST:2376 or ssh://HOST"));
             }
         }
-        return invalid(QStringLiteral("expected a unix://, tcp:// or ssh:// URL"),
-                       QStringLiteral("write it as unix:///var/run/docker.sock, tcp://HOST:2376 or ssh://USER@HOST"));
+        return invalid(
+            QStringLiteral("expected a unix://, tcp:// or ssh:// URL"),
+            QStringLiteral(
+                "write it as unix:///var/run/docker.sock, tcp://HOST:2376 or ssh://USER@HOST"));
     }
     const QUrl parsed(trimmed, QUrl::StrictMode);
     if (!parsed.isValid() || parsed.host().isEmpty())
-        return invalid(QStringLiteral("the host part cannot be read"),
-                       QStringLiteral("write it as tcp://HOST:PORT or ssh://USER@HOST[:PORT][/path/to/docker.sock]"));
+        return invalid(
+            QStringLiteral("the host part cannot be read"),
+            QStringLiteral(
+                "write it as tcp://HOST:PORT or ssh://USER@HOST[:PORT][/path/to/docker.sock]"));
     if (!parsed.password().isEmpty())
-        return invalid(QStringLiteral("it contains a password, which GPU Deck never uses or stores"),
-                       QStringLiteral("leave the password out and use an ssh key (ssh-agent or ~/.ssh/config)"));
+        return invalid(
+            QStringLiteral("it contains a password, which GPU Deck never uses or stores"),
+            QStringLiteral(
+                "leave the password out and use an ssh key (ssh-agent or ~/.ssh/config)"));
     if (parsed.hasQuery() || parsed.hasFragment())
-        return invalid(QStringLiteral("it has a query or fragment"), QStringLiteral("leave out everything after ? or #"));
+        return invalid(QStringLiteral("it has a query or fragment"),
+                       QStringLiteral("leave out everything after ? or #"));
     endpoint.host = parsed.host();
 
     if (parsed.scheme() == QLatin1String("ssh")) {
@@ -155,9 +179,11 @@ Result<Endpoint> fromUrl(const QString &url, const QString &source, const QProce
 
     // tcp://: TLS as the docker CLI decides it.
     if (!parsed.userName().isEmpty())
-        return invalid(QStringLiteral("a tcp:// address has no user"), QStringLiteral("write it as tcp://HOST:PORT"));
+        return invalid(QStringLiteral("a tcp:// address has no user"),
+                       QStringLiteral("write it as tcp://HOST:PORT"));
     if (!parsed.path().isEmpty() && parsed.path() != QLatin1String("/"))
-        return invalid(QStringLiteral("a tcp:// address has no path"), QStringLiteral("write it as tcp://HOST:PORT"));
+        return invalid(QStringLiteral("a tcp:// address has no path"),
+                       QStringLiteral("write it as tcp://HOST:PORT"));
     const bool verify = !env.value(QStringLiteral("DOCKER_TLS_VERIFY")).isEmpty();
     const bool tls = verify || !env.value(QStringLiteral("DOCKER_TLS")).isEmpty();
     endpoint.kind = tls ? Endpoint::Kind::Tls : Endpoint::Kind::Tcp;
@@ -174,10 +200,12 @@ Result<Endpoint> fromUrl(const QString &url, const QString &source, const QProce
     const QString key = certDir + QStringLiteral("/key.pem");
     if (verify) {
         if (!QFileInfo::exists(ca)) {
-            return Error(Error::Code::Usage,
-                         QStringLiteral("Cannot verify the engine at %1 (from %2)").arg(endpoint.url, source),
-                         QStringLiteral("there is no CA certificate %1").arg(ca),
-                         QStringLiteral("point DOCKER_CERT_PATH at the directory with ca.pem, cert.pem and key.pem"));
+            return Error(
+                Error::Code::Usage,
+                QStringLiteral("Cannot verify the engine at %1 (from %2)").arg(endpoint.url, source),
+                QStringLiteral("there is no CA certificate %1").arg(ca),
+                QStringLiteral(
+                    "point DOCKER_CERT_PATH at the directory with ca.pem, cert.pem and key.pem"));
         }
         endpoint.tls.caFile = ca;
     }
@@ -260,17 +288,20 @@ QList<DockerContext> contexts(const QProcessEnvironment &env)
     list.append({QStringLiteral("default"), fallback ? fallback.value().url : QString(),
                  current == QLatin1String("default")});
 
-    QDirIterator it(configDir(env) + QStringLiteral("/contexts/meta"), {QStringLiteral("meta.json")},
-                    QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(configDir(env) + QStringLiteral("/contexts/meta"),
+                    {QStringLiteral("meta.json")}, QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         QString error;
         const QJsonObject meta = readJsonObject(it.next(), &error);
         const QString name = meta.value(QStringLiteral("Name")).toString();
         if (name.isEmpty())
             continue;
-        const QString host = meta.value(QStringLiteral("Endpoints")).toObject()
-                                 .value(QStringLiteral("docker")).toObject()
-                                 .value(QStringLiteral("Host")).toString();
+        const QString host = meta.value(QStringLiteral("Endpoints"))
+                                 .toObject()
+                                 .value(QStringLiteral("docker"))
+                                 .toObject()
+                                 .value(QStringLiteral("Host"))
+                                 .toString();
         list.append({name, host, name == current});
     }
     return list;
@@ -281,25 +312,25 @@ QList<DockerContext> contexts(const QProcessEnvironment &env)
 QString Endpoint::insecurityWarning() const
 {
     if (kind == Kind::Tcp)
-        return QStringLiteral("%1 is plain TCP without TLS: anyone on that network can control the engine "
-                              "and its host").arg(url);
+        return QStringLiteral(
+                   "%1 is plain TCP without TLS: anyone on that network can control the engine "
+                   "and its host")
+            .arg(url);
     if (kind == Kind::Tls && !tls.verifyPeer)
-        return QStringLiteral("%1 uses TLS without verifying the engine's certificate: anyone on that network "
-                              "can pose as the engine (set DOCKER_TLS_VERIFY=1)").arg(url);
+        return QStringLiteral(
+                   "%1 uses TLS without verifying the engine's certificate: anyone on that network "
+                   "can pose as the engine (set DOCKER_TLS_VERIFY=1)")
+            .arg(url);
     return {};
 }
 
 std::unique_ptr<Connector> Endpoint::connector() const
 {
     switch (kind) {
-    case Kind::Tcp:
-        return std::make_unique<TcpConnector>(host, quint16(port), std::nullopt);
-    case Kind::Tls:
-        return std::make_unique<TcpConnector>(host, quint16(port), tlsConfiguration);
-    case Kind::Ssh:
-        return std::make_unique<SshConnector>(SshTarget{user, host, port, socketPath});
-    case Kind::Unix:
-        break;
+    case Kind::Tcp: return std::make_unique<TcpConnector>(host, quint16(port), std::nullopt);
+    case Kind::Tls: return std::make_unique<TcpConnector>(host, quint16(port), tlsConfiguration);
+    case Kind::Ssh: return std::make_unique<SshConnector>(SshTarget{user, host, port, socketPath});
+    case Kind::Unix: break;
     }
     return std::make_unique<LocalConnector>(socketPath);
 }

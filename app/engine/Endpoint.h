@@ -17,8 +17,10 @@ struct Endpoint
     enum class Kind { Unix, Tcp, Tls, Ssh };
 
     Kind kind = Kind::Unix;
-    QString url;        // unix:///var/run/docker.sock, tcp://gpu1:2376, ssh://me@gpu1/run/docker.sock
-    QString source;     // "--host", "DOCKER_HOST", "context NAME", "rootless socket", "default socket"
+    // unix:///var/run/docker.sock, tcp://gpu1:2376, ssh://me@gpu1/run/docker.sock
+    QString url;
+    // "--host", "DOCKER_HOST", "context NAME", "rootless socket", "default socket"
+    QString source;
     QString socketPath; // unix: the socket; ssh: the engine's socket on the host
     QString host;       // tcp, tls, ssh
     int port = 0;       // tcp, tls; ssh: 0 leaves it to ssh
@@ -38,7 +40,7 @@ struct Endpoint
 struct DockerContext
 {
     QString name;
-    QString host;    // the docker endpoint's Host, e.g. ssh://gpu1 or tcp://gpu1:2376
+    QString host; // the docker endpoint's Host, e.g. ssh://gpu1 or tcp://gpu1:2376
     bool current = false;
 };
 
@@ -53,21 +55,24 @@ Result<Endpoint> resolve(const QString &hostOption,
 
 // For a preset's launch: --host wins, then the preset's engine (a context name or a URL), then
 // resolve()'s order.
-Result<Endpoint> resolveForPreset(const QString &hostOption, const QString &presetEngine,
-                                  const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+Result<Endpoint> resolveForPreset(
+    const QString &hostOption, const QString &presetEngine,
+    const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 
 // unix://, tcp:// and ssh:// URLs (and bare socket paths); TLS for tcp:// from env.
 Result<Endpoint> fromUrl(const QString &url, const QString &source,
                          const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 
 // A docker context by name, with its TLS material.
-Result<Endpoint> fromContext(const QString &name, const QString &source,
-                             const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+Result<Endpoint> fromContext(
+    const QString &name, const QString &source,
+    const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 
 // $DOCKER_CONFIG, else ~/.docker.
 QString configDir(const QProcessEnvironment &env);
 
 // The contexts in the metadata store (plus "default"), for the engine picker.
-QList<DockerContext> contexts(const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+QList<DockerContext> contexts(
+    const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 
 } // namespace EndpointResolver

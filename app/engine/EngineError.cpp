@@ -9,13 +9,15 @@ namespace EngineError {
 
 const char *const kToolkitHint =
     "The NVIDIA Container Toolkit is missing or dockerd was not restarted after configuring it: "
-    "install nvidia-container-toolkit from NVIDIA's apt repository (nvidia.github.io/libnvidia-container; "
+    "install nvidia-container-toolkit from NVIDIA's apt repository "
+    "(nvidia.github.io/libnvidia-container; "
     "it is not in Debian's archive), run 'sudo nvidia-ctk runtime configure --runtime=docker', "
     "then 'sudo systemctl restart docker'";
 
 const char *const kCdiHint =
     "Generate the CDI specification for this host's GPUs with 'sudo nvidia-ctk cdi generate "
-    "--output=/etc/cdi/nvidia.yaml', or pick a GPU the engine lists ('gpudeck gpus' shows its CDI devices)";
+    "--output=/etc/cdi/nvidia.yaml', or pick a GPU the engine lists ('gpudeck gpus' shows its CDI "
+    "devices)";
 
 QString messageOf(const QByteArray &body)
 {
@@ -41,9 +43,10 @@ Error classify(const QString &what, const QString &message, int status)
         hint = QString::fromLatin1(kCdiHint);
     } else if (lower.contains(QLatin1String("unknown or invalid runtime name"))
                || lower.contains(QLatin1String("unknown runtime specified"))) {
-        hint = QStringLiteral("Register the runtime with the engine: for \"nvidia\", install the NVIDIA "
-                              "Container Toolkit, run 'sudo nvidia-ctk runtime configure "
-                              "--runtime=docker' and restart dockerd; or pick the default runtime");
+        hint = QStringLiteral(
+            "Register the runtime with the engine: for \"nvidia\", install the NVIDIA "
+            "Container Toolkit, run 'sudo nvidia-ctk runtime configure "
+            "--runtime=docker' and restart dockerd; or pick the default runtime");
     } else if (lower.contains(QLatin1String("no such image"))) {
         hint = QStringLiteral("Pull the image first, or check its name and tag");
     } else if (lower.contains(QLatin1String("no such container"))) {
@@ -55,11 +58,13 @@ Error classify(const QString &what, const QString &message, int status)
         hint = QStringLiteral("The engine is already removing it; nothing to do");
     } else if (status == 500 && lower.contains(QLatin1String("nvidia-container-cli"))) {
         code = Error::Code::DeviceDriver;
-        hint = QStringLiteral("The NVIDIA driver or toolkit on the host failed: run 'gpudeck doctor'");
+        hint = QStringLiteral(
+            "The NVIDIA driver or toolkit on the host failed: run 'gpudeck doctor'");
     } else if (status == 400 && lower.contains(QLatin1String("http request to an https server"))) {
         code = Error::Code::Tls;
-        hint = QStringLiteral("The engine expects TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the "
-                              "directory with ca.pem, cert.pem and key.pem, or use a docker context with TLS");
+        hint = QStringLiteral(
+            "The engine expects TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the "
+            "directory with ca.pem, cert.pem and key.pem, or use a docker context with TLS");
     } else if (status == 400 && lower.contains(QLatin1String("client version"))) {
         code = Error::Code::EngineTooOld;
         hint = QStringLiteral("Update the Docker engine");
@@ -91,26 +96,39 @@ Error explain(const Error &error, const Endpoint &endpoint)
     QString hint;
     switch (error.code()) {
     case Error::Code::SocketNotFound:
-        hint = ssh ? QStringLiteral("Check that the engine runs on %1, that its socket is the one in the URL "
-                                    "(ssh://%1/path/to/docker.sock), and that the ssh user is in the docker group "
-                                    "there").arg(host)
-                   : QStringLiteral("Is dockerd running? Start it (sudo systemctl start docker) or choose "
-                                    "another engine with --host or DOCKER_HOST");
+        hint = ssh ? QStringLiteral(
+                         "Check that the engine runs on %1, that its socket is the one in the URL "
+                         "(ssh://%1/path/to/docker.sock), and that the ssh user is in the docker "
+                         "group "
+                         "there")
+                         .arg(host)
+                   : QStringLiteral(
+                       "Is dockerd running? Start it (sudo systemctl start docker) or choose "
+                       "another engine with --host or DOCKER_HOST");
         break;
     case Error::Code::PermissionDenied:
-        hint = ssh ? QStringLiteral("Add the ssh user to the docker group on %1 (sudo usermod -aG docker USER) "
-                                    "and connect again").arg(host)
-                   : QStringLiteral("Add your user to the docker group (sudo usermod -aG docker $USER) and "
-                                    "log in again");
+        hint =
+            ssh ? QStringLiteral(
+                      "Add the ssh user to the docker group on %1 (sudo usermod -aG docker USER) "
+                      "and connect again")
+                      .arg(host)
+                : QStringLiteral(
+                    "Add your user to the docker group (sudo usermod -aG docker $USER) and "
+                    "log in again");
         break;
     case Error::Code::ConnectionFailed:
         if (unix && error.why().contains(QLatin1String("nothing is listening")))
             hint = QStringLiteral("dockerd is not running: start it (sudo systemctl start docker)");
         else if (ssh)
-            hint = QStringLiteral("Check that %1 is up and that 'ssh %1' works in a terminal").arg(host);
+            hint = QStringLiteral("Check that %1 is up and that 'ssh %1' works in a terminal")
+                       .arg(host);
         else if (!unix)
-            hint = QStringLiteral("Check that the engine on %1 listens on port %2 (dockerd -H tcp://0.0.0.0:%2) "
-                                  "and that no firewall is in the way").arg(host).arg(endpoint.port);
+            hint =
+                QStringLiteral(
+                    "Check that the engine on %1 listens on port %2 (dockerd -H tcp://0.0.0.0:%2) "
+                    "and that no firewall is in the way")
+                    .arg(host)
+                    .arg(endpoint.port);
         break;
     case Error::Code::HostNotFound:
         hint = ssh ? QStringLiteral("Check the host name, or define it as a Host in ~/.ssh/config")
@@ -118,45 +136,56 @@ Error explain(const Error &error, const Endpoint &endpoint)
         break;
     case Error::Code::Tls:
         if (error.why().contains(QLatin1String("does not speak TLS")))
-            hint = QStringLiteral("The engine listens without TLS on this port: check the port (2376 is TLS, "
-                                  "2375 plain)");
+            hint = QStringLiteral(
+                "The engine listens without TLS on this port: check the port (2376 is TLS, "
+                "2375 plain)");
         else if (error.why().contains(QLatin1String("client certificate")))
-            hint = QStringLiteral("Use a client certificate signed by the engine's CA: cert.pem and key.pem in "
-                                  "DOCKER_CERT_PATH or in the docker context");
+            hint = QStringLiteral(
+                "Use a client certificate signed by the engine's CA: cert.pem and key.pem in "
+                "DOCKER_CERT_PATH or in the docker context");
         else
-            hint = QStringLiteral("Check the CA certificate (ca.pem in DOCKER_CERT_PATH or in the docker "
-                                  "context): the engine's certificate must be signed by it, be valid now and "
-                                  "name %1").arg(host);
+            hint = QStringLiteral(
+                       "Check the CA certificate (ca.pem in DOCKER_CERT_PATH or in the docker "
+                       "context): the engine's certificate must be signed by it, be valid now and "
+                       "name %1")
+                       .arg(host);
         break;
     case Error::Code::SshHostKey:
         if (error.why().contains(QLatin1String("changed")))
-            hint = QStringLiteral("If %1 was reinstalled, compare its new key fingerprint with its "
-                                  "administrator's and remove the old one with 'ssh-keygen -R %1'; otherwise "
-                                  "someone may be intercepting the connection").arg(host);
+            hint = QStringLiteral(
+                       "If %1 was reinstalled, compare its new key fingerprint with its "
+                       "administrator's and remove the old one with 'ssh-keygen -R %1'; otherwise "
+                       "someone may be intercepting the connection")
+                       .arg(host);
         else
-            hint = QStringLiteral("Connect once with 'ssh %1' in a terminal, check the key fingerprint it "
-                                  "shows with the host's administrator, and accept it").arg(host);
+            hint = QStringLiteral(
+                       "Connect once with 'ssh %1' in a terminal, check the key fingerprint it "
+                       "shows with the host's administrator, and accept it")
+                       .arg(host);
         break;
     case Error::Code::SshAuth:
-        hint = QStringLiteral("Load your key into the agent (ssh-add) or set an IdentityFile for %1 in "
-                              "~/.ssh/config; GPU Deck never asks for a password").arg(host);
+        hint = QStringLiteral(
+                   "Load your key into the agent (ssh-add) or set an IdentityFile for %1 in "
+                   "~/.ssh/config; GPU Deck never asks for a password")
+                   .arg(host);
         break;
     case Error::Code::Ssh:
         hint = QStringLiteral("Check that 'ssh %1' works in a terminal").arg(host);
         break;
     case Error::Code::Timeout:
-        hint = unix ? QStringLiteral("Check that dockerd is running and not overloaded")
-                    : QStringLiteral("Check that %1 is reachable and its engine is running").arg(host);
+        hint =
+            unix ? QStringLiteral("Check that dockerd is running and not overloaded")
+                 : QStringLiteral("Check that %1 is reachable and its engine is running").arg(host);
         break;
     case Error::Code::Protocol:
         if (error.what().contains(QLatin1String("closed")))
-            hint = QStringLiteral("The engine stopped answering: check that it is still running (and restart "
-                                  "it); a container may still be running there (docker ps)");
+            hint = QStringLiteral(
+                "The engine stopped answering: check that it is still running (and restart "
+                "it); a container may still be running there (docker ps)");
         else
             hint = QStringLiteral("Check that %1 is a Docker or Podman engine").arg(endpoint.url);
         break;
-    default:
-        break;
+    default: break;
     }
     Error explained = error;
     return explained.withHint(hint);

@@ -4,7 +4,8 @@ bool isPodmanVersion(const QJsonObject &version)
 {
     const QJsonArray components = version.value(QStringLiteral("Components")).toArray();
     for (const QJsonValue &component : components) {
-        if (component.toObject().value(QStringLiteral("Name")).toString() == QLatin1String("Podman Engine"))
+        if (component.toObject().value(QStringLiteral("Name")).toString()
+            == QLatin1String("Podman Engine"))
             return true;
     }
     return false;
@@ -15,7 +16,8 @@ int compareDottedVersions(const QString &a, const QString &b)
     const auto parts = [](const QString &v) {
         QList<int> numbers;
         // "26.1.5+dfsg1" and "5.4.0-rc1" compare by their leading numbers.
-        for (const QString &part : v.section(QLatin1Char('+'), 0, 0).section(QLatin1Char('-'), 0, 0)
+        for (const QString &part : v.section(QLatin1Char('+'), 0, 0)
+                                       .section(QLatin1Char('-'), 0, 0)
                                        .split(QLatin1Char('.')))
             numbers.append(part.toInt());
         return numbers;
@@ -50,7 +52,10 @@ QString ImageSummary::displayName() const
 
 bool EngineInfo::isSwarmManager() const
 {
-    return raw.value(QStringLiteral("Swarm")).toObject().value(QStringLiteral("ControlAvailable")).toBool();
+    return raw.value(QStringLiteral("Swarm"))
+        .toObject()
+        .value(QStringLiteral("ControlAvailable"))
+        .toBool();
 }
 
 bool ImageSummary::looksGpuReady() const
@@ -63,7 +68,8 @@ bool ImageSummary::looksGpuReady() const
     for (const QString &tag : repoTags) {
         const QString lower = tag.toLower();
         if (lower.contains(QLatin1String("cuda")) || lower.startsWith(QLatin1String("nvidia/"))
-            || lower.startsWith(QLatin1String("nvcr.io/")) || lower.contains(QLatin1String("pytorch"))
+            || lower.startsWith(QLatin1String("nvcr.io/"))
+            || lower.contains(QLatin1String("pytorch"))
             || lower.contains(QLatin1String("tensorflow")))
             return true;
     }

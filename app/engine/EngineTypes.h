@@ -20,12 +20,13 @@ int compareDottedVersions(const QString &a, const QString &b);
 struct EngineInfo
 {
     EngineKind kind = EngineKind::Docker;
-    QString serverVersion;   // "20.10.24+dfsg1"; Podman: "4.3.1"
-    QString apiVersion;      // negotiated, "1.41"
-    QString engineApiVersion;// the engine's own maximum
-    QString defaultRuntime;  // "runc"
-    QStringList runtimes;    // names registered with the engine, sorted
-    QStringList cdiSpecDirs; // empty when the engine has no CDI; Podman: the directories it always reads
+    QString serverVersion;    // "20.10.24+dfsg1"; Podman: "4.3.1"
+    QString apiVersion;       // negotiated, "1.41"
+    QString engineApiVersion; // the engine's own maximum
+    QString defaultRuntime;   // "runc"
+    QStringList runtimes;     // names registered with the engine, sorted
+    // empty when the engine has no CDI; Podman: the directories it always reads
+    QStringList cdiSpecDirs;
     QJsonArray discoveredDevices; // API 1.50+: [{"Source": "cdi", "ID": "nvidia.com/gpu=0"}]
     QString operatingSystem;
     QString kernelVersion;
@@ -52,8 +53,8 @@ struct ImageSummary
     qint64 size = 0;      // bytes
     QDateTime created;
     QJsonObject labels;
-    QString displayName() const;       // the first usable repo:tag, else the short id
-    bool looksGpuReady() const;        // CUDA / NVIDIA labels or names
+    QString displayName() const; // the first usable repo:tag, else the short id
+    bool looksGpuReady() const;  // CUDA / NVIDIA labels or names
 };
 
 Q_DECLARE_METATYPE(EngineInfo)

@@ -36,7 +36,8 @@ void ImagePull::start()
 {
     const QString what = QStringLiteral("Pulling %1").arg(m_reference);
     if (m_reference.isEmpty()) {
-        finish(Error(Error::Code::Usage, what, QStringLiteral("no image given"), QStringLiteral("Type the image to pull")));
+        finish(Error(Error::Code::Usage, what, QStringLiteral("no image given"),
+                     QStringLiteral("Type the image to pull")));
         return;
     }
     const auto [image, tag] = splitReference(m_reference);
@@ -68,7 +69,8 @@ void ImagePull::cancel()
     if (m_stream)
         m_stream->cancel();
     else
-        finish(Error(Error::Code::Cancelled, QStringLiteral("Pulling %1").arg(m_reference), QStringLiteral("cancelled")));
+        finish(Error(Error::Code::Cancelled, QStringLiteral("Pulling %1").arg(m_reference),
+                     QStringLiteral("cancelled")));
 }
 
 int ImagePull::layersDone() const
@@ -81,11 +83,13 @@ int ImagePull::layersDone() const
 
 void ImagePull::onObject(const QJsonObject &object)
 {
-    const QString message = object.value(QStringLiteral("errorDetail")).toObject()
-                                .value(QStringLiteral("message")).toString(
-                                    object.value(QStringLiteral("error")).toString());
+    const QString message = object.value(QStringLiteral("errorDetail"))
+                                .toObject()
+                                .value(QStringLiteral("message"))
+                                .toString(object.value(QStringLiteral("error")).toString());
     if (!message.isEmpty()) {
-        m_streamError = EngineError::classify(QStringLiteral("Pulling %1").arg(m_reference), message, 0);
+        m_streamError = EngineError::classify(QStringLiteral("Pulling %1").arg(m_reference),
+                                              message, 0);
         return;
     }
     const QString status = object.value(QStringLiteral("status")).toString();

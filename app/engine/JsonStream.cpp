@@ -8,9 +8,10 @@ JsonStream::JsonStream(QObject *parent) : EngineStream(parent) { }
 
 void JsonStream::bind(HttpReply *reply, const QString &what)
 {
-    setReply(reply, what.isEmpty() ? QStringLiteral("%1 %2").arg(QString::fromLatin1(reply->request().method),
-                                                                 QString::fromUtf8(reply->request().target))
-                                   : what);
+    setReply(reply, what.isEmpty()
+                        ? QStringLiteral("%1 %2").arg(QString::fromLatin1(reply->request().method),
+                                                      QString::fromUtf8(reply->request().target))
+                        : what);
     connect(reply, &HttpReply::headReceived, this, [this, reply]() {
         if (reply->status() < 300)
             emit started();
@@ -18,7 +19,8 @@ void JsonStream::bind(HttpReply *reply, const QString &what)
     connect(reply, &HttpReply::dataReceived, this, [this, reply](const QByteArray &data) {
         if (m_buffer.size() + data.size() > 16 * 1024 * 1024) {
             reply->abort();
-            finish(Error(Error::Code::Protocol, m_what, QStringLiteral("a JSON message larger than 16 MiB")));
+            finish(Error(Error::Code::Protocol, m_what,
+                         QStringLiteral("a JSON message larger than 16 MiB")));
             return;
         }
         m_buffer.append(data);

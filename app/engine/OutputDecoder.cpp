@@ -3,12 +3,9 @@
 OutputDecoder::Utf8 &OutputDecoder::decoderFor(StreamDemuxer::Channel channel)
 {
     switch (channel) {
-    case StreamDemuxer::Channel::Stdout:
-        return m_stdout;
-    case StreamDemuxer::Channel::Stderr:
-        return m_stderr;
-    case StreamDemuxer::Channel::DaemonError:
-        break;
+    case StreamDemuxer::Channel::Stdout: return m_stdout;
+    case StreamDemuxer::Channel::Stderr: return m_stderr;
+    case StreamDemuxer::Channel::DaemonError: break;
     }
     return m_daemon;
 }

@@ -11,7 +11,8 @@
 
 int SwarmNode::heldGpus() const
 {
-    return int(std::count_if(gpus.cbegin(), gpus.cend(), [](const Gpu &gpu) { return !gpu.taskId.isEmpty(); }));
+    return int(std::count_if(gpus.cbegin(), gpus.cend(),
+                             [](const Gpu &gpu) { return !gpu.taskId.isEmpty(); }));
 }
 
 QJsonObject SwarmNode::toJson() const
@@ -25,36 +26,37 @@ QJsonObject SwarmNode::toJson() const
                                {QStringLiteral("service"), gpu.service},
                                {QStringLiteral("state"), gpu.taskState}};
         }
-        list.append(QJsonObject{{QStringLiteral("uuid"), gpu.uuid}, {QStringLiteral("task"), task}});
+        list.append(
+            QJsonObject{{QStringLiteral("uuid"), gpu.uuid}, {QStringLiteral("task"), task}});
     }
-    return QJsonObject{{QStringLiteral("id"), id},
-                       {QStringLiteral("hostname"), hostname},
-                       {QStringLiteral("state"), state},
-                       {QStringLiteral("availability"), availability},
-                       {QStringLiteral("role"), role},
-                       {QStringLiteral("address"), address},
-                       {QStringLiteral("gpus"), list},
-                       {QStringLiteral("gpuCount"), gpuCount()}};
+    return QJsonObject{
+        {QStringLiteral("id"), id},       {QStringLiteral("hostname"), hostname},
+        {QStringLiteral("state"), state}, {QStringLiteral("availability"), availability},
+        {QStringLiteral("role"), role},   {QStringLiteral("address"), address},
+        {QStringLiteral("gpus"), list},   {QStringLiteral("gpuCount"), gpuCount()}};
 }
 
 namespace SwarmNodes {
 
-QList<SwarmNode> fromJson(const QJsonArray &nodes, const QJsonArray &services, const QJsonArray &tasks)
+QList<SwarmNode> fromJson(const QJsonArray &nodes, const QJsonArray &services,
+                          const QJsonArray &tasks)
 {
     QHash<QString, QString> serviceNames;
     for (const QJsonValue &s : services)
-        serviceNames.insert(s[QStringLiteral("ID")].toString(), s[QStringLiteral("Spec")][QStringLiteral("Name")].toString());
+        serviceNames.insert(s[QStringLiteral("ID")].toString(),
+                            s[QStringLiteral("Spec")][QStringLiteral("Name")].toString());
     // "node/GPU UUID" -> the task holding it.
     QHash<QString, SwarmNode::Gpu> holders;
     for (const QJsonValue &t : tasks) {
         const QString state = t[QStringLiteral("Status")][QStringLiteral("State")].toString();
-        if (state == QLatin1String("complete") || state == QLatin1String("failed") || state == QLatin1String("shutdown")
-            || state == QLatin1String("rejected"))
+        if (state == QLatin1String("complete") || state == QLatin1String("failed")
+            || state == QLatin1String("shutdown") || state == QLatin1String("rejected"))
             continue;
         SwarmNode::Gpu holder;
         holder.taskId = t[QStringLiteral("ID")].toString();
         holder.service = serviceNames.value(t[QStringLiteral("ServiceID")].toString());
-        holder.taskName = QStringLiteral("%1.%2").arg(holder.service).arg(t[QStringLiteral("Slot")].toInt());
+        holder.taskName =
+            QStringLiteral("%1.%2").arg(holder.service).arg(t[QStringLiteral("Slot")].toInt());
         holder.taskState = state;
         // The Engine API names a task's assigned resources "GenericResources" (swarmkit's
         // AssignedGenericResources).
@@ -62,7 +64,9 @@ QList<SwarmNode> fromJson(const QJsonArray &nodes, const QJsonArray &services, c
             const QJsonObject named = r[QStringLiteral("NamedResourceSpec")].toObject();
             if (named.value(QStringLiteral("Kind")).toString() == QLatin1String(kGpuKind)) {
                 holder.uuid = named.value(QStringLiteral("Value")).toString();
-                holders.insert(t[QStringLiteral("NodeID")].toString() + QLatin1Char('/') + holder.uuid, holder);
+                holders.insert(t[QStringLiteral("NodeID")].toString() + QLatin1Char('/')
+                                   + holder.uuid,
+                               holder);
             }
         }
     }
@@ -79,7 +83,9 @@ QList<SwarmNode> fromJson(const QJsonArray &nodes, const QJsonArray &services, c
         node.role = n[QStringLiteral("ManagerStatus")][QStringLiteral("Leader")].toBool()
                         ? QStringLiteral("leader")
                         : (manager ? QStringLiteral("manager") : QStringLiteral("worker"));
-        for (const QJsonValue &r : n[QStringLiteral("Description")][QStringLiteral("Resources")][QStringLiteral("GenericResources")].toArray()) {
+        for (const QJsonValue &r : n[QStringLiteral("Description")][QStringLiteral("Resources")]
+                                    [QStringLiteral("GenericResources")]
+                                        .toArray()) {
             const QJsonObject named = r[QStringLiteral("NamedResourceSpec")].toObject();
             const QJsonObject counted = r[QStringLiteral("DiscreteResourceSpec")].toObject();
             if (named.value(QStringLiteral("Kind")).toString() == QLatin1String(kGpuKind)) {
@@ -87,7 +93,8 @@ QList<SwarmNode> fromJson(const QJsonArray &nodes, const QJsonArray &services, c
                 SwarmNode::Gpu gpu = holders.value(node.id + QLatin1Char('/') + uuid);
                 gpu.uuid = uuid;
                 node.gpus.append(gpu);
-            } else if (counted.value(QStringLiteral("Kind")).toString() == QLatin1String(kGpuKind)) {
+            } else if (counted.value(QStringLiteral("Kind")).toString()
+                       == QLatin1String(kGpuKind)) {
                 node.countedGpus += counted.value(QStringLiteral("Value")).toInt();
             }
         }
@@ -100,7 +107,8 @@ Error notAManager(const Error &error)
 {
     Error e = error;
     if (error.httpStatus() == 503)
-        e.withHint(QStringLiteral("run it against a swarm manager: docker swarm init on this engine, or --host a manager"));
+        e.withHint(QStringLiteral("run it against a swarm manager: docker swarm init on this "
+                                  "engine, or --host a manager"));
     return e;
 }
 
@@ -113,7 +121,9 @@ void read(DockerClient *client, QObject *context, Done done)
         int pending = 3;
     };
     auto answers = std::make_shared<Answers>();
-    const auto collect = [answers, done = std::move(done)](QJsonArray *into, const Result<QByteArray> &body, bool fromNodes) {
+    const auto collect = [answers, done = std::move(done)](QJsonArray *into,
+                                                           const Result<QByteArray> &body,
+                                                           bool fromNodes) {
         if (!body && !answers->error.isError())
             answers->error = fromNodes ? notAManager(body.error()) : body.error();
         else if (body)
@@ -125,13 +135,23 @@ void read(DockerClient *client, QObject *context, Done done)
         else
             done(fromJson(answers->nodes, answers->services, answers->tasks));
     };
-    client->call("GET", QStringLiteral("/nodes"), {}, QStringLiteral("Could not list the swarm's nodes"), context,
-                 [answers, collect](const Result<QByteArray> &body) { collect(&answers->nodes, body, true); });
-    client->call("GET", QStringLiteral("/services"), {}, QStringLiteral("Could not list the swarm's services"), context,
-                 [answers, collect](const Result<QByteArray> &body) { collect(&answers->services, body, false); });
-    const QString running = QString::fromLatin1(QUrl::toPercentEncoding(QStringLiteral("{\"desired-state\":[\"running\"]}")));
-    client->call("GET", QStringLiteral("/tasks?filters=") + running, {}, QStringLiteral("Could not list the swarm's tasks"),
-                 context, [answers, collect](const Result<QByteArray> &body) { collect(&answers->tasks, body, false); });
+    client->call("GET", QStringLiteral("/nodes"), {},
+                 QStringLiteral("Could not list the swarm's nodes"), context,
+                 [answers, collect](const Result<QByteArray> &body) {
+                     collect(&answers->nodes, body, true);
+                 });
+    client->call("GET", QStringLiteral("/services"), {},
+                 QStringLiteral("Could not list the swarm's services"), context,
+                 [answers, collect](const Result<QByteArray> &body) {
+                     collect(&answers->services, body, false);
+                 });
+    const QString running = QString::fromLatin1(
+        QUrl::toPercentEncoding(QStringLiteral("{\"desired-state\":[\"running\"]}")));
+    client->call("GET", QStringLiteral("/tasks?filters=") + running, {},
+                 QStringLiteral("Could not list the swarm's tasks"), context,
+                 [answers, collect](const Result<QByteArray> &body) {
+                     collect(&answers->tasks, body, false);
+                 });
 }
 
 } // namespace SwarmNodes

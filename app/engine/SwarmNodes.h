@@ -32,8 +32,8 @@ struct SwarmNode
     QString availability; // "active", "pause", "drain"
     QString role;         // "leader", "manager", "worker"
     QString address;
-    QList<Gpu> gpus;      // advertised by UUID
-    int countedGpus = 0;  // advertised as a count only (DiscreteResourceSpec)
+    QList<Gpu> gpus;     // advertised by UUID
+    int countedGpus = 0; // advertised as a count only (DiscreteResourceSpec)
 
     int gpuCount() const { return int(gpus.size()) + countedGpus; }
     int heldGpus() const;
@@ -46,7 +46,8 @@ namespace SwarmNodes {
 constexpr const char *kGpuKind = "NVIDIA-GPU";
 
 // From GET /nodes, /services and /tasks (desired state running).
-QList<SwarmNode> fromJson(const QJsonArray &nodes, const QJsonArray &services, const QJsonArray &tasks);
+QList<SwarmNode> fromJson(const QJsonArray &nodes, const QJsonArray &services,
+                          const QJsonArray &tasks);
 
 // Asks the engine for all three; an engine that is no swarm manager answers with its error
 // (HTTP 503), with a hint to run it against one.

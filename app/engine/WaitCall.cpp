@@ -33,10 +33,13 @@ void WaitCall::bind(HttpReply *reply, const QString &what)
             finish(error);
         } else {
             const QJsonObject o = QJsonDocument::fromJson(m_body).object();
-            const QString message = o.value(QStringLiteral("Error")).toObject()
-                                        .value(QStringLiteral("Message")).toString();
+            const QString message = o.value(QStringLiteral("Error"))
+                                        .toObject()
+                                        .value(QStringLiteral("Message"))
+                                        .toString();
             if (!o.contains(QStringLiteral("StatusCode"))) {
-                finish(Error(Error::Code::Protocol, m_what, QStringLiteral("the engine's answer has no exit code")));
+                finish(Error(Error::Code::Protocol, m_what,
+                             QStringLiteral("the engine's answer has no exit code")));
             } else if (!message.isEmpty()) {
                 finish(EngineError::classify(m_what, message, reply->status()));
             } else {

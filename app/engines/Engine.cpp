@@ -18,10 +18,13 @@ Engine::Engine(const QString &name, const QString &source, const Result<Endpoint
     connect(&m_deadline, &QTimer::timeout, this, [this]() {
         if (m_state != State::Connecting)
             return;
-        setState(State::Down,
-                 Error(Error::Code::Timeout, QStringLiteral("No answer from the engine at %1").arg(url()),
-                       QStringLiteral("it did not answer within %1 s").arg(kConnectDeadlineMs / 1000),
-                       QStringLiteral("check that the host is up and reachable; GPU Deck keeps trying")));
+        setState(
+            State::Down,
+            Error(Error::Code::Timeout,
+                  QStringLiteral("No answer from the engine at %1").arg(url()),
+                  QStringLiteral("it did not answer within %1 s").arg(kConnectDeadlineMs / 1000),
+                  QStringLiteral(
+                      "check that the host is up and reachable; GPU Deck keeps trying")));
     });
     m_imagesTimer.setSingleShot(true);
     m_imagesTimer.setInterval(300);
@@ -89,8 +92,11 @@ GpuSnapshot Engine::gpus() const
     // list that reads as "no GPUs").
     if (!m_monitor->inventory()->isRemote() || m_monitor->latest().taken.isValid())
         return m_monitor->latest();
-    unreadable.error = Error(Error::Code::ConnectionFailed, QStringLiteral("Cannot read the GPUs of %1").arg(url()),
-                             m_state == State::Down ? m_error.why() : QStringLiteral("its engine has not answered yet"));
+    unreadable.error = Error(Error::Code::ConnectionFailed,
+                             QStringLiteral("Cannot read the GPUs of %1").arg(url()),
+                             m_state == State::Down
+                                 ? m_error.why()
+                                 : QStringLiteral("its engine has not answered yet"));
     return unreadable;
 }
 
@@ -130,7 +136,9 @@ void Engine::setSelected(bool selected)
     const int pace = inventory->isProbe()    ? kProbeGpuIntervalMs
                      : inventory->isRemote() ? kRemoteGpuIntervalMs
                                              : GpuMonitor::DefaultIntervalMs;
-    m_monitor->setInterval(selected ? pace : inventory->isProbe() ? kBackgroundProbeIntervalMs : kBackgroundGpuIntervalMs);
+    m_monitor->setInterval(selected               ? pace
+                           : inventory->isProbe() ? kBackgroundProbeIntervalMs
+                                                  : kBackgroundGpuIntervalMs);
     if (selected && m_gpusStarted && !m_monitor->isRunning())
         m_monitor->resume();
 }
@@ -237,14 +245,17 @@ void Engine::refreshImages()
         emit imagesChanged();
         // The CUDA each image needs is in its environment, which only an inspect shows.
         for (const ImageSummary &image : std::as_const(m_images)) {
-            m_client->inspectImage(image.id, calls, [this, id = image.id](const Result<QJsonObject> &inspected) {
-                if (!inspected)
-                    return;
-                const QString cuda =
-                    CudaRequirement::fromEnv(CudaRequirement::imageEnv(inspected.value())).neededCuda();
-                m_imageCuda.insert(id, cuda);
-                emit imageCudaChanged(id, cuda);
-            });
+            m_client->inspectImage(image.id, calls,
+                                   [this, id = image.id](const Result<QJsonObject> &inspected) {
+                                       if (!inspected)
+                                           return;
+                                       const QString cuda = CudaRequirement::fromEnv(
+                                                                CudaRequirement::imageEnv(
+                                                                    inspected.value()))
+                                                                .neededCuda();
+                                       m_imageCuda.insert(id, cuda);
+                                       emit imageCudaChanged(id, cuda);
+                                   });
         }
     });
 }

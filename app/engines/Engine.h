@@ -121,9 +121,9 @@ private:
     State m_state = State::Connecting;
     Error m_error;
     QTimer m_deadline;
-    QTimer m_imagesTimer; // image events come in bursts: one refresh per burst
-    QObject *m_infoCalls = nullptr;   // context of the /info call in flight
-    QObject *m_imageCalls = nullptr;  // context of the image calls in flight
+    QTimer m_imagesTimer;            // image events come in bursts: one refresh per burst
+    QObject *m_infoCalls = nullptr;  // context of the /info call in flight
+    QObject *m_imageCalls = nullptr; // context of the image calls in flight
 
     bool m_hasInfo = false;
     EngineInfo m_info;

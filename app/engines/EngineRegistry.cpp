@@ -6,29 +6,33 @@
 
 #include <algorithm>
 
-QList<EngineRegistry::Entry> EngineRegistry::known(const QString &hostOption, const QStringList &added,
+QList<EngineRegistry::Entry> EngineRegistry::known(const QString &hostOption,
+                                                   const QStringList &added,
                                                    const QProcessEnvironment &env)
 {
     QList<Entry> entries;
     QList<DockerContext> contexts = EndpointResolver::contexts(env);
     // "default" first, then the contexts by name: the store's order is its hash directories'.
-    std::stable_sort(contexts.begin(), contexts.end(), [](const DockerContext &a, const DockerContext &b) {
-        const bool aDefault = a.name == QLatin1String("default");
-        const bool bDefault = b.name == QLatin1String("default");
-        if (aDefault != bDefault)
-            return aDefault;
-        return a.name < b.name;
-    });
+    std::stable_sort(contexts.begin(), contexts.end(),
+                     [](const DockerContext &a, const DockerContext &b) {
+                         const bool aDefault = a.name == QLatin1String("default");
+                         const bool bDefault = b.name == QLatin1String("default");
+                         if (aDefault != bDefault)
+                             return aDefault;
+                         return a.name < b.name;
+                     });
     for (const DockerContext &context : contexts) {
         Entry entry;
         entry.name = context.name;
         entry.current = context.current;
         if (context.name == QLatin1String("default")) {
             entry.source = QStringLiteral("default");
-            entry.endpoint = EndpointResolver::fromUrl(context.host, QStringLiteral("default"), env);
+            entry.endpoint = EndpointResolver::fromUrl(context.host, QStringLiteral("default"),
+                                                       env);
         } else {
             entry.source = QStringLiteral("context");
-            entry.endpoint = EndpointResolver::fromContext(context.name, QStringLiteral("context %1").arg(context.name), env);
+            entry.endpoint = EndpointResolver::fromContext(
+                context.name, QStringLiteral("context %1").arg(context.name), env);
         }
         entries.append(entry);
     }
@@ -66,12 +70,13 @@ QStringList EngineRegistry::addedUrls()
 }
 
 Result<Endpoint> EngineRegistry::checkNewUrl(const QString &url, const QStringList &known,
-                                            const QProcessEnvironment &env)
+                                             const QProcessEnvironment &env)
 {
     const QString trimmed = url.trimmed();
     if (trimmed.isEmpty()) {
         return Error(Error::Code::Usage, QStringLiteral("Type the engine's address first"), {},
-                     QStringLiteral("for example ssh://me@gpu1, tcp://gpu1:2376 or unix:///run/docker.sock"));
+                     QStringLiteral(
+                         "for example ssh://me@gpu1, tcp://gpu1:2376 or unix:///run/docker.sock"));
     }
     if (!trimmed.contains(QLatin1String("://"))) {
         return Error(Error::Code::Usage, QStringLiteral("Invalid engine address %1").arg(trimmed),
@@ -82,13 +87,14 @@ Result<Endpoint> EngineRegistry::checkNewUrl(const QString &url, const QStringLi
     if (!endpoint)
         return endpoint;
     if (known.contains(endpoint.value().url)) {
-        return Error(Error::Code::Usage,
-                     QStringLiteral("The engine %1 is in the list already").arg(endpoint.value().url));
+        return Error(Error::Code::Usage, QStringLiteral("The engine %1 is in the list already")
+                                             .arg(endpoint.value().url));
     }
     return endpoint;
 }
 
-EngineRegistry::EngineRegistry(const QString &hostOption, QObject *parent, const QProcessEnvironment &env)
+EngineRegistry::EngineRegistry(const QString &hostOption, QObject *parent,
+                               const QProcessEnvironment &env)
     : QObject(parent), m_hostOption(hostOption), m_env(env)
 {
 }
@@ -168,7 +174,8 @@ Result<void> EngineRegistry::remove(Engine *engine)
     if (!engine || !m_engines.contains(engine))
         return Error(Error::Code::Usage, QStringLiteral("That engine is not in the list"));
     if (engine->source() != QLatin1String("added") && engine->source() != QLatin1String("preset")) {
-        return Error(Error::Code::Usage, QStringLiteral("The engine %1 cannot be removed").arg(engine->name()),
+        return Error(Error::Code::Usage,
+                     QStringLiteral("The engine %1 cannot be removed").arg(engine->name()),
                      QStringLiteral("it comes from %1, not from the window").arg(engine->source()),
                      QStringLiteral("remove the docker context or the variable instead"));
     }

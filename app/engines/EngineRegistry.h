@@ -24,25 +24,28 @@ public:
     // One known engine, before anything is asked of it.
     struct Entry
     {
-        QString name;   // the context's name, or the URL
-        QString source; // "default", "context", "DOCKER_HOST", "--host", "added"
+        QString name;         // the context's name, or the URL
+        QString source;       // "default", "context", "DOCKER_HOST", "--host", "added"
         bool current = false; // the one the docker CLI's conventions pick
         Result<Endpoint> endpoint = Error();
     };
 
     // The list, in this order: default, the contexts by name, DOCKER_HOST, --host, the added URLs.
     // current marks --host, else DOCKER_HOST, else the current context.
-    static QList<Entry> known(const QString &hostOption, const QStringList &added,
-                              const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+    static QList<Entry> known(
+        const QString &hostOption, const QStringList &added,
+        const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
     // The added URLs from QSettings.
     static QStringList addedUrls();
     // A URL the user typed, checked: trimmed, resolvable, not one already in urls. The error is one
     // sentence for the window.
-    static Result<Endpoint> checkNewUrl(const QString &url, const QStringList &known,
-                                        const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+    static Result<Endpoint> checkNewUrl(
+        const QString &url, const QStringList &known,
+        const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 
-    explicit EngineRegistry(const QString &hostOption, QObject *parent = nullptr,
-                            const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+    explicit EngineRegistry(
+        const QString &hostOption, QObject *parent = nullptr,
+        const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
     ~EngineRegistry() override;
 
     // Makes the engines of known() and starts watching each (none waits for another).

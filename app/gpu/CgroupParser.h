@@ -10,8 +10,9 @@ class CgroupParser
 public:
     struct Container
     {
-        QString id;     // the full 64-hex-digit container ID; empty: not in a container
-        QString engine; // "docker", "podman", "containerd", "cri-o"; empty when the form does not say
+        QString id; // the full 64-hex-digit container ID; empty: not in a container
+        // "docker", "podman", "containerd", "cri-o"; empty when the form does not say
+        QString engine;
         bool isValid() const { return !id.isEmpty(); }
     };
 

@@ -5,12 +5,9 @@
 QString GpuInfo::migModeName(MigMode mode)
 {
     switch (mode) {
-    case MigMode::Disabled:
-        return QStringLiteral("disabled");
-    case MigMode::Enabled:
-        return QStringLiteral("enabled");
-    case MigMode::Unknown:
-        break;
+    case MigMode::Disabled: return QStringLiteral("disabled");
+    case MigMode::Enabled: return QStringLiteral("enabled");
+    case MigMode::Unknown: break;
     }
     return QStringLiteral("unknown");
 }
@@ -30,8 +27,9 @@ QString GpuInfo::busyReason() const
     if (!processes.isEmpty()) {
         QStringList holders;
         for (const Process &p : processes) {
-            holders << (p.usedMemory < 0 ? QStringLiteral("PID %1").arg(p.pid)
-                                         : QStringLiteral("PID %1 (%2 MiB)").arg(p.pid).arg(mib(p.usedMemory)));
+            holders << (p.usedMemory < 0
+                            ? QStringLiteral("PID %1").arg(p.pid)
+                            : QStringLiteral("PID %1 (%2 MiB)").arg(p.pid).arg(mib(p.usedMemory)));
         }
         return holders.join(QStringLiteral(", "));
     }

@@ -29,15 +29,15 @@ public:
     // outside containers its user and command; unknownReason says why neither is known.
     struct Container
     {
-        QString id;     // full 64-hex-digit ID
-        QString name;   // without the engine's leading "/"; empty until the engine answered
+        QString id;   // full 64-hex-digit ID
+        QString name; // without the engine's leading "/"; empty until the engine answered
         QString image;
-        QString engine; // the kind its cgroup names: "docker", "podman", "containerd", "cri-o"
+        QString engine;     // the kind its cgroup names: "docker", "podman", "containerd", "cri-o"
         bool yours = false; // launched from this window
         bool operator==(const Container &o) const
         {
             return id == o.id && name == o.name && image == o.image && engine == o.engine
-                && yours == o.yours;
+                   && yours == o.yours;
         }
     };
 
@@ -57,7 +57,7 @@ public:
         bool operator==(const Process &o) const
         {
             return pid == o.pid && usedMemory == o.usedMemory && container == o.container
-                && user == o.user && command == o.command && unknownReason == o.unknownReason;
+                   && user == o.user && command == o.command && unknownReason == o.unknownReason;
         }
     };
 

@@ -12,8 +12,9 @@
 namespace {
 
 const QString kNoDriver = QStringLiteral("no NVIDIA driver found");
-const QString kInstallHint = QStringLiteral("If this machine has an NVIDIA GPU, install its driver; the rest of "
-                                            "GPU Deck works without it");
+const QString kInstallHint = QStringLiteral(
+    "If this machine has an NVIDIA GPU, install its driver; the rest of "
+    "GPU Deck works without it");
 
 QStringList queryArgs(const QStringList &fields)
 {
@@ -84,7 +85,8 @@ bool GpuInventory::refresh()
     m_busy = true;
     if (m_wantRemote && m_source == GpuSnapshot::Source::None) {
         // The host's driver, through its nvidia-smi; this machine's NVML says nothing about it.
-        smiIdentity(Error(Error::Code::NoDriver, kNoDriver, QStringLiteral("NVML is not read on another host")));
+        smiIdentity(Error(Error::Code::NoDriver, kNoDriver,
+                          QStringLiteral("NVML is not read on another host")));
         return true;
     }
 
@@ -97,11 +99,8 @@ bool GpuInventory::refresh()
         });
         return true;
     }
-    case GpuSnapshot::Source::NvidiaSmi:
-        smiLive();
-        return true;
-    case GpuSnapshot::Source::None:
-        break;
+    case GpuSnapshot::Source::NvidiaSmi: smiLive(); return true;
+    case GpuSnapshot::Source::None: break;
     }
     // No backend yet (first read, or nothing worked last time): probe.
     nvmlProbe();
@@ -126,17 +125,20 @@ void GpuInventory::nvmlProbe()
             s.error = opened.error();
         }
         // Back on the inventory's thread: the identity and the backend are its state.
-        QMetaObject::invokeMethod(this, [this, s, tryNvidiaSmi, generation] {
-            if (tryNvidiaSmi) {
-                smiIdentity(s.error);
-                return;
-            }
-            if (generation == m_generation && s.ok() && !s.gpus.isEmpty()) {
-                m_source = GpuSnapshot::Source::Nvml;
-                m_identity = s;
-            }
-            complete(s);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, s, tryNvidiaSmi, generation] {
+                if (tryNvidiaSmi) {
+                    smiIdentity(s.error);
+                    return;
+                }
+                if (generation == m_generation && s.ok() && !s.gpus.isEmpty()) {
+                    m_source = GpuSnapshot::Source::Nvml;
+                    m_identity = s;
+                }
+                complete(s);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -174,10 +176,14 @@ void GpuInventory::runSmi(const QStringList &args, SmiDone done)
 {
     if (m_wantProbe) {
         if (!m_probe) {
-            QMetaObject::invokeMethod(this, [done = std::move(done)]() {
-                done(Error(Error::Code::ConnectionFailed, QStringLiteral("Could not read the host's GPUs"),
-                           QStringLiteral("its engine is gone")));
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [done = std::move(done)]() {
+                    done(Error(Error::Code::ConnectionFailed,
+                               QStringLiteral("Could not read the host's GPUs"),
+                               QStringLiteral("its engine is gone")));
+                },
+                Qt::QueuedConnection);
             return;
         }
         m_probe->run(args, std::move(done));
@@ -185,32 +191,40 @@ void GpuInventory::runSmi(const QStringList &args, SmiDone done)
     }
     if (m_wantRemote) {
         if (!m_remote) {
-            QMetaObject::invokeMethod(this, [done = std::move(done)]() {
-                done(Error(Error::Code::Ssh, QStringLiteral("Could not read the host's GPUs"),
-                           QStringLiteral("its ssh connection is gone")));
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [done = std::move(done)]() {
+                    done(Error(Error::Code::Ssh, QStringLiteral("Could not read the host's GPUs"),
+                               QStringLiteral("its ssh connection is gone")));
+                },
+                Qt::QueuedConnection);
             return;
         }
         const QString host = m_remote->host();
-        m_remote->run(QStringList{QStringLiteral("nvidia-smi")} + args, m_smiTimeoutMs,
-                      [done, host](const Result<RemoteShell::Output> &r) {
-            if (!r) {
-                done(r.error());
-                return;
-            }
-            const RemoteShell::Output &output = r.value();
-            if (output.exitCode == 127) {
-                done(Error(Error::Code::NoDriver, kNoDriver + QStringLiteral(" on ") + host,
-                           QStringLiteral("nvidia-smi is not on the PATH of %1").arg(host)));
-            } else if (output.exitCode != 0) {
-                QString why = NvidiaSmiParser::failureReason(output.text);
-                why = why.isEmpty() ? QStringLiteral("nvidia-smi on %1 exited with code %2").arg(host).arg(output.exitCode)
-                                    : QStringLiteral("nvidia-smi on %1 says \"%2\"").arg(host, why);
-                done(Error(Error::Code::NoDriver, kNoDriver + QStringLiteral(" on ") + host, why));
-            } else {
-                done(output.text);
-            }
-        });
+        m_remote->run(
+            QStringList{QStringLiteral("nvidia-smi")} + args, m_smiTimeoutMs,
+            [done, host](const Result<RemoteShell::Output> &r) {
+                if (!r) {
+                    done(r.error());
+                    return;
+                }
+                const RemoteShell::Output &output = r.value();
+                if (output.exitCode == 127) {
+                    done(Error(Error::Code::NoDriver, kNoDriver + QStringLiteral(" on ") + host,
+                               QStringLiteral("nvidia-smi is not on the PATH of %1").arg(host)));
+                } else if (output.exitCode != 0) {
+                    QString why = NvidiaSmiParser::failureReason(output.text);
+                    why = why.isEmpty()
+                              ? QStringLiteral("nvidia-smi on %1 exited with code %2")
+                                    .arg(host)
+                                    .arg(output.exitCode)
+                              : QStringLiteral("nvidia-smi on %1 says \"%2\"").arg(host, why);
+                    done(Error(Error::Code::NoDriver, kNoDriver + QStringLiteral(" on ") + host,
+                               why));
+                } else {
+                    done(output.text);
+                }
+            });
         return;
     }
     auto *process = new QProcess(this);
@@ -233,7 +247,8 @@ void GpuInventory::runSmi(const QStringList &args, SmiDone done)
         if (e != QProcess::FailedToStart)
             return; // the others are followed by finished()
         qCDebug(lcGpu) << "nvidia-smi failed to start:" << process->errorString();
-        report(Error(Error::Code::NoDriver, kNoDriver, QStringLiteral("nvidia-smi is not on PATH")));
+        report(
+            Error(Error::Code::NoDriver, kNoDriver, QStringLiteral("nvidia-smi is not on PATH")));
     });
     connect(process, &QProcess::finished, this,
             [this, report, process, state](int code, QProcess::ExitStatus status) {
@@ -245,7 +260,8 @@ void GpuInventory::runSmi(const QStringList &args, SmiDone done)
                 }
                 const QByteArray out = process->readAllStandardOutput();
                 if (status != QProcess::NormalExit || code != 0) {
-                    QString why = NvidiaSmiParser::failureReason(out + '\n' + process->readAllStandardError());
+                    QString why = NvidiaSmiParser::failureReason(out + '\n'
+                                                                 + process->readAllStandardError());
                     if (why.isEmpty())
                         why = QStringLiteral("nvidia-smi exited with code %1").arg(code);
                     else
@@ -274,8 +290,7 @@ void GpuInventory::smiIdentity(const Error &nvmlError)
             GpuSnapshot s;
             s.error = Error(r.error().code() == Error::Code::Timeout ? Error::Code::Timeout
                                                                      : Error::Code::NoDriver,
-                            kNoDriver,
-                            nvmlError.why() + QStringLiteral(", and ") + r.error().why(),
+                            kNoDriver, nvmlError.why() + QStringLiteral(", and ") + r.error().why(),
                             kInstallHint);
             complete(s);
             return;
@@ -384,15 +399,16 @@ void GpuInventory::remoteOwners(GpuSnapshot snapshot)
     }
     m_remote->run(ProcessOwners::remoteCommand(pids), m_smiTimeoutMs,
                   [this, snapshot](const Result<RemoteShell::Output> &r) mutable {
-        QHash<qint64, ProcessOwners::Facts> facts;
-        if (r) {
-            facts = ProcessOwners::parseRemote(r.value().text);
-        } else {
-            for (qint64 pid : ProcessOwners::pids(snapshot))
-                facts[pid].reason = QStringLiteral("its host did not say: %1").arg(r.error().message());
-        }
-        m_owners.applyFacts(snapshot, facts);
-        m_owners.nameContainers(snapshot);
-        complete(snapshot);
-    });
+                      QHash<qint64, ProcessOwners::Facts> facts;
+                      if (r) {
+                          facts = ProcessOwners::parseRemote(r.value().text);
+                      } else {
+                          for (qint64 pid : ProcessOwners::pids(snapshot))
+                              facts[pid].reason = QStringLiteral("its host did not say: %1")
+                                                      .arg(r.error().message());
+                      }
+                      m_owners.applyFacts(snapshot, facts);
+                      m_owners.nameContainers(snapshot);
+                      complete(snapshot);
+                  });
 }

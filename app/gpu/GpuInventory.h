@@ -18,7 +18,6 @@ class ContainerDirectory;
 class GpuProbe;
 class NvmlLibrary;
 
-
 // Reads the host's GPUs: NVML first (dlopen, on a thread of its own, since nvmlInit can take
 // seconds with persistence mode off; reads after it take microseconds), else nvidia-smi (a
 // QProcess per read, driven by its signals, with a timeout). The first read
@@ -94,6 +93,7 @@ private:
     bool m_busy = false;
     QPointer<RemoteShell> m_remote;
     QPointer<GpuProbe> m_probe;
-    bool m_wantRemote = false; // set while another host is meant, even after its shell or probe went away
+    // set while another host is meant, even after its shell or probe went away
+    bool m_wantRemote = false;
     bool m_wantProbe = false;
 };

@@ -22,16 +22,11 @@ QJsonValue text(const QString &s)
 QString codeName(Error::Code code)
 {
     switch (code) {
-    case Error::Code::NoDriver:
-        return QStringLiteral("NoDriver");
-    case Error::Code::Timeout:
-        return QStringLiteral("Timeout");
-    case Error::Code::Protocol:
-        return QStringLiteral("Protocol");
-    case Error::Code::None:
-        return QStringLiteral("None");
-    default:
-        break;
+    case Error::Code::NoDriver: return QStringLiteral("NoDriver");
+    case Error::Code::Timeout: return QStringLiteral("Timeout");
+    case Error::Code::Protocol: return QStringLiteral("Protocol");
+    case Error::Code::None: return QStringLiteral("None");
+    default: break;
     }
     return QStringLiteral("Other");
 }
@@ -90,12 +85,9 @@ QJsonObject gpuJson(const GpuInfo &g)
 QString GpuSnapshot::sourceName(Source source)
 {
     switch (source) {
-    case Source::Nvml:
-        return QStringLiteral("nvml");
-    case Source::NvidiaSmi:
-        return QStringLiteral("nvidia-smi");
-    case Source::None:
-        break;
+    case Source::Nvml: return QStringLiteral("nvml");
+    case Source::NvidiaSmi: return QStringLiteral("nvidia-smi");
+    case Source::None: break;
     }
     return QStringLiteral("none");
 }

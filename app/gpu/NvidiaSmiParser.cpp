@@ -30,7 +30,7 @@ QString fieldName(const QByteArray &header)
 bool isUnknown(const QString &v)
 {
     return v.isEmpty() || v.startsWith(QLatin1Char('[')) || v == QLatin1String("N/A")
-        || v.compare(QLatin1String("Unknown Error"), Qt::CaseInsensitive) == 0;
+           || v.compare(QLatin1String("Unknown Error"), Qt::CaseInsensitive) == 0;
 }
 
 // The leading number of "72.97 W", "0 %", "81559"; NaN-free: false when there is none.
@@ -89,19 +89,25 @@ bool looksLikeHeader(const QByteArray &line, const QStringList &knownFields)
 {
     const QString first = fieldName(line.split(',').constFirst());
     return knownFields.contains(first) || first == QLatin1String("gpu_uuid")
-        || first == QLatin1String("pid");
+           || first == QLatin1String("pid");
 }
 
 } // namespace
 
 QStringList NvidiaSmiParser::identityFields()
 {
-    return {QStringLiteral("index"),           QStringLiteral("uuid"),
-            QStringLiteral("name"),            QStringLiteral("pci.bus_id"),
-            QStringLiteral("memory.total"),    QStringLiteral("memory.used"),
-            QStringLiteral("utilization.gpu"), QStringLiteral("utilization.memory"),
-            QStringLiteral("temperature.gpu"), QStringLiteral("power.draw"),
-            QStringLiteral("power.limit"),     QStringLiteral("mig.mode.current"),
+    return {QStringLiteral("index"),
+            QStringLiteral("uuid"),
+            QStringLiteral("name"),
+            QStringLiteral("pci.bus_id"),
+            QStringLiteral("memory.total"),
+            QStringLiteral("memory.used"),
+            QStringLiteral("utilization.gpu"),
+            QStringLiteral("utilization.memory"),
+            QStringLiteral("temperature.gpu"),
+            QStringLiteral("power.draw"),
+            QStringLiteral("power.limit"),
+            QStringLiteral("mig.mode.current"),
             QStringLiteral("driver_version")};
 }
 
@@ -156,7 +162,7 @@ QList<GpuInfo> NvidiaSmiParser::parseQueryGpu(const QByteArray &csv, const QStri
                 g.powerLimit = realValue(v);
             else if (field == QLatin1String("mig.mode.current"))
                 g.migMode = v == QLatin1String("Enabled")    ? GpuInfo::MigMode::Enabled
-                    : v == QLatin1String("Disabled")         ? GpuInfo::MigMode::Disabled
+                            : v == QLatin1String("Disabled") ? GpuInfo::MigMode::Disabled
                                                              : GpuInfo::MigMode::Unknown;
             else if (field == QLatin1String("driver_version") && driverVersion
                      && driverVersion->isEmpty())
@@ -234,7 +240,7 @@ QString NvidiaSmiParser::failureReason(const QByteArray &output)
 
 QString NvidiaSmiParser::cudaVersion(const QByteArray &output)
 {
-    static const QRegularExpression pattern(QStringLiteral(
-        "(?:CUDA Version:\\s*|<cuda_version>\\s*)([0-9]+(?:\\.[0-9]+)*)"));
+    static const QRegularExpression pattern(
+        QStringLiteral("(?:CUDA Version:\\s*|<cuda_version>\\s*)([0-9]+(?:\\.[0-9]+)*)"));
     return pattern.match(QString::fromUtf8(output)).captured(1);
 }

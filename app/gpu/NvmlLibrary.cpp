@@ -22,10 +22,10 @@ constexpr nvmlReturn kNoPermission = 4;
 constexpr nvmlReturn kNotFound = 6;
 constexpr nvmlReturn kInsufficientSize = 7;
 constexpr nvmlReturn kNoData = 21;
-constexpr unsigned kTemperatureGpu = 0;   // NVML_TEMPERATURE_GPU
-constexpr unsigned kMigEnabled = 1;       // NVML_DEVICE_MIG_ENABLE
-constexpr unsigned kStringBuffer = 96;    // covers NVML_DEVICE_NAME_V2 / UUID_V2 buffer sizes
-constexpr unsigned kVersionBuffer = 80;   // NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE
+constexpr unsigned kTemperatureGpu = 0; // NVML_TEMPERATURE_GPU
+constexpr unsigned kMigEnabled = 1;     // NVML_DEVICE_MIG_ENABLE
+constexpr unsigned kStringBuffer = 96;  // covers NVML_DEVICE_NAME_V2 / UUID_V2 buffer sizes
+constexpr unsigned kVersionBuffer = 80; // NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE
 constexpr unsigned long long kValueNotAvailable = ~0ULL; // NVML_VALUE_NOT_AVAILABLE
 
 struct PciInfo // nvmlPciInfo_t as filled by nvmlDeviceGetPciInfo_v3
@@ -109,8 +109,7 @@ struct NvmlLibrary::Api
 
 namespace {
 
-template <typename F>
-void resolve(void *handle, F &fn, const char *symbol)
+template <typename F> void resolve(void *handle, F &fn, const char *symbol)
 {
     fn = reinterpret_cast<F>(dlsym(handle, symbol));
 }
@@ -298,10 +297,10 @@ Result<GpuSnapshot> NvmlLibrary::readAll()
         s.gpus.append(g);
     }
     if (s.gpus.isEmpty()) {
-        s.error = Error(Error::Code::NoDriver, QStringLiteral("no NVIDIA GPU found"),
-                        QStringLiteral("the driver %1 is loaded but reports no GPU")
-                            .arg(s.driverVersion),
-                        QStringLiteral("Check that the GPU is seated and powered (lspci)"));
+        s.error =
+            Error(Error::Code::NoDriver, QStringLiteral("no NVIDIA GPU found"),
+                  QStringLiteral("the driver %1 is loaded but reports no GPU").arg(s.driverVersion),
+                  QStringLiteral("Check that the GPU is seated and powered (lspci)"));
     }
     readLive(s);
     return s;
@@ -372,8 +371,8 @@ void NvmlLibrary::readLiveOne(int slot, GpuInfo &g)
                 GpuInfo::Process p;
                 p.pid = infos[k].pid;
                 p.usedMemory = infos[k].usedGpuMemory == kValueNotAvailable
-                    ? -1
-                    : static_cast<qint64>(infos[k].usedGpuMemory);
+                                   ? -1
+                                   : static_cast<qint64>(infos[k].usedGpuMemory);
                 g.processes.append(p);
             }
         }

@@ -177,10 +177,12 @@ void ProcessOwners::applyFacts(GpuSnapshot &snapshot, const QHash<qint64, Facts>
             p.command.clear();
             p.unknownReason.clear();
             if (!f.exists) {
-                p.unknownReason = !f.reason.isEmpty()
-                    ? f.reason
-                    : QStringLiteral("no such process on the GPU's host: it has ended, or it runs in "
-                                     "another PID namespace (a container with its own /proc, a VM)");
+                p.unknownReason =
+                    !f.reason.isEmpty()
+                        ? f.reason
+                        : QStringLiteral(
+                            "no such process on the GPU's host: it has ended, or it runs in "
+                            "another PID namespace (a container with its own /proc, a VM)");
                 continue;
             }
             if (f.container.isValid()) {
@@ -205,7 +207,8 @@ QStringList ProcessOwners::nameContainers(GpuSnapshot &snapshot) const
             if (e) {
                 p.container.name = e->name;
                 p.container.image = e->image;
-            } else if (!m_directory->isForeign(p.container.id) && !waiting.contains(p.container.id)) {
+            } else if (!m_directory->isForeign(p.container.id)
+                       && !waiting.contains(p.container.id)) {
                 waiting.append(p.container.id);
             }
             p.container.yours = m_directory->isYours(p.container.id);

@@ -57,7 +57,8 @@ HttpReply *HttpClient::send(const HttpRequest &request)
     // Start on the next turn of the event loop, so that the caller connects to the reply first
     // even when connecting fails at once.
     QMetaObject::invokeMethod(
-        reply, [reply, connection, reused]() { reply->start(connection, reused); }, Qt::QueuedConnection);
+        reply, [reply, connection, reused]() { reply->start(connection, reused); },
+        Qt::QueuedConnection);
     return reply;
 }
 

@@ -24,7 +24,8 @@ HttpReply::HttpReply(HttpClient *client, HttpRequest request)
               if (m_request.stream) {
                   emit dataReceived(QByteArray(data, size));
               } else if (m_body.size() + size > kMaxBufferedBody) {
-                  fail(Error(Error::Code::Protocol, QStringLiteral("The engine's answer was too large"),
+                  fail(Error(Error::Code::Protocol,
+                             QStringLiteral("The engine's answer was too large"),
                              QStringLiteral("more than %1 MiB for %2 %3")
                                  .arg(kMaxBufferedBody / (1024 * 1024))
                                  .arg(QString::fromLatin1(m_request.method),
@@ -80,7 +81,8 @@ void HttpReply::start(Connection *connection, bool reused)
     connect(connection, &Connection::readyRead, this, &HttpReply::onReadyRead);
     connect(connection, &Connection::closed, this, &HttpReply::onDisconnected);
     connect(connection, &Connection::failed, this, &HttpReply::onConnectionFailed);
-    qCDebug(lcHttp) << "request" << m_request.method << m_request.target << (reused ? "(reused)" : "");
+    qCDebug(lcHttp) << "request" << m_request.method << m_request.target
+                    << (reused ? "(reused)" : "");
     if (connection->isConnected()) {
         onConnected();
         return;
@@ -152,7 +154,8 @@ void HttpReply::onDisconnected()
     }
     if (!m_parser.finish()) {
         fail(Error(Error::Code::Protocol,
-                   QStringLiteral("%1 closed the connection before the answer was complete").arg(m_client->peer()),
+                   QStringLiteral("%1 closed the connection before the answer was complete")
+                       .arg(m_client->peer()),
                    m_parser.errorString()));
     }
 }
@@ -176,10 +179,11 @@ void HttpReply::onTimeout()
     const int ms = connecting ? m_request.connectTimeoutMs + m_connection->setupTimeMs()
                               : m_request.headerTimeoutMs;
     fail(Error(Error::Code::Timeout,
-               connecting ? QStringLiteral("Could not connect to the engine at %1").arg(m_client->peer())
-                          : QStringLiteral("The engine at %1 did not answer %2 %3")
-                                .arg(m_client->peer(), QString::fromLatin1(m_request.method),
-                                     QString::fromLatin1(m_request.target)),
+               connecting
+                   ? QStringLiteral("Could not connect to the engine at %1").arg(m_client->peer())
+                   : QStringLiteral("The engine at %1 did not answer %2 %3")
+                         .arg(m_client->peer(), QString::fromLatin1(m_request.method),
+                              QString::fromLatin1(m_request.target)),
                QStringLiteral("no answer within %1 s").arg(ms / 1000.0)));
 }
 
@@ -202,7 +206,8 @@ void HttpReply::abort()
         return;
     fail(Error(Error::Code::Cancelled, QStringLiteral("Cancelled"),
                QStringLiteral("%1 %2 was cancelled")
-                   .arg(QString::fromLatin1(m_request.method), QString::fromLatin1(m_request.target))));
+                   .arg(QString::fromLatin1(m_request.method),
+                        QString::fromLatin1(m_request.target))));
 }
 
 void HttpReply::fail(const Error &error)

@@ -10,11 +10,12 @@
 struct HttpRequest
 {
     QByteArray method = "GET";
-    QByteArray target;                            // origin-form: "/v1.41/info?x=y"
-    QList<QPair<QByteArray, QByteArray>> headers; // extra headers; Host and Content-Length are added
+    QByteArray target; // origin-form: "/v1.41/info?x=y"
+    // extra headers; Host and Content-Length are added
+    QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
-    bool stream = false;   // deliver the body as it arrives instead of buffering it
-    bool upgrade = false;  // ask for a hijacked raw stream (Connection: Upgrade, Upgrade: tcp)
+    bool stream = false;  // deliver the body as it arrives instead of buffering it
+    bool upgrade = false; // ask for a hijacked raw stream (Connection: Upgrade, Upgrade: tcp)
     int connectTimeoutMs = 5000;
     int headerTimeoutMs = 60000; // for short calls: whole response; for streams: until the headers
 

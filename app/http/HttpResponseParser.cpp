@@ -16,7 +16,10 @@ struct HttpResponseParser::Parser
     llhttp_t parser;
     llhttp_settings_t settings;
 
-    static HttpResponseParser *self(llhttp_t *p) { return static_cast<HttpResponseParser *>(p->data); }
+    static HttpResponseParser *self(llhttp_t *p)
+    {
+        return static_cast<HttpResponseParser *>(p->data);
+    }
 };
 
 HttpResponseParser::HttpResponseParser(Callbacks callbacks)
@@ -24,7 +27,9 @@ HttpResponseParser::HttpResponseParser(Callbacks callbacks)
 {
     llhttp_settings_t &s = m_parser->settings;
     llhttp_settings_init(&s);
-    s.on_status = [](llhttp_t *p, const char *at, size_t n) { return Parser::self(p)->onStatus(at, n); };
+    s.on_status = [](llhttp_t *p, const char *at, size_t n) {
+        return Parser::self(p)->onStatus(at, n);
+    };
     s.on_header_field = [](llhttp_t *p, const char *at, size_t n) {
         return Parser::self(p)->onHeaderField(at, n);
     };
@@ -32,7 +37,9 @@ HttpResponseParser::HttpResponseParser(Callbacks callbacks)
         return Parser::self(p)->onHeaderValue(at, n);
     };
     s.on_headers_complete = [](llhttp_t *p) { return Parser::self(p)->onHeadersComplete(); };
-    s.on_body = [](llhttp_t *p, const char *at, size_t n) { return Parser::self(p)->onBody(at, n); };
+    s.on_body = [](llhttp_t *p, const char *at, size_t n) {
+        return Parser::self(p)->onBody(at, n);
+    };
     s.on_message_complete = [](llhttp_t *p) { return Parser::self(p)->onMessageComplete(); };
     reset();
 }

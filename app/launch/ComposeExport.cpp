@@ -36,7 +36,7 @@ bool isNamedVolume(const QString &bind)
 {
     const QString source = bind.section(QLatin1Char(':'), 0, 0);
     return !source.startsWith(QLatin1Char('/')) && !source.startsWith(QLatin1Char('.'))
-        && !source.startsWith(QLatin1Char('~'));
+           && !source.startsWith(QLatin1Char('~'));
 }
 
 } // namespace
@@ -61,11 +61,14 @@ QString ComposeExport::yaml(const LaunchSpec &spec)
         "# Exported by GPU Deck. Start it with: docker compose -f THIS_FILE up\n"
         "# (Compose 2.x; the GPU reservation needs the NVIDIA Container Toolkit on the host.)\n");
     if (spec.autoRemove)
-        text += QStringLiteral("# Compose keeps the container after it exits; `docker compose down` removes it.\n");
+        text += QStringLiteral(
+            "# Compose keeps the container after it exits; `docker compose down` removes it.\n");
     text += QStringLiteral("services:\n  %1:\n").arg(serviceName(spec));
-    text += in2 + QStringLiteral("image: ") + literal(body.value(QStringLiteral("Image")).toString()) + QLatin1Char('\n');
+    text += in2 + QStringLiteral("image: ")
+            + literal(body.value(QStringLiteral("Image")).toString()) + QLatin1Char('\n');
     if (!spec.containerName.isEmpty())
-        text += in2 + QStringLiteral("container_name: ") + literal(spec.containerName) + QLatin1Char('\n');
+        text += in2 + QStringLiteral("container_name: ") + literal(spec.containerName)
+                + QLatin1Char('\n');
     if (body.contains(QStringLiteral("Cmd"))) {
         text += in2 + QStringLiteral("command:\n");
         blockList(text, in3, strings(body.value(QStringLiteral("Cmd"))));
@@ -77,13 +80,18 @@ QString ComposeExport::yaml(const LaunchSpec &spec)
     if (body.value(QStringLiteral("Tty")).toBool())
         text += in2 + QStringLiteral("tty: true\n");
     if (host.contains(QStringLiteral("Runtime")))
-        text += in2 + QStringLiteral("runtime: ") + literal(host.value(QStringLiteral("Runtime")).toString()) + QLatin1Char('\n');
+        text += in2 + QStringLiteral("runtime: ")
+                + literal(host.value(QStringLiteral("Runtime")).toString()) + QLatin1Char('\n');
     if (host.contains(QStringLiteral("ShmSize"))) // bytes, as the engine gets them
-        text += in2 + QStringLiteral("shm_size: %1\n").arg(qint64(host.value(QStringLiteral("ShmSize")).toDouble()));
+        text += in2
+                + QStringLiteral("shm_size: %1\n")
+                      .arg(qint64(host.value(QStringLiteral("ShmSize")).toDouble()));
     if (host.contains(QStringLiteral("IpcMode")))
-        text += in2 + QStringLiteral("ipc: ") + literal(host.value(QStringLiteral("IpcMode")).toString()) + QLatin1Char('\n');
+        text += in2 + QStringLiteral("ipc: ")
+                + literal(host.value(QStringLiteral("IpcMode")).toString()) + QLatin1Char('\n');
     if (host.contains(QStringLiteral("NetworkMode")))
-        text += in2 + QStringLiteral("network_mode: ") + literal(host.value(QStringLiteral("NetworkMode")).toString()) + QLatin1Char('\n');
+        text += in2 + QStringLiteral("network_mode: ")
+                + literal(host.value(QStringLiteral("NetworkMode")).toString()) + QLatin1Char('\n');
     const QStringList binds = strings(host.value(QStringLiteral("Binds")));
     if (!binds.isEmpty()) {
         text += in2 + QStringLiteral("volumes:\n");
@@ -106,7 +114,7 @@ QString ComposeExport::yaml(const LaunchSpec &spec)
         }
         const QString in5 = QStringLiteral("          ");
         text += in2 + QStringLiteral("deploy:\n") + in2 + QStringLiteral("  resources:\n") + in2
-            + QStringLiteral("    reservations:\n") + in2 + QStringLiteral("      devices:\n");
+                + QStringLiteral("    reservations:\n") + in2 + QStringLiteral("      devices:\n");
         QStringList fields;
         const QString driver = request.value(QStringLiteral("Driver")).toString();
         if (!driver.isEmpty())
@@ -114,15 +122,18 @@ QString ComposeExport::yaml(const LaunchSpec &spec)
         // count or device_ids, never both: the engine refuses a request with both.
         if (request.value(QStringLiteral("DeviceIDs")).isArray()) {
             fields << QStringLiteral("device_ids: ")
-                    + YamlText::flowList(strings(request.value(QStringLiteral("DeviceIDs"))));
+                          + YamlText::flowList(strings(request.value(QStringLiteral("DeviceIDs"))));
         } else {
             const int count = request.value(QStringLiteral("Count")).toInt();
-            fields << (count < 0 ? QStringLiteral("count: all") : QStringLiteral("count: %1").arg(count));
+            fields << (count < 0 ? QStringLiteral("count: all")
+                                 : QStringLiteral("count: %1").arg(count));
         }
         fields << QStringLiteral("capabilities: ")
-                + YamlText::flowList(strings(request.value(QStringLiteral("Capabilities")).toArray().first()));
+                      + YamlText::flowList(
+                          strings(request.value(QStringLiteral("Capabilities")).toArray().first()));
         for (int i = 0; i < fields.size(); ++i)
-            text += in5 + (i == 0 ? QStringLiteral("- ") : QStringLiteral("  ")) + fields.at(i) + QLatin1Char('\n');
+            text += in5 + (i == 0 ? QStringLiteral("- ") : QStringLiteral("  ")) + fields.at(i)
+                    + QLatin1Char('\n');
     }
 
     QStringList volumes;

@@ -14,14 +14,16 @@ const QString kRequirePrefix = QStringLiteral("NVIDIA_REQUIRE_");
 bool isVersion(const QString &text)
 {
     static const QRegularExpression pattern(QStringLiteral("^[0-9.]+$"));
-    return pattern.match(text).hasMatch() && text.contains(QRegularExpression(QStringLiteral("[0-9]")));
+    return pattern.match(text).hasMatch()
+           && text.contains(QRegularExpression(QStringLiteral("[0-9]")));
 }
 
 // Go's strconv.ParseBool, true half.
 bool isTrue(const QString &value)
 {
-    static const QStringList yes = {QStringLiteral("1"), QStringLiteral("t"), QStringLiteral("T"),
-                                    QStringLiteral("true"), QStringLiteral("TRUE"), QStringLiteral("True")};
+    static const QStringList yes = {QStringLiteral("1"),    QStringLiteral("t"),
+                                    QStringLiteral("T"),    QStringLiteral("true"),
+                                    QStringLiteral("TRUE"), QStringLiteral("True")};
     return yes.contains(value);
 }
 
@@ -32,13 +34,15 @@ QString majorMinor(const QString &version)
     const QRegularExpressionMatch m = pattern.match(version.trimmed());
     if (!m.hasMatch())
         return {};
-    return m.captured(1) + QLatin1Char('.') + (m.captured(2).isEmpty() ? QStringLiteral("0") : m.captured(2));
+    return m.captured(1) + QLatin1Char('.')
+           + (m.captured(2).isEmpty() ? QStringLiteral("0") : m.captured(2));
 }
 
 Error invalid(const QString &expression, const QString &why)
 {
     return Error(Error::Code::Validation,
-                 QStringLiteral("The image's requirement \"%1\" is not valid").arg(expression), why);
+                 QStringLiteral("The image's requirement \"%1\" is not valid").arg(expression),
+                 why);
 }
 
 // One constraint, NAME OP VALUE. Unknown host facts count as met.
@@ -48,12 +52,14 @@ Result<bool> constraint(const QString &expression, const QString &text, const QS
     static const QRegularExpression pattern(QStringLiteral("^([^<>=!]+)([<>=!]+)(.*)$"));
     const QRegularExpressionMatch m = pattern.match(text);
     if (!m.hasMatch() || m.captured(3).isEmpty())
-        return invalid(expression, QStringLiteral("\"%1\" is not NAME, an operator and a value").arg(text));
+        return invalid(expression,
+                       QStringLiteral("\"%1\" is not NAME, an operator and a value").arg(text));
     const QString name = m.captured(1).toLower();
     const QString op = m.captured(2);
     const QString value = m.captured(3);
-    static const QStringList operators = {QStringLiteral("="), QStringLiteral("!="), QStringLiteral("<"),
-                                          QStringLiteral("<="), QStringLiteral(">"), QStringLiteral(">=")};
+    static const QStringList operators = {QStringLiteral("="), QStringLiteral("!="),
+                                          QStringLiteral("<"), QStringLiteral("<="),
+                                          QStringLiteral(">"), QStringLiteral(">=")};
     if (!operators.contains(op))
         return invalid(expression, QStringLiteral("\"%1\" is not an operator").arg(op));
 
@@ -73,7 +79,8 @@ Result<bool> constraint(const QString &expression, const QString &text, const QS
     else if (name == QLatin1String("driver"))
         host = driver;
     else
-        return invalid(expression, QStringLiteral("\"%1\" is not one of cuda, driver, arch or brand").arg(name));
+        return invalid(expression,
+                       QStringLiteral("\"%1\" is not one of cuda, driver, arch or brand").arg(name));
     if (!isVersion(value))
         return invalid(expression, QStringLiteral("\"%1\" is not a version").arg(value));
     if (host.isEmpty())
@@ -108,7 +115,8 @@ CudaRequirement CudaRequirement::fromEnv(const QStringList &env)
     r.cudaVersion = vars.value(QStringLiteral("CUDA_VERSION"));
     r.disabled = isTrue(vars.value(QStringLiteral("NVIDIA_DISABLE_REQUIRE")));
     for (auto it = vars.cbegin(); it != vars.cend(); ++it) {
-        if (it.key().startsWith(kRequirePrefix) && !it.key().startsWith(QLatin1String("NVIDIA_REQUIRE_JETPACK")))
+        if (it.key().startsWith(kRequirePrefix)
+            && !it.key().startsWith(QLatin1String("NVIDIA_REQUIRE_JETPACK")))
             r.expressions << it.value();
     }
     if (!r.cudaVersion.isEmpty() && vars.value(QStringLiteral("NVIDIA_REQUIRE_CUDA")).isEmpty()) {
@@ -122,7 +130,8 @@ CudaRequirement CudaRequirement::fromEnv(const QStringList &env)
 QStringList CudaRequirement::imageEnv(const QJsonObject &inspect)
 {
     QStringList env;
-    const QJsonArray entries = inspect.value(QStringLiteral("Config")).toObject().value(QStringLiteral("Env")).toArray();
+    const QJsonArray entries =
+        inspect.value(QStringLiteral("Config")).toObject().value(QStringLiteral("Env")).toArray();
     for (const QJsonValue &entry : entries)
         env << entry.toString();
     return env;
@@ -176,26 +185,31 @@ Error CudaRequirement::check(const QString &image, const GpuSnapshot &host) cons
         return {};
     for (const QString &expression : expressions) {
         QString failed;
-        const Result<bool> met = evaluate(expression, host.cudaVersion, host.driverVersion, &failed);
+        const Result<bool> met = evaluate(expression, host.cudaVersion, host.driverVersion,
+                                          &failed);
         if (!met) {
             Error error = met.error();
-            return error.withHint(QStringLiteral("Fix the image, or set NVIDIA_DISABLE_REQUIRE=1 in the "
-                                                 "launch's environment to skip the check"));
+            return error.withHint(
+                QStringLiteral("Fix the image, or set NVIDIA_DISABLE_REQUIRE=1 in the "
+                               "launch's environment to skip the check"));
         }
         if (met.value())
             continue;
         const QString offers = host.cudaVersion.isEmpty()
-            ? QStringLiteral("driver %1").arg(host.driverVersion)
-            : QStringLiteral("driver %1 offers CUDA %2").arg(host.driverVersion, host.cudaVersion);
+                                   ? QStringLiteral("driver %1").arg(host.driverVersion)
+                                   : QStringLiteral("driver %1 offers CUDA %2")
+                                         .arg(host.driverVersion, host.cudaVersion);
         const QString older = host.cudaVersion.isEmpty()
-            ? QStringLiteral("an older CUDA")
-            : QStringLiteral("CUDA %1 or older").arg(host.cudaVersion);
+                                  ? QStringLiteral("an older CUDA")
+                                  : QStringLiteral("CUDA %1 or older").arg(host.cudaVersion);
         return Error(Error::Code::Validation,
                      QStringLiteral("The host's NVIDIA driver cannot run %1").arg(image),
                      QStringLiteral("the image needs %1 and the host's %2").arg(failed, offers),
-                     QStringLiteral("Install a newer NVIDIA driver on the host, or use a tag of the image "
-                                    "built for %1 (NVIDIA_DISABLE_REQUIRE=1 in the environment skips "
-                                    "this check)").arg(older));
+                     QStringLiteral(
+                         "Install a newer NVIDIA driver on the host, or use a tag of the image "
+                         "built for %1 (NVIDIA_DISABLE_REQUIRE=1 in the environment skips "
+                         "this check)")
+                         .arg(older));
     }
     return {};
 }

@@ -9,7 +9,8 @@ QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach, cons
 {
     QStringList args = {QStringLiteral("docker")};
     if (!engine.isEmpty()) {
-        const bool url = engine.contains(QLatin1String("://")) || engine.startsWith(QLatin1Char('/'));
+        const bool url = engine.contains(QLatin1String("://"))
+                         || engine.startsWith(QLatin1Char('/'));
         args << (url ? QStringLiteral("-H") : QStringLiteral("--context")) << engine;
     }
     args << QStringLiteral("run");

@@ -14,11 +14,14 @@ QHash<QString, QStringList> &reservations()
 
 } // namespace
 
-Result<QList<GpuInfo>> FreeGpuPicker::pick(const GpuSnapshot &host, int count, const QStringList &reserved)
+Result<QList<GpuInfo>> FreeGpuPicker::pick(const GpuSnapshot &host, int count,
+                                           const QStringList &reserved)
 {
     if (!host.ok())
-        return Error(host.error).withWhat(QStringLiteral("Cannot pick free GPUs: the GPUs of the engine's "
-                                                         "host could not be read (%1)").arg(host.error.what()));
+        return Error(host.error)
+            .withWhat(QStringLiteral("Cannot pick free GPUs: the GPUs of the engine's "
+                                     "host could not be read (%1)")
+                          .arg(host.error.what()));
     QList<GpuInfo> picked;
     QStringList holders;
     QStringList taking;
@@ -38,19 +41,23 @@ Result<QList<GpuInfo>> FreeGpuPicker::pick(const GpuSnapshot &host, int count, c
     if (picked.size() >= count)
         return picked;
 
-    QString why = picked.isEmpty() ? QStringLiteral("none of its %1 GPUs is free").arg(host.gpus.size())
-                                   : QStringLiteral("only %1 of its %2 GPUs %3 free")
-                                         .arg(picked.size())
-                                         .arg(host.gpus.size())
-                                         .arg(picked.size() == 1 ? QStringLiteral("is") : QStringLiteral("are"));
+    QString why = picked.isEmpty()
+                      ? QStringLiteral("none of its %1 GPUs is free").arg(host.gpus.size())
+                      : QStringLiteral("only %1 of its %2 GPUs %3 free")
+                            .arg(picked.size())
+                            .arg(host.gpus.size())
+                            .arg(picked.size() == 1 ? QStringLiteral("is") : QStringLiteral("are"));
     if (!holders.isEmpty())
         why += QStringLiteral(" (%1)").arg(holders.join(QStringLiteral("; ")));
     if (!taking.isEmpty())
-        why += QStringLiteral(", and another launch of GPU Deck is taking %1").arg(taking.join(QStringLiteral(", ")));
+        why += QStringLiteral(", and another launch of GPU Deck is taking %1")
+                   .arg(taking.join(QStringLiteral(", ")));
     return Error(Error::Code::Validation,
-                 count == 1 ? QStringLiteral("Cannot take 1 free GPU") : QStringLiteral("Cannot take %1 free GPUs").arg(count),
+                 count == 1 ? QStringLiteral("Cannot take 1 free GPU")
+                            : QStringLiteral("Cannot take %1 free GPUs").arg(count),
                  why,
-                 QStringLiteral("Wait until they are released, ask for fewer, or pick the GPUs yourself"));
+                 QStringLiteral(
+                     "Wait until they are released, ask for fewer, or pick the GPUs yourself"));
 }
 
 Result<LaunchSpec> FreeGpuPicker::resolve(const LaunchSpec &spec, const GpuSnapshot &host,

@@ -25,7 +25,8 @@ public:
     // for CDI the index names every CDI spec has. Other selections come back unchanged.
     // taken, when given, receives the picked GPUs.
     static Result<LaunchSpec> resolve(const LaunchSpec &spec, const GpuSnapshot &host,
-                                      const QStringList &reserved = {}, QList<GpuInfo> *taken = nullptr);
+                                      const QStringList &reserved = {},
+                                      QList<GpuInfo> *taken = nullptr);
 
     // "GPU 1 (GPU-3a7c…), GPU 2 (GPU-…)": which GPUs a launch took, for the log tab and stderr.
     static QString describe(const QList<GpuInfo> &gpus);

@@ -18,7 +18,8 @@ Result<QStringList> GpuFlag::splitCsv(const QString &text)
     int i = 0;
     const int n = text.size();
     if (n == 0)
-        return Error(Error::Code::Usage, QStringLiteral("--gpus"), QStringLiteral("the value is empty"));
+        return Error(Error::Code::Usage, QStringLiteral("--gpus"),
+                     QStringLiteral("the value is empty"));
     while (true) {
         field.clear();
         if (i < n && text.at(i) == QLatin1Char('"')) {
@@ -64,8 +65,9 @@ QString GpuFlag::joinCsv(const QStringList &fields)
     QStringList out;
     for (const QString &field : fields) {
         const bool quote = field.contains(QLatin1Char(',')) || field.contains(QLatin1Char('"'))
-            || field.contains(QLatin1Char('\n')) || field.contains(QLatin1Char('\r'))
-            || field.startsWith(QLatin1Char(' ')) || field.startsWith(QLatin1Char('\t'));
+                           || field.contains(QLatin1Char('\n')) || field.contains(QLatin1Char('\r'))
+                           || field.startsWith(QLatin1Char(' '))
+                           || field.startsWith(QLatin1Char('\t'));
         if (!quote) {
             out << field;
             continue;
@@ -97,8 +99,9 @@ Result<GpuFlag::Value> GpuFlag::parse(const QString &text)
         bool ok = false;
         const int c = word.toInt(&ok);
         if (!ok)
-            return flagError(text, QStringLiteral("'%1' is neither a count nor key=value").arg(word),
-                             QStringLiteral("Use all, a number, device=IDS, capabilities=CAPS or driver=NAME"));
+            return flagError(
+                text, QStringLiteral("'%1' is neither a count nor key=value").arg(word),
+                QStringLiteral("Use all, a number, device=IDS, capabilities=CAPS or driver=NAME"));
         if (c == -1)
             return -1;
         if (c < 1)
@@ -113,7 +116,8 @@ Result<GpuFlag::Value> GpuFlag::parse(const QString &text)
         if (seen.contains(key)) {
             // The usual slip: an unquoted device list, whose second id reads as a count.
             if (key == QLatin1String("count") && haveDevices)
-                return flagError(text, QStringLiteral("a count and devices cannot be asked for together"),
+                return flagError(text,
+                                 QStringLiteral("a count and devices cannot be asked for together"),
                                  QStringLiteral("Quote a device list: --gpus '\"device=0,2\"'"));
             return flagError(text, QStringLiteral("the key '%1' is given more than once").arg(key));
         }
@@ -150,8 +154,9 @@ Result<GpuFlag::Value> GpuFlag::parse(const QString &text)
 
     if (haveCount && haveDevices)
         return flagError(text, QStringLiteral("a count and devices cannot be asked for together"),
-                         countFromBareField ? QStringLiteral("Quote a device list: --gpus '\"device=0,2\"'")
-                                            : QString());
+                         countFromBareField
+                             ? QStringLiteral("Quote a device list: --gpus '\"device=0,2\"'")
+                             : QString());
     // Without a count or devices the CLI asks for one GPU.
     if (haveDevices)
         value.gpus = GpuSelection::ofDevices(devices);
@@ -175,11 +180,8 @@ QString GpuFlag::format(const LaunchSpec &spec)
         return {};
     QStringList fields;
     switch (spec.gpus.mode) {
-    case GpuSelection::Mode::None:
-        return {};
-    case GpuSelection::Mode::All:
-        fields << QStringLiteral("all");
-        break;
+    case GpuSelection::Mode::None: return {};
+    case GpuSelection::Mode::All: fields << QStringLiteral("all"); break;
     case GpuSelection::Mode::Count:
     case GpuSelection::Mode::Free: // unresolved: docker's count is the nearest
         fields << QString::number(spec.gpus.count);

@@ -50,11 +50,14 @@ bool GpuProbe::canRunProbe(const QJsonObject &inspected)
     const QJsonArray env = config.value(QStringLiteral("Env")).toArray();
     for (const QJsonValue &v : env) {
         const QString entry = v.toString();
-        if (entry.startsWith(QLatin1String("CUDA_VERSION=")) || entry.startsWith(QLatin1String("NVIDIA_REQUIRE_CUDA="))
+        if (entry.startsWith(QLatin1String("CUDA_VERSION="))
+            || entry.startsWith(QLatin1String("NVIDIA_REQUIRE_CUDA="))
             || entry.startsWith(QLatin1String("NVIDIA_VISIBLE_DEVICES=")))
             return true;
     }
-    return config.value(QStringLiteral("Labels")).toObject().contains(QStringLiteral("com.nvidia.volumes.needed"));
+    return config.value(QStringLiteral("Labels"))
+        .toObject()
+        .contains(QStringLiteral("com.nvidia.volumes.needed"));
 }
 
 Result<QString> GpuProbe::chooseImage(const QList<QJsonObject> &inspected, const QString &host)
@@ -68,12 +71,15 @@ Result<QString> GpuProbe::chooseImage(const QList<QJsonObject> &inspected, const
             best = &image;
     }
     if (!best) {
-        return Error(Error::Code::Unsupported, QStringLiteral("Cannot read the GPUs of %1").arg(host),
-                     QStringLiteral("none of its images can run nvidia-smi in a probe container (that takes a "
-                                    "CUDA image, and GPU Deck pulls nothing by itself)"),
-                     QStringLiteral("Pull one there (docker pull nvidia/cuda:12.6.3-base-ubuntu24.04), name one in "
-                                    "%1, or reach the engine as ssh://%2")
-                         .arg(QLatin1String(kImageVariable), host));
+        return Error(
+            Error::Code::Unsupported, QStringLiteral("Cannot read the GPUs of %1").arg(host),
+            QStringLiteral(
+                "none of its images can run nvidia-smi in a probe container (that takes a "
+                "CUDA image, and GPU Deck pulls nothing by itself)"),
+            QStringLiteral(
+                "Pull one there (docker pull nvidia/cuda:12.6.3-base-ubuntu24.04), name one in "
+                "%1, or reach the engine as ssh://%2")
+                .arg(QLatin1String(kImageVariable), host));
     }
     const QJsonArray tags = best->value(QStringLiteral("RepoTags")).toArray();
     for (const QJsonValue &tag : tags) {
@@ -146,12 +152,13 @@ void GpuProbe::pickImage()
             return;
         }
         for (const QString &id : std::as_const(candidates)) {
-            m_client->inspectImage(id, calls, [inspected, pending, decide](const Result<QJsonObject> &image) {
-                if (image)
-                    inspected->append(image.value());
-                if (--*pending == 0)
-                    decide();
-            });
+            m_client->inspectImage(id, calls,
+                                   [inspected, pending, decide](const Result<QJsonObject> &image) {
+                                       if (image)
+                                           inspected->append(image.value());
+                                       if (--*pending == 0)
+                                           decide();
+                                   });
         }
     });
 }
@@ -174,9 +181,10 @@ void GpuProbe::launch()
     Launcher *launcher = m_launcher;
     auto out = std::make_shared<QByteArray>();
     auto err = std::make_shared<QByteArray>();
-    connect(launcher, &Launcher::output, this, [out, err](StreamDemuxer::Channel channel, const QByteArray &data) {
-        (channel == StreamDemuxer::Channel::Stderr ? *err : *out) += data;
-    });
+    connect(launcher, &Launcher::output, this,
+            [out, err](StreamDemuxer::Channel channel, const QByteArray &data) {
+                (channel == StreamDemuxer::Channel::Stderr ? *err : *out) += data;
+            });
     auto *deadline = new QTimer(launcher);
     deadline->setSingleShot(true);
     connect(deadline, &QTimer::timeout, launcher, &Launcher::cancel);
@@ -197,24 +205,32 @@ void GpuProbe::launch()
             const QString what = QStringLiteral("no NVIDIA driver found on %1").arg(host);
             if (code == 126 || code == 127) {
                 m_image.clear(); // perhaps another image does better next time
-                finish(Error(Error::Code::NoDriver, what,
-                             QStringLiteral("a probe container of %1 with every GPU found no nvidia-smi to run")
-                                 .arg(image),
-                             QStringLiteral("Check the NVIDIA Container Toolkit on %1 (nvidia-ctk --version)").arg(host)));
+                finish(
+                    Error(Error::Code::NoDriver, what,
+                          QStringLiteral(
+                              "a probe container of %1 with every GPU found no nvidia-smi to run")
+                              .arg(image),
+                          QStringLiteral(
+                              "Check the NVIDIA Container Toolkit on %1 (nvidia-ctk --version)")
+                              .arg(host)));
                 return;
             }
             const QString said = NvidiaSmiParser::failureReason(*out + '\n' + *err);
-            finish(Error(Error::Code::NoDriver, what,
-                         said.isEmpty() ? QStringLiteral("nvidia-smi in a probe container exited with code %1").arg(code)
-                                        : QStringLiteral("nvidia-smi in a probe container says \"%1\"").arg(said)));
+            finish(Error(
+                Error::Code::NoDriver, what,
+                said.isEmpty()
+                    ? QStringLiteral("nvidia-smi in a probe container exited with code %1").arg(code)
+                    : QStringLiteral("nvidia-smi in a probe container says \"%1\"").arg(said)));
             return;
         }
         case Launcher::State::Cancelled:
-            finish(Error(Error::Code::Timeout, QStringLiteral("Cannot read the GPUs of %1").arg(host),
-                         timedOut ? QStringLiteral("a probe container of %1 did not finish within %2 s")
-                                        .arg(image)
-                                        .arg(kTimeoutMs / 1000)
-                                  : QStringLiteral("the probe was cancelled")));
+            finish(Error(Error::Code::Timeout,
+                         QStringLiteral("Cannot read the GPUs of %1").arg(host),
+                         timedOut
+                             ? QStringLiteral("a probe container of %1 did not finish within %2 s")
+                                   .arg(image)
+                                   .arg(kTimeoutMs / 1000)
+                             : QStringLiteral("the probe was cancelled")));
             return;
         default:
             if (launcher->error().code() == Error::Code::DeviceDriver && !m_cdi) {

@@ -3,16 +3,11 @@
 QString GpuSelection::modeName(Mode mode)
 {
     switch (mode) {
-    case Mode::None:
-        return QStringLiteral("none");
-    case Mode::All:
-        return QStringLiteral("all");
-    case Mode::Count:
-        return QStringLiteral("count");
-    case Mode::Devices:
-        return QStringLiteral("devices");
-    case Mode::Free:
-        return QStringLiteral("free");
+    case Mode::None: return QStringLiteral("none");
+    case Mode::All: return QStringLiteral("all");
+    case Mode::Count: return QStringLiteral("count");
+    case Mode::Devices: return QStringLiteral("devices");
+    case Mode::Free: return QStringLiteral("free");
     }
     return {};
 }
@@ -31,16 +26,14 @@ bool GpuSelection::modeFromName(const QString &name, Mode *mode)
 QString GpuSelection::summary() const
 {
     switch (mode) {
-    case Mode::None:
-        return QStringLiteral("no GPUs");
-    case Mode::All:
-        return QStringLiteral("all GPUs");
+    case Mode::None: return QStringLiteral("no GPUs");
+    case Mode::All: return QStringLiteral("all GPUs");
     case Mode::Count:
         return count == 1 ? QStringLiteral("1 GPU") : QStringLiteral("%1 GPUs").arg(count);
-    case Mode::Devices:
-        return QStringLiteral("GPUs ") + devices.join(QStringLiteral(", "));
+    case Mode::Devices: return QStringLiteral("GPUs ") + devices.join(QStringLiteral(", "));
     case Mode::Free:
-        return count == 1 ? QStringLiteral("1 free GPU") : QStringLiteral("%1 free GPUs").arg(count);
+        return count == 1 ? QStringLiteral("1 free GPU")
+                          : QStringLiteral("%1 free GPUs").arg(count);
     }
     return {};
 }

@@ -9,29 +9,33 @@
 
 namespace {
 
-QString capGpu() { return QStringLiteral("gpu"); }
+QString capGpu()
+{
+    return QStringLiteral("gpu");
+}
 
 // Docker's reference grammar (distribution/reference), kept in one expression.
 const QRegularExpression &imageReferencePattern()
 {
-    static const QRegularExpression pattern(QStringLiteral(
-        "^(?:(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-        "(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*"
-        "|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?/)?"                        // registry host[:port]/
-        "[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"                      // first path component
-        "(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*"                 // more path components
-        "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"                      // :tag
-        "(?:@sha256:[a-f0-9]{64})?$"));                                // @digest
+    static const QRegularExpression pattern(
+        QStringLiteral("^(?:(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+                       "(?:\\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*"
+                       "|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?/)?"          // registry host[:port]/
+                       "[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"       // first path component
+                       "(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*" // more path components
+                       "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"       // :tag
+                       "(?:@sha256:[a-f0-9]{64})?$"));                 // @digest
     return pattern;
 }
 
 QString checkImage(const QString &image)
 {
     if (image.trimmed().isEmpty())
-        return QStringLiteral("No image is given: name one, such as nvidia/cuda:12.4.1-base-ubuntu22.04.");
+        return QStringLiteral(
+            "No image is given: name one, such as nvidia/cuda:12.4.1-base-ubuntu22.04.");
     if (imageReferencePattern().match(image).hasMatch()) {
-        QString name = image.left(image.indexOf(QLatin1Char('@')) < 0 ? image.size()
-                                                                     : image.indexOf(QLatin1Char('@')));
+        QString name = image.left(
+            image.indexOf(QLatin1Char('@')) < 0 ? image.size() : image.indexOf(QLatin1Char('@')));
         if (name.lastIndexOf(QLatin1Char(':')) > name.lastIndexOf(QLatin1Char('/')))
             name.truncate(name.lastIndexOf(QLatin1Char(':')));
         if (name.size() > 255)
@@ -43,7 +47,8 @@ QString checkImage(const QString &image)
     if (at >= 0) {
         static const QRegularExpression digest(QStringLiteral("^sha256:[a-f0-9]{64}$"));
         if (!digest.match(image.mid(at + 1)).hasMatch())
-            return QStringLiteral("The image digest '%1' is not sha256: followed by 64 lowercase hex digits.")
+            return QStringLiteral(
+                       "The image digest '%1' is not sha256: followed by 64 lowercase hex digits.")
                 .arg(image.mid(at + 1));
     }
     const QString name = at < 0 ? image : image.left(at);
@@ -55,8 +60,10 @@ QString checkImage(const QString &image)
             return QStringLiteral("The image tag is longer than 128 characters.");
         static const QRegularExpression tagPattern(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9_.-]*$"));
         if (!tagPattern.match(tag).hasMatch())
-            return QStringLiteral("The image tag '%1' may only hold letters, digits, '_', '.' and '-', "
-                                  "and may not start with '.' or '-'.").arg(tag);
+            return QStringLiteral(
+                       "The image tag '%1' may only hold letters, digits, '_', '.' and '-', "
+                       "and may not start with '.' or '-'.")
+                .arg(tag);
     }
     if (image.contains(QRegularExpression(QStringLiteral("\\s"))))
         return QStringLiteral("The image reference '%1' contains white space.").arg(image);
@@ -64,11 +71,16 @@ QString checkImage(const QString &image)
     const QString repo = slash >= 0 ? path.mid(path.indexOf(QLatin1Char('/')) + 1) : path;
     if (repo != repo.toLower())
         return QStringLiteral("The image repository '%1' must be lowercase.").arg(repo);
-    return QStringLiteral("'%1' is not a valid image reference: expected [registry/]name[:tag][@sha256:digest] "
-                          "with lowercase names.").arg(image);
+    return QStringLiteral("'%1' is not a valid image reference: expected "
+                          "[registry/]name[:tag][@sha256:digest] "
+                          "with lowercase names.")
+        .arg(image);
 }
 
-bool hasNul(const QString &text) { return text.contains(QChar(0)); }
+bool hasNul(const QString &text)
+{
+    return text.contains(QChar(0));
+}
 
 bool isCdiName(const QString &id)
 {
@@ -86,17 +98,21 @@ QString checkBind(const QString &bind)
     if (parts.at(0).isEmpty())
         return QStringLiteral("The bind '%1' has no source.").arg(bind);
     if (!parts.at(1).startsWith(QLatin1Char('/')))
-        return QStringLiteral("The bind '%1' needs an absolute target path in the container.").arg(bind);
+        return QStringLiteral("The bind '%1' needs an absolute target path in the container.")
+            .arg(bind);
     if (parts.size() == 3) {
-        static const QSet<QString> known = {
-            QStringLiteral("ro"), QStringLiteral("rw"), QStringLiteral("z"), QStringLiteral("Z"),
-            QStringLiteral("shared"), QStringLiteral("rshared"), QStringLiteral("slave"),
-            QStringLiteral("rslave"), QStringLiteral("private"), QStringLiteral("rprivate"),
-            QStringLiteral("nocopy")};
+        static const QSet<QString> known = {QStringLiteral("ro"),      QStringLiteral("rw"),
+                                            QStringLiteral("z"),       QStringLiteral("Z"),
+                                            QStringLiteral("shared"),  QStringLiteral("rshared"),
+                                            QStringLiteral("slave"),   QStringLiteral("rslave"),
+                                            QStringLiteral("private"), QStringLiteral("rprivate"),
+                                            QStringLiteral("nocopy")};
         for (const QString &option : parts.at(2).split(QLatin1Char(','))) {
             if (!known.contains(option))
-                return QStringLiteral("The bind '%1' has an unknown option '%2' (use ro, rw, z, Z or a "
-                                      "propagation mode).").arg(bind, option);
+                return QStringLiteral(
+                           "The bind '%1' has an unknown option '%2' (use ro, rw, z, Z or a "
+                           "propagation mode).")
+                    .arg(bind, option);
         }
     }
     return {};
@@ -111,7 +127,8 @@ QString checkIpcMode(const QString &mode)
     if (mode.startsWith(QLatin1String("container:")) && mode.size() > 10)
         return {};
     return QStringLiteral("The IPC mode '%1' is not one of none, private, shareable, host or "
-                          "container:NAME.").arg(mode);
+                          "container:NAME.")
+        .arg(mode);
 }
 
 } // namespace
@@ -129,9 +146,9 @@ int compareApiVersions(const QString &a, const QString &b)
 
 const QStringList &LaunchSpec::knownCapabilities()
 {
-    static const QStringList caps = {QStringLiteral("compute"), QStringLiteral("utility"),
+    static const QStringList caps = {QStringLiteral("compute"),  QStringLiteral("utility"),
                                      QStringLiteral("graphics"), QStringLiteral("video"),
-                                     QStringLiteral("display"), QStringLiteral("compat32")};
+                                     QStringLiteral("display"),  QStringLiteral("compat32")};
     return caps;
 }
 
@@ -166,9 +183,10 @@ QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion, EngineKin
 
     static const QRegularExpression namePattern(QStringLiteral("^[a-zA-Z0-9][a-zA-Z0-9_.-]+$"));
     if (!containerName.isEmpty() && !namePattern.match(containerName).hasMatch())
-        add("containerName", QStringLiteral("The container name '%1' must start with a letter or digit "
-                                            "and hold at least two of letters, digits, '_', '.' and '-'.")
-                                 .arg(containerName));
+        add("containerName",
+            QStringLiteral("The container name '%1' must start with a letter or digit "
+                           "and hold at least two of letters, digits, '_', '.' and '-'.")
+                .arg(containerName));
 
     for (const QString &entry : env) {
         const int eq = entry.indexOf(QLatin1Char('='));
@@ -176,54 +194,64 @@ QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion, EngineKin
             add("env", QStringLiteral("The environment entry '%1' contains a NUL character.")
                            .arg(entry.left(entry.indexOf(QChar(0)))));
         else if (eq < 0)
-            add("env", QStringLiteral("The environment entry '%1' has no '=': write KEY=value.").arg(entry));
+            add("env", QStringLiteral("The environment entry '%1' has no '=': write KEY=value.")
+                           .arg(entry));
         else if (eq == 0)
-            add("env", QStringLiteral("The environment entry '%1' has an empty variable name.").arg(entry));
+            add("env",
+                QStringLiteral("The environment entry '%1' has an empty variable name.").arg(entry));
     }
 
     const bool cdi = deviceDriver == QLatin1String("cdi");
     if (!deviceDriver.isEmpty() && deviceDriver != QLatin1String("nvidia") && !cdi)
         add("deviceDriver", QStringLiteral("The device driver '%1' is not one of \"\" (automatic), "
-                                           "nvidia or cdi.").arg(deviceDriver));
+                                           "nvidia or cdi.")
+                                .arg(deviceDriver));
 
     const bool podman = kind == EngineKind::Podman;
     if (podman && deviceDriver == QLatin1String("nvidia") && usesGpus())
-        add("deviceDriver", QStringLiteral("Podman takes GPUs only as CDI devices, not through the nvidia "
-                                           "device driver: choose CDI or automatic."));
+        add("deviceDriver",
+            QStringLiteral("Podman takes GPUs only as CDI devices, not through the nvidia "
+                           "device driver: choose CDI or automatic."));
     if (podman && runtime == QLatin1String("nvidia"))
-        add("runtime", QStringLiteral("Podman has no \"nvidia\" runtime: its containers get GPUs as CDI "
-                                      "devices. Leave the runtime on the default."));
+        add("runtime",
+            QStringLiteral("Podman has no \"nvidia\" runtime: its containers get GPUs as CDI "
+                           "devices. Leave the runtime on the default."));
 
     switch (gpus.mode) {
     case GpuSelection::Mode::None:
-    case GpuSelection::Mode::All:
-        break;
+    case GpuSelection::Mode::All: break;
     case GpuSelection::Mode::Count:
     case GpuSelection::Mode::Free:
         if (gpus.count < 1)
-            add("gpus", QStringLiteral("The GPU count must be at least 1 (it is %1).").arg(gpus.count));
+            add("gpus",
+                QStringLiteral("The GPU count must be at least 1 (it is %1).").arg(gpus.count));
         break;
     case GpuSelection::Mode::Devices:
         if (gpus.devices.isEmpty()) {
-            add("gpus", QStringLiteral("No GPU devices are picked: pick at least one, or ask for all "
-                                       "GPUs or a count."));
+            add("gpus",
+                QStringLiteral("No GPU devices are picked: pick at least one, or ask for all "
+                               "GPUs or a count."));
             break;
         }
         for (const QString &id : gpus.devices) {
             if (id.trimmed().isEmpty() || id.contains(QLatin1Char(','))) {
-                add("gpus", QStringLiteral("The GPU device '%1' is empty or contains a comma.").arg(id));
+                add("gpus",
+                    QStringLiteral("The GPU device '%1' is empty or contains a comma.").arg(id));
             } else if ((cdi || podman) && !isCdiName(cdiNameFor(id))) {
                 add("gpus", QStringLiteral("The CDI device '%1' is not a qualified name "
-                                           "vendor/class=name, such as nvidia.com/gpu=0.").arg(id));
+                                           "vendor/class=name, such as nvidia.com/gpu=0.")
+                                .arg(id));
             }
         }
         break;
     }
     if (cdi && !podman && usesGpus() && !apiVersion.isEmpty()
         && compareApiVersions(apiVersion, QStringLiteral("1.44")) < 0)
-        add("deviceDriver", QStringLiteral("The engine speaks API %1, and CDI devices need API 1.44 "
-                                           "(Docker 25) or newer: update the engine or use the nvidia "
-                                           "driver.").arg(apiVersion));
+        add("deviceDriver",
+            QStringLiteral("The engine speaks API %1, and CDI devices need API 1.44 "
+                           "(Docker 25) or newer: update the engine or use the nvidia "
+                           "driver.")
+                .arg(apiVersion));
 
     for (const QString &cap : capabilities) {
         if (cap != capGpu() && !knownCapabilities().contains(cap))
@@ -245,7 +273,8 @@ QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion, EngineKin
             add("binds", problem);
     }
     if (networkMode.contains(QRegularExpression(QStringLiteral("[\\s\\x00]"))))
-        add("networkMode", QStringLiteral("The network mode '%1' contains white space.").arg(networkMode));
+        add("networkMode",
+            QStringLiteral("The network mode '%1' contains white space.").arg(networkMode));
     issues += PortMappings::validate(ports, networkMode, podman);
     return issues;
 }
@@ -253,14 +282,15 @@ QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion, EngineKin
 Result<qint64> LaunchSpec::parseByteSize(const QString &text)
 {
     // As docker's RAMInBytes: a number, an optional binary unit, an optional "b"/"ib".
-    static const QRegularExpression pattern(
-        QStringLiteral("^(\\d+(?:\\.\\d+)?) ?([kmgtp])?i?b?$"),
-        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression pattern(QStringLiteral("^(\\d+(?:\\.\\d+)?) ?([kmgtp])?i?b?$"),
+                                            QRegularExpression::CaseInsensitiveOption);
     const QRegularExpressionMatch m = pattern.match(text.trimmed());
     if (!m.hasMatch())
         return Error(Error::Code::Validation, QStringLiteral("size"),
-                     QStringLiteral("The size '%1' is not a number with an optional unit b, k, m or g, "
-                                    "such as 1g.").arg(text));
+                     QStringLiteral(
+                         "The size '%1' is not a number with an optional unit b, k, m or g, "
+                         "such as 1g.")
+                         .arg(text));
     const double number = m.captured(1).toDouble();
     const QString unit = m.captured(2).toLower();
     double factor = 1;
@@ -294,8 +324,7 @@ QJsonArray LaunchSpec::deviceRequests() const
     }
     request.insert(QStringLiteral("Driver"), deviceDriver);
     switch (gpus.mode) {
-    case GpuSelection::Mode::None:
-        break;
+    case GpuSelection::Mode::None: break;
     case GpuSelection::Mode::All:
         request.insert(QStringLiteral("Count"), -1);
         request.insert(QStringLiteral("DeviceIDs"), QJsonValue::Null);
@@ -371,11 +400,8 @@ QStringList LaunchSpec::cdiDevices() const
 {
     QStringList names;
     switch (gpus.mode) {
-    case GpuSelection::Mode::None:
-        break;
-    case GpuSelection::Mode::All:
-        names << cdiNameFor(QStringLiteral("all"));
-        break;
+    case GpuSelection::Mode::None: break;
+    case GpuSelection::Mode::All: names << cdiNameFor(QStringLiteral("all")); break;
     case GpuSelection::Mode::Count:
     case GpuSelection::Mode::Free:
         for (int i = 0; i < gpus.count; ++i)
@@ -447,17 +473,20 @@ QJsonObject LaunchSpec::libpodCreateBody() const
     QJsonArray volumes;
     for (const QString &bind : binds) {
         const QStringList parts = bind.split(QLatin1Char(':'));
-        const QStringList options = parts.size() > 2 ? parts.at(2).split(QLatin1Char(',')) : QStringList();
+        const QStringList options = parts.size() > 2 ? parts.at(2).split(QLatin1Char(','))
+                                                     : QStringList();
         if (parts.value(0).startsWith(QLatin1Char('/'))) {
             mounts.append(QJsonObject{{QStringLiteral("destination"), parts.value(1)},
                                       {QStringLiteral("source"), parts.value(0)},
                                       {QStringLiteral("type"), QStringLiteral("bind")},
                                       {QStringLiteral("options"),
-                                       QJsonArray::fromStringList(QStringList{QStringLiteral("rbind")} + options)}});
+                                       QJsonArray::fromStringList(
+                                           QStringList{QStringLiteral("rbind")} + options)}});
         } else {
-            volumes.append(QJsonObject{{QStringLiteral("Name"), parts.value(0)},
-                                       {QStringLiteral("Dest"), parts.value(1)},
-                                       {QStringLiteral("Options"), QJsonArray::fromStringList(options)}});
+            volumes.append(
+                QJsonObject{{QStringLiteral("Name"), parts.value(0)},
+                            {QStringLiteral("Dest"), parts.value(1)},
+                            {QStringLiteral("Options"), QJsonArray::fromStringList(options)}});
         }
     }
     if (!mounts.isEmpty())
@@ -483,8 +512,8 @@ QUrlQuery LaunchSpec::createQuery() const
 bool LaunchSpec::operator==(const LaunchSpec &o) const
 {
     return image == o.image && command == o.command && gpus == o.gpus
-        && capabilities == o.capabilities && deviceDriver == o.deviceDriver && runtime == o.runtime
-        && env == o.env && autoRemove == o.autoRemove && tty == o.tty
-        && containerName == o.containerName && shmSize == o.shmSize && ipcMode == o.ipcMode
-        && binds == o.binds && networkMode == o.networkMode && ports == o.ports;
+           && capabilities == o.capabilities && deviceDriver == o.deviceDriver
+           && runtime == o.runtime && env == o.env && autoRemove == o.autoRemove && tty == o.tty
+           && containerName == o.containerName && shmSize == o.shmSize && ipcMode == o.ipcMode
+           && binds == o.binds && networkMode == o.networkMode && ports == o.ports;
 }

@@ -17,22 +17,23 @@
 struct LaunchSpec
 {
     QString image;
-    QStringList command;             // empty: the image's default command
+    QStringList command; // empty: the image's default command
     GpuSelection gpus;
-    QStringList capabilities;        // NVIDIA driver capabilities besides the implied "gpu"
-    QString deviceDriver;            // "" (the daemon picks by capability), "nvidia" or "cdi"
-    QString runtime;                 // "" = the daemon's default
-    QStringList env;                 // "KEY=value"
-    bool autoRemove = true;          // docker run --rm
+    QStringList capabilities; // NVIDIA driver capabilities besides the implied "gpu"
+    QString deviceDriver;     // "" (the daemon picks by capability), "nvidia" or "cdi"
+    QString runtime;          // "" = the daemon's default
+    QStringList env;          // "KEY=value"
+    bool autoRemove = true;   // docker run --rm
     bool tty = false;
     QString containerName;
-    QString shmSize;                 // "" = daemon default, else e.g. "1g"
+    QString shmSize; // "" = daemon default, else e.g. "1g"
     QString ipcMode;
-    QStringList binds;               // "src:dst[:options]"
-    QString networkMode;             // "" = daemon default
-    QStringList ports;               // as `docker run -p` takes them (PortMapping)
+    QStringList binds;   // "src:dst[:options]"
+    QString networkMode; // "" = daemon default
+    QStringList ports;   // as `docker run -p` takes them (PortMapping)
 
-    static const QStringList &knownCapabilities(); // compute, utility, graphics, video, display, compat32
+    // compute, utility, graphics, video, display, compat32
+    static const QStringList &knownCapabilities();
 
     bool usesGpus() const { return gpus.mode != GpuSelection::Mode::None; }
     bool usesCdi() const { return usesGpus() && deviceDriver == QLatin1String("cdi"); }

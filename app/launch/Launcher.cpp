@@ -104,7 +104,8 @@ void Launcher::checkGpus()
             if (free) {
                 fail(Error(Error::Code::Unsupported, QStringLiteral("Cannot take free GPUs"),
                            QStringLiteral("the GPUs of the engine's host cannot be read from here"),
-                           QStringLiteral("Pick the GPUs yourself, or reach the engine over ssh://")),
+                           QStringLiteral(
+                               "Pick the GPUs yourself, or reach the engine over ssh://")),
                      false);
             } else {
                 create();
@@ -113,9 +114,10 @@ void Launcher::checkGpus()
         }
         // A fresh read: the panel's last one may be a second old. A read already under way is
         // as fresh, and is the one taken.
-        connect(m_inventory, &GpuInventory::finished, m_calls,
-                [this, requirement](const GpuSnapshot &host) { onHostRead(host, requirement); },
-                Qt::SingleShotConnection);
+        connect(
+            m_inventory, &GpuInventory::finished, m_calls,
+            [this, requirement](const GpuSnapshot &host) { onHostRead(host, requirement); },
+            Qt::SingleShotConnection);
         m_inventory->refresh();
     });
 }
@@ -161,7 +163,8 @@ Error Launcher::missingCdiDevice(const LaunchSpec &spec, const CdiInventory &inv
         if (inventory.contains(name))
             continue;
         const QStringList known = inventory.names();
-        return Error(Error::Code::DeviceDriver, QStringLiteral("Cannot launch with the GPU %1").arg(name),
+        return Error(Error::Code::DeviceDriver,
+                     QStringLiteral("Cannot launch with the GPU %1").arg(name),
                      known.isEmpty()
                          ? QStringLiteral("the engine's host defines no CDI devices")
                          : QStringLiteral("the engine's host has no CDI device %1 (it has %2)")
@@ -235,7 +238,8 @@ void Launcher::onAttached()
     // (Podman 4 answers "removed" with status 0 whatever the exit code was: there next-exit, and
     // Podman removes the container right after.)
     const bool removed = m_spec.autoRemove && !m_client->isPodman();
-    m_wait = m_client->wait(m_id, removed ? QStringLiteral("removed") : QStringLiteral("next-exit"));
+    m_wait = m_client->wait(m_id,
+                            removed ? QStringLiteral("removed") : QStringLiteral("next-exit"));
     m_wait->setParent(this);
     connect(m_wait, &WaitCall::ready, this, &Launcher::onWaitReady);
     connect(m_wait, &WaitCall::finished, this, [this]() {
@@ -268,7 +272,8 @@ void Launcher::onStarted()
         // Cancelled while starting: take it down again and leave nothing behind. An auto-remove
         // container is killed and the engine removes it; removing it ourselves would race that.
         if (m_spec.autoRemove)
-            m_client->killContainer(m_id, QStringLiteral("SIGKILL"), m_client, [](const Result<void> &) {});
+            m_client->killContainer(m_id, QStringLiteral("SIGKILL"), m_client,
+                                    [](const Result<void> &) {});
         fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")), !m_spec.autoRemove);
         return;
     }
@@ -316,16 +321,10 @@ void Launcher::stop(int graceSeconds)
     switch (m_state) {
     case State::Creating:
     case State::Attaching:
-    case State::Waiting:
-        cancel();
-        return;
-    case State::Starting:
-        m_pendingStopGrace = graceSeconds;
-        return;
-    case State::Running:
-        break;
-    default:
-        return;
+    case State::Waiting: cancel(); return;
+    case State::Starting: m_pendingStopGrace = graceSeconds; return;
+    case State::Running: break;
+    default: return;
     }
     setState(State::Stopping);
     // The engine sends SIGTERM and kills after the grace period.
@@ -341,19 +340,14 @@ void Launcher::cancel()
         return;
     m_cancelRequested = true;
     switch (m_state) {
-    case State::Creating:
-        return; // onCreated removes it as soon as its id is known
+    case State::Creating: return; // onCreated removes it as soon as its id is known
     case State::Attaching:
     case State::Waiting:
         fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")), true);
         return;
-    case State::Starting:
-        return; // onStarted stops it
-    case State::Running:
-        stop(0);
-        return;
-    default:
-        return;
+    case State::Starting: return; // onStarted stops it
+    case State::Running: stop(0); return;
+    default: return;
     }
 }
 
@@ -366,10 +360,12 @@ void Launcher::fail(const Error &error, bool removeContainer)
         // Not parented to m_calls: the removal outlives this launch's cleanup.
         m_removing = true;
         m_client->removeContainer(m_id, true, m_client,
-                                  [id = m_id, self = QPointer<Launcher>(this)](const Result<void> &removed) {
+                                  [id = m_id,
+                                   self = QPointer<Launcher>(this)](const Result<void> &removed) {
                                       if (!removed && removed.error().httpStatus() != 404
                                           && removed.error().httpStatus() != 409)
-                                          qCWarning(lcLaunch) << "could not remove" << id << removed.error().message();
+                                          qCWarning(lcLaunch) << "could not remove" << id
+                                                              << removed.error().message();
                                       if (self) {
                                           self->m_removing = false;
                                           emit self->containerRemoved();

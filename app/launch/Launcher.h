@@ -32,7 +32,18 @@ class Launcher : public QObject
     Q_OBJECT
 
 public:
-    enum class State { Idle, Creating, Attaching, Waiting, Starting, Running, Stopping, Exited, Failed, Cancelled };
+    enum class State {
+        Idle,
+        Creating,
+        Attaching,
+        Waiting,
+        Starting,
+        Running,
+        Stopping,
+        Exited,
+        Failed,
+        Cancelled
+    };
     Q_ENUM(State)
 
     explicit Launcher(DockerClient *client, QObject *parent = nullptr);
@@ -107,7 +118,8 @@ private:
     QString m_id;
     QPointer<ContainerStream> m_stream;
     QPointer<WaitCall> m_wait;
-    QObject *m_calls = nullptr; // context of the short calls in flight; deleting it drops their callbacks
+    // context of the short calls in flight; deleting it drops their callbacks
+    QObject *m_calls = nullptr;
     std::optional<qint64> m_exitCode;
     Error m_error;
     bool m_cancelRequested = false;

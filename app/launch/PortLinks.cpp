@@ -16,7 +16,8 @@ bool isUnspecified(const QString &ip)
 
 bool isLoopback(const QString &host)
 {
-    return host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0 || QHostAddress(host).isLoopback();
+    return host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0
+           || QHostAddress(host).isLoopback();
 }
 
 // What the engine's host connects to for a binding: its loopback for one on every interface.
@@ -46,7 +47,8 @@ PortLinks::~PortLinks()
     close();
 }
 
-QString PortLinks::reachableHost(const PortMappings::Published &published, const QString &engineHost, bool local)
+QString PortLinks::reachableHost(const PortMappings::Published &published,
+                                 const QString &engineHost, bool local)
 {
     if (local)
         return forwardTarget(published);
@@ -83,8 +85,10 @@ void PortLinks::onInspected(const QJsonObject &inspect)
         if (!domain.isEmpty())
             hosts << hostname + QLatin1Char('.') + domain;
     }
-    const QJsonObject networks = inspect.value(QStringLiteral("NetworkSettings")).toObject()
-                                     .value(QStringLiteral("Networks")).toObject();
+    const QJsonObject networks = inspect.value(QStringLiteral("NetworkSettings"))
+                                     .toObject()
+                                     .value(QStringLiteral("Networks"))
+                                     .toObject();
     for (const QJsonValue &network : networks) {
         for (const char *key : {"IPAddress", "GlobalIPv6Address"}) {
             const QString address = network.toObject().value(QLatin1String(key)).toString();
@@ -131,8 +135,8 @@ void PortLinks::forwardNext()
         return;
     }
     const Link link = m_pending.takeFirst();
-    m_tunnel->forwardPort(link.url.port(), forwardTarget(link.published), link.published.hostPort, m_calls,
-                          [this, link](const Error &error) {
+    m_tunnel->forwardPort(link.url.port(), forwardTarget(link.published), link.published.hostPort,
+                          m_calls, [this, link](const Error &error) {
                               if (error.isError()) {
                                   emit failed(error);
                               } else {
@@ -155,7 +159,8 @@ void PortLinks::close()
     m_pending.clear();
     for (const Link &link : std::as_const(m_links)) {
         if (link.forwarded && m_tunnel)
-            m_tunnel->cancelForward(link.url.port(), forwardTarget(link.published), link.published.hostPort);
+            m_tunnel->cancelForward(link.url.port(), forwardTarget(link.published),
+                                    link.published.hostPort);
     }
     m_links.clear();
     m_ready = false;
@@ -169,10 +174,13 @@ void PortLinks::setLinks(const QList<Link> &links)
 
 QUrl PortLinks::rewrite(const QUrl &printed) const
 {
-    if (!printed.isValid() || (printed.scheme() != QLatin1String("http") && printed.scheme() != QLatin1String("https")))
+    if (!printed.isValid()
+        || (printed.scheme() != QLatin1String("http")
+            && printed.scheme() != QLatin1String("https")))
         return {};
     const QString host = printed.host();
-    const bool self = isLoopback(host) || isUnspecified(host) || m_containerHosts.contains(host, Qt::CaseInsensitive);
+    const bool self = isLoopback(host) || isUnspecified(host)
+                      || m_containerHosts.contains(host, Qt::CaseInsensitive);
     if (!self)
         return {};
     const int port = printed.port(printed.scheme() == QLatin1String("https") ? 443 : 80);

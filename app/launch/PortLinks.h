@@ -64,7 +64,8 @@ public:
 
     // Where a binding on the engine's host is reached from this machine for a local or tcp://
     // engine; empty when it cannot be (a loopback binding of another machine).
-    static QString reachableHost(const PortMappings::Published &published, const QString &engineHost, bool local);
+    static QString reachableHost(const PortMappings::Published &published,
+                                 const QString &engineHost, bool local);
 
 signals:
     void ready();

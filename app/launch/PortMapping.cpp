@@ -59,7 +59,9 @@ Result<PortMapping> PortMapping::parse(const QString &entry)
 {
     const QString example = QStringLiteral("such as 127.0.0.1:8888:8888 or 8000-8010:8000-8010");
     if (entry.trimmed().isEmpty())
-        return invalid(QStringLiteral("A port entry is empty: write [IP:][HOST_PORT:]CONTAINER_PORT, %1.").arg(example));
+        return invalid(
+            QStringLiteral("A port entry is empty: write [IP:][HOST_PORT:]CONTAINER_PORT, %1.")
+                .arg(example));
     if (entry != entry.trimmed() || entry.contains(QLatin1Char(' ')))
         return invalid(QStringLiteral("The port '%1' contains white space.").arg(entry));
 
@@ -87,52 +89,80 @@ Result<PortMapping> PortMapping::parse(const QString &entry)
     }
     if (ip.startsWith(QLatin1Char('['))) {
         if (!ip.endsWith(QLatin1Char(']')))
-            return invalid(QStringLiteral("The port '%1' opens an IPv6 address with '[' but does not close it with ']'.").arg(entry));
+            return invalid(
+                QStringLiteral(
+                    "The port '%1' opens an IPv6 address with '[' but does not close it with ']'.")
+                    .arg(entry));
         ip = ip.mid(1, ip.size() - 2);
     }
     if (!ip.isEmpty()) {
         // As Go's net.ParseIP: IPv4 in four decimal parts without leading zeros (QHostAddress
         // would also take "1.2.3" or "010.0.0.1"), or IPv6 without a zone.
-        static const QRegularExpression ipv4(QStringLiteral("^(?:(?:0|[1-9][0-9]{0,2})\\.){3}(?:0|[1-9][0-9]{0,2})$"));
+        static const QRegularExpression ipv4(
+            QStringLiteral("^(?:(?:0|[1-9][0-9]{0,2})\\.){3}(?:0|[1-9][0-9]{0,2})$"));
         QHostAddress address;
         const bool v6 = ip.contains(QLatin1Char(':'));
-        if (ip.contains(QLatin1Char('%')) || (!v6 && !ipv4.match(ip).hasMatch()) || !address.setAddress(ip))
-            return invalid(QStringLiteral("The port '%1' has '%2' as its address, which is not an IPv4 or IPv6 "
-                                          "address: write one such as 127.0.0.1 or [::1], or leave it out.")
-                               .arg(entry, ip));
+        if (ip.contains(QLatin1Char('%')) || (!v6 && !ipv4.match(ip).hasMatch())
+            || !address.setAddress(ip))
+            return invalid(
+                QStringLiteral(
+                    "The port '%1' has '%2' as its address, which is not an IPv4 or IPv6 "
+                    "address: write one such as 127.0.0.1 or [::1], or leave it out.")
+                    .arg(entry, ip));
         mapping.hostIp = ip; // as written: the CLI sends the text, not a normalised address
     }
     if (containerPort.isEmpty())
-        return invalid(QStringLiteral("The port '%1' names no container port: write [IP:][HOST_PORT:]CONTAINER_PORT, %2.")
-                           .arg(entry, example));
+        return invalid(
+            QStringLiteral(
+                "The port '%1' names no container port: write [IP:][HOST_PORT:]CONTAINER_PORT, %2.")
+                .arg(entry, example));
     if (!parseRange(containerPort, &mapping.containerStart, &mapping.containerEnd))
-        return invalid(QStringLiteral("The container port '%1' in '%2' is not a port number or a range such as 8000-8010.")
+        return invalid(QStringLiteral("The container port '%1' in '%2' is not a port number or a "
+                                      "range such as 8000-8010.")
                            .arg(containerPort, entry));
     if (!hostPort.isEmpty() && !parseRange(hostPort, &mapping.hostStart, &mapping.hostEnd))
-        return invalid(QStringLiteral("The host port '%1' in '%2' is not a port number or a range such as 8000-8010.")
-                           .arg(hostPort, entry));
+        return invalid(
+            QStringLiteral(
+                "The host port '%1' in '%2' is not a port number or a range such as 8000-8010.")
+                .arg(hostPort, entry));
     for (const int port : {mapping.containerStart, mapping.containerEnd}) {
         if (port < 1 || port > 65535)
-            return invalid(QStringLiteral("The container port %1 in '%2' is out of range: ports are 1 to 65535.").arg(port).arg(entry));
+            return invalid(
+                QStringLiteral(
+                    "The container port %1 in '%2' is out of range: ports are 1 to 65535.")
+                    .arg(port)
+                    .arg(entry));
     }
     if (!hostPort.isEmpty()) {
         for (const int port : {mapping.hostStart, mapping.hostEnd}) {
             if (port < 1 || port > 65535)
-                return invalid(QStringLiteral("The host port %1 in '%2' is out of range: ports are 1 to 65535 "
-                                              "(leave it out to let the engine pick one).").arg(port).arg(entry));
+                return invalid(
+                    QStringLiteral("The host port %1 in '%2' is out of range: ports are 1 to 65535 "
+                                   "(leave it out to let the engine pick one).")
+                        .arg(port)
+                        .arg(entry));
         }
     }
     if (mapping.containerEnd < mapping.containerStart || mapping.hostEnd < mapping.hostStart)
-        return invalid(QStringLiteral("A port range in '%1' runs backwards: write the lower port first, as in 8000-8010.").arg(entry));
+        return invalid(
+            QStringLiteral(
+                "A port range in '%1' runs backwards: write the lower port first, as in 8000-8010.")
+                .arg(entry));
     const int containerCount = mapping.containerEnd - mapping.containerStart;
     const int hostCount = mapping.hostEnd - mapping.hostStart;
     if (!hostPort.isEmpty() && containerCount != hostCount && containerCount != 0)
-        return invalid(QStringLiteral("The port '%1' maps %2 container ports onto %3 host ports: give both ranges "
-                                      "the same length, or one container port.")
-                           .arg(entry).arg(containerCount + 1).arg(hostCount + 1));
-    static const QStringList protocols = {QStringLiteral("tcp"), QStringLiteral("udp"), QStringLiteral("sctp")};
+        return invalid(
+            QStringLiteral(
+                "The port '%1' maps %2 container ports onto %3 host ports: give both ranges "
+                "the same length, or one container port.")
+                .arg(entry)
+                .arg(containerCount + 1)
+                .arg(hostCount + 1));
+    static const QStringList protocols = {QStringLiteral("tcp"), QStringLiteral("udp"),
+                                          QStringLiteral("sctp")};
     if (!protocols.contains(mapping.protocol))
-        return invalid(QStringLiteral("The protocol '%1' in '%2' is not tcp, udp or sctp.").arg(mapping.protocol, entry));
+        return invalid(QStringLiteral("The protocol '%1' in '%2' is not tcp, udp or sctp.")
+                           .arg(mapping.protocol, entry));
     return mapping;
 }
 
@@ -217,17 +247,23 @@ QJsonArray libpodPortMappings(const QStringList &entries)
 QList<ValidationIssue> validate(const QStringList &entries, const QString &networkMode, bool podman)
 {
     QList<ValidationIssue> issues;
-    const auto add = [&issues](const QString &message) { issues.append({QStringLiteral("ports"), message}); };
+    const auto add = [&issues](const QString &message) {
+        issues.append({QStringLiteral("ports"), message});
+    };
     if (!entries.isEmpty()) {
         if (networkMode == QLatin1String("host"))
-            add(QStringLiteral("The network mode host shares the host's own ports, so none can be published: "
-                               "remove the ports or pick another network."));
+            add(QStringLiteral(
+                "The network mode host shares the host's own ports, so none can be published: "
+                "remove the ports or pick another network."));
         else if (networkMode == QLatin1String("none"))
-            add(QStringLiteral("The network mode none gives the container no network to publish ports from: "
-                               "remove the ports or pick a network."));
+            add(QStringLiteral(
+                "The network mode none gives the container no network to publish ports from: "
+                "remove the ports or pick a network."));
         else if (networkMode.startsWith(QLatin1String("container:")))
-            add(QStringLiteral("The network mode %1 uses that container's network, so ports are published "
-                               "there: remove them here or pick another network.").arg(networkMode));
+            add(QStringLiteral(
+                    "The network mode %1 uses that container's network, so ports are published "
+                    "there: remove them here or pick another network.")
+                    .arg(networkMode));
     }
     struct Taken
     {
@@ -246,8 +282,10 @@ QList<ValidationIssue> validate(const QStringList &entries, const QString &netwo
         }
         const PortMapping &m = parsed.value();
         if (podman && m.hasHostPool()) {
-            add(QStringLiteral("Podman cannot pick a host port from the range in '%1': give one host port per "
-                               "container port.").arg(entry));
+            add(QStringLiteral(
+                    "Podman cannot pick a host port from the range in '%1': give one host port per "
+                    "container port.")
+                    .arg(entry));
             continue;
         }
         if (m.hostStart == 0 || m.hasHostPool())
@@ -255,11 +293,16 @@ QList<ValidationIssue> validate(const QStringList &entries, const QString &netwo
         const int start = m.hostStart;
         const int end = m.hostEnd;
         for (const Taken &other : taken) {
-            const bool sameAddress = other.hostIp == m.hostIp || isUnspecified(other.hostIp) || isUnspecified(m.hostIp);
+            const bool sameAddress = other.hostIp == m.hostIp || isUnspecified(other.hostIp)
+                                     || isUnspecified(m.hostIp);
             const int overlap = std::max(start, other.start);
-            if (sameAddress && other.protocol == m.protocol && overlap <= std::min(end, other.end)) {
-                add(QStringLiteral("The host port %1/%2 is published twice, by '%3' and '%4': give each a port of "
-                                   "its own.").arg(overlap).arg(m.protocol, other.entry, entry));
+            if (sameAddress && other.protocol == m.protocol
+                && overlap <= std::min(end, other.end)) {
+                add(QStringLiteral("The host port %1/%2 is published twice, by '%3' and '%4': give "
+                                   "each a port of "
+                                   "its own.")
+                        .arg(overlap)
+                        .arg(m.protocol, other.entry, entry));
                 break;
             }
         }
@@ -271,8 +314,10 @@ QList<ValidationIssue> validate(const QStringList &entries, const QString &netwo
 QList<Published> fromInspect(const QJsonObject &inspect)
 {
     QList<Published> out;
-    const QJsonObject ports = inspect.value(QStringLiteral("NetworkSettings")).toObject()
-                                  .value(QStringLiteral("Ports")).toObject();
+    const QJsonObject ports = inspect.value(QStringLiteral("NetworkSettings"))
+                                  .toObject()
+                                  .value(QStringLiteral("Ports"))
+                                  .toObject();
     for (auto it = ports.constBegin(); it != ports.constEnd(); ++it) {
         const int containerPort = it.key().section(QLatin1Char('/'), 0, 0).toInt();
         const QString protocol = it.key().section(QLatin1Char('/'), 1, 1);

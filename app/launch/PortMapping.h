@@ -15,8 +15,8 @@
 // so that a launch sends exactly the ExposedPorts and PortBindings `docker run -p` sends.
 struct PortMapping
 {
-    QString hostIp;           // "" = every interface (docker's default)
-    int hostStart = 0;        // 0: the engine picks a free host port
+    QString hostIp;    // "" = every interface (docker's default)
+    int hostStart = 0; // 0: the engine picks a free host port
     int hostEnd = 0;
     int containerStart = 0;
     int containerEnd = 0;
@@ -57,7 +57,8 @@ QJsonArray libpodPortMappings(const QStringList &entries);
 // Every problem of the entries, field "ports": entries that do not parse, a host port (with its
 // protocol and address) published twice, a network mode that cannot publish (host, none,
 // container:NAME), and on Podman a host port pool.
-QList<ValidationIssue> validate(const QStringList &entries, const QString &networkMode, bool podman = false);
+QList<ValidationIssue> validate(const QStringList &entries, const QString &networkMode,
+                                bool podman = false);
 
 // The published port of a container as inspect reports it (NetworkSettings.Ports): container
 // "8888/tcp" is reachable at hostIp:hostPort of the engine's host.

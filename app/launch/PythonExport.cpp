@@ -11,23 +11,12 @@ QString PythonExport::stringLiteral(const QString &text)
     const QList<uint> codePoints = text.toUcs4();
     for (const uint c : codePoints) {
         switch (c) {
-        case '\\':
-            out += QStringLiteral("\\\\");
-            continue;
-        case '"':
-            out += QStringLiteral("\\\"");
-            continue;
-        case '\n':
-            out += QStringLiteral("\\n");
-            continue;
-        case '\r':
-            out += QStringLiteral("\\r");
-            continue;
-        case '\t':
-            out += QStringLiteral("\\t");
-            continue;
-        default:
-            break;
+        case '\\': out += QStringLiteral("\\\\"); continue;
+        case '"': out += QStringLiteral("\\\""); continue;
+        case '\n': out += QStringLiteral("\\n"); continue;
+        case '\r': out += QStringLiteral("\\r"); continue;
+        case '\t': out += QStringLiteral("\\t"); continue;
+        default: break;
         }
         if (c >= 0x20 && c < 0x7f)
             out += QChar(static_cast<char16_t>(c));
@@ -70,12 +59,14 @@ QString deviceRequestLiteral(const LaunchSpec &spec)
     }
     if (request.value(QStringLiteral("Capabilities")).isArray()) {
         QStringList caps;
-        for (const QJsonValue &cap : request.value(QStringLiteral("Capabilities")).toArray().first().toArray())
+        for (const QJsonValue &cap :
+             request.value(QStringLiteral("Capabilities")).toArray().first().toArray())
             caps << cap.toString();
-        args << QStringLiteral("capabilities=[") + PythonExport::listLiteral(caps) + QLatin1Char(']');
+        args << QStringLiteral("capabilities=[") + PythonExport::listLiteral(caps)
+                    + QLatin1Char(']');
     }
     return QStringLiteral("docker.types.DeviceRequest(") + args.join(QStringLiteral(", "))
-        + QLatin1Char(')');
+           + QLatin1Char(')');
 }
 
 // ports={"8888/tcp": ("127.0.0.1", "8888")}: the SDK turns each (HostIp, HostPort) pair into the
@@ -83,19 +74,28 @@ QString deviceRequestLiteral(const LaunchSpec &spec)
 // app sends (taken from the same map).
 QString portsLiteral(const LaunchSpec &spec)
 {
-    const QJsonObject bindings = spec.createBody().value(QStringLiteral("HostConfig")).toObject()
-                                     .value(QStringLiteral("PortBindings")).toObject();
+    const QJsonObject bindings = spec.createBody()
+                                     .value(QStringLiteral("HostConfig"))
+                                     .toObject()
+                                     .value(QStringLiteral("PortBindings"))
+                                     .toObject();
     QStringList items;
     for (auto it = bindings.constBegin(); it != bindings.constEnd(); ++it) {
         QStringList pairs;
         for (const QJsonValue &value : it.value().toArray()) {
             const QJsonObject binding = value.toObject();
-            pairs << QLatin1Char('(') + PythonExport::stringLiteral(binding.value(QStringLiteral("HostIp")).toString())
-                    + QStringLiteral(", ")
-                    + PythonExport::stringLiteral(binding.value(QStringLiteral("HostPort")).toString()) + QLatin1Char(')');
+            pairs << QLatin1Char('(')
+                         + PythonExport::stringLiteral(
+                             binding.value(QStringLiteral("HostIp")).toString())
+                         + QStringLiteral(", ")
+                         + PythonExport::stringLiteral(
+                             binding.value(QStringLiteral("HostPort")).toString())
+                         + QLatin1Char(')');
         }
-        const QString value = pairs.size() == 1 ? pairs.first()
-                                                : QString(QLatin1Char('[') + pairs.join(QStringLiteral(", ")) + QLatin1Char(']'));
+        const QString value = pairs.size() == 1
+                                  ? pairs.first()
+                                  : QString(QLatin1Char('[') + pairs.join(QStringLiteral(", "))
+                                            + QLatin1Char(']'));
         items << PythonExport::stringLiteral(it.key()) + QStringLiteral(": ") + value;
     }
     return QLatin1Char('{') + items.join(QStringLiteral(", ")) + QLatin1Char('}');
@@ -107,7 +107,8 @@ QString PythonExport::script(const LaunchSpec &spec, bool detach)
 {
     QStringList kwargs;
     const auto arg = [&kwargs](const char *name, const QString &literal) {
-        kwargs << QStringLiteral("        ") + QLatin1String(name) + QLatin1Char('=') + literal + QLatin1Char(',');
+        kwargs << QStringLiteral("        ") + QLatin1String(name) + QLatin1Char('=') + literal
+                      + QLatin1Char(',');
     };
     if (!spec.command.isEmpty())
         arg("command", listLiteral(spec.command));
@@ -137,28 +138,30 @@ QString PythonExport::script(const LaunchSpec &spec, bool detach)
         arg("auto_remove", QStringLiteral("True"));
     arg("detach", QStringLiteral("True"));
 
-    QString text = QStringLiteral(
-        "#!/usr/bin/env python3\n"
-        "# Exported by GPU Deck. Needs the Docker SDK for Python: apt install python3-docker\n"
-        "# (or pip install docker).\n"
-        "import sys\n"
-        "\n"
-        "import docker\n"
-        "\n"
-        "\n"
-        "def main():\n"
-        "    client = docker.from_env()\n"
-        "    container = client.containers.run(\n"
-        "        %1,\n").arg(stringLiteral(spec.image));
+    QString text =
+        QStringLiteral(
+            "#!/usr/bin/env python3\n"
+            "# Exported by GPU Deck. Needs the Docker SDK for Python: apt install python3-docker\n"
+            "# (or pip install docker).\n"
+            "import sys\n"
+            "\n"
+            "import docker\n"
+            "\n"
+            "\n"
+            "def main():\n"
+            "    client = docker.from_env()\n"
+            "    container = client.containers.run(\n"
+            "        %1,\n")
+            .arg(stringLiteral(spec.image));
     text += kwargs.join(QLatin1Char('\n')) + QStringLiteral("\n    )\n");
     if (detach) {
         text += QStringLiteral("    print(container.id)\n"
                                "    return 0\n");
     } else {
         if (spec.autoRemove) {
-            text += QStringLiteral(
-                "    # Removed here rather than with auto_remove=True: the daemon could delete the\n"
-                "    # container before wait() and logs() reach it.\n");
+            text += QStringLiteral("    # Removed here rather than with auto_remove=True: the "
+                                   "daemon could delete the\n"
+                                   "    # container before wait() and logs() reach it.\n");
         }
         // Foreground: like docker run, stdout and stderr go to their own streams.
         const QString body = QStringLiteral(

@@ -25,7 +25,8 @@ bool isTerminal(const QString &state)
 
 bool hasRun(const QString &state)
 {
-    return state == QLatin1String("starting") || state == QLatin1String("running") || isTerminal(state);
+    return state == QLatin1String("starting") || state == QLatin1String("running")
+           || isTerminal(state);
 }
 
 int channelIndex(StreamDemuxer::Channel channel)
@@ -53,14 +54,18 @@ void SwarmLauncher::launch(const LaunchSpec &spec, int replicas, bool detach, co
         emit note(sentence);
     m_replicas = replicas;
     m_tty = spec.tty;
-    m_client->call("POST", QStringLiteral("/services/create"), QJsonDocument(plan.value().body).toJson(QJsonDocument::Compact),
+    m_client->call("POST", QStringLiteral("/services/create"),
+                   QJsonDocument(plan.value().body).toJson(QJsonDocument::Compact),
                    QStringLiteral("Could not create the swarm service"), m_calls,
                    [this, detach](const Result<QByteArray> &created) {
                        if (!created) {
                            fail(created.error());
                            return;
                        }
-                       m_serviceId = QJsonDocument::fromJson(created.value()).object().value(QStringLiteral("ID")).toString();
+                       m_serviceId = QJsonDocument::fromJson(created.value())
+                                         .object()
+                                         .value(QStringLiteral("ID"))
+                                         .toString();
                        if (m_stopping) {
                            cancelNow();
                            return;
@@ -104,7 +109,8 @@ void SwarmLauncher::poll()
     m_polling = true;
     const QJsonObject filters{{QStringLiteral("service"), QJsonArray{m_serviceId}}};
     const QString path = QStringLiteral("/tasks?filters=")
-        + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact))));
+                         + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(
+                             QJsonDocument(filters).toJson(QJsonDocument::Compact))));
     m_client->call("GET", path, {}, QStringLiteral("Could not list the service's tasks"), m_calls,
                    [this](const Result<QByteArray> &listed) {
                        m_polling = false;
@@ -129,9 +135,11 @@ void SwarmLauncher::onTasks(const QJsonArray &tasks)
         const QJsonObject status = task.value(QStringLiteral("Status")).toObject();
         const QString state = status.value(QStringLiteral("State")).toString();
         Task &entry = m_tasks[id];
-        if (state == QLatin1String("pending") && !status.value(QStringLiteral("Err")).toString().isEmpty())
+        if (state == QLatin1String("pending")
+            && !status.value(QStringLiteral("Err")).toString().isEmpty())
             pendingReason = status.value(QStringLiteral("Err")).toString();
-        if (!entry.live && !entry.ended && (state == QLatin1String("starting") || state == QLatin1String("running")))
+        if (!entry.live && !entry.ended
+            && (state == QLatin1String("starting") || state == QLatin1String("running")))
             follow(id);
         if (isTerminal(state) && !entry.ended) {
             entry.ended = true;
@@ -140,7 +148,8 @@ void SwarmLauncher::onTasks(const QJsonArray &tasks)
             if (hasRun(state) && container.contains(QStringLiteral("ExitCode")))
                 code = container.value(QStringLiteral("ExitCode")).toInt();
             if (state == QLatin1String("rejected") && !m_error.isError())
-                m_error = Error(Error::Code::Http, QStringLiteral("The swarm could not start the task"),
+                m_error = Error(Error::Code::Http,
+                                QStringLiteral("The swarm could not start the task"),
                                 status.value(QStringLiteral("Err")).toString());
             if (code != 0 && (!m_exitCode || *m_exitCode == 0))
                 m_exitCode = code;
@@ -157,9 +166,10 @@ void SwarmLauncher::onTasks(const QJsonArray &tasks)
         m_pendingReason = pendingReason;
         if (m_pendingSince.elapsed() >= kPendingGiveUpMs) {
             m_poll.stop();
-            const Error error(Error::Code::Unsupported, QStringLiteral("The swarm cannot place the task"),
-                              m_pendingReason,
-                              QStringLiteral("no node has the NVIDIA-GPU resources it reserves free; see gpudeck swarm nodes"));
+            const Error error(Error::Code::Unsupported,
+                              QStringLiteral("The swarm cannot place the task"), m_pendingReason,
+                              QStringLiteral("no node has the NVIDIA-GPU resources it reserves "
+                                             "free; see gpudeck swarm nodes"));
             removeService([this, error]() {
                 m_exitCode = kLaunchFailed;
                 fail(error);
@@ -177,11 +187,12 @@ void SwarmLauncher::follow(const QString &id)
     ContainerStream *stream = m_client->taskLogs(id, m_tty, true);
     stream->setParent(m_calls);
     m_tasks[id].live = stream;
-    connect(stream, &ContainerStream::output, m_calls, [this, id](StreamDemuxer::Channel channel, const QByteArray &data) {
-        auto it = m_tasks.find(id);
-        if (it != m_tasks.end() && !it->flushed)
-            passOn(*it, channel, data, false);
-    });
+    connect(stream, &ContainerStream::output, m_calls,
+            [this, id](StreamDemuxer::Channel channel, const QByteArray &data) {
+                auto it = m_tasks.find(id);
+                if (it != m_tasks.end() && !it->flushed)
+                    passOn(*it, channel, data, false);
+            });
 }
 
 void SwarmLauncher::flush(const QString &id)
@@ -198,11 +209,12 @@ void SwarmLauncher::flush(const QString &id)
     }
     ContainerStream *all = m_client->taskLogs(id, m_tty, false);
     all->setParent(m_calls);
-    connect(all, &ContainerStream::output, m_calls, [this, id](StreamDemuxer::Channel channel, const QByteArray &data) {
-        auto it = m_tasks.find(id);
-        if (it != m_tasks.end())
-            passOn(*it, channel, data, true);
-    });
+    connect(all, &ContainerStream::output, m_calls,
+            [this, id](StreamDemuxer::Channel channel, const QByteArray &data) {
+                auto it = m_tasks.find(id);
+                if (it != m_tasks.end())
+                    passOn(*it, channel, data, true);
+            });
     connect(all, &ContainerStream::finished, m_calls, [this, id, all]() {
         all->deleteLater();
         m_tasks[id].flushed = true;
@@ -210,7 +222,8 @@ void SwarmLauncher::flush(const QString &id)
     });
 }
 
-void SwarmLauncher::passOn(Task &task, StreamDemuxer::Channel channel, const QByteArray &data, bool replay)
+void SwarmLauncher::passOn(Task &task, StreamDemuxer::Channel channel, const QByteArray &data,
+                           bool replay)
 {
     if (channel != StreamDemuxer::Channel::Stdout && channel != StreamDemuxer::Channel::Stderr)
         return;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "engine/StreamDemuxer.h"
 #include "common/Error.h"
+#include "engine/StreamDemuxer.h"
 
 #include <QElapsedTimer>
 #include <QHash>

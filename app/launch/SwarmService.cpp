@@ -13,8 +13,9 @@ QJsonObject mountOf(const QString &bind)
     const QStringList parts = bind.split(QLatin1Char(':'));
     const QString source = parts.value(0);
     const QStringList options = parts.value(2).split(QLatin1Char(','), Qt::SkipEmptyParts);
-    QJsonObject mount{{QStringLiteral("Type"), source.startsWith(QLatin1Char('/')) ? QStringLiteral("bind")
-                                                                                   : QStringLiteral("volume")},
+    QJsonObject mount{{QStringLiteral("Type"), source.startsWith(QLatin1Char('/'))
+                                                   ? QStringLiteral("bind")
+                                                   : QStringLiteral("volume")},
                       {QStringLiteral("Source"), source},
                       {QStringLiteral("Target"), parts.value(1)}};
     if (options.contains(QStringLiteral("ro")))
@@ -24,7 +25,8 @@ QJsonObject mountOf(const QString &bind)
 
 } // namespace
 
-Result<SwarmService::Plan> SwarmService::plan(const LaunchSpec &spec, int replicas, const QString &name)
+Result<SwarmService::Plan> SwarmService::plan(const LaunchSpec &spec, int replicas,
+                                              const QString &name)
 {
     Plan plan;
     if (spec.usesCdi())
@@ -32,21 +34,24 @@ Result<SwarmService::Plan> SwarmService::plan(const LaunchSpec &spec, int replic
                      QStringLiteral("swarm services cannot ask for CDI devices"),
                      QStringLiteral("use the nvidia driver and a GPU count for swarm launches"));
     switch (spec.gpus.mode) {
-    case GpuSelection::Mode::None:
-        break;
+    case GpuSelection::Mode::None: break;
     case GpuSelection::Mode::All:
-        return Error(Error::Code::Unsupported, QStringLiteral("A swarm cannot launch this preset"),
-                     QStringLiteral("a swarm reserves a number of NVIDIA-GPU resources and has no \"all GPUs\""),
-                     QStringLiteral("pick a GPU count in the preset"));
+        return Error(
+            Error::Code::Unsupported, QStringLiteral("A swarm cannot launch this preset"),
+            QStringLiteral(
+                "a swarm reserves a number of NVIDIA-GPU resources and has no \"all GPUs\""),
+            QStringLiteral("pick a GPU count in the preset"));
     case GpuSelection::Mode::Count:
     case GpuSelection::Mode::Free: // a swarm reserves only GPUs no other task holds
         plan.gpus = spec.gpus.count;
         break;
     case GpuSelection::Mode::Devices:
         plan.gpus = int(spec.gpus.devices.size());
-        plan.notes << QStringLiteral("The preset picks GPUs %1; a swarm reserves %2 and chooses which.")
+        plan.notes << QStringLiteral(
+                          "The preset picks GPUs %1; a swarm reserves %2 and chooses which.")
                           .arg(spec.gpus.devices.join(QStringLiteral(", ")))
-                          .arg(plan.gpus == 1 ? QStringLiteral("1 GPU") : QStringLiteral("%1 GPUs").arg(plan.gpus));
+                          .arg(plan.gpus == 1 ? QStringLiteral("1 GPU")
+                                              : QStringLiteral("%1 GPUs").arg(plan.gpus));
         break;
     }
 
@@ -62,7 +67,8 @@ Result<SwarmService::Plan> SwarmService::plan(const LaunchSpec &spec, int replic
         QStringList caps = spec.requestCapabilities();
         caps.removeAll(QStringLiteral("gpu"));
         if (!caps.isEmpty())
-            env.append(QString(QStringLiteral("NVIDIA_DRIVER_CAPABILITIES=") + caps.join(QLatin1Char(','))));
+            env.append(QString(QStringLiteral("NVIDIA_DRIVER_CAPABILITIES=")
+                               + caps.join(QLatin1Char(','))));
     }
     if (!env.isEmpty())
         container.insert(QStringLiteral("Env"), env);
@@ -75,32 +81,46 @@ Result<SwarmService::Plan> SwarmService::plan(const LaunchSpec &spec, int replic
         mounts.append(QJsonObject{{QStringLiteral("Type"), QStringLiteral("tmpfs")},
                                   {QStringLiteral("Target"), QStringLiteral("/dev/shm")},
                                   {QStringLiteral("TmpfsOptions"),
-                                   QJsonObject{{QStringLiteral("SizeBytes"), host.value(QStringLiteral("ShmSize"))}}}});
+                                   QJsonObject{{QStringLiteral("SizeBytes"),
+                                                host.value(QStringLiteral("ShmSize"))}}}});
     }
     if (!mounts.isEmpty())
         container.insert(QStringLiteral("Mounts"), mounts);
     if (!spec.runtime.isEmpty())
-        plan.notes << QStringLiteral("Swarm services cannot choose a runtime: the node's default runtime runs the "
-                                     "task (\"default-runtime\": \"%1\" in its daemon.json).").arg(spec.runtime);
+        plan.notes
+            << QStringLiteral(
+                   "Swarm services cannot choose a runtime: the node's default runtime runs the "
+                   "task (\"default-runtime\": \"%1\" in its daemon.json).")
+                   .arg(spec.runtime);
     if (!spec.ipcMode.isEmpty())
-        plan.notes << QStringLiteral("Swarm services have no IPC mode; \"%1\" is left out.").arg(spec.ipcMode);
+        plan.notes << QStringLiteral("Swarm services have no IPC mode; \"%1\" is left out.")
+                          .arg(spec.ipcMode);
     if (!spec.networkMode.isEmpty() && spec.networkMode != QLatin1String("none"))
-        plan.notes << QStringLiteral("Swarm services join swarm networks only; the network \"%1\" is left out.")
-                          .arg(spec.networkMode);
+        plan.notes
+            << QStringLiteral(
+                   "Swarm services join swarm networks only; the network \"%1\" is left out.")
+                   .arg(spec.networkMode);
 
     QJsonObject task{{QStringLiteral("ContainerSpec"), container},
-                     {QStringLiteral("RestartPolicy"), QJsonObject{{QStringLiteral("Condition"), QStringLiteral("none")}}}};
+                     {QStringLiteral("RestartPolicy"),
+                      QJsonObject{{QStringLiteral("Condition"), QStringLiteral("none")}}}};
     if (plan.gpus > 0) {
-        const QJsonObject discrete{{QStringLiteral("Kind"), QLatin1String(kGpuKind)}, {QStringLiteral("Value"), plan.gpus}};
+        const QJsonObject discrete{{QStringLiteral("Kind"), QLatin1String(kGpuKind)},
+                                   {QStringLiteral("Value"), plan.gpus}};
         task.insert(QStringLiteral("Resources"),
-                    QJsonObject{{QStringLiteral("Reservations"),
-                                 QJsonObject{{QStringLiteral("GenericResources"),
-                                              QJsonArray{QJsonObject{{QStringLiteral("DiscreteResourceSpec"), discrete}}}}}}});
+                    QJsonObject{
+                        {QStringLiteral("Reservations"),
+                         QJsonObject{{QStringLiteral("GenericResources"),
+                                      QJsonArray{QJsonObject{
+                                          {QStringLiteral("DiscreteResourceSpec"), discrete}}}}}}});
     }
-    plan.body = QJsonObject{
-        {QStringLiteral("Name"), name},
-        {QStringLiteral("Labels"), QJsonObject{{QStringLiteral("io.github.gpudeck.launch"), QStringLiteral("1")}}},
-        {QStringLiteral("TaskTemplate"), task},
-        {QStringLiteral("Mode"), QJsonObject{{QStringLiteral("Replicated"), QJsonObject{{QStringLiteral("Replicas"), replicas}}}}}};
+    plan.body = QJsonObject{{QStringLiteral("Name"), name},
+                            {QStringLiteral("Labels"),
+                             QJsonObject{{QStringLiteral("io.github.gpudeck.launch"),
+                                          QStringLiteral("1")}}},
+                            {QStringLiteral("TaskTemplate"), task},
+                            {QStringLiteral("Mode"),
+                             QJsonObject{{QStringLiteral("Replicated"),
+                                          QJsonObject{{QStringLiteral("Replicas"), replicas}}}}}};
     return plan;
 }

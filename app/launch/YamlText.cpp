@@ -9,23 +9,12 @@ QString quoted(const QString &text)
     QString out = QStringLiteral("\"");
     for (const uint c : text.toUcs4()) {
         switch (c) {
-        case '\\':
-            out += QStringLiteral("\\\\");
-            continue;
-        case '"':
-            out += QStringLiteral("\\\"");
-            continue;
-        case '\n':
-            out += QStringLiteral("\\n");
-            continue;
-        case '\r':
-            out += QStringLiteral("\\r");
-            continue;
-        case '\t':
-            out += QStringLiteral("\\t");
-            continue;
-        default:
-            break;
+        case '\\': out += QStringLiteral("\\\\"); continue;
+        case '"': out += QStringLiteral("\\\""); continue;
+        case '\n': out += QStringLiteral("\\n"); continue;
+        case '\r': out += QStringLiteral("\\r"); continue;
+        case '\t': out += QStringLiteral("\\t"); continue;
+        default: break;
         }
         // C0, DEL, C1, and the line and paragraph separators YAML would read as line breaks.
         if (c < 0x20 || (c >= 0x7f && c < 0xa0))

@@ -13,22 +13,26 @@ const QStringList &knownKeys()
 {
     // The documented order; the file is written in it.
     static const QStringList keys = {
-        QStringLiteral("format"), QStringLiteral("version"), QStringLiteral("name"),
-        QStringLiteral("image"), QStringLiteral("command"), QStringLiteral("gpus"),
-        QStringLiteral("capabilities"), QStringLiteral("deviceDriver"), QStringLiteral("runtime"),
-        QStringLiteral("env"), QStringLiteral("autoRemove"), QStringLiteral("tty"),
-        QStringLiteral("containerName"), QStringLiteral("shmSize"), QStringLiteral("ipcMode"),
-        QStringLiteral("binds"), QStringLiteral("networkMode"), QStringLiteral("ports"),
+        QStringLiteral("format"),        QStringLiteral("version"),      QStringLiteral("name"),
+        QStringLiteral("image"),         QStringLiteral("command"),      QStringLiteral("gpus"),
+        QStringLiteral("capabilities"),  QStringLiteral("deviceDriver"), QStringLiteral("runtime"),
+        QStringLiteral("env"),           QStringLiteral("autoRemove"),   QStringLiteral("tty"),
+        QStringLiteral("containerName"), QStringLiteral("shmSize"),      QStringLiteral("ipcMode"),
+        QStringLiteral("binds"),         QStringLiteral("networkMode"),  QStringLiteral("ports"),
         QStringLiteral("engine")};
     return keys;
 }
 
-QString formatName() { return QStringLiteral("gpudeck-preset"); }
+QString formatName()
+{
+    return QStringLiteral("gpudeck-preset");
+}
 
 class Reader
 {
 public:
-    Reader(const QJsonObject &object, const QString &source) : m_object(object), m_source(source) { }
+    Reader(const QJsonObject &object, const QString &source)
+        : m_object(object), m_source(source) { }
 
     Error error(const QString &why) const
     {
@@ -69,7 +73,8 @@ public:
         const QJsonValue v = object.value(QLatin1String(key));
         if (v.isUndefined())
             return true;
-        const QString problem = QStringLiteral("\"%1\" must be a list of strings").arg(QLatin1String(key));
+        const QString problem =
+            QStringLiteral("\"%1\" must be a list of strings").arg(QLatin1String(key));
         if (!v.isArray()) {
             m_problem = problem;
             return false;
@@ -94,8 +99,10 @@ public:
             return true;
         const QJsonObject gpus = v.toObject();
         GpuSelection::Mode mode;
-        if (!v.isObject() || !GpuSelection::modeFromName(gpus.value(QStringLiteral("mode")).toString(), &mode)) {
-            m_problem = QStringLiteral("\"gpus\" must be an object whose \"mode\" is none, all, count, devices or free");
+        if (!v.isObject()
+            || !GpuSelection::modeFromName(gpus.value(QStringLiteral("mode")).toString(), &mode)) {
+            m_problem = QStringLiteral(
+                "\"gpus\" must be an object whose \"mode\" is none, all, count, devices or free");
             return false;
         }
         GpuSelection selection;
@@ -104,7 +111,8 @@ public:
             const QJsonValue count = gpus.value(QStringLiteral("count"));
             const double c = count.toDouble(-1);
             if (!count.isDouble() || c != std::floor(c) || c < 1 || c > 1024) {
-                m_problem = QStringLiteral("\"gpus\".\"count\" must be a whole number of at least 1");
+                m_problem = QStringLiteral(
+                    "\"gpus\".\"count\" must be a whole number of at least 1");
                 return false;
             }
             selection.count = static_cast<int>(c);
@@ -151,8 +159,10 @@ Result<Preset> Preset::fromJson(const QByteArray &bytes, const QString &source)
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &parseError);
     const QJsonObject empty;
     if (parseError.error != QJsonParseError::NoError)
-        return Reader(empty, source).error(
-            QStringLiteral("it is not valid JSON (%1 at byte %2)").arg(parseError.errorString()).arg(parseError.offset));
+        return Reader(empty, source)
+            .error(QStringLiteral("it is not valid JSON (%1 at byte %2)")
+                       .arg(parseError.errorString())
+                       .arg(parseError.offset));
     if (!doc.isObject())
         return Reader(empty, source).error(QStringLiteral("it is not a JSON object"));
     return fromJsonObject(doc.object(), source);
@@ -162,15 +172,18 @@ Result<Preset> Preset::fromJsonObject(const QJsonObject &object, const QString &
 {
     Reader reader(object, source);
     if (object.value(QStringLiteral("format")).toString() != formatName())
-        return reader.error(QStringLiteral("it is not a GPU Deck preset (\"format\" is not \"gpudeck-preset\")"));
+        return reader.error(
+            QStringLiteral("it is not a GPU Deck preset (\"format\" is not \"gpudeck-preset\")"));
     const QJsonValue version = object.value(QStringLiteral("version"));
     const double v = version.toDouble(-1);
     if (!version.isDouble() || v != std::floor(v) || v < 1)
-        return reader.error(QStringLiteral("\"version\" must be a format version number such as 1"));
+        return reader.error(
+            QStringLiteral("\"version\" must be a format version number such as 1"));
     if (v > FormatVersion)
         return reader
-            .error(QStringLiteral("it was written by a newer GPU Deck (format version %1); this version "
-                                  "reads version %2")
+            .error(QStringLiteral(
+                       "it was written by a newer GPU Deck (format version %1); this version "
+                       "reads version %2")
                        .arg(QString::number(v, 'f', 0))
                        .arg(FormatVersion))
             .withHint(QStringLiteral("Update GPU Deck"));
@@ -188,13 +201,18 @@ Result<Preset> Preset::fromJsonObject(const QJsonObject &object, const QString &
 
     QStringList capabilities;
     const bool ok = reader.strings("command", &spec.command) && reader.gpus(&spec.gpus)
-        && reader.strings("capabilities", &capabilities)
-        && reader.string("deviceDriver", &spec.deviceDriver) && reader.string("runtime", &spec.runtime)
-        && reader.strings("env", &spec.env) && reader.boolean("autoRemove", &spec.autoRemove)
-        && reader.boolean("tty", &spec.tty) && reader.string("containerName", &spec.containerName)
-        && reader.string("shmSize", &spec.shmSize) && reader.string("ipcMode", &spec.ipcMode)
-        && reader.strings("binds", &spec.binds) && reader.string("networkMode", &spec.networkMode)
-        && reader.strings("ports", &spec.ports) && reader.string("engine", &preset.m_engine);
+                    && reader.strings("capabilities", &capabilities)
+                    && reader.string("deviceDriver", &spec.deviceDriver)
+                    && reader.string("runtime", &spec.runtime) && reader.strings("env", &spec.env)
+                    && reader.boolean("autoRemove", &spec.autoRemove)
+                    && reader.boolean("tty", &spec.tty)
+                    && reader.string("containerName", &spec.containerName)
+                    && reader.string("shmSize", &spec.shmSize)
+                    && reader.string("ipcMode", &spec.ipcMode)
+                    && reader.strings("binds", &spec.binds)
+                    && reader.string("networkMode", &spec.networkMode)
+                    && reader.strings("ports", &spec.ports)
+                    && reader.string("engine", &preset.m_engine);
     if (!ok)
         return reader.error(reader.problem());
     // "gpu" is implied; keep the others in the user's order.
@@ -221,7 +239,8 @@ QJsonObject Preset::toJson() const
         gpus.insert(QStringLiteral("devices"), QJsonArray::fromStringList(m_spec.gpus.devices));
     object.insert(QStringLiteral("gpus"), gpus);
     object.insert(QStringLiteral("capabilities"),
-                  QJsonArray::fromStringList(QStringList{QStringLiteral("gpu")} + m_spec.capabilities));
+                  QJsonArray::fromStringList(QStringList{QStringLiteral("gpu")}
+                                             + m_spec.capabilities));
     object.insert(QStringLiteral("deviceDriver"), m_spec.deviceDriver);
     object.insert(QStringLiteral("runtime"), m_spec.runtime);
     object.insert(QStringLiteral("env"), QJsonArray::fromStringList(m_spec.env));

@@ -37,7 +37,7 @@ QString PresetStore::defaultDirectory()
     // Not AppConfigLocation: that depends on the organization and application names, which the
     // window (QSettings needs an organization) and the headless commands set differently.
     return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
-        + QStringLiteral("/gpudeck/presets");
+           + QStringLiteral("/gpudeck/presets");
 }
 
 Result<Preset> PresetStore::loadFile(const QString &path)
@@ -56,8 +56,8 @@ QList<PresetStore::Entry> PresetStore::list() const
 {
     QList<Entry> entries;
     const QDir dir(m_directory);
-    const QFileInfoList files =
-        dir.entryInfoList({QStringLiteral("*.json")}, QDir::Files | QDir::Hidden, QDir::Name);
+    const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.json")},
+                                                  QDir::Files | QDir::Hidden, QDir::Name);
     for (const QFileInfo &info : files) {
         Entry entry;
         entry.filePath = info.absoluteFilePath();
@@ -70,7 +70,10 @@ QList<PresetStore::Entry> PresetStore::list() const
             QFile file(entry.filePath);
             QString name;
             if (file.size() <= kMaxFileSize && file.open(QIODevice::ReadOnly))
-                name = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("name")).toString();
+                name = QJsonDocument::fromJson(file.readAll())
+                           .object()
+                           .value(QStringLiteral("name"))
+                           .toString();
             entry.name = Preset::checkName(name).isEmpty() ? name : info.fileName();
             qCDebug(lcPresets) << "broken preset file" << entry.filePath << entry.error.message();
         }
@@ -135,7 +138,8 @@ QString PresetStore::slug(const QString &name)
     QString stem;
     bool dash = false;
     for (const QChar c : name.toLower()) {
-        if ((c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('0') && c <= QLatin1Char('9'))) {
+        if ((c >= QLatin1Char('a') && c <= QLatin1Char('z'))
+            || (c >= QLatin1Char('0') && c <= QLatin1Char('9'))) {
             if (dash && !stem.isEmpty())
                 stem += QLatin1Char('-');
             stem += c;
@@ -168,7 +172,8 @@ Result<void> PresetStore::writeFile(const QString &path, const QByteArray &bytes
     // Written to a temporary file and renamed over the target: a crash leaves the old file.
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        return Error(Error::Code::Io, QStringLiteral("Cannot write %1").arg(path), file.errorString());
+        return Error(Error::Code::Io, QStringLiteral("Cannot write %1").arg(path),
+                     file.errorString());
     return {};
 }
 
@@ -241,13 +246,15 @@ Result<QString> PresetStore::rename(const QString &oldName, const QString &newNa
     renamed.setName(newName);
     const QString oldPath = entry->filePath;
     const QString sameStem = QDir(m_directory).filePath(slug(newName) + QStringLiteral(".json"));
-    const bool inPlace = QFileInfo(sameStem).absoluteFilePath() == QFileInfo(oldPath).absoluteFilePath();
+    const bool inPlace = QFileInfo(sameStem).absoluteFilePath()
+                         == QFileInfo(oldPath).absoluteFilePath();
     const QString path = inPlace ? oldPath : freePath(newName);
     if (const auto written = writeFile(path, renamed.toFileBytes()); !written)
         return written.error();
     if (!inPlace && !QFile::remove(oldPath)) {
         QFile::remove(path);
-        return Error(Error::Code::Io, QStringLiteral("Cannot rename the preset '%1'").arg(entry->name),
+        return Error(Error::Code::Io,
+                     QStringLiteral("Cannot rename the preset '%1'").arg(entry->name),
                      QStringLiteral("%1 cannot be removed").arg(oldPath));
     }
     return path;
@@ -260,10 +267,11 @@ Result<void> PresetStore::remove(const QString &name)
     if (!entry) {
         for (const Entry &broken : entries) {
             if (broken.isBroken() && broken.name == name)
-                return storeError(QStringLiteral("Cannot delete the preset '%1'").arg(name),
-                                  QStringLiteral("its file %1 is broken: %2")
-                                      .arg(broken.filePath, broken.error.why()),
-                                  QStringLiteral("GPU Deck leaves broken files alone: fix or delete it by hand"));
+                return storeError(
+                    QStringLiteral("Cannot delete the preset '%1'").arg(name),
+                    QStringLiteral("its file %1 is broken: %2")
+                        .arg(broken.filePath, broken.error.why()),
+                    QStringLiteral("GPU Deck leaves broken files alone: fix or delete it by hand"));
         }
         return load(name).error();
     }

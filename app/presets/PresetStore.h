@@ -15,7 +15,8 @@ class PresetStore
 public:
     struct Entry
     {
-        QString name;     // the preset's name; for a broken file, its "name" if readable, else the file name
+        // the preset's name; for a broken file, its "name" if readable, else the file name
+        QString name;
         QString filePath;
         std::optional<Preset> preset; // set when the file loaded
         Error error;                  // why it did not

@@ -41,10 +41,10 @@ void LocalConnection::onError()
 {
     const QString what = QStringLiteral("Could not reach the engine at %1").arg(m_path);
     switch (m_socket->error()) {
-    case QLocalSocket::PeerClosedError:
-        return; // disconnected() follows and reports the close
+    case QLocalSocket::PeerClosedError: return; // disconnected() follows and reports the close
     case QLocalSocket::ServerNotFoundError:
-        emitFailed(Error(Error::Code::SocketNotFound, what, QStringLiteral("the socket does not exist")));
+        emitFailed(
+            Error(Error::Code::SocketNotFound, what, QStringLiteral("the socket does not exist")));
         return;
     case QLocalSocket::ConnectionRefusedError:
         emitFailed(Error(Error::Code::ConnectionFailed, what,

@@ -20,12 +20,15 @@ QByteArray shellQuoted(const QString &word)
 } // namespace
 
 RemoteShell::RemoteShell(SshTunnel *tunnel, QObject *parent)
-    : QObject(parent), m_tunnel(tunnel), m_marker("gpudeck-done-" + QUuid::createUuid().toByteArray(QUuid::Id128))
+    : QObject(parent),
+      m_tunnel(tunnel),
+      m_marker("gpudeck-done-" + QUuid::createUuid().toByteArray(QUuid::Id128))
 {
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this]() {
         failAll(Error(Error::Code::Timeout, QStringLiteral("%1 did not answer").arg(host()),
-                      QStringLiteral("a command on the host took longer than %1 s").arg(m_queue.isEmpty() ? 0 : m_queue.first().timeoutMs / 1000)));
+                      QStringLiteral("a command on the host took longer than %1 s")
+                          .arg(m_queue.isEmpty() ? 0 : m_queue.first().timeoutMs / 1000)));
     });
 }
 
@@ -98,15 +101,21 @@ void RemoteShell::sendNext()
         // Commands go over the engine's connection: bring it up first, once.
         if (!m_waitingForTunnel) {
             m_waitingForTunnel = true;
-            connect(m_tunnel, &SshTunnel::up, this, [this]() {
-                m_waitingForTunnel = false;
-                sendNext();
-            }, Qt::SingleShotConnection);
-            connect(m_tunnel, &SshTunnel::failed, this, [this](const Error &error) {
-                if (!std::exchange(m_waitingForTunnel, false))
-                    return;
-                failAll(error);
-            }, Qt::SingleShotConnection);
+            connect(
+                m_tunnel, &SshTunnel::up, this,
+                [this]() {
+                    m_waitingForTunnel = false;
+                    sendNext();
+                },
+                Qt::SingleShotConnection);
+            connect(
+                m_tunnel, &SshTunnel::failed, this,
+                [this](const Error &error) {
+                    if (!std::exchange(m_waitingForTunnel, false))
+                        return;
+                    failAll(error);
+                },
+                Qt::SingleShotConnection);
             m_tunnel->start();
         }
         return;

@@ -51,6 +51,9 @@ void SshConnection::onDisconnected()
         emit closed();
 }
 
-SshConnector::SshConnector(SshTarget target) : m_tunnel(std::make_unique<SshTunnel>(std::move(target))) { }
+SshConnector::SshConnector(SshTarget target)
+    : m_tunnel(std::make_unique<SshTunnel>(std::move(target)))
+{
+}
 
 SshConnector::~SshConnector() = default;

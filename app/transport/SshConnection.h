@@ -32,7 +32,10 @@ class SshConnector : public Connector
 public:
     explicit SshConnector(SshTarget target);
     ~SshConnector() override;
-    Connection *create(QObject *parent) override { return new SshConnection(m_tunnel.get(), parent); }
+    Connection *create(QObject *parent) override
+    {
+        return new SshConnection(m_tunnel.get(), parent);
+    }
     QString describe() const override { return m_tunnel->target().url(); }
     SshTunnel *tunnel() const { return m_tunnel.get(); }
 

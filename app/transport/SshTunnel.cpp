@@ -2,14 +2,14 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QHostAddress>
-#include <QTcpServer>
 #include <QFileSystemWatcher>
+#include <QHostAddress>
+#include <QPointer>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
-#include <QPointer>
 #include <QTimer>
 
 #include <csignal>
@@ -43,7 +43,8 @@ QString SshTarget::url() const
     return url + remoteSocket;
 }
 
-SshTunnel::SshTunnel(SshTarget target, QObject *parent) : QObject(parent), m_target(std::move(target))
+SshTunnel::SshTunnel(SshTarget target, QObject *parent)
+    : QObject(parent), m_target(std::move(target))
 {
     // Private to the user, and short: a Unix socket path has a 108-byte limit.
     QString base = qEnvironmentVariable("XDG_RUNTIME_DIR");
@@ -83,8 +84,8 @@ QString SshTunnel::sshProgram()
 
 QStringList SshTunnel::commandArguments(const QStringList &command) const
 {
-    QStringList args{QStringLiteral("-S"), controlPath(), QStringLiteral("-o"), QStringLiteral("BatchMode=yes"),
-                     QStringLiteral("-T")};
+    QStringList args{QStringLiteral("-S"), controlPath(), QStringLiteral("-o"),
+                     QStringLiteral("BatchMode=yes"), QStringLiteral("-T")};
     if (!m_target.user.isEmpty())
         args << QStringLiteral("-l") << m_target.user;
     if (m_target.port > 0)
@@ -95,8 +96,10 @@ QStringList SshTunnel::commandArguments(const QStringList &command) const
 
 QStringList SshTunnel::controlArguments(const QString &operation, const QString &forward) const
 {
-    QStringList args{QStringLiteral("-S"), controlPath(), QStringLiteral("-o"), QStringLiteral("BatchMode=yes"),
-                     QStringLiteral("-O"), operation, QStringLiteral("-L"), forward};
+    QStringList args{QStringLiteral("-S"), controlPath(),
+                     QStringLiteral("-o"), QStringLiteral("BatchMode=yes"),
+                     QStringLiteral("-O"), operation,
+                     QStringLiteral("-L"), forward};
     if (!m_target.user.isEmpty())
         args << QStringLiteral("-l") << m_target.user;
     if (m_target.port > 0)
@@ -107,8 +110,9 @@ QStringList SshTunnel::controlArguments(const QString &operation, const QString 
 
 static QString forwardSpec(int localPort, const QString &remoteHost, int remotePort)
 {
-    const QString host = remoteHost.contains(QLatin1Char(':')) ? QLatin1Char('[') + remoteHost + QLatin1Char(']')
-                                                                : remoteHost;
+    const QString host = remoteHost.contains(QLatin1Char(':'))
+                             ? QLatin1Char('[') + remoteHost + QLatin1Char(']')
+                             : remoteHost;
     return QStringLiteral("127.0.0.1:%1:%2:%3").arg(localPort).arg(host).arg(remotePort);
 }
 
@@ -120,41 +124,53 @@ int SshTunnel::freeLocalPort()
     return probe.serverPort();
 }
 
-void SshTunnel::forwardPort(int localPort, const QString &remoteHost, int remotePort, QObject *context,
-                            const std::function<void(const Error &)> &done)
+void SshTunnel::forwardPort(int localPort, const QString &remoteHost, int remotePort,
+                            QObject *context, const std::function<void(const Error &)> &done)
 {
-    const QString what = QStringLiteral("Could not forward port %1 of %2 to this machine").arg(remotePort).arg(m_target.host);
+    const QString what = QStringLiteral("Could not forward port %1 of %2 to this machine")
+                             .arg(remotePort)
+                             .arg(m_target.host);
     if (m_state != State::Up) {
-        QMetaObject::invokeMethod(context, [done, what]() {
-            done(Error(Error::Code::Ssh, what, QStringLiteral("the ssh connection to the engine is not up")));
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            context,
+            [done, what]() {
+                done(Error(Error::Code::Ssh, what,
+                           QStringLiteral("the ssh connection to the engine is not up")));
+            },
+            Qt::QueuedConnection);
         return;
     }
     auto *process = new QProcess(this);
     process->setProgram(sshProgram());
-    process->setArguments(controlArguments(QStringLiteral("forward"), forwardSpec(localPort, remoteHost, remotePort)));
+    process->setArguments(controlArguments(QStringLiteral("forward"),
+                                           forwardSpec(localPort, remoteHost, remotePort)));
     process->setStandardInputFile(QProcess::nullDevice());
     process->setProcessChannelMode(QProcess::MergedChannels);
     QPointer<QObject> guard(context);
-    connect(process, &QProcess::finished, this, [process, guard, done, what](int code, QProcess::ExitStatus status) {
-        process->deleteLater();
-        if (!guard)
-            return;
-        if (status == QProcess::NormalExit && code == 0) {
-            done(Error());
-            return;
-        }
-        const QString said = lastLine(QString::fromLocal8Bit(process->readAll()));
-        done(Error(Error::Code::Ssh, what,
-                   said.isEmpty() ? QStringLiteral("ssh exited with status %1").arg(code) : QStringLiteral("ssh: %1").arg(said)));
-    });
-    connect(process, &QProcess::errorOccurred, this, [process, guard, done, what](QProcess::ProcessError error) {
-        if (error != QProcess::FailedToStart)
-            return;
-        process->deleteLater();
-        if (guard)
-            done(Error(Error::Code::Ssh, what, QStringLiteral("ssh did not start: %1").arg(process->errorString())));
-    });
+    connect(process, &QProcess::finished, this,
+            [process, guard, done, what](int code, QProcess::ExitStatus status) {
+                process->deleteLater();
+                if (!guard)
+                    return;
+                if (status == QProcess::NormalExit && code == 0) {
+                    done(Error());
+                    return;
+                }
+                const QString said = lastLine(QString::fromLocal8Bit(process->readAll()));
+                done(Error(Error::Code::Ssh, what,
+                           said.isEmpty() ? QStringLiteral("ssh exited with status %1").arg(code)
+                                          : QStringLiteral("ssh: %1").arg(said)));
+            });
+    connect(process, &QProcess::errorOccurred, this,
+            [process, guard, done, what](QProcess::ProcessError error) {
+                if (error != QProcess::FailedToStart)
+                    return;
+                process->deleteLater();
+                if (guard)
+                    done(
+                        Error(Error::Code::Ssh, what,
+                              QStringLiteral("ssh did not start: %1").arg(process->errorString())));
+            });
     process->start();
 }
 
@@ -164,7 +180,8 @@ void SshTunnel::cancelForward(int localPort, const QString &remoteHost, int remo
         return; // the master is gone, and its forwards with it
     auto *process = new QProcess(this);
     process->setProgram(sshProgram());
-    process->setArguments(controlArguments(QStringLiteral("cancel"), forwardSpec(localPort, remoteHost, remotePort)));
+    process->setArguments(
+        controlArguments(QStringLiteral("cancel"), forwardSpec(localPort, remoteHost, remotePort)));
     process->setStandardInputFile(QProcess::nullDevice());
     process->setStandardOutputFile(QProcess::nullDevice());
     process->setStandardErrorFile(QProcess::nullDevice());
@@ -179,13 +196,16 @@ void SshTunnel::start()
         return;
     const QString program = sshProgram();
     if (program.isEmpty()) {
-        fail(Error(Error::Code::Ssh, QStringLiteral("Could not reach the engine at %1").arg(m_target.url()),
+        fail(Error(Error::Code::Ssh,
+                   QStringLiteral("Could not reach the engine at %1").arg(m_target.url()),
                    QStringLiteral("no ssh client is installed")));
         return;
     }
     if (!m_dir->isValid()) {
-        fail(Error(Error::Code::Io, QStringLiteral("Could not reach the engine at %1").arg(m_target.url()),
-                   QStringLiteral("no private directory for the ssh tunnel: %1").arg(m_dir->errorString())));
+        fail(Error(Error::Code::Io,
+                   QStringLiteral("Could not reach the engine at %1").arg(m_target.url()),
+                   QStringLiteral("no private directory for the ssh tunnel: %1")
+                       .arg(m_dir->errorString())));
         return;
     }
     QFile::remove(localSocket());
@@ -196,18 +216,29 @@ void SshTunnel::start()
     m_lastError = Error();
     ++m_starts;
 
-    QStringList args{
-        QStringLiteral("-M"), QStringLiteral("-S"), controlPath(),
-        QStringLiteral("-o"), QStringLiteral("ControlPersist=no"),
-        QStringLiteral("-o"), QStringLiteral("BatchMode=yes"),
-        QStringLiteral("-o"), QStringLiteral("ConnectTimeout=%1").arg(kConnectTimeoutSeconds),
-        QStringLiteral("-o"), QStringLiteral("ServerAliveInterval=10"),
-        QStringLiteral("-o"), QStringLiteral("ServerAliveCountMax=3"),
-        QStringLiteral("-o"), QStringLiteral("ExitOnForwardFailure=yes"),
-        QStringLiteral("-o"), QStringLiteral("StreamLocalBindUnlink=yes"),
-        QStringLiteral("-o"), QStringLiteral("StreamLocalBindMask=0177"),
-        QStringLiteral("-N"), QStringLiteral("-T"),
-        QStringLiteral("-L"), localSocket() + QLatin1Char(':') + m_target.remoteSocket};
+    QStringList args{QStringLiteral("-M"),
+                     QStringLiteral("-S"),
+                     controlPath(),
+                     QStringLiteral("-o"),
+                     QStringLiteral("ControlPersist=no"),
+                     QStringLiteral("-o"),
+                     QStringLiteral("BatchMode=yes"),
+                     QStringLiteral("-o"),
+                     QStringLiteral("ConnectTimeout=%1").arg(kConnectTimeoutSeconds),
+                     QStringLiteral("-o"),
+                     QStringLiteral("ServerAliveInterval=10"),
+                     QStringLiteral("-o"),
+                     QStringLiteral("ServerAliveCountMax=3"),
+                     QStringLiteral("-o"),
+                     QStringLiteral("ExitOnForwardFailure=yes"),
+                     QStringLiteral("-o"),
+                     QStringLiteral("StreamLocalBindUnlink=yes"),
+                     QStringLiteral("-o"),
+                     QStringLiteral("StreamLocalBindMask=0177"),
+                     QStringLiteral("-N"),
+                     QStringLiteral("-T"),
+                     QStringLiteral("-L"),
+                     localSocket() + QLatin1Char(':') + m_target.remoteSocket};
     if (!m_target.user.isEmpty())
         args << QStringLiteral("-l") << m_target.user;
     if (m_target.port > 0)
@@ -230,14 +261,16 @@ void SshTunnel::start()
     connect(m_process, &QProcess::finished, this, &SshTunnel::onFinished);
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
         if (error == QProcess::FailedToStart) {
-            fail(Error(Error::Code::Ssh, QStringLiteral("Could not reach the engine at %1").arg(m_target.url()),
+            fail(Error(Error::Code::Ssh,
+                       QStringLiteral("Could not reach the engine at %1").arg(m_target.url()),
                        QStringLiteral("ssh did not start: %1").arg(m_process->errorString())));
         }
     });
 
     if (!m_watcher) {
         m_watcher = new QFileSystemWatcher(this);
-        connect(m_watcher, &QFileSystemWatcher::directoryChanged, this, &SshTunnel::checkForwardReady);
+        connect(m_watcher, &QFileSystemWatcher::directoryChanged, this,
+                &SshTunnel::checkForwardReady);
     }
     if (!m_watcher->directories().contains(m_dir->path()))
         m_watcher->addPath(m_dir->path());
@@ -247,9 +280,10 @@ void SshTunnel::start()
         connect(m_deadline, &QTimer::timeout, this, [this]() {
             if (m_state != State::Starting)
                 return;
-            const Error error(Error::Code::Timeout,
-                              QStringLiteral("Could not reach the engine at %1").arg(m_target.url()),
-                              QStringLiteral("ssh did not connect within %1 s").arg(kStartDeadlineMs / 1000));
+            const Error error(
+                Error::Code::Timeout,
+                QStringLiteral("Could not reach the engine at %1").arg(m_target.url()),
+                QStringLiteral("ssh did not connect within %1 s").arg(kStartDeadlineMs / 1000));
             m_process->disconnect(this);
             m_process->kill();
             m_process->waitForFinished(2000);
@@ -268,7 +302,8 @@ static bool isListening(const QString &path)
     if (!table.open(QIODevice::ReadOnly))
         return QFileInfo::exists(path); // not Linux: the file is the best sign there is
     const QByteArray wanted = path.toLocal8Bit();
-    const QList<QByteArray> lines = table.readAll().split('\n'); // a /proc file has no size: no atEnd()
+    // a /proc file has no size: no atEnd()
+    const QList<QByteArray> lines = table.readAll().split('\n');
     for (const QByteArray &untrimmed : lines) {
         const QByteArray line = untrimmed.trimmed();
         if (!line.endsWith(QByteArray(' ' + wanted)))
@@ -287,7 +322,8 @@ void SshTunnel::checkForwardReady()
     if (m_state != State::Starting || !QFileInfo::exists(localSocket()))
         return;
     if (!isListening(localSocket())) {
-        QTimer::singleShot(5, this, &SshTunnel::checkForwardReady); // a poll bounded by the start deadline
+        // a poll bounded by the start deadline
+        QTimer::singleShot(5, this, &SshTunnel::checkForwardReady);
         return;
     }
     m_deadline->stop();
@@ -318,9 +354,10 @@ void SshTunnel::onFinished()
         fallback = QStringLiteral("ssh exited with status %1").arg(m_process->exitCode());
     Error error = errorFromStderr(fallback);
     if (wasUp) {
-        error = Error(error.code() == Error::Code::ConnectionFailed ? Error::Code::Ssh : error.code(),
-                      QStringLiteral("Lost the engine at %1").arg(m_target.url()),
-                      QStringLiteral("the ssh connection to %1 ended (%2)").arg(m_target.host, error.why()));
+        error = Error(
+            error.code() == Error::Code::ConnectionFailed ? Error::Code::Ssh : error.code(),
+            QStringLiteral("Lost the engine at %1").arg(m_target.url()),
+            QStringLiteral("the ssh connection to %1 ended (%2)").arg(m_target.host, error.why()));
     }
     fail(error);
 }
@@ -340,8 +377,9 @@ Error SshTunnel::errorFromStderr(const QString &fallback) const
     const QString &text = m_stderr;
     const QString host = m_target.host;
     if (text.contains(QLatin1String("REMOTE HOST IDENTIFICATION HAS CHANGED")))
-        return Error(Error::Code::SshHostKey, what,
-                     QStringLiteral("the host key of %1 has changed since it was last trusted").arg(host));
+        return Error(
+            Error::Code::SshHostKey, what,
+            QStringLiteral("the host key of %1 has changed since it was last trusted").arg(host));
     if (text.contains(QLatin1String("Host key verification failed"))
         || text.contains(QRegularExpression(QStringLiteral("No \\S+ host key is known for"))))
         return Error(Error::Code::SshHostKey, what,
@@ -350,7 +388,8 @@ Error SshTunnel::errorFromStderr(const QString &fallback) const
         return Error(Error::Code::SshAuth, what,
                      QStringLiteral("the ssh server refused the login (%1)").arg(lastLine(text)));
     if (text.contains(QLatin1String("Could not resolve hostname")))
-        return Error(Error::Code::HostNotFound, what, QStringLiteral("the host name %1 is unknown").arg(host));
+        return Error(Error::Code::HostNotFound, what,
+                     QStringLiteral("the host name %1 is unknown").arg(host));
     for (const char *reason : {"Connection refused", "No route to host", "Network is unreachable",
                                "Connection timed out", "Operation timed out"}) {
         if (text.contains(QLatin1String(reason)))
@@ -358,7 +397,8 @@ Error SshTunnel::errorFromStderr(const QString &fallback) const
                          QStringLiteral("ssh: %1").arg(QString::fromLatin1(reason).toLower()));
     }
     const QString line = lastLine(text);
-    return Error(Error::Code::Ssh, what, line.isEmpty() ? fallback : QStringLiteral("ssh: %1").arg(line));
+    return Error(Error::Code::Ssh, what,
+                 line.isEmpty() ? fallback : QStringLiteral("ssh: %1").arg(line));
 }
 
 Error SshTunnel::connectionProblem()
@@ -387,6 +427,7 @@ Error SshTunnel::connectionProblem()
                          .arg(m_target.host, m_target.remoteSocket));
     if (fresh.contains(QLatin1String("administratively prohibited")))
         return Error(Error::Code::Ssh, what,
-                     QStringLiteral("the ssh server on %1 does not allow socket forwarding").arg(m_target.host));
+                     QStringLiteral("the ssh server on %1 does not allow socket forwarding")
+                         .arg(m_target.host));
     return Error(Error::Code::Ssh, what, QStringLiteral("ssh: %1").arg(lastLine(fresh)));
 }

@@ -39,7 +39,8 @@ public:
     static constexpr int kConnectTimeoutSeconds = 10;
     // ssh's connect timeout, then key exchange and login; a host that takes longer is down.
     static constexpr int kStartDeadlineMs = (kConnectTimeoutSeconds + 10) * 1000;
-    static constexpr int kDyingWaitMs = 1000; // a killed ssh between closing its sockets and exiting
+    // a killed ssh between closing its sockets and exiting
+    static constexpr int kDyingWaitMs = 1000;
 
     explicit SshTunnel(SshTarget target, QObject *parent = nullptr);
     ~SshTunnel() override;
@@ -61,8 +62,8 @@ public:
     // A local forward on the running connection (ssh -O forward -L against the master): this
     // machine's 127.0.0.1:localPort reaches remoteHost:remotePort as the engine's host sees it.
     // done runs once, from the event loop, with an error when ssh refused it (or no error).
-    void forwardPort(int localPort, const QString &remoteHost, int remotePort,
-                     QObject *context, const std::function<void(const Error &)> &done);
+    void forwardPort(int localPort, const QString &remoteHost, int remotePort, QObject *context,
+                     const std::function<void(const Error &)> &done);
     // Ends such a forward (ssh -O cancel); nothing to wait for.
     void cancelForward(int localPort, const QString &remoteHost, int remotePort);
     // A TCP port of 127.0.0.1 that nothing listens on now (0 when none could be found).

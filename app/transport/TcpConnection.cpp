@@ -11,7 +11,8 @@ Result<QByteArray> readFile(const QString &path, const QString &role)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        return Error(Error::Code::Io, QStringLiteral("Could not read the TLS %1 %2").arg(role, path),
+        return Error(Error::Code::Io,
+                     QStringLiteral("Could not read the TLS %1 %2").arg(role, path),
                      file.errorString());
     }
     return file.readAll();
@@ -36,7 +37,9 @@ QString certificateProblem(const QList<QSslError> &errors, const QString &host)
             names.removeAll(QString());
             names.removeDuplicates();
             reasons << QStringLiteral("its certificate is for %1, not for %2")
-                           .arg(names.isEmpty() ? QStringLiteral("another name") : names.join(QStringLiteral(", ")), host);
+                           .arg(names.isEmpty() ? QStringLiteral("another name")
+                                                : names.join(QStringLiteral(", ")),
+                                host);
             break;
         }
         case QSslError::UnableToGetLocalIssuerCertificate:
@@ -48,9 +51,7 @@ QString certificateProblem(const QList<QSslError> &errors, const QString &host)
         case QSslError::CertificateSignatureFailed:
             reasons << QStringLiteral("its certificate is not signed by the trusted CA");
             break;
-        default:
-            reasons << error.errorString();
-            break;
+        default: reasons << error.errorString(); break;
         }
     }
     reasons.removeDuplicates();
@@ -70,7 +71,8 @@ Result<QSslConfiguration> TlsSettings::configuration() const
             return pem.error();
         const QList<QSslCertificate> cas = QSslCertificate::fromData(pem.value(), QSsl::Pem);
         if (cas.isEmpty()) {
-            return Error(Error::Code::Io, QStringLiteral("Could not use the TLS CA certificate %1").arg(caFile),
+            return Error(Error::Code::Io,
+                         QStringLiteral("Could not use the TLS CA certificate %1").arg(caFile),
                          QStringLiteral("it holds no PEM certificate"));
         }
         config.setCaCertificates(cas); // only this CA: an engine's CA is private, not a public one
@@ -81,7 +83,8 @@ Result<QSslConfiguration> TlsSettings::configuration() const
             return certPem.error();
         const QList<QSslCertificate> certs = QSslCertificate::fromData(certPem.value(), QSsl::Pem);
         if (certs.isEmpty()) {
-            return Error(Error::Code::Io, QStringLiteral("Could not use the TLS client certificate %1").arg(certFile),
+            return Error(Error::Code::Io,
+                         QStringLiteral("Could not use the TLS client certificate %1").arg(certFile),
                          QStringLiteral("it holds no PEM certificate"));
         }
         const Result<QByteArray> keyPem = readFile(keyFile, QStringLiteral("client key"));
@@ -94,8 +97,10 @@ Result<QSslConfiguration> TlsSettings::configuration() const
                 break;
         }
         if (key.isNull()) {
-            return Error(Error::Code::Io, QStringLiteral("Could not use the TLS client key %1").arg(keyFile),
-                         QStringLiteral("it is not an unencrypted PEM private key (RSA, EC or DSA)"));
+            return Error(Error::Code::Io,
+                         QStringLiteral("Could not use the TLS client key %1").arg(keyFile),
+                         QStringLiteral(
+                             "it is not an unencrypted PEM private key (RSA, EC or DSA)"));
         }
         config.setLocalCertificate(certs.first());
         config.setLocalCertificateChain(certs);
@@ -161,7 +166,6 @@ qintptr TcpConnection::descriptor() const
 
 qint64 TcpConnection::pendingEncryptedBytes() const
 {
-
     return m_tls ? static_cast<QSslSocket *>(m_socket)->encryptedBytesToWrite() : 0;
 }
 
@@ -180,7 +184,8 @@ void TcpConnection::onSslErrors()
 {
     auto *ssl = static_cast<QSslSocket *>(m_socket);
     const QList<QSslError> errors = ssl->sslHandshakeErrors();
-    emitFailed(Error(Error::Code::Tls, QStringLiteral("The engine at %1 could not be verified").arg(peer()),
+    emitFailed(Error(Error::Code::Tls,
+                     QStringLiteral("The engine at %1 could not be verified").arg(peer()),
                      certificateProblem(errors, m_host)));
     ssl->abort();
 }
@@ -199,17 +204,21 @@ void TcpConnection::onError()
             return;
         }
         if (m_tls) {
-            emitFailed(Error(Error::Code::Tls, what,
-                             QStringLiteral("it closed the connection during the TLS handshake (%1)").arg(detail)));
+            emitFailed(
+                Error(Error::Code::Tls, what,
+                      QStringLiteral("it closed the connection during the TLS handshake (%1)")
+                          .arg(detail)));
         } else {
             emit closed();
         }
         return;
     case QAbstractSocket::ConnectionRefusedError:
-        emitFailed(Error(Error::Code::ConnectionFailed, what, QStringLiteral("the connection was refused")));
+        emitFailed(Error(Error::Code::ConnectionFailed, what,
+                         QStringLiteral("the connection was refused")));
         return;
     case QAbstractSocket::HostNotFoundError:
-        emitFailed(Error(Error::Code::HostNotFound, what, QStringLiteral("the host name %1 is unknown").arg(m_host)));
+        emitFailed(Error(Error::Code::HostNotFound, what,
+                         QStringLiteral("the host name %1 is unknown").arg(m_host)));
         return;
     case QAbstractSocket::NetworkError:
         emitFailed(Error(Error::Code::ConnectionFailed, what, detail));
@@ -219,10 +228,13 @@ void TcpConnection::onError()
     case QAbstractSocket::SslInvalidUserDataError: {
         const QString lower = detail.toLower();
         QString why;
-        if (lower.contains(QLatin1String("wrong version number")) || lower.contains(QLatin1String("packet length too long"))
-            || lower.contains(QLatin1String("record layer failure")) || lower.contains(QLatin1String("http request")))
+        if (lower.contains(QLatin1String("wrong version number"))
+            || lower.contains(QLatin1String("packet length too long"))
+            || lower.contains(QLatin1String("record layer failure"))
+            || lower.contains(QLatin1String("http request")))
             why = QStringLiteral("it does not speak TLS on this port");
-        else if (lower.contains(QLatin1String("certificate")) || lower.contains(QLatin1String("unknown ca")))
+        else if (lower.contains(QLatin1String("certificate"))
+                 || lower.contains(QLatin1String("unknown ca")))
             why = QStringLiteral("it refused our client certificate (%1)").arg(detail);
         else
             why = QStringLiteral("the TLS handshake failed (%1)").arg(detail);
@@ -232,7 +244,8 @@ void TcpConnection::onError()
     default:
         if (m_ready && m_tls && detail.toLower().contains(QLatin1String("certificate"))) {
             // TLS 1.3: the engine checks our certificate after the handshake and then hangs up.
-            emitFailed(Error(Error::Code::Tls, what, QStringLiteral("it refused our client certificate (%1)").arg(detail)));
+            emitFailed(Error(Error::Code::Tls, what,
+                             QStringLiteral("it refused our client certificate (%1)").arg(detail)));
             return;
         }
         emitFailed(Error(Error::Code::ConnectionFailed, what, detail));

@@ -29,7 +29,8 @@ class TcpConnection : public Connection
     Q_OBJECT
 
 public:
-    TcpConnection(QString host, quint16 port, std::optional<QSslConfiguration> tls, QObject *parent);
+    TcpConnection(QString host, quint16 port, std::optional<QSslConfiguration> tls,
+                  QObject *parent);
 
     void open() override;
     bool isConnected() const override;

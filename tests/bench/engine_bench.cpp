@@ -46,7 +46,9 @@ double median(QList<double> values)
 
 QString streamCommand(qint64 bytes)
 {
-    return QStringLiteral("yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ | head -c %1").arg(bytes);
+    return QStringLiteral(
+               "yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ | head -c %1")
+        .arg(bytes);
 }
 
 // Seconds for `docker run --rm` of the command, output discarded, as a user would time it.
@@ -57,11 +59,13 @@ double timeDockerCli(const QStringList &command)
     QElapsedTimer timer;
     timer.start();
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("DOCKER_HOST"), qEnvironmentVariable("GPUDECK_BENCH_CLI_HOST", qEnvironmentVariable("DOCKER_HOST")));
+    env.insert(QStringLiteral("DOCKER_HOST"),
+               qEnvironmentVariable("GPUDECK_BENCH_CLI_HOST", qEnvironmentVariable("DOCKER_HOST")));
     process.setProcessEnvironment(env);
     process.start(QStringLiteral("/usr/bin/docker"),
-                  QStringList{QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--network"),
-                              QStringLiteral("none"), kImage} + command);
+                  QStringList{QStringLiteral("run"), QStringLiteral("--rm"),
+                              QStringLiteral("--network"), QStringLiteral("none"), kImage}
+                      + command);
     process.waitForFinished(600000);
     return timer.nsecsElapsed() / 1e9;
 }
@@ -76,7 +80,8 @@ double timeGpudeckRun(const QString &presetFile)
                   {QStringLiteral("run"), QStringLiteral("--preset"), presetFile});
     process.waitForFinished(600000);
     if (process.exitCode() != 0)
-        std::fprintf(stderr, "gpudeck run failed: %s\n", process.readAllStandardError().constData());
+        std::fprintf(stderr, "gpudeck run failed: %s\n",
+                     process.readAllStandardError().constData());
     return timer.nsecsElapsed() / 1e9;
 }
 
@@ -100,9 +105,12 @@ ClientRun streamThroughClient(DockerClient &client, qint64 bytes)
     run.rssPeak = run.rssBefore;
     Launcher launcher(&client);
     QObject::connect(&launcher, &Launcher::output, &launcher,
-                     [&run](StreamDemuxer::Channel, const QByteArray &data) { run.bytes += data.size(); });
+                     [&run](StreamDemuxer::Channel, const QByteArray &data) {
+                         run.bytes += data.size();
+                     });
     QTimer sampler;
-    QObject::connect(&sampler, &QTimer::timeout, &sampler, [&run]() { run.rssPeak = qMax(run.rssPeak, rssBytes()); });
+    QObject::connect(&sampler, &QTimer::timeout, &sampler,
+                     [&run]() { run.rssPeak = qMax(run.rssPeak, rssBytes()); });
     sampler.start(20);
     QEventLoop loop;
     QObject::connect(&launcher, &Launcher::finished, &loop, &QEventLoop::quit);
@@ -121,19 +129,24 @@ ClientRun streamThroughClient(DockerClient &client, qint64 bytes)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    const QString host = qEnvironmentVariable("GPUDECK_TEST_HOST", qEnvironmentVariable("DOCKER_HOST"));
+    const QString host = qEnvironmentVariable("GPUDECK_TEST_HOST",
+                                              qEnvironmentVariable("DOCKER_HOST"));
     const Result<Endpoint> endpoint = EndpointResolver::resolve(host);
     if (host.isEmpty() || !endpoint) {
-        std::fprintf(stderr, "bench_engine: set GPUDECK_TEST_HOST (tests/scripts/test-engine.sh start DIR prints it)%s\n",
+        std::fprintf(stderr,
+                     "bench_engine: set GPUDECK_TEST_HOST (tests/scripts/test-engine.sh start DIR "
+                     "prints it)%s\n",
                      endpoint ? "" : qPrintable(QStringLiteral(": ") + endpoint.error().message()));
         return 2;
     }
     qputenv("DOCKER_HOST", host.toUtf8());
     const int rounds = qEnvironmentVariableIntValue("GPUDECK_BENCH_ROUNDS") > 0
-                           ? qEnvironmentVariableIntValue("GPUDECK_BENCH_ROUNDS") : 5;
-    const char *over = endpoint.value().kind == Endpoint::Kind::Ssh ? "ssh"
+                           ? qEnvironmentVariableIntValue("GPUDECK_BENCH_ROUNDS")
+                           : 5;
+    const char *over = endpoint.value().kind == Endpoint::Kind::Ssh   ? "ssh"
                        : endpoint.value().kind == Endpoint::Kind::Tls ? "TLS"
-                       : endpoint.value().kind == Endpoint::Kind::Tcp ? "tcp" : "unix socket";
+                       : endpoint.value().kind == Endpoint::Kind::Tcp ? "tcp"
+                                                                      : "unix socket";
     std::printf("engine %s over %s\n", qPrintable(host), over);
     DockerClient client(endpoint.value());
 
@@ -148,12 +161,15 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "client received %lld of %lld bytes\n", run.bytes, big);
         ours.append(run.seconds);
         worstGrowth = qMax(worstGrowth, run.rssPeak - run.rssBefore);
-        theirs.append(timeDockerCli({QStringLiteral("sh"), QStringLiteral("-c"), streamCommand(big)}));
+        theirs.append(
+            timeDockerCli({QStringLiteral("sh"), QStringLiteral("-c"), streamCommand(big)}));
     }
-    std::printf("attach 200 MB: gpudeck client %.3f s (%.0f MB/s), docker run %.3f s (%.0f MB/s); ratio %.2f, "
+    std::printf("attach 200 MB: gpudeck client %.3f s (%.0f MB/s), docker run %.3f s (%.0f MB/s); "
+                "ratio %.2f, "
                 "throughput %.2fx the CLI's; RSS growth while streaming %.1f MB (median of %d)\n",
                 median(ours), big / 1e6 / median(ours), median(theirs), big / 1e6 / median(theirs),
-                median(ours) / median(theirs), median(theirs) / median(ours), worstGrowth / 1e6, rounds);
+                median(ours) / median(theirs), median(theirs) / median(ours), worstGrowth / 1e6,
+                rounds);
 
     // 2. gpudeck run vs docker run, alternating.
     QTemporaryDir dir;
@@ -177,9 +193,11 @@ int main(int argc, char *argv[])
         runStream.append(timeGpudeckRun(streamPreset));
         cliStream.append(timeDockerCli(streamArgs));
     }
-    std::printf("launch of true: gpudeck run %.3f s, docker run %.3f s; ratio %.2f (median of %d)\n",
-                median(runTrue), median(cliTrue), median(runTrue) / median(cliTrue), rounds);
-    std::printf("30 MB output:   gpudeck run %.3f s, docker run %.3f s; ratio %.2f (median of %d)\n",
-                median(runStream), median(cliStream), median(runStream) / median(cliStream), rounds);
+    std::printf(
+        "launch of true: gpudeck run %.3f s, docker run %.3f s; ratio %.2f (median of %d)\n",
+        median(runTrue), median(cliTrue), median(runTrue) / median(cliTrue), rounds);
+    std::printf(
+        "30 MB output:   gpudeck run %.3f s, docker run %.3f s; ratio %.2f (median of %d)\n",
+        median(runStream), median(cliStream), median(runStream) / median(cliStream), rounds);
     return 0;
 }

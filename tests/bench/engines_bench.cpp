@@ -27,13 +27,16 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     const QString host = qEnvironmentVariable("GPUDECK_TEST_HOST");
     if (!host.startsWith(QLatin1String("unix://"))) {
-        std::fprintf(stderr, "bench_engines: set GPUDECK_TEST_HOST to the sandboxed engine's unix:// socket\n");
+        std::fprintf(
+            stderr,
+            "bench_engines: set GPUDECK_TEST_HOST to the sandboxed engine's unix:// socket\n");
         return 2;
     }
     QTemporaryDir dir;
     QApplication::setOrganizationName(QStringLiteral("gpudeck-bench"));
     QApplication::setApplicationName(QStringLiteral("gpudeck-bench-engines"));
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.filePath(QStringLiteral("settings")));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                       dir.filePath(QStringLiteral("settings")));
     qputenv("DOCKER_CONFIG", dir.filePath(QStringLiteral("docker")).toUtf8());
     qunsetenv("DOCKER_HOST");
     qunsetenv("DOCKER_CONTEXT");
@@ -90,15 +93,19 @@ int main(int argc, char *argv[])
     done.start(50);
     app.exec();
 
-    std::printf("bench_engines: %d engines, window shown at %lld ms (every row shows a state from then)\n",
-                int(engines.size()), shown);
+    std::printf(
+        "bench_engines: %d engines, window shown at %lld ms (every row shows a state from then)\n",
+        int(engines.size()), shown);
     for (Engine *engine : engines) {
         const QString at = connectedAt.contains(engine)
-                                ? QStringLiteral("connected at %1 ms").arg(connectedAt.value(engine))
-                                : downAt.contains(engine) ? QStringLiteral("down at %1 ms").arg(downAt.value(engine))
-                                                          : QStringLiteral("still %1").arg(EngineList::stateText(engine));
+                               ? QStringLiteral("connected at %1 ms").arg(connectedAt.value(engine))
+                           : downAt.contains(engine)
+                               ? QStringLiteral("down at %1 ms").arg(downAt.value(engine))
+                               : QStringLiteral("still %1").arg(EngineList::stateText(engine));
         std::printf("  %-50s %s\n", qPrintable(engine->name()), qPrintable(at));
     }
-    std::printf("  longest event-loop stall after the window was shown, until the dead engine was down: %lld ms\n", longest);
+    std::printf("  longest event-loop stall after the window was shown, until the dead engine was "
+                "down: %lld ms\n",
+                longest);
     return 0;
 }

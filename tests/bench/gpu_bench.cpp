@@ -7,14 +7,14 @@
 
 #include "engine/ContainerDirectory.h"
 #include "gpu/GpuInventory.h"
-#include "gpu/ProcessOwners.h"
 #include "gpu/GpuMonitor.h"
+#include "gpu/ProcessOwners.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
-#include <QDir>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -32,7 +32,7 @@ double cpuSeconds(int who)
     rusage ru = {};
     getrusage(who, &ru);
     return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec)
-        + static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+           + static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 void refreshCost(const QString &label, int rounds)
@@ -43,7 +43,8 @@ void refreshCost(const QString &label, int rounds)
     const GpuSnapshot first = inventory.readBlocking();
     const qint64 firstNs = t.nsecsElapsed();
     if (qEnvironmentVariableIntValue("GPUDECK_BENCH_REAL") == 1)
-        out << QString::fromUtf8(QJsonDocument(first.toJson()).toJson(QJsonDocument::Compact)) << '\n';
+        out << QString::fromUtf8(QJsonDocument(first.toJson()).toJson(QJsonDocument::Compact))
+            << '\n';
     if (!first.ok()) {
         out << label << ": no GPUs (" << first.error.message() << ")\n";
         return;
@@ -52,10 +53,10 @@ void refreshCost(const QString &label, int rounds)
     for (int i = 0; i < rounds; ++i)
         inventory.readBlocking();
     const double perRefreshUs = static_cast<double>(t.nsecsElapsed()) / rounds / 1000.0;
-    out << label << " (" << first.gpus.size() << " GPUs via " << GpuSnapshot::sourceName(first.source)
-        << "): first read " << QString::number(static_cast<double>(firstNs) / 1000.0, 'f', 1)
-        << " us, then " << QString::number(perRefreshUs, 'f', 1) << " us per refresh (mean of "
-        << rounds << ")\n";
+    out << label << " (" << first.gpus.size() << " GPUs via "
+        << GpuSnapshot::sourceName(first.source) << "): first read "
+        << QString::number(static_cast<double>(firstNs) / 1000.0, 'f', 1) << " us, then "
+        << QString::number(perRefreshUs, 'f', 1) << " us per refresh (mean of " << rounds << ")\n";
     out.flush();
 }
 
@@ -99,7 +100,8 @@ void ownersCost(int rounds)
     for (int i = 0; i < 100; ++i) {
         const QString id = QStringLiteral("%1").arg(i % 10, 64, 10, QLatin1Char('c'));
         if (i < 10)
-            directory.remember({id, QStringLiteral("train-%1").arg(i), QStringLiteral("pytorch:2.4")});
+            directory.remember(
+                {id, QStringLiteral("train-%1").arg(i), QStringLiteral("pytorch:2.4")});
         const QString dir = tmp.filePath(QString::number(1000 + i));
         QDir().mkpath(dir);
         auto put = [&dir](const char *name, const QByteArray &data) {
@@ -107,7 +109,8 @@ void ownersCost(int rounds)
             if (f.open(QIODevice::WriteOnly))
                 f.write(data);
         };
-        put("stat", QByteArray::number(1000 + i) + " (python) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 777 1000 100\n");
+        put("stat", QByteArray::number(1000 + i)
+                        + " (python) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 777 1000 100\n");
         put("cgroup", "0::/system.slice/docker-" + id.toLatin1() + ".scope\n");
         put("status", "Name:\tpython\nUid:\t0\t0\t0\t0\n");
         put("cmdline", QByteArray("python\0train.py\0", 16));
@@ -130,8 +133,8 @@ void ownersCost(int rounds)
         const double ms = static_cast<double>(t.nsecsElapsed()) / rounds / 1e6;
         out << "owners of 100 GPU processes (" << label << "): " << QString::number(ms, 'f', 3)
             << " ms per refresh once cached (mean of " << rounds << "), engine calls "
-            << directory.engineCalls() << ", first owner \"" << first.gpus.at(0).processes.at(0).ownerLabel()
-            << "\"\n";
+            << directory.engineCalls() << ", first owner \""
+            << first.gpus.at(0).processes.at(0).ownerLabel() << "\"\n";
         out.flush();
     };
     ProcessOwners fake(tmp.path());

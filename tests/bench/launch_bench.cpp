@@ -35,7 +35,8 @@ double median(QList<double> values)
 }
 
 // Seconds for one program run to its end, output discarded; a failure is said on stderr.
-double timeProgram(const QString &program, const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+double timeProgram(const QString &program, const QStringList &args,
+                   const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
     process.setProcessEnvironment(env);
@@ -46,7 +47,8 @@ double timeProgram(const QString &program, const QStringList &args, const QProce
     process.waitForFinished(600000);
     const double seconds = timer.nsecsElapsed() / 1e9;
     if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
-        std::fprintf(stderr, "%s %s failed: %s\n", qPrintable(program), qPrintable(args.join(QLatin1Char(' '))),
+        std::fprintf(stderr, "%s %s failed: %s\n", qPrintable(program),
+                     qPrintable(args.join(QLatin1Char(' '))),
                      process.readAllStandardError().constData());
     return seconds;
 }
@@ -73,18 +75,26 @@ int benchCdi(const QString &device, const QString &cli, const QStringList &cliAr
     spec.deviceDriver = QStringLiteral("cdi");
     spec.gpus = GpuSelection::ofDevices({device});
     const QString preset = writePreset(dir, spec);
-    const QStringList theirs = cliArgs + QStringList{QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--network"),
-                                                     QStringLiteral("none"), QStringLiteral("--device"), device, kImage,
-                                                     QStringLiteral("nvidia-smi")};
+    const QStringList theirs = cliArgs
+                               + QStringList{QStringLiteral("run"),
+                                             QStringLiteral("--rm"),
+                                             QStringLiteral("--network"),
+                                             QStringLiteral("none"),
+                                             QStringLiteral("--device"),
+                                             device,
+                                             kImage,
+                                             QStringLiteral("nvidia-smi")};
     QList<double> ours;
     QList<double> cliTimes;
     for (int i = 0; i < rounds; ++i) {
-        ours.append(timeProgram(gpudeckBinary(), {QStringLiteral("run"), QStringLiteral("--preset"), preset}));
+        ours.append(timeProgram(gpudeckBinary(),
+                                {QStringLiteral("run"), QStringLiteral("--preset"), preset}));
         cliTimes.append(timeProgram(cli, theirs));
     }
-    std::printf("CDI launch of %s: gpudeck run %.3f s, %s run --device %.3f s; ratio %.2f (median of %d)\n",
-                qPrintable(device), median(ours), qPrintable(QFileInfo(cli).fileName()), median(cliTimes),
-                median(ours) / median(cliTimes), rounds);
+    std::printf(
+        "CDI launch of %s: gpudeck run %.3f s, %s run --device %.3f s; ratio %.2f (median of %d)\n",
+        qPrintable(device), median(ours), qPrintable(QFileInfo(cli).fileName()), median(cliTimes),
+        median(ours) / median(cliTimes), rounds);
     return 0;
 }
 
@@ -99,27 +109,33 @@ int benchSwarm(int rounds)
     QList<double> ours;
     QList<double> cliTimes;
     for (int i = 0; i < rounds; ++i) {
-        ours.append(timeProgram(gpudeckBinary(), {QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--preset"), preset}));
-        const QString name = QStringLiteral("gpudeck-bench-%1-%2").arg(QCoreApplication::applicationPid()).arg(i);
+        ours.append(timeProgram(gpudeckBinary(), {QStringLiteral("swarm"), QStringLiteral("run"),
+                                                  QStringLiteral("--preset"), preset}));
+        const QString name =
+            QStringLiteral("gpudeck-bench-%1-%2").arg(QCoreApplication::applicationPid()).arg(i);
         QElapsedTimer timer;
         timer.start();
-        timeProgram(docker, {QStringLiteral("service"), QStringLiteral("create"), QStringLiteral("--detach"),
-                             QStringLiteral("--quiet"), QStringLiteral("--restart-condition"), QStringLiteral("none"),
+        timeProgram(docker, {QStringLiteral("service"), QStringLiteral("create"),
+                             QStringLiteral("--detach"), QStringLiteral("--quiet"),
+                             QStringLiteral("--restart-condition"), QStringLiteral("none"),
                              QStringLiteral("--name"), name, kImage, QStringLiteral("true")});
         while (timer.elapsed() < 120000) {
             QProcess ps;
-            ps.start(docker, {QStringLiteral("service"), QStringLiteral("ps"), QStringLiteral("--format"),
-                              QStringLiteral("{{.CurrentState}}"), name});
+            ps.start(docker,
+                     {QStringLiteral("service"), QStringLiteral("ps"), QStringLiteral("--format"),
+                      QStringLiteral("{{.CurrentState}}"), name});
             ps.waitForFinished(30000);
             const QByteArray state = ps.readAllStandardOutput();
-            if (state.startsWith("Complete") || state.startsWith("Failed") || state.startsWith("Rejected"))
+            if (state.startsWith("Complete") || state.startsWith("Failed")
+                || state.startsWith("Rejected"))
                 break;
         }
         timeProgram(docker, {QStringLiteral("service"), QStringLiteral("logs"), name});
         timeProgram(docker, {QStringLiteral("service"), QStringLiteral("rm"), name});
         cliTimes.append(timer.nsecsElapsed() / 1e9);
     }
-    std::printf("swarm one-task true: gpudeck swarm run %.3f s, docker service create + ps until complete + logs + rm "
+    std::printf("swarm one-task true: gpudeck swarm run %.3f s, docker service create + ps until "
+                "complete + logs + rm "
                 "%.3f s; ratio %.2f (median of %d)\n",
                 median(ours), median(cliTimes), median(ours) / median(cliTimes), rounds);
     return 0;
@@ -133,10 +149,13 @@ int main(int argc, char *argv[])
     const QStringList args = QCoreApplication::arguments().mid(1);
     const QString host = qEnvironmentVariable("GPUDECK_TEST_HOST");
     const int rounds = qEnvironmentVariableIntValue("GPUDECK_BENCH_ROUNDS") > 0
-                           ? qEnvironmentVariableIntValue("GPUDECK_BENCH_ROUNDS") : 5;
+                           ? qEnvironmentVariableIntValue("GPUDECK_BENCH_ROUNDS")
+                           : 5;
     if (host.isEmpty() || args.isEmpty()
-        || !(args.first() == QLatin1String("swarm") || (args.first() == QLatin1String("cdi") && args.size() >= 3))) {
-        std::fprintf(stderr, "usage: GPUDECK_TEST_HOST=unix://... bench_launch cdi DEVICE CLI [CLI_ARGS...] | swarm\n");
+        || !(args.first() == QLatin1String("swarm")
+             || (args.first() == QLatin1String("cdi") && args.size() >= 3))) {
+        std::fprintf(stderr, "usage: GPUDECK_TEST_HOST=unix://... bench_launch cdi DEVICE CLI "
+                             "[CLI_ARGS...] | swarm\n");
         return 2;
     }
     qputenv("DOCKER_HOST", host.toUtf8());

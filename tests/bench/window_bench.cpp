@@ -22,11 +22,11 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
-#include <QPlainTextEdit>
 
 #include <cstdio>
 
@@ -77,16 +77,17 @@ void ensureImages(DockerClient *client, int n)
         while (inFlight < 8 && next <= n) {
             const int i = next++;
             ++inFlight;
-            client->call("POST",
-                         QStringLiteral("/images/gpudeck-test:latest/tag?repo=bench/img&tag=%1").arg(i),
-                         {}, QStringLiteral("tag"), &loop, [&](const Result<QByteArray> &r) {
-                --inFlight;
-                if (!r)
-                    ++failed;
-                pump();
-                if (inFlight == 0 && next > n)
-                    loop.quit();
-            });
+            client->call(
+                "POST",
+                QStringLiteral("/images/gpudeck-test:latest/tag?repo=bench/img&tag=%1").arg(i), {},
+                QStringLiteral("tag"), &loop, [&](const Result<QByteArray> &r) {
+                    --inFlight;
+                    if (!r)
+                        ++failed;
+                    pump();
+                    if (inFlight == 0 && next > n)
+                        loop.quit();
+                });
         }
     };
     pump();
@@ -132,7 +133,8 @@ void benchStartup(const QString &self)
         const QByteArray out = child.readAllStandardOutput();
         const qsizetype at = out.indexOf("READY ");
         if (at < 0) {
-            std::printf("startup run %d failed: %s\n", run, child.readAllStandardError().constData());
+            std::printf("startup run %d failed: %s\n", run,
+                        child.readAllStandardError().constData());
             continue;
         }
         times.append(out.mid(at + 6).trimmed().toLongLong());
@@ -153,7 +155,9 @@ double baselineRate(DockerClient *client, qint64 bytes)
     Launcher launcher(client);
     qint64 received = 0;
     QObject::connect(&launcher, &Launcher::output, &launcher,
-                     [&](StreamDemuxer::Channel, const QByteArray &data) { received += data.size(); });
+                     [&](StreamDemuxer::Channel, const QByteArray &data) {
+                         received += data.size();
+                     });
     QEventLoop loop;
     QObject::connect(&launcher, &Launcher::finished, &loop, &QEventLoop::quit);
     QElapsedTimer clock;
@@ -200,14 +204,16 @@ void benchFlood(qint64 bytes, double baseline)
                 "(%.0f%% of the launcher-alone rate; target >= 95%%)\n",
                 page->bytesReceived() / 1e6, seconds, page->bytesReceived() / 1e6 / seconds,
                 baseline > 0 ? 100.0 * page->bytesReceived() / seconds / baseline : 0.0);
-    std::printf("flood: rendered into the document %.1f MB, skipped %.1f MB (older lines of a batch "
-                "over its budget; the %d-line cap drops them within a fraction of a second anyway); "
-                "document %d blocks, batch budget settled at %d lines\n",
-                page->bytesRendered() / 1e6, page->bytesSkipped() / 1e6, LogPage::DefaultMaxBlocks,
-                page->textEdit()->blockCount(), page->batchLines());
-    std::printf("flood: longest event-loop stall %lld ms, 99th percentile %lld ms (1 ms timer; target "
-                "< 50 ms)\n",
-                longest, p99);
+    std::printf(
+        "flood: rendered into the document %.1f MB, skipped %.1f MB (older lines of a batch "
+        "over its budget; the %d-line cap drops them within a fraction of a second anyway); "
+        "document %d blocks, batch budget settled at %d lines\n",
+        page->bytesRendered() / 1e6, page->bytesSkipped() / 1e6, LogPage::DefaultMaxBlocks,
+        page->textEdit()->blockCount(), page->batchLines());
+    std::printf(
+        "flood: longest event-loop stall %lld ms, 99th percentile %lld ms (1 ms timer; target "
+        "< 50 ms)\n",
+        longest, p99);
     std::printf("memory: RSS after %.0f MB of output %lld MB, peak %lld MB (target < 200 MB)\n",
                 bytes / 1e6, procStatusKb("VmRSS:") / 1024, procStatusKb("VmHWM:") / 1024);
 }
@@ -274,13 +280,14 @@ void benchLaunches(DockerClient *client, int launches)
     const int fdsEnd = openFds();
     const qint64 rssEndKb = procStatusKb("VmRSS:");
     const int counted = launches - warmUp;
-    std::printf("launches: %d launches and tab closes in %.1f s (%d not exited normally)\n", launches,
-                clock.elapsed() / 1000.0, failed);
-    std::printf("launches: file descriptors %d after %d, %d after %d (target: flat)\n", fdsWarm, warmUp,
-                fdsEnd, launches);
+    std::printf("launches: %d launches and tab closes in %.1f s (%d not exited normally)\n",
+                launches, clock.elapsed() / 1000.0, failed);
+    std::printf("launches: file descriptors %d after %d, %d after %d (target: flat)\n", fdsWarm,
+                warmUp, fdsEnd, launches);
     std::printf("launches: RSS %.1f MB after %d, %.1f MB after %d: %+.1f MB, %.1f KB per launch "
                 "(target < 5 MB over 500)\n",
-                rssWarmKb / 1024.0, warmUp, rssEndKb / 1024.0, launches, (rssEndKb - rssWarmKb) / 1024.0,
+                rssWarmKb / 1024.0, warmUp, rssEndKb / 1024.0, launches,
+                (rssEndKb - rssWarmKb) / 1024.0,
                 counted > 0 ? double(rssEndKb - rssWarmKb) / counted : 0.0);
     std::printf("launches: containers on the engine %d before, %d after (target: none left)\n",
                 containersBefore, containerCount(client));

@@ -42,22 +42,27 @@ inline void add()
     QTest::newRow("seed: runtime nvidia, all GPUs, [gpu]")
         << spec(GpuSelection::all(), {}, QStringLiteral("nvidia"))
         << QByteArray("NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_DRIVER_CAPABILITIES=\n");
-    QTest::newRow("seed: device 0, [gpu]") << spec(GpuSelection::ofDevices({QStringLiteral("0")}), {}, {})
-                                           << QByteArray("NVIDIA_VISIBLE_DEVICES=0\nNVIDIA_DRIVER_CAPABILITIES=\n");
+    QTest::newRow("seed: device 0, [gpu]")
+        << spec(GpuSelection::ofDevices({QStringLiteral("0")}), {}, {})
+        << QByteArray("NVIDIA_VISIBLE_DEVICES=0\nNVIDIA_DRIVER_CAPABILITIES=\n");
     QTest::newRow("seed: all GPUs, [gpu, compute, utility]")
         << spec(GpuSelection::all(), {QStringLiteral("compute"), QStringLiteral("utility")}, {})
         << QByteArray("NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_DRIVER_CAPABILITIES=compute,utility\n");
     QTest::newRow("devices 1 and 3, graphics")
-        << spec(GpuSelection::ofDevices({QStringLiteral("1"), QStringLiteral("3")}), {QStringLiteral("graphics")},
-                QStringLiteral("nvidia"))
+        << spec(GpuSelection::ofDevices({QStringLiteral("1"), QStringLiteral("3")}),
+                {QStringLiteral("graphics")}, QStringLiteral("nvidia"))
         << QByteArray("NVIDIA_VISIBLE_DEVICES=1,3\nNVIDIA_DRIVER_CAPABILITIES=graphics\n");
     QTest::newRow("count 2") << spec(GpuSelection::ofCount(2), {}, {})
-                             << QByteArray("NVIDIA_VISIBLE_DEVICES=0,1\nNVIDIA_DRIVER_CAPABILITIES=\n");
-    QTest::newRow("a GPU UUID")
-        << spec(GpuSelection::ofDevices({QStringLiteral("GPU-6bd9a9a1-5c4f-1e7b-3c1e-2f3b4c5d6e7f")}), {}, {})
-        << QByteArray("NVIDIA_VISIBLE_DEVICES=GPU-6bd9a9a1-5c4f-1e7b-3c1e-2f3b4c5d6e7f\nNVIDIA_DRIVER_CAPABILITIES=\n");
+                             << QByteArray(
+                                    "NVIDIA_VISIBLE_DEVICES=0,1\nNVIDIA_DRIVER_CAPABILITIES=\n");
+    QTest::newRow("a GPU UUID") << spec(GpuSelection::ofDevices({QStringLiteral(
+                                            "GPU-6bd9a9a1-5c4f-1e7b-3c1e-2f3b4c5d6e7f")}),
+                                        {}, {})
+                                << QByteArray("NVIDIA_VISIBLE_DEVICES=GPU-6bd9a9a1-5c4f-1e7b-3c1e-"
+                                              "2f3b4c5d6e7f\nNVIDIA_DRIVER_CAPABILITIES=\n");
     QTest::newRow("no GPUs") << spec(GpuSelection::none(), {}, {})
-                             << QByteArray("NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\n");
+                             << QByteArray(
+                                    "NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\n");
 }
 
 // `docker inspect NAME` on the test engine; empty when there is no such container.
@@ -73,13 +78,16 @@ inline QJsonObject inspect(const QString &name)
 inline QJsonArray normalizedRequests(const QJsonObject &inspected)
 {
     QJsonArray out;
-    const QJsonArray requests = inspected.value(QStringLiteral("HostConfig")).toObject()
-                                    .value(QStringLiteral("DeviceRequests")).toArray();
+    const QJsonArray requests = inspected.value(QStringLiteral("HostConfig"))
+                                    .toObject()
+                                    .value(QStringLiteral("DeviceRequests"))
+                                    .toArray();
     for (const QJsonValue &value : requests) {
         QJsonObject request = value.toObject();
         for (const QString &key : request.keys()) {
             const QJsonValue v = request.value(key);
-            if (v.isNull() || (v.isArray() && v.toArray().isEmpty()) || (v.isObject() && v.toObject().isEmpty()))
+            if (v.isNull() || (v.isArray() && v.toArray().isEmpty())
+                || (v.isObject() && v.toObject().isEmpty()))
                 request.remove(key);
         }
         out.append(request);

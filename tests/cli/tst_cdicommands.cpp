@@ -5,8 +5,8 @@
 // preset prints what the engine's own CLI running the docker-run or podman-run export prints; a
 // GPU without a CDI device is refused with 125; published ports (the preset's and -p) are the ones
 // the engine's own CLI makes, and answer.
-#include "HttpGet.h"
 #include "DoctorReport.h"
+#include "HttpGet.h"
 #include "TestEngine.h"
 
 #include "launch/DockerRunExport.h"
@@ -35,13 +35,16 @@ TestEngine::CliResult engineCli(const QStringList &args)
     if (!TestEngine::isPodman())
         return TestEngine::docker(args);
     return TestEngine::runProgram(QStringLiteral("/usr/bin/podman"),
-                                  QStringList{QStringLiteral("--url"), TestEngine::dockerHost()} + args, {}, 120000);
+                                  QStringList{QStringLiteral("--url"), TestEngine::dockerHost()}
+                                      + args,
+                                  {}, 120000);
 }
 
 QJsonObject inspect(const QString &container)
 {
     const TestEngine::CliResult cli = engineCli({QStringLiteral("inspect"), container});
-    return cli.exitCode == 0 ? QJsonDocument::fromJson(cli.out).array().at(0).toObject() : QJsonObject();
+    return cli.exitCode == 0 ? QJsonDocument::fromJson(cli.out).array().at(0).toObject()
+                             : QJsonObject();
 }
 
 void removeContainer(const QString &container)
@@ -52,7 +55,8 @@ void removeContainer(const QString &container)
 // What the stub nvidia-smi prints for a launch given exactly these CDI devices.
 QByteArray cdiOutput(const QStringList &names)
 {
-    return "NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\nCDI_DEVICES=" + names.join(QLatin1Char(' ')).toUtf8() + '\n';
+    return "NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\nCDI_DEVICES="
+           + names.join(QLatin1Char(' ')).toUtf8() + '\n';
 }
 
 } // namespace
@@ -74,7 +78,8 @@ private:
     QString writePreset(const QString &name, const LaunchSpec &spec);
     // gpudeck with the test's preset directory (or presetDir), and the fake NVML's two GPUs or
     // no GPU driver at all.
-    TestEngine::CliResult gpudeck(const QStringList &args, bool fakeGpus = false, const QString &presetDir = {});
+    TestEngine::CliResult gpudeck(const QStringList &args, bool fakeGpus = false,
+                                  const QString &presetDir = {});
     // The devices this engine's test specs define, name -> the spec file defining it.
     QMap<QString, QString> expectedDevices() const;
     // A GPU as the user ticks it here: an index on Docker 26, a UUID on Podman (whose spec file
@@ -88,7 +93,8 @@ private:
 void TestCdiCommands::initTestCase()
 {
     GPUDECK_REQUIRE_ENGINE();
-    QVERIFY2(TestEngine::hasCdi(), "cli_cdi runs against the CDI engines (fixtures cdi-engine, podman)");
+    QVERIFY2(TestEngine::hasCdi(),
+             "cli_cdi runs against the CDI engines (fixtures cdi-engine, podman)");
     QVERIFY(m_dir.isValid());
     QVERIFY(m_emptyPresets.isValid());
     QDir(m_dir.path()).mkpath(QStringLiteral("presets"));
@@ -96,20 +102,24 @@ void TestCdiCommands::initTestCase()
 
 QString TestCdiCommands::writePreset(const QString &name, const LaunchSpec &spec)
 {
-    const QString path = m_dir.filePath(QStringLiteral("presets/") + PresetStore::slug(name) + QStringLiteral(".json"));
+    const QString path = m_dir.filePath(QStringLiteral("presets/") + PresetStore::slug(name)
+                                        + QStringLiteral(".json"));
     const Result<void> written = PresetStore::writeFile(path, Preset(name, spec).toFileBytes());
     return written ? path : QString();
 }
 
-TestEngine::CliResult TestCdiCommands::gpudeck(const QStringList &args, bool fakeGpus, const QString &presetDir)
+TestEngine::CliResult TestCdiCommands::gpudeck(const QStringList &args, bool fakeGpus,
+                                               const QString &presetDir)
 {
     QProcessEnvironment env;
-    env.insert(QStringLiteral("GPUDECK_PRESET_DIR"), presetDir.isEmpty() ? m_dir.filePath(QStringLiteral("presets")) : presetDir);
+    env.insert(QStringLiteral("GPUDECK_PRESET_DIR"),
+               presetDir.isEmpty() ? m_dir.filePath(QStringLiteral("presets")) : presetDir);
     if (fakeGpus) {
         env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral(GPUDECK_FAKE_NVML));
         env.insert(QStringLiteral("GPUDECK_FAKE_NVML_SCENARIO"), QStringLiteral("two"));
     } else {
-        env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
+        env.insert(QStringLiteral("GPUDECK_NVML_PATH"),
+                   QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
         env.insert(QStringLiteral("PATH"), QStringLiteral("/nonexistent")); // no nvidia-smi either
     }
     return TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), args, env, 120000);
@@ -120,14 +130,17 @@ QMap<QString, QString> TestCdiCommands::expectedDevices() const
     QMap<QString, QString> devices;
     if (TestEngine::isPodman()) {
         QFile spec(qEnvironmentVariable("GPUDECK_TEST_PODMAN_DIR") + QStringLiteral("/cdi-spec"));
-        const QString file = spec.open(QIODevice::ReadOnly) ? QString::fromUtf8(spec.readAll().trimmed()) : QString();
+        const QString file = spec.open(QIODevice::ReadOnly)
+                                 ? QString::fromUtf8(spec.readAll().trimmed())
+                                 : QString();
         for (const QString &uuid : TestEngine::podmanGpuUuids())
             devices.insert(QStringLiteral("nvidia.com/gpu=") + uuid, file);
         return devices;
     }
     const QString dir = qEnvironmentVariable("GPUDECK_TEST_CDI_DIR");
     devices.insert(QStringLiteral("nvidia.com/gpu=0"), dir + QStringLiteral("/gpudeck-test.json"));
-    devices.insert(QStringLiteral("nvidia.com/gpu=all"), dir + QStringLiteral("/gpudeck-test.json"));
+    devices.insert(QStringLiteral("nvidia.com/gpu=all"),
+                   dir + QStringLiteral("/gpudeck-test.json"));
     devices.insert(QStringLiteral("nvidia.com/gpu=1"), dir + QStringLiteral("/gpudeck-test.yaml"));
     devices.insert(QStringLiteral("nvidia.com/gpu=GPU-6bd9c3a4-0000-4000-8000-000000000001"),
                    dir + QStringLiteral("/gpudeck-test.yaml"));
@@ -147,7 +160,8 @@ void TestCdiCommands::gpusListsCdiDevicesWithoutDriver()
     QVERIFY2(!report.contains(QStringLiteral("cdiError")), gpus.out.constData());
     QMap<QString, QString> listed;
     for (const QJsonValue &device : report.value(QStringLiteral("cdiDevices")).toArray())
-        listed.insert(device[QStringLiteral("name")].toString(), device[QStringLiteral("source")].toString());
+        listed.insert(device[QStringLiteral("name")].toString(),
+                      device[QStringLiteral("source")].toString());
     const QMap<QString, QString> expected = expectedDevices();
     QVERIFY(!expected.isEmpty());
     for (auto it = expected.cbegin(); it != expected.cend(); ++it)
@@ -161,19 +175,23 @@ void TestCdiCommands::gpusListsCdiDevicesWithoutDriver()
     QCOMPARE(table.exitCode, 1);
     QVERIFY2(table.out.contains("CDI devices of the engine:"), table.out.constData());
     for (auto it = expected.cbegin(); it != expected.cend(); ++it)
-        QVERIFY2(table.out.contains(QByteArray(it.key().toUtf8() + "  (" + it.value().toUtf8() + ')')), table.out.constData());
+        QVERIFY2(table.out.contains(
+                     QByteArray(it.key().toUtf8() + "  (" + it.value().toUtf8() + ')')),
+                 table.out.constData());
 }
 
 void TestCdiCommands::doctorNamesTheEngineAndItsSpecs()
 {
-    const TestEngine::CliResult run =
-        gpudeck({QStringLiteral("doctor"), QStringLiteral("--json")}, false, m_emptyPresets.path());
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("doctor"), QStringLiteral("--json")},
+                                              false, m_emptyPresets.path());
     const QJsonObject report = QJsonDocument::fromJson(run.out).object();
     QVERIFY2(run.exitCode != 0, run.out.constData()); // the driver line fails: no driver
-    const QString product = TestEngine::isPodman() ? QStringLiteral("Podman 4.3.") : QStringLiteral("Docker 26.");
+    const QString product = TestEngine::isPodman() ? QStringLiteral("Podman 4.3.")
+                                                   : QStringLiteral("Docker 26.");
     const QJsonObject engine = checkById(report, QStringLiteral("engine"));
     QCOMPARE(engine.value(QStringLiteral("status")).toString(), QStringLiteral("pass"));
-    QVERIFY2(engine.value(QStringLiteral("detail")).toString().startsWith(product), run.out.constData());
+    QVERIFY2(engine.value(QStringLiteral("detail")).toString().startsWith(product),
+             run.out.constData());
 
     // CDI on, its spec files and devices named; not compared with GPUs that cannot be read.
     const QJsonObject cdi = checkById(report, QStringLiteral("cdi"));
@@ -191,8 +209,11 @@ void TestCdiCommands::doctorNamesTheEngineAndItsSpecs()
         // Podman's GPUs are its CDI devices: no probe, no "nvidia" runtime.
         const QJsonObject request = checkById(report, QStringLiteral("gpu-request"));
         QCOMPARE(request.value(QStringLiteral("status")).toString(), QStringLiteral("pass"));
-        QVERIFY2(request.value(QStringLiteral("detail")).toString().contains(expected.firstKey()), run.out.constData());
-        QCOMPARE(checkById(report, QStringLiteral("runtime")).value(QStringLiteral("status")).toString(), QStringLiteral("skip"));
+        QVERIFY2(request.value(QStringLiteral("detail")).toString().contains(expected.firstKey()),
+                 run.out.constData());
+        QCOMPARE(
+            checkById(report, QStringLiteral("runtime")).value(QStringLiteral("status")).toString(),
+            QStringLiteral("skip"));
     }
 }
 
@@ -201,18 +222,25 @@ void TestCdiCommands::doctorFindsAStaleSpec()
     // The fake NVML's GPUs have UUIDs that none of the specs here names: a spec left behind by a
     // driver upgrade or a swapped card. Without a CDI preset on Docker that warns; with one (and
     // always on Podman, whose GPUs are CDI devices) it fails, with nvidia-ctk's fix.
-    const QString staleUuid = TestEngine::isPodman() ? gpu(0) : QStringLiteral("GPU-6bd9c3a4-0000-4000-8000-000000000001");
+    const QString staleUuid = TestEngine::isPodman()
+                                  ? gpu(0)
+                                  : QStringLiteral("GPU-6bd9c3a4-0000-4000-8000-000000000001");
     const auto cdiCheck = [this](const QString &presets) {
-        const TestEngine::CliResult run = gpudeck({QStringLiteral("doctor"), QStringLiteral("--json")}, true, presets);
-        return std::make_pair(run.exitCode, checkById(QJsonDocument::fromJson(run.out).object(), QStringLiteral("cdi")));
+        const TestEngine::CliResult run = gpudeck({QStringLiteral("doctor"),
+                                                   QStringLiteral("--json")},
+                                                  true, presets);
+        return std::make_pair(run.exitCode, checkById(QJsonDocument::fromJson(run.out).object(),
+                                                      QStringLiteral("cdi")));
     };
 
     const auto [code, cdi] = cdiCheck(m_emptyPresets.path());
     QCOMPARE(cdi.value(QStringLiteral("status")).toString(),
              TestEngine::isPodman() ? QStringLiteral("fail") : QStringLiteral("warn"));
     const QString detail = cdi.value(QStringLiteral("detail")).toString();
-    QVERIFY2(detail.contains(QLatin1String("stale")) && detail.contains(staleUuid), qPrintable(detail));
-    QVERIFY2(detail.contains(QLatin1String("GPU-00000000-0000-0000-0000-000000000000")), qPrintable(detail)); // the host's, missing
+    QVERIFY2(detail.contains(QLatin1String("stale")) && detail.contains(staleUuid),
+             qPrintable(detail));
+    QVERIFY2(detail.contains(QLatin1String("GPU-00000000-0000-0000-0000-000000000000")),
+             qPrintable(detail)); // the host's, missing
     QCOMPARE(cdi.value(QStringLiteral("command")).toString(),
              QStringLiteral("sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml"));
     QCOMPARE(code != 0, TestEngine::isPodman());
@@ -223,7 +251,9 @@ void TestCdiCommands::doctorFindsAStaleSpec()
         spec.image = kImage;
         spec.deviceDriver = QStringLiteral("cdi");
         spec.gpus = GpuSelection::ofDevices({QStringLiteral("0")});
-        QVERIFY(PresetStore::writeFile(presets.filePath(QStringLiteral("cdi.json")), Preset(QStringLiteral("cdi"), spec).toFileBytes()).ok());
+        QVERIFY(PresetStore::writeFile(presets.filePath(QStringLiteral("cdi.json")),
+                                       Preset(QStringLiteral("cdi"), spec).toFileBytes())
+                    .ok());
         const auto [codeWithPreset, cdiWithPreset] = cdiCheck(presets.path());
         QCOMPARE(cdiWithPreset.value(QStringLiteral("status")).toString(), QStringLiteral("fail"));
         QVERIFY(codeWithPreset != 0);
@@ -239,11 +269,11 @@ void TestCdiCommands::runMatchesTheEnginesCli()
     spec.deviceDriver = QStringLiteral("cdi");
     spec.gpus = GpuSelection::ofDevices({gpu(0), gpu(1)});
     // The stub prints the devices' names sorted.
-    const QByteArray expected =
-        cdiOutput({QStringLiteral("nvidia.com/gpu=") + gpu(0), QStringLiteral("nvidia.com/gpu=") + gpu(1)});
+    const QByteArray expected = cdiOutput(
+        {QStringLiteral("nvidia.com/gpu=") + gpu(0), QStringLiteral("nvidia.com/gpu=") + gpu(1)});
 
-    const TestEngine::CliResult ours =
-        gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), writePreset(QStringLiteral("cdi run"), spec)});
+    const TestEngine::CliResult ours = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"),
+                                                writePreset(QStringLiteral("cdi run"), spec)});
     QVERIFY2(ours.exitCode == 0, ours.err.constData());
     QCOMPARE(ours.out, expected);
     QCOMPARE(ours.err, QByteArray());
@@ -251,8 +281,9 @@ void TestCdiCommands::runMatchesTheEnginesCli()
     // The export for this engine, run by its own CLI: docker run --device ..., podman run --device ...
     QStringList words = TestEngine::isPodman() ? DockerRunExport::podmanArguments(spec, false)
                                                : DockerRunExport::arguments(spec, false);
-    QVERIFY2(words.join(QLatin1Char(' ')).contains(QStringLiteral("--device nvidia.com/gpu=") + gpu(1)),
-             qPrintable(words.join(QLatin1Char(' '))));
+    QVERIFY2(
+        words.join(QLatin1Char(' ')).contains(QStringLiteral("--device nvidia.com/gpu=") + gpu(1)),
+        qPrintable(words.join(QLatin1Char(' '))));
     const TestEngine::CliResult theirs = engineCli(words.mid(1));
     QVERIFY2(theirs.exitCode == 0, theirs.err.constData());
     QCOMPARE(theirs.out, expected);
@@ -266,17 +297,19 @@ void TestCdiCommands::gpuWithoutCdiDeviceIs125()
     spec.command = {QStringLiteral("nvidia-smi")};
     spec.networkMode = QStringLiteral("none");
     spec.autoRemove = false;
-    spec.containerName = QStringLiteral("gpudeck-cdi-missing-%1").arg(QCoreApplication::applicationPid());
+    spec.containerName =
+        QStringLiteral("gpudeck-cdi-missing-%1").arg(QCoreApplication::applicationPid());
     spec.gpus = GpuSelection::ofDevices({gpu(0), missing});
     if (!TestEngine::isPodman())
         spec.deviceDriver = QStringLiteral("cdi"); // on Podman every GPU is a CDI device anyway
     const auto cleanup = qScopeGuard([&spec]() { removeContainer(spec.containerName); });
 
-    const TestEngine::CliResult run =
-        gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), writePreset(QStringLiteral("cdi missing"), spec)});
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"),
+                                               writePreset(QStringLiteral("cdi missing"), spec)});
     QCOMPARE(run.exitCode, 125);
     QCOMPARE(run.out, QByteArray()); // the container never ran
-    QVERIFY2(run.err.contains(QByteArray("nvidia.com/gpu=" + missing.toUtf8())), run.err.constData());
+    QVERIFY2(run.err.contains(QByteArray("nvidia.com/gpu=" + missing.toUtf8())),
+             run.err.constData());
     QVERIFY2(run.err.contains("nvidia-ctk cdi generate"), run.err.constData());
     QCOMPARE(run.err.count('\n'), 1);
     QVERIFY2(!run.err.contains('{'), run.err.constData());
@@ -309,26 +342,29 @@ void TestCdiCommands::publishedPortsAnswer()
     LaunchSpec spec;
     spec.image = kImage;
     spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
-                    QStringLiteral("mkdir -p /www && echo published on %1 > /www/index.html && exec httpd -f -p 8080 -h /www")
+                    QStringLiteral("mkdir -p /www && echo published on %1 > /www/index.html && "
+                                   "exec httpd -f -p 8080 -h /www")
                         .arg(TestEngine::kind())};
     spec.autoRemove = false;
     spec.networkMode = network;
     spec.ports = {QStringLiteral("127.0.0.1::8080")};
     spec.containerName = ours;
-    const TestEngine::CliResult run =
-        gpudeck({QStringLiteral("run"), QStringLiteral("--detach"), QStringLiteral("--preset"),
-                 writePreset(QStringLiteral("ports"), spec), QStringLiteral("-p"), QStringLiteral("127.0.0.1::5353/udp")});
+    const TestEngine::CliResult run = gpudeck(
+        {QStringLiteral("run"), QStringLiteral("--detach"), QStringLiteral("--preset"),
+         writePreset(QStringLiteral("ports"), spec), QStringLiteral("-p"),
+         QStringLiteral("127.0.0.1::5353/udp")});
     QVERIFY2(run.exitCode == 0, run.err.constData());
 
-    const TestEngine::CliResult created =
-        engineCli({QStringLiteral("create"), QStringLiteral("--name"), theirs, QStringLiteral("--network"), network,
-                   QStringLiteral("-p"), QStringLiteral("127.0.0.1::8080"), QStringLiteral("-p"),
-                   QStringLiteral("127.0.0.1::5353/udp"), kImage, QStringLiteral("true")});
+    const TestEngine::CliResult created = engineCli(
+        {QStringLiteral("create"), QStringLiteral("--name"), theirs, QStringLiteral("--network"),
+         network, QStringLiteral("-p"), QStringLiteral("127.0.0.1::8080"), QStringLiteral("-p"),
+         QStringLiteral("127.0.0.1::5353/udp"), kImage, QStringLiteral("true")});
     QVERIFY2(created.exitCode == 0, created.err.constData());
     // The host ports are the engine's pick (Podman picks at create), so compare the rest.
     const auto bindings = [](const QJsonObject &o) {
         QJsonObject out;
-        const QJsonObject ports = o[QStringLiteral("HostConfig")][QStringLiteral("PortBindings")].toObject();
+        const QJsonObject ports =
+            o[QStringLiteral("HostConfig")][QStringLiteral("PortBindings")].toObject();
         for (auto it = ports.constBegin(); it != ports.constEnd(); ++it) {
             QStringList addresses;
             for (const QJsonValue &binding : it.value().toArray())
@@ -339,17 +375,21 @@ void TestCdiCommands::publishedPortsAnswer()
     };
     const QJsonObject a = inspect(ours);
     const QJsonObject b = inspect(theirs);
-    QCOMPARE(bindings(a).keys(), (QStringList{QStringLiteral("5353/udp"), QStringLiteral("8080/tcp")}));
+    QCOMPARE(bindings(a).keys(),
+             (QStringList{QStringLiteral("5353/udp"), QStringLiteral("8080/tcp")}));
     QCOMPARE(bindings(a), bindings(b));
 
     int hostPort = 0;
     for (const PortMappings::Published &p : PortMappings::fromInspect(a)) {
-        if (p.containerPort == 8080 && p.protocol == QLatin1String("tcp") && p.hostIp == QLatin1String("127.0.0.1"))
+        if (p.containerPort == 8080 && p.protocol == QLatin1String("tcp")
+            && p.hostIp == QLatin1String("127.0.0.1"))
             hostPort = p.hostPort;
     }
     QVERIFY2(hostPort > 0, QJsonDocument(a).toJson().constData());
-    const QByteArray page = httpGet(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(hostPort)), 30000);
-    QVERIFY2(page.contains(QByteArray("published on " + TestEngine::kind().toUtf8())), page.constData());
+    const QByteArray page = httpGet(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(hostPort)),
+                                    30000);
+    QVERIFY2(page.contains(QByteArray("published on " + TestEngine::kind().toUtf8())),
+             page.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCdiCommands)

@@ -39,7 +39,8 @@ private:
     TestEngine::CliResult gpudeck(const QStringList &args, const QProcessEnvironment &extra = {});
     TestEngine::CliResult compose(const QString &file, const QStringList &args);
     TestEngine::CliResult validate(const QString &kind, const QString &file);
-    QString exported(const LaunchSpec &spec, const QString &format, const QProcessEnvironment &env = {});
+    QString exported(const LaunchSpec &spec, const QString &format,
+                     const QProcessEnvironment &env = {});
     QJsonObject yamlAsJson(const QString &file);
 
     QTemporaryDir m_dir;
@@ -55,14 +56,16 @@ void TestExportCommands::initTestCase()
     m_tools = qEnvironmentVariable("GPUDECK_TEST_TOOLS_DIR");
     if (m_tools.isEmpty() || !QFile::exists(m_tools + QStringLiteral("/bin/docker-compose"))) {
         if (TestEngine::underCi())
-            QFAIL("docker compose and the npm validators are missing: tests/scripts/test-tools.sh did not fetch them");
+            QFAIL("docker compose and the npm validators are missing: tests/scripts/test-tools.sh "
+                  "did not fetch them");
         QSKIP("no test tools (run through ctest: fixture tools)");
     }
 }
 
 QString TestExportCommands::writePreset(const QString &name, const LaunchSpec &spec)
 {
-    const QString path = m_dir.filePath(QStringLiteral("presets/") + PresetStore::slug(name) + QStringLiteral(".json"));
+    const QString path = m_dir.filePath(QStringLiteral("presets/") + PresetStore::slug(name)
+                                        + QStringLiteral(".json"));
     const Result<void> written = PresetStore::writeFile(path, Preset(name, spec).toFileBytes());
     return written ? path : QString();
 }
@@ -75,7 +78,8 @@ QString TestExportCommands::writeFile(const QString &name, const QByteArray &byt
     return file.fileName();
 }
 
-TestEngine::CliResult TestExportCommands::gpudeck(const QStringList &args, const QProcessEnvironment &extra)
+TestEngine::CliResult TestExportCommands::gpudeck(const QStringList &args,
+                                                  const QProcessEnvironment &extra)
 {
     QProcessEnvironment env = extra;
     env.insert(QStringLiteral("GPUDECK_PRESET_DIR"), m_dir.filePath(QStringLiteral("presets")));
@@ -101,16 +105,22 @@ TestEngine::CliResult TestExportCommands::validate(const QString &kind, const QS
 }
 
 // The export as `gpudeck preset show FILE --format FORMAT` prints it.
-QString TestExportCommands::exported(const LaunchSpec &spec, const QString &format, const QProcessEnvironment &env)
+QString TestExportCommands::exported(const LaunchSpec &spec, const QString &format,
+                                     const QProcessEnvironment &env)
 {
-    const QString preset = writePreset(QStringLiteral("export-%1").arg(qHash(spec.containerName)), spec);
-    const TestEngine::CliResult shown =
-        gpudeck({QStringLiteral("preset"), QStringLiteral("show"), preset, QStringLiteral("--format"), format}, env);
+    const QString preset = writePreset(QStringLiteral("export-%1").arg(qHash(spec.containerName)),
+                                       spec);
+    const TestEngine::CliResult shown = gpudeck({QStringLiteral("preset"), QStringLiteral("show"),
+                                                 preset, QStringLiteral("--format"), format},
+                                                env);
     if (shown.exitCode != 0) {
         qWarning("preset show failed: %s", shown.err.constData());
         return {};
     }
-    return writeFile(QStringLiteral("export-%1.%2").arg(qHash(spec.containerName)).arg(format == QLatin1String("compose") ? QStringLiteral("yml") : QStringLiteral("yaml")),
+    return writeFile(QStringLiteral("export-%1.%2")
+                         .arg(qHash(spec.containerName))
+                         .arg(format == QLatin1String("compose") ? QStringLiteral("yml")
+                                                                 : QStringLiteral("yaml")),
                      shown.out);
 }
 
@@ -130,8 +140,8 @@ void TestExportCommands::composeSelections()
     // gpudeck's own launch of the preset
     LaunchSpec ours = spec;
     ours.containerName = base + QStringLiteral("-gpudeck");
-    const TestEngine::CliResult run =
-        gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), writePreset(ours.containerName, ours)});
+    const TestEngine::CliResult run = gpudeck(
+        {QStringLiteral("run"), QStringLiteral("--preset"), writePreset(ours.containerName, ours)});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     QCOMPARE(run.out, expected);
 
@@ -142,12 +152,15 @@ void TestExportCommands::composeSelections()
     QVERIFY(!file.isEmpty());
     const TestEngine::CliResult schema = validate(QStringLiteral("compose"), file);
     QVERIFY2(schema.exitCode == 0, QByteArray(schema.out + schema.err).constData());
-    const TestEngine::CliResult config = compose(file, {QStringLiteral("config"), QStringLiteral("-q")});
+    const TestEngine::CliResult config = compose(file,
+                                                 {QStringLiteral("config"), QStringLiteral("-q")});
     QVERIFY2(config.exitCode == 0, config.err.constData());
     const QStringList project = {QStringLiteral("-p"), base};
-    const TestEngine::CliResult up = compose(file, project + QStringList{QStringLiteral("up"), QStringLiteral("--no-color")});
+    const TestEngine::CliResult up =
+        compose(file, project + QStringList{QStringLiteral("up"), QStringLiteral("--no-color")});
     QVERIFY2(up.exitCode == 0, up.err.constData());
-    const TestEngine::CliResult logs = TestEngine::docker({QStringLiteral("logs"), theirs.containerName});
+    const TestEngine::CliResult logs = TestEngine::docker(
+        {QStringLiteral("logs"), theirs.containerName});
     QCOMPARE(logs.out, expected);
 
     const QJsonObject a = SelectionRows::inspect(ours.containerName);
@@ -169,12 +182,21 @@ void TestExportCommands::composeKeepsEveryString()
     // reach the engine as written: compose's own reading of the file gives them back unchanged.
     LaunchSpec spec;
     spec.image = SelectionRows::image();
-    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo \"$HOME\" '${X}' $$ `id`; a: b # c"),
-                    QStringLiteral("new\nline\ttab"), QString(), QStringLiteral("no"), QStringLiteral("1e3"),
-                    QStringLiteral("- x"), QStringLiteral("\u00e9\u20ac\U0001F600"), QStringLiteral("*a &b !c"),
+    spec.command = {QStringLiteral("sh"),
+                    QStringLiteral("-c"),
+                    QStringLiteral("echo \"$HOME\" '${X}' $$ `id`; a: b # c"),
+                    QStringLiteral("new\nline\ttab"),
+                    QString(),
+                    QStringLiteral("no"),
+                    QStringLiteral("1e3"),
+                    QStringLiteral("- x"),
+                    QStringLiteral("\u00e9\u20ac\U0001F600"),
+                    QStringLiteral("*a &b !c"),
                     QStringLiteral("{x: [y]}")};
-    spec.env = {QStringLiteral("A=it's $x"), QStringLiteral("B=null"), QStringLiteral("C=line\nbreak"), QStringLiteral("D=")};
-    spec.gpus = GpuSelection::ofDevices({QStringLiteral("0"), QStringLiteral("GPU-6bd9a4f2-1111-2222-3333-444455556666")});
+    spec.env = {QStringLiteral("A=it's $x"), QStringLiteral("B=null"),
+                QStringLiteral("C=line\nbreak"), QStringLiteral("D=")};
+    spec.gpus = GpuSelection::ofDevices(
+        {QStringLiteral("0"), QStringLiteral("GPU-6bd9a4f2-1111-2222-3333-444455556666")});
     spec.capabilities = {QStringLiteral("compute"), QStringLiteral("utility")};
     spec.deviceDriver = QStringLiteral("nvidia");
     spec.runtime = QStringLiteral("nvidia");
@@ -189,13 +211,20 @@ void TestExportCommands::composeKeepsEveryString()
     const TestEngine::CliResult schema = validate(QStringLiteral("compose"), file);
     QVERIFY2(schema.exitCode == 0, QByteArray(schema.out + schema.err).constData());
     const TestEngine::CliResult config =
-        compose(file, {QStringLiteral("-p"), QStringLiteral("strings"), QStringLiteral("config"), QStringLiteral("--format"), QStringLiteral("json")});
+        compose(file, {QStringLiteral("-p"), QStringLiteral("strings"), QStringLiteral("config"),
+                       QStringLiteral("--format"), QStringLiteral("json")});
     QVERIFY2(config.exitCode == 0, config.err.constData());
-    const QJsonObject service = QJsonDocument::fromJson(config.out).object().value(QStringLiteral("services"))
-                                    .toObject().value(ComposeExport::serviceName(spec)).toObject();
+    const QJsonObject service = QJsonDocument::fromJson(config.out)
+                                    .object()
+                                    .value(QStringLiteral("services"))
+                                    .toObject()
+                                    .value(ComposeExport::serviceName(spec))
+                                    .toObject();
     QVERIFY2(!service.isEmpty(), config.out.constData());
     // `config` prints a file that compose reads again, so it writes each literal '$' as "$$".
-    const auto asConfigPrints = [](QString text) { return text.replace(QLatin1Char('$'), QStringLiteral("$$")); };
+    const auto asConfigPrints = [](QString text) {
+        return text.replace(QLatin1Char('$'), QStringLiteral("$$"));
+    };
     QStringList command;
     for (const QString &arg : std::as_const(spec.command))
         command << asConfigPrints(arg);
@@ -203,27 +232,45 @@ void TestExportCommands::composeKeepsEveryString()
     const QJsonObject environment = service.value(QStringLiteral("environment")).toObject();
     QCOMPARE(environment.size(), spec.env.size());
     for (const QString &entry : std::as_const(spec.env))
-        QCOMPARE(environment.value(entry.section(QLatin1Char('='), 0, 0)).toString(), asConfigPrints(entry.section(QLatin1Char('='), 1)));
+        QCOMPARE(environment.value(entry.section(QLatin1Char('='), 0, 0)).toString(),
+                 asConfigPrints(entry.section(QLatin1Char('='), 1)));
     QCOMPARE(service.value(QStringLiteral("container_name")).toString(), spec.containerName);
     QCOMPARE(service.value(QStringLiteral("runtime")).toString(), spec.runtime);
     QCOMPARE(service.value(QStringLiteral("ipc")).toString(), spec.ipcMode);
     QCOMPARE(service.value(QStringLiteral("shm_size")).toVariant().toLongLong(), 1073741824LL);
     QCOMPARE(service.value(QStringLiteral("tty")).toBool(), true);
-    const QJsonObject device = service.value(QStringLiteral("deploy")).toObject().value(QStringLiteral("resources"))
-                                   .toObject().value(QStringLiteral("reservations")).toObject()
-                                   .value(QStringLiteral("devices")).toArray().at(0).toObject();
+    const QJsonObject device = service.value(QStringLiteral("deploy"))
+                                   .toObject()
+                                   .value(QStringLiteral("resources"))
+                                   .toObject()
+                                   .value(QStringLiteral("reservations"))
+                                   .toObject()
+                                   .value(QStringLiteral("devices"))
+                                   .toArray()
+                                   .at(0)
+                                   .toObject();
     QCOMPARE(device.value(QStringLiteral("driver")).toString(), QStringLiteral("nvidia"));
-    QCOMPARE(device.value(QStringLiteral("device_ids")).toVariant().toStringList(), spec.gpus.devices);
-    QVERIFY(!device.contains(QStringLiteral("count")) || device.value(QStringLiteral("count")).toInt() == 0);
+    QCOMPARE(device.value(QStringLiteral("device_ids")).toVariant().toStringList(),
+             spec.gpus.devices);
+    QVERIFY(!device.contains(QStringLiteral("count"))
+            || device.value(QStringLiteral("count")).toInt() == 0);
     QCOMPARE(device.value(QStringLiteral("capabilities")).toVariant().toStringList(),
-             (QStringList{QStringLiteral("compute"), QStringLiteral("utility"), QStringLiteral("gpu")}));
+             (QStringList{QStringLiteral("compute"), QStringLiteral("utility"),
+                          QStringLiteral("gpu")}));
     const QJsonArray volumes = service.value(QStringLiteral("volumes")).toArray();
     QCOMPARE(volumes.size(), 2);
-    QCOMPARE(volumes.at(0).toObject().value(QStringLiteral("source")).toString(), QStringLiteral("/srv/my data"));
+    QCOMPARE(volumes.at(0).toObject().value(QStringLiteral("source")).toString(),
+             QStringLiteral("/srv/my data"));
     QCOMPARE(volumes.at(0).toObject().value(QStringLiteral("read_only")).toBool(), true);
     // A named volume keeps its name, as docker run -v uses it.
-    QCOMPARE(QJsonDocument::fromJson(config.out).object().value(QStringLiteral("volumes")).toObject()
-                 .value(QStringLiteral("scratch")).toObject().value(QStringLiteral("name")).toString(),
+    QCOMPARE(QJsonDocument::fromJson(config.out)
+                 .object()
+                 .value(QStringLiteral("volumes"))
+                 .toObject()
+                 .value(QStringLiteral("scratch"))
+                 .toObject()
+                 .value(QStringLiteral("name"))
+                 .toString(),
              QStringLiteral("scratch"));
 }
 
@@ -232,16 +279,23 @@ void TestExportCommands::composeCdiDevices()
     LaunchSpec spec;
     spec.image = SelectionRows::image();
     spec.deviceDriver = QStringLiteral("cdi");
-    spec.gpus = GpuSelection::ofDevices({QStringLiteral("nvidia.com/gpu=0"), QStringLiteral("nvidia.com/gpu=all")});
+    spec.gpus = GpuSelection::ofDevices(
+        {QStringLiteral("nvidia.com/gpu=0"), QStringLiteral("nvidia.com/gpu=all")});
     const QString file = exported(spec, QStringLiteral("compose"));
     QVERIFY(!file.isEmpty());
     const TestEngine::CliResult schema = validate(QStringLiteral("compose"), file);
     QVERIFY2(schema.exitCode == 0, QByteArray(schema.out + schema.err).constData());
-    const TestEngine::CliResult config =
-        compose(file, {QStringLiteral("-p"), QStringLiteral("cdi"), QStringLiteral("config"), QStringLiteral("--format"), QStringLiteral("json")});
+    const TestEngine::CliResult config = compose(file, {QStringLiteral("-p"), QStringLiteral("cdi"),
+                                                        QStringLiteral("config"),
+                                                        QStringLiteral("--format"),
+                                                        QStringLiteral("json")});
     QVERIFY2(config.exitCode == 0, config.err.constData());
-    const QJsonObject service = QJsonDocument::fromJson(config.out).object().value(QStringLiteral("services"))
-                                    .toObject().value(QStringLiteral("gpu")).toObject();
+    const QJsonObject service = QJsonDocument::fromJson(config.out)
+                                    .object()
+                                    .value(QStringLiteral("services"))
+                                    .toObject()
+                                    .value(QStringLiteral("gpu"))
+                                    .toObject();
     QStringList sources;
     for (const QJsonValue &device : service.value(QStringLiteral("devices")).toArray())
         sources << device.toObject().value(QStringLiteral("source")).toString();
@@ -254,7 +308,8 @@ void TestExportCommands::composePorts()
     // Published ports: `docker compose create` of the export makes the ExposedPorts and
     // PortBindings that gpudeck's own launch of the preset makes (on a bridge network of the
     // test's own: the sandboxed engine has no default one).
-    const QString base = QStringLiteral("gpudeck-cmp-ports-%1").arg(QCoreApplication::applicationPid());
+    const QString base =
+        QStringLiteral("gpudeck-cmp-ports-%1").arg(QCoreApplication::applicationPid());
     const QString network = base + QStringLiteral("-net");
     const QByteArray problem = TestEngine::createNetwork(network);
     QVERIFY2(problem.isEmpty(), problem.constData());
@@ -263,12 +318,14 @@ void TestExportCommands::composePorts()
     spec.command = {QStringLiteral("sleep"), QStringLiteral("600")};
     spec.autoRemove = false;
     spec.networkMode = network;
-    QTcpServer probe; // a host port free now; gpudeck's container holds it, compose's is only created
+    // a host port free now; gpudeck's container holds it, compose's is only created
+    QTcpServer probe;
     QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
     const int fixed = probe.serverPort();
     probe.close();
-    spec.ports = {QStringLiteral("127.0.0.1:%1:8888").arg(fixed), QStringLiteral("127.0.0.1::7000-7001"),
-                  QStringLiteral("127.0.0.1::5353/udp"), QStringLiteral("6006")};
+    spec.ports = {QStringLiteral("127.0.0.1:%1:8888").arg(fixed),
+                  QStringLiteral("127.0.0.1::7000-7001"), QStringLiteral("127.0.0.1::5353/udp"),
+                  QStringLiteral("6006")};
     LaunchSpec ours = spec;
     ours.containerName = base + QStringLiteral("-gpudeck");
     LaunchSpec theirs = spec;
@@ -282,23 +339,28 @@ void TestExportCommands::composePorts()
         TestEngine::docker({QStringLiteral("network"), QStringLiteral("rm"), network});
     });
 
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--detach"), QStringLiteral("--preset"),
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--detach"),
+                                               QStringLiteral("--preset"),
                                                writePreset(ours.containerName, ours)});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     const TestEngine::CliResult schema = validate(QStringLiteral("compose"), file);
     QVERIFY2(schema.exitCode == 0, QByteArray(schema.out + schema.err).constData());
-    const TestEngine::CliResult config = compose(file, {QStringLiteral("config"), QStringLiteral("-q")});
+    const TestEngine::CliResult config = compose(file,
+                                                 {QStringLiteral("config"), QStringLiteral("-q")});
     QVERIFY2(config.exitCode == 0, config.err.constData());
-    const TestEngine::CliResult created = compose(file, project + QStringList{QStringLiteral("create")});
+    const TestEngine::CliResult created = compose(file,
+                                                  project + QStringList{QStringLiteral("create")});
     QVERIFY2(created.exitCode == 0, created.err.constData());
 
     const QJsonObject a = SelectionRows::inspect(ours.containerName);
     const QJsonObject b = SelectionRows::inspect(theirs.containerName);
     QVERIFY(!a.isEmpty());
     QVERIFY(!b.isEmpty());
-    const QJsonObject bindings = a[QStringLiteral("HostConfig")][QStringLiteral("PortBindings")].toObject();
-    QCOMPARE(bindings.keys(), (QStringList{QStringLiteral("5353/udp"), QStringLiteral("6006/tcp"), QStringLiteral("7000/tcp"),
-                                           QStringLiteral("7001/tcp"), QStringLiteral("8888/tcp")}));
+    const QJsonObject bindings =
+        a[QStringLiteral("HostConfig")][QStringLiteral("PortBindings")].toObject();
+    QCOMPARE(bindings.keys(), (QStringList{QStringLiteral("5353/udp"), QStringLiteral("6006/tcp"),
+                                           QStringLiteral("7000/tcp"), QStringLiteral("7001/tcp"),
+                                           QStringLiteral("8888/tcp")}));
     QCOMPARE(b[QStringLiteral("HostConfig")][QStringLiteral("PortBindings")].toObject(), bindings);
     QCOMPARE(b[QStringLiteral("Config")][QStringLiteral("ExposedPorts")].toObject(),
              a[QStringLiteral("Config")][QStringLiteral("ExposedPorts")].toObject());
@@ -314,7 +376,9 @@ QJsonObject TestExportCommands::yamlAsJson(const QString &file)
 static QProcessEnvironment inventoryEnv(bool gpus)
 {
     QProcessEnvironment env;
-    env.insert(QStringLiteral("GPUDECK_NVML_PATH"), gpus ? QStringLiteral(GPUDECK_FAKE_NVML) : QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
+    env.insert(QStringLiteral("GPUDECK_NVML_PATH"),
+               gpus ? QStringLiteral(GPUDECK_FAKE_NVML)
+                    : QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
     env.insert(QStringLiteral("GPUDECK_FAKE_NVML_SCENARIO"), QStringLiteral("two"));
     env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin")); // no nvidia-smi either
     return env;
@@ -329,7 +393,8 @@ void TestExportCommands::kubernetes_data()
 
     LaunchSpec full;
     full.image = QStringLiteral("nvidia/cuda:12.4.1-base-ubuntu22.04");
-    full.command = {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo \"it's\" $HOME: # no comment")};
+    full.command = {QStringLiteral("sh"), QStringLiteral("-c"),
+                    QStringLiteral("echo \"it's\" $HOME: # no comment")};
     full.env = {QStringLiteral("A=1"), QStringLiteral("B=yes")};
     full.gpus = GpuSelection::ofCount(2);
     full.capabilities = {QStringLiteral("compute"), QStringLiteral("utility")};
@@ -337,15 +402,18 @@ void TestExportCommands::kubernetes_data()
     full.shmSize = QStringLiteral("2g");
     full.binds = {QStringLiteral("/srv/data:/data:ro"), QStringLiteral("scratch:/scratch")};
     full.containerName = QStringLiteral("Train_Run.1");
-    QTest::newRow("count 2, caps, runtime, shm, binds") << full << 2 << QString() << QStringLiteral("compute,utility");
+    QTest::newRow("count 2, caps, runtime, shm, binds")
+        << full << 2 << QString() << QStringLiteral("compute,utility");
 
     LaunchSpec picked;
     picked.image = SelectionRows::image();
     picked.gpus = GpuSelection::ofDevices({QStringLiteral("0"), QStringLiteral("1")});
-    QTest::newRow("devices 0 and 1: product selector") << picked << 2 << QStringLiteral("NVIDIA-H100-80GB-HBM3") << QString();
+    QTest::newRow("devices 0 and 1: product selector")
+        << picked << 2 << QStringLiteral("NVIDIA-H100-80GB-HBM3") << QString();
 
     LaunchSpec unknown = picked;
-    unknown.gpus = GpuSelection::ofDevices({QStringLiteral("GPU-6bd9a9a1-5c4f-1e7b-3c1e-2f3b4c5d6e7f")});
+    unknown.gpus = GpuSelection::ofDevices(
+        {QStringLiteral("GPU-6bd9a9a1-5c4f-1e7b-3c1e-2f3b4c5d6e7f")});
     QTest::newRow("a UUID not on this host: no selector") << unknown << 1 << QString() << QString();
 
     LaunchSpec all = picked;
@@ -358,7 +426,8 @@ void TestExportCommands::kubernetes_data()
     QTest::newRow("no GPUs") << none << 0 << QString() << QString();
 
     LaunchSpec ports = none;
-    ports.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("127.0.0.1::6006"), QStringLiteral("9000-9001:9000-9001/udp")};
+    ports.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("127.0.0.1::6006"),
+                   QStringLiteral("9000-9001:9000-9001/udp")};
     QTest::newRow("published ports") << ports << 0 << QString() << QString();
 }
 
@@ -377,20 +446,27 @@ void TestExportCommands::kubernetes()
     QCOMPARE(job.value(QStringLiteral("apiVersion")).toString(), QStringLiteral("batch/v1"));
     QCOMPARE(job.value(QStringLiteral("kind")).toString(), QStringLiteral("Job"));
     QCOMPARE(job[QStringLiteral("spec")][QStringLiteral("backoffLimit")].toInt(-1), 0);
-    const QJsonObject pod = job[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("spec")].toObject();
+    const QJsonObject pod =
+        job[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("spec")].toObject();
     QCOMPARE(pod.value(QStringLiteral("restartPolicy")).toString(), QStringLiteral("Never"));
     const QJsonObject container = pod[QStringLiteral("containers")][0].toObject();
     QCOMPARE(container.value(QStringLiteral("image")).toString(), spec.image);
     QCOMPARE(container.value(QStringLiteral("args")).toVariant().toStringList(), spec.command);
-    QCOMPARE(container[QStringLiteral("resources")][QStringLiteral("limits")][QStringLiteral("nvidia.com/gpu")].toInt(), gpus);
-    QCOMPARE(pod[QStringLiteral("nodeSelector")][QStringLiteral("nvidia.com/gpu.product")].toString(), product);
+    QCOMPARE(container[QStringLiteral("resources")][QStringLiteral("limits")]
+                      [QStringLiteral("nvidia.com/gpu")]
+                          .toInt(),
+             gpus);
+    QCOMPARE(
+        pod[QStringLiteral("nodeSelector")][QStringLiteral("nvidia.com/gpu.product")].toString(),
+        product);
     QString capsSeen;
     QStringList envSeen;
     for (const QJsonValue &e : container.value(QStringLiteral("env")).toArray()) {
         if (e[QStringLiteral("name")].toString() == QLatin1String("NVIDIA_DRIVER_CAPABILITIES"))
             capsSeen = e[QStringLiteral("value")].toString();
         else
-            envSeen << e[QStringLiteral("name")].toString() + QLatin1Char('=') + e[QStringLiteral("value")].toString();
+            envSeen << e[QStringLiteral("name")].toString() + QLatin1Char('=')
+                           + e[QStringLiteral("value")].toString();
     }
     QCOMPARE(capsSeen, caps);
     QCOMPARE(envSeen, spec.env);
@@ -398,18 +474,36 @@ void TestExportCommands::kubernetes()
     // Published ports: the container's ports, each container port once with its protocol.
     QStringList ports;
     for (const QJsonValue &port : container.value(QStringLiteral("ports")).toArray())
-        ports << QStringLiteral("%1/%2").arg(port[QStringLiteral("containerPort")].toInt()).arg(port[QStringLiteral("protocol")].toString());
-    const QStringList published{QStringLiteral("6006/TCP"), QStringLiteral("8888/TCP"), QStringLiteral("9000/UDP"),
-                                QStringLiteral("9001/UDP")};
+        ports << QStringLiteral("%1/%2")
+                     .arg(port[QStringLiteral("containerPort")].toInt())
+                     .arg(port[QStringLiteral("protocol")].toString());
+    const QStringList published{QStringLiteral("6006/TCP"), QStringLiteral("8888/TCP"),
+                                QStringLiteral("9000/UDP"), QStringLiteral("9001/UDP")};
     QCOMPARE(ports, spec.ports.isEmpty() ? QStringList() : published);
     if (!spec.shmSize.isEmpty()) {
-        QCOMPARE(pod[QStringLiteral("volumes")][0][QStringLiteral("emptyDir")][QStringLiteral("medium")].toString(), QStringLiteral("Memory"));
-        QCOMPARE(pod[QStringLiteral("volumes")][0][QStringLiteral("emptyDir")][QStringLiteral("sizeLimit")].toString(), QStringLiteral("2147483648"));
-        QCOMPARE(container[QStringLiteral("volumeMounts")][0][QStringLiteral("mountPath")].toString(), QStringLiteral("/dev/shm"));
-        QCOMPARE(pod[QStringLiteral("volumes")][1][QStringLiteral("hostPath")][QStringLiteral("path")].toString(), QStringLiteral("/srv/data"));
-        QCOMPARE(container[QStringLiteral("volumeMounts")][1][QStringLiteral("readOnly")].toBool(), true);
-        QCOMPARE(pod[QStringLiteral("volumes")][2][QStringLiteral("persistentVolumeClaim")][QStringLiteral("claimName")].toString(), QStringLiteral("scratch"));
-        QCOMPARE(job[QStringLiteral("metadata")][QStringLiteral("name")].toString(), QStringLiteral("train-run-1"));
+        QCOMPARE(
+            pod[QStringLiteral("volumes")][0][QStringLiteral("emptyDir")][QStringLiteral("medium")]
+                .toString(),
+            QStringLiteral("Memory"));
+        QCOMPARE(pod[QStringLiteral("volumes")][0][QStringLiteral("emptyDir")]
+                    [QStringLiteral("sizeLimit")]
+                        .toString(),
+                 QStringLiteral("2147483648"));
+        QCOMPARE(
+            container[QStringLiteral("volumeMounts")][0][QStringLiteral("mountPath")].toString(),
+            QStringLiteral("/dev/shm"));
+        QCOMPARE(
+            pod[QStringLiteral("volumes")][1][QStringLiteral("hostPath")][QStringLiteral("path")]
+                .toString(),
+            QStringLiteral("/srv/data"));
+        QCOMPARE(container[QStringLiteral("volumeMounts")][1][QStringLiteral("readOnly")].toBool(),
+                 true);
+        QCOMPARE(pod[QStringLiteral("volumes")][2][QStringLiteral("persistentVolumeClaim")]
+                    [QStringLiteral("claimName")]
+                        .toString(),
+                 QStringLiteral("scratch"));
+        QCOMPARE(job[QStringLiteral("metadata")][QStringLiteral("name")].toString(),
+                 QStringLiteral("train-run-1"));
         QVERIFY(QFile(file).open(QIODevice::ReadOnly));
     }
     QFile text(file);
@@ -427,12 +521,14 @@ void TestExportCommands::kubernetesAllWithoutInventoryIsRefused()
     spec.image = SelectionRows::image();
     spec.gpus = GpuSelection::all();
     const TestEngine::CliResult shown = gpudeck({QStringLiteral("preset"), QStringLiteral("show"),
-                                                 writePreset(QStringLiteral("all k8s"), spec), QStringLiteral("--format"),
+                                                 writePreset(QStringLiteral("all k8s"), spec),
+                                                 QStringLiteral("--format"),
                                                  QStringLiteral("kubernetes")},
                                                 inventoryEnv(false));
     QCOMPARE(shown.exitCode, 1);
     QCOMPARE(shown.out, QByteArray());
-    QVERIFY2(shown.err.contains("all GPUs") && shown.err.contains("GPU count"), shown.err.constData());
+    QVERIFY2(shown.err.contains("all GPUs") && shown.err.contains("GPU count"),
+             shown.err.constData());
     QCOMPARE(shown.err.count('\n'), 1);
 }
 
@@ -442,7 +538,8 @@ void TestExportCommands::unknownFormatIs2()
     spec.image = SelectionRows::image();
     const TestEngine::CliResult shown = gpudeck({QStringLiteral("preset"), QStringLiteral("show"),
                                                  writePreset(QStringLiteral("bad format"), spec),
-                                                 QStringLiteral("--format"), QStringLiteral("helm")});
+                                                 QStringLiteral("--format"),
+                                                 QStringLiteral("helm")});
     QCOMPARE(shown.exitCode, 2);
     QVERIFY(shown.err.contains("compose"));
 }

@@ -69,7 +69,8 @@ void TestRunCommand::initTestCase()
 
 QString TestRunCommand::writePreset(const QString &name, const LaunchSpec &spec)
 {
-    const QString path = m_dir.filePath(QStringLiteral("presets/") + PresetStore::slug(name) + QStringLiteral(".json"));
+    const QString path = m_dir.filePath(QStringLiteral("presets/") + PresetStore::slug(name)
+                                        + QStringLiteral(".json"));
     const Result<void> written = PresetStore::writeFile(path, Preset(name, spec).toFileBytes());
     return written ? path : QString();
 }
@@ -91,14 +92,16 @@ void TestRunCommand::selections()
     QFETCH(LaunchSpec, spec);
     QFETCH(QByteArray, expected);
     const QString tag = QString::fromLatin1(QTest::currentDataTag()).left(12);
-    const QString base = QStringLiteral("gpudeck-sel-%1-%2").arg(QCoreApplication::applicationPid()).arg(qHash(tag));
+    const QString base =
+        QStringLiteral("gpudeck-sel-%1-%2").arg(QCoreApplication::applicationPid()).arg(qHash(tag));
 
     // 1. gpudeck run
     LaunchSpec ours = spec;
     ours.containerName = base + QStringLiteral("-gpudeck");
     const QString preset = writePreset(ours.containerName, ours);
     QVERIFY(!preset.isEmpty());
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), preset});
+    const TestEngine::CliResult run = gpudeck(
+        {QStringLiteral("run"), QStringLiteral("--preset"), preset});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     QCOMPARE(run.out, expected);
 
@@ -109,7 +112,8 @@ void TestRunCommand::selections()
     QProcessEnvironment env = TestEngine::localCliEnvironment();
     env.insert(QStringLiteral("PATH"), m_binDir + QStringLiteral(":/usr/bin:/bin"));
     const TestEngine::CliResult shell = TestEngine::runProgram(
-        QStringLiteral("/bin/sh"), {QStringLiteral("-c"), DockerRunExport::commandLine(cli, false)}, env);
+        QStringLiteral("/bin/sh"), {QStringLiteral("-c"), DockerRunExport::commandLine(cli, false)},
+        env);
     QVERIFY2(shell.exitCode == 0, shell.err.constData());
     QCOMPARE(shell.out, expected);
 
@@ -122,8 +126,9 @@ void TestRunCommand::selections()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(PythonExport::script(py, false).toUtf8());
     file.close();
-    const TestEngine::CliResult python =
-        TestEngine::runProgram(QStringLiteral("/usr/bin/python3"), {script}, TestEngine::localCliEnvironment());
+    const TestEngine::CliResult python = TestEngine::runProgram(QStringLiteral("/usr/bin/python3"),
+                                                                {script},
+                                                                TestEngine::localCliEnvironment());
     QVERIFY2(python.exitCode == 0, python.err.constData());
     QCOMPARE(python.out, expected);
 
@@ -136,7 +141,10 @@ void TestRunCommand::selections()
     QCOMPARE(a.value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("Runtime")),
              b.value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("Runtime")));
     if (!spec.runtime.isEmpty()) {
-        QCOMPARE(a.value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("Runtime")).toString(),
+        QCOMPARE(a.value(QStringLiteral("HostConfig"))
+                     .toObject()
+                     .value(QStringLiteral("Runtime"))
+                     .toString(),
                  spec.runtime);
     }
     removeContainer(ours.containerName);
@@ -148,7 +156,8 @@ void TestRunCommand::exitCodeIsTheContainers()
 {
     LaunchSpec spec;
     spec.image = kImage;
-    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo to-stderr >&2; exit 42")};
+    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
+                    QStringLiteral("echo to-stderr >&2; exit 42")};
     spec.networkMode = QStringLiteral("none");
     const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"),
                                                writePreset(QStringLiteral("exit code"), spec)});
@@ -162,14 +171,17 @@ void TestRunCommand::outputIsByteExact()
     LaunchSpec spec;
     spec.image = kImage;
     spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
-                    QStringLiteral("head -c 8000000 /dev/urandom > /r && cat /r && sha256sum /r >&2")};
+                    QStringLiteral(
+                        "head -c 8000000 /dev/urandom > /r && cat /r && sha256sum /r >&2")};
     spec.networkMode = QStringLiteral("none");
     // By name this time, from the store.
     QVERIFY(!writePreset(QStringLiteral("random bytes"), spec).isEmpty());
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("random bytes")});
+    const TestEngine::CliResult run = gpudeck(
+        {QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("random bytes")});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     QCOMPARE(run.out.size(), 8000000);
-    QCOMPARE(run.err.left(64), QCryptographicHash::hash(run.out, QCryptographicHash::Sha256).toHex());
+    QCOMPARE(run.err.left(64),
+             QCryptographicHash::hash(run.out, QCryptographicHash::Sha256).toHex());
 }
 
 void TestRunCommand::autoRemoveLeavesNothing()
@@ -179,9 +191,10 @@ void TestRunCommand::autoRemoveLeavesNothing()
     spec.command = {QStringLiteral("true")};
     spec.autoRemove = true;
     spec.networkMode = QStringLiteral("none");
-    spec.containerName = QStringLiteral("gpudeck-autoremove-%1").arg(QCoreApplication::applicationPid());
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"),
-                                               writePreset(spec.containerName, spec)});
+    spec.containerName =
+        QStringLiteral("gpudeck-autoremove-%1").arg(QCoreApplication::applicationPid());
+    const TestEngine::CliResult run = gpudeck(
+        {QStringLiteral("run"), QStringLiteral("--preset"), writePreset(spec.containerName, spec)});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     QVERIFY(inspect(spec.containerName).isEmpty());
 }
@@ -202,7 +215,8 @@ void TestRunCommand::badUsageIs2()
 {
     QCOMPARE(gpudeck({QStringLiteral("run")}).exitCode, 2);
     QCOMPARE(gpudeck({QStringLiteral("run"), QStringLiteral("--bogus")}).exitCode, 2);
-    const TestEngine::CliResult missing = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("no such preset")});
+    const TestEngine::CliResult missing = gpudeck(
+        {QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("no such preset")});
     QCOMPARE(missing.exitCode, 125);
     QVERIFY(!missing.err.isEmpty());
 }
@@ -214,13 +228,17 @@ void TestRunCommand::detachPrintsTheId()
     spec.command = {QStringLiteral("sleep"), QStringLiteral("30")};
     spec.autoRemove = false;
     spec.networkMode = QStringLiteral("none");
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--detach"), QStringLiteral("--preset"),
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--detach"),
+                                               QStringLiteral("--preset"),
                                                writePreset(QStringLiteral("detached"), spec)});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     const QString id = QString::fromLatin1(run.out.trimmed());
     QCOMPARE(id.size(), 64);
     const QJsonObject inspected = inspect(id);
-    QVERIFY(inspected.value(QStringLiteral("State")).toObject().value(QStringLiteral("Running")).toBool());
+    QVERIFY(inspected.value(QStringLiteral("State"))
+                .toObject()
+                .value(QStringLiteral("Running"))
+                .toBool());
     removeContainer(id);
 }
 
@@ -228,7 +246,8 @@ void TestRunCommand::publishAddsToThePresetsPorts()
 {
     // The sandboxed engine has no default bridge: a user-defined one publishes through docker's
     // userland proxy.
-    const QString network = QStringLiteral("gpudeck-run-p-%1").arg(QCoreApplication::applicationPid());
+    const QString network =
+        QStringLiteral("gpudeck-run-p-%1").arg(QCoreApplication::applicationPid());
     const QByteArray problem = TestEngine::createNetwork(network);
     QVERIFY2(problem.isEmpty(), problem.constData());
     const QString ours = network + QStringLiteral("-gpudeck");
@@ -242,32 +261,43 @@ void TestRunCommand::publishAddsToThePresetsPorts()
     LaunchSpec spec;
     spec.image = kImage;
     spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
-                    QStringLiteral("mkdir -p /www && echo published by -p > /www/index.html && exec httpd -f -p 8080 -h /www")};
+                    QStringLiteral("mkdir -p /www && echo published by -p > /www/index.html && "
+                                   "exec httpd -f -p 8080 -h /www")};
     spec.autoRemove = false;
     spec.networkMode = network;
     spec.ports = {QStringLiteral("127.0.0.1::7000")};
     spec.containerName = ours;
     const QString preset = writePreset(QStringLiteral("publish"), spec);
-    const TestEngine::CliResult run =
-        gpudeck({QStringLiteral("run"), QStringLiteral("--detach"), QStringLiteral("--preset"), preset,
-                 QStringLiteral("-p"), QStringLiteral("127.0.0.1::8080"), QStringLiteral("--publish=127.0.0.1::5353/udp")});
+    const TestEngine::CliResult run = gpudeck(
+        {QStringLiteral("run"), QStringLiteral("--detach"), QStringLiteral("--preset"), preset,
+         QStringLiteral("-p"), QStringLiteral("127.0.0.1::8080"),
+         QStringLiteral("--publish=127.0.0.1::5353/udp")});
     QVERIFY2(run.exitCode == 0, run.err.constData());
 
     // What the docker CLI makes of the same three -p.
     const TestEngine::CliResult created = TestEngine::docker(
-        {QStringLiteral("create"), QStringLiteral("--name"), theirs, QStringLiteral("--network"), network,
-         QStringLiteral("-p"), QStringLiteral("127.0.0.1::7000"), QStringLiteral("-p"), QStringLiteral("127.0.0.1::8080"),
-         QStringLiteral("-p"), QStringLiteral("127.0.0.1::5353/udp"), kImage, QStringLiteral("true")});
+        {QStringLiteral("create"), QStringLiteral("--name"), theirs, QStringLiteral("--network"),
+         network, QStringLiteral("-p"), QStringLiteral("127.0.0.1::7000"), QStringLiteral("-p"),
+         QStringLiteral("127.0.0.1::8080"), QStringLiteral("-p"),
+         QStringLiteral("127.0.0.1::5353/udp"), kImage, QStringLiteral("true")});
     QVERIFY2(created.exitCode == 0, created.err.constData());
     const QJsonObject a = inspect(ours);
     const QJsonObject b = inspect(theirs);
     const auto bindings = [](const QJsonObject &o) {
-        return o.value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("PortBindings")).toObject();
+        return o.value(QStringLiteral("HostConfig"))
+            .toObject()
+            .value(QStringLiteral("PortBindings"))
+            .toObject();
     };
     const auto exposed = [](const QJsonObject &o) {
-        return o.value(QStringLiteral("Config")).toObject().value(QStringLiteral("ExposedPorts")).toObject();
+        return o.value(QStringLiteral("Config"))
+            .toObject()
+            .value(QStringLiteral("ExposedPorts"))
+            .toObject();
     };
-    QCOMPARE(bindings(a).keys(), (QStringList{QStringLiteral("5353/udp"), QStringLiteral("7000/tcp"), QStringLiteral("8080/tcp")}));
+    QCOMPARE(bindings(a).keys(),
+             (QStringList{QStringLiteral("5353/udp"), QStringLiteral("7000/tcp"),
+                          QStringLiteral("8080/tcp")}));
     QCOMPARE(bindings(a), bindings(b));
     QCOMPARE(exposed(a), exposed(b));
 
@@ -279,11 +309,15 @@ void TestRunCommand::publishAddsToThePresetsPorts()
     // The engine published 8080 on 127.0.0.1, and the container's server answers there.
     int hostPort = 0;
     for (const PortMappings::Published &p : PortMappings::fromInspect(a)) {
-        if (p.containerPort == 8080 && p.protocol == QLatin1String("tcp") && p.hostIp == QLatin1String("127.0.0.1"))
+        if (p.containerPort == 8080 && p.protocol == QLatin1String("tcp")
+            && p.hostIp == QLatin1String("127.0.0.1"))
             hostPort = p.hostPort;
     }
-    QVERIFY2(hostPort > 0, QJsonDocument(a.value(QStringLiteral("NetworkSettings")).toObject()).toJson().constData());
-    const QByteArray page = httpGet(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(hostPort)), 30000);
+    QVERIFY2(
+        hostPort > 0,
+        QJsonDocument(a.value(QStringLiteral("NetworkSettings")).toObject()).toJson().constData());
+    const QByteArray page = httpGet(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(hostPort)),
+                                    30000);
     QVERIFY2(page.contains("published by -p"), page.constData());
 }
 
@@ -294,29 +328,32 @@ void TestRunCommand::badPublishIsRefused()
     spec.command = {QStringLiteral("true")};
     spec.autoRemove = false;
     spec.networkMode = QStringLiteral("none");
-    spec.containerName = QStringLiteral("gpudeck-run-bad-p-%1").arg(QCoreApplication::applicationPid());
+    spec.containerName =
+        QStringLiteral("gpudeck-run-bad-p-%1").arg(QCoreApplication::applicationPid());
     const QString preset = writePreset(QStringLiteral("bad publish"), spec);
 
     // A value that is not a docker run -p entry is bad usage, said at the option.
-    const TestEngine::CliResult garbled =
-        gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), preset, QStringLiteral("-p"), QStringLiteral("80:http")});
+    const TestEngine::CliResult garbled = gpudeck(
+        {QStringLiteral("run"), QStringLiteral("--preset"), preset, QStringLiteral("-p"),
+         QStringLiteral("80:http")});
     QCOMPARE(garbled.exitCode, 2);
     QVERIFY2(garbled.err.startsWith("gpudeck: -p 80:http: "), garbled.err.constData());
 
     // A network that cannot publish, and a host port the preset already publishes: the launch
     // is refused (125) before anything is created.
-    const TestEngine::CliResult none =
-        gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), preset, QStringLiteral("--publish"), QStringLiteral("8080")});
+    const TestEngine::CliResult none = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"),
+                                                preset, QStringLiteral("--publish"),
+                                                QStringLiteral("8080")});
     QCOMPARE(none.exitCode, 125);
-    QVERIFY2(none.err.contains("cannot publish these ports") && none.err.contains("network mode none")
-                 && none.err.contains("-p"),
+    QVERIFY2(none.err.contains("cannot publish these ports")
+                 && none.err.contains("network mode none") && none.err.contains("-p"),
              none.err.constData());
     QCOMPARE(none.err.count('\n'), 1);
     spec.networkMode = QString();
     spec.ports = {QStringLiteral("127.0.0.1:18080:80")};
-    const TestEngine::CliResult twice =
-        gpudeck({QStringLiteral("run"), QStringLiteral("--preset"), writePreset(QStringLiteral("bad publish"), spec),
-                 QStringLiteral("-p"), QStringLiteral("18080:81")});
+    const TestEngine::CliResult twice = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"),
+                                                 writePreset(QStringLiteral("bad publish"), spec),
+                                                 QStringLiteral("-p"), QStringLiteral("18080:81")});
     QCOMPARE(twice.exitCode, 125);
     QVERIFY2(twice.err.contains("18080/tcp is published twice"), twice.err.constData());
     QVERIFY(inspect(spec.containerName).isEmpty());

@@ -67,7 +67,8 @@ void TestSwarmCommand::cleanup()
 
 QString TestSwarmCommand::writePreset(const QString &name, const LaunchSpec &spec)
 {
-    const QString path = m_dir.filePath(QStringLiteral("presets/") + PresetStore::slug(name) + QStringLiteral(".json"));
+    const QString path = m_dir.filePath(QStringLiteral("presets/") + PresetStore::slug(name)
+                                        + QStringLiteral(".json"));
     const Result<void> written = PresetStore::writeFile(path, Preset(name, spec).toFileBytes());
     return written ? path : QString();
 }
@@ -81,7 +82,8 @@ TestEngine::CliResult TestSwarmCommand::gpudeck(const QStringList &args)
 
 QStringList TestSwarmCommand::services()
 {
-    const TestEngine::CliResult ls = TestEngine::docker({QStringLiteral("service"), QStringLiteral("ls"), QStringLiteral("-q")});
+    const TestEngine::CliResult ls = TestEngine::docker(
+        {QStringLiteral("service"), QStringLiteral("ls"), QStringLiteral("-q")});
     return QString::fromLatin1(ls.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
 }
 
@@ -96,9 +98,11 @@ LaunchSpec TestSwarmCommand::shell(const QString &script, int gpus)
 
 void TestSwarmCommand::nodesShowTheGpus()
 {
-    const TestEngine::CliResult nodes = gpudeck({QStringLiteral("swarm"), QStringLiteral("nodes"), QStringLiteral("--json")});
+    const TestEngine::CliResult nodes = gpudeck(
+        {QStringLiteral("swarm"), QStringLiteral("nodes"), QStringLiteral("--json")});
     QVERIFY2(nodes.exitCode == 0, nodes.err.constData());
-    const QJsonArray list = QJsonDocument::fromJson(nodes.out).object().value(QStringLiteral("nodes")).toArray();
+    const QJsonArray list =
+        QJsonDocument::fromJson(nodes.out).object().value(QStringLiteral("nodes")).toArray();
     QCOMPARE(list.size(), 1);
     const QJsonObject node = list.at(0).toObject();
     QCOMPARE(node.value(QStringLiteral("state")).toString(), QStringLiteral("ready"));
@@ -115,7 +119,8 @@ void TestSwarmCommand::nodesShowTheGpus()
 
     const TestEngine::CliResult table = gpudeck({QStringLiteral("swarm"), QStringLiteral("nodes")});
     QVERIFY2(table.exitCode == 0, table.err.constData());
-    QVERIFY2(table.out.contains(QByteArray(m_uuids.at(0).toLatin1() + " free")), table.out.constData());
+    QVERIFY2(table.out.contains(QByteArray(m_uuids.at(0).toLatin1() + " free")),
+             table.out.constData());
 }
 
 void TestSwarmCommand::runStreamsOutputAndExitCode()
@@ -124,18 +129,21 @@ void TestSwarmCommand::runStreamsOutputAndExitCode()
     // task reserved in its environment.
     const QString script = QStringLiteral(
         "printf 'line one\\n\\303\\251\\342\\202\\254 two\\n'; printf 'to stderr\\n' >&2; "
-        "tr '\\000' '\\n' < /proc/1/environ | grep '^DOCKER_RESOURCE_NVIDIA-GPU='; sleep 1; printf 'no newline'; exit 3");
+        "tr '\\000' '\\n' < /proc/1/environ | grep '^DOCKER_RESOURCE_NVIDIA-GPU='; sleep 1; printf "
+        "'no newline'; exit 3");
     QElapsedTimer timer;
     timer.start();
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--preset"),
-                                               writePreset(QStringLiteral("swarm output"), shell(script, 1))});
+    const TestEngine::CliResult run = gpudeck(
+        {QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--preset"),
+         writePreset(QStringLiteral("swarm output"), shell(script, 1))});
     QCOMPARE(run.exitCode, 3);
     const QList<QByteArray> lines = run.out.split('\n');
     QCOMPARE(lines.size(), 4);
     QCOMPARE(lines.at(0), QByteArray("line one"));
     QCOMPARE(lines.at(1), QByteArray("\xc3\xa9\xe2\x82\xac two"));
     QVERIFY2(lines.at(2) == QByteArray("DOCKER_RESOURCE_NVIDIA-GPU=" + m_uuids.at(0).toLatin1())
-                 || lines.at(2) == QByteArray("DOCKER_RESOURCE_NVIDIA-GPU=" + m_uuids.at(1).toLatin1()),
+                 || lines.at(2)
+                        == QByteArray("DOCKER_RESOURCE_NVIDIA-GPU=" + m_uuids.at(1).toLatin1()),
              lines.at(2).constData());
     QCOMPARE(lines.at(3), QByteArray("no newline"));
     QCOMPARE(run.err, QByteArray("to stderr\n"));
@@ -144,9 +152,12 @@ void TestSwarmCommand::runStreamsOutputAndExitCode()
 
 void TestSwarmCommand::replicasEachGetAGpu()
 {
-    const QString script = QStringLiteral("tr '\\000' '\\n' < /proc/1/environ | grep '^DOCKER_RESOURCE_NVIDIA-GPU='");
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--replicas"), QStringLiteral("2"),
-                                               QStringLiteral("--preset"), writePreset(QStringLiteral("two replicas"), shell(script, 1))});
+    const QString script = QStringLiteral(
+        "tr '\\000' '\\n' < /proc/1/environ | grep '^DOCKER_RESOURCE_NVIDIA-GPU='");
+    const TestEngine::CliResult run = gpudeck(
+        {QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--replicas"),
+         QStringLiteral("2"), QStringLiteral("--preset"),
+         writePreset(QStringLiteral("two replicas"), shell(script, 1))});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     QStringList got = QString::fromLatin1(run.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     got.sort();
@@ -158,11 +169,16 @@ void TestSwarmCommand::replicasEachGetAGpu()
 // succeeds, whichever ends first (the swarm expands the task's slot in its environment).
 void TestSwarmCommand::aFailingReplicaSetsTheExitCode()
 {
-    LaunchSpec spec = shell(QStringLiteral("echo slot $SLOT; if [ \"$SLOT\" = 2 ]; then exit 5; fi"), 0);
+    LaunchSpec spec =
+        shell(QStringLiteral("echo slot $SLOT; if [ \"$SLOT\" = 2 ]; then exit 5; fi"), 0);
     spec.env = {QStringLiteral("SLOT={{.Task.Slot}}")};
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--replicas"), QStringLiteral("2"),
-                                               QStringLiteral("--preset"), writePreset(QStringLiteral("one fails"), spec)});
-    QVERIFY2(run.exitCode == 5, qPrintable(QStringLiteral("exit %1: %2").arg(run.exitCode).arg(QString::fromLatin1(run.err))));
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"),
+                                               QStringLiteral("--replicas"), QStringLiteral("2"),
+                                               QStringLiteral("--preset"),
+                                               writePreset(QStringLiteral("one fails"), spec)});
+    QVERIFY2(run.exitCode == 5,
+             qPrintable(
+                 QStringLiteral("exit %1: %2").arg(run.exitCode).arg(QString::fromLatin1(run.err))));
     QStringList got = QString::fromLatin1(run.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     got.sort();
     QCOMPARE(got, (QStringList{QStringLiteral("slot 1"), QStringLiteral("slot 2")}));
@@ -172,8 +188,9 @@ void TestSwarmCommand::tooManyGpusIs125WithTheReason()
 {
     QElapsedTimer timer;
     timer.start();
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--preset"),
-                                               writePreset(QStringLiteral("three gpus"), shell(QStringLiteral("true"), 3))});
+    const TestEngine::CliResult run = gpudeck(
+        {QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--preset"),
+         writePreset(QStringLiteral("three gpus"), shell(QStringLiteral("true"), 3))});
     QCOMPARE(run.exitCode, 125);
     QVERIFY(timer.elapsed() < 30000);
     QVERIFY2(run.err.contains("insufficient resources"), run.err.constData());
@@ -185,7 +202,8 @@ void TestSwarmCommand::allGpusIsRefused()
 {
     LaunchSpec spec = shell(QStringLiteral("true"), 0);
     spec.gpus = GpuSelection::all();
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--preset"),
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"),
+                                               QStringLiteral("--preset"),
                                                writePreset(QStringLiteral("all on swarm"), spec)});
     QCOMPARE(run.exitCode, 125);
     QVERIFY2(run.err.contains("all GPUs"), run.err.constData());
@@ -194,14 +212,21 @@ void TestSwarmCommand::allGpusIsRefused()
 
 void TestSwarmCommand::detachLeavesTheService()
 {
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--preset"),
-                                               writePreset(QStringLiteral("detached"), shell(QStringLiteral("sleep 30"), 0))});
+    const TestEngine::CliResult run = gpudeck(
+        {QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("-d"),
+         QStringLiteral("--preset"),
+         writePreset(QStringLiteral("detached"), shell(QStringLiteral("sleep 30"), 0))});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     const QString id = QString::fromLatin1(run.out.trimmed());
     QCOMPARE(services(), QStringList{id.left(12)});
-    const TestEngine::CliResult inspect = TestEngine::docker({QStringLiteral("service"), QStringLiteral("inspect"), id});
-    const QJsonObject spec = QJsonDocument::fromJson(inspect.out).array().at(0)[QStringLiteral("Spec")].toObject();
-    QCOMPARE(spec[QStringLiteral("TaskTemplate")][QStringLiteral("RestartPolicy")][QStringLiteral("Condition")].toString(), QStringLiteral("none"));
+    const TestEngine::CliResult inspect = TestEngine::docker(
+        {QStringLiteral("service"), QStringLiteral("inspect"), id});
+    const QJsonObject spec =
+        QJsonDocument::fromJson(inspect.out).array().at(0)[QStringLiteral("Spec")].toObject();
+    QCOMPARE(spec[QStringLiteral("TaskTemplate")][QStringLiteral("RestartPolicy")]
+                 [QStringLiteral("Condition")]
+                     .toString(),
+             QStringLiteral("none"));
     // Never DeviceRequests: services have none; the container spec carries no such field.
     QVERIFY(!inspect.out.contains("DeviceRequests"));
     TestEngine::docker({QStringLiteral("service"), QStringLiteral("rm"), id});
@@ -214,18 +239,28 @@ void TestSwarmCommand::pickedGpusReserveTheirCount()
     // (A task that ends at once: its GPUs are free again for the next test.)
     LaunchSpec spec = shell(QStringLiteral("true"), 0);
     spec.gpus = GpuSelection::ofDevices({QStringLiteral("0"), QStringLiteral("1")});
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--preset"),
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"),
+                                               QStringLiteral("-d"), QStringLiteral("--preset"),
                                                writePreset(QStringLiteral("picked"), spec)});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     QVERIFY2(run.err.contains("a swarm reserves 2 GPUs and chooses which"), run.err.constData());
     const QString id = QString::fromLatin1(run.out.trimmed());
-    const TestEngine::CliResult inspect = TestEngine::docker({QStringLiteral("service"), QStringLiteral("inspect"), id});
+    const TestEngine::CliResult inspect = TestEngine::docker(
+        {QStringLiteral("service"), QStringLiteral("inspect"), id});
     TestEngine::docker({QStringLiteral("service"), QStringLiteral("rm"), id});
-    const QJsonObject task = QJsonDocument::fromJson(inspect.out).array().at(0)[QStringLiteral("Spec")][QStringLiteral("TaskTemplate")].toObject();
-    const QJsonArray generic = task[QStringLiteral("Resources")][QStringLiteral("Reservations")][QStringLiteral("GenericResources")].toArray();
+    const QJsonObject task = QJsonDocument::fromJson(inspect.out)
+                                 .array()
+                                 .at(0)[QStringLiteral("Spec")][QStringLiteral("TaskTemplate")]
+                                 .toObject();
+    const QJsonArray generic = task[QStringLiteral("Resources")][QStringLiteral("Reservations")]
+                                   [QStringLiteral("GenericResources")]
+                                       .toArray();
     QCOMPARE(generic.size(), 1);
-    QCOMPARE(generic.at(0)[QStringLiteral("DiscreteResourceSpec")][QStringLiteral("Kind")].toString(), QStringLiteral("NVIDIA-GPU"));
-    QCOMPARE(generic.at(0)[QStringLiteral("DiscreteResourceSpec")][QStringLiteral("Value")].toInt(), 2);
+    QCOMPARE(
+        generic.at(0)[QStringLiteral("DiscreteResourceSpec")][QStringLiteral("Kind")].toString(),
+        QStringLiteral("NVIDIA-GPU"));
+    QCOMPARE(generic.at(0)[QStringLiteral("DiscreteResourceSpec")][QStringLiteral("Value")].toInt(),
+             2);
 }
 
 void TestSwarmCommand::interruptRemovesTheService()
@@ -238,14 +273,19 @@ void TestSwarmCommand::interruptRemovesTheService()
     env.insert(QStringLiteral("GPUDECK_PRESET_DIR"), m_dir.filePath(QStringLiteral("presets")));
     env.insert(QStringLiteral("DOCKER_HOST"), TestEngine::host());
     gpudeck.setProcessEnvironment(env);
-    gpudeck.start(QStringLiteral(GPUDECK_BINARY),
-                  {QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--preset"),
-                   writePreset(QStringLiteral("interrupted"), shell(QStringLiteral("trap 'exit 143' TERM; echo started; while true; do sleep 1; done"), 1))});
+    gpudeck.start(
+        QStringLiteral(GPUDECK_BINARY),
+        {QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--preset"),
+         writePreset(QStringLiteral("interrupted"),
+                     shell(QStringLiteral(
+                               "trap 'exit 143' TERM; echo started; while true; do sleep 1; done"),
+                           1))});
     QVERIFY(gpudeck.waitForStarted());
     QByteArray out;
     QElapsedTimer clock;
     clock.start();
-    while (!out.contains("started\n") && clock.elapsed() < 60000 && gpudeck.state() == QProcess::Running) {
+    while (!out.contains("started\n") && clock.elapsed() < 60000
+           && gpudeck.state() == QProcess::Running) {
         gpudeck.waitForReadyRead(1000);
         out += gpudeck.readAllStandardOutput();
     }
@@ -255,7 +295,8 @@ void TestSwarmCommand::interruptRemovesTheService()
     QVERIFY(gpudeck.waitForFinished(30000));
     QCOMPARE(gpudeck.exitStatus(), QProcess::NormalExit);
     QCOMPARE(gpudeck.exitCode(), 130);
-    QVERIFY2(gpudeck.readAllStandardError().contains("interrupted"), "no word of the interruption on stderr");
+    QVERIFY2(gpudeck.readAllStandardError().contains("interrupted"),
+             "no word of the interruption on stderr");
 }
 
 void TestSwarmCommand::doctorChecksTheAdvertisedGpus()
@@ -264,42 +305,60 @@ void TestSwarmCommand::doctorChecksTheAdvertisedGpus()
     const auto swarmCheck = [this](const QString &scenario, const QByteArray &toolkitConfig) {
         QTemporaryDir dir;
         QFile config(dir.filePath(QStringLiteral("config.toml")));
-        if (!config.open(QIODevice::WriteOnly) || config.write(toolkitConfig) != toolkitConfig.size())
+        if (!config.open(QIODevice::WriteOnly)
+            || config.write(toolkitConfig) != toolkitConfig.size())
             return QJsonObject();
         config.close();
         QProcessEnvironment env;
-        env.insert(QStringLiteral("GPUDECK_PRESET_DIR"), m_dir.filePath(QStringLiteral("no-presets")));
+        env.insert(QStringLiteral("GPUDECK_PRESET_DIR"),
+                   m_dir.filePath(QStringLiteral("no-presets")));
         env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral(GPUDECK_FAKE_NVML));
         env.insert(QStringLiteral("GPUDECK_FAKE_NVML_SCENARIO"), scenario);
         env.insert(QStringLiteral("GPUDECK_TOOLKIT_CONFIG"), config.fileName());
-        const TestEngine::CliResult run =
-            TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("doctor"), QStringLiteral("--json")}, env);
-        for (const QJsonValue &check : QJsonDocument::fromJson(run.out).object().value(QStringLiteral("checks")).toArray()) {
+        const TestEngine::CliResult run = TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY),
+                                                                 {QStringLiteral("doctor"),
+                                                                  QStringLiteral("--json")},
+                                                                 env);
+        for (const QJsonValue &check :
+             QJsonDocument::fromJson(run.out).object().value(QStringLiteral("checks")).toArray()) {
             if (check[QStringLiteral("id")].toString() == QLatin1String("swarm"))
                 return check.toObject();
         }
         return QJsonObject();
     };
 
-    const QJsonObject ready = swarmCheck(QStringLiteral("two"), "disable-require = false\nswarm-resource = \"DOCKER_RESOURCE_NVIDIA-GPU\"\n");
+    const QJsonObject ready =
+        swarmCheck(QStringLiteral("two"),
+                   "disable-require = false\nswarm-resource = \"DOCKER_RESOURCE_NVIDIA-GPU\"\n");
     QCOMPARE(ready.value(QStringLiteral("status")).toString(), QStringLiteral("pass"));
     for (const QString &uuid : std::as_const(m_uuids))
-        QVERIFY2(ready.value(QStringLiteral("detail")).toString().contains(uuid), qPrintable(ready.value(QStringLiteral("detail")).toString()));
+        QVERIFY2(ready.value(QStringLiteral("detail")).toString().contains(uuid),
+                 qPrintable(ready.value(QStringLiteral("detail")).toString()));
 
     // The toolkit's default leaves the setting commented out: tasks reserve GPUs and see none.
-    const QJsonObject unset = swarmCheck(QStringLiteral("two"), "#swarm-resource = \"DOCKER_RESOURCE_GPU\"\n");
+    const QJsonObject unset = swarmCheck(QStringLiteral("two"),
+                                         "#swarm-resource = \"DOCKER_RESOURCE_GPU\"\n");
     QCOMPARE(unset.value(QStringLiteral("status")).toString(), QStringLiteral("warn"));
-    QVERIFY2(unset.value(QStringLiteral("detail")).toString().contains(QLatin1String("swarm-resource is not set")),
+    QVERIFY2(unset.value(QStringLiteral("detail"))
+                 .toString()
+                 .contains(QLatin1String("swarm-resource is not set")),
              qPrintable(unset.value(QStringLiteral("detail")).toString()));
-    QCOMPARE(unset.value(QStringLiteral("command")).toString(),
-             QStringLiteral("sudo nvidia-ctk config --in-place --set swarm-resource=DOCKER_RESOURCE_NVIDIA-GPU"));
+    QCOMPARE(
+        unset.value(QStringLiteral("command")).toString(),
+        QStringLiteral(
+            "sudo nvidia-ctk config --in-place --set swarm-resource=DOCKER_RESOURCE_NVIDIA-GPU"));
 
     // A host with more GPUs than the node advertises: the others cannot be reserved.
-    const QJsonObject partial = swarmCheck(QStringLiteral("demo"), "swarm-resource = \"DOCKER_RESOURCE_NVIDIA-GPU\"\n");
+    const QJsonObject partial = swarmCheck(QStringLiteral("demo"),
+                                           "swarm-resource = \"DOCKER_RESOURCE_NVIDIA-GPU\"\n");
     QCOMPARE(partial.value(QStringLiteral("status")).toString(), QStringLiteral("warn"));
-    QVERIFY2(partial.value(QStringLiteral("detail")).toString().contains(QLatin1String("GPU-00000000-0000-0000-0000-000000000020")),
+    QVERIFY2(partial.value(QStringLiteral("detail"))
+                 .toString()
+                 .contains(QLatin1String("GPU-00000000-0000-0000-0000-000000000020")),
              qPrintable(partial.value(QStringLiteral("detail")).toString()));
-    QVERIFY2(partial.value(QStringLiteral("fix")).toString().contains(QLatin1String("node-generic-resources")),
+    QVERIFY2(partial.value(QStringLiteral("fix"))
+                 .toString()
+                 .contains(QLatin1String("node-generic-resources")),
              qPrintable(partial.value(QStringLiteral("fix")).toString()));
 }
 

@@ -12,12 +12,12 @@
 
 #include <QDir>
 #include <QElapsedTimer>
-#include <QScopeGuard>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMap>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -48,7 +48,8 @@ private:
 
 QStringList TestSwarmNodes::uuidsOf(const QString &node)
 {
-    QFile file(qEnvironmentVariable("GPUDECK_TEST_SWARM2_DIR") + QLatin1Char('/') + node + QStringLiteral("/gpu-uuids"));
+    QFile file(qEnvironmentVariable("GPUDECK_TEST_SWARM2_DIR") + QLatin1Char('/') + node
+               + QStringLiteral("/gpu-uuids"));
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QString::fromLatin1(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
@@ -67,7 +68,8 @@ void TestSwarmNodes::initTestCase()
 
 void TestSwarmNodes::cleanup()
 {
-    const TestEngine::CliResult ls = TestEngine::docker({QStringLiteral("service"), QStringLiteral("ls"), QStringLiteral("-q")});
+    const TestEngine::CliResult ls = TestEngine::docker(
+        {QStringLiteral("service"), QStringLiteral("ls"), QStringLiteral("-q")});
     QCOMPARE(ls.out, QByteArray());
 }
 
@@ -75,10 +77,12 @@ QString TestSwarmNodes::writePreset(const QString &name, int gpus)
 {
     LaunchSpec spec;
     spec.image = QStringLiteral("gpudeck-test:latest");
-    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
-                    QStringLiteral("tr '\\000' '\\n' < /proc/1/environ | grep '^DOCKER_RESOURCE_NVIDIA-GPU='")};
+    spec.command = {
+        QStringLiteral("sh"), QStringLiteral("-c"),
+        QStringLiteral("tr '\\000' '\\n' < /proc/1/environ | grep '^DOCKER_RESOURCE_NVIDIA-GPU='")};
     spec.gpus = GpuSelection::ofCount(gpus);
-    const QString path = m_dir.filePath(QStringLiteral("presets/") + PresetStore::slug(name) + QStringLiteral(".json"));
+    const QString path = m_dir.filePath(QStringLiteral("presets/") + PresetStore::slug(name)
+                                        + QStringLiteral(".json"));
     return PresetStore::writeFile(path, Preset(name, spec).toFileBytes()) ? path : QString();
 }
 
@@ -91,9 +95,11 @@ TestEngine::CliResult TestSwarmNodes::gpudeck(const QStringList &args)
 
 void TestSwarmNodes::nodesShowBothWithTheirGpus()
 {
-    const TestEngine::CliResult nodes = gpudeck({QStringLiteral("swarm"), QStringLiteral("nodes"), QStringLiteral("--json")});
+    const TestEngine::CliResult nodes = gpudeck(
+        {QStringLiteral("swarm"), QStringLiteral("nodes"), QStringLiteral("--json")});
     QVERIFY2(nodes.exitCode == 0, nodes.err.constData());
-    const QJsonArray list = QJsonDocument::fromJson(nodes.out).object().value(QStringLiteral("nodes")).toArray();
+    const QJsonArray list =
+        QJsonDocument::fromJson(nodes.out).object().value(QStringLiteral("nodes")).toArray();
     QCOMPARE(list.size(), 2);
     QStringList roles;
     QList<QStringList> gpus;
@@ -115,12 +121,14 @@ void TestSwarmNodes::nodesShowBothWithTheirGpus()
 void TestSwarmNodes::twoGpuTaskRunsOnTheWorker()
 {
     // Only the worker has two GPUs: the scheduler places the task there, and it gets both.
-    const TestEngine::CliResult run =
-        gpudeck({QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--preset"), writePreset(QStringLiteral("two"), 2)});
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"),
+                                               QStringLiteral("--preset"),
+                                               writePreset(QStringLiteral("two"), 2)});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     const QByteArray line = run.out.trimmed();
     QVERIFY2(line.startsWith("DOCKER_RESOURCE_NVIDIA-GPU="), run.out.constData());
-    QStringList got = QString::fromLatin1(line.mid(int(qstrlen("DOCKER_RESOURCE_NVIDIA-GPU=")))).split(QLatin1Char(','));
+    QStringList got = QString::fromLatin1(line.mid(int(qstrlen("DOCKER_RESOURCE_NVIDIA-GPU="))))
+                          .split(QLatin1Char(','));
     got.sort();
     QCOMPARE(got, m_worker);
 }
@@ -128,11 +136,13 @@ void TestSwarmNodes::twoGpuTaskRunsOnTheWorker()
 void TestSwarmNodes::oneGpuReplicasTakeEveryGpu()
 {
     // Three tasks of one GPU each: every GPU of the swarm, on both nodes, once.
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--replicas"),
-                                               QStringLiteral("3"), QStringLiteral("--preset"), writePreset(QStringLiteral("one"), 1)});
+    const TestEngine::CliResult run = gpudeck(
+        {QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("--replicas"),
+         QStringLiteral("3"), QStringLiteral("--preset"), writePreset(QStringLiteral("one"), 1)});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     QStringList got;
-    for (const QString &line : QString::fromLatin1(run.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+    for (const QString &line :
+         QString::fromLatin1(run.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts))
         got << line.section(QLatin1Char('='), 1);
     got.sort();
     QStringList all = m_manager + m_worker;
@@ -146,11 +156,15 @@ void TestSwarmNodes::nodesNameTheTaskHoldingAGpu()
     // holder of both of the worker's GPUs, and the manager's GPU stays free.
     LaunchSpec spec;
     spec.image = QStringLiteral("gpudeck-test:latest");
-    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("trap 'exit 143' TERM; while true; do sleep 1; done")};
+    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
+                    QStringLiteral("trap 'exit 143' TERM; while true; do sleep 1; done")};
     spec.gpus = GpuSelection::ofCount(2);
     const QString path = m_dir.filePath(QStringLiteral("presets/holder.json"));
-    QVERIFY(PresetStore::writeFile(path, Preset(QStringLiteral("holder"), spec).toFileBytes()).ok());
-    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--preset"), path});
+    QVERIFY(
+        PresetStore::writeFile(path, Preset(QStringLiteral("holder"), spec).toFileBytes()).ok());
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"),
+                                               QStringLiteral("-d"), QStringLiteral("--preset"),
+                                               path});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     const QString service = QString::fromLatin1(run.out.trimmed());
     const auto removeService = qScopeGuard([&service]() {
@@ -161,14 +175,17 @@ void TestSwarmNodes::nodesNameTheTaskHoldingAGpu()
     QElapsedTimer clock;
     clock.start();
     const auto workerHeld = [&holders, this]() {
-        return std::all_of(m_worker.cbegin(), m_worker.cend(),
-                           [&holders](const QString &uuid) { return holders.value(uuid).isObject(); });
+        return std::all_of(m_worker.cbegin(), m_worker.cend(), [&holders](const QString &uuid) {
+            return holders.value(uuid).isObject();
+        });
     };
     while (clock.elapsed() < 60000) {
-        const TestEngine::CliResult nodes = gpudeck({QStringLiteral("swarm"), QStringLiteral("nodes"), QStringLiteral("--json")});
+        const TestEngine::CliResult nodes = gpudeck(
+            {QStringLiteral("swarm"), QStringLiteral("nodes"), QStringLiteral("--json")});
         QVERIFY2(nodes.exitCode == 0, nodes.err.constData());
         holders.clear();
-        for (const QJsonValue &node : QJsonDocument::fromJson(nodes.out).object().value(QStringLiteral("nodes")).toArray()) {
+        for (const QJsonValue &node :
+             QJsonDocument::fromJson(nodes.out).object().value(QStringLiteral("nodes")).toArray()) {
             for (const QJsonValue &gpu : node[QStringLiteral("gpus")].toArray())
                 holders.insert(gpu[QStringLiteral("uuid")].toString(), gpu[QStringLiteral("task")]);
         }
@@ -177,10 +194,12 @@ void TestSwarmNodes::nodesNameTheTaskHoldingAGpu()
         QTest::qWait(200); // the task is being scheduled and started
     }
     QVERIFY2(workerHeld(), "the worker's GPUs were not shown as held within 60 s");
-    const QString serviceName = holders.value(m_worker.first())[QStringLiteral("service")].toString();
+    const QString serviceName =
+        holders.value(m_worker.first())[QStringLiteral("service")].toString();
     QVERIFY(!serviceName.isEmpty());
     QCOMPARE(holders.value(m_worker.last())[QStringLiteral("service")].toString(), serviceName);
-    QCOMPARE(holders.value(m_worker.first())[QStringLiteral("name")].toString(), serviceName + QStringLiteral(".1"));
+    QCOMPARE(holders.value(m_worker.first())[QStringLiteral("name")].toString(),
+             serviceName + QStringLiteral(".1"));
     QVERIFY(holders.value(m_manager.first()).isNull());
 }
 
@@ -192,20 +211,27 @@ void TestSwarmNodes::doctorFindsAnAdvertisedGpuTheHostLacks()
     env.insert(QStringLiteral("GPUDECK_PRESET_DIR"), m_dir.filePath(QStringLiteral("presets")));
     env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral(GPUDECK_FAKE_NVML));
     env.insert(QStringLiteral("GPUDECK_FAKE_NVML_SCENARIO"), QStringLiteral("two"));
-    env.insert(QStringLiteral("GPUDECK_TOOLKIT_CONFIG"), QStringLiteral("/nonexistent/config.toml"));
-    const TestEngine::CliResult run =
-        TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("doctor"), QStringLiteral("--json")}, env);
+    env.insert(QStringLiteral("GPUDECK_TOOLKIT_CONFIG"),
+               QStringLiteral("/nonexistent/config.toml"));
+    const TestEngine::CliResult run = TestEngine::runProgram(
+        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("doctor"), QStringLiteral("--json")}, env);
     QVERIFY(run.exitCode != 0);
     QJsonObject swarm;
-    for (const QJsonValue &check : QJsonDocument::fromJson(run.out).object().value(QStringLiteral("checks")).toArray()) {
+    for (const QJsonValue &check :
+         QJsonDocument::fromJson(run.out).object().value(QStringLiteral("checks")).toArray()) {
         if (check[QStringLiteral("id")].toString() == QLatin1String("swarm"))
             swarm = check.toObject();
     }
     QCOMPARE(swarm.value(QStringLiteral("status")).toString(), QStringLiteral("fail"));
-    QVERIFY2(swarm.value(QStringLiteral("detail")).toString().contains(QStringLiteral("the host has no GPU ") + m_manager.first()),
+    QVERIFY2(swarm.value(QStringLiteral("detail"))
+                 .toString()
+                 .contains(QStringLiteral("the host has no GPU ") + m_manager.first()),
              run.out.constData());
-    QVERIFY2(swarm.value(QStringLiteral("fix")).toString().contains(
-                 QLatin1String("\"node-generic-resources\": [\"NVIDIA-GPU=GPU-00000000-0000-0000-0000-000000000000\"")),
+    QVERIFY2(swarm.value(QStringLiteral("fix"))
+                 .toString()
+                 .contains(
+                     QLatin1String("\"node-generic-resources\": "
+                                   "[\"NVIDIA-GPU=GPU-00000000-0000-0000-0000-000000000000\"")),
              run.out.constData());
 }
 

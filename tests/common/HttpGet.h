@@ -17,7 +17,8 @@ inline QByteArray httpGet(const QUrl &url, int timeoutMs)
         if (socket.waitForConnected(2000)) {
             socket.write("GET " + url.path().toUtf8() + " HTTP/1.0\r\nHost: gpudeck\r\n\r\n");
             QByteArray reply;
-            while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(5000))
+            while (socket.state() == QAbstractSocket::ConnectedState
+                   && socket.waitForReadyRead(5000))
                 reply += socket.readAll();
             reply += socket.readAll();
             if (reply.startsWith("HTTP/1."))

@@ -85,7 +85,8 @@ static CliResult runWith(const QString &program, const QStringList &args, const 
 CliResult docker(const QStringList &args, const QByteArray &input, int timeoutMs)
 {
     const QString cli = qEnvironmentVariable("GPUDECK_TEST_DOCKER_CLI");
-    return runWith(cli.isEmpty() ? QStringLiteral("/usr/bin/docker") : cli, args, input, {}, timeoutMs, true);
+    return runWith(cli.isEmpty() ? QStringLiteral("/usr/bin/docker") : cli, args, input, {},
+                   timeoutMs, true);
 }
 
 QString kind()
@@ -121,10 +122,13 @@ CliResult runProgram(const QString &program, const QStringList &args,
 QByteArray createNetwork(const QString &name)
 {
     const QByteArray key = QFileInfo(socketPath()).absolutePath().toUtf8() + '/' + name.toUtf8();
-    const QString bridge = QStringLiteral("gd")
-                           + QString::fromLatin1(QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex().left(12));
-    const CliResult created = docker({QStringLiteral("network"), QStringLiteral("create"), QStringLiteral("-o"),
-                                      QStringLiteral("com.docker.network.bridge.name=") + bridge, name});
+    const QString bridge =
+        QStringLiteral("gd")
+        + QString::fromLatin1(
+            QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex().left(12));
+    const CliResult created = docker(
+        {QStringLiteral("network"), QStringLiteral("create"), QStringLiteral("-o"),
+         QStringLiteral("com.docker.network.bridge.name=") + bridge, name});
     return created.exitCode == 0 ? QByteArray() : created.err + created.out;
 }
 

@@ -56,11 +56,12 @@ bool copyTree(const QString &from, const QString &to);
 } // namespace TestEngine
 
 // Use at the start of each engine test function (or initTestCase).
-#define GPUDECK_REQUIRE_ENGINE()                                                                   \
-    do {                                                                                           \
-        if (TestEngine::host().isEmpty()) {                                                        \
-            if (TestEngine::underCi())                                                             \
-                QFAIL("GPUDECK_TEST_HOST is not set: the sandboxed engine did not start under CI"); \
-            QSKIP("no test engine (run through ctest as root)");                                   \
-        }                                                                                          \
+#define GPUDECK_REQUIRE_ENGINE() \
+    do { \
+        if (TestEngine::host().isEmpty()) { \
+            if (TestEngine::underCi()) \
+                QFAIL( \
+                    "GPUDECK_TEST_HOST is not set: the sandboxed engine did not start under CI"); \
+            QSKIP("no test engine (run through ctest as root)"); \
+        } \
     } while (false)

@@ -73,26 +73,32 @@ int main(int argc, char *argv[])
     if (watch) {
         // Three refreshes of the live figures, then the picture.
         int updates = 0;
-        QObject::connect(window.gpuMonitor(), &GpuMonitor::updated, &window, [&updates]() { ++updates; });
+        QObject::connect(window.gpuMonitor(), &GpuMonitor::updated, &window,
+                         [&updates]() { ++updates; });
         waitFor([&]() { return updates >= 3; }, 10000);
         bool found = true;
         if (!expect.isEmpty()) {
-            found = waitFor([&]() {
-                for (int i = 0; tree && i < tree->topLevelItemCount(); ++i) {
-                    if (tree->topLevelItem(i)->text(GpuPanel::ProcessColumn).contains(expect))
-                        return true;
-                }
-                return false;
-            }, 30000);
+            found = waitFor(
+                [&]() {
+                    for (int i = 0; tree && i < tree->topLevelItemCount(); ++i) {
+                        if (tree->topLevelItem(i)->text(GpuPanel::ProcessColumn).contains(expect))
+                            return true;
+                    }
+                    return false;
+                },
+                30000);
         }
         if (!window.grab().save(args.at(1)))
             return 1;
-        std::printf("window written to %s (GPUs listed: %s", qPrintable(args.at(1)), haveGpus ? "yes" : "no");
+        std::printf("window written to %s (GPUs listed: %s", qPrintable(args.at(1)),
+                    haveGpus ? "yes" : "no");
         if (!expect.isEmpty())
-            std::printf(", \"%s\" in the Processes column: %s", qPrintable(expect), found ? "yes" : "no");
+            std::printf(", \"%s\" in the Processes column: %s", qPrintable(expect),
+                        found ? "yes" : "no");
         std::printf(")\n");
         for (int i = 0; tree && i < tree->topLevelItemCount(); ++i)
-            std::printf("GPU %d: %s\n", i, qPrintable(tree->topLevelItem(i)->text(GpuPanel::ProcessColumn)));
+            std::printf("GPU %d: %s\n", i,
+                        qPrintable(tree->topLevelItem(i)->text(GpuPanel::ProcessColumn)));
         return haveGpus && found ? 0 : 1;
     }
 
@@ -109,18 +115,21 @@ int main(int argc, char *argv[])
     window.applySpec(spec);
     window.launch();
 
-    const bool exited = waitFor([&]() {
-        const QList<LogPage *> pages = window.findChildren<LogPage *>();
-        for (LogPage *page : pages) {
-            auto *status = page->findChild<QLabel *>(QStringLiteral("statusLabel"));
-            if (status && status->text().contains(QLatin1String("xited")))
-                return true;
-        }
-        return false;
-    }, 120000);
+    const bool exited = waitFor(
+        [&]() {
+            const QList<LogPage *> pages = window.findChildren<LogPage *>();
+            for (LogPage *page : pages) {
+                auto *status = page->findChild<QLabel *>(QStringLiteral("statusLabel"));
+                if (status && status->text().contains(QLatin1String("xited")))
+                    return true;
+            }
+            return false;
+        },
+        120000);
     // Two more refreshes of the live figures, so the panel shows current numbers.
     int updates = 0;
-    QObject::connect(window.gpuMonitor(), &GpuMonitor::updated, &window, [&updates]() { ++updates; });
+    QObject::connect(window.gpuMonitor(), &GpuMonitor::updated, &window,
+                     [&updates]() { ++updates; });
     waitFor([&]() { return updates >= 2; }, 5000);
     waitFor([]() { return false; }, 300); // let the last batched log append paint
 
@@ -128,7 +137,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "could not write %s\n", qPrintable(args.at(1)));
         return 1;
     }
-    std::printf("window written to %s (GPUs listed: %s, container exited: %s)\n", qPrintable(args.at(1)),
-                haveGpus ? "yes" : "no", exited ? "yes" : "no");
+    std::printf("window written to %s (GPUs listed: %s, container exited: %s)\n",
+                qPrintable(args.at(1)), haveGpus ? "yes" : "no", exited ? "yes" : "no");
     return exited ? 0 : 1;
 }

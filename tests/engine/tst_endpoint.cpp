@@ -41,9 +41,13 @@ private slots:
     void presetEngine();
 
 private:
-    QString expand(QString text) const { return text.replace(QStringLiteral("@TMP@"), m_dir->path()); }
+    QString expand(QString text) const
+    {
+        return text.replace(QStringLiteral("@TMP@"), m_dir->path());
+    }
     QProcessEnvironment environment(const QStringList &vars) const;
-    void writeContext(const QProcessEnvironment &env, const QString &name, const QString &host) const;
+    void writeContext(const QProcessEnvironment &env, const QString &name,
+                      const QString &host) const;
     void writeConfig(const QProcessEnvironment &env, const QString &currentContext) const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -108,9 +112,9 @@ void TestEndpoint::resolve_data()
     QTest::addColumn<QStringList>("contexts"); // name=host
     QTest::addColumn<QString>("currentContext");
     QTest::addColumn<bool>("rootlessSocket"); // create @TMP@/run/docker.sock
-    QTest::addColumn<QString>("url");          // expected on success
+    QTest::addColumn<QString>("url");         // expected on success
     QTest::addColumn<QString>("source");
-    QTest::addColumn<Error::Code>("code");     // expected on failure (None: success)
+    QTest::addColumn<Error::Code>("code"); // expected on failure (None: success)
     QTest::addColumn<QStringList>("messageParts");
 
     const QString cfg = QStringLiteral("DOCKER_CONFIG=@TMP@/cfg");
@@ -119,10 +123,10 @@ void TestEndpoint::resolve_data()
     const QStringList none;
     const auto ok = Error::Code::None;
 
-    QTest::newRow("--host unix://") << QStringLiteral("unix:///tmp/engine.sock") << QStringList{cfg}
-                                    << none << QString() << false
-                                    << QStringLiteral("unix:///tmp/engine.sock")
-                                    << QStringLiteral("--host") << ok << none;
+    QTest::newRow("--host unix://")
+        << QStringLiteral("unix:///tmp/engine.sock") << QStringList{cfg} << none << QString()
+        << false << QStringLiteral("unix:///tmp/engine.sock") << QStringLiteral("--host") << ok
+        << none;
     QTest::newRow("--host beats DOCKER_HOST and contexts")
         << QStringLiteral("unix:///tmp/engine.sock")
         << QStringList{cfg, QStringLiteral("DOCKER_HOST=unix:///tmp/other.sock"),
@@ -137,11 +141,10 @@ void TestEndpoint::resolve_data()
         << QString() << QStringList{cfg, QStringLiteral("DOCKER_HOST=/srv/docker.sock")} << none
         << QString() << false << QStringLiteral("unix:///srv/docker.sock")
         << QStringLiteral("DOCKER_HOST") << ok << none;
-    QTest::newRow("DOCKER_CONTEXT") << QString()
-                                    << QStringList{cfg, QStringLiteral("DOCKER_CONTEXT=gpu-box")}
-                                    << gpuBox << QString() << false
-                                    << QStringLiteral("unix:///run/gpu-box/docker.sock")
-                                    << QStringLiteral("context gpu-box") << ok << none;
+    QTest::newRow("DOCKER_CONTEXT")
+        << QString() << QStringList{cfg, QStringLiteral("DOCKER_CONTEXT=gpu-box")} << gpuBox
+        << QString() << false << QStringLiteral("unix:///run/gpu-box/docker.sock")
+        << QStringLiteral("context gpu-box") << ok << none;
     QTest::newRow("currentContext in $DOCKER_CONFIG/config.json")
         << QString() << QStringList{cfg} << gpuBox << QStringLiteral("gpu-box") << true
         << QStringLiteral("unix:///run/gpu-box/docker.sock") << QStringLiteral("context gpu-box")
@@ -184,8 +187,9 @@ void TestEndpoint::resolve_data()
 
     // Podman: its own variable after DOCKER_HOST, and its rootless socket after Docker's.
     QTest::newRow("CONTAINER_HOST unix:// (Podman)")
-        << QString() << QStringList{cfg, QStringLiteral("CONTAINER_HOST=unix:///run/podman/podman.sock")}
-        << none << QString() << false << QStringLiteral("unix:///run/podman/podman.sock")
+        << QString()
+        << QStringList{cfg, QStringLiteral("CONTAINER_HOST=unix:///run/podman/podman.sock")} << none
+        << QString() << false << QStringLiteral("unix:///run/podman/podman.sock")
         << QStringLiteral("CONTAINER_HOST") << ok << none;
     QTest::newRow("DOCKER_HOST beats CONTAINER_HOST")
         << QString()
@@ -200,14 +204,18 @@ void TestEndpoint::resolve_data()
         << gpuBox << QString() << true << QStringLiteral("unix:///run/podman/podman.sock")
         << QStringLiteral("CONTAINER_HOST") << ok << none;
     QTest::newRow("CONTAINER_HOST ssh:// with Podman's socket path")
-        << QString() << QStringList{cfg, QStringLiteral("CONTAINER_HOST=ssh://core@gpu-box/run/user/1000/podman/podman.sock")}
-        << none << QString() << false << QStringLiteral("ssh://core@gpu-box/run/user/1000/podman/podman.sock")
+        << QString()
+        << QStringList{cfg,
+                       QStringLiteral(
+                           "CONTAINER_HOST=ssh://core@gpu-box/run/user/1000/podman/podman.sock")}
+        << none << QString() << false
+        << QStringLiteral("ssh://core@gpu-box/run/user/1000/podman/podman.sock")
         << QStringLiteral("CONTAINER_HOST") << ok << none;
 
     QTest::newRow("DOCKER_HOST tcp:// in the clear")
         << QString() << QStringList{cfg, QStringLiteral("DOCKER_HOST=tcp://10.0.0.2:2375")} << none
-        << QString() << false << QStringLiteral("tcp://10.0.0.2:2375") << QStringLiteral("DOCKER_HOST")
-        << ok << none;
+        << QString() << false << QStringLiteral("tcp://10.0.0.2:2375")
+        << QStringLiteral("DOCKER_HOST") << ok << none;
     QTest::newRow("--host ssh://")
         << QStringLiteral("ssh://me@gpu-box") << QStringList{cfg} << none << QString() << false
         << QStringLiteral("ssh://me@gpu-box") << QStringLiteral("--host") << ok << none;
@@ -218,7 +226,8 @@ void TestEndpoint::resolve_data()
     QTest::newRow("http:// refused")
         << QStringLiteral("http://gpu-box:2375") << QStringList{cfg} << none << QString() << false
         << QString() << QString() << Error::Code::Unsupported
-        << QStringList{QStringLiteral("not supported"), QStringLiteral("--host"), QStringLiteral("tcp://")};
+        << QStringList{QStringLiteral("not supported"), QStringLiteral("--host"),
+                       QStringLiteral("tcp://")};
 
     const auto usage = Error::Code::Usage;
     QTest::newRow("missing context")
@@ -237,8 +246,9 @@ void TestEndpoint::resolve_data()
     QTest::newRow("relative unix:// path")
         << QStringLiteral("unix://docker.sock") << QStringList{cfg} << none << QString() << false
         << QString() << QString() << usage << QStringList{QStringLiteral("absolute")};
-    QTest::newRow("not a URL") << QString() << QStringList{cfg, QStringLiteral("DOCKER_HOST=docker")}
-                               << none << QString() << false << QString() << QString() << usage
+    QTest::newRow("not a URL") << QString()
+                               << QStringList{cfg, QStringLiteral("DOCKER_HOST=docker")} << none
+                               << QString() << false << QString() << QString() << usage
                                << QStringList{QStringLiteral("Invalid engine address")};
 }
 
@@ -282,14 +292,15 @@ void TestEndpoint::resolve()
     QCOMPARE(result.error().code(), code);
     const QString message = result.error().message();
     for (const QString &part : std::as_const(messageParts))
-        QVERIFY2(message.contains(part), qPrintable(QStringLiteral("'%1' not in: %2").arg(part, message)));
+        QVERIFY2(message.contains(part),
+                 qPrintable(QStringLiteral("'%1' not in: %2").arg(part, message)));
 }
 
 void TestEndpoint::rootlessPodmanSocket()
 {
     // $XDG_RUNTIME_DIR/podman/podman.sock when there is no rootless Docker socket there.
-    const QProcessEnvironment env =
-        environment({QStringLiteral("DOCKER_CONFIG=@TMP@/cfg"), QStringLiteral("XDG_RUNTIME_DIR=@TMP@/run")});
+    const QProcessEnvironment env = environment(
+        {QStringLiteral("DOCKER_CONFIG=@TMP@/cfg"), QStringLiteral("XDG_RUNTIME_DIR=@TMP@/run")});
     QVERIFY(QDir().mkpath(m_dir->path() + QStringLiteral("/run/podman")));
     QFile podman(m_dir->path() + QStringLiteral("/run/podman/podman.sock"));
     QVERIFY(podman.open(QIODevice::WriteOnly));
@@ -331,9 +342,9 @@ void TestEndpoint::contextsAreListed()
 
 void TestEndpoint::contextsFollowDockerContext()
 {
-    const QProcessEnvironment env = environment(
-        {QStringLiteral("DOCKER_CONFIG=@TMP@/cfg"), QStringLiteral("DOCKER_CONTEXT=default"),
-         QStringLiteral("XDG_RUNTIME_DIR=@TMP@/run")});
+    const QProcessEnvironment env = environment({QStringLiteral("DOCKER_CONFIG=@TMP@/cfg"),
+                                                 QStringLiteral("DOCKER_CONTEXT=default"),
+                                                 QStringLiteral("XDG_RUNTIME_DIR=@TMP@/run")});
     writeContext(env, QStringLiteral("gpu-box"), QStringLiteral("unix:///run/gpu-box/docker.sock"));
     writeConfig(env, QStringLiteral("gpu-box"));
     QVERIFY(QDir().mkpath(m_dir->path() + QStringLiteral("/run")));
@@ -352,8 +363,8 @@ void TestEndpoint::contextsFollowDockerContext()
 
 void TestEndpoint::contextsWithoutStore()
 {
-    const QList<DockerContext> list =
-        EndpointResolver::contexts(environment({QStringLiteral("DOCKER_CONFIG=@TMP@/nothing")}));
+    const QList<DockerContext> list = EndpointResolver::contexts(
+        environment({QStringLiteral("DOCKER_CONFIG=@TMP@/nothing")}));
     QCOMPARE(list.size(), 1);
     QCOMPARE(list.first().name, QStringLiteral("default"));
     QVERIFY(list.first().current);
@@ -380,33 +391,35 @@ void TestEndpoint::remoteEndpoints_data()
     const QString verify = QStringLiteral("DOCKER_TLS_VERIFY=1");
     using K = Endpoint::Kind;
     QTest::newRow("ssh host alone: ssh's user and port, the default socket")
-        << QStringLiteral("ssh://gpu1") << none << ok << K::Ssh << QStringLiteral("gpu1") << 0 << QString()
-        << QStringLiteral("/var/run/docker.sock") << false << QString();
+        << QStringLiteral("ssh://gpu1") << none << ok << K::Ssh << QStringLiteral("gpu1") << 0
+        << QString() << QStringLiteral("/var/run/docker.sock") << false << QString();
     QTest::newRow("ssh user, port and socket path (docker CLI 24+)")
         << QStringLiteral("ssh://me@gpu1:2222/run/user/1000/docker.sock") << none << ok << K::Ssh
-        << QStringLiteral("gpu1") << 2222 << QStringLiteral("me") << QStringLiteral("/run/user/1000/docker.sock")
-        << false << QString();
+        << QStringLiteral("gpu1") << 2222 << QStringLiteral("me")
+        << QStringLiteral("/run/user/1000/docker.sock") << false << QString();
     QTest::newRow("ssh with a password refused")
-        << QStringLiteral("ssh://me:secret@gpu1") << none << usage << K::Ssh << QString() << 0 << QString()
-        << QString() << false << QStringLiteral("password");
+        << QStringLiteral("ssh://me:secret@gpu1") << none << usage << K::Ssh << QString() << 0
+        << QString() << QString() << false << QStringLiteral("password");
     QTest::newRow("tcp in the clear: 2375 and a warning")
-        << QStringLiteral("tcp://gpu1") << none << ok << K::Tcp << QStringLiteral("gpu1") << 2375 << QString()
-        << QString() << true << QString();
-    QTest::newRow("tcp with DOCKER_TLS_VERIFY: 2376, verified")
-        << QStringLiteral("tcp://gpu1") << QStringList{verify, certs} << ok << K::Tls << QStringLiteral("gpu1")
-        << 2376 << QString() << QString() << false << QString();
-    QTest::newRow("tcp with DOCKER_TLS only: encrypted, not verified")
-        << QStringLiteral("tcp://gpu1:2376") << QStringList{QStringLiteral("DOCKER_TLS=1"), certs} << ok
-        << K::Tls << QStringLiteral("gpu1") << 2376 << QString() << QString() << true << QString();
-    QTest::newRow("DOCKER_TLS_VERIFY without ca.pem")
-        << QStringLiteral("tcp://gpu1:2376") << QStringList{verify, QStringLiteral("DOCKER_CERT_PATH=/nonexistent")}
-        << usage << K::Tls << QString() << 0 << QString() << QString() << false << QStringLiteral("ca.pem");
-    QTest::newRow("tcp with a path refused")
-        << QStringLiteral("tcp://gpu1:2376/v1.41") << none << usage << K::Tcp << QString() << 0 << QString()
-        << QString() << false << QStringLiteral("no path");
-    QTest::newRow("tcp IPv6")
-        << QStringLiteral("tcp://[::1]:2375") << none << ok << K::Tcp << QStringLiteral("::1") << 2375
+        << QStringLiteral("tcp://gpu1") << none << ok << K::Tcp << QStringLiteral("gpu1") << 2375
         << QString() << QString() << true << QString();
+    QTest::newRow("tcp with DOCKER_TLS_VERIFY: 2376, verified")
+        << QStringLiteral("tcp://gpu1") << QStringList{verify, certs} << ok << K::Tls
+        << QStringLiteral("gpu1") << 2376 << QString() << QString() << false << QString();
+    QTest::newRow("tcp with DOCKER_TLS only: encrypted, not verified")
+        << QStringLiteral("tcp://gpu1:2376") << QStringList{QStringLiteral("DOCKER_TLS=1"), certs}
+        << ok << K::Tls << QStringLiteral("gpu1") << 2376 << QString() << QString() << true
+        << QString();
+    QTest::newRow("DOCKER_TLS_VERIFY without ca.pem")
+        << QStringLiteral("tcp://gpu1:2376")
+        << QStringList{verify, QStringLiteral("DOCKER_CERT_PATH=/nonexistent")} << usage << K::Tls
+        << QString() << 0 << QString() << QString() << false << QStringLiteral("ca.pem");
+    QTest::newRow("tcp with a path refused")
+        << QStringLiteral("tcp://gpu1:2376/v1.41") << none << usage << K::Tcp << QString() << 0
+        << QString() << QString() << false << QStringLiteral("no path");
+    QTest::newRow("tcp IPv6") << QStringLiteral("tcp://[::1]:2375") << none << ok << K::Tcp
+                              << QStringLiteral("::1") << 2375 << QString() << QString() << true
+                              << QString();
 }
 
 void TestEndpoint::remoteEndpoints()
@@ -422,11 +435,13 @@ void TestEndpoint::remoteEndpoints()
     QFETCH(bool, insecure);
     QFETCH(QString, messagePart);
 
-    const Result<Endpoint> result = EndpointResolver::fromUrl(url, QStringLiteral("--host"), environment(env));
+    const Result<Endpoint> result = EndpointResolver::fromUrl(url, QStringLiteral("--host"),
+                                                              environment(env));
     if (code != Error::Code::None) {
         QVERIFY(!result.ok());
         QCOMPARE(result.error().code(), code);
-        QVERIFY2(result.error().message().contains(messagePart), qPrintable(result.error().message()));
+        QVERIFY2(result.error().message().contains(messagePart),
+                 qPrintable(result.error().message()));
         return;
     }
     QVERIFY2(result.ok(), qPrintable(result.error().message()));
@@ -443,7 +458,8 @@ void TestEndpoint::remoteEndpoints()
     if (kind == Endpoint::Kind::Tls) {
         QCOMPARE(endpoint.tls.certFile, kCerts + QStringLiteral("/cert.pem"));
         QVERIFY(!endpoint.tlsConfiguration.privateKey().isNull());
-        QCOMPARE(endpoint.tlsConfiguration.allowedNextProtocols(), QList<QByteArray>{QByteArrayLiteral("http/1.1")});
+        QCOMPARE(endpoint.tlsConfiguration.allowedNextProtocols(),
+                 QList<QByteArray>{QByteArrayLiteral("http/1.1")});
         if (endpoint.tls.verifyPeer) {
             QCOMPARE(endpoint.tlsConfiguration.caCertificates().size(), 1);
             QCOMPARE(endpoint.tlsConfiguration.peerVerifyMode(), QSslSocket::VerifyPeer);
@@ -469,7 +485,8 @@ void TestEndpoint::tlsContext()
     if (skipVerify) {
         const QString hash = QString::fromLatin1(
             QCryptographicHash::hash(QByteArrayLiteral("farm"), QCryptographicHash::Sha256).toHex());
-        QFile meta(EndpointResolver::configDir(env) + QStringLiteral("/contexts/meta/") + hash + QStringLiteral("/meta.json"));
+        QFile meta(EndpointResolver::configDir(env) + QStringLiteral("/contexts/meta/") + hash
+                   + QStringLiteral("/meta.json"));
         QVERIFY(meta.open(QIODevice::ReadWrite));
         QByteArray json = meta.readAll();
         json.replace("\"SkipTLSVerify\": false", "\"SkipTLSVerify\": true");
@@ -477,11 +494,13 @@ void TestEndpoint::tlsContext()
         meta.write(json);
     }
     const QString tlsDir = EndpointResolver::configDir(env) + QStringLiteral("/contexts/tls/")
-                           + QString::fromLatin1(QCryptographicHash::hash("farm", QCryptographicHash::Sha256).toHex())
+                           + QString::fromLatin1(
+                               QCryptographicHash::hash("farm", QCryptographicHash::Sha256).toHex())
                            + QStringLiteral("/docker");
     QVERIFY(QDir().mkpath(tlsDir));
     for (const char *name : {"ca.pem", "cert.pem", "key.pem"})
-        QVERIFY(QFile::copy(kCerts + QLatin1Char('/') + QLatin1String(name), tlsDir + QLatin1Char('/') + QLatin1String(name)));
+        QVERIFY(QFile::copy(kCerts + QLatin1Char('/') + QLatin1String(name),
+                            tlsDir + QLatin1Char('/') + QLatin1String(name)));
 
     QProcessEnvironment withContext = env;
     withContext.insert(QStringLiteral("DOCKER_CONTEXT"), QStringLiteral("farm"));
@@ -500,14 +519,18 @@ void TestEndpoint::presetEngine_data()
     QTest::addColumn<QString>("presetEngine");
     QTest::addColumn<QString>("url");
     QTest::addColumn<QString>("source");
-    QTest::newRow("--host beats the preset") << QStringLiteral("unix:///tmp/cli.sock") << QStringLiteral("ssh://gpu1")
-                                             << QStringLiteral("unix:///tmp/cli.sock") << QStringLiteral("--host");
-    QTest::newRow("the preset's URL beats DOCKER_HOST") << QString() << QStringLiteral("ssh://me@gpu1")
-                                                        << QStringLiteral("ssh://me@gpu1") << QStringLiteral("the preset's engine");
-    QTest::newRow("the preset's context") << QString() << QStringLiteral("gpu-box")
-                                          << QStringLiteral("unix:///run/gpu-box/docker.sock") << QStringLiteral("context gpu-box");
-    QTest::newRow("no engine in the preset: DOCKER_HOST") << QString() << QString()
-                                                          << QStringLiteral("unix:///tmp/env.sock") << QStringLiteral("DOCKER_HOST");
+    QTest::newRow("--host beats the preset")
+        << QStringLiteral("unix:///tmp/cli.sock") << QStringLiteral("ssh://gpu1")
+        << QStringLiteral("unix:///tmp/cli.sock") << QStringLiteral("--host");
+    QTest::newRow("the preset's URL beats DOCKER_HOST")
+        << QString() << QStringLiteral("ssh://me@gpu1") << QStringLiteral("ssh://me@gpu1")
+        << QStringLiteral("the preset's engine");
+    QTest::newRow("the preset's context")
+        << QString() << QStringLiteral("gpu-box")
+        << QStringLiteral("unix:///run/gpu-box/docker.sock") << QStringLiteral("context gpu-box");
+    QTest::newRow("no engine in the preset: DOCKER_HOST")
+        << QString() << QString() << QStringLiteral("unix:///tmp/env.sock")
+        << QStringLiteral("DOCKER_HOST");
 }
 
 void TestEndpoint::presetEngine()
@@ -516,17 +539,22 @@ void TestEndpoint::presetEngine()
     QFETCH(QString, presetEngine);
     QFETCH(QString, url);
     QFETCH(QString, source);
-    const QProcessEnvironment env = environment({QStringLiteral("DOCKER_CONFIG=@TMP@/cfg"),
-                                                 QStringLiteral("DOCKER_HOST=unix:///tmp/env.sock")});
+    const QProcessEnvironment env = environment(
+        {QStringLiteral("DOCKER_CONFIG=@TMP@/cfg"),
+         QStringLiteral("DOCKER_HOST=unix:///tmp/env.sock")});
     writeContext(env, QStringLiteral("gpu-box"), QStringLiteral("unix:///run/gpu-box/docker.sock"));
-    const Result<Endpoint> result = EndpointResolver::resolveForPreset(hostOption, presetEngine, env);
+    const Result<Endpoint> result = EndpointResolver::resolveForPreset(hostOption, presetEngine,
+                                                                       env);
     QVERIFY2(result.ok(), qPrintable(result.error().message()));
     QCOMPARE(result.value().url, url);
     QCOMPARE(result.value().source, source);
 
-    const Result<Endpoint> unknown = EndpointResolver::resolveForPreset({}, QStringLiteral("nowhere"), env);
+    const Result<Endpoint> unknown = EndpointResolver::resolveForPreset({},
+                                                                        QStringLiteral("nowhere"),
+                                                                        env);
     QVERIFY(!unknown.ok());
-    QVERIFY2(unknown.error().message().contains(QLatin1String("\"nowhere\"")), qPrintable(unknown.error().message()));
+    QVERIFY2(unknown.error().message().contains(QLatin1String("\"nowhere\"")),
+             qPrintable(unknown.error().message()));
 }
 
 #include "tst_endpoint.moc"

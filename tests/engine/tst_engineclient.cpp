@@ -4,10 +4,10 @@
 #include "Await.h"
 #include "TestEngine.h"
 
+#include "engine/CdiSpecs.h"
 #include "engine/ContainerStream.h"
 #include "engine/DockerClient.h"
 #include "engine/JsonStream.h"
-#include "engine/CdiSpecs.h"
 #include "engine/WaitCall.h"
 #include "launch/LaunchSpec.h"
 
@@ -32,10 +32,12 @@ struct Run
     Error error;
 };
 
-QJsonObject gpuRequest(int count, const QStringList &ids, const QStringList &caps, const QString &driver = {})
+QJsonObject gpuRequest(int count, const QStringList &ids, const QStringList &caps,
+                       const QString &driver = {})
 {
     QJsonObject request{{QStringLiteral("Driver"), driver},
-                        {QStringLiteral("Capabilities"), QJsonArray{QJsonArray::fromStringList(caps)}}};
+                        {QStringLiteral("Capabilities"),
+                         QJsonArray{QJsonArray::fromStringList(caps)}}};
     if (!ids.isEmpty())
         request.insert(QStringLiteral("DeviceIDs"), QJsonArray::fromStringList(ids));
     else
@@ -60,16 +62,21 @@ QJsonObject createBody(const QStringList &cmd, const QJsonArray &deviceRequests 
                        {QStringLiteral("HostConfig"), host}};
 }
 
-Run runCreated(DockerClient &client, const Result<QString> &created, bool autoRemove, int timeoutMs);
+Run runCreated(DockerClient &client, const Result<QString> &created, bool autoRemove,
+               int timeoutMs);
 
 // create → attach → wait (headers in) → start → stream → exit code, the CLI's order.
 Run runContainer(DockerClient &client, const QJsonObject &body, int timeoutMs = 120000)
 {
-    const Result<QString> created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
-        client.createContainer(body, {}, ctx, cb);
-    });
+    const Result<QString> created = await<QString>(
+        [&](QObject *ctx, DockerClient::Callback<QString> cb) {
+            client.createContainer(body, {}, ctx, cb);
+        });
     return runCreated(client, created,
-                      body.value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("AutoRemove")).toBool(),
+                      body.value(QStringLiteral("HostConfig"))
+                          .toObject()
+                          .value(QStringLiteral("AutoRemove"))
+                          .toBool(),
                       timeoutMs);
 }
 
@@ -77,12 +84,13 @@ Run runContainer(DockerClient &client, const QJsonObject &body, int timeoutMs = 
 Run runSpec(DockerClient &client, const LaunchSpec &launch)
 {
     const LaunchSpec spec = launch.resolvedFor(client.kind());
-    const Result<QString> created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
-        if (client.needsLibpodCreate())
-            client.createLibpodContainer(spec.libpodCreateBody(), ctx, cb);
-        else
-            client.createContainer(spec.createBody(), {}, ctx, cb);
-    });
+    const Result<QString> created = await<QString>(
+        [&](QObject *ctx, DockerClient::Callback<QString> cb) {
+            if (client.needsLibpodCreate())
+                client.createLibpodContainer(spec.libpodCreateBody(), ctx, cb);
+            else
+                client.createContainer(spec.createBody(), {}, ctx, cb);
+        });
     return runCreated(client, created, spec.autoRemove, 120000);
 }
 
@@ -95,19 +103,22 @@ Run runCreated(DockerClient &client, const Result<QString> &created, bool autoRe
     }
     run.id = created.value();
     ContainerStream *stream = client.attach(run.id, false);
-    QObject::connect(stream, &ContainerStream::output, stream,
-                     [&run](StreamDemuxer::Channel channel, const QByteArray &data) {
-                         (channel == StreamDemuxer::Channel::Stdout ? run.out : run.err).append(data);
-                     });
+    QObject::connect(
+        stream, &ContainerStream::output, stream,
+        [&run](StreamDemuxer::Channel channel, const QByteArray &data) {
+            (channel == StreamDemuxer::Channel::Stdout ? run.out : run.err).append(data);
+        });
     if (!QTest::qWaitFor([stream]() { return stream->isStarted() || stream->isFinished(); }, 30000)
         || !stream->isStarted()) {
         run.error = stream->error();
         return run;
     }
     // Podman 4 answers "removed" with status 0 whatever the exit code: next-exit there.
-    WaitCall *wait = client.wait(run.id, autoRemove && !client.isPodman() ? QStringLiteral("removed")
-                                                                          : QStringLiteral("next-exit"));
-    if (!QTest::qWaitFor([wait]() { return wait->isReady() || wait->isFinished(); }, 30000) || !wait->isReady()) {
+    WaitCall *wait = client.wait(run.id, autoRemove && !client.isPodman()
+                                             ? QStringLiteral("removed")
+                                             : QStringLiteral("next-exit"));
+    if (!QTest::qWaitFor([wait]() { return wait->isReady() || wait->isFinished(); }, 30000)
+        || !wait->isReady()) {
         run.error = wait->result().error();
         return run;
     }
@@ -122,7 +133,8 @@ Run runCreated(DockerClient &client, const Result<QString> &created, bool autoRe
     }
     (void)QTest::qWaitFor([&]() { return wait->isFinished() && stream->isFinished(); }, timeoutMs);
     if (!stream->isFinished() || !wait->isFinished()) {
-        run.error = Error(Error::Code::Timeout, QStringLiteral("test"), QStringLiteral("container did not finish"));
+        run.error = Error(Error::Code::Timeout, QStringLiteral("test"),
+                          QStringLiteral("container did not finish"));
         return run;
     }
     if (stream->error().isError())
@@ -181,42 +193,45 @@ void TestEngineClient::initTestCase()
 
 void TestEngineClient::negotiatesVersion()
 {
-    const Result<QString> api = await<QString>([this](QObject *ctx, DockerClient::Callback<QString> cb) {
-        m_client->ping(ctx, cb);
-    });
+    const Result<QString> api = await<QString>(
+        [this](QObject *ctx, DockerClient::Callback<QString> cb) { m_client->ping(ctx, cb); });
     QVERIFY2(api.ok(), qPrintable(api.error().message()));
-    const TestEngine::CliResult cli = TestEngine::docker({QStringLiteral("version"), QStringLiteral("--format"),
-                                                          QStringLiteral("{{.Server.APIVersion}}")});
+    const TestEngine::CliResult cli = TestEngine::docker(
+        {QStringLiteral("version"), QStringLiteral("--format"),
+         QStringLiteral("{{.Server.APIVersion}}")});
     QCOMPARE(cli.exitCode, 0);
     const QString serverApi = QString::fromLatin1(cli.out.trimmed());
     const int serverMinor = serverApi.section(QLatin1Char('.'), 1).toInt();
-    QCOMPARE(api.value(), QStringLiteral("1.%1").arg(qMin(serverMinor, DockerClient::kMaxApiMinor)));
+    QCOMPARE(api.value(),
+             QStringLiteral("1.%1").arg(qMin(serverMinor, DockerClient::kMaxApiMinor)));
     QCOMPARE(m_client->apiVersion(), api.value());
 }
 
 void TestEngineClient::info()
 {
-    const Result<EngineInfo> info = await<EngineInfo>([this](QObject *ctx, DockerClient::Callback<EngineInfo> cb) {
-        m_client->info(ctx, cb);
-    });
+    const Result<EngineInfo> info = await<EngineInfo>(
+        [this](QObject *ctx, DockerClient::Callback<EngineInfo> cb) { m_client->info(ctx, cb); });
     QVERIFY2(info.ok(), qPrintable(info.error().message()));
     QVERIFY(!info.value().serverVersion.isEmpty());
     if (!TestEngine::isPodman())
         QVERIFY(info.value().runtimes.contains(QStringLiteral("nvidia")));
     QVERIFY(info.value().runtimes.contains(QStringLiteral("runc")));
     QCOMPARE(info.value().defaultRuntime, QStringLiteral("runc"));
-    const TestEngine::CliResult cli = TestEngine::docker({QStringLiteral("info"), QStringLiteral("--format"),
-                                                          QStringLiteral("{{.ServerVersion}}")});
+    const TestEngine::CliResult cli = TestEngine::docker(
+        {QStringLiteral("info"), QStringLiteral("--format"), QStringLiteral("{{.ServerVersion}}")});
     QCOMPARE(info.value().serverVersion, QString::fromUtf8(cli.out.trimmed()));
 }
 
 void TestEngineClient::listsImages()
 {
     const auto images = await<QList<ImageSummary>>(
-        [this](QObject *ctx, DockerClient::Callback<QList<ImageSummary>> cb) { m_client->images(ctx, cb); });
+        [this](QObject *ctx, DockerClient::Callback<QList<ImageSummary>> cb) {
+            m_client->images(ctx, cb);
+        });
     QVERIFY2(images.ok(), qPrintable(images.error().message()));
     const TestEngine::CliResult cli = TestEngine::docker(
-        {QStringLiteral("images"), QStringLiteral("--no-trunc"), QStringLiteral("--format"), QStringLiteral("{{.ID}}")});
+        {QStringLiteral("images"), QStringLiteral("--no-trunc"), QStringLiteral("--format"),
+         QStringLiteral("{{.ID}}")});
     QSet<QString> cliIds;
     for (const QByteArray &line : cli.out.split('\n')) {
         if (!line.trimmed().isEmpty())
@@ -227,7 +242,8 @@ void TestEngineClient::listsImages()
     for (const ImageSummary &image : images.value()) {
         ours.insert(image.id);
         // Podman names local images localhost/NAME:TAG.
-        if (image.repoTags.contains(kImage) || image.repoTags.contains(QStringLiteral("localhost/") + kImage)) {
+        if (image.repoTags.contains(kImage)
+            || image.repoTags.contains(QStringLiteral("localhost/") + kImage)) {
             found = true;
             QVERIFY(image.size > 0);
             QVERIFY(image.created.isValid());
@@ -240,13 +256,13 @@ void TestEngineClient::listsImages()
 
 void TestEngineClient::engineProfile()
 {
-    const Result<EngineInfo> info = await<EngineInfo>([this](QObject *ctx, DockerClient::Callback<EngineInfo> cb) {
-        m_client->info(ctx, cb);
-    });
+    const Result<EngineInfo> info = await<EngineInfo>(
+        [this](QObject *ctx, DockerClient::Callback<EngineInfo> cb) { m_client->info(ctx, cb); });
     QVERIFY2(info.ok(), qPrintable(info.error().message()));
-    const Result<QJsonObject> version = await<QJsonObject>([this](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
-        m_client->version(ctx, cb);
-    });
+    const Result<QJsonObject> version = await<QJsonObject>(
+        [this](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
+            m_client->version(ctx, cb);
+        });
     QVERIFY2(version.ok(), qPrintable(version.error().message()));
     // The Libpod-API-Version header and /version's components tell the same story.
     QCOMPARE(m_client->isPodman(), TestEngine::isPodman());
@@ -259,11 +275,13 @@ void TestEngineClient::engineProfile()
         QVERIFY(m_client->needsLibpodCreate());
     } else {
         QVERIFY(info.value().productName().startsWith(
-            QStringLiteral("Docker ") + (TestEngine::hasCdi() ? QStringLiteral("26.") : QStringLiteral("20.10."))));
+            QStringLiteral("Docker ")
+            + (TestEngine::hasCdi() ? QStringLiteral("26.") : QStringLiteral("20.10."))));
         QVERIFY(!m_client->needsLibpodCreate());
     }
     if (TestEngine::kind() == QLatin1String("docker-cdi"))
-        QCOMPARE(info.value().cdiSpecDirs, QStringList{qEnvironmentVariable("GPUDECK_TEST_CDI_DIR")});
+        QCOMPARE(info.value().cdiSpecDirs,
+                 QStringList{qEnvironmentVariable("GPUDECK_TEST_CDI_DIR")});
 }
 
 void TestEngineClient::seedLaunches_data()
@@ -276,33 +294,45 @@ void TestEngineClient::seedLaunches_data()
         // Podman takes the seed's GPUs only as CDI devices: device_ids as nvidia.com/gpu=<id>.
         const QStringList uuids = TestEngine::podmanGpuUuids();
         QTest::newRow("device_ids [uuid0] as CDI")
-            << QJsonArray{QJsonObject{{QStringLiteral("cdi"), QJsonArray{uuids.value(0)}}}} << QString()
-            << QByteArray("NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\nCDI_DEVICES=nvidia.com/gpu=")
+            << QJsonArray{QJsonObject{{QStringLiteral("cdi"), QJsonArray{uuids.value(0)}}}}
+            << QString()
+            << QByteArray("NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\nCDI_DEVICES="
+                          "nvidia.com/gpu=")
                    + uuids.value(0).toLatin1() + "\n";
         QTest::newRow("device_ids [uuid0, uuid1] as CDI")
-            << QJsonArray{QJsonObject{{QStringLiteral("cdi"), QJsonArray{uuids.value(0), uuids.value(1)}}}} << QString()
-            << QByteArray("NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\nCDI_DEVICES=nvidia.com/gpu=")
-                   + uuids.value(0).toLatin1() + " nvidia.com/gpu=" + uuids.value(1).toLatin1() + "\n";
+            << QJsonArray{QJsonObject{
+                   {QStringLiteral("cdi"), QJsonArray{uuids.value(0), uuids.value(1)}}}}
+            << QString()
+            << QByteArray("NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\nCDI_DEVICES="
+                          "nvidia.com/gpu=")
+                   + uuids.value(0).toLatin1() + " nvidia.com/gpu=" + uuids.value(1).toLatin1()
+                   + "\n";
         return;
     }
     // The seed's Python launches, request for request.
     QTest::newRow("runtime nvidia, all GPUs, [gpu]")
         << QJsonArray{gpuRequest(-1, {}, {QStringLiteral("gpu")})} << QStringLiteral("nvidia")
         << QByteArray("NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_DRIVER_CAPABILITIES=\n");
-    QTest::newRow("count -1, [gpu]") << QJsonArray{gpuRequest(-1, {}, {QStringLiteral("gpu")})} << QString()
-                                     << QByteArray("NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_DRIVER_CAPABILITIES=\n");
+    QTest::newRow("count -1, [gpu]")
+        << QJsonArray{gpuRequest(-1, {}, {QStringLiteral("gpu")})} << QString()
+        << QByteArray("NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_DRIVER_CAPABILITIES=\n");
     QTest::newRow("device_ids [0], [gpu]")
-        << QJsonArray{gpuRequest(0, {QStringLiteral("0")}, {QStringLiteral("gpu")})} << QStringLiteral("nvidia")
+        << QJsonArray{gpuRequest(0, {QStringLiteral("0")}, {QStringLiteral("gpu")})}
+        << QStringLiteral("nvidia")
         << QByteArray("NVIDIA_VISIBLE_DEVICES=0\nNVIDIA_DRIVER_CAPABILITIES=\n");
     QTest::newRow("[gpu, compute, utility]")
-        << QJsonArray{gpuRequest(-1, {}, {QStringLiteral("gpu"), QStringLiteral("compute"), QStringLiteral("utility")})}
+        << QJsonArray{gpuRequest(-1, {},
+                                 {QStringLiteral("gpu"), QStringLiteral("compute"),
+                                  QStringLiteral("utility")})}
         << QStringLiteral("nvidia")
         << QByteArray("NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_DRIVER_CAPABILITIES=compute,utility\n");
     QTest::newRow("devices 0,2, count 2 style")
-        << QJsonArray{gpuRequest(0, {QStringLiteral("0"), QStringLiteral("2")}, {QStringLiteral("gpu")})} << QString()
-        << QByteArray("NVIDIA_VISIBLE_DEVICES=0,2\nNVIDIA_DRIVER_CAPABILITIES=\n");
+        << QJsonArray{gpuRequest(0, {QStringLiteral("0"), QStringLiteral("2")},
+                                 {QStringLiteral("gpu")})}
+        << QString() << QByteArray("NVIDIA_VISIBLE_DEVICES=0,2\nNVIDIA_DRIVER_CAPABILITIES=\n");
     QTest::newRow("count 2") << QJsonArray{gpuRequest(2, {}, {QStringLiteral("gpu")})} << QString()
-                             << QByteArray("NVIDIA_VISIBLE_DEVICES=0,1\nNVIDIA_DRIVER_CAPABILITIES=\n");
+                             << QByteArray(
+                                    "NVIDIA_VISIBLE_DEVICES=0,1\nNVIDIA_DRIVER_CAPABILITIES=\n");
 }
 
 void TestEngineClient::seedLaunches()
@@ -315,7 +345,8 @@ void TestEngineClient::seedLaunches()
         spec.image = kImage;
         spec.command = {QStringLiteral("nvidia-smi")};
         QStringList ids;
-        for (const QJsonValue &id : requests.first().toObject().value(QStringLiteral("cdi")).toArray())
+        for (const QJsonValue &id :
+             requests.first().toObject().value(QStringLiteral("cdi")).toArray())
             ids << id.toString();
         spec.gpus = GpuSelection::ofDevices(ids);
         spec.networkMode = QStringLiteral("none");
@@ -326,7 +357,8 @@ void TestEngineClient::seedLaunches()
         QCOMPARE(run.err, QByteArray());
         return;
     }
-    const Run run = runContainer(*m_client, createBody({QStringLiteral("nvidia-smi")}, requests, runtime, true));
+    const Run run = runContainer(*m_client, createBody({QStringLiteral("nvidia-smi")}, requests,
+                                                       runtime, true));
     QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
     QCOMPARE(run.exitCode, 0);
     QCOMPARE(run.out, expected);
@@ -336,7 +368,8 @@ void TestEngineClient::seedLaunches()
 void TestEngineClient::cdiLaunches_data()
 {
     QTest::addColumn<LaunchSpec>("spec");
-    QTest::addColumn<QByteArray>("cdiLine"); // what the stub nvidia-smi prints for CDI; empty: refused
+    // what the stub nvidia-smi prints for CDI; empty: refused
+    QTest::addColumn<QByteArray>("cdiLine");
     LaunchSpec base;
     base.image = kImage;
     base.command = {QStringLiteral("nvidia-smi")};
@@ -352,23 +385,27 @@ void TestEngineClient::cdiLaunches_data()
         // Driver "" on Podman is CDI all the same.
         LaunchSpec automatic = with(GpuSelection::ofDevices({uuids.value(1)}));
         automatic.deviceDriver.clear();
-        QTest::newRow("ticked uuid0") << with(GpuSelection::ofDevices({uuids.value(0)}))
-                                      << QByteArray("CDI_DEVICES=nvidia.com/gpu=") + uuids.value(0).toLatin1();
-        QTest::newRow("driver automatic, uuid1") << automatic
-                                                 << QByteArray("CDI_DEVICES=nvidia.com/gpu=") + uuids.value(1).toLatin1();
+        QTest::newRow("ticked uuid0")
+            << with(GpuSelection::ofDevices({uuids.value(0)}))
+            << QByteArray("CDI_DEVICES=nvidia.com/gpu=") + uuids.value(0).toLatin1();
+        QTest::newRow("driver automatic, uuid1")
+            << automatic << QByteArray("CDI_DEVICES=nvidia.com/gpu=") + uuids.value(1).toLatin1();
         return;
     }
     if (!TestEngine::hasCdi()) {
-        QTest::newRow("Docker 20.10: CDI refused before create") << with(GpuSelection::ofDevices({QStringLiteral("0")}))
-                                                                 << QByteArray();
+        QTest::newRow("Docker 20.10: CDI refused before create")
+            << with(GpuSelection::ofDevices({QStringLiteral("0")})) << QByteArray();
         return;
     }
     QTest::newRow("ticked 0 (JSON spec)") << with(GpuSelection::ofDevices({QStringLiteral("0")}))
                                           << QByteArray("CDI_DEVICES=nvidia.com/gpu=0");
     QTest::newRow("ticked 1 and a UUID (YAML spec)")
-        << with(GpuSelection::ofDevices({QStringLiteral("1"), QStringLiteral("GPU-6bd9c3a4-0000-4000-8000-000000000001")}))
-        << QByteArray("CDI_DEVICES=nvidia.com/gpu=1 nvidia.com/gpu=GPU-6bd9c3a4-0000-4000-8000-000000000001");
-    QTest::newRow("all") << with(GpuSelection::all()) << QByteArray("CDI_DEVICES=nvidia.com/gpu=all");
+        << with(GpuSelection::ofDevices(
+               {QStringLiteral("1"), QStringLiteral("GPU-6bd9c3a4-0000-4000-8000-000000000001")}))
+        << QByteArray("CDI_DEVICES=nvidia.com/gpu=1 "
+                      "nvidia.com/gpu=GPU-6bd9c3a4-0000-4000-8000-000000000001");
+    QTest::newRow("all") << with(GpuSelection::all())
+                         << QByteArray("CDI_DEVICES=nvidia.com/gpu=all");
     QTest::newRow("count 2") << with(GpuSelection::ofCount(2))
                              << QByteArray("CDI_DEVICES=nvidia.com/gpu=0 nvidia.com/gpu=1");
 }
@@ -377,7 +414,9 @@ void TestEngineClient::cdiLaunches()
 {
     QFETCH(LaunchSpec, spec);
     QFETCH(QByteArray, cdiLine);
-    QVERIFY(await<QString>([this](QObject *ctx, DockerClient::Callback<QString> cb) { m_client->ping(ctx, cb); }).ok());
+    QVERIFY(await<QString>([this](QObject *ctx, DockerClient::Callback<QString> cb) {
+                m_client->ping(ctx, cb);
+            }).ok());
     const QList<ValidationIssue> issues = spec.validate(m_client->apiVersion(), m_client->kind());
     if (cdiLine.isEmpty()) {
         QCOMPARE(issues.size(), 1);
@@ -389,7 +428,8 @@ void TestEngineClient::cdiLaunches()
     const Run run = runSpec(*m_client, spec);
     QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
     QCOMPARE(run.exitCode, 0);
-    QCOMPARE(run.out, QByteArray("NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\n") + cdiLine + '\n');
+    QCOMPARE(run.out,
+             QByteArray("NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\n") + cdiLine + '\n');
     QCOMPARE(run.err, QByteArray());
 }
 
@@ -397,7 +437,9 @@ void TestEngineClient::missingCdiDeviceIsAValue()
 {
     if (!TestEngine::hasCdi()) {
         // Docker 20.10 has no CDI: the request is refused by validation (cdiLaunches), never sent.
-        QVERIFY(await<QString>([this](QObject *ctx, DockerClient::Callback<QString> cb) { m_client->ping(ctx, cb); }).ok());
+        QVERIFY(await<QString>([this](QObject *ctx, DockerClient::Callback<QString> cb) {
+                    m_client->ping(ctx, cb);
+                }).ok());
         QVERIFY(m_client->apiMinor() < 44);
         return;
     }
@@ -407,18 +449,22 @@ void TestEngineClient::missingCdiDeviceIsAValue()
     spec.networkMode = QStringLiteral("none");
     spec.deviceDriver = QStringLiteral("cdi");
     spec.autoRemove = false;
-    spec.gpus = GpuSelection::ofDevices({QStringLiteral("GPU-00000000-dead-4000-8000-000000000099")});
+    spec.gpus = GpuSelection::ofDevices(
+        {QStringLiteral("GPU-00000000-dead-4000-8000-000000000099")});
     // The engine creates the container and refuses to start it: it never runs without its GPU.
     const Run run = runSpec(*m_client, spec);
     QVERIFY(run.error.isError());
     QCOMPARE(run.error.code(), Error::Code::DeviceDriver);
-    QVERIFY2(run.error.why().contains(QLatin1String("nvidia.com/gpu=GPU-00000000-dead-4000-8000-000000000099")),
+    QVERIFY2(run.error.why().contains(
+                 QLatin1String("nvidia.com/gpu=GPU-00000000-dead-4000-8000-000000000099")),
              qPrintable(run.error.why()));
     QVERIFY(run.error.hint().contains(QLatin1String("nvidia-ctk cdi generate")));
     QVERIFY(!run.error.message().contains(QLatin1Char('{')));
     QVERIFY(run.exitCode < 0);
     if (!run.id.isEmpty())
-        await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->removeContainer(run.id, true, ctx, cb); });
+        await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+            m_client->removeContainer(run.id, true, ctx, cb);
+        });
 }
 
 void TestEngineClient::attachIsByteExact()
@@ -426,9 +472,11 @@ void TestEngineClient::attachIsByteExact()
     // 50 MB of random bytes on stdout, their checksum on stderr.
     const Run run = runContainer(
         *m_client,
-        createBody({QStringLiteral("sh"), QStringLiteral("-c"),
-                    QStringLiteral("head -c 50000000 /dev/urandom > /data && cat /data && sha256sum /data >&2")},
-                   {}, {}, true));
+        createBody(
+            {QStringLiteral("sh"), QStringLiteral("-c"),
+             QStringLiteral(
+                 "head -c 50000000 /dev/urandom > /data && cat /data && sha256sum /data >&2")},
+            {}, {}, true));
     QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
     QCOMPARE(run.exitCode, 0);
     QCOMPARE(run.out.size(), 50000000);
@@ -439,9 +487,10 @@ void TestEngineClient::attachIsByteExact()
 void TestEngineClient::stdoutAndStderrApart()
 {
     const Run run = runContainer(
-        *m_client, createBody({QStringLiteral("sh"), QStringLiteral("-c"),
-                               QStringLiteral("for i in 1 2 3; do echo out$i; echo err$i >&2; done")},
-                              {}, {}, true));
+        *m_client,
+        createBody({QStringLiteral("sh"), QStringLiteral("-c"),
+                    QStringLiteral("for i in 1 2 3; do echo out$i; echo err$i >&2; done")},
+                   {}, {}, true));
     QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
     QCOMPARE(run.out, QByteArray("out1\nout2\nout3\n"));
     QCOMPARE(run.err, QByteArray("err1\nerr2\nerr3\n"));
@@ -457,9 +506,10 @@ void TestEngineClient::stdinEndOfFile()
     body.insert(QStringLiteral("AttachStdin"), true);
     body.insert(QStringLiteral("OpenStdin"), true);
     body.insert(QStringLiteral("StdinOnce"), true);
-    const Result<QString> created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
-        m_client->createContainer(body, {}, ctx, cb);
-    });
+    const Result<QString> created = await<QString>(
+        [&](QObject *ctx, DockerClient::Callback<QString> cb) {
+            m_client->createContainer(body, {}, ctx, cb);
+        });
     QVERIFY2(created.ok(), qPrintable(created.error().message()));
     std::unique_ptr<ContainerStream> stream(m_client->attach(created.value(), false, true));
     QByteArray out;
@@ -467,8 +517,9 @@ void TestEngineClient::stdinEndOfFile()
             [&out](StreamDemuxer::Channel, const QByteArray &data) { out += data; });
     QTRY_VERIFY_WITH_TIMEOUT(stream->isStarted() || stream->isFinished(), 30000);
     QVERIFY2(stream->isStarted(), qPrintable(stream->error().message()));
-    std::unique_ptr<WaitCall> wait(m_client->wait(created.value(), TestEngine::isPodman() ? QStringLiteral("next-exit")
-                                                                                        : QStringLiteral("removed")));
+    std::unique_ptr<WaitCall> wait(
+        m_client->wait(created.value(), TestEngine::isPodman() ? QStringLiteral("next-exit")
+                                                               : QStringLiteral("removed")));
     QTRY_VERIFY_WITH_TIMEOUT(wait->isReady() || wait->isFinished(), 30000);
     const Result<void> started = await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
         m_client->startContainer(created.value(), ctx, cb);
@@ -496,11 +547,17 @@ void TestEngineClient::exitCodeFromWait()
     QCOMPARE(run.exitCode, 7);
     QCOMPARE(run.out, QByteArray("bye\n"));
     // Not auto-remove: the container stays for inspection until we remove it.
-    const auto inspected = await<QJsonObject>([&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
-        m_client->inspectContainer(run.id, ctx, cb);
-    });
+    const auto inspected = await<QJsonObject>(
+        [&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
+            m_client->inspectContainer(run.id, ctx, cb);
+        });
     QVERIFY2(inspected.ok(), qPrintable(inspected.error().message()));
-    QCOMPARE(inspected.value().value(QStringLiteral("State")).toObject().value(QStringLiteral("ExitCode")).toInt(), 7);
+    QCOMPARE(inspected.value()
+                 .value(QStringLiteral("State"))
+                 .toObject()
+                 .value(QStringLiteral("ExitCode"))
+                 .toInt(),
+             7);
     const auto removed = await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
         m_client->removeContainer(run.id, false, ctx, cb);
     });
@@ -510,7 +567,8 @@ void TestEngineClient::exitCodeFromWait()
 void TestEngineClient::autoRemoveWaitsForRemoval()
 {
     const Run run = runContainer(*m_client, createBody({QStringLiteral("sh"), QStringLiteral("-c"),
-                                                        QStringLiteral("exit 3")}, {}, {}, true));
+                                                        QStringLiteral("exit 3")},
+                                                       {}, {}, true));
     QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
     QCOMPARE(run.exitCode, 3);
     const auto inspect = [&]() {
@@ -536,16 +594,20 @@ void TestEngineClient::deviceDriverErrorIsAValue()
         return;
     }
     // A driver the engine does not know fails at start exactly like a host without the toolkit.
-    const Run run = runContainer(
-        *m_client, createBody({QStringLiteral("nvidia-smi")},
-                              QJsonArray{gpuRequest(-1, {}, {QStringLiteral("gpu")}, QStringLiteral("bogus"))}));
+    const Run run = runContainer(*m_client,
+                                 createBody({QStringLiteral("nvidia-smi")},
+                                            QJsonArray{gpuRequest(-1, {}, {QStringLiteral("gpu")},
+                                                                  QStringLiteral("bogus"))}));
     QVERIFY(run.error.isError());
     QCOMPARE(run.error.code(), Error::Code::DeviceDriver);
     QCOMPARE(run.error.httpStatus(), 500);
-    QVERIFY2(run.error.why().contains(QLatin1String("could not select device driver")), qPrintable(run.error.why()));
+    QVERIFY2(run.error.why().contains(QLatin1String("could not select device driver")),
+             qPrintable(run.error.why()));
     QVERIFY(run.error.hint().contains(QLatin1String("nvidia-ctk runtime configure")));
     QVERIFY(!run.id.isEmpty());
-    await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->removeContainer(run.id, true, ctx, cb); });
+    await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+        m_client->removeContainer(run.id, true, ctx, cb);
+    });
 }
 
 void TestEngineClient::unknownRuntimeIsAValue()
@@ -556,13 +618,15 @@ void TestEngineClient::unknownRuntimeIsAValue()
         LaunchSpec spec;
         spec.image = kImage;
         spec.runtime = QStringLiteral("nvidia");
-        const QList<ValidationIssue> issues = spec.validate(m_client->apiVersion(), m_client->kind());
+        const QList<ValidationIssue> issues = spec.validate(m_client->apiVersion(),
+                                                            m_client->kind());
         QCOMPARE(issues.size(), 1);
         QCOMPARE(issues.first().field, QStringLiteral("runtime"));
         QVERIFY(issues.first().message.contains(QLatin1String("CDI")));
         return;
     }
-    const Run run = runContainer(*m_client, createBody({QStringLiteral("true")}, {}, QStringLiteral("no-such-runtime")));
+    const Run run = runContainer(*m_client, createBody({QStringLiteral("true")}, {},
+                                                       QStringLiteral("no-such-runtime")));
     QVERIFY(run.error.isError());
     // 20.10 says "Unknown runtime specified", newer engines "unknown or invalid runtime name".
     QVERIFY2(run.error.why().contains(QLatin1String("runtime"), Qt::CaseInsensitive)
@@ -585,7 +649,8 @@ void TestEngineClient::missingImageIsAValue()
 
 void TestEngineClient::nameConflictIsAValue()
 {
-    const QString name = QStringLiteral("gpudeck-conflict-%1").arg(QCoreApplication::applicationPid());
+    const QString name =
+        QStringLiteral("gpudeck-conflict-%1").arg(QCoreApplication::applicationPid());
     const auto first = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
         m_client->createContainer(createBody({QStringLiteral("true")}), name, ctx, cb);
     });
@@ -596,22 +661,30 @@ void TestEngineClient::nameConflictIsAValue()
     QVERIFY(!second.ok());
     QCOMPARE(second.error().httpStatus(), TestEngine::isPodman() ? 500 : 409);
     QVERIFY(second.error().hint().contains(QLatin1String("another container name")));
-    await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->removeContainer(first.value(), true, ctx, cb); });
+    await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+        m_client->removeContainer(first.value(), true, ctx, cb);
+    });
 }
 
 void TestEngineClient::stopKillInspectListRemove()
 {
     const auto created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
-        m_client->createContainer(createBody({QStringLiteral("sleep"), QStringLiteral("600")}), {}, ctx, cb);
+        m_client->createContainer(createBody({QStringLiteral("sleep"), QStringLiteral("600")}), {},
+                                  ctx, cb);
     });
     QVERIFY2(created.ok(), qPrintable(created.error().message()));
     const QString id = created.value();
-    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->startContainer(id, ctx, cb); }).ok());
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+                m_client->startContainer(id, ctx, cb);
+            }).ok());
     // 304 from a second start is not an error.
-    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->startContainer(id, ctx, cb); }).ok());
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+                m_client->startContainer(id, ctx, cb);
+            }).ok());
 
     const auto listed = await<QJsonArray>([&](QObject *ctx, DockerClient::Callback<QJsonArray> cb) {
-        m_client->listContainers(false, QJsonObject{{QStringLiteral("id"), QJsonArray{id}}}, ctx, cb);
+        m_client->listContainers(false, QJsonObject{{QStringLiteral("id"), QJsonArray{id}}}, ctx,
+                                 cb);
     });
     QVERIFY2(listed.ok(), qPrintable(listed.error().message()));
     QCOMPARE(listed.value().size(), 1);
@@ -620,13 +693,23 @@ void TestEngineClient::stopKillInspectListRemove()
     QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
                 m_client->killContainer(id, QStringLiteral("SIGKILL"), ctx, cb);
             }).ok());
-    QTRY_VERIFY_WITH_TIMEOUT(
-        !await<QJsonObject>([&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) { m_client->inspectContainer(id, ctx, cb); })
-             .value().value(QStringLiteral("State")).toObject().value(QStringLiteral("Running")).toBool(),
-        10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!await<QJsonObject>(
+                                  [&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
+                                      m_client->inspectContainer(id, ctx, cb);
+                                  })
+                                  .value()
+                                  .value(QStringLiteral("State"))
+                                  .toObject()
+                                  .value(QStringLiteral("Running"))
+                                  .toBool(),
+                             10000);
     // Stopping an exited container is a no-op (304), not an error.
-    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->stopContainer(id, 1, ctx, cb); }).ok());
-    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->removeContainer(id, false, ctx, cb); }).ok());
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+                m_client->stopContainer(id, 1, ctx, cb);
+            }).ok());
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+                m_client->removeContainer(id, false, ctx, cb);
+            }).ok());
     const auto gone = await<QJsonObject>([&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
         m_client->inspectContainer(id, ctx, cb);
     });
@@ -637,39 +720,48 @@ void TestEngineClient::logsFollow()
 {
     const auto created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
         m_client->createContainer(createBody({QStringLiteral("sh"), QStringLiteral("-c"),
-                                              QStringLiteral("echo one; echo two >&2; sleep 1; echo three")}),
+                                              QStringLiteral(
+                                                  "echo one; echo two >&2; sleep 1; echo three")}),
                                   {}, ctx, cb);
     });
     QVERIFY2(created.ok(), qPrintable(created.error().message()));
     const QString id = created.value();
-    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->startContainer(id, ctx, cb); }).ok());
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+                m_client->startContainer(id, ctx, cb);
+            }).ok());
     ContainerStream *logs = m_client->logs(id, false, true);
     QByteArray out;
     QByteArray err;
-    connect(logs, &ContainerStream::output, this, [&](StreamDemuxer::Channel channel, const QByteArray &data) {
-        (channel == StreamDemuxer::Channel::Stdout ? out : err).append(data);
-    });
+    connect(logs, &ContainerStream::output, this,
+            [&](StreamDemuxer::Channel channel, const QByteArray &data) {
+                (channel == StreamDemuxer::Channel::Stdout ? out : err).append(data);
+            });
     QSignalSpy finished(logs, &ContainerStream::finished);
     QVERIFY(finished.wait(30000));
     QVERIFY2(!logs->error().isError(), qPrintable(logs->error().message()));
     QCOMPARE(out, QByteArray("one\nthree\n"));
     QCOMPARE(err, QByteArray("two\n"));
-    await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { m_client->removeContainer(id, true, ctx, cb); });
+    await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+        m_client->removeContainer(id, true, ctx, cb);
+    });
 }
 
 void TestEngineClient::eventsStream()
 {
-    JsonStream *events = m_client->events(QJsonObject{{QStringLiteral("type"), QJsonArray{QStringLiteral("container")}}});
+    JsonStream *events = m_client->events(
+        QJsonObject{{QStringLiteral("type"), QJsonArray{QStringLiteral("container")}}});
     QSignalSpy started(events, &JsonStream::started);
     QVERIFY(started.wait(10000));
     QList<QPair<QString, QString>> seen; // (id, status)
     connect(events, &JsonStream::object, this, [&](const QJsonObject &event) {
-        seen.append({event.value(QStringLiteral("id")).toString(), event.value(QStringLiteral("status")).toString()});
+        seen.append({event.value(QStringLiteral("id")).toString(),
+                     event.value(QStringLiteral("status")).toString()});
     });
     const Run run = runContainer(*m_client, createBody({QStringLiteral("true")}, {}, {}, true));
     QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
     // Podman says "remove" where Docker says "destroy".
-    for (const char *status : {"create", "attach", "start", "die", TestEngine::isPodman() ? "remove" : "destroy"})
+    for (const char *status :
+         {"create", "attach", "start", "die", TestEngine::isPodman() ? "remove" : "destroy"})
         QTRY_VERIFY_WITH_TIMEOUT(seen.contains({run.id, QLatin1String(status)}), 10000);
     events->cancel();
     QTRY_VERIFY(events->isFinished());
@@ -678,8 +770,11 @@ void TestEngineClient::eventsStream()
 
 void TestEngineClient::deadSocket()
 {
-    DockerClient dead(EndpointResolver::fromUrl(QStringLiteral("unix:///nonexistent/docker.sock"), QStringLiteral("test")).value());
-    const auto info = await<EngineInfo>([&](QObject *ctx, DockerClient::Callback<EngineInfo> cb) { dead.info(ctx, cb); });
+    DockerClient dead(EndpointResolver::fromUrl(QStringLiteral("unix:///nonexistent/docker.sock"),
+                                                QStringLiteral("test"))
+                          .value());
+    const auto info = await<EngineInfo>(
+        [&](QObject *ctx, DockerClient::Callback<EngineInfo> cb) { dead.info(ctx, cb); });
     QVERIFY(!info.ok());
     QCOMPARE(info.error().code(), Error::Code::SocketNotFound);
     QVERIFY(info.error().message().contains(QLatin1String("dockerd")));

@@ -74,7 +74,8 @@ QProcessEnvironment TestEngineRegistry::environment() const
 
 void TestEngineRegistry::writeContext(const QString &name, const QString &host) const
 {
-    const QString hash = QString::fromLatin1(QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex());
+    const QString hash = QString::fromLatin1(
+        QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex());
     const QString dir = m_dir->filePath(QStringLiteral("docker/contexts/meta/") + hash);
     QVERIFY(QDir().mkpath(dir));
     QFile meta(dir + QStringLiteral("/meta.json"));
@@ -82,7 +83,9 @@ void TestEngineRegistry::writeContext(const QString &name, const QString &host) 
     QJsonObject endpoints;
     if (!host.isEmpty())
         endpoints.insert(QStringLiteral("docker"), QJsonObject{{QStringLiteral("Host"), host}});
-    meta.write(QJsonDocument(QJsonObject{{QStringLiteral("Name"), name}, {QStringLiteral("Endpoints"), endpoints}}).toJson());
+    meta.write(QJsonDocument(QJsonObject{{QStringLiteral("Name"), name},
+                                         {QStringLiteral("Endpoints"), endpoints}})
+                   .toJson());
 }
 
 // In order: default and the contexts, DOCKER_HOST, --host, then the added URLs; --host is the
@@ -94,18 +97,21 @@ void TestEngineRegistry::knownEngines()
     QProcessEnvironment env = environment();
     env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("unix:///run/a.sock"));
     const QList<EngineRegistry::Entry> entries = EngineRegistry::known(
-        QStringLiteral("tcp://gpu2:2375"), {QStringLiteral("ssh://me@gpu3"), QStringLiteral("unix:///run/a.sock")}, env);
+        QStringLiteral("tcp://gpu2:2375"),
+        {QStringLiteral("ssh://me@gpu3"), QStringLiteral("unix:///run/a.sock")}, env);
     QStringList names;
     QStringList sources;
     for (const EngineRegistry::Entry &entry : entries) {
         names.append(entry.name);
         sources.append(entry.source);
     }
-    QCOMPARE(names, (QStringList{QStringLiteral("default"), QStringLiteral("broken"), QStringLiteral("gpu1"),
-                                 QStringLiteral("unix:///run/a.sock"), QStringLiteral("tcp://gpu2:2375"),
-                                 QStringLiteral("ssh://me@gpu3")}));
-    QCOMPARE(sources, (QStringList{QStringLiteral("default"), QStringLiteral("context"), QStringLiteral("context"),
-                                   QStringLiteral("DOCKER_HOST"), QStringLiteral("--host"), QStringLiteral("added")}));
+    QCOMPARE(names,
+             (QStringList{QStringLiteral("default"), QStringLiteral("broken"),
+                          QStringLiteral("gpu1"), QStringLiteral("unix:///run/a.sock"),
+                          QStringLiteral("tcp://gpu2:2375"), QStringLiteral("ssh://me@gpu3")}));
+    QCOMPARE(sources, (QStringList{QStringLiteral("default"), QStringLiteral("context"),
+                                   QStringLiteral("context"), QStringLiteral("DOCKER_HOST"),
+                                   QStringLiteral("--host"), QStringLiteral("added")}));
     for (const EngineRegistry::Entry &entry : entries)
         QCOMPARE(entry.current, entry.source == QLatin1String("--host"));
     QVERIFY(!entries.at(1).endpoint.ok()); // a context without an address: listed, with the reason
@@ -123,7 +129,8 @@ void TestEngineRegistry::addedUrlsPersist()
         registry.load();
         const int before = int(registry.engines().size());
         QSignalSpy added(&registry, &EngineRegistry::engineAdded);
-        const Result<Engine *> engine = registry.add(QStringLiteral("  ") + url + QStringLiteral(" "));
+        const Result<Engine *> engine = registry.add(QStringLiteral("  ") + url
+                                                     + QStringLiteral(" "));
         QVERIFY2(engine.ok(), qPrintable(engine.error().message()));
         QCOMPARE(added.count(), 1);
         QCOMPARE(engine.value()->source(), QStringLiteral("added"));
@@ -148,8 +155,10 @@ void TestEngineRegistry::badUrls_data()
     QTest::newRow("empty") << QString() << QStringLiteral("address first");
     QTest::newRow("blank") << QStringLiteral("   ") << QStringLiteral("address first");
     QTest::newRow("no scheme") << QStringLiteral("gpu1:2375") << QStringLiteral("scheme");
-    QTest::newRow("unknown scheme") << QStringLiteral("http://gpu1:2375") << QStringLiteral("not supported");
-    QTest::newRow("tcp without host") << QStringLiteral("tcp://") << QStringLiteral("Invalid engine address");
+    QTest::newRow("unknown scheme")
+        << QStringLiteral("http://gpu1:2375") << QStringLiteral("not supported");
+    QTest::newRow("tcp without host")
+        << QStringLiteral("tcp://") << QStringLiteral("Invalid engine address");
 }
 
 void TestEngineRegistry::badUrls()
@@ -164,7 +173,8 @@ void TestEngineRegistry::badUrls()
     const QString message = engine.error().message();
     QVERIFY2(message.contains(says), qPrintable(message));
     // One sentence or two, never raw JSON or a stack of causes.
-    QVERIFY2(!message.contains(QLatin1Char('{')) && message.count(QLatin1Char('\n')) == 0, qPrintable(message));
+    QVERIFY2(!message.contains(QLatin1Char('{')) && message.count(QLatin1Char('\n')) == 0,
+             qPrintable(message));
     QCOMPARE(registry.engines().size(), before);
     QVERIFY(EngineRegistry::addedUrls().isEmpty());
 }
@@ -178,17 +188,20 @@ void TestEngineRegistry::duplicates()
     EngineRegistry registry(QStringLiteral("unix:///run/host.sock"), nullptr, environment());
     registry.load();
     QVERIFY(registry.add(url).ok());
-    for (const QString &again : {url, QStringLiteral("unix:///run/gpu1.sock"), QStringLiteral("unix:///run/host.sock")}) {
+    for (const QString &again :
+         {url, QStringLiteral("unix:///run/gpu1.sock"), QStringLiteral("unix:///run/host.sock")}) {
         const Result<Engine *> engine = registry.add(again);
         QVERIFY2(!engine.ok(), qPrintable(again));
-        QVERIFY2(engine.error().message().contains(QLatin1String("in the list already")), qPrintable(engine.error().message()));
+        QVERIFY2(engine.error().message().contains(QLatin1String("in the list already")),
+                 qPrintable(engine.error().message()));
     }
     QCOMPARE(EngineRegistry::addedUrls(), QStringList{url});
     // Also from the settings: a URL stored twice, or one a context names, is one row.
     QSettings().setValue(QString::fromLatin1(EngineRegistry::kAddedKey),
                          QStringList{url, url, QStringLiteral("unix:///run/gpu1.sock")});
-    const QList<EngineRegistry::Entry> entries =
-        EngineRegistry::known({}, EngineRegistry::addedUrls(), environment());
+    const QList<EngineRegistry::Entry> entries = EngineRegistry::known({},
+                                                                       EngineRegistry::addedUrls(),
+                                                                       environment());
     int rows = 0;
     for (const EngineRegistry::Entry &entry : entries)
         rows += entry.endpoint.ok() && entry.endpoint.value().url == url ? 1 : 0;
@@ -207,7 +220,8 @@ void TestEngineRegistry::onlyAddedCanBeRemoved()
     QVERIFY(context);
     const Result<void> refused = registry.remove(context);
     QVERIFY(!refused.ok());
-    QVERIFY2(refused.error().message().contains(QLatin1String("cannot be removed")), qPrintable(refused.error().message()));
+    QVERIFY2(refused.error().message().contains(QLatin1String("cannot be removed")),
+             qPrintable(refused.error().message()));
     QSignalSpy removed(&registry, &EngineRegistry::engineRemoved);
     QVERIFY(registry.remove(added.value()).ok());
     QCOMPARE(removed.count(), 1);
@@ -230,22 +244,27 @@ void TestEngineRegistry::enginesWatchThemselves()
     Engine *live = registry.current();
     QVERIFY(live);
     QCOMPARE(live->source(), QStringLiteral("--host"));
-    const Result<Engine *> gone = registry.add(QStringLiteral("unix://") + m_dir->filePath(QStringLiteral("gone.sock")));
-    const Result<Engine *> slow = registry.add(QStringLiteral("tcp://127.0.0.1:%1").arg(silent.serverPort()));
+    const Result<Engine *> gone = registry.add(QStringLiteral("unix://")
+                                               + m_dir->filePath(QStringLiteral("gone.sock")));
+    const Result<Engine *> slow = registry.add(
+        QStringLiteral("tcp://127.0.0.1:%1").arg(silent.serverPort()));
     QVERIFY(gone.ok() && slow.ok());
 
     QTRY_COMPARE_WITH_TIMEOUT(live->state(), Engine::State::Connected, 20000);
     QTRY_VERIFY_WITH_TIMEOUT(live->hasInfo() && live->hasImages(), 20000);
-    QVERIFY(live->productName().startsWith(TestEngine::isPodman() ? QLatin1String("Podman") : QLatin1String("Docker")));
+    QVERIFY(live->productName().startsWith(TestEngine::isPodman() ? QLatin1String("Podman")
+                                                                  : QLatin1String("Docker")));
     QVERIFY(!live->images().isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(gone.value()->state(), Engine::State::Down, 5000);
-    QVERIFY2(gone.value()->error().message().contains(QLatin1String("gone.sock")), qPrintable(gone.value()->error().message()));
+    QVERIFY2(gone.value()->error().message().contains(QLatin1String("gone.sock")),
+             qPrintable(gone.value()->error().message()));
     QCOMPARE(slow.value()->state(), Engine::State::Connecting);
-    QTRY_COMPARE_WITH_TIMEOUT(slow.value()->state(), Engine::State::Down, Engine::kConnectDeadlineMs + 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(slow.value()->state(), Engine::State::Down,
+                              Engine::kConnectDeadlineMs + 10000);
     QCOMPARE(slow.value()->error().code(), Error::Code::Timeout);
     qInfo("silent host down after %lld ms", clock.elapsed());
     QCOMPARE(live->state(), Engine::State::Connected); // untouched by the others
-    QVERIFY(slow.value()->gpus().error.isError()); // a tcp:// host's GPUs: the reason, not ours
+    QVERIFY(slow.value()->gpus().error.isError());     // a tcp:// host's GPUs: the reason, not ours
 }
 
 // reset() after a failed ping forgets the version and idle connections only: a stream that runs
@@ -253,10 +272,14 @@ void TestEngineRegistry::enginesWatchThemselves()
 void TestEngineRegistry::resetKeepsStreams()
 {
     GPUDECK_REQUIRE_ENGINE();
-    const Result<Endpoint> endpoint = EndpointResolver::fromUrl(TestEngine::host(), QStringLiteral("test"));
+    const Result<Endpoint> endpoint = EndpointResolver::fromUrl(TestEngine::host(),
+                                                                QStringLiteral("test"));
     QVERIFY(endpoint.ok());
     DockerClient client(endpoint.value());
-    const Result<QString> ping = await<QString>([&](QObject *context, DockerClient::Callback<QString> done) { client.ping(context, done); });
+    const Result<QString> ping = await<QString>(
+        [&](QObject *context, DockerClient::Callback<QString> done) {
+            client.ping(context, done);
+        });
     QVERIFY2(ping.ok(), qPrintable(ping.error().message()));
     JsonStream *events = client.events();
     QSignalSpy started(events, &JsonStream::started);
@@ -264,8 +287,11 @@ void TestEngineRegistry::resetKeepsStreams()
     QVERIFY(started.wait(20000) || started.count() > 0);
     client.reset();
     QVERIFY(client.apiVersion().isEmpty());
-    const QString tag = QStringLiteral("gpudeck-test:reset-%1").arg(QCoreApplication::applicationPid());
-    QCOMPARE(TestEngine::docker({QStringLiteral("tag"), QStringLiteral("gpudeck-test:latest"), tag}).exitCode, 0);
+    const QString tag =
+        QStringLiteral("gpudeck-test:reset-%1").arg(QCoreApplication::applicationPid());
+    QCOMPARE(TestEngine::docker({QStringLiteral("tag"), QStringLiteral("gpudeck-test:latest"), tag})
+                 .exitCode,
+             0);
     const auto untag = qScopeGuard([&]() { TestEngine::docker({QStringLiteral("rmi"), tag}); });
     QTRY_VERIFY_WITH_TIMEOUT(objects.count() > 0, 20000);
     events->cancel();

@@ -45,15 +45,9 @@ struct Transcript
         else
             pieces.append({channel, QByteArray(data, size)});
         switch (channel) {
-        case Channel::Stdout:
-            stdoutBytes.append(data, size);
-            break;
-        case Channel::Stderr:
-            stderrBytes.append(data, size);
-            break;
-        case Channel::DaemonError:
-            daemonBytes.append(data, size);
-            break;
+        case Channel::Stdout: stdoutBytes.append(data, size); break;
+        case Channel::Stderr: stderrBytes.append(data, size); break;
+        case Channel::DaemonError: daemonBytes.append(data, size); break;
         }
     }
 
@@ -113,18 +107,20 @@ void TestStreamDemuxer::frames_data()
     QTest::addColumn<QList<Frame>>("frames");
 
     QTest::newRow("one stdout frame") << QList<Frame>{{1, "hello from the container\n"}};
-    QTest::newRow("stdout and stderr interleaved")
-        << QList<Frame>{{1, "out 1\n"}, {2, "err 1\n"}, {1, "out 2\n"}, {2, "err 2\n"}, {2, "err 3\n"}};
+    QTest::newRow("stdout and stderr interleaved") << QList<Frame>{
+        {1, "out 1\n"}, {2, "err 1\n"}, {1, "out 2\n"}, {2, "err 2\n"}, {2, "err 3\n"}};
     QTest::newRow("zero-length frames everywhere")
         << QList<Frame>{{1, ""}, {1, "a"}, {2, ""}, {2, "b"}, {1, ""}, {1, ""}, {2, "c"}, {1, ""}};
     QTest::newRow("only zero-length frames") << QList<Frame>{{1, ""}, {2, ""}, {3, ""}};
     QTest::newRow("daemon error (type 3) after output")
-        << QList<Frame>{{1, "partial output\n"}, {3, "error from daemon in stream: Error grabbing logs"}};
-    QTest::newRow("stdin echo (type 0) goes to stdout") << QList<Frame>{{0, "typed"}, {1, " then out"}};
-    QTest::newRow("nvidia-smi table")
-        << QList<Frame>{{1, "+-----------------------------------------------------------------------------+\n"
-                            "| NVIDIA-SMI 550.54.15   Driver Version: 550.54.15   CUDA Version: 12.4     |\n"},
-                        {2, "Failed to initialize NVML: Unknown Error\n"}};
+        << QList<Frame>{{1, "partial output\n"},
+                        {3, "error from daemon in stream: Error grabbing logs"}};
+    QTest::newRow("stdin echo (type 0) goes to stdout")
+        << QList<Frame>{{0, "typed"}, {1, " then out"}};
+    QTest::newRow("nvidia-smi table") << QList<Frame>{
+        {1, "+-----------------------------------------------------------------------------+\n"
+            "| NVIDIA-SMI 550.54.15   Driver Version: 550.54.15   CUDA Version: 12.4     |\n"},
+        {2, "Failed to initialize NVML: Unknown Error\n"}};
     QByteArray binary;
     for (int i = 0; i < 512; ++i)
         binary.append(char(i % 256));
@@ -178,7 +174,8 @@ void TestStreamDemuxer::splitAtEveryPairOfOffsets()
     for (qsizetype a = 1; a < input.size(); a += step) {
         for (qsizetype b = a; b < input.size(); b += step) {
             if (!(demux(input, {a, b}) == whole))
-                QFAIL(qPrintable(QStringLiteral("different output when split at %1 and %2").arg(a).arg(b)));
+                QFAIL(qPrintable(
+                    QStringLiteral("different output when split at %1 and %2").arg(a).arg(b)));
         }
     }
 }
@@ -200,11 +197,11 @@ void TestStreamDemuxer::unknownTypeFails_data()
     QTest::addColumn<QByteArray>("expectedStdout");
 
     QTest::newRow("type 4 first") << frame(4, "x") << QByteArray();
-    QTest::newRow("type 255 after a good frame") << frame(1, "good") + frame(255, "bad")
-                                                 << QByteArray("good");
+    QTest::newRow("type 255 after a good frame")
+        << frame(1, "good") + frame(255, "bad") << QByteArray("good");
     // What a raw TTY stream looks like when taken for a framed one.
-    QTest::newRow("raw text read as frames") << QByteArray("hello world, this is a tty stream\n")
-                                             << QByteArray();
+    QTest::newRow("raw text read as frames")
+        << QByteArray("hello world, this is a tty stream\n") << QByteArray();
 }
 
 void TestStreamDemuxer::unknownTypeFails()
@@ -219,7 +216,8 @@ void TestStreamDemuxer::unknownTypeFails()
         const bool ok = demuxer.feed(input.left(cut)) && demuxer.feed(input.mid(cut));
         QVERIFY2(!ok, qPrintable(QStringLiteral("accepted when split at %1").arg(cut)));
         QVERIFY(demuxer.hasFailed());
-        QVERIFY2(demuxer.errorString().startsWith("unknown stream type"), demuxer.errorString().constData());
+        QVERIFY2(demuxer.errorString().startsWith("unknown stream type"),
+                 demuxer.errorString().constData());
         QCOMPARE(out.stdoutBytes, expectedStdout);
         // Sticky: nothing more comes out of a broken stream.
         QVERIFY(!demuxer.feed(frame(1, "more")));
@@ -249,12 +247,12 @@ void TestStreamDemuxer::atFrameBoundary()
     // Where the stream may end: before anything, after each whole frame.
     const QList<qsizetype> boundaries = {0, 13, 21, 30};
     for (qsizetype cut = 0; cut <= input.size(); ++cut) {
-        StreamDemuxer demuxer(false, [](Channel, const char *, qsizetype) { });
+        StreamDemuxer demuxer(false, [](Channel, const char *, qsizetype) {});
         QVERIFY(demuxer.feed(input.left(cut)));
         QVERIFY2(demuxer.atFrameBoundary() == boundaries.contains(cut),
                  qPrintable(QStringLiteral("wrong at %1").arg(cut)));
     }
-    StreamDemuxer tty(true, [](Channel, const char *, qsizetype) { });
+    StreamDemuxer tty(true, [](Channel, const char *, qsizetype) {});
     QVERIFY(tty.feed(input.left(3)));
     QVERIFY(tty.atFrameBoundary());
 }
@@ -301,7 +299,8 @@ void TestStreamDemuxer::utf8IncompleteAtEnd()
 void TestStreamDemuxer::utf8InvalidBytes()
 {
     OutputDecoder decoder;
-    QCOMPARE(decoder.decode(Channel::Stderr, "a\xff" "b"),
+    QCOMPARE(decoder.decode(Channel::Stderr, "a\xff"
+                                             "b"),
              QStringLiteral("a") + QChar::ReplacementCharacter + QStringLiteral("b"));
     QCOMPARE(decoder.decode(Channel::DaemonError, "daemon"), QStringLiteral("daemon"));
 }

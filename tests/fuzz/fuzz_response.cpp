@@ -34,35 +34,35 @@ void check(bool condition)
 Outcome run(const char *data, qsizetype size, qsizetype cut, std::uint8_t flags)
 {
     Outcome out;
-    StreamDemuxer demuxer((flags & 2) != 0, [&out](StreamDemuxer::Channel channel, const char *bytes,
-                                                   qsizetype n) {
-        const int index = static_cast<int>(channel);
-        check(index >= 1 && index <= 3 && n > 0);
-        out.channels[index].append(bytes, n);
-    });
+    StreamDemuxer demuxer((flags & 2) != 0,
+                          [&out](StreamDemuxer::Channel channel, const char *bytes, qsizetype n) {
+                              const int index = static_cast<int>(channel);
+                              check(index >= 1 && index <= 3 && n > 0);
+                              out.channels[index].append(bytes, n);
+                          });
     auto demux = [&](const char *bytes, qsizetype n) {
         if (!out.demuxFailed && !demuxer.feed(bytes, n)) {
             out.demuxFailed = true;
             check(!demuxer.errorString().isEmpty());
         }
     };
-    HttpResponseParser parser(HttpResponseParser::Callbacks{
-        [&](const HttpResponseHead &head) {
-            ++out.heads;
-            out.status = head.status;
-            check(head.status >= 100 && head.status <= 999);
-            check(head.upgraded == (head.status == 101));
-        },
-        [&](const char *bytes, qsizetype n) {
-            check(out.heads == 1 && out.completes == 0 && n >= 0);
-            out.body.append(bytes, n);
-            demux(bytes, n);
-        },
-        [&]() { ++out.completes; },
-        [&](const QByteArray &rest) {
-            ++out.upgrades;
-            demux(rest.constData(), rest.size());
-        }});
+    HttpResponseParser parser(
+        HttpResponseParser::Callbacks{[&](const HttpResponseHead &head) {
+                                          ++out.heads;
+                                          out.status = head.status;
+                                          check(head.status >= 100 && head.status <= 999);
+                                          check(head.upgraded == (head.status == 101));
+                                      },
+                                      [&](const char *bytes, qsizetype n) {
+                                          check(out.heads == 1 && out.completes == 0 && n >= 0);
+                                          out.body.append(bytes, n);
+                                          demux(bytes, n);
+                                      },
+                                      [&]() { ++out.completes; },
+                                      [&](const QByteArray &rest) {
+                                          ++out.upgrades;
+                                          demux(rest.constData(), rest.size());
+                                      }});
     parser.reset((flags & 1) != 0);
 
     const qsizetype pieces[2][2] = {{0, cut}, {cut, size - cut}};

@@ -223,8 +223,9 @@ __attribute__((visibility("default"))) int nvmlDeviceGetName(void *h, char *out,
 {
     const Dev *d = dev(h);
     if (d->mig >= 0)
-        return copy(out, length, d->mig == 0 ? "NVIDIA H100 80GB HBM3 MIG 3g.40gb"
-                                             : "NVIDIA H100 80GB HBM3 MIG 1g.10gb");
+        return copy(out, length,
+                    d->mig == 0 ? "NVIDIA H100 80GB HBM3 MIG 3g.40gb"
+                                : "NVIDIA H100 80GB HBM3 MIG 1g.10gb");
     if (g_scenario == "demo")
         return copy(out, length, "Demo GPU (stand-in)");
     return copy(out, length, "NVIDIA H100 80GB HBM3");
@@ -234,7 +235,8 @@ __attribute__((visibility("default"))) int nvmlDeviceGetUUID(void *h, char *out,
 {
     ++g_identityCalls;
     const Dev *d = dev(h);
-    std::string uuid = d->mig >= 0 ? "MIG-00000000-0000-0000-0000-0000000000" : "GPU-00000000-0000-0000-0000-0000000000";
+    std::string uuid = d->mig >= 0 ? "MIG-00000000-0000-0000-0000-0000000000"
+                                   : "GPU-00000000-0000-0000-0000-0000000000";
     uuid += char('0' + d->gpu);
     uuid += char('0' + (d->mig >= 0 ? d->mig : 0));
     return copy(out, length, uuid);
@@ -274,7 +276,8 @@ __attribute__((visibility("default"))) int nvmlDeviceGetUtilizationRates(void *h
     return Success;
 }
 
-__attribute__((visibility("default"))) int nvmlDeviceGetTemperature(void *h, unsigned sensor, unsigned *t)
+__attribute__((visibility("default"))) int nvmlDeviceGetTemperature(void *h, unsigned sensor,
+                                                                    unsigned *t)
 {
     const Dev *d = dev(h);
     if (sensor != 0)
@@ -308,7 +311,8 @@ __attribute__((visibility("default"))) int nvmlDeviceGetEnforcedPowerLimit(void 
     return Success;
 }
 
-__attribute__((visibility("default"))) int nvmlDeviceGetMigMode(void *h, unsigned *current, unsigned *pending)
+__attribute__((visibility("default"))) int nvmlDeviceGetMigMode(void *h, unsigned *current,
+                                                                unsigned *pending)
 {
     *current = *pending = (g_scenario == "mig" && dev(h)->gpu == 0) ? 1 : 0;
     return Success;
@@ -320,7 +324,9 @@ __attribute__((visibility("default"))) int nvmlDeviceGetMaxMigDeviceCount(void *
     return Success;
 }
 
-__attribute__((visibility("default"))) int nvmlDeviceGetMigDeviceHandleByIndex(void *h, unsigned slot, void **out)
+__attribute__((visibility("default"))) int nvmlDeviceGetMigDeviceHandleByIndex(void *h,
+                                                                               unsigned slot,
+                                                                               void **out)
 {
     const int gpu = dev(h)->gpu;
     if (slot >= 7)
@@ -331,7 +337,8 @@ __attribute__((visibility("default"))) int nvmlDeviceGetMigDeviceHandleByIndex(v
     return Success;
 }
 
-__attribute__((visibility("default"))) int nvmlDeviceGetComputeRunningProcesses_v3(void *h, unsigned *count, ProcessInfo *infos)
+__attribute__((visibility("default"))) int nvmlDeviceGetComputeRunningProcesses_v3(
+    void *h, unsigned *count, ProcessInfo *infos)
 {
     const Dev *d = dev(h);
     if (lost(d))

@@ -16,16 +16,15 @@ public:
         QString body;
         switch (mode) {
         case Mode::Answer:
-            body = QStringLiteral(
-                "case \"$*\" in\n"
-                "  *--query-gpu=index,uuid*) cat \"$D/identity.csv\" ;;\n"
-                "  *--query-gpu=index,memory.used*) cat \"$D/live.csv\" ;;\n"
-                "  *--query-compute-apps*) cat \"$D/apps.csv\" ;;\n"
-                "  -L) cat \"$D/list.txt\" ;;\n"
-                "  '') cat \"$D/table.txt\" ;;\n"
-                "  *) echo \"unexpected: $*\" >&2; exit 2 ;;\n"
-                "esac\n"
-                "echo \"$*\" >> \"$D/calls.log\"\n");
+            body = QStringLiteral("case \"$*\" in\n"
+                                  "  *--query-gpu=index,uuid*) cat \"$D/identity.csv\" ;;\n"
+                                  "  *--query-gpu=index,memory.used*) cat \"$D/live.csv\" ;;\n"
+                                  "  *--query-compute-apps*) cat \"$D/apps.csv\" ;;\n"
+                                  "  -L) cat \"$D/list.txt\" ;;\n"
+                                  "  '') cat \"$D/table.txt\" ;;\n"
+                                  "  *) echo \"unexpected: $*\" >&2; exit 2 ;;\n"
+                                  "esac\n"
+                                  "echo \"$*\" >> \"$D/calls.log\"\n");
             break;
         case Mode::DriverFailure:
             body = QStringLiteral(
@@ -33,13 +32,12 @@ public:
                 "driver. Make sure that the latest NVIDIA driver is installed and running.\"\n"
                 "exit 9\n");
             break;
-        case Mode::Hang:
-            body = QStringLiteral("exec sleep 30\n");
-            break;
+        case Mode::Hang: body = QStringLiteral("exec sleep 30\n"); break;
         }
         QFile f(path());
         if (f.open(QIODevice::WriteOnly)) {
-            f.write("#!/bin/sh\nPATH=/usr/bin:/bin\nD='" + QFile::encodeName(m_dir.path()) + "'\n" + body.toUtf8());
+            f.write("#!/bin/sh\nPATH=/usr/bin:/bin\nD='" + QFile::encodeName(m_dir.path()) + "'\n"
+                    + body.toUtf8());
             f.close();
         }
         f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);

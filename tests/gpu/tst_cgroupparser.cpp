@@ -78,17 +78,25 @@ void TestCgroupParser::edges_data()
     QTest::addColumn<QString>("engine");
     QTest::newRow("empty") << QByteArray() << QString() << QString();
     QTest::newRow("unified root only") << QByteArray("0::/\n") << QString() << QString();
-    QTest::newRow("no trailing newline") << QByteArray("0::/docker/" + id) << QString::fromLatin1(id) << QStringLiteral("docker");
+    QTest::newRow("no trailing newline")
+        << QByteArray("0::/docker/" + id) << QString::fromLatin1(id) << QStringLiteral("docker");
     QTest::newRow("63 digits") << QByteArray("0::/docker/" + id.left(63)) << QString() << QString();
     QTest::newRow("65 digits") << QByteArray("0::/docker/" + id + "a") << QString() << QString();
-    QTest::newRow("upper case is not an ID") << QByteArray("0::/docker/" + id.toUpper()) << QString() << QString();
-    QTest::newRow("not hex") << QByteArray("0::/docker/" + id.left(63) + "g") << QString() << QString();
-    QTest::newRow("garbage lines") << QByteArray("garbage\n:\n::\n0::/docker/" + id + "\n") << QString::fromLatin1(id) << QStringLiteral("docker");
-    QTest::newRow("colon in path") << QByteArray("0::/a:b/docker-" + id + ".scope\n") << QString::fromLatin1(id) << QStringLiteral("docker");
-    QTest::newRow("v2 wins over v1") << QByteArray("4:memory:/docker/" + QByteArray(64, 'b') + "\n0::/docker/" + id + "\n")
-                                     << QString::fromLatin1(id) << QStringLiteral("docker");
-    QTest::newRow("bare ID under an unknown parent") << QByteArray("0::/custom/" + id) << QString::fromLatin1(id) << QString();
-    QTest::newRow("scope that is no container") << QByteArray("0::/system.slice/docker.service") << QString() << QString();
+    QTest::newRow("upper case is not an ID")
+        << QByteArray("0::/docker/" + id.toUpper()) << QString() << QString();
+    QTest::newRow("not hex") << QByteArray("0::/docker/" + id.left(63) + "g") << QString()
+                             << QString();
+    QTest::newRow("garbage lines") << QByteArray("garbage\n:\n::\n0::/docker/" + id + "\n")
+                                   << QString::fromLatin1(id) << QStringLiteral("docker");
+    QTest::newRow("colon in path") << QByteArray("0::/a:b/docker-" + id + ".scope\n")
+                                   << QString::fromLatin1(id) << QStringLiteral("docker");
+    QTest::newRow("v2 wins over v1")
+        << QByteArray("4:memory:/docker/" + QByteArray(64, 'b') + "\n0::/docker/" + id + "\n")
+        << QString::fromLatin1(id) << QStringLiteral("docker");
+    QTest::newRow("bare ID under an unknown parent")
+        << QByteArray("0::/custom/" + id) << QString::fromLatin1(id) << QString();
+    QTest::newRow("scope that is no container")
+        << QByteArray("0::/system.slice/docker.service") << QString() << QString();
 }
 
 void TestCgroupParser::edges()

@@ -41,11 +41,10 @@ const QByteArray kSmiIdentity =
     "400.00, Enabled, 580.159.04\n"
     "1, GPU-bbbb, NVIDIA A100-SXM4-40GB, 00000000:0F:00.0, 40960, 1200, 87, 40, 61, 250.00, "
     "400.00, Disabled, 580.159.04\n";
-const QByteArray kSmiList =
-    "GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-aaaa)\n"
-    "  MIG 3g.20gb     Device  0: (UUID: MIG-1111)\n"
-    "  MIG 3g.20gb     Device  1: (UUID: MIG-2222)\n"
-    "GPU 1: NVIDIA A100-SXM4-40GB (UUID: GPU-bbbb)\n";
+const QByteArray kSmiList = "GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-aaaa)\n"
+                            "  MIG 3g.20gb     Device  0: (UUID: MIG-1111)\n"
+                            "  MIG 3g.20gb     Device  1: (UUID: MIG-2222)\n"
+                            "GPU 1: NVIDIA A100-SXM4-40GB (UUID: GPU-bbbb)\n";
 
 } // namespace
 
@@ -328,7 +327,8 @@ void TestGpuInventory::smiDriverFailure()
     const QString m = s.error.message();
     QVERIFY2(m.startsWith(QLatin1String("no NVIDIA driver found: ")), qPrintable(m));
     QVERIFY2(m.contains(QLatin1String("libnvidia-ml.so.1 could not be loaded")), qPrintable(m));
-    QVERIFY2(m.contains(QLatin1String("couldn't communicate with the NVIDIA driver")), qPrintable(m));
+    QVERIFY2(m.contains(QLatin1String("couldn't communicate with the NVIDIA driver")),
+             qPrintable(m));
 }
 
 void TestGpuInventory::smiTimeout()

@@ -93,9 +93,10 @@ void TestGpuMonitor::crossesThreads()
     receiver.moveToThread(&thread);
     thread.start();
     std::atomic<int> gpus{-1};
-    connect(&monitor, &GpuMonitor::updated, &receiver,
-            [&gpus](const GpuSnapshot &s) { gpus = static_cast<int>(s.gpus.size()); },
-            Qt::QueuedConnection);
+    connect(
+        &monitor, &GpuMonitor::updated, &receiver,
+        [&gpus](const GpuSnapshot &s) { gpus = static_cast<int>(s.gpus.size()); },
+        Qt::QueuedConnection);
     monitor.start();
     QTRY_COMPARE(gpus.load(), 2);
     thread.quit();
@@ -150,7 +151,8 @@ void TestGpuMonitor::slowNvmlInitDoesNotBlock()
     monitor.start();
     QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 1, 30000);
     probe.stop();
-    qInfo("event loop while nvmlInit ran: %d ticks of 20 ms before the first update, longest gap %lld ms",
+    qInfo("event loop while nvmlInit ran: %d ticks of 20 ms before the first update, longest gap "
+          "%lld ms",
           ticksBeforeUpdate, longestGap);
     // Ordering, not timing: on the GUI thread the init would run inside start() and no tick could
     // come before the update. Five of the ~75 expected leaves room for a loaded machine.

@@ -25,15 +25,16 @@ namespace {
 
 QString containerPid(const QString &name)
 {
-    const auto r = TestEngine::docker({QStringLiteral("inspect"), QStringLiteral("-f"),
-                                       QStringLiteral("{{.State.Pid}}"), name});
+    const auto r = TestEngine::docker(
+        {QStringLiteral("inspect"), QStringLiteral("-f"), QStringLiteral("{{.State.Pid}}"), name});
     return QString::fromUtf8(r.out).trimmed();
 }
 
 // A child of pid (the container's `sleep` started in the background).
 QString childOf(const QString &pid)
 {
-    const QStringList tasks = QDir(QStringLiteral("/proc/%1/task").arg(pid)).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    const QStringList tasks =
+        QDir(QStringLiteral("/proc/%1/task").arg(pid)).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString &task : tasks) {
         QFile f(QStringLiteral("/proc/%1/task/%2/children").arg(pid, task));
         if (f.open(QIODevice::ReadOnly)) {
@@ -67,10 +68,10 @@ private:
 void TestGpuOwners::initTestCase()
 {
     GPUDECK_REQUIRE_ENGINE();
-    const auto run = TestEngine::docker({QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"), m_name,
-                                         QStringLiteral("--network"), QStringLiteral("none"),
-                                         QStringLiteral("gpudeck-test:latest"), QStringLiteral("sh"), QStringLiteral("-c"),
-                                         QStringLiteral("sleep 600 & exec sleep 601")});
+    const auto run = TestEngine::docker(
+        {QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"), m_name,
+         QStringLiteral("--network"), QStringLiteral("none"), QStringLiteral("gpudeck-test:latest"),
+         QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("sleep 600 & exec sleep 601")});
     QVERIFY2(run.exitCode == 0, run.err.constData());
     m_id = QString::fromUtf8(run.out).trimmed();
     m_pid1 = containerPid(m_name);
@@ -92,24 +93,36 @@ void TestGpuOwners::commandNamesContainerAndHostProcess()
 {
     QProcessEnvironment env;
     env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral(GPUDECK_FAKE_NVML));
-    env.insert(QStringLiteral("GPUDECK_FAKE_NVML_PROCESSES"),
-               QStringLiteral("%1:40960,%2:1024,%3:2048").arg(m_child, m_pid1).arg(m_host.processId()));
-    const auto r = TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("gpus"), QStringLiteral("--json")}, env);
+    env.insert(
+        QStringLiteral("GPUDECK_FAKE_NVML_PROCESSES"),
+        QStringLiteral("%1:40960,%2:1024,%3:2048").arg(m_child, m_pid1).arg(m_host.processId()));
+    const auto r = TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY),
+                                          {QStringLiteral("gpus"), QStringLiteral("--json")}, env);
     QVERIFY2(r.exitCode == 0, r.err.constData());
-    const QJsonArray processes = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("gpus")).toArray()
-                                     .at(0).toObject().value(QStringLiteral("processes")).toArray();
+    const QJsonArray processes = QJsonDocument::fromJson(r.out)
+                                     .object()
+                                     .value(QStringLiteral("gpus"))
+                                     .toArray()
+                                     .at(0)
+                                     .toObject()
+                                     .value(QStringLiteral("processes"))
+                                     .toArray();
     QCOMPARE(processes.size(), 3);
     for (int i = 0; i < 2; ++i) { // the child first (not the container's PID 1), then PID 1
         const QJsonObject p = processes.at(i).toObject();
         const QJsonObject c = p.value(QStringLiteral("container")).toObject();
         QCOMPARE(c.value(QStringLiteral("id")).toString(), m_id);
         QCOMPARE(c.value(QStringLiteral("name")).toString(), m_name);
-        QVERIFY2(c.value(QStringLiteral("image")).toString().contains(QLatin1String("gpudeck-test")), r.out.constData());
+        QVERIFY2(c.value(QStringLiteral("image")).toString().contains(QLatin1String("gpudeck-test")),
+                 r.out.constData());
         QCOMPARE(c.value(QStringLiteral("engine")).toString(), QStringLiteral("docker"));
-        QCOMPARE(p.value(QStringLiteral("owner")).toString(), m_name + QStringLiteral(" (container)"));
+        QCOMPARE(p.value(QStringLiteral("owner")).toString(),
+                 m_name + QStringLiteral(" (container)"));
     }
-    QCOMPARE(processes.at(0).toObject().value(QStringLiteral("command")).toString(), QStringLiteral("sleep 600"));
-    QCOMPARE(processes.at(1).toObject().value(QStringLiteral("command")).toString(), QStringLiteral("sleep 601"));
+    QCOMPARE(processes.at(0).toObject().value(QStringLiteral("command")).toString(),
+             QStringLiteral("sleep 600"));
+    QCOMPARE(processes.at(1).toObject().value(QStringLiteral("command")).toString(),
+             QStringLiteral("sleep 601"));
     const QJsonObject host = processes.at(2).toObject();
     QVERIFY(host.value(QStringLiteral("container")).isNull());
     QCOMPARE(host.value(QStringLiteral("user")).toString(), QStringLiteral("root"));
@@ -120,8 +133,10 @@ void TestGpuOwners::commandNamesContainerAndHostProcess()
     QCOMPARE(host.value(QStringLiteral("usedMemoryBytes")).toDouble(), 2048.0 * 1024 * 1024);
 
     // The table form says the same.
-    const auto table = TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("gpus")}, env);
-    QVERIFY2(table.out.contains((m_name + QStringLiteral(" (container)")).toUtf8()), table.out.constData());
+    const auto table = TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY),
+                                              {QStringLiteral("gpus")}, env);
+    QVERIFY2(table.out.contains((m_name + QStringLiteral(" (container)")).toUtf8()),
+             table.out.constData());
     QVERIFY(table.out.contains(QStringLiteral("root: %1").arg(command).toUtf8()));
 }
 

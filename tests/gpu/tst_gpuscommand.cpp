@@ -41,7 +41,8 @@ QProcessEnvironment fakeNvml(const QString &scenario)
 QProcessEnvironment noDriver(const QString &emptyDir)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
+    env.insert(QStringLiteral("GPUDECK_NVML_PATH"),
+               QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
     env.insert(QStringLiteral("PATH"), emptyDir);
     return env;
 }
@@ -73,10 +74,10 @@ void TestGpusCommand::jsonCarriesEveryField()
     const QJsonArray gpus = o.value(QStringLiteral("gpus")).toArray();
     QCOMPARE(gpus.size(), 2);
     const QJsonObject g = gpus.at(0).toObject();
-    for (const char *key : {"index", "uuid", "name", "pciBusId", "memoryTotalBytes",
-                            "memoryUsedBytes", "gpuUtilPercent", "memUtilPercent", "temperatureC",
-                            "powerDrawW", "powerLimitW", "migMode", "migDevices", "processes",
-                            "error"})
+    for (const char *key :
+         {"index", "uuid", "name", "pciBusId", "memoryTotalBytes", "memoryUsedBytes",
+          "gpuUtilPercent", "memUtilPercent", "temperatureC", "powerDrawW", "powerLimitW",
+          "migMode", "migDevices", "processes", "error"})
         QVERIFY2(g.contains(QLatin1String(key)), key);
     QCOMPARE(g.value(QStringLiteral("memoryTotalBytes")).toDouble(), 81559.0 * 1024 * 1024);
     QCOMPARE(g.value(QStringLiteral("powerDrawW")).toDouble(), 72.97);
@@ -119,8 +120,9 @@ void TestGpusCommand::noDriverJson()
     QCOMPARE(o.value(QStringLiteral("gpus")).toArray().size(), 0);
     const QJsonObject e = o.value(QStringLiteral("error")).toObject();
     QCOMPARE(e.value(QStringLiteral("code")).toString(), QStringLiteral("NoDriver"));
-    QVERIFY(e.value(QStringLiteral("message")).toString().startsWith(
-        QLatin1String("no NVIDIA driver found: ")));
+    QVERIFY(e.value(QStringLiteral("message"))
+                .toString()
+                .startsWith(QLatin1String("no NVIDIA driver found: ")));
 }
 
 void TestGpusCommand::badOption()

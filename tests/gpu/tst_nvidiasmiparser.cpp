@@ -40,8 +40,9 @@ private slots:
 void TestNvidiaSmiParser::realCaptureWithHeaderAndUnits()
 {
     QString driver;
-    const QList<GpuInfo> gpus = NvidiaSmiParser::parseQueryGpu(
-        fixture("h100-query-gpu.csv"), NvidiaSmiParser::identityFields(), &driver);
+    const QList<GpuInfo> gpus = NvidiaSmiParser::parseQueryGpu(fixture("h100-query-gpu.csv"),
+                                                               NvidiaSmiParser::identityFields(),
+                                                               &driver);
     QCOMPARE(gpus.size(), 1);
     const GpuInfo &g = gpus.first();
     QCOMPARE(g.index, 0);
@@ -86,11 +87,11 @@ void TestNvidiaSmiParser::identityRow_data()
     QTest::newRow("missing trailing columns")
         << QByteArray("0, GPU-a, NVIDIA A10\n") << "NVIDIA A10" << qint64(-1) << -1 << -1 << -1.0
         << -1.0 << GpuInfo::MigMode::Unknown;
-    QTest::newRow("MIG on, CRLF")
-        << QByteArray("0, GPU-a, NVIDIA A100-SXM4-40GB, 00000000:07:00.0, 40960, 0, [N/A], [N/A], "
-                      "29, 55.5, 400.00, Enabled, 580.1\r\n")
-        << "NVIDIA A100-SXM4-40GB" << qint64(0) << -1 << 29 << 55.5 << 400.0
-        << GpuInfo::MigMode::Enabled;
+    QTest::newRow("MIG on, CRLF") << QByteArray(
+        "0, GPU-a, NVIDIA A100-SXM4-40GB, 00000000:07:00.0, 40960, 0, [N/A], [N/A], "
+        "29, 55.5, 400.00, Enabled, 580.1\r\n")
+                                  << "NVIDIA A100-SXM4-40GB" << qint64(0) << -1 << 29 << 55.5
+                                  << 400.0 << GpuInfo::MigMode::Enabled;
     QTest::newRow("name with a comma")
         << QByteArray("0, GPU-a, Odd, Name, 0:1:0.0, 100, 1, 2, 3, 4, 5, 6, Disabled, 1.0\n")
         << "Odd, Name" << 1 * MiB << 2 << 4 << 5.0 << 6.0 << GpuInfo::MigMode::Disabled;
@@ -99,8 +100,8 @@ void TestNvidiaSmiParser::identityRow_data()
 void TestNvidiaSmiParser::identityRow()
 {
     QFETCH(QByteArray, csv);
-    const QList<GpuInfo> gpus =
-        NvidiaSmiParser::parseQueryGpu(csv, NvidiaSmiParser::identityFields());
+    const QList<GpuInfo> gpus = NvidiaSmiParser::parseQueryGpu(csv,
+                                                               NvidiaSmiParser::identityFields());
     QCOMPARE(gpus.size(), 1);
     const GpuInfo &g = gpus.first();
     QCOMPARE(g.index, 0);
@@ -119,13 +120,14 @@ void TestNvidiaSmiParser::eightGpus()
     QByteArray csv;
     for (int i = 0; i < 8; ++i) {
         csv += QByteArray::number(i) + ", GPU-" + QByteArray::number(i)
-            + ", NVIDIA H100 80GB HBM3, 00000000:" + QByteArray::number(10 + i)
-            + ":00.0, 81559, " + QByteArray::number(i * 100) + ", " + QByteArray::number(i * 10)
-            + ", 1, 40, 100.5, 700, Disabled, 580.159.04\n";
+               + ", NVIDIA H100 80GB HBM3, 00000000:" + QByteArray::number(10 + i)
+               + ":00.0, 81559, " + QByteArray::number(i * 100) + ", " + QByteArray::number(i * 10)
+               + ", 1, 40, 100.5, 700, Disabled, 580.159.04\n";
     }
     QString driver;
-    const QList<GpuInfo> gpus =
-        NvidiaSmiParser::parseQueryGpu(csv, NvidiaSmiParser::identityFields(), &driver);
+    const QList<GpuInfo> gpus = NvidiaSmiParser::parseQueryGpu(csv,
+                                                               NvidiaSmiParser::identityFields(),
+                                                               &driver);
     QCOMPARE(gpus.size(), 8);
     for (int i = 0; i < 8; ++i) {
         QCOMPARE(gpus.at(i).index, i);
@@ -185,10 +187,11 @@ void TestNvidiaSmiParser::listWithMig()
 
 void TestNvidiaSmiParser::failureReason()
 {
-    QCOMPARE(NvidiaSmiParser::failureReason(
-                 "\nNVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n"),
-             QStringLiteral("NVIDIA-SMI has failed because it couldn't communicate with the "
-                            "NVIDIA driver"));
+    QCOMPARE(
+        NvidiaSmiParser::failureReason(
+            "\nNVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n"),
+        QStringLiteral("NVIDIA-SMI has failed because it couldn't communicate with the "
+                       "NVIDIA driver"));
 }
 
 QTEST_GUILESS_MAIN(TestNvidiaSmiParser)
@@ -200,9 +203,9 @@ void TestNvidiaSmiParser::cudaVersion_data()
     QTest::addColumn<QString>("expected");
     QTest::newRow("H100 table header") << fixture("h100-table.txt") << QStringLiteral("13.0");
     QTest::newRow("H100 -q -x") << fixture("h100-q-x.xml") << QStringLiteral("13.0");
-    QTest::newRow("older driver, two digits")
-        << QByteArray("| NVIDIA-SMI 535.183.01   Driver Version: 535.183.01   CUDA Version: 12.2     |\n")
-        << QStringLiteral("12.2");
+    QTest::newRow("older driver, two digits") << QByteArray(
+        "| NVIDIA-SMI 535.183.01   Driver Version: 535.183.01   CUDA Version: 12.2     |\n")
+                                              << QStringLiteral("12.2");
     QTest::newRow("CSV has none") << fixture("h100-query-gpu.csv") << QString();
     QTest::newRow("N/A") << QByteArray("CUDA Version: N/A") << QString();
 }

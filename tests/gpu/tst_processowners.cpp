@@ -34,7 +34,8 @@ void writeProcess(const QDir &root, qint64 pid, qint64 start, const QByteArray &
     QVERIFY(QDir().mkpath(dir));
     // Field 2 holds spaces and a ")": the start time is still field 22.
     writeFile(dir + QStringLiteral("/stat"),
-              QByteArray::number(pid) + " (odd ) name) S 1 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 "
+              QByteArray::number(pid)
+                  + " (odd ) name) S 1 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 "
                   + QByteArray::number(start) + " 1000 100 18446744073709551615\n");
     writeFile(dir + QStringLiteral("/cgroup"), cgroup);
     writeFile(dir + QStringLiteral("/status"),
@@ -78,7 +79,9 @@ void TestProcessOwners::namesContainersAndUsers()
     QTemporaryDir tmp;
     const QDir root(tmp.path());
     writeProcess(root, 101, 5000, "0::/system.slice/docker-" + kIdA.toLatin1() + ".scope\n", 0,
-                 QByteArray("python\0train.py\0--epochs\0" "3\0", 27));
+                 QByteArray("python\0train.py\0--epochs\0"
+                            "3\0",
+                            27));
     writeProcess(root, 102, 6000, "0::/user.slice/user-0.slice/session-1.scope\n", 0,
                  QByteArray("python\0eval.py\0", 15));
     writeProcess(root, 103, 7000, "0::/\n", 0, QByteArray()); // a kernel thread: no cmdline
@@ -101,7 +104,8 @@ void TestProcessOwners::namesContainersAndUsers()
 
     QVERIFY(!p.at(3).ownerKnown());
     QCOMPARE(p.at(3).ownerLabel(), QStringLiteral("unknown"));
-    QVERIFY2(p.at(3).unknownReason.contains(QLatin1String("PID namespace")), qPrintable(p.at(3).unknownReason));
+    QVERIFY2(p.at(3).unknownReason.contains(QLatin1String("PID namespace")),
+             qPrintable(p.at(3).unknownReason));
 }
 
 void TestProcessOwners::readsOncePerProcess()
@@ -121,7 +125,8 @@ void TestProcessOwners::readsOncePerProcess()
     QCOMPARE(s.gpus.at(0).processes.at(0).command, QStringLiteral("first"));
 
     // The PID was reused by a new process: read again.
-    writeProcess(root, 201, 101, "0::/docker/" + kIdB.toLatin1() + "\n", 0, QByteArray("second\0", 7));
+    writeProcess(root, 201, 101, "0::/docker/" + kIdB.toLatin1() + "\n", 0,
+                 QByteArray("second\0", 7));
     s = snapshotOf({201});
     owners.annotate(s);
     QCOMPARE(s.gpus.at(0).processes.at(0).command, QStringLiteral("second"));
@@ -150,23 +155,30 @@ void TestProcessOwners::directoryNamesAndYours()
     QCOMPARE(s.gpus.at(0).processes.at(0).ownerLabel(), QStringLiteral("train-llm (yours)"));
 
     // Events keep the names current without asking the engine.
-    directory.onEvent(QJsonObject{{QStringLiteral("Type"), QStringLiteral("container")},
-                                  {QStringLiteral("Action"), QStringLiteral("rename")},
-                                  {QStringLiteral("Actor"), QJsonObject{{QStringLiteral("ID"), kIdA},
-                                       {QStringLiteral("Attributes"), QJsonObject{{QStringLiteral("name"), QStringLiteral("train-llm-2")}}}}}});
-    directory.onEvent(QJsonObject{{QStringLiteral("Type"), QStringLiteral("container")},
-                                  {QStringLiteral("Action"), QStringLiteral("create")},
-                                  {QStringLiteral("Actor"), QJsonObject{{QStringLiteral("ID"), kIdB},
-                                       {QStringLiteral("Attributes"), QJsonObject{{QStringLiteral("name"), QStringLiteral("eval")},
-                                                                                   {QStringLiteral("image"), QStringLiteral("busybox")}}}}}});
+    directory.onEvent(QJsonObject{
+        {QStringLiteral("Type"), QStringLiteral("container")},
+        {QStringLiteral("Action"), QStringLiteral("rename")},
+        {QStringLiteral("Actor"),
+         QJsonObject{{QStringLiteral("ID"), kIdA},
+                     {QStringLiteral("Attributes"),
+                      QJsonObject{{QStringLiteral("name"), QStringLiteral("train-llm-2")}}}}}});
+    directory.onEvent(QJsonObject{
+        {QStringLiteral("Type"), QStringLiteral("container")},
+        {QStringLiteral("Action"), QStringLiteral("create")},
+        {QStringLiteral("Actor"),
+         QJsonObject{{QStringLiteral("ID"), kIdB},
+                     {QStringLiteral("Attributes"),
+                      QJsonObject{{QStringLiteral("name"), QStringLiteral("eval")},
+                                  {QStringLiteral("image"), QStringLiteral("busybox")}}}}}});
     QVERIFY(owners.nameContainers(s).isEmpty());
     QCOMPARE(s.gpus.at(0).processes.at(0).container.name, QStringLiteral("train-llm-2"));
     QCOMPARE(s.gpus.at(0).processes.at(1).ownerLabel(), QStringLiteral("eval (container)"));
     QCOMPARE(directory.engineCalls(), 0);
 
-    directory.onEvent(QJsonObject{{QStringLiteral("Type"), QStringLiteral("container")},
-                                  {QStringLiteral("Action"), QStringLiteral("destroy")},
-                                  {QStringLiteral("Actor"), QJsonObject{{QStringLiteral("ID"), kIdA}}}});
+    directory.onEvent(
+        QJsonObject{{QStringLiteral("Type"), QStringLiteral("container")},
+                    {QStringLiteral("Action"), QStringLiteral("destroy")},
+                    {QStringLiteral("Actor"), QJsonObject{{QStringLiteral("ID"), kIdA}}}});
     QCOMPARE(owners.nameContainers(s), QStringList{kIdA});
 }
 
@@ -174,12 +186,18 @@ void TestProcessOwners::json()
 {
     GpuSnapshot s = snapshotOf({1, 2});
     GpuInfo::Process &c = s.gpus[0].processes[0];
-    c.container = {kIdA, QStringLiteral("train-llm"), QStringLiteral("pytorch:2.4"), QStringLiteral("docker"), false};
+    c.container = {kIdA, QStringLiteral("train-llm"), QStringLiteral("pytorch:2.4"),
+                   QStringLiteral("docker"), false};
     c.user = QStringLiteral("root");
     c.command = QStringLiteral("python train.py");
     s.gpus[0].processes[1].unknownReason = QStringLiteral("gone");
-    const QJsonArray list = s.toJson().value(QStringLiteral("gpus")).toArray().at(0).toObject()
-                                .value(QStringLiteral("processes")).toArray();
+    const QJsonArray list = s.toJson()
+                                .value(QStringLiteral("gpus"))
+                                .toArray()
+                                .at(0)
+                                .toObject()
+                                .value(QStringLiteral("processes"))
+                                .toArray();
     const QJsonObject first = list.at(0).toObject();
     const QJsonObject container = first.value(QStringLiteral("container")).toObject();
     QCOMPARE(container.value(QStringLiteral("id")).toString(), kIdA);
@@ -209,7 +227,8 @@ void TestProcessOwners::remoteCommandRunsHere()
     const ProcessOwners::Facts f = facts.value(self);
     QVERIFY(f.exists);
     QVERIFY(f.startTime > 0);
-    QCOMPARE(f.user, QString::fromLocal8Bit(qgetenv("USER").isEmpty() ? QByteArray("root") : qgetenv("USER")));
+    QCOMPARE(f.user, QString::fromLocal8Bit(qgetenv("USER").isEmpty() ? QByteArray("root")
+                                                                      : qgetenv("USER")));
     QVERIFY2(f.command.contains(QLatin1String("processowners")), qPrintable(f.command));
 
     // The same facts give the same owners as this machine's /proc.
@@ -218,7 +237,8 @@ void TestProcessOwners::remoteCommandRunsHere()
     owners.applyFacts(remote, facts);
     GpuSnapshot local = snapshotOf({self, 4194304 + 7});
     owners.readProcesses(local);
-    QCOMPARE(remote.gpus.at(0).processes.at(0).ownerLabel(), local.gpus.at(0).processes.at(0).ownerLabel());
+    QCOMPARE(remote.gpus.at(0).processes.at(0).ownerLabel(),
+             local.gpus.at(0).processes.at(0).ownerLabel());
     QVERIFY(!remote.gpus.at(0).processes.at(1).ownerKnown());
 }
 

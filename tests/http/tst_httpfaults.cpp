@@ -64,7 +64,10 @@ public:
 
     bool listen() { return m_dir.isValid() && m_server.listen(path()); }
     QString path() const { return m_dir.filePath(QStringLiteral("docker.sock")); }
-    Endpoint endpoint() const { return EndpointResolver::fromUrl(path(), QStringLiteral("test")).value(); }
+    Endpoint endpoint() const
+    {
+        return EndpointResolver::fromUrl(path(), QStringLiteral("test")).value();
+    }
 
     int connections = 0;
     int disconnections = 0;
@@ -185,16 +188,15 @@ void TestHttpFaults::brokenAnswers_data()
     QTest::newRow("short Content-Length body, then close")
         << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"Id\":") << true
         << Error::Code::Protocol << QStringLiteral("before the response was complete");
-    QTest::newRow("close before any answer")
-        << QByteArray() << true << Error::Code::Protocol
-        << QStringLiteral("before a response arrived");
+    QTest::newRow("close before any answer") << QByteArray() << true << Error::Code::Protocol
+                                             << QStringLiteral("before a response arrived");
     QTest::newRow("garbage status line")
         << QByteArray("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2\r\n") << false
         << Error::Code::Protocol << QStringLiteral("malformed HTTP response");
-    QTest::newRow("bad chunk size") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                                  "xyz\r\nabc\r\n")
-                                    << false << Error::Code::Protocol
-                                    << QStringLiteral("malformed HTTP response");
+    QTest::newRow("bad chunk size")
+        << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      "xyz\r\nabc\r\n")
+        << false << Error::Code::Protocol << QStringLiteral("malformed HTTP response");
 }
 
 void TestHttpFaults::brokenAnswers()
@@ -272,12 +274,14 @@ void TestHttpFaults::hugeHeaderRefused()
     const auto seen = watch(reply);
     QTRY_COMPARE(finished.count(), 1);
     QCOMPARE(seen->error.code(), Error::Code::Protocol);
-    QVERIFY2(seen->error.why().contains(QStringLiteral("64 KiB")), qPrintable(seen->error.message()));
+    QVERIFY2(seen->error.why().contains(QStringLiteral("64 KiB")),
+             qPrintable(seen->error.message()));
     QCOMPARE(seen->heads, 0);
     // The client hung up instead of reading the rest: most of the MiB was never taken.
     QTRY_COMPARE(engine.disconnections, 1);
     QVERIFY2(engine.unsentAtDisconnect > kMiB / 4,
-             qPrintable(QStringLiteral("only %1 bytes left unread").arg(engine.unsentAtDisconnect)));
+             qPrintable(
+                 QStringLiteral("only %1 bytes left unread").arg(engine.unsentAtDisconnect)));
 }
 
 void TestHttpFaults::keepAliveReusesOneConnection()
@@ -335,14 +339,18 @@ void TestHttpFaults::closedKeepAliveRetriesOnlyIdempotent()
     const auto seen = watch(second);
     QTRY_COMPARE(secondDone.count(), 1);
     const qsizetype sent = std::count_if(engine.requests.cbegin(), engine.requests.cend(),
-                                         [&](const QByteArray &line) { return line.startsWith(QByteArray(method + " /v1.41/containers")); });
+                                         [&](const QByteArray &line) {
+                                             return line.startsWith(
+                                                 QByteArray(method + " /v1.41/containers"));
+                                         });
     if (retried) {
         QVERIFY2(!seen->error.isError(), qPrintable(seen->error.message()));
         QCOMPARE(sent, 2);
         QCOMPARE(engine.connections, 2);
     } else {
         QCOMPARE(seen->error.code(), Error::Code::ConnectionFailed);
-        QVERIFY2(seen->error.message().contains(QLatin1String("may or may not have been carried out")),
+        QVERIFY2(seen->error.message().contains(
+                     QLatin1String("may or may not have been carried out")),
                  qPrintable(seen->error.message()));
         QCOMPARE(sent, 1);
     }
@@ -409,7 +417,8 @@ void TestHttpFaults::streamGetsItsOwnConnection()
 void TestHttpFaults::socketMissing()
 {
     QTemporaryDir dir;
-    HttpClient client(std::make_unique<LocalConnector>(dir.filePath(QStringLiteral("no-such.sock"))));
+    HttpClient client(
+        std::make_unique<LocalConnector>(dir.filePath(QStringLiteral("no-such.sock"))));
     HttpReply *reply = client.send(shortCall("/_ping"));
     QSignalSpy finished(reply, &HttpReply::finished);
     const auto seen = watch(reply);
@@ -419,7 +428,9 @@ void TestHttpFaults::socketMissing()
     // The transport says what happened; the engine layer says what to do on this kind of engine.
     QVERIFY2(seen->error.hint().isEmpty(), qPrintable(seen->error.hint()));
     const Error explained = EngineError::explain(
-        seen->error, EndpointResolver::fromUrl(dir.filePath(QStringLiteral("no-such.sock")), QStringLiteral("test")).value());
+        seen->error, EndpointResolver::fromUrl(dir.filePath(QStringLiteral("no-such.sock")),
+                                               QStringLiteral("test"))
+                         .value());
     QVERIFY2(explained.hint().contains(QStringLiteral("dockerd")), qPrintable(explained.hint()));
 }
 
@@ -439,7 +450,8 @@ void TestHttpFaults::socketWithoutPermission()
     QTRY_COMPARE(finished.count(), 1);
     QCOMPARE(seen->error.code(), Error::Code::PermissionDenied);
     const Error explained = EngineError::explain(seen->error, engine.endpoint());
-    QVERIFY2(explained.hint().contains(QStringLiteral("docker group")), qPrintable(explained.hint()));
+    QVERIFY2(explained.hint().contains(QStringLiteral("docker group")),
+             qPrintable(explained.hint()));
 }
 
 void TestHttpFaults::abort_data()
@@ -511,7 +523,8 @@ void TestHttpFaults::negotiatesVersion()
     QTRY_VERIFY(done);
     QVERIFY2(!error.isError(), qPrintable(error.message()));
     QCOMPARE(engine.requests.size(), 2);
-    QCOMPARE(engine.requests.at(1), QByteArray("DELETE " + prefix + "containers/abc?force=1 HTTP/1.1"));
+    QCOMPARE(engine.requests.at(1),
+             QByteArray("DELETE " + prefix + "containers/abc?force=1 HTTP/1.1"));
 }
 
 void TestHttpFaults::engineTooOld()
@@ -537,7 +550,8 @@ void TestHttpFaults::engineTooOld()
 void TestHttpFaults::deviceDriverError()
 {
     const QByteArray message =
-        R"({"message":"could not select device driver \"\" with capabilities: [[gpu]]"})" "\n";
+        R"({"message":"could not select device driver \"\" with capabilities: [[gpu]]"})"
+        "\n";
     const QByteArray answer = "HTTP/1.1 500 Internal Server Error\r\nApi-Version: 1.41\r\n"
                               "Content-Type: application/json\r\nContent-Length: "
                               + QByteArray::number(message.size()) + "\r\n\r\n" + message;
@@ -557,14 +571,16 @@ void TestHttpFaults::deviceDriverError()
     QCOMPARE(engine.requests.value(1), QByteArray("POST /v1.41/containers/abc/start HTTP/1.1"));
     QCOMPARE(error.code(), Error::Code::DeviceDriver);
     QCOMPARE(error.httpStatus(), 500);
-    QCOMPARE(error.why(), QStringLiteral("could not select device driver \"\" with capabilities: [[gpu]]"));
+    QCOMPARE(error.why(),
+             QStringLiteral("could not select device driver \"\" with capabilities: [[gpu]]"));
     QCOMPARE(error.hint(), QString::fromLatin1(EngineError::kToolkitHint));
     QVERIFY(error.message().contains(QStringLiteral("nvidia-ctk runtime configure")));
 }
 
 void TestHttpFaults::attach_data()
 {
-    QTest::addColumn<QList<QByteArray>>("writes"); // what the engine writes after the attach request
+    // what the engine writes after the attach request
+    QTest::addColumn<QList<QByteArray>>("writes");
     QTest::addColumn<QByteArray>("expectedStdout");
     QTest::addColumn<QByteArray>("expectedStderr");
     QTest::addColumn<QString>("errorPart"); // empty: a clean end
@@ -572,14 +588,14 @@ void TestHttpFaults::attach_data()
     const QByteArray out = frame(1, "done\n");
     const QByteArray err = frame(2, "warn\n");
     QTest::newRow("101 and frames in one write, clean close")
-        << QList<QByteArray>{kUpgradeHead + out + err} << QByteArray("done\n") << QByteArray("warn\n")
-        << QString();
+        << QList<QByteArray>{kUpgradeHead + out + err} << QByteArray("done\n")
+        << QByteArray("warn\n") << QString();
     QTest::newRow("101, then frames in pieces, clean close")
         << QList<QByteArray>{kUpgradeHead, out.left(3), out.mid(3) + err.left(9), err.mid(9)}
         << QByteArray("done\n") << QByteArray("warn\n") << QString();
     QTest::newRow("closed inside a frame header")
-        << QList<QByteArray>{kUpgradeHead + out + err.left(5)} << QByteArray("done\n") << QByteArray()
-        << QStringLiteral("middle of a frame");
+        << QList<QByteArray>{kUpgradeHead + out + err.left(5)} << QByteArray("done\n")
+        << QByteArray() << QStringLiteral("middle of a frame");
     QTest::newRow("closed inside a frame's payload")
         << QList<QByteArray>{kUpgradeHead + out, err.left(10)} << QByteArray("done\n")
         << QByteArray("wa") << QStringLiteral("middle of a frame");
@@ -610,7 +626,8 @@ void TestHttpFaults::attach()
                 peer->flush();
             });
         }
-        QTimer::singleShot(20 * int(writes.size()), peer, [peer]() { peer->disconnectFromServer(); });
+        QTimer::singleShot(20 * int(writes.size()), peer,
+                           [peer]() { peer->disconnectFromServer(); });
     });
     QVERIFY(engine.listen());
     DockerClient docker(engine.endpoint());
@@ -628,7 +645,8 @@ void TestHttpFaults::attach()
             });
     QTRY_COMPARE(finished.count(), 1);
     QCOMPARE(started.count(), 1);
-    QCOMPARE(attachLine, QByteArray("POST /v1.41/containers/abc/attach?stream=1&stdout=1&stderr=1 HTTP/1.1"));
+    QCOMPARE(attachLine,
+             QByteArray("POST /v1.41/containers/abc/attach?stream=1&stdout=1&stderr=1 HTTP/1.1"));
     // The ping's keep-alive connection is not used for the hijack.
     QCOMPARE(engine.connections, 2);
     QCOMPARE(out, expectedStdout);
@@ -637,7 +655,8 @@ void TestHttpFaults::attach()
         QVERIFY2(!stream->error().isError(), qPrintable(stream->error().message()));
     } else {
         QVERIFY(stream->error().isError());
-        QVERIFY2(stream->error().message().contains(errorPart), qPrintable(stream->error().message()));
+        QVERIFY2(stream->error().message().contains(errorPart),
+                 qPrintable(stream->error().message()));
     }
 }
 

@@ -47,8 +47,8 @@ struct Outcome
 
     QByteArray describe() const
     {
-        QByteArray text = "heads=" + QByteArray::number(heads) + " status="
-                          + QByteArray::number(head.status) + " reason=" + head.reason
+        QByteArray text = "heads=" + QByteArray::number(heads)
+                          + " status=" + QByteArray::number(head.status) + " reason=" + head.reason
                           + " keepAlive=" + QByteArray::number(head.keepAlive)
                           + " upgraded=" + QByteArray::number(head.upgraded) + " headers=[";
         for (const auto &header : head.headers)
@@ -65,17 +65,19 @@ struct Outcome
 Outcome run(const QByteArray &input, QList<qsizetype> cuts, bool headRequest, bool closeAtEnd)
 {
     Outcome out;
-    HttpResponseParser parser(HttpResponseParser::Callbacks{
-        [&out](const HttpResponseHead &head) {
-            ++out.heads;
-            out.head = head;
-        },
-        [&out](const char *data, qsizetype size) { out.body.append(data, size); },
-        [&out]() { ++out.completes; },
-        [&out](const QByteArray &rest) {
-            ++out.upgrades;
-            out.rest += rest;
-        }});
+    HttpResponseParser parser(
+        HttpResponseParser::Callbacks{[&out](const HttpResponseHead &head) {
+                                          ++out.heads;
+                                          out.head = head;
+                                      },
+                                      [&out](const char *data, qsizetype size) {
+                                          out.body.append(data, size);
+                                      },
+                                      [&out]() { ++out.completes; },
+                                      [&out](const QByteArray &rest) {
+                                          ++out.upgrades;
+                                          out.rest += rest;
+                                      }});
     parser.reset(headRequest);
     cuts.append(input.size());
     qsizetype from = 0;
@@ -141,9 +143,9 @@ void TestHttpResponseParser::fixtures_data()
     QTest::newRow("info, chunked (real dockerd)")
         << QStringLiteral("info-chunked") << false << false << 200 << true
         << QByteArray("Transfer-Encoding") << QByteArray("chunked");
-    QTest::newRow("Content-Length body") << QStringLiteral("create-content-length") << false << false
-                                         << 201 << true << QByteArray("Content-Length")
-                                         << QByteArray("88");
+    QTest::newRow("Content-Length body")
+        << QStringLiteral("create-content-length") << false << false << 201 << true
+        << QByteArray("Content-Length") << QByteArray("88");
     QTest::newRow("chunked with extensions and trailers")
         << QStringLiteral("chunked-extensions-trailers") << false << false << 200 << true
         << QByteArray("Trailer") << QByteArray("X-Checksum, X-Count");
@@ -154,12 +156,12 @@ void TestHttpResponseParser::fixtures_data()
     QTest::newRow("304 without a body or length")
         << QStringLiteral("start-304") << false << false << 304 << true << QByteArray("Server")
         << QByteArray("Docker/20.10.24+dfsg1 (linux)");
-    QTest::newRow("100-continue then 200") << QStringLiteral("continue-then-200") << false << false
-                                           << 200 << true << QByteArray("Content-Length")
-                                           << QByteArray("13");
-    QTest::newRow("HEAD answer with a length") << QStringLiteral("head-ping") << true << false << 200
-                                               << true << QByteArray("Content-Length")
-                                               << QByteArray("2");
+    QTest::newRow("100-continue then 200")
+        << QStringLiteral("continue-then-200") << false << false << 200 << true
+        << QByteArray("Content-Length") << QByteArray("13");
+    QTest::newRow("HEAD answer with a length")
+        << QStringLiteral("head-ping") << true << false << 200 << true
+        << QByteArray("Content-Length") << QByteArray("2");
     QTest::newRow("404 with the engine's message")
         << QStringLiteral("no-such-container-404") << false << false << 404 << true
         << QByteArray("Content-Type") << QByteArray("application/json");
@@ -208,10 +210,10 @@ void TestHttpResponseParser::splitAtEveryOffset()
     const QByteArray whole = run(input, {}, headRequest, closeAtEnd).describe();
     for (qsizetype cut = 0; cut <= input.size(); ++cut) {
         const QByteArray split = run(input, {cut}, headRequest, closeAtEnd).describe();
-        QVERIFY2(split == whole, qPrintable(QStringLiteral("split at %1:\n  %2\nwhole:\n  %3")
-                                                .arg(cut)
-                                                .arg(QString::fromLatin1(split),
-                                                     QString::fromLatin1(whole))));
+        QVERIFY2(split == whole,
+                 qPrintable(QStringLiteral("split at %1:\n  %2\nwhole:\n  %3")
+                                .arg(cut)
+                                .arg(QString::fromLatin1(split), QString::fromLatin1(whole))));
     }
 }
 
@@ -229,8 +231,10 @@ void TestHttpResponseParser::splitAtEveryPairOfOffsets()
         for (qsizetype b = a; b < input.size(); b += step) {
             const QByteArray split = run(input, {a, b}, headRequest, closeAtEnd).describe();
             if (split != whole)
-                QFAIL(qPrintable(QStringLiteral("split at %1 and %2: %3").arg(a).arg(b).arg(
-                    QString::fromLatin1(split))));
+                QFAIL(qPrintable(QStringLiteral("split at %1 and %2: %3")
+                                     .arg(a)
+                                     .arg(b)
+                                     .arg(QString::fromLatin1(split))));
         }
     }
 }
@@ -263,7 +267,8 @@ void TestHttpResponseParser::noBodyWhateverTheLengthSays_data()
         << QByteArray("HTTP/1.1 304 Not Modified\r\nContent-Length: 120\r\n\r\n") << 304
         << QByteArray();
     QTest::newRow("204 with a Content-Length")
-        << QByteArray("HTTP/1.1 204 No Content\r\nContent-Length: 3\r\n\r\n") << 204 << QByteArray();
+        << QByteArray("HTTP/1.1 204 No Content\r\nContent-Length: 3\r\n\r\n") << 204
+        << QByteArray();
 }
 
 void TestHttpResponseParser::noBodyWhateverTheLengthSays()
@@ -296,11 +301,11 @@ void TestHttpResponseParser::upgradeHandsBackTheRestExactly()
 
     int upgrades = 0;
     QByteArray rest;
-    HttpResponseParser parser(HttpResponseParser::Callbacks{
-        {}, {}, {}, [&](const QByteArray &bytes) {
-            ++upgrades;
-            rest = bytes;
-        }});
+    HttpResponseParser parser(
+        HttpResponseParser::Callbacks{{}, {}, {}, [&](const QByteArray &bytes) {
+                                          ++upgrades;
+                                          rest = bytes;
+                                      }});
     QVERIFY(parser.feed(input.left(headEnd + 5)));
     QVERIFY(parser.isUpgraded());
     QVERIFY(!parser.isComplete());
@@ -343,17 +348,16 @@ void TestHttpResponseParser::malformed_data()
     QTest::addColumn<bool>("closeAtEnd");
 
     const QByteArray ping = fixture(QStringLiteral("ping.http"));
-    QTest::newRow("garbage status line") << QByteArray("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n\r\n")
-                                         << false;
+    QTest::newRow("garbage status line")
+        << QByteArray("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n\r\n") << false;
     QTest::newRow("non-numeric status") << QByteArray("HTTP/1.1 2OO OK\r\n\r\n") << false;
-    QTest::newRow("status below 100 (found by the fuzzer)") << QByteArray("HTTP/1.1 010 OK\r\n\r\n")
-                                                            << false;
+    QTest::newRow("status below 100 (found by the fuzzer)")
+        << QByteArray("HTTP/1.1 010 OK\r\n\r\n") << false;
     QTest::newRow("unknown protocol version") << QByteArray("HTTP/7.3 200 OK\r\n\r\n") << false;
     QTest::newRow("a request instead of a response")
         << QByteArray("GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n") << false;
     QTest::newRow("NUL inside a header value")
-        << QByteArray("HTTP/1.1 200 OK\r\nX-A: a\0b\r\nContent-Length: 2\r\n\r\nOK", 50)
-        << false;
+        << QByteArray("HTTP/1.1 200 OK\r\nX-A: a\0b\r\nContent-Length: 2\r\n\r\nOK", 50) << false;
     QTest::newRow("two Content-Length values")
         << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nOK")
         << false;
@@ -361,9 +365,9 @@ void TestHttpResponseParser::malformed_data()
         << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
                       "3\r\nabc\r\n0\r\n\r\n")
         << false;
-    QTest::newRow("bad chunk size")
-        << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n")
-        << false;
+    QTest::newRow("bad chunk size") << QByteArray(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n")
+                                    << false;
     QTest::newRow("chunk size overflow")
         << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                       "ffffffffffffffffffff\r\nx\r\n")
@@ -378,10 +382,11 @@ void TestHttpResponseParser::malformed_data()
         << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n") << true;
     QTest::newRow("short Content-Length body, then close")
         << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort") << true;
-    QTest::newRow("head cut short, then close") << QByteArray("HTTP/1.1 200 OK\r\nApi-Vers") << true;
+    QTest::newRow("head cut short, then close")
+        << QByteArray("HTTP/1.1 200 OK\r\nApi-Vers") << true;
     QTest::newRow("nothing, then close") << QByteArray() << true;
-    QTest::newRow("data after the complete response") << ping + QByteArray("HTTP/1.1 200 OK\r\n")
-                                                      << false;
+    QTest::newRow("data after the complete response")
+        << ping + QByteArray("HTTP/1.1 200 OK\r\n") << false;
     QTest::newRow("one stray byte after the response") << ping + QByteArray("\n") << false;
 }
 
@@ -421,8 +426,8 @@ void TestHttpResponseParser::headerSectionLimit_data()
     QTest::addColumn<int>("pieceSize");
 
     constexpr int kMiB = 1024 * 1024;
-    const QByteArray bigValue =
-        "HTTP/1.1 200 OK\r\nX-Big: " + QByteArray(kMiB, 'v') + "\r\nContent-Length: 0\r\n\r\n";
+    const QByteArray bigValue = "HTTP/1.1 200 OK\r\nX-Big: " + QByteArray(kMiB, 'v')
+                                + "\r\nContent-Length: 0\r\n\r\n";
     const QByteArray bigName = "HTTP/1.1 200 OK\r\n" + QByteArray(kMiB, 'n') + ": 1\r\n\r\n";
     const QByteArray bigReason = "HTTP/1.1 200 " + QByteArray(kMiB, 'r') + "\r\n\r\n";
     QByteArray manyHeaders = "HTTP/1.1 200 OK\r\n";
@@ -439,8 +444,10 @@ void TestHttpResponseParser::headerSectionLimit_data()
         QTest::newRow(QByteArray("1 MiB header value" + how).constData()) << bigValue << piece;
         QTest::newRow(QByteArray("1 MiB header name" + how).constData()) << bigName << piece;
         QTest::newRow(QByteArray("1 MiB reason phrase" + how).constData()) << bigReason << piece;
-        QTest::newRow(QByteArray("1 MiB of small headers" + how).constData()) << manyHeaders << piece;
-        QTest::newRow(QByteArray("1 MiB of empty headers" + how).constData()) << tinyHeaders << piece;
+        QTest::newRow(QByteArray("1 MiB of small headers" + how).constData())
+            << manyHeaders << piece;
+        QTest::newRow(QByteArray("1 MiB of empty headers" + how).constData())
+            << tinyHeaders << piece;
     }
 }
 
@@ -457,7 +464,8 @@ void TestHttpResponseParser::headerSectionLimit()
         HttpResponseParser parser(HttpResponseParser::Callbacks{
             [&](const HttpResponseHead &) { headSeen = true; }, {}, {}, {}});
         for (qsizetype from = 0; from < input.size(); from += pieceSize) {
-            if (!parser.feed(input.constData() + from, qMin<qsizetype>(pieceSize, input.size() - from))) {
+            if (!parser.feed(input.constData() + from,
+                             qMin<qsizetype>(pieceSize, input.size() - from))) {
                 refusedAt = from;
                 break;
             }

@@ -86,14 +86,22 @@ LaunchSpec TestExports::hostile()
 {
     LaunchSpec spec;
     spec.image = QStringLiteral("registry.example.com:5000/team/cuda:12.4-base");
-    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
+    spec.command = {QStringLiteral("sh"),
+                    QStringLiteral("-c"),
                     QStringLiteral("echo \"$HOME\" 'single' `id` $(id); a|b & c > /dev/null\\n"),
-                    QStringLiteral("tab\there"), QStringLiteral("new\nline"), QString(),
-                    QStringLiteral("-d"), QStringLiteral("\u00e9\u20ac\U0001F600"), QStringLiteral("*"),
-                    QStringLiteral("~"), QStringLiteral("#x"), QStringLiteral("!!")};
-    spec.env = {QStringLiteral("A=it's"), QStringLiteral("B=$x;`y`|&"), QStringLiteral("C=line\nbreak"),
-                QStringLiteral("D=")};
-    spec.gpus = GpuSelection::ofDevices({QStringLiteral("0"), QStringLiteral("GPU-6bd9a4f2-1111-2222-3333-444455556666")});
+                    QStringLiteral("tab\there"),
+                    QStringLiteral("new\nline"),
+                    QString(),
+                    QStringLiteral("-d"),
+                    QStringLiteral("\u00e9\u20ac\U0001F600"),
+                    QStringLiteral("*"),
+                    QStringLiteral("~"),
+                    QStringLiteral("#x"),
+                    QStringLiteral("!!")};
+    spec.env = {QStringLiteral("A=it's"), QStringLiteral("B=$x;`y`|&"),
+                QStringLiteral("C=line\nbreak"), QStringLiteral("D=")};
+    spec.gpus = GpuSelection::ofDevices(
+        {QStringLiteral("0"), QStringLiteral("GPU-6bd9a4f2-1111-2222-3333-444455556666")});
     spec.capabilities = {QStringLiteral("compute"), QStringLiteral("utility")};
     spec.runtime = QStringLiteral("nvidia");
     spec.containerName = QStringLiteral("smi.test_1");
@@ -114,12 +122,14 @@ void TestExports::shellQuote_data()
 {
     QTest::addColumn<QString>("word");
     QTest::addColumn<QString>("quoted");
-    QTest::newRow("plain") << QStringLiteral("nvidia/cuda:12.4-base") << QStringLiteral("nvidia/cuda:12.4-base");
+    QTest::newRow("plain") << QStringLiteral("nvidia/cuda:12.4-base")
+                           << QStringLiteral("nvidia/cuda:12.4-base");
     QTest::newRow("empty") << QString() << QStringLiteral("''");
     QTest::newRow("space") << QStringLiteral("a b") << QStringLiteral("'a b'");
     QTest::newRow("quote") << QStringLiteral("it's") << QStringLiteral("'it'\\''s'");
     QTest::newRow("dollar") << QStringLiteral("$HOME") << QStringLiteral("'$HOME'");
-    QTest::newRow("csv quotes") << QStringLiteral("\"device=0,2\"") << QStringLiteral("'\"device=0,2\"'");
+    QTest::newRow("csv quotes") << QStringLiteral("\"device=0,2\"")
+                                << QStringLiteral("'\"device=0,2\"'");
 }
 
 void TestExports::shellQuote()
@@ -144,7 +154,8 @@ void TestExports::shellRunsCommandLine_data()
     QTest::newRow("kept, all gpus") << kept << false;
     LaunchSpec cdi = hostile();
     cdi.deviceDriver = QStringLiteral("cdi");
-    cdi.gpus = GpuSelection::ofDevices({QStringLiteral("nvidia.com/gpu=0"), QStringLiteral("nvidia.com/gpu=1")});
+    cdi.gpus = GpuSelection::ofDevices(
+        {QStringLiteral("nvidia.com/gpu=0"), QStringLiteral("nvidia.com/gpu=1")});
     QTest::newRow("cdi") << cdi << false;
 }
 
@@ -156,7 +167,8 @@ void TestExports::shellRunsCommandLine()
     const QString line = DockerRunExport::commandLine(spec, detach);
     QProcess sh;
     sh.start(QStringLiteral("/bin/sh"),
-             {QStringLiteral("-c"), QStringLiteral("docker() { printf '%s\\0' \"$@\"; }\n") + line});
+             {QStringLiteral("-c"),
+              QStringLiteral("docker() { printf '%s\\0' \"$@\"; }\n") + line});
     QVERIFY(sh.waitForFinished(10000));
     QCOMPARE(sh.exitCode(), 0);
     QCOMPARE(sh.readAllStandardError(), QByteArray());
@@ -168,7 +180,8 @@ void TestExports::shellRunsCommandLine()
     const QStringList expected = DockerRunExport::arguments(spec, detach).mid(1);
     QCOMPARE(argv, expected);
     // The words end with the image and the command, exactly.
-    QCOMPARE(argv.mid(argv.size() - spec.command.size() - 1), QStringList{spec.image} + spec.command);
+    QCOMPARE(argv.mid(argv.size() - spec.command.size() - 1),
+             QStringList{spec.image} + spec.command);
     const QStringList options = argv.mid(1, argv.size() - spec.command.size() - 2);
     QCOMPARE(options.contains(QStringLiteral("--rm")), spec.autoRemove);
     QCOMPARE(options.contains(QStringLiteral("-d")), detach);
@@ -209,13 +222,16 @@ void TestExports::dockerRunWords()
     spec.tty = true;
     spec.gpus = GpuSelection::ofCount(2);
     QCOMPARE(DockerRunExport::commandLine(spec, true),
-             QStringLiteral("docker run -d -t --name smi --runtime nvidia --gpus 2 -e A=1 --shm-size 1g "
-                            "--ipc host -v /a:/b:ro --network none nvidia/cuda:11.8.0-base-ubuntu20.04 nvidia-smi"));
+             QStringLiteral(
+                 "docker run -d -t --name smi --runtime nvidia --gpus 2 -e A=1 --shm-size 1g "
+                 "--ipc host -v /a:/b:ro --network none nvidia/cuda:11.8.0-base-ubuntu20.04 "
+                 "nvidia-smi"));
 }
 
 void TestExports::pythonLiteral()
 {
-    QCOMPARE(PythonExport::stringLiteral(QStringLiteral("a\"b\\c\n\t'")), QStringLiteral("\"a\\\"b\\\\c\\n\\t'\""));
+    QCOMPARE(PythonExport::stringLiteral(QStringLiteral("a\"b\\c\n\t'")),
+             QStringLiteral("\"a\\\"b\\\\c\\n\\t'\""));
     QCOMPARE(PythonExport::stringLiteral(QStringLiteral("\u00e9\u20ac\U0001F600")),
              QStringLiteral("\"\\xe9\\u20ac\\U0001f600\""));
     QCOMPARE(PythonExport::stringLiteral(QString(QChar(1))), QStringLiteral("\"\\x01\""));
@@ -336,8 +352,8 @@ void TestExports::pythonScript()
         QCOMPARE(r.value(QStringLiteral("exit")).toInt(), 0);
         QCOMPARE(stdoutBytes, QByteArray("c0ffee\n"));
     } else {
-        QStringList expected = {QStringLiteral("run"), QStringLiteral("wait"), QStringLiteral("logs"),
-                                QStringLiteral("logs")};
+        QStringList expected = {QStringLiteral("run"), QStringLiteral("wait"),
+                                QStringLiteral("logs"), QStringLiteral("logs")};
         if (spec.autoRemove)
             expected << QStringLiteral("remove");
         QCOMPARE(calls, expected);

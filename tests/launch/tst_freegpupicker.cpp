@@ -32,7 +32,8 @@ GpuSnapshot host()
 {
     GpuSnapshot s;
     s.source = GpuSnapshot::Source::Nvml;
-    s.gpus = {gpu(0, 1024 * MiB, {{4242, 256 * MiB}, {4243, -1}}), gpu(1, 0), gpu(2, 2048 * MiB), gpu(3, 3 * MiB)};
+    s.gpus = {gpu(0, 1024 * MiB, {{4242, 256 * MiB}, {4243, -1}}), gpu(1, 0), gpu(2, 2048 * MiB),
+              gpu(3, 3 * MiB)};
     return s;
 }
 
@@ -58,15 +59,21 @@ void TestFreeGpuPicker::whatCountsAsFree_data()
     QTest::addColumn<bool>("free");
     QTest::addColumn<QString>("reason");
     QTest::newRow("idle, 0 MiB") << gpu(1, 0) << true << QString();
-    QTest::newRow("idle, under the threshold") << gpu(1, GpuInfo::kFreeMemoryBytes - 1) << true << QString();
-    QTest::newRow("no process, at the threshold") << gpu(1, GpuInfo::kFreeMemoryBytes) << false
-                                                  << QStringLiteral("256 MiB in use by no listed process");
-    QTest::newRow("a process") << gpu(0, 0, {{77, 10 * MiB}}) << false << QStringLiteral("PID 77 (10 MiB)");
-    QTest::newRow("a process without a memory figure") << gpu(0, 0, {{78, -1}}) << false << QStringLiteral("PID 78");
+    QTest::newRow("idle, under the threshold")
+        << gpu(1, GpuInfo::kFreeMemoryBytes - 1) << true << QString();
+    QTest::newRow("no process, at the threshold")
+        << gpu(1, GpuInfo::kFreeMemoryBytes) << false
+        << QStringLiteral("256 MiB in use by no listed process");
+    QTest::newRow("a process") << gpu(0, 0, {{77, 10 * MiB}}) << false
+                               << QStringLiteral("PID 77 (10 MiB)");
+    QTest::newRow("a process without a memory figure")
+        << gpu(0, 0, {{78, -1}}) << false << QStringLiteral("PID 78");
     GpuInfo unknownProcesses = gpu(0, 0);
     unknownProcesses.processesKnown = false;
-    QTest::newRow("processes unknown") << unknownProcesses << false << QStringLiteral("its processes could not be read");
-    QTest::newRow("memory unknown") << gpu(0, -1) << false << QStringLiteral("its memory use is unknown");
+    QTest::newRow("processes unknown")
+        << unknownProcesses << false << QStringLiteral("its processes could not be read");
+    QTest::newRow("memory unknown")
+        << gpu(0, -1) << false << QStringLiteral("its memory use is unknown");
     GpuInfo mig = gpu(0, 0);
     mig.migMode = GpuInfo::MigMode::Enabled;
     QTest::newRow("MIG mode") << mig << false << QStringLiteral("in MIG mode");
@@ -103,9 +110,11 @@ void TestFreeGpuPicker::refusalNamesTheHolders()
     QVERIFY(!three.ok());
     QCOMPARE(three.error().code(), Error::Code::Validation);
     const QString message = three.error().message();
-    QVERIFY2(message.startsWith(QLatin1String("Cannot take 3 free GPUs: only 2 of its 4 GPUs are free")),
+    QVERIFY2(message.startsWith(
+                 QLatin1String("Cannot take 3 free GPUs: only 2 of its 4 GPUs are free")),
              qPrintable(message));
-    for (const char *part : {"GPU 0: PID 4242 (256 MiB), PID 4243", "GPU 2: 2048 MiB in use", "ask for fewer"})
+    for (const char *part :
+         {"GPU 0: PID 4242 (256 MiB), PID 4243", "GPU 2: 2048 MiB in use", "ask for fewer"})
         QVERIFY2(message.contains(QLatin1String(part)), qPrintable(message));
 }
 
@@ -117,13 +126,16 @@ void TestFreeGpuPicker::reservedGpusAreSkipped()
     QCOMPARE(FreeGpuPicker::reserved(hostName), QStringList{QStringLiteral("GPU-1")});
     QVERIFY(FreeGpuPicker::reserved(QStringLiteral("ssh://other")).isEmpty()); // per host
 
-    const Result<QList<GpuInfo>> one = FreeGpuPicker::pick(host(), 1, FreeGpuPicker::reserved(hostName));
+    const Result<QList<GpuInfo>> one = FreeGpuPicker::pick(host(), 1,
+                                                           FreeGpuPicker::reserved(hostName));
     QVERIFY(one.ok());
     QCOMPARE(one.value().at(0).index, 3);
     FreeGpuPicker::reserve(hostName, {QStringLiteral("GPU-3")});
-    const Result<QList<GpuInfo>> none = FreeGpuPicker::pick(host(), 1, FreeGpuPicker::reserved(hostName));
+    const Result<QList<GpuInfo>> none = FreeGpuPicker::pick(host(), 1,
+                                                            FreeGpuPicker::reserved(hostName));
     QVERIFY(!none.ok());
-    QVERIFY2(none.error().message().contains(QLatin1String("another launch of GPU Deck is taking GPU 1, GPU 3")),
+    QVERIFY2(none.error().message().contains(
+                 QLatin1String("another launch of GPU Deck is taking GPU 1, GPU 3")),
              qPrintable(none.error().message()));
 
     FreeGpuPicker::release(hostName, {QStringLiteral("GPU-1"), QStringLiteral("GPU-3")});
@@ -138,7 +150,8 @@ void TestFreeGpuPicker::resolveWritesUuidsOrCdiIndexes()
     QList<GpuInfo> taken;
     const Result<LaunchSpec> resolved = FreeGpuPicker::resolve(spec, host(), {}, &taken);
     QVERIFY(resolved.ok());
-    QCOMPARE(resolved.value().gpus, GpuSelection::ofDevices({QStringLiteral("GPU-1"), QStringLiteral("GPU-3")}));
+    QCOMPARE(resolved.value().gpus,
+             GpuSelection::ofDevices({QStringLiteral("GPU-1"), QStringLiteral("GPU-3")}));
     QCOMPARE(taken.size(), 2);
     const QJsonObject request = resolved.value().deviceRequests().first().toObject();
     QCOMPARE(request.value(QStringLiteral("DeviceIDs")).toArray(),
@@ -148,7 +161,8 @@ void TestFreeGpuPicker::resolveWritesUuidsOrCdiIndexes()
     spec.deviceDriver = QStringLiteral("cdi");
     const Result<LaunchSpec> cdi = FreeGpuPicker::resolve(spec, host());
     QVERIFY(cdi.ok());
-    QCOMPARE(cdi.value().cdiDevices(), (QStringList{QStringLiteral("nvidia.com/gpu=1"), QStringLiteral("nvidia.com/gpu=3")}));
+    QCOMPARE(cdi.value().cdiDevices(),
+             (QStringList{QStringLiteral("nvidia.com/gpu=1"), QStringLiteral("nvidia.com/gpu=3")}));
 
     // Other selections are left as they are.
     spec.gpus = GpuSelection::ofCount(2);
@@ -158,11 +172,14 @@ void TestFreeGpuPicker::resolveWritesUuidsOrCdiIndexes()
 void TestFreeGpuPicker::unreadableHostIsRefused()
 {
     GpuSnapshot none;
-    none.error = Error(Error::Code::NoDriver, QStringLiteral("no NVIDIA driver found"), QStringLiteral("nvidia-smi is not on PATH"));
+    none.error = Error(Error::Code::NoDriver, QStringLiteral("no NVIDIA driver found"),
+                       QStringLiteral("nvidia-smi is not on PATH"));
     const Result<QList<GpuInfo>> picked = FreeGpuPicker::pick(none, 1);
     QVERIFY(!picked.ok());
-    QVERIFY2(picked.error().message().contains(QLatin1String("Cannot pick free GPUs")), qPrintable(picked.error().message()));
-    QVERIFY2(picked.error().message().contains(QLatin1String("nvidia-smi is not on PATH")), qPrintable(picked.error().message()));
+    QVERIFY2(picked.error().message().contains(QLatin1String("Cannot pick free GPUs")),
+             qPrintable(picked.error().message()));
+    QVERIFY2(picked.error().message().contains(QLatin1String("nvidia-smi is not on PATH")),
+             qPrintable(picked.error().message()));
 }
 
 QTEST_GUILESS_MAIN(TestFreeGpuPicker)

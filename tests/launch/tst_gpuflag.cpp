@@ -41,8 +41,9 @@ void TestGpuFlag::conformance_data()
     QTest::addColumn<QJsonArray>("expected");
 
     using M = GpuSelection::Mode;
-    const auto row = [](const char *name, const char *flag, M mode, int count, const QStringList &devices,
-                        const QStringList &caps, const char *driver, const char *json) {
+    const auto row = [](const char *name, const char *flag, M mode, int count,
+                        const QStringList &devices, const QStringList &caps, const char *driver,
+                        const char *json) {
         QTest::newRow(name) << QString::fromUtf8(flag) << int(mode) << count << devices << caps
                             << QString::fromUtf8(driver) << requests(json);
     };
@@ -61,20 +62,23 @@ void TestGpuFlag::conformance_data()
         R"([{"Driver":"","Count":-1,"DeviceIDs":null,"Capabilities":[["gpu"]],"Options":{}}])");
     row("one device", "device=1", M::Devices, 1, {QStringLiteral("1")}, none, "",
         R"([{"Driver":"","Count":0,"DeviceIDs":["1"],"Capabilities":[["gpu"]],"Options":{}}])");
-    row("quoted device list", "\"device=0,2\"", M::Devices, 1, {QStringLiteral("0"), QStringLiteral("2")}, none, "",
+    row("quoted device list", "\"device=0,2\"", M::Devices, 1,
+        {QStringLiteral("0"), QStringLiteral("2")}, none, "",
         R"([{"Driver":"","Count":0,"DeviceIDs":["0","2"],"Capabilities":[["gpu"]],"Options":{}}])");
     row("gpu uuid", "device=GPU-6bd9a4f2-1111-2222-3333-444455556666", M::Devices, 1,
         {QStringLiteral("GPU-6bd9a4f2-1111-2222-3333-444455556666")}, none, "",
         R"([{"Driver":"","Count":0,"DeviceIDs":["GPU-6bd9a4f2-1111-2222-3333-444455556666"],
             "Capabilities":[["gpu"]],"Options":{}}])");
-    row("mig uuid and index", "\"device=MIG-1b2c3d4e-aaaa-bbbb-cccc-ddddeeeeffff,0:1\"", M::Devices, 1,
-        {QStringLiteral("MIG-1b2c3d4e-aaaa-bbbb-cccc-ddddeeeeffff"), QStringLiteral("0:1")}, none, "",
+    row("mig uuid and index", "\"device=MIG-1b2c3d4e-aaaa-bbbb-cccc-ddddeeeeffff,0:1\"", M::Devices,
+        1, {QStringLiteral("MIG-1b2c3d4e-aaaa-bbbb-cccc-ddddeeeeffff"), QStringLiteral("0:1")},
+        none, "",
         R"([{"Driver":"","Count":0,"DeviceIDs":["MIG-1b2c3d4e-aaaa-bbbb-cccc-ddddeeeeffff","0:1"],
             "Capabilities":[["gpu"]],"Options":{}}])");
-    row("capabilities and devices", "\"capabilities=compute,utility\",\"device=0,1\"", M::Devices, 1,
-        {QStringLiteral("0"), QStringLiteral("1")}, computeUtility, "",
+    row("capabilities and devices", "\"capabilities=compute,utility\",\"device=0,1\"", M::Devices,
+        1, {QStringLiteral("0"), QStringLiteral("1")}, computeUtility, "",
         R"([{"Driver":"","Count":0,"DeviceIDs":["0","1"],"Capabilities":[["compute","utility","gpu"]],"Options":{}}])");
-    row("all with capabilities", "all,\"capabilities=compute,utility\"", M::All, 1, none, computeUtility, "",
+    row("all with capabilities", "all,\"capabilities=compute,utility\"", M::All, 1, none,
+        computeUtility, "",
         R"([{"Driver":"","Count":-1,"DeviceIDs":null,"Capabilities":[["compute","utility","gpu"]],"Options":{}}])");
     row("capabilities alone means one gpu", "capabilities=utility", M::Count, 1, none,
         {QStringLiteral("utility")}, "",
@@ -84,7 +88,8 @@ void TestGpuFlag::conformance_data()
     row("driver, count, capability", "count=2,driver=nvidia,capabilities=video", M::Count, 2, none,
         {QStringLiteral("video")}, "nvidia",
         R"([{"Driver":"nvidia","Count":2,"DeviceIDs":null,"Capabilities":[["video","gpu"]],"Options":{}}])");
-    row("escaped quote inside quotes", "\"device=a\"\"b\"", M::Devices, 1, {QStringLiteral("a\"b")}, none, "",
+    row("escaped quote inside quotes", "\"device=a\"\"b\"", M::Devices, 1, {QStringLiteral("a\"b")},
+        none, "",
         R"([{"Driver":"","Count":0,"DeviceIDs":["a\"b"],"Capabilities":[["gpu"]],"Options":{}}])");
 }
 
@@ -111,8 +116,12 @@ void TestGpuFlag::conformance()
     spec.image = QStringLiteral("busybox");
     parsed.value().applyTo(spec);
     QCOMPARE(spec.deviceRequests(), expected);
-    QCOMPARE(spec.createBody().value(QStringLiteral("HostConfig")).toObject()
-                 .value(QStringLiteral("DeviceRequests")).toArray(), expected);
+    QCOMPARE(spec.createBody()
+                 .value(QStringLiteral("HostConfig"))
+                 .toObject()
+                 .value(QStringLiteral("DeviceRequests"))
+                 .toArray(),
+             expected);
 
     // The inverse: what the export writes reads back as the same request.
     const QString formatted = GpuFlag::format(spec);
@@ -128,14 +137,18 @@ void TestGpuFlag::refused_data()
 {
     QTest::addColumn<QString>("flag");
     QTest::addColumn<QString>("needle");
-    QTest::newRow("unquoted device list") << QStringLiteral("device=0,2") << QStringLiteral("'\"device=0,2\"'");
-    QTest::newRow("unquoted three devices") << QStringLiteral("device=0,1,2") << QStringLiteral("Quote");
-    QTest::newRow("count and devices") << QStringLiteral("count=2,device=0") << QStringLiteral("together");
+    QTest::newRow("unquoted device list")
+        << QStringLiteral("device=0,2") << QStringLiteral("'\"device=0,2\"'");
+    QTest::newRow("unquoted three devices")
+        << QStringLiteral("device=0,1,2") << QStringLiteral("Quote");
+    QTest::newRow("count and devices")
+        << QStringLiteral("count=2,device=0") << QStringLiteral("together");
     QTest::newRow("empty") << QString() << QStringLiteral("empty");
     QTest::newRow("zero") << QStringLiteral("0") << QStringLiteral("at least 1");
     QTest::newRow("word") << QStringLiteral("two") << QStringLiteral("'two'");
     QTest::newRow("unknown key") << QStringLiteral("bogus=1") << QStringLiteral("bogus");
-    QTest::newRow("repeated key") << QStringLiteral("driver=a,driver=b") << QStringLiteral("more than once");
+    QTest::newRow("repeated key") << QStringLiteral("driver=a,driver=b")
+                                  << QStringLiteral("more than once");
     QTest::newRow("all twice") << QStringLiteral("all,all") << QStringLiteral("more than once");
     QTest::newRow("options") << QStringLiteral("options=a=b") << QStringLiteral("options");
     QTest::newRow("unclosed quote") << QStringLiteral("\"device=0") << QStringLiteral("\"");
@@ -162,18 +175,24 @@ void TestGpuFlag::formatted_data()
     using M = GpuSelection::Mode;
     QTest::newRow("all") << int(M::All) << QStringList() << QStringList() << QString()
                          << QStringLiteral("--gpus all");
-    QTest::newRow("devices") << int(M::Devices) << QStringList{QStringLiteral("0"), QStringLiteral("2")}
-                             << QStringList() << QString() << QStringLiteral("--gpus '\"device=0,2\"'");
+    QTest::newRow("devices") << int(M::Devices)
+                             << QStringList{QStringLiteral("0"), QStringLiteral("2")}
+                             << QStringList() << QString()
+                             << QStringLiteral("--gpus '\"device=0,2\"'");
     QTest::newRow("one device") << int(M::Devices) << QStringList{QStringLiteral("1")}
                                 << QStringList() << QString() << QStringLiteral("--gpus device=1");
-    QTest::newRow("caps") << int(M::Devices) << QStringList{QStringLiteral("0"), QStringLiteral("1")}
-                          << QStringList{QStringLiteral("compute"), QStringLiteral("utility")} << QString()
-                          << QStringLiteral("--gpus '\"device=0,1\",\"capabilities=compute,utility\"'");
+    QTest::newRow("caps") << int(M::Devices)
+                          << QStringList{QStringLiteral("0"), QStringLiteral("1")}
+                          << QStringList{QStringLiteral("compute"), QStringLiteral("utility")}
+                          << QString()
+                          << QStringLiteral(
+                                 "--gpus '\"device=0,1\",\"capabilities=compute,utility\"'");
     QTest::newRow("driver") << int(M::All) << QStringList() << QStringList{QStringLiteral("gpu")}
-                            << QStringLiteral("nvidia") << QStringLiteral("--gpus all,driver=nvidia");
-    QTest::newRow("cdi uses --device") << int(M::Devices)
-                                       << QStringList{QStringLiteral("nvidia.com/gpu=0")} << QStringList()
-                                       << QStringLiteral("cdi") << QStringLiteral("--device nvidia.com/gpu=0");
+                            << QStringLiteral("nvidia")
+                            << QStringLiteral("--gpus all,driver=nvidia");
+    QTest::newRow("cdi uses --device")
+        << int(M::Devices) << QStringList{QStringLiteral("nvidia.com/gpu=0")} << QStringList()
+        << QStringLiteral("cdi") << QStringLiteral("--device nvidia.com/gpu=0");
 }
 
 void TestGpuFlag::formatted()

@@ -29,8 +29,8 @@ LaunchSpec spec(const QStringList &command, bool autoRemove = false)
 int containersNamed(const QString &name)
 {
     const TestEngine::CliResult cli = TestEngine::docker(
-        {QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("-q"), QStringLiteral("--filter"),
-         QStringLiteral("name=^/%1$").arg(name)});
+        {QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("-q"),
+         QStringLiteral("--filter"), QStringLiteral("name=^/%1$").arg(name)});
     return int(cli.out.trimmed().isEmpty() ? 0 : cli.out.trimmed().split('\n').size());
 }
 
@@ -67,16 +67,19 @@ private:
 void TestLauncher::initTestCase()
 {
     GPUDECK_REQUIRE_ENGINE();
-    m_client = std::make_unique<DockerClient>(EndpointResolver::resolve(TestEngine::host()).value());
+    m_client = std::make_unique<DockerClient>(
+        EndpointResolver::resolve(TestEngine::host()).value());
 }
 
 void TestLauncher::runsInTheCliOrder()
 {
     Launcher launcher(m_client.get());
     QList<Launcher::State> states;
-    connect(&launcher, &Launcher::stateChanged, this, [&states](Launcher::State s) { states.append(s); });
+    connect(&launcher, &Launcher::stateChanged, this,
+            [&states](Launcher::State s) { states.append(s); });
     QByteArray out;
-    connect(&launcher, &Launcher::output, this, [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
+    connect(&launcher, &Launcher::output, this,
+            [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
     QSignalSpy finished(&launcher, &Launcher::finished);
     // Output written the instant the container starts is not lost: attach comes before start.
     launcher.launch(spec({QStringLiteral("echo"), QStringLiteral("first words")}, true));
@@ -85,8 +88,8 @@ void TestLauncher::runsInTheCliOrder()
     QCOMPARE(launcher.exitCode().value_or(-1), 0);
     QCOMPARE(out, QByteArray("first words\n"));
     const QList<Launcher::State> expected{Launcher::State::Creating, Launcher::State::Attaching,
-                                          Launcher::State::Waiting, Launcher::State::Starting,
-                                          Launcher::State::Running, Launcher::State::Exited};
+                                          Launcher::State::Waiting,  Launcher::State::Starting,
+                                          Launcher::State::Running,  Launcher::State::Exited};
     QCOMPARE(states, expected);
     QCOMPARE(finished.count(), 1);
 }
@@ -107,14 +110,18 @@ void TestLauncher::stopSendsTermThenKills()
     // One that handles SIGTERM exits on it, with its own code.
     Launcher handling(m_client.get());
     QByteArray out;
-    connect(&handling, &Launcher::output, this, [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
+    connect(&handling, &Launcher::output, this,
+            [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
     QSignalSpy handlingDone(&handling, &Launcher::finished);
     const auto removeHandling = qScopeGuard([&]() { // also when a check below fails
         if (!handling.containerId().isEmpty())
-            TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), handling.containerId()});
+            TestEngine::docker(
+                {QStringLiteral("rm"), QStringLiteral("-f"), handling.containerId()});
     });
-    handling.launch(spec({QStringLiteral("sh"), QStringLiteral("-c"),
-                          QStringLiteral("trap 'echo got TERM; exit 5' TERM; echo ready; while true; do sleep 0.1; done")}));
+    handling.launch(spec(
+        {QStringLiteral("sh"), QStringLiteral("-c"),
+         QStringLiteral(
+             "trap 'echo got TERM; exit 5' TERM; echo ready; while true; do sleep 0.1; done")}));
     // Output can arrive before the engine's answer to start: the stop may come while Starting,
     // and must not be lost then.
     QTRY_VERIFY_WITH_TIMEOUT(out.contains("ready"), 30000);
@@ -137,7 +144,8 @@ void TestLauncher::stopWhileStartingIsHonoured()
             launcher.stop(3);
     });
     launcher.launch(spec({QStringLiteral("sh"), QStringLiteral("-c"),
-                          QStringLiteral("trap 'exit 6' TERM; while true; do sleep 0.1; done")}, true));
+                          QStringLiteral("trap 'exit 6' TERM; while true; do sleep 0.1; done")},
+                         true));
     QVERIFY(done.wait(30000));
     QCOMPARE(launcher.state(), Launcher::State::Exited);
     const qint64 code = launcher.exitCode().value_or(-1);
@@ -157,7 +165,8 @@ void TestLauncher::stopBeforeStartCancels()
     QCOMPARE(launcher.state(), Launcher::State::Cancelled);
     const QString id = launcher.containerId();
     QVERIFY(!id.isEmpty());
-    QTRY_VERIFY_WITH_TIMEOUT(TestEngine::docker({QStringLiteral("inspect"), id}).exitCode != 0, 10000); // removed
+    QTRY_VERIFY_WITH_TIMEOUT(TestEngine::docker({QStringLiteral("inspect"), id}).exitCode != 0,
+                             10000); // removed
 }
 
 void TestLauncher::cancelAtEveryStage_data()
@@ -166,11 +175,16 @@ void TestLauncher::cancelAtEveryStage_data()
     QTest::addColumn<bool>("autoRemove");
     for (const bool autoRemove : {false, true}) {
         const char *suffix = autoRemove ? ", auto-remove" : "";
-        QTest::newRow(qPrintable(QStringLiteral("creating%1").arg(QLatin1String(suffix)))) << Launcher::State::Creating << autoRemove;
-        QTest::newRow(qPrintable(QStringLiteral("attaching%1").arg(QLatin1String(suffix)))) << Launcher::State::Attaching << autoRemove;
-        QTest::newRow(qPrintable(QStringLiteral("waiting%1").arg(QLatin1String(suffix)))) << Launcher::State::Waiting << autoRemove;
-        QTest::newRow(qPrintable(QStringLiteral("starting%1").arg(QLatin1String(suffix)))) << Launcher::State::Starting << autoRemove;
-        QTest::newRow(qPrintable(QStringLiteral("running%1").arg(QLatin1String(suffix)))) << Launcher::State::Running << autoRemove;
+        QTest::newRow(qPrintable(QStringLiteral("creating%1").arg(QLatin1String(suffix))))
+            << Launcher::State::Creating << autoRemove;
+        QTest::newRow(qPrintable(QStringLiteral("attaching%1").arg(QLatin1String(suffix))))
+            << Launcher::State::Attaching << autoRemove;
+        QTest::newRow(qPrintable(QStringLiteral("waiting%1").arg(QLatin1String(suffix))))
+            << Launcher::State::Waiting << autoRemove;
+        QTest::newRow(qPrintable(QStringLiteral("starting%1").arg(QLatin1String(suffix))))
+            << Launcher::State::Starting << autoRemove;
+        QTest::newRow(qPrintable(QStringLiteral("running%1").arg(QLatin1String(suffix))))
+            << Launcher::State::Running << autoRemove;
     }
 }
 
@@ -197,7 +211,8 @@ void TestLauncher::cancelAtEveryStage()
     // Nothing is left behind: a cancelled launch removes what it created (or the engine does,
     // for auto-remove), and never hits "removal already in progress".
     if (!autoRemove && stage == Launcher::State::Running)
-        TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), s.containerName}); // stopped, kept as docker run keeps it
+        // stopped, kept as docker run keeps it
+        TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), s.containerName});
     QTRY_COMPARE_WITH_TIMEOUT(containersNamed(s.containerName), 0, 20000);
     QVERIFY2(launcher.error().httpStatus() != 409, qPrintable(launcher.error().message()));
 }
@@ -223,7 +238,8 @@ void TestLauncher::failedStartRemovesTheContainer()
     QCOMPARE(created.count(), 1);
     QCOMPARE(launcher.state(), Launcher::State::Failed);
     QVERIFY2(launcher.error().why().contains(QLatin1String("no such file"), Qt::CaseInsensitive)
-                 || launcher.error().why().contains(QLatin1String("not found"), Qt::CaseInsensitive),
+                 || launcher.error().why().contains(QLatin1String("not found"),
+                                                    Qt::CaseInsensitive),
              qPrintable(launcher.error().message()));
     QVERIFY(launcher.error().httpStatus() != 409);
     QTRY_COMPARE_WITH_TIMEOUT(containersNamed(s.containerName), 0, 20000);

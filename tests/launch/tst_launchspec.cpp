@@ -64,8 +64,10 @@ void TestLaunchSpec::validate_data()
     row("image uppercase", withImage(QStringLiteral("Nvidia/CUDA")), {QStringLiteral("image")});
     row("image empty tag", withImage(QStringLiteral("nvidia/cuda:")), {QStringLiteral("image")});
     row("image tag leading dash", withImage(QStringLiteral("img:-x")), {QStringLiteral("image")});
-    row("image tag 129", withImage(QStringLiteral("img:") + QString(129, QLatin1Char('t'))), {QStringLiteral("image")});
-    row("image short digest", withImage(QStringLiteral("img@sha256:abc")), {QStringLiteral("image")});
+    row("image tag 129", withImage(QStringLiteral("img:") + QString(129, QLatin1Char('t'))),
+        {QStringLiteral("image")});
+    row("image short digest", withImage(QStringLiteral("img@sha256:abc")),
+        {QStringLiteral("image")});
     row("image space", withImage(QStringLiteral("img name")), {QStringLiteral("image")});
     row("image leading dash", withImage(QStringLiteral("-img")), {QStringLiteral("image")});
     row("image double slash", withImage(QStringLiteral("a//b")), {QStringLiteral("image")});
@@ -104,8 +106,9 @@ void TestLaunchSpec::validate_data()
     row("count two", s, {});
     s.gpus = GpuSelection::ofDevices({});
     row("devices empty", s, {QStringLiteral("gpus")});
-    s.gpus = GpuSelection::ofDevices({QStringLiteral("0"), QStringLiteral("GPU-6bd9a4f2-1111-2222-3333-444455556666"),
-                                      QStringLiteral("MIG-1b2c3d4e-aaaa-bbbb-cccc-ddddeeeeffff"), QStringLiteral("0:1")});
+    s.gpus = GpuSelection::ofDevices(
+        {QStringLiteral("0"), QStringLiteral("GPU-6bd9a4f2-1111-2222-3333-444455556666"),
+         QStringLiteral("MIG-1b2c3d4e-aaaa-bbbb-cccc-ddddeeeeffff"), QStringLiteral("0:1")});
     row("devices index uuid mig", s, {});
     s.gpus = GpuSelection::ofDevices({QStringLiteral("0,1")});
     row("device with comma", s, {QStringLiteral("gpus")});
@@ -113,8 +116,9 @@ void TestLaunchSpec::validate_data()
     row("no gpus", s, {});
 
     s = base();
-    s.capabilities = {QStringLiteral("gpu"), QStringLiteral("compute"), QStringLiteral("utility"),
-                      QStringLiteral("graphics"), QStringLiteral("video"), QStringLiteral("display"),
+    s.capabilities = {QStringLiteral("gpu"),     QStringLiteral("compute"),
+                      QStringLiteral("utility"), QStringLiteral("graphics"),
+                      QStringLiteral("video"),   QStringLiteral("display"),
                       QStringLiteral("compat32")};
     row("all capabilities", s, {});
     s.capabilities = {QStringLiteral("compute"), QStringLiteral("ngx")};
@@ -128,14 +132,16 @@ void TestLaunchSpec::validate_data()
 
     LaunchSpec cdi = base();
     cdi.deviceDriver = QStringLiteral("cdi");
-    cdi.gpus = GpuSelection::ofDevices({QStringLiteral("nvidia.com/gpu=0"), QStringLiteral("nvidia.com/gpu=all")});
+    cdi.gpus = GpuSelection::ofDevices(
+        {QStringLiteral("nvidia.com/gpu=0"), QStringLiteral("nvidia.com/gpu=all")});
     row("cdi valid on 1.44", cdi, {}, QStringLiteral("1.44"));
     row("cdi valid on 1.47", cdi, {}, QStringLiteral("1.47"));
     row("cdi, api unknown", cdi, {});
     row("cdi on 1.41", cdi, {QStringLiteral("deviceDriver")}, QStringLiteral("1.41"));
     // Ticked GPUs become nvidia.com/gpu=<id>: indexes, UUIDs, MIG devices, all, a count.
     LaunchSpec cdiTicked = cdi;
-    cdiTicked.gpus = GpuSelection::ofDevices({QStringLiteral("0"), QStringLiteral("GPU-6bd9"), QStringLiteral("0:1")});
+    cdiTicked.gpus = GpuSelection::ofDevices(
+        {QStringLiteral("0"), QStringLiteral("GPU-6bd9"), QStringLiteral("0:1")});
     row("cdi ticked devices", cdiTicked, {});
     cdiTicked.gpus = GpuSelection::ofCount(2);
     row("cdi with count", cdiTicked, {});
@@ -152,10 +158,12 @@ void TestLaunchSpec::validate_data()
     pod.deviceDriver = QStringLiteral("cdi");
     row("podman, cdi on 1.41", pod, {}, QStringLiteral("1.41"), true);
     pod.deviceDriver = QStringLiteral("nvidia");
-    row("podman, nvidia driver refused", pod, {QStringLiteral("deviceDriver")}, QStringLiteral("1.41"), true);
+    row("podman, nvidia driver refused", pod, {QStringLiteral("deviceDriver")},
+        QStringLiteral("1.41"), true);
     pod.deviceDriver.clear();
     pod.runtime = QStringLiteral("nvidia");
-    row("podman, nvidia runtime refused", pod, {QStringLiteral("runtime")}, QStringLiteral("1.41"), true);
+    row("podman, nvidia runtime refused", pod, {QStringLiteral("runtime")}, QStringLiteral("1.41"),
+        true);
     pod.runtime.clear();
     pod.gpus = GpuSelection::all();
     row("podman, all", pod, {}, QStringLiteral("1.41"), true);
@@ -167,7 +175,8 @@ void TestLaunchSpec::validate_data()
     }
     for (const char *bad : {"abc", "-1", "1x", "g", "1 g b"}) {
         s.shmSize = QLatin1String(bad);
-        QTest::addRow("shm bad %s", bad) << s << QString() << QStringList{QStringLiteral("shmSize")} << false;
+        QTest::addRow("shm bad %s", bad)
+            << s << QString() << QStringList{QStringLiteral("shmSize")} << false;
     }
 
     s = base();
@@ -177,7 +186,8 @@ void TestLaunchSpec::validate_data()
     }
     for (const char *bad : {"/a", "/a:b", "/a:/b:rx", ":/b", "/a:/b:ro:z"}) {
         s.binds = {QLatin1String(bad)};
-        QTest::addRow("bind bad %s", bad) << s << QString() << QStringList{QStringLiteral("binds")} << false;
+        QTest::addRow("bind bad %s", bad)
+            << s << QString() << QStringList{QStringLiteral("binds")} << false;
     }
 
     s = base();
@@ -203,7 +213,8 @@ void TestLaunchSpec::validate()
     QFETCH(QStringList, fields);
     QFETCH(bool, podman);
     QStringList got;
-    const QList<ValidationIssue> issues = spec.validate(api, podman ? EngineKind::Podman : EngineKind::Docker);
+    const QList<ValidationIssue> issues = spec.validate(api, podman ? EngineKind::Podman
+                                                                    : EngineKind::Docker);
     for (const ValidationIssue &issue : issues) {
         got << issue.field;
         QVERIFY2(!issue.message.isEmpty(), qPrintable(issue.field));
@@ -305,7 +316,8 @@ void TestLaunchSpec::createBodyCdi()
     spec.gpus = GpuSelection::ofDevices({QStringLiteral("nvidia.com/gpu=0")});
     const QJsonArray expected = json(R"({"a": [{"Driver": "cdi", "Count": 0,
         "DeviceIDs": ["nvidia.com/gpu=0"], "Capabilities": null, "Options": null}]})")
-                                    .value(QStringLiteral("a")).toArray();
+                                    .value(QStringLiteral("a"))
+                                    .toArray();
     QCOMPARE(spec.deviceRequests(), expected);
 }
 
@@ -314,14 +326,20 @@ void TestLaunchSpec::createBodyCdiFromTickedGpus_data()
 {
     QTest::addColumn<GpuSelection>("gpus");
     QTest::addColumn<QStringList>("ids");
-    QTest::newRow("index") << GpuSelection::ofDevices({QStringLiteral("0")}) << QStringList{QStringLiteral("nvidia.com/gpu=0")};
-    QTest::newRow("uuid and mig") << GpuSelection::ofDevices({QStringLiteral("GPU-6bd9"), QStringLiteral("0:1")})
-                                  << QStringList{QStringLiteral("nvidia.com/gpu=GPU-6bd9"), QStringLiteral("nvidia.com/gpu=0:1")};
-    QTest::newRow("qualified kept") << GpuSelection::ofDevices({QStringLiteral("example.com/fpga=a")})
-                                    << QStringList{QStringLiteral("example.com/fpga=a")};
-    QTest::newRow("all") << GpuSelection::all() << QStringList{QStringLiteral("nvidia.com/gpu=all")};
+    QTest::newRow("index") << GpuSelection::ofDevices({QStringLiteral("0")})
+                           << QStringList{QStringLiteral("nvidia.com/gpu=0")};
+    QTest::newRow("uuid and mig") << GpuSelection::ofDevices(
+        {QStringLiteral("GPU-6bd9"), QStringLiteral("0:1")})
+                                  << QStringList{QStringLiteral("nvidia.com/gpu=GPU-6bd9"),
+                                                 QStringLiteral("nvidia.com/gpu=0:1")};
+    QTest::newRow("qualified kept")
+        << GpuSelection::ofDevices({QStringLiteral("example.com/fpga=a")})
+        << QStringList{QStringLiteral("example.com/fpga=a")};
+    QTest::newRow("all") << GpuSelection::all()
+                         << QStringList{QStringLiteral("nvidia.com/gpu=all")};
     QTest::newRow("count 3") << GpuSelection::ofCount(3)
-                             << QStringList{QStringLiteral("nvidia.com/gpu=0"), QStringLiteral("nvidia.com/gpu=1"),
+                             << QStringList{QStringLiteral("nvidia.com/gpu=0"),
+                                            QStringLiteral("nvidia.com/gpu=1"),
                                             QStringLiteral("nvidia.com/gpu=2")};
 }
 
@@ -332,9 +350,15 @@ void TestLaunchSpec::createBodyCdiFromTickedGpus()
     LaunchSpec spec = base();
     spec.deviceDriver = QStringLiteral("cdi");
     spec.gpus = gpus;
-    const QJsonObject request = spec.createBody().value(QStringLiteral("HostConfig")).toObject()
-                                    .value(QStringLiteral("DeviceRequests")).toArray().first().toObject();
-    QCOMPARE(request, (QJsonObject{{QStringLiteral("Driver"), QStringLiteral("cdi")}, {QStringLiteral("Count"), 0},
+    const QJsonObject request = spec.createBody()
+                                    .value(QStringLiteral("HostConfig"))
+                                    .toObject()
+                                    .value(QStringLiteral("DeviceRequests"))
+                                    .toArray()
+                                    .first()
+                                    .toObject();
+    QCOMPARE(request, (QJsonObject{{QStringLiteral("Driver"), QStringLiteral("cdi")},
+                                   {QStringLiteral("Count"), 0},
                                    {QStringLiteral("DeviceIDs"), QJsonArray::fromStringList(ids)},
                                    {QStringLiteral("Capabilities"), QJsonValue::Null},
                                    {QStringLiteral("Options"), QJsonValue::Null}}));
@@ -362,19 +386,35 @@ void TestLaunchSpec::libpodCreateBody()
     QCOMPARE(body.value(QStringLiteral("image")).toString(), spec.image);
     QCOMPARE(body.value(QStringLiteral("command")).toArray().size(), 3);
     QCOMPARE(body.value(QStringLiteral("env")).toObject(),
-             (QJsonObject{{QStringLiteral("A"), QStringLiteral("1")}, {QStringLiteral("B"), QStringLiteral("x=y")}}));
+             (QJsonObject{{QStringLiteral("A"), QStringLiteral("1")},
+                          {QStringLiteral("B"), QStringLiteral("x=y")}}));
     QCOMPARE(body.value(QStringLiteral("name")).toString(), QStringLiteral("job-1"));
     QCOMPARE(body.value(QStringLiteral("remove")).toBool(), true);
     QCOMPARE(body.value(QStringLiteral("terminal")).toBool(), true);
     QCOMPARE(body.value(QStringLiteral("shm_size")).toDouble(), 1073741824.0);
-    QCOMPARE(body.value(QStringLiteral("ipcns")).toObject().value(QStringLiteral("nsmode")).toString(), QStringLiteral("host"));
-    QCOMPARE(body.value(QStringLiteral("netns")).toObject().value(QStringLiteral("nsmode")).toString(), QStringLiteral("none"));
-    QCOMPARE(body.value(QStringLiteral("mounts")).toArray().first().toObject().value(QStringLiteral("source")).toString(),
+    QCOMPARE(
+        body.value(QStringLiteral("ipcns")).toObject().value(QStringLiteral("nsmode")).toString(),
+        QStringLiteral("host"));
+    QCOMPARE(
+        body.value(QStringLiteral("netns")).toObject().value(QStringLiteral("nsmode")).toString(),
+        QStringLiteral("none"));
+    QCOMPARE(body.value(QStringLiteral("mounts"))
+                 .toArray()
+                 .first()
+                 .toObject()
+                 .value(QStringLiteral("source"))
+                 .toString(),
              QStringLiteral("/data"));
-    QCOMPARE(body.value(QStringLiteral("volumes")).toArray().first().toObject().value(QStringLiteral("Name")).toString(),
+    QCOMPARE(body.value(QStringLiteral("volumes"))
+                 .toArray()
+                 .first()
+                 .toObject()
+                 .value(QStringLiteral("Name"))
+                 .toString(),
              QStringLiteral("cache"));
     QCOMPARE(body.value(QStringLiteral("devices")).toArray(),
-             (QJsonArray{QJsonObject{{QStringLiteral("path"), QStringLiteral("nvidia.com/gpu=1")}}}));
+             (QJsonArray{
+                 QJsonObject{{QStringLiteral("path"), QStringLiteral("nvidia.com/gpu=1")}}}));
     // No Docker-style GPU request and no runtime: Podman would ignore the one and refuse the other.
     QVERIFY(!body.contains(QStringLiteral("HostConfig")));
     QVERIFY(!body.contains(QStringLiteral("oci_runtime")));

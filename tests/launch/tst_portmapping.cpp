@@ -50,25 +50,33 @@ void TestPortMapping::parse_data()
 {
     QTest::addColumn<QString>("entry");
     QTest::addColumn<QString>("bindings"); // HostConfig.PortBindings as the docker CLI sends them
-    QTest::newRow("container port only") << s("8888") << s(R"({"8888/tcp": [{"HostIp": "", "HostPort": ""}]})");
-    QTest::newRow("host:container") << s("8080:80") << s(R"({"80/tcp": [{"HostIp": "", "HostPort": "8080"}]})");
+    QTest::newRow("container port only")
+        << s("8888") << s(R"({"8888/tcp": [{"HostIp": "", "HostPort": ""}]})");
+    QTest::newRow("host:container")
+        << s("8080:80") << s(R"({"80/tcp": [{"HostIp": "", "HostPort": "8080"}]})");
     QTest::newRow("loopback") << s("127.0.0.1:8888:8888")
                               << s(R"({"8888/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8888"}]})");
     QTest::newRow("address, engine picks the port")
         << s("127.0.0.1::8888") << s(R"({"8888/tcp": [{"HostIp": "127.0.0.1", "HostPort": ""}]})");
-    QTest::newRow("ipv6 in brackets") << s("[::1]:6006:6006") << s(R"({"6006/tcp": [{"HostIp": "::1", "HostPort": "6006"}]})");
-    QTest::newRow("ipv6 bare") << s("::1:6006:6006") << s(R"({"6006/tcp": [{"HostIp": "::1", "HostPort": "6006"}]})");
-    QTest::newRow("udp") << s("53:53/udp") << s(R"({"53/udp": [{"HostIp": "", "HostPort": "53"}]})");
-    QTest::newRow("SCTP upper case") << s("5000/SCTP") << s(R"({"5000/sctp": [{"HostIp": "", "HostPort": ""}]})");
-    QTest::newRow("empty protocol is tcp") << s("8888/") << s(R"({"8888/tcp": [{"HostIp": "", "HostPort": ""}]})");
+    QTest::newRow("ipv6 in brackets")
+        << s("[::1]:6006:6006") << s(R"({"6006/tcp": [{"HostIp": "::1", "HostPort": "6006"}]})");
+    QTest::newRow("ipv6 bare") << s("::1:6006:6006")
+                               << s(R"({"6006/tcp": [{"HostIp": "::1", "HostPort": "6006"}]})");
+    QTest::newRow("udp") << s("53:53/udp")
+                         << s(R"({"53/udp": [{"HostIp": "", "HostPort": "53"}]})");
+    QTest::newRow("SCTP upper case")
+        << s("5000/SCTP") << s(R"({"5000/sctp": [{"HostIp": "", "HostPort": ""}]})");
+    QTest::newRow("empty protocol is tcp")
+        << s("8888/") << s(R"({"8888/tcp": [{"HostIp": "", "HostPort": ""}]})");
     QTest::newRow("ranges") << s("8000-8002:9000-9002")
                             << s(R"({"9000/tcp": [{"HostIp": "", "HostPort": "8000"}],
                                    "9001/tcp": [{"HostIp": "", "HostPort": "8001"}],
                                    "9002/tcp": [{"HostIp": "", "HostPort": "8002"}]})");
-    QTest::newRow("container range, engine picks") << s("127.0.0.1::7000-7001")
+    QTest::newRow("container range, engine picks")
+        << s("127.0.0.1::7000-7001")
         << s(R"({"7000/tcp": [{"HostIp": "127.0.0.1", "HostPort": ""}], "7001/tcp": [{"HostIp": "127.0.0.1", "HostPort": ""}]})");
-    QTest::newRow("host pool for one container port") << s("8000-8010:80")
-                                                      << s(R"({"80/tcp": [{"HostIp": "", "HostPort": "8000-8010"}]})");
+    QTest::newRow("host pool for one container port")
+        << s("8000-8010:80") << s(R"({"80/tcp": [{"HostIp": "", "HostPort": "8000-8010"}]})");
 }
 
 void TestPortMapping::parse()
@@ -117,7 +125,8 @@ void TestPortMapping::refused()
     const QString why = parsed.error().why();
     QVERIFY2(why.contains(says), qPrintable(why));
     // One sentence.
-    QVERIFY2(why.endsWith(QLatin1Char('.')) && !why.chopped(1).contains(QLatin1String(". ")), qPrintable(why));
+    QVERIFY2(why.endsWith(QLatin1Char('.')) && !why.chopped(1).contains(QLatin1String(". ")),
+             qPrintable(why));
     QCOMPARE(PortMappings::portBindings({entry}), QJsonObject());
     const QList<ValidationIssue> issues = PortMappings::validate({entry}, QString());
     QCOMPARE(issues.size(), 1);
@@ -131,19 +140,26 @@ void TestPortMapping::validate_data()
     QTest::addColumn<QString>("network");
     QTest::addColumn<bool>("podman");
     QTest::addColumn<QString>("says"); // empty: valid
-    QTest::newRow("two ports") << strs({"127.0.0.1:8888:8888", "127.0.0.1:6006:6006"}) << s("lab") << false << s("");
-    QTest::newRow("same port twice") << strs({"8888:8888", "8888:9999"}) << s("") << false << s("published twice");
-    QTest::newRow("all interfaces and loopback") << strs({"8888:8888", "127.0.0.1:8888:9999"}) << s("") << false
-                                                 << s("published twice");
-    QTest::newRow("two addresses") << strs({"127.0.0.1:8888:8888", "127.0.0.2:8888:8889"}) << s("") << false << s("");
+    QTest::newRow("two ports") << strs({"127.0.0.1:8888:8888", "127.0.0.1:6006:6006"}) << s("lab")
+                               << false << s("");
+    QTest::newRow("same port twice")
+        << strs({"8888:8888", "8888:9999"}) << s("") << false << s("published twice");
+    QTest::newRow("all interfaces and loopback")
+        << strs({"8888:8888", "127.0.0.1:8888:9999"}) << s("") << false << s("published twice");
+    QTest::newRow("two addresses")
+        << strs({"127.0.0.1:8888:8888", "127.0.0.2:8888:8889"}) << s("") << false << s("");
     QTest::newRow("tcp and udp") << strs({"53:53", "53:53/udp"}) << s("") << false << s("");
-    QTest::newRow("inside a range") << strs({"8000-8010:8000-8010", "8005:80"}) << s("") << false << s("8005/tcp");
+    QTest::newRow("inside a range")
+        << strs({"8000-8010:8000-8010", "8005:80"}) << s("") << false << s("8005/tcp");
     QTest::newRow("engine-picked twice") << strs({"8888", "8888"}) << s("") << false << s("");
-    QTest::newRow("pools may overlap") << strs({"8000-8010:80", "8000-8010:81"}) << s("") << false << s("");
-    QTest::newRow("host network") << strs({"8888:8888"}) << s("host") << false << s("network mode host");
-    QTest::newRow("no network") << strs({"8888:8888"}) << s("none") << false << s("network mode none");
-    QTest::newRow("another container's network") << strs({"8888:8888"}) << s("container:db") << false
-                                                 << s("container:db");
+    QTest::newRow("pools may overlap")
+        << strs({"8000-8010:80", "8000-8010:81"}) << s("") << false << s("");
+    QTest::newRow("host network") << strs({"8888:8888"}) << s("host") << false
+                                  << s("network mode host");
+    QTest::newRow("no network") << strs({"8888:8888"}) << s("none") << false
+                                << s("network mode none");
+    QTest::newRow("another container's network")
+        << strs({"8888:8888"}) << s("container:db") << false << s("container:db");
     QTest::newRow("host network, no ports") << QStringList{} << s("host") << false << s("");
     QTest::newRow("podman pool") << strs({"8000-8010:80"}) << s("") << true << s("Podman");
     QTest::newRow("podman ranges") << strs({"8000-8002:9000-9002"}) << s("") << true << s("");
@@ -168,7 +184,8 @@ void TestPortMapping::validate()
     spec.image = QStringLiteral("busybox");
     spec.ports = entries;
     spec.networkMode = network;
-    const QList<ValidationIssue> all = spec.validate({}, podman ? EngineKind::Podman : EngineKind::Docker);
+    const QList<ValidationIssue> all = spec.validate({}, podman ? EngineKind::Podman
+                                                                : EngineKind::Docker);
     QCOMPARE(all, issues);
 }
 
@@ -177,29 +194,41 @@ void TestPortMapping::createBody()
     LaunchSpec spec;
     spec.image = QStringLiteral("jupyter/base-notebook");
     spec.networkMode = QStringLiteral("lab");
-    spec.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("[::1]:8888:8888"), QStringLiteral("6006")};
+    spec.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("[::1]:8888:8888"),
+                  QStringLiteral("6006")};
     const QJsonObject body = spec.createBody();
     QCOMPARE(body.value(QStringLiteral("ExposedPorts")).toObject(),
              bindingsOf(s(R"({"8888/tcp": {}, "6006/tcp": {}})")));
     // Two bindings of one container port are one list, in the order given.
-    QCOMPARE(body.value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("PortBindings")).toObject(),
-             bindingsOf(s(R"({"8888/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8888"}, {"HostIp": "::1", "HostPort": "8888"}],
+    QCOMPARE(
+        body.value(QStringLiteral("HostConfig"))
+            .toObject()
+            .value(QStringLiteral("PortBindings"))
+            .toObject(),
+        bindingsOf(s(
+            R"({"8888/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8888"}, {"HostIp": "::1", "HostPort": "8888"}],
                             "6006/tcp": [{"HostIp": "", "HostPort": ""}]})")));
     spec.ports.clear();
     QVERIFY(!spec.createBody().contains(QStringLiteral("ExposedPorts")));
-    QVERIFY(!spec.createBody().value(QStringLiteral("HostConfig")).toObject().contains(QStringLiteral("PortBindings")));
+    QVERIFY(!spec.createBody()
+                 .value(QStringLiteral("HostConfig"))
+                 .toObject()
+                 .contains(QStringLiteral("PortBindings")));
 }
 
 void TestPortMapping::libpod()
 {
     LaunchSpec spec;
     spec.image = QStringLiteral("busybox");
-    spec.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("9000-9002:9000-9002/udp"), QStringLiteral("6006")};
-    const QJsonArray mappings = spec.libpodCreateBody().value(QStringLiteral("portmappings")).toArray();
+    spec.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("9000-9002:9000-9002/udp"),
+                  QStringLiteral("6006")};
+    const QJsonArray mappings =
+        spec.libpodCreateBody().value(QStringLiteral("portmappings")).toArray();
     QCOMPARE(mappings, QJsonDocument::fromJson(R"([
         {"container_port": 8888, "host_port": 8888, "host_ip": "127.0.0.1", "protocol": "tcp"},
         {"container_port": 9000, "host_port": 9000, "range": 3, "protocol": "udp"},
-        {"container_port": 6006, "protocol": "tcp"}])").array());
+        {"container_port": 6006, "protocol": "tcp"}])")
+                           .array());
 }
 
 void TestPortMapping::exports()
@@ -207,21 +236,28 @@ void TestPortMapping::exports()
     LaunchSpec spec;
     spec.image = QStringLiteral("busybox");
     spec.networkMode = QStringLiteral("lab");
-    spec.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("[::1]:8888:8888"), QStringLiteral("6006/udp")};
+    spec.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("[::1]:8888:8888"),
+                  QStringLiteral("6006/udp")};
     const QString line = DockerRunExport::commandLine(spec, false);
-    QVERIFY2(line.contains(QLatin1String("-p 127.0.0.1:8888:8888 -p '[::1]:8888:8888' -p 6006/udp")), qPrintable(line));
+    QVERIFY2(line.contains(
+                 QLatin1String("-p 127.0.0.1:8888:8888 -p '[::1]:8888:8888' -p 6006/udp")),
+             qPrintable(line));
     const QString python = PythonExport::script(spec, false);
-    QVERIFY2(python.contains(QLatin1String(
-                 R"(ports={"6006/udp": ("", ""), "8888/tcp": [("127.0.0.1", "8888"), ("::1", "8888")]},)")),
-             qPrintable(python));
+    QVERIFY2(
+        python.contains(QLatin1String(
+            R"(ports={"6006/udp": ("", ""), "8888/tcp": [("127.0.0.1", "8888"), ("::1", "8888")]},)")),
+        qPrintable(python));
     const QString compose = ComposeExport::yaml(spec);
-    QVERIFY2(compose.contains(QLatin1String("    ports:\n      - \"127.0.0.1:8888:8888\"\n      - \"[::1]:8888:8888\"\n"
-                                            "      - \"6006/udp\"\n")),
+    QVERIFY2(compose.contains(QLatin1String(
+                 "    ports:\n      - \"127.0.0.1:8888:8888\"\n      - \"[::1]:8888:8888\"\n"
+                 "      - \"6006/udp\"\n")),
              qPrintable(compose));
     const Result<QString> kube = KubernetesExport::yaml(spec, {});
     QVERIFY(kube.ok());
-    QVERIFY2(kube.value().contains(QLatin1String("- containerPort: 6006\n              protocol: \"UDP\"\n"))
-                 && kube.value().contains(QLatin1String("- containerPort: 8888\n              protocol: \"TCP\"\n")),
+    QVERIFY2(kube.value().contains(
+                 QLatin1String("- containerPort: 6006\n              protocol: \"UDP\"\n"))
+                 && kube.value().contains(
+                     QLatin1String("- containerPort: 8888\n              protocol: \"TCP\"\n")),
              qPrintable(kube.value()));
 }
 
@@ -230,7 +266,8 @@ void TestPortMapping::fromInspect()
     const QJsonObject inspect = QJsonDocument::fromJson(R"({"NetworkSettings": {"Ports": {
         "8888/tcp": [{"HostIp": "0.0.0.0", "HostPort": "49153"}, {"HostIp": "::", "HostPort": "49153"}],
         "6006/tcp": [{"HostIp": "127.0.0.1", "HostPort": "6006"}],
-        "9000/tcp": null}}})").object();
+        "9000/tcp": null}}})")
+                                    .object();
     const QList<PortMappings::Published> published = PortMappings::fromInspect(inspect);
     QCOMPARE(published.size(), 3);
     QCOMPARE(published.at(0).containerPort, 6006);

@@ -40,7 +40,9 @@ private slots:
 private:
     QString name(const char *what) const
     {
-        return QStringLiteral("gpudeck-ports-%1-%2").arg(QCoreApplication::applicationPid()).arg(QLatin1String(what));
+        return QStringLiteral("gpudeck-ports-%1-%2")
+            .arg(QCoreApplication::applicationPid())
+            .arg(QLatin1String(what));
     }
 
     std::unique_ptr<DockerClient> m_client;
@@ -82,7 +84,8 @@ int freePorts(int n)
 QJsonObject inspect(const QString &container)
 {
     const TestEngine::CliResult cli = TestEngine::docker({QStringLiteral("inspect"), container});
-    return cli.exitCode == 0 ? QJsonDocument::fromJson(cli.out).array().at(0).toObject() : QJsonObject();
+    return cli.exitCode == 0 ? QJsonDocument::fromJson(cli.out).array().at(0).toObject()
+                             : QJsonObject();
 }
 
 } // namespace
@@ -90,7 +93,8 @@ QJsonObject inspect(const QString &container)
 void TestPorts::initTestCase()
 {
     GPUDECK_REQUIRE_ENGINE();
-    m_client = std::make_unique<DockerClient>(EndpointResolver::resolve(TestEngine::host()).value());
+    m_client = std::make_unique<DockerClient>(
+        EndpointResolver::resolve(TestEngine::host()).value());
     m_network = name("net");
     const QByteArray problem = TestEngine::createNetwork(m_network);
     QVERIFY2(problem.isEmpty(), problem.constData());
@@ -108,9 +112,11 @@ void TestPorts::publishedHttpdAnswersThroughItsLink()
 {
     LaunchSpec spec;
     spec.image = QStringLiteral("gpudeck-test:latest");
-    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
-                    QStringLiteral("mkdir -p /www && echo hello from the container > /www/index.html && "
-                                   "echo ' or http://127.0.0.1:8080/lab?token=abc123' && exec httpd -f -p 8080 -h /www")};
+    spec.command = {
+        QStringLiteral("sh"), QStringLiteral("-c"),
+        QStringLiteral(
+            "mkdir -p /www && echo hello from the container > /www/index.html && "
+            "echo ' or http://127.0.0.1:8080/lab?token=abc123' && exec httpd -f -p 8080 -h /www")};
     spec.networkMode = m_network;
     spec.ports = {QStringLiteral("127.0.0.1::8080")}; // the engine picks the host port
     spec.containerName = name("httpd");
@@ -119,10 +125,12 @@ void TestPorts::publishedHttpdAnswersThroughItsLink()
 
     Launcher launcher(m_client.get());
     QByteArray out;
-    connect(&launcher, &Launcher::output, this, [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
+    connect(&launcher, &Launcher::output, this,
+            [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
     QSignalSpy finished(&launcher, &Launcher::finished);
     launcher.launch(spec);
-    QTRY_VERIFY_WITH_TIMEOUT(launcher.state() == Launcher::State::Running || finished.count() > 0, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(launcher.state() == Launcher::State::Running || finished.count() > 0,
+                             60000);
     QVERIFY2(launcher.state() == Launcher::State::Running, qPrintable(launcher.error().message()));
 
     PortLinks links(m_client.get());
@@ -130,7 +138,8 @@ void TestPorts::publishedHttpdAnswersThroughItsLink()
     QSignalSpy failed(&links, &PortLinks::failed);
     links.open(launcher.containerId());
     QVERIFY(ready.wait(30000) || ready.count() == 1);
-    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().value<Error>().message()));
+    QVERIFY2(failed.isEmpty(),
+             failed.isEmpty() ? "" : qPrintable(failed.first().first().value<Error>().message()));
     QCOMPARE(links.links().size(), 1);
     const PortLinks::Link link = links.links().first();
     QCOMPARE(link.published.containerPort, 8080);
@@ -153,7 +162,8 @@ void TestPorts::publishedHttpdAnswersThroughItsLink()
     expected.setPath(QStringLiteral("/lab"));
     expected.setQuery(QStringLiteral("token=abc123"));
     QCOMPARE(matches.first().target, expected);
-    QCOMPARE(out.mid(matches.first().start, matches.first().length), QByteArray("http://127.0.0.1:8080/lab?token=abc123"));
+    QCOMPARE(out.mid(matches.first().start, matches.first().length),
+             QByteArray("http://127.0.0.1:8080/lab?token=abc123"));
     QVERIFY(!links.rewrite(QUrl(QStringLiteral("http://pypi.org:8080/"))).isValid());
 
     // The forward ends with the container.
@@ -184,9 +194,10 @@ void TestPorts::exportsMakeTheSameBindings()
     LaunchSpec ours = spec;
     ours.containerName = name("ours");
     m_containers << ours.containerName;
-    const Result<QString> created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
-        m_client->createContainer(ours.createBody(true), ours.containerName, ctx, cb);
-    });
+    const Result<QString> created = await<QString>(
+        [&](QObject *ctx, DockerClient::Callback<QString> cb) {
+            m_client->createContainer(ours.createBody(true), ours.containerName, ctx, cb);
+        });
     QVERIFY2(created.ok(), qPrintable(created.error().message()));
 
     // docker create with the words of the docker-run export.
@@ -208,7 +219,8 @@ void TestPorts::exportsMakeTheSameBindings()
     QVERIFY(script.open(QIODevice::WriteOnly));
     script.write(PythonExport::script(python, true).toUtf8());
     script.close();
-    const TestEngine::CliResult ran = TestEngine::runProgram(QStringLiteral("/usr/bin/python3"), {script.fileName()},
+    const TestEngine::CliResult ran = TestEngine::runProgram(QStringLiteral("/usr/bin/python3"),
+                                                             {script.fileName()},
                                                              TestEngine::localCliEnvironment());
     QVERIFY2(ran.exitCode == 0, ran.err.constData());
 
@@ -216,24 +228,38 @@ void TestPorts::exportsMakeTheSameBindings()
     const QJsonObject b = inspect(cli.containerName);
     const QJsonObject c = inspect(python.containerName);
     const auto bindings = [](const QJsonObject &o) {
-        return o.value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("PortBindings")).toObject();
+        return o.value(QStringLiteral("HostConfig"))
+            .toObject()
+            .value(QStringLiteral("PortBindings"))
+            .toObject();
     };
     const auto exposed = [](const QJsonObject &o) {
-        return o.value(QStringLiteral("Config")).toObject().value(QStringLiteral("ExposedPorts")).toObject();
+        return o.value(QStringLiteral("Config"))
+            .toObject()
+            .value(QStringLiteral("ExposedPorts"))
+            .toObject();
     };
-    QCOMPARE(bindings(a), spec.createBody().value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("PortBindings")).toObject());
-    QCOMPARE(bindings(a).keys(), (QStringList{QStringLiteral("5353/udp"), QStringLiteral("7000/tcp"), QStringLiteral("7001/tcp"),
-                                              QStringLiteral("80/tcp"), QStringLiteral("8888/tcp"), QStringLiteral("9000/tcp"),
-                                              QStringLiteral("9001/tcp")}));
+    QCOMPARE(bindings(a), spec.createBody()
+                              .value(QStringLiteral("HostConfig"))
+                              .toObject()
+                              .value(QStringLiteral("PortBindings"))
+                              .toObject());
+    QCOMPARE(bindings(a).keys(),
+             (QStringList{QStringLiteral("5353/udp"), QStringLiteral("7000/tcp"),
+                          QStringLiteral("7001/tcp"), QStringLiteral("80/tcp"),
+                          QStringLiteral("8888/tcp"), QStringLiteral("9000/tcp"),
+                          QStringLiteral("9001/tcp")}));
     QCOMPARE(bindings(b), bindings(a));
     QCOMPARE(bindings(c), bindings(a));
     QCOMPARE(exposed(b), exposed(a));
     QCOMPARE(exposed(c), exposed(a));
     // The Python launch runs: its published port is read back from the engine.
     const QList<PortMappings::Published> published = PortMappings::fromInspect(c);
-    QVERIFY(std::any_of(published.cbegin(), published.cend(), [fixed](const PortMappings::Published &p) {
-        return p.containerPort == 8888 && p.hostPort == fixed && p.hostIp == QLatin1String("127.0.0.1");
-    }));
+    QVERIFY(std::any_of(published.cbegin(), published.cend(),
+                        [fixed](const PortMappings::Published &p) {
+                            return p.containerPort == 8888 && p.hostPort == fixed
+                                   && p.hostIp == QLatin1String("127.0.0.1");
+                        }));
 }
 
 QTEST_GUILESS_MAIN(TestPorts)

@@ -66,13 +66,16 @@ void TestCliPreset::usage_data()
     QTest::newRow("no subcommand") << QStringList();
     QTest::newRow("unknown subcommand") << QStringList{QStringLiteral("frobnicate")};
     QTest::newRow("show without name") << QStringList{QStringLiteral("show")};
-    QTest::newRow("show bad format") << QStringList{QStringLiteral("show"), QStringLiteral("x"),
-                                                    QStringLiteral("--format"), QStringLiteral("yaml")};
-    QTest::newRow("show unknown option") << QStringList{QStringLiteral("show"), QStringLiteral("x"),
-                                                        QStringLiteral("--bogus")};
-    QTest::newRow("export one argument") << QStringList{QStringLiteral("export"), QStringLiteral("x")};
-    QTest::newRow("rename three arguments") << QStringList{QStringLiteral("rename"), QStringLiteral("a"),
-                                                           QStringLiteral("b"), QStringLiteral("c")};
+    QTest::newRow("show bad format")
+        << QStringList{QStringLiteral("show"), QStringLiteral("x"), QStringLiteral("--format"),
+                       QStringLiteral("yaml")};
+    QTest::newRow("show unknown option")
+        << QStringList{QStringLiteral("show"), QStringLiteral("x"), QStringLiteral("--bogus")};
+    QTest::newRow("export one argument")
+        << QStringList{QStringLiteral("export"), QStringLiteral("x")};
+    QTest::newRow("rename three arguments")
+        << QStringList{QStringLiteral("rename"), QStringLiteral("a"), QStringLiteral("b"),
+                       QStringLiteral("c")};
     QTest::newRow("list with argument") << QStringList{QStringLiteral("list"), QStringLiteral("x")};
 }
 
@@ -97,7 +100,8 @@ void TestCliPreset::workflow()
     QCOMPARE(run.code, 1);
     oneSentence(run);
     QVERIFY(run.err.contains("already exists"));
-    run = gpudeck({QStringLiteral("import"), m_source, QStringLiteral("--name"), QStringLiteral("second")});
+    run = gpudeck(
+        {QStringLiteral("import"), m_source, QStringLiteral("--name"), QStringLiteral("second")});
     QCOMPARE(run.code, 0);
 
     run = gpudeck({QStringLiteral("list")});
@@ -111,12 +115,15 @@ void TestCliPreset::workflow()
     QCOMPARE(shown.value(QStringLiteral("keep")).toString(), QStringLiteral("me"));
     QCOMPARE(shown.value(QStringLiteral("name")).toString(), QStringLiteral("smi on gpu 0"));
 
-    run = gpudeck({QStringLiteral("show"), QStringLiteral("smi on gpu 0"), QStringLiteral("--format"),
-                   QStringLiteral("docker-run")});
+    run = gpudeck({QStringLiteral("show"), QStringLiteral("smi on gpu 0"),
+                   QStringLiteral("--format"), QStringLiteral("docker-run")});
     QCOMPARE(run.code, 0);
-    QCOMPARE(run.out, QByteArray("docker run --rm --runtime nvidia --gpus '\"device=0,2\",capabilities=utility' "
-                                 "-e 'MSG=it'\\''s $HOME' nvidia/cuda:11.8.0-base-ubuntu20.04 nvidia-smi\n"));
-    run = gpudeck({QStringLiteral("show"), QStringLiteral("--format=python"), QStringLiteral("second")});
+    QCOMPARE(run.out,
+             QByteArray(
+                 "docker run --rm --runtime nvidia --gpus '\"device=0,2\",capabilities=utility' "
+                 "-e 'MSG=it'\\''s $HOME' nvidia/cuda:11.8.0-base-ubuntu20.04 nvidia-smi\n"));
+    run = gpudeck(
+        {QStringLiteral("show"), QStringLiteral("--format=python"), QStringLiteral("second")});
     QCOMPARE(run.code, 0);
     QVERIFY(run.out.contains("docker.types.DeviceRequest(device_ids=[\"0\", \"2\"], "
                              "capabilities=[[\"utility\", \"gpu\"]])"));
@@ -129,7 +136,8 @@ void TestCliPreset::workflow()
     QCOMPARE(run.code, 0);
     QCOMPARE(PresetStore::loadFile(exported).value().name(), QStringLiteral("second"));
 
-    run = gpudeck({QStringLiteral("rename"), QStringLiteral("second"), QStringLiteral("smi on GPU 0")});
+    run = gpudeck(
+        {QStringLiteral("rename"), QStringLiteral("second"), QStringLiteral("smi on GPU 0")});
     QCOMPARE(run.code, 1);
     oneSentence(run);
     run = gpudeck({QStringLiteral("rename"), QStringLiteral("second"), QStringLiteral("third")});
@@ -155,7 +163,8 @@ void TestCliPreset::brokenAndFuture()
     f.close();
     Run run = gpudeck({QStringLiteral("list")});
     QCOMPARE(run.code, 0);
-    QVERIFY2(run.out.contains("zz-broken.json\tBROKEN\tCannot read the preset "), run.out.constData());
+    QVERIFY2(run.out.contains("zz-broken.json\tBROKEN\tCannot read the preset "),
+             run.out.constData());
     QVERIFY(run.out.contains("not valid JSON"));
     run = gpudeck({QStringLiteral("delete"), QStringLiteral("zz-broken.json")});
     QCOMPARE(run.code, 1);
@@ -170,7 +179,8 @@ void TestCliPreset::brokenAndFuture()
     run = gpudeck({QStringLiteral("import"), future});
     QCOMPARE(run.code, 1);
     oneSentence(run);
-    QVERIFY(run.err.contains("newer GPU Deck (format version 2); this version reads version 1. Update GPU Deck."));
+    QVERIFY(run.err.contains(
+        "newer GPU Deck (format version 2); this version reads version 1. Update GPU Deck."));
 }
 
 QTEST_GUILESS_MAIN(TestCliPreset)

@@ -65,7 +65,8 @@ void TestPresetStore::designExample()
     QCOMPARE(preset.value().name(), QStringLiteral("smi on gpu 0"));
     const LaunchSpec &spec = preset.value().spec();
     QCOMPARE(spec.gpus, GpuSelection::ofDevices({QStringLiteral("0"), QStringLiteral("GPU-6bd9")}));
-    QCOMPARE(spec.capabilities, (QStringList{QStringLiteral("compute"), QStringLiteral("utility")}));
+    QCOMPARE(spec.capabilities,
+             (QStringList{QStringLiteral("compute"), QStringLiteral("utility")}));
     QCOMPARE(spec.runtime, QStringLiteral("nvidia"));
     QCOMPARE(spec.env, QStringList{QStringLiteral("KEY=value")});
     QCOMPARE(spec.ports, QStringList{QStringLiteral("127.0.0.1:8888:8888")});
@@ -73,7 +74,8 @@ void TestPresetStore::designExample()
     // Written back: the same object, the documented key order.
     const QByteArray bytes = preset.value().toFileBytes();
     QCOMPARE(QJsonDocument::fromJson(bytes).object(), QJsonDocument::fromJson(text).object());
-    QVERIFY(bytes.startsWith("{\n    \"format\": \"gpudeck-preset\",\n    \"version\": 1,\n    \"name\""));
+    QVERIFY(bytes.startsWith(
+        "{\n    \"format\": \"gpudeck-preset\",\n    \"version\": 1,\n    \"name\""));
 }
 
 void TestPresetStore::roundTrip_data()
@@ -117,8 +119,12 @@ void TestPresetStore::roundTrip()
     QCOMPARE(loaded.value().spec(), preset.spec());
     if (GpuSelection::Mode(mode) == GpuSelection::Mode::Free) {
         // As the preset format documents it: {"mode": "free", "count": N}.
-        const QJsonObject gpus = QJsonDocument::fromJson(preset.toFileBytes()).object().value(QStringLiteral("gpus")).toObject();
-        QCOMPARE(gpus, (QJsonObject{{QStringLiteral("mode"), QStringLiteral("free")}, {QStringLiteral("count"), 3}}));
+        const QJsonObject gpus = QJsonDocument::fromJson(preset.toFileBytes())
+                                     .object()
+                                     .value(QStringLiteral("gpus"))
+                                     .toObject();
+        QCOMPARE(gpus, (QJsonObject{{QStringLiteral("mode"), QStringLiteral("free")},
+                                    {QStringLiteral("count"), 3}}));
     }
     QCOMPARE(loaded.value(), preset);
 }
@@ -132,7 +138,8 @@ void TestPresetStore::unknownFieldsKept()
     PresetStore store(dir.path());
     auto loaded = store.load(QStringLiteral("mine"));
     QVERIFY(loaded.ok());
-    QCOMPARE(loaded.value().extras().value(QStringLiteral("color")).toString(), QStringLiteral("teal"));
+    QCOMPARE(loaded.value().extras().value(QStringLiteral("color")).toString(),
+             QStringLiteral("teal"));
     // Re-saved from the loaded preset, and from one built anew: the extras stay.
     loaded.value().spec().command = {QStringLiteral("true")};
     QCOMPARE(store.save(loaded.value()).value(), QFileInfo(path).absoluteFilePath());
@@ -150,28 +157,30 @@ void TestPresetStore::broken_data()
 {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("bad JSON") << QByteArray("{\"format\": \"gpudeck-preset\", ") << QStringLiteral("not valid JSON");
+    QTest::newRow("bad JSON") << QByteArray("{\"format\": \"gpudeck-preset\", ")
+                              << QStringLiteral("not valid JSON");
     QTest::newRow("empty file") << QByteArray() << QStringLiteral("not valid JSON");
     QTest::newRow("array") << QByteArray("[1]") << QStringLiteral("not a JSON object");
     QTest::newRow("no format") << QByteArray(R"({"version": 1, "name": "x", "image": "busybox"})")
                                << QStringLiteral("not a GPU Deck preset");
-    QTest::newRow("missing image") << QByteArray(R"({"format": "gpudeck-preset", "version": 1, "name": "x"})")
-                                   << QStringLiteral("no \"image\"");
-    QTest::newRow("command not a list")
-        << QByteArray(R"({"format": "gpudeck-preset", "version": 1, "name": "x", "image": "b", "command": "ls"})")
-        << QStringLiteral("\"command\" must be a list of strings");
-    QTest::newRow("ports a string")
-        << QByteArray(R"({"format": "gpudeck-preset", "version": 1, "name": "x", "image": "b", "ports": "8888"})")
-        << QStringLiteral("\"ports\" must be a list of strings");
-    QTest::newRow("autoRemove a string")
-        << QByteArray(R"({"format": "gpudeck-preset", "version": 1, "name": "x", "image": "b", "autoRemove": "yes"})")
-        << QStringLiteral("\"autoRemove\" must be true or false");
-    QTest::newRow("bad gpu mode")
-        << QByteArray(R"({"format": "gpudeck-preset", "version": 1, "name": "x", "image": "b", "gpus": {"mode": "some"}})")
-        << QStringLiteral("\"mode\"");
-    QTest::newRow("count zero")
-        << QByteArray(R"({"format": "gpudeck-preset", "version": 1, "name": "x", "image": "b", "gpus": {"mode": "count", "count": 0}})")
-        << QStringLiteral("count");
+    QTest::newRow("missing image")
+        << QByteArray(R"({"format": "gpudeck-preset", "version": 1, "name": "x"})")
+        << QStringLiteral("no \"image\"");
+    QTest::newRow("command not a list") << QByteArray(
+        R"({"format": "gpudeck-preset", "version": 1, "name": "x", "image": "b", "command": "ls"})")
+                                        << QStringLiteral("\"command\" must be a list of strings");
+    QTest::newRow("ports a string") << QByteArray(
+        R"({"format": "gpudeck-preset", "version": 1, "name": "x", "image": "b", "ports": "8888"})")
+                                    << QStringLiteral("\"ports\" must be a list of strings");
+    QTest::newRow("autoRemove a string") << QByteArray(
+        R"({"format": "gpudeck-preset", "version": 1, "name": "x", "image": "b", "autoRemove": "yes"})")
+                                         << QStringLiteral("\"autoRemove\" must be true or false");
+    QTest::newRow("bad gpu mode") << QByteArray(
+        R"({"format": "gpudeck-preset", "version": 1, "name": "x", "image": "b", "gpus": {"mode": "some"}})")
+                                  << QStringLiteral("\"mode\"");
+    QTest::newRow("count zero") << QByteArray(
+        R"({"format": "gpudeck-preset", "version": 1, "name": "x", "image": "b", "gpus": {"mode": "count", "count": 0}})")
+                                << QStringLiteral("count");
     QTest::newRow("version string")
         << QByteArray(R"({"format": "gpudeck-preset", "version": "1", "name": "x", "image": "b"})")
         << QStringLiteral("\"version\"");
@@ -190,7 +199,8 @@ void TestPresetStore::broken()
     QCOMPARE(entries.size(), 1);
     QVERIFY(entries.first().isBroken());
     QCOMPARE(entries.first().filePath, QFileInfo(path).absoluteFilePath());
-    QVERIFY2(entries.first().error.message().contains(reason), qPrintable(entries.first().error.message()));
+    QVERIFY2(entries.first().error.message().contains(reason),
+             qPrintable(entries.first().error.message()));
     QVERIFY(entries.first().error.message().contains(path));
 
     // Nothing the store does touches it.
@@ -212,17 +222,20 @@ void TestPresetStore::futureVersion()
         QStringLiteral("/p/x.json"));
     QVERIFY(!preset.ok());
     QCOMPARE(preset.error().message(),
-             QStringLiteral("Cannot read the preset /p/x.json: it was written by a newer GPU Deck (format "
-                            "version 2); this version reads version 1. Update GPU Deck."));
+             QStringLiteral(
+                 "Cannot read the preset /p/x.json: it was written by a newer GPU Deck (format "
+                 "version 2); this version reads version 1. Update GPU Deck."));
 
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("future.json"));
-    const QByteArray bytes = R"({"format": "gpudeck-preset", "version": 7, "name": "future", "image": "b"})";
+    const QByteArray bytes =
+        R"({"format": "gpudeck-preset", "version": 7, "name": "future", "image": "b"})";
     write(path, bytes);
     PresetStore store(dir.path());
     QVERIFY(store.list().first().isBroken());
     QCOMPARE(store.list().first().name, QStringLiteral("future"));
-    QVERIFY(store.load(QStringLiteral("future")).error().message().contains(QLatin1String("version 7")));
+    QVERIFY(
+        store.load(QStringLiteral("future")).error().message().contains(QLatin1String("version 7")));
     QVERIFY(store.save(sample(QStringLiteral("future"))).ok());
     QCOMPARE(read(path), bytes);
     QVERIFY(!store.importFile(path).ok());
@@ -265,7 +278,8 @@ void TestPresetStore::atomicSave()
     QVERIFY(store.save(bigger).ok());
     QCOMPARE(read(path), bigger.toFileBytes());
     // No temporary files left behind.
-    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("p.json")});
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
+             QStringList{QStringLiteral("p.json")});
     // A store whose folder cannot exist reports an error value.
     write(dir.filePath(QStringLiteral("file")), "x");
     PresetStore impossible(dir.filePath(QStringLiteral("file/presets")));
@@ -287,13 +301,15 @@ void TestPresetStore::renameAndDelete()
     QVERIFY(!store.rename(QStringLiteral("alpha"), QStringLiteral("BETA")).ok());
     QVERIFY(!store.rename(QStringLiteral("missing"), QStringLiteral("x")).ok());
     // Case-only rename keeps the file.
-    QCOMPARE(QFileInfo(store.rename(QStringLiteral("alpha"), QStringLiteral("Alpha")).value()).fileName(),
+    QCOMPARE(QFileInfo(store.rename(QStringLiteral("alpha"), QStringLiteral("Alpha")).value())
+                 .fileName(),
              QStringLiteral("alpha.json"));
     QCOMPARE(store.load(QStringLiteral("Alpha")).value().name(), QStringLiteral("Alpha"));
     const auto renamed = store.rename(QStringLiteral("Alpha"), QStringLiteral("gamma ray"));
     QCOMPARE(QFileInfo(renamed.value()).fileName(), QStringLiteral("gamma-ray.json"));
     QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("alpha.json"))));
-    QCOMPARE(store.load(QStringLiteral("gamma ray")).value().spec(), sample(QStringLiteral("x")).spec());
+    QCOMPARE(store.load(QStringLiteral("gamma ray")).value().spec(),
+             sample(QStringLiteral("x")).spec());
 
     QVERIFY(store.remove(QStringLiteral("beta")).ok());
     QVERIFY(!store.remove(QStringLiteral("beta")).ok());
@@ -306,7 +322,8 @@ void TestPresetStore::importExport()
     QTemporaryDir outside;
     PresetStore store(dir.path());
     const QString source = outside.filePath(QStringLiteral("shared.json"));
-    write(source, R"({"format": "gpudeck-preset", "version": 1, "name": "shared", "image": "busybox",
+    write(source,
+          R"({"format": "gpudeck-preset", "version": 1, "name": "shared", "image": "busybox",
         "gpus": {"mode": "all"}, "extra": true})");
 
     const auto imported = store.importFile(source);
@@ -315,7 +332,12 @@ void TestPresetStore::importExport()
     QVERIFY(store.importFile(source).error().message().contains(QLatin1String("already exists")));
     QVERIFY(store.importFile(source, QStringLiteral("shared 2")).ok());
     QVERIFY(!store.importFile(outside.filePath(QStringLiteral("missing.json"))).ok());
-    QCOMPARE(store.load(QStringLiteral("shared 2")).value().extras().value(QStringLiteral("extra")).toBool(), true);
+    QCOMPARE(store.load(QStringLiteral("shared 2"))
+                 .value()
+                 .extras()
+                 .value(QStringLiteral("extra"))
+                 .toBool(),
+             true);
 
     const QString target = outside.filePath(QStringLiteral("out/exported.json"));
     QVERIFY(store.exportTo(QStringLiteral("shared"), target).ok());

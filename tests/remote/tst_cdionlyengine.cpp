@@ -47,16 +47,19 @@ private:
 void TestCdiOnlyEngine::initTestCase()
 {
     GPUDECK_REQUIRE_ENGINE();
-    QVERIFY2(!qEnvironmentVariable("GPUDECK_TEST_TRIXIE_DIR").isEmpty(), "run through ctest: the test needs dockerd 26");
+    QVERIFY2(!qEnvironmentVariable("GPUDECK_TEST_TRIXIE_DIR").isEmpty(),
+             "run through ctest: the test needs dockerd 26");
     m_dir = std::make_unique<QTemporaryDir>();
     m_engineDir = m_dir->filePath(QStringLiteral("engine"));
     QProcessEnvironment env;
     env.insert(QStringLiteral("GPUDECK_TEST_ENGINE_CDI"), QStringLiteral("1"));
     env.insert(QStringLiteral("GPUDECK_TEST_ENGINE_NO_HOOK"), QStringLiteral("1"));
     env.insert(QStringLiteral("GPUDECK_TEST_ENGINE_TLS"), QStringLiteral("1"));
-    env.insert(QStringLiteral("GPUDECK_TEST_TRIXIE_DIR"), qEnvironmentVariable("GPUDECK_TEST_TRIXIE_DIR"));
-    const TestEngine::CliResult started = TestEngine::runProgram(
-        QStringLiteral(GPUDECK_SOURCE_DIR "/tests/scripts/test-engine.sh"), {QStringLiteral("start"), m_engineDir}, env, 180000);
+    env.insert(QStringLiteral("GPUDECK_TEST_TRIXIE_DIR"),
+               qEnvironmentVariable("GPUDECK_TEST_TRIXIE_DIR"));
+    const TestEngine::CliResult started =
+        TestEngine::runProgram(QStringLiteral(GPUDECK_SOURCE_DIR "/tests/scripts/test-engine.sh"),
+                               {QStringLiteral("start"), m_engineDir}, env, 180000);
     QVERIFY2(started.exitCode == 0, started.err.constData());
     m_socket = QString::fromUtf8(started.out.trimmed().split('\n').last());
     m_tcp = readLine(m_engineDir + QStringLiteral("/tls-host"));
@@ -76,7 +79,8 @@ QProcessEnvironment TestCdiOnlyEngine::cliEnv() const
 {
     QProcessEnvironment env;
     env.insert(QStringLiteral("HOME"), QDir::tempPath());
-    env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
+    env.insert(QStringLiteral("GPUDECK_NVML_PATH"),
+               QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
     env.insert(QStringLiteral("PATH"), QStringLiteral("/nonexistent"));
     return env;
 }
@@ -89,18 +93,21 @@ void TestCdiOnlyEngine::gpusThroughCdiProbe()
     env.insert(QStringLiteral("DOCKER_HOST"), m_tcp);
     env.insert(QStringLiteral("DOCKER_TLS_VERIFY"), QStringLiteral("1"));
     env.insert(QStringLiteral("DOCKER_CERT_PATH"), m_engineDir + QStringLiteral("/certs"));
-    const TestEngine::CliResult cli =
-        TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("gpus"), QStringLiteral("--json")}, env);
+    const TestEngine::CliResult cli = TestEngine::runProgram(
+        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("gpus"), QStringLiteral("--json")}, env);
     QVERIFY2(cli.exitCode == 0, cli.err.constData());
     const QJsonObject json = QJsonDocument::fromJson(cli.out).object();
     const QJsonArray gpus = json.value(QStringLiteral("gpus")).toArray();
     QCOMPARE(gpus.size(), 2);
-    QCOMPARE(gpus.at(1).toObject().value(QStringLiteral("uuid")).toString(), QStringLiteral("GPU-6bd9c3a4-0000-4000-8000-000000000001"));
+    QCOMPARE(gpus.at(1).toObject().value(QStringLiteral("uuid")).toString(),
+             QStringLiteral("GPU-6bd9c3a4-0000-4000-8000-000000000001"));
     QCOMPARE(json.value(QStringLiteral("driverVersion")).toString(), QStringLiteral("580.95.05"));
 
-    const TestEngine::CliResult left = TestEngine::runProgram(
-        m_engineDir + QStringLiteral("/docker-cli"),
-        {QStringLiteral("-H"), m_socket, QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("-q")}, QProcessEnvironment());
+    const TestEngine::CliResult left =
+        TestEngine::runProgram(m_engineDir + QStringLiteral("/docker-cli"),
+                               {QStringLiteral("-H"), m_socket, QStringLiteral("ps"),
+                                QStringLiteral("-a"), QStringLiteral("-q")},
+                               QProcessEnvironment());
     QCOMPARE(left.exitCode, 0);
     QCOMPARE(left.out.trimmed(), QByteArray()); // the refused probe and the CDI one are both gone
 }
@@ -110,17 +117,21 @@ void TestCdiOnlyEngine::doctorSuggestsCdi()
     QProcessEnvironment env = cliEnv();
     env.insert(QStringLiteral("DOCKER_HOST"), m_socket);
     env.insert(QStringLiteral("GPUDECK_PRESET_DIR"), m_dir->filePath(QStringLiteral("presets")));
-    const TestEngine::CliResult run =
-        TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("doctor"), QStringLiteral("--json")}, env);
+    const TestEngine::CliResult run = TestEngine::runProgram(
+        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("doctor"), QStringLiteral("--json")}, env);
     const QJsonObject report = QJsonDocument::fromJson(run.out).object();
     const QJsonObject probe = checkById(report, QStringLiteral("gpu-request"));
     QCOMPARE(probe.value(QStringLiteral("status")).toString(), QStringLiteral("warn"));
-    QVERIFY2(probe.value(QStringLiteral("detail")).toString().contains(QLatin1String("CDI devices started")),
+    QVERIFY2(probe.value(QStringLiteral("detail"))
+                 .toString()
+                 .contains(QLatin1String("CDI devices started")),
              qPrintable(probe.value(QStringLiteral("detail")).toString()));
-    QVERIFY2(probe.value(QStringLiteral("fix")).toString().contains(QLatin1String("Device driver: CDI")),
-             qPrintable(probe.value(QStringLiteral("fix")).toString()));
-    QVERIFY2(probe.value(QStringLiteral("fix")).toString().contains(QLatin1String("nvidia.com/gpu=all")),
-             qPrintable(probe.value(QStringLiteral("fix")).toString()));
+    QVERIFY2(
+        probe.value(QStringLiteral("fix")).toString().contains(QLatin1String("Device driver: CDI")),
+        qPrintable(probe.value(QStringLiteral("fix")).toString()));
+    QVERIFY2(
+        probe.value(QStringLiteral("fix")).toString().contains(QLatin1String("nvidia.com/gpu=all")),
+        qPrintable(probe.value(QStringLiteral("fix")).toString()));
 }
 
 QTEST_GUILESS_MAIN(TestCdiOnlyEngine)

@@ -1,8 +1,8 @@
 // ssh:// engines against a real sshd on loopback (fixture "sshd") in front of the sandboxed dockerd:
 // ssh's own refusals as one clear sentence each, one ssh process for every call, ssh killed in the
 // middle of a stream, and no ssh process left behind by the client or by a killed gpudeck.
-#include "FakeSmi.h"
 #include "Await.h"
+#include "FakeSmi.h"
 #include "TestEngine.h"
 
 #include "engine/ContainerStream.h"
@@ -19,9 +19,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QScopeGuard>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -38,7 +38,8 @@ QString engineSocket()
 
 Result<QString> ping(DockerClient &client)
 {
-    return await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) { client.ping(ctx, cb); });
+    return await<QString>(
+        [&](QObject *ctx, DockerClient::Callback<QString> cb) { client.ping(ctx, cb); });
 }
 
 bool processAlive(qint64 pid)
@@ -81,14 +82,15 @@ QList<qint64> sshChildren(qint64 parent)
 
 QJsonObject tickingContainer()
 {
-    return QJsonObject{
-        {QStringLiteral("Image"), QStringLiteral("gpudeck-test:latest")},
-        {QStringLiteral("Cmd"), QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
-                                           QStringLiteral("while true; do echo tick; sleep 0.1; done")}},
-        {QStringLiteral("AttachStdout"), true},
-        {QStringLiteral("AttachStderr"), true},
-        {QStringLiteral("HostConfig"), QJsonObject{{QStringLiteral("NetworkMode"), QStringLiteral("none")},
-                                                   {QStringLiteral("AutoRemove"), true}}}};
+    return QJsonObject{{QStringLiteral("Image"), QStringLiteral("gpudeck-test:latest")},
+                       {QStringLiteral("Cmd"),
+                        QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
+                                   QStringLiteral("while true; do echo tick; sleep 0.1; done")}},
+                       {QStringLiteral("AttachStdout"), true},
+                       {QStringLiteral("AttachStderr"), true},
+                       {QStringLiteral("HostConfig"),
+                        QJsonObject{{QStringLiteral("NetworkMode"), QStringLiteral("none")},
+                                    {QStringLiteral("AutoRemove"), true}}}};
 }
 
 } // namespace
@@ -143,13 +145,16 @@ void TestSshEngine::refusals_data()
     QTest::newRow("host key unknown")
         << QStringLiteral("ssh://gpudeck-test-unknown") + sock << Error::Code::SshHostKey
         << QStringList{QStringLiteral("not in your known_hosts"), QStringLiteral("fingerprint")};
-    QTest::newRow("key refused")
-        << QStringLiteral("ssh://gpudeck-test-refused") + sock << Error::Code::SshAuth
-        << QStringList{QStringLiteral("refused the login"), QStringLiteral("ssh-add"),
-                       QStringLiteral("never asks for a password")};
+    QTest::newRow("key refused") << QStringLiteral("ssh://gpudeck-test-refused") + sock
+                                 << Error::Code::SshAuth
+                                 << QStringList{QStringLiteral("refused the login"),
+                                                QStringLiteral("ssh-add"),
+                                                QStringLiteral("never asks for a password")};
     QTest::newRow("no engine socket at that path")
-        << QStringLiteral("ssh://gpudeck-test/nonexistent/docker.sock") << Error::Code::SocketNotFound
-        << QStringList{QStringLiteral("no engine socket at /nonexistent/docker.sock"), QStringLiteral("docker group")};
+        << QStringLiteral("ssh://gpudeck-test/nonexistent/docker.sock")
+        << Error::Code::SocketNotFound
+        << QStringList{QStringLiteral("no engine socket at /nonexistent/docker.sock"),
+                       QStringLiteral("docker group")};
     QTest::newRow("nothing listens on the port")
         << QStringLiteral("ssh://root@127.0.0.1:1") + sock << Error::Code::ConnectionFailed
         << QStringList{QStringLiteral("connection refused"), QStringLiteral("ssh 127.0.0.1")};
@@ -171,8 +176,10 @@ void TestSshEngine::refusals()
     const QString message = answer.error().message();
     QCOMPARE(answer.error().code(), code);
     for (const QString &part : std::as_const(parts))
-        QVERIFY2(message.contains(part), qPrintable(QStringLiteral("'%1' not in: %2").arg(part, message)));
-    QVERIFY2(!message.contains(QLatin1String("@@@@")), qPrintable(message)); // ssh's banner is not the message
+        QVERIFY2(message.contains(part),
+                 qPrintable(QStringLiteral("'%1' not in: %2").arg(part, message)));
+    // ssh's banner is not the message
+    QVERIFY2(!message.contains(QLatin1String("@@@@")), qPrintable(message));
     QVERIFY2(timer.elapsed() < 15000, qPrintable(QString::number(timer.elapsed())));
 }
 
@@ -186,23 +193,29 @@ void TestSshEngine::oneSshForEveryCall()
     QVERIFY(processAlive(pid));
     for (int i = 0; i < 5; ++i) {
         const auto images = await<QList<ImageSummary>>(
-            [&](QObject *ctx, DockerClient::Callback<QList<ImageSummary>> cb) { docker->images(ctx, cb); });
+            [&](QObject *ctx, DockerClient::Callback<QList<ImageSummary>> cb) {
+                docker->images(ctx, cb);
+            });
         QVERIFY2(images.ok(), qPrintable(images.error().message()));
     }
     // Streams too: a whole launch on the same ssh connection.
     const auto created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
         QJsonObject body = tickingContainer();
-        body.insert(QStringLiteral("Cmd"), QJsonArray{QStringLiteral("echo"), QStringLiteral("hello")});
+        body.insert(QStringLiteral("Cmd"),
+                    QJsonArray{QStringLiteral("echo"), QStringLiteral("hello")});
         docker->createContainer(body, {}, ctx, cb);
     });
     QVERIFY2(created.ok(), qPrintable(created.error().message()));
     std::unique_ptr<ContainerStream> stream(docker->attach(created.value(), false));
     QByteArray out;
-    connect(stream.get(), &ContainerStream::output, this, [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
+    connect(stream.get(), &ContainerStream::output, this,
+            [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
     QTRY_VERIFY_WITH_TIMEOUT(stream->isStarted(), 20000);
     std::unique_ptr<WaitCall> wait(docker->wait(created.value(), QStringLiteral("removed")));
     QTRY_VERIFY_WITH_TIMEOUT(wait->isReady(), 20000);
-    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { docker->startContainer(created.value(), ctx, cb); }).ok());
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+                docker->startContainer(created.value(), ctx, cb);
+            }).ok());
     QTRY_VERIFY_WITH_TIMEOUT(stream->isFinished() && wait->isFinished(), 30000);
     QCOMPARE(out, QByteArray("hello\n"));
     QCOMPARE(tunnel->startCount(), 1);
@@ -220,11 +233,14 @@ void TestSshEngine::sshKilledMidStream()
     const QString id = created.value();
     std::unique_ptr<ContainerStream> stream(docker->attach(id, false));
     QByteArray out;
-    connect(stream.get(), &ContainerStream::output, this, [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
+    connect(stream.get(), &ContainerStream::output, this,
+            [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
     QTRY_VERIFY_WITH_TIMEOUT(stream->isStarted(), 20000);
     std::unique_ptr<WaitCall> wait(docker->wait(id, QStringLiteral("removed")));
     QTRY_VERIFY_WITH_TIMEOUT(wait->isReady(), 20000);
-    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { docker->startContainer(id, ctx, cb); }).ok());
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+                docker->startContainer(id, ctx, cb);
+            }).ok());
     QTRY_VERIFY_WITH_TIMEOUT(out.contains("tick\ntick\n"), 20000);
 
     const qint64 pid = docker->sshTunnel()->processId();
@@ -236,7 +252,8 @@ void TestSshEngine::sshKilledMidStream()
     QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
     // Never a quiet end of output: the stream says the ssh connection ended.
     QCOMPARE(stream->error().code(), Error::Code::Ssh);
-    QVERIFY2(stream->error().message().contains(QLatin1String("ssh connection")), qPrintable(stream->error().message()));
+    QVERIFY2(stream->error().message().contains(QLatin1String("ssh connection")),
+             qPrintable(stream->error().message()));
     QVERIFY(!wait->result().ok());
 
     // The next call brings the tunnel back.
@@ -254,7 +271,8 @@ void TestSshEngine::droppedClientLeavesNoSsh()
     QVERIFY(processAlive(pid));
     docker.reset();
     QVERIFY(!processAlive(pid));
-    QVERIFY2(!QFileInfo::exists(controlDir), qPrintable(controlDir)); // the private socket directory goes too
+    // the private socket directory goes too
+    QVERIFY2(!QFileInfo::exists(controlDir), qPrintable(controlDir));
 }
 
 void TestSshEngine::cliOverSsh()
@@ -263,26 +281,33 @@ void TestSshEngine::cliOverSsh()
     const QString preset = dir.filePath(QStringLiteral("hello.json"));
     QFile file(preset);
     QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(R"({"format": "gpudeck-preset", "version": 1, "name": "hello", "image": "gpudeck-test:latest",
+    file.write(
+        R"({"format": "gpudeck-preset", "version": 1, "name": "hello", "image": "gpudeck-test:latest",
                    "command": ["sh", "-c", "nvidia-smi; echo to-stderr >&2; exit 3"], "gpus": {"mode": "devices", "devices": ["0"]},
                    "networkMode": "none", "autoRemove": true})");
     file.close();
     // -H is the short form of --host, before or after the command.
-    const QStringList variants[] = {{QStringLiteral("-H"), TestEngine::host(), QStringLiteral("run"), QStringLiteral("--preset"), preset},
-                                    {QStringLiteral("run"), QStringLiteral("--preset"), preset, QStringLiteral("-H"), TestEngine::host()}};
+    const QStringList variants[] = {{QStringLiteral("-H"), TestEngine::host(),
+                                     QStringLiteral("run"), QStringLiteral("--preset"), preset},
+                                    {QStringLiteral("run"), QStringLiteral("--preset"), preset,
+                                     QStringLiteral("-H"), TestEngine::host()}};
     for (const QStringList &args : variants) {
-        const TestEngine::CliResult run = TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), args);
+        const TestEngine::CliResult run = TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY),
+                                                                 args);
         QCOMPARE(run.exitCode, 3);
         QCOMPARE(run.out, QByteArray("NVIDIA_VISIBLE_DEVICES=0\nNVIDIA_DRIVER_CAPABILITIES=\n"));
         QCOMPARE(run.err, QByteArray("to-stderr\n"));
     }
-    const TestEngine::CliResult images = TestEngine::runProgram(
-        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("-H"), TestEngine::host(), QStringLiteral("images")});
+    const TestEngine::CliResult images = TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY),
+                                                                {QStringLiteral("-H"),
+                                                                 TestEngine::host(),
+                                                                 QStringLiteral("images")});
     QCOMPARE(images.exitCode, 0);
     QVERIFY(images.out.contains("gpudeck-test:latest"));
     const TestEngine::CliResult refused = TestEngine::runProgram(
         QStringLiteral(GPUDECK_BINARY),
-        {QStringLiteral("-H"), QStringLiteral("ssh://gpudeck-test-changed") + engineSocket(), QStringLiteral("images")});
+        {QStringLiteral("-H"), QStringLiteral("ssh://gpudeck-test-changed") + engineSocket(),
+         QStringLiteral("images")});
     QVERIFY(refused.exitCode != 0);
     QCOMPARE(refused.err.count('\n'), 1); // one sentence
     QVERIFY2(refused.err.contains("host key"), refused.err.constData());
@@ -290,27 +315,36 @@ void TestSshEngine::cliOverSsh()
     // A preset that names its engine runs there, over DOCKER_HOST, and says so on stderr.
     QFile withEngine(dir.filePath(QStringLiteral("remote.json")));
     QVERIFY(withEngine.open(QIODevice::WriteOnly));
-    withEngine.write(QStringLiteral(R"({"format": "gpudeck-preset", "version": 1, "name": "remote", "image": "gpudeck-test:latest",
+    withEngine.write(
+        QStringLiteral(
+            R"({"format": "gpudeck-preset", "version": 1, "name": "remote", "image": "gpudeck-test:latest",
         "command": ["nvidia-smi"], "gpus": {"mode": "all"}, "networkMode": "none", "autoRemove": true, "engine": "%1"})")
-                         .arg(TestEngine::host()).toUtf8());
+            .arg(TestEngine::host())
+            .toUtf8());
     withEngine.close();
     QProcessEnvironment elsewhere;
-    elsewhere.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("unix:///nonexistent/docker.sock"));
+    elsewhere.insert(QStringLiteral("DOCKER_HOST"),
+                     QStringLiteral("unix:///nonexistent/docker.sock"));
     const TestEngine::CliResult there = TestEngine::runProgram(
-        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("run"), QStringLiteral("--preset"), withEngine.fileName()}, elsewhere);
+        QStringLiteral(GPUDECK_BINARY),
+        {QStringLiteral("run"), QStringLiteral("--preset"), withEngine.fileName()}, elsewhere);
     QVERIFY2(there.exitCode == 0, there.err.constData());
     QCOMPARE(there.out, QByteArray("NVIDIA_VISIBLE_DEVICES=all\nNVIDIA_DRIVER_CAPABILITIES=\n"));
-    QCOMPARE(there.err, QByteArray("gpudeck: launching on " + TestEngine::host().toUtf8() + " (the preset's engine)\n"));
+    QCOMPARE(there.err, QByteArray("gpudeck: launching on " + TestEngine::host().toUtf8()
+                                   + " (the preset's engine)\n"));
     // --host still wins: here it points nowhere, so the launch fails instead of going to the preset's engine.
     const TestEngine::CliResult overridden = TestEngine::runProgram(
-        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("-H"), QStringLiteral("unix:///nonexistent/docker.sock"), QStringLiteral("run"),
-                                         QStringLiteral("--preset"), withEngine.fileName()});
+        QStringLiteral(GPUDECK_BINARY),
+        {QStringLiteral("-H"), QStringLiteral("unix:///nonexistent/docker.sock"),
+         QStringLiteral("run"), QStringLiteral("--preset"), withEngine.fileName()});
     QCOMPARE(overridden.exitCode, 125);
     QVERIFY2(overridden.err.contains("/nonexistent/docker.sock"), overridden.err.constData());
     const TestEngine::CliResult shown = TestEngine::runProgram(
-        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("preset"), QStringLiteral("show"), withEngine.fileName(),
-                                         QStringLiteral("--format"), QStringLiteral("docker-run")});
-    QVERIFY2(shown.out.startsWith(QByteArray("docker -H " + TestEngine::host().toUtf8() + " run ")), shown.out.constData());
+        QStringLiteral(GPUDECK_BINARY),
+        {QStringLiteral("preset"), QStringLiteral("show"), withEngine.fileName(),
+         QStringLiteral("--format"), QStringLiteral("docker-run")});
+    QVERIFY2(shown.out.startsWith(QByteArray("docker -H " + TestEngine::host().toUtf8() + " run ")),
+             shown.out.constData());
 }
 
 void TestSshEngine::killedCliLeavesNoSsh()
@@ -319,18 +353,26 @@ void TestSshEngine::killedCliLeavesNoSsh()
     const QString preset = dir.filePath(QStringLiteral("ticking.json"));
     QFile file(preset);
     QVERIFY(file.open(QIODevice::WriteOnly));
-    const QString name = QStringLiteral("gpudeck-ssh-orphan-%1").arg(QCoreApplication::applicationPid());
-    file.write(QStringLiteral(R"({"format": "gpudeck-preset", "version": 1, "name": "t", "image": "gpudeck-test:latest",
+    const QString name =
+        QStringLiteral("gpudeck-ssh-orphan-%1").arg(QCoreApplication::applicationPid());
+    file.write(
+        QStringLiteral(
+            R"({"format": "gpudeck-preset", "version": 1, "name": "t", "image": "gpudeck-test:latest",
         "command": ["sh", "-c", "while true; do echo tick; sleep 0.1; done"], "gpus": {"mode": "none"},
-        "networkMode": "none", "autoRemove": true, "containerName": "%1"})").arg(name).toUtf8());
+        "networkMode": "none", "autoRemove": true, "containerName": "%1"})")
+            .arg(name)
+            .toUtf8());
     file.close();
     QProcess gpudeck;
-    gpudeck.start(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("-H"), TestEngine::host(), QStringLiteral("run"),
-                                                   QStringLiteral("--preset"), preset});
+    gpudeck.start(QStringLiteral(GPUDECK_BINARY),
+                  {QStringLiteral("-H"), TestEngine::host(), QStringLiteral("run"),
+                   QStringLiteral("--preset"), preset});
     QVERIFY(gpudeck.waitForStarted());
     // Running: the container is up and its output flows through gpudeck's one ssh child.
     QTRY_VERIFY_WITH_TIMEOUT(TestEngine::docker({QStringLiteral("inspect"), QStringLiteral("-f"),
-                                                 QStringLiteral("{{.State.Running}}"), name}).out.trimmed() == "true",
+                                                 QStringLiteral("{{.State.Running}}"), name})
+                                     .out.trimmed()
+                                 == "true",
                              30000);
     const QList<qint64> ssh = sshChildren(gpudeck.processId());
     QCOMPARE(ssh.size(), 1);
@@ -349,21 +391,29 @@ void TestSshEngine::remoteGpus()
     QVERIFY(capture.open(QIODevice::ReadOnly));
     smi.write(QStringLiteral("identity.csv"), capture.readAll());
     smi.write(QStringLiteral("live.csv"), "0, 40000, 97, 50, 61, 300.00, 700.00\n");
-    const QString remote = qEnvironmentVariable("GPUDECK_TEST_SSH_DIR") + QStringLiteral("/remote-bin/nvidia-smi");
+    const QString remote = qEnvironmentVariable("GPUDECK_TEST_SSH_DIR")
+                           + QStringLiteral("/remote-bin/nvidia-smi");
     QFile::remove(remote);
     QVERIFY(QFile::link(smi.path(), remote));
     const auto unlink = qScopeGuard([&]() { QFile::remove(remote); });
-    QVERIFY(QStandardPaths::findExecutable(QStringLiteral("nvidia-smi")).isEmpty()); // none on this side
+    // none on this side
+    QVERIFY(QStandardPaths::findExecutable(QStringLiteral("nvidia-smi")).isEmpty());
 
     QProcessEnvironment env;
-    env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
-    const TestEngine::CliResult cli = TestEngine::runProgram(
-        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("-H"), TestEngine::host(), QStringLiteral("gpus"), QStringLiteral("--json")}, env);
+    env.insert(QStringLiteral("GPUDECK_NVML_PATH"),
+               QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
+    const TestEngine::CliResult cli = TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY),
+                                                             {QStringLiteral("-H"),
+                                                              TestEngine::host(),
+                                                              QStringLiteral("gpus"),
+                                                              QStringLiteral("--json")},
+                                                             env);
     QVERIFY2(cli.exitCode == 0, cli.err.constData());
     const QJsonObject json = QJsonDocument::fromJson(cli.out).object();
     const QJsonArray gpus = json.value(QStringLiteral("gpus")).toArray();
     QCOMPARE(gpus.size(), 1);
-    QCOMPARE(gpus.at(0).toObject().value(QStringLiteral("uuid")).toString(), QStringLiteral("GPU-6bd9bc12-8874-799d-c3ad-a49e94f1b9e2"));
+    QCOMPARE(gpus.at(0).toObject().value(QStringLiteral("uuid")).toString(),
+             QStringLiteral("GPU-6bd9bc12-8874-799d-c3ad-a49e94f1b9e2"));
     QVERIFY(smi.calls().contains("--query-gpu=index,uuid"));
 
     // Polling: one shell for every refresh, no new ssh process.
@@ -382,7 +432,8 @@ void TestSshEngine::remoteGpus()
     GpuSnapshot live;
     for (int i = 0; i < reads; ++i)
         live = inventory.readBlocking();
-    qInfo("remote GPU refresh over ssh: %.1f ms each (mean of %d)", timer.elapsed() / double(reads), reads);
+    qInfo("remote GPU refresh over ssh: %.1f ms each (mean of %d)", timer.elapsed() / double(reads),
+          reads);
     QCOMPARE(live.gpus.at(0).gpuUtil, 97);
     QCOMPARE(live.gpus.at(0).memoryUsed, qint64(40000) * 1024 * 1024);
     QCOMPARE(shell.startCount(), 1);
@@ -398,29 +449,37 @@ void TestSshEngine::enginesCommand()
     QFile capture(QStringLiteral(GPUDECK_FIXTURES_DIR "/nvidia-smi/h100-query-gpu.csv"));
     QVERIFY(capture.open(QIODevice::ReadOnly));
     smi.write(QStringLiteral("identity.csv"), capture.readAll());
-    const QString remote = qEnvironmentVariable("GPUDECK_TEST_SSH_DIR") + QStringLiteral("/remote-bin/nvidia-smi");
+    const QString remote = qEnvironmentVariable("GPUDECK_TEST_SSH_DIR")
+                           + QStringLiteral("/remote-bin/nvidia-smi");
     QFile::remove(remote);
     QVERIFY(QFile::link(smi.path(), remote));
     const auto unlink = qScopeGuard([&]() { QFile::remove(remote); });
 
     QTemporaryDir config;
     const auto writeContext = [&](const QString &name, const QString &host) {
-        const QString hash = QString::fromLatin1(QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex());
+        const QString hash = QString::fromLatin1(
+            QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex());
         QDir().mkpath(config.filePath(QStringLiteral("contexts/meta/") + hash));
-        QFile meta(config.filePath(QStringLiteral("contexts/meta/") + hash + QStringLiteral("/meta.json")));
+        QFile meta(config.filePath(QStringLiteral("contexts/meta/") + hash
+                                   + QStringLiteral("/meta.json")));
         if (meta.open(QIODevice::WriteOnly)) {
-            meta.write(QJsonDocument(QJsonObject{{QStringLiteral("Name"), name},
-                                                 {QStringLiteral("Endpoints"),
-                                                  QJsonObject{{QStringLiteral("docker"), QJsonObject{{QStringLiteral("Host"), host}}}}}})
-                           .toJson());
+            meta.write(
+                QJsonDocument(
+                    QJsonObject{{QStringLiteral("Name"), name},
+                                {QStringLiteral("Endpoints"),
+                                 QJsonObject{{QStringLiteral("docker"),
+                                              QJsonObject{{QStringLiteral("Host"), host}}}}}})
+                    .toJson());
         }
     };
     writeContext(QStringLiteral("gpu-server"), TestEngine::host());
-    writeContext(QStringLiteral("gone"), QStringLiteral("ssh://gpudeck-test/nonexistent/docker.sock"));
+    writeContext(QStringLiteral("gone"),
+                 QStringLiteral("ssh://gpudeck-test/nonexistent/docker.sock"));
     QProcessEnvironment env;
     env.insert(QStringLiteral("DOCKER_CONFIG"), config.path());
     env.insert(QStringLiteral("DOCKER_HOST"), TestEngine::dockerHost());
-    env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
+    env.insert(QStringLiteral("GPUDECK_NVML_PATH"),
+               QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
     QElapsedTimer timer;
     timer.start();
     const TestEngine::CliResult cli = TestEngine::runProgram(
@@ -436,13 +495,15 @@ void TestSshEngine::enginesCommand()
     QCOMPARE(server.value(QStringLiteral("gpus")).toInt(-1), 1); // the remote stand-in's H100
     const QJsonObject gone = byName.value(QStringLiteral("gone"));
     QCOMPARE(gone.value(QStringLiteral("state")).toString(), QStringLiteral("down"));
-    QVERIFY2(gone.value(QStringLiteral("reason")).toString().contains(QLatin1String("no engine socket")),
-             qPrintable(gone.value(QStringLiteral("reason")).toString()));
+    QVERIFY2(
+        gone.value(QStringLiteral("reason")).toString().contains(QLatin1String("no engine socket")),
+        qPrintable(gone.value(QStringLiteral("reason")).toString()));
     const QJsonObject local = byName.value(TestEngine::dockerHost());
     QCOMPARE(local.value(QStringLiteral("source")).toString(), QStringLiteral("DOCKER_HOST"));
     QCOMPARE(local.value(QStringLiteral("state")).toString(), QStringLiteral("connected"));
     QVERIFY(local.value(QStringLiteral("current")).toBool());
-    QVERIFY(local.value(QStringLiteral("gpus")).isNull()); // this machine has no driver: unknown, never 0
+    // this machine has no driver: unknown, never 0
+    QVERIFY(local.value(QStringLiteral("gpus")).isNull());
 }
 
 QTEST_GUILESS_MAIN(TestSshEngine)

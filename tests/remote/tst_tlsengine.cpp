@@ -35,7 +35,8 @@ namespace {
 
 Result<QString> ping(DockerClient &client)
 {
-    return await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) { client.ping(ctx, cb); });
+    return await<QString>(
+        [&](QObject *ctx, DockerClient::Callback<QString> cb) { client.ping(ctx, cb); });
 }
 
 QString tlsDir()
@@ -117,15 +118,17 @@ void TestTlsEngine::contextFromTheDockerCli()
     QVERIFY(endpoint.value().tls.verifyPeer);
     QVERIFY(endpoint.value().tls.caFile.contains(QLatin1String("/contexts/tls/")));
     DockerClient docker(endpoint.value());
-    const auto info = await<EngineInfo>([&](QObject *ctx, DockerClient::Callback<EngineInfo> cb) { docker.info(ctx, cb); });
+    const auto info = await<EngineInfo>(
+        [&](QObject *ctx, DockerClient::Callback<EngineInfo> cb) { docker.info(ctx, cb); });
     QVERIFY2(info.ok(), qPrintable(info.error().message()));
 
     // And the CLI with the same context, as a user runs it.
-    env.insert(QStringLiteral("DOCKER_HOST"), QString()); // the context decides, TLS material included
+    // the context decides, TLS material included
+    env.insert(QStringLiteral("DOCKER_HOST"), QString());
     env.insert(QStringLiteral("DOCKER_TLS_VERIFY"), QString());
     env.insert(QStringLiteral("DOCKER_CERT_PATH"), QString());
-    const TestEngine::CliResult images =
-        TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("images")}, env);
+    const TestEngine::CliResult images = TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY),
+                                                                {QStringLiteral("images")}, env);
     QCOMPARE(images.exitCode, 0);
     QVERIFY(images.out.contains("gpudeck-test:latest"));
 }
@@ -137,8 +140,8 @@ void TestTlsEngine::certificateRefusals_data()
     QTest::addColumn<QStringList>("parts");
     QTest::newRow("engine signed by another CA")
         << QString() << QStringLiteral("certs/other-ca")
-        << QStringList{QStringLiteral("could not be verified"), QStringLiteral("not signed by the trusted CA"),
-                       QStringLiteral("ca.pem")};
+        << QStringList{QStringLiteral("could not be verified"),
+                       QStringLiteral("not signed by the trusted CA"), QStringLiteral("ca.pem")};
     QTest::newRow("certificate for another name")
         << QStringLiteral("certs/mismatch") << QStringLiteral("certs")
         << QStringList{QStringLiteral("is for wrong.example, not for 127.0.0.1")};
@@ -157,7 +160,8 @@ void TestTlsEngine::certificateRefusals()
     if (!serverCert.isEmpty()) {
         QSslConfiguration config = QSslConfiguration::defaultConfiguration();
         const QString dir = tlsDir() + QLatin1Char('/') + serverCert;
-        config.setLocalCertificate(QSslCertificate(readAll(dir + QStringLiteral("/server-cert.pem"))));
+        config.setLocalCertificate(
+            QSslCertificate(readAll(dir + QStringLiteral("/server-cert.pem"))));
         QSslKey key(readAll(dir + QStringLiteral("/server-key.pem")), QSsl::Ec);
         if (key.isNull())
             key = QSslKey(readAll(dir + QStringLiteral("/server-key.pem")), QSsl::Rsa);
@@ -175,7 +179,8 @@ void TestTlsEngine::certificateRefusals()
     QCOMPARE(answer.error().code(), Error::Code::Tls);
     const QString message = answer.error().message();
     for (const QString &part : std::as_const(parts))
-        QVERIFY2(message.contains(part), qPrintable(QStringLiteral("'%1' not in: %2").arg(part, message)));
+        QVERIFY2(message.contains(part),
+                 qPrintable(QStringLiteral("'%1' not in: %2").arg(part, message)));
     QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
 }
 
@@ -183,14 +188,17 @@ void TestTlsEngine::clientCertificateRefused()
 {
     // The right CA for the engine, but a client certificate the engine does not trust.
     QTemporaryDir dir;
-    QVERIFY(QFile::copy(tlsDir() + QStringLiteral("/certs/ca.pem"), dir.filePath(QStringLiteral("ca.pem"))));
+    QVERIFY(QFile::copy(tlsDir() + QStringLiteral("/certs/ca.pem"),
+                        dir.filePath(QStringLiteral("ca.pem"))));
     for (const char *name : {"cert.pem", "key.pem"})
-        QVERIFY(QFile::copy(tlsDir() + QStringLiteral("/certs/other-ca/") + QLatin1String(name), dir.filePath(QLatin1String(name))));
+        QVERIFY(QFile::copy(tlsDir() + QStringLiteral("/certs/other-ca/") + QLatin1String(name),
+                            dir.filePath(QLatin1String(name))));
     auto docker = client(m_url, tlsEnv(dir.path()));
     const Result<QString> answer = ping(*docker);
     QVERIFY(!answer.ok());
     QCOMPARE(answer.error().code(), Error::Code::Tls);
-    QVERIFY2(answer.error().message().contains(QLatin1String("client certificate")), qPrintable(answer.error().message()));
+    QVERIFY2(answer.error().message().contains(QLatin1String("client certificate")),
+             qPrintable(answer.error().message()));
 }
 
 void TestTlsEngine::plainClientOnTlsPort()
@@ -202,7 +210,8 @@ void TestTlsEngine::plainClientOnTlsPort()
     const Result<QString> answer = ping(*docker);
     QVERIFY(!answer.ok());
     QCOMPARE(answer.error().code(), Error::Code::Tls);
-    QVERIFY2(answer.error().message().contains(QLatin1String("DOCKER_TLS_VERIFY=1")), qPrintable(answer.error().message()));
+    QVERIFY2(answer.error().message().contains(QLatin1String("DOCKER_TLS_VERIFY=1")),
+             qPrintable(answer.error().message()));
 }
 
 void TestTlsEngine::tlsClientOnPlainPort()
@@ -221,7 +230,8 @@ void TestTlsEngine::tlsClientOnPlainPort()
     const Result<QString> answer = ping(*docker);
     QVERIFY(!answer.ok());
     QCOMPARE(answer.error().code(), Error::Code::Tls);
-    QVERIFY2(answer.error().message().contains(QLatin1String("does not speak TLS")), qPrintable(answer.error().message()));
+    QVERIFY2(answer.error().message().contains(QLatin1String("does not speak TLS")),
+             qPrintable(answer.error().message()));
 }
 
 void TestTlsEngine::stalledPeer()
@@ -230,9 +240,11 @@ void TestTlsEngine::stalledPeer()
     QTcpServer server;
     QVERIFY(server.listen(QHostAddress::LocalHost, 0));
     QList<QTcpSocket *> peers;
-    connect(&server, &QTcpServer::newConnection, this, [&]() { peers.append(server.nextPendingConnection()); });
+    connect(&server, &QTcpServer::newConnection, this,
+            [&]() { peers.append(server.nextPendingConnection()); });
     for (bool tls : {false, true}) {
-        QProcessEnvironment env = tls ? tlsEnv(tlsDir() + QStringLiteral("/certs")) : QProcessEnvironment();
+        QProcessEnvironment env = tls ? tlsEnv(tlsDir() + QStringLiteral("/certs"))
+                                      : QProcessEnvironment();
         env.insert(QStringLiteral("HOME"), QDir::tempPath());
         auto docker = client(QStringLiteral("tcp://127.0.0.1:%1").arg(server.serverPort()), env);
         QElapsedTimer timer;
@@ -240,7 +252,8 @@ void TestTlsEngine::stalledPeer()
         const Result<QString> answer = ping(*docker);
         QVERIFY(!answer.ok());
         QCOMPARE(answer.error().code(), Error::Code::Timeout);
-        QVERIFY2(answer.error().message().contains(QLatin1String("127.0.0.1")), qPrintable(answer.error().message()));
+        QVERIFY2(answer.error().message().contains(QLatin1String("127.0.0.1")),
+                 qPrintable(answer.error().message()));
         QVERIFY2(timer.elapsed() < 20000, qPrintable(QString::number(timer.elapsed())));
     }
 }
@@ -258,27 +271,35 @@ void TestTlsEngine::engineStoppedMidStream()
     const TestEngine::CliResult started =
         TestEngine::runProgram(script, {QStringLiteral("start"), engineDir}, startEnv, 120000);
     QVERIFY2(started.exitCode == 0, started.err.constData());
-    const auto stop = qScopeGuard([&]() { TestEngine::runProgram(script, {QStringLiteral("stop"), engineDir}); });
+    const auto stop = qScopeGuard([&]() {
+        TestEngine::runProgram(script, {QStringLiteral("stop"), engineDir});
+    });
 
-    auto docker = client(QStringLiteral("tcp://127.0.0.1:%1").arg(port), tlsEnv(engineDir + QStringLiteral("/certs")));
-    const QJsonObject body{
-        {QStringLiteral("Image"), QStringLiteral("gpudeck-test:latest")},
-        {QStringLiteral("Cmd"), QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
-                                           QStringLiteral("while true; do echo tick; sleep 0.1; done")}},
-        {QStringLiteral("AttachStdout"), true},
-        {QStringLiteral("AttachStderr"), true},
-        {QStringLiteral("HostConfig"), QJsonObject{{QStringLiteral("NetworkMode"), QStringLiteral("none")}}}};
+    auto docker = client(QStringLiteral("tcp://127.0.0.1:%1").arg(port),
+                         tlsEnv(engineDir + QStringLiteral("/certs")));
+    const QJsonObject body{{QStringLiteral("Image"), QStringLiteral("gpudeck-test:latest")},
+                           {QStringLiteral("Cmd"),
+                            QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
+                                       QStringLiteral(
+                                           "while true; do echo tick; sleep 0.1; done")}},
+                           {QStringLiteral("AttachStdout"), true},
+                           {QStringLiteral("AttachStderr"), true},
+                           {QStringLiteral("HostConfig"),
+                            QJsonObject{{QStringLiteral("NetworkMode"), QStringLiteral("none")}}}};
     const auto created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
         docker->createContainer(body, {}, ctx, cb);
     });
     QVERIFY2(created.ok(), qPrintable(created.error().message()));
     std::unique_ptr<ContainerStream> stream(docker->attach(created.value(), false));
     QByteArray out;
-    connect(stream.get(), &ContainerStream::output, this, [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
+    connect(stream.get(), &ContainerStream::output, this,
+            [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
     QTRY_VERIFY_WITH_TIMEOUT(stream->isStarted(), 20000);
     std::unique_ptr<WaitCall> wait(docker->wait(created.value(), QStringLiteral("next-exit")));
     QTRY_VERIFY_WITH_TIMEOUT(wait->isReady(), 20000);
-    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) { docker->startContainer(created.value(), ctx, cb); }).ok());
+    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
+                docker->startContainer(created.value(), ctx, cb);
+            }).ok());
     QTRY_VERIFY_WITH_TIMEOUT(out.contains("tick\ntick\n"), 20000);
 
     // Killed, as a crash or a power cut would: every connection drops.
@@ -307,32 +328,37 @@ void TestTlsEngine::gpusThroughProbe()
     env.insert(QStringLiteral("DOCKER_HOST"), QString());
     env.insert(QStringLiteral("DOCKER_TLS_VERIFY"), QString());
     env.insert(QStringLiteral("DOCKER_CERT_PATH"), QString());
-    env.insert(QStringLiteral("GPUDECK_NVML_PATH"), QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
-    env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin")); // no nvidia-smi on this side
+    env.insert(QStringLiteral("GPUDECK_NVML_PATH"),
+               QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
+    // no nvidia-smi on this side
+    env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
     QVERIFY(!QFileInfo::exists(QStringLiteral("/usr/bin/nvidia-smi")));
 
-    const TestEngine::CliResult cli =
-        TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("gpus"), QStringLiteral("--json")}, env);
+    const TestEngine::CliResult cli = TestEngine::runProgram(
+        QStringLiteral(GPUDECK_BINARY), {QStringLiteral("gpus"), QStringLiteral("--json")}, env);
     QVERIFY2(cli.exitCode == 0, cli.err.constData());
     const QJsonObject json = QJsonDocument::fromJson(cli.out).object();
     const QJsonArray gpus = json.value(QStringLiteral("gpus")).toArray();
     QCOMPARE(gpus.size(), 2);
     const QJsonObject first = gpus.at(0).toObject();
     const QJsonObject second = gpus.at(1).toObject();
-    QCOMPARE(first.value(QStringLiteral("uuid")).toString(), QStringLiteral("GPU-6bd9c3a4-0000-4000-8000-000000000000"));
-    QCOMPARE(second.value(QStringLiteral("name")).toString(), QStringLiteral("NVIDIA Stand-in GPU"));
+    QCOMPARE(first.value(QStringLiteral("uuid")).toString(),
+             QStringLiteral("GPU-6bd9c3a4-0000-4000-8000-000000000000"));
+    QCOMPARE(second.value(QStringLiteral("name")).toString(),
+             QStringLiteral("NVIDIA Stand-in GPU"));
     QCOMPARE(json.value(QStringLiteral("driverVersion")).toString(), QStringLiteral("580.95.05"));
     // Idle: no process can be on it; busy: its processes are not visible from a container.
     QVERIFY2(first.value(QStringLiteral("processes")).isArray(), cli.out.constData());
     QVERIFY2(second.value(QStringLiteral("processes")).isNull(), cli.out.constData());
 
     // The table form says the same, and no probe container stays on the engine.
-    const TestEngine::CliResult table =
-        TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("gpus")}, env);
+    const TestEngine::CliResult table = TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY),
+                                                               {QStringLiteral("gpus")}, env);
     QVERIFY2(table.exitCode == 0, table.err.constData());
     QVERIFY2(table.out.contains("GPU-6bd9c3a4-0000-4000-8000-000000000001"), table.out.constData());
     const TestEngine::CliResult left = TestEngine::docker(
-        {QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("-q"), QStringLiteral("--filter"), QStringLiteral("name=gpudeck-gpu-probe")});
+        {QStringLiteral("ps"), QStringLiteral("-a"), QStringLiteral("-q"),
+         QStringLiteral("--filter"), QStringLiteral("name=gpudeck-gpu-probe")});
     QCOMPARE(left.exitCode, 0);
     QCOMPARE(left.out.trimmed(), QByteArray());
 }
@@ -342,9 +368,10 @@ void TestTlsEngine::gpusThroughProbe()
 void TestTlsEngine::probeImageChoice()
 {
     auto docker = client(m_url, tlsEnv(tlsDir() + QStringLiteral("/certs")));
-    const auto inspected = await<QJsonObject>([&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
-        docker->inspectImage(QStringLiteral("gpudeck-test:latest"), ctx, cb);
-    });
+    const auto inspected = await<QJsonObject>(
+        [&](QObject *ctx, DockerClient::Callback<QJsonObject> cb) {
+            docker->inspectImage(QStringLiteral("gpudeck-test:latest"), ctx, cb);
+        });
     QVERIFY2(inspected.ok(), qPrintable(inspected.error().message()));
     const QJsonObject test = inspected.value();
     QVERIFY(GpuProbe::canRunProbe(test)); // NVIDIA's label
@@ -361,10 +388,11 @@ void TestTlsEngine::probeImageChoice()
         withConfig(QStringLiteral("tritonserver:latest"), 2e6,
                    {{QStringLiteral("Env"), QJsonArray{QStringLiteral("CUDA_VERSION=12.4.1")}},
                     {QStringLiteral("Entrypoint"), QJsonArray{QStringLiteral("/opt/serve")}}});
-    const QJsonObject cuda =
-        withConfig(QStringLiteral("nvidia/cuda:12.4.1-base-ubuntu22.04"), 3e8,
-                   {{QStringLiteral("Env"), QJsonArray{QStringLiteral("NVIDIA_REQUIRE_CUDA=cuda>=12.4")}},
-                    {QStringLiteral("Entrypoint"), QJsonArray{QStringLiteral("/opt/nvidia/nvidia_entrypoint.sh")}}});
+    const QJsonObject cuda = withConfig(
+        QStringLiteral("nvidia/cuda:12.4.1-base-ubuntu22.04"), 3e8,
+        {{QStringLiteral("Env"), QJsonArray{QStringLiteral("NVIDIA_REQUIRE_CUDA=cuda>=12.4")}},
+         {QStringLiteral("Entrypoint"),
+          QJsonArray{QStringLiteral("/opt/nvidia/nvidia_entrypoint.sh")}}});
     QVERIFY(!GpuProbe::canRunProbe(plain));
     QVERIFY(!GpuProbe::canRunProbe(ownEntrypoint));
     QVERIFY(GpuProbe::canRunProbe(cuda));
@@ -372,13 +400,17 @@ void TestTlsEngine::probeImageChoice()
     // The smallest that can.
     QCOMPARE(GpuProbe::chooseImage({plain, cuda, ownEntrypoint}, QStringLiteral("gpu1")).value(),
              QStringLiteral("nvidia/cuda:12.4.1-base-ubuntu22.04"));
-    const QJsonObject smaller = withConfig(QStringLiteral("cuda-small:1"), 5e7, cuda.value(QStringLiteral("Config")).toObject());
-    QCOMPARE(GpuProbe::chooseImage({cuda, smaller}, QStringLiteral("gpu1")).value(), QStringLiteral("cuda-small:1"));
+    const QJsonObject smaller = withConfig(QStringLiteral("cuda-small:1"), 5e7,
+                                           cuda.value(QStringLiteral("Config")).toObject());
+    QCOMPARE(GpuProbe::chooseImage({cuda, smaller}, QStringLiteral("gpu1")).value(),
+             QStringLiteral("cuda-small:1"));
 
-    const Result<QString> none = GpuProbe::chooseImage({plain, ownEntrypoint}, QStringLiteral("gpu1"));
+    const Result<QString> none = GpuProbe::chooseImage({plain, ownEntrypoint},
+                                                       QStringLiteral("gpu1"));
     QVERIFY(!none.ok());
     const QString message = none.error().message();
-    QVERIFY2(message.startsWith(QLatin1String("Cannot read the GPUs of gpu1")), qPrintable(message));
+    QVERIFY2(message.startsWith(QLatin1String("Cannot read the GPUs of gpu1")),
+             qPrintable(message));
     QVERIFY2(message.contains(QLatin1String("docker pull nvidia/cuda")), qPrintable(message));
     QVERIFY2(message.contains(QLatin1String("ssh://gpu1")), qPrintable(message));
 }

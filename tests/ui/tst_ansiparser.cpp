@@ -48,8 +48,8 @@ private slots:
         const QString brightGreen = AnsiParser::paletteColor(10).name();
         QTest::addColumn<QStringList>("chunks");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("plain lines") << QStringList{QStringLiteral("a\nb\n")}
-                                     << QStringLiteral("T(a|-) N T(b|-) N");
+        QTest::newRow("plain lines")
+            << QStringList{QStringLiteral("a\nb\n")} << QStringLiteral("T(a|-) N T(b|-) N");
         QTest::newRow("sgr red then reset")
             << QStringList{QStringLiteral("\x1b[31mred\x1b[0m plain")}
             << QStringLiteral("T(red|%1) T( plain|-)").arg(red);
@@ -58,8 +58,9 @@ private slots:
             << QStringLiteral("T(x|-) T(red|%1/b)").arg(red);
         QTest::newRow("bright colour") << QStringList{QStringLiteral("\x1b[92mok")}
                                        << QStringLiteral("T(ok|%1)").arg(brightGreen);
-        QTest::newRow("crlf is one newline") << QStringList{QStringLiteral("a\r"), QStringLiteral("\nb")}
-                                             << QStringLiteral("T(a|-) N T(b|-)");
+        QTest::newRow("crlf is one newline")
+            << QStringList{QStringLiteral("a\r"), QStringLiteral("\nb")}
+            << QStringLiteral("T(a|-) N T(b|-)");
         QTest::newRow("carriage return overwrites")
             << QStringList{QStringLiteral("10%\r20%\n")} << QStringLiteral("T(10%|-) R T(20%|-) N");
         QTest::newRow("home and clear start over")
@@ -68,7 +69,8 @@ private slots:
         QTest::newRow("private modes and titles dropped")
             << QStringList{QStringLiteral("\x1b[?25l\x1b]0;title\x07text\x1b[K")}
             << QStringLiteral("T(text|-)");
-        QTest::newRow("bell and backspace dropped") << QStringList{QStringLiteral("a\x07\x08" "b")}
+        QTest::newRow("bell and backspace dropped") << QStringList{QStringLiteral("a\x07\x08"
+                                                                                  "b")}
                                                     << QStringLiteral("T(ab|-)");
     }
 
@@ -97,7 +99,8 @@ private slots:
         parser.skip(QByteArrayView("4m more text"));
         QList<Op> ops;
         parser.parse(QStringLiteral("blue"), ops);
-        QCOMPARE(describe(ops), QStringLiteral("T(blue|%1)").arg(AnsiParser::paletteColor(4).name()));
+        QCOMPARE(describe(ops),
+                 QStringLiteral("T(blue|%1)").arg(AnsiParser::paletteColor(4).name()));
     }
 };
 

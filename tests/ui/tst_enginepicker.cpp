@@ -6,8 +6,8 @@
 #include "MainWindow.h"
 #include "NamedChild.h"
 #include "PresetBar.h"
-#include "presets/PresetStore.h"
 #include "TestEngine.h"
+#include "presets/PresetStore.h"
 
 #include <QComboBox>
 #include <QCryptographicHash>
@@ -31,7 +31,6 @@ class TestEnginePicker : public QObject
 
 private:
     QTemporaryDir m_dir;
-
 
     static int pick(QComboBox *combo, const QString &context)
     {
@@ -77,28 +76,36 @@ private slots:
                  "run through ctest: needs the TLS engine and the test sshd");
         QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
         QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test-picker"));
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                           m_dir.filePath(QStringLiteral("settings")));
 
         // The docker CLI's store: the TLS context as `docker context create` wrote it, and an ssh
         // context for the engine behind the sshd, written as the CLI writes one.
         const QString config = m_dir.filePath(QStringLiteral("docker"));
         QVERIFY(TestEngine::copyTree(tls + QStringLiteral("/docker-config"), config));
-        const QString hash = QString::fromLatin1(QCryptographicHash::hash("gpudeck-ssh", QCryptographicHash::Sha256).toHex());
+        const QString hash = QString::fromLatin1(
+            QCryptographicHash::hash("gpudeck-ssh", QCryptographicHash::Sha256).toHex());
         QVERIFY(QDir().mkpath(config + QStringLiteral("/contexts/meta/") + hash));
-        QFile meta(config + QStringLiteral("/contexts/meta/") + hash + QStringLiteral("/meta.json"));
+        QFile meta(config + QStringLiteral("/contexts/meta/") + hash
+                   + QStringLiteral("/meta.json"));
         QVERIFY(meta.open(QIODevice::WriteOnly));
-        meta.write(QJsonDocument(QJsonObject{
-                       {QStringLiteral("Name"), QStringLiteral("gpudeck-ssh")},
-                       {QStringLiteral("Metadata"), QJsonObject()},
-                       {QStringLiteral("Endpoints"),
-                        QJsonObject{{QStringLiteral("docker"),
-                                     QJsonObject{{QStringLiteral("Host"),
-                                                  QStringLiteral("ssh://gpudeck-test" GPUDECK_TEST_ENGINE_DIR "/docker.sock")},
-                                                 {QStringLiteral("SkipTLSVerify"), false}}}}}})
-                       .toJson());
+        meta.write(
+            QJsonDocument(
+                QJsonObject{
+                    {QStringLiteral("Name"), QStringLiteral("gpudeck-ssh")},
+                    {QStringLiteral("Metadata"), QJsonObject()},
+                    {QStringLiteral("Endpoints"),
+                     QJsonObject{
+                         {QStringLiteral("docker"),
+                          QJsonObject{{QStringLiteral("Host"),
+                                       QStringLiteral("ssh://gpudeck-test" GPUDECK_TEST_ENGINE_DIR
+                                                      "/docker.sock")},
+                                      {QStringLiteral("SkipTLSVerify"), false}}}}}})
+                .toJson());
         meta.close();
         qputenv("DOCKER_CONFIG", config.toUtf8());
-        for (const char *var : {"DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"})
+        for (const char *var :
+             {"DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"})
             qunsetenv(var);
     }
 
@@ -112,22 +119,32 @@ private slots:
         auto *combo = child<QComboBox>(&window, "engineCombo");
         QTRY_COMPARE_WITH_TIMEOUT(state->text(), QStringLiteral("Connected"), 20000);
 
-        struct Case { QString context; QString url; };
+        struct Case
+        {
+            QString context;
+            QString url;
+        };
         const Case cases[] = {
             {QStringLiteral("gpudeck-ssh"), QStringLiteral("ssh://gpudeck-test")},
-            {QStringLiteral("gpudeck-tls"), TestEngine::host()}, // tcp://127.0.0.1:PORT, TLS from the context
+            // tcp://127.0.0.1:PORT, TLS from the context
+            {QStringLiteral("gpudeck-tls"), TestEngine::host()},
         };
         for (const Case &c : cases) {
             const int index = pick(combo, c.context);
             QVERIFY2(index >= 0, qPrintable(c.context));
             // With the keyboard, as a user picks it; the picker refills itself after each switch.
             combo->setFocus();
-            for (int presses = 0; presses < 10 && pick(combo, c.context) != combo->currentIndex(); ++presses)
-                QTest::keyClick(combo, combo->currentIndex() < pick(combo, c.context) ? Qt::Key_Down : Qt::Key_Up);
+            for (int presses = 0; presses < 10 && pick(combo, c.context) != combo->currentIndex();
+                 ++presses)
+                QTest::keyClick(combo, combo->currentIndex() < pick(combo, c.context) ? Qt::Key_Down
+                                                                                      : Qt::Key_Up);
             QCOMPARE(combo->currentIndex(), pick(combo, c.context));
-            QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(c.url), qPrintable(status->text()), 10000);
+            QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(c.url), qPrintable(status->text()),
+                                      10000);
             // Connected, and the engine's own description arrived.
-            QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("(context ") + c.context + QStringLiteral(") — Docker")),
+            QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("(context ")
+                                                              + c.context
+                                                              + QStringLiteral(") — Docker")),
                                       qPrintable(status->text()), 30000);
             QCOMPARE(state->text(), QStringLiteral("Connected"));
             const QString log = launch(&window);
@@ -143,11 +160,16 @@ private slots:
     {
         QTemporaryDir presets;
         qputenv("GPUDECK_PRESET_DIR", presets.path().toUtf8());
-        const QString url = QStringLiteral("ssh://gpudeck-test" GPUDECK_TEST_ENGINE_DIR "/docker.sock");
+        const QString url = QStringLiteral("ssh://gpudeck-test" GPUDECK_TEST_ENGINE_DIR
+                                           "/docker.sock");
         QFile file(presets.filePath(QStringLiteral("remote.json")));
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(QStringLiteral(R"({"format": "gpudeck-preset", "version": 1, "name": "remote", "image": "gpudeck-test:latest",
-            "command": ["nvidia-smi"], "gpus": {"mode": "none"}, "engine": "%1"})").arg(url).toUtf8());
+        file.write(
+            QStringLiteral(
+                R"({"format": "gpudeck-preset", "version": 1, "name": "remote", "image": "gpudeck-test:latest",
+            "command": ["nvidia-smi"], "gpus": {"mode": "none"}, "engine": "%1"})")
+                .arg(url)
+                .toUtf8());
         file.close();
         const QString local = QStringLiteral("unix://" GPUDECK_TEST_ENGINE_DIR "/docker.sock");
 
@@ -166,11 +188,13 @@ private slots:
                 QVERIFY2(window.offer()->text().contains(QLatin1String("on the host gpudeck-test")),
                          qPrintable(window.offer()->text()));
                 QVERIFY(status->text().contains(local)); // nothing happens before the answer
-                QTest::mouseClick(child<QPushButton>(window.offer(), "offerAccept"), Qt::LeftButton);
+                QTest::mouseClick(child<QPushButton>(window.offer(), "offerAccept"),
+                                  Qt::LeftButton);
             } else {
                 QVERIFY(!window.offer());
             }
-            QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(url) && status->text().contains(QLatin1String("Docker")),
+            QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(url)
+                                          && status->text().contains(QLatin1String("Docker")),
                                       qPrintable(status->text()), 30000);
             if (trusted) {
                 // Saved from here, a preset names the engine it was saved on.

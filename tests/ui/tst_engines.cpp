@@ -79,7 +79,10 @@ private:
     void writeContext(const QString &config, const QString &name, const QString &host);
     static void select(MainWindow *window, Engine *engine);
     static LogPage *launch(MainWindow *window, const QString &command);
-    QString tlsSocket() const { return QStringLiteral("unix://") + m_tls + QStringLiteral("/docker.sock"); }
+    QString tlsSocket() const
+    {
+        return QStringLiteral("unix://") + m_tls + QStringLiteral("/docker.sock");
+    }
 
     QTemporaryDir m_dir;
     QString m_tls;
@@ -90,17 +93,20 @@ private:
 
 void TestEngines::writeContext(const QString &config, const QString &name, const QString &host)
 {
-    const QString hash = QString::fromLatin1(QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex());
+    const QString hash = QString::fromLatin1(
+        QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).toHex());
     QVERIFY(QDir().mkpath(config + QStringLiteral("/contexts/meta/") + hash));
     QFile meta(config + QStringLiteral("/contexts/meta/") + hash + QStringLiteral("/meta.json"));
     QVERIFY(meta.open(QIODevice::WriteOnly));
-    meta.write(QJsonDocument(QJsonObject{{QStringLiteral("Name"), name},
-                                         {QStringLiteral("Metadata"), QJsonObject()},
-                                         {QStringLiteral("Endpoints"),
-                                          QJsonObject{{QStringLiteral("docker"),
-                                                       QJsonObject{{QStringLiteral("Host"), host},
-                                                                   {QStringLiteral("SkipTLSVerify"), false}}}}}})
-                   .toJson());
+    meta.write(
+        QJsonDocument(
+            QJsonObject{{QStringLiteral("Name"), name},
+                        {QStringLiteral("Metadata"), QJsonObject()},
+                        {QStringLiteral("Endpoints"),
+                         QJsonObject{{QStringLiteral("docker"),
+                                      QJsonObject{{QStringLiteral("Host"), host},
+                                                  {QStringLiteral("SkipTLSVerify"), false}}}}}})
+            .toJson());
 }
 
 void TestEngines::initTestCase()
@@ -109,10 +115,12 @@ void TestEngines::initTestCase()
     QVERIFY(m_dir.isValid());
     m_tls = qEnvironmentVariable("GPUDECK_TEST_TLS_DIR");
     const QString sshDir = qEnvironmentVariable("GPUDECK_TEST_SSH_DIR");
-    QVERIFY2(!m_tls.isEmpty() && !sshDir.isEmpty(), "run through ctest: needs the TLS engine and the test sshd");
+    QVERIFY2(!m_tls.isEmpty() && !sshDir.isEmpty(),
+             "run through ctest: needs the TLS engine and the test sshd");
     QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
     QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test-engines"));
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                       m_dir.filePath(QStringLiteral("settings")));
     QSettings().clear();
 
     // The docker CLI's store: the TLS context as `docker context create` wrote it, and an ssh
@@ -121,7 +129,8 @@ void TestEngines::initTestCase()
     QVERIFY(TestEngine::copyTree(m_tls + QStringLiteral("/docker-config"), config));
     writeContext(config, QStringLiteral("gpudeck-ssh"), kSsh);
     qputenv("DOCKER_CONFIG", config.toUtf8());
-    for (const char *var : {"DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"})
+    for (const char *var :
+         {"DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"})
         qunsetenv(var);
 
     // This machine: the fake NVML's 8 GPUs. The ssh host: one H100, busy, from its own nvidia-smi.
@@ -154,11 +163,16 @@ void TestEngines::select(MainWindow *window, Engine *engine)
     QCoreApplication::processEvents();
     const QRect rect = view->visualItemRect(item);
     // The row's name, at its left: the row may be wider than the list.
-    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, QPoint(qMin(rect.center().x(), 20), rect.center().y()));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                      QPoint(qMin(rect.center().x(), 20), rect.center().y()));
     QVERIFY2(window->engine() == engine,
              qPrintable(QStringLiteral("clicked %1,%2 %3x%4 in a %5x%6 list for %7, selected %8")
-                            .arg(rect.x()).arg(rect.y()).arg(rect.width()).arg(rect.height())
-                            .arg(view->viewport()->width()).arg(view->viewport()->height())
+                            .arg(rect.x())
+                            .arg(rect.y())
+                            .arg(rect.width())
+                            .arg(rect.height())
+                            .arg(view->viewport()->width())
+                            .arg(view->viewport()->height())
                             .arg(engine->name(), window->engine()->name())));
 }
 
@@ -222,17 +236,24 @@ void TestEngines::rowsShowEachEngine()
     select(&window, local);
 
     for (Engine *engine : {local, ssh, tls}) {
-        QTRY_COMPARE_WITH_TIMEOUT(list->rowText(engine, EngineList::StateColumn), QStringLiteral("connected"), 30000);
-        QTRY_VERIFY_WITH_TIMEOUT(list->rowText(engine, EngineList::KindColumn).startsWith(QLatin1String("Docker ")), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(list->rowText(engine, EngineList::StateColumn),
+                                  QStringLiteral("connected"), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            list->rowText(engine, EngineList::KindColumn).startsWith(QLatin1String("Docker ")),
+            20000);
     }
     qInfo("three live engines connected %lld ms after the window was made", clock.elapsed());
     QTRY_VERIFY2_WITH_TIMEOUT(QRegularExpression(QStringLiteral("^8 GPUs · \\d busy$"))
-                                  .match(list->rowText(local, EngineList::GpuColumn)).hasMatch(),
+                                  .match(list->rowText(local, EngineList::GpuColumn))
+                                  .hasMatch(),
                               qPrintable(list->rowText(local, EngineList::GpuColumn)), 20000);
-    QTRY_COMPARE_WITH_TIMEOUT(list->rowText(ssh, EngineList::GpuColumn), QStringLiteral("1 GPU · 1 busy"), 30000);
-    QTRY_COMPARE_WITH_TIMEOUT(list->rowText(tls, EngineList::GpuColumn), QStringLiteral("2 GPUs · 1 busy"), 30000);
-    QTRY_VERIFY_WITH_TIMEOUT(list->rowText(gone, EngineList::StateColumn).startsWith(QLatin1String("down: ")),
-                             Engine::kConnectDeadlineMs + 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(list->rowText(ssh, EngineList::GpuColumn),
+                              QStringLiteral("1 GPU · 1 busy"), 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(list->rowText(tls, EngineList::GpuColumn),
+                              QStringLiteral("2 GPUs · 1 busy"), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        list->rowText(gone, EngineList::StateColumn).startsWith(QLatin1String("down: ")),
+        Engine::kConnectDeadlineMs + 15000);
     QVERIFY2(list->rowText(gone, EngineList::StateColumn).contains(QLatin1String("did not answer")),
              qPrintable(list->rowText(gone, EngineList::StateColumn)));
     for (Engine *engine : {local, ssh, tls})
@@ -243,10 +264,13 @@ void TestEngines::rowsShowEachEngine()
     if (!shot.isEmpty()) {
         QTRY_VERIFY_WITH_TIMEOUT(window.imageList()->imageCount() >= 1, 20000);
         QTest::qWait(1500); // a GPU tick or two, so the panel shows live figures
-        QCOMPARE(QProcess::execute(QStringLiteral("import"), {QStringLiteral("-window"), QStringLiteral("root"),
-                                                              QStringLiteral("-crop"),
-                                                              QStringLiteral("%1x%2+0+0").arg(window.frameGeometry().width()).arg(window.frameGeometry().height()),
-                                                              shot}),
+        QCOMPARE(QProcess::execute(QStringLiteral("import"),
+                                   {QStringLiteral("-window"), QStringLiteral("root"),
+                                    QStringLiteral("-crop"),
+                                    QStringLiteral("%1x%2+0+0")
+                                        .arg(window.frameGeometry().width())
+                                        .arg(window.frameGeometry().height()),
+                                    shot}),
                  0);
     }
 
@@ -266,11 +290,15 @@ void TestEngines::rowsShowEachEngine()
 // follows; the selection is remembered.
 void TestEngines::switchingFollowsTheEngine()
 {
-    const QString tag = QStringLiteral("gpudeck-test:engines-%1").arg(QCoreApplication::applicationPid());
+    const QString tag =
+        QStringLiteral("gpudeck-test:engines-%1").arg(QCoreApplication::applicationPid());
     dockerAt(kLocal, {QStringLiteral("tag"), QStringLiteral("gpudeck-test:latest"), tag});
     const auto untag = qScopeGuard([&]() { dockerAt(kLocal, {QStringLiteral("rmi"), tag}); });
-    QVERIFY(dockerAt(kLocal, {QStringLiteral("images"), QStringLiteral("-q"), tag}).trimmed().size() > 0);
-    QVERIFY(dockerAt(tlsSocket(), {QStringLiteral("images"), QStringLiteral("-q"), tag}).trimmed().isEmpty());
+    QVERIFY(dockerAt(kLocal, {QStringLiteral("images"), QStringLiteral("-q"), tag}).trimmed().size()
+            > 0);
+    QVERIFY(dockerAt(tlsSocket(), {QStringLiteral("images"), QStringLiteral("-q"), tag})
+                .trimmed()
+                .isEmpty());
 
     {
         MainWindow window(kLocal);
@@ -299,7 +327,8 @@ void TestEngines::switchingFollowsTheEngine()
         for (const Case &c : cases) {
             select(&window, c.engine);
             QCOMPARE(combo->currentText().contains(c.engine->name()), true);
-            QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(c.url) && status->text().contains(QLatin1String("Docker")),
+            QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(c.url)
+                                          && status->text().contains(QLatin1String("Docker")),
                                       qPrintable(status->text()), 30000);
             QTRY_VERIFY_WITH_TIMEOUT(window.imageList()->imageCount() >= 1, 20000);
             QTRY_COMPARE_WITH_TIMEOUT(hasTag(), c.tagged, 10000);
@@ -347,12 +376,18 @@ void TestEngines::launchLandsOnTheSelectedEngine()
         LogPage *page = launch(&window, QStringLiteral("sh -c \"echo started; sleep 60\""));
         QVERIFY(page);
         pages.append(page);
-        QTRY_VERIFY_WITH_TIMEOUT(page->textEdit()->toPlainText().contains(QLatin1String("started")), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(page->textEdit()->toPlainText().contains(QLatin1String("started")),
+                                 60000);
         const QString id = page->launcher()->containerId();
         QVERIFY(!id.isEmpty());
-        QVERIFY(dockerAt(c.socket, {QStringLiteral("ps"), QStringLiteral("-q"), QStringLiteral("--no-trunc")}).contains(id.toLatin1()));
-        QVERIFY(!dockerAt(c.other, {QStringLiteral("ps"), QStringLiteral("-q"), QStringLiteral("--no-trunc")}).contains(id.toLatin1()));
-        QVERIFY2(page->title().endsWith(QStringLiteral(" @ ") + c.engine->name()), qPrintable(page->title()));
+        QVERIFY(dockerAt(c.socket,
+                         {QStringLiteral("ps"), QStringLiteral("-q"), QStringLiteral("--no-trunc")})
+                    .contains(id.toLatin1()));
+        QVERIFY(!dockerAt(c.other, {QStringLiteral("ps"), QStringLiteral("-q"),
+                                    QStringLiteral("--no-trunc")})
+                     .contains(id.toLatin1()));
+        QVERIFY2(page->title().endsWith(QStringLiteral(" @ ") + c.engine->name()),
+                 qPrintable(page->title()));
     }
     for (LogPage *page : std::as_const(pages))
         page->stop();
@@ -373,10 +408,15 @@ void TestEngines::logKeepsStreaming()
     EngineRegistry *registry = window.engineRegistry();
     Engine *local = registry->find(kLocal);
     QTRY_COMPARE_WITH_TIMEOUT(local->state(), Engine::State::Connected, 30000);
-    LogPage *page = launch(&window, QStringLiteral("sh -c 'for i in $(seq 0 149); do echo tick-$i; sleep 0.1; done'"));
+    LogPage *page = launch(&window,
+                           QStringLiteral(
+                               "sh -c 'for i in $(seq 0 149); do echo tick-$i; sleep 0.1; done'"));
     QVERIFY(page);
-    QTRY_VERIFY_WITH_TIMEOUT(page->textEdit()->toPlainText().contains(QLatin1String("tick-3\n")), 60000);
-    const auto ticks = [page]() { return page->textEdit()->toPlainText().count(QLatin1String("tick-")); };
+    QTRY_VERIFY_WITH_TIMEOUT(page->textEdit()->toPlainText().contains(QLatin1String("tick-3\n")),
+                             60000);
+    const auto ticks = [page]() {
+        return page->textEdit()->toPlainText().count(QLatin1String("tick-"));
+    };
 
     // Another engine selected: the tab goes on.
     const QString id = page->launcher()->containerId();
@@ -401,17 +441,21 @@ void TestEngines::logKeepsStreaming()
         last = clock.elapsed();
     });
     probe.start(5);
-    const Result<Engine *> gone = registry->add(QStringLiteral("tcp://127.0.0.1:%1").arg(silent.serverPort()));
+    const Result<Engine *> gone = registry->add(
+        QStringLiteral("tcp://127.0.0.1:%1").arg(silent.serverPort()));
     QVERIFY(gone.ok());
     select(&window, gone.value());
     before = ticks();
     QTRY_VERIFY2_WITH_TIMEOUT(ticks() >= before + 10, qPrintable(said()), 10000);
     QCOMPARE(gone.value()->state(), Engine::State::Connecting);
-    QTRY_COMPARE_WITH_TIMEOUT(gone.value()->state(), Engine::State::Down, Engine::kConnectDeadlineMs + 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(gone.value()->state(), Engine::State::Down,
+                              Engine::kConnectDeadlineMs + 15000);
     probe.stop();
-    qInfo("dead engine down after %lld ms; longest GUI stall meanwhile %lld ms", clock.elapsed(), longest);
+    qInfo("dead engine down after %lld ms; longest GUI stall meanwhile %lld ms", clock.elapsed(),
+          longest);
     QTRY_VERIFY_WITH_TIMEOUT(!page->isActive(), 60000);
-    QVERIFY2(page->textEdit()->toPlainText().contains(QLatin1String("tick-149")), qPrintable(page->statusText()));
+    QVERIFY2(page->textEdit()->toPlainText().contains(QLatin1String("tick-149")),
+             qPrintable(page->statusText()));
     QCOMPARE(page->launcher()->state(), Launcher::State::Exited);
     QVERIFY(page->title().endsWith(QStringLiteral(" @ ") + local->name()));
     QCOMPARE(local->state(), Engine::State::Connected);

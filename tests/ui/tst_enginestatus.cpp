@@ -115,7 +115,8 @@ private slots:
         QVERIFY(fix);
         // A widget added to a shown layout is shown on the next turn of the event loop.
         QTRY_VERIFY(fix->isVisible());
-        QVERIFY2(fix->text().contains(QLatin1String("NVIDIA Container Toolkit")), qPrintable(fix->text()));
+        QVERIFY2(fix->text().contains(QLatin1String("NVIDIA Container Toolkit")),
+                 qPrintable(fix->text()));
         QVERIFY(!fix->text().contains(QLatin1Char('{')));
         QVERIFY(child<QLabel>(dialog, "doctorSummary")->text().contains(QLatin1String("failed")));
         dialog->close();
@@ -130,7 +131,9 @@ private slots:
         setText(&window, "imageEdit", QStringLiteral("gpudeck-test:latest"));
         setText(&window, "commandEdit", QStringLiteral("nvidia-smi"));
         setText(&window, "networkCombo", QStringLiteral("none"));
-        child<QTreeWidget>(&window, "gpuTree")->topLevelItem(0)->setCheckState(GpuPanel::IndexColumn, Qt::Checked);
+        child<QTreeWidget>(&window, "gpuTree")
+            ->topLevelItem(0)
+            ->setCheckState(GpuPanel::IndexColumn, Qt::Checked);
         window.launch();
         QCOMPARE(window.logView()->count(), 1);
         LogPage *page = window.logView()->currentPage();
@@ -143,8 +146,9 @@ private slots:
         QVERIFY(window.offer()->isVisible());
         QTest::mouseClick(child<QPushButton>(window.offer(), "offerAccept"), Qt::LeftButton);
         QTRY_VERIFY(window.doctorDialog());
-        QVERIFY(child<QLabel>(window.doctorDialog(), "doctorReason")->text().contains(
-            QLatin1String("device driver")));
+        QVERIFY(child<QLabel>(window.doctorDialog(), "doctorReason")
+                    ->text()
+                    .contains(QLatin1String("device driver")));
         QTRY_VERIFY_WITH_TIMEOUT(window.doctorDialog()->doctor()->isFinished(), 60000);
         window.doctorDialog()->close();
     }
@@ -173,7 +177,8 @@ private slots:
         const QString status = child<QLabel>(&window, "engineStatus")->text();
         QVERIFY2(!status.contains(QLatin1Char('{')), qPrintable(status));
         QCOMPARE(window.logView()->count(), 1);
-        QVERIFY(window.logView()->currentPage()->textEdit()->toPlainText().contains(QLatin1String("kept-line")));
+        QVERIFY(window.logView()->currentPage()->textEdit()->toPlainText().contains(
+            QLatin1String("kept-line")));
 
         QVERIFY(startEngine());
         QTRY_COMPARE_WITH_TIMEOUT(state->text(), QStringLiteral("Connected"), 20000);

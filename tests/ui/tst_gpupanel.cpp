@@ -32,8 +32,8 @@ void TestGpuPanel::busyGpuNamesOwnersAndWarnsAtTick()
     GpuInfo::Process train;
     train.pid = 4242;
     train.usedMemory = 40LL << 30;
-    train.container = {QString(64, QLatin1Char('a')), QStringLiteral("train-llm"), QStringLiteral("pytorch:2.4"),
-                       QStringLiteral("docker"), false};
+    train.container = {QString(64, QLatin1Char('a')), QStringLiteral("train-llm"),
+                       QStringLiteral("pytorch:2.4"), QStringLiteral("docker"), false};
     GpuInfo::Process eval;
     eval.pid = 4243;
     eval.usedMemory = 2LL << 30;
@@ -52,7 +52,9 @@ void TestGpuPanel::busyGpuNamesOwnersAndWarnsAtTick()
     QCOMPARE(tree->topLevelItem(1)->text(GpuPanel::ProcessColumn),
              QStringLiteral("train-llm (container) 40 GiB · alice: python train.py 2 GiB"));
     const QString tip = tree->topLevelItem(1)->toolTip(GpuPanel::ProcessColumn);
-    QVERIFY2(tip.contains(QLatin1String("image pytorch:2.4")) && tip.contains(QLatin1String("PID 4243")), qPrintable(tip));
+    QVERIFY2(tip.contains(QLatin1String("image pytorch:2.4"))
+                 && tip.contains(QLatin1String("PID 4243")),
+             qPrintable(tip));
 
     // Ticking the idle GPU says nothing; ticking the busy one warns, and the warning goes with the tick.
     QSignalSpy changes(&panel, &GpuPanel::busyWarningChanged);
@@ -61,7 +63,9 @@ void TestGpuPanel::busyGpuNamesOwnersAndWarnsAtTick()
     QVERIFY(panel.busyWarning().isEmpty());
     tree->topLevelItem(1)->setCheckState(GpuPanel::IndexColumn, Qt::Checked);
     QTRY_VERIFY(warning->isVisible());
-    QVERIFY2(warning->text().contains(QLatin1String("GPU 1 is in use by train-llm (container) 40 GiB")), qPrintable(warning->text()));
+    QVERIFY2(warning->text().contains(
+                 QLatin1String("GPU 1 is in use by train-llm (container) 40 GiB")),
+             qPrintable(warning->text()));
     QCOMPARE(changes.count(), 1);
     QCOMPARE(changes.at(0).at(0).toString(), panel.busyWarning());
     tree->topLevelItem(1)->setCheckState(GpuPanel::IndexColumn, Qt::Unchecked);
@@ -73,7 +77,8 @@ void TestGpuPanel::busyGpuNamesOwnersAndWarnsAtTick()
     s.gpus[1].processes[0].container.yours = true;
     panel.setSnapshot(s);
     tree->topLevelItem(1)->setCheckState(GpuPanel::IndexColumn, Qt::Checked);
-    QCOMPARE(tree->topLevelItem(1)->text(GpuPanel::ProcessColumn), QStringLiteral("train-llm (yours) 40 GiB"));
+    QCOMPARE(tree->topLevelItem(1)->text(GpuPanel::ProcessColumn),
+             QStringLiteral("train-llm (yours) 40 GiB"));
     QVERIFY(warning->isHidden());
 }
 
@@ -96,14 +101,18 @@ void TestGpuPanel::cdiDevicesMarkedAndMissingOnesNamed()
     auto *tree = panel.findChild<QTreeWidget *>(QStringLiteral("gpuTree"));
     auto *note = panel.findChild<QLabel *>(QStringLiteral("gpuCdiNote"));
     QVERIFY(tree && note);
-    QCOMPARE(tree->topLevelItem(0)->text(GpuPanel::NameColumn), QStringLiteral("H200")); // not known yet
+    // not known yet
+    QCOMPARE(tree->topLevelItem(0)->text(GpuPanel::NameColumn), QStringLiteral("H200"));
 
     // GPU 0 by index, GPU 2 by UUID; "all" names no single GPU.
     panel.setCdiDevices({QStringLiteral("nvidia.com/gpu=0"), QStringLiteral("nvidia.com/gpu=GPU-2"),
-                         QStringLiteral("nvidia.com/gpu=all")}, true);
+                         QStringLiteral("nvidia.com/gpu=all")},
+                        true);
     QCOMPARE(tree->topLevelItem(0)->text(GpuPanel::NameColumn), QStringLiteral("H200 · CDI"));
     QCOMPARE(tree->topLevelItem(1)->text(GpuPanel::NameColumn), QStringLiteral("H200"));
-    QVERIFY(tree->topLevelItem(1)->toolTip(GpuPanel::NameColumn).contains(QLatin1String("No CDI device")));
+    QVERIFY(tree->topLevelItem(1)
+                ->toolTip(GpuPanel::NameColumn)
+                .contains(QLatin1String("No CDI device")));
     QCOMPARE(tree->topLevelItem(2)->data(GpuPanel::IndexColumn, GpuPanel::CdiRole).toString(),
              QStringLiteral("nvidia.com/gpu=GPU-2"));
 
@@ -111,7 +120,8 @@ void TestGpuPanel::cdiDevicesMarkedAndMissingOnesNamed()
     QVERIFY(note->isHidden()); // the legacy driver does not need CDI devices
     panel.setCdiLaunch(true);
     QVERIFY(note->isVisible());
-    QVERIFY2(note->text().contains(QLatin1String("(1)")) && note->text().contains(QLatin1String("nvidia-ctk cdi generate")),
+    QVERIFY2(note->text().contains(QLatin1String("(1)"))
+                 && note->text().contains(QLatin1String("nvidia-ctk cdi generate")),
              qPrintable(note->text()));
     tree->topLevelItem(1)->setCheckState(GpuPanel::IndexColumn, Qt::Unchecked);
     tree->topLevelItem(2)->setCheckState(GpuPanel::IndexColumn, Qt::Checked);

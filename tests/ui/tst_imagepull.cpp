@@ -2,8 +2,8 @@
 #include "LogPage.h"
 #include "LogView.h"
 #include "MainWindow.h"
-#include "PullDialog.h"
 #include "NamedChild.h"
+#include "PullDialog.h"
 #include "TestEngine.h"
 #include "engine/ImagePull.h"
 #include "launch/Launcher.h"
@@ -39,12 +39,15 @@ private:
     static bool listed(MainWindow *window, const QString &image)
     {
         const QAbstractItemModel *model = child<QTreeView>(window, "imageView")->model();
-        return !model->match(model->index(0, 0), Qt::DisplayRole, image, 1, Qt::MatchExactly).isEmpty();
+        return !model->match(model->index(0, 0), Qt::DisplayRole, image, 1, Qt::MatchExactly)
+                    .isEmpty();
     }
 
     static bool engineHas(const QString &image)
     {
-        return TestEngine::docker({QStringLiteral("image"), QStringLiteral("inspect"), image}).exitCode == 0;
+        return TestEngine::docker({QStringLiteral("image"), QStringLiteral("inspect"), image})
+                   .exitCode
+               == 0;
     }
 
     static void setText(MainWindow *window, const char *name, const QString &text)
@@ -94,17 +97,21 @@ private slots:
                            .toUtf8());
         }
         m_registry.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_registry.start(QStringLiteral("/usr/bin/docker-registry"), {QStringLiteral("serve"), config});
+        m_registry.start(QStringLiteral("/usr/bin/docker-registry"),
+                         {QStringLiteral("serve"), config});
         QVERIFY2(m_registry.waitForStarted(10000), qPrintable(m_registry.errorString()));
-        QVERIFY(QTest::qWaitFor([port]() {
-            QTcpSocket socket;
-            socket.connectToHost(QHostAddress::LocalHost, port);
-            return socket.waitForConnected(200);
-        }, 20000));
+        QVERIFY(QTest::qWaitFor(
+            [port]() {
+                QTcpSocket socket;
+                socket.connectToHost(QHostAddress::LocalHost, port);
+                return socket.waitForConnected(200);
+            },
+            20000));
 
         // An image of one layer of random bytes, pushed, then removed from the engine.
         m_image = QStringLiteral("127.0.0.1:%1/gpudeck-pull-test:%2")
-                      .arg(port).arg(QCoreApplication::applicationPid());
+                      .arg(port)
+                      .arg(QCoreApplication::applicationPid());
         const QString rootfs = m_dir.filePath(QStringLiteral("rootfs"));
         QVERIFY(QDir().mkpath(rootfs));
         {
@@ -120,7 +127,8 @@ private slots:
                                    {QStringLiteral("-C"), rootfs, QStringLiteral("-cf"), tarball,
                                     QStringLiteral(".")}),
                  0);
-        TestEngine::CliResult step = TestEngine::docker({QStringLiteral("import"), tarball, m_image});
+        TestEngine::CliResult step = TestEngine::docker(
+            {QStringLiteral("import"), tarball, m_image});
         QVERIFY2(step.exitCode == 0, step.err.constData());
         step = TestEngine::docker({QStringLiteral("push"), m_image}, {}, 120000);
         QVERIFY2(step.exitCode == 0, step.err.constData());
@@ -140,21 +148,28 @@ private slots:
         }
     }
 
-    void init()
-    {
-        QSettings().clear();
-    }
+    void init() { QSettings().clear(); }
 
     void splitsReferences_data()
     {
         QTest::addColumn<QString>("reference");
         QTest::addColumn<QString>("image");
         QTest::addColumn<QString>("tag");
-        QTest::newRow("name only") << "busybox" << "busybox" << "latest";
-        QTest::newRow("tag") << "nvidia/cuda:12.4.1-base" << "nvidia/cuda" << "12.4.1-base";
-        QTest::newRow("registry port, no tag") << "127.0.0.1:5000/x" << "127.0.0.1:5000/x" << "latest";
-        QTest::newRow("registry port and tag") << "127.0.0.1:5000/x:t" << "127.0.0.1:5000/x" << "t";
-        QTest::newRow("digest") << "x@sha256:abc" << "x@sha256:abc" << "";
+        QTest::newRow("name only") << "busybox"
+                                   << "busybox"
+                                   << "latest";
+        QTest::newRow("tag") << "nvidia/cuda:12.4.1-base"
+                             << "nvidia/cuda"
+                             << "12.4.1-base";
+        QTest::newRow("registry port, no tag") << "127.0.0.1:5000/x"
+                                               << "127.0.0.1:5000/x"
+                                               << "latest";
+        QTest::newRow("registry port and tag") << "127.0.0.1:5000/x:t"
+                                               << "127.0.0.1:5000/x"
+                                               << "t";
+        QTest::newRow("digest") << "x@sha256:abc"
+                                << "x@sha256:abc"
+                                << "";
     }
 
     void splitsReferences()

@@ -22,16 +22,16 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QScrollBar>
 #include <QSettings>
-#include <QStyle>
-#include <QScopeGuard>
 #include <QSignalSpy>
+#include <QStyle>
 #include <QTemporaryDir>
-#include <QTreeView>
-#include <QToolButton>
 #include <QTest>
 #include <QTextBlock>
+#include <QToolButton>
+#include <QTreeView>
 #include <QTreeWidget>
 
 #include <memory>
@@ -107,10 +107,7 @@ private slots:
         qputenv("GPUDECK_FAKE_NVML_SCENARIO", "eight");
     }
 
-    void init()
-    {
-        QSettings().clear();
-    }
+    void init() { QSettings().clear(); }
 
     void tickedGpusReachTheContainer()
     {
@@ -149,9 +146,12 @@ private slots:
         const QString text = page->textEdit()->toPlainText();
         QVERIFY2(page->launcher()->state() == Launcher::State::Exited, qPrintable(text));
         QVERIFY2(text.contains(QLatin1String("NVIDIA_VISIBLE_DEVICES=0,2")), qPrintable(text));
-        QVERIFY2(text.contains(QLatin1String("NVIDIA_DRIVER_CAPABILITIES=compute")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("NVIDIA_DRIVER_CAPABILITIES=compute")),
+                 qPrintable(text));
         QVERIFY2(text.contains(QLatin1String("exited with code 0")), qPrintable(text));
-        QVERIFY(child<QLabel>(page, "statusLabel")->text().contains(QLatin1String("Exited with code 0")));
+        QVERIFY(child<QLabel>(page, "statusLabel")
+                    ->text()
+                    .contains(QLatin1String("Exited with code 0")));
     }
 
     // On a 1366x768 laptop the GPU table shows who is on each GPU without a horizontal scroll
@@ -171,18 +171,26 @@ private slots:
             QStringList list;
             for (int c = 0; c < header->count(); ++c)
                 list << QString::number(header->sectionSize(c));
-            return QStringLiteral("tree %1 px, columns %2").arg(tree->viewport()->width()).arg(list.join(QLatin1Char(' ')));
+            return QStringLiteral("tree %1 px, columns %2")
+                .arg(tree->viewport()->width())
+                .arg(list.join(QLatin1Char(' ')));
         };
         qInfo("%s; an owner takes %d px", qPrintable(widths()),
-              tree->fontMetrics().horizontalAdvance(QStringLiteral("train-llm (container) 40 GiB")));
+              tree->fontMetrics().horizontalAdvance(
+                  QStringLiteral("train-llm (container) 40 GiB")));
         QVERIFY2(!tree->horizontalScrollBar()->isVisible(), qPrintable(widths()));
-        const int margins = 2 * tree->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, tree) + 2;
-        const int wanted = tree->fontMetrics().horizontalAdvance(QStringLiteral("train-llm (container) 40 GiB")) + margins;
+        const int margins =
+            2 * tree->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, tree) + 2;
+        const int wanted = tree->fontMetrics().horizontalAdvance(
+                               QStringLiteral("train-llm (container) 40 GiB"))
+                           + margins;
         QVERIFY2(header->sectionSize(GpuPanel::ProcessColumn) >= wanted, qPrintable(widths()));
         // The model is shown whole ("H100 80GB HBM3"; the tooltip has "NVIDIA …" and the UUID).
         const QString name = tree->topLevelItem(0)->text(GpuPanel::NameColumn);
         QVERIFY2(!name.startsWith(QLatin1String("NVIDIA")), qPrintable(name));
-        QVERIFY2(header->sectionSize(GpuPanel::NameColumn) >= tree->fontMetrics().horizontalAdvance(name), qPrintable(widths()));
+        QVERIFY2(header->sectionSize(GpuPanel::NameColumn)
+                     >= tree->fontMetrics().horizontalAdvance(name),
+                 qPrintable(widths()));
         // The engine list keeps its names and GPU counts in sight too.
         auto *engines = child<QTreeWidget>(window.get(), "engineList");
         QVERIFY2(!engines->horizontalScrollBar()->isVisible(), "the engine list scrolls sideways");
@@ -225,7 +233,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(tree->topLevelItemCount(), 2, 10000);
         // Busy: its two processes are listed (since issue 15 by owner and memory, no longer "busy: N").
         QVERIFY(!tree->topLevelItem(0)->data(GpuPanel::IndexColumn, GpuPanel::FreeRole).toBool());
-        QVERIFY2(tree->topLevelItem(0)->text(GpuPanel::ProcessColumn).count(QStringLiteral(" · ")) == 1,
+        QVERIFY2(tree->topLevelItem(0)->text(GpuPanel::ProcessColumn).count(QStringLiteral(" · "))
+                     == 1,
                  qPrintable(tree->topLevelItem(0)->text(GpuPanel::ProcessColumn)));
         QCOMPARE(tree->topLevelItem(1)->text(GpuPanel::ProcessColumn), QStringLiteral("free"));
 
@@ -237,16 +246,19 @@ private slots:
         QCOMPARE(tree->topLevelItem(0)->checkState(GpuPanel::IndexColumn), Qt::Unchecked);
         QCOMPARE(tree->topLevelItem(1)->checkState(GpuPanel::IndexColumn), Qt::Checked);
         const QString uuid = QStringLiteral("GPU-00000000-0000-0000-0000-000000000010");
-        QTRY_VERIFY(child<QPlainTextEdit>(window.get(), "dockerRunText")->toPlainText().contains(
-            QStringLiteral("device=") + uuid));
+        QTRY_VERIFY(child<QPlainTextEdit>(window.get(), "dockerRunText")
+                        ->toPlainText()
+                        .contains(QStringLiteral("device=") + uuid));
 
         LogPage *page = launchAndWait(window.get());
         QVERIFY(page);
         const QString text = page->textEdit()->toPlainText();
         QVERIFY2(page->launcher()->state() == Launcher::State::Exited, qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("NVIDIA_VISIBLE_DEVICES=") + uuid), qPrintable(text));
-        QVERIFY2(text.contains(QStringLiteral("Taking GPU 1 (%1) (1 free GPU)").arg(uuid)), qPrintable(text));
-        QVERIFY(child<QLabel>(page, "statusLabel")->text().contains(QStringLiteral("GPU 1 (") + uuid));
+        QVERIFY2(text.contains(QStringLiteral("Taking GPU 1 (%1) (1 free GPU)").arg(uuid)),
+                 qPrintable(text));
+        QVERIFY(
+            child<QLabel>(page, "statusLabel")->text().contains(QStringLiteral("GPU 1 (") + uuid));
     }
 
     // Closing with a running container asks once, without blocking: Cancel keeps the window,
@@ -261,15 +273,23 @@ private slots:
             typeLaunch(window.get(), QStringLiteral("sleep 300"));
             QTest::mouseClick(child<QPushButton>(window.get(), "launchButton"), Qt::LeftButton);
             LogPage *page = logs->currentPage();
-            if (page && !QTest::qWaitFor([page]() { return page->launcher()->state() == Launcher::State::Running; }, 30000))
+            if (page
+                && !QTest::qWaitFor(
+                    [page]() { return page->launcher()->state() == Launcher::State::Running; },
+                    30000))
                 return nullptr;
             return page;
         };
         auto stateOf = [&](const QString &id) {
-            const auto inspected = await<QJsonObject>([&](QObject *context, std::function<void(const Result<QJsonObject> &)> done) {
-                window->client()->inspectContainer(id, context, std::move(done));
-            });
-            return inspected ? inspected.value().value(QStringLiteral("State")).toObject().value(QStringLiteral("Status")).toString()
+            const auto inspected = await<QJsonObject>(
+                [&](QObject *context, std::function<void(const Result<QJsonObject> &)> done) {
+                    window->client()->inspectContainer(id, context, std::move(done));
+                });
+            return inspected ? inspected.value()
+                                   .value(QStringLiteral("State"))
+                                   .toObject()
+                                   .value(QStringLiteral("Status"))
+                                   .toString()
                              : QStringLiteral("gone");
         };
         LogPage *first = launchSleeper();
@@ -293,7 +313,8 @@ private slots:
         QTest::mouseClick(child<QPushButton>(question, "closeStop"), Qt::LeftButton);
         QVERIFY(!window->isVisible());
         QTRY_VERIFY_WITH_TIMEOUT(!first->isActive(), 20000);
-        QTRY_COMPARE_WITH_TIMEOUT(stateOf(firstId), QStringLiteral("gone"), 15000); // stopped, and --rm removed it
+        // stopped, and --rm removed it
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(firstId), QStringLiteral("gone"), 15000);
 
         // Leave running and quit: the window closes at once, the container runs on.
         auto again = openWindow(TestEngine::host());
@@ -309,17 +330,18 @@ private slots:
         QTest::mouseClick(child<QPushButton>(question, "closeLeave"), Qt::LeftButton);
         QVERIFY(!window->isVisible());
         QCOMPARE(stateOf(secondId), QStringLiteral("running"));
-        const auto removed = await<void>([&](QObject *context, std::function<void(const Result<void> &)> done) {
-            window->client()->removeContainer(secondId, true, context, std::move(done));
-        });
+        const auto removed = await<void>(
+            [&](QObject *context, std::function<void(const Result<void> &)> done) {
+                window->client()->removeContainer(secondId, true, context, std::move(done));
+            });
         QVERIFY2(removed.ok(), qPrintable(removed ? QString() : removed.error().message()));
     }
 
     void countModeSaysWhichGpus()
     {
         auto window = openWindow(TestEngine::host());
-        QTRY_COMPARE_WITH_TIMEOUT(child<QTreeWidget>(window.get(), "gpuTree")->topLevelItemCount(), 8,
-                                  10000);
+        QTRY_COMPARE_WITH_TIMEOUT(child<QTreeWidget>(window.get(), "gpuTree")->topLevelItemCount(),
+                                  8, 10000);
         QTest::mouseClick(child<QWidget>(window.get(), "gpuModeCount"), Qt::LeftButton);
         auto *note = child<QLabel>(window.get(), "countNote");
         QVERIFY(note->isVisible());
@@ -331,20 +353,26 @@ private slots:
     {
         auto window = openWindow(TestEngine::host());
         QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
-        typeLaunch(window.get(), QStringLiteral("sh -c 'echo out-line; echo err-line >&2; exit 3'"));
+        typeLaunch(window.get(),
+                   QStringLiteral("sh -c 'echo out-line; echo err-line >&2; exit 3'"));
         LogPage *page = launchAndWait(window.get());
         QVERIFY(page);
         const QString text = page->textEdit()->toPlainText();
-        QVERIFY2(text.contains(QLatin1String("out-line")) && text.contains(QLatin1String("err-line")),
+        QVERIFY2(text.contains(QLatin1String("out-line"))
+                     && text.contains(QLatin1String("err-line")),
                  qPrintable(text));
         const QTextCharFormat err = formatOf(page->textEdit(), QStringLiteral("err-line"));
         const QTextCharFormat out = formatOf(page->textEdit(), QStringLiteral("out-line"));
-        QCOMPARE(err.property(LogPage::ChannelProperty).toInt(), int(StreamDemuxer::Channel::Stderr));
-        QCOMPARE(out.property(LogPage::ChannelProperty).toInt(), int(StreamDemuxer::Channel::Stdout));
+        QCOMPARE(err.property(LogPage::ChannelProperty).toInt(),
+                 int(StreamDemuxer::Channel::Stderr));
+        QCOMPARE(out.property(LogPage::ChannelProperty).toInt(),
+                 int(StreamDemuxer::Channel::Stdout));
         QCOMPARE(err.foreground().color(), LogPage::stderrColor());
         QVERIFY(out.foreground().color() != LogPage::stderrColor());
         QVERIFY2(text.contains(QLatin1String("exited with code 3")), qPrintable(text));
-        QVERIFY(child<QLabel>(page, "statusLabel")->text().contains(QLatin1String("Exited with code 3")));
+        QVERIFY(child<QLabel>(page, "statusLabel")
+                    ->text()
+                    .contains(QLatin1String("Exited with code 3")));
     }
 
     void invalidInputFlaggedAtTheField()
@@ -373,7 +401,8 @@ private slots:
     void engineUnreachableSaysSoInOneSentence()
     {
         QTemporaryDir dir;
-        const QString host = QStringLiteral("unix://") + dir.path() + QStringLiteral("/no-docker.sock");
+        const QString host = QStringLiteral("unix://") + dir.path()
+                             + QStringLiteral("/no-docker.sock");
         auto window = openWindow(host);
         QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
         QVERIFY(window->engineError().isError());
@@ -401,15 +430,15 @@ private slots:
         auto window = openWindow(TestEngine::host());
         QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
         constexpr qint64 total = 200'000'000;
-        typeLaunch(window.get(), QStringLiteral("sh -c 'yes 0123456789abcdef | head -c %1'").arg(total));
+        typeLaunch(window.get(),
+                   QStringLiteral("sh -c 'yes 0123456789abcdef | head -c %1'").arg(total));
 
         QElapsedTimer sinceTick;
         qint64 longestGap = 0;
         QTimer ticker;
         ticker.setInterval(10);
-        connect(&ticker, &QTimer::timeout, this, [&]() {
-            longestGap = qMax(longestGap, sinceTick.restart());
-        });
+        connect(&ticker, &QTimer::timeout, this,
+                [&]() { longestGap = qMax(longestGap, sinceTick.restart()); });
         const double slowdownBefore = measuredSlowdown();
         sinceTick.start();
         ticker.start();
@@ -421,10 +450,11 @@ private slots:
         // The bound is for an idle machine; on a loaded one it grows by the slowdown measured
         // around the flood.
         const double slowdown = qMax(slowdownBefore, measuredSlowdown());
-        qInfo("200 MB flood: %lld ms, longest gap %lld ms (bound %.0f ms, slowdown %.2f), %lld bytes rendered, "
+        qInfo("200 MB flood: %lld ms, longest gap %lld ms (bound %.0f ms, slowdown %.2f), %lld "
+              "bytes rendered, "
               "%lld skipped, %d blocks",
-              clock.elapsed(), longestGap, 500 * slowdown, slowdown, page->bytesRendered(), page->bytesSkipped(),
-              page->textEdit()->blockCount());
+              clock.elapsed(), longestGap, 500 * slowdown, slowdown, page->bytesRendered(),
+              page->bytesSkipped(), page->textEdit()->blockCount());
         QCOMPARE(page->launcher()->state(), Launcher::State::Exited);
         QCOMPARE(page->launcher()->exitCode().value_or(-1), 0);
         QCOMPARE(page->bytesReceived(), total);

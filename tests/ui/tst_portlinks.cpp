@@ -44,7 +44,8 @@ private:
 void TestPortLinks::initTestCase()
 {
     GPUDECK_REQUIRE_ENGINE();
-    m_client = std::make_unique<DockerClient>(EndpointResolver::resolve(TestEngine::host()).value());
+    m_client = std::make_unique<DockerClient>(
+        EndpointResolver::resolve(TestEngine::host()).value());
     m_network = QStringLiteral("gpudeck-ui-ports-%1").arg(QCoreApplication::applicationPid());
     const QByteArray problem = TestEngine::createNetwork(m_network);
     QVERIFY2(problem.isEmpty(), problem.constData());
@@ -88,15 +89,16 @@ void TestPortLinks::formPortRows()
     // A preset's entries come back as rows, and go out unchanged.
     LaunchSpec loaded;
     loaded.image = QStringLiteral("busybox");
-    loaded.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("6006"), QStringLiteral("[::1]::9000-9001/udp"),
-                    QStringLiteral("8000-8010:80")};
+    loaded.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("6006"),
+                    QStringLiteral("[::1]::9000-9001/udp"), QStringLiteral("8000-8010:80")};
     form.setSpec(loaded);
     QCOMPARE(table->rowCount(), 4);
     QCOMPARE(table->item(2, 0)->text(), QStringLiteral("9000-9001/udp"));
     LaunchSpec back;
     form.fillSpec(&back, &issues);
-    QCOMPARE(back.ports, (QStringList{QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("6006"),
-                                      QStringLiteral("[::1]::9000-9001/udp"), QStringLiteral("8000-8010:80")}));
+    QCOMPARE(back.ports,
+             (QStringList{QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("6006"),
+                          QStringLiteral("[::1]::9000-9001/udp"), QStringLiteral("8000-8010:80")}));
     QVERIFY(issues.isEmpty());
 
     // A problem is flagged at the field, with the validator's sentence.
@@ -115,11 +117,13 @@ void TestPortLinks::printedUrlBecomesLink()
 {
     LaunchSpec spec;
     spec.image = QStringLiteral("gpudeck-test:latest");
-    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
-                    QStringLiteral("mkdir -p /www/lab && echo notebook > /www/lab/index.html && "
-                                   "echo \"    To access the server, open http://$(hostname):8888/lab?token=f00d\" && "
-                                   "echo '     or http://127.0.0.1:8888/lab?token=f00d' && "
-                                   "httpd -f -p 8888 -h /www & trap 'kill $!; exit 0' TERM; wait")};
+    spec.command = {
+        QStringLiteral("sh"), QStringLiteral("-c"),
+        QStringLiteral(
+            "mkdir -p /www/lab && echo notebook > /www/lab/index.html && "
+            "echo \"    To access the server, open http://$(hostname):8888/lab?token=f00d\" && "
+            "echo '     or http://127.0.0.1:8888/lab?token=f00d' && "
+            "httpd -f -p 8888 -h /www & trap 'kill $!; exit 0' TERM; wait")};
     spec.networkMode = m_network;
     spec.ports = {QStringLiteral("127.0.0.1::8888")};
     LogPage page(m_client.get(), spec);
@@ -128,7 +132,8 @@ void TestPortLinks::printedUrlBecomesLink()
     page.start();
     const auto removeContainer = qScopeGuard([&page]() {
         if (!page.launcher()->containerId().isEmpty())
-            TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), page.launcher()->containerId()});
+            TestEngine::docker(
+                {QStringLiteral("rm"), QStringLiteral("-f"), page.launcher()->containerId()});
     });
 
     QTRY_VERIFY_WITH_TIMEOUT(page.portLinks() && page.portLinks()->isReady(), 60000);
@@ -151,7 +156,8 @@ void TestPortLinks::printedUrlBecomesLink()
         }
         return hrefs;
     };
-    QTRY_COMPARE_WITH_TIMEOUT(anchors(), (QStringList{expected.toString(), expected.toString()}), 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(anchors(), (QStringList{expected.toString(), expected.toString()}),
+                              30000);
     // The linked text is the URL as printed, and a click there finds the link.
     const QString printed = QStringLiteral("http://127.0.0.1:8888/lab?token=f00d");
     const int at = int(text->toPlainText().indexOf(printed));
@@ -161,16 +167,18 @@ void TestPortLinks::printedUrlBecomesLink()
     const QPoint onLink = text->cursorRect(cursor).center();
     QCOMPARE(text->anchorAt(onLink), expected.toString());
     // Hovering it says where it goes (the printed text names the container's port).
-    QMouseEvent move(QEvent::MouseMove, onLink, text->viewport()->mapToGlobal(onLink), Qt::NoButton, Qt::NoButton,
-                     Qt::NoModifier);
+    QMouseEvent move(QEvent::MouseMove, onLink, text->viewport()->mapToGlobal(onLink), Qt::NoButton,
+                     Qt::NoButton, Qt::NoModifier);
     QCoreApplication::sendEvent(text->viewport(), &move);
     QCOMPARE(text->viewport()->toolTip(), QStringLiteral("Opens ") + expected.toString());
 
     // The header lists the published port as a link.
     QLabel *header = page.portsLabel();
     QVERIFY(header->isVisible());
-    QVERIFY2(header->text().contains(QStringLiteral("href=\"%1\"").arg(link.url.toString())), qPrintable(header->text()));
-    QVERIFY(header->text().contains(QStringLiteral("8888/tcp → 127.0.0.1:%1").arg(link.published.hostPort)));
+    QVERIFY2(header->text().contains(QStringLiteral("href=\"%1\"").arg(link.url.toString())),
+             qPrintable(header->text()));
+    QVERIFY(header->text().contains(
+        QStringLiteral("8888/tcp → 127.0.0.1:%1").arg(link.published.hostPort)));
 
     // The link opens the notebook's page.
     QByteArray reply;

@@ -2,8 +2,8 @@
 #include "GpuPanel.h"
 #include "GuiEntry.h"
 #include "MainWindow.h"
-#include "PresetBar.h"
 #include "NamedChild.h"
+#include "PresetBar.h"
 #include "TestEngine.h"
 #include "common/Error.h"
 #include "launch/ComposeExport.h"
@@ -18,17 +18,17 @@
 #include <QFileDialog>
 #include <QHeaderView>
 #include <QInputDialog>
-#include <QMessageBox>
-#include <QPointer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
-#include <QTimer>
 #include <QTest>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
 
@@ -157,11 +157,13 @@ private slots:
             tick(window.get(), 1);
             tick(window.get(), 3);
             saved = window->currentSpec();
-            QCOMPARE(saved.gpus, GpuSelection::ofDevices({QStringLiteral("1"), QStringLiteral("3")}));
+            QCOMPARE(saved.gpus,
+                     GpuSelection::ofDevices({QStringLiteral("1"), QStringLiteral("3")}));
             const Result<QString> path = window->presetBar()->saveAs(QStringLiteral("pair"));
             QVERIFY2(path.ok(), qPrintable(path.error().message()));
             QVERIFY(QFile::exists(path.value()));
-            QCOMPARE(child<QComboBox>(window.get(), "presetCombo")->currentText(), QStringLiteral("pair"));
+            QCOMPARE(child<QComboBox>(window.get(), "presetCombo")->currentText(),
+                     QStringLiteral("pair"));
         }
         QSettings().clear(); // nothing remembered: the ticks must come from the preset
 
@@ -231,7 +233,8 @@ private slots:
         // The name dialog opens without blocking the window's event loop.
         QVERIFY(!triggerBlocks(child<QAction>(window.get(), "presetSaveAsAction")));
         QPointer<QInputDialog> dialog;
-        QTRY_VERIFY((dialog = window->findChild<QInputDialog *>(QStringLiteral("presetNameDialog"))));
+        QTRY_VERIFY(
+            (dialog = window->findChild<QInputDialog *>(QStringLiteral("presetNameDialog"))));
         QVERIFY(dialog->isVisible());
         dialog->setTextValue(QStringLiteral("TAKEN")); // taken, case-insensitively
         dialog->accept();
@@ -247,7 +250,8 @@ private slots:
         // Deleting asks without blocking too, and a "no" leaves the file.
         QVERIFY(!triggerBlocks(child<QAction>(window.get(), "presetDeleteAction")));
         QPointer<QMessageBox> question;
-        QTRY_VERIFY((question = window->findChild<QMessageBox *>(QStringLiteral("presetDeleteQuestion"))));
+        QTRY_VERIFY(
+            (question = window->findChild<QMessageBox *>(QStringLiteral("presetDeleteQuestion"))));
         question->button(QMessageBox::Cancel)->click();
         QCOMPARE(bar->currentName(), QStringLiteral("taken"));
         QVERIFY(PresetStore(m_presets->path()).load(QStringLiteral("taken")).ok());
@@ -282,8 +286,9 @@ private slots:
     void mainWidgetsHaveAccessibleNames()
     {
         auto window = openWindow();
-        for (const char *name : {"presetCombo", "presetState", "envTable", "imageView", "imageFilter",
-                                 "logTabs", "dockerRunText", "pythonText", "composeText", "findEdit"}) {
+        for (const char *name :
+             {"presetCombo", "presetState", "envTable", "imageView", "imageFilter", "logTabs",
+              "dockerRunText", "pythonText", "composeText", "findEdit"}) {
             auto *widget = window->findChild<QWidget *>(QLatin1String(name));
             QVERIFY2(widget, name);
             QVERIFY2(!widget->accessibleName().isEmpty(), name);
@@ -298,14 +303,17 @@ private slots:
             auto window = openWindow();
             QVERIFY(gpusShown(window.get()));
             hostUuid = child<QTreeWidget>(window.get(), "gpuTree")
-                           ->topLevelItem(2)->data(GpuPanel::IndexColumn, GpuPanel::UuidRole).toString();
+                           ->topLevelItem(2)
+                           ->data(GpuPanel::IndexColumn, GpuPanel::UuidRole)
+                           .toString();
         }
         QVERIFY(hostUuid.startsWith(QLatin1String("GPU-")));
         const QString absent = QStringLiteral("GPU-00000000-dead-beef-0000-000000000000");
         LaunchSpec spec;
         spec.image = QStringLiteral("gpudeck-test:latest");
         spec.gpus = GpuSelection::ofDevices({hostUuid, absent});
-        QVERIFY(PresetStore(m_presets->path()).save(Preset(QStringLiteral("elsewhere"), spec)).ok());
+        QVERIFY(
+            PresetStore(m_presets->path()).save(Preset(QStringLiteral("elsewhere"), spec)).ok());
 
         auto window = openWindow();
         QVERIFY(gpusShown(window.get()));
@@ -338,7 +346,8 @@ private slots:
         setText(window.get(), "imageEdit", QStringLiteral("untouched:image"));
         auto *combo = child<QComboBox>(window.get(), "presetCombo");
         QCOMPARE(combo->count(), 1);
-        QVERIFY2(combo->itemText(0).contains(QLatin1String("broken")), qPrintable(combo->itemText(0)));
+        QVERIFY2(combo->itemText(0).contains(QLatin1String("broken")),
+                 qPrintable(combo->itemText(0)));
         QVERIFY(!combo->itemData(0, Qt::ToolTipRole).toString().isEmpty());
         pickNextPreset(window.get());
         auto *state = child<QLabel>(window.get(), "presetState");
@@ -363,7 +372,8 @@ private slots:
         setText(window.get(), "imageEdit", QStringLiteral("gpudeck-test:latest"));
         setText(window.get(), "commandEdit", QStringLiteral("nvidia-smi"));
         // The window was opened with --host: the equivalent command names that engine too.
-        QVERIFY2(run->toPlainText().startsWith(QStringLiteral("docker -H %1 run ").arg(TestEngine::host())),
+        QVERIFY2(run->toPlainText().startsWith(
+                     QStringLiteral("docker -H %1 run ").arg(TestEngine::host())),
                  qPrintable(run->toPlainText()));
         QVERIFY(run->toPlainText().contains(QLatin1String("gpudeck-test:latest nvidia-smi")));
         QVERIFY(!run->toPlainText().contains(QLatin1String("--gpus")));
@@ -375,7 +385,8 @@ private slots:
         QVERIFY(python->toPlainText().contains(QLatin1String("gpudeck-demo:latest")));
 
         tick(window.get(), 4);
-        QVERIFY2(run->toPlainText().contains(QLatin1String("--gpus")), qPrintable(run->toPlainText()));
+        QVERIFY2(run->toPlainText().contains(QLatin1String("--gpus")),
+                 qPrintable(run->toPlainText()));
         QVERIFY(run->toPlainText().contains(QLatin1String("device=4")));
         QVERIFY2(python->toPlainText().contains(QLatin1String("device_ids=['4']"))
                      || python->toPlainText().contains(QLatin1String("device_ids=[\"4\"]")),
@@ -408,7 +419,8 @@ private slots:
         const QString path = out.filePath(QStringLiteral("gpu.yaml"));
         QTest::mouseClick(child<QToolButton>(window.get(), "saveCompose"), Qt::LeftButton);
         QPointer<QFileDialog> dialog;
-        QTRY_VERIFY((dialog = window->findChild<QFileDialog *>(QStringLiteral("saveComposeDialog"))));
+        QTRY_VERIFY(
+            (dialog = window->findChild<QFileDialog *>(QStringLiteral("saveComposeDialog"))));
         QVERIFY(dialog->isVisible());
         emit dialog->fileSelected(path);
         dialog->close();
@@ -418,7 +430,8 @@ private slots:
         QTRY_VERIFY(dialog.isNull());
 
         // A file that cannot be written is said in a sentence, not lost.
-        const Result<void> failed = window->commandPane()->saveCompose(out.filePath(QStringLiteral("no/such/dir/x.yaml")));
+        const Result<void> failed = window->commandPane()->saveCompose(
+            out.filePath(QStringLiteral("no/such/dir/x.yaml")));
         QVERIFY(!failed);
         QVERIFY(failed.error().message().contains(QLatin1String("Compose file")));
     }
@@ -447,8 +460,10 @@ private slots:
 
         QProcessEnvironment env;
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
-        const TestEngine::CliResult list = TestEngine::runProgram(
-            QStringLiteral(GPUDECK_BINARY), {QStringLiteral("preset"), QStringLiteral("list")}, env);
+        const TestEngine::CliResult list = TestEngine::runProgram(QStringLiteral(GPUDECK_BINARY),
+                                                                  {QStringLiteral("preset"),
+                                                                   QStringLiteral("list")},
+                                                                  env);
         QVERIFY2(list.exitCode == 0, list.err.constData());
         QVERIFY2(list.out.contains("seen by the cli"), list.out.constData());
     }

@@ -13,9 +13,9 @@ private slots:
         QTest::addColumn<QStringList>("words");
         QTest::newRow("empty") << QString() << QStringList();
         QTest::newRow("blanks only") << QStringLiteral("  \t ") << QStringList();
-        QTest::newRow("plain words") << QStringLiteral("nvidia-smi -l 1")
-                                     << QStringList{QStringLiteral("nvidia-smi"), QStringLiteral("-l"),
-                                                    QStringLiteral("1")};
+        QTest::newRow("plain words")
+            << QStringLiteral("nvidia-smi -l 1")
+            << QStringList{QStringLiteral("nvidia-smi"), QStringLiteral("-l"), QStringLiteral("1")};
         QTest::newRow("single quotes keep everything")
             << QStringLiteral("sh -c 'echo \"$HOME\" \\n'")
             << QStringList{QStringLiteral("sh"), QStringLiteral("-c"),
@@ -23,12 +23,13 @@ private slots:
         QTest::newRow("double quotes with escapes")
             << QStringLiteral("echo \"a \\\"b\\\" \\\\ \\x\"")
             << QStringList{QStringLiteral("echo"), QStringLiteral("a \"b\" \\ \\x")};
-        QTest::newRow("empty quoted word") << QStringLiteral("printf ''")
-                                           << QStringList{QStringLiteral("printf"), QString()};
-        QTest::newRow("backslash blank") << QStringLiteral("ls my\\ dir")
-                                         << QStringList{QStringLiteral("ls"), QStringLiteral("my dir")};
-        QTest::newRow("adjacent quotes join") << QStringLiteral("a'b'\"c\"d")
-                                              << QStringList{QStringLiteral("abcd")};
+        QTest::newRow("empty quoted word")
+            << QStringLiteral("printf ''") << QStringList{QStringLiteral("printf"), QString()};
+        QTest::newRow("backslash blank")
+            << QStringLiteral("ls my\\ dir")
+            << QStringList{QStringLiteral("ls"), QStringLiteral("my dir")};
+        QTest::newRow("adjacent quotes join")
+            << QStringLiteral("a'b'\"c\"d") << QStringList{QStringLiteral("abcd")};
     }
 
     void split()

@@ -30,10 +30,11 @@ private slots:
     {
         QTest::addColumn<QPalette>("palette");
         QTest::newRow("light (Fusion)") << themed(QColor(0xef, 0xef, 0xef), Qt::white, Qt::black);
-        QTest::newRow("dark (Breeze Dark)") << themed(QColor(0x20, 0x23, 0x26), QColor(0x14, 0x16, 0x18),
-                                                      QColor(0xfc, 0xfc, 0xfc));
+        QTest::newRow("dark (Breeze Dark)")
+            << themed(QColor(0x20, 0x23, 0x26), QColor(0x14, 0x16, 0x18), QColor(0xfc, 0xfc, 0xfc));
         QTest::newRow("black") << themed(Qt::black, Qt::black, Qt::white);
-        QTest::newRow("mid grey") << themed(QColor(0x80, 0x80, 0x80), QColor(0x90, 0x90, 0x90), Qt::black);
+        QTest::newRow("mid grey") << themed(QColor(0x80, 0x80, 0x80), QColor(0x90, 0x90, 0x90),
+                                            Qt::black);
     }
 
     void readableOnEveryTheme()
@@ -48,14 +49,17 @@ private slots:
             const double needed = palette.color(QPalette::Window).lightness() == 0x80 ? 3.0 : 4.5;
             QVERIFY2(onWindow >= needed && onBase >= needed,
                      qPrintable(QStringLiteral("%1: %2 on window, %3 on base")
-                                    .arg(c.name()).arg(onWindow).arg(onBase)));
+                                    .arg(c.name())
+                                    .arg(onWindow)
+                                    .arg(onBase)));
             // The text stays readable on the tint.
             const QColor tint = StatusColors::tint(tone, palette);
             QVERIFY(StatusColors::contrast(palette.color(QPalette::Text), tint) >= 4.5);
         }
         // The three tones can be told apart.
         QVERIFY(StatusColors::text(Tone::Error, palette) != StatusColors::text(Tone::Ok, palette));
-        QVERIFY(StatusColors::text(Tone::Error, palette) != StatusColors::text(Tone::Warning, palette));
+        QVERIFY(StatusColors::text(Tone::Error, palette)
+                != StatusColors::text(Tone::Warning, palette));
     }
 
     void followsTheWidgetsPalette()
@@ -73,10 +77,12 @@ private slots:
     // one place. (The ANSI colours of the log are the terminal's own palette.)
     void noHardCodedColours()
     {
-        const QStringList exempt = {QStringLiteral("StatusColors.cpp"), QStringLiteral("AnsiParser.cpp")};
+        const QStringList exempt = {QStringLiteral("StatusColors.cpp"),
+                                    QStringLiteral("AnsiParser.cpp")};
         const QRegularExpression colour(QStringLiteral(R"(#[0-9a-fA-F]{6}\b|QColor\(0x)"));
         QStringList found;
-        QDirIterator it(QStringLiteral(GPUDECK_SOURCE_DIR "/ui"), {QStringLiteral("*.cpp")}, QDir::Files);
+        QDirIterator it(QStringLiteral(GPUDECK_SOURCE_DIR "/ui"), {QStringLiteral("*.cpp")},
+                        QDir::Files);
         while (it.hasNext()) {
             const QString path = it.next();
             if (exempt.contains(QFileInfo(path).fileName()))
@@ -88,7 +94,10 @@ private slots:
                 ++line;
                 const QString text = QString::fromUtf8(file.readLine());
                 if (colour.match(text).hasMatch())
-                    found.append(QStringLiteral("%1:%2: %3").arg(QFileInfo(path).fileName()).arg(line).arg(text.trimmed()));
+                    found.append(QStringLiteral("%1:%2: %3")
+                                     .arg(QFileInfo(path).fileName())
+                                     .arg(line)
+                                     .arg(text.trimmed()));
             }
         }
         QVERIFY2(found.isEmpty(), qPrintable(found.join(QLatin1Char('\n'))));

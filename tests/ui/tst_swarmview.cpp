@@ -48,7 +48,8 @@ void TestSwarmView::initTestCase()
 
 QStringList TestSwarmView::services()
 {
-    const TestEngine::CliResult ls = TestEngine::docker({QStringLiteral("service"), QStringLiteral("ls"), QStringLiteral("-q")});
+    const TestEngine::CliResult ls = TestEngine::docker(
+        {QStringLiteral("service"), QStringLiteral("ls"), QStringLiteral("-q")});
     return QString::fromLatin1(ls.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
 }
 
@@ -88,15 +89,18 @@ void TestSwarmView::nodesAndLaunchOnSwarm()
     expected.sort();
     QCOMPARE(shown, expected);
     const QString summary = child<QLabel>(&window, "swarmSummary")->text();
-    QVERIFY2(summary.contains(QLatin1String("1 node")) && summary.contains(QLatin1String("2 GPUs")), qPrintable(summary));
+    QVERIFY2(summary.contains(QLatin1String("1 node")) && summary.contains(QLatin1String("2 GPUs")),
+             qPrintable(summary));
 
     // The form's launch on the swarm: one GPU, reserved by count; the task says which it got
     // (busybox sh drops DOCKER_RESOURCE_NVIDIA-GPU from its environment: read PID 1's).
     LaunchSpec spec;
     spec.image = QStringLiteral("gpudeck-test:latest");
-    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
-                    QStringLiteral("tr '\\0' '\\n' </proc/1/environ | sed -n 's/^DOCKER_RESOURCE_NVIDIA-GPU=/got /p'; "
-                                   "sleep 4; echo swarm-done")};
+    spec.command = {
+        QStringLiteral("sh"), QStringLiteral("-c"),
+        QStringLiteral(
+            "tr '\\0' '\\n' </proc/1/environ | sed -n 's/^DOCKER_RESOURCE_NVIDIA-GPU=/got /p'; "
+            "sleep 4; echo swarm-done")};
     spec.gpus = GpuSelection::ofCount(1);
     window.applySpec(spec);
     QCOMPARE(window.currentSpec().gpus, GpuSelection::ofCount(1));
@@ -105,20 +109,24 @@ void TestSwarmView::nodesAndLaunchOnSwarm()
     QVERIFY(child<QPushButton>(&window, "swarmStop")->isEnabled());
     QVERIFY(!child<QPushButton>(&window, "swarmLaunch")->isEnabled());
     // While the task runs, its GPU shows as held by it.
-    QTRY_VERIFY2_WITH_TIMEOUT(view->outputText().contains(QLatin1String("got GPU-")), qPrintable(view->statusText()), 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(view->outputText().contains(QLatin1String("got GPU-")),
+                              qPrintable(view->statusText()), 30000);
     QTRY_COMPARE_WITH_TIMEOUT(view->nodes().constFirst().heldGpus(), 1, 10000);
     const auto heldRows = [&]() {
         int held = 0;
         for (int i = 0; i < tree->topLevelItem(0)->childCount(); ++i)
-            held += tree->topLevelItem(0)->child(i)->text(2).contains(QLatin1String("held by")) ? 1 : 0;
+            held += tree->topLevelItem(0)->child(i)->text(2).contains(QLatin1String("held by")) ? 1
+                                                                                                : 0;
         return held;
     };
     QTRY_COMPARE_WITH_TIMEOUT(heldRows(), 1, 5000);
     QTRY_VERIFY_WITH_TIMEOUT(!view->isRunning(), 60000);
-    QVERIFY2(view->statusText().startsWith(QLatin1String("Exited with code 0")), qPrintable(view->statusText()));
+    QVERIFY2(view->statusText().startsWith(QLatin1String("Exited with code 0")),
+             qPrintable(view->statusText()));
     const QString output = view->outputText();
     QVERIFY2(output.contains(QLatin1String("swarm-done")), qPrintable(output));
-    const QString got = output.section(QLatin1String("got "), 1).section(QLatin1Char('\n'), 0, 0).trimmed();
+    const QString got =
+        output.section(QLatin1String("got "), 1).section(QLatin1Char('\n'), 0, 0).trimmed();
     QVERIFY2(m_uuids.contains(got), qPrintable(output));
     QCOMPARE(services(), QStringList()); // removed at the end
     QTRY_COMPARE_WITH_TIMEOUT(view->nodes().constFirst().heldGpus(), 0, 10000);

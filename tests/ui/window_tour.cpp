@@ -44,7 +44,10 @@ void settle(int ms)
 bool shoot(const QString &path, const QRect &area)
 {
     const QString crop = QStringLiteral("%1x%2+%3+%4")
-                             .arg(area.width()).arg(area.height()).arg(area.x()).arg(area.y());
+                             .arg(area.width())
+                             .arg(area.height())
+                             .arg(area.x())
+                             .arg(area.y());
     const int rc = QProcess::execute(QStringLiteral("import"),
                                      {QStringLiteral("-window"), QStringLiteral("root"),
                                       QStringLiteral("-crop"), crop, path});
@@ -68,7 +71,8 @@ int main(int argc, char *argv[])
     window.move(0, 0);
     window.resize(1500, 940);
     window.show();
-    if (!waitFor([&]() { return window.engineKnown() && window.gpuPanel()->gpuCount() > 0; }, 30000))
+    if (!waitFor([&]() { return window.engineKnown() && window.gpuPanel()->gpuCount() > 0; },
+                 30000))
         return 1;
 
     // Presets: load one, then change a tick so that the bar says "modified"; the list open.
@@ -96,7 +100,8 @@ int main(int argc, char *argv[])
         if (!shot && total > 0 && received > total / 4 && received < total * 3 / 4) {
             shot = true;
             pull->repaint();
-            shoot(out + QStringLiteral("/window-pull.png"), pull->frameGeometry().adjusted(-1, -1, 1, 1));
+            shoot(out + QStringLiteral("/window-pull.png"),
+                  pull->frameGeometry().adjusted(-1, -1, 1, 1));
         }
     });
     waitFor([&]() { return pull->pull()->isFinished(); }, 120000);
@@ -111,6 +116,7 @@ int main(int argc, char *argv[])
     doctor->move(330, 150);
     waitFor([&]() { return doctor->doctor()->isFinished(); }, 60000);
     settle(800);
-    shoot(out + QStringLiteral("/window-doctor.png"), doctor->frameGeometry().adjusted(-1, -1, 1, 1));
+    shoot(out + QStringLiteral("/window-doctor.png"),
+          doctor->frameGeometry().adjusted(-1, -1, 1, 1));
     return shot ? 0 : 3;
 }
