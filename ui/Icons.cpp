@@ -59,10 +59,22 @@ QIcon get(const QString &name)
         return true;
     }();
     Q_UNUSED(initialised);
-    if (svgAvailable())
-        return QIcon(QStringLiteral(":/icons/%1.svg").arg(name));
-    const QStyle::StandardPixmap pixmap = fallback(name);
-    return pixmap == QStyle::SP_CustomBase ? QIcon() : QApplication::style()->standardIcon(pixmap);
+    // One QIcon per name for the whole process: an icon's rendered pixmaps are cached under its
+    // own key, so a new QIcon for each tab or row would add cache entries with every launch.
+    static QHash<QString, QIcon> icons;
+    const auto found = icons.constFind(name);
+    if (found != icons.constEnd())
+        return found.value();
+    QIcon icon;
+    if (svgAvailable()) {
+        icon = QIcon(QStringLiteral(":/icons/%1.svg").arg(name));
+    } else {
+        const QStyle::StandardPixmap pixmap = fallback(name);
+        if (pixmap != QStyle::SP_CustomBase)
+            icon = QApplication::style()->standardIcon(pixmap);
+    }
+    icons.insert(name, icon);
+    return icon;
 }
 
 } // namespace Icons

@@ -27,6 +27,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
@@ -373,6 +374,26 @@ private slots:
         QVERIFY(child<QLabel>(page, "statusLabel")
                     ->text()
                     .contains(QLatin1String("Exited with code 3")));
+    }
+
+    // Each tab's state icon is the one shared icon of that state: a QIcon made anew for every
+    // tab adds its own rendered pixmaps to the pixmap cache, which grew the window by about
+    // 16 KB per launch (bench_window --launches).
+    void tabsShareTheirStateIcons()
+    {
+        auto window = openWindow(TestEngine::host());
+        QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
+        typeLaunch(window.get(), QStringLiteral("true"));
+        for (int i = 0; i < 2; ++i) {
+            LogPage *page = launchAndWait(window.get());
+            QVERIFY(page);
+            QVERIFY2(page->launcher()->exitCode() == 0, qPrintable(page->statusText()));
+        }
+        auto *tabs = window->logView()->findChild<QTabWidget *>();
+        QVERIFY(tabs);
+        QCOMPARE(tabs->count(), 2);
+        QVERIFY(!tabs->tabIcon(0).isNull());
+        QCOMPARE(tabs->tabIcon(1).cacheKey(), tabs->tabIcon(0).cacheKey());
     }
 
     void invalidInputFlaggedAtTheField()
