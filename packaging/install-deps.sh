@@ -14,8 +14,9 @@ packages=(
     # the export tests: node runs the npm validators (test-tools.sh fetches them and docker
     # compose into the build tree)
     nodejs
-    # the Podman test engine (podman system service); trixie's dockerd 26 is fetched by the tests
-    podman
+    # the Podman test engine (podman system service); trixie's dockerd 26 is fetched by the tests;
+    # podman-compose runs the Compose export of a CDI launch on Podman
+    podman podman-compose
     # remote engines in the tests: a real sshd on loopback, openssl-made TLS certificates
     openssh-server openssh-client openssl
     # the two-node swarm fixture: network namespaces joined by a veth pair (ip netns, ip link)

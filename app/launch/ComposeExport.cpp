@@ -63,6 +63,10 @@ QString ComposeExport::yaml(const LaunchSpec &spec)
     if (spec.autoRemove)
         text += QStringLiteral(
             "# Compose keeps the container after it exits; `docker compose down` removes it.\n");
+    if (spec.usesCdi())
+        text += QStringLiteral(
+            "# On Podman, start it with podman-compose: Podman before 5.4 ignores the CDI devices\n"
+            "# that docker compose asks for, and the container would run without its GPUs.\n");
     text += QStringLiteral("services:\n  %1:\n").arg(serviceName(spec));
     text += in2 + QStringLiteral("image: ")
             + literal(body.value(QStringLiteral("Image")).toString()) + QLatin1Char('\n');

@@ -7,6 +7,7 @@
 // the engine's own CLI makes, and answer.
 #include "DoctorReport.h"
 #include "HttpGet.h"
+#include "SelectionRows.h"
 #include "TestEngine.h"
 
 #include "launch/DockerRunExport.h"
@@ -73,6 +74,7 @@ private slots:
     void runMatchesTheEnginesCli();
     void gpuWithoutCdiDeviceIs125();
     void publishedPortsAnswer();
+    void composeRunsTheCdiLaunch();
 
 private:
     QString writePreset(const QString &name, const LaunchSpec &spec);
@@ -390,6 +392,107 @@ void TestCdiCommands::publishedPortsAnswer()
                                     30000);
     QVERIFY2(page.contains(QByteArray("published on " + TestEngine::kind().toUtf8())),
              page.constData());
+}
+
+// The Compose export of a CDI launch, run against this engine: on Docker by the real docker
+// compose (Debian sid's 2.x), whose container sees the same devices as gpudeck's own launch of the
+// preset, the engine having got the same device requests (Driver "cdi" and the names). Podman 4.3
+// ignores those requests on its Docker-compatible create, so a GPU would be lost there, as the
+// export's header says: on Podman the file runs with Debian's podman-compose, which passes the
+// devices as `podman run --device`.
+void TestCdiCommands::composeRunsTheCdiLaunch()
+{
+    const QString tools = qEnvironmentVariable("GPUDECK_TEST_TOOLS_DIR");
+    QVERIFY2(QFile::exists(tools + QStringLiteral("/bin/docker-compose")),
+             "docker compose is missing: tests/scripts/test-tools.sh did not fetch it");
+    const QString base =
+        QStringLiteral("gpudeck-cdi-compose-%1").arg(QCoreApplication::applicationPid());
+    LaunchSpec spec;
+    spec.image = kImage;
+    spec.command = {QStringLiteral("nvidia-smi")};
+    // podman-compose 1.0.3 adds its project network even to a service with network_mode none
+    if (!TestEngine::isPodman())
+        spec.networkMode = QStringLiteral("none");
+    spec.autoRemove = false; // kept for inspect
+    spec.deviceDriver = QStringLiteral("cdi");
+    spec.gpus = GpuSelection::ofDevices({gpu(0), gpu(1)});
+    const QByteArray expected = cdiOutput(
+        {QStringLiteral("nvidia.com/gpu=") + gpu(0), QStringLiteral("nvidia.com/gpu=") + gpu(1)});
+
+    LaunchSpec ours = spec;
+    ours.containerName = base + QStringLiteral("-gpudeck");
+    LaunchSpec theirs = spec;
+    theirs.containerName = base + QStringLiteral("-compose");
+    QTemporaryDir composeDir;
+    QVERIFY(composeDir.isValid());
+    QProcessEnvironment env = TestEngine::localCliEnvironment();
+    env.insert(QStringLiteral("DOCKER_CONFIG"), composeDir.path());
+    const QStringList project = {QStringLiteral("-p"), base};
+    const QString file = composeDir.filePath(QStringLiteral("compose.yml"));
+    const auto dockerCompose = [&](const QStringList &args) {
+        return TestEngine::runProgram(tools + QStringLiteral("/bin/docker-compose"),
+                                      QStringList{QStringLiteral("-f"), file} + project + args, env,
+                                      120000);
+    };
+    // podman-compose runs the podman CLI; this one reaches the test's Podman service.
+    const QString podman = composeDir.filePath(QStringLiteral("podman"));
+    const auto podmanCompose = [&](const QStringList &args) {
+        return TestEngine::runProgram(QStringLiteral("/usr/bin/podman-compose"),
+                                      QStringList{QStringLiteral("--podman-path"), podman,
+                                                  QStringLiteral("-f"), file}
+                                          + project + args,
+                                      {}, 120000);
+    };
+    const auto cleanup = qScopeGuard([&]() {
+        removeContainer(ours.containerName);
+        removeContainer(theirs.containerName);
+        dockerCompose({QStringLiteral("down")});
+        if (TestEngine::isPodman())
+            engineCli({QStringLiteral("network"), QStringLiteral("rm"), QStringLiteral("-f"),
+                       base + QStringLiteral("_default")});
+    });
+
+    const TestEngine::CliResult run = gpudeck(
+        {QStringLiteral("run"), QStringLiteral("--preset"), writePreset(ours.containerName, ours)});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(run.out, expected);
+
+    const TestEngine::CliResult shown = gpudeck({QStringLiteral("preset"), QStringLiteral("show"),
+                                                 writePreset(theirs.containerName, theirs),
+                                                 QStringLiteral("--format"),
+                                                 QStringLiteral("compose")});
+    QVERIFY2(shown.exitCode == 0, shown.err.constData());
+    QVERIFY2(shown.out.contains("podman-compose"), shown.out.constData());
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    QCOMPARE(out.write(shown.out), shown.out.size());
+    out.close();
+    const TestEngine::CliResult up = dockerCompose(
+        {QStringLiteral("up"), QStringLiteral("--no-color")});
+    QVERIFY2(up.exitCode == 0, QByteArray(up.out + up.err).constData());
+    const TestEngine::CliResult logs = engineCli({QStringLiteral("logs"), theirs.containerName});
+    if (!TestEngine::isPodman()) {
+        QCOMPARE(logs.out, expected);
+        const QJsonObject a = inspect(ours.containerName);
+        const QJsonObject b = inspect(theirs.containerName);
+        QVERIFY(!a.isEmpty());
+        QVERIFY(!b.isEmpty());
+        QCOMPARE(SelectionRows::normalizedRequests(b), SelectionRows::normalizedRequests(a));
+        return;
+    }
+
+    // Podman: docker compose's request is dropped; podman-compose gets the devices through.
+    QVERIFY2(!logs.out.contains("CDI_DEVICES=nvidia.com"), logs.out.constData());
+    removeContainer(theirs.containerName);
+    QFile wrapper(podman);
+    QVERIFY(wrapper.open(QIODevice::WriteOnly));
+    wrapper.write("#!/bin/sh\nexec /usr/bin/podman --url '" + TestEngine::dockerHost().toUtf8()
+                  + "' \"$@\"\n");
+    wrapper.close();
+    QVERIFY(wrapper.setPermissions(wrapper.permissions() | QFileDevice::ExeOwner));
+    const TestEngine::CliResult podmanUp = podmanCompose({QStringLiteral("up")});
+    QVERIFY2(podmanUp.exitCode == 0, QByteArray(podmanUp.out + podmanUp.err).constData());
+    QCOMPARE(engineCli({QStringLiteral("logs"), theirs.containerName}).out, expected);
 }
 
 QTEST_GUILESS_MAIN(TestCdiCommands)
