@@ -4,6 +4,7 @@
 #include "launch/FreeGpuPicker.h"
 #include "launch/Launcher.h"
 #include "launch/PortLinks.h"
+#include "launch/SwarmLauncher.h"
 
 #include <QDesktopServices>
 #include <QElapsedTimer>
@@ -58,6 +59,70 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
       m_decoders{QStringDecoder(QStringDecoder::Utf8), QStringDecoder(QStringDecoder::Utf8),
                  QStringDecoder(QStringDecoder::Utf8)}
 {
+    build();
+    if (!spec.ports.isEmpty()) {
+        m_portLinks = new PortLinks(client, this);
+        connect(m_portLinks, &PortLinks::ready, this, &LogPage::onPortsReady);
+        connect(m_portLinks, &PortLinks::failed, this, [this](const Error &error) {
+            m_portsProblem = error.message();
+            updatePorts();
+        });
+        // The bindings are read back once the container runs: the engine may have picked the ports.
+        connect(m_launcher, &Launcher::stateChanged, this, [this](Launcher::State state) {
+            if (state == Launcher::State::Running && !m_portLinks->isReady())
+                m_portLinks->open(m_launcher->containerId());
+        });
+    }
+    m_ports->setVisible(!spec.ports.isEmpty());
+    connect(m_launcher, &Launcher::output, this, &LogPage::onOutput);
+    connect(m_launcher, &Launcher::stateChanged, this, &LogPage::updateStatus);
+    connect(m_launcher, &Launcher::containerCreated, this, &LogPage::updateStatus);
+    connect(m_launcher, &Launcher::gpusTaken, this, [this]() {
+        appendNote(tr("Taking %1 (%2)")
+                       .arg(FreeGpuPicker::describe(m_launcher->takenGpus()),
+                            m_spec.gpus.summary()),
+                   m_noteFormat);
+        updateStatus();
+    });
+    connect(m_launcher, &Launcher::finished, this, &LogPage::onFinished);
+    updateStatus();
+    updatePorts();
+}
+
+LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, OnSwarm swarm, QWidget *parent)
+    : QWidget(parent),
+      m_client(client),
+      m_spec(spec),
+      m_swarm(new SwarmLauncher(client, this)),
+      m_replicas(swarm.replicas),
+      m_status(new QLabel(this)),
+      m_ports(new QLabel(this)),
+      m_text(new QPlainTextEdit(this)),
+      m_decoders{QStringDecoder(QStringDecoder::Utf8), QStringDecoder(QStringDecoder::Utf8),
+                 QStringDecoder(QStringDecoder::Utf8)}
+{
+    build();
+    m_ports->setVisible(false); // a service's tasks publish no ports of their own here
+    connect(m_swarm, &SwarmLauncher::note, this,
+            [this](const QString &sentence) { appendNote(sentence, m_noteFormat); });
+    connect(m_swarm, &SwarmLauncher::output, this,
+            [this](StreamDemuxer::Channel channel, const QByteArray &data) {
+                if (!m_swarmRunning) {
+                    m_swarmRunning = true;
+                    updateStatus();
+                }
+                onOutput(channel, data);
+            });
+    connect(m_swarm, &SwarmLauncher::finished, this, [this]() {
+        m_swarmFinished = true;
+        onFinished();
+    });
+    updateStatus();
+}
+
+// What both kinds of page share: the status line, the ports line and the output.
+void LogPage::build()
+{
     setObjectName(QStringLiteral("logPage"));
     m_status->setObjectName(QStringLiteral("statusLabel"));
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -67,14 +132,13 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
     m_ports->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_ports->setOpenExternalLinks(false);
     m_ports->setWordWrap(true);
-    m_ports->setVisible(!spec.ports.isEmpty());
     connect(m_ports, &QLabel::linkActivated, this,
             [this](const QString &link) { emit linkActivated(QUrl(link)); });
     connect(this, &LogPage::linkActivated, this,
             [](const QUrl &url) { QDesktopServices::openUrl(url); });
     m_text->setObjectName(QStringLiteral("logText"));
-    m_text->setAccessibleName(tr("Container output"));
-    m_status->setAccessibleName(tr("Container state"));
+    m_text->setAccessibleName(isSwarm() ? tr("Swarm service output") : tr("Container output"));
+    m_status->setAccessibleName(isSwarm() ? tr("Swarm service state") : tr("Container state"));
     m_text->setReadOnly(true);
     m_text->setUndoRedoEnabled(false);
     m_text->setLineWrapMode(QPlainTextEdit::WidgetWidth);
@@ -92,20 +156,6 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
     m_text->viewport()->installEventFilter(this);
     m_text->viewport()->setMouseTracking(true);
 
-    if (!spec.ports.isEmpty()) {
-        m_portLinks = new PortLinks(client, this);
-        connect(m_portLinks, &PortLinks::ready, this, &LogPage::onPortsReady);
-        connect(m_portLinks, &PortLinks::failed, this, [this](const Error &error) {
-            m_portsProblem = error.message();
-            updatePorts();
-        });
-        // The bindings are read back once the container runs: the engine may have picked the ports.
-        connect(m_launcher, &Launcher::stateChanged, this, [this](Launcher::State state) {
-            if (state == Launcher::State::Running && !m_portLinks->isReady())
-                m_portLinks->open(m_launcher->containerId());
-        });
-    }
-
     m_stdoutParser = AnsiParser(channelFormat(StreamDemuxer::Channel::Stdout));
     QTextCharFormat err = channelFormat(StreamDemuxer::Channel::Stderr);
     err.setForeground(stderrColor());
@@ -120,25 +170,11 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(50);
     connect(&m_flushTimer, &QTimer::timeout, this, &LogPage::flush);
-
-    connect(m_launcher, &Launcher::output, this, &LogPage::onOutput);
-    connect(m_launcher, &Launcher::stateChanged, this, &LogPage::updateStatus);
-    connect(m_launcher, &Launcher::containerCreated, this, &LogPage::updateStatus);
-    connect(m_launcher, &Launcher::gpusTaken, this, [this]() {
-        appendNote(tr("Taking %1 (%2)")
-                       .arg(FreeGpuPicker::describe(m_launcher->takenGpus()),
-                            m_spec.gpus.summary()),
-                   m_noteFormat);
-        updateStatus();
-    });
-    connect(m_launcher, &Launcher::finished, this, &LogPage::onFinished);
     connect(m_text->verticalScrollBar(), &QScrollBar::valueChanged, this, &LogPage::onScrolled);
     connect(m_text->verticalScrollBar(), &QScrollBar::rangeChanged, this, [this]() {
         if (m_follow)
             m_text->verticalScrollBar()->setValue(m_text->verticalScrollBar()->maximum());
     });
-    updateStatus();
-    updatePorts();
 }
 
 LogPage::~LogPage() = default;
@@ -150,23 +186,68 @@ QColor LogPage::stderrColor()
 
 void LogPage::start()
 {
-    m_launcher->launch(m_spec);
+    if (m_swarm) {
+        m_swarmStarted = true;
+        m_swarm->launch(m_spec, m_replicas, false);
+    } else {
+        m_launcher->launch(m_spec);
+    }
     updateStatus();
 }
 
 void LogPage::stop()
 {
-    m_launcher->stop();
+    if (m_swarm)
+        m_swarm->stop();
+    else
+        m_launcher->stop();
+}
+
+void LogPage::cancel()
+{
+    if (m_swarm)
+        m_swarm->stop();
+    else
+        m_launcher->cancel();
 }
 
 bool LogPage::isActive() const
 {
+    if (m_swarm)
+        return m_swarmStarted && !m_swarmFinished;
     return m_launcher->isActive();
 }
 
 bool LogPage::isRunning() const
 {
-    return m_launcher->state() == Launcher::State::Running;
+    return state() == Launcher::State::Running;
+}
+
+Launcher::State LogPage::state() const
+{
+    if (m_launcher)
+        return m_launcher->state();
+    if (!m_swarmStarted)
+        return Launcher::State::Idle;
+    if (!m_swarmFinished)
+        return m_swarmRunning ? Launcher::State::Running : Launcher::State::Creating;
+    if (m_swarm->error().code() == Error::Code::Cancelled)
+        return Launcher::State::Cancelled;
+    return m_swarm->error().isError() ? Launcher::State::Failed : Launcher::State::Exited;
+}
+
+std::optional<qint64> LogPage::exitCode() const
+{
+    if (m_launcher)
+        return m_launcher->exitCode();
+    if (const std::optional<int> code = m_swarm->exitCode())
+        return *code;
+    return std::nullopt;
+}
+
+const Error &LogPage::error() const
+{
+    return m_launcher ? m_launcher->error() : m_swarm->error();
 }
 
 QString LogPage::title() const
@@ -174,8 +255,14 @@ QString LogPage::title() const
     QString image = m_spec.image;
     if (image.size() > 28)
         image = QStringLiteral("…") + image.right(27);
-    const QString id = m_launcher->containerId().left(12);
-    const QString title = id.isEmpty() ? image : tr("%1 · %2").arg(image, id);
+    QString title;
+    if (m_swarm) {
+        const QString id = m_swarm->serviceId().left(12);
+        title = id.isEmpty() ? tr("%1 (swarm)").arg(image) : tr("%1 · %2 (swarm)").arg(image, id);
+    } else {
+        const QString id = m_launcher->containerId().left(12);
+        title = id.isEmpty() ? image : tr("%1 · %2").arg(image, id);
+    }
     return m_engineName.isEmpty() ? title : tr("%1 @ %2").arg(title, m_engineName);
 }
 
@@ -186,42 +273,68 @@ QString LogPage::statusText() const
 
 void LogPage::updateStatus()
 {
-    const QString id = m_launcher->containerId().left(12);
     QString text;
-    switch (m_launcher->state()) {
-    case Launcher::State::Idle: text = tr("Not started"); break;
-    case Launcher::State::Creating: text = tr("Creating the container…"); break;
-    case Launcher::State::Attaching:
-    case Launcher::State::Waiting: text = tr("Attaching to %1…").arg(id); break;
-    case Launcher::State::Starting: text = tr("Starting %1…").arg(id); break;
-    case Launcher::State::Running: text = tr("Running: %1").arg(id); break;
-    case Launcher::State::Stopping: text = tr("Stopping %1…").arg(id); break;
-    case Launcher::State::Exited:
-        text = m_launcher->exitCode() ? tr("Exited with code %1").arg(*m_launcher->exitCode())
-                                      : tr("Exited");
-        break;
-    case Launcher::State::Failed: text = tr("Failed: %1").arg(m_launcher->error().message()); break;
-    case Launcher::State::Cancelled: text = tr("Cancelled"); break;
+    if (m_swarm) {
+        const QString id = m_swarm->serviceId().left(12);
+        switch (state()) {
+        case Launcher::State::Idle: text = tr("Not started"); break;
+        case Launcher::State::Running: text = tr("Running on the swarm: service %1").arg(id); break;
+        case Launcher::State::Exited:
+            text = tr("Exited with code %1; the service was removed").arg(exitCode().value_or(-1));
+            break;
+        case Launcher::State::Failed: text = tr("Failed: %1").arg(error().message()); break;
+        case Launcher::State::Cancelled: text = tr("Stopped: the service was removed"); break;
+        default: text = tr("Creating the service…"); break;
+        }
+    } else {
+        const QString id = m_launcher->containerId().left(12);
+        switch (m_launcher->state()) {
+        case Launcher::State::Idle: text = tr("Not started"); break;
+        case Launcher::State::Creating: text = tr("Creating the container…"); break;
+        case Launcher::State::Attaching:
+        case Launcher::State::Waiting: text = tr("Attaching to %1…").arg(id); break;
+        case Launcher::State::Starting: text = tr("Starting %1…").arg(id); break;
+        case Launcher::State::Running: text = tr("Running: %1").arg(id); break;
+        case Launcher::State::Stopping: text = tr("Stopping %1…").arg(id); break;
+        case Launcher::State::Exited:
+            text = m_launcher->exitCode() ? tr("Exited with code %1").arg(*m_launcher->exitCode())
+                                          : tr("Exited");
+            break;
+        case Launcher::State::Failed:
+            text = tr("Failed: %1").arg(m_launcher->error().message());
+            break;
+        case Launcher::State::Cancelled: text = tr("Cancelled"); break;
+        }
     }
+    const auto swarmGpus = [this](int n) {
+        return n == 1 ? tr("1 GPU per task, picked by the swarm")
+                      : tr("%1 GPUs per task, picked by the swarm").arg(n);
+    };
     QString gpus;
     switch (m_spec.gpus.mode) {
     case GpuSelection::Mode::None: gpus = tr("no GPUs"); break;
     case GpuSelection::Mode::All: gpus = tr("all GPUs"); break;
     case GpuSelection::Mode::Count:
-        gpus = m_spec.gpus.count == 1 ? tr("the first GPU")
-                                      : tr("the first %1 GPUs").arg(m_spec.gpus.count);
+        if (m_swarm)
+            gpus = swarmGpus(m_spec.gpus.count);
+        else
+            gpus = m_spec.gpus.count == 1 ? tr("the first GPU")
+                                          : tr("the first %1 GPUs").arg(m_spec.gpus.count);
         break;
     case GpuSelection::Mode::Devices:
-        gpus = tr("GPUs %1").arg(m_spec.gpus.devices.join(QStringLiteral(", ")));
+        if (m_swarm)
+            gpus = swarmGpus(int(m_spec.gpus.devices.size()));
+        else
+            gpus = tr("GPUs %1").arg(m_spec.gpus.devices.join(QStringLiteral(", ")));
         break;
     case GpuSelection::Mode::Free:
-        gpus = m_launcher->takenGpus().isEmpty() ? m_spec.gpus.summary()
-                                                 : FreeGpuPicker::describe(m_launcher->takenGpus());
+        gpus = !m_launcher || m_launcher->takenGpus().isEmpty()
+                   ? m_spec.gpus.summary()
+                   : FreeGpuPicker::describe(m_launcher->takenGpus());
         break;
     }
     m_status->setText(tr("%1 — %2 — %3").arg(text, m_spec.image, gpus));
-    const bool bad = m_launcher->state() == Launcher::State::Failed
-                     || (m_launcher->exitCode() && *m_launcher->exitCode() != 0);
+    const bool bad = state() == Launcher::State::Failed || (exitCode() && *exitCode() != 0);
     m_status->setStyleSheet(bad ? StatusColors::styleSheet(StatusColors::Tone::Error, m_status)
                                 : QString());
     emit statusChanged();
@@ -434,23 +547,28 @@ void LogPage::onFinished()
     QTextCharFormat end = m_noteFormat;
     end.setFontItalic(false);
     end.setFontWeight(QFont::Bold);
-    switch (m_launcher->state()) {
+    switch (state()) {
     case Launcher::State::Exited: {
-        const qint64 code = m_launcher->exitCode().value_or(-1);
+        const qint64 code = exitCode().value_or(-1);
         end.setForeground(code == 0 ? StatusColors::text(StatusColors::Tone::Ok, palette())
                                     : stderrColor());
-        if (m_launcher->error().isError())
-            appendNote(m_launcher->error().message(), m_daemonFormat);
-        appendNote(tr("— exited with code %1 —").arg(code), end);
+        if (error().isError())
+            appendNote(error().message(), m_daemonFormat);
+        appendNote(m_swarm ? tr("— exited with code %1; the service was removed —").arg(code)
+                           : tr("— exited with code %1 —").arg(code),
+                   end);
         break;
     }
     case Launcher::State::Failed:
-        appendNote(tr("Launch failed: %1").arg(m_launcher->error().message()), m_daemonFormat);
+        appendNote(tr("Launch failed: %1").arg(error().message()), m_daemonFormat);
         break;
-    case Launcher::State::Cancelled: appendNote(tr("— cancelled —"), end); break;
+    case Launcher::State::Cancelled:
+        appendNote(m_swarm ? tr("— stopped: the service was removed —") : tr("— cancelled —"), end);
+        break;
     default: break;
     }
     updateStatus();
+    emit finished();
 }
 
 void LogPage::setFollow(bool follow)
@@ -513,9 +631,8 @@ void LogPage::updatePorts()
     if (!m_portLinks)
         return;
     QStringList items;
-    if (m_launcher->state() == Launcher::State::Exited
-        || m_launcher->state() == Launcher::State::Failed
-        || m_launcher->state() == Launcher::State::Cancelled) {
+    if (state() == Launcher::State::Exited || state() == Launcher::State::Failed
+        || state() == Launcher::State::Cancelled) {
         m_ports->setText(tr("Published ports: closed with the container"));
         return;
     }

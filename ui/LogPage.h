@@ -1,8 +1,10 @@
 #pragma once
 
 #include "AnsiParser.h"
+#include "common/Error.h"
 #include "engine/StreamDemuxer.h"
 #include "launch/LaunchSpec.h"
+#include "launch/Launcher.h"
 
 #include <QList>
 #include <QStringDecoder>
@@ -13,11 +15,13 @@
 
 class DockerClient;
 class Launcher;
+class SwarmLauncher;
 class PortLinks;
 class QLabel;
 class QPlainTextEdit;
 
-// One launched container: runs its Launcher and shows its output live. Output is buffered as it
+// One launch: a container (its Launcher) or a service on a swarm (its SwarmLauncher, output of
+// every task), run and shown live. Output is buffered as it
 // arrives and rendered in batches on a short timer into a capped document, so that a flood never
 // holds the event loop for long: a batch renders at most a line and byte budget, and older output
 // of a batch over budget is skipped (and said so), as the cap would drop it soon anyway.
@@ -31,17 +35,34 @@ public:
     // Which stream a piece of text came from, stored in its character format.
     static constexpr int ChannelProperty = QTextFormat::UserProperty + 1;
 
+    // A service on a swarm, as `gpudeck swarm run --replicas N`.
+    struct OnSwarm
+    {
+        int replicas = 1;
+    };
+
     LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent = nullptr);
+    LogPage(DockerClient *client, const LaunchSpec &spec, OnSwarm swarm, QWidget *parent = nullptr);
     ~LogPage() override;
 
     void start();
     // Stops a running container (SIGTERM, then a kill after the grace period); cancels a launch
-    // still under way.
+    // still under way. A swarm launch: removes the service.
     void stop();
+    // Gives up the launch at once: a container is killed and removed, a service removed.
+    void cancel();
     bool isActive() const;
     bool isRunning() const;
+    // Where the launch is, in the container's terms for both kinds (a service: Creating until its
+    // first task runs, then Running; Exited, Failed or Cancelled at the end).
+    Launcher::State state() const;
+    std::optional<qint64> exitCode() const;
+    const Error &error() const;
 
+    // The container's Launcher; null for a swarm launch.
     Launcher *launcher() const { return m_launcher; }
+    SwarmLauncher *swarmLauncher() const { return m_swarm; }
+    bool isSwarm() const { return m_swarm != nullptr; }
     // The container's published ports as links this machine can open (null without ports).
     PortLinks *portLinks() const { return m_portLinks; }
     QLabel *portsLabel() const { return m_ports; }
@@ -73,6 +94,8 @@ signals:
     // A link in the output or the header was clicked (it is opened with the desktop's browser).
     void linkActivated(const QUrl &url);
     void followChanged(bool follow);
+    // The launch ended (state() is Exited, Failed or Cancelled), after its last output.
+    void finished();
 
 private:
     struct Chunk
@@ -81,6 +104,8 @@ private:
         QByteArray bytes;
     };
 
+    void build();
+    void connectSwarm();
     void onOutput(StreamDemuxer::Channel channel, const QByteArray &data);
     void onFinished();
     void flush();
@@ -99,7 +124,12 @@ private:
     DockerClient *m_client;
     QString m_engineName;
     LaunchSpec m_spec;
-    Launcher *m_launcher;
+    Launcher *m_launcher = nullptr;
+    SwarmLauncher *m_swarm = nullptr;
+    int m_replicas = 1;
+    bool m_swarmStarted = false;
+    bool m_swarmRunning = false;
+    bool m_swarmFinished = false;
     QLabel *m_status;
     QLabel *m_ports;
     QPlainTextEdit *m_text;

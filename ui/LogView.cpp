@@ -108,8 +108,22 @@ LogPage *LogView::launch(DockerClient *client, const LaunchSpec &spec, GpuInvent
                          const QString &engineName)
 {
     auto *page = new LogPage(client, spec, m_tabs);
-    page->setEngineName(engineName);
     page->launcher()->setGpuInventory(hostGpus);
+    add(page, engineName);
+    return page;
+}
+
+LogPage *LogView::launchOnSwarm(DockerClient *client, const LaunchSpec &spec, int replicas,
+                                const QString &engineName)
+{
+    auto *page = new LogPage(client, spec, LogPage::OnSwarm{replicas}, m_tabs);
+    add(page, engineName);
+    return page;
+}
+
+void LogView::add(LogPage *page, const QString &engineName)
+{
+    page->setEngineName(engineName);
     const int index = m_tabs->addTab(page, page->title());
     connect(page, &LogPage::statusChanged, this, [this, page]() {
         updateTab(page);
@@ -128,7 +142,6 @@ LogPage *LogView::launch(DockerClient *client, const LaunchSpec &spec, GpuInvent
     page->start();
     updateTab(page);
     updateButtons();
-    return page;
 }
 
 LogPage *LogView::currentPage() const
@@ -165,11 +178,11 @@ void LogView::updateTab(LogPage *page)
         return;
     m_tabs->setTabText(index, page->title());
     m_tabs->setTabToolTip(index, page->statusText());
-    const Launcher::State state = page->launcher()->state();
+    const Launcher::State state = page->state();
     QString icon = QStringLiteral("state-running");
     if (state == Launcher::State::Exited)
-        icon = page->launcher()->exitCode().value_or(-1) == 0 ? QStringLiteral("state-ok")
-                                                              : QStringLiteral("state-failed");
+        icon = page->exitCode().value_or(-1) == 0 ? QStringLiteral("state-ok")
+                                                  : QStringLiteral("state-failed");
     else if (state == Launcher::State::Failed)
         icon = QStringLiteral("state-failed");
     else if (state == Launcher::State::Cancelled)
@@ -194,12 +207,12 @@ void LogView::closeTab(int index)
         return;
     m_tabs->removeTab(index);
     if (page->isActive()) {
-        // Stop the container first; the page (and its Launcher) goes once the engine is done.
+        // Stop the container or remove the service first; the page goes once the engine is done.
         page->hide();
         page->setParent(this);
         page->hide();
-        connect(page->launcher(), &Launcher::finished, page, &QObject::deleteLater);
-        page->launcher()->cancel();
+        connect(page, &LogPage::finished, page, &QObject::deleteLater);
+        page->cancel();
     } else {
         page->deleteLater();
     }
@@ -224,7 +237,7 @@ void LogView::stopAll()
     const QList<LogPage *> all = findChildren<LogPage *>();
     for (LogPage *page : all) {
         if (page->isActive())
-            page->launcher()->cancel();
+            page->cancel();
     }
 }
 

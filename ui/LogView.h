@@ -14,9 +14,9 @@ class QStackedWidget;
 class QTabWidget;
 class QToolButton;
 
-// The log pane: one tab per launched container, with follow, find, save and clear for the tab
-// in front. Closing the tab of a running container stops it; the page lives on hidden until
-// the engine confirms, so no container is left behind.
+// The log pane: one tab per launch (a container, or a service on a swarm), with follow, find, save
+// and clear for the tab in front. Closing the tab of a running launch stops it; the page lives on
+// hidden until the engine confirms, so no container or service is left behind.
 class LogView : public QWidget
 {
     Q_OBJECT
@@ -29,6 +29,9 @@ public:
     // engineName: the engine's name in the tab's title ("… @ name"), when the window knows several.
     LogPage *launch(DockerClient *client, const LaunchSpec &spec, GpuInventory *hostGpus = nullptr,
                     const QString &engineName = {});
+    // A new tab running spec as a service on the swarm client manages, with this many tasks.
+    LogPage *launchOnSwarm(DockerClient *client, const LaunchSpec &spec, int replicas,
+                           const QString &engineName = {});
 
     LogPage *currentPage() const;
     QList<LogPage *> pages() const;
@@ -50,6 +53,7 @@ signals:
     void activityChanged();
 
 private:
+    void add(LogPage *page, const QString &engineName);
     void find(bool backward);
     void updateTab(LogPage *page);
     void updateButtons();

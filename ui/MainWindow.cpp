@@ -210,6 +210,15 @@ void MainWindow::buildLayout()
     gpuLayout->addWidget(m_caps);
     m_swarm = new SwarmView(gpuColumn);
     m_swarm->setSpecSource([this]() { return currentSpec(); });
+    connect(m_swarm, &SwarmView::launchRequested, this,
+            [this](DockerClient *swarm, const LaunchSpec &spec, int replicas) {
+                const QString where = m_registry->engines().size() > 1 && m_engine
+                                          ? m_engine->name()
+                                          : QString();
+                m_logs->launchOnSwarm(swarm, spec, replicas, where);
+                saveSettings();
+                updateActions();
+            });
     m_swarmBox = titled(tr("Swarm"), m_swarm, gpuColumn);
     m_swarmBox->setVisible(false);
     gpuLayout->addWidget(m_swarmBox, 1);
@@ -280,7 +289,7 @@ void MainWindow::buildActions()
     m_stopAction = new QAction(Icons::get(QStringLiteral("stop")), tr("&Stop"), this);
     m_stopAction->setObjectName(QStringLiteral("stopAction"));
     m_stopAction->setShortcut(QKeySequence(Qt::Key_Escape));
-    m_stopAction->setToolTip(tr("Stop the container of the log in front (Esc)"));
+    m_stopAction->setToolTip(tr("Stop the launch of the log in front (Esc)"));
     connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopCurrent);
 
     m_refreshAction = new QAction(Icons::get(QStringLiteral("refresh")), tr("&Refresh"), this);
@@ -502,9 +511,9 @@ void MainWindow::selectEngine(Engine *engine)
     m_selection = new QObject(this);
     m_engine = engine;
     m_engineAlias.clear();
-    // Until the engine's info says it is a manager (a swarm launch under way stays in sight).
+    // Until the engine's info says it is a manager (a swarm launch under way goes on in its tab).
     m_swarm->setEngine(nullptr, false);
-    m_swarmBox->setVisible(m_swarm->isRunning());
+    m_swarmBox->setVisible(false);
     engine->setSelected(true);
     m_engineList->setCurrent(engine);
     fillEnginePicker();
@@ -810,7 +819,7 @@ void MainWindow::onEngineInfo(const EngineInfo &info)
                           info.cdiEnabled());
     m_command->setPodman(info.isPodman());
     m_swarm->setEngine(client(), info.isSwarmManager());
-    m_swarmBox->setVisible(info.isSwarmManager() || m_swarm->isRunning());
+    m_swarmBox->setVisible(info.isSwarmManager());
     // Plain tcp:// is allowed (the docker CLI allows it) but never quietly.
     setEngineState(endpoint.isInsecure() ? tr("Connected, not secure") : tr("Connected"),
                    !endpoint.isInsecure());

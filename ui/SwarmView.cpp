@@ -2,12 +2,11 @@
 
 #include "StatusColors.h"
 #include "engine/DockerClient.h"
-#include "launch/SwarmLauncher.h"
+#include "launch/SwarmService.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTreeWidget>
@@ -31,9 +30,7 @@ SwarmView::SwarmView(QWidget *parent)
       m_tree(new QTreeWidget(this)),
       m_replicas(new QSpinBox(this)),
       m_launch(new QPushButton(tr("Launch on Swarm"), this)),
-      m_stop(new QPushButton(tr("Stop"), this)),
-      m_status(new QLabel(this)),
-      m_output(new QPlainTextEdit(this))
+      m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("swarmView"));
     m_summary->setObjectName(QStringLiteral("swarmSummary"));
@@ -57,21 +54,12 @@ SwarmView::SwarmView(QWidget *parent)
     m_launch->setObjectName(QStringLiteral("swarmLaunch"));
     m_launch->setToolTip(
         tr("Run the launch above as a swarm service: each task reserves its GPU count as "
-           "NVIDIA-GPU resources and the swarm picks the nodes"));
+           "NVIDIA-GPU resources and the swarm picks the nodes; its output comes in a tab "
+           "below"));
     m_launch->setAutoDefault(false);
-    m_stop->setObjectName(QStringLiteral("swarmStop"));
-    m_stop->setToolTip(tr("Remove the service and its tasks"));
-    m_stop->setAutoDefault(false);
-    m_stop->setEnabled(false);
     m_status->setObjectName(QStringLiteral("swarmStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_output->setObjectName(QStringLiteral("swarmOutput"));
-    m_output->setReadOnly(true);
-    m_output->setAccessibleName(tr("Swarm output"));
-    m_output->setPlaceholderText(tr("The output of a swarm launch appears here, from every task."));
-    m_output->setMaximumBlockCount(10000);
-    m_output->setMinimumHeight(m_output->fontMetrics().height() * 4);
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_summary, 1);
@@ -79,7 +67,6 @@ SwarmView::SwarmView(QWidget *parent)
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_replicas);
     actions->addStretch(1);
-    actions->addWidget(m_stop);
     actions->addWidget(m_launch);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -87,13 +74,11 @@ SwarmView::SwarmView(QWidget *parent)
     layout->addWidget(m_tree, 2);
     layout->addLayout(actions);
     layout->addWidget(m_status);
-    layout->addWidget(m_output, 1);
 
     m_poll.setInterval(kRefreshMs);
     connect(&m_poll, &QTimer::timeout, this, &SwarmView::refresh);
     connect(m_refresh, &QPushButton::clicked, this, &SwarmView::refresh);
     connect(m_launch, &QPushButton::clicked, this, &SwarmView::launch);
-    connect(m_stop, &QPushButton::clicked, this, &SwarmView::stop);
     setEngine(nullptr, false);
 }
 
@@ -110,7 +95,8 @@ void SwarmView::setEngine(DockerClient *client, bool manager)
     m_calls = nullptr;
     m_nodes.clear();
     m_tree->clear();
-    m_launch->setEnabled(m_manager && !isRunning());
+    m_launch->setEnabled(m_manager);
+    m_status->clear();
     if (!m_manager) {
         m_poll.stop();
         m_summary->setText(tr("This engine is not a swarm manager."));
@@ -205,83 +191,26 @@ void SwarmView::showNodes(const Result<QList<SwarmNode>> &nodes)
 
 void SwarmView::launch()
 {
-    if (!m_manager || !m_client || isRunning() || !m_specSource)
+    if (!m_manager || !m_client || !m_specSource)
         return;
     const LaunchSpec spec = m_specSource();
-    const QList<ValidationIssue> issues = spec.validate(m_client->apiVersion(), m_client->kind());
+    QList<ValidationIssue> issues = spec.validate(m_client->apiVersion(), m_client->kind());
+    // What a swarm cannot do for GPUs ("all GPUs", CDI devices) is refused here already.
+    const Result<SwarmService::Plan> plan = SwarmService::plan(spec, m_replicas->value(), {});
+    if (issues.isEmpty() && !plan)
+        issues.append({QString(), plan.error().message()});
     if (!issues.isEmpty()) {
         m_status->setText(issues.first().message);
         m_status->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_status));
         return;
     }
-    m_output->clear();
     m_status->setStyleSheet({});
-    m_status->setText(tr("Creating the service…"));
-    m_launcher = new SwarmLauncher(m_client, this);
-    connect(m_launcher, &SwarmLauncher::note, this, [this](const QString &sentence) {
-        append(QStringLiteral("gpudeck: %1\n").arg(sentence));
-    });
-    connect(m_launcher, &SwarmLauncher::output, this,
-            [this](StreamDemuxer::Channel, const QByteArray &data) {
-                append(QString::fromUtf8(data));
-                if (m_status->text() == tr("Creating the service…"))
-                    m_status->setText(tr("Running on the swarm"));
-            });
-    connect(m_launcher, &SwarmLauncher::finished, this, &SwarmView::onFinished);
-    m_launcher->launch(spec, m_replicas->value(), false);
-    m_launch->setEnabled(false);
-    m_stop->setEnabled(true);
-    emit runningChanged(true);
-    refresh();
-}
-
-void SwarmView::stop()
-{
-    if (m_launcher)
-        m_launcher->stop();
-}
-
-bool SwarmView::isRunning() const
-{
-    return m_launcher != nullptr;
-}
-
-void SwarmView::append(const QString &text)
-{
-    m_output->moveCursor(QTextCursor::End);
-    m_output->insertPlainText(text);
-    m_output->moveCursor(QTextCursor::End);
-}
-
-void SwarmView::onFinished()
-{
-    SwarmLauncher *launcher = m_launcher;
-    m_launcher = nullptr;
-    launcher->deleteLater();
-    const Error &error = launcher->error();
-    if (error.code() == Error::Code::Cancelled) {
-        m_status->setText(tr("Stopped: the service was removed"));
-    } else if (error.isError()) {
-        m_status->setText(SwarmNodes::notAManager(error).message());
-        m_status->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_status));
-    } else {
-        const int code = launcher->exitCode().value_or(-1);
-        m_status->setText(tr("Exited with code %1; the service was removed").arg(code));
-        if (code != 0)
-            m_status->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_status));
-    }
-    m_launch->setEnabled(m_manager);
-    m_stop->setEnabled(false);
-    emit runningChanged(false);
+    m_status->setText(tr("Launched: its output is in the log pane."));
+    emit launchRequested(m_client, spec, m_replicas->value());
     refresh();
 }
 
 QString SwarmView::statusText() const
 {
     return m_status->text();
-}
-
-QString SwarmView::outputText() const
-{
-    return m_output->toPlainText();
 }

@@ -11,17 +11,15 @@
 
 class DockerClient;
 class QLabel;
-class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
 class QTreeWidget;
-class SwarmLauncher;
 
 // The swarm of the selected engine, when it is a manager: its nodes, the GPUs each advertises
 // (NVIDIA-GPU generic resources) and the task holding each one, refreshed every few seconds while
 // shown; and "Launch on Swarm": the launch form's launch as a service whose tasks reserve its GPU
-// count (SwarmLauncher, as `gpudeck swarm run`), its output live in the pane below and the
-// service removed when it ends or is stopped.
+// count. The launch itself runs in a tab of the log pane like any other (LogView::launchOnSwarm,
+// as `gpudeck swarm run`): this view checks the launch and asks for it.
 class SwarmView : public QWidget
 {
     Q_OBJECT
@@ -32,30 +30,26 @@ public:
     explicit SwarmView(QWidget *parent = nullptr);
     ~SwarmView() override;
 
-    // The engine to show; null or not a manager hides the view's content and stops polling. A
-    // swarm launch under way goes on with the client it started with.
+    // The engine to show; null or not a manager hides the view's content and stops polling.
     void setEngine(DockerClient *client, bool manager);
     bool isManager() const { return m_manager; }
     // Where "Launch on Swarm" takes its launch from: the window's form.
     void setSpecSource(std::function<LaunchSpec()> source) { m_specSource = std::move(source); }
 
     void refresh();
+    // Checks the form's launch and emits launchRequested, or says at the button why not.
     void launch();
-    void stop();
-    bool isRunning() const;
 
     const QList<SwarmNode> &nodes() const { return m_nodes; }
     QString statusText() const;
-    QString outputText() const;
 
 signals:
     void nodesChanged();
-    void runningChanged(bool running);
+    // A launch on the swarm of client, with this many tasks.
+    void launchRequested(DockerClient *client, const LaunchSpec &spec, int replicas);
 
 private:
     void showNodes(const Result<QList<SwarmNode>> &nodes);
-    void append(const QString &text);
-    void onFinished();
 
     QPointer<DockerClient> m_client;
     bool m_manager = false;
@@ -63,14 +57,11 @@ private:
     QList<SwarmNode> m_nodes;
     QObject *m_calls = nullptr; // context of the node read in flight
     QTimer m_poll;
-    SwarmLauncher *m_launcher = nullptr;
 
     QLabel *m_summary;
     QPushButton *m_refresh;
     QTreeWidget *m_tree;
     QSpinBox *m_replicas;
     QPushButton *m_launch;
-    QPushButton *m_stop;
     QLabel *m_status;
-    QPlainTextEdit *m_output;
 };

@@ -1,17 +1,24 @@
 // The window's Swarm view against a real single-node swarm (fixture swarm-engine: a test dockerd
 // that advertises two stand-in GPUs as NVIDIA-GPU generic resources): shown only on a manager,
 // its node and GPUs listed, and "Launch on Swarm" running the form's launch as a service whose
-// task reserves one GPU, the task's output live in the view, the GPU shown held while it runs,
-// and the service removed at the end.
+// task reserves one GPU, the task's output live in a tab of the log pane like any launch, the GPU
+// shown held while it runs, and the service removed at the end; closing the tab of a running
+// swarm launch removes its service.
+#include "LogPage.h"
+#include "LogView.h"
 #include "MainWindow.h"
 #include "NamedChild.h"
 #include "SwarmView.h"
 #include "TestEngine.h"
 
+#include <QAction>
 #include <QFile>
 #include <QLabel>
+#include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -24,6 +31,7 @@ private slots:
     void initTestCase();
     void hiddenOnAnEngineThatIsNoManager();
     void nodesAndLaunchOnSwarm();
+    void closingTheTabRemovesTheService();
 
 private:
     QStringList services();
@@ -104,13 +112,24 @@ void TestSwarmView::nodesAndLaunchOnSwarm()
     spec.gpus = GpuSelection::ofCount(1);
     window.applySpec(spec);
     QCOMPARE(window.currentSpec().gpus, GpuSelection::ofCount(1));
+    LogView *logs = window.logView();
+    QCOMPARE(logs->count(), 0);
     QTest::mouseClick(child<QPushButton>(&window, "swarmLaunch"), Qt::LeftButton);
-    QVERIFY(view->isRunning());
-    QVERIFY(child<QPushButton>(&window, "swarmStop")->isEnabled());
-    QVERIFY(!child<QPushButton>(&window, "swarmLaunch")->isEnabled());
+    QCOMPARE(logs->count(), 1);
+    LogPage *page = logs->currentPage();
+    QVERIFY(page->isSwarm());
+    QVERIFY(page->isActive());
+    // the window's Stop (Esc) follows the tab in front
+    QVERIFY(window.findChild<QAction *>(QStringLiteral("stopAction"))->isEnabled());
+
     // While the task runs, its GPU shows as held by it.
-    QTRY_VERIFY2_WITH_TIMEOUT(view->outputText().contains(QLatin1String("got GPU-")),
-                              qPrintable(view->statusText()), 30000);
+    const auto output = [page]() { return page->textEdit()->toPlainText(); };
+    QTRY_VERIFY2_WITH_TIMEOUT(output().contains(QLatin1String("got GPU-")),
+                              qPrintable(page->statusText()), 30000);
+    QVERIFY2(page->statusText().startsWith(QLatin1String("Running on the swarm")),
+             qPrintable(page->statusText()));
+    QVERIFY2(logs->findChild<QTabWidget *>()->tabText(0).contains(QLatin1String("(swarm)")),
+             qPrintable(logs->findChild<QTabWidget *>()->tabText(0)));
     QTRY_COMPARE_WITH_TIMEOUT(view->nodes().constFirst().heldGpus(), 1, 10000);
     const auto heldRows = [&]() {
         int held = 0;
@@ -120,14 +139,14 @@ void TestSwarmView::nodesAndLaunchOnSwarm()
         return held;
     };
     QTRY_COMPARE_WITH_TIMEOUT(heldRows(), 1, 5000);
-    QTRY_VERIFY_WITH_TIMEOUT(!view->isRunning(), 60000);
-    QVERIFY2(view->statusText().startsWith(QLatin1String("Exited with code 0")),
-             qPrintable(view->statusText()));
-    const QString output = view->outputText();
-    QVERIFY2(output.contains(QLatin1String("swarm-done")), qPrintable(output));
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isActive(), 60000);
+    QVERIFY2(page->statusText().startsWith(QLatin1String("Exited with code 0")),
+             qPrintable(page->statusText()));
+    QCOMPARE(page->state(), Launcher::State::Exited);
+    QVERIFY2(output().contains(QLatin1String("swarm-done")), qPrintable(output()));
     const QString got =
-        output.section(QLatin1String("got "), 1).section(QLatin1Char('\n'), 0, 0).trimmed();
-    QVERIFY2(m_uuids.contains(got), qPrintable(output));
+        output().section(QLatin1String("got "), 1).section(QLatin1Char('\n'), 0, 0).trimmed();
+    QVERIFY2(m_uuids.contains(got), qPrintable(output()));
     QCOMPARE(services(), QStringList()); // removed at the end
     QTRY_COMPARE_WITH_TIMEOUT(view->nodes().constFirst().heldGpus(), 0, 10000);
 
@@ -135,6 +154,33 @@ void TestSwarmView::nodesAndLaunchOnSwarm()
     const QString shot = qEnvironmentVariable("GPUDECK_SWARM_SHOT");
     if (!shot.isEmpty())
         QVERIFY(window.grab().save(shot));
+}
+
+void TestSwarmView::closingTheTabRemovesTheService()
+{
+    MainWindow window(TestEngine::host());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY_WITH_TIMEOUT(window.swarmView()->isManager(), 20000);
+    LaunchSpec spec;
+    spec.image = QStringLiteral("gpudeck-test:latest");
+    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
+                    QStringLiteral("echo swarm-started; sleep 120")};
+    spec.gpus = GpuSelection::ofCount(1);
+    window.applySpec(spec);
+    QTest::mouseClick(child<QPushButton>(&window, "swarmLaunch"), Qt::LeftButton);
+    LogView *logs = window.logView();
+    QCOMPARE(logs->count(), 1);
+    QPointer<LogPage> page = logs->currentPage();
+    QTRY_VERIFY_WITH_TIMEOUT(page->textEdit()->toPlainText().contains(
+                                 QLatin1String("swarm-started")),
+                             30000);
+    QCOMPARE(services().size(), 1);
+    logs->closeCurrent();
+    QCOMPARE(logs->count(), 0);
+    // The page lives on hidden until the service is gone, then goes.
+    QTRY_VERIFY_WITH_TIMEOUT(page.isNull(), 30000);
+    QCOMPARE(services(), QStringList());
 }
 
 QTEST_MAIN(TestSwarmView)
