@@ -5,8 +5,8 @@ set -euo pipefail
 packages=(
     # build
     cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools libgl-dev node-llhttp
-    # CDI specification files in YAML
-    libyaml-cpp-dev
+    # CDI specification files in YAML; Podman's containers.conf in TOML
+    libyaml-cpp-dev libtomlplusplus-dev
     # the SVG icons at run time (without it the style's own icons stand in)
     libqt6svg6
     # the sandboxed test engine and its image; the CLI and the SDK the tests compare with

@@ -306,9 +306,9 @@ void LogPage::updateStatus()
         case Launcher::State::Cancelled: text = tr("Cancelled"); break;
         }
     }
-    const auto swarmGpus = [this](int n) {
-        return n == 1 ? tr("1 GPU per task, picked by the swarm")
-                      : tr("%1 GPUs per task, picked by the swarm").arg(n);
+    const auto swarmGpus = [](int n) {
+        return n == 1 ? LogPage::tr("1 GPU per task, picked by the swarm")
+                      : LogPage::tr("%1 GPUs per task, picked by the swarm").arg(n);
     };
     QString gpus;
     switch (m_spec.gpus.mode) {

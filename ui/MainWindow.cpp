@@ -737,7 +737,7 @@ QString MainWindow::presetEngine() const
     if (!m_engineAlias.isEmpty())
         return m_engineAlias;
     const QString source = m_engine->source();
-    if (source == QLatin1String("context"))
+    if (source == QLatin1String("context") || source == QLatin1String("podman"))
         return m_engine->name();
     if (source == QLatin1String("--host") || source == QLatin1String("added")
         || source == QLatin1String("preset"))

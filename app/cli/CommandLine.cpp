@@ -52,7 +52,8 @@ const CommandEntry kCommands[] = {
      "  preset rename OLD NEW\n"},
     {"engines", enginesCommand,
      "engines [--json]\n"
-     "      the engines GPU Deck knows (the default, docker contexts, DOCKER_HOST, --host):\n"
+     "      the engines GPU Deck knows (the default, docker contexts, Podman's saved\n"
+     "      connections, DOCKER_HOST, --host):\n"
      "      state, kind and version, and the GPU count of each one's host\n"},
     {"doctor", doctorCommand,
      "doctor [--json]\n"
@@ -103,6 +104,10 @@ QString helpText()
         "  CONTAINER_HOST      a Podman engine (unix:// or ssh://) when DOCKER_HOST is not set\n"
         "  DOCKER_CONTEXT      the docker context to use when DOCKER_HOST is not set\n"
         "  DOCKER_CONFIG       where the docker CLI's config.json and contexts are (~/.docker)\n"
+        "  CONTAINERS_CONF     the containers.conf with Podman's saved connections (default:\n"
+        "                      /etc/containers/containers.conf, then the user's)\n"
+        "  PODMAN_CONNECTIONS_CONF  Podman 5's saved connections (default\n"
+        "                      ~/.config/containers/podman-connections.json)\n"
         "  DOCKER_TLS_VERIFY   when set, tcp:// uses TLS and verifies the engine against ca.pem\n"
         "  DOCKER_TLS          when set, tcp:// uses TLS without verifying the engine\n"
         "  DOCKER_CERT_PATH    ca.pem, cert.pem and key.pem for TLS (default: DOCKER_CONFIG)\n"

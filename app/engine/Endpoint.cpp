@@ -112,6 +112,35 @@ Result<Endpoint> fromContext(const QString &name, const QString &source,
     return fromUrl(host, QStringLiteral("context %1").arg(name), contextEnv);
 }
 
+Result<Endpoint> fromPodmanConnection(const PodmanConnection &connection)
+{
+    const QString source = QStringLiteral("Podman connection %1").arg(connection.name);
+    QString uri = connection.uri;
+    // Podman's ssh URIs may carry ?secure=true (strict host keys): ssh here always checks them.
+    if (uri.startsWith(QLatin1String("ssh://")))
+        uri = uri.section(QLatin1Char('?'), 0, 0);
+    Result<Endpoint> endpoint = fromUrl(uri, source, QProcessEnvironment());
+    if (!endpoint || endpoint.value().kind != Endpoint::Kind::Ssh)
+        return endpoint;
+    Endpoint ssh = endpoint.value();
+    const QString path = QUrl(uri).path();
+    if (path.isEmpty() || path == QLatin1String("/")) {
+        if (ssh.user != QLatin1String("root")) {
+            return Error(Error::Code::Usage,
+                         QStringLiteral("Podman connection \"%1\" names no socket on its host")
+                             .arg(connection.name),
+                         connection.uri,
+                         QStringLiteral("add it again with the socket path, e.g. 'podman system "
+                                        "connection add %1 %2/run/user/UID/podman/podman.sock'")
+                             .arg(connection.name, uri));
+        }
+        ssh.socketPath = kPodmanSocket;
+        ssh.url = (uri.endsWith(QLatin1Char('/')) ? uri.chopped(1) : uri) + kPodmanSocket;
+    }
+    ssh.sshIdentity = connection.identity;
+    return ssh;
+}
+
 Result<Endpoint> fromUrl(const QString &url, const QString &source, const QProcessEnvironment &env)
 {
     const QString trimmed = url.trimmed();
@@ -268,6 +297,11 @@ Result<Endpoint> resolveForPreset(const QString &hostOption, const QString &pres
         plain.insert(QStringLiteral("DOCKER_CONTEXT"), QStringLiteral("default"));
         return resolve({}, plain);
     }
+    // A name: a docker context, else one of Podman's connections.
+    if (!QFileInfo::exists(contextMetaPath(configDir(env), engine))) {
+        if (const std::optional<PodmanConnection> podman = PodmanConnections::find(engine, env))
+            return fromPodmanConnection(*podman);
+    }
     return fromContext(engine, QStringLiteral("the preset's context"), env);
 }
 
@@ -329,7 +363,8 @@ std::unique_ptr<Connector> Endpoint::connector() const
     switch (kind) {
     case Kind::Tcp: return std::make_unique<TcpConnector>(host, quint16(port), std::nullopt);
     case Kind::Tls: return std::make_unique<TcpConnector>(host, quint16(port), tlsConfiguration);
-    case Kind::Ssh: return std::make_unique<SshConnector>(SshTarget{user, host, port, socketPath});
+    case Kind::Ssh:
+        return std::make_unique<SshConnector>(SshTarget{user, host, port, socketPath, sshIdentity});
     case Kind::Unix: break;
     }
     return std::make_unique<LocalConnector>(socketPath);

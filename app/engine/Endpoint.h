@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/Result.h"
+#include "engine/PodmanConnections.h"
 #include "transport/TcpConnection.h"
 
 #include <QList>
@@ -21,11 +22,12 @@ struct Endpoint
     QString url;
     // "--host", "DOCKER_HOST", "context NAME", "rootless socket", "default socket"
     QString source;
-    QString socketPath; // unix: the socket; ssh: the engine's socket on the host
-    QString host;       // tcp, tls, ssh
-    int port = 0;       // tcp, tls; ssh: 0 leaves it to ssh
-    QString user;       // ssh: empty leaves it to ssh
-    TlsSettings tls;    // tls: where the CA and client certificate came from
+    QString socketPath;  // unix: the socket; ssh: the engine's socket on the host
+    QString host;        // tcp, tls, ssh
+    int port = 0;        // tcp, tls; ssh: 0 leaves it to ssh
+    QString user;        // ssh: empty leaves it to ssh
+    QString sshIdentity; // ssh: the key file a Podman connection names; empty leaves it to ssh
+    TlsSettings tls;     // tls: where the CA and client certificate came from
     QSslConfiguration tlsConfiguration;
 
     bool isRemote() const { return kind != Kind::Unix; }
@@ -67,6 +69,10 @@ Result<Endpoint> fromUrl(const QString &url, const QString &source,
 Result<Endpoint> fromContext(
     const QString &name, const QString &source,
     const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+
+// One of Podman's saved connections: its URI (an ssh one without a socket path, as Podman 4.3
+// stores them, means root's /run/podman/podman.sock) and its ssh key.
+Result<Endpoint> fromPodmanConnection(const PodmanConnection &connection);
 
 // $DOCKER_CONFIG, else ~/.docker.
 QString configDir(const QProcessEnvironment &env);

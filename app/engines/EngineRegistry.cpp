@@ -36,6 +36,20 @@ QList<EngineRegistry::Entry> EngineRegistry::known(const QString &hostOption,
         }
         entries.append(entry);
     }
+    const auto known = [&](const QString &url) {
+        return std::any_of(entries.cbegin(), entries.cend(), [&](const Entry &entry) {
+            return entry.endpoint && entry.endpoint.value().url == url;
+        });
+    };
+    // Podman's saved connections, by name, unless a row above reaches the same engine.
+    for (const PodmanConnection &connection : PodmanConnections::read(env).connections) {
+        Entry entry;
+        entry.name = connection.name;
+        entry.source = QStringLiteral("podman");
+        entry.endpoint = EndpointResolver::fromPodmanConnection(connection);
+        if (!entry.endpoint || !known(entry.endpoint.value().url))
+            entries.append(entry);
+    }
     const auto addUrl = [&](const QString &url, const QString &source, bool current) {
         Entry entry;
         entry.name = url;
@@ -55,10 +69,7 @@ QList<EngineRegistry::Entry> EngineRegistry::known(const QString &hostOption,
         addUrl(hostOption, QStringLiteral("--host"), true);
     for (const QString &url : added) {
         // One row per engine: an added URL that another source names already is not repeated.
-        const bool seen = std::any_of(entries.cbegin(), entries.cend(), [&](const Entry &entry) {
-            return entry.endpoint && entry.endpoint.value().url == url;
-        });
-        if (!seen)
+        if (!known(url))
             addUrl(url, QStringLiteral("added"), false);
     }
     return entries;

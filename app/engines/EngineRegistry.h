@@ -25,12 +25,13 @@ public:
     struct Entry
     {
         QString name;         // the context's name, or the URL
-        QString source;       // "default", "context", "DOCKER_HOST", "--host", "added"
+        QString source;       // "default", "context", "podman", "DOCKER_HOST", "--host", "added"
         bool current = false; // the one the docker CLI's conventions pick
         Result<Endpoint> endpoint = Error();
     };
 
-    // The list, in this order: default, the contexts by name, DOCKER_HOST, --host, the added URLs.
+    // The list, in this order: default, the contexts by name, Podman's saved connections by name
+    // (`podman system connection`), DOCKER_HOST, --host, the added URLs.
     // current marks --host, else DOCKER_HOST, else the current context.
     static QList<Entry> known(
         const QString &hostOption, const QStringList &added,

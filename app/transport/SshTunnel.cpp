@@ -243,6 +243,8 @@ void SshTunnel::start()
         args << QStringLiteral("-l") << m_target.user;
     if (m_target.port > 0)
         args << QStringLiteral("-p") << QString::number(m_target.port);
+    if (!m_target.identity.isEmpty())
+        args << QStringLiteral("-i") << m_target.identity;
     args << QStringLiteral("--") << m_target.host;
 
     if (m_process) {

@@ -20,6 +20,7 @@ struct SshTarget
     QString host;         // a host name, an address or a Host alias of ~/.ssh/config
     int port = 0;         // 0: ssh's own choice
     QString remoteSocket; // the engine's socket on the host
+    QString identity;     // a key file to log in with (ssh -i); empty: ssh's own choice
 
     QString url() const;
 };

@@ -1,8 +1,10 @@
 #include "engine/Endpoint.h"
+#include "engine/PodmanConnections.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcessEnvironment>
@@ -39,6 +41,11 @@ private slots:
     void tlsContext();
     void presetEngine_data();
     void presetEngine();
+    void podmanConnections();
+    void podmanConnectionProblems();
+    void podmanConnectionEndpoints_data();
+    void podmanConnectionEndpoints();
+    void presetNamesAPodmanConnection();
 
 private:
     QString expand(QString text) const
@@ -368,6 +375,184 @@ void TestEndpoint::contextsWithoutStore()
     QCOMPARE(list.size(), 1);
     QCOMPARE(list.first().name, QStringLiteral("default"));
     QVERIFY(list.first().current);
+}
+
+namespace {
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+}
+
+// What `podman system connection add` (Podman 4.3.1) writes into containers.conf.
+const QByteArray kPodman43Conf = R"([containers]
+
+[engine]
+  active_service = "local"
+  [engine.service_destinations]
+    [engine.service_destinations.local]
+      uri = "unix:///run/user/1000/podman/podman.sock"
+    [engine.service_destinations.gpu1]
+      uri = "ssh://me@gpu1.lab:2222/run/user/1000/podman/podman.sock"
+      identity = "/home/me/.ssh/id_ed25519"
+
+[machine]
+)";
+
+// Podman 5's podman-connections.json.
+const QByteArray kPodman5Json = R"({"Connection": {"Default": "gpu2", "Connections": {
+    "gpu2": {"URI": "ssh://root@gpu2.lab:/run/podman/podman.sock?secure=True",
+             "Identity": "/home/me/.ssh/gpu2", "IsMachine": false}}}, "Farm": {}})";
+
+} // namespace
+
+void TestEndpoint::podmanConnections()
+{
+    const QProcessEnvironment env = environment(
+        {QStringLiteral("CONTAINERS_CONF=@TMP@/containers.conf"),
+         QStringLiteral("PODMAN_CONNECTIONS_CONF=@TMP@/connections.json")});
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("containers.conf")), kPodman43Conf));
+    PodmanConnections::Found found = PodmanConnections::read(env);
+    QCOMPARE(found.problems, QStringList());
+    QCOMPARE(found.connections.size(), 2);
+    QCOMPARE(found.connections.at(0).name, QStringLiteral("gpu1"));
+    QCOMPARE(found.connections.at(0).uri,
+             QStringLiteral("ssh://me@gpu1.lab:2222/run/user/1000/podman/podman.sock"));
+    QCOMPARE(found.connections.at(0).identity, QStringLiteral("/home/me/.ssh/id_ed25519"));
+    QVERIFY(!found.connections.at(0).isDefault);
+    QCOMPARE(found.connections.at(1).name, QStringLiteral("local"));
+    QVERIFY(found.connections.at(1).isDefault); // active_service
+
+    // Podman 5's file adds its connections, and its Default wins.
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("connections.json")), kPodman5Json));
+    found = PodmanConnections::read(env);
+    QCOMPARE(found.problems, QStringList());
+    QCOMPARE(found.connections.size(), 3);
+    QCOMPARE(found.connections.at(2).name, QStringLiteral("gpu2"));
+    QCOMPARE(found.connections.at(2).identity, QStringLiteral("/home/me/.ssh/gpu2"));
+    QVERIFY(found.connections.at(2).isDefault);
+    QVERIFY(!found.connections.at(1).isDefault);
+
+    // Without CONTAINERS_CONF: the user's containers.conf under XDG_CONFIG_HOME.
+    const QProcessEnvironment user = environment(
+        {QStringLiteral("XDG_CONFIG_HOME=@TMP@/xdg"),
+         QStringLiteral("PODMAN_CONNECTIONS_CONF=@TMP@/none.json")});
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("xdg/containers/containers.conf")),
+                      kPodman43Conf));
+    QVERIFY(PodmanConnections::find(QStringLiteral("gpu1"), user).has_value());
+    QVERIFY(!PodmanConnections::find(QStringLiteral("gpu2"), user).has_value());
+}
+
+void TestEndpoint::podmanConnectionProblems()
+{
+    // A broken file is named with its line; nothing is taken from it, the other file still counts.
+    const QProcessEnvironment env = environment(
+        {QStringLiteral("CONTAINERS_CONF=@TMP@/containers.conf"),
+         QStringLiteral("PODMAN_CONNECTIONS_CONF=@TMP@/connections.json")});
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("containers.conf")),
+                      "[engine]\nactive_service = \"a\"\n[engine.service_destinations.a]\n"
+                      "uri = \"unix:///run/a.sock\n"));
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("connections.json")), kPodman5Json));
+    const PodmanConnections::Found found = PodmanConnections::read(env);
+    QCOMPARE(found.connections.size(), 1);
+    QCOMPARE(found.connections.first().name, QStringLiteral("gpu2"));
+    QCOMPARE(found.problems.size(), 1);
+    const QString problem = found.problems.first();
+    QVERIFY2(problem.contains(m_dir->filePath(QStringLiteral("containers.conf")))
+                 && problem.contains(QLatin1String("line 4")),
+             qPrintable(problem));
+
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("connections.json")), "{\"Connection\": "));
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("containers.conf")), kPodman43Conf));
+    const PodmanConnections::Found json = PodmanConnections::read(env);
+    QCOMPARE(json.connections.size(), 2);
+    QCOMPARE(json.problems.size(), 1);
+    QVERIFY2(json.problems.first().contains(QLatin1String("connections.json")),
+             qPrintable(json.problems.first()));
+}
+
+void TestEndpoint::podmanConnectionEndpoints_data()
+{
+    QTest::addColumn<QString>("uri");
+    QTest::addColumn<QString>("identity");
+    QTest::addColumn<Endpoint::Kind>("kind");
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("socket");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("user");
+
+    QTest::newRow("unix") << "unix:///run/user/1000/podman/podman.sock" << QString()
+                          << Endpoint::Kind::Unix << "unix:///run/user/1000/podman/podman.sock"
+                          << "/run/user/1000/podman/podman.sock" << QString() << 0 << QString();
+    QTest::newRow("ssh with key") << "ssh://me@gpu1.lab:2222/run/user/1000/podman/podman.sock"
+                                  << "/home/me/.ssh/id_ed25519" << Endpoint::Kind::Ssh
+                                  << "ssh://me@gpu1.lab:2222/run/user/1000/podman/podman.sock"
+                                  << "/run/user/1000/podman/podman.sock"
+                                  << "gpu1.lab" << 2222 << "me";
+    // Podman 5 writes an empty port and ?secure=True; ssh here always checks host keys.
+    QTest::newRow("podman 5 form") << "ssh://root@gpu2.lab:/run/podman/podman.sock?secure=True"
+                                   << "/home/me/.ssh/gpu2" << Endpoint::Kind::Ssh
+                                   << "ssh://root@gpu2.lab:/run/podman/podman.sock"
+                                   << "/run/podman/podman.sock"
+                                   << "gpu2.lab" << 0 << "root";
+    // Podman 4.3 drops the socket path of an ssh URI: root's is the rootful socket.
+    QTest::newRow("root without path")
+        << "ssh://root@gpu3.lab:22" << QString() << Endpoint::Kind::Ssh
+        << "ssh://root@gpu3.lab:22/run/podman/podman.sock"
+        << "/run/podman/podman.sock"
+        << "gpu3.lab" << 22 << "root";
+}
+
+void TestEndpoint::podmanConnectionEndpoints()
+{
+    QFETCH(QString, uri);
+    QFETCH(QString, identity);
+    PodmanConnection connection;
+    connection.name = QStringLiteral("c");
+    connection.uri = uri;
+    connection.identity = identity;
+    const Result<Endpoint> endpoint = EndpointResolver::fromPodmanConnection(connection);
+    QVERIFY2(endpoint, qPrintable(endpoint.error().message()));
+    QTEST(endpoint.value().kind, "kind");
+    QTEST(endpoint.value().url, "url");
+    QTEST(endpoint.value().socketPath, "socket");
+    QTEST(endpoint.value().host, "host");
+    QTEST(endpoint.value().port, "port");
+    QTEST(endpoint.value().user, "user");
+    QCOMPARE(endpoint.value().sshIdentity, identity);
+    QCOMPARE(endpoint.value().source, QStringLiteral("Podman connection c"));
+}
+
+void TestEndpoint::presetNamesAPodmanConnection()
+{
+    const QProcessEnvironment env = environment(
+        {QStringLiteral("DOCKER_CONFIG=@TMP@/cfg"),
+         QStringLiteral("CONTAINERS_CONF=@TMP@/containers.conf"),
+         QStringLiteral("PODMAN_CONNECTIONS_CONF=@TMP@/none.json")});
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("containers.conf")), kPodman43Conf));
+    const Result<Endpoint> podman = EndpointResolver::resolveForPreset({}, QStringLiteral("gpu1"),
+                                                                       env);
+    QVERIFY2(podman, qPrintable(podman.error().message()));
+    QCOMPARE(podman.value().url,
+             QStringLiteral("ssh://me@gpu1.lab:2222/run/user/1000/podman/podman.sock"));
+    QCOMPARE(podman.value().sshIdentity, QStringLiteral("/home/me/.ssh/id_ed25519"));
+    // A docker context of the same name comes first.
+    writeContext(env, QStringLiteral("gpu1"), QStringLiteral("unix:///run/gpu1-docker.sock"));
+    const Result<Endpoint> docker = EndpointResolver::resolveForPreset({}, QStringLiteral("gpu1"),
+                                                                       env);
+    QVERIFY2(docker, qPrintable(docker.error().message()));
+    QCOMPARE(docker.value().url, QStringLiteral("unix:///run/gpu1-docker.sock"));
+    // A user's ssh connection without a socket path says how to add it with one.
+    PodmanConnection bare;
+    bare.name = QStringLiteral("bare");
+    bare.uri = QStringLiteral("ssh://me@gpu4.lab");
+    const Result<Endpoint> refused = EndpointResolver::fromPodmanConnection(bare);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().message().contains(QLatin1String("podman system connection add bare")),
+             qPrintable(refused.error().message()));
 }
 
 QTEST_GUILESS_MAIN(TestEndpoint)
