@@ -14,6 +14,11 @@ const char *const kToolkitHint =
     "it is not in Debian's archive), run 'sudo nvidia-ctk runtime configure --runtime=docker', "
     "then 'sudo systemctl restart docker'";
 
+const char *const kCdiOffHint =
+    "CDI is off on this engine: Docker 25 to 28.1 need \"features\": {\"cdi\": true} in "
+    "/etc/docker/daemon.json ('sudo nvidia-ctk runtime configure --runtime=docker --cdi.enabled' "
+    "writes it), then 'sudo systemctl restart docker'; or launch with Device driver: nvidia";
+
 const char *const kCdiHint =
     "Generate the CDI specification for this host's GPUs with 'sudo nvidia-ctk cdi generate "
     "--output=/etc/cdi/nvidia.yaml', or pick a GPU the engine lists ('gpudeck gpus' shows its CDI "
@@ -35,7 +40,11 @@ Error classify(const QString &what, const QString &message, int status)
     Error::Code code = Error::Code::Http;
     QString hint;
     const QString lower = message.toLower();
-    if (lower.contains(QLatin1String("could not select device driver"))) {
+    if (lower.contains(QLatin1String("could not select device driver \"cdi\""))) {
+        // A CDI request to an engine that has the cdi feature off, not a missing toolkit.
+        code = Error::Code::DeviceDriver;
+        hint = QString::fromLatin1(kCdiOffHint);
+    } else if (lower.contains(QLatin1String("could not select device driver"))) {
         code = Error::Code::DeviceDriver;
         hint = QString::fromLatin1(kToolkitHint);
     } else if (lower.contains(QLatin1String("unresolvable cdi devices"))) {

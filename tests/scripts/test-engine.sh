@@ -30,6 +30,8 @@
 # "cdi" feature on and DIR/cdi as its only CDI spec directory. DIR/cdi holds stand-in devices:
 # gpudeck-test.json defines nvidia.com/gpu=0 and =all, gpudeck-test.yaml =1 and
 # =GPU-6bd9c3a4-0000-4000-8000-000000000001. DIR/docker-cli is the CLI that matches the engine.
+# GPUDECK_TEST_ENGINE_CDI_OFF=1 with it: the same dockerd 26 and spec files, with the cdi feature
+# left off (Docker 25 to 28.1 as installed), so the engine refuses CDI devices.
 set -euo pipefail
 
 cmd=${1:-}
@@ -113,7 +115,9 @@ if [[ -n "${GPUDECK_TEST_ENGINE_CDI:-}" ]]; then
     mkdir -p "$dir/cdi"
     write_cdi_json "$dir/cdi/gpudeck-test.json" 0:0 all:ALL
     write_cdi_yaml "$dir/cdi/gpudeck-test.yaml" 1:1 GPU-6bd9c3a4-0000-4000-8000-000000000001:UUID1
-    cdi_config=", \"features\": { \"cdi\": true }, \"cdi-spec-dirs\": [\"$dir/cdi\"]"
+    if [[ -z "${GPUDECK_TEST_ENGINE_CDI_OFF:-}" ]]; then
+        cdi_config=", \"features\": { \"cdi\": true }, \"cdi-spec-dirs\": [\"$dir/cdi\"]"
+    fi
 fi
 ln -s "$docker_cli" "$dir/docker-cli"
 
