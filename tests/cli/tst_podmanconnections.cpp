@@ -4,7 +4,9 @@
 // without. `gpudeck engines` lists all three as Podman rows: the unix one and the keyed one
 // connected ("Podman 4.3.1"), the one without a key refused by sshd (the host alias's own key is
 // one sshd refuses, so only the connection's key logs in). A preset naming the keyed connection
-// runs there and says where.
+// runs there and says where. And the rootful socket: in a mount namespace of its own where /run
+// holds only /run/podman/podman.sock (the Podman service's socket bound there) and so no
+// /var/run/docker.sock, the default engine is that socket, and it launches.
 #include "TestEngine.h"
 
 #include "launch/LaunchSpec.h"
@@ -26,6 +28,7 @@ private slots:
     void initTestCase();
     void listedAndConnected();
     void presetRunsOnAConnection();
+    void rootfulSocketIsTheDefault();
 
 private:
     QProcessEnvironment environment() const;
@@ -144,6 +147,51 @@ void TestPodmanConnections::presetRunsOnAConnection()
     QVERIFY2(run.err.contains(QByteArray("launching on ssh://root@gpudeck-test-refused"))
                  && run.err.contains("Podman connection keyed"),
              run.err.constData());
+}
+
+void TestPodmanConnections::rootfulSocketIsTheDefault()
+{
+    const auto inNamespace = [&](const QStringList &args) {
+        QProcessEnvironment env = environment();
+        env.insert(QStringLiteral("CONTAINERS_CONF"), QStringLiteral("/nonexistent"));
+        env.insert(QStringLiteral("PODMAN_CONNECTIONS_CONF"), QStringLiteral("/nonexistent"));
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), QString());
+        env.insert(QStringLiteral("CONTAINER_HOST"), QString());
+        // /run (and so /var/run) is a fresh tmpfs in the namespace; the host's is untouched.
+        const QString script = QStringLiteral(
+            "set -e; mount -t tmpfs tmpfs /run; mkdir -p /run/podman; "
+            "touch /run/podman/podman.sock; mount --bind \"$1\" /run/podman/podman.sock; shift; "
+            "exec \"$@\"");
+        return TestEngine::runProgram(
+            QStringLiteral("/usr/bin/unshare"),
+            QStringList{QStringLiteral("--mount"), QStringLiteral("--propagation"),
+                        QStringLiteral("private"), QStringLiteral("sh"), QStringLiteral("-c"),
+                        script, QStringLiteral("sh"), m_socket, QStringLiteral(GPUDECK_BINARY)}
+                + args,
+            env, 120000);
+    };
+    const TestEngine::CliResult engines = inNamespace(
+        {QStringLiteral("engines"), QStringLiteral("--json")});
+    QVERIFY2(engines.exitCode == 0, engines.err.constData());
+    const QJsonObject first = QJsonDocument::fromJson(engines.out).array().first().toObject();
+    QCOMPARE(first[QStringLiteral("name")].toString(), QStringLiteral("default"));
+    QCOMPARE(first[QStringLiteral("endpoint")].toString(),
+             QStringLiteral("unix:///run/podman/podman.sock"));
+    QVERIFY2(first[QStringLiteral("state")].toString() == QLatin1String("connected"),
+             engines.out.constData());
+    QVERIFY2(first[QStringLiteral("engine")].toString().startsWith(QLatin1String("Podman 4.")),
+             engines.out.constData());
+
+    LaunchSpec spec;
+    spec.image = QStringLiteral("gpudeck-test:latest");
+    spec.command = {QStringLiteral("echo"), QStringLiteral("through the rootful socket")};
+    spec.networkMode = QStringLiteral("none");
+    const QString path = m_dir.filePath(QStringLiteral("rootful.json"));
+    QVERIFY(PresetStore::writeFile(path, Preset(QStringLiteral("rootful"), spec).toFileBytes()));
+    const TestEngine::CliResult run = inNamespace(
+        {QStringLiteral("run"), QStringLiteral("--preset"), path});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(run.out, QByteArray("through the rootful socket\n"));
 }
 
 QTEST_GUILESS_MAIN(TestPodmanConnections)
