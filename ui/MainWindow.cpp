@@ -20,6 +20,7 @@
 #include "engine/ContainerDirectory.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
+#include "engine/EngineError.h"
 #include "engine/EngineWatch.h"
 #include "engines/Engine.h"
 #include "engines/EngineRegistry.h"
@@ -720,7 +721,7 @@ void MainWindow::onLaunchFinished(LogPage *page)
             tr("%1\n\nThe GPU readiness checklist shows what is missing and how to fix it.")
                 .arg(error.message()),
             tr("Run the &Checklist"), [this, error]() { showDoctor(error.message()); });
-    } else if (error.why().contains(QLatin1String("no such image"), Qt::CaseInsensitive)) {
+    } else if (EngineError::isMissingImage(error.why())) {
         const QString image = spec.image;
         ask(QStringLiteral("pullOffer"), tr("Image not found"),
             tr("The engine has no image %1. Pull it now?").arg(image), tr("&Pull"),

@@ -4,6 +4,7 @@
 #include "ProcessIo.h"
 
 #include "engine/DockerClient.h"
+#include "engine/EngineError.h"
 #include "launch/FreeGpuPicker.h"
 #include "launch/Launcher.h"
 #include "launch/PortMapping.h"
@@ -143,9 +144,13 @@ int runCommand(CliContext &ctx, const QStringList &args)
             return;
         }
         Error error = launcher.error();
-        if (error.httpStatus() == 404
-            && error.why().contains(QLatin1String("No such image"), Qt::CaseInsensitive))
-            error.withHint(QStringLiteral("Pull it first: docker pull %1").arg(spec.image));
+        if (EngineError::isMissingImage(error.why())) {
+            error.withHint(QStringLiteral("Pull it first: %1 pull %2")
+                               .arg(client.value()->kind() == EngineKind::Podman
+                                        ? QStringLiteral("podman")
+                                        : QStringLiteral("docker"),
+                                    spec.image));
+        }
         runCtx.finish(runCtx.fail(error, kLaunchFailed));
     });
 

@@ -24,6 +24,13 @@ const char *const kCdiHint =
     "--output=/etc/cdi/nvidia.yaml', or pick a GPU the engine lists ('gpudeck gpus' shows its CDI "
     "devices)";
 
+bool isMissingImage(const QString &message)
+{
+    // Docker: "No such image: NAME"; Podman: "NAME: image not known".
+    return message.contains(QLatin1String("no such image"), Qt::CaseInsensitive)
+           || message.contains(QLatin1String("image not known"), Qt::CaseInsensitive);
+}
+
 QString messageOf(const QByteArray &body)
 {
     const QJsonDocument doc = QJsonDocument::fromJson(body);
@@ -56,7 +63,7 @@ Error classify(const QString &what, const QString &message, int status)
             "Register the runtime with the engine: for \"nvidia\", install the NVIDIA "
             "Container Toolkit, run 'sudo nvidia-ctk runtime configure "
             "--runtime=docker' and restart dockerd; or pick the default runtime");
-    } else if (lower.contains(QLatin1String("no such image"))) {
+    } else if (isMissingImage(message)) {
         hint = QStringLiteral("Pull the image first, or check its name and tag");
     } else if (lower.contains(QLatin1String("no such container"))) {
         hint = QStringLiteral("The container is gone; refresh the list");

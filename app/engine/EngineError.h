@@ -22,6 +22,9 @@ Error classify(const QString &what, const QString &message, int status);
 // on this kind of engine. Errors that already have a hint are returned as they are.
 Error explain(const Error &error, const Endpoint &endpoint);
 
+// The engine's words for an image it does not have (Docker's and Podman's).
+bool isMissingImage(const QString &message);
+
 extern const char *const kToolkitHint;
 // A CDI device the engine cannot resolve: generate the spec, or pick a listed device.
 extern const char *const kCdiHint;

@@ -143,6 +143,7 @@ QString PythonExport::script(const LaunchSpec &spec, bool detach)
             "#!/usr/bin/env python3\n"
             "# Exported by GPU Deck. Needs the Docker SDK for Python: apt install python3-docker\n"
             "# (or pip install docker).\n"
+            "%CDI%"
             "import sys\n"
             "\n"
             "import docker\n"
@@ -153,6 +154,13 @@ QString PythonExport::script(const LaunchSpec &spec, bool detach)
             "    container = client.containers.run(\n"
             "        %1,\n")
             .arg(stringLiteral(spec.image));
+    text.replace(QStringLiteral("%CDI%"),
+                 spec.usesCdi()
+                     ? QStringLiteral("# On Podman use podman run --device instead: Podman before "
+                                      "5.4 ignores the CDI\n"
+                                      "# devices the SDK asks for, and the container would run "
+                                      "without its GPUs.\n")
+                     : QString());
     text += kwargs.join(QLatin1Char('\n')) + QStringLiteral("\n    )\n");
     if (detach) {
         text += QStringLiteral("    print(container.id)\n"
