@@ -118,7 +118,9 @@ int enginesCommand(CliContext &ctx, const QStringList &args)
         const Endpoint &endpoint = row.endpoint.value();
         GpuSnapshot snapshot;
         if (endpoint.isRemote()) {
-            snapshot = EngineSession::hostGpus(*row.client).inventory->readBlocking();
+            GpuInventory host;
+            host.readHostOf(row.client.get());
+            snapshot = host.readBlocking();
         } else {
             if (!local)
                 local = GpuInventory().readBlocking();

@@ -147,22 +147,21 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
         });
         loop.exec();
     }
-    EngineSession::HostGpus host;
-    if (!error.isError())
-        host = EngineSession::hostGpus(client);
+    GpuInventory host;
     if (error.isError()) {
         snapshot.error = error;
     } else {
-        host.inventory->setContainerDirectory(&directory);
-        snapshot = host.inventory->readBlocking();
+        host.readHostOf(&client);
+        host.setContainerDirectory(&directory);
+        snapshot = host.readBlocking();
         // Containers not named yet: one look-up for all of them, then name them.
         GpuSnapshot named = snapshot;
-        const QStringList unnamed = host.inventory->owners().nameContainers(named);
+        const QStringList unnamed = host.owners().nameContainers(named);
         if (!unnamed.isEmpty()) {
             QEventLoop loop;
             directory.lookUp(unnamed, &loop, [&loop]() { loop.quit(); });
             loop.exec();
-            host.inventory->owners().nameContainers(snapshot);
+            host.owners().nameContainers(snapshot);
         }
     }
     const CdiAnswer cdi = readCdiDevices(ctx, client);

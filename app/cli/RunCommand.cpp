@@ -5,6 +5,7 @@
 
 #include "engine/DockerClient.h"
 #include "engine/EngineError.h"
+#include "gpu/GpuInventory.h"
 #include "launch/FreeGpuPicker.h"
 #include "launch/Launcher.h"
 #include "launch/PortMapping.h"
@@ -118,10 +119,10 @@ int runCommand(CliContext &ctx, const QStringList &args)
     Launcher launcher(client.value());
     // The host's GPUs: free GPUs are picked from them, the image's CUDA needs checked against
     // their driver.
-    EngineSession::HostGpus hostGpus;
+    GpuInventory hostGpus;
     if (spec.usesGpus()) {
-        hostGpus = EngineSession::hostGpus(*client.value());
-        launcher.setGpuInventory(hostGpus.inventory.get());
+        hostGpus.readHostOf(client.value());
+        launcher.setGpuInventory(&hostGpus);
     }
     QObject::connect(&launcher, &Launcher::gpusTaken, &launcher, [&]() {
         runCtx.err << "gpudeck: taking " << FreeGpuPicker::describe(launcher.takenGpus()) << " ("

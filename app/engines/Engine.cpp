@@ -6,8 +6,6 @@
 #include "gpu/GpuInventory.h"
 #include "gpu/GpuMonitor.h"
 #include "launch/CudaRequirement.h"
-#include "launch/GpuProbe.h"
-#include "transport/RemoteShell.h"
 
 Engine::Engine(const QString &name, const QString &source, const Result<Endpoint> &endpoint,
                QObject *parent)
@@ -50,17 +48,9 @@ Engine::Engine(const QString &name, const QString &source, const Result<Endpoint
             m_imagesTimer.start();
     });
 
-    const Endpoint &e = endpoint.value();
     m_monitor = new GpuMonitor(this);
     m_monitor->setContainerDirectory(m_containers);
-    if (e.kind == Endpoint::Kind::Ssh) {
-        // The host's own nvidia-smi over the engine's ssh connection; a child of the client, so
-        // it goes with that connection.
-        m_monitor->inventory()->setRemote(new RemoteShell(m_client->sshTunnel(), m_client));
-    } else if (e.isRemote()) {
-        // No shell there: nvidia-smi in probe containers on the engine.
-        m_monitor->inventory()->setProbe(new GpuProbe(m_client, m_client));
-    }
+    m_monitor->inventory()->readHostOf(m_client);
     connect(m_monitor, &GpuMonitor::updated, this, &Engine::gpusChanged);
 }
 

@@ -3,6 +3,8 @@
 #include "GpuLog.h"
 #include "NvidiaSmiParser.h"
 #include "NvmlLibrary.h"
+#include "engine/DockerClient.h"
+#include "engine/Endpoint.h"
 #include "launch/GpuProbe.h"
 #include "transport/RemoteShell.h"
 
@@ -59,6 +61,17 @@ void GpuInventory::reset()
     }
     m_source = GpuSnapshot::Source::None;
     m_identity = GpuSnapshot();
+}
+
+void GpuInventory::readHostOf(DockerClient *client)
+{
+    const Endpoint &endpoint = client->endpoint();
+    if (endpoint.kind == Endpoint::Kind::Ssh)
+        setRemote(new RemoteShell(client->sshTunnel(), client));
+    else if (endpoint.isRemote())
+        setProbe(new GpuProbe(client, client));
+    else
+        setRemote(nullptr);
 }
 
 void GpuInventory::setRemote(RemoteShell *shell)

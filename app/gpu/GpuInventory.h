@@ -15,6 +15,7 @@
 #include <memory>
 
 class ContainerDirectory;
+class DockerClient;
 class GpuProbe;
 class NvmlLibrary;
 
@@ -45,6 +46,12 @@ public:
     // a MIG reconfiguration).
     void reset();
 
+    // Reads the GPUs of client's engine's host: this machine's for a local engine, the host's own
+    // nvidia-smi over an ssh engine's connection (setRemote), probe containers on other remote
+    // engines (setProbe); never this machine's GPUs for another host. The shell or the probe is a
+    // child of the client, so it goes with that connection. For an ssh engine, the engine must
+    // have answered before the first read (its connection is then up).
+    void readHostOf(DockerClient *client);
     // Reads the GPUs of an ssh engine's host instead of this machine's: nvidia-smi runs in the
     // shell over the engine's ssh connection (NVML is this machine's and is not used). Null
     // goes back to this machine. Either way the next read probes again.
