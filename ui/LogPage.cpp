@@ -49,15 +49,7 @@ qsizetype characterStart(const QByteArray &bytes, qsizetype pos)
 } // namespace
 
 LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
-    : QWidget(parent),
-      m_client(client),
-      m_spec(spec),
-      m_launcher(new Launcher(client, this)),
-      m_status(new QLabel(this)),
-      m_ports(new QLabel(this)),
-      m_text(new QPlainTextEdit(this)),
-      m_decoders{QStringDecoder(QStringDecoder::Utf8), QStringDecoder(QStringDecoder::Utf8),
-                 QStringDecoder(QStringDecoder::Utf8)}
+    : QWidget(parent), m_client(client), m_spec(spec), m_launcher(new Launcher(client, this))
 {
     build();
     if (!spec.ports.isEmpty()) {
@@ -94,12 +86,7 @@ LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, OnSwarm swarm, QW
       m_client(client),
       m_spec(spec),
       m_swarm(new SwarmLauncher(client, this)),
-      m_replicas(swarm.replicas),
-      m_status(new QLabel(this)),
-      m_ports(new QLabel(this)),
-      m_text(new QPlainTextEdit(this)),
-      m_decoders{QStringDecoder(QStringDecoder::Utf8), QStringDecoder(QStringDecoder::Utf8),
-                 QStringDecoder(QStringDecoder::Utf8)}
+      m_replicas(swarm.replicas)
 {
     build();
     m_ports->setVisible(false); // a service's tasks publish no ports of their own here

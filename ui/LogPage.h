@@ -6,7 +6,9 @@
 #include "launch/LaunchSpec.h"
 #include "launch/Launcher.h"
 
+#include <QLabel>
 #include <QList>
+#include <QPlainTextEdit>
 #include <QStringDecoder>
 #include <QTextCharFormat>
 #include <QTimer>
@@ -17,8 +19,6 @@ class DockerClient;
 class Launcher;
 class SwarmLauncher;
 class PortLinks;
-class QLabel;
-class QPlainTextEdit;
 
 // One launch: a container (its Launcher) or a service on a swarm (its SwarmLauncher, output of
 // every task), run and shown live. Output is buffered as it
@@ -130,9 +130,10 @@ private:
     bool m_swarmStarted = false;
     bool m_swarmRunning = false;
     bool m_swarmFinished = false;
-    QLabel *m_status;
-    QLabel *m_ports;
-    QPlainTextEdit *m_text;
+    // The parts both kinds of page have (build() sets them up).
+    QLabel *m_status = new QLabel(this);
+    QLabel *m_ports = new QLabel(this);
+    QPlainTextEdit *m_text = new QPlainTextEdit(this);
     PortLinks *m_portLinks = nullptr;
     QString m_portsProblem;
 
@@ -142,7 +143,9 @@ private:
     qsizetype m_batchBytes = 256 * 1024;
     int m_batchLines = 1000; // adapts to what a batch costs to render
 
-    QStringDecoder m_decoders[3];
+    QStringDecoder m_decoders[3] = {QStringDecoder(QStringDecoder::Utf8),
+                                    QStringDecoder(QStringDecoder::Utf8),
+                                    QStringDecoder(QStringDecoder::Utf8)};
     AnsiParser m_stdoutParser;
     AnsiParser m_stderrParser;
     QTextCharFormat m_daemonFormat;

@@ -47,14 +47,10 @@ void TestCdiOffEngine::initTestCase()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     m_engineDir = m_dir->filePath(QStringLiteral("engine"));
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("GPUDECK_TEST_ENGINE_CDI"), QStringLiteral("1"));
-    env.insert(QStringLiteral("GPUDECK_TEST_ENGINE_CDI_OFF"), QStringLiteral("1"));
-    env.insert(QStringLiteral("GPUDECK_TEST_TRIXIE_DIR"),
-               qEnvironmentVariable("GPUDECK_TEST_TRIXIE_DIR"));
-    const TestEngine::CliResult started =
-        TestEngine::runProgram(QStringLiteral(GPUDECK_SOURCE_DIR "/tests/scripts/test-engine.sh"),
-                               {QStringLiteral("start"), m_engineDir}, env, 180000);
+    QProcessEnvironment settings;
+    settings.insert(QStringLiteral("GPUDECK_TEST_ENGINE_CDI"), QStringLiteral("1"));
+    settings.insert(QStringLiteral("GPUDECK_TEST_ENGINE_CDI_OFF"), QStringLiteral("1"));
+    const TestEngine::CliResult started = TestEngine::startOwnEngine(m_engineDir, settings);
     QVERIFY2(started.exitCode == 0, started.err.constData());
     m_host = QString::fromUtf8(started.out.trimmed().split('\n').last());
     QVERIFY2(m_host.startsWith(QLatin1String("unix://")), qPrintable(m_host));
@@ -64,10 +60,8 @@ void TestCdiOffEngine::initTestCase()
 
 void TestCdiOffEngine::cleanupTestCase()
 {
-    if (!m_engineDir.isEmpty()) {
-        TestEngine::runProgram(QStringLiteral(GPUDECK_SOURCE_DIR "/tests/scripts/test-engine.sh"),
-                               {QStringLiteral("stop"), m_engineDir});
-    }
+    if (!m_engineDir.isEmpty())
+        TestEngine::stopOwnEngine(m_engineDir);
 }
 
 LaunchSpec TestCdiOffEngine::gpuSpec(bool cdi)

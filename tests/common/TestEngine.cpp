@@ -144,4 +144,19 @@ bool copyTree(const QString &from, const QString &to)
     return true;
 }
 
+CliResult startOwnEngine(const QString &dir, const QProcessEnvironment &settings)
+{
+    QProcessEnvironment env = settings;
+    env.insert(QStringLiteral("GPUDECK_TEST_TRIXIE_DIR"),
+               qEnvironmentVariable("GPUDECK_TEST_TRIXIE_DIR"));
+    return runProgram(QStringLiteral(GPUDECK_TEST_SCRIPTS "/test-engine.sh"),
+                      {QStringLiteral("start"), dir}, env, 180000);
+}
+
+void stopOwnEngine(const QString &dir)
+{
+    runProgram(QStringLiteral(GPUDECK_TEST_SCRIPTS "/test-engine.sh"),
+               {QStringLiteral("stop"), dir});
+}
+
 } // namespace TestEngine

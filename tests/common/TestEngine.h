@@ -45,6 +45,12 @@ CliResult docker(const QStringList &args, const QByteArray &input = {}, int time
 CliResult runProgram(const QString &program, const QStringList &args,
                      const QProcessEnvironment &extraEnv = {}, int timeoutMs = 60000);
 
+// An engine of the test's own: tests/scripts/test-engine.sh start DIR with the given
+// GPUDECK_TEST_ENGINE_* settings (GPUDECK_TEST_TRIXIE_DIR is passed on for dockerd 26). The last
+// line of a successful start's output is the engine's unix:// address.
+CliResult startOwnEngine(const QString &dir, const QProcessEnvironment &settings);
+void stopOwnEngine(const QString &dir);
+
 // Creates the user-defined bridge network `name` on the test engine (which has no default bridge);
 // its bridge is named after this engine's directory and `name` (at most 15 characters), since
 // other engines on this machine make bridges at the same time. Returns the CLI's error, or empty.

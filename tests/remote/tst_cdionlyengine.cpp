@@ -51,15 +51,11 @@ void TestCdiOnlyEngine::initTestCase()
              "run through ctest: the test needs dockerd 26");
     m_dir = std::make_unique<QTemporaryDir>();
     m_engineDir = m_dir->filePath(QStringLiteral("engine"));
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("GPUDECK_TEST_ENGINE_CDI"), QStringLiteral("1"));
-    env.insert(QStringLiteral("GPUDECK_TEST_ENGINE_NO_HOOK"), QStringLiteral("1"));
-    env.insert(QStringLiteral("GPUDECK_TEST_ENGINE_TLS"), QStringLiteral("1"));
-    env.insert(QStringLiteral("GPUDECK_TEST_TRIXIE_DIR"),
-               qEnvironmentVariable("GPUDECK_TEST_TRIXIE_DIR"));
-    const TestEngine::CliResult started =
-        TestEngine::runProgram(QStringLiteral(GPUDECK_SOURCE_DIR "/tests/scripts/test-engine.sh"),
-                               {QStringLiteral("start"), m_engineDir}, env, 180000);
+    QProcessEnvironment settings;
+    settings.insert(QStringLiteral("GPUDECK_TEST_ENGINE_CDI"), QStringLiteral("1"));
+    settings.insert(QStringLiteral("GPUDECK_TEST_ENGINE_NO_HOOK"), QStringLiteral("1"));
+    settings.insert(QStringLiteral("GPUDECK_TEST_ENGINE_TLS"), QStringLiteral("1"));
+    const TestEngine::CliResult started = TestEngine::startOwnEngine(m_engineDir, settings);
     QVERIFY2(started.exitCode == 0, started.err.constData());
     m_socket = QString::fromUtf8(started.out.trimmed().split('\n').last());
     m_tcp = readLine(m_engineDir + QStringLiteral("/tls-host"));
@@ -68,10 +64,8 @@ void TestCdiOnlyEngine::initTestCase()
 
 void TestCdiOnlyEngine::cleanupTestCase()
 {
-    if (!m_engineDir.isEmpty()) {
-        TestEngine::runProgram(QStringLiteral(GPUDECK_SOURCE_DIR "/tests/scripts/test-engine.sh"),
-                               {QStringLiteral("stop"), m_engineDir});
-    }
+    if (!m_engineDir.isEmpty())
+        TestEngine::stopOwnEngine(m_engineDir);
 }
 
 // Neither NVML nor nvidia-smi on this side: whatever GPUs are listed are the host's.
