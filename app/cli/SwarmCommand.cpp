@@ -137,7 +137,7 @@ int run(CliContext &ctx, const QStringList &args)
         if (parser.isSet(detach) && !launcher.error().isError())
             runCtx.out << launcher.serviceId() << Qt::endl;
         if (launcher.error().isError())
-            runCtx.fail(SwarmNodes::notAManager(launcher.error()), 0);
+            runCtx.fail(launcher.error(), 0);
         runCtx.finish(launcher.exitCode().value_or(kLaunchFailed));
     });
 

@@ -138,29 +138,24 @@ QString PythonExport::script(const LaunchSpec &spec, bool detach)
         arg("auto_remove", QStringLiteral("True"));
     arg("detach", QStringLiteral("True"));
 
-    QString text =
-        QStringLiteral(
-            "#!/usr/bin/env python3\n"
-            "# Exported by GPU Deck. Needs the Docker SDK for Python: apt install python3-docker\n"
-            "# (or pip install docker).\n"
-            "%CDI%"
-            "import sys\n"
-            "\n"
-            "import docker\n"
-            "\n"
-            "\n"
-            "def main():\n"
-            "    client = docker.from_env()\n"
-            "    container = client.containers.run(\n"
-            "        %1,\n")
-            .arg(stringLiteral(spec.image));
-    text.replace(QStringLiteral("%CDI%"),
-                 spec.usesCdi()
-                     ? QStringLiteral("# On Podman use podman run --device instead: Podman before "
-                                      "5.4 ignores the CDI\n"
-                                      "# devices the SDK asks for, and the container would run "
-                                      "without its GPUs.\n")
-                     : QString());
+    QString text = QStringLiteral(
+        "#!/usr/bin/env python3\n"
+        "# Exported by GPU Deck. Needs the Docker SDK for Python: apt install python3-docker\n"
+        "# (or pip install docker).\n");
+    if (spec.usesCdi())
+        text += QStringLiteral(
+            "# On Podman use podman run --device instead: Podman before 5.4 ignores the CDI\n"
+            "# devices the SDK asks for, and the container would run without its GPUs.\n");
+    text += QStringLiteral("import sys\n"
+                           "\n"
+                           "import docker\n"
+                           "\n"
+                           "\n"
+                           "def main():\n"
+                           "    client = docker.from_env()\n"
+                           "    container = client.containers.run(\n"
+                           "        %1,\n")
+                .arg(stringLiteral(spec.image));
     text += kwargs.join(QLatin1Char('\n')) + QStringLiteral("\n    )\n");
     if (detach) {
         text += QStringLiteral("    print(container.id)\n"

@@ -5,6 +5,7 @@
 
 #include "engine/ContainerStream.h"
 #include "engine/DockerClient.h"
+#include "engine/SwarmNodes.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -270,8 +271,9 @@ void SwarmLauncher::removeService(std::function<void()> then)
 
 void SwarmLauncher::fail(const Error &error)
 {
+    // An engine that is no swarm manager answers 503: say to run it against one.
     if (!m_error.isError())
-        m_error = error;
+        m_error = SwarmNodes::notAManager(error);
     if (!m_exitCode)
         m_exitCode = kLaunchFailed;
     done();
