@@ -144,14 +144,14 @@ Found read(const QProcessEnvironment &env)
         if (!bytes)
             continue;
         if (!*bytes) {
-            found.problems << bytes->error().message();
+            found.problems << bytes->error();
             continue;
         }
         QString fileActive;
         const Result<QList<PodmanConnection>> parsed = parseContainersConf(bytes->value(), path,
                                                                            &fileActive);
         if (!parsed) {
-            found.problems << parsed.error().message();
+            found.problems << parsed.error();
             continue;
         }
         merge(found.connections, parsed.value());
@@ -168,7 +168,7 @@ Found read(const QProcessEnvironment &env)
                                                               : Result<QList<PodmanConnection>>(
                                                                   bytes->error());
         if (!parsed) {
-            found.problems << parsed.error().message();
+            found.problems << parsed.error();
         } else {
             merge(found.connections, parsed.value());
             for (const PodmanConnection &c : parsed.value()) {

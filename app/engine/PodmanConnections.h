@@ -30,8 +30,9 @@ namespace PodmanConnections {
 struct Found
 {
     QList<PodmanConnection> connections; // by name
-    // Files that exist but cannot be read, one sentence each: their connections are missing.
-    QStringList problems;
+    // Files that exist but cannot be read, one error each naming the file: their connections are
+    // missing.
+    QList<Error> problems;
 };
 
 Found read(const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());

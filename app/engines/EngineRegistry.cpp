@@ -41,14 +41,23 @@ QList<EngineRegistry::Entry> EngineRegistry::known(const QString &hostOption,
             return entry.endpoint && entry.endpoint.value().url == url;
         });
     };
-    // Podman's saved connections, by name, unless a row above reaches the same engine.
-    for (const PodmanConnection &connection : PodmanConnections::read(env).connections) {
+    // Podman's saved connections, by name, unless a row above reaches the same engine; a file of
+    // them that cannot be read is a row that says why.
+    const PodmanConnections::Found podman = PodmanConnections::read(env);
+    for (const PodmanConnection &connection : podman.connections) {
         Entry entry;
         entry.name = connection.name;
         entry.source = QStringLiteral("podman");
         entry.endpoint = EndpointResolver::fromPodmanConnection(connection);
         if (!entry.endpoint || !known(entry.endpoint.value().url))
             entries.append(entry);
+    }
+    for (const Error &problem : podman.problems) {
+        Entry entry;
+        entry.name = QStringLiteral("Podman connections");
+        entry.source = QStringLiteral("podman");
+        entry.endpoint = problem;
+        entries.append(entry);
     }
     const auto addUrl = [&](const QString &url, const QString &source, bool current) {
         Entry entry;

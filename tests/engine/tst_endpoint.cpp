@@ -415,7 +415,7 @@ void TestEndpoint::podmanConnections()
          QStringLiteral("PODMAN_CONNECTIONS_CONF=@TMP@/connections.json")});
     QVERIFY(writeFile(m_dir->filePath(QStringLiteral("containers.conf")), kPodman43Conf));
     PodmanConnections::Found found = PodmanConnections::read(env);
-    QCOMPARE(found.problems, QStringList());
+    QVERIFY(found.problems.isEmpty());
     QCOMPARE(found.connections.size(), 2);
     QCOMPARE(found.connections.at(0).name, QStringLiteral("gpu1"));
     QCOMPARE(found.connections.at(0).uri,
@@ -428,7 +428,7 @@ void TestEndpoint::podmanConnections()
     // Podman 5's file adds its connections, and its Default wins.
     QVERIFY(writeFile(m_dir->filePath(QStringLiteral("connections.json")), kPodman5Json));
     found = PodmanConnections::read(env);
-    QCOMPARE(found.problems, QStringList());
+    QVERIFY(found.problems.isEmpty());
     QCOMPARE(found.connections.size(), 3);
     QCOMPARE(found.connections.at(2).name, QStringLiteral("gpu2"));
     QCOMPARE(found.connections.at(2).identity, QStringLiteral("/home/me/.ssh/gpu2"));
@@ -459,7 +459,7 @@ void TestEndpoint::podmanConnectionProblems()
     QCOMPARE(found.connections.size(), 1);
     QCOMPARE(found.connections.first().name, QStringLiteral("gpu2"));
     QCOMPARE(found.problems.size(), 1);
-    const QString problem = found.problems.first();
+    const QString problem = found.problems.first().message();
     QVERIFY2(problem.contains(m_dir->filePath(QStringLiteral("containers.conf")))
                  && problem.contains(QLatin1String("line 4")),
              qPrintable(problem));
@@ -469,8 +469,8 @@ void TestEndpoint::podmanConnectionProblems()
     const PodmanConnections::Found json = PodmanConnections::read(env);
     QCOMPARE(json.connections.size(), 2);
     QCOMPARE(json.problems.size(), 1);
-    QVERIFY2(json.problems.first().contains(QLatin1String("connections.json")),
-             qPrintable(json.problems.first()));
+    QVERIFY2(json.problems.first().message().contains(QLatin1String("connections.json")),
+             qPrintable(json.problems.first().message()));
 }
 
 void TestEndpoint::podmanConnectionEndpoints_data()

@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSettings>
@@ -35,6 +36,7 @@ private slots:
     void badUrls_data();
     void badUrls();
     void duplicates();
+    void unreadablePodmanConnections();
     void onlyAddedCanBeRemoved();
     void enginesWatchThemselves();
     void resetKeepsStreams();
@@ -69,6 +71,9 @@ QProcessEnvironment TestEngineRegistry::environment() const
     QProcessEnvironment env;
     env.insert(QStringLiteral("HOME"), m_dir->filePath(QStringLiteral("home")));
     env.insert(QStringLiteral("DOCKER_CONFIG"), m_dir->filePath(QStringLiteral("docker")));
+    // nor the machine's Podman connections (/etc/containers)
+    env.insert(QStringLiteral("CONTAINERS_CONF"),
+               m_dir->filePath(QStringLiteral("containers.conf")));
     return env;
 }
 
@@ -206,6 +211,35 @@ void TestEngineRegistry::duplicates()
     for (const EngineRegistry::Entry &entry : entries)
         rows += entry.endpoint.ok() && entry.endpoint.value().url == url ? 1 : 0;
     QCOMPARE(rows, 1);
+}
+
+// A containers.conf whose connections cannot be read is a row that names the file and the line,
+// never a silent gap; the readable file's connections are still listed.
+void TestEngineRegistry::unreadablePodmanConnections()
+{
+    QFile conf(m_dir->filePath(QStringLiteral("containers.conf")));
+    QVERIFY(conf.open(QIODevice::WriteOnly));
+    conf.write("[engine.service_destinations.a]\nuri = \"unix:///run/a.sock\n");
+    conf.close();
+    QFile json(m_dir->filePath(QStringLiteral("home/.config/containers/podman-connections.json")));
+    QVERIFY(QDir().mkpath(QFileInfo(json).absolutePath()));
+    QVERIFY(json.open(QIODevice::WriteOnly));
+    json.write(R"({"Connection": {"Connections": {"b": {"URI": "unix:///run/b.sock"}}}})");
+    json.close();
+
+    const QList<EngineRegistry::Entry> entries = EngineRegistry::known({}, {}, environment());
+    QStringList podman;
+    QString why;
+    for (const EngineRegistry::Entry &entry : entries) {
+        if (entry.source != QLatin1String("podman"))
+            continue;
+        podman << entry.name;
+        if (!entry.endpoint)
+            why = entry.endpoint.error().message();
+    }
+    QCOMPARE(podman, (QStringList{QStringLiteral("b"), QStringLiteral("Podman connections")}));
+    QVERIFY2(why.contains(conf.fileName()) && why.contains(QLatin1String("line 2")),
+             qPrintable(why));
 }
 
 void TestEngineRegistry::onlyAddedCanBeRemoved()
