@@ -10,6 +10,8 @@
 #include "NamedChild.h"
 #include "SwarmView.h"
 #include "TestEngine.h"
+#include "engine/DockerClient.h"
+#include "engine/Endpoint.h"
 
 #include <QAction>
 #include <QFile>
@@ -32,6 +34,7 @@ private slots:
     void hiddenOnAnEngineThatIsNoManager();
     void nodesAndLaunchOnSwarm();
     void closingTheTabRemovesTheService();
+    void swarmLaunchOnANonManagerSaysWhatToDo();
 
 private:
     QStringList services();
@@ -181,6 +184,26 @@ void TestSwarmView::closingTheTabRemovesTheService()
     // The page lives on hidden until the service is gone, then goes.
     QTRY_VERIFY_WITH_TIMEOUT(page.isNull(), 30000);
     QCOMPARE(services(), QStringList());
+}
+
+// The log tab of a swarm launch on an engine that is no manager fails with the engine's 503 and
+// what to do about it.
+void TestSwarmView::swarmLaunchOnANonManagerSaysWhatToDo()
+{
+    const Result<Endpoint> endpoint = EndpointResolver::fromUrl(
+        QStringLiteral("unix://" GPUDECK_TEST_ENGINE_DIR "/docker.sock"), QStringLiteral("test"));
+    QVERIFY(endpoint);
+    DockerClient client(endpoint.value());
+    LogView logs;
+    LaunchSpec spec;
+    spec.image = QStringLiteral("gpudeck-test:latest");
+    spec.command = {QStringLiteral("true")};
+    LogPage *page = logs.launchOnSwarm(&client, spec, 1);
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isActive(), 30000);
+    QCOMPARE(page->state(), Launcher::State::Failed);
+    QCOMPARE(page->error().httpStatus(), 503);
+    QVERIFY2(page->statusText().contains(QLatin1String("or --host a manager")),
+             qPrintable(page->statusText()));
 }
 
 QTEST_MAIN(TestSwarmView)
