@@ -4,6 +4,7 @@
 
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
+#include "engines/Engine.h"
 #include "engines/EngineRegistry.h"
 #include "gpu/GpuInventory.h"
 
@@ -119,7 +120,7 @@ int enginesCommand(CliContext &ctx, const QStringList &args)
         GpuSnapshot snapshot;
         if (endpoint.isRemote()) {
             GpuInventory host;
-            host.readHostOf(row.client.get());
+            host.setHost(Engine::gpuHostFor(row.client.get()));
             snapshot = host.readBlocking();
         } else {
             if (!local)

@@ -6,6 +6,7 @@
 #include "engine/CdiSpecs.h"
 #include "engine/ContainerDirectory.h"
 #include "engine/DockerClient.h"
+#include "engines/Engine.h"
 #include "gpu/GpuInventory.h"
 
 #include <QEventLoop>
@@ -151,7 +152,7 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
     if (error.isError()) {
         snapshot.error = error;
     } else {
-        host.readHostOf(&client);
+        host.setHost(Engine::gpuHostFor(&client));
         host.setContainerDirectory(&directory);
         snapshot = host.readBlocking();
         // Containers not named yet: one look-up for all of them, then name them.

@@ -5,6 +5,7 @@
 
 #include "engine/DockerClient.h"
 #include "engine/EngineError.h"
+#include "engines/Engine.h"
 #include "gpu/GpuInventory.h"
 #include "launch/FreeGpuPicker.h"
 #include "launch/Launcher.h"
@@ -121,7 +122,7 @@ int runCommand(CliContext &ctx, const QStringList &args)
     // their driver.
     GpuInventory hostGpus;
     if (spec.usesGpus()) {
-        hostGpus.readHostOf(client.value());
+        hostGpus.setHost(Engine::gpuHostFor(client.value()));
         launcher.setGpuInventory(&hostGpus);
     }
     QObject::connect(&launcher, &Launcher::gpusTaken, &launcher, [&]() {

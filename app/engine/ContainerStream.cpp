@@ -3,8 +3,8 @@
 #include "EngineError.h"
 #include "http/HttpReply.h"
 
-ContainerStream::ContainerStream(bool tty, QObject *parent)
-    : EngineStream(parent),
+ContainerStream::ContainerStream(bool tty, const Endpoint &endpoint, QObject *parent)
+    : EngineStream(endpoint, parent),
       m_tty(tty),
       m_demuxer(tty, [this](StreamDemuxer::Channel channel, const char *data, qsizetype size) {
           if (channel == StreamDemuxer::Channel::DaemonError)

@@ -11,7 +11,7 @@ class ContainerStream : public EngineStream
     Q_OBJECT
 
 public:
-    ContainerStream(bool tty, QObject *parent);
+    ContainerStream(bool tty, const Endpoint &endpoint, QObject *parent);
 
     bool isTty() const { return m_tty; }
     bool isStarted() const { return m_started; }

@@ -7,7 +7,7 @@
 #include "WaitCall.h"
 #include "http/HttpClient.h"
 #include "http/HttpReply.h"
-#include "transport/SshConnection.h"
+#include "transport/Connection.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -69,8 +69,12 @@ DockerClient::DockerClient(Endpoint endpoint, QObject *parent)
 
 SshTunnel *DockerClient::sshTunnel() const
 {
-    const auto *ssh = dynamic_cast<const SshConnector *>(m_http->connector());
-    return ssh ? ssh->tunnel() : nullptr;
+    return m_http->connector()->sshTunnel();
+}
+
+PortForwarder *DockerClient::portForwarder() const
+{
+    return m_http->connector()->portForwarder();
 }
 
 Error DockerClient::explain(const Error &error) const
@@ -444,7 +448,7 @@ void DockerClient::listContainers(bool all, const QJsonObject &filters, QObject 
 
 ContainerStream *DockerClient::attach(const QString &id, bool tty, bool withStdin)
 {
-    auto *stream = new ContainerStream(tty, this);
+    auto *stream = new ContainerStream(tty, m_endpoint, this);
     QPointer<ContainerStream> guard(stream);
     whenReady(stream, [this, guard, id, withStdin](const Error &error) {
         if (!guard)
@@ -483,7 +487,7 @@ ContainerStream *DockerClient::taskLogs(const QString &taskId, bool tty, bool fo
 
 ContainerStream *DockerClient::logsAt(const QString &path, bool tty, const QString &what)
 {
-    auto *stream = new ContainerStream(tty, this);
+    auto *stream = new ContainerStream(tty, m_endpoint, this);
     QPointer<ContainerStream> guard(stream);
     whenReady(stream, [this, guard, path, what](const Error &error) {
         if (!guard)
@@ -501,7 +505,7 @@ ContainerStream *DockerClient::logsAt(const QString &path, bool tty, const QStri
 
 WaitCall *DockerClient::wait(const QString &id, const QString &condition)
 {
-    auto *call = new WaitCall(this);
+    auto *call = new WaitCall(m_endpoint, this);
     QPointer<WaitCall> guard(call);
     whenReady(call, [this, guard, id, condition](const Error &error) {
         if (!guard)
@@ -520,7 +524,7 @@ WaitCall *DockerClient::wait(const QString &id, const QString &condition)
 
 JsonStream *DockerClient::jsonStream(HttpRequest request)
 {
-    auto *stream = new JsonStream(this);
+    auto *stream = new JsonStream(m_endpoint, this);
     QPointer<JsonStream> guard(stream);
     whenReady(stream, [this, guard, request](const Error &error) mutable {
         if (!guard)

@@ -15,6 +15,7 @@
 class ContainerStream;
 class HttpClient;
 class HttpReply;
+class PortForwarder;
 class SshTunnel;
 class JsonStream;
 class WaitCall;
@@ -98,6 +99,8 @@ public:
     HttpClient *http() const { return m_http; }
     // The engine's ssh connection, for ssh:// engines (commands on the host go over it); else null.
     SshTunnel *sshTunnel() const;
+    // Forwards of the host's ports over the engine's own connection (ssh://); else null.
+    PortForwarder *portForwarder() const;
     QByteArray versioned(const QString &path) const;
 
 private:

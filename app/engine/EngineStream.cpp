@@ -1,10 +1,12 @@
 #include "EngineStream.h"
 
-#include "DockerClient.h"
 #include "EngineError.h"
 #include "http/HttpReply.h"
 
-EngineStream::EngineStream(QObject *parent) : QObject(parent) { }
+EngineStream::EngineStream(const Endpoint &endpoint, QObject *parent)
+    : QObject(parent), m_endpoint(endpoint)
+{
+}
 
 void EngineStream::setReply(HttpReply *reply, const QString &what)
 {
@@ -22,9 +24,7 @@ Error EngineStream::endError(const HttpReply *reply, const QByteArray &errorBody
     if (m_cancelled)
         return cancelledError();
     if (reply->error().isError()) {
-        const auto *client = qobject_cast<const DockerClient *>(parent());
-        Error error = client ? client->explain(reply->error()) : reply->error();
-        return error.withWhat(m_what);
+        return EngineError::explain(reply->error(), m_endpoint).withWhat(m_what);
     }
     if (reply->status() >= 300 && !reply->isUpgraded())
         return EngineError::fromResponse(m_what, reply->status(), errorBody);

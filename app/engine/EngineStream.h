@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/Error.h"
+#include "engine/Endpoint.h"
 
 #include <QObject>
 #include <QPointer>
@@ -29,7 +30,8 @@ signals:
     void finished();
 
 protected:
-    explicit EngineStream(QObject *parent);
+    // endpoint: the engine the stream talks to, for what to do about a failure of its transport.
+    EngineStream(const Endpoint &endpoint, QObject *parent);
     void setReply(HttpReply *reply, const QString &what);
     void finish(const Error &error);
     Error cancelledError() const;
@@ -42,6 +44,7 @@ protected:
     bool m_cancelled = false;
 
 private:
+    Endpoint m_endpoint;
     Error m_error;
     bool m_finished = false;
 };

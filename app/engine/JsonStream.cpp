@@ -4,7 +4,9 @@
 
 #include <QJsonDocument>
 
-JsonStream::JsonStream(QObject *parent) : EngineStream(parent) { }
+JsonStream::JsonStream(const Endpoint &endpoint, QObject *parent) : EngineStream(endpoint, parent)
+{
+}
 
 void JsonStream::bind(HttpReply *reply, const QString &what)
 {

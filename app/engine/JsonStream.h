@@ -10,7 +10,7 @@ class JsonStream : public EngineStream
     Q_OBJECT
 
 public:
-    explicit JsonStream(QObject *parent);
+    JsonStream(const Endpoint &endpoint, QObject *parent);
 
     void bind(HttpReply *reply, const QString &what) override;
 

@@ -6,7 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-WaitCall::WaitCall(QObject *parent) : EngineStream(parent) { }
+WaitCall::WaitCall(const Endpoint &endpoint, QObject *parent) : EngineStream(endpoint, parent) { }
 
 Result<qint64> WaitCall::result() const
 {

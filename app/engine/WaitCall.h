@@ -10,7 +10,7 @@ class WaitCall : public EngineStream
     Q_OBJECT
 
 public:
-    explicit WaitCall(QObject *parent);
+    WaitCall(const Endpoint &endpoint, QObject *parent);
 
     bool isReady() const { return m_ready; }
     // The exit code, or why waiting failed.

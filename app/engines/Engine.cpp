@@ -5,7 +5,10 @@
 #include "engine/EngineWatch.h"
 #include "gpu/GpuInventory.h"
 #include "gpu/GpuMonitor.h"
+#include "gpu/ShellGpuHost.h"
 #include "launch/CudaRequirement.h"
+#include "launch/GpuProbe.h"
+#include "transport/RemoteShell.h"
 
 Engine::Engine(const QString &name, const QString &source, const Result<Endpoint> &endpoint,
                QObject *parent)
@@ -50,11 +53,23 @@ Engine::Engine(const QString &name, const QString &source, const Result<Endpoint
 
     m_monitor = new GpuMonitor(this);
     m_monitor->setContainerDirectory(m_containers);
-    m_monitor->inventory()->readHostOf(m_client);
+    m_monitor->inventory()->setHost(gpuHostFor(m_client));
     connect(m_monitor, &GpuMonitor::updated, this, &Engine::gpusChanged);
 }
 
 Engine::~Engine() = default;
+
+GpuHost *Engine::gpuHostFor(DockerClient *client)
+{
+    const Endpoint &endpoint = client->endpoint();
+    if (endpoint.kind == Endpoint::Kind::Ssh) {
+        auto *shell = new RemoteShell(client->sshTunnel(), client);
+        return new ShellGpuHost(shell, shell);
+    }
+    if (endpoint.isRemote())
+        return new GpuProbe(client, client);
+    return nullptr;
+}
 
 QString Engine::url() const
 {
@@ -80,7 +95,7 @@ GpuSnapshot Engine::gpus() const
     }
     // Another host's GPUs are read once its engine answers: until then, why not (never an empty
     // list that reads as "no GPUs").
-    if (!m_monitor->inventory()->isRemote() || m_monitor->latest().taken.isValid())
+    if (m_monitor->inventory()->readsThisMachine() || m_monitor->latest().taken.isValid())
         return m_monitor->latest();
     unreadable.error = Error(Error::Code::ConnectionFailed,
                              QStringLiteral("Cannot read the GPUs of %1").arg(url()),
@@ -104,7 +119,7 @@ void Engine::start()
     m_deadline.start();
     m_watch->start();
     // This machine's GPUs do not wait for the engine; an ssh host's wait for its connection.
-    if (m_monitor && !m_monitor->inventory()->isRemote())
+    if (m_monitor && m_monitor->inventory()->readsThisMachine())
         startGpus();
 }
 
@@ -122,13 +137,18 @@ void Engine::setSelected(bool selected)
     m_selected = selected;
     if (!m_monitor)
         return;
-    const GpuInventory *inventory = m_monitor->inventory();
-    const int pace = inventory->isProbe()    ? kProbeGpuIntervalMs
-                     : inventory->isRemote() ? kRemoteGpuIntervalMs
-                                             : GpuMonitor::DefaultIntervalMs;
-    m_monitor->setInterval(selected               ? pace
-                           : inventory->isProbe() ? kBackgroundProbeIntervalMs
-                                                  : kBackgroundGpuIntervalMs);
+    // A probe container costs more than a command over ssh, which costs more than NVML here.
+    int pace = GpuMonitor::DefaultIntervalMs;
+    int background = kBackgroundGpuIntervalMs;
+    switch (m_monitor->inventory()->reach()) {
+    case GpuHost::Reach::ThisMachine: break;
+    case GpuHost::Reach::Shell: pace = kRemoteGpuIntervalMs; break;
+    case GpuHost::Reach::ProbeContainer:
+        pace = kProbeGpuIntervalMs;
+        background = kBackgroundProbeIntervalMs;
+        break;
+    }
+    m_monitor->setInterval(selected ? pace : background);
     if (selected && m_gpusStarted && !m_monitor->isRunning())
         m_monitor->resume();
 }

@@ -15,6 +15,7 @@
 class ContainerDirectory;
 class DockerClient;
 class EngineWatch;
+class GpuHost;
 class GpuMonitor;
 
 // One engine the window knows, with everything that belongs to it: its client and watch, what it
@@ -80,6 +81,13 @@ public:
     // The latest read, or the reason as a snapshot; gpusKnown() once one read came back.
     GpuSnapshot gpus() const;
     bool gpusKnown() const;
+
+    // Where the GPUs of client's engine's host are read (GpuInventory::setHost): null for this
+    // machine (a local engine), the host's shell over an ssh engine's connection, probe containers
+    // on other remote engines; never this machine's GPUs for another host. The host is a child of
+    // the client, so it goes with that connection. For an ssh engine, the engine must have
+    // answered before the first read (its connection is then up). The one place that decides.
+    static GpuHost *gpuHostFor(DockerClient *client);
 
     // Starts watching (idempotent).
     void start();

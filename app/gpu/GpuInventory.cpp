@@ -1,19 +1,13 @@
 #include "GpuInventory.h"
 
-#include "GpuLog.h"
+#include "LocalGpuHost.h"
 #include "NvidiaSmiParser.h"
 #include "NvmlLibrary.h"
-#include "engine/DockerClient.h"
-#include "engine/Endpoint.h"
-#include "launch/GpuProbe.h"
-#include "transport/RemoteShell.h"
 
 #include <QEventLoop>
-#include <QTimer>
 
 namespace {
 
-const QString kNoDriver = QStringLiteral("no NVIDIA driver found");
 const QString kInstallHint = QStringLiteral(
     "If this machine has an NVIDIA GPU, install its driver; the rest of "
     "GPU Deck works without it");
@@ -27,7 +21,10 @@ QStringList queryArgs(const QStringList &fields)
 } // namespace
 
 GpuInventory::GpuInventory(QObject *parent)
-    : QObject(parent), m_nvml(std::make_unique<NvmlLibrary>())
+    : QObject(parent),
+      m_nvml(std::make_unique<NvmlLibrary>()),
+      m_thisMachine(new LocalGpuHost(this)),
+      m_host(m_thisMachine)
 {
     qRegisterMetaType<GpuSnapshot>();
     qRegisterMetaType<GpuInfo>();
@@ -63,32 +60,13 @@ void GpuInventory::reset()
     m_identity = GpuSnapshot();
 }
 
-void GpuInventory::readHostOf(DockerClient *client)
-{
-    const Endpoint &endpoint = client->endpoint();
-    if (endpoint.kind == Endpoint::Kind::Ssh)
-        setRemote(new RemoteShell(client->sshTunnel(), client));
-    else if (endpoint.isRemote())
-        setProbe(new GpuProbe(client, client));
-    else
-        setRemote(nullptr);
-}
-
-void GpuInventory::setRemote(RemoteShell *shell)
+void GpuInventory::setHost(GpuHost *host)
 {
     reset();
-    m_remote = shell;
-    m_probe = nullptr;
-    m_wantRemote = shell != nullptr;
-    m_wantProbe = false;
-}
-
-void GpuInventory::setProbe(GpuProbe *probe)
-{
-    reset();
-    m_remote = nullptr;
-    m_probe = probe;
-    m_wantRemote = m_wantProbe = probe != nullptr;
+    m_host = host ? host : m_thisMachine;
+    m_reach = m_host->reach();
+    m_seesProcesses = m_host->seesProcesses();
+    m_hostGone = m_host->goneError();
 }
 
 bool GpuInventory::refresh()
@@ -96,9 +74,9 @@ bool GpuInventory::refresh()
     if (m_busy)
         return false;
     m_busy = true;
-    if (m_wantRemote && m_source == GpuSnapshot::Source::None) {
+    if (!readsThisMachine() && m_source == GpuSnapshot::Source::None) {
         // The host's driver, through its nvidia-smi; this machine's NVML says nothing about it.
-        smiIdentity(Error(Error::Code::NoDriver, kNoDriver,
+        smiIdentity(Error(Error::Code::NoDriver, GpuHost::noDriver(),
                           QStringLiteral("NVML is not read on another host")));
         return true;
     }
@@ -177,122 +155,32 @@ void GpuInventory::complete(GpuSnapshot snapshot)
     QMetaObject::invokeMethod(
         this,
         [this, snapshot]() mutable {
-            if (!m_wantRemote)
-                m_owners.annotate(snapshot);
-            m_busy = false;
-            emit finished(snapshot);
+            const auto emitFinished = [this](const GpuSnapshot &named) {
+                m_busy = false;
+                emit finished(named);
+            };
+            if (m_host)
+                m_host->nameOwners(snapshot, m_owners, m_smiTimeoutMs, emitFinished);
+            else
+                emitFinished(snapshot);
         },
         Qt::QueuedConnection);
 }
 
-void GpuInventory::runSmi(const QStringList &args, SmiDone done)
+void GpuInventory::runSmi(const QStringList &args, GpuHost::Done done)
 {
-    if (m_wantProbe) {
-        if (!m_probe) {
-            QMetaObject::invokeMethod(
-                this,
-                [done = std::move(done)]() {
-                    done(Error(Error::Code::ConnectionFailed,
-                               QStringLiteral("Could not read the host's GPUs"),
-                               QStringLiteral("its engine is gone")));
-                },
-                Qt::QueuedConnection);
-            return;
-        }
-        m_probe->run(args, std::move(done));
+    if (!m_host) {
+        QMetaObject::invokeMethod(
+            this, [this, done = std::move(done)]() { done(m_hostGone); }, Qt::QueuedConnection);
         return;
     }
-    if (m_wantRemote) {
-        if (!m_remote) {
-            QMetaObject::invokeMethod(
-                this,
-                [done = std::move(done)]() {
-                    done(Error(Error::Code::Ssh, QStringLiteral("Could not read the host's GPUs"),
-                               QStringLiteral("its ssh connection is gone")));
-                },
-                Qt::QueuedConnection);
-            return;
-        }
-        const QString host = m_remote->host();
-        m_remote->run(
-            QStringList{QStringLiteral("nvidia-smi")} + args, m_smiTimeoutMs,
-            [done, host](const Result<RemoteShell::Output> &r) {
-                if (!r) {
-                    done(r.error());
-                    return;
-                }
-                const RemoteShell::Output &output = r.value();
-                if (output.exitCode == 127) {
-                    done(Error(Error::Code::NoDriver, kNoDriver + QStringLiteral(" on ") + host,
-                               QStringLiteral("nvidia-smi is not on the PATH of %1").arg(host)));
-                } else if (output.exitCode != 0) {
-                    QString why = NvidiaSmiParser::failureReason(output.text);
-                    why = why.isEmpty()
-                              ? QStringLiteral("nvidia-smi on %1 exited with code %2")
-                                    .arg(host)
-                                    .arg(output.exitCode)
-                              : QStringLiteral("nvidia-smi on %1 says \"%2\"").arg(host, why);
-                    done(Error(Error::Code::NoDriver, kNoDriver + QStringLiteral(" on ") + host,
-                               why));
-                } else {
-                    done(output.text);
-                }
-            });
-        return;
-    }
-    auto *process = new QProcess(this);
-    auto *timer = new QTimer(process);
-    timer->setSingleShot(true);
-    auto state = std::make_shared<int>(0); // 0 running, 1 timed out, 2 reported
-    auto report = [process, state, done](Result<QByteArray> r) {
-        if (*state == 2)
-            return;
-        *state = 2;
-        process->deleteLater();
-        done(std::move(r));
-    };
-
-    connect(timer, &QTimer::timeout, process, [process, state] {
-        *state = 1;
-        process->kill(); // finished() follows
-    });
-    connect(process, &QProcess::errorOccurred, this, [report, process](QProcess::ProcessError e) {
-        if (e != QProcess::FailedToStart)
-            return; // the others are followed by finished()
-        qCDebug(lcGpu) << "nvidia-smi failed to start:" << process->errorString();
-        report(
-            Error(Error::Code::NoDriver, kNoDriver, QStringLiteral("nvidia-smi is not on PATH")));
-    });
-    connect(process, &QProcess::finished, this,
-            [this, report, process, state](int code, QProcess::ExitStatus status) {
-                if (*state == 1) {
-                    report(Error(Error::Code::Timeout, QStringLiteral("nvidia-smi did not answer"),
-                                 QStringLiteral("no output within %1 ms").arg(m_smiTimeoutMs),
-                                 QStringLiteral("The driver may be hung; check dmesg")));
-                    return;
-                }
-                const QByteArray out = process->readAllStandardOutput();
-                if (status != QProcess::NormalExit || code != 0) {
-                    QString why = NvidiaSmiParser::failureReason(out + '\n'
-                                                                 + process->readAllStandardError());
-                    if (why.isEmpty())
-                        why = QStringLiteral("nvidia-smi exited with code %1").arg(code);
-                    else
-                        why = QStringLiteral("nvidia-smi says \"%1\"").arg(why);
-                    report(Error(Error::Code::NoDriver, kNoDriver, why));
-                    return;
-                }
-                report(out);
-            });
-
-    process->start(QStringLiteral("nvidia-smi"), args, QIODevice::ReadOnly);
-    timer->start(m_smiTimeoutMs);
+    m_host->runSmi(args, m_smiTimeoutMs, std::move(done));
 }
 
 void GpuInventory::smiIdentity(const Error &nvmlError)
 {
     runSmi(queryArgs(NvidiaSmiParser::identityFields()), [this, nvmlError](Result<QByteArray> r) {
-        if (!r && m_wantRemote) {
+        if (!r && !readsThisMachine()) {
             GpuSnapshot s;
             s.error = r.error();
             complete(s);
@@ -303,7 +191,8 @@ void GpuInventory::smiIdentity(const Error &nvmlError)
             GpuSnapshot s;
             s.error = Error(r.error().code() == Error::Code::Timeout ? Error::Code::Timeout
                                                                      : Error::Code::NoDriver,
-                            kNoDriver, nvmlError.why() + QStringLiteral(", and ") + r.error().why(),
+                            GpuHost::noDriver(),
+                            nvmlError.why() + QStringLiteral(", and ") + r.error().why(),
                             kInstallHint);
             complete(s);
             return;
@@ -376,7 +265,7 @@ void GpuInventory::smiLive()
 
 void GpuInventory::smiProcesses(GpuSnapshot snapshot)
 {
-    if (m_wantProbe) {
+    if (!m_seesProcesses) {
         // A probe container sees none of the host's processes (they are in another PID
         // namespace). A GPU with less memory in use than an idle driver holds has none (a CUDA
         // context alone takes more); on the others they are unknown, not "none".
@@ -394,34 +283,6 @@ void GpuInventory::smiProcesses(GpuSnapshot snapshot)
                    g.processesKnown = r.ok();
                    g.processes = byGpu.value(g.uuid);
                }
-               if (m_wantRemote)
-                   remoteOwners(snapshot);
-               else
-                   complete(snapshot);
+               complete(snapshot);
            });
-}
-
-void GpuInventory::remoteOwners(GpuSnapshot snapshot)
-{
-    // The host's /proc, in one command over the same shell; without an answer the owners stay
-    // unknown and the figures still come.
-    const QList<qint64> pids = ProcessOwners::pids(snapshot);
-    if (pids.isEmpty() || !m_remote) {
-        complete(snapshot);
-        return;
-    }
-    m_remote->run(ProcessOwners::remoteCommand(pids), m_smiTimeoutMs,
-                  [this, snapshot](const Result<RemoteShell::Output> &r) mutable {
-                      QHash<qint64, ProcessOwners::Facts> facts;
-                      if (r) {
-                          facts = ProcessOwners::parseRemote(r.value().text);
-                      } else {
-                          for (qint64 pid : ProcessOwners::pids(snapshot))
-                              facts[pid].reason = QStringLiteral("its host did not say: %1")
-                                                      .arg(r.error().message());
-                      }
-                      m_owners.applyFacts(snapshot, facts);
-                      m_owners.nameContainers(snapshot);
-                      complete(snapshot);
-                  });
 }

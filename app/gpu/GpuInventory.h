@@ -1,13 +1,12 @@
 #pragma once
 
 #include "common/Result.h"
+#include "gpu/GpuHost.h"
 #include "gpu/GpuSnapshot.h"
 #include "gpu/ProcessOwners.h"
-#include "transport/RemoteShell.h"
 
 #include <QObject>
 #include <QPointer>
-#include <QProcess>
 #include <QStringList>
 #include <QThread>
 
@@ -15,13 +14,12 @@
 #include <memory>
 
 class ContainerDirectory;
-class DockerClient;
-class GpuProbe;
+class LocalGpuHost;
 class NvmlLibrary;
 
 // Reads the host's GPUs: NVML first (dlopen, on a thread of its own, since nvmlInit can take
 // seconds with persistence mode off; reads after it take microseconds), else nvidia-smi (a
-// QProcess per read, driven by its signals, with a timeout). The first read
+// run by its GpuHost, with a timeout). The first read
 // takes the identity of each GPU (index, UUID, name, MIG devices); later reads only poll the
 // live figures. When neither works the snapshot carries a NoDriver Error saying why. Each
 // process is given its owner (ProcessOwners): its container, named through the directory given,
@@ -46,23 +44,14 @@ public:
     // a MIG reconfiguration).
     void reset();
 
-    // Reads the GPUs of client's engine's host: this machine's for a local engine, the host's own
-    // nvidia-smi over an ssh engine's connection (setRemote), probe containers on other remote
-    // engines (setProbe); never this machine's GPUs for another host. The shell or the probe is a
-    // child of the client, so it goes with that connection. For an ssh engine, the engine must
-    // have answered before the first read (its connection is then up).
-    void readHostOf(DockerClient *client);
-    // Reads the GPUs of an ssh engine's host instead of this machine's: nvidia-smi runs in the
-    // shell over the engine's ssh connection (NVML is this machine's and is not used). Null
-    // goes back to this machine. Either way the next read probes again.
-    void setRemote(RemoteShell *shell);
-    // Reads the GPUs of a tcp:// or TLS engine's host: nvidia-smi runs in probe containers there
-    // (GpuProbe), one per read once the first has taken the identity. Their processes are not
-    // listed (the container sees none of the host's): a GPU without memory in use has none, the
-    // others' are unknown. Null goes back to this machine.
-    void setProbe(GpuProbe *probe);
-    bool isRemote() const { return m_wantRemote; }
-    bool isProbe() const { return m_wantProbe; }
+    // Where nvidia-smi runs (GpuHost): this machine's by default; another host's (an ssh
+    // engine's, a probe container's) as the engine picked it (Engine::gpuHostFor). NVML is read
+    // for this machine only. Null goes back to this machine; either way the next read probes
+    // again. The host is not owned: reads fail with its goneError() once it is gone.
+    void setHost(GpuHost *host);
+    // The kind of place read, kept after the host object went away.
+    GpuHost::Reach reach() const { return m_reach; }
+    bool readsThisMachine() const { return m_reach == GpuHost::Reach::ThisMachine; }
 
     // The engine's containers, to name the containers of GPU processes; null: IDs only.
     void setContainerDirectory(ContainerDirectory *directory) { m_owners.setDirectory(directory); }
@@ -76,12 +65,10 @@ signals:
     void finished(const GpuSnapshot &snapshot);
 
 private:
-    using SmiDone = std::function<void(Result<QByteArray>)>;
-    void runSmi(const QStringList &args, SmiDone done);
+    void runSmi(const QStringList &args, GpuHost::Done done);
     void smiIdentity(const Error &nvmlError);
     void smiLive();
     void smiProcesses(GpuSnapshot snapshot);
-    void remoteOwners(GpuSnapshot snapshot);
     void complete(GpuSnapshot snapshot);
     void nvmlProbe();
     // Runs job on the NVML thread, one job after another; late jobs of a destroyed inventory
@@ -98,9 +85,9 @@ private:
     GpuSnapshot m_identity; // the first full read; live figures are laid over a copy of it
     int m_smiTimeoutMs = DefaultSmiTimeoutMs;
     bool m_busy = false;
-    QPointer<RemoteShell> m_remote;
-    QPointer<GpuProbe> m_probe;
-    // set while another host is meant, even after its shell or probe went away
-    bool m_wantRemote = false;
-    bool m_wantProbe = false;
+    LocalGpuHost *m_thisMachine;
+    QPointer<GpuHost> m_host;
+    GpuHost::Reach m_reach = GpuHost::Reach::ThisMachine;
+    bool m_seesProcesses = true;
+    Error m_hostGone; // what reads say once m_host went away
 };

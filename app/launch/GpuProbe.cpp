@@ -30,7 +30,7 @@ QString probeName()
 
 } // namespace
 
-GpuProbe::GpuProbe(DockerClient *client, QObject *parent) : QObject(parent), m_client(client) { }
+GpuProbe::GpuProbe(DockerClient *client, QObject *parent) : GpuHost(parent), m_client(client) { }
 
 GpuProbe::~GpuProbe() = default;
 
@@ -89,7 +89,13 @@ Result<QString> GpuProbe::chooseImage(const QList<QJsonObject> &inspected, const
     return best->value(QStringLiteral("Id")).toString();
 }
 
-void GpuProbe::run(const QStringList &smiArgs, Done done)
+Error GpuProbe::goneError() const
+{
+    return Error(Error::Code::ConnectionFailed, QStringLiteral("Could not read the host's GPUs"),
+                 QStringLiteral("its engine is gone"));
+}
+
+void GpuProbe::runSmi(const QStringList &smiArgs, int, Done done)
 {
     m_jobs.append({smiArgs, std::move(done)});
     if (!m_running)
@@ -202,7 +208,7 @@ void GpuProbe::launch()
                 finish(*out);
                 return;
             }
-            const QString what = QStringLiteral("no NVIDIA driver found on %1").arg(host);
+            const QString what = noDriver() + QStringLiteral(" on ") + host;
             if (code == 126 || code == 127) {
                 m_image.clear(); // perhaps another image does better next time
                 finish(

@@ -1,11 +1,11 @@
 #pragma once
 
 #include "common/Result.h"
+#include "gpu/GpuHost.h"
 
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
-#include <QObject>
 #include <QPointer>
 #include <QString>
 #include <QStringList>
@@ -26,7 +26,7 @@ class Launcher;
 // com.nvidia.volumes.needed label) whose entrypoint runs the command it is given; the smallest
 // such image wins. GPUDECK_GPU_PROBE_IMAGE names one instead. When no image qualifies, the
 // answer says so and what to do, rather than guess.
-class GpuProbe : public QObject
+class GpuProbe : public GpuHost
 {
     Q_OBJECT
 
@@ -37,10 +37,14 @@ public:
     explicit GpuProbe(DockerClient *client, QObject *parent = nullptr);
     ~GpuProbe() override;
 
-    // Runs `nvidia-smi ARGS` in one probe container; done gets its standard output, or why not.
-    // Calls queue up behind one another: one probe container at a time.
-    using Done = std::function<void(Result<QByteArray>)>;
-    void run(const QStringList &smiArgs, Done done);
+    Reach reach() const override { return Reach::ProbeContainer; }
+    // Runs `nvidia-smi ARGS` in one probe container (within kTimeoutMs, whatever timeoutMs says:
+    // a container takes longer than a command). Calls queue up behind one another: one probe
+    // container at a time.
+    void runSmi(const QStringList &smiArgs, int timeoutMs, Done done) override;
+    // The container is in a PID namespace of its own.
+    bool seesProcesses() const override { return false; }
+    Error goneError() const override;
 
     // The image the probes run, once picked; empty before.
     QString image() const { return m_image; }

@@ -1,7 +1,7 @@
 #include "PortLinks.h"
 
 #include "engine/DockerClient.h"
-#include "transport/SshTunnel.h"
+#include "transport/PortForwarder.h"
 
 #include <QHostAddress>
 #include <QJsonObject>
@@ -99,8 +99,9 @@ void PortLinks::onInspected(const QJsonObject &inspect)
     m_containerHosts = hosts;
 
     const Endpoint &endpoint = m_client->endpoint();
-    const bool ssh = endpoint.kind == Endpoint::Kind::Ssh;
-    m_tunnel = ssh ? m_client->sshTunnel() : nullptr;
+    // Over the engine's own connection where it can forward (ssh://), else straight to the host.
+    const bool ssh = m_client->portForwarder() != nullptr;
+    m_forwarding = ssh;
     QList<int> seen;
     for (const PortMappings::Published &published : std::as_const(m_published)) {
         // One link per container port: docker reports a port on every interface once for IPv4
@@ -110,7 +111,7 @@ void PortLinks::onInspected(const QJsonObject &inspect)
         Link link;
         link.published = published;
         if (ssh) {
-            const int local = SshTunnel::freeLocalPort();
+            const int local = PortForwarder::freeLocalPort();
             if (local == 0)
                 continue;
             link.url = linkUrl(PortMapping::loopback(), local);
@@ -130,20 +131,21 @@ void PortLinks::onInspected(const QJsonObject &inspect)
 
 void PortLinks::forwardNext()
 {
-    if (m_pending.isEmpty() || !m_tunnel) {
+    PortForwarder *forwarder = this->forwarder();
+    if (m_pending.isEmpty() || !forwarder) {
         finish();
         return;
     }
     const Link link = m_pending.takeFirst();
-    m_tunnel->forwardPort(link.url.port(), forwardTarget(link.published), link.published.hostPort,
-                          m_calls, [this, link](const Error &error) {
-                              if (error.isError()) {
-                                  emit failed(error);
-                              } else {
-                                  m_links.append(link);
-                              }
-                              forwardNext();
-                          });
+    forwarder->forwardPort(link.url.port(), forwardTarget(link.published), link.published.hostPort,
+                           m_calls, [this, link](const Error &error) {
+                               if (error.isError()) {
+                                   emit failed(error);
+                               } else {
+                                   m_links.append(link);
+                               }
+                               forwardNext();
+                           });
 }
 
 void PortLinks::finish()
@@ -157,13 +159,19 @@ void PortLinks::close()
     delete m_calls; // drops the callbacks of calls in flight
     m_calls = nullptr;
     m_pending.clear();
+    PortForwarder *forwarder = this->forwarder();
     for (const Link &link : std::as_const(m_links)) {
-        if (link.forwarded && m_tunnel)
-            m_tunnel->cancelForward(link.url.port(), forwardTarget(link.published),
-                                    link.published.hostPort);
+        if (link.forwarded && forwarder)
+            forwarder->cancelForward(link.url.port(), forwardTarget(link.published),
+                                     link.published.hostPort);
     }
     m_links.clear();
     m_ready = false;
+}
+
+PortForwarder *PortLinks::forwarder() const
+{
+    return m_forwarding && m_client ? m_client->portForwarder() : nullptr;
 }
 
 void PortLinks::setLinks(const QList<Link> &links)

@@ -11,7 +11,7 @@
 #include <QUrl>
 
 class DockerClient;
-class SshTunnel;
+class PortForwarder;
 
 // The published ports of a running container as addresses this machine can open, and the URLs the
 // container prints (Jupyter's http://127.0.0.1:8888/lab?token=…, TensorBoard's
@@ -76,8 +76,12 @@ private:
     void forwardNext();
     void finish();
 
-    DockerClient *m_client;
-    QPointer<SshTunnel> m_tunnel;
+    // The engine's forwarder while the client lives (it owns the connection), when ports go
+    // through it.
+    PortForwarder *forwarder() const;
+
+    QPointer<DockerClient> m_client;
+    bool m_forwarding = false;
     QList<PortMappings::Published> m_published;
     QList<Link> m_links;
     QList<Link> m_pending; // ssh forwards still to set up

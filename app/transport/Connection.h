@@ -8,7 +8,9 @@
 
 #include <memory>
 
+class PortForwarder;
 class QIODevice;
+class SshTunnel;
 
 // One byte stream to the engine, however it travels (Unix socket, TCP, TLS, an ssh tunnel).
 // The HTTP client speaks through it and never sees the transport: failures arrive as Error
@@ -84,4 +86,9 @@ public:
     virtual Connection *create(QObject *parent) = 0;
     // The engine as people name it: "unix:///var/run/docker.sock", "ssh://gpu1".
     virtual QString describe() const = 0;
+    // Port forwards to the engine's host over this transport's own connection; null without one.
+    virtual PortForwarder *portForwarder() const { return nullptr; }
+    // The ssh connection under an ssh:// engine, for commands on its host over the same login;
+    // null for the other transports.
+    virtual SshTunnel *sshTunnel() const { return nullptr; }
 };

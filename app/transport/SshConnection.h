@@ -37,7 +37,8 @@ public:
         return new SshConnection(m_tunnel.get(), parent);
     }
     QString describe() const override { return m_tunnel->target().url(); }
-    SshTunnel *tunnel() const { return m_tunnel.get(); }
+    PortForwarder *portForwarder() const override { return m_tunnel.get(); }
+    SshTunnel *sshTunnel() const override { return m_tunnel.get(); }
 
 private:
     std::unique_ptr<SshTunnel> m_tunnel;

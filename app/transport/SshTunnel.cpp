@@ -116,14 +116,6 @@ static QString forwardSpec(int localPort, const QString &remoteHost, int remoteP
     return QStringLiteral("127.0.0.1:%1:%2:%3").arg(localPort).arg(host).arg(remotePort);
 }
 
-int SshTunnel::freeLocalPort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
-}
-
 void SshTunnel::forwardPort(int localPort, const QString &remoteHost, int remotePort,
                             QObject *context, const std::function<void(const Error &)> &done)
 {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "PortForwarder.h"
 #include "common/Error.h"
 
 #include <QObject>
@@ -31,7 +32,7 @@ struct SshTarget
 // connection to the engine is then a Unix socket connection to that local end, multiplexed by
 // ssh over one session: no new ssh process or authentication per call. ssh runs in batch mode
 // (it fails instead of asking), with a connect timeout, and dies with this object or this process.
-class SshTunnel : public QObject
+class SshTunnel : public QObject, public PortForwarder
 {
     Q_OBJECT
 
@@ -64,11 +65,9 @@ public:
     // machine's 127.0.0.1:localPort reaches remoteHost:remotePort as the engine's host sees it.
     // done runs once, from the event loop, with an error when ssh refused it (or no error).
     void forwardPort(int localPort, const QString &remoteHost, int remotePort, QObject *context,
-                     const std::function<void(const Error &)> &done);
-    // Ends such a forward (ssh -O cancel); nothing to wait for.
-    void cancelForward(int localPort, const QString &remoteHost, int remotePort);
-    // A TCP port of 127.0.0.1 that nothing listens on now (0 when none could be found).
-    static int freeLocalPort();
+                     const std::function<void(const Error &)> &done) override;
+    // Ends such a forward (ssh -O cancel).
+    void cancelForward(int localPort, const QString &remoteHost, int remotePort) override;
 
     // After a connection through the tunnel closed without an answer: why, when ssh said so
     // (the remote socket is missing or not allowed) or when ssh itself ended. Empty otherwise.

@@ -9,6 +9,7 @@
 #include "engine/DockerClient.h"
 #include "engine/WaitCall.h"
 #include "gpu/GpuInventory.h"
+#include "gpu/ShellGpuHost.h"
 #include "transport/RemoteShell.h"
 #include "transport/SshTunnel.h"
 
@@ -421,7 +422,8 @@ void TestSshEngine::remoteGpus()
     QVERIFY(ping(*docker).ok());
     RemoteShell shell(docker->sshTunnel());
     GpuInventory inventory;
-    inventory.setRemote(&shell);
+    ShellGpuHost host(&shell);
+    inventory.setHost(&host);
     GpuSnapshot first = inventory.readBlocking();
     QVERIFY2(first.ok(), qPrintable(first.error.message()));
     QCOMPARE(first.gpus.at(0).name, QStringLiteral("NVIDIA H100 80GB HBM3"));
