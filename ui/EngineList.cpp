@@ -1,8 +1,8 @@
 #include "EngineList.h"
 
 #include "StatusColors.h"
-#include "engines/Engine.h"
-#include "engines/EngineRegistry.h"
+#include "fleet/Engine.h"
+#include "fleet/EngineRegistry.h"
 #include "gpu/GpuSnapshot.h"
 
 #include <QEvent>

@@ -4,8 +4,8 @@
 
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
-#include "engines/Engine.h"
-#include "engines/EngineRegistry.h"
+#include "fleet/Engine.h"
+#include "fleet/EngineRegistry.h"
 #include "gpu/GpuInventory.h"
 
 #include <QJsonArray>

@@ -6,7 +6,7 @@
 #include "engine/CdiSpecs.h"
 #include "engine/ContainerDirectory.h"
 #include "engine/DockerClient.h"
-#include "engines/Engine.h"
+#include "fleet/Engine.h"
 #include "gpu/GpuInventory.h"
 
 #include <QEventLoop>

@@ -5,7 +5,7 @@
 
 #include "engine/DockerClient.h"
 #include "engine/EngineError.h"
-#include "engines/Engine.h"
+#include "fleet/Engine.h"
 #include "gpu/GpuInventory.h"
 #include "launch/FreeGpuPicker.h"
 #include "launch/Launcher.h"

@@ -8,8 +8,8 @@
 //   QT_QPA_PLATFORM=offscreen GPUDECK_TEST_HOST=unix:///tmp/e/docker.sock build/tests/bench/bench_engines
 #include "EngineList.h"
 #include "MainWindow.h"
-#include "engines/Engine.h"
-#include "engines/EngineRegistry.h"
+#include "fleet/Engine.h"
+#include "fleet/EngineRegistry.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -6,8 +6,8 @@
 #include "TestEngine.h"
 #include "engine/DockerClient.h"
 #include "engine/JsonStream.h"
-#include "engines/Engine.h"
-#include "engines/EngineRegistry.h"
+#include "fleet/Engine.h"
+#include "fleet/EngineRegistry.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -15,8 +15,8 @@
 #include "MainWindow.h"
 #include "NamedChild.h"
 #include "TestEngine.h"
-#include "engines/Engine.h"
-#include "engines/EngineRegistry.h"
+#include "fleet/Engine.h"
+#include "fleet/EngineRegistry.h"
 #include "launch/Launcher.h"
 
 #include <QComboBox>
