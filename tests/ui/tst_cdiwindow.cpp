@@ -5,14 +5,14 @@
 // docker run tab saying --device nvidia.com/gpu=1. On Podman the podman run tab comes first, no GPU
 // is marked (its spec names only other GPUs' UUIDs), the form's note names the missing device
 // and the fix, and the launch is refused with that sentence: it never runs without the GPU.
-#include "CommandPane.h"
-#include "GpuPanel.h"
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
 #include "NamedChild.h"
 #include "TestEngine.h"
+#include "gpus/GpuPanel.h"
+#include "launch/CommandPane.h"
 #include "launch/Launcher.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "window/MainWindow.h"
 
 #include <QLabel>
 #include <QPlainTextEdit>

@@ -1,13 +1,13 @@
 // The window's engine picker against real engines: docker contexts for the sandboxed engine behind
 // the test sshd (ssh://) and for the TLS engine (made by the real docker CLI, with its TLS material
 // in the context store). Picking one connects, lists its images, and a launch runs there.
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
 #include "NamedChild.h"
-#include "PresetBar.h"
 #include "TestEngine.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "presets/PresetBar.h"
 #include "presets/PresetStore.h"
+#include "window/MainWindow.h"
 
 #include <QComboBox>
 #include <QCryptographicHash>

@@ -6,18 +6,18 @@
 // and while the dead one times out. Local GPUs come from the fake NVML (8 GPUs); the ssh host's
 // from a stand-in nvidia-smi first on the remote PATH (an H100 capture); the TLS host's from the
 // test image's stub nvidia-smi in a probe container (two stand-in GPUs, one busy).
-#include "EngineList.h"
 #include "FakeSmi.h"
-#include "GpuPanel.h"
-#include "ImageList.h"
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
 #include "NamedChild.h"
 #include "TestEngine.h"
 #include "engines/Engine.h"
+#include "engines/EngineList.h"
 #include "engines/EngineRegistry.h"
+#include "gpus/GpuPanel.h"
+#include "images/ImageList.h"
 #include "launch/Launcher.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "window/MainWindow.h"
 
 #include <QComboBox>
 #include <QCryptographicHash>

@@ -1,13 +1,13 @@
-#include "DoctorDialog.h"
-#include "GpuPanel.h"
-#include "ImageList.h"
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
 #include "NamedChild.h"
 #include "TestEngine.h"
+#include "doctor/DoctorDialog.h"
 #include "engine/EngineWatch.h"
+#include "gpus/GpuPanel.h"
+#include "images/ImageList.h"
 #include "launch/Launcher.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "window/MainWindow.h"
 
 #include <QComboBox>
 #include <QFile>

@@ -1,12 +1,12 @@
-#include "ImageList.h"
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
 #include "NamedChild.h"
-#include "PullDialog.h"
 #include "TestEngine.h"
 #include "engine/ImagePull.h"
+#include "images/ImageList.h"
+#include "images/PullDialog.h"
 #include "launch/Launcher.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "window/MainWindow.h"
 
 #include <QComboBox>
 #include <QDir>

@@ -1,16 +1,16 @@
 #include "Await.h"
-#include "CapabilityBox.h"
-#include "GpuPanel.h"
-#include "ImageList.h"
-#include "LaunchForm.h"
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
 #include "NamedChild.h"
 #include "Slowdown.h"
 #include "TestEngine.h"
 #include "engine/DockerClient.h"
+#include "gpus/GpuPanel.h"
+#include "images/ImageList.h"
+#include "launch/CapabilityBox.h"
+#include "launch/LaunchForm.h"
 #include "launch/Launcher.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "window/MainWindow.h"
 
 #include <QCheckBox>
 #include <QComboBox>

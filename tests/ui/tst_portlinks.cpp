@@ -6,8 +6,8 @@
 #include "Await.h"
 #include "TestEngine.h"
 
-#include "LaunchForm.h"
-#include "LogPage.h"
+#include "launch/LaunchForm.h"
+#include "log/LogPage.h"
 
 #include "engine/DockerClient.h"
 #include "launch/Launcher.h"

@@ -1,13 +1,13 @@
-#include "CommandPane.h"
-#include "GpuPanel.h"
-#include "GuiEntry.h"
-#include "MainWindow.h"
 #include "NamedChild.h"
-#include "PresetBar.h"
 #include "TestEngine.h"
 #include "common/Error.h"
+#include "gpus/GpuPanel.h"
+#include "launch/CommandPane.h"
 #include "launch/ComposeExport.h"
+#include "presets/PresetBar.h"
 #include "presets/PresetStore.h"
+#include "window/GuiEntry.h"
+#include "window/MainWindow.h"
 
 #include <QAction>
 #include <QApplication>

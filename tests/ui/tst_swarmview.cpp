@@ -4,14 +4,14 @@
 // task reserves one GPU, the task's output live in a tab of the log pane like any launch, the GPU
 // shown held while it runs, and the service removed at the end; closing the tab of a running
 // swarm launch removes its service.
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
 #include "NamedChild.h"
-#include "SwarmView.h"
 #include "TestEngine.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "swarm/SwarmView.h"
+#include "window/MainWindow.h"
 
 #include <QAction>
 #include <QFile>

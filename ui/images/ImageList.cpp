@@ -1,7 +1,7 @@
-#include "ImageList.h"
+#include "images/ImageList.h"
 
-#include "Icons.h"
-#include "StatusColors.h"
+#include "widgets/Icons.h"
+#include "widgets/StatusColors.h"
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIcon>

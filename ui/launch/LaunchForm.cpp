@@ -1,8 +1,8 @@
-#include "LaunchForm.h"
+#include "launch/LaunchForm.h"
 
-#include "Icons.h"
 #include "ShellWords.h"
-#include "StatusColors.h"
+#include "widgets/Icons.h"
+#include "widgets/StatusColors.h"
 
 #include "launch/PortMapping.h"
 

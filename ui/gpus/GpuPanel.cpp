@@ -1,8 +1,8 @@
-#include "GpuPanel.h"
+#include "gpus/GpuPanel.h"
 
-#include "BarDelegate.h"
-#include "Icons.h"
-#include "StatusColors.h"
+#include "gpus/BarDelegate.h"
+#include "widgets/Icons.h"
+#include "widgets/StatusColors.h"
 
 #include <QButtonGroup>
 #include <QEvent>

@@ -1,9 +1,9 @@
-#include "EngineList.h"
+#include "engines/EngineList.h"
 
-#include "StatusColors.h"
 #include "engines/Engine.h"
 #include "engines/EngineRegistry.h"
 #include "gpu/GpuSnapshot.h"
+#include "widgets/StatusColors.h"
 
 #include <QEvent>
 #include <QFontMetrics>

@@ -1,8 +1,8 @@
-#include "SwarmView.h"
+#include "swarm/SwarmView.h"
 
-#include "StatusColors.h"
 #include "engine/DockerClient.h"
 #include "launch/SwarmService.h"
+#include "widgets/StatusColors.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

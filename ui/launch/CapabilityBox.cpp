@@ -1,7 +1,7 @@
-#include "CapabilityBox.h"
+#include "launch/CapabilityBox.h"
 
-#include "StatusColors.h"
 #include "launch/LaunchSpec.h"
+#include "widgets/StatusColors.h"
 
 #include <QCheckBox>
 #include <QGridLayout>

@@ -1,6 +1,6 @@
-#include "BarDelegate.h"
+#include "gpus/BarDelegate.h"
 
-#include "StatusColors.h"
+#include "widgets/StatusColors.h"
 
 #include <QApplication>
 #include <QPainter>

@@ -1,7 +1,7 @@
-#include "FindBar.h"
+#include "log/FindBar.h"
 
-#include "Icons.h"
-#include "StatusColors.h"
+#include "widgets/Icons.h"
+#include "widgets/StatusColors.h"
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QIcon>

@@ -1,4 +1,4 @@
-#include "CommandPane.h"
+#include "launch/CommandPane.h"
 
 #include "common/Error.h"
 #include "launch/ComposeExport.h"

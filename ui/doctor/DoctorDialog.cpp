@@ -1,8 +1,8 @@
-#include "DoctorDialog.h"
+#include "doctor/DoctorDialog.h"
 
-#include "Icons.h"
-#include "StatusColors.h"
 #include "engine/DockerClient.h"
+#include "widgets/Icons.h"
+#include "widgets/StatusColors.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "AnsiParser.h"
 #include "common/Error.h"
 #include "engine/StreamDemuxer.h"
 #include "launch/LaunchSpec.h"
 #include "launch/Launcher.h"
+#include "log/AnsiParser.h"
 
 #include <QLabel>
 #include <QList>

@@ -1,9 +1,9 @@
-#include "LogView.h"
+#include "log/LogView.h"
 
-#include "FindBar.h"
-#include "Icons.h"
-#include "LogPage.h"
 #include "launch/Launcher.h"
+#include "log/FindBar.h"
+#include "log/LogPage.h"
+#include "widgets/Icons.h"
 
 #include <QFileDialog>
 #include <QHBoxLayout>

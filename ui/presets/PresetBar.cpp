@@ -1,7 +1,7 @@
-#include "PresetBar.h"
+#include "presets/PresetBar.h"
 
-#include "Icons.h"
-#include "StatusColors.h"
+#include "widgets/Icons.h"
+#include "widgets/StatusColors.h"
 
 #include <QAction>
 #include <QComboBox>

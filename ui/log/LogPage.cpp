@@ -1,10 +1,10 @@
-#include "LogPage.h"
+#include "log/LogPage.h"
 
-#include "StatusColors.h"
 #include "launch/FreeGpuPicker.h"
 #include "launch/Launcher.h"
 #include "launch/PortLinks.h"
 #include "launch/SwarmLauncher.h"
+#include "widgets/StatusColors.h"
 
 #include <QDesktopServices>
 #include <QElapsedTimer>

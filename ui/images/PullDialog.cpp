@@ -1,8 +1,8 @@
-#include "PullDialog.h"
+#include "images/PullDialog.h"
 
-#include "StatusColors.h"
 #include "engine/DockerClient.h"
 #include "engine/ImagePull.h"
+#include "widgets/StatusColors.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>

@@ -1,6 +1,6 @@
-#include "GuiEntry.h"
+#include "window/GuiEntry.h"
 
-#include "MainWindow.h"
+#include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
