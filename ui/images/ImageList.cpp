@@ -1,5 +1,6 @@
 #include "images/ImageList.h"
 
+#include "engines/Engine.h"
 #include "widgets/Icons.h"
 #include "widgets/StatusColors.h"
 #include <QHBoxLayout>
@@ -13,6 +14,8 @@
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 ImageList::ImageList(QWidget *parent)
     : QWidget(parent),
@@ -103,6 +106,32 @@ QString ImageList::age(const QDateTime &created, const QDateTime &now)
     if (s < 86400 * 730)
         return count(s / (86400 * 30), tr("1 month"), tr("%1 months"));
     return count(s / (86400 * 365), tr("1 year"), tr("%1 years"));
+}
+
+bool ImageList::showImagesOf(const Engine &engine)
+{
+    if (engine.imagesError().isError()) {
+        setError(engine.imagesError().message());
+        return false;
+    }
+    const QList<ImageSummary> &images = engine.images();
+    setImages(images);
+    for (const ImageSummary &image : images) {
+        const QString cuda = engine.imageCuda(image.id);
+        if (!cuda.isEmpty())
+            setImageCuda(image.id, cuda);
+    }
+    return true;
+}
+
+QString ImageList::firstChoice(const QList<ImageSummary> &images)
+{
+    const auto ready = std::find_if(images.cbegin(), images.cend(), [](const ImageSummary &image) {
+        return image.looksGpuReady();
+    });
+    if (ready != images.cend())
+        return ready->displayName();
+    return images.isEmpty() ? QString() : images.first().displayName();
 }
 
 void ImageList::setImages(const QList<ImageSummary> &images)

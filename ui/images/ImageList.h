@@ -6,6 +6,7 @@
 #include <QList>
 #include <QWidget>
 
+class Engine;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
@@ -27,6 +28,10 @@ public:
     explicit ImageList(QWidget *parent = nullptr);
 
     void setImages(const QList<ImageSummary> &images);
+    // The engine's images with the CUDA each needs, or why they could not be listed (false).
+    bool showImagesOf(const Engine &engine);
+    // The image a form without one is offered: a GPU-ready one when there is one.
+    static QString firstChoice(const QList<ImageSummary> &images);
     // The CUDA version an image needs (CudaRequirement::neededCuda), shown in its rows.
     void setImageCuda(const QString &id, const QString &cuda);
     void setError(const QString &message);

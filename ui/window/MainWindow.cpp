@@ -1,25 +1,21 @@
 #include "window/MainWindow.h"
 
-#include <algorithm>
-
-#include "doctor/DoctorDialog.h"
 #include "engine/CdiSpecs.h"
 #include "engine/ContainerDirectory.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
-#include "engine/EngineError.h"
-#include "engine/EngineWatch.h"
 #include "engines/Engine.h"
 #include "engines/EngineList.h"
+#include "engines/EnginePicker.h"
 #include "engines/EngineRegistry.h"
+#include "engines/EngineSelection.h"
+#include "engines/EngineStatus.h"
 #include "gpu/GpuInventory.h"
 #include "gpu/GpuMonitor.h"
 #include "gpus/GpuPanel.h"
 #include "images/ImageList.h"
-#include "images/PullDialog.h"
 #include "launch/CapabilityBox.h"
 #include "launch/CommandPane.h"
-#include "launch/CudaRequirement.h"
 #include "launch/FreeGpuPicker.h"
 #include "launch/LaunchForm.h"
 #include "launch/Launcher.h"
@@ -27,32 +23,33 @@
 #include "log/LogView.h"
 #include "presets/Preset.h"
 #include "presets/PresetBar.h"
+#include "presets/PresetEngine.h"
 #include "swarm/SwarmView.h"
 #include "widgets/Icons.h"
-#include "widgets/StatusColors.h"
+#include "window/CloseQuestion.h"
+#include "window/Offers.h"
+#include "window/ToolDialogs.h"
+#include "window/WindowActions.h"
 
-#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QComboBox>
 #include <QGroupBox>
-#include <QJsonDocument>
 #include <QLabel>
-#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 namespace {
+
+// How long a passing message stays in the status bar.
+constexpr int MessageMs = 8000;
 
 QWidget *titled(const QString &title, QWidget *content, QWidget *parent)
 {
@@ -79,22 +76,37 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
       m_mainSplitter(new QSplitter(Qt::Vertical, this)),
       m_topSplitter(new QSplitter(Qt::Horizontal, this)),
       m_bottomSplitter(new QSplitter(Qt::Horizontal, this)),
-      m_engineStatus(new QLabel(this)),
-      m_engineIcon(new QLabel(this)),
-      m_engineState(new QLabel(this)),
-      m_engineCombo(new QComboBox(this)),
-      m_leftSplitter(new QSplitter(Qt::Vertical, this))
+      m_leftSplitter(new QSplitter(Qt::Vertical, this)),
+      m_engineCombo(new EnginePicker(this)),
+      m_offers(new Offers(this)),
+      m_closeQuestion(new CloseQuestion(this, m_logs)),
+      m_dialogs(new ToolDialogs(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("GPU Deck"));
     const QString appId = QStringLiteral("io.github.gpudeck.GpuDeck");
     setWindowIcon(QIcon::fromTheme(appId, Icons::get(appId)));
 
-    m_hostOption = hostOption;
     // After the widgets: log tabs hold the engines' clients, so the engines go after them.
     m_registry = new EngineRegistry(hostOption, this);
+    m_selection = new EngineSelection(m_registry, this);
+    m_presetEngine = new PresetEngine(m_selection, m_offers, this); // first to hear of a selection
+    connect(m_selection, &EngineSelection::selected, this, &MainWindow::onEngineSelected);
+    connect(m_presetEngine, &PresetEngine::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(m_presetEngine, &PresetEngine::nameChanged, m_command, &CommandPane::setEngine);
+    connect(m_offers, &Offers::doctorWanted, this,
+            [this](const QString &reason) { showDoctor(reason); });
+    connect(m_offers, &Offers::pullWanted, this,
+            [this](const QString &image) { showPull(image, true); });
+    connect(m_dialogs, &ToolDialogs::pulled, this, [this](const QString &image) {
+        showMessage(tr("Pulled %1.").arg(image));
+        if (engine())
+            engine()->refreshImages();
+        m_form->setImage(image);
+    });
     m_presets->setSpecSource([this]() { return currentSpec(); });
-    m_presets->setEngineSource([this]() { return presetEngine(); });
+    m_presets->setEngineSource([this]() { return m_presetEngine->name(); });
 
     buildLayout();
     buildActions();
@@ -114,92 +126,72 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     connect(m_logs, &LogView::currentStateChanged, this, &MainWindow::updateActions);
     connect(m_presets, &PresetBar::presetLoaded, this, [this](const Preset &preset) {
         applySpec(preset.spec());
-        followPresetEngine(preset);
+        m_presetEngine->follow(preset);
     });
     connect(m_presets, &PresetBar::message, this,
-            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
-    connect(m_engineCombo, &QComboBox::activated, this, &MainWindow::onEnginePicked);
-    connect(m_engineList, &EngineList::engineSelected, this, &MainWindow::selectEngine);
-    connect(m_registry, &EngineRegistry::engineAdded, this, &MainWindow::fillEnginePicker);
-    connect(m_registry, &EngineRegistry::engineRemoved, this, [this](Engine *engine) {
-        fillEnginePicker();
-        if (engine == m_engine) {
-            const QList<Engine *> &engines = m_registry->engines();
-            Engine *next = m_registry->current() ? m_registry->current() : engines.value(0);
-            if (next)
-                selectEngine(next);
-        }
-    });
+            [this](const QString &text) { showMessage(text); });
+    connect(m_engineList, &EngineList::engineSelected, m_selection, &EngineSelection::select);
 
     restoreSettings();
     updateActions();
     // Every engine is watched from here on, each on its own; the window shows one of them.
     m_registry->load();
     m_engineList->setRegistry(m_registry);
-    fillEnginePicker();
-    if (Engine *engine = restoredEngine())
-        selectEngine(engine);
-}
-
-// --host and DOCKER_HOST say which engine to use; without them, the one selected last time, else
-// the current docker context.
-Engine *MainWindow::restoredEngine() const
-{
-    Engine *current = m_registry->current();
-    if (current
-        && (current->source() == QLatin1String("--host")
-            || current->source() == QLatin1String("DOCKER_HOST")))
-        return current;
-    QSettings settings;
-    const QString url = settings.value(QStringLiteral("engines/selected")).toString();
-    const QString name = settings.value(QStringLiteral("engines/selectedName")).toString();
-    if (!url.isEmpty()) {
-        const QList<Engine *> &engines = m_registry->engines();
-        for (Engine *engine : engines) {
-            if (engine->url() == url && engine->name() == name)
-                return engine;
-        }
-        if (Engine *engine = m_registry->find(url))
-            return engine;
-    }
-    return current ? current : m_registry->engines().value(0);
+    m_engineCombo->setSelection(m_selection);
+    if (Engine *engine = m_selection->restored())
+        m_selection->select(engine);
 }
 
 Engine *MainWindow::engine() const
 {
-    return m_engine;
+    return m_selection->engine();
+}
+
+EngineRegistry *MainWindow::engineRegistry() const
+{
+    return m_registry;
+}
+
+QComboBox *MainWindow::engineCombo() const
+{
+    return m_engineCombo;
 }
 
 DockerClient *MainWindow::client() const
 {
-    return m_engine ? m_engine->client() : nullptr;
+    return engine() ? engine()->client() : nullptr;
 }
 
 GpuMonitor *MainWindow::gpuMonitor() const
 {
-    return m_engine && m_engine->gpuMonitor() ? m_engine->gpuMonitor() : m_monitor;
+    return engine() && engine()->gpuMonitor() ? engine()->gpuMonitor() : m_monitor;
 }
 
 EngineWatch *MainWindow::engineWatch() const
 {
-    return m_engine ? m_engine->watch() : nullptr;
+    return engine() ? engine()->watch() : nullptr;
 }
 
 MainWindow::~MainWindow() = default;
 
 DoctorDialog *MainWindow::doctorDialog() const
 {
-    return m_doctorDialog;
+    return m_dialogs->doctor();
 }
 
 PullDialog *MainWindow::pullDialog() const
 {
-    return m_pullDialog;
+    return m_dialogs->pull();
+}
+
+QToolBar *MainWindow::mainToolBar() const
+{
+    return m_actions->toolBar();
 }
 
 QMessageBox *MainWindow::offer() const
 {
-    return m_offer;
+    return m_offers->current();
 }
 
 void MainWindow::buildLayout()
@@ -213,8 +205,8 @@ void MainWindow::buildLayout()
     m_swarm->setSpecSource([this]() { return currentSpec(); });
     connect(m_swarm, &SwarmView::launchRequested, this,
             [this](DockerClient *swarm, const LaunchSpec &spec, int replicas) {
-                const QString where = m_registry->engines().size() > 1 && m_engine
-                                          ? m_engine->name()
+                const QString where = m_registry->engines().size() > 1 && engine()
+                                          ? engine()->name()
                                           : QString();
                 m_logs->launchOnSwarm(swarm, spec, replicas, where);
                 saveSettings();
@@ -260,19 +252,9 @@ void MainWindow::buildLayout()
     layout->addWidget(m_mainSplitter);
     setCentralWidget(central);
 
-    m_engineStatus->setObjectName(QStringLiteral("engineStatus"));
-    m_engineStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_engineStatus->setText(tr("Connecting to the engine…"));
-    m_engineState->setObjectName(QStringLiteral("engineState"));
-    m_engineState->setText(tr("Connecting"));
-    m_engineCombo->setObjectName(QStringLiteral("engineCombo"));
-    m_engineCombo->setToolTip(tr("The engine to talk to: the docker contexts of this machine"));
-    m_engineCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_engineStatus = new EngineStatus(statusBar());
     auto *engineLabel = new QLabel(tr("&Engine:"), this);
     engineLabel->setBuddy(m_engineCombo);
-    statusBar()->addWidget(m_engineIcon);
-    statusBar()->addWidget(m_engineState);
-    statusBar()->addWidget(m_engineStatus, 1);
     statusBar()->addPermanentWidget(engineLabel);
     statusBar()->addPermanentWidget(m_engineCombo);
     statusBar()->setSizeGripEnabled(true);
@@ -280,105 +262,12 @@ void MainWindow::buildLayout()
 
 void MainWindow::buildActions()
 {
-    m_launchAction = new QAction(Icons::get(QStringLiteral("launch")), tr("&Launch"), this);
-    m_launchAction->setObjectName(QStringLiteral("launchAction"));
-    m_launchAction->setShortcuts(
-        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
-    m_launchAction->setToolTip(tr("Launch the container (Ctrl+Return)"));
-    connect(m_launchAction, &QAction::triggered, this, &MainWindow::launch);
-
-    m_stopAction = new QAction(Icons::get(QStringLiteral("stop")), tr("&Stop"), this);
-    m_stopAction->setObjectName(QStringLiteral("stopAction"));
-    m_stopAction->setShortcut(QKeySequence(Qt::Key_Escape));
-    m_stopAction->setToolTip(tr("Stop the launch of the log in front (Esc)"));
-    connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopCurrent);
-
-    m_refreshAction = new QAction(Icons::get(QStringLiteral("refresh")), tr("&Refresh"), this);
-    m_refreshAction->setObjectName(QStringLiteral("refreshAction"));
-    m_refreshAction->setShortcut(QKeySequence::Refresh);
-    m_refreshAction->setToolTip(tr("Ask the engine again for its state and images (F5)"));
-    connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refreshEngine);
-
-    auto *find = new QAction(Icons::get(QStringLiteral("find")), tr("&Find in Log…"), this);
-    find->setObjectName(QStringLiteral("findAction"));
-    find->setShortcut(QKeySequence::Find);
-    connect(find, &QAction::triggered, m_logs, &LogView::showFind);
-
-    auto *save = new QAction(Icons::get(QStringLiteral("save")), tr("&Save Log…"), this);
-    save->setShortcut(QKeySequence::Save);
-    connect(save, &QAction::triggered, m_logs, &LogView::saveCurrent);
-
-    auto *clear = new QAction(Icons::get(QStringLiteral("clear")), tr("C&lear Log"), this);
-    clear->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
-    connect(clear, &QAction::triggered, m_logs, &LogView::clearCurrent);
-
-    auto *closeTab = new QAction(tr("&Close Log Tab"), this);
-    closeTab->setObjectName(QStringLiteral("closeTabAction"));
-    closeTab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
-    connect(closeTab, &QAction::triggered, m_logs, &LogView::closeCurrent);
-
-    m_pullAction = new QAction(Icons::get(QStringLiteral("go-down")), tr("&Pull Image…"), this);
-    m_pullAction->setObjectName(QStringLiteral("pullAction"));
-    m_pullAction->setIconText(tr("Pull"));
-    m_pullAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
-    m_pullAction->setToolTip(tr("Pull an image into the engine (Ctrl+Shift+P)"));
-    connect(m_pullAction, &QAction::triggered, this, [this]() { showPull(m_form->image()); });
-
-    m_doctorAction = new QAction(Icons::get(QStringLiteral("gpu")), tr("GPU &Readiness…"), this);
-    m_doctorAction->setObjectName(QStringLiteral("doctorAction"));
-    m_doctorAction->setIconText(tr("Doctor"));
-    m_doctorAction->setToolTip(tr("Can containers on this engine use the GPUs? The checklist with "
-                                  "the fix for each failing line"));
-    connect(m_doctorAction, &QAction::triggered, this, [this]() { showDoctor(); });
-
-    auto *quit = new QAction(tr("&Quit"), this);
-    quit->setShortcut(QKeySequence::Quit);
-    connect(quit, &QAction::triggered, this, &QWidget::close);
-
-    QMenu *container = menuBar()->addMenu(tr("&Container"));
-    container->addAction(m_launchAction);
-    container->addAction(m_stopAction);
-    container->addSeparator();
-    container->addAction(m_refreshAction);
-    container->addAction(m_pullAction);
-    container->addAction(m_doctorAction);
-    container->addSeparator();
-    container->addAction(quit);
-    QMenu *presets = menuBar()->addMenu(tr("&Presets"));
-    const QList<QAction *> presetActions = m_presets->presetActions();
-    presets->addActions(presetActions.mid(0, 2));
-    presets->addSeparator();
-    presets->addActions(presetActions.mid(2));
-    QMenu *log = menuBar()->addMenu(tr("&Log"));
-    log->addAction(find);
-    log->addAction(save);
-    log->addAction(clear);
-    log->addAction(closeTab);
-
-    m_toolBar = addToolBar(tr("Main"));
-    m_toolBar->setObjectName(QStringLiteral("mainToolBar"));
-    m_toolBar->setMovable(false);
-    m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_toolBar->addAction(m_launchAction);
-    m_toolBar->addAction(m_stopAction);
-    m_toolBar->addSeparator();
-    m_toolBar->addAction(m_refreshAction);
-    m_toolBar->addAction(m_pullAction);
-    m_toolBar->addAction(m_doctorAction);
-    m_toolBar->addSeparator();
-    m_toolBar->addWidget(m_presets);
-    presetActions.at(0)->setIconText(tr("Save"));
-    presetActions.at(1)->setIconText(tr("Save As…"));
-    m_toolBar->addAction(presetActions.at(0));
-    m_toolBar->addAction(presetActions.at(1));
-    auto *more = new QToolButton(this);
-    more->setObjectName(QStringLiteral("presetMore"));
-    more->setText(tr("More"));
-    more->setToolTip(tr("Rename, delete, import or export presets"));
-    more->setMenu(m_presets->moreMenu());
-    more->setPopupMode(QToolButton::InstantPopup);
-    more->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    m_toolBar->addWidget(more);
+    m_actions = new WindowActions(this, m_logs, m_presets);
+    connect(m_actions->launch(), &QAction::triggered, this, &MainWindow::launch);
+    connect(m_actions->stop(), &QAction::triggered, this, &MainWindow::stopCurrent);
+    connect(m_actions->refresh(), &QAction::triggered, this, &MainWindow::refreshEngine);
+    connect(m_actions->pull(), &QAction::triggered, this, [this]() { showPull(m_form->image()); });
+    connect(m_actions->doctor(), &QAction::triggered, this, [this]() { showDoctor(); });
 }
 
 LaunchSpec MainWindow::currentSpec(QList<ValidationIssue> *issues) const
@@ -434,9 +323,10 @@ GpuInventory *MainWindow::hostInventory() const
 {
     // The engine's host's GPUs; null for remote engines other than ssh, whose GPUs cannot be read
     // from here.
-    if (!m_engine || !m_engine->client())
+    Engine *selected = engine();
+    if (!selected || !selected->client())
         return nullptr;
-    return m_engine->gpuMonitor() ? m_engine->gpuMonitor()->inventory() : nullptr;
+    return selected->gpuMonitor() ? selected->gpuMonitor()->inventory() : nullptr;
 }
 
 LaunchSpec MainWindow::exportedSpec(const LaunchSpec &spec) const
@@ -455,7 +345,7 @@ void MainWindow::launch()
 {
     DockerClient *docker = client();
     if (!docker) {
-        statusBar()->showMessage(m_engineError.message(), 8000);
+        showMessage(m_engineError.message());
         return;
     }
     QList<ValidationIssue> issues;
@@ -463,19 +353,19 @@ void MainWindow::launch()
     issues += spec.validate(docker->apiVersion(), docker->kind());
     showIssues(issues, true);
     if (!issues.isEmpty()) {
-        statusBar()->showMessage(tr("Not launched: %1").arg(issues.first().message), 8000);
+        showMessage(tr("Not launched: %1").arg(issues.first().message));
         return;
     }
     // The tab names its engine when there is more than one to choose from.
-    const QString where = m_registry->engines().size() > 1 ? m_engine->name() : QString();
+    const QString where = m_registry->engines().size() > 1 ? engine()->name() : QString();
     LogPage *page = m_logs->launch(docker, spec, hostInventory(), where);
-    if (ContainerDirectory *containers = m_engine->containers())
+    if (ContainerDirectory *containers = engine()->containers())
         connect(page->launcher(), &Launcher::containerCreated, containers,
                 &ContainerDirectory::markYours);
     QPointer<LogPage> guard(page);
     connect(page->launcher(), &Launcher::finished, this, [this, guard]() {
         if (guard)
-            onLaunchFinished(guard);
+            m_offers->afterLaunch(*guard->launcher());
     });
     saveSettings();
     updateActions();
@@ -488,45 +378,38 @@ void MainWindow::stopCurrent()
 
 void MainWindow::refreshEngine()
 {
-    if (!m_engine)
+    Engine *selected = engine();
+    if (!selected)
         return;
-    if (!m_engine->client()) {
-        onEngineError(m_engine->error());
+    if (!selected->client()) {
+        onEngineError(selected->error());
         return;
     }
-    if (m_engine->state() == Engine::State::Connected)
+    if (selected->state() == Engine::State::Connected)
         m_images->setLoading();
-    m_engine->refresh(); // the engine says what it found through its signals
+    selected->refresh(); // the engine says what it found through its signals
 }
 
 // Everything the window shows of an engine follows the selected one; what the others do reaches
 // only their rows in the engine list.
 void MainWindow::selectEngine(Engine *engine)
 {
-    if (!engine || engine == m_engine)
-        return;
-    if (m_engine)
-        m_engine->setSelected(false);
-    // connections to the previous engine end here: its late answers reach nobody
-    delete m_selection;
-    m_selection = new QObject(this);
-    m_engine = engine;
-    m_engineAlias.clear();
+    m_selection->select(engine);
+}
+
+void MainWindow::onEngineSelected(Engine *engine)
+{
+    QObject *context = m_selection->context();
     // Until the engine's info says it is a manager (a swarm launch under way goes on in its tab).
     m_swarm->setEngine(nullptr, false);
     m_swarmBox->setVisible(false);
-    engine->setSelected(true);
     m_engineList->setCurrent(engine);
-    fillEnginePicker();
-    QSettings settings;
-    settings.setValue(QStringLiteral("engines/selected"), engine->url());
-    settings.setValue(QStringLiteral("engines/selectedName"), engine->name());
 
-    connect(engine, &Engine::stateChanged, m_selection, [this]() { onEngineState(); });
-    connect(engine, &Engine::infoChanged, m_selection,
+    connect(engine, &Engine::stateChanged, context, [this]() { onEngineState(); });
+    connect(engine, &Engine::infoChanged, context,
             [this, engine]() { onEngineInfo(engine->info()); });
-    connect(engine, &Engine::imagesChanged, m_selection, [this]() { showEngineImages(); });
-    connect(engine, &Engine::imageCudaChanged, m_selection,
+    connect(engine, &Engine::imagesChanged, context, [this]() { showEngineImages(); });
+    connect(engine, &Engine::imageCudaChanged, context,
             [this](const QString &id, const QString &cuda) { m_images->setImageCuda(id, cuda); });
 
     // The GPU panel shows the engine's host: this machine for a local engine, the host's own
@@ -538,7 +421,7 @@ void MainWindow::selectEngine(Engine *engine)
     if (engine->client() && !engine->gpuMonitor()) {
         m_gpus->setSnapshot(engine->gpus());
     } else {
-        connect(monitor, &GpuMonitor::updated, m_selection, [this](const GpuSnapshot &snapshot) {
+        connect(monitor, &GpuMonitor::updated, context, [this](const GpuSnapshot &snapshot) {
             m_gpus->setSnapshot(snapshot);
             if (m_gpus->selection().mode == GpuSelection::Mode::Free)
                 validateLive(); // the command names the GPUs that are free now
@@ -549,7 +432,7 @@ void MainWindow::selectEngine(Engine *engine)
             m_gpus->setSnapshot(monitor->latest());
     }
 
-    m_command->setEngine(presetEngine());
+    m_command->setEngine(m_presetEngine->name());
     onEngineState();
     if (engine->hasImages())
         showEngineImages();
@@ -562,258 +445,81 @@ void MainWindow::selectEngine(Engine *engine)
 
 void MainWindow::showEngineImages()
 {
-    if (!m_engine)
+    const Engine *selected = engine();
+    if (!selected || !m_images->showImagesOf(*selected))
         return;
-    if (m_engine->imagesError().isError()) {
-        m_images->setError(m_engine->imagesError().message());
-        return;
-    }
-    const QList<ImageSummary> &images = m_engine->images();
-    m_images->setImages(images);
-    for (const ImageSummary &image : images) {
-        const QString cuda = m_engine->imageCuda(image.id);
-        if (!cuda.isEmpty())
-            m_images->setImageCuda(image.id, cuda);
-    }
-    // A first start has no image in the form: offer one so Launch works at once, a GPU-ready one
-    // when there is one.
-    if (m_form->image().isEmpty() && !images.isEmpty()) {
-        const auto ready = std::find_if(images.cbegin(), images.cend(),
-                                        [](const ImageSummary &image) {
-                                            return image.looksGpuReady();
-                                        });
-        const ImageSummary &pick = ready != images.cend() ? *ready : images.first();
-        m_form->setImage(pick.displayName());
-    }
+    // A first start has no image in the form: offer one so Launch works at once.
+    const QString pick = ImageList::firstChoice(selected->images());
+    if (m_form->image().isEmpty() && !pick.isEmpty())
+        m_form->setImage(pick);
 }
 
 void MainWindow::onEngineState()
 {
-    if (!m_engine)
+    const Engine *selected = engine();
+    if (!selected)
         return;
-    switch (m_engine->state()) {
+    switch (selected->state()) {
     case Engine::State::Connecting:
         m_engineKnown = false;
         m_engineError = Error();
-        m_engineIcon->clear();
-        m_engineStatus->setStyleSheet({});
-        m_engineStatus->setToolTip({});
-        m_engineStatus->setText(tr("Connecting to %1…").arg(m_engine->url()));
-        setEngineState(tr("Connecting"), true);
+        m_engineStatus->showConnecting(selected->url());
         break;
     case Engine::State::Connected:
         m_engineError = Error();
-        if (m_engine->hasInfo())
-            onEngineInfo(m_engine->info());
+        if (selected->hasInfo())
+            onEngineInfo(selected->info());
         else
-            setEngineState(tr("Connected"), true);
+            m_engineStatus->showConnected();
         break;
     case Engine::State::Down:
         // Log tabs stay as they are: their output is what the user still needs to read.
-        onEngineError(m_engine->error());
-        if (m_engine->client())
-            m_engineStatus->setToolTip(tr("Reconnecting on its own when the engine is back."));
+        onEngineError(selected->error());
+        if (selected->client())
+            m_engineStatus->showReconnecting();
         break;
     }
     updateActions();
 }
 
-void MainWindow::setEngineState(const QString &text, bool ok)
-{
-    m_engineState->setText(text);
-    m_engineState->setStyleSheet(
-        ok ? QStringLiteral("font-weight: bold;")
-           : QStringLiteral("font-weight: bold; ")
-                 + StatusColors::styleSheet(StatusColors::Tone::Error, m_engineState));
-}
-
-// The status bar's picker and the engine list show the same engines; either one selects.
-void MainWindow::fillEnginePicker()
-{
-    const QSignalBlocker block(m_engineCombo);
-    m_engineCombo->clear();
-    int currentIndex = -1;
-    const QList<Engine *> &engines = m_registry->engines();
-    for (Engine *engine : engines) {
-        const bool context = engine->source() == QLatin1String("context")
-                             || engine->source() == QLatin1String("default");
-        QString text = context ? tr("context %1").arg(engine->name())
-                               : tr("%1 (%2)").arg(engine->name(), engine->source());
-        if (engine == m_registry->current() && context)
-            text = tr("context %1 (current)").arg(engine->name());
-        m_engineCombo->addItem(text, QVariant::fromValue(static_cast<QObject *>(engine)));
-        m_engineCombo->setItemData(m_engineCombo->count() - 1, engine->url(), Qt::ToolTipRole);
-        if (engine == m_engine)
-            currentIndex = m_engineCombo->count() - 1;
-    }
-    m_engineCombo->setCurrentIndex(currentIndex);
-    m_engineCombo->setVisible(m_engineCombo->count() > 0);
-}
-
-void MainWindow::onEnginePicked(int index)
-{
-    if (auto *engine = qobject_cast<Engine *>(m_engineCombo->itemData(index).value<QObject *>()))
-        selectEngine(engine);
-}
-
 void MainWindow::switchEngine(const Endpoint &endpoint)
 {
-    selectEngine(m_registry->engineFor(endpoint));
+    m_selection->selectEndpoint(endpoint);
 }
 
 DoctorDialog *MainWindow::showDoctor(const QString &reason)
 {
     if (!client()) {
-        statusBar()->showMessage(m_engineError.message(), 8000);
+        showMessage(m_engineError.message());
         return nullptr;
     }
-    if (m_doctorDialog)
-        m_doctorDialog->close();
-    QList<LaunchSpec> presets;
+    QList<LaunchSpec> launches;
     const QList<PresetStore::Entry> entries = m_presets->store().list();
     for (const PresetStore::Entry &entry : entries) {
         if (!entry.isBroken())
-            presets.append(entry.preset->spec());
+            launches.append(entry.preset->spec());
     }
-    presets.append(currentSpec());
-    m_doctorDialog = new DoctorDialog(client(), gpuMonitor()->inventory(), presets, this);
-    m_doctorDialog->setReason(reason);
-    m_doctorDialog->show();
-    m_doctorDialog->run();
-    return m_doctorDialog;
+    launches.append(currentSpec());
+    return m_dialogs->showDoctor(client(), gpuMonitor()->inventory(), launches, reason);
 }
 
 PullDialog *MainWindow::showPull(const QString &reference, bool start)
 {
     if (!client()) {
-        statusBar()->showMessage(m_engineError.message(), 8000);
+        showMessage(m_engineError.message());
         return nullptr;
     }
-    if (m_pullDialog && !m_pullDialog->pull()) {
-        m_pullDialog->close();
-    } else if (m_pullDialog) {
-        m_pullDialog->raise();
-        m_pullDialog->activateWindow();
-        return m_pullDialog;
-    }
-    m_pullDialog = new PullDialog(client(), reference, this);
-    connect(m_pullDialog, &PullDialog::pulled, this, [this](const QString &image) {
-        statusBar()->showMessage(tr("Pulled %1.").arg(image), 8000);
-        if (m_engine)
-            m_engine->refreshImages();
-        m_form->setImage(image);
-    });
-    m_pullDialog->show();
-    if (start)
-        m_pullDialog->start();
-    return m_pullDialog;
-}
-
-void MainWindow::onLaunchFinished(LogPage *page)
-{
-    const Launcher *launcher = page->launcher();
-    if (launcher->state() != Launcher::State::Failed)
-        return;
-    const Error &error = launcher->error();
-    const LaunchSpec &spec = launcher->spec();
-    if (error.code() == Error::Code::DeviceDriver && spec.usesGpus()) {
-        ask(QStringLiteral("doctorOffer"), tr("The engine cannot hand out GPUs"),
-            tr("%1\n\nThe GPU readiness checklist shows what is missing and how to fix it.")
-                .arg(error.message()),
-            tr("Run the &Checklist"), [this, error]() { showDoctor(error.message()); });
-    } else if (EngineError::isMissingImage(error.why())) {
-        const QString image = spec.image;
-        ask(QStringLiteral("pullOffer"), tr("Image not found"),
-            tr("The engine has no image %1. Pull it now?").arg(image), tr("&Pull"),
-            [this, image]() { showPull(image, true); });
-    }
-}
-
-// What a preset saved now names as its engine: the selected context by name, an address the user
-// gave by URL, and nothing for the engine the usual resolution finds anyway.
-QString MainWindow::presetEngine() const
-{
-    if (!m_engine || !m_engine->client())
-        return {};
-    if (!m_engineAlias.isEmpty())
-        return m_engineAlias;
-    const QString source = m_engine->source();
-    if (source == QLatin1String("context") || source == QLatin1String("podman"))
-        return m_engine->name();
-    if (source == QLatin1String("--host") || source == QLatin1String("added")
-        || source == QLatin1String("preset"))
-        return m_engine->url();
-    return {};
-}
-
-// A preset that names its engine runs there. An engine socket is root on its host, so an engine
-// not trusted before is shown with its host and asked about once; a trusted one is switched to.
-void MainWindow::followPresetEngine(const Preset &preset)
-{
-    if (preset.engine().isEmpty())
-        return;
-    const Result<Endpoint> endpoint = EndpointResolver::resolveForPreset({}, preset.engine());
-    if (!endpoint) {
-        statusBar()->showMessage(endpoint.error().message(), 10000);
-        return;
-    }
-    const Endpoint &target = endpoint.value();
-    if (client() && client()->endpoint().url == target.url)
-        return;
-    const QString key = QStringLiteral("engines/trusted");
-    const QString &alias = preset.engine(); // the lambda below keeps a copy
-    if (QSettings().value(key).toStringList().contains(target.url)) {
-        switchEngine(target);
-        m_engineAlias = alias;
-        m_command->setEngine(presetEngine());
-        return;
-    }
-    const QString where = target.isRemote() ? tr("on the host %1").arg(target.host)
-                                            : tr("on this machine");
-    ask(QStringLiteral("engineOffer"), tr("Switch engine?"),
-        tr("Preset \"%1\" runs on the engine at %2 (%3), %4. Whoever can use an engine is root on "
-           "its "
-           "host. Switch to it?")
-            .arg(preset.name(), target.url, target.source, where),
-        tr("&Switch"), [this, target, key, alias]() {
-            QSettings settings;
-            QStringList trusted = settings.value(key).toStringList();
-            trusted.append(target.url);
-            settings.setValue(key, trusted);
-            switchEngine(target);
-            m_engineAlias = alias;
-            m_command->setEngine(presetEngine());
-        });
-}
-
-// Asks without blocking: the window (and its running log tabs) go on while the question waits.
-void MainWindow::ask(const QString &name, const QString &title, const QString &text,
-                     const QString &action, const std::function<void()> &onYes)
-{
-    if (m_offer)
-        m_offer->close();
-    auto *box = new QMessageBox(QMessageBox::Question, title, text, QMessageBox::NoButton, this);
-    box->setObjectName(name);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    QPushButton *yes = box->addButton(action, QMessageBox::AcceptRole);
-    yes->setObjectName(QStringLiteral("offerAccept"));
-    box->addButton(QMessageBox::Close);
-    box->setDefaultButton(yes);
-    connect(box, &QMessageBox::buttonClicked, this, [yes, onYes](QAbstractButton *button) {
-        if (button == yes)
-            onYes();
-    });
-    m_offer = box;
-    box->open();
+    return m_dialogs->showPull(client(), reference, start);
 }
 
 void MainWindow::onEngineInfo(const EngineInfo &info)
 {
     m_engineKnown = true;
     m_engineError = Error();
-    m_engineIcon->setPixmap(Icons::get(QStringLiteral("engine-ok")).pixmap(16, 16));
-    if (!client())
+    if (!client()) {
+        m_engineStatus->showAnswered();
         return;
+    }
     const Endpoint &endpoint = client()->endpoint();
     // Which GPUs have a CDI device there (its spec files when local, else what it discovered).
     m_gpus->setCdiDevices(CdiInventory::forEngine(info, !endpoint.isRemote()).names(),
@@ -821,26 +527,7 @@ void MainWindow::onEngineInfo(const EngineInfo &info)
     m_command->setPodman(info.isPodman());
     m_swarm->setEngine(client(), info.isSwarmManager());
     m_swarmBox->setVisible(info.isSwarmManager());
-    // Plain tcp:// is allowed (the docker CLI allows it) but never quietly.
-    setEngineState(endpoint.isInsecure() ? tr("Connected, not secure") : tr("Connected"),
-                   !endpoint.isInsecure());
-    m_engineStatus->setStyleSheet({});
-    QString tip = tr("Engine at %1 (%2)\n%3, kernel %4\n%5 CPUs, %6 memory\nData root %7\n"
-                     "Default runtime %8; engine API up to %9")
-                      .arg(endpoint.url, endpoint.source, info.operatingSystem, info.kernelVersion,
-                           QString::number(info.cpus),
-                           QLocale().formattedDataSize(info.memoryBytes), info.rootDir,
-                           info.defaultRuntime, info.engineApiVersion);
-    if (endpoint.isInsecure()) {
-        tip.prepend(endpoint.insecurityWarning() + QStringLiteral(".\n\n"));
-        m_engineState->setToolTip(endpoint.insecurityWarning() + QLatin1Char('.'));
-    } else {
-        m_engineState->setToolTip({});
-    }
-    m_engineStatus->setToolTip(tip);
-    m_engineStatus->setText(tr("Engine %1 (%2) — %3, API %4 — runtimes: %5")
-                                .arg(endpoint.url, endpoint.source, info.productName(),
-                                     info.apiVersion, info.runtimes.join(QStringLiteral(", "))));
+    m_engineStatus->showInfo(endpoint, info);
     m_form->setRuntimes(info.runtimes, info.defaultRuntime);
     validateLive();
 }
@@ -849,11 +536,7 @@ void MainWindow::onEngineError(const Error &error)
 {
     m_engineKnown = true;
     m_engineError = error;
-    setEngineState(tr("Disconnected"), false);
-    m_engineIcon->setPixmap(Icons::get(QStringLiteral("engine-error")).pixmap(16, 16));
-    m_engineStatus->setStyleSheet(
-        StatusColors::styleSheet(StatusColors::Tone::Error, m_engineStatus));
-    m_engineStatus->setText(error.message());
+    m_engineStatus->showError(error);
     m_images->setError(error.message());
 }
 
@@ -861,9 +544,9 @@ void MainWindow::updateActions()
 {
     LogPage *page = m_logs->currentPage();
     const bool running = page && page->isActive();
-    m_stopAction->setEnabled(running);
+    m_actions->stop()->setEnabled(running);
     m_form->setRunning(running);
-    m_launchAction->setEnabled(client() != nullptr);
+    m_actions->launch()->setEnabled(client() != nullptr);
     m_form->setLaunchEnabled(client() != nullptr, m_engineError.message());
 }
 
@@ -879,15 +562,15 @@ void MainWindow::restoreSettings()
         resize(qMin(1500, screen.width() * 9 / 10), qMin(950, screen.height() * 9 / 10));
     }
     restoreState(settings.value(QStringLiteral("state")).toByteArray());
-    if (!m_mainSplitter->restoreState(settings.value(QStringLiteral("mainSplitter")).toByteArray()))
-        m_mainSplitter->setSizes({520, 420});
-    if (!m_topSplitter->restoreState(settings.value(QStringLiteral("topSplitter")).toByteArray()))
-        m_topSplitter->setSizes({400, 640, 450}); // the GPU table first; the engine list elides
-    if (!m_bottomSplitter->restoreState(
-            settings.value(QStringLiteral("bottomSplitter")).toByteArray()))
-        m_bottomSplitter->setSizes({1000, 500});
-    if (!m_leftSplitter->restoreState(settings.value(QStringLiteral("leftSplitter")).toByteArray()))
-        m_leftSplitter->setSizes({230, 290});
+    const std::pair<QSplitter *, QList<int>> splitters[] = {
+        {m_mainSplitter, {520, 420}},
+        {m_topSplitter, {400, 640, 450}}, // the GPU table first; the engine list elides
+        {m_bottomSplitter, {1000, 500}},
+        {m_leftSplitter, {230, 290}}};
+    for (const auto &[splitter, sizes] : splitters) {
+        if (!splitter->restoreState(settings.value(splitter->objectName()).toByteArray()))
+            splitter->setSizes(sizes);
+    }
     settings.endGroup();
 
     // The last launch as a preset document: one format for everything that stores a launch.
@@ -913,10 +596,9 @@ void MainWindow::saveSettings() const
     settings.beginGroup(QStringLiteral("window"));
     settings.setValue(QStringLiteral("geometry"), saveGeometry());
     settings.setValue(QStringLiteral("state"), saveState());
-    settings.setValue(QStringLiteral("mainSplitter"), m_mainSplitter->saveState());
-    settings.setValue(QStringLiteral("topSplitter"), m_topSplitter->saveState());
-    settings.setValue(QStringLiteral("bottomSplitter"), m_bottomSplitter->saveState());
-    settings.setValue(QStringLiteral("leftSplitter"), m_leftSplitter->saveState());
+    for (const QSplitter *splitter :
+         {m_mainSplitter, m_topSplitter, m_bottomSplitter, m_leftSplitter})
+        settings.setValue(splitter->objectName(), splitter->saveState()); // named as its key
     settings.endGroup();
     settings.setValue(QStringLiteral("presets/current"), m_presets->currentName());
     const Preset last(QStringLiteral("last"), currentSpec());
@@ -925,9 +607,8 @@ void MainWindow::saveSettings() const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (!m_quitting && m_logs->hasActive()) {
+    if (!m_closeQuestion->allowsClose()) {
         event->ignore();
-        askBeforeClosing();
         return;
     }
     saveSettings();
@@ -937,50 +618,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     event->accept();
 }
 
-void MainWindow::askBeforeClosing()
+void MainWindow::showMessage(const QString &text)
 {
-    if (m_closeQuestion) {
-        m_closeQuestion->raise();
-        return;
-    }
-    int running = 0;
-    const QList<LogPage *> pages = m_logs->pages();
-    for (const LogPage *page : pages)
-        running += page->isActive() ? 1 : 0;
-    auto *box = new QMessageBox(QMessageBox::Question, tr("Quit GPU Deck"),
-                                tr("%n container(s) launched from this window still run.", nullptr,
-                                   running),
-                                QMessageBox::NoButton, this);
-    box->setObjectName(QStringLiteral("closeQuestion"));
-    box->setInformativeText(tr("Stop them before quitting, or leave them running on the engine "
-                               "(docker ps lists them; their output stays in docker logs)."));
-    QPushButton *stop = box->addButton(tr("&Stop Them and Quit"), QMessageBox::AcceptRole);
-    stop->setObjectName(QStringLiteral("closeStop"));
-    QPushButton *leave = box->addButton(tr("&Leave Running and Quit"),
-                                        QMessageBox::DestructiveRole);
-    leave->setObjectName(QStringLiteral("closeLeave"));
-    box->addButton(QMessageBox::Cancel)->setObjectName(QStringLiteral("closeCancel"));
-    box->setDefaultButton(stop);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    m_closeQuestion = box;
-    connect(box, &QMessageBox::buttonClicked, this, [this, stop, leave](QAbstractButton *clicked) {
-        if (clicked == leave) {
-            m_quitting = true;
-            close();
-        } else if (clicked == stop) {
-            // The window goes at once; the process ends once the engine confirms every stop,
-            // or after 15 s whatever it said (the containers are then left as they are).
-            m_quitting = true;
-            hide();
-            connect(m_logs, &LogView::activityChanged, this, [this]() {
-                if (!m_logs->hasActive())
-                    close();
-            });
-            QTimer::singleShot(15000, this, &QWidget::close);
-            m_logs->stopAll();
-            if (!m_logs->hasActive())
-                close();
-        }
-    });
-    box->open();
+    statusBar()->showMessage(text, MessageMs);
 }

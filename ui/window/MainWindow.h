@@ -9,31 +9,36 @@
 #include <QPointer>
 #include <QTimer>
 
-#include <functional>
-
 class CapabilityBox;
+class CloseQuestion;
 class CommandPane;
 class ContainerDirectory;
 class DockerClient;
 class DoctorDialog;
 class Engine;
 class EngineList;
+class EnginePicker;
+class EngineSelection;
+class EngineStatus;
 class EngineRegistry;
 class EngineWatch;
 class GpuInventory;
 class GpuMonitor;
 class GpuPanel;
 class SwarmView;
+class ToolDialogs;
+class WindowActions;
 class ImageList;
 class LaunchForm;
 class LogPage;
 class LogView;
+class Offers;
 class Preset;
 class PresetBar;
+class PresetEngine;
 class PullDialog;
 class QAction;
 class QComboBox;
-class QLabel;
 class QMessageBox;
 class QSplitter;
 class QToolBar;
@@ -56,7 +61,7 @@ public:
     DockerClient *client() const;
     // The selected engine's host's GPUs (this machine's when the engine has no address).
     GpuMonitor *gpuMonitor() const;
-    EngineRegistry *engineRegistry() const { return m_registry; }
+    EngineRegistry *engineRegistry() const;
     Engine *engine() const;
     EngineList *engineList() const { return m_engineList; }
     GpuPanel *gpuPanel() const { return m_gpus; }
@@ -65,11 +70,11 @@ public:
     ImageList *imageList() const { return m_images; }
     LaunchForm *launchForm() const { return m_form; }
     LogView *logView() const { return m_logs; }
-    QToolBar *mainToolBar() const { return m_toolBar; }
+    QToolBar *mainToolBar() const;
     PresetBar *presetBar() const { return m_presets; }
     CommandPane *commandPane() const { return m_command; }
     EngineWatch *engineWatch() const;
-    QComboBox *engineCombo() const { return m_engineCombo; }
+    QComboBox *engineCombo() const;
     DoctorDialog *doctorDialog() const;
     PullDialog *pullDialog() const;
     // The question the window asked after a failed launch (pull the image? run the doctor?).
@@ -104,30 +109,18 @@ private:
     // spec as the equivalent commands show it: free GPUs resolved against the latest read.
     LaunchSpec exportedSpec(const LaunchSpec &spec) const;
     void showIssues(const QList<ValidationIssue> &issues, bool all);
+    void showMessage(const QString &text);
+    void onEngineSelected(Engine *engine);
     void onEngineInfo(const EngineInfo &info);
     void onEngineError(const Error &error);
     void onEngineState();
     void showEngineImages();
-    void setEngineState(const QString &text, bool ok);
-    void followPresetEngine(const Preset &preset);
-    QString presetEngine() const;
-    void fillEnginePicker();
-    Engine *restoredEngine() const;
-    void onEnginePicked(int index);
-    void onLaunchFinished(LogPage *page);
-    void ask(const QString &name, const QString &title, const QString &text, const QString &action,
-             const std::function<void()> &onYes);
     void updateActions();
     void restoreSettings();
     void saveSettings() const;
 
-    QString m_hostOption;
     EngineRegistry *m_registry = nullptr;
-    QPointer<Engine> m_engine;      // the selected one
-    QObject *m_selection = nullptr; // context of everything that follows the selected engine
-    // What a preset saved now names as its engine, when a loaded preset named it so (a URL that a
-    // context also reaches); empty: derived from the selected engine.
-    QString m_engineAlias;
+    EngineSelection *m_selection = nullptr;
     Error m_engineError;
     bool m_engineKnown = false;
     GpuMonitor *m_monitor; // this machine's GPUs, for an engine without an address
@@ -145,25 +138,15 @@ private:
     QSplitter *m_mainSplitter;
     QSplitter *m_topSplitter;
     QSplitter *m_bottomSplitter;
-    QToolBar *m_toolBar = nullptr;
-    QLabel *m_engineStatus;
-    QLabel *m_engineIcon;
-    QLabel *m_engineState;
-    QComboBox *m_engineCombo;
     QSplitter *m_leftSplitter;
-    QPointer<DoctorDialog> m_doctorDialog;
-    QPointer<PullDialog> m_pullDialog;
-    QPointer<QMessageBox> m_offer;
+    EngineStatus *m_engineStatus = nullptr;
+    EnginePicker *m_engineCombo;
+    Offers *m_offers;
+    PresetEngine *m_presetEngine = nullptr;
+    CloseQuestion *m_closeQuestion;
+    ToolDialogs *m_dialogs;
     // The launch last applied: fields the window has no widget for (binds) come from it.
     LaunchSpec m_base;
 
-    QAction *m_launchAction = nullptr;
-    QAction *m_stopAction = nullptr;
-    QAction *m_refreshAction = nullptr;
-    QAction *m_pullAction = nullptr;
-    QAction *m_doctorAction = nullptr;
-    // Closing with containers still running asks once: stop them, leave them, or stay.
-    void askBeforeClosing();
-    QPointer<QMessageBox> m_closeQuestion;
-    bool m_quitting = false; // the question was answered: the next close goes through
+    WindowActions *m_actions = nullptr;
 };
