@@ -1,9 +1,6 @@
 #include "log/LogPage.h"
 
-#include "launch/FreeGpuPicker.h"
-#include "launch/Launcher.h"
-#include "launch/PortLinks.h"
-#include "launch/SwarmLauncher.h"
+#include "log/LaunchRun.h"
 #include "widgets/StatusColors.h"
 
 #include <QDesktopServices>
@@ -48,63 +45,15 @@ qsizetype characterStart(const QByteArray &bytes, qsizetype pos)
 
 } // namespace
 
-LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
-    : QWidget(parent), m_client(client), m_spec(spec), m_launcher(new Launcher(client, this))
+LogPage::LogPage(LaunchRun *run, const LaunchSpec &spec, QWidget *parent)
+    : QWidget(parent), m_run(run), m_spec(spec)
 {
+    run->setParent(this);
     build();
-    if (!spec.ports.isEmpty()) {
-        m_portLinks = new PortLinks(client, this);
-        connect(m_portLinks, &PortLinks::ready, this, &LogPage::onPortsReady);
-        connect(m_portLinks, &PortLinks::failed, this, [this](const Error &error) {
-            m_portsProblem = error.message();
-            updatePorts();
-        });
-        // The bindings are read back once the container runs: the engine may have picked the ports.
-        connect(m_launcher, &Launcher::stateChanged, this, [this](Launcher::State state) {
-            if (state == Launcher::State::Running && !m_portLinks->isReady())
-                m_portLinks->open(m_launcher->containerId());
-        });
-    }
-    m_ports->setVisible(!spec.ports.isEmpty());
-    connect(m_launcher, &Launcher::output, this, &LogPage::onOutput);
-    connect(m_launcher, &Launcher::stateChanged, this, &LogPage::updateStatus);
-    connect(m_launcher, &Launcher::containerCreated, this, &LogPage::updateStatus);
-    connect(m_launcher, &Launcher::gpusTaken, this, [this]() {
-        appendNote(tr("Taking %1 (%2)")
-                       .arg(FreeGpuPicker::describe(m_launcher->takenGpus()),
-                            m_spec.gpus.summary()),
-                   m_noteFormat);
-        updateStatus();
-    });
-    connect(m_launcher, &Launcher::finished, this, &LogPage::onFinished);
-    updateStatus();
-    updatePorts();
-}
-
-LogPage::LogPage(DockerClient *client, const LaunchSpec &spec, OnSwarm swarm, QWidget *parent)
-    : QWidget(parent),
-      m_client(client),
-      m_spec(spec),
-      m_swarm(new SwarmLauncher(client, this)),
-      m_replicas(swarm.replicas)
-{
-    build();
-    m_ports->setVisible(false); // a service's tasks publish no ports of their own here
-    connect(m_swarm, &SwarmLauncher::note, this,
-            [this](const QString &sentence) { appendNote(sentence, m_noteFormat); });
-    connect(m_swarm, &SwarmLauncher::output, this,
-            [this](StreamDemuxer::Channel channel, const QByteArray &data) {
-                if (!m_swarmRunning) {
-                    m_swarmRunning = true;
-                    updateStatus();
-                }
-                onOutput(channel, data);
-            });
-    connect(m_swarm, &SwarmLauncher::finished, this, [this]() {
-        m_swarmFinished = true;
-        onFinished();
-    });
-    updateStatus();
+    connect(run, &LaunchRun::output, this, &LogPage::onOutput);
+    connect(run, &LaunchRun::note, this, &LogPage::addNote);
+    connect(run, &LaunchRun::changed, this, &LogPage::updateStatus);
+    connect(run, &LaunchRun::finished, this, &LogPage::onFinished);
 }
 
 // What both kinds of page share: the status line, the ports line and the output.
@@ -124,8 +73,6 @@ void LogPage::build()
     connect(this, &LogPage::linkActivated, this,
             [](const QUrl &url) { QDesktopServices::openUrl(url); });
     m_text->setObjectName(QStringLiteral("logText"));
-    m_text->setAccessibleName(isSwarm() ? tr("Swarm service output") : tr("Container output"));
-    m_status->setAccessibleName(isSwarm() ? tr("Swarm service state") : tr("Container state"));
     m_text->setReadOnly(true);
     m_text->setUndoRedoEnabled(false);
     m_text->setLineWrapMode(QPlainTextEdit::WidgetWidth);
@@ -173,36 +120,23 @@ QColor LogPage::stderrColor()
 
 void LogPage::start()
 {
-    if (m_swarm) {
-        m_swarmStarted = true;
-        m_swarm->launch(m_spec, m_replicas, false);
-    } else {
-        m_launcher->launch(m_spec);
-    }
+    m_run->start();
     updateStatus();
 }
 
 void LogPage::stop()
 {
-    if (m_swarm)
-        m_swarm->stop();
-    else
-        m_launcher->stop();
+    m_run->stop();
 }
 
 void LogPage::cancel()
 {
-    if (m_swarm)
-        m_swarm->stop();
-    else
-        m_launcher->cancel();
+    m_run->cancel();
 }
 
 bool LogPage::isActive() const
 {
-    if (m_swarm)
-        return m_swarmStarted && !m_swarmFinished;
-    return m_launcher->isActive();
+    return m_run->isActive();
 }
 
 bool LogPage::isRunning() const
@@ -212,29 +146,17 @@ bool LogPage::isRunning() const
 
 Launcher::State LogPage::state() const
 {
-    if (m_launcher)
-        return m_launcher->state();
-    if (!m_swarmStarted)
-        return Launcher::State::Idle;
-    if (!m_swarmFinished)
-        return m_swarmRunning ? Launcher::State::Running : Launcher::State::Creating;
-    if (m_swarm->error().code() == Error::Code::Cancelled)
-        return Launcher::State::Cancelled;
-    return m_swarm->error().isError() ? Launcher::State::Failed : Launcher::State::Exited;
+    return m_run->state();
 }
 
 std::optional<qint64> LogPage::exitCode() const
 {
-    if (m_launcher)
-        return m_launcher->exitCode();
-    if (const std::optional<int> code = m_swarm->exitCode())
-        return *code;
-    return std::nullopt;
+    return m_run->exitCode();
 }
 
 const Error &LogPage::error() const
 {
-    return m_launcher ? m_launcher->error() : m_swarm->error();
+    return m_run->error();
 }
 
 QString LogPage::title() const
@@ -242,14 +164,7 @@ QString LogPage::title() const
     QString image = m_spec.image;
     if (image.size() > 28)
         image = QStringLiteral("…") + image.right(27);
-    QString title;
-    if (m_swarm) {
-        const QString id = m_swarm->serviceId().left(12);
-        title = id.isEmpty() ? tr("%1 (swarm)").arg(image) : tr("%1 · %2 (swarm)").arg(image, id);
-    } else {
-        const QString id = m_launcher->containerId().left(12);
-        title = id.isEmpty() ? image : tr("%1 · %2").arg(image, id);
-    }
+    const QString title = titleText(image);
     return m_engineName.isEmpty() ? title : tr("%1 @ %2").arg(title, m_engineName);
 }
 
@@ -258,69 +173,18 @@ QString LogPage::statusText() const
     return m_status->text();
 }
 
+QString LogPage::gpuText() const
+{
+    switch (m_spec.gpus.mode) {
+    case GpuSelection::Mode::None: return tr("no GPUs");
+    case GpuSelection::Mode::All: return tr("all GPUs");
+    default: return gpuShareText();
+    }
+}
+
 void LogPage::updateStatus()
 {
-    QString text;
-    if (m_swarm) {
-        const QString id = m_swarm->serviceId().left(12);
-        switch (state()) {
-        case Launcher::State::Idle: text = tr("Not started"); break;
-        case Launcher::State::Running: text = tr("Running on the swarm: service %1").arg(id); break;
-        case Launcher::State::Exited:
-            text = tr("Exited with code %1; the service was removed").arg(exitCode().value_or(-1));
-            break;
-        case Launcher::State::Failed: text = tr("Failed: %1").arg(error().message()); break;
-        case Launcher::State::Cancelled: text = tr("Stopped: the service was removed"); break;
-        default: text = tr("Creating the service…"); break;
-        }
-    } else {
-        const QString id = m_launcher->containerId().left(12);
-        switch (m_launcher->state()) {
-        case Launcher::State::Idle: text = tr("Not started"); break;
-        case Launcher::State::Creating: text = tr("Creating the container…"); break;
-        case Launcher::State::Attaching:
-        case Launcher::State::Waiting: text = tr("Attaching to %1…").arg(id); break;
-        case Launcher::State::Starting: text = tr("Starting %1…").arg(id); break;
-        case Launcher::State::Running: text = tr("Running: %1").arg(id); break;
-        case Launcher::State::Stopping: text = tr("Stopping %1…").arg(id); break;
-        case Launcher::State::Exited:
-            text = m_launcher->exitCode() ? tr("Exited with code %1").arg(*m_launcher->exitCode())
-                                          : tr("Exited");
-            break;
-        case Launcher::State::Failed:
-            text = tr("Failed: %1").arg(m_launcher->error().message());
-            break;
-        case Launcher::State::Cancelled: text = tr("Cancelled"); break;
-        }
-    }
-    const auto swarmGpus = [](int n) {
-        return n == 1 ? LogPage::tr("1 GPU per task, picked by the swarm")
-                      : LogPage::tr("%1 GPUs per task, picked by the swarm").arg(n);
-    };
-    QString gpus;
-    switch (m_spec.gpus.mode) {
-    case GpuSelection::Mode::None: gpus = tr("no GPUs"); break;
-    case GpuSelection::Mode::All: gpus = tr("all GPUs"); break;
-    case GpuSelection::Mode::Count:
-        if (m_swarm)
-            gpus = swarmGpus(m_spec.gpus.count);
-        else
-            gpus = m_spec.gpus.count == 1 ? tr("the first GPU")
-                                          : tr("the first %1 GPUs").arg(m_spec.gpus.count);
-        break;
-    case GpuSelection::Mode::Devices:
-        if (m_swarm)
-            gpus = swarmGpus(int(m_spec.gpus.devices.size()));
-        else
-            gpus = tr("GPUs %1").arg(m_spec.gpus.devices.join(QStringLiteral(", ")));
-        break;
-    case GpuSelection::Mode::Free:
-        gpus = !m_launcher || m_launcher->takenGpus().isEmpty()
-                   ? m_spec.gpus.summary()
-                   : FreeGpuPicker::describe(m_launcher->takenGpus());
-        break;
-    }
-    m_status->setText(tr("%1 — %2 — %3").arg(text, m_spec.image, gpus));
+    m_status->setText(tr("%1 — %2 — %3").arg(stateText(), m_spec.image, gpuText()));
     const bool bad = state() == Launcher::State::Failed || (exitCode() && *exitCode() != 0);
     m_status->setStyleSheet(bad ? StatusColors::styleSheet(StatusColors::Tone::Error, m_status)
                                 : QString());
@@ -507,10 +371,15 @@ void LogPage::apply(const QList<AnsiParser::Op> &ops)
     }
     flushBuffer();
     cursor.endEditBlock();
-    linkify(m_text->document()->blockCount() - 1 - newLines);
+    rendered(m_text->document()->blockCount() - 1 - newLines);
     if (m_follow)
         m_text->verticalScrollBar()->setValue(m_text->verticalScrollBar()->maximum());
     m_applying = false;
+}
+
+void LogPage::addNote(const QString &text)
+{
+    appendNote(text, m_noteFormat);
 }
 
 void LogPage::appendNote(const QString &text, const QTextCharFormat &format)
@@ -528,9 +397,7 @@ void LogPage::onFinished()
 {
     m_flushTimer.stop();
     flush();
-    if (m_portLinks)
-        m_portLinks->close(); // ends the ssh forwards with the container
-    updatePorts();
+    ending();
     QTextCharFormat end = m_noteFormat;
     end.setFontItalic(false);
     end.setFontWeight(QFont::Bold);
@@ -541,17 +408,13 @@ void LogPage::onFinished()
                                     : stderrColor());
         if (error().isError())
             appendNote(error().message(), m_daemonFormat);
-        appendNote(m_swarm ? tr("— exited with code %1; the service was removed —").arg(code)
-                           : tr("— exited with code %1 —").arg(code),
-                   end);
+        appendNote(endText(), end);
         break;
     }
     case Launcher::State::Failed:
         appendNote(tr("Launch failed: %1").arg(error().message()), m_daemonFormat);
         break;
-    case Launcher::State::Cancelled:
-        appendNote(m_swarm ? tr("— stopped: the service was removed —") : tr("— cancelled —"), end);
-        break;
+    case Launcher::State::Cancelled: appendNote(endText(), end); break;
     default: break;
     }
     updateStatus();
@@ -605,88 +468,6 @@ bool LogPage::saveTo(const QString &path, QString *error) const
         return false;
     }
     return true;
-}
-
-void LogPage::onPortsReady()
-{
-    updatePorts();
-    linkify(0); // output that came before the bindings were known
-}
-
-void LogPage::updatePorts()
-{
-    if (!m_portLinks)
-        return;
-    QStringList items;
-    if (state() == Launcher::State::Exited || state() == Launcher::State::Failed
-        || state() == Launcher::State::Cancelled) {
-        m_ports->setText(tr("Published ports: closed with the container"));
-        return;
-    }
-    if (!m_portLinks->isReady()) {
-        m_ports->setText(
-            tr("Published ports: %1").arg(m_spec.ports.join(QStringLiteral(", ")).toHtmlEscaped()));
-        return;
-    }
-    for (const PortMappings::Published &published : m_portLinks->published()) {
-        const QString engineSide = QStringLiteral("%1/%2 → %3:%4")
-                                       .arg(published.containerPort)
-                                       .arg(published.protocol,
-                                            published.hostIp.contains(QLatin1Char(':'))
-                                                ? QString(QLatin1Char('[') + published.hostIp
-                                                          + QLatin1Char(']'))
-                                                : published.hostIp)
-                                       .arg(published.hostPort);
-        QString item = engineSide.toHtmlEscaped();
-        for (const PortLinks::Link &link : m_portLinks->links()) {
-            if (link.published.containerPort == published.containerPort
-                && link.published.protocol == published.protocol
-                && link.published.hostIp == published.hostIp) {
-                const QString url = link.url.toString();
-                item = QStringLiteral("<a href=\"%1\">%2</a>")
-                           .arg(url.toHtmlEscaped(), engineSide.toHtmlEscaped());
-                if (link.forwarded)
-                    item +=
-                        tr(" (forwarded over ssh to %1)").arg(link.url.authority().toHtmlEscaped());
-            }
-        }
-        items << item;
-    }
-    QString text = items.isEmpty()
-                       ? tr("Published ports: none reachable from here")
-                       : tr("Published ports: %1").arg(items.join(QStringLiteral(", ")));
-    if (!m_portsProblem.isEmpty())
-        text += QStringLiteral("<br>") + m_portsProblem.toHtmlEscaped();
-    m_ports->setText(text);
-}
-
-void LogPage::linkify(int first)
-{
-    if (!m_portLinks || m_portLinks->links().isEmpty())
-        return;
-    QTextDocument *document = m_text->document();
-    QTextCharFormat linkFormat;
-    linkFormat.setAnchor(true);
-    linkFormat.setForeground(palette().color(QPalette::Link));
-    linkFormat.setFontUnderline(true);
-    QTextCursor cursor(document);
-    bool editing = false;
-    for (QTextBlock block = document->findBlockByNumber(qMax(0, first)); block.isValid();
-         block = block.next()) {
-        for (const PortLinks::Match &match : m_portLinks->find(block.text())) {
-            if (!editing) {
-                cursor.beginEditBlock();
-                editing = true;
-            }
-            cursor.setPosition(block.position() + int(match.start));
-            cursor.setPosition(block.position() + int(match.start + match.length),
-                               QTextCursor::KeepAnchor);
-            linkFormat.setAnchorHref(match.target.toString());
-            cursor.mergeCharFormat(linkFormat);
-        }
-    }
-    if (editing)
-        cursor.endEditBlock();
 }
 
 bool LogPage::eventFilter(QObject *watched, QEvent *event)

@@ -4,7 +4,9 @@
 #include "engine/StreamDemuxer.h"
 #include "launch/LaunchSpec.h"
 #include "launch/Launcher.h"
+
 #include "log/AnsiParser.h"
+#include <optional>
 
 #include <QLabel>
 #include <QList>
@@ -15,16 +17,15 @@
 #include <QUrl>
 #include <QWidget>
 
-class DockerClient;
+class LaunchRun;
 class Launcher;
 class SwarmLauncher;
-class PortLinks;
 
-// One launch: a container (its Launcher) or a service on a swarm (its SwarmLauncher, output of
-// every task), run and shown live. Output is buffered as it
-// arrives and rendered in batches on a short timer into a capped document, so that a flood never
-// holds the event loop for long: a batch renders at most a line and byte budget, and older output
-// of a batch over budget is skipped (and said so), as the cap would drop it soon anyway.
+// The base of a log tab: one launch (a container's in ContainerLogPage, a swarm service's in
+// SwarmLogPage), driven by its LaunchRun and shown live. Output is buffered as it arrives and
+// rendered in batches on a short timer into a capped document, so that a flood never holds the
+// event loop for long: a batch renders at most a line and byte budget, and older output of a batch
+// over budget is skipped (and said so), as the cap would drop it soon anyway.
 class LogPage : public QWidget
 {
     Q_OBJECT
@@ -35,40 +36,28 @@ public:
     // Which stream a piece of text came from, stored in its character format.
     static constexpr int ChannelProperty = QTextFormat::UserProperty + 1;
 
-    // A service on a swarm, as `gpudeck swarm run --replicas N`.
-    struct OnSwarm
-    {
-        int replicas = 1;
-    };
-
-    LogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent = nullptr);
-    LogPage(DockerClient *client, const LaunchSpec &spec, OnSwarm swarm, QWidget *parent = nullptr);
     ~LogPage() override;
 
     void start();
-    // Stops a running container (SIGTERM, then a kill after the grace period); cancels a launch
-    // still under way. A swarm launch: removes the service.
     void stop();
-    // Gives up the launch at once: a container is killed and removed, a service removed.
     void cancel();
     bool isActive() const;
     bool isRunning() const;
-    // Where the launch is, in the container's terms for both kinds (a service: Creating until its
-    // first task runs, then Running; Exited, Failed or Cancelled at the end).
+    // Where the launch is, in the container's terms for both kinds (LaunchRun::state()).
     Launcher::State state() const;
     std::optional<qint64> exitCode() const;
     const Error &error() const;
 
+    LaunchRun *run() const { return m_run; }
     // The container's Launcher; null for a swarm launch.
-    Launcher *launcher() const { return m_launcher; }
-    SwarmLauncher *swarmLauncher() const { return m_swarm; }
-    bool isSwarm() const { return m_swarm != nullptr; }
-    // The container's published ports as links this machine can open (null without ports).
-    PortLinks *portLinks() const { return m_portLinks; }
+    virtual Launcher *launcher() const { return nullptr; }
+    // The service's SwarmLauncher; null for a container.
+    virtual SwarmLauncher *swarmLauncher() const { return nullptr; }
+    bool isSwarm() const { return swarmLauncher() != nullptr; }
     QLabel *portsLabel() const { return m_ports; }
     QPlainTextEdit *textEdit() const { return m_text; }
     const LaunchSpec &spec() const { return m_spec; }
-    // "image · id @ engine": where the container runs, once setEngineName() named it.
+    // "image · id @ engine": where the launch runs, once setEngineName() named it.
     QString title() const;
     void setEngineName(const QString &name) { m_engineName = name; }
     QString engineName() const { return m_engineName; }
@@ -97,6 +86,27 @@ signals:
     // The launch ended (state() is Exited, Failed or Cancelled), after its last output.
     void finished();
 
+protected:
+    // run becomes the page's child. The subclass's constructor ends with updateStatus().
+    LogPage(LaunchRun *run, const LaunchSpec &spec, QWidget *parent);
+
+    // The launch's state in words ("Running: 1a2b…"), for the status line.
+    virtual QString stateText() const = 0;
+    // The GPUs when a share of them was asked for (a count, devices, free ones), in words.
+    virtual QString gpuShareText() const = 0;
+    // The title without the engine: the image (elided) and the id.
+    virtual QString titleText(const QString &image) const = 0;
+    // The closing line of an exited or cancelled launch.
+    virtual QString endText() const = 0;
+    // Blocks from first on were just rendered (links may be made of them).
+    virtual void rendered(int first) { Q_UNUSED(first) }
+    // The launch ended; its end note follows.
+    virtual void ending() { }
+
+    void updateStatus();
+    void addNote(const QString &text);
+    QLabel *statusLabel() const { return m_status; }
+
 private:
     struct Chunk
     {
@@ -105,37 +115,24 @@ private:
     };
 
     void build();
-    void connectSwarm();
     void onOutput(StreamDemuxer::Channel channel, const QByteArray &data);
     void onFinished();
     void flush();
     void apply(const QList<AnsiParser::Op> &ops);
     void appendNote(const QString &text, const QTextCharFormat &format);
-    void updateStatus();
+    QString gpuText() const;
     void onScrolled();
-    void onPortsReady();
-    void updatePorts();
-    // Turns the URLs of blocks from `first` on into links to the published ports.
-    void linkify(int first);
     bool eventFilter(QObject *watched, QEvent *event) override;
     QStringDecoder &decoder(StreamDemuxer::Channel channel);
     AnsiParser &parser(StreamDemuxer::Channel channel);
 
-    DockerClient *m_client;
+    LaunchRun *m_run;
     QString m_engineName;
     LaunchSpec m_spec;
-    Launcher *m_launcher = nullptr;
-    SwarmLauncher *m_swarm = nullptr;
-    int m_replicas = 1;
-    bool m_swarmStarted = false;
-    bool m_swarmRunning = false;
-    bool m_swarmFinished = false;
     // The parts both kinds of page have (build() sets them up).
     QLabel *m_status = new QLabel(this);
     QLabel *m_ports = new QLabel(this);
     QPlainTextEdit *m_text = new QPlainTextEdit(this);
-    PortLinks *m_portLinks = nullptr;
-    QString m_portsProblem;
 
     QList<Chunk> m_pending;
     qsizetype m_pendingBytes = 0;

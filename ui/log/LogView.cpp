@@ -1,8 +1,10 @@
 #include "log/LogView.h"
 
 #include "launch/Launcher.h"
+#include "log/ContainerLogPage.h"
 #include "log/FindBar.h"
 #include "log/LogPage.h"
+#include "log/SwarmLogPage.h"
 #include "widgets/Icons.h"
 
 #include <QFileDialog>
@@ -107,7 +109,7 @@ LogView::LogView(QWidget *parent)
 LogPage *LogView::launch(DockerClient *client, const LaunchSpec &spec, GpuInventory *hostGpus,
                          const QString &engineName)
 {
-    auto *page = new LogPage(client, spec, m_tabs);
+    auto *page = new ContainerLogPage(client, spec, m_tabs);
     page->launcher()->setGpuInventory(hostGpus);
     add(page, engineName);
     return page;
@@ -116,7 +118,7 @@ LogPage *LogView::launch(DockerClient *client, const LaunchSpec &spec, GpuInvent
 LogPage *LogView::launchOnSwarm(DockerClient *client, const LaunchSpec &spec, int replicas,
                                 const QString &engineName)
 {
-    auto *page = new LogPage(client, spec, LogPage::OnSwarm{replicas}, m_tabs);
+    auto *page = new SwarmLogPage(client, spec, replicas, m_tabs);
     add(page, engineName);
     return page;
 }
