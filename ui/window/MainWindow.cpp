@@ -334,10 +334,9 @@ LaunchSpec MainWindow::exportedSpec(const LaunchSpec &spec) const
     // "N free GPUs" shown as the GPUs a launch would take now, so that the command takes them too.
     if (spec.gpus.mode != GpuSelection::Mode::Free || !hostInventory())
         return spec;
-    const Result<LaunchSpec> resolved = FreeGpuPicker::resolve(spec.resolvedFor(client()->kind()),
-                                                               gpuMonitor()->latest(),
-                                                               FreeGpuPicker::reserved(
-                                                                   client()->endpoint().url));
+    const Result<LaunchSpec> resolved = FreeGpuPicker::resolveOn(spec, client()->kind(),
+                                                                 gpuMonitor()->latest(),
+                                                                 client()->endpoint().url);
     return resolved ? resolved.value() : spec;
 }
 
