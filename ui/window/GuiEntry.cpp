@@ -1,5 +1,6 @@
 #include "window/GuiEntry.h"
 
+#include "cli/CommandLine.h"
 #include "window/MainWindow.h"
 
 #include <QApplication>
@@ -33,10 +34,12 @@ int runGui(int argc, char *argv[])
                                             "(default: DOCKER_HOST, the docker context, the "
                                             "default socket)."),
         QStringLiteral("URL"));
-    parser.addOption(host);
-    parser.process(app);
+    parser.addOption(host); // for --help: takeHost() reads it, as the headless commands do
+    QStringList args = QApplication::arguments();
+    const QString hostUrl = CommandLine::takeHost(args);
+    parser.process(args);
 
-    MainWindow window(parser.value(host));
+    MainWindow window(hostUrl.isEmpty() ? parser.value(host) : hostUrl);
     window.show();
     return app.exec();
 }
