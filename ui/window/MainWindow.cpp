@@ -17,6 +17,7 @@
 #include "launch/CapabilityBox.h"
 #include "launch/CommandPane.h"
 #include "launch/FreeGpuPicker.h"
+#include "launch/LaunchEditor.h"
 #include "launch/LaunchForm.h"
 #include "launch/Launcher.h"
 #include "log/LogPage.h"
@@ -48,8 +49,9 @@
 
 namespace {
 
-// How long a passing message stays in the status bar.
+// How long a passing message stays in the status bar; one to act on stays longer.
 constexpr int MessageMs = 8000;
+constexpr int ActionMessageMs = 10000;
 
 QWidget *titled(const QString &title, QWidget *content, QWidget *parent)
 {
@@ -80,7 +82,8 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
       m_engineCombo(new EnginePicker(this)),
       m_offers(new Offers(this)),
       m_closeQuestion(new CloseQuestion(this, m_logs)),
-      m_dialogs(new ToolDialogs(this))
+      m_dialogs(new ToolDialogs(this)),
+      m_editor(new LaunchEditor(m_form, m_gpus, m_caps, m_images, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("GPU Deck"));
@@ -93,7 +96,7 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     m_presetEngine = new PresetEngine(m_selection, m_offers, this); // first to hear of a selection
     connect(m_selection, &EngineSelection::selected, this, &MainWindow::onEngineSelected);
     connect(m_presetEngine, &PresetEngine::message, this,
-            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+            [this](const QString &text) { statusBar()->showMessage(text, ActionMessageMs); });
     connect(m_presetEngine, &PresetEngine::nameChanged, m_command, &CommandPane::setEngine);
     connect(m_offers, &Offers::doctorWanted, this,
             [this](const QString &reason) { showDoctor(reason); });
@@ -272,36 +275,12 @@ void MainWindow::buildActions()
 
 LaunchSpec MainWindow::currentSpec(QList<ValidationIssue> *issues) const
 {
-    LaunchSpec spec = m_base;
-    QList<ValidationIssue> local;
-    m_form->fillSpec(&spec, issues ? issues : &local);
-    spec.gpus = m_gpus->selection();
-    spec.capabilities = m_caps->capabilities();
-    return spec;
+    return m_editor->spec(issues);
 }
 
 void MainWindow::applySpec(const LaunchSpec &spec)
 {
-    m_base = spec;
-    m_form->setSpec(spec);
-    m_gpus->setSelection(spec.gpus);
-    m_caps->setCapabilities(spec.capabilities);
-    m_images->selectImage(spec.image);
-}
-
-void MainWindow::showIssues(const QList<ValidationIssue> &issues, bool all)
-{
-    m_form->showIssues(issues, all);
-    QStringList gpu;
-    QStringList caps;
-    for (const ValidationIssue &issue : issues) {
-        if (issue.field == QLatin1String("gpus"))
-            gpu.append(issue.message);
-        else if (issue.field == QLatin1String("capabilities"))
-            caps.append(issue.message);
-    }
-    m_gpus->setIssue(gpu.join(QLatin1Char('\n')));
-    m_caps->setIssue(caps.join(QLatin1Char('\n')));
+    m_editor->setSpec(spec);
 }
 
 void MainWindow::validateLive()
@@ -311,7 +290,7 @@ void MainWindow::validateLive()
     DockerClient *docker = client();
     issues += spec.validate(docker ? docker->apiVersion() : QString(),
                             docker ? docker->kind() : EngineKind::Docker);
-    showIssues(issues, false);
+    m_editor->showIssues(issues, false);
     m_command->setSpec(exportedSpec(spec));
     // Podman takes GPUs only as CDI devices, whatever the driver field says.
     m_gpus->setCdiLaunch(spec.deviceDriver == QLatin1String("cdi")
@@ -350,7 +329,7 @@ void MainWindow::launch()
     QList<ValidationIssue> issues;
     const LaunchSpec spec = currentSpec(&issues);
     issues += spec.validate(docker->apiVersion(), docker->kind());
-    showIssues(issues, true);
+    m_editor->showIssues(issues, true);
     if (!issues.isEmpty()) {
         showMessage(tr("Not launched: %1").arg(issues.first().message));
         return;

@@ -12,32 +12,29 @@
 class CapabilityBox;
 class CloseQuestion;
 class CommandPane;
-class ContainerDirectory;
 class DockerClient;
 class DoctorDialog;
 class Engine;
 class EngineList;
 class EnginePicker;
+class EngineRegistry;
 class EngineSelection;
 class EngineStatus;
-class EngineRegistry;
 class EngineWatch;
 class GpuInventory;
 class GpuMonitor;
 class GpuPanel;
-class SwarmView;
-class ToolDialogs;
-class WindowActions;
 class ImageList;
+class LaunchEditor;
 class LaunchForm;
-class LogPage;
 class LogView;
 class Offers;
-class Preset;
 class PresetBar;
 class PresetEngine;
 class PullDialog;
-class QAction;
+class SwarmView;
+class ToolDialogs;
+class WindowActions;
 class QComboBox;
 class QMessageBox;
 class QSplitter;
@@ -108,7 +105,6 @@ private:
     GpuInventory *hostInventory() const;
     // spec as the equivalent commands show it: free GPUs resolved against the latest read.
     LaunchSpec exportedSpec(const LaunchSpec &spec) const;
-    void showIssues(const QList<ValidationIssue> &issues, bool all);
     void showMessage(const QString &text);
     void onEngineSelected(Engine *engine);
     void onEngineInfo(const EngineInfo &info);
@@ -145,8 +141,7 @@ private:
     PresetEngine *m_presetEngine = nullptr;
     CloseQuestion *m_closeQuestion;
     ToolDialogs *m_dialogs;
-    // The launch last applied: fields the window has no widget for (binds) come from it.
-    LaunchSpec m_base;
+    LaunchEditor *m_editor;
 
     WindowActions *m_actions = nullptr;
 };
