@@ -1,7 +1,7 @@
 // gpudeck: with a subcommand it runs headless (QCoreApplication, no display needed);
 // without one it opens the window.
-#include "GuiEntry.h"
 #include "cli/CommandLine.h"
+#include "window/GuiEntry.h"
 
 int main(int argc, char *argv[])
 {

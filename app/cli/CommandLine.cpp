@@ -145,6 +145,24 @@ bool isHeadless(int argc, char *argv[])
     return false;
 }
 
+QString takeHost(QStringList &args)
+{
+    QString host;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if ((args.at(i) == QLatin1String("--host") || args.at(i) == QLatin1String("-H"))
+            && i + 1 < args.size()) {
+            host = args.at(i + 1);
+            args.remove(i, 2);
+            --i;
+        } else if (args.at(i).startsWith(QLatin1String("--host="))) {
+            host = args.at(i).mid(7);
+            args.removeAt(i);
+            --i;
+        }
+    }
+    return host;
+}
+
 int run(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -155,17 +173,15 @@ int run(int argc, char *argv[])
 
     CliContext ctx;
     QStringList args = QCoreApplication::arguments().mid(1);
+    // --host before or after the command.
+    ctx.host = takeHost(args);
     // Global options may come before the command.
     while (!args.isEmpty() && args.first().startsWith(QLatin1Char('-'))) {
         const QString option = args.takeFirst();
         if (option == QLatin1String("--host") || option == QLatin1String("-H")) {
-            if (args.isEmpty())
-                return ctx.usage(
-                    QStringLiteral("%1 needs a URL such as unix:///var/run/docker.sock.")
-                        .arg(option));
-            ctx.host = args.takeFirst();
-        } else if (option.startsWith(QLatin1String("--host="))) {
-            ctx.host = option.mid(7);
+            // takeHost() left it: nothing follows it.
+            return ctx.usage(
+                QStringLiteral("%1 needs a URL such as unix:///var/run/docker.sock.").arg(option));
         } else if (option == QLatin1String("-h") || option == QLatin1String("--help")) {
             ctx.out << helpText();
             return 0;
@@ -182,19 +198,6 @@ int run(int argc, char *argv[])
     const CommandEntry *command = findCommand(name);
     if (!command)
         return ctx.usage(QStringLiteral("unknown command '%1'.").arg(name));
-    // --host is also accepted after the command.
-    for (int i = 0; i < args.size(); ++i) {
-        if ((args.at(i) == QLatin1String("--host") || args.at(i) == QLatin1String("-H"))
-            && i + 1 < args.size()) {
-            ctx.host = args.at(i + 1);
-            args.remove(i, 2);
-            --i;
-        } else if (args.at(i).startsWith(QLatin1String("--host="))) {
-            ctx.host = args.at(i).mid(7);
-            args.removeAt(i);
-            --i;
-        }
-    }
     const int code = command->run(ctx, args);
     ctx.out.flush();
     ctx.err.flush();

@@ -85,9 +85,10 @@ LaunchSpec withFreeGpusPicked(CliContext &ctx, const Preset &preset)
                     QStringLiteral("gpudeck run picks them on that host when it launches"));
     QList<GpuInfo> taken;
     if (!why.isError()) {
-        const Result<LaunchSpec> resolved = FreeGpuPicker::resolve(spec,
-                                                                   GpuInventory().readBlocking(),
-                                                                   {}, &taken);
+        // Nothing is reserved in this process; the spec keeps the preset's own (Docker) terms.
+        const Result<LaunchSpec> resolved = FreeGpuPicker::resolveOn(spec, EngineKind::Docker,
+                                                                     GpuInventory().readBlocking(),
+                                                                     endpoint.value().url, &taken);
         if (resolved) {
             ctx.err << "gpudeck: " << FreeGpuPicker::describe(taken)
                     << " free now: the command takes " << (taken.size() == 1 ? "it" : "them")

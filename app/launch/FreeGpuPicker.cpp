@@ -60,6 +60,13 @@ Result<QList<GpuInfo>> FreeGpuPicker::pick(const GpuSnapshot &host, int count,
                      "Wait until they are released, ask for fewer, or pick the GPUs yourself"));
 }
 
+Result<LaunchSpec> FreeGpuPicker::resolveOn(const LaunchSpec &spec, EngineKind kind,
+                                            const GpuSnapshot &host, const QString &hostUrl,
+                                            QList<GpuInfo> *taken)
+{
+    return resolve(spec.resolvedFor(kind), host, reserved(hostUrl), taken);
+}
+
 Result<LaunchSpec> FreeGpuPicker::resolve(const LaunchSpec &spec, const GpuSnapshot &host,
                                           const QStringList &reserved, QList<GpuInfo> *taken)
 {

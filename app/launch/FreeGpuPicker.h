@@ -28,6 +28,13 @@ public:
                                       const QStringList &reserved = {},
                                       QList<GpuInfo> *taken = nullptr);
 
+    // The one way a launch's free GPUs are picked, for the launch and for every preview of it:
+    // spec as an engine of this kind takes it, resolved against host minus what this process's
+    // launches on hostUrl (the engine's endpoint URL) are taking.
+    static Result<LaunchSpec> resolveOn(const LaunchSpec &spec, EngineKind kind,
+                                        const GpuSnapshot &host, const QString &hostUrl,
+                                        QList<GpuInfo> *taken = nullptr);
+
     // "GPU 1 (GPU-3a7c…), GPU 2 (GPU-…)": which GPUs a launch took, for the log tab and stderr.
     static QString describe(const QList<GpuInfo> &gpus);
     static QStringList uuids(const QList<GpuInfo> &gpus);

@@ -132,9 +132,8 @@ void Launcher::onHostRead(const GpuSnapshot &host, const CudaRequirement &requir
     }
     if (m_spec.gpus.mode == GpuSelection::Mode::Free) {
         const QString hostName = m_client->endpoint().url;
-        const Result<LaunchSpec> resolved =
-            FreeGpuPicker::resolve(m_spec.resolvedFor(m_client->kind()), host,
-                                   FreeGpuPicker::reserved(hostName), &m_taken);
+        const Result<LaunchSpec> resolved = FreeGpuPicker::resolveOn(m_spec, m_client->kind(), host,
+                                                                     hostName, &m_taken);
         if (!resolved) {
             fail(resolved.error(), false);
             return;

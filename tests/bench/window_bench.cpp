@@ -7,14 +7,14 @@
 //     containers left behind (target: fds flat, RSS growth < 5 MB over 500, none left)
 // GPUDECK_BENCH_FLOOD_MB (default 1024) sets the flood; GPUDECK_BENCH_IMAGES (default 1000);
 // GPUDECK_BENCH_LAUNCHES (default 500) the launches; --launches runs only those.
-#include "GpuPanel.h"
-#include "ImageList.h"
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
+#include "gpus/GpuPanel.h"
+#include "images/ImageList.h"
 #include "launch/Launcher.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QDateTime>

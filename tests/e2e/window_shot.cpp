@@ -5,11 +5,11 @@
 //   window_shot --watch OUT.png              render the GPU panel's live figures, no launch
 // Options before OUT.png: --driver cdi launches through CDI devices; --expect TEXT (with --watch)
 // waits up to 30 s for TEXT in the GPU panel's Processes column, e.g. the name of a container.
-#include "CapabilityBox.h"
-#include "GpuPanel.h"
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
+#include "gpus/GpuPanel.h"
+#include "launch/CapabilityBox.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "window/MainWindow.h"
 
 #include "gpu/GpuMonitor.h"
 

@@ -1,4 +1,4 @@
-#include "AnsiParser.h"
+#include "log/AnsiParser.h"
 
 #include <QTest>
 

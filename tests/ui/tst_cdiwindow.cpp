@@ -5,14 +5,15 @@
 // docker run tab saying --device nvidia.com/gpu=1. On Podman the podman run tab comes first, no GPU
 // is marked (its spec names only other GPUs' UUIDs), the form's note names the missing device
 // and the fix, and the launch is refused with that sentence: it never runs without the GPU.
-#include "CommandPane.h"
-#include "GpuPanel.h"
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
+#include "GuiTestBase.h"
 #include "NamedChild.h"
 #include "TestEngine.h"
+#include "gpus/GpuPanel.h"
+#include "launch/CommandPane.h"
 #include "launch/Launcher.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "window/MainWindow.h"
 
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -23,7 +24,7 @@
 #include <QTest>
 #include <QTreeWidget>
 
-class TestCdiWindow : public QObject
+class TestCdiWindow : public GuiTestBase
 {
     Q_OBJECT
 
@@ -32,7 +33,6 @@ private slots:
     void cdiDevicesMarkedAndLaunched();
 
 private:
-    QTemporaryDir m_settings;
 };
 
 void TestCdiWindow::initTestCase()
@@ -41,11 +41,8 @@ void TestCdiWindow::initTestCase()
     QVERIFY2(TestEngine::hasCdi(),
              "ui_cdi runs against the CDI engines (fixtures cdi-engine, podman)");
     QVERIFY(m_settings.isValid());
-    QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test-cdi"));
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
-    qputenv("GPUDECK_NVML_PATH", GPUDECK_FAKE_NVML);
-    qputenv("GPUDECK_FAKE_NVML_SCENARIO", "two");
+    useSettings(QStringLiteral("gpudeck-test-cdi"));
+    useFakeNvml("two");
 }
 
 void TestCdiWindow::cdiDevicesMarkedAndLaunched()

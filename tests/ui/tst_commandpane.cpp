@@ -1,4 +1,4 @@
-#include "CommandPane.h"
+#include "launch/CommandPane.h"
 
 #include "launch/DockerRunExport.h"
 

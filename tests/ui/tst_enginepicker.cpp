@@ -1,13 +1,14 @@
 // The window's engine picker against real engines: docker contexts for the sandboxed engine behind
 // the test sshd (ssh://) and for the TLS engine (made by the real docker CLI, with its TLS material
 // in the context store). Picking one connects, lists its images, and a launch runs there.
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
+#include "GuiTestBase.h"
 #include "NamedChild.h"
-#include "PresetBar.h"
 #include "TestEngine.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "presets/PresetBar.h"
 #include "presets/PresetStore.h"
+#include "window/MainWindow.h"
 
 #include <QComboBox>
 #include <QCryptographicHash>
@@ -25,7 +26,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-class TestEnginePicker : public QObject
+class TestEnginePicker : public GuiTestBase
 {
     Q_OBJECT
 
@@ -74,10 +75,8 @@ private slots:
         const QString tls = qEnvironmentVariable("GPUDECK_TEST_TLS_DIR");
         QVERIFY2(!tls.isEmpty() && !qEnvironmentVariable("GPUDECK_TEST_SSH_DIR").isEmpty(),
                  "run through ctest: needs the TLS engine and the test sshd");
-        QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
-        QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test-picker"));
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
-                           m_dir.filePath(QStringLiteral("settings")));
+        useSettings(QStringLiteral("gpudeck-test-picker"),
+                    m_dir.filePath(QStringLiteral("settings")));
 
         // The docker CLI's store: the TLS context as `docker context create` wrote it, and an ssh
         // context for the engine behind the sshd, written as the CLI writes one.

@@ -6,18 +6,19 @@
 // and while the dead one times out. Local GPUs come from the fake NVML (8 GPUs); the ssh host's
 // from a stand-in nvidia-smi first on the remote PATH (an H100 capture); the TLS host's from the
 // test image's stub nvidia-smi in a probe container (two stand-in GPUs, one busy).
-#include "EngineList.h"
 #include "FakeSmi.h"
-#include "GpuPanel.h"
-#include "ImageList.h"
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
+#include "GuiTestBase.h"
 #include "NamedChild.h"
 #include "TestEngine.h"
 #include "fleet/Engine.h"
+#include "engines/EngineList.h"
 #include "fleet/EngineRegistry.h"
+#include "gpus/GpuPanel.h"
+#include "images/ImageList.h"
 #include "launch/Launcher.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "window/MainWindow.h"
 
 #include <QComboBox>
 #include <QCryptographicHash>
@@ -63,7 +64,7 @@ QByteArray dockerAt(const QString &socket, const QStringList &args)
 
 } // namespace
 
-class TestEngines : public QObject
+class TestEngines : public GuiTestBase
 {
     Q_OBJECT
 
@@ -117,10 +118,7 @@ void TestEngines::initTestCase()
     const QString sshDir = qEnvironmentVariable("GPUDECK_TEST_SSH_DIR");
     QVERIFY2(!m_tls.isEmpty() && !sshDir.isEmpty(),
              "run through ctest: needs the TLS engine and the test sshd");
-    QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test-engines"));
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
-                       m_dir.filePath(QStringLiteral("settings")));
+    useSettings(QStringLiteral("gpudeck-test-engines"), m_dir.filePath(QStringLiteral("settings")));
     QSettings().clear();
 
     // The docker CLI's store: the TLS context as `docker context create` wrote it, and an ssh
@@ -134,8 +132,7 @@ void TestEngines::initTestCase()
         qunsetenv(var);
 
     // This machine: the fake NVML's 8 GPUs. The ssh host: one H100, busy, from its own nvidia-smi.
-    qputenv("GPUDECK_NVML_PATH", GPUDECK_FAKE_NVML);
-    qputenv("GPUDECK_FAKE_NVML_SCENARIO", "eight");
+    useFakeNvml("eight");
     QFile capture(QStringLiteral(GPUDECK_FIXTURES_DIR "/nvidia-smi/h100-query-gpu.csv"));
     QVERIFY(capture.open(QIODevice::ReadOnly));
     m_smi.write(QStringLiteral("identity.csv"), capture.readAll());

@@ -1,13 +1,14 @@
-#include "DoctorDialog.h"
-#include "GpuPanel.h"
-#include "ImageList.h"
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
+#include "GuiTestBase.h"
 #include "NamedChild.h"
 #include "TestEngine.h"
+#include "doctor/DoctorDialog.h"
 #include "engine/EngineWatch.h"
+#include "gpus/GpuPanel.h"
+#include "images/ImageList.h"
 #include "launch/Launcher.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "window/MainWindow.h"
 
 #include <QComboBox>
 #include <QFile>
@@ -27,7 +28,7 @@
 // The engine's state in the window and the doctor dialog, against an engine this test owns
 // (started without the stand-in toolkit hook, so GPU launches fail as on a host without the
 // NVIDIA Container Toolkit), which it stops and starts again without disturbing other tests.
-class TestEngineStatus : public QObject
+class TestEngineStatus : public GuiTestBase
 {
     Q_OBJECT
 
@@ -65,7 +66,6 @@ private:
     }
 
     QTemporaryDir m_dir{QStringLiteral("/tmp/gpudeck-uiengine-XXXXXX")};
-    QTemporaryDir m_settings;
     QTemporaryDir m_presets;
     QString m_script = QStringLiteral(GPUDECK_SOURCE_DIR "/tests/scripts/test-engine.sh");
     QString m_engineDir;
@@ -76,13 +76,10 @@ private slots:
     {
         GPUDECK_REQUIRE_ENGINE(); // root and dockerd are there: this test starts its own
         QVERIFY(m_dir.isValid());
-        QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
-        QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test-engine"));
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+        useSettings(QStringLiteral("gpudeck-test-engine"));
         QSettings().clear();
         qputenv("GPUDECK_PRESET_DIR", m_presets.path().toUtf8());
-        qputenv("GPUDECK_NVML_PATH", GPUDECK_FAKE_NVML);
-        qputenv("GPUDECK_FAKE_NVML_SCENARIO", "two");
+        useFakeNvml("two");
         m_engineDir = m_dir.filePath(QStringLiteral("engine"));
         QVERIFY(startEngine());
     }

@@ -1,4 +1,4 @@
-#include "GpuPanel.h"
+#include "gpus/GpuPanel.h"
 
 #include <QLabel>
 #include <QSignalSpy>

@@ -1,12 +1,13 @@
-#include "ImageList.h"
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
+#include "GuiTestBase.h"
 #include "NamedChild.h"
-#include "PullDialog.h"
 #include "TestEngine.h"
 #include "engine/ImagePull.h"
+#include "images/ImageList.h"
+#include "images/PullDialog.h"
 #include "launch/Launcher.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "window/MainWindow.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -31,7 +32,7 @@
 // Pulling from a real registry: Debian's docker-registry on loopback, seeded by `docker push`
 // from the sandboxed dockerd (which trusts 127.0.0.0/8 registries over plain HTTP). The image's
 // one layer is random bytes, so the engine has to download and extract it for real.
-class TestImagePull : public QObject
+class TestImagePull : public GuiTestBase
 {
     Q_OBJECT
 
@@ -59,7 +60,6 @@ private:
     }
 
     QTemporaryDir m_dir;
-    QTemporaryDir m_settings;
     QProcess m_registry;
     QString m_image; // 127.0.0.1:PORT/gpudeck-pull-test:PID
     static constexpr int kLayerBytes = 24 * 1024 * 1024;
@@ -71,9 +71,7 @@ private slots:
         QVERIFY(m_dir.isValid());
         QVERIFY2(QFile::exists(QStringLiteral("/usr/bin/docker-registry")),
                  "docker-registry is missing: packaging/install-deps.sh installs it");
-        QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
-        QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test-pull"));
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+        useSettings(QStringLiteral("gpudeck-test-pull"));
         qputenv("GPUDECK_PRESET_DIR", m_dir.filePath(QStringLiteral("presets")).toUtf8());
         qputenv("GPUDECK_NVML_PATH", "/nonexistent/libnvidia-ml.so.1");
 

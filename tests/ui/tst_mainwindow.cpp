@@ -1,16 +1,17 @@
 #include "Await.h"
-#include "CapabilityBox.h"
-#include "GpuPanel.h"
-#include "ImageList.h"
-#include "LaunchForm.h"
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
+#include "GuiTestBase.h"
 #include "NamedChild.h"
 #include "Slowdown.h"
 #include "TestEngine.h"
 #include "engine/DockerClient.h"
+#include "gpus/GpuPanel.h"
+#include "images/ImageList.h"
+#include "launch/CapabilityBox.h"
+#include "launch/LaunchForm.h"
 #include "launch/Launcher.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "window/MainWindow.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -39,20 +40,11 @@
 
 // The window against the real sandboxed dockerd (its stub nvidia-smi prints what the daemon put
 // into the container) and the fake NVML library with 8 GPUs.
-class TestMainWindow : public QObject
+class TestMainWindow : public GuiTestBase
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<MainWindow> openWindow(const QString &host)
-    {
-        auto window = std::make_unique<MainWindow>(host);
-        window->show();
-        if (!QTest::qWaitForWindowExposed(window.get()))
-            qWarning("window not exposed");
-        return window;
-    }
-
     // Fills the form the way a user would: image and command typed, network "none".
     static void typeLaunch(MainWindow *window, const QString &command)
     {
@@ -94,18 +86,13 @@ private:
         return {};
     }
 
-    QTemporaryDir m_settings;
-
 private slots:
     void initTestCase()
     {
         GPUDECK_REQUIRE_ENGINE();
         QVERIFY(m_settings.isValid());
-        QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
-        QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test"));
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
-        qputenv("GPUDECK_NVML_PATH", GPUDECK_FAKE_NVML);
-        qputenv("GPUDECK_FAKE_NVML_SCENARIO", "eight");
+        useSettings(QStringLiteral("gpudeck-test"));
+        useFakeNvml("eight");
     }
 
     void init() { QSettings().clear(); }

@@ -6,8 +6,8 @@
 #include "Await.h"
 #include "TestEngine.h"
 
-#include "LaunchForm.h"
-#include "LogPage.h"
+#include "launch/LaunchForm.h"
+#include "log/ContainerLogPage.h"
 
 #include "engine/DockerClient.h"
 #include "launch/Launcher.h"
@@ -126,7 +126,7 @@ void TestPortLinks::printedUrlBecomesLink()
             "httpd -f -p 8888 -h /www & trap 'kill $!; exit 0' TERM; wait")};
     spec.networkMode = m_network;
     spec.ports = {QStringLiteral("127.0.0.1::8888")};
-    LogPage page(m_client.get(), spec);
+    ContainerLogPage page(m_client.get(), spec);
     page.resize(900, 400);
     page.show();
     page.start();

@@ -1,13 +1,14 @@
-#include "CommandPane.h"
-#include "GpuPanel.h"
-#include "GuiEntry.h"
-#include "MainWindow.h"
+#include "GuiTestBase.h"
 #include "NamedChild.h"
-#include "PresetBar.h"
 #include "TestEngine.h"
 #include "common/Error.h"
+#include "gpus/GpuPanel.h"
+#include "launch/CommandPane.h"
 #include "launch/ComposeExport.h"
+#include "presets/PresetBar.h"
 #include "presets/PresetStore.h"
+#include "window/GuiEntry.h"
+#include "window/MainWindow.h"
 
 #include <QAction>
 #include <QApplication>
@@ -36,20 +37,11 @@
 
 // Presets and the equivalent command in the window, against the real sandboxed dockerd and the
 // fake NVML library with 8 GPUs.
-class TestPresetBar : public QObject
+class TestPresetBar : public GuiTestBase
 {
     Q_OBJECT
 
 private:
-    std::unique_ptr<MainWindow> openWindow()
-    {
-        auto window = std::make_unique<MainWindow>(TestEngine::host());
-        window->show();
-        if (!QTest::qWaitForWindowExposed(window.get()))
-            qWarning("window not exposed");
-        return window;
-    }
-
     static bool gpusShown(MainWindow *window)
     {
         return QTest::qWaitFor([&]() { return window->gpuPanel()->gpuCount() == 8; }, 10000);
@@ -123,7 +115,6 @@ private:
         return boxes;
     }
 
-    QTemporaryDir m_settings;
     std::unique_ptr<QTemporaryDir> m_presets;
 
 private slots:
@@ -131,11 +122,8 @@ private slots:
     {
         GPUDECK_REQUIRE_ENGINE();
         QVERIFY(m_settings.isValid());
-        QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
-        QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test-presets"));
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
-        qputenv("GPUDECK_NVML_PATH", GPUDECK_FAKE_NVML);
-        qputenv("GPUDECK_FAKE_NVML_SCENARIO", "eight");
+        useSettings(QStringLiteral("gpudeck-test-presets"));
+        useFakeNvml("eight");
     }
 
     void init()

@@ -1,4 +1,4 @@
-#include "StatusColors.h"
+#include "widgets/StatusColors.h"
 
 #include <QDir>
 #include <QDirIterator>

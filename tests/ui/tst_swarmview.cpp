@@ -4,14 +4,15 @@
 // task reserves one GPU, the task's output live in a tab of the log pane like any launch, the GPU
 // shown held while it runs, and the service removed at the end; closing the tab of a running
 // swarm launch removes its service.
-#include "LogPage.h"
-#include "LogView.h"
-#include "MainWindow.h"
+#include "GuiTestBase.h"
 #include "NamedChild.h"
-#include "SwarmView.h"
 #include "TestEngine.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "swarm/SwarmView.h"
+#include "window/MainWindow.h"
 
 #include <QAction>
 #include <QFile>
@@ -25,7 +26,7 @@
 #include <QTest>
 #include <QTreeWidget>
 
-class TestSwarmView : public QObject
+class TestSwarmView : public GuiTestBase
 {
     Q_OBJECT
 
@@ -38,7 +39,6 @@ private slots:
 
 private:
     QStringList services();
-    QTemporaryDir m_settings;
     QStringList m_uuids;
 };
 
@@ -46,11 +46,8 @@ void TestSwarmView::initTestCase()
 {
     GPUDECK_REQUIRE_ENGINE();
     QVERIFY(m_settings.isValid());
-    QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("gpudeck-test-swarm"));
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
-    qputenv("GPUDECK_NVML_PATH", GPUDECK_FAKE_NVML);
-    qputenv("GPUDECK_FAKE_NVML_SCENARIO", "two");
+    useSettings(QStringLiteral("gpudeck-test-swarm"));
+    useFakeNvml("two");
     QFile uuids(qEnvironmentVariable("GPUDECK_TEST_SWARM_DIR") + QStringLiteral("/gpu-uuids"));
     QVERIFY2(uuids.open(QIODevice::ReadOnly), "the swarm engine's gpu-uuids file is missing");
     m_uuids = QString::fromLatin1(uuids.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);

@@ -3,12 +3,12 @@
 // and shells out to ImageMagick's `import -window root` at each moment worth showing.
 //   window_tour OUTDIR PULL_IMAGE NOHOOK_HOST    (engine from DOCKER_HOST; presets from
 //                                                 GPUDECK_PRESET_DIR)
-#include "DoctorDialog.h"
-#include "GpuPanel.h"
-#include "MainWindow.h"
-#include "PresetBar.h"
-#include "PullDialog.h"
+#include "doctor/DoctorDialog.h"
 #include "engine/ImagePull.h"
+#include "gpus/GpuPanel.h"
+#include "images/PullDialog.h"
+#include "presets/PresetBar.h"
+#include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "common/Error.h"
+#include "engine/StreamDemuxer.h"
+#include "launch/Launcher.h"
+
+#include <QObject>
+
+#include <optional>
+
+// One launch driven for a log tab: a container (ContainerRun) or a service on a swarm (SwarmRun).
+// It answers where the launch is in the container's terms for both kinds, so that the tab and the
+// window need not know which kind it is.
+class LaunchRun : public QObject
+{
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+
+    virtual void start() = 0;
+    // Stops a running container (SIGTERM, then a kill after the grace period) or removes the
+    // service; cancels a launch still under way.
+    virtual void stop() = 0;
+    // Gives up the launch at once: a container is killed and removed, a service removed.
+    virtual void cancel() = 0;
+    virtual bool isActive() const = 0;
+    virtual Launcher::State state() const = 0;
+    virtual std::optional<qint64> exitCode() const = 0;
+    virtual const Error &error() const = 0;
+    // The container's or the service's id once the engine gave one.
+    virtual QString id() const = 0;
+
+signals:
+    void output(StreamDemuxer::Channel channel, const QByteArray &data);
+    // A sentence about the launch itself, for the log between the output.
+    void note(const QString &sentence);
+    // state() or id() changed.
+    void changed();
+    // The launch ended (state() is Exited, Failed or Cancelled), after its last output.
+    void finished();
+};
