@@ -152,7 +152,8 @@ int runCommand(CliContext &ctx, const QStringList &args)
                                         : QStringLiteral("docker"),
                                     spec.image));
         }
-        runCtx.finish(runCtx.fail(error, kLaunchFailed));
+        // 126/127 when the container's command could not be run, as docker run exits.
+        runCtx.finish(runCtx.fail(error, launcher.failureExitCode()));
     });
 
     // Ctrl+C and SIGTERM stop the container (SIGTERM, then a kill after 10 s), as docker run's

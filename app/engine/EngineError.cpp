@@ -31,6 +31,32 @@ bool isMissingImage(const QString &message)
            || message.contains(QLatin1String("image not known"), Qt::CaseInsensitive);
 }
 
+int startFailureExitCode(const QString &message)
+{
+    // As docker/cli's run does with the start's error; Podman words them with capitals
+    // ("No such file or directory"), so case is ignored.
+    constexpr int kNotFound = 127;
+    constexpr int kCannotRun = 126;
+    constexpr int kLaunchFailed = 125;
+    const auto has = [&message](const char *words) {
+        return message.contains(QLatin1String(words), Qt::CaseInsensitive);
+    };
+    if (has("executable file not found") || has("no such file or directory"))
+        return kNotFound;
+    if (has("permission denied") || has("is a directory"))
+        return kCannotRun;
+    return kLaunchFailed;
+}
+
+QString startFailureText(int exitCode)
+{
+    switch (exitCode) {
+    case 127: return QStringLiteral("command not found");
+    case 126: return QStringLiteral("command cannot be run");
+    default: return QString();
+    }
+}
+
 QString messageOf(const QByteArray &body)
 {
     const QJsonDocument doc = QJsonDocument::fromJson(body);

@@ -25,6 +25,14 @@ Error explain(const Error &error, const Endpoint &endpoint);
 // The engine's words for an image it does not have (Docker's and Podman's).
 bool isMissingImage(const QString &message);
 
+// docker run's exit code for a container the engine could not start, read from the engine's
+// words as the docker CLI reads them: 127 when the command or path does not exist, 126 when it
+// cannot be executed (permission denied, a directory), else 125.
+int startFailureExitCode(const QString &message);
+// The sentence the window puts beside such a code: "command not found", "command cannot be run",
+// "" for 125.
+QString startFailureText(int exitCode);
+
 extern const char *const kToolkitHint;
 // A CDI device the engine cannot resolve: generate the spec, or pick a listed device.
 extern const char *const kCdiHint;
