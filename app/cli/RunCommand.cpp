@@ -145,6 +145,11 @@ int runCommand(CliContext &ctx, const QStringList &args)
             return;
         }
         Error error = launcher.error();
+        if (!launcher.containerId().isEmpty() && EngineError::isEngineLost(error)) {
+            const QString name = spec.containerName.isEmpty() ? launcher.containerId().left(12)
+                                                              : spec.containerName;
+            error = EngineError::lostDuringRun(error, name, ctx.host);
+        }
         if (EngineError::isMissingImage(error.why())) {
             error.withHint(QStringLiteral("Pull it first: %1 pull %2")
                                .arg(client.value()->kind() == EngineKind::Podman

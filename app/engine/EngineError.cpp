@@ -48,6 +48,30 @@ int startFailureExitCode(const QString &message)
     return kLaunchFailed;
 }
 
+bool isEngineLost(const Error &error)
+{
+    switch (error.code()) {
+    case Error::Code::SocketNotFound:
+    case Error::Code::ConnectionFailed:
+    case Error::Code::Ssh:
+    case Error::Code::Timeout:
+    case Error::Code::Tls: return true;
+    case Error::Code::Protocol: return error.why().contains(QLatin1String("closed"));
+    default: return false;
+    }
+}
+
+Error lostDuringRun(const Error &error, const QString &container, const QString &engineUrl)
+{
+    const QString host = engineUrl.isEmpty() ? QString() : QStringLiteral(" -H ") + engineUrl;
+    return Error(error.code(), error.what(),
+                 QStringLiteral("the engine stopped answering (%1)").arg(error.why()),
+                 QStringLiteral("The container %1 may still be running there: once the engine is "
+                                "back, 'gpudeck%2 ps --all' lists it and 'gpudeck%2 logs -f %1' "
+                                "shows its output")
+                     .arg(container, host));
+}
+
 QString startFailureText(int exitCode)
 {
     switch (exitCode) {
@@ -220,7 +244,8 @@ Error explain(const Error &error, const Endpoint &endpoint)
                  : QStringLiteral("Check that %1 is reachable and its engine is running").arg(host);
         break;
     case Error::Code::Protocol:
-        if (error.what().contains(QLatin1String("closed")))
+        if (error.what().contains(QLatin1String("closed"))
+            || error.why().contains(QLatin1String("closed")))
             hint = QStringLiteral(
                 "The engine stopped answering: check that it is still running (and restart "
                 "it); a container may still be running there (docker ps)");

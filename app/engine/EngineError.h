@@ -33,6 +33,14 @@ int startFailureExitCode(const QString &message);
 // "" for 125.
 QString startFailureText(int exitCode);
 
+// The connection to the engine broke off or could not be made again (the engine died, the
+// host went away): not an answer of the engine.
+bool isEngineLost(const Error &error);
+// error, for a launch whose container `container` already existed on `engineUrl` when the engine
+// was lost: says that the engine stopped answering, that the container may still run there, and
+// how to find it again once the engine is back.
+Error lostDuringRun(const Error &error, const QString &container, const QString &engineUrl);
+
 extern const char *const kToolkitHint;
 // A CDI device the engine cannot resolve: generate the spec, or pick a listed device.
 extern const char *const kCdiHint;
