@@ -146,6 +146,11 @@ int runCommand(CliContext &ctx, const QStringList &args)
             return;
         }
         Error error = launcher.error();
+        if (!launcher.containerId().isEmpty() && EngineError::isEngineLost(error)) {
+            const QString name = spec.containerName.isEmpty() ? launcher.containerId().left(12)
+                                                              : spec.containerName;
+            error = EngineError::lostDuringRun(error, name, ctx.host);
+        }
         if (EngineError::isMissingImage(error.why())) {
             error.withHint(QStringLiteral("Pull it first: %1 pull %2")
                                .arg(client.value()->kind() == EngineKind::Podman
@@ -153,7 +158,8 @@ int runCommand(CliContext &ctx, const QStringList &args)
                                         : QStringLiteral("docker"),
                                     spec.image));
         }
-        runCtx.finish(runCtx.fail(error, kLaunchFailed));
+        // 126/127 when the container's command could not be run, as docker run exits.
+        runCtx.finish(runCtx.fail(error, launcher.failureExitCode()));
     });
 
     // Ctrl+C and SIGTERM stop the container (SIGTERM, then a kill after 10 s), as docker run's

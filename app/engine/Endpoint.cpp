@@ -362,7 +362,9 @@ std::unique_ptr<Connector> Endpoint::connector() const
 {
     switch (kind) {
     case Kind::Tcp: return std::make_unique<TcpConnector>(host, quint16(port), std::nullopt);
-    case Kind::Tls: return std::make_unique<TcpConnector>(host, quint16(port), tlsConfiguration);
+    case Kind::Tls:
+        return std::make_unique<TcpConnector>(host, quint16(port),
+                                              tlsConfiguration.value_or(QSslConfiguration()));
     case Kind::Ssh:
         return std::make_unique<SshConnector>(SshTarget{user, host, port, socketPath, sshIdentity});
     case Kind::Unix: break;

@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 class Connector;
 
@@ -28,7 +29,10 @@ struct Endpoint
     QString user;        // ssh: empty leaves it to ssh
     QString sshIdentity; // ssh: the key file a Podman connection names; empty leaves it to ssh
     TlsSettings tls;     // tls: where the CA and client certificate came from
-    QSslConfiguration tlsConfiguration;
+    // tls only: made when the endpoint is resolved. Optional, since even a default
+    // QSslConfiguration loads Qt's TLS backend, OpenSSL and the system's certificates: a local
+    // engine pays for none of that.
+    std::optional<QSslConfiguration> tlsConfiguration;
 
     bool isRemote() const { return kind != Kind::Unix; }
     // Anyone on the network path controls the engine: plain tcp://, or TLS without verifying it.

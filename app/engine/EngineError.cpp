@@ -31,6 +31,56 @@ bool isMissingImage(const QString &message)
            || message.contains(QLatin1String("image not known"), Qt::CaseInsensitive);
 }
 
+int startFailureExitCode(const QString &message)
+{
+    // As docker/cli's run does with the start's error; Podman words them with capitals
+    // ("No such file or directory"), so case is ignored.
+    constexpr int kNotFound = 127;
+    constexpr int kCannotRun = 126;
+    constexpr int kLaunchFailed = 125;
+    const auto has = [&message](const char *words) {
+        return message.contains(QLatin1String(words), Qt::CaseInsensitive);
+    };
+    if (has("executable file not found") || has("no such file or directory"))
+        return kNotFound;
+    if (has("permission denied") || has("is a directory"))
+        return kCannotRun;
+    return kLaunchFailed;
+}
+
+bool isEngineLost(const Error &error)
+{
+    switch (error.code()) {
+    case Error::Code::SocketNotFound:
+    case Error::Code::ConnectionFailed:
+    case Error::Code::Ssh:
+    case Error::Code::Timeout:
+    case Error::Code::Tls: return true;
+    case Error::Code::Protocol: return error.why().contains(QLatin1String("closed"));
+    default: return false;
+    }
+}
+
+Error lostDuringRun(const Error &error, const QString &container, const QString &engineUrl)
+{
+    const QString host = engineUrl.isEmpty() ? QString() : QStringLiteral(" -H ") + engineUrl;
+    return Error(error.code(), error.what(),
+                 QStringLiteral("the engine stopped answering (%1)").arg(error.why()),
+                 QStringLiteral("The container %1 may still be running there: once the engine is "
+                                "back, 'gpudeck%2 ps --all' lists it and 'gpudeck%2 logs -f %1' "
+                                "shows its output")
+                     .arg(container, host));
+}
+
+QString startFailureText(int exitCode)
+{
+    switch (exitCode) {
+    case 127: return QStringLiteral("command not found");
+    case 126: return QStringLiteral("command cannot be run");
+    default: return QString();
+    }
+}
+
 QString messageOf(const QByteArray &body)
 {
     const QJsonDocument doc = QJsonDocument::fromJson(body);
@@ -194,7 +244,8 @@ Error explain(const Error &error, const Endpoint &endpoint)
                  : QStringLiteral("Check that %1 is reachable and its engine is running").arg(host);
         break;
     case Error::Code::Protocol:
-        if (error.what().contains(QLatin1String("closed")))
+        if (error.what().contains(QLatin1String("closed"))
+            || error.why().contains(QLatin1String("closed")))
             hint = QStringLiteral(
                 "The engine stopped answering: check that it is still running (and restart "
                 "it); a container may still be running there (docker ps)");

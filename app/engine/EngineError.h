@@ -25,6 +25,22 @@ Error explain(const Error &error, const Endpoint &endpoint);
 // The engine's words for an image it does not have (Docker's and Podman's).
 bool isMissingImage(const QString &message);
 
+// docker run's exit code for a container the engine could not start, read from the engine's
+// words as the docker CLI reads them: 127 when the command or path does not exist, 126 when it
+// cannot be executed (permission denied, a directory), else 125.
+int startFailureExitCode(const QString &message);
+// The sentence the window puts beside such a code: "command not found", "command cannot be run",
+// "" for 125.
+QString startFailureText(int exitCode);
+
+// The connection to the engine broke off or could not be made again (the engine died, the
+// host went away): not an answer of the engine.
+bool isEngineLost(const Error &error);
+// error, for a launch whose container `container` already existed on `engineUrl` when the engine
+// was lost: says that the engine stopped answering, that the container may still run there, and
+// how to find it again once the engine is back.
+Error lostDuringRun(const Error &error, const QString &container, const QString &engineUrl);
+
 extern const char *const kToolkitHint;
 // A CDI device the engine cannot resolve: generate the spec, or pick a listed device.
 extern const char *const kCdiHint;

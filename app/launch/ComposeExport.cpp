@@ -1,6 +1,7 @@
 #include "ComposeExport.h"
 
 #include "LaunchSpec.h"
+#include "PortMapping.h"
 #include "YamlText.h"
 
 #include <QJsonArray>
@@ -104,7 +105,10 @@ QString ComposeExport::yaml(const LaunchSpec &spec)
     if (!spec.ports.isEmpty()) {
         // Compose reads its short port syntax with the same rules as docker run -p.
         text += in2 + QStringLiteral("ports:\n");
-        blockList(text, in3, spec.ports);
+        QStringList ports;
+        for (const QString &entry : spec.ports)
+            ports << PortMappings::shortForm(entry);
+        blockList(text, in3, ports);
     }
 
     const QJsonArray requests = host.value(QStringLiteral("DeviceRequests")).toArray();

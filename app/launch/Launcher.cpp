@@ -350,6 +350,16 @@ void Launcher::cancel()
     }
 }
 
+int Launcher::failureExitCode() const
+{
+    // Only a created container's start (or, on Podman, its attach) can fail for its command;
+    // an engine that never got that far failed the launch itself.
+    constexpr int kLaunchFailed = 125;
+    if (m_id.isEmpty() || m_error.httpStatus() == 0)
+        return kLaunchFailed;
+    return EngineError::startFailureExitCode(m_error.why());
+}
+
 void Launcher::fail(const Error &error, bool removeContainer)
 {
     if (!isActive())

@@ -66,6 +66,9 @@ public:
     QString containerId() const { return m_id; }
     std::optional<qint64> exitCode() const { return m_exitCode; }
     const Error &error() const { return m_error; }
+    // docker run's exit code for a Failed launch: 127 or 126 when the engine could not start the
+    // created container's command (EngineError::startFailureExitCode), else 125.
+    int failureExitCode() const;
     const LaunchSpec &spec() const { return m_spec; }
     // The GPUs an "N free GPUs" launch took; empty before gpusTaken() and for other launches.
     const QList<GpuInfo> &takenGpus() const { return m_taken; }

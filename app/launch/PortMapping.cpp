@@ -8,28 +8,67 @@
 
 namespace {
 
+constexpr int kMaxPort = 65535;
+
 Error invalid(const QString &why)
 {
     return Error(Error::Code::Validation, QStringLiteral("port"), why);
 }
 
-// "8888" or "8000-8010" as nat.ParsePortRange reads it; false when it is not that.
-bool parseRange(const QString &text, int *start, int *end)
+// One port as Go's strconv.ParseUint(text, 10, 16) reads it: decimal digits only (leading zeros
+// allowed), 0 to 65535.
+bool parsePort(const QString &text, int *port)
 {
-    const QStringList parts = text.split(QLatin1Char('-'));
-    if (parts.size() > 2)
+    if (text.isEmpty())
         return false;
-    bool ok = false;
-    *start = parts.at(0).toInt(&ok);
-    if (!ok || parts.at(0).isEmpty() || !parts.at(0).at(0).isDigit())
-        return false;
-    *end = *start;
-    if (parts.size() == 2) {
-        *end = parts.at(1).toInt(&ok);
-        if (!ok || parts.at(1).isEmpty() || !parts.at(1).at(0).isDigit())
+    for (const QChar c : text) {
+        if (c < QLatin1Char('0') || c > QLatin1Char('9'))
             return false;
     }
+    bool ok = false;
+    *port = text.toInt(&ok);
+    return ok;
+}
+
+// "8888" or "8000-8010" as nat.ParsePortRange reads it: a third part after another '-' is
+// ignored, as docker ignores it. false when it is not that; *outOfRange when a number is above
+// 65535.
+bool parseRange(const QString &text, int *start, int *end, bool *outOfRange)
+{
+    const QStringList parts = text.split(QLatin1Char('-'));
+    if (!parsePort(parts.at(0), start))
+        return false;
+    *end = *start;
+    if (parts.size() > 1 && !parsePort(parts.at(1), end))
+        return false;
+    *outOfRange = *start > kMaxPort || *end > kMaxPort;
     return true;
+}
+
+// The name=value form (`-p target=80,published=8080,protocol=udp`) in the short form the docker
+// CLI turns it into before parsing: "PUBLISHED:TARGET/PROTOCOL". Other names (mode, host_ip) are
+// ignored by `docker run`, and so here.
+Result<QString> standardNotation(const QString &entry)
+{
+    QString target;
+    QString published;
+    QString protocol = QStringLiteral("tcp");
+    for (const QString &field : entry.split(QLatin1Char(','))) {
+        const qsizetype eq = field.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return invalid(QStringLiteral("The port '%1' mixes name=value fields with '%2': write "
+                                          "target=PORT[,published=PORT][,protocol=tcp|udp|sctp].")
+                               .arg(entry, field));
+        const QString key = field.left(eq);
+        const QString value = field.mid(eq + 1);
+        if (key == QLatin1String("target"))
+            target = value;
+        else if (key == QLatin1String("published"))
+            published = value;
+        else if (key == QLatin1String("protocol"))
+            protocol = value;
+    }
+    return QString(published + QLatin1Char(':') + target + QLatin1Char('/') + protocol);
 }
 
 QString formatRange(int start, int end)
@@ -55,15 +94,22 @@ bool PortMapping::allInterfaces() const
     return isUnspecified(hostIp);
 }
 
-Result<PortMapping> PortMapping::parse(const QString &entry)
+Result<PortMapping> PortMapping::parse(const QString &written)
 {
     const QString example = QStringLiteral("such as 127.0.0.1:8888:8888 or 8000-8010:8000-8010");
-    if (entry.trimmed().isEmpty())
+    if (written.trimmed().isEmpty())
         return invalid(
             QStringLiteral("A port entry is empty: write [IP:][HOST_PORT:]CONTAINER_PORT, %1.")
                 .arg(example));
-    if (entry != entry.trimmed() || entry.contains(QLatin1Char(' ')))
-        return invalid(QStringLiteral("The port '%1' contains white space.").arg(entry));
+    if (written != written.trimmed() || written.contains(QLatin1Char(' ')))
+        return invalid(QStringLiteral("The port '%1' contains white space.").arg(written));
+    QString entry = written;
+    if (written.contains(QLatin1Char('='))) {
+        const Result<QString> standard = standardNotation(written);
+        if (!standard)
+            return standard.error();
+        entry = standard.value();
+    }
 
     // splitParts: the container port is the last field, the host port the one before it, and
     // everything before those is the address (an IPv6 address has colons of its own).
@@ -78,21 +124,19 @@ Result<PortMapping> PortMapping::parse(const QString &entry)
         ip = parts.mid(0, n - 2).join(QLatin1Char(':'));
         hostPort = parts.at(n - 2);
     }
-    // SplitProtoPort: "8888/udp"; no protocol is tcp.
+    // SplitProtoPort: "8888/udp"; no protocol (or an empty one) is tcp, and anything after a
+    // second '/' is ignored.
     PortMapping mapping;
-    const qsizetype slash = containerPort.indexOf(QLatin1Char('/'));
-    if (slash >= 0) {
-        const QString protocol = containerPort.mid(slash + 1);
-        containerPort.truncate(slash);
-        if (!protocol.isEmpty())
-            mapping.protocol = protocol.toLower();
-    }
+    const QStringList protoParts = containerPort.split(QLatin1Char('/'));
+    containerPort = protoParts.at(0);
+    if (protoParts.size() > 1 && !protoParts.at(1).isEmpty())
+        mapping.protocol = protoParts.at(1).toLower();
     if (ip.startsWith(QLatin1Char('['))) {
         if (!ip.endsWith(QLatin1Char(']')))
             return invalid(
                 QStringLiteral(
                     "The port '%1' opens an IPv6 address with '[' but does not close it with ']'.")
-                    .arg(entry));
+                    .arg(written));
         ip = ip.mid(1, ip.size() - 2);
     }
     if (!ip.isEmpty()) {
@@ -108,61 +152,55 @@ Result<PortMapping> PortMapping::parse(const QString &entry)
                 QStringLiteral(
                     "The port '%1' has '%2' as its address, which is not an IPv4 or IPv6 "
                     "address: write one such as 127.0.0.1 or [::1], or leave it out.")
-                    .arg(entry, ip));
+                    .arg(written, ip));
         mapping.hostIp = ip; // as written: the CLI sends the text, not a normalised address
     }
     if (containerPort.isEmpty())
         return invalid(
             QStringLiteral(
                 "The port '%1' names no container port: write [IP:][HOST_PORT:]CONTAINER_PORT, %2.")
-                .arg(entry, example));
-    if (!parseRange(containerPort, &mapping.containerStart, &mapping.containerEnd))
+                .arg(written, example));
+    bool outOfRange = false;
+    if (!parseRange(containerPort, &mapping.containerStart, &mapping.containerEnd, &outOfRange))
         return invalid(QStringLiteral("The container port '%1' in '%2' is not a port number or a "
                                       "range such as 8000-8010.")
-                           .arg(containerPort, entry));
-    if (!hostPort.isEmpty() && !parseRange(hostPort, &mapping.hostStart, &mapping.hostEnd))
+                           .arg(containerPort, written));
+    if (outOfRange)
         return invalid(
-            QStringLiteral(
-                "The host port '%1' in '%2' is not a port number or a range such as 8000-8010.")
-                .arg(hostPort, entry));
-    for (const int port : {mapping.containerStart, mapping.containerEnd}) {
-        if (port < 1 || port > 65535)
+            QStringLiteral("The container port '%1' in '%2' is out of range: ports are 0 to 65535.")
+                .arg(containerPort, written));
+    mapping.hostGiven = !hostPort.isEmpty();
+    if (mapping.hostGiven) {
+        if (!parseRange(hostPort, &mapping.hostStart, &mapping.hostEnd, &outOfRange))
             return invalid(
                 QStringLiteral(
-                    "The container port %1 in '%2' is out of range: ports are 1 to 65535.")
-                    .arg(port)
-                    .arg(entry));
-    }
-    if (!hostPort.isEmpty()) {
-        for (const int port : {mapping.hostStart, mapping.hostEnd}) {
-            if (port < 1 || port > 65535)
-                return invalid(
-                    QStringLiteral("The host port %1 in '%2' is out of range: ports are 1 to 65535 "
-                                   "(leave it out to let the engine pick one).")
-                        .arg(port)
-                        .arg(entry));
-        }
+                    "The host port '%1' in '%2' is not a port number or a range such as 8000-8010.")
+                    .arg(hostPort, written));
+        if (outOfRange)
+            return invalid(QStringLiteral("The host port '%1' in '%2' is out of range: ports are 0 "
+                                          "to 65535 (0 or none lets the engine pick one).")
+                               .arg(hostPort, written));
     }
     if (mapping.containerEnd < mapping.containerStart || mapping.hostEnd < mapping.hostStart)
         return invalid(
             QStringLiteral(
                 "A port range in '%1' runs backwards: write the lower port first, as in 8000-8010.")
-                .arg(entry));
+                .arg(written));
     const int containerCount = mapping.containerEnd - mapping.containerStart;
     const int hostCount = mapping.hostEnd - mapping.hostStart;
-    if (!hostPort.isEmpty() && containerCount != hostCount && containerCount != 0)
+    if (mapping.hostGiven && containerCount != hostCount && containerCount != 0)
         return invalid(
             QStringLiteral(
                 "The port '%1' maps %2 container ports onto %3 host ports: give both ranges "
                 "the same length, or one container port.")
-                .arg(entry)
+                .arg(written)
                 .arg(containerCount + 1)
                 .arg(hostCount + 1));
     static const QStringList protocols = {QStringLiteral("tcp"), QStringLiteral("udp"),
                                           QStringLiteral("sctp")};
     if (!protocols.contains(mapping.protocol))
         return invalid(QStringLiteral("The protocol '%1' in '%2' is not tcp, udp or sctp.")
-                           .arg(mapping.protocol, entry));
+                           .arg(mapping.protocol, written));
     return mapping;
 }
 
@@ -174,7 +212,7 @@ QString PortMapping::containerPorts() const
 
 QString PortMapping::hostPorts() const
 {
-    return hostStart > 0 ? formatRange(hostStart, hostEnd) : QString();
+    return hostGiven ? formatRange(hostStart, hostEnd) : QString();
 }
 
 QList<PortMapping::Binding> PortMapping::bindings() const
@@ -186,14 +224,22 @@ QList<PortMapping::Binding> PortMapping::bindings() const
         binding.hostIp = hostIp;
         if (hasHostPool())
             binding.hostPort = formatRange(hostStart, hostEnd); // the engine picks one of them
-        else if (hostStart > 0)
-            binding.hostPort = QString::number(hostStart + i);
+        else if (hostGiven)
+            binding.hostPort = QString::number(hostStart + i); // "0" as docker sends it
         out.append(binding);
     }
     return out;
 }
 
 namespace PortMappings {
+
+QString shortForm(const QString &entry)
+{
+    if (!entry.contains(QLatin1Char('=')))
+        return entry;
+    const Result<QString> standard = standardNotation(entry);
+    return standard ? standard.value() : entry;
+}
 
 QJsonObject exposedPorts(const QStringList &entries)
 {

@@ -10,13 +10,16 @@
 #include <QStringList>
 
 // One `docker run -p` entry: [IP:][HOST_PORT[-END]:]CONTAINER_PORT[-END][/tcp|udp|sctp], the IP
-// an IPv4 address or an IPv6 one (in brackets or not, as docker takes it). parse() reads it the way
-// the docker CLI does (go-connections' nat.ParsePortSpec), and bindings() expands it the same way,
-// so that a launch sends exactly the ExposedPorts and PortBindings `docker run -p` sends.
+// an IPv4 address or an IPv6 one (in brackets or not, as docker takes it), or the name=value form
+// target=PORT[,published=PORT][,protocol=PROTO]. parse() reads it the way the docker CLI does
+// (its run options, then go-connections' nat.ParsePortSpec): what docker accepts it accepts, host
+// port 0 included, and bindings() expands it the same way, so that a launch sends exactly the
+// ExposedPorts and PortBindings `docker run -p` sends.
 struct PortMapping
 {
-    QString hostIp;    // "" = every interface (docker's default)
-    int hostStart = 0; // 0: the engine picks a free host port
+    QString hostIp;         // "" = every interface (docker's default)
+    bool hostGiven = false; // a host port was written ("0" too: the engine picks, sent as "0")
+    int hostStart = 0;      // 0: the engine picks a free host port
     int hostEnd = 0;
     int containerStart = 0;
     int containerEnd = 0;
@@ -46,6 +49,10 @@ struct PortMapping
 };
 
 namespace PortMappings {
+
+// The entry in the short form ([IP:][HOST:]CONTAINER[/PROTO]) that Compose files take: the
+// name=value form converted as docker run converts it, others as written.
+QString shortForm(const QString &entry);
 
 // Config.ExposedPorts and HostConfig.PortBindings for entries that parse (others are skipped:
 // validate() reports them).

@@ -145,10 +145,17 @@ void SwarmLauncher::onTasks(const QJsonArray &tasks)
         if (isTerminal(state) && !entry.ended) {
             entry.ended = true;
             const QJsonObject container = status.value(QStringLiteral("ContainerStatus")).toObject();
+            // A task whose container never started ("starting container failed: …", with
+            // Message "starting"; or rejected before that) failed the launch itself: 125 with
+            // the task's own words, whatever exit code the engine recorded for it.
+            const bool neverStarted = state == QLatin1String("rejected")
+                                      || (state == QLatin1String("failed")
+                                          && status.value(QStringLiteral("Message")).toString()
+                                                 != QLatin1String("started"));
             int code = kLaunchFailed;
-            if (hasRun(state) && container.contains(QStringLiteral("ExitCode")))
+            if (!neverStarted && hasRun(state) && container.contains(QStringLiteral("ExitCode")))
                 code = container.value(QStringLiteral("ExitCode")).toInt();
-            if (state == QLatin1String("rejected") && !m_error.isError())
+            if (neverStarted && !m_error.isError())
                 m_error = Error(Error::Code::Http,
                                 QStringLiteral("The swarm could not start the task"),
                                 status.value(QStringLiteral("Err")).toString());

@@ -4,8 +4,10 @@
 // no socket path in ssh:// URLs):
 //  1. attach throughput: a 200 MB stream through the client vs `docker run` on the same image,
 //     with the client's resident memory sampled while streaming;
-//  2. `gpudeck run` vs `docker run`, alternating: a `true` container, and a 30 MB output stream.
-// Ratios below 1.0 mean gpudeck is faster.
+//  2. `gpudeck run` vs `docker run`, alternating: a `true` container, and a 30 MB output stream;
+//  3. what one launch of a `true` container costs: CPU (user + system) and peak resident memory
+//     of the `gpudeck run` process against the `docker run --rm` process (wait4's rusage).
+// Ratios below 1.0 mean gpudeck is faster or smaller.
 #include "engine/ContainerStream.h"
 #include "engine/DockerClient.h"
 #include "engine/WaitCall.h"
@@ -18,12 +20,19 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 namespace {
 
@@ -83,6 +92,52 @@ double timeGpudeckRun(const QString &presetFile)
         std::fprintf(stderr, "gpudeck run failed: %s\n",
                      process.readAllStandardError().constData());
     return timer.nsecsElapsed() / 1e9;
+}
+
+struct ProcessCost
+{
+    double cpuSeconds = 0;
+    double peakMiB = 0;
+};
+
+// Runs program with args (stdout and stderr to /dev/null) and returns its own CPU time and peak
+// resident set, as the kernel accounts them for that one child.
+ProcessCost measureProgram(const QString &program, const QStringList &args,
+                           const QProcessEnvironment &env)
+{
+    QList<QByteArray> argBytes{QFile::encodeName(program)};
+    for (const QString &arg : args)
+        argBytes << arg.toLocal8Bit();
+    std::vector<char *> argv;
+    for (QByteArray &arg : argBytes)
+        argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    QList<QByteArray> envBytes;
+    for (const QString &entry : env.toStringList())
+        envBytes << entry.toLocal8Bit();
+    std::vector<char *> envp;
+    for (QByteArray &entry : envBytes)
+        envp.push_back(entry.data());
+    envp.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    const int spawned = posix_spawn(&pid, argv.front(), &actions, nullptr, argv.data(),
+                                    envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    ProcessCost cost;
+    if (spawned != 0)
+        return cost;
+    int status = 0;
+    struct rusage usage = {};
+    if (wait4(pid, &status, 0, &usage) != pid)
+        return cost;
+    cost.cpuSeconds = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                      + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    cost.peakMiB = double(usage.ru_maxrss) / 1024.0; // kilobytes on Linux
+    return cost;
 }
 
 struct ClientRun
@@ -199,5 +254,38 @@ int main(int argc, char *argv[])
     std::printf(
         "30 MB output:   gpudeck run %.3f s, docker run %.3f s; ratio %.2f (median of %d)\n",
         median(runStream), median(cliStream), median(runStream) / median(cliStream), rounds);
+
+    // 3. The cost of one launch, process against process, pair by pair.
+    QProcessEnvironment cliEnv = QProcessEnvironment::systemEnvironment();
+    cliEnv.insert(QStringLiteral("DOCKER_HOST"),
+                  qEnvironmentVariable("GPUDECK_BENCH_CLI_HOST", host));
+    QProcessEnvironment ourEnv = QProcessEnvironment::systemEnvironment();
+    ourEnv.insert(QStringLiteral("DOCKER_HOST"), host);
+    const QString gpudeck = QCoreApplication::applicationDirPath()
+                            + QStringLiteral("/../../bin/gpudeck");
+    QList<double> cpuOurs, cpuTheirs, memOurs, memTheirs, cpuRatio, memRatio;
+    const int pairs = qMax(rounds, 10);
+    for (int i = 0; i < pairs; ++i) {
+        const ProcessCost mine = measureProgram(
+            gpudeck, {QStringLiteral("run"), QStringLiteral("--preset"), truePreset}, ourEnv);
+        const ProcessCost cli = measureProgram(QStringLiteral("/usr/bin/docker"),
+                                               {QStringLiteral("run"), QStringLiteral("--rm"),
+                                                QStringLiteral("--network"), QStringLiteral("none"),
+                                                kImage, QStringLiteral("true")},
+                                               cliEnv);
+        cpuOurs << mine.cpuSeconds;
+        cpuTheirs << cli.cpuSeconds;
+        memOurs << mine.peakMiB;
+        memTheirs << cli.peakMiB;
+        if (cli.cpuSeconds > 0)
+            cpuRatio << mine.cpuSeconds / cli.cpuSeconds;
+        if (cli.peakMiB > 0)
+            memRatio << mine.peakMiB / cli.peakMiB;
+    }
+    std::printf("launch cost of true: CPU gpudeck run %.3f s, docker run %.3f s, ratio %.2f; "
+                "peak memory gpudeck run %.1f MiB, docker run %.1f MiB, ratio %.2f (medians of "
+                "%d pairs)\n",
+                median(cpuOurs), median(cpuTheirs), median(cpuRatio), median(memOurs),
+                median(memTheirs), median(memRatio), pairs);
     return 0;
 }

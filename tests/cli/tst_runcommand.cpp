@@ -44,6 +44,8 @@ private slots:
     void outputIsByteExact();
     void autoRemoveLeavesNothing();
     void missingImageIs125();
+    void commandFailuresExitAsDockerRun_data();
+    void commandFailuresExitAsDockerRun();
     void badUsageIs2();
     void detachPrintsTheId();
     void publishAddsToThePresetsPorts();
@@ -256,6 +258,39 @@ void TestRunCommand::missingImageIs125()
                                                    : "docker pull gpudeck-missing:never";
     QVERIFY2(run.err.contains(pull), run.err.constData());
     QCOMPARE(run.err.count('\n'), 1); // one sentence
+}
+
+void TestRunCommand::commandFailuresExitAsDockerRun_data()
+{
+    QTest::addColumn<QStringList>("command");
+    QTest::addColumn<int>("code"); // docker run's
+    QTest::newRow("no such command")
+        << QStringList{QStringLiteral("gpudeck-no-such-command")} << 127;
+    QTest::newRow("no such path") << QStringList{QStringLiteral("/no/such/program")} << 127;
+    QTest::newRow("not executable") << QStringList{QStringLiteral("/etc/hostname")} << 126;
+    QTest::newRow("a directory") << QStringList{QStringLiteral("/etc")} << 126;
+}
+
+void TestRunCommand::commandFailuresExitAsDockerRun()
+{
+    QFETCH(QStringList, command);
+    QFETCH(int, code);
+    LaunchSpec spec;
+    spec.image = kImage;
+    spec.command = command;
+    spec.networkMode = QStringLiteral("none");
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"),
+                                               writePreset(QStringLiteral("bad command"), spec)});
+    QVERIFY2(run.exitCode == code, run.err.constData());
+    QCOMPARE(run.err.count('\n'), 1); // one sentence
+    if (!TestEngine::isPodman()) {
+        // The same launch through the real docker CLI on the same engine.
+        const TestEngine::CliResult cli = TestEngine::docker(
+            QStringList{QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--network"),
+                        QStringLiteral("none"), kImage}
+            + command);
+        QCOMPARE(run.exitCode, cli.exitCode);
+    }
 }
 
 void TestRunCommand::badUsageIs2()

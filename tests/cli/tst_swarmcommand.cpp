@@ -31,6 +31,7 @@ private slots:
     void replicasEachGetAGpu();
     void aFailingReplicaSetsTheExitCode();
     void tooManyGpusIs125WithTheReason();
+    void aTaskThatCannotStartIs125WithItsError();
     void allGpusIsRefused();
     void detachLeavesTheService();
     void pickedGpusReserveTheirCount();
@@ -196,6 +197,24 @@ void TestSwarmCommand::tooManyGpusIs125WithTheReason()
     QVERIFY2(run.err.contains("insufficient resources"), run.err.constData());
     QCOMPARE(run.err.count('\n'), 1);
     QCOMPARE(run.out, QByteArray());
+}
+
+void TestSwarmCommand::aTaskThatCannotStartIs125WithItsError()
+{
+    // The engine records exit code 127 for a task whose command does not exist, and the task
+    // fails before its container starts: the launch failed, as a start failure of docker run.
+    LaunchSpec spec = shell(QStringLiteral("true"), 0);
+    spec.command = {QStringLiteral("/no/such/program")};
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("swarm"), QStringLiteral("run"),
+                                               QStringLiteral("--preset"),
+                                               writePreset(QStringLiteral("cannot start"), spec)});
+    QVERIFY2(run.exitCode == 125, run.err.constData());
+    QVERIFY2(run.err.contains("could not start the task")
+                 && run.err.contains("starting container failed"),
+             run.err.constData());
+    QCOMPARE(run.err.count('\n'), 1);
+    QCOMPARE(run.out, QByteArray());
+    // cleanup() checks that the service is gone.
 }
 
 void TestSwarmCommand::allGpusIsRefused()

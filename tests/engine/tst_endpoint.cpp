@@ -642,12 +642,12 @@ void TestEndpoint::remoteEndpoints()
     QCOMPARE(endpoint.insecurityWarning().isEmpty(), !insecure);
     if (kind == Endpoint::Kind::Tls) {
         QCOMPARE(endpoint.tls.certFile, kCerts + QStringLiteral("/cert.pem"));
-        QVERIFY(!endpoint.tlsConfiguration.privateKey().isNull());
-        QCOMPARE(endpoint.tlsConfiguration.allowedNextProtocols(),
+        QVERIFY(!endpoint.tlsConfiguration->privateKey().isNull());
+        QCOMPARE(endpoint.tlsConfiguration->allowedNextProtocols(),
                  QList<QByteArray>{QByteArrayLiteral("http/1.1")});
         if (endpoint.tls.verifyPeer) {
-            QCOMPARE(endpoint.tlsConfiguration.caCertificates().size(), 1);
-            QCOMPARE(endpoint.tlsConfiguration.peerVerifyMode(), QSslSocket::VerifyPeer);
+            QCOMPARE(endpoint.tlsConfiguration->caCertificates().size(), 1);
+            QCOMPARE(endpoint.tlsConfiguration->peerVerifyMode(), QSslSocket::VerifyPeer);
         }
     }
 }

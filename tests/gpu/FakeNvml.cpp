@@ -8,7 +8,8 @@
 //   init-fail      nvmlInit_v2 says the driver is not loaded
 //   zero           the driver loads but has no GPU
 //   demo           4 GPUs named as demo stand-ins, for packaging/dev.sh run on a machine
-//                  without an NVIDIA driver (the window shows the names)
+//                  without an NVIDIA driver (the window shows the names); GPUs 0 and 1 hold
+//                  memory, GPUs 2 and 3 are idle, so that "Free N GPUs" can be tried
 //   shared         2 GPUs: GPU 0 busy (two processes, 1 GiB), GPU 1 idle (nothing in use)
 // GPUDECK_FAKE_NVML_INIT_MS, when set, makes nvmlInit_v2 take that long first (a driver without
 // persistence mode takes seconds to start).
@@ -262,6 +263,8 @@ __attribute__((visibility("default"))) int nvmlDeviceGetMemoryInfo(void *h, Memo
     m->used = static_cast<unsigned long long>(d->gpu + 1) * 1024 * MiB;
     if (g_scenario == "shared")
         m->used = d->gpu == 0 ? 1024 * MiB : 0;
+    if (g_scenario == "demo" && d->gpu >= 2)
+        m->used = 0;
     m->free = m->total - m->used;
     return Success;
 }
@@ -273,6 +276,8 @@ __attribute__((visibility("default"))) int nvmlDeviceGetUtilizationRates(void *h
         return GpuIsLost;
     u->gpu = static_cast<unsigned>(10 * d->gpu + 5);
     u->memory = static_cast<unsigned>(d->gpu + 1);
+    if (g_scenario == "demo" && d->gpu >= 2)
+        u->gpu = u->memory = 0;
     return Success;
 }
 

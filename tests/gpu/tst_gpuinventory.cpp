@@ -151,6 +151,12 @@ void TestGpuInventory::nvmlDemoGpusSayTheyAreDemo()
     QCOMPARE(s.driverVersion, QStringLiteral("demo"));
     for (const GpuInfo &gpu : s.gpus)
         QVERIFY2(gpu.name.startsWith(QLatin1String("Demo GPU")), qPrintable(gpu.name));
+    // Some are free, some not, so that a newcomer can try "Free N GPUs" and see it pass a busy
+    // one by.
+    QVERIFY(!s.gpus.at(0).isFree());
+    QVERIFY(!s.gpus.at(1).isFree());
+    QVERIFY2(s.gpus.at(2).isFree(), qPrintable(s.gpus.at(2).busyReason()));
+    QVERIFY2(s.gpus.at(3).isFree(), qPrintable(s.gpus.at(3).busyReason()));
 }
 
 void TestGpuInventory::nvmlMig()

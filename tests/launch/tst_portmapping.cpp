@@ -77,6 +77,34 @@ void TestPortMapping::parse_data()
         << s(R"({"7000/tcp": [{"HostIp": "127.0.0.1", "HostPort": ""}], "7001/tcp": [{"HostIp": "127.0.0.1", "HostPort": ""}]})");
     QTest::newRow("host pool for one container port")
         << s("8000-8010:80") << s(R"({"80/tcp": [{"HostIp": "", "HostPort": "8000-8010"}]})");
+    // docker takes host port 0 (the engine picks) and keeps it as "0".
+    QTest::newRow("host port 0") << s("0:80")
+                                 << s(R"({"80/tcp": [{"HostIp": "", "HostPort": "0"}]})");
+    QTest::newRow("address, host port 0")
+        << s("127.0.0.1:0:80") << s(R"({"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "0"}]})");
+    QTest::newRow("container port 0")
+        << s("0") << s(R"({"0/tcp": [{"HostIp": "", "HostPort": ""}]})");
+    QTest::newRow("leading zeros")
+        << s("8080:080") << s(R"({"80/tcp": [{"HostIp": "", "HostPort": "8080"}]})");
+    QTest::newRow("three-part range reads two")
+        << s("1-2-3")
+        << s(R"({"1/tcp": [{"HostIp": "", "HostPort": ""}], "2/tcp": [{"HostIp": "", "HostPort": ""}]})");
+    QTest::newRow("second slash ignored")
+        << s("53/udp/x") << s(R"({"53/udp": [{"HostIp": "", "HostPort": ""}]})");
+    // The name=value form, as docker run turns it into PUBLISHED:TARGET/PROTOCOL.
+    QTest::newRow("name=value") << s("target=80,published=8080,protocol=udp")
+                                << s(R"({"80/udp": [{"HostIp": "", "HostPort": "8080"}]})");
+    QTest::newRow("name=value, target only")
+        << s("target=80") << s(R"({"80/tcp": [{"HostIp": "", "HostPort": ""}]})");
+    QTest::newRow("name=value, ranges")
+        << s("published=8080-8081,target=80-81")
+        << s(R"({"80/tcp": [{"HostIp": "", "HostPort": "8080"}], "81/tcp": [{"HostIp": "", "HostPort": "8081"}]})");
+    QTest::newRow("name=value, other names ignored")
+        << s("target=80,published=8080,mode=host,host_ip=127.0.0.1")
+        << s(R"({"80/tcp": [{"HostIp": "", "HostPort": "8080"}]})");
+    QTest::newRow("name=value, last one wins")
+        << s("target=80,published=8080,target=81")
+        << s(R"({"81/tcp": [{"HostIp": "", "HostPort": "8080"}]})");
 }
 
 void TestPortMapping::parse()
@@ -106,12 +134,19 @@ void TestPortMapping::refused_data()
     QTest::newRow("octet too big") << s("256.0.0.1:80:80") << s("not an IPv4 or IPv6 address");
     QTest::newRow("host name") << s("localhost:80:80") << s("not an IPv4 or IPv6 address");
     QTest::newRow("unclosed bracket") << s("[::1:80:80") << s("close it");
-    QTest::newRow("zero") << s("0") << s("out of range");
     QTest::newRow("too high") << s("70000") << s("out of range");
     QTest::newRow("host too high") << s("70000:80") << s("out of range");
     QTest::newRow("backwards") << s("8010-8000") << s("runs backwards");
     QTest::newRow("lengths differ") << s("8000-8002:80-81") << s("3 host ports");
-    QTest::newRow("three-part range") << s("1-2-3") << s("not a port number");
+    QTest::newRow("open range") << s("80-") << s("not a port number");
+    QTest::newRow("negative") << s("-80") << s("not a port number");
+    QTest::newRow("name=value without target")
+        << s("published=8080") << s("names no container port");
+    QTest::newRow("name=value, empty target") << s("target=") << s("names no container port");
+    QTest::newRow("name=value, empty name") << s("=80") << s("name=value");
+    QTest::newRow("name=value, empty field") << s("target=80,,published=1") << s("name=value");
+    QTest::newRow("name=value, bad protocol")
+        << s("target=80,protocol=quic") << s("not tcp, udp or sctp");
     QTest::newRow("unknown protocol") << s("80/quic") << s("not tcp, udp or sctp");
     QTest::newRow("signed") << s("+80") << s("not a port number");
 }

@@ -13,6 +13,7 @@
 #include "launch/DockerRunExport.h"
 #include "launch/Launcher.h"
 #include "launch/PortLinks.h"
+#include "launch/PortMapping.h"
 #include "launch/PythonExport.h"
 
 #include <QDir>
@@ -36,6 +37,8 @@ private slots:
     void cleanupTestCase();
     void publishedHttpdAnswersThroughItsLink();
     void exportsMakeTheSameBindings();
+    void everyFormAsDockerRun_data();
+    void everyFormAsDockerRun();
 
 private:
     QString name(const char *what) const
@@ -260,6 +263,52 @@ void TestPorts::exportsMakeTheSameBindings()
                             return p.containerPort == 8888 && p.hostPort == fixed
                                    && p.hostIp == QLatin1String("127.0.0.1");
                         }));
+}
+
+void TestPorts::everyFormAsDockerRun_data()
+{
+    // Cases read from the docker CLI's run options and go-connections' nat tests, written anew:
+    // each is given to the real docker CLI and to the parser, and both must agree. (A bare IPv6
+    // address, ::1:6006:6006, is left out: docker 20.10 refuses it, newer CLIs take it, as the
+    // parser does.)
+    QTest::addColumn<QString>("entry");
+    for (const char *entry :
+         {"80", "0", "0:80", "127.0.0.1:0:80", "[::1]:0:80", "0.0.0.0:0:80", "0-0:80", "8080:080",
+          "1-2-3", "65535:65535", "8000-8002:80", "80/", "80/TCP", "53/udp/x",
+          "target=80,published=8080,protocol=udp", "target=80", "target=80,published=0",
+          "target=80,published=8080,mode=host", "target=80,foo=bar",
+          "target=80-81,published=8080-8081", "target=80,published=8080,target=81", "target=80/udp",
+          // refused by both
+          "65536", "70000:80", "+80", "80-", "-80", "80/quic", "1.2.3:80:80", "8000-8002:80-81",
+          "published=8080", "target=", "=80", "target=80,,published=1", "8080:"})
+        QTest::newRow(entry) << QString::fromUtf8(entry);
+}
+
+void TestPorts::everyFormAsDockerRun()
+{
+    QFETCH(QString, entry);
+    const QString container = name("form");
+    TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), container});
+    const TestEngine::CliResult made = TestEngine::docker(
+        {QStringLiteral("create"), QStringLiteral("--network"), QStringLiteral("none"),
+         QStringLiteral("-p"), entry, QStringLiteral("--name"), container,
+         QStringLiteral("gpudeck-test:latest")});
+    const auto cleanup = qScopeGuard([&] {
+        TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), container});
+    });
+    const Result<PortMapping> parsed = PortMapping::parse(entry);
+    QCOMPARE(parsed.ok(), made.exitCode == 0);
+    if (!parsed.ok())
+        return;
+    const QJsonObject cli = inspect(container);
+    QCOMPARE(PortMappings::portBindings({entry}), cli.value(QStringLiteral("HostConfig"))
+                                                      .toObject()
+                                                      .value(QStringLiteral("PortBindings"))
+                                                      .toObject());
+    QCOMPARE(PortMappings::exposedPorts({entry}), cli.value(QStringLiteral("Config"))
+                                                      .toObject()
+                                                      .value(QStringLiteral("ExposedPorts"))
+                                                      .toObject());
 }
 
 QTEST_GUILESS_MAIN(TestPorts)
