@@ -1,8 +1,8 @@
 #include "LaunchForm.h"
 
 #include "Icons.h"
-#include "ShellWords.h"
 #include "StatusColors.h"
+#include "common/ShellWords.h"
 
 #include "launch/PortMapping.h"
 

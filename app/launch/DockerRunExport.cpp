@@ -2,8 +2,7 @@
 
 #include "GpuFlag.h"
 #include "LaunchSpec.h"
-
-#include <QRegularExpression>
+#include "common/ShellWords.h"
 
 QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach, const QString &engine)
 {
@@ -57,27 +56,10 @@ QStringList DockerRunExport::podmanArguments(const LaunchSpec &spec, bool detach
 
 QString DockerRunExport::podmanCommandLine(const LaunchSpec &spec, bool detach)
 {
-    QStringList words;
-    for (const QString &arg : podmanArguments(spec, detach))
-        words << shellQuote(arg);
-    return words.join(QLatin1Char(' '));
-}
-
-QString DockerRunExport::shellQuote(const QString &word)
-{
-    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_@%+=:,./-]+$"));
-    if (plain.match(word).hasMatch())
-        return word;
-    // Inside single quotes nothing is special; a quote itself is closed, escaped, reopened.
-    QString quoted = word;
-    quoted.replace(QLatin1String("'"), QLatin1String("'\\''"));
-    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+    return ShellWords::join(podmanArguments(spec, detach));
 }
 
 QString DockerRunExport::commandLine(const LaunchSpec &spec, bool detach, const QString &engine)
 {
-    QStringList words;
-    for (const QString &arg : arguments(spec, detach, engine))
-        words << shellQuote(arg);
-    return words.join(QLatin1Char(' '));
+    return ShellWords::join(arguments(spec, detach, engine));
 }

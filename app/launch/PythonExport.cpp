@@ -1,41 +1,19 @@
 #include "PythonExport.h"
 
 #include "LaunchSpec.h"
+#include "QuotedText.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
 
 QString PythonExport::stringLiteral(const QString &text)
 {
-    QString out = QStringLiteral("\"");
-    const QList<uint> codePoints = text.toUcs4();
-    for (const uint c : codePoints) {
-        switch (c) {
-        case '\\': out += QStringLiteral("\\\\"); continue;
-        case '"': out += QStringLiteral("\\\""); continue;
-        case '\n': out += QStringLiteral("\\n"); continue;
-        case '\r': out += QStringLiteral("\\r"); continue;
-        case '\t': out += QStringLiteral("\\t"); continue;
-        default: break;
-        }
-        if (c >= 0x20 && c < 0x7f)
-            out += QChar(static_cast<char16_t>(c));
-        else if (c < 0x100)
-            out += QStringLiteral("\\x%1").arg(c, 2, 16, QLatin1Char('0'));
-        else if (c < 0x10000)
-            out += QStringLiteral("\\u%1").arg(c, 4, 16, QLatin1Char('0'));
-        else
-            out += QStringLiteral("\\U%1").arg(c, 8, 16, QLatin1Char('0'));
-    }
-    return out + QLatin1Char('"');
+    return QuotedText::quoted(text, QuotedText::Dialect::Python);
 }
 
 QString PythonExport::listLiteral(const QStringList &items)
 {
-    QStringList literals;
-    for (const QString &item : items)
-        literals << stringLiteral(item);
-    return QLatin1Char('[') + literals.join(QStringLiteral(", ")) + QLatin1Char(']');
+    return QuotedText::list(items, QuotedText::Dialect::Python);
 }
 
 namespace {

@@ -1,3 +1,4 @@
+#include "common/ShellWords.h"
 #include "launch/DockerRunExport.h"
 #include "launch/GpuFlag.h"
 #include "launch/LaunchSpec.h"
@@ -136,7 +137,7 @@ void TestExports::shellQuote()
 {
     QFETCH(QString, word);
     QFETCH(QString, quoted);
-    QCOMPARE(DockerRunExport::shellQuote(word), quoted);
+    QCOMPARE(ShellWords::quote(word), quoted);
 }
 
 void TestExports::shellRunsCommandLine_data()
