@@ -4,7 +4,9 @@
 #include "engine/EngineError.h"
 #include "gpu/GpuInventory.h"
 #include "gpu/GpuSnapshot.h"
+#include "launch/CdiNames.h"
 #include "launch/CudaRequirement.h"
+#include "launch/DockerCreateBody.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -337,7 +339,7 @@ void Doctor::checkCdi()
         int indexDevices = 0;
         for (const QString &name : m_cdi.names()) {
             const QString id = name.section(QLatin1Char('='), 1);
-            if (!name.startsWith(LaunchSpec::cdiGpuKind() + QLatin1Char('=')))
+            if (!name.startsWith(CdiNames::gpuKind() + QLatin1Char('=')))
                 continue;
             if (id.startsWith(QLatin1String("GPU-")))
                 specUuids << id;
@@ -621,12 +623,12 @@ void Doctor::probeWith(const QString &image, bool throughCdi)
     if (throughCdi) {
         probe.deviceDriver = QStringLiteral("cdi");
         const QStringList names = m_cdi.names();
-        if (!names.contains(LaunchSpec::cdiNameFor(QStringLiteral("all"))) && !names.isEmpty())
+        if (!names.contains(CdiNames::nameFor(QStringLiteral("all"))) && !names.isEmpty())
             probe.gpus = GpuSelection::ofDevices({names.first()});
     }
     probe.autoRemove = false;
     probe.networkMode = QStringLiteral("none");
-    QJsonObject body = probe.createBody();
+    QJsonObject body = DockerCreateBody::build(probe);
     body.insert(QStringLiteral("Entrypoint"), QJsonArray());
     m_client->createContainer(
         body, {}, m_calls, [this, image, throughCdi](const Result<QString> &created) {

@@ -1,5 +1,6 @@
 #include "DockerRunExport.h"
 
+#include "CdiNames.h"
 #include "GpuFlag.h"
 #include "LaunchSpec.h"
 #include "common/ShellWords.h"
@@ -25,7 +26,7 @@ QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach, cons
         args << QStringLiteral("--runtime") << spec.runtime;
     if (spec.usesCdi()) {
         // The CLI turns --device NAME into the "cdi" device request.
-        for (const QString &device : spec.cdiDevices())
+        for (const QString &device : CdiNames::forGpus(spec.gpus))
             args << QStringLiteral("--device") << device;
     } else if (const QString gpus = GpuFlag::format(spec); !gpus.isEmpty()) {
         args << QStringLiteral("--gpus") << gpus;

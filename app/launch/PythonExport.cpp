@@ -1,6 +1,9 @@
 #include "PythonExport.h"
 
+#include "ByteSize.h"
+#include "DockerCreateBody.h"
 #include "LaunchSpec.h"
+#include "PortMapping.h"
 #include "QuotedText.h"
 
 #include <QJsonArray>
@@ -21,7 +24,7 @@ namespace {
 QString deviceRequestLiteral(const LaunchSpec &spec)
 {
     // Built from the same request the app sends, so the script asks for exactly the same.
-    const QJsonObject request = spec.deviceRequests().first().toObject();
+    const QJsonObject request = DockerCreateBody::deviceRequests(spec).first().toObject();
     QStringList args;
     const QString driver = request.value(QStringLiteral("Driver")).toString();
     if (!driver.isEmpty())
@@ -52,11 +55,7 @@ QString deviceRequestLiteral(const LaunchSpec &spec)
 // app sends (taken from the same map).
 QString portsLiteral(const LaunchSpec &spec)
 {
-    const QJsonObject bindings = spec.createBody()
-                                     .value(QStringLiteral("HostConfig"))
-                                     .toObject()
-                                     .value(QStringLiteral("PortBindings"))
-                                     .toObject();
+    const QJsonObject bindings = PortMappings::portBindings(spec.ports);
     QStringList items;
     for (auto it = bindings.constBegin(); it != bindings.constEnd(); ++it) {
         QStringList pairs;
@@ -100,10 +99,8 @@ QString PythonExport::script(const LaunchSpec &spec, bool detach)
         arg("tty", QStringLiteral("True"));
     if (!spec.containerName.isEmpty())
         arg("name", stringLiteral(spec.containerName));
-    if (!spec.shmSize.isEmpty()) {
-        if (const auto bytes = LaunchSpec::parseByteSize(spec.shmSize))
-            arg("shm_size", QString::number(bytes.value()));
-    }
+    if (const auto bytes = ByteSize::ifSet(spec.shmSize))
+        arg("shm_size", QString::number(*bytes));
     if (!spec.ipcMode.isEmpty())
         arg("ipc_mode", stringLiteral(spec.ipcMode));
     if (!spec.binds.isEmpty())

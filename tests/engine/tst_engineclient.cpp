@@ -9,7 +9,9 @@
 #include "engine/DockerClient.h"
 #include "engine/JsonStream.h"
 #include "engine/WaitCall.h"
+#include "launch/DockerCreateBody.h"
 #include "launch/LaunchSpec.h"
+#include "launch/LibpodCreateBody.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -87,9 +89,9 @@ Run runSpec(DockerClient &client, const LaunchSpec &launch)
     const Result<QString> created = await<QString>(
         [&](QObject *ctx, DockerClient::Callback<QString> cb) {
             if (client.needsLibpodCreate())
-                client.createLibpodContainer(spec.libpodCreateBody(), ctx, cb);
+                client.createLibpodContainer(LibpodCreateBody::build(spec), ctx, cb);
             else
-                client.createContainer(spec.createBody(), {}, ctx, cb);
+                client.createContainer(DockerCreateBody::build(spec), {}, ctx, cb);
         });
     return runCreated(client, created, spec.autoRemove, 120000);
 }
