@@ -62,7 +62,7 @@ public:
     // Result: the new container's id. Warnings from the engine are logged.
     void createContainer(const QJsonObject &body, const QString &name, QObject *context,
                          Callback<QString> done);
-    // Podman's own create (a libpod SpecGenerator, LaunchSpec::libpodCreateBody()); the
+    // Podman's own create (a libpod SpecGenerator, LibpodCreateBody::build()); the
     // container is then driven through the compatible endpoints like any other.
     void createLibpodContainer(const QJsonObject &spec, QObject *context, Callback<QString> done);
     void startContainer(const QString &id, QObject *context, Callback<void> done);

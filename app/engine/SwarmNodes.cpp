@@ -38,6 +38,20 @@ QJsonObject SwarmNode::toJson() const
 
 namespace SwarmNodes {
 
+Advertised advertisedGpus(const QJsonArray &genericResources)
+{
+    Advertised out;
+    for (const QJsonValue &r : genericResources) {
+        const QJsonObject named = r[QStringLiteral("NamedResourceSpec")].toObject();
+        const QJsonObject counted = r[QStringLiteral("DiscreteResourceSpec")].toObject();
+        if (named.value(QStringLiteral("Kind")).toString() == QLatin1String(kGpuKind))
+            out.uuids << named.value(QStringLiteral("Value")).toString();
+        else if (counted.value(QStringLiteral("Kind")).toString() == QLatin1String(kGpuKind))
+            out.counted += counted.value(QStringLiteral("Value")).toInt();
+    }
+    return out;
+}
+
 QList<SwarmNode> fromJson(const QJsonArray &nodes, const QJsonArray &services,
                           const QJsonArray &tasks)
 {
@@ -83,21 +97,15 @@ QList<SwarmNode> fromJson(const QJsonArray &nodes, const QJsonArray &services,
         node.role = n[QStringLiteral("ManagerStatus")][QStringLiteral("Leader")].toBool()
                         ? QStringLiteral("leader")
                         : (manager ? QStringLiteral("manager") : QStringLiteral("worker"));
-        for (const QJsonValue &r : n[QStringLiteral("Description")][QStringLiteral("Resources")]
-                                    [QStringLiteral("GenericResources")]
-                                        .toArray()) {
-            const QJsonObject named = r[QStringLiteral("NamedResourceSpec")].toObject();
-            const QJsonObject counted = r[QStringLiteral("DiscreteResourceSpec")].toObject();
-            if (named.value(QStringLiteral("Kind")).toString() == QLatin1String(kGpuKind)) {
-                const QString uuid = named.value(QStringLiteral("Value")).toString();
-                SwarmNode::Gpu gpu = holders.value(node.id + QLatin1Char('/') + uuid);
-                gpu.uuid = uuid;
-                node.gpus.append(gpu);
-            } else if (counted.value(QStringLiteral("Kind")).toString()
-                       == QLatin1String(kGpuKind)) {
-                node.countedGpus += counted.value(QStringLiteral("Value")).toInt();
-            }
+        const Advertised advertised = advertisedGpus(n[QStringLiteral(
+            "Description")][QStringLiteral("Resources")][QStringLiteral("GenericResources")]
+                                                         .toArray());
+        for (const QString &uuid : advertised.uuids) {
+            SwarmNode::Gpu gpu = holders.value(node.id + QLatin1Char('/') + uuid);
+            gpu.uuid = uuid;
+            node.gpus.append(gpu);
         }
+        node.countedGpus = advertised.counted;
         out.append(node);
     }
     return out;

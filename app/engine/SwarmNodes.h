@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -44,6 +45,15 @@ namespace SwarmNodes {
 
 // The generic resource NVIDIA's documentation names GPUs with on a swarm.
 constexpr const char *kGpuKind = "NVIDIA-GPU";
+
+// The NVIDIA-GPU generic resources a node advertises (its Description.Resources.GenericResources,
+// or /info's GenericResources): by UUID (NVIDIA-GPU=GPU-<uuid>), and by count only.
+struct Advertised
+{
+    QStringList uuids;
+    int counted = 0;
+};
+Advertised advertisedGpus(const QJsonArray &genericResources);
 
 // From GET /nodes, /services and /tasks (desired state running).
 QList<SwarmNode> fromJson(const QJsonArray &nodes, const QJsonArray &services,

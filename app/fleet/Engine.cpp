@@ -28,7 +28,7 @@ Engine::Engine(const QString &name, const QString &source, const Result<Endpoint
                       "check that the host is up and reachable; GPU Deck keeps trying")));
     });
     m_imagesTimer.setSingleShot(true);
-    m_imagesTimer.setInterval(300);
+    m_imagesTimer.setInterval(kImageBurstMs);
     connect(&m_imagesTimer, &QTimer::timeout, this, &Engine::refreshImages);
 
     if (!endpoint) {

@@ -39,6 +39,8 @@ public:
     // A tcp:// or TLS host's GPUs cost a probe container each read: seldom.
     static constexpr int kProbeGpuIntervalMs = 10000;
     static constexpr int kBackgroundProbeIntervalMs = 60000;
+    // Image events come in bursts (a pull, a prune): one refresh this long after the last.
+    static constexpr int kImageBurstMs = 300;
 
     // name: the context's name, or the URL; source: "default", "context", "DOCKER_HOST",
     // "--host", "added" or "preset". An endpoint that did not resolve makes an engine that is

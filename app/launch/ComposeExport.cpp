@@ -1,11 +1,11 @@
 #include "ComposeExport.h"
 
+#include "ByteSize.h"
+#include "CdiNames.h"
 #include "LaunchSpec.h"
 #include "PortMapping.h"
 #include "YamlText.h"
 
-#include <QJsonArray>
-#include <QJsonObject>
 #include <QRegularExpression>
 
 namespace {
@@ -16,14 +16,6 @@ QString literal(const QString &text)
     QString escaped = text;
     escaped.replace(QLatin1Char('$'), QStringLiteral("$$"));
     return YamlText::quoted(escaped);
-}
-
-QStringList strings(const QJsonValue &value)
-{
-    QStringList out;
-    for (const QJsonValue &item : value.toArray())
-        out << item.toString();
-    return out;
 }
 
 void blockList(QString &text, const QString &indent, const QStringList &items)
@@ -53,8 +45,6 @@ QString ComposeExport::serviceName(const LaunchSpec &spec)
 
 QString ComposeExport::yaml(const LaunchSpec &spec)
 {
-    const QJsonObject body = spec.createBody(false);
-    const QJsonObject host = body.value(QStringLiteral("HostConfig")).toObject();
     const QString in2 = QStringLiteral("    ");
     const QString in3 = QStringLiteral("      ");
 
@@ -69,35 +59,30 @@ QString ComposeExport::yaml(const LaunchSpec &spec)
             "# On Podman, start it with podman-compose: Podman before 5.4 ignores the CDI devices\n"
             "# that docker compose asks for, and the container would run without its GPUs.\n");
     text += QStringLiteral("services:\n  %1:\n").arg(serviceName(spec));
-    text += in2 + QStringLiteral("image: ")
-            + literal(body.value(QStringLiteral("Image")).toString()) + QLatin1Char('\n');
+    text += in2 + QStringLiteral("image: ") + literal(spec.image) + QLatin1Char('\n');
     if (!spec.containerName.isEmpty())
         text += in2 + QStringLiteral("container_name: ") + literal(spec.containerName)
                 + QLatin1Char('\n');
-    if (body.contains(QStringLiteral("Cmd"))) {
+    if (!spec.command.isEmpty()) {
         text += in2 + QStringLiteral("command:\n");
-        blockList(text, in3, strings(body.value(QStringLiteral("Cmd"))));
+        blockList(text, in3, spec.command);
     }
-    if (body.contains(QStringLiteral("Env"))) {
+    if (!spec.env.isEmpty()) {
         text += in2 + QStringLiteral("environment:\n");
-        blockList(text, in3, strings(body.value(QStringLiteral("Env"))));
+        blockList(text, in3, spec.env);
     }
-    if (body.value(QStringLiteral("Tty")).toBool())
+    if (spec.tty)
         text += in2 + QStringLiteral("tty: true\n");
-    if (host.contains(QStringLiteral("Runtime")))
-        text += in2 + QStringLiteral("runtime: ")
-                + literal(host.value(QStringLiteral("Runtime")).toString()) + QLatin1Char('\n');
-    if (host.contains(QStringLiteral("ShmSize"))) // bytes, as the engine gets them
-        text += in2
-                + QStringLiteral("shm_size: %1\n")
-                      .arg(qint64(host.value(QStringLiteral("ShmSize")).toDouble()));
-    if (host.contains(QStringLiteral("IpcMode")))
-        text += in2 + QStringLiteral("ipc: ")
-                + literal(host.value(QStringLiteral("IpcMode")).toString()) + QLatin1Char('\n');
-    if (host.contains(QStringLiteral("NetworkMode")))
-        text += in2 + QStringLiteral("network_mode: ")
-                + literal(host.value(QStringLiteral("NetworkMode")).toString()) + QLatin1Char('\n');
-    const QStringList binds = strings(host.value(QStringLiteral("Binds")));
+    if (!spec.runtime.isEmpty())
+        text += in2 + QStringLiteral("runtime: ") + literal(spec.runtime) + QLatin1Char('\n');
+    if (const auto bytes = ByteSize::ifSet(spec.shmSize)) // bytes, as the engine gets them
+        text += in2 + QStringLiteral("shm_size: %1\n").arg(*bytes);
+    if (!spec.ipcMode.isEmpty())
+        text += in2 + QStringLiteral("ipc: ") + literal(spec.ipcMode) + QLatin1Char('\n');
+    if (!spec.networkMode.isEmpty())
+        text += in2 + QStringLiteral("network_mode: ") + literal(spec.networkMode)
+                + QLatin1Char('\n');
+    const QStringList &binds = spec.binds;
     if (!binds.isEmpty()) {
         text += in2 + QStringLiteral("volumes:\n");
         blockList(text, in3, binds);
@@ -111,34 +96,25 @@ QString ComposeExport::yaml(const LaunchSpec &spec)
         blockList(text, in3, ports);
     }
 
-    const QJsonArray requests = host.value(QStringLiteral("DeviceRequests")).toArray();
-    for (const QJsonValue &value : requests) {
-        const QJsonObject request = value.toObject();
-        if (request.value(QStringLiteral("Driver")).toString() == QLatin1String("cdi")) {
-            // What `docker run --device NAME` does: compose turns CDI names into the cdi request.
-            text += in2 + QStringLiteral("devices:\n");
-            blockList(text, in3, strings(request.value(QStringLiteral("DeviceIDs"))));
-            continue;
-        }
+    if (spec.usesCdi()) {
+        // What `docker run --device NAME` does: compose turns CDI names into the cdi request.
+        text += in2 + QStringLiteral("devices:\n");
+        blockList(text, in3, CdiNames::forGpus(spec.gpus));
+    } else if (spec.usesGpus()) {
         const QString in5 = QStringLiteral("          ");
         text += in2 + QStringLiteral("deploy:\n") + in2 + QStringLiteral("  resources:\n") + in2
                 + QStringLiteral("    reservations:\n") + in2 + QStringLiteral("      devices:\n");
         QStringList fields;
-        const QString driver = request.value(QStringLiteral("Driver")).toString();
-        if (!driver.isEmpty())
-            fields << QStringLiteral("driver: ") + literal(driver);
+        if (!spec.deviceDriver.isEmpty())
+            fields << QStringLiteral("driver: ") + literal(spec.deviceDriver);
         // count or device_ids, never both: the engine refuses a request with both.
-        if (request.value(QStringLiteral("DeviceIDs")).isArray()) {
-            fields << QStringLiteral("device_ids: ")
-                          + YamlText::flowList(strings(request.value(QStringLiteral("DeviceIDs"))));
-        } else {
-            const int count = request.value(QStringLiteral("Count")).toInt();
-            fields << (count < 0 ? QStringLiteral("count: all")
-                                 : QStringLiteral("count: %1").arg(count));
-        }
-        fields << QStringLiteral("capabilities: ")
-                      + YamlText::flowList(
-                          strings(request.value(QStringLiteral("Capabilities")).toArray().first()));
+        if (spec.gpus.mode == GpuSelection::Mode::Devices)
+            fields << QStringLiteral("device_ids: ") + YamlText::flowList(spec.gpus.devices);
+        else if (spec.gpus.mode == GpuSelection::Mode::All)
+            fields << QStringLiteral("count: all");
+        else
+            fields << QStringLiteral("count: %1").arg(spec.gpus.count);
+        fields << QStringLiteral("capabilities: ") + YamlText::flowList(spec.requestCapabilities());
         for (int i = 0; i < fields.size(); ++i)
             text += in5 + (i == 0 ? QStringLiteral("- ") : QStringLiteral("  ")) + fields.at(i)
                     + QLatin1Char('\n');

@@ -5,7 +5,7 @@
 struct LaunchSpec;
 
 // The launch as a Compose file with one service, for `docker compose up`. It is read off
-// LaunchSpec::createBody(), so the engine gets the same DeviceRequests and Runtime from
+// DockerCreateBody::build(), so the engine gets the same DeviceRequests and Runtime from
 // compose as from GPU Deck's own launch.
 class ComposeExport
 {

@@ -1,9 +1,9 @@
 #include "DockerRunExport.h"
 
+#include "CdiNames.h"
 #include "GpuFlag.h"
 #include "LaunchSpec.h"
-
-#include <QRegularExpression>
+#include "common/ShellWords.h"
 
 QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach, const QString &engine)
 {
@@ -26,7 +26,7 @@ QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach, cons
         args << QStringLiteral("--runtime") << spec.runtime;
     if (spec.usesCdi()) {
         // The CLI turns --device NAME into the "cdi" device request.
-        for (const QString &device : spec.cdiDevices())
+        for (const QString &device : CdiNames::forGpus(spec.gpus))
             args << QStringLiteral("--device") << device;
     } else if (const QString gpus = GpuFlag::format(spec); !gpus.isEmpty()) {
         args << QStringLiteral("--gpus") << gpus;
@@ -57,27 +57,10 @@ QStringList DockerRunExport::podmanArguments(const LaunchSpec &spec, bool detach
 
 QString DockerRunExport::podmanCommandLine(const LaunchSpec &spec, bool detach)
 {
-    QStringList words;
-    for (const QString &arg : podmanArguments(spec, detach))
-        words << shellQuote(arg);
-    return words.join(QLatin1Char(' '));
-}
-
-QString DockerRunExport::shellQuote(const QString &word)
-{
-    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_@%+=:,./-]+$"));
-    if (plain.match(word).hasMatch())
-        return word;
-    // Inside single quotes nothing is special; a quote itself is closed, escaped, reopened.
-    QString quoted = word;
-    quoted.replace(QLatin1String("'"), QLatin1String("'\\''"));
-    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+    return ShellWords::join(podmanArguments(spec, detach));
 }
 
 QString DockerRunExport::commandLine(const LaunchSpec &spec, bool detach, const QString &engine)
 {
-    QStringList words;
-    for (const QString &arg : arguments(spec, detach, engine))
-        words << shellQuote(arg);
-    return words.join(QLatin1Char(' '));
+    return ShellWords::join(arguments(spec, detach, engine));
 }

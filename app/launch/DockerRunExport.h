@@ -18,5 +18,4 @@ public:
     // path to a toolkit hook), e.g. podman run --device nvidia.com/gpu=0 ...
     static QStringList podmanArguments(const LaunchSpec &spec, bool detach);
     static QString podmanCommandLine(const LaunchSpec &spec, bool detach);
-    static QString shellQuote(const QString &word);
 };

@@ -13,6 +13,9 @@
 namespace {
 
 constexpr int kMaxCandidates = 20; // image inspects per pick, at most
+// docker run's exit codes when the command cannot run: not executable, not found
+constexpr qint64 kNotExecutable = 126;
+constexpr qint64 kNotFound = 127;
 
 QString hostOf(const DockerClient *client)
 {
@@ -209,7 +212,7 @@ void GpuProbe::launch()
                 return;
             }
             const QString what = noDriver() + QStringLiteral(" on ") + host;
-            if (code == 126 || code == 127) {
+            if (code == kNotExecutable || code == kNotFound) {
                 m_image.clear(); // perhaps another image does better next time
                 finish(
                     Error(Error::Code::NoDriver, what,

@@ -3,9 +3,10 @@
 #include "LaunchSpec.h"
 #include "YamlText.h"
 
+#include "ByteSize.h"
+#include "PortMapping.h"
 #include "common/Error.h"
 
-#include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QStringList>
@@ -15,14 +16,6 @@
 namespace {
 
 using YamlText::quoted;
-
-QStringList strings(const QJsonValue &value)
-{
-    QStringList out;
-    for (const QJsonValue &item : value.toArray())
-        out << item.toString();
-    return out;
-}
 
 QString dnsLabel(const QString &text)
 {
@@ -146,8 +139,6 @@ Result<QString> KubernetesExport::yaml(const LaunchSpec &spec, const QList<GpuIn
     const Result<GpuRequest> gpus = gpuRequest(spec, inventory);
     if (!gpus)
         return gpus.error();
-    const QJsonObject body = spec.createBody(false);
-    const QJsonObject host = body.value(QStringLiteral("HostConfig")).toObject();
     const QString pod = QStringLiteral("      ");        // the pod spec's fields
     const QString ctr = QStringLiteral("          ");    // the container's fields
     const QString item = QStringLiteral("            "); // items of a container's list
@@ -166,7 +157,7 @@ Result<QString> KubernetesExport::yaml(const LaunchSpec &spec, const QList<GpuIn
             "    spec:\n")
             .arg(quoted(jobName(spec)));
     text += pod + QStringLiteral("restartPolicy: Never\n");
-    const QString runtime = host.value(QStringLiteral("Runtime")).toString();
+    const QString &runtime = spec.runtime;
     if (!runtime.isEmpty()) {
         text += pod
                 + QStringLiteral("# The engine's runtime \"%1\" as a RuntimeClass of that name, "
@@ -174,14 +165,14 @@ Result<QString> KubernetesExport::yaml(const LaunchSpec &spec, const QList<GpuIn
                       .arg(runtime);
         text += pod + QStringLiteral("runtimeClassName: ") + quoted(runtime) + QLatin1Char('\n');
     }
-    const QString ipc = host.value(QStringLiteral("IpcMode")).toString();
+    const QString &ipc = spec.ipcMode;
     if (ipc == QLatin1String("host"))
         text += pod + QStringLiteral("hostIPC: true\n");
     else if (!ipc.isEmpty() && ipc != QLatin1String("private") && ipc != QLatin1String("shareable"))
         text += pod
                 + QStringLiteral("# The IPC mode \"%1\" has no Kubernetes form and is left out.\n")
                       .arg(ipc);
-    const QString network = host.value(QStringLiteral("NetworkMode")).toString();
+    const QString &network = spec.networkMode;
     if (network == QLatin1String("host"))
         text += pod + QStringLiteral("hostNetwork: true\n");
     else if (!network.isEmpty())
@@ -202,16 +193,15 @@ Result<QString> KubernetesExport::yaml(const LaunchSpec &spec, const QList<GpuIn
 
     text += pod + QStringLiteral("containers:\n");
     text += pod + QStringLiteral("  - name: \"main\"\n");
-    text += ctr + QStringLiteral("image: ") + quoted(body.value(QStringLiteral("Image")).toString())
-            + QLatin1Char('\n');
-    if (body.contains(QStringLiteral("Cmd"))) {
+    text += ctr + QStringLiteral("image: ") + quoted(spec.image) + QLatin1Char('\n');
+    if (!spec.command.isEmpty()) {
         // Docker's Cmd is Kubernetes' args: both keep the image's entrypoint.
         text += ctr + QStringLiteral("args:\n");
-        for (const QString &arg : strings(body.value(QStringLiteral("Cmd"))))
+        for (const QString &arg : spec.command)
             text += item + QStringLiteral("- ") + quoted(arg) + QLatin1Char('\n');
     }
     QList<std::pair<QString, QString>> env;
-    for (const QString &entry : strings(body.value(QStringLiteral("Env"))))
+    for (const QString &entry : spec.env)
         env.append({entry.section(QLatin1Char('='), 0, 0), entry.section(QLatin1Char('='), 1)});
     QStringList caps = spec.requestCapabilities();
     caps.removeAll(QStringLiteral("gpu"));
@@ -230,9 +220,9 @@ Result<QString> KubernetesExport::yaml(const LaunchSpec &spec, const QList<GpuIn
                     + QLatin1Char('\n');
         }
     }
-    if (body.value(QStringLiteral("Tty")).toBool())
+    if (spec.tty)
         text += ctr + QStringLiteral("tty: true\n");
-    const QJsonObject exposed = body.value(QStringLiteral("ExposedPorts")).toObject();
+    const QJsonObject exposed = PortMappings::exposedPorts(spec.ports);
     if (!exposed.isEmpty()) {
         text += ctr
                 + QStringLiteral("# Published on the engine's host as %1;\n")
@@ -260,16 +250,15 @@ Result<QString> KubernetesExport::yaml(const LaunchSpec &spec, const QList<GpuIn
     // /dev/shm: a memory-backed emptyDir of the size asked for (the pod's default is 64 MiB).
     QStringList mounts;
     QStringList volumes;
-    if (host.contains(QStringLiteral("ShmSize"))) {
+    if (const std::optional<qint64> shmBytes = ByteSize::ifSet(spec.shmSize)) {
         mounts << item + QStringLiteral("- name: \"dshm\"\n") + item
                       + QStringLiteral("  mountPath: \"/dev/shm\"\n");
         volumes << pod + QStringLiteral("  - name: \"dshm\"\n") + pod
                        + QStringLiteral("    emptyDir:\n") + pod
                        + QStringLiteral("      medium: Memory\n") + pod
-                       + QStringLiteral("      sizeLimit: \"%1\"\n")
-                             .arg(qint64(host.value(QStringLiteral("ShmSize")).toDouble()));
+                       + QStringLiteral("      sizeLimit: \"%1\"\n").arg(*shmBytes);
     }
-    const QStringList binds = strings(host.value(QStringLiteral("Binds")));
+    const QStringList &binds = spec.binds;
     for (int i = 0; i < binds.size(); ++i) {
         const QStringList parts = binds.at(i).split(QLatin1Char(':'));
         const QString name = QStringLiteral("bind-%1").arg(i);

@@ -9,7 +9,7 @@
 struct LaunchSpec;
 
 // The launch as a Kubernetes batch/v1 Job for `kubectl apply -f`, read off
-// LaunchSpec::createBody() like the other exports. GPUs are asked for as the NVIDIA device
+// DockerCreateBody::build() like the other exports. GPUs are asked for as the NVIDIA device
 // plugin's extended resource nvidia.com/gpu; it hands out a number of GPUs, never chosen ones.
 //
 // inventory is this host's GPUs. It names the product for a nodeSelector when devices are

@@ -1,11 +1,11 @@
 #include "LaunchSpec.h"
 
+#include "ByteSize.h"
+#include "CdiNames.h"
 #include "PortMapping.h"
 
 #include <QRegularExpression>
 #include <QSet>
-
-#include <cmath>
 
 namespace {
 
@@ -237,7 +237,7 @@ QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion, EngineKin
             if (id.trimmed().isEmpty() || id.contains(QLatin1Char(','))) {
                 add("gpus",
                     QStringLiteral("The GPU device '%1' is empty or contains a comma.").arg(id));
-            } else if ((cdi || podman) && !isCdiName(cdiNameFor(id))) {
+            } else if ((cdi || podman) && !isCdiName(CdiNames::nameFor(id))) {
                 add("gpus", QStringLiteral("The CDI device '%1' is not a qualified name "
                                            "vendor/class=name, such as nvidia.com/gpu=0.")
                                 .arg(id));
@@ -263,7 +263,7 @@ QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion, EngineKin
         add("runtime", QStringLiteral("The runtime name '%1' contains white space.").arg(runtime));
 
     if (!shmSize.isEmpty()) {
-        if (const auto size = parseByteSize(shmSize); !size)
+        if (const auto size = ByteSize::parse(shmSize); !size)
             add("shmSize", size.error().why());
     }
     if (const QString problem = checkIpcMode(ipcMode); !problem.isEmpty())
@@ -279,142 +279,6 @@ QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion, EngineKin
     return issues;
 }
 
-Result<qint64> LaunchSpec::parseByteSize(const QString &text)
-{
-    // As docker's RAMInBytes: a number, an optional binary unit, an optional "b"/"ib".
-    static const QRegularExpression pattern(QStringLiteral("^(\\d+(?:\\.\\d+)?) ?([kmgtp])?i?b?$"),
-                                            QRegularExpression::CaseInsensitiveOption);
-    const QRegularExpressionMatch m = pattern.match(text.trimmed());
-    if (!m.hasMatch())
-        return Error(Error::Code::Validation, QStringLiteral("size"),
-                     QStringLiteral(
-                         "The size '%1' is not a number with an optional unit b, k, m or g, "
-                         "such as 1g.")
-                         .arg(text));
-    const double number = m.captured(1).toDouble();
-    const QString unit = m.captured(2).toLower();
-    double factor = 1;
-    for (const QChar u : QStringLiteral("kmgtp")) {
-        factor *= 1024;
-        if (unit == u)
-            break;
-    }
-    if (unit.isEmpty())
-        factor = 1;
-    const double bytes = std::floor(number * factor);
-    if (bytes > 9.0e18)
-        return Error(Error::Code::Validation, QStringLiteral("size"),
-                     QStringLiteral("The size '%1' is too large.").arg(text));
-    return static_cast<qint64>(bytes);
-}
-
-QJsonArray LaunchSpec::deviceRequests() const
-{
-    if (!usesGpus())
-        return {};
-    QJsonObject request;
-    // Field for field what the docker CLI sends: --gpus for the nvidia path, --device for CDI.
-    if (deviceDriver == QLatin1String("cdi")) {
-        request.insert(QStringLiteral("Driver"), QStringLiteral("cdi"));
-        request.insert(QStringLiteral("Count"), 0);
-        request.insert(QStringLiteral("DeviceIDs"), QJsonArray::fromStringList(cdiDevices()));
-        request.insert(QStringLiteral("Capabilities"), QJsonValue::Null);
-        request.insert(QStringLiteral("Options"), QJsonValue::Null);
-        return {request};
-    }
-    request.insert(QStringLiteral("Driver"), deviceDriver);
-    switch (gpus.mode) {
-    case GpuSelection::Mode::None: break;
-    case GpuSelection::Mode::All:
-        request.insert(QStringLiteral("Count"), -1);
-        request.insert(QStringLiteral("DeviceIDs"), QJsonValue::Null);
-        break;
-    case GpuSelection::Mode::Count:
-    case GpuSelection::Mode::Free: // not resolved yet (FreeGpuPicker): the nearest docker has
-        request.insert(QStringLiteral("Count"), gpus.count);
-        request.insert(QStringLiteral("DeviceIDs"), QJsonValue::Null);
-        break;
-    case GpuSelection::Mode::Devices:
-        request.insert(QStringLiteral("Count"), 0);
-        request.insert(QStringLiteral("DeviceIDs"), QJsonArray::fromStringList(gpus.devices));
-        break;
-    }
-    request.insert(QStringLiteral("Capabilities"),
-                   QJsonArray{QJsonArray::fromStringList(requestCapabilities())});
-    request.insert(QStringLiteral("Options"), QJsonObject{});
-    return {request};
-}
-
-QJsonObject LaunchSpec::createBody(bool detach) const
-{
-    QJsonObject body;
-    body.insert(QStringLiteral("Image"), image);
-    if (!command.isEmpty())
-        body.insert(QStringLiteral("Cmd"), QJsonArray::fromStringList(command));
-    if (!env.isEmpty())
-        body.insert(QStringLiteral("Env"), QJsonArray::fromStringList(env));
-    body.insert(QStringLiteral("Tty"), tty);
-    body.insert(QStringLiteral("OpenStdin"), false);
-    body.insert(QStringLiteral("AttachStdin"), false);
-    body.insert(QStringLiteral("AttachStdout"), !detach);
-    body.insert(QStringLiteral("AttachStderr"), !detach);
-    if (!ports.isEmpty())
-        body.insert(QStringLiteral("ExposedPorts"), PortMappings::exposedPorts(ports));
-
-    QJsonObject host;
-    host.insert(QStringLiteral("AutoRemove"), autoRemove);
-    if (!runtime.isEmpty())
-        host.insert(QStringLiteral("Runtime"), runtime);
-    if (!shmSize.isEmpty()) {
-        if (const auto bytes = parseByteSize(shmSize))
-            host.insert(QStringLiteral("ShmSize"), bytes.value());
-    }
-    if (!ipcMode.isEmpty())
-        host.insert(QStringLiteral("IpcMode"), ipcMode);
-    if (!binds.isEmpty())
-        host.insert(QStringLiteral("Binds"), QJsonArray::fromStringList(binds));
-    if (!networkMode.isEmpty())
-        host.insert(QStringLiteral("NetworkMode"), networkMode);
-    if (!ports.isEmpty())
-        host.insert(QStringLiteral("PortBindings"), PortMappings::portBindings(ports));
-    const QJsonArray requests = deviceRequests();
-    if (!requests.isEmpty())
-        host.insert(QStringLiteral("DeviceRequests"), requests);
-    body.insert(QStringLiteral("HostConfig"), host);
-    return body;
-}
-
-const QString &LaunchSpec::cdiGpuKind()
-{
-    static const QString kind = QStringLiteral("nvidia.com/gpu");
-    return kind;
-}
-
-QString LaunchSpec::cdiNameFor(const QString &device)
-{
-    const QString id = device.trimmed();
-    return id.contains(QLatin1Char('=')) ? id : cdiGpuKind() + QLatin1Char('=') + id;
-}
-
-QStringList LaunchSpec::cdiDevices() const
-{
-    QStringList names;
-    switch (gpus.mode) {
-    case GpuSelection::Mode::None: break;
-    case GpuSelection::Mode::All: names << cdiNameFor(QStringLiteral("all")); break;
-    case GpuSelection::Mode::Count:
-    case GpuSelection::Mode::Free:
-        for (int i = 0; i < gpus.count; ++i)
-            names << cdiNameFor(QString::number(i));
-        break;
-    case GpuSelection::Mode::Devices:
-        for (const QString &id : gpus.devices)
-            names << cdiNameFor(id);
-        break;
-    }
-    return names;
-}
-
 LaunchSpec LaunchSpec::resolvedFor(EngineKind kind) const
 {
     LaunchSpec spec = *this;
@@ -423,97 +287,12 @@ LaunchSpec LaunchSpec::resolvedFor(EngineKind kind) const
     return spec;
 }
 
-QJsonObject LaunchSpec::libpodCreateBody() const
-{
-    QJsonObject body;
-    body.insert(QStringLiteral("image"), image);
-    if (!command.isEmpty())
-        body.insert(QStringLiteral("command"), QJsonArray::fromStringList(command));
-    if (!env.isEmpty()) {
-        QJsonObject vars;
-        for (const QString &entry : env) {
-            const int eq = entry.indexOf(QLatin1Char('='));
-            if (eq > 0)
-                vars.insert(entry.left(eq), entry.mid(eq + 1));
-        }
-        body.insert(QStringLiteral("env"), vars);
-    }
-    body.insert(QStringLiteral("terminal"), tty);
-    body.insert(QStringLiteral("stdin"), false);
-    body.insert(QStringLiteral("remove"), autoRemove);
-    if (!containerName.isEmpty())
-        body.insert(QStringLiteral("name"), containerName);
-    if (!runtime.isEmpty())
-        body.insert(QStringLiteral("oci_runtime"), runtime);
-    if (!shmSize.isEmpty()) {
-        if (const auto bytes = parseByteSize(shmSize))
-            body.insert(QStringLiteral("shm_size"), bytes.value());
-    }
-    const auto namespaceOf = [](const QString &mode) {
-        if (mode.startsWith(QLatin1String("container:")))
-            return QJsonObject{{QStringLiteral("nsmode"), QStringLiteral("container")},
-                               {QStringLiteral("value"), mode.mid(10)}};
-        return QJsonObject{{QStringLiteral("nsmode"), mode}};
-    };
-    if (!ipcMode.isEmpty())
-        body.insert(QStringLiteral("ipcns"), namespaceOf(ipcMode));
-    if (!networkMode.isEmpty()) {
-        static const QStringList modes = {QStringLiteral("none"), QStringLiteral("host"),
-                                          QStringLiteral("bridge"), QStringLiteral("private")};
-        if (modes.contains(networkMode) || networkMode.startsWith(QLatin1String("container:"))) {
-            body.insert(QStringLiteral("netns"), namespaceOf(networkMode));
-        } else {
-            body.insert(QStringLiteral("netns"), namespaceOf(QStringLiteral("bridge")));
-            body.insert(QStringLiteral("Networks"), QJsonObject{{networkMode, QJsonObject{}}});
-        }
-    }
-    if (!ports.isEmpty())
-        body.insert(QStringLiteral("portmappings"), PortMappings::libpodPortMappings(ports));
-    QJsonArray mounts;
-    QJsonArray volumes;
-    for (const QString &bind : binds) {
-        const QStringList parts = bind.split(QLatin1Char(':'));
-        const QStringList options = parts.size() > 2 ? parts.at(2).split(QLatin1Char(','))
-                                                     : QStringList();
-        if (parts.value(0).startsWith(QLatin1Char('/'))) {
-            mounts.append(QJsonObject{{QStringLiteral("destination"), parts.value(1)},
-                                      {QStringLiteral("source"), parts.value(0)},
-                                      {QStringLiteral("type"), QStringLiteral("bind")},
-                                      {QStringLiteral("options"),
-                                       QJsonArray::fromStringList(
-                                           QStringList{QStringLiteral("rbind")} + options)}});
-        } else {
-            volumes.append(
-                QJsonObject{{QStringLiteral("Name"), parts.value(0)},
-                            {QStringLiteral("Dest"), parts.value(1)},
-                            {QStringLiteral("Options"), QJsonArray::fromStringList(options)}});
-        }
-    }
-    if (!mounts.isEmpty())
-        body.insert(QStringLiteral("mounts"), mounts);
-    if (!volumes.isEmpty())
-        body.insert(QStringLiteral("volumes"), volumes);
-    QJsonArray devices;
-    for (const QString &name : cdiDevices())
-        devices.append(QJsonObject{{QStringLiteral("path"), name}});
-    if (!devices.isEmpty())
-        body.insert(QStringLiteral("devices"), devices);
-    return body;
-}
-
-QUrlQuery LaunchSpec::createQuery() const
-{
-    QUrlQuery query;
-    if (!containerName.isEmpty())
-        query.addQueryItem(QStringLiteral("name"), containerName);
-    return query;
-}
-
 bool LaunchSpec::operator==(const LaunchSpec &o) const
 {
     return image == o.image && command == o.command && gpus == o.gpus
            && capabilities == o.capabilities && deviceDriver == o.deviceDriver
            && runtime == o.runtime && env == o.env && autoRemove == o.autoRemove && tty == o.tty
            && containerName == o.containerName && shmSize == o.shmSize && ipcMode == o.ipcMode
-           && binds == o.binds && networkMode == o.networkMode && ports == o.ports;
+           && binds == o.binds && networkMode == o.networkMode && ports == o.ports
+           && entrypoint == o.entrypoint;
 }

@@ -10,10 +10,12 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-#include <QUrlQuery>
+
+#include <optional>
 
 // One launch as the user picked it: the value the window edits, presets store, the exports
-// print, and the launcher sends. Whether to detach is a property of a run, not of the launch.
+// print, and the launcher sends. Its wire bodies are built from it by DockerCreateBody and
+// LibpodCreateBody; its GPUs' CDI names by CdiNames. Whether to detach is a property of a run, not of the launch.
 struct LaunchSpec
 {
     QString image;
@@ -31,19 +33,14 @@ struct LaunchSpec
     QStringList binds;   // "src:dst[:options]"
     QString networkMode; // "" = daemon default
     QStringList ports;   // as `docker run -p` takes them (PortMapping)
+    // Unset: the image's entrypoint; set, even to nothing: replaces it (docker run --entrypoint).
+    std::optional<QStringList> entrypoint;
 
     // compute, utility, graphics, video, display, compat32
     static const QStringList &knownCapabilities();
 
     bool usesGpus() const { return gpus.mode != GpuSelection::Mode::None; }
     bool usesCdi() const { return usesGpus() && deviceDriver == QLatin1String("cdi"); }
-
-    // The CDI device names the GPUs become: a picked index, UUID or MIG device d is
-    // "nvidia.com/gpu=d" (a name that is already qualified stays), All is "nvidia.com/gpu=all",
-    // a count N the first N indexes (and so does an unresolved "N free GPUs").
-    QStringList cdiDevices() const;
-    static QString cdiNameFor(const QString &device);
-    static const QString &cdiGpuKind(); // "nvidia.com/gpu"
 
     // The launch as this kind of engine takes it: on Podman, GPUs are always CDI devices.
     LaunchSpec resolvedFor(EngineKind kind) const;
@@ -57,19 +54,6 @@ struct LaunchSpec
     // as CDI devices), and its API version says nothing about CDI.
     QList<ValidationIssue> validate(const QString &apiVersion = {},
                                     EngineKind kind = EngineKind::Docker) const;
-
-    // The one place the Docker JSON of a launch is written: the body of POST /containers/create,
-    // and its query (the container's name).
-    QJsonObject createBody(bool detach = false) const;
-    QJsonArray deviceRequests() const;
-    QUrlQuery createQuery() const;
-    // The same launch for Podman's own POST /libpod/containers/create (a SpecGenerator), which
-    // Podman before 5.4 needs for CDI devices: {"devices": [{"path": "nvidia.com/gpu=0"}]}. GPUs
-    // are CDI devices here whatever deviceDriver says.
-    QJsonObject libpodCreateBody() const;
-
-    // "1g" -> 1073741824, as docker's --shm-size reads it (binary units).
-    static Result<qint64> parseByteSize(const QString &text);
 
     bool operator==(const LaunchSpec &other) const;
     bool operator!=(const LaunchSpec &other) const { return !(*this == other); }

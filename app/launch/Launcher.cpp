@@ -1,7 +1,10 @@
 #include "Launcher.h"
 
+#include "CdiNames.h"
 #include "CudaRequirement.h"
+#include "DockerCreateBody.h"
 #include "FreeGpuPicker.h"
+#include "LibpodCreateBody.h"
 #include "engine/CdiSpecs.h"
 #include "engine/ContainerStream.h"
 #include "engine/DockerClient.h"
@@ -79,6 +82,7 @@ void Launcher::launch(const LaunchSpec &spec, bool detach)
             fail(error, false);
             return;
         }
+        m_request = m_spec.resolvedFor(m_client->kind()); // once: the kind is known now
         checkGpus();
     });
 }
@@ -132,8 +136,8 @@ void Launcher::onHostRead(const GpuSnapshot &host, const CudaRequirement &requir
     }
     if (m_spec.gpus.mode == GpuSelection::Mode::Free) {
         const QString hostName = m_client->endpoint().url;
-        const Result<LaunchSpec> resolved = FreeGpuPicker::resolveOn(m_spec, m_client->kind(), host,
-                                                                     hostName, &m_taken);
+        const Result<LaunchSpec> resolved =
+            FreeGpuPicker::resolve(m_request, host, FreeGpuPicker::reserved(hostName), &m_taken);
         if (!resolved) {
             fail(resolved.error(), false);
             return;
@@ -158,7 +162,7 @@ void Launcher::releaseGpus()
 
 Error Launcher::missingCdiDevice(const LaunchSpec &spec, const CdiInventory &inventory)
 {
-    for (const QString &name : spec.cdiDevices()) {
+    for (const QString &name : CdiNames::forGpus(spec.gpus)) {
         if (inventory.contains(name))
             continue;
         const QStringList known = inventory.names();
@@ -175,7 +179,7 @@ Error Launcher::missingCdiDevice(const LaunchSpec &spec, const CdiInventory &inv
 
 void Launcher::create()
 {
-    const LaunchSpec spec = m_request.resolvedFor(m_client->kind());
+    const LaunchSpec &spec = m_request;
     // Podman on this host: a GPU without a CDI device is refused before anything is created. (On
     // any engine the start fails for such a device; a container never runs without its GPUs.)
     if (spec.usesGpus() && m_client->isPodman() && !m_client->endpoint().isRemote()) {
@@ -194,9 +198,10 @@ void Launcher::create()
         onCreated(id.value());
     };
     if (m_client->needsLibpodCreate())
-        m_client->createLibpodContainer(spec.libpodCreateBody(), m_calls, created);
+        m_client->createLibpodContainer(LibpodCreateBody::build(spec), m_calls, created);
     else
-        m_client->createContainer(spec.createBody(m_detach), spec.containerName, m_calls, created);
+        m_client->createContainer(DockerCreateBody::build(spec, m_detach), spec.containerName,
+                                  m_calls, created);
 }
 
 void Launcher::onCreated(const QString &id)

@@ -112,7 +112,8 @@ private:
 
     DockerClient *m_client;
     LaunchSpec m_spec;
-    LaunchSpec m_request; // m_spec with free GPUs resolved: what the engine is asked for
+    // m_spec as the engine's kind takes it, free GPUs resolved: what the engine is asked for
+    LaunchSpec m_request;
     QPointer<GpuInventory> m_inventory;
     QList<GpuInfo> m_taken;
     QString m_reservedOn; // the host whose reservation this launch holds; empty: none

@@ -1,41 +1,22 @@
 #include "PythonExport.h"
 
+#include "ByteSize.h"
+#include "DockerCreateBody.h"
 #include "LaunchSpec.h"
+#include "PortMapping.h"
+#include "QuotedText.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
 
 QString PythonExport::stringLiteral(const QString &text)
 {
-    QString out = QStringLiteral("\"");
-    const QList<uint> codePoints = text.toUcs4();
-    for (const uint c : codePoints) {
-        switch (c) {
-        case '\\': out += QStringLiteral("\\\\"); continue;
-        case '"': out += QStringLiteral("\\\""); continue;
-        case '\n': out += QStringLiteral("\\n"); continue;
-        case '\r': out += QStringLiteral("\\r"); continue;
-        case '\t': out += QStringLiteral("\\t"); continue;
-        default: break;
-        }
-        if (c >= 0x20 && c < 0x7f)
-            out += QChar(static_cast<char16_t>(c));
-        else if (c < 0x100)
-            out += QStringLiteral("\\x%1").arg(c, 2, 16, QLatin1Char('0'));
-        else if (c < 0x10000)
-            out += QStringLiteral("\\u%1").arg(c, 4, 16, QLatin1Char('0'));
-        else
-            out += QStringLiteral("\\U%1").arg(c, 8, 16, QLatin1Char('0'));
-    }
-    return out + QLatin1Char('"');
+    return QuotedText::quoted(text, QuotedText::Dialect::Python);
 }
 
 QString PythonExport::listLiteral(const QStringList &items)
 {
-    QStringList literals;
-    for (const QString &item : items)
-        literals << stringLiteral(item);
-    return QLatin1Char('[') + literals.join(QStringLiteral(", ")) + QLatin1Char(']');
+    return QuotedText::list(items, QuotedText::Dialect::Python);
 }
 
 namespace {
@@ -43,7 +24,7 @@ namespace {
 QString deviceRequestLiteral(const LaunchSpec &spec)
 {
     // Built from the same request the app sends, so the script asks for exactly the same.
-    const QJsonObject request = spec.deviceRequests().first().toObject();
+    const QJsonObject request = DockerCreateBody::deviceRequests(spec).first().toObject();
     QStringList args;
     const QString driver = request.value(QStringLiteral("Driver")).toString();
     if (!driver.isEmpty())
@@ -74,11 +55,7 @@ QString deviceRequestLiteral(const LaunchSpec &spec)
 // app sends (taken from the same map).
 QString portsLiteral(const LaunchSpec &spec)
 {
-    const QJsonObject bindings = spec.createBody()
-                                     .value(QStringLiteral("HostConfig"))
-                                     .toObject()
-                                     .value(QStringLiteral("PortBindings"))
-                                     .toObject();
+    const QJsonObject bindings = PortMappings::portBindings(spec.ports);
     QStringList items;
     for (auto it = bindings.constBegin(); it != bindings.constEnd(); ++it) {
         QStringList pairs;
@@ -122,10 +99,8 @@ QString PythonExport::script(const LaunchSpec &spec, bool detach)
         arg("tty", QStringLiteral("True"));
     if (!spec.containerName.isEmpty())
         arg("name", stringLiteral(spec.containerName));
-    if (!spec.shmSize.isEmpty()) {
-        if (const auto bytes = LaunchSpec::parseByteSize(spec.shmSize))
-            arg("shm_size", QString::number(bytes.value()));
-    }
+    if (const auto bytes = ByteSize::ifSet(spec.shmSize))
+        arg("shm_size", QString::number(*bytes));
     if (!spec.ipcMode.isEmpty())
         arg("ipc_mode", stringLiteral(spec.ipcMode));
     if (!spec.binds.isEmpty())

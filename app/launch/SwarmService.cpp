@@ -2,6 +2,7 @@
 
 #include "LaunchSpec.h"
 
+#include "DockerCreateBody.h"
 #include "common/Error.h"
 
 #include <QJsonArray>
@@ -55,7 +56,7 @@ Result<SwarmService::Plan> SwarmService::plan(const LaunchSpec &spec, int replic
         break;
     }
 
-    const QJsonObject body = spec.createBody(true);
+    const QJsonObject body = DockerCreateBody::build(spec, true);
     const QJsonObject host = body.value(QStringLiteral("HostConfig")).toObject();
     QJsonObject container{{QStringLiteral("Image"), body.value(QStringLiteral("Image"))}};
     // The create body's Cmd keeps the image's entrypoint, as a service's Args do (Command would not).

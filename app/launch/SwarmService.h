@@ -11,7 +11,7 @@
 struct LaunchSpec;
 
 // The launch as a Docker Swarm service (POST /services/create), read off
-// LaunchSpec::createBody(). Services have no DeviceRequests (moby#40133): GPUs are reserved as
+// DockerCreateBody::build(). Services have no DeviceRequests (moby#40133): GPUs are reserved as
 // the nodes' advertised generic resources "NVIDIA-GPU", by number, and the task finds the UUIDs
 // it got in DOCKER_RESOURCE_NVIDIA-GPU. The tasks run once (restart condition none).
 class SwarmService

@@ -1,23 +1,13 @@
 #include "RemoteShell.h"
 
 #include "SshTunnel.h"
+#include "common/ShellWords.h"
 
 #include <QProcess>
 #include <QUuid>
 
 #include <csignal>
 #include <sys/prctl.h>
-
-namespace {
-
-QByteArray shellQuoted(const QString &word)
-{
-    QByteArray quoted = word.toUtf8();
-    quoted.replace('\'', "'\\''");
-    return '\'' + quoted + '\'';
-}
-
-} // namespace
 
 RemoteShell::RemoteShell(SshTunnel *tunnel, QObject *parent)
     : QObject(parent),
@@ -50,7 +40,7 @@ void RemoteShell::run(const QStringList &argv, int timeoutMs, Done done)
 {
     QByteArray line;
     for (const QString &word : argv)
-        line += shellQuoted(word) + ' ';
+        line += ShellWords::quote(word).toUtf8() + ' ';
     // Output first, then the marker with the exit code on a line of its own.
     line += "2>&1 </dev/null; printf '\\n%s %d\\n' " + m_marker + " $?\n";
     m_queue.append({line, timeoutMs, std::move(done)});

@@ -2,7 +2,10 @@
 // info and images, the seed's GPU launches through DeviceRequests, byte-exact attach streams,
 // exit codes, daemon errors as values, logs and events.
 #include "Await.h"
+#include "ContainerRun.h"
 #include "TestEngine.h"
+#include "launch/DockerCreateBody.h"
+#include "launch/LibpodCreateBody.h"
 
 #include "engine/CdiSpecs.h"
 #include "engine/ContainerStream.h"
@@ -87,9 +90,9 @@ Run runSpec(DockerClient &client, const LaunchSpec &launch)
     const Result<QString> created = await<QString>(
         [&](QObject *ctx, DockerClient::Callback<QString> cb) {
             if (client.needsLibpodCreate())
-                client.createLibpodContainer(spec.libpodCreateBody(), ctx, cb);
+                client.createLibpodContainer(LibpodCreateBody::build(spec), ctx, cb);
             else
-                client.createContainer(spec.createBody(), {}, ctx, cb);
+                client.createContainer(DockerCreateBody::build(spec), {}, ctx, cb);
         });
     return runCreated(client, created, spec.autoRemove, 120000);
 }
@@ -102,50 +105,33 @@ Run runCreated(DockerClient &client, const Result<QString> &created, bool autoRe
         return run;
     }
     run.id = created.value();
-    ContainerStream *stream = client.attach(run.id, false);
-    QObject::connect(
-        stream, &ContainerStream::output, stream,
-        [&run](StreamDemuxer::Channel channel, const QByteArray &data) {
-            (channel == StreamDemuxer::Channel::Stdout ? run.out : run.err).append(data);
-        });
-    if (!QTest::qWaitFor([stream]() { return stream->isStarted() || stream->isFinished(); }, 30000)
-        || !stream->isStarted()) {
-        run.error = stream->error();
-        return run;
-    }
     // Podman 4 answers "removed" with status 0 whatever the exit code: next-exit there.
-    WaitCall *wait = client.wait(run.id, autoRemove && !client.isPodman()
-                                             ? QStringLiteral("removed")
-                                             : QStringLiteral("next-exit"));
-    if (!QTest::qWaitFor([wait]() { return wait->isReady() || wait->isFinished(); }, 30000)
-        || !wait->isReady()) {
-        run.error = wait->result().error();
+    const StartedContainer started = startCreated(client, run.id,
+                                                  autoRemove && !client.isPodman()
+                                                      ? QStringLiteral("removed")
+                                                      : QStringLiteral("next-exit"));
+    const auto collect = [&run, &started]() {
+        run.out = *started.out;
+        run.err = *started.err;
         return run;
+    };
+    if (started.error.isError()) {
+        run.error = started.error;
+        return collect();
     }
-    const Result<void> started = await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
-        client.startContainer(run.id, ctx, cb);
-    });
-    if (!started) {
-        run.error = started.error();
-        stream->cancel();
-        wait->cancel();
-        return run;
-    }
+    const ContainerStream *stream = started.stream.get();
+    const WaitCall *wait = started.wait.get();
     (void)QTest::qWaitFor([&]() { return wait->isFinished() && stream->isFinished(); }, timeoutMs);
-    if (!stream->isFinished() || !wait->isFinished()) {
+    if (!stream->isFinished() || !wait->isFinished())
         run.error = Error(Error::Code::Timeout, QStringLiteral("test"),
                           QStringLiteral("container did not finish"));
-        return run;
-    }
-    if (stream->error().isError())
+    else if (stream->error().isError())
         run.error = stream->error();
     else if (!wait->result())
         run.error = wait->result().error();
     else
         run.exitCode = wait->result().value();
-    stream->deleteLater();
-    wait->deleteLater();
-    return run;
+    return collect();
 }
 
 } // namespace

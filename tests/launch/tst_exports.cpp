@@ -1,3 +1,6 @@
+#include "common/ShellWords.h"
+#include "launch/ByteSize.h"
+#include "launch/DockerCreateBody.h"
 #include "launch/DockerRunExport.h"
 #include "launch/GpuFlag.h"
 #include "launch/LaunchSpec.h"
@@ -136,7 +139,7 @@ void TestExports::shellQuote()
 {
     QFETCH(QString, word);
     QFETCH(QString, quoted);
-    QCOMPARE(DockerRunExport::shellQuote(word), quoted);
+    QCOMPARE(ShellWords::quote(word), quoted);
 }
 
 void TestExports::shellRunsCommandLine_data()
@@ -195,7 +198,7 @@ void TestExports::shellRunsCommandLine()
         QVERIFY2(parsed.ok(), qPrintable(argv.at(gpus + 1)));
         LaunchSpec back;
         parsed.value().applyTo(back);
-        QCOMPARE(back.deviceRequests(), spec.deviceRequests());
+        QCOMPARE(DockerCreateBody::deviceRequests(back), DockerCreateBody::deviceRequests(spec));
     } else {
         QCOMPARE(gpus, -1);
         QCOMPARE(argv.count(QStringLiteral("--device")), spec.gpus.devices.size());
@@ -341,9 +344,9 @@ void TestExports::pythonScript()
     QCOMPARE(kwargs.value(QStringLiteral("detach")).toBool(), true);
     if (!spec.shmSize.isEmpty())
         QCOMPARE(qint64(kwargs.value(QStringLiteral("shm_size")).toDouble()),
-                 LaunchSpec::parseByteSize(spec.shmSize).value());
+                 ByteSize::parse(spec.shmSize).value());
     QCOMPARE(normalised(kwargs.value(QStringLiteral("device_requests")).toArray()),
-             normalised(spec.deviceRequests()));
+             normalised(DockerCreateBody::deviceRequests(spec)));
     QCOMPARE(kwargs.value(QStringLiteral("auto_remove")).toBool(), detach && spec.autoRemove);
 
     const QStringList calls = list(r.value(QStringLiteral("calls")));

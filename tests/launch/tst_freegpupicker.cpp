@@ -1,5 +1,7 @@
 // "N free GPUs": which GPUs count as free, which are picked, the refusal naming who holds the
 // others, the in-process reservation, and the launch the pick turns into (UUIDs, CDI indexes).
+#include "launch/CdiNames.h"
+#include "launch/DockerCreateBody.h"
 #include "launch/FreeGpuPicker.h"
 
 #include <QTest>
@@ -153,7 +155,8 @@ void TestFreeGpuPicker::resolveWritesUuidsOrCdiIndexes()
     QCOMPARE(resolved.value().gpus,
              GpuSelection::ofDevices({QStringLiteral("GPU-1"), QStringLiteral("GPU-3")}));
     QCOMPARE(taken.size(), 2);
-    const QJsonObject request = resolved.value().deviceRequests().first().toObject();
+    const QJsonObject request =
+        DockerCreateBody::deviceRequests(resolved.value()).first().toObject();
     QCOMPARE(request.value(QStringLiteral("DeviceIDs")).toArray(),
              (QJsonArray{QStringLiteral("GPU-1"), QStringLiteral("GPU-3")}));
     QCOMPARE(request.value(QStringLiteral("Count")).toInt(), 0);
@@ -161,7 +164,7 @@ void TestFreeGpuPicker::resolveWritesUuidsOrCdiIndexes()
     spec.deviceDriver = QStringLiteral("cdi");
     const Result<LaunchSpec> cdi = FreeGpuPicker::resolve(spec, host());
     QVERIFY(cdi.ok());
-    QCOMPARE(cdi.value().cdiDevices(),
+    QCOMPARE(CdiNames::forGpus(cdi.value().gpus),
              (QStringList{QStringLiteral("nvidia.com/gpu=1"), QStringLiteral("nvidia.com/gpu=3")}));
 
     // Other selections are left as they are.

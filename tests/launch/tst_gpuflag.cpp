@@ -1,3 +1,4 @@
+#include "launch/DockerCreateBody.h"
 #include "launch/DockerRunExport.h"
 #include "launch/GpuFlag.h"
 #include "launch/LaunchSpec.h"
@@ -115,8 +116,8 @@ void TestGpuFlag::conformance()
     LaunchSpec spec;
     spec.image = QStringLiteral("busybox");
     parsed.value().applyTo(spec);
-    QCOMPARE(spec.deviceRequests(), expected);
-    QCOMPARE(spec.createBody()
+    QCOMPARE(DockerCreateBody::deviceRequests(spec), expected);
+    QCOMPARE(DockerCreateBody::build(spec)
                  .value(QStringLiteral("HostConfig"))
                  .toObject()
                  .value(QStringLiteral("DeviceRequests"))
@@ -129,7 +130,7 @@ void TestGpuFlag::conformance()
     QVERIFY2(reparsed.ok(), qPrintable(formatted));
     LaunchSpec again;
     reparsed.value().applyTo(again);
-    QCOMPARE(again.deviceRequests(), expected);
+    QCOMPARE(DockerCreateBody::deviceRequests(again), expected);
     QCOMPARE(again.gpus, spec.gpus);
 }
 

@@ -1,4 +1,7 @@
+#include "launch/ByteSize.h"
+#include "launch/DockerCreateBody.h"
 #include "launch/LaunchSpec.h"
+#include "launch/LibpodCreateBody.h"
 
 #include <QJsonDocument>
 #include <QtTest>
@@ -254,7 +257,7 @@ void TestLaunchSpec::byteSize()
 {
     QFETCH(QString, text);
     QFETCH(qint64, bytes);
-    const auto parsed = LaunchSpec::parseByteSize(text);
+    const auto parsed = ByteSize::parse(text);
     QVERIFY(parsed.ok());
     QCOMPARE(parsed.value(), bytes);
 }
@@ -289,10 +292,11 @@ void TestLaunchSpec::createBody()
             "Binds": ["/data:/data:ro"], "NetworkMode": "none",
             "DeviceRequests": [{"Driver": "", "Count": 0, "DeviceIDs": ["0", "2"],
                 "Capabilities": [["compute", "utility", "gpu"]], "Options": {}}]}})");
-    QCOMPARE(spec.createBody(), expected);
-    QCOMPARE(spec.createQuery().queryItemValue(QStringLiteral("name")), QStringLiteral("smi"));
+    QCOMPARE(DockerCreateBody::build(spec), expected);
+    QCOMPARE(DockerCreateBody::query(spec).queryItemValue(QStringLiteral("name")),
+             QStringLiteral("smi"));
 
-    const QJsonObject detached = spec.createBody(true);
+    const QJsonObject detached = DockerCreateBody::build(spec, true);
     QCOMPARE(detached.value(QStringLiteral("AttachStdout")).toBool(), false);
     QCOMPARE(detached.value(QStringLiteral("AttachStderr")).toBool(), false);
 }
@@ -304,8 +308,8 @@ void TestLaunchSpec::createBodyMinimal()
     const QJsonObject expected = json(R"({"Image": "busybox", "Tty": false, "OpenStdin": false,
         "AttachStdin": false, "AttachStdout": true, "AttachStderr": true,
         "HostConfig": {"AutoRemove": true}})");
-    QCOMPARE(spec.createBody(), expected);
-    QVERIFY(spec.createQuery().isEmpty());
+    QCOMPARE(DockerCreateBody::build(spec), expected);
+    QVERIFY(DockerCreateBody::query(spec).isEmpty());
 }
 
 void TestLaunchSpec::createBodyCdi()
@@ -318,7 +322,7 @@ void TestLaunchSpec::createBodyCdi()
         "DeviceIDs": ["nvidia.com/gpu=0"], "Capabilities": null, "Options": null}]})")
                                     .value(QStringLiteral("a"))
                                     .toArray();
-    QCOMPARE(spec.deviceRequests(), expected);
+    QCOMPARE(DockerCreateBody::deviceRequests(spec), expected);
 }
 
 // What `docker run --device nvidia.com/gpu=0 --device nvidia.com/gpu=GPU-…` sends, from ticked GPUs.
@@ -350,7 +354,7 @@ void TestLaunchSpec::createBodyCdiFromTickedGpus()
     LaunchSpec spec = base();
     spec.deviceDriver = QStringLiteral("cdi");
     spec.gpus = gpus;
-    const QJsonObject request = spec.createBody()
+    const QJsonObject request = DockerCreateBody::build(spec)
                                     .value(QStringLiteral("HostConfig"))
                                     .toObject()
                                     .value(QStringLiteral("DeviceRequests"))
@@ -366,7 +370,7 @@ void TestLaunchSpec::createBodyCdiFromTickedGpus()
     QJsonArray devices;
     for (const QString &id : ids)
         devices.append(QJsonObject{{QStringLiteral("path"), id}});
-    QCOMPARE(spec.libpodCreateBody().value(QStringLiteral("devices")).toArray(), devices);
+    QCOMPARE(LibpodCreateBody::build(spec).value(QStringLiteral("devices")).toArray(), devices);
 }
 
 void TestLaunchSpec::libpodCreateBody()
@@ -382,7 +386,7 @@ void TestLaunchSpec::libpodCreateBody()
     spec.networkMode = QStringLiteral("none");
     spec.binds = {QStringLiteral("/data:/data:ro"), QStringLiteral("cache:/cache")};
     spec.gpus = GpuSelection::ofDevices({QStringLiteral("1")});
-    const QJsonObject body = spec.resolvedFor(EngineKind::Podman).libpodCreateBody();
+    const QJsonObject body = LibpodCreateBody::build(spec.resolvedFor(EngineKind::Podman));
     QCOMPARE(body.value(QStringLiteral("image")).toString(), spec.image);
     QCOMPARE(body.value(QStringLiteral("command")).toArray().size(), 3);
     QCOMPARE(body.value(QStringLiteral("env")).toObject(),

@@ -2,9 +2,11 @@
 // rules, go-connections' nat.ParsePortSpecs, which tests/cli/tst_ports.cpp checks against the
 // real CLI), the refusals, and where the mappings go in the launch's JSON and exports.
 #include "launch/ComposeExport.h"
+#include "launch/DockerCreateBody.h"
 #include "launch/DockerRunExport.h"
 #include "launch/KubernetesExport.h"
 #include "launch/LaunchSpec.h"
+#include "launch/LibpodCreateBody.h"
 #include "launch/PortMapping.h"
 #include "launch/PythonExport.h"
 
@@ -231,7 +233,7 @@ void TestPortMapping::createBody()
     spec.networkMode = QStringLiteral("lab");
     spec.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("[::1]:8888:8888"),
                   QStringLiteral("6006")};
-    const QJsonObject body = spec.createBody();
+    const QJsonObject body = DockerCreateBody::build(spec);
     QCOMPARE(body.value(QStringLiteral("ExposedPorts")).toObject(),
              bindingsOf(s(R"({"8888/tcp": {}, "6006/tcp": {}})")));
     // Two bindings of one container port are one list, in the order given.
@@ -244,8 +246,8 @@ void TestPortMapping::createBody()
             R"({"8888/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8888"}, {"HostIp": "::1", "HostPort": "8888"}],
                             "6006/tcp": [{"HostIp": "", "HostPort": ""}]})")));
     spec.ports.clear();
-    QVERIFY(!spec.createBody().contains(QStringLiteral("ExposedPorts")));
-    QVERIFY(!spec.createBody()
+    QVERIFY(!DockerCreateBody::build(spec).contains(QStringLiteral("ExposedPorts")));
+    QVERIFY(!DockerCreateBody::build(spec)
                  .value(QStringLiteral("HostConfig"))
                  .toObject()
                  .contains(QStringLiteral("PortBindings")));
@@ -258,7 +260,7 @@ void TestPortMapping::libpod()
     spec.ports = {QStringLiteral("127.0.0.1:8888:8888"), QStringLiteral("9000-9002:9000-9002/udp"),
                   QStringLiteral("6006")};
     const QJsonArray mappings =
-        spec.libpodCreateBody().value(QStringLiteral("portmappings")).toArray();
+        LibpodCreateBody::build(spec).value(QStringLiteral("portmappings")).toArray();
     QCOMPARE(mappings, QJsonDocument::fromJson(R"([
         {"container_port": 8888, "host_port": 8888, "host_ip": "127.0.0.1", "protocol": "tcp"},
         {"container_port": 9000, "host_port": 9000, "range": 3, "protocol": "udp"},

@@ -8,6 +8,7 @@
 #include "Await.h"
 #include "HttpGet.h"
 #include "TestEngine.h"
+#include "launch/DockerCreateBody.h"
 
 #include "engine/DockerClient.h"
 #include "launch/DockerRunExport.h"
@@ -197,10 +198,10 @@ void TestPorts::exportsMakeTheSameBindings()
     LaunchSpec ours = spec;
     ours.containerName = name("ours");
     m_containers << ours.containerName;
-    const Result<QString> created = await<QString>(
-        [&](QObject *ctx, DockerClient::Callback<QString> cb) {
-            m_client->createContainer(ours.createBody(true), ours.containerName, ctx, cb);
-        });
+    const Result<QString> created = await<QString>([&](QObject *ctx,
+                                                       DockerClient::Callback<QString> cb) {
+        m_client->createContainer(DockerCreateBody::build(ours, true), ours.containerName, ctx, cb);
+    });
     QVERIFY2(created.ok(), qPrintable(created.error().message()));
 
     // docker create with the words of the docker-run export.
@@ -242,7 +243,7 @@ void TestPorts::exportsMakeTheSameBindings()
             .value(QStringLiteral("ExposedPorts"))
             .toObject();
     };
-    QCOMPARE(bindings(a), spec.createBody()
+    QCOMPARE(bindings(a), DockerCreateBody::build(spec)
                               .value(QStringLiteral("HostConfig"))
                               .toObject()
                               .value(QStringLiteral("PortBindings"))

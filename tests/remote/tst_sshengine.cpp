@@ -2,6 +2,7 @@
 // ssh's own refusals as one clear sentence each, one ssh process for every call, ssh killed in the
 // middle of a stream, and no ssh process left behind by the client or by a killed gpudeck.
 #include "Await.h"
+#include "ContainerRun.h"
 #include "FakeSmi.h"
 #include "TestEngine.h"
 
@@ -31,6 +32,8 @@
 Q_DECLARE_METATYPE(Error::Code)
 
 namespace {
+
+constexpr int kStepTimeoutMs = 20000; // each of attach, wait and start
 
 QString engineSocket()
 {
@@ -200,25 +203,13 @@ void TestSshEngine::oneSshForEveryCall()
         QVERIFY2(images.ok(), qPrintable(images.error().message()));
     }
     // Streams too: a whole launch on the same ssh connection.
-    const auto created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
-        QJsonObject body = tickingContainer();
-        body.insert(QStringLiteral("Cmd"),
-                    QJsonArray{QStringLiteral("echo"), QStringLiteral("hello")});
-        docker->createContainer(body, {}, ctx, cb);
-    });
-    QVERIFY2(created.ok(), qPrintable(created.error().message()));
-    std::unique_ptr<ContainerStream> stream(docker->attach(created.value(), false));
-    QByteArray out;
-    connect(stream.get(), &ContainerStream::output, this,
-            [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
-    QTRY_VERIFY_WITH_TIMEOUT(stream->isStarted(), 20000);
-    std::unique_ptr<WaitCall> wait(docker->wait(created.value(), QStringLiteral("removed")));
-    QTRY_VERIFY_WITH_TIMEOUT(wait->isReady(), 20000);
-    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
-                docker->startContainer(created.value(), ctx, cb);
-            }).ok());
-    QTRY_VERIFY_WITH_TIMEOUT(stream->isFinished() && wait->isFinished(), 30000);
-    QCOMPARE(out, QByteArray("hello\n"));
+    QJsonObject body = tickingContainer();
+    body.insert(QStringLiteral("Cmd"), QJsonArray{QStringLiteral("echo"), QStringLiteral("hello")});
+    const StartedContainer run = startContainer(*docker, body, QStringLiteral("removed"),
+                                                kStepTimeoutMs);
+    QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
+    QTRY_VERIFY_WITH_TIMEOUT(run.stream->isFinished() && run.wait->isFinished(), 30000);
+    QCOMPARE(*run.out + *run.err, QByteArray("hello\n"));
     QCOMPARE(tunnel->startCount(), 1);
     QCOMPARE(tunnel->processId(), pid);
     QCOMPARE(sshChildren(QCoreApplication::applicationPid()).size(), 1);
@@ -227,21 +218,13 @@ void TestSshEngine::oneSshForEveryCall()
 void TestSshEngine::sshKilledMidStream()
 {
     auto docker = client(TestEngine::host());
-    const auto created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
-        docker->createContainer(tickingContainer(), {}, ctx, cb);
-    });
-    QVERIFY2(created.ok(), qPrintable(created.error().message()));
-    const QString id = created.value();
-    std::unique_ptr<ContainerStream> stream(docker->attach(id, false));
-    QByteArray out;
-    connect(stream.get(), &ContainerStream::output, this,
-            [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
-    QTRY_VERIFY_WITH_TIMEOUT(stream->isStarted(), 20000);
-    std::unique_ptr<WaitCall> wait(docker->wait(id, QStringLiteral("removed")));
-    QTRY_VERIFY_WITH_TIMEOUT(wait->isReady(), 20000);
-    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
-                docker->startContainer(id, ctx, cb);
-            }).ok());
+    const StartedContainer run = startContainer(*docker, tickingContainer(),
+                                                QStringLiteral("removed"), kStepTimeoutMs);
+    QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
+    const QString id = run.id;
+    ContainerStream *stream = run.stream.get();
+    WaitCall *wait = run.wait.get();
+    const QByteArray &out = *run.out;
     QTRY_VERIFY_WITH_TIMEOUT(out.contains("tick\ntick\n"), 20000);
 
     const qint64 pid = docker->sshTunnel()->processId();

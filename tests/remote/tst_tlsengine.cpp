@@ -5,6 +5,7 @@
 // probe container. A QSslServer stands in only
 // for certificates a test engine should not be started with (expired, wrong name).
 #include "Await.h"
+#include "ContainerRun.h"
 #include "TestEngine.h"
 
 #include "engine/ContainerStream.h"
@@ -286,21 +287,11 @@ void TestTlsEngine::engineStoppedMidStream()
                            {QStringLiteral("AttachStderr"), true},
                            {QStringLiteral("HostConfig"),
                             QJsonObject{{QStringLiteral("NetworkMode"), QStringLiteral("none")}}}};
-    const auto created = await<QString>([&](QObject *ctx, DockerClient::Callback<QString> cb) {
-        docker->createContainer(body, {}, ctx, cb);
-    });
-    QVERIFY2(created.ok(), qPrintable(created.error().message()));
-    std::unique_ptr<ContainerStream> stream(docker->attach(created.value(), false));
-    QByteArray out;
-    connect(stream.get(), &ContainerStream::output, this,
-            [&out](StreamDemuxer::Channel, const QByteArray &d) { out += d; });
-    QTRY_VERIFY_WITH_TIMEOUT(stream->isStarted(), 20000);
-    std::unique_ptr<WaitCall> wait(docker->wait(created.value(), QStringLiteral("next-exit")));
-    QTRY_VERIFY_WITH_TIMEOUT(wait->isReady(), 20000);
-    QVERIFY(await<void>([&](QObject *ctx, DockerClient::Callback<void> cb) {
-                docker->startContainer(created.value(), ctx, cb);
-            }).ok());
-    QTRY_VERIFY_WITH_TIMEOUT(out.contains("tick\ntick\n"), 20000);
+    const StartedContainer run = startContainer(*docker, body, QStringLiteral("next-exit"), 20000);
+    QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
+    ContainerStream *stream = run.stream.get();
+    WaitCall *wait = run.wait.get();
+    QTRY_VERIFY_WITH_TIMEOUT(run.out->contains("tick\ntick\n"), 20000);
 
     // Killed, as a crash or a power cut would: every connection drops.
     const qint64 pid = readAll(engineDir + QStringLiteral("/dockerd.pid")).trimmed().toLongLong();

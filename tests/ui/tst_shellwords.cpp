@@ -1,4 +1,4 @@
-#include "ShellWords.h"
+#include "common/ShellWords.h"
 
 #include <QTest>
 

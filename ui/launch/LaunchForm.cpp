@@ -1,6 +1,6 @@
 #include "launch/LaunchForm.h"
 
-#include "ShellWords.h"
+#include "common/ShellWords.h"
 #include "widgets/Icons.h"
 #include "widgets/StatusColors.h"
 

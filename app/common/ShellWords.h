@@ -13,5 +13,8 @@ namespace ShellWords {
 Result<QStringList> split(const QString &line);
 // The reverse, quoting only where needed: split(join(args)) == args.
 QString join(const QStringList &args);
+// One word as a POSIX shell reads it back: as it is when every character is safe, else in single
+// quotes. The one quoter of GPU Deck (command fields, docker-run exports, remote commands).
+QString quote(const QString &word);
 
 } // namespace ShellWords

@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
 namespace ShellWords {
 
 Result<QStringList> split(const QString &line)
@@ -66,23 +68,27 @@ Result<QStringList> split(const QString &line)
     return words;
 }
 
+QString quote(const QString &word)
+{
+    // Not ^: a pattern character in zsh and a pipe in the Bourne shell.
+    static const QString plain = QStringLiteral(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=/.,:@%");
+    const bool safe = !word.isEmpty() && std::all_of(word.cbegin(), word.cend(), [](QChar c) {
+        return plain.contains(c);
+    });
+    if (safe)
+        return word;
+    // Inside single quotes nothing is special; a quote itself is closed, escaped, reopened.
+    QString quoted = word;
+    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
 QString join(const QStringList &args)
 {
     QStringList quoted;
-    for (const QString &arg : args) {
-        static const QString plain = QStringLiteral(
-            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=/.,:@%^");
-        const bool safe = !arg.isEmpty() && std::all_of(arg.cbegin(), arg.cend(), [](QChar c) {
-            return plain.contains(c);
-        });
-        if (safe) {
-            quoted.append(arg);
-        } else {
-            QString q = arg;
-            q.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-            quoted.append(QLatin1Char('\'') + q + QLatin1Char('\''));
-        }
-    }
+    for (const QString &arg : args)
+        quoted.append(quote(arg));
     return quoted.join(QLatin1Char(' '));
 }
 
