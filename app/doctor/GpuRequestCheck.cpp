@@ -6,6 +6,8 @@
 #include "launch/CdiNames.h"
 #include "launch/DockerCreateBody.h"
 
+#include <QPointer>
+
 using Status = DoctorCheck::Status;
 
 namespace {
@@ -105,19 +107,32 @@ void GpuRequestCheck::probeWith(DockerClient *client, const DoctorFacts &facts,
             client->startContainer(id, context,
                                    [client, facts, id, image, throughCdi, context,
                                     done](const Result<void> &started) {
-                                       finishProbe(client, facts, image, throughCdi, id, started,
+                                       removeProbe(client, facts, image, throughCdi, id, started,
                                                    context, done);
                                    });
         });
 }
 
-void GpuRequestCheck::finishProbe(DockerClient *client, const DoctorFacts &facts,
+void GpuRequestCheck::removeProbe(DockerClient *client, const DoctorFacts &facts,
                                   const QString &image, bool throughCdi, const QString &id,
                                   const Result<void> &started, QObject *context,
                                   const DoctorCheck::Done &done)
 {
-    // The probe is removed whatever happened; not tied to the context so it outlives a re-run.
-    client->removeContainer(id, true, client, [](const Result<void> &) {});
+    // The removal is the client's call, not the context's, so that a re-run (which drops the
+    // context) cannot cancel it; the judgement still goes to the context that asked.
+    client->removeContainer(id, true, client,
+                            [client, facts, image, throughCdi, started,
+                             watched = QPointer<QObject>(context), done](const Result<void> &) {
+                                if (watched)
+                                    judgeProbe(client, facts, image, throughCdi, started, watched,
+                                               done);
+                            });
+}
+
+void GpuRequestCheck::judgeProbe(DockerClient *client, const DoctorFacts &facts,
+                                 const QString &image, bool throughCdi, const Result<void> &started,
+                                 QObject *context, const DoctorCheck::Done &done)
+{
     const CdiInventory &cdi = facts.cdi;
     const Error error = started ? Error() : started.error();
     // A probe image without `true` fails after the GPUs were granted, which is what counts.

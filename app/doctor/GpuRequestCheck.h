@@ -23,7 +23,12 @@ private:
     // throughCdi: the engine's CDI devices instead of the legacy --gpus request.
     static void probeWith(DockerClient *client, const DoctorFacts &facts, const QString &image,
                           bool throughCdi, QObject *context, const DoctorCheck::Done &done);
-    static void finishProbe(DockerClient *client, const DoctorFacts &facts, const QString &image,
+    // Removes the probe, and only once the engine has removed it judges the start: a command
+    // that exits on the checklist's last answer must leave no probe behind.
+    static void removeProbe(DockerClient *client, const DoctorFacts &facts, const QString &image,
                             bool throughCdi, const QString &id, const Result<void> &started,
                             QObject *context, const DoctorCheck::Done &done);
+    static void judgeProbe(DockerClient *client, const DoctorFacts &facts, const QString &image,
+                           bool throughCdi, const Result<void> &started, QObject *context,
+                           const DoctorCheck::Done &done);
 };
