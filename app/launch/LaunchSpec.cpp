@@ -360,6 +360,8 @@ QJsonObject LaunchSpec::createBody(bool detach) const
     body.insert(QStringLiteral("AttachStderr"), !detach);
     if (!ports.isEmpty())
         body.insert(QStringLiteral("ExposedPorts"), PortMappings::exposedPorts(ports));
+    if (!labels.isEmpty())
+        body.insert(QStringLiteral("Labels"), labels);
 
     QJsonObject host;
     host.insert(QStringLiteral("AutoRemove"), autoRemove);
@@ -438,6 +440,8 @@ QJsonObject LaunchSpec::libpodCreateBody() const
         }
         body.insert(QStringLiteral("env"), vars);
     }
+    if (!labels.isEmpty())
+        body.insert(QStringLiteral("labels"), labels);
     body.insert(QStringLiteral("terminal"), tty);
     body.insert(QStringLiteral("stdin"), false);
     body.insert(QStringLiteral("remove"), autoRemove);
@@ -515,5 +519,6 @@ bool LaunchSpec::operator==(const LaunchSpec &o) const
            && capabilities == o.capabilities && deviceDriver == o.deviceDriver
            && runtime == o.runtime && env == o.env && autoRemove == o.autoRemove && tty == o.tty
            && containerName == o.containerName && shmSize == o.shmSize && ipcMode == o.ipcMode
-           && binds == o.binds && networkMode == o.networkMode && ports == o.ports;
+           && binds == o.binds && networkMode == o.networkMode && ports == o.ports
+           && labels == o.labels;
 }

@@ -31,6 +31,9 @@ struct LaunchSpec
     QStringList binds;   // "src:dst[:options]"
     QString networkMode; // "" = daemon default
     QStringList ports;   // as `docker run -p` takes them (PortMapping)
+    // Config.Labels of the container: set for one run (ContainerRecord::presetLabel, gpusLabel),
+    // never stored in a preset.
+    QJsonObject labels;
 
     // compute, utility, graphics, video, display, compat32
     static const QStringList &knownCapabilities();
