@@ -149,19 +149,25 @@ void TestContainersCommands::psShowsHeldGpus()
     QCOMPARE(entry.value(QLatin1String("gpuRequest")).toString(), request);
     QCOMPARE(entry.value(QLatin1String("gpuRequest")).isNull(), request.isEmpty());
     const QJsonArray gpus = entry.value(QLatin1String("gpus")).toArray();
-    // A remote engine's host GPUs come from its own nvidia-smi, which this test host lacks:
-    // then the GPUs are what the container asked for, and gpusResolved says so.
+    // A remote engine's host GPUs are read there (ssh: its nvidia-smi, which this test host
+    // lacks; TLS: a probe container): this machine's fake NVML answers only for a local engine.
+    // Unresolved, the GPUs are what the container asked for, and gpusResolved says so.
     const bool resolved = entry.value(QLatin1String("gpusResolved")).toBool();
-    QCOMPARE(resolved, !TestEngine::isRemote() || request.isEmpty());
-    if (resolved) {
+    if (!TestEngine::isRemote() || request.isEmpty())
+        QVERIFY(resolved);
+    if (resolved && (!TestEngine::isRemote() || request != QLatin1String("all"))) {
         QCOMPARE(gpus.size(), indexes.size());
         for (int i = 0; i < indexes.size(); ++i) {
             const QJsonObject gpu = gpus.at(i).toObject();
             QCOMPARE(gpu.value(QLatin1String("index")).toInt(), indexes.at(i));
-            QCOMPARE(gpu.value(QLatin1String("uuid")).toString(),
-                     indexes.at(i) == 0 ? kUuid0 : kUuid1);
+            if (!TestEngine::isRemote())
+                QCOMPARE(gpu.value(QLatin1String("uuid")).toString(),
+                         indexes.at(i) == 0 ? kUuid0 : kUuid1);
+            else
+                QVERIFY(
+                    gpu.value(QLatin1String("uuid")).toString().startsWith(QLatin1String("GPU-")));
         }
-    } else if (request != QLatin1String("all")) {
+    } else if (!resolved && request != QLatin1String("all")) {
         QCOMPARE(gpus.size(), indexes.size());
         for (int i = 0; i < indexes.size(); ++i)
             QCOMPARE(gpus.at(i).toObject().value(QLatin1String("index")).toInt(), indexes.at(i));
@@ -176,7 +182,7 @@ void TestContainersCommands::psShowsHeldGpus()
         return line.contains(name.toUtf8());
     });
     QVERIFY2(row != lines.end(), table.out.constData());
-    if (resolved && !indexes.isEmpty())
+    if (!TestEngine::isRemote() && !indexes.isEmpty())
         QVERIFY2(row->contains(indexes.size() == 2 ? "0,1" : "1"), row->constData());
     TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), name});
 }
