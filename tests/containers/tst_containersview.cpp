@@ -12,14 +12,20 @@
 
 #include <QCheckBox>
 #include <QClipboard>
+#include <QFile>
 #include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 namespace {
 
@@ -58,6 +64,7 @@ private slots:
     void eventsReachTheRows();
     void searchFilterAndSort();
     void actions();
+    void engineRestartListsAgain();
 
 private:
     // The cell of the row whose name is name; empty when no row shows it.
@@ -273,6 +280,78 @@ void TestContainersView::actions()
              qPrintable(status->text()));
     QVERIFY(!status->text().contains(QLatin1Char('\n')));
     QTRY_VERIFY_WITH_TIMEOUT(cell(gone, ContainersModel::Status).isEmpty(), 2000);
+}
+
+// An engine of the test's own, stopped and started again under the view: the view says the
+// engine is gone, then lists again (the container the restart stopped shows its exit) and follows
+// the new events stream (a container made after the restart appears).
+void TestContainersView::engineRestartListsAgain()
+{
+    QTemporaryDir dir(QStringLiteral("/tmp/gdctrview-XXXXXX"));
+    QVERIFY(dir.isValid());
+    const QString engineDir = dir.filePath(QStringLiteral("engine"));
+    const QString script = QStringLiteral(GPUDECK_SOURCE_DIR "/tests/scripts/test-engine.sh");
+    const auto start = [&]() {
+        const TestEngine::CliResult started =
+            TestEngine::runProgram(script, {QStringLiteral("start"), engineDir}, {}, 170000);
+        return started.exitCode == 0 ? QString::fromUtf8(started.out.trimmed().split('\n').last())
+                                     : QString();
+    };
+    const QString host = start();
+    QVERIFY(host.startsWith(QLatin1String("unix://")));
+    const auto docker = [&host](const QStringList &args) {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("DOCKER_HOST"), host);
+        env.remove(QStringLiteral("DOCKER_TLS_VERIFY"));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral("docker"), args);
+        return process.waitForFinished(60000) && process.exitCode() == 0;
+    };
+    const auto cleanupEngine = qScopeGuard([&]() {
+        TestEngine::runProgram(script, {QStringLiteral("stop"), engineDir});
+    });
+
+    const Result<Endpoint> endpoint = EndpointResolver::resolve(host);
+    QVERIFY(endpoint.ok());
+    DockerClient client(endpoint.value());
+    ContainersView view(&client);
+    view.show();
+    auto *table = child<QTableView>(&view, "containersTable");
+    auto *status = child<QLabel>(&view, "containersStatus");
+    QVERIFY(table && status);
+    const auto shows = [table](const QString &name, const QString &prefix) {
+        const QAbstractItemModel *model = table->model();
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->index(row, ContainersModel::Name).data().toString() == name)
+                return model->index(row, ContainersModel::Status)
+                    .data()
+                    .toString()
+                    .startsWith(prefix);
+        }
+        return false;
+    };
+    QVERIFY(docker({QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--network"),
+                    QStringLiteral("none"), QStringLiteral("--name"), QStringLiteral("before"),
+                    kImage, QStringLiteral("sleep"), QStringLiteral("600")}));
+    QTRY_VERIFY_WITH_TIMEOUT(shows(QStringLiteral("before"), QStringLiteral("Up")), 10000);
+
+    // dockerd goes away as when it crashes or is stopped.
+    QFile pidFile(engineDir + QStringLiteral("/dockerd.pid"));
+    QVERIFY(pidFile.open(QIODevice::ReadOnly));
+    const pid_t pid = pid_t(pidFile.readAll().trimmed().toLongLong());
+    QVERIFY(pid > 1 && ::kill(pid, SIGTERM) == 0);
+    QTRY_VERIFY_WITH_TIMEOUT(status->isVisible(), 30000);
+    QVERIFY(!status->text().isEmpty());
+    QVERIFY(!status->text().contains(QLatin1Char('\n')));
+
+    QCOMPARE(start(), host);
+    QTRY_VERIFY_WITH_TIMEOUT(shows(QStringLiteral("before"), QStringLiteral("Exited")), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!status->isVisible(), 5000);
+    QVERIFY(docker({QStringLiteral("create"), QStringLiteral("--network"), QStringLiteral("none"),
+                    QStringLiteral("--name"), QStringLiteral("after"), kImage,
+                    QStringLiteral("true")}));
+    QTRY_VERIFY_WITH_TIMEOUT(shows(QStringLiteral("after"), QStringLiteral("Created")), 2000);
 }
 
 QTEST_MAIN(TestContainersView)
