@@ -95,21 +95,31 @@ private:
 
 namespace ContainerLister {
 
-void list(DockerClient *client, bool all, QObject *context, Done done)
+void list(DockerClient *client, bool all, QObject *context, Done done,
+          std::function<void(const QList<ContainerRecord> &)> firstRows)
 {
     auto *batch = new Batch(client, context, std::move(done));
-    client->listContainers(all, {}, batch, [batch](const Result<QJsonArray> &entries) {
-        if (!entries) {
-            batch->fail(entries.error());
-            return;
-        }
-        QList<QPair<QString, QJsonObject>> items;
-        for (const QJsonValue &entry : entries.value()) {
-            const QJsonObject object = entry.toObject();
-            items.append({object.value(QLatin1String("Id")).toString(), object});
-        }
-        batch->run(items);
-    });
+    client->listContainers(
+        all, {}, batch, [batch, client, firstRows](const Result<QJsonArray> &entries) {
+            if (!entries) {
+                batch->fail(entries.error());
+                return;
+            }
+            QList<QPair<QString, QJsonObject>> items;
+            for (const QJsonValue &entry : entries.value()) {
+                const QJsonObject object = entry.toObject();
+                items.append({object.value(QLatin1String("Id")).toString(), object});
+            }
+            if (firstRows) {
+                QList<ContainerRecord> rows;
+                for (const auto &item : std::as_const(items)) {
+                    rows << ContainerRecord::fromListEntry(item.second);
+                    rows.last().engine = client->endpoint().url;
+                }
+                firstRows(rows);
+            }
+            batch->run(items);
+        });
 }
 
 void inspect(DockerClient *client, const QStringList &ids, QObject *context, Done done)

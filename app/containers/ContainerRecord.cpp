@@ -1,5 +1,7 @@
 #include "ContainerRecord.h"
 
+#include <QJsonArray>
+
 namespace {
 
 QDateTime engineTime(const QJsonValue &value)
@@ -77,6 +79,21 @@ ContainerRecord ContainerRecord::fromInspect(const QJsonObject &inspect,
     r.preset = r.labels.value(presetLabel()).toString();
     r.status = listEntry.value(QLatin1String("Status")).toString();
     r.gpus = ContainerGpus::fromInspect(inspect);
+    return r;
+}
+
+ContainerRecord ContainerRecord::fromListEntry(const QJsonObject &entry)
+{
+    ContainerRecord r;
+    r.id = entry.value(QLatin1String("Id")).toString();
+    r.name = bareName(entry.value(QLatin1String("Names")).toArray().first().toString());
+    r.image = entry.value(QLatin1String("Image")).toString();
+    r.state = entry.value(QLatin1String("State")).toString();
+    r.status = entry.value(QLatin1String("Status")).toString();
+    r.createdAt = QDateTime::fromSecsSinceEpoch(entry.value(QLatin1String("Created")).toInteger(),
+                                                Qt::UTC);
+    r.labels = entry.value(QLatin1String("Labels")).toObject();
+    r.preset = r.labels.value(presetLabel()).toString();
     return r;
 }
 

@@ -31,6 +31,9 @@ struct ContainerRecord
 
     static ContainerRecord fromInspect(const QJsonObject &inspect,
                                        const QJsonObject &listEntry = {});
+    // From a GET /containers/json entry alone: everything but the GPUs, the start and end times
+    // and Tty (the entry lacks them; an inspect brings them).
+    static ContainerRecord fromListEntry(const QJsonObject &entry);
     bool isRunning() const
     {
         return state == QLatin1String("running") || state == QLatin1String("paused")

@@ -36,18 +36,23 @@ void ContainerWatch::relist()
     delete m_listing; // a listing under way is superseded
     m_listing = new QObject(this);
     QObject *listing = m_listing;
-    ContainerLister::list(m_client, true, listing,
-                          [this, listing](const Result<QList<ContainerRecord>> &records) {
-                              listing->deleteLater();
-                              if (m_listing == listing)
-                                  m_listing = nullptr;
-                              if (!records) {
-                                  emit failed(records.error());
-                                  return;
-                              }
-                              m_model->setRecords(records.value());
-                              emit listed();
-                          });
+    ContainerLister::list(
+        m_client, true, listing,
+        [this, listing](const Result<QList<ContainerRecord>> &records) {
+            listing->deleteLater();
+            if (m_listing == listing)
+                m_listing = nullptr;
+            if (!records) {
+                emit failed(records.error());
+                return;
+            }
+            // Row by row: the selection and the sort stay.
+            for (const ContainerRecord &record : records.value())
+                m_model->upsert(record);
+            emit listed();
+        },
+        // The rows at once; their GPUs when the inspects are in.
+        [this](const QList<ContainerRecord> &rows) { m_model->setRecords(rows); });
 }
 
 void ContainerWatch::onEvent(const QJsonObject &event)
