@@ -107,22 +107,34 @@ int main(int argc, char *argv[])
     for (int round = 0; round < 5; ++round) {
         bool replied = false;
         timer.restart();
-        client.listContainers(true, {}, &calls,
-                              [&](const Result<QJsonArray> &) { replied = true; });
+        client.listContainers(true, {}, &calls, [&](const Result<QJsonArray> &entries) {
+            replyMs << timer.nsecsElapsed() / 1e6;
+            // What the view does with the reply before any inspect: rows, model, sort.
+            QElapsedTimer rowsTimer;
+            rowsTimer.start();
+            QList<ContainerRecord> rows;
+            for (const QJsonValue &entry : entries.valueOr({}))
+                rows << ContainerRecord::fromListEntry(entry.toObject());
+            ContainersModel model;
+            QSortFilterProxyModel proxy;
+            proxy.setSourceModel(&model);
+            proxy.setSortRole(ContainersModel::SortRole);
+            model.setRecords(rows);
+            proxy.sort(ContainersModel::Name);
+            rowsMs << rowsTimer.nsecsElapsed() / 1e6;
+            replied = true;
+        });
         waitFor([&]() { return replied; });
-        replyMs << timer.nsecsElapsed() / 1e6;
 
         QList<ContainerRecord> records;
         bool listed = false;
         timer.restart();
-        ContainerLister::list(
-            &client, true, &calls,
-            [&](const Result<QList<ContainerRecord>> &result) {
-                listed = true;
-                if (result)
-                    records = result.value();
-            },
-            [&](const QList<ContainerRecord> &) { rowsMs << timer.nsecsElapsed() / 1e6; });
+        ContainerLister::list(&client, true, &calls,
+                              [&](const Result<QList<ContainerRecord>> &result) {
+                                  listed = true;
+                                  if (result)
+                                      records = result.value();
+                              });
         waitFor([&]() { return listed; });
         recordsMs << timer.nsecsElapsed() / 1e6;
 
@@ -135,12 +147,13 @@ int main(int argc, char *argv[])
         proxy.sort(ContainersModel::Name);
         modelMs << timer.nsecsElapsed() / 1e6;
     }
-    std::printf("list of %d containers (medians of 5): engine reply %.1f ms; rows from the list "
-                "entries %.1f ms; with the GPUs of each (an inspect each) %.1f ms; model filled "
-                "and sorted %.2f ms [target: under 300 ms after the reply: rows %.1f ms, with "
-                "GPUs %.1f ms]\n",
+    std::printf("list of %d containers (medians of 5): engine reply %.1f ms; then rows from the "
+                "list entries, in the model and sorted, %.2f ms; the records with the GPUs of "
+                "each (an inspect each) %.1f ms from the request; those in the model and sorted "
+                "%.2f ms [target: under 300 ms after the reply: rows %.2f ms, with GPUs %.1f "
+                "ms]\n",
                 int(ids.size()), median(replyMs), median(rowsMs), median(recordsMs),
-                median(modelMs), median(rowsMs) - median(replyMs) + median(modelMs),
+                median(modelMs), median(rowsMs),
                 median(recordsMs) - median(replyMs) + median(modelMs));
 
     // 2. Events to rows.
