@@ -226,9 +226,10 @@ void ContainersView::updateButtons()
 void ContainersView::act(const QString &what, const QString &verb)
 {
     const QString id = selectedId();
-    if (!m_client || id.isEmpty())
+    const int row = m_watch->model()->rowOf(id);
+    if (!m_client || row < 0)
         return;
-    const QString name = m_watch->model()->recordAt(m_watch->model()->rowOf(id)).name;
+    const QString name = m_watch->model()->recordAt(row).name;
     const QString path = QStringLiteral("/containers/%1/%2").arg(id, what);
     m_client->call("POST", path, {}, tr("Cannot %1 %2").arg(verb, name), this,
                    [this](const Result<QByteArray> &result) {
