@@ -50,6 +50,25 @@ const CommandEntry kCommands[] = {
      "      write a preset to FILE\n"
      "  preset delete NAME\n"
      "  preset rename OLD NEW\n"},
+    {"ps", psCommand,
+     "ps [-a|--all] [--json]\n"
+     "      the engine's running containers (--all: stopped ones too) with the GPUs each\n"
+     "      holds (index and UUID) and the preset that launched it; JSON entries\n"
+     "      {id, name, image, state, status, exitCode, createdAt, engine, preset,\n"
+     "      gpus: [{index, uuid}], gpuRequest}\n"},
+    {"logs", logsCommand,
+     "logs [-f|--follow] [-n|--tail N] CONTAINER\n"
+     "      the container's output: stdout to stdout, stderr to stderr, byte for byte\n"},
+    {"stop", stopCommand,
+     "stop [-t|--time SECONDS] CONTAINER...\n"
+     "      stop containers (SIGTERM, then SIGKILL after SECONDS, 10 by default)\n"},
+    {"kill", killCommand,
+     "kill [-s|--signal SIGNAL] CONTAINER...\n"
+     "      send containers SIGKILL (or SIGNAL)\n"},
+    {"rm", rmCommand,
+     "rm [-f|--force] CONTAINER...\n"
+     "      remove containers; --force also running ones. stop, kill and rm print each\n"
+     "      container when done; a missing one is one line on stderr and exit code 1\n"},
     {"engines", enginesCommand,
      "engines [--json]\n"
      "      the engines GPU Deck knows (the default, docker contexts, Podman's saved\n"

@@ -12,3 +12,8 @@ int presetCommand(CliContext &ctx, const QStringList &args);
 int doctorCommand(CliContext &ctx, const QStringList &args);
 int swarmCommand(CliContext &ctx, const QStringList &args);
 int enginesCommand(CliContext &ctx, const QStringList &args);
+int psCommand(CliContext &ctx, const QStringList &args);
+int logsCommand(CliContext &ctx, const QStringList &args);
+int stopCommand(CliContext &ctx, const QStringList &args);
+int killCommand(CliContext &ctx, const QStringList &args);
+int rmCommand(CliContext &ctx, const QStringList &args);

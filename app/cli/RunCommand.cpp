@@ -3,6 +3,7 @@
 #include "EngineSession.h"
 #include "ProcessIo.h"
 
+#include "containers/ContainerRecord.h"
 #include "engine/DockerClient.h"
 #include "engine/EngineError.h"
 #include "fleet/Engine.h"
@@ -63,6 +64,7 @@ int runCommand(CliContext &ctx, const QStringList &args)
     if (!loaded)
         return ctx.fail(loaded.error(), kLaunchFailed);
     LaunchSpec spec = loaded.value().spec();
+    spec.labels.insert(ContainerRecord::presetLabel(), loaded.value().name());
     const QList<ValidationIssue> issues = spec.validate();
     if (!issues.isEmpty()) {
         return ctx.fail(

@@ -469,11 +469,12 @@ ContainerStream *DockerClient::attach(const QString &id, bool tty, bool withStdi
     return stream;
 }
 
-ContainerStream *DockerClient::logs(const QString &id, bool tty, bool follow)
+ContainerStream *DockerClient::logs(const QString &id, bool tty, bool follow, int tail)
 {
-    return logsAt(QStringLiteral("/containers/%1/logs?stdout=1&stderr=1&follow=%2")
+    return logsAt(QStringLiteral("/containers/%1/logs?stdout=1&stderr=1&follow=%2&tail=%3")
                       .arg(percentEncoded(id))
-                      .arg(follow ? 1 : 0),
+                      .arg(follow ? 1 : 0)
+                      .arg(tail < 0 ? QStringLiteral("all") : QString::number(tail)),
                   tty, QStringLiteral("Could not read the container's logs"));
 }
 

@@ -77,7 +77,8 @@ public:
 
     // Streams. Each has its own connection and no timeout once the engine has answered.
     ContainerStream *attach(const QString &id, bool tty, bool withStdin = false);
-    ContainerStream *logs(const QString &id, bool tty, bool follow);
+    // tail: the last lines only (docker logs --tail); -1 for all of them.
+    ContainerStream *logs(const QString &id, bool tty, bool follow, int tail = -1);
     // A swarm task's output (on a manager). With follow it stays open after the task ended.
     ContainerStream *taskLogs(const QString &taskId, bool tty, bool follow);
     WaitCall *wait(const QString &id, const QString &condition);

@@ -24,6 +24,8 @@ QJsonObject build(const LaunchSpec &spec, bool detach)
     body.insert(QStringLiteral("AttachStderr"), !detach);
     if (!spec.ports.isEmpty())
         body.insert(QStringLiteral("ExposedPorts"), PortMappings::exposedPorts(spec.ports));
+    if (!spec.labels.isEmpty())
+        body.insert(QStringLiteral("Labels"), spec.labels);
 
     QJsonObject host;
     host.insert(QStringLiteral("AutoRemove"), spec.autoRemove);

@@ -15,7 +15,8 @@ QHash<QString, QStringList> &reservations()
 } // namespace
 
 Result<QList<GpuInfo>> FreeGpuPicker::pick(const GpuSnapshot &host, int count,
-                                           const QStringList &reserved)
+                                           const QStringList &reserved,
+                                           const QHash<QString, QString> &heldBy)
 {
     if (!host.ok())
         return Error(host.error)
@@ -30,6 +31,10 @@ Result<QList<GpuInfo>> FreeGpuPicker::pick(const GpuSnapshot &host, int count,
             break;
         if (reserved.contains(gpu.uuid)) {
             taking << QStringLiteral("GPU %1").arg(gpu.index);
+            continue;
+        }
+        if (const QString holder = heldBy.value(gpu.uuid); !holder.isEmpty()) {
+            holders << QStringLiteral("GPU %1: held by container %2").arg(gpu.index).arg(holder);
             continue;
         }
         const QString busy = gpu.busyReason();
@@ -68,11 +73,12 @@ Result<LaunchSpec> FreeGpuPicker::resolveOn(const LaunchSpec &spec, EngineKind k
 }
 
 Result<LaunchSpec> FreeGpuPicker::resolve(const LaunchSpec &spec, const GpuSnapshot &host,
-                                          const QStringList &reserved, QList<GpuInfo> *taken)
+                                          const QStringList &reserved, QList<GpuInfo> *taken,
+                                          const QHash<QString, QString> &heldBy)
 {
     if (spec.gpus.mode != GpuSelection::Mode::Free)
         return spec;
-    const Result<QList<GpuInfo>> picked = pick(host, spec.gpus.count, reserved);
+    const Result<QList<GpuInfo>> picked = pick(host, spec.gpus.count, reserved, heldBy);
     if (!picked)
         return picked.error();
     QStringList devices;

@@ -4,11 +4,13 @@
 #include "common/Result.h"
 #include "gpu/GpuSnapshot.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
 
-// "N free GPUs": picks the first N GPUs of the engine's host that GpuInfo::isFree() calls free,
+// "N free GPUs": picks the first N GPUs of the engine's host that GpuInfo::isFree() calls free
+// and no running container holds (heldBy: GPU UUID -> the containers holding it, idle or not),
 // and keeps, per host, the GPUs that launches of this process have picked but whose containers
 // do not run yet (an in-process reservation), so that two launches started at the same moment
 // never take the same GPU. Only this process's launches are seen: another program starting on
@@ -16,17 +18,19 @@
 class FreeGpuPicker
 {
 public:
-    // The first count free GPUs of host that are not reserved. Fewer: the refusal names who
-    // holds the others (PIDs and memory), and which GPUs another launch is taking.
+    // The first count free GPUs of host that are not reserved or held. Fewer: the refusal names
+    // who holds the others (containers, PIDs and memory), and which GPUs another launch is taking.
     static Result<QList<GpuInfo>> pick(const GpuSnapshot &host, int count,
-                                       const QStringList &reserved = {});
+                                       const QStringList &reserved = {},
+                                       const QHash<QString, QString> &heldBy = {});
 
     // spec with a Free selection turned into explicit devices picked from host: GPU UUIDs, or
     // for CDI the index names every CDI spec has. Other selections come back unchanged.
     // taken, when given, receives the picked GPUs.
     static Result<LaunchSpec> resolve(const LaunchSpec &spec, const GpuSnapshot &host,
                                       const QStringList &reserved = {},
-                                      QList<GpuInfo> *taken = nullptr);
+                                      QList<GpuInfo> *taken = nullptr,
+                                      const QHash<QString, QString> &heldBy = {});
 
     // The one way a launch's free GPUs are picked, for the launch and for every preview of it:
     // spec as an engine of this kind takes it, resolved against host minus what this process's

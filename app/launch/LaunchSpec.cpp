@@ -294,5 +294,5 @@ bool LaunchSpec::operator==(const LaunchSpec &o) const
            && runtime == o.runtime && env == o.env && autoRemove == o.autoRemove && tty == o.tty
            && containerName == o.containerName && shmSize == o.shmSize && ipcMode == o.ipcMode
            && binds == o.binds && networkMode == o.networkMode && ports == o.ports
-           && entrypoint == o.entrypoint;
+           && entrypoint == o.entrypoint && labels == o.labels;
 }

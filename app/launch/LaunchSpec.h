@@ -35,6 +35,9 @@ struct LaunchSpec
     QStringList ports;   // as `docker run -p` takes them (PortMapping)
     // Unset: the image's entrypoint; set, even to nothing: replaces it (docker run --entrypoint).
     std::optional<QStringList> entrypoint;
+    // Config.Labels of the container: set for one run (ContainerRecord::presetLabel, gpusLabel),
+    // never stored in a preset.
+    QJsonObject labels;
 
     // compute, utility, graphics, video, display, compat32
     static const QStringList &knownCapabilities();

@@ -5,6 +5,7 @@
 #include "DockerCreateBody.h"
 #include "FreeGpuPicker.h"
 #include "LibpodCreateBody.h"
+#include "containers/ContainerLister.h"
 #include "engine/CdiSpecs.h"
 #include "engine/ContainerStream.h"
 #include "engine/DockerClient.h"
@@ -134,10 +135,31 @@ void Launcher::onHostRead(const GpuSnapshot &host, const CudaRequirement &requir
             return;
         }
     }
+    if (m_spec.gpus.mode == GpuSelection::Mode::Free && host.ok()) {
+        // A GPU that a running container holds is taken even when nothing runs on it (an idle
+        // notebook): the engine's running containers say which.
+        ContainerLister::list(
+            m_client, false, m_calls, [this, host](const Result<QList<ContainerRecord>> &running) {
+                if (!running) {
+                    fail(Error(running.error())
+                             .withWhat(QStringLiteral("Cannot take free GPUs: the engine's "
+                                                      "running containers could not be read")),
+                         false);
+                    return;
+                }
+                takeFreeGpus(host, ContainerLister::heldBy(running.value(), host));
+            });
+        return;
+    }
+    takeFreeGpus(host, {});
+}
+
+void Launcher::takeFreeGpus(const GpuSnapshot &host, const QHash<QString, QString> &heldBy)
+{
     if (m_spec.gpus.mode == GpuSelection::Mode::Free) {
         const QString hostName = m_client->endpoint().url;
-        const Result<LaunchSpec> resolved =
-            FreeGpuPicker::resolve(m_request, host, FreeGpuPicker::reserved(hostName), &m_taken);
+        const Result<LaunchSpec> resolved = FreeGpuPicker::resolve(
+            m_request, host, FreeGpuPicker::reserved(hostName), &m_taken, heldBy);
         if (!resolved) {
             fail(resolved.error(), false);
             return;
@@ -179,7 +201,13 @@ Error Launcher::missingCdiDevice(const LaunchSpec &spec, const CdiInventory &inv
 
 void Launcher::create()
 {
-    const LaunchSpec &spec = m_request;
+    LaunchSpec spec = m_request; // resolved for the engine once, in launch()
+    // The GPUs it was given, on the container (`gpudeck ps`, the claims of other launches).
+    if (!m_taken.isEmpty())
+        spec.labels.insert(ContainerRecord::gpusLabel(),
+                           FreeGpuPicker::uuids(m_taken).join(QLatin1Char(',')));
+    else if (spec.gpus.mode == GpuSelection::Mode::Devices)
+        spec.labels.insert(ContainerRecord::gpusLabel(), spec.gpus.devices.join(QLatin1Char(',')));
     // Podman on this host: a GPU without a CDI device is refused before anything is created. (On
     // any engine the start fails for such a device; a container never runs without its GPUs.)
     if (spec.usesGpus() && m_client->isPodman() && !m_client->endpoint().isRemote()) {

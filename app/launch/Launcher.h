@@ -5,6 +5,7 @@
 #include "engine/StreamDemuxer.h"
 #include "gpu/GpuInfo.h"
 
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -99,6 +100,7 @@ private:
     void setState(State state);
     void checkGpus();
     void onHostRead(const GpuSnapshot &host, const CudaRequirement &requirement);
+    void takeFreeGpus(const GpuSnapshot &host, const QHash<QString, QString> &heldBy);
     void releaseGpus();
     void create();
     void onCreated(const QString &id);

@@ -52,6 +52,8 @@ QJsonObject build(const LaunchSpec &spec)
     }
     if (!spec.ports.isEmpty())
         body.insert(QStringLiteral("portmappings"), PortMappings::libpodPortMappings(spec.ports));
+    if (!spec.labels.isEmpty())
+        body.insert(QStringLiteral("labels"), spec.labels);
     QJsonArray mounts;
     QJsonArray volumes;
     for (const QString &bind : spec.binds) {

@@ -51,6 +51,7 @@ private slots:
     void picksTheFirstFree();
     void refusalNamesTheHolders();
     void reservedGpusAreSkipped();
+    void gpusHeldByContainersAreSkipped();
     void resolveWritesUuidsOrCdiIndexes();
     void unreadableHostIsRefused();
 };
@@ -118,6 +119,23 @@ void TestFreeGpuPicker::refusalNamesTheHolders()
     for (const char *part :
          {"GPU 0: PID 4242 (256 MiB), PID 4243", "GPU 2: 2048 MiB in use", "ask for fewer"})
         QVERIFY2(message.contains(QLatin1String(part)), qPrintable(message));
+}
+
+// A GPU a running container holds is taken even when idle; the refusal names the container.
+void TestFreeGpuPicker::gpusHeldByContainersAreSkipped()
+{
+    const QHash<QString, QString> heldBy{{QStringLiteral("GPU-1"), QStringLiteral("jupyter-lab")}};
+    const Result<QList<GpuInfo>> one = FreeGpuPicker::pick(host(), 1, {}, heldBy);
+    QVERIFY(one.ok());
+    QCOMPARE(one.value().first().index, 3);
+    const Result<QList<GpuInfo>> two = FreeGpuPicker::pick(host(), 2, {}, heldBy);
+    QVERIFY(!two.ok());
+    const QString message = two.error().message();
+    QVERIFY2(message.startsWith(
+                 QLatin1String("Cannot take 2 free GPUs: only 1 of its 4 GPUs is free")),
+             qPrintable(message));
+    QVERIFY2(message.contains(QLatin1String("GPU 1: held by container jupyter-lab")),
+             qPrintable(message));
 }
 
 void TestFreeGpuPicker::reservedGpusAreSkipped()

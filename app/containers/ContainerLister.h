@@ -1,0 +1,30 @@
+#pragma once
+
+#include "ContainerRecord.h"
+#include "common/Result.h"
+
+#include <QList>
+#include <QObject>
+
+#include <functional>
+
+class DockerClient;
+
+// The engine's containers as records: GET /containers/json, then an inspect of each (the list
+// entry lacks the GPU request), a few at a time. A container removed between the list and its
+// inspect is left out. done runs once, unless context is deleted first.
+namespace ContainerLister {
+
+using Done = std::function<void(const Result<QList<ContainerRecord>> &)>;
+
+// firstRows, when given, runs once the list is in, before the inspects, with records made from
+// the list entries alone (ContainerRecord::fromListEntry): a view can show them at once.
+void list(DockerClient *client, bool all, QObject *context, Done done,
+          std::function<void(const QList<ContainerRecord> &)> firstRows = {});
+// The same for a few containers by ID or name (an event's container); a missing one is left out.
+void inspect(DockerClient *client, const QStringList &ids, QObject *context, Done done);
+
+// UUID -> the name of the running container that holds that GPU of host.
+QHash<QString, QString> heldBy(const QList<ContainerRecord> &records, const GpuSnapshot &host);
+
+} // namespace ContainerLister

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "ContainerRecord.h"
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+#include <QList>
+
+// The containers of one engine as a table: name, image, status (uptime, or exit code and when),
+// the GPUs each holds and the preset that launched it. Rows are keyed by container ID; the
+// GPUs are resolved against the host's GPUs given with setHost() (else what each asked for).
+class ContainersModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column { Name, Image, Status, Gpus, Preset, ColumnCount };
+    enum Role {
+        IdRole = Qt::UserRole + 1,
+        SortRole,     // what the column sorts by (times, GPU indexes)
+        UsesGpusRole, // bool: the container asks for GPUs
+        RunningRole,  // bool
+        TtyRole,      // bool
+    };
+
+    explicit ContainersModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    // The whole list, as listed again (after the engine came back).
+    void setRecords(const QList<ContainerRecord> &records);
+    // A container created or changed (from an event's inspect).
+    void upsert(const ContainerRecord &record);
+    void remove(const QString &id);
+    void setHost(const GpuSnapshot &host);
+    // For the status column's "Up 5 minutes" (tests and the minute tick).
+    void setNow(const QDateTime &now);
+
+    int rowOf(const QString &id) const;
+    const ContainerRecord &recordAt(int row) const { return m_records.at(row); }
+    const QList<ContainerRecord> &records() const { return m_records; }
+
+    // "1,3", the request when the host's GPUs are unknown, or "" for no GPUs.
+    QString gpuText(const ContainerRecord &record) const;
+
+private:
+    QList<ContainerRecord> m_records;
+    GpuSnapshot m_host;
+    QDateTime m_now;
+};

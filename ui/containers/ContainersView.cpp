@@ -1,0 +1,277 @@
+#include "containers/ContainersView.h"
+
+#include "containers/ContainerWatch.h"
+#include "engine/DockerClient.h"
+#include "widgets/StatusColors.h"
+
+#include <QCheckBox>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace {
+
+// Search by name or image, and "GPU containers only".
+class ContainersFilter : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+
+    void setText(const QString &text)
+    {
+        m_text = text.trimmed();
+        invalidateFilter();
+    }
+    void setGpuOnly(bool on)
+    {
+        m_gpuOnly = on;
+        invalidateFilter();
+    }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex &parent) const override
+    {
+        const QAbstractItemModel *m = sourceModel();
+        if (m_gpuOnly && !m->data(m->index(row, 0, parent), ContainersModel::UsesGpusRole).toBool())
+            return false;
+        if (m_text.isEmpty())
+            return true;
+        for (int column : {int(ContainersModel::Name), int(ContainersModel::Image)}) {
+            if (m->data(m->index(row, column, parent))
+                    .toString()
+                    .contains(m_text, Qt::CaseInsensitive))
+                return true;
+        }
+        return false;
+    }
+
+private:
+    QString m_text;
+    bool m_gpuOnly = false;
+};
+
+QPushButton *button(const QString &text, const QString &name, QWidget *parent)
+{
+    auto *b = new QPushButton(text, parent);
+    b->setObjectName(name);
+    return b;
+}
+
+} // namespace
+
+ContainersView::ContainersView(DockerClient *client, EngineWatch *watch, QWidget *parent)
+    : QWidget(parent), m_client(client), m_watch(new ContainerWatch(client, watch, this))
+{
+    setObjectName(QStringLiteral("containersView"));
+    auto *filter = new ContainersFilter(this);
+    m_proxy = filter;
+    m_proxy->setSourceModel(m_watch->model());
+    m_proxy->setSortRole(ContainersModel::SortRole);
+
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("containerSearch"));
+    m_search->setPlaceholderText(tr("Search by name or image"));
+    m_search->setClearButtonEnabled(true);
+    m_gpuOnly = new QCheckBox(tr("GPU containers only"), this);
+    m_gpuOnly->setObjectName(QStringLiteral("gpuContainersOnly"));
+
+    m_stop = button(tr("Stop"), QStringLiteral("stopContainer"), this);
+    m_kill = button(tr("Kill"), QStringLiteral("killContainer"), this);
+    m_restart = button(tr("Restart"), QStringLiteral("restartContainer"), this);
+    m_remove = button(tr("Remove"), QStringLiteral("removeContainer"), this);
+    m_copyId = button(tr("Copy ID"), QStringLiteral("copyContainerId"), this);
+    m_logs = button(tr("Logs"), QStringLiteral("containerLogs"), this);
+
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("containersTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(ContainersModel::Name, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+
+    // Removing a running container asks once, inline: nothing blocks the window.
+    m_confirm = new QWidget(this);
+    m_confirm->setObjectName(QStringLiteral("removeConfirm"));
+    m_confirmText = new QLabel(m_confirm);
+    auto *confirmYes = button(tr("Remove"), QStringLiteral("confirmRemove"), m_confirm);
+    auto *confirmNo = button(tr("Cancel"), QStringLiteral("cancelRemove"), m_confirm);
+    auto *confirmRow = new QHBoxLayout(m_confirm);
+    confirmRow->setContentsMargins(0, 0, 0, 0);
+    confirmRow->addWidget(m_confirmText, 1);
+    confirmRow->addWidget(confirmYes);
+    confirmRow->addWidget(confirmNo);
+    m_confirm->hide();
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("containersStatus"));
+    m_status->setWordWrap(true);
+    m_status->hide();
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_search, 1);
+    top->addWidget(m_gpuOnly);
+    auto *actions = new QHBoxLayout;
+    for (QPushButton *b : {m_stop, m_kill, m_restart, m_remove, m_copyId, m_logs})
+        actions->addWidget(b);
+    actions->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_confirm);
+    layout->addLayout(actions);
+    layout->addWidget(m_status);
+
+    connect(m_search, &QLineEdit::textChanged, this,
+            [filter](const QString &text) { filter->setText(text); });
+    connect(m_gpuOnly, &QCheckBox::toggled, this, [filter](bool on) { filter->setGpuOnly(on); });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ContainersView::updateButtons);
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, &ContainersView::updateButtons);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &ContainersView::updateButtons);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &ContainersView::updateButtons);
+    connect(m_watch, &ContainerWatch::failed, this, &ContainersView::showError);
+    connect(m_watch, &ContainerWatch::listed, this, [this]() { m_status->hide(); });
+
+    connect(m_stop, &QPushButton::clicked, this,
+            [this]() { act(QStringLiteral("stop?t=10"), tr("stop")); });
+    connect(m_kill, &QPushButton::clicked, this,
+            [this]() { act(QStringLiteral("kill"), tr("kill")); });
+    connect(m_restart, &QPushButton::clicked, this,
+            [this]() { act(QStringLiteral("restart?t=10"), tr("restart")); });
+    connect(m_remove, &QPushButton::clicked, this, &ContainersView::askRemove);
+    connect(confirmYes, &QPushButton::clicked, this, [this]() { removeSelected(true); });
+    connect(confirmNo, &QPushButton::clicked, this, [this]() {
+        m_confirm->hide();
+        m_confirmId.clear();
+    });
+    connect(m_copyId, &QPushButton::clicked, this, [this]() {
+        if (const QString id = selectedId(); !id.isEmpty())
+            QGuiApplication::clipboard()->setText(id);
+    });
+    connect(m_logs, &QPushButton::clicked, this, [this]() {
+        const int row = m_watch->model()->rowOf(selectedId());
+        if (row < 0)
+            return;
+        const ContainerRecord &record = m_watch->model()->recordAt(row);
+        emit logsRequested(record.id, record.name, record.tty);
+    });
+    connect(m_table, &QTableView::doubleClicked, m_logs, &QPushButton::click);
+
+    // "Up 5 minutes" moves on: a redraw a minute, no engine call.
+    m_tick = new QTimer(this);
+    m_tick->setInterval(60 * 1000);
+    connect(m_tick, &QTimer::timeout, this,
+            [this]() { m_watch->model()->setNow(QDateTime::currentDateTimeUtc()); });
+    m_tick->start();
+
+    updateButtons();
+    m_watch->start();
+}
+
+ContainersView::~ContainersView() = default;
+
+void ContainersView::setHostGpus(const GpuSnapshot &host)
+{
+    m_watch->model()->setHost(host);
+}
+
+QString ContainersView::selectedId() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : rows.first().data(ContainersModel::IdRole).toString();
+}
+
+bool ContainersView::selectContainer(const QString &idOrName)
+{
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        const QModelIndex index = m_proxy->index(row, ContainersModel::Name);
+        if (index.data().toString() == idOrName
+            || index.data(ContainersModel::IdRole).toString().startsWith(idOrName)) {
+            m_table->selectRow(row);
+            return true;
+        }
+    }
+    return false;
+}
+
+void ContainersView::updateButtons()
+{
+    const int row = m_watch->model()->rowOf(selectedId());
+    const bool any = row >= 0;
+    const bool running = any && m_watch->model()->recordAt(row).isRunning();
+    m_stop->setEnabled(running);
+    m_kill->setEnabled(running);
+    m_restart->setEnabled(any);
+    m_remove->setEnabled(any);
+    m_copyId->setEnabled(any);
+    m_logs->setEnabled(any);
+    if (m_confirm->isVisible() && m_watch->model()->rowOf(m_confirmId) < 0) {
+        m_confirm->hide(); // the container went meanwhile
+        m_confirmId.clear();
+    }
+}
+
+void ContainersView::act(const QString &what, const QString &verb)
+{
+    const QString id = selectedId();
+    const int row = m_watch->model()->rowOf(id);
+    if (!m_client || row < 0)
+        return;
+    const QString name = m_watch->model()->recordAt(row).name;
+    const QString path = QStringLiteral("/containers/%1/%2").arg(id, what);
+    m_client->call("POST", path, {}, tr("Cannot %1 %2").arg(verb, name), this,
+                   [this](const Result<QByteArray> &result) {
+                       if (!result)
+                           showError(result.error());
+                   });
+}
+
+void ContainersView::askRemove()
+{
+    const QString id = selectedId();
+    const int row = m_watch->model()->rowOf(id);
+    if (row < 0)
+        return;
+    const ContainerRecord &record = m_watch->model()->recordAt(row);
+    if (!record.isRunning()) {
+        removeSelected(false);
+        return;
+    }
+    m_confirmId = id;
+    m_confirmText->setText(
+        tr("%1 is running: remove it anyway? It is killed first.").arg(record.name));
+    m_confirm->show();
+}
+
+void ContainersView::removeSelected(bool force)
+{
+    const QString id = force ? m_confirmId : selectedId();
+    m_confirm->hide();
+    m_confirmId.clear();
+    if (!m_client || id.isEmpty())
+        return;
+    m_client->removeContainer(id, force, this, [this](const Result<void> &result) {
+        if (!result)
+            showError(result.error());
+        // The row goes with the engine's destroy event.
+    });
+}
+
+void ContainersView::showError(const Error &error)
+{
+    m_status->setStyleSheet(StatusColors::styleSheet(StatusColors::Tone::Error, m_status));
+    m_status->setText(error.message());
+    m_status->show();
+}

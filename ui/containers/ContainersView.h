@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QPointer>
+#include <QWidget>
+
+class ContainerWatch;
+class DockerClient;
+class EngineWatch;
+class Error;
+class GpuSnapshot;
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+class QTimer;
+
+// The containers of one engine, running and stopped: name, image, uptime or exit code and when,
+// the GPUs each holds, the preset that launched it; live from the engine's events (no polling),
+// listed again when the engine comes back. Filter to GPU containers, sort by any column, search
+// by name or image. Stop, Kill, Restart, Remove (a running one after one inline confirmation),
+// Copy ID, and Logs, which only asks: the window opens the log tab (logsRequested).
+class ContainersView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    // watch: the engine's own EngineWatch, when it has one (else the view keeps its own).
+    explicit ContainersView(DockerClient *client, EngineWatch *watch = nullptr,
+                            QWidget *parent = nullptr);
+    ~ContainersView() override;
+
+    ContainerWatch *containerWatch() const { return m_watch; }
+    // The host's GPUs (the GPU panel's snapshots): GPUs are then shown by index.
+    void setHostGpus(const GpuSnapshot &host);
+    // The selected container's ID; empty when none.
+    QString selectedId() const;
+    bool selectContainer(const QString &idOrName);
+
+signals:
+    // Open the container's logs in a log tab; tty: its output is one raw stream.
+    void logsRequested(const QString &id, const QString &name, bool tty);
+
+private:
+    void updateButtons();
+    void act(const QString &what, const QString &verb);
+    void askRemove();
+    void removeSelected(bool force);
+    void showError(const Error &error);
+
+    QPointer<DockerClient> m_client;
+    ContainerWatch *m_watch;
+    QSortFilterProxyModel *m_proxy;
+    QTableView *m_table;
+    QLineEdit *m_search;
+    QCheckBox *m_gpuOnly;
+    QPushButton *m_stop;
+    QPushButton *m_kill;
+    QPushButton *m_restart;
+    QPushButton *m_remove;
+    QPushButton *m_copyId;
+    QPushButton *m_logs;
+    QWidget *m_confirm;
+    QLabel *m_confirmText;
+    QLabel *m_status;
+    QTimer *m_tick;
+    QString m_confirmId;
+};
