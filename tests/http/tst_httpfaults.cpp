@@ -498,7 +498,7 @@ void TestHttpFaults::negotiatesVersion_data()
     QTest::addColumn<QByteArray>("prefix");
     QTest::newRow("Debian bookworm's 20.10 (1.41)") << QByteArray("1.41") << QByteArray("/v1.41/");
     QTest::newRow("oldest accepted (1.40)") << QByteArray("1.40") << QByteArray("/v1.40/");
-    QTest::newRow("newer engine: ours (1.47)") << QByteArray("1.52") << QByteArray("/v1.47/");
+    QTest::newRow("newer engine: ours (1.51)") << QByteArray("1.52") << QByteArray("/v1.51/");
 }
 
 void TestHttpFaults::negotiatesVersion()
