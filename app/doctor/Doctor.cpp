@@ -1,5 +1,6 @@
 #include "Doctor.h"
 
+#include "engine/CdiSpecVersions.h"
 #include "engine/DockerClient.h"
 #include "engine/EngineError.h"
 #include "gpu/GpuInventory.h"
@@ -318,6 +319,11 @@ void Doctor::checkCdi()
                 + QLatin1Char('.'),
             tr("Keep each device in one spec file: remove the older file, or regenerate it."),
             kCdiGenerate);
+        return;
+    }
+    if (const auto versions = CdiSpecVersions::check(m_cdi.files, m_info); !versions.ok()) {
+        set(QStringLiteral("cdi"), problem, summary + QLatin1Char(' ') + versions.detail,
+            versions.fix, versions.command);
         return;
     }
     if (m_cdi.devices.isEmpty()) {
@@ -676,12 +682,17 @@ void Doctor::finishProbe(const QString &id, const QString &image, bool throughCd
     }
     if (error.code() == Error::Code::DeviceDriver) {
         QString fix = QString::fromLatin1(EngineError::kToolkitHint);
+        // Docker 29.2's --gpus through CDI: the spec, or the hook.
+        const bool viaCdi = error.hint() == QLatin1String(EngineError::kGpusThroughCdiHint);
+        if (viaCdi)
+            fix = error.hint();
         if (!m_cdi.devices.isEmpty()) {
             fix = tr("The engine has CDI devices (%1): launch through them with Device driver: "
                      "CDI, or: %2")
                       .arg(m_cdi.names().join(QStringLiteral(", ")), fix);
         }
-        set(QStringLiteral("gpu-request"), Status::Fail, error.why(), fix, kToolkitCommand);
+        set(QStringLiteral("gpu-request"), Status::Fail, error.why(), fix,
+            viaCdi ? kCdiGenerate : kToolkitCommand);
         return;
     }
     if (granted) {

@@ -26,6 +26,8 @@ Error explain(const Error &error, const Endpoint &endpoint);
 bool isMissingImage(const QString &message);
 
 extern const char *const kToolkitHint;
+// Docker 29.2's --gpus through CDI found no NVIDIA spec: generate it, or install the hook.
+extern const char *const kGpusThroughCdiHint;
 // A CDI device the engine cannot resolve: generate the spec, or pick a listed device.
 extern const char *const kCdiHint;
 
