@@ -818,7 +818,7 @@ void MainWindow::onEngineInfo(const EngineInfo &info)
     // Which GPUs have a CDI device there (its spec files when local, else what it discovered).
     m_gpus->setCdiDevices(CdiInventory::forEngine(info, !endpoint.isRemote()).names(),
                           info.cdiEnabled());
-    m_command->setPodman(info.isPodman());
+    m_command->setPodman(info.isPodman(), info.serverVersion);
     m_swarm->setEngine(client(), info.isSwarmManager());
     m_swarmBox->setVisible(info.isSwarmManager());
     // Plain tcp:// is allowed (the docker CLI allows it) but never quietly.

@@ -1,5 +1,6 @@
 #include "ComposeExport.h"
 
+#include "DockerRunExport.h"
 #include "LaunchSpec.h"
 #include "YamlText.h"
 
@@ -50,7 +51,7 @@ QString ComposeExport::serviceName(const LaunchSpec &spec)
     return name.isEmpty() ? QStringLiteral("gpu") : name;
 }
 
-QString ComposeExport::yaml(const LaunchSpec &spec)
+QString ComposeExport::yaml(const LaunchSpec &spec, const ExportTarget &target)
 {
     const QJsonObject body = spec.createBody(false);
     const QJsonObject host = body.value(QStringLiteral("HostConfig")).toObject();
@@ -63,7 +64,12 @@ QString ComposeExport::yaml(const LaunchSpec &spec)
     if (spec.autoRemove)
         text += QStringLiteral(
             "# Compose keeps the container after it exits; `docker compose down` removes it.\n");
-    if (spec.usesCdi())
+    if (spec.usesGpus() && target.dropsDeviceRequests())
+        text += QStringLiteral("# Podman %1 drops the GPUs docker compose asks for here (Podman "
+                               "before 5.4 ignores\n# them): the container would run without "
+                               "them. Run it with podman:\n#   %2\n")
+                    .arg(target.podmanVersion, DockerRunExport::podmanCommandLine(spec, false));
+    else if (spec.usesCdi())
         text += QStringLiteral(
             "# On Podman, start it with podman-compose: Podman before 5.4 ignores the CDI devices\n"
             "# that docker compose asks for, and the container would run without its GPUs.\n");
