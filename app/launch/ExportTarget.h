@@ -16,7 +16,7 @@ struct ExportTarget
     // SDK's and docker compose's GPU requests are dropped there without a word.
     bool dropsDeviceRequests() const
     {
-        return kind == EngineKind::Podman
+        return kind == EngineKind::Podman && !podmanVersion.isEmpty()
                && compareDottedVersions(podmanVersion, QStringLiteral("5.4")) < 0;
     }
 };
