@@ -300,6 +300,10 @@ void TestEngineClient::engineProfile()
             ids.append(device.toObject().value(QStringLiteral("ID")).toString());
         }
         ids.sort();
+        // The fixture runs the containerd image store (Docker 29's default), whose /images/json
+        // listsImages reads like the graph driver's: its storage driver is the snapshotter.
+        QCOMPARE(info.value().raw.value(QStringLiteral("Driver")).toString(),
+                 QStringLiteral("overlayfs"));
         QCOMPARE(ids, QStringList({QStringLiteral("nvidia.com/gpu=0"),
                                    QStringLiteral("nvidia.com/gpu=1"),
                                    QStringLiteral("nvidia.com/gpu=GPU-6bd9c3a4-0000-4000-8000-"
