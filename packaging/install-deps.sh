@@ -17,6 +17,8 @@ packages=(
     # the Podman test engine (podman system service); trixie's dockerd 26 is fetched by the tests;
     # podman-compose runs the Compose export of a CDI launch on Podman
     podman podman-compose
+    # Podman 5.8 needs sid's glibc: the tests run it in a sid root that debootstrap makes
+    debootstrap
     # remote engines in the tests: a real sshd on loopback, openssl-made TLS certificates
     openssh-server openssh-client openssl
     # the two-node swarm fixture: network namespaces joined by a veth pair (ip netns, ip link)

@@ -41,7 +41,8 @@ const CommandEntry kCommands[] = {
     {"preset", presetCommand,
      "preset list\n"
      "      the saved presets with their image and GPUs\n"
-     "  preset show NAME|FILE [--format json|docker-run|podman-run|python|compose|kubernetes]\n"
+     "  preset show NAME|FILE [--format "
+     "json|docker-run|podman-run|python|compose|kubernetes|kubernetes-dra]\n"
      "      a preset as its file (json, the default), a docker run line, a podman run line\n"
      "      (GPUs as CDI device names), a Python script, a Compose file or a Kubernetes Job\n"
      "  preset import FILE [--name NAME]\n"

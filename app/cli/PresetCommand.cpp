@@ -7,6 +7,7 @@
 #include "launch/ComposeExport.h"
 #include "launch/DockerRunExport.h"
 #include "launch/FreeGpuPicker.h"
+#include "launch/KubernetesDraExport.h"
 #include "launch/KubernetesExport.h"
 #include "launch/PythonExport.h"
 #include "presets/PresetStore.h"
@@ -105,9 +106,10 @@ LaunchSpec withFreeGpusPicked(CliContext &ctx, const Preset &preset)
 int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
 {
     QCommandLineParser parser;
-    static const QStringList formats = {QStringLiteral("json"),       QStringLiteral("docker-run"),
-                                        QStringLiteral("podman-run"), QStringLiteral("python"),
-                                        QStringLiteral("compose"),    QStringLiteral("kubernetes")};
+    static const QStringList formats = {
+        QStringLiteral("json"),          QStringLiteral("docker-run"), QStringLiteral("podman-run"),
+        QStringLiteral("python"),        QStringLiteral("compose"),    QStringLiteral("kubernetes"),
+        QStringLiteral("kubernetes-dra")};
     parser.addOption({QStringLiteral("format"), formats.join(QStringLiteral(", ")),
                       QStringLiteral("format"), QStringLiteral("json")});
     int code = 0;
@@ -125,6 +127,9 @@ int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
     else if (format == QLatin1String("kubernetes"))
         // the device plugin hands out free GPUs itself
         return showKubernetes(ctx, preset.value().spec());
+    else if (format == QLatin1String("kubernetes-dra"))
+        // the cluster's scheduler allocates free GPUs itself
+        ctx.out << KubernetesDraExport::yaml(preset.value().spec());
     else if (format == QLatin1String("docker-run"))
         ctx.out << DockerRunExport::commandLine(withFreeGpusPicked(ctx, preset.value()), false,
                                                 preset.value().engine())

@@ -1,5 +1,6 @@
 #include "CdiCheck.h"
 
+#include "engine/CdiSpecVersions.h"
 #include "engine/DockerClient.h"
 #include "launch/CdiNames.h"
 
@@ -73,6 +74,10 @@ DoctorCheck::Verdict CdiCheck::run(const DoctorFacts &facts)
                     + QLatin1Char('.'),
                 tr("Keep each device in one spec file: remove the older file, or regenerate it."),
                 generateCommand()};
+    }
+    if (const auto versions = CdiSpecVersions::check(facts.cdi.files, facts.info); !versions.ok()) {
+        return {problem, summary + QLatin1Char(' ') + versions.detail, versions.fix,
+                versions.command};
     }
     if (facts.cdi.devices.isEmpty()) {
         return {needed ? Status::Fail : Status::Warn, summary,

@@ -159,12 +159,17 @@ void GpuRequestCheck::judgeProbe(DockerClient *client, const DoctorFacts &facts,
     }
     if (error.code() == Error::Code::DeviceDriver) {
         QString fix = QString::fromLatin1(EngineError::kToolkitHint);
+        // Docker 29.2's --gpus through CDI: the spec, or the hook.
+        const bool viaCdi = error.hint() == QLatin1String(EngineError::kGpusThroughCdiHint);
+        if (viaCdi)
+            fix = error.hint();
         if (!cdi.devices.isEmpty()) {
             fix = tr("The engine has CDI devices (%1): launch through them with Device driver: "
                      "CDI, or: %2")
                       .arg(cdi.names().join(QStringLiteral(", ")), fix);
         }
-        done({Status::Fail, error.why(), fix, kToolkitCommand});
+        done({Status::Fail, error.why(), fix,
+              viaCdi ? CdiCheck::generateCommand() : kToolkitCommand});
         return;
     }
     if (granted) {

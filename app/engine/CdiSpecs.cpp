@@ -1,5 +1,7 @@
 #include "CdiSpecs.h"
 
+#include "CdiSpecVersions.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -141,7 +143,8 @@ CdiInventory CdiInventory::forEngine(const EngineInfo &info, bool local)
 {
     if (!info.cdiEnabled())
         return {};
-    CdiInventory inventory = local ? fromSpecDirs(info.cdiSpecDirs) : CdiInventory();
+    CdiInventory inventory = local ? fromSpecDirs(CdiSpecVersions::specDirsFor(info))
+                                   : CdiInventory();
     const CdiInventory discovered = fromDiscovered(info.discoveredDevices);
     for (const CdiDevice &device : discovered.devices) {
         if (!inventory.contains(device.name))

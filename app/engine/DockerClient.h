@@ -30,7 +30,7 @@ class DockerClient : public QObject
 
 public:
     static constexpr int kMinApiMinor = 40; // DeviceRequests arrived in 1.40
-    static constexpr int kMaxApiMinor = 47; // the newest API this client speaks
+    static constexpr int kMaxApiMinor = 51; // the newest API this client speaks (Docker 28.5)
 
     explicit DockerClient(Endpoint endpoint, QObject *parent = nullptr);
     ~DockerClient() override;

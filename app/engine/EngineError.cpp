@@ -4,6 +4,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace EngineError {
 
@@ -18,6 +19,12 @@ const char *const kCdiOffHint =
     "CDI is off on this engine: Docker 25 to 28.1 need \"features\": {\"cdi\": true} in "
     "/etc/docker/daemon.json ('sudo nvidia-ctk runtime configure --runtime=docker --cdi.enabled' "
     "writes it), then 'sudo systemctl restart docker'; or launch with Device driver: nvidia";
+
+const char *const kGpusThroughCdiHint =
+    "Docker 29.2 and newer hand out --gpus through CDI: generate the NVIDIA CDI specification "
+    "with 'sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml' (the NVIDIA Container "
+    "Toolkit 1.18 and newer keep it current with its nvidia-cdi-refresh unit), or install the "
+    "toolkit's nvidia-container-runtime-hook and restart docker";
 
 const char *const kCdiHint =
     "Generate the CDI specification for this host's GPUs with 'sudo nvidia-ctk cdi generate "
@@ -97,7 +104,29 @@ Error classify(const QString &what, const QString &message, int status)
     Error::Code code = Error::Code::Http;
     QString hint;
     const QString lower = message.toLower();
-    if (lower.contains(QLatin1String("could not select device driver \"cdi\""))) {
+    static const QRegularExpression tooOldClient(
+        QStringLiteral("client version (\\d+\\.\\d+) is too old\\. Minimum supported API "
+                       "version is (\\d+\\.\\d+)"),
+        QRegularExpression::CaseInsensitiveOption);
+    if (const QRegularExpressionMatch m = tooOldClient.match(message); m.hasMatch()) {
+        // Docker 29 refuses clients below 1.44: the engine is newer than GPU Deck, not older.
+        Error error(Error::Code::Unsupported, what,
+                    QStringLiteral("the engine accepts API %1 and newer, and GPU Deck speaks at "
+                                   "most API %2")
+                        .arg(m.captured(2), m.captured(1)),
+                    QStringLiteral("Update GPU Deck to a release that speaks API %1, or use an "
+                                   "engine that still accepts API %2")
+                        .arg(m.captured(2), m.captured(1)));
+        error.withHttpStatus(status);
+        return error;
+    }
+    if (lower.contains(QLatin1String("gpu vendor"))
+        || (lower.contains(QLatin1String("cdi")) && lower.contains(QLatin1String("vendor")))) {
+        // Docker 29.2's --gpus through CDI: "failed to discover GPU vendor from CDI: no known GPU
+        // vendor found", or no CDI spec for the vendor it found.
+        code = Error::Code::DeviceDriver;
+        hint = QString::fromLatin1(kGpusThroughCdiHint);
+    } else if (lower.contains(QLatin1String("could not select device driver \"cdi\""))) {
         // A CDI request to an engine that has the cdi feature off, not a missing toolkit.
         code = Error::Code::DeviceDriver;
         hint = QString::fromLatin1(kCdiOffHint);
@@ -131,7 +160,8 @@ Error classify(const QString &what, const QString &message, int status)
         hint = QStringLiteral(
             "The engine expects TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the "
             "directory with ca.pem, cert.pem and key.pem, or use a docker context with TLS");
-    } else if (status == 400 && lower.contains(QLatin1String("client version"))) {
+    } else if (status == 400 && lower.contains(QLatin1String("client version"))
+               && lower.contains(QLatin1String("too new"))) {
         code = Error::Code::EngineTooOld;
         hint = QStringLiteral("Update the Docker engine");
     }

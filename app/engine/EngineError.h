@@ -42,6 +42,8 @@ bool isEngineLost(const Error &error);
 Error lostDuringRun(const Error &error, const QString &container, const QString &engineUrl);
 
 extern const char *const kToolkitHint;
+// Docker 29.2's --gpus through CDI found no NVIDIA spec: generate it, or install the hook.
+extern const char *const kGpusThroughCdiHint;
 // A CDI device the engine cannot resolve: generate the spec, or pick a listed device.
 extern const char *const kCdiHint;
 

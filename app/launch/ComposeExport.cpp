@@ -2,6 +2,7 @@
 
 #include "ByteSize.h"
 #include "CdiNames.h"
+#include "DockerRunExport.h"
 #include "LaunchSpec.h"
 #include "PortMapping.h"
 #include "YamlText.h"
@@ -43,7 +44,7 @@ QString ComposeExport::serviceName(const LaunchSpec &spec)
     return name.isEmpty() ? QStringLiteral("gpu") : name;
 }
 
-QString ComposeExport::yaml(const LaunchSpec &spec)
+QString ComposeExport::yaml(const LaunchSpec &spec, const ExportTarget &target)
 {
     const QString in2 = QStringLiteral("    ");
     const QString in3 = QStringLiteral("      ");
@@ -54,7 +55,12 @@ QString ComposeExport::yaml(const LaunchSpec &spec)
     if (spec.autoRemove)
         text += QStringLiteral(
             "# Compose keeps the container after it exits; `docker compose down` removes it.\n");
-    if (spec.usesCdi())
+    if (spec.usesGpus() && target.dropsDeviceRequests())
+        text += QStringLiteral("# Podman %1 drops the GPUs docker compose asks for here (Podman "
+                               "before 5.4 ignores\n# them): the container would run without "
+                               "them. Run it with podman:\n#   %2\n")
+                    .arg(target.podmanVersion, DockerRunExport::podmanCommandLine(spec, false));
+    else if (spec.usesCdi())
         text += QStringLiteral(
             "# On Podman, start it with podman-compose: Podman before 5.4 ignores the CDI devices\n"
             "# that docker compose asks for, and the container would run without its GPUs.\n");

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ExportTarget.h"
+
 #include <QString>
 
 struct LaunchSpec;
@@ -10,7 +12,8 @@ struct LaunchSpec;
 class ComposeExport
 {
 public:
-    static QString yaml(const LaunchSpec &spec);
+    // target: as PythonExport's (docker compose's GPU reservation is dropped on Podman < 5.4).
+    static QString yaml(const LaunchSpec &spec, const ExportTarget &target = {});
     // The service's name: the container name made a compose service name, else "gpu".
     static QString serviceName(const LaunchSpec &spec);
 };

@@ -2,6 +2,7 @@
 
 #include "ByteSize.h"
 #include "DockerCreateBody.h"
+#include "DockerRunExport.h"
 #include "LaunchSpec.h"
 #include "PortMapping.h"
 #include "QuotedText.h"
@@ -80,7 +81,7 @@ QString portsLiteral(const LaunchSpec &spec)
 
 } // namespace
 
-QString PythonExport::script(const LaunchSpec &spec, bool detach)
+QString PythonExport::script(const LaunchSpec &spec, bool detach, const ExportTarget &target)
 {
     QStringList kwargs;
     const auto arg = [&kwargs](const char *name, const QString &literal) {
@@ -117,7 +118,12 @@ QString PythonExport::script(const LaunchSpec &spec, bool detach)
         "#!/usr/bin/env python3\n"
         "# Exported by GPU Deck. Needs the Docker SDK for Python: apt install python3-docker\n"
         "# (or pip install docker).\n");
-    if (spec.usesCdi())
+    if (spec.usesGpus() && target.dropsDeviceRequests())
+        text += QStringLiteral("# Podman %1 drops the GPUs this script asks for (Podman before 5.4 "
+                               "ignores the\n# SDK's device requests): the container would run "
+                               "without them. Run it with podman:\n#   %2\n")
+                    .arg(target.podmanVersion, DockerRunExport::podmanCommandLine(spec, detach));
+    else if (spec.usesCdi())
         text += QStringLiteral(
             "# On Podman use podman run --device instead: Podman before 5.4 ignores the CDI\n"
             "# devices the SDK asks for, and the container would run without its GPUs.\n");

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ExportTarget.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -9,7 +11,9 @@ struct LaunchSpec;
 class PythonExport
 {
 public:
-    static QString script(const LaunchSpec &spec, bool detach);
+    // target: on Podman before 5.4 a GPU launch says the SDK's request is dropped there, and
+    // gives the podman command instead.
+    static QString script(const LaunchSpec &spec, bool detach, const ExportTarget &target = {});
     // A Python string literal for text, ASCII only, for any text (quotes, backslashes, control
     // characters, non-BMP characters).
     static QString stringLiteral(const QString &text);

@@ -75,6 +75,7 @@ private slots:
     void gpuWithoutCdiDeviceIs125();
     void publishedPortsAnswer();
     void composeRunsTheCdiLaunch();
+    void doctorReadsSpecVersion07();
 
 private:
     QString writePreset(const QString &name, const LaunchSpec &spec);
@@ -189,7 +190,9 @@ void TestCdiCommands::doctorNamesTheEngineAndItsSpecs()
     const QJsonObject report = QJsonDocument::fromJson(run.out).object();
     QVERIFY2(run.exitCode != 0, run.out.constData()); // the driver line fails: no driver
     const QString product = TestEngine::isPodman() ? QStringLiteral("Podman 4.3.")
-                                                   : QStringLiteral("Docker 26.");
+                            : TestEngine::kind() == QLatin1String("docker28")
+                                ? QStringLiteral("Docker 28.")
+                                : QStringLiteral("Docker 26.");
     const QJsonObject engine = checkById(report, QStringLiteral("engine"));
     QCOMPARE(engine.value(QStringLiteral("status")).toString(), QStringLiteral("pass"));
     QVERIFY2(engine.value(QStringLiteral("detail")).toString().startsWith(product),
@@ -496,4 +499,39 @@ void TestCdiCommands::composeRunsTheCdiLaunch()
 }
 
 QTEST_GUILESS_MAIN(TestCdiCommands)
+void TestCdiCommands::doctorReadsSpecVersion07()
+{
+    // The NVIDIA Container Toolkit 1.19 writes cdiVersion 0.7.0. Docker 26.1 and newer read it:
+    // the engine injects the device, and the doctor's CDI line passes with the file named.
+    if (TestEngine::isPodman())
+        QSKIP("Podman 4.3 shares /var/run/cdi with other engines here; its refusal of 0.7.0 is "
+              "checked in engine.newest");
+    const QString file = qEnvironmentVariable("GPUDECK_TEST_CDI_DIR")
+                         + QStringLiteral("/gpudeck-v07.json");
+    QFile spec(file);
+    QVERIFY(spec.open(QIODevice::WriteOnly));
+    spec.write(R"({"cdiVersion": "0.7.0", "kind": "gpudeck.test/v07", "devices": [{"name": "x",)"
+               R"( "containerEdits": {"env": ["GPUDECK_V07=read"], "deviceNodes":)"
+               R"( [{"path": "/dev/gpudeck-v07", "hostPath": "/dev/null"}]}}]})");
+    spec.close();
+    const auto removeSpec = qScopeGuard([&] { QFile::remove(file); });
+
+    const TestEngine::CliResult engineRun = TestEngine::docker(
+        {QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--network"),
+         QStringLiteral("none"), QStringLiteral("--device"), QStringLiteral("gpudeck.test/v07=x"),
+         kImage, QStringLiteral("env")});
+    QVERIFY2(engineRun.exitCode == 0, engineRun.err.constData());
+    QVERIFY2(engineRun.out.contains("GPUDECK_V07=read"), engineRun.out.constData());
+
+    const TestEngine::CliResult run = gpudeck({QStringLiteral("doctor"), QStringLiteral("--json")},
+                                              false, m_emptyPresets.path());
+    const QJsonObject cdi = checkById(QJsonDocument::fromJson(run.out).object(),
+                                      QStringLiteral("cdi"));
+    QCOMPARE(cdi.value(QStringLiteral("status")).toString(), QStringLiteral("pass"));
+    const QString detail = cdi.value(QStringLiteral("detail")).toString();
+    QVERIFY2(detail.contains(file) && detail.contains(QLatin1String("gpudeck.test/v07=x")),
+             qPrintable(detail));
+    QVERIFY2(!detail.contains(QLatin1String("ignores")), qPrintable(detail));
+}
+
 #include "tst_cdicommands.moc"

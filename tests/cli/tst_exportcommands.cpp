@@ -1,4 +1,4 @@
-// `gpudeck preset show --format compose|kubernetes` checked by outside tools: each Compose
+// `gpudeck preset show --format compose|kubernetes|kubernetes-dra` checked by outside tools: each Compose
 // export is validated by the real docker compose (Debian sid's 2.x, `config -q`) and by the
 // Compose specification's JSON schema (ajv), then run with `docker compose up` against the real
 // sandboxed engine; the container it makes must carry the same HostConfig.DeviceRequests and
@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QScopeGuard>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -31,6 +32,8 @@ private slots:
     void kubernetes_data();
     void kubernetes();
     void kubernetesAllWithoutInventoryIsRefused();
+    void kubernetesDra_data();
+    void kubernetesDra();
     void unknownFormatIs2();
 
 private:
@@ -530,6 +533,122 @@ void TestExportCommands::kubernetesAllWithoutInventoryIsRefused()
     QVERIFY2(shown.err.contains("all GPUs") && shown.err.contains("GPU count"),
              shown.err.constData());
     QCOMPARE(shown.err.count('\n'), 1);
+}
+
+void TestExportCommands::kubernetesDra_data()
+{
+    QTest::addColumn<LaunchSpec>("spec");
+    QTest::addColumn<QString>("mode");     // allocationMode; empty: no claim at all
+    QTest::addColumn<int>("count");        // for ExactCount
+    QTest::addColumn<QString>("selector"); // the CEL expression; empty: none
+    QTest::addColumn<QString>("comment");  // in the file where DRA cannot say it; empty: none
+
+    const QString uuid0 = QStringLiteral("GPU-6bd9a9a1-5c4f-1e7b-3c1e-2f3b4c5d6e7f");
+    const QString uuid1 = QStringLiteral("GPU-6bd9a9a1-5c4f-1e7b-3c1e-2f3b4c5d6e80");
+    LaunchSpec base;
+    base.image = QStringLiteral("nvidia/cuda:12.4.1-base-ubuntu22.04");
+    base.command = {QStringLiteral("nvidia-smi")};
+    base.env = {QStringLiteral("A=1")};
+    base.shmSize = QStringLiteral("1g");
+    base.containerName = QStringLiteral("Train_Run.1");
+
+    LaunchSpec count = base;
+    count.gpus = GpuSelection::ofCount(2);
+    QTest::newRow("count 2") << count << QStringLiteral("ExactCount") << 2 << QString()
+                             << QString();
+    LaunchSpec free = base;
+    free.gpus = GpuSelection::ofFree(1);
+    QTest::newRow("1 free GPU") << free << QStringLiteral("ExactCount") << 1 << QString()
+                                << QString();
+    LaunchSpec all = base;
+    all.gpus = GpuSelection::all();
+    QTest::newRow("all GPUs") << all << QStringLiteral("All") << 0 << QString() << QString();
+    LaunchSpec uuids = base;
+    uuids.gpus = GpuSelection::ofDevices({uuid0, uuid1});
+    const QString both = QStringLiteral("device.attributes['gpu.nvidia.com'].uuid in ['%1', '%2']")
+                             .arg(uuid0, uuid1);
+    QTest::newRow("two UUIDs: selected")
+        << uuids << QStringLiteral("ExactCount") << 2 << both << QString();
+    LaunchSpec cdi = base;
+    cdi.deviceDriver = QStringLiteral("cdi");
+    cdi.gpus = GpuSelection::ofDevices({QStringLiteral("nvidia.com/gpu=") + uuid0});
+    QTest::newRow("a CDI device by UUID")
+        << cdi << QStringLiteral("ExactCount") << 1
+        << QStringLiteral("device.attributes['gpu.nvidia.com'].uuid in ['%1']").arg(uuid0)
+        << QString();
+    LaunchSpec indexes = base;
+    indexes.gpus = GpuSelection::ofDevices({QStringLiteral("0"), uuid1});
+    QTest::newRow("an index: counted, with a comment")
+        << indexes << QStringLiteral("ExactCount") << 2 << QString()
+        << QStringLiteral("DRA cannot pin 0");
+    LaunchSpec none = base;
+    none.gpus = GpuSelection::none();
+    QTest::newRow("no GPUs: no claim")
+        << none << QString() << 0 << QString() << QStringLiteral("asks for no GPUs");
+}
+
+void TestExportCommands::kubernetesDra()
+{
+    QFETCH(LaunchSpec, spec);
+    QFETCH(QString, mode);
+    QFETCH(int, count);
+    QFETCH(QString, selector);
+    QFETCH(QString, comment);
+    const QString file = exported(spec, QStringLiteral("kubernetes-dra"));
+    QVERIFY(!file.isEmpty());
+    // Kubernetes 1.34's models (kubernetes-models 5), strictly: the claim template and the Job.
+    const TestEngine::CliResult valid = validate(QStringLiteral("kubernetes-dra"), file);
+    QVERIFY2(valid.exitCode == 0, QByteArray(valid.out + valid.err).constData());
+    const QJsonArray docs =
+        QJsonDocument::fromJson(validate(QStringLiteral("json-all"), file).out).array();
+    QCOMPARE(docs.size(), mode.isEmpty() ? 1 : 2);
+    const QJsonObject job = docs.last().toObject();
+    QCOMPARE(job.value(QStringLiteral("kind")).toString(), QStringLiteral("Job"));
+    QCOMPARE(job[QStringLiteral("metadata")][QStringLiteral("name")].toString(),
+             QStringLiteral("train-run-1"));
+    const QJsonObject pod =
+        job[QStringLiteral("spec")][QStringLiteral("template")][QStringLiteral("spec")].toObject();
+    const QJsonObject container = pod[QStringLiteral("containers")][0].toObject();
+    QCOMPARE(container.value(QStringLiteral("args")).toVariant().toStringList(), spec.command);
+    // No device plugin limit: the GPUs come through the claim alone.
+    QVERIFY(!container[QStringLiteral("resources")].toObject().contains(QStringLiteral("limits")));
+    QFile text(file);
+    QVERIFY(text.open(QIODevice::ReadOnly));
+    const QByteArray yaml = text.readAll();
+    if (!comment.isEmpty())
+        QVERIFY2(yaml.contains(comment.toUtf8()), yaml.constData());
+    if (mode.isEmpty()) {
+        QVERIFY(!pod.contains(QStringLiteral("resourceClaims")));
+        QVERIFY(!container.contains(QStringLiteral("resources")));
+        return;
+    }
+    const QJsonObject claim = docs.first().toObject();
+    QCOMPARE(claim.value(QStringLiteral("apiVersion")).toString(),
+             QStringLiteral("resource.k8s.io/v1"));
+    QCOMPARE(claim.value(QStringLiteral("kind")).toString(),
+             QStringLiteral("ResourceClaimTemplate"));
+    const QString templateName =
+        claim[QStringLiteral("metadata")][QStringLiteral("name")].toString();
+    QCOMPARE(templateName, QStringLiteral("train-run-1-gpus"));
+    const QJsonObject request = claim[QStringLiteral("spec")][QStringLiteral("spec")]
+                                     [QStringLiteral("devices")][QStringLiteral("requests")][0]
+                                         .toObject();
+    const QJsonObject exactly = request.value(QStringLiteral("exactly")).toObject();
+    QCOMPARE(exactly.value(QStringLiteral("deviceClassName")).toString(),
+             QStringLiteral("gpu.nvidia.com"));
+    QCOMPARE(exactly.value(QStringLiteral("allocationMode")).toString(), mode);
+    QCOMPARE(exactly.value(QStringLiteral("count")).toInt(), count);
+    QCOMPARE(
+        exactly[QStringLiteral("selectors")][0][QStringLiteral("cel")][QStringLiteral("expression")]
+            .toString(),
+        selector);
+    // The pod claims the template, and the container uses the claim by the request's name.
+    const QJsonObject podClaim = pod[QStringLiteral("resourceClaims")][0].toObject();
+    QCOMPARE(podClaim.value(QStringLiteral("resourceClaimTemplateName")).toString(), templateName);
+    QCOMPARE(
+        container[QStringLiteral("resources")][QStringLiteral("claims")][0][QStringLiteral("name")]
+            .toString(),
+        podClaim.value(QStringLiteral("name")).toString());
 }
 
 void TestExportCommands::unknownFormatIs2()

@@ -70,8 +70,11 @@ void TestRunCommand::initTestCase()
     // podman on PATH reaches the test's Podman service, as a remote client.
     QFile podman(m_binDir + QStringLiteral("/podman"));
     QVERIFY(podman.open(QIODevice::WriteOnly));
-    podman.write("#!/bin/sh\nexec /usr/bin/podman --url '" + TestEngine::dockerHost().toUtf8()
-                 + "' \"$@\"\n");
+    // Podman 5.8 brings its own (GPUDECK_TEST_PODMAN_CLI): the host's 4.3 is too old a client.
+    const QByteArray ownCli = qEnvironmentVariable("GPUDECK_TEST_PODMAN_CLI").toUtf8();
+    podman.write(ownCli.isEmpty() ? QByteArray("#!/bin/sh\nexec /usr/bin/podman --url '"
+                                               + TestEngine::dockerHost().toUtf8() + "' \"$@\"\n")
+                                  : QByteArray("#!/bin/sh\nexec '" + ownCli + "' \"$@\"\n"));
     podman.close();
     QVERIFY(podman.setPermissions(podman.permissions() | QFileDevice::ExeOwner));
 }

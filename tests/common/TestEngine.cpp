@@ -97,7 +97,7 @@ QString kind()
 
 bool isPodman()
 {
-    return kind() == QLatin1String("podman");
+    return kind().startsWith(QLatin1String("podman"));
 }
 
 bool hasCdi()

@@ -19,7 +19,9 @@ QString socketPath();
 bool isRemote();
 bool underCi();
 // Which engine the test runs against: "docker" (Debian's 20.10), "docker-cdi" (trixie's 26 with
-// CDI) or "podman" (4.3); from GPUDECK_TEST_ENGINE_KIND.
+// CDI), "docker28" (sid's 28.5: CDI on by default, API 1.51, the containerd image store) or
+// "podman" (4.3) or "podman58" (sid's 5.8 in a sid root); from GPUDECK_TEST_ENGINE_KIND.
+// hasCdi(): all but "docker"; isPodman(): both Podmans.
 QString kind();
 bool isPodman();
 bool hasCdi();

@@ -257,17 +257,47 @@ void TestEngineClient::engineProfile()
     QCOMPARE(info.value().cdiEnabled(), TestEngine::hasCdi());
     if (TestEngine::isPodman()) {
         QCOMPARE(info.value().productName(), QStringLiteral("Podman ") + m_client->podmanVersion());
-        QVERIFY(m_client->podmanVersion().startsWith(QLatin1String("4.")));
-        QVERIFY(m_client->needsLibpodCreate());
+        // Podman 4.3 takes GPUs only through its own create; 5.8 on the compatible one (5.4+).
+        const bool podman58 = TestEngine::kind() == QLatin1String("podman58");
+        QVERIFY2(m_client->podmanVersion().startsWith(podman58 ? QLatin1String("5.8.")
+                                                               : QLatin1String("4.")),
+                 qPrintable(m_client->podmanVersion()));
+        QCOMPARE(m_client->needsLibpodCreate(), !podman58);
     } else {
-        QVERIFY(info.value().productName().startsWith(
-            QStringLiteral("Docker ")
-            + (TestEngine::hasCdi() ? QStringLiteral("26.") : QStringLiteral("20.10."))));
+        const QString major = TestEngine::kind() == QLatin1String("docker28")
+                                  ? QStringLiteral("28.")
+                              : TestEngine::hasCdi() ? QStringLiteral("26.")
+                                                     : QStringLiteral("20.10.");
+        QVERIFY2(info.value().productName().startsWith(QStringLiteral("Docker ") + major),
+                 qPrintable(info.value().productName()));
         QVERIFY(!m_client->needsLibpodCreate());
     }
-    if (TestEngine::kind() == QLatin1String("docker-cdi"))
+    if (TestEngine::hasCdi() && !TestEngine::isPodman())
         QCOMPARE(info.value().cdiSpecDirs,
                  QStringList{qEnvironmentVariable("GPUDECK_TEST_CDI_DIR")});
+    if (TestEngine::kind() == QLatin1String("docker28")) {
+        // Docker 28.5 speaks API 1.51, the newest GPU Deck speaks; from 1.50 /info lists the
+        // engine's CDI devices itself (DiscoveredDevices), with the spec directories' devices.
+        QCOMPARE(m_client->apiVersion(), QStringLiteral("1.%1").arg(DockerClient::kMaxApiMinor));
+        QStringList ids;
+        for (const QJsonValue &device : info.value().discoveredDevices) {
+            QCOMPARE(device.toObject().value(QStringLiteral("Source")).toString(),
+                     QStringLiteral("cdi"));
+            ids.append(device.toObject().value(QStringLiteral("ID")).toString());
+        }
+        ids.sort();
+        // The fixture runs the containerd image store (Docker 29's default), whose /images/json
+        // listsImages reads like the graph driver's: its storage driver is the snapshotter.
+        QCOMPARE(info.value().raw.value(QStringLiteral("Driver")).toString(),
+                 QStringLiteral("overlayfs"));
+        QCOMPARE(ids, QStringList({QStringLiteral("nvidia.com/gpu=0"),
+                                   QStringLiteral("nvidia.com/gpu=1"),
+                                   QStringLiteral("nvidia.com/gpu=GPU-6bd9c3a4-0000-4000-8000-"
+                                                  "000000000001"),
+                                   QStringLiteral("nvidia.com/gpu=all")}));
+    } else {
+        QVERIFY(info.value().discoveredDevices.isEmpty());
+    }
 }
 
 void TestEngineClient::seedLaunches_data()

@@ -170,6 +170,8 @@ private slots:
     void negotiatesVersion_data();
     void negotiatesVersion();
     void engineTooOld();
+    void newestEngines_data();
+    void newestEngines();
     void deviceDriverError();
     void attach_data();
     void attach();
@@ -498,7 +500,7 @@ void TestHttpFaults::negotiatesVersion_data()
     QTest::addColumn<QByteArray>("prefix");
     QTest::newRow("Debian bookworm's 20.10 (1.41)") << QByteArray("1.41") << QByteArray("/v1.41/");
     QTest::newRow("oldest accepted (1.40)") << QByteArray("1.40") << QByteArray("/v1.40/");
-    QTest::newRow("newer engine: ours (1.47)") << QByteArray("1.52") << QByteArray("/v1.47/");
+    QTest::newRow("newer engine: ours (1.51)") << QByteArray("1.52") << QByteArray("/v1.51/");
 }
 
 void TestHttpFaults::negotiatesVersion()
@@ -545,6 +547,72 @@ void TestHttpFaults::engineTooOld()
     QVERIFY2(error.message().contains(QStringLiteral("1.40")), qPrintable(error.message()));
     // Nothing else was asked of an engine that cannot take GPU requests.
     QCOMPARE(engine.requests.size(), 1);
+}
+
+void TestHttpFaults::newestEngines_data()
+{
+    QTest::addColumn<QByteArray>("engineApi");
+    QTest::addColumn<int>("minMinor");
+    QTest::addColumn<bool>("works");
+    // Docker 29 answers /_ping with Api-Version 1.52 and refuses paths below /v1.44/; a Docker
+    // that drops everything GPU Deck speaks is one sentence naming both versions.
+    QTest::newRow("Docker 29 (1.52, from 1.44)") << QByteArray("1.52") << 44 << true;
+    QTest::newRow("exactly ours (1.51, from 1.24)") << QByteArray("1.51") << 24 << true;
+    QTest::newRow("Docker 30 (1.54, from 1.52)") << QByteArray("1.54") << 52 << false;
+}
+
+void TestHttpFaults::newestEngines()
+{
+    QFETCH(QByteArray, engineApi);
+    QFETCH(int, minMinor);
+    QFETCH(bool, works);
+    const QByteArray ping = pingAnswer(engineApi);
+    FakeEngine engine([&](QLocalSocket *peer, const QByteArray &line) {
+        if (line.startsWith("GET /_ping")) {
+            peer->write(ping);
+            return;
+        }
+        const QByteArray version = line.mid(line.indexOf("/v") + 2).split('/').value(0);
+        QByteArray body = "{\"ServerVersion\":\"29.0.0\",\"Runtimes\":{\"runc\":{}}}\n";
+        QByteArray status = "200 OK";
+        if (version.split('.').value(1).toInt() < minMinor) {
+            status = "400 Bad Request";
+            body = "{\"message\":\"client version " + version
+                   + " is too old. Minimum supported API version is 1."
+                   + QByteArray::number(minMinor)
+                   + ", please upgrade your client to a newer version\"}\n";
+        }
+        peer->write("HTTP/1.1 " + status + "\r\nApi-Version: " + engineApi
+                    + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    });
+    QVERIFY(engine.listen());
+    DockerClient docker(engine.endpoint());
+    bool done = false;
+    Result<EngineInfo> info = Error(Error::Code::Cancelled, QStringLiteral("not answered"));
+    docker.info(this, [&](const Result<EngineInfo> &result) {
+        done = true;
+        info = result;
+    });
+    QTRY_VERIFY(done);
+    QCOMPARE(engine.requests.value(1), QByteArray("GET /v1.")
+                                           + QByteArray::number(DockerClient::kMaxApiMinor)
+                                           + "/info HTTP/1.1");
+    if (works) {
+        QVERIFY2(info.ok(), qPrintable(info.error().message()));
+        QCOMPARE(info.value().serverVersion, QStringLiteral("29.0.0"));
+        return;
+    }
+    QVERIFY(!info.ok());
+    const Error &error = info.error();
+    QCOMPARE(error.code(), Error::Code::Unsupported);
+    QCOMPARE(error.httpStatus(), 400);
+    const QString message = error.message();
+    const QString ours = QStringLiteral("1.%1").arg(DockerClient::kMaxApiMinor);
+    QVERIFY2(message.contains(QStringLiteral("accepts API 1.52 and newer")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("speaks at most API ") + ours), qPrintable(message));
+    QVERIFY2(error.hint().contains(QStringLiteral("Update GPU Deck")), qPrintable(message));
+    QVERIFY2(!message.contains(QLatin1Char('{')), qPrintable(message)); // no raw daemon JSON
 }
 
 void TestHttpFaults::deviceDriverError()

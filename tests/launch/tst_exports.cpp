@@ -1,5 +1,6 @@
 #include "common/ShellWords.h"
 #include "launch/ByteSize.h"
+#include "launch/ComposeExport.h"
 #include "launch/DockerCreateBody.h"
 #include "launch/DockerRunExport.h"
 #include "launch/GpuFlag.h"
@@ -13,6 +14,7 @@
 #include <QtTest>
 
 Q_DECLARE_METATYPE(LaunchSpec)
+Q_DECLARE_METATYPE(ExportTarget)
 
 // Records what an exported Python script asks of the Docker SDK. Uses the real SDK's types
 // when python3-docker is installed, a stand-in otherwise; the client is always a fake.
@@ -83,6 +85,8 @@ private slots:
     void pythonLiteral();
     void pythonScript_data();
     void pythonScript();
+    void exportsKnowOldPodman_data();
+    void exportsKnowOldPodman();
 };
 
 LaunchSpec TestExports::hostile()
@@ -364,6 +368,66 @@ void TestExports::pythonScript()
         QCOMPARE(stdoutBytes, QByteArray("out \xe2\x82\xac\n"));
         QCOMPARE(stderrBytes, QByteArray("err\n"));
     }
+}
+
+void TestExports::exportsKnowOldPodman_data()
+{
+    QTest::addColumn<LaunchSpec>("spec");
+    QTest::addColumn<ExportTarget>("target");
+    QTest::addColumn<bool>("dropped");
+    LaunchSpec automatic;
+    automatic.image = QStringLiteral("nvidia/cuda:12.4.1-base-ubuntu22.04");
+    automatic.command = {QStringLiteral("nvidia-smi")};
+    automatic.gpus = GpuSelection::ofDevices(
+        {QStringLiteral("GPU-6bd9a4f2-1111-2222-3333-444455556666")});
+    LaunchSpec none = automatic;
+    none.gpus = GpuSelection::none();
+    // The automatic driver's request is what Podman before 5.4 drops without a word.
+    QTest::newRow("automatic driver, Podman 4.3")
+        << automatic << ExportTarget::podman(QStringLiteral("4.3.1")) << true;
+    QTest::newRow("automatic driver, Podman 5.3")
+        << automatic << ExportTarget::podman(QStringLiteral("5.3.2")) << true;
+    QTest::newRow("automatic driver, Podman 5.4")
+        << automatic << ExportTarget::podman(QStringLiteral("5.4.0")) << false;
+    QTest::newRow("automatic driver, Podman 5.8")
+        << automatic << ExportTarget::podman(QStringLiteral("5.8.6")) << false;
+    QTest::newRow("automatic driver, Docker") << automatic << ExportTarget() << false;
+    QTest::newRow("no GPUs, Podman 4.3")
+        << none << ExportTarget::podman(QStringLiteral("4.3.1")) << false;
+}
+
+void TestExports::exportsKnowOldPodman()
+{
+    QFETCH(LaunchSpec, spec);
+    QFETCH(ExportTarget, target);
+    QFETCH(bool, dropped);
+    const QString podmanLine = DockerRunExport::podmanCommandLine(spec, false);
+    QVERIFY(podmanLine.contains(QLatin1String("--device nvidia.com/gpu=")) == spec.usesGpus());
+    const QString python = PythonExport::script(spec, false, target);
+    const QString compose = ComposeExport::yaml(spec, target);
+    for (const QString &text : {python, compose}) {
+        // The header says so and gives the podman form; the rest is the same export as on Docker.
+        QCOMPARE(text.contains(
+                     QStringLiteral("Podman %1 drops the GPUs").arg(target.podmanVersion)),
+                 dropped);
+        QCOMPARE(text.contains(QStringLiteral("#   ") + podmanLine), dropped);
+    }
+    if (!dropped) {
+        QCOMPARE(python, PythonExport::script(spec, false));
+        QCOMPARE(compose, ComposeExport::yaml(spec));
+    }
+    if (m_python.isEmpty())
+        return;
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile f(dir.filePath(QStringLiteral("launch.py")));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(python.toUtf8());
+    f.close();
+    QProcess compile;
+    compile.start(m_python, {QStringLiteral("-m"), QStringLiteral("py_compile"), f.fileName()});
+    QVERIFY(compile.waitForFinished(30000));
+    QVERIFY2(compile.exitCode() == 0, compile.readAllStandardError().constData());
 }
 
 QTEST_GUILESS_MAIN(TestExports)

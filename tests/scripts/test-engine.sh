@@ -32,6 +32,9 @@
 # =GPU-6bd9c3a4-0000-4000-8000-000000000001. DIR/docker-cli is the CLI that matches the engine.
 # GPUDECK_TEST_ENGINE_CDI_OFF=1 with it: the same dockerd 26 and spec files, with the cdi feature
 # left off (Docker 25 to 28.1 as installed), so the engine refuses CDI devices.
+# With GPUDECK_TEST_ENGINE_DOCKER28=1 the engine is Debian sid's dockerd 28.5 with containerd 2.1
+# (fetched into GPUDECK_TEST_SID_DIR) and bookworm's runc: CDI is on by default there, so
+# daemon.json names only DIR/cdi as the spec directory (the same stand-in devices) and no feature.
 set -euo pipefail
 
 cmd=${1:-}
@@ -107,15 +110,25 @@ rm -rf "$dir"
 mkdir -p "$dir/bin" "$dir/rootfs/bin"
 
 cdi_config=
-if [[ -n "${GPUDECK_TEST_ENGINE_CDI:-}" ]]; then
-    trixie=$("$scripts/fetch-trixie-docker.sh" "${GPUDECK_TEST_TRIXIE_DIR:-$dir-trixie}")
-    ln -s "$trixie/usr/bin/containerd" "$trixie/usr/bin/containerd-shim-runc-v2" "$dir/bin/"
-    dockerd_bin="$trixie/usr/sbin/dockerd"
-    docker_cli="$trixie/usr/bin/docker"
+if [[ -n "${GPUDECK_TEST_ENGINE_CDI:-}" || -n "${GPUDECK_TEST_ENGINE_DOCKER28:-}" ]]; then
+    if [[ -n "${GPUDECK_TEST_ENGINE_DOCKER28:-}" ]]; then
+        fetched=$("$scripts/fetch-debian-docker.sh" sid "${GPUDECK_TEST_SID_DIR:-$dir-sid}")
+    else
+        fetched=$("$scripts/fetch-trixie-docker.sh" "${GPUDECK_TEST_TRIXIE_DIR:-$dir-trixie}")
+    fi
+    ln -s "$fetched/usr/bin/containerd" "$fetched/usr/bin/containerd-shim-runc-v2" "$dir/bin/"
+    # Docker 28's userland proxy takes other arguments than bookworm's (on PATH too): its own first.
+    if [[ -x "$fetched/usr/sbin/docker-proxy" ]]; then
+        ln -s "$fetched/usr/sbin/docker-proxy" "$dir/bin/"
+    fi
+    dockerd_bin="$fetched/usr/sbin/dockerd"
+    docker_cli="$fetched/usr/bin/docker"
     mkdir -p "$dir/cdi"
     write_cdi_json "$dir/cdi/gpudeck-test.json" 0:0 all:ALL
     write_cdi_yaml "$dir/cdi/gpudeck-test.yaml" 1:1 GPU-6bd9c3a4-0000-4000-8000-000000000001:UUID1
-    if [[ -z "${GPUDECK_TEST_ENGINE_CDI_OFF:-}" ]]; then
+    if [[ -n "${GPUDECK_TEST_ENGINE_DOCKER28:-}" ]]; then
+        cdi_config=", \"features\": { \"containerd-snapshotter\": true }, \"cdi-spec-dirs\": [\"$dir/cdi\"]"
+    elif [[ -z "${GPUDECK_TEST_ENGINE_CDI_OFF:-}" ]]; then
         cdi_config=", \"features\": { \"cdi\": true }, \"cdi-spec-dirs\": [\"$dir/cdi\"]"
     fi
 fi

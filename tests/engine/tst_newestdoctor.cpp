@@ -1,0 +1,206 @@
+// The doctor on engines no test machine has: a fake engine (a QLocalServer) answering like
+// Docker 29.2, whose --gpus goes through CDI and fails with "no known GPU vendor" without an
+// NVIDIA spec, and like a Docker that no longer accepts any API GPU Deck speaks.
+#include "doctor/Doctor.h"
+#include "engine/DockerClient.h"
+#include "engine/Endpoint.h"
+#include "gpu/GpuInventory.h"
+
+#include <QLocalServer>
+#include <QLocalSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+
+namespace {
+
+// Reads whole requests (head and Content-Length body) and answers each by its request line.
+class FakeEngine
+{
+public:
+    using Answer = std::function<QByteArray(const QByteArray &requestLine)>;
+
+    explicit FakeEngine(Answer answer) : m_answer(std::move(answer))
+    {
+        QObject::connect(&m_server, &QLocalServer::newConnection, &m_server, [this]() {
+            while (QLocalSocket *peer = m_server.nextPendingConnection())
+                accept(peer);
+        });
+    }
+    bool listen() { return m_dir.isValid() && m_server.listen(path()); }
+    QString path() const { return m_dir.filePath(QStringLiteral("docker.sock")); }
+    Endpoint endpoint() const
+    {
+        return EndpointResolver::fromUrl(path(), QStringLiteral("test")).value();
+    }
+    QList<QByteArray> requests;
+
+private:
+    void accept(QLocalSocket *peer)
+    {
+        auto buffer = std::make_shared<QByteArray>();
+        QObject::connect(peer, &QLocalSocket::readyRead, peer, [this, peer, buffer]() {
+            buffer->append(peer->readAll());
+            for (;;) {
+                const qsizetype end = buffer->indexOf("\r\n\r\n");
+                if (end < 0)
+                    return;
+                const QByteArray head = buffer->left(end);
+                qsizetype length = 0;
+                for (const QByteArray &line : head.split('\n')) {
+                    if (line.toLower().startsWith("content-length:"))
+                        length = line.mid(15).trimmed().toLongLong();
+                }
+                if (buffer->size() < end + 4 + length)
+                    return;
+                buffer->remove(0, end + 4 + length);
+                const QByteArray requestLine = head.left(head.indexOf("\r\n"));
+                requests.append(requestLine);
+                peer->write(m_answer(requestLine));
+            }
+        });
+        QObject::connect(peer, &QLocalSocket::disconnected, peer, &QObject::deleteLater);
+    }
+
+    QTemporaryDir m_dir;
+    QLocalServer m_server;
+    Answer m_answer;
+};
+
+QByteArray answer(const QByteArray &status, const QByteArray &api, const QByteArray &body)
+{
+    return "HTTP/1.1 " + status + "\r\nApi-Version: " + api
+           + "\r\nContent-Type: application/json\r\nContent-Length: "
+           + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+// Docker 29.2 as it answers a doctor: CDI on (spec directory specDir, empty), the probe's start
+// refused the way 29.2 refuses --gpus without an NVIDIA CDI spec.
+QByteArray docker292(const QByteArray &line, const QString &specDir)
+{
+    const QByteArray api = "1.52";
+    if (line.startsWith("GET /_ping"))
+        return answer("200 OK", api, "OK");
+    if (line.contains("/info "))
+        return answer("200 OK", api,
+                      R"({"ServerVersion": "29.2.0", "Runtimes": {"runc": {}},)"
+                      R"( "DefaultRuntime": "runc", "CDISpecDirs": [")"
+                          + specDir.toUtf8() + R"("], "DiscoveredDevices": []})");
+    if (line.contains("/images/json"))
+        return answer("200 OK", api,
+                      R"([{"Id": "sha256:0123456789ab", "RepoTags": ["gpudeck-test:latest"],)"
+                      R"( "Size": 1, "Created": 1796533130, "Labels": {}}])");
+    if (line.contains("/containers/create"))
+        return answer("201 Created", api, R"({"Id": "probe1", "Warnings": []})");
+    if (line.contains("/containers/probe1/start"))
+        return answer("500 Internal Server Error", api,
+                      R"({"message": "failed to discover GPU vendor from CDI: no known GPU )"
+                      R"(vendor found"})");
+    if (line.startsWith("DELETE"))
+        return "HTTP/1.1 204 No Content\r\nApi-Version: 1.52\r\n\r\n";
+    return answer("404 Not Found", api, R"({"message": "page not found"})");
+}
+
+QJsonObject checkById(const Doctor &doctor, const QString &id)
+{
+    for (const QJsonValue &check : doctor.toJson().value(QStringLiteral("checks")).toArray()) {
+        if (check[QStringLiteral("id")].toString() == id)
+            return check.toObject();
+    }
+    return {};
+}
+
+} // namespace
+
+class TestNewestDoctor : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        // No NVIDIA driver here: the driver line fails, the engine's lines are what is checked.
+        qputenv("GPUDECK_NVML_PATH", "/nonexistent/libnvidia-ml.so.1");
+        qputenv("PATH", "/nonexistent");
+    }
+
+    void docker292GpusThroughCdi()
+    {
+        QTemporaryDir specDir;
+        QVERIFY(specDir.isValid());
+        FakeEngine engine([&](const QByteArray &line) { return docker292(line, specDir.path()); });
+        QVERIFY(engine.listen());
+        DockerClient client(engine.endpoint());
+        GpuInventory inventory;
+        Doctor doctor(&client, &inventory);
+        doctor.run();
+        QTRY_VERIFY_WITH_TIMEOUT(doctor.isFinished(), 30000);
+
+        const QJsonObject engineCheck = checkById(doctor, QStringLiteral("engine"));
+        QCOMPARE(engineCheck.value(QStringLiteral("status")).toString(), QStringLiteral("pass"));
+        // GPU Deck's newest API, not the engine's 1.52.
+        QVERIFY2(engineCheck.value(QStringLiteral("detail"))
+                     .toString()
+                     .contains(QStringLiteral("API 1.%1").arg(DockerClient::kMaxApiMinor)),
+                 qPrintable(engineCheck.value(QStringLiteral("detail")).toString()));
+        const QJsonObject request = checkById(doctor, QStringLiteral("gpu-request"));
+        QCOMPARE(request.value(QStringLiteral("status")).toString(), QStringLiteral("fail"));
+        QVERIFY2(request.value(QStringLiteral("detail"))
+                     .toString()
+                     .contains(QLatin1String("no known GPU vendor")),
+                 qPrintable(request.value(QStringLiteral("detail")).toString()));
+        const QString fix = request.value(QStringLiteral("fix")).toString();
+        QVERIFY2(fix.contains(QLatin1String("Docker 29.2")) && fix.contains(QLatin1String("hook")),
+                 qPrintable(fix));
+        QCOMPARE(request.value(QStringLiteral("command")).toString(),
+                 QStringLiteral("sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml"));
+        QVERIFY(!doctor.passed());
+        // The probe container is removed whatever happened.
+        QTRY_VERIFY(std::any_of(engine.requests.cbegin(), engine.requests.cend(),
+                                [](const QByteArray &line) {
+                                    return line.startsWith("DELETE")
+                                           && line.contains("/containers/probe1");
+                                }));
+    }
+
+    void engineBeyondOurApi()
+    {
+        // A Docker that accepts API 1.53 and newer only: the engine line is one sentence naming
+        // both versions, and nothing else is asked of it.
+        FakeEngine engine([](const QByteArray &line) {
+            if (line.startsWith("GET /_ping"))
+                return answer("200 OK", "1.54", "OK");
+            return answer("400 Bad Request", "1.54",
+                          R"({"message": "client version 1.)"
+                              + QByteArray::number(DockerClient::kMaxApiMinor)
+                              + R"( is too old. Minimum supported API version is 1.53, please )"
+                                R"(upgrade your client to a newer version"})");
+        });
+        QVERIFY(engine.listen());
+        DockerClient client(engine.endpoint());
+        GpuInventory inventory;
+        Doctor doctor(&client, &inventory);
+        doctor.run();
+        QTRY_VERIFY_WITH_TIMEOUT(doctor.isFinished(), 30000);
+        const QJsonObject engineCheck = checkById(doctor, QStringLiteral("engine"));
+        QCOMPARE(engineCheck.value(QStringLiteral("status")).toString(), QStringLiteral("fail"));
+        const QString detail = engineCheck.value(QStringLiteral("detail")).toString();
+        QVERIFY2(detail.contains(QLatin1String("accepts API 1.53 and newer"))
+                     && detail.contains(
+                         QStringLiteral("speaks at most API 1.%1").arg(DockerClient::kMaxApiMinor)),
+                 qPrintable(detail));
+        QVERIFY2(!detail.contains(QLatin1Char('{')), qPrintable(detail));
+        QVERIFY2(engineCheck.value(QStringLiteral("fix"))
+                     .toString()
+                     .contains(QLatin1String("Update GPU Deck")),
+                 qPrintable(engineCheck.value(QStringLiteral("fix")).toString()));
+        QCOMPARE(checkById(doctor, QStringLiteral("gpu-request")).value(QStringLiteral("status")),
+                 QJsonValue(QStringLiteral("skip")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNewestDoctor)
+#include "tst_newestdoctor.moc"
