@@ -28,6 +28,9 @@ public:
     static QPair<QString, QString> splitReference(const QString &reference);
 
     const QString &reference() const { return m_reference; }
+    // The X-Registry-Auth value to send (registry/RegistryCredential), before start(); empty:
+    // anonymous. It goes in a header only, which app/http never logs.
+    void setRegistryAuth(const QByteArray &value) { m_registryAuth = value; }
     void start();
     void cancel();
     bool isFinished() const { return m_finished; }
@@ -57,6 +60,7 @@ private:
 
     DockerClient *m_client;
     QString m_reference;
+    QByteArray m_registryAuth;
     QPointer<JsonStream> m_stream;
     QHash<QString, Layer> m_layers;
     Error m_streamError;
