@@ -12,3 +12,6 @@ int presetCommand(CliContext &ctx, const QStringList &args);
 int doctorCommand(CliContext &ctx, const QStringList &args);
 int swarmCommand(CliContext &ctx, const QStringList &args);
 int enginesCommand(CliContext &ctx, const QStringList &args);
+int pullCommand(CliContext &ctx, const QStringList &args);
+int loginCommand(CliContext &ctx, const QStringList &args);
+int logoutCommand(CliContext &ctx, const QStringList &args);

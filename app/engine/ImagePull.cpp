@@ -118,6 +118,7 @@ void ImagePull::onObject(const QJsonObject &object)
             layer.downloaded = layer.extracted = layer.size;
             layer.done = true;
         }
+        emit this->layer(id, status, current, total);
     }
     sum();
     emit progress(m_received, m_total, m_status);

@@ -43,6 +43,8 @@ public:
 signals:
     // total is 0 while no layer size is known yet; status is the engine's latest line.
     void progress(qint64 received, qint64 total, const QString &status);
+    // One layer's latest line ("Downloading", current and total bytes; -1 when not given).
+    void layer(const QString &id, const QString &status, qint64 current, qint64 total);
     void finished(const Error &error);
 
 private:
