@@ -14,6 +14,14 @@ bool refusedLogin(const Error &error)
            || text.contains(QLatin1String("denied"));
 }
 
+// dockerd tries an insecure registry (127.0.0.0/8 among them) over HTTPS, and over plain HTTP
+// when that failed; a TLS registry that wanted a login then answers the second try with this.
+bool httpsFallback(const Error &error)
+{
+    return error.why().contains(QLatin1String("HTTP request to an HTTPS server"),
+                                Qt::CaseInsensitive);
+}
+
 bool notFound(const Error &error)
 {
     const QString text = (error.why() + QLatin1Char(' ') + error.what()).toLower();
@@ -58,7 +66,7 @@ Error explainPull(const Error &error, const QString &reference,
                      QStringLiteral("Check the name, or log in with '%1'")
                          .arg(loginCommand(registry)))
             .withHttpStatus(401);
-    if (refusedLogin(error)) {
+    if (refusedLogin(error) || (httpsFallback(error) && credential.isEmpty())) {
         if (credential.isEmpty())
             return Error(Error::Code::Http, what,
                          QStringLiteral("the registry needs a login and none was found for it"),
