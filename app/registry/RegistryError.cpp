@@ -14,12 +14,18 @@ bool refusedLogin(const Error &error)
            || text.contains(QLatin1String("denied"));
 }
 
-// dockerd tries an insecure registry (127.0.0.0/8 among them) over HTTPS, and over plain HTTP
-// when that failed; a TLS registry that wanted a login then answers the second try with this.
-bool httpsFallback(const Error &error)
+// dockerd tries an insecure registry (127.0.0.0/8 always among them) over HTTPS, then over plain
+// HTTP when that failed, and reports only the second failure: a TLS registry that wanted a login
+// answers it with a 400 or, racing its close, a reset connection.
+bool httpsFallback(const Error &error, const QString &registry)
 {
-    return error.why().contains(QLatin1String("HTTP request to an HTTPS server"),
-                                Qt::CaseInsensitive);
+    const QString why = error.why();
+    if (why.contains(QLatin1String("HTTP request to an HTTPS server"), Qt::CaseInsensitive))
+        return true;
+    const QString host = registry.section(QLatin1Char(':'), 0, 0);
+    const bool loopback = host == QLatin1String("localhost")
+                          || host.startsWith(QLatin1String("127."));
+    return loopback && why.contains(QLatin1String("connection reset by peer"));
 }
 
 bool notFound(const Error &error)
@@ -66,7 +72,7 @@ Error explainPull(const Error &error, const QString &reference,
                      QStringLiteral("Check the name, or log in with '%1'")
                          .arg(loginCommand(registry)))
             .withHttpStatus(401);
-    if (refusedLogin(error) || (httpsFallback(error) && credential.isEmpty())) {
+    if (refusedLogin(error) || (credential.isEmpty() && httpsFallback(error, registry))) {
         if (credential.isEmpty())
             return Error(Error::Code::Http, what,
                          QStringLiteral("the registry needs a login and none was found for it"),

@@ -37,7 +37,7 @@ void RegistryPull::start()
         }
         CredentialLookup::find(registry(), m_client->isPodman(), m_calls,
                                [this](const Result<RegistryCredential> &found) {
-                                   if (m_cancelled)
+                                   if (m_cancelled || m_pull->isFinished())
                                        return;
                                    if (!found) {
                                        emit finished(found.error());
