@@ -19,7 +19,7 @@ bool refusedLogin(const Error &error)
 // answers it with a 400 or, racing its close, a reset connection.
 bool httpsFallback(const Error &error, const QString &registry)
 {
-    const QString why = error.why();
+    const QString &why = error.why();
     if (why.contains(QLatin1String("HTTP request to an HTTPS server"), Qt::CaseInsensitive))
         return true;
     const QString host = registry.section(QLatin1Char(':'), 0, 0);
