@@ -32,7 +32,9 @@ private:
 
     // gpudeck with the test engine, DOCKER_CONFIG the test's own, the helper on PATH, and every
     // logging category on (so that a secret in any log would show in the output).
-    Run gpudeck(const QStringList &args, const QByteArray &input = {})
+    // program: run through another (script) instead of gpudeck itself.
+    Run gpudeck(const QStringList &args, const QByteArray &input = {},
+                const QStringList &program = {})
     {
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -44,7 +46,10 @@ private:
                        + env.value(QStringLiteral("PATH")));
         env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("*.debug=true"));
         process.setProcessEnvironment(env);
-        process.start(QStringLiteral(GPUDECK_BINARY), args);
+        if (program.isEmpty())
+            process.start(QStringLiteral(GPUDECK_BINARY), args);
+        else
+            process.start(program.first(), program.mid(1));
         process.write(input);
         process.closeWriteChannel();
         Run run;
@@ -163,6 +168,31 @@ private slots:
 
         const Run pull = gpudeck({QStringLiteral("pull"), m_image});
         QVERIFY2(pull.exitCode == 0, qPrintable(pull.err));
+        QVERIFY(engineHas(m_image));
+        // Not a terminal: plain lines, one per layer step, no cursor movement.
+        QVERIFY2(pull.out.contains(QLatin1String(": Pull complete\n")), qPrintable(pull.out));
+        QVERIFY(!pull.out.contains(QLatin1Char('\x1b')));
+        QVERIFY(pull.out.contains(QStringLiteral("Pulled ") + m_image));
+    }
+
+    // On a terminal (script(1) gives it one) each layer's line is redrawn in place.
+    void pullRedrawsLayersOnATerminal()
+    {
+        const TestEngine::CliResult login = docker({QStringLiteral("login"), QStringLiteral("-u"),
+                                                    QLatin1String(kUser),
+                                                    QStringLiteral("--password-stdin"),
+                                                    m_registry.address()},
+                                                   QByteArray(kPassword));
+        QVERIFY2(login.exitCode == 0, login.err.constData());
+        removeImage(m_image);
+        const QString command =
+            QStringLiteral("'%1' pull '%2'").arg(QStringLiteral(GPUDECK_BINARY), m_image);
+        const Run pull = gpudeck({}, {},
+                                 {QStringLiteral("script"), QStringLiteral("-qec"), command,
+                                  QStringLiteral("/dev/null")});
+        QVERIFY2(pull.exitCode == 0, qPrintable(pull.out + pull.err));
+        QVERIFY2(pull.out.contains(QLatin1String("\x1b[2K")), qPrintable(pull.out));
+        QVERIFY(pull.out.contains(QLatin1String("Pull complete")));
         QVERIFY(engineHas(m_image));
     }
 

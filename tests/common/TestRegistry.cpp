@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QHostAddress>
+#include <QRandomGenerator>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -104,11 +105,29 @@ QString TestRegistry::seed(const QString &repository)
     QDir().mkpath(config);
     qputenv("DOCKER_CONFIG", config.toUtf8());
     const QString image = address() + QLatin1Char('/') + repository;
+    // A layer of its own (random bytes), so that pulling it back downloads and extracts it.
+    const QString rootfs = m_dir + QStringLiteral("/seed-rootfs");
+    QDir().mkpath(rootfs);
+    {
+        QFile blob(rootfs + QStringLiteral("/random.bin"));
+        if (!blob.open(QIODevice::WriteOnly))
+            return blob.errorString();
+        QByteArray bytes(1 << 20, Qt::Uninitialized);
+        QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(bytes.data()),
+                                              bytes.size() / 4);
+        blob.write(bytes);
+    }
+    const QString tarball = m_dir + QStringLiteral("/seed-layer.tar");
+    if (QProcess::execute(QStringLiteral("tar"),
+                          {QStringLiteral("-C"), rootfs, QStringLiteral("-cf"), tarball,
+                           QStringLiteral(".")})
+        != 0)
+        return QStringLiteral("tar failed");
     QString failure;
     for (const QStringList &args :
          {QStringList{QStringLiteral("login"), QStringLiteral("-u"), m_user,
                       QStringLiteral("--password-stdin"), address()},
-          QStringList{QStringLiteral("tag"), QStringLiteral("gpudeck-test"), image},
+          QStringList{QStringLiteral("import"), tarball, image},
           QStringList{QStringLiteral("push"), image}, QStringList{QStringLiteral("rmi"), image},
           QStringList{QStringLiteral("logout"), address()}}) {
         const TestEngine::CliResult step = TestEngine::docker(args,

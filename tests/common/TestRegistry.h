@@ -22,8 +22,8 @@ public:
     QString address() const; // 127.0.0.1:PORT
     QString caFile() const;  // the test CA's certificate
 
-    // Pushes the test engine's gpudeck-test image as ADDRESS/repository (logging the docker CLI in
-    // with a DOCKER_CONFIG of its own), then removes it from the engine. Empty: pushed.
+    // Pushes an image of one layer of random bytes as ADDRESS/repository (logging the docker CLI
+    // in with a DOCKER_CONFIG of its own), then removes it from the engine. Empty: pushed.
     QString seed(const QString &repository);
 
 private:
