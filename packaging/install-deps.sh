@@ -31,8 +31,8 @@ packages=(
     desktop-file-utils appstream dpkg-dev file
     # the .deb's checks, hardening included (tests/packaging/deb-roundtrip.sh)
     lintian
-    # a local registry for the pull tests; a virtual display for screenshots
-    docker-registry xvfb xauth
+    # a local registry for the pull tests (htpasswd for its logins); a virtual display for screenshots
+    docker-registry apache2-utils xvfb xauth
 )
 
 sudo_cmd=()

@@ -25,6 +25,19 @@ const CommandEntry kCommands[] = {
     {"images", imagesCommand,
      "images [--json]\n"
      "      the engine's local images: repo:tag, id, size, the CUDA each needs, created\n"},
+    {"pull", pullCommand,
+     "pull IMAGE\n"
+     "      pull an image with the login docker (or Podman) keeps for its registry: progress\n"
+     "      per layer on a terminal, one line per layer step otherwise\n"},
+    {"login", loginCommand,
+     "login [-u|--username USER] [--password-stdin] [SERVER]\n"
+     "      check a registry login with the engine and store it as docker login does: through\n"
+     "      the credential helper config.json names, else in config.json (unencrypted);\n"
+     "      Docker Hub without SERVER; for nvcr.io the user is $oauthtoken, the password an\n"
+     "      NGC API key\n"},
+    {"logout", logoutCommand,
+     "logout [SERVER]\n"
+     "      remove the stored login for a registry (Docker Hub without SERVER)\n"},
     {"run", runCommand,
      "run --preset NAME|FILE [-d|--detach] [-p|--publish PORT]...\n"
      "      launch a preset like docker run: output to stdout and stderr, exit code the\n"
@@ -124,6 +137,8 @@ QString helpText()
         "  CONTAINER_HOST      a Podman engine (unix:// or ssh://) when DOCKER_HOST is not set\n"
         "  DOCKER_CONTEXT      the docker context to use when DOCKER_HOST is not set\n"
         "  DOCKER_CONFIG       where the docker CLI's config.json and contexts are (~/.docker)\n"
+        "  REGISTRY_AUTH_FILE  Podman's registry logins (else $XDG_RUNTIME_DIR/containers/\n"
+        "                      auth.json, ~/.config/containers/auth.json, then Docker's)\n"
         "  CONTAINERS_CONF     the containers.conf with Podman's saved connections (default:\n"
         "                      /etc/containers/containers.conf, then the user's)\n"
         "  PODMAN_CONNECTIONS_CONF  Podman 5's saved connections (default\n"

@@ -17,3 +17,6 @@ int logsCommand(CliContext &ctx, const QStringList &args);
 int stopCommand(CliContext &ctx, const QStringList &args);
 int killCommand(CliContext &ctx, const QStringList &args);
 int rmCommand(CliContext &ctx, const QStringList &args);
+int pullCommand(CliContext &ctx, const QStringList &args);
+int loginCommand(CliContext &ctx, const QStringList &args);
+int logoutCommand(CliContext &ctx, const QStringList &args);

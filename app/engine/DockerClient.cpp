@@ -183,8 +183,15 @@ void DockerClient::ping(QObject *context, Callback<QString> done)
 void DockerClient::call(const QByteArray &method, const QString &path, const QByteArray &jsonBody,
                         const QString &what, QObject *context, Callback<QByteArray> done)
 {
+    call(method, path, jsonBody, {}, what, context, std::move(done));
+}
+
+void DockerClient::call(const QByteArray &method, const QString &path, const QByteArray &jsonBody,
+                        const QList<QPair<QByteArray, QByteArray>> &headers, const QString &what,
+                        QObject *context, Callback<QByteArray> done)
+{
     QPointer<QObject> guard(context);
-    whenReady(context, [this, method, path, jsonBody, what, guard,
+    whenReady(context, [this, method, path, jsonBody, headers, what, guard,
                         done = std::move(done)](const Error &error) {
         if (error.isError()) {
             Error e = error;
@@ -197,6 +204,7 @@ void DockerClient::call(const QByteArray &method, const QString &path, const QBy
         request.body = jsonBody;
         if (!jsonBody.isEmpty())
             request.addHeader("Content-Type", "application/json");
+        request.headers += headers;
         HttpReply *reply = m_http->send(request);
         connect(reply, &HttpReply::finished, guard ? guard.data() : this,
                 [this, reply, what, guard, done]() {

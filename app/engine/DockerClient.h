@@ -90,6 +90,10 @@ public:
     // Result: the body, after an error status became an Error (with `what` as its first part).
     void call(const QByteArray &method, const QString &path, const QByteArray &jsonBody,
               const QString &what, QObject *context, Callback<QByteArray> done);
+    // The same with extra headers (X-Registry-Auth for a service's private image).
+    void call(const QByteArray &method, const QString &path, const QByteArray &jsonBody,
+              const QList<QPair<QByteArray, QByteArray>> &headers, const QString &what,
+              QObject *context, Callback<QByteArray> done);
 
     // Runs fn once the version is known (at once when it is), or with the negotiation error.
     void whenReady(QObject *context, std::function<void(const Error &)> fn);

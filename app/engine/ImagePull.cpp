@@ -44,8 +44,10 @@ void ImagePull::start()
     QByteArray target = "/images/create?fromImage=" + QUrl::toPercentEncoding(image);
     if (!tag.isEmpty())
         target += "&tag=" + QUrl::toPercentEncoding(tag);
-    // Anonymous: credentials never pass through GPU Deck.
-    m_stream = m_client->jsonStream(HttpRequest::post(target));
+    HttpRequest request = HttpRequest::post(target);
+    if (!m_registryAuth.isEmpty())
+        request.addHeader("X-Registry-Auth", m_registryAuth);
+    m_stream = m_client->jsonStream(request);
     connect(m_stream, &JsonStream::object, this, &ImagePull::onObject);
     connect(m_stream, &JsonStream::finished, this, [this, what]() {
         Error error = m_stream->error();
@@ -116,6 +118,7 @@ void ImagePull::onObject(const QJsonObject &object)
             layer.downloaded = layer.extracted = layer.size;
             layer.done = true;
         }
+        emit this->layer(id, status, current, total);
     }
     sum();
     emit progress(m_received, m_total, m_status);

@@ -28,6 +28,9 @@ public:
     static QPair<QString, QString> splitReference(const QString &reference);
 
     const QString &reference() const { return m_reference; }
+    // The X-Registry-Auth value to send (registry/RegistryCredential), before start(); empty:
+    // anonymous. It goes in a header only, which app/http never logs.
+    void setRegistryAuth(const QByteArray &value) { m_registryAuth = value; }
     void start();
     void cancel();
     bool isFinished() const { return m_finished; }
@@ -40,6 +43,8 @@ public:
 signals:
     // total is 0 while no layer size is known yet; status is the engine's latest line.
     void progress(qint64 received, qint64 total, const QString &status);
+    // One layer's latest line ("Downloading", current and total bytes; -1 when not given).
+    void layer(const QString &id, const QString &status, qint64 current, qint64 total);
     void finished(const Error &error);
 
 private:
@@ -57,6 +62,7 @@ private:
 
     DockerClient *m_client;
     QString m_reference;
+    QByteArray m_registryAuth;
     QPointer<JsonStream> m_stream;
     QHash<QString, Layer> m_layers;
     Error m_streamError;

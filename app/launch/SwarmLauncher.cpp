@@ -6,6 +6,8 @@
 #include "engine/ContainerStream.h"
 #include "engine/DockerClient.h"
 #include "engine/SwarmNodes.h"
+#include "registry/CredentialLookup.h"
+#include "registry/RegistryName.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -55,8 +57,25 @@ void SwarmLauncher::launch(const LaunchSpec &spec, int replicas, bool detach, co
         emit note(sentence);
     m_replicas = replicas;
     m_tty = spec.tty;
-    m_client->call("POST", QStringLiteral("/services/create"),
-                   QJsonDocument(plan.value().body).toJson(QJsonDocument::Compact),
+    // The nodes pull the image with the login kept for its registry, as docker service create
+    // --with-registry-auth (the CLI's default) sends it.
+    const QByteArray body = QJsonDocument(plan.value().body).toJson(QJsonDocument::Compact);
+    CredentialLookup::find(
+        RegistryName::ofImage(spec.image), m_client->isPodman(), m_calls,
+        [this, body, detach](const Result<RegistryCredential> &found) {
+            QList<QPair<QByteArray, QByteArray>> headers;
+            if (!found)
+                emit note(found.error().message()); // a public image needs no login
+            else if (!found.value().isEmpty())
+                headers.append({"X-Registry-Auth", found.value().registryAuthHeader()});
+            create(body, headers, detach);
+        });
+}
+
+void SwarmLauncher::create(const QByteArray &body,
+                           const QList<QPair<QByteArray, QByteArray>> &headers, bool detach)
+{
+    m_client->call("POST", QStringLiteral("/services/create"), body, headers,
                    QStringLiteral("Could not create the swarm service"), m_calls,
                    [this, detach](const Result<QByteArray> &created) {
                        if (!created) {

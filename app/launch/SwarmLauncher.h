@@ -48,6 +48,8 @@ signals:
     void finished();
 
 private:
+    void create(const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers,
+                bool detach);
     struct Task
     {
         QPointer<ContainerStream> live;

@@ -2,6 +2,10 @@
 
 #include "engine/DockerClient.h"
 #include "engine/ImagePull.h"
+#include "images/LoginDialog.h"
+#include "registry/RegistryError.h"
+#include "registry/RegistryName.h"
+#include "registry/RegistryPull.h"
 #include "widgets/StatusColors.h"
 
 #include <QDialogButtonBox>
@@ -41,6 +45,9 @@ PullDialog::PullDialog(DockerClient *client, const QString &reference, QWidget *
     m_start->setObjectName(QStringLiteral("pullButton"));
     m_cancel = m_buttons->addButton(QDialogButtonBox::Cancel);
     m_cancel->setObjectName(QStringLiteral("pullCancel"));
+    m_login = m_buttons->addButton(tr("&Log In…"), QDialogButtonBox::ActionRole);
+    m_login->setObjectName(QStringLiteral("pullLogin"));
+    connect(m_login, &QPushButton::clicked, this, &PullDialog::showLogin);
     m_start->setDefault(true);
 
     auto *form = new QFormLayout;
@@ -56,7 +63,7 @@ PullDialog::PullDialog(DockerClient *client, const QString &reference, QWidget *
     connect(m_buttons, &QDialogButtonBox::accepted, this, &PullDialog::start);
     connect(m_buttons, &QDialogButtonBox::rejected, this, [this]() {
         if (m_pull && !m_pull->isFinished())
-            m_pull->cancel();
+            m_registryPull->cancel();
         else
             reject();
     });
@@ -71,18 +78,19 @@ void PullDialog::start()
 {
     if (m_pull && !m_pull->isFinished())
         return;
-    if (m_pull)
-        m_pull->deleteLater();
-    m_pull = new ImagePull(m_client, reference(), this);
+    if (m_registryPull)
+        m_registryPull->deleteLater();
+    m_registryPull = new RegistryPull(m_client, reference(), this);
+    m_pull = m_registryPull->imagePull();
     connect(m_pull, &ImagePull::progress, this, &PullDialog::onProgress);
-    connect(m_pull, &ImagePull::finished, this, &PullDialog::onFinished);
+    connect(m_registryPull, &RegistryPull::finished, this, &PullDialog::onFinished);
     m_reference->setEnabled(false);
     m_start->setEnabled(false);
     m_cancel->setText(tr("&Cancel"));
     m_bar->setRange(0, 0); // busy until the first layer size is known
     m_status->setStyleSheet({});
     m_status->setText(tr("Asking the engine for %1…").arg(reference()));
-    m_pull->start();
+    m_registryPull->start();
 }
 
 void PullDialog::onProgress(qint64 received, qint64 total, const QString &status)
@@ -116,6 +124,10 @@ void PullDialog::onFinished(const Error &error)
             error.code() == Error::Code::Cancelled
                 ? QString()
                 : StatusColors::styleSheet(StatusColors::Tone::Error, m_status));
+        if (RegistryError::needsLogin(error)) {
+            m_login->setDefault(true);
+            m_login->setFocus();
+        }
         return;
     }
     m_bar->setRange(0, 1000);
@@ -123,4 +135,15 @@ void PullDialog::onFinished(const Error &error)
     m_status->setStyleSheet({});
     m_status->setText(tr("Pulled %1.").arg(reference()));
     emit pulled(reference());
+}
+
+void PullDialog::showLogin()
+{
+    auto *dialog = new LoginDialog(m_client, RegistryName::ofImage(reference()), this);
+    // After a login, the pull it was for runs again.
+    connect(dialog, &LoginDialog::loggedIn, this, [this]() {
+        if (m_pull && m_pull->isFinished() && m_pull->error().isError())
+            start();
+    });
+    dialog->show();
 }

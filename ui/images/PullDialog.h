@@ -12,9 +12,11 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class RegistryPull;
 
 // Pulls an image with a progress bar: the layers' bytes summed as the engine reports them, the
-// engine's latest line beneath, and Cancel. The window stays usable meanwhile.
+// engine's latest line beneath, and Cancel. The window stays usable meanwhile. The pull sends the
+// login docker keeps for the registry; when the registry wants one, Log In offers the LoginDialog.
 class PullDialog : public QDialog
 {
     Q_OBJECT
@@ -32,8 +34,10 @@ signals:
 private:
     void onProgress(qint64 received, qint64 total, const QString &status);
     void onFinished(const Error &error);
+    void showLogin();
 
     DockerClient *m_client;
+    QPointer<RegistryPull> m_registryPull; // finds the registry's login, owns m_pull
     QPointer<ImagePull> m_pull;
     QLineEdit *m_reference;
     QProgressBar *m_bar;
@@ -41,4 +45,5 @@ private:
     QDialogButtonBox *m_buttons;
     QPushButton *m_start;
     QPushButton *m_cancel;
+    QPushButton *m_login;
 };
