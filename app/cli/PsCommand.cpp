@@ -4,6 +4,7 @@
 
 #include "containers/ContainerLister.h"
 #include "engine/DockerClient.h"
+#include "fleet/Engine.h"
 #include "gpu/GpuInventory.h"
 
 #include <QCommandLineParser>
@@ -88,7 +89,7 @@ int psCommand(CliContext &ctx, const QStringList &args)
                                      [](const ContainerRecord &r) { return r.gpus.asksForGpus(); });
     if (anyGpus) {
         GpuInventory inventory;
-        inventory.readHostOf(client.value());
+        inventory.setHost(Engine::gpuHostFor(client.value()));
         host = inventory.readBlocking();
     }
 

@@ -2,11 +2,11 @@
 
 #include "ContainersModel.h"
 #include "common/Error.h"
+#include "engine/DockerClient.h" // QPointer<DockerClient> needs the whole type
 
 #include <QObject>
 #include <QPointer>
 
-class DockerClient;
 class EngineWatch;
 
 // Keeps a ContainersModel current for one engine without polling: lists every container once the
