@@ -8,7 +8,7 @@
 using Status = DoctorCheck::Status;
 
 void CudaCheck::run(DockerClient *client, const DoctorFacts &facts, QObject *context,
-                    DoctorCheck::Done done)
+                    const DoctorCheck::Done &done)
 {
     QStringList images;
     QList<QStringList> envs;

@@ -14,5 +14,5 @@ class CudaCheck
 
 public:
     static void run(DockerClient *client, const DoctorFacts &facts, QObject *context,
-                    DoctorCheck::Done done);
+                    const DoctorCheck::Done &done);
 };

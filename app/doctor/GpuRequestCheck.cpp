@@ -34,7 +34,7 @@ const char *const kProbeImagePreference[] = {"gpudeck-test", "busybox", "alpine"
 } // namespace
 
 void GpuRequestCheck::run(DockerClient *client, const DoctorFacts &facts, QObject *context,
-                          DoctorCheck::Done done)
+                          const DoctorCheck::Done &done)
 {
     const EngineInfo &info = facts.info;
     if (info.isPodman()) {

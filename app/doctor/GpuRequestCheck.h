@@ -17,7 +17,7 @@ class GpuRequestCheck
 
 public:
     static void run(DockerClient *client, const DoctorFacts &facts, QObject *context,
-                    DoctorCheck::Done done);
+                    const DoctorCheck::Done &done);
 
 private:
     // throughCdi: the engine's CDI devices instead of the legacy --gpus request.

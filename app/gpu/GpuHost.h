@@ -37,7 +37,7 @@ public:
     // Gives each process of snapshot its owner (container, or user and command), as the host's
     // /proc says; done gets the snapshot, perhaps from within this call.
     virtual void nameOwners(GpuSnapshot snapshot, ProcessOwners &owners, int timeoutMs,
-                            SnapshotDone done);
+                            const SnapshotDone &done);
     // The reason a read gives once this host object is gone (its engine went away).
     virtual Error goneError() const = 0;
 

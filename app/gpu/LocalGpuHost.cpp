@@ -16,7 +16,8 @@ Error LocalGpuHost::goneError() const
     return Error(Error::Code::NoDriver, noDriver(), QStringLiteral("nvidia-smi is not on PATH"));
 }
 
-void LocalGpuHost::nameOwners(GpuSnapshot snapshot, ProcessOwners &owners, int, SnapshotDone done)
+void LocalGpuHost::nameOwners(GpuSnapshot snapshot, ProcessOwners &owners, int,
+                              const SnapshotDone &done)
 {
     owners.annotate(snapshot);
     done(std::move(snapshot));

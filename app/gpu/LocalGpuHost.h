@@ -14,6 +14,6 @@ public:
     Reach reach() const override { return Reach::ThisMachine; }
     void runSmi(const QStringList &args, int timeoutMs, Done done) override;
     void nameOwners(GpuSnapshot snapshot, ProcessOwners &owners, int timeoutMs,
-                    SnapshotDone done) override;
+                    const SnapshotDone &done) override;
     Error goneError() const override;
 };

@@ -54,7 +54,7 @@ void ShellGpuHost::runSmi(const QStringList &args, int timeoutMs, Done done)
 }
 
 void ShellGpuHost::nameOwners(GpuSnapshot snapshot, ProcessOwners &owners, int timeoutMs,
-                              SnapshotDone done)
+                              const SnapshotDone &done)
 {
     // The host's /proc, in one command over the same shell; without an answer the owners stay
     // unknown and the figures still come.
