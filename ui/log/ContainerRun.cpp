@@ -24,11 +24,6 @@ void ContainerRun::cancel()
     m_launcher->cancel();
 }
 
-bool ContainerRun::isActive() const
-{
-    return m_launcher->isActive();
-}
-
 Launcher::State ContainerRun::state() const
 {
     return m_launcher->state();

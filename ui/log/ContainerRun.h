@@ -18,7 +18,6 @@ public:
     void start() override;
     void stop() override;
     void cancel() override;
-    bool isActive() const override;
     Launcher::State state() const override;
     std::optional<qint64> exitCode() const override;
     const Error &error() const override;

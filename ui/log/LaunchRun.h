@@ -22,10 +22,17 @@ public:
     // Stops a running container (SIGTERM, then a kill after the grace period) or removes the
     // service; cancels a launch still under way.
     virtual void stop() = 0;
-    // Gives up the launch at once: a container is killed and removed, a service removed.
-    virtual void cancel() = 0;
-    virtual bool isActive() const = 0;
+    // Gives up the launch at once: a container is killed and removed; a service is removed, as
+    // stop() does.
+    virtual void cancel() { stop(); }
     virtual Launcher::State state() const = 0;
+    // Started and not ended yet.
+    bool isActive() const
+    {
+        const Launcher::State now = state();
+        return now != Launcher::State::Idle && now != Launcher::State::Exited
+               && now != Launcher::State::Failed && now != Launcher::State::Cancelled;
+    }
     virtual std::optional<qint64> exitCode() const = 0;
     virtual const Error &error() const = 0;
     // The container's or the service's id once the engine gave one.

@@ -111,7 +111,11 @@ void LogPage::build()
     });
 }
 
-LogPage::~LogPage() = default;
+LogPage::~LogPage()
+{
+    // The run goes with the QWidget part, after this page's own: nothing it says may reach it then.
+    m_run->disconnect(this);
+}
 
 QColor LogPage::stderrColor()
 {

@@ -4,9 +4,7 @@
 #include "engine/StreamDemuxer.h"
 #include "launch/LaunchSpec.h"
 #include "launch/Launcher.h"
-
 #include "log/AnsiParser.h"
-#include <optional>
 
 #include <QLabel>
 #include <QList>
@@ -16,6 +14,8 @@
 #include <QTimer>
 #include <QUrl>
 #include <QWidget>
+
+#include <optional>
 
 class LaunchRun;
 class Launcher;

@@ -4,9 +4,9 @@
 
 SwarmRun::SwarmRun(DockerClient *client, const LaunchSpec &spec, int replicas, QObject *parent)
     : LaunchRun(parent),
+      m_swarm(new SwarmLauncher(client, this)),
       m_spec(spec),
-      m_replicas(replicas),
-      m_swarm(new SwarmLauncher(client, this))
+      m_replicas(replicas)
 {
     connect(m_swarm, &SwarmLauncher::note, this, &LaunchRun::note);
     connect(m_swarm, &SwarmLauncher::output, this,
@@ -32,16 +32,6 @@ void SwarmRun::start()
 void SwarmRun::stop()
 {
     m_swarm->stop();
-}
-
-void SwarmRun::cancel()
-{
-    m_swarm->stop();
-}
-
-bool SwarmRun::isActive() const
-{
-    return m_started && !m_finished;
 }
 
 Launcher::State SwarmRun::state() const

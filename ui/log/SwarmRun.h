@@ -19,17 +19,15 @@ public:
 
     void start() override;
     void stop() override;
-    void cancel() override;
-    bool isActive() const override;
     Launcher::State state() const override;
     std::optional<qint64> exitCode() const override;
     const Error &error() const override;
     QString id() const override;
 
 private:
+    SwarmLauncher *m_swarm;
     LaunchSpec m_spec;
     int m_replicas;
-    SwarmLauncher *m_swarm;
     bool m_started = false;
     bool m_running = false;
     bool m_finished = false;
