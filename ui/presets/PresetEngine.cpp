@@ -2,10 +2,9 @@
 
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
-#include "fleet/Engine.h"
 #include "engines/EngineSelection.h"
+#include "fleet/Engine.h"
 #include "presets/Preset.h"
-#include "window/Offers.h"
 
 #include <QSettings>
 
@@ -15,8 +14,8 @@ constexpr auto TrustedKey = QLatin1String("engines/trusted");
 
 } // namespace
 
-PresetEngine::PresetEngine(EngineSelection *selection, Offers *offers, QObject *parent)
-    : QObject(parent), m_selection(selection), m_offers(offers)
+PresetEngine::PresetEngine(EngineSelection *selection, Ask ask, QObject *parent)
+    : QObject(parent), m_selection(selection), m_ask(std::move(ask))
 {
     connect(selection, &EngineSelection::selected, this, [this]() { m_alias.clear(); });
 }
@@ -57,17 +56,17 @@ void PresetEngine::follow(const Preset &preset)
     }
     const QString where = target.isRemote() ? tr("on the host %1").arg(target.host)
                                             : tr("on this machine");
-    m_offers->ask(QStringLiteral("engineOffer"), tr("Switch engine?"),
-                  tr("Preset \"%1\" runs on the engine at %2 (%3), %4. Whoever can use an engine "
-                     "is root on its host. Switch to it?")
-                      .arg(preset.name(), target.url, target.source, where),
-                  tr("&Switch"), [this, target, alias]() {
-                      QSettings settings;
-                      QStringList trusted = settings.value(TrustedKey).toStringList();
-                      trusted.append(target.url);
-                      settings.setValue(TrustedKey, trusted);
-                      switchTo(target, alias);
-                  });
+    m_ask(QStringLiteral("engineOffer"), tr("Switch engine?"),
+          tr("Preset \"%1\" runs on the engine at %2 (%3), %4. Whoever can use an engine "
+             "is root on its host. Switch to it?")
+              .arg(preset.name(), target.url, target.source, where),
+          tr("&Switch"), [this, target, alias]() {
+              QSettings settings;
+              QStringList trusted = settings.value(TrustedKey).toStringList();
+              trusted.append(target.url);
+              settings.setValue(TrustedKey, trusted);
+              switchTo(target, alias);
+          });
 }
 
 void PresetEngine::switchTo(const Endpoint &target, const QString &alias)

@@ -3,9 +3,10 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+
 struct Endpoint;
 class EngineSelection;
-class Offers;
 class Preset;
 
 // A preset's engine: a loaded preset that names one runs there (an engine not trusted before is
@@ -16,9 +17,14 @@ class PresetEngine : public QObject
     Q_OBJECT
 
 public:
+    // How the question about an engine not trusted before is put to the user (the window's offer
+    // bar): a name for the offer, its title, text and button, and what Yes does.
+    using Ask = std::function<void(const QString &name, const QString &title, const QString &text,
+                                   const QString &action, const std::function<void()> &onYes)>;
+
     // Construct it before anything else connects to selection's selected(): a selection made
     // elsewhere forgets the preset's name for the engine first.
-    PresetEngine(EngineSelection *selection, Offers *offers, QObject *parent = nullptr);
+    PresetEngine(EngineSelection *selection, Ask ask, QObject *parent = nullptr);
 
     // What a preset saved now names as its engine: the selected context by name, an address the
     // user gave by URL, and nothing for the engine the usual resolution finds anyway.
@@ -34,7 +40,7 @@ private:
     void switchTo(const Endpoint &target, const QString &alias);
 
     QPointer<EngineSelection> m_selection;
-    QPointer<Offers> m_offers;
+    Ask m_ask;
     // The name a loaded preset gave the selected engine (a URL that a context also reaches).
     QString m_alias;
 };

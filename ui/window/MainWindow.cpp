@@ -93,7 +93,15 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     // After the widgets: log tabs hold the engines' clients, so the engines go after them.
     m_registry = new EngineRegistry(hostOption, this);
     m_selection = new EngineSelection(m_registry, this);
-    m_presetEngine = new PresetEngine(m_selection, m_offers, this); // first to hear of a selection
+    m_presetEngine = new PresetEngine( // first to hear of a selection
+        m_selection,
+        [offers = QPointer<Offers>(m_offers)](const QString &name, const QString &title,
+                                              const QString &text, const QString &action,
+                                              const std::function<void()> &onYes) {
+            if (offers)
+                offers->ask(name, title, text, action, onYes);
+        },
+        this);
     connect(m_selection, &EngineSelection::selected, this, &MainWindow::onEngineSelected);
     connect(m_presetEngine, &PresetEngine::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, ActionMessageMs); });
