@@ -142,6 +142,26 @@ private slots:
                     .contains(QLatin1String("Exited with code 0")));
     }
 
+    // A command the image does not have: the tab says what docker run's 127 means, not a bare
+    // launch failure.
+    void missingCommandSaysExited127()
+    {
+        auto window = openWindow(TestEngine::host());
+        QTRY_VERIFY_WITH_TIMEOUT(window->engineKnown(), 15000);
+        QTRY_VERIFY(window->imageList()->imageCount() >= 1);
+        typeLaunch(window.get(), QStringLiteral("gpudeck-no-such-command"));
+        LogView *logs = window->logView();
+        QTest::keyClick(window.get(), Qt::Key_Return, Qt::ControlModifier);
+        QTRY_COMPARE(logs->count(), 1);
+        LogPage *page = logs->currentPage();
+        QTRY_VERIFY_WITH_TIMEOUT(!page->isActive(), 60000);
+        const QString status = child<QLabel>(page, "statusLabel")->text();
+        QVERIFY2(status.startsWith(QLatin1String("Exited 127: command not found")),
+                 qPrintable(status));
+        const QString text = page->textEdit()->toPlainText();
+        QVERIFY2(text.contains(QLatin1String("Exited 127: command not found")), qPrintable(text));
+    }
+
     // On a 1366x768 laptop the GPU table shows who is on each GPU without a horizontal scroll
     // bar: the names give way (elided, whole in their tooltips), the Processes column keeps room
     // for an owner like "train-llm (container) 40 GiB".
@@ -182,6 +202,52 @@ private slots:
         // The engine list keeps its names and GPU counts in sight too.
         auto *engines = child<QTreeWidget>(window.get(), "engineList");
         QVERIFY2(!engines->horizontalScrollBar()->isVisible(), "the engine list scrolls sideways");
+    }
+
+    // Image names come first on a laptop: at the size the window opens with on a 1366x768 screen
+    // (9/10 of it), maximised there, and on 1920x1080, every image name is shown whole (Size, Age
+    // and CUDA give way, their values in the name's tooltip) and the engine list's columns fit its
+    // width, so no GPU count needs a sideways scroll.
+    void namesFitEveryScreen_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1366x768, first start") << QSize(1229, 691);
+        QTest::newRow("1366x768, maximised") << QSize(1366, 740);
+        QTest::newRow("1920x1080, maximised") << QSize(1920, 1050);
+    }
+
+    void namesFitEveryScreen()
+    {
+        QFETCH(QSize, size);
+        auto window = std::make_unique<MainWindow>(TestEngine::host());
+        window->setGeometry(QRect(QPoint(0, 0), size));
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        auto *images = child<QTreeView>(window.get(), "imageView");
+        QTRY_VERIFY_WITH_TIMEOUT(images->model()->rowCount() > 0, 15000);
+        QHeaderView *header = images->header();
+        const int icon = images->iconSize().width() > 0
+                             ? images->iconSize().width()
+                             : images->style()->pixelMetric(QStyle::PM_SmallIconSize);
+        for (int row = 0; row < images->model()->rowCount(); ++row) {
+            const QString name = images->model()->index(row, 0).data().toString();
+            const int wanted = images->fontMetrics().horizontalAdvance(name) + icon;
+            QVERIFY2(header->sectionSize(0) >= wanted,
+                     qPrintable(QStringLiteral("%1 needs %2 px, its column has %3 of %4")
+                                    .arg(name)
+                                    .arg(wanted)
+                                    .arg(header->sectionSize(0))
+                                    .arg(images->viewport()->width())));
+        }
+        auto *engines = child<QTreeWidget>(window.get(), "engineList");
+        QHeaderView *columns = engines->header();
+        int used = 0;
+        for (int c = 0; c < columns->count(); ++c)
+            used += columns->isSectionHidden(c) ? 0 : columns->sectionSize(c);
+        QVERIFY2(used <= engines->viewport()->width(),
+                 qPrintable(QStringLiteral("engine columns take %1 px of %2")
+                                .arg(used)
+                                .arg(engines->viewport()->width())));
     }
 
     void firstStartOffersAnImageAndRefreshKeepsWhatWasTyped()

@@ -46,7 +46,9 @@ EngineList::EngineList(QWidget *parent)
     m_view->header()->setSectionResizeMode(NameColumn, QHeaderView::Interactive);
     m_view->header()->setSectionResizeMode(StateColumn, QHeaderView::ResizeToContents);
     m_view->header()->setSectionResizeMode(KindColumn, QHeaderView::Stretch);
-    m_view->header()->setSectionResizeMode(GpuColumn, QHeaderView::ResizeToContents);
+    m_view->header()->setSectionResizeMode(GpuColumn, QHeaderView::Interactive);
+    // fitColumns() makes every row fit the list's width: no horizontal scrolling for the GPUs.
+    m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_view->viewport()->installEventFilter(this);
 
     m_url->setObjectName(QStringLiteral("engineUrlEdit"));
@@ -179,7 +181,8 @@ void EngineList::updateRow(Engine *engine)
     item->setText(KindColumn, engine->productName());
     item->setToolTip(KindColumn, engine->productName());
     item->setText(GpuColumn, gpuText(engine));
-    item->setToolTip(GpuColumn, engine->gpus().ok() ? QString() : engine->gpus().error.message());
+    item->setToolTip(GpuColumn,
+                     engine->gpus().ok() ? gpuText(engine) : engine->gpus().error.message());
     item->setToolTip(StateColumn,
                      QStringLiteral("%1\n%2").arg(state, engine->productName()).trimmed());
     fitColumns();
@@ -201,14 +204,27 @@ void EngineList::fitColumns()
         widest = qMax(widest, metrics.horizontalAdvance(m_view->topLevelItem(i)->text(NameColumn)));
     // Long URLs are elided in the middle past this width; the tooltip has them whole.
     const int padding = metrics.horizontalAdvance(QStringLiteral("MM"));
-    const int name = qMin(widest + padding, metrics.horizontalAdvance(QLatin1Char('x')) * 20);
+    const int x = metrics.horizontalAdvance(QLatin1Char('x'));
+    int name = qMin(widest + padding, x * 20);
+    int gpuWidest = metrics.horizontalAdvance(m_view->headerItem()->text(GpuColumn));
+    for (int i = 0; i < m_view->topLevelItemCount(); ++i)
+        gpuWidest = qMax(gpuWidest,
+                         metrics.horizontalAdvance(m_view->topLevelItem(i)->text(GpuColumn)));
+    int gpu = gpuWidest + padding;
+    // In a narrow list the name gives way down to ten characters, then the GPU text (elided,
+    // whole in its tooltip), so that no row needs a horizontal scroll.
+    const int width = m_view->viewport()->width() - header->sectionSize(StateColumn);
+    if (name + gpu > width) {
+        name = qMax(x * 10, width - gpu);
+        gpu = qMax(metrics.horizontalAdvance(QStringLiteral("8 GPUs")) + padding, width - name);
+    }
     if (header->sectionSize(NameColumn) != name)
         header->resizeSection(NameColumn, name);
+    if (header->sectionSize(GpuColumn) != gpu)
+        header->resizeSection(GpuColumn, gpu);
     // Too narrow for the kind as well: it goes (the state's tooltip has it).
     const int kind = metrics.horizontalAdvance(QStringLiteral("Docker 20.10")) + padding;
-    header->setSectionHidden(KindColumn, m_view->viewport()->width()
-                                             < name + header->sectionSize(StateColumn)
-                                                   + header->sectionSize(GpuColumn) + kind);
+    header->setSectionHidden(KindColumn, width < name + gpu + kind);
 }
 
 QString EngineList::rowText(const Engine *engine, Column column) const

@@ -3,6 +3,8 @@
 #include "fleet/Engine.h"
 #include "widgets/Icons.h"
 #include "widgets/StatusColors.h"
+
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIcon>
@@ -57,6 +59,7 @@ ImageList::ImageList(QWidget *parent)
     m_view->header()->setSectionResizeMode(SizeColumn, QHeaderView::ResizeToContents);
     m_view->header()->setSectionResizeMode(AgeColumn, QHeaderView::ResizeToContents);
     m_view->header()->setSectionResizeMode(CudaColumn, QHeaderView::ResizeToContents);
+    m_view->viewport()->installEventFilter(this);
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_filter, 1);
@@ -155,10 +158,14 @@ void ImageList::setImages(const QList<ImageSummary> &images)
         for (const QString &name : std::as_const(names)) {
             auto *nameItem = new QStandardItem(name);
             nameItem->setData(name.toLower(), SortRole);
-            nameItem->setToolTip(gpu ? tr("%1\n%2\nGPU-ready: its labels or name say CUDA or "
-                                          "NVIDIA")
-                                           .arg(name, image.id)
-                                     : tr("%1\n%2").arg(name, image.id));
+            // Size and age here too: a narrow list hides their columns.
+            const QString facts = tr("%1, created %2")
+                                      .arg(locale.formattedDataSize(image.size),
+                                           age(image.created, now));
+            nameItem->setToolTip(gpu ? tr("%1\n%2\n%3\nGPU-ready: its labels or name say CUDA "
+                                          "or NVIDIA")
+                                           .arg(name, image.id, facts)
+                                     : tr("%1\n%2\n%3").arg(name, image.id, facts));
             if (gpu)
                 nameItem->setIcon(gpuIcon);
             nameItem->setData(gpu, Qt::UserRole + 2);
@@ -180,10 +187,38 @@ void ImageList::setImages(const QList<ImageSummary> &images)
         m_model->appendRow(row);
     m_view->setSortingEnabled(true);
     updateCount();
+    fitColumns();
     if (!current.isEmpty()) {
         m_restoringSelection = true;
         selectImage(current);
         m_restoringSelection = false;
+    }
+}
+
+bool ImageList::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+        fitColumns();
+    return QWidget::eventFilter(watched, event);
+}
+
+void ImageList::fitColumns()
+{
+    const QFontMetrics metrics = m_view->fontMetrics();
+    QHeaderView *header = m_view->header();
+    // Room for a name such as "nvidia/cuda:12.4.1-base" before any figure is shown.
+    const int nameRoom = metrics.horizontalAdvance(QLatin1Char('x')) * 24
+                         + m_view->iconSize().width();
+    const auto wants = [&](Column column) {
+        return qMax(header->sectionSizeHint(column), m_view->sizeHintForColumn(column));
+    };
+    int others = wants(SizeColumn) + wants(AgeColumn) + wants(CudaColumn);
+    const int width = m_view->viewport()->width();
+    for (const Column column : {CudaColumn, AgeColumn, SizeColumn}) {
+        const bool hide = width - others < nameRoom;
+        header->setSectionHidden(column, hide);
+        if (hide)
+            others -= wants(column);
     }
 }
 

@@ -49,8 +49,14 @@ signals:
     void imageActivated(const QString &name); // double click or Enter: launch it
     void refreshRequested();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void updateCount();
+    // The name column keeps room for a name: in a narrow list CUDA, then Age, then Size give way
+    // (the name's tooltip has them).
+    void fitColumns();
 
     bool m_restoringSelection = false;
     QLineEdit *m_filter;

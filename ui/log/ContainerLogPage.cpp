@@ -1,5 +1,6 @@
 #include "log/ContainerLogPage.h"
 
+#include "engine/EngineError.h"
 #include "launch/FreeGpuPicker.h"
 #include "launch/PortLinks.h"
 #include "log/ContainerRun.h"
@@ -63,7 +64,7 @@ QString ContainerLogPage::stateText() const
     case Launcher::State::Stopping: return tr("Stopping %1…").arg(id);
     case Launcher::State::Exited:
         return exitCode() ? tr("Exited with code %1").arg(*exitCode()) : tr("Exited");
-    case Launcher::State::Failed: return tr("Failed: %1").arg(error().message());
+    case Launcher::State::Failed: return failureText();
     case Launcher::State::Cancelled: return tr("Cancelled");
     }
     return {};
@@ -88,6 +89,23 @@ QString ContainerLogPage::titleText(const QString &image) const
 {
     const QString id = m_run->id().left(12);
     return id.isEmpty() ? image : tr("%1 · %2").arg(image, id);
+}
+
+QString ContainerLogPage::failureText() const
+{
+    const Launcher *launch = m_run->launcher();
+    // The container's command could not be run: docker run's code and what it means.
+    const int code = launch->failureExitCode();
+    const QString meaning = EngineError::startFailureText(code);
+    if (!meaning.isEmpty())
+        return tr("Exited %1: %2 (%3)").arg(code).arg(meaning, error().why());
+    // The engine went away under a running container: it may still run there.
+    if (!launch->containerId().isEmpty() && EngineError::isEngineLost(error())) {
+        const QString name = spec().containerName.isEmpty() ? launch->containerId().left(12)
+                                                            : spec().containerName;
+        return EngineError::lostDuringRun(error(), name, QString()).message();
+    }
+    return LogPage::failureText();
 }
 
 QString ContainerLogPage::endText() const

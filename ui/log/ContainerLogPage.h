@@ -24,6 +24,7 @@ protected:
     QString gpuShareText() const override;
     QString titleText(const QString &image) const override;
     QString endText() const override;
+    QString failureText() const override;
     void rendered(int first) override;
     void ending() override;
 

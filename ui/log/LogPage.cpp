@@ -415,14 +415,17 @@ void LogPage::onFinished()
         appendNote(endText(), end);
         break;
     }
-    case Launcher::State::Failed:
-        appendNote(tr("Launch failed: %1").arg(error().message()), m_daemonFormat);
-        break;
+    case Launcher::State::Failed: appendNote(failureText(), m_daemonFormat); break;
     case Launcher::State::Cancelled: appendNote(endText(), end); break;
     default: break;
     }
     updateStatus();
     emit finished();
+}
+
+QString LogPage::failureText() const
+{
+    return tr("Launch failed: %1").arg(error().message());
 }
 
 void LogPage::setFollow(bool follow)

@@ -98,6 +98,8 @@ protected:
     virtual QString titleText(const QString &image) const = 0;
     // The closing line of an exited or cancelled launch.
     virtual QString endText() const = 0;
+    // What a failed launch says, in the status line and as the tab's last note.
+    virtual QString failureText() const;
     // Blocks from first on were just rendered (links may be made of them).
     virtual void rendered(int first) { Q_UNUSED(first) }
     // The launch ended; its end note follows.
