@@ -6,8 +6,8 @@
 //   - when the dead row said down, and the longest event-loop stall until then
 //     (targets from issue 13: every row's state within 1 s, no stall over 50 ms)
 //   QT_QPA_PLATFORM=offscreen GPUDECK_TEST_HOST=unix:///tmp/e/docker.sock build/tests/bench/bench_engines
-#include "fleet/Engine.h"
 #include "engines/EngineList.h"
+#include "fleet/Engine.h"
 #include "fleet/EngineRegistry.h"
 #include "window/MainWindow.h"
 

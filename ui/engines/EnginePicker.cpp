@@ -1,8 +1,8 @@
 #include "engines/EnginePicker.h"
 
+#include "engines/EngineSelection.h"
 #include "fleet/Engine.h"
 #include "fleet/EngineRegistry.h"
-#include "engines/EngineSelection.h"
 
 EnginePicker::EnginePicker(QWidget *parent) : QComboBox(parent)
 {
