@@ -75,6 +75,7 @@ public:
     int temperature = -1;   // degrees C
     double powerDraw = -1;  // W
     double powerLimit = -1; // W
+    int smClock = -1;       // MHz, the SM (graphics) clock now
     MigMode migMode = MigMode::Unknown;
     QList<MigDevice> migDevices;
     QList<Process> processes;
