@@ -1,10 +1,13 @@
 #include "gpus/GpuPanel.h"
 
-#include "gpus/BarDelegate.h"
+#include "gpu/GpuHistory.h"
+#include "gpus/HistoryPlot.h"
+#include "gpus/SparkDelegate.h"
 #include "widgets/Icons.h"
 #include "widgets/StatusColors.h"
 
 #include <QButtonGroup>
+#include <QComboBox>
 #include <QEvent>
 #include <QFontMetrics>
 #include <QHBoxLayout>
@@ -86,7 +89,9 @@ GpuPanel::GpuPanel(QWidget *parent)
       m_driver(new QLabel(this)),
       m_missing(new QLabel(this)),
       m_busy(new QLabel(this)),
-      m_cdiNote(new QLabel(this))
+      m_cdiNote(new QLabel(this)),
+      m_span(new QComboBox(this)),
+      m_plot(new HistoryPlot(this))
 {
     setObjectName(QStringLiteral("gpuPanel"));
     m_devicesMode->setObjectName(QStringLiteral("gpuModeDevices"));
@@ -138,7 +143,7 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_tree->setTextElideMode(Qt::ElideRight);
     m_tree->setAllColumnsShowFocus(true);
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
-    auto *bars = new BarDelegate(m_tree);
+    auto *bars = new SparkDelegate(m_tree); // the bar now, the last minute drawn over it
     m_tree->setItemDelegateForColumn(MemoryColumn, bars);
     m_tree->setItemDelegateForColumn(UtilColumn, bars);
     QHeaderView *header = m_tree->header();
@@ -202,6 +207,27 @@ GpuPanel::GpuPanel(QWidget *parent)
     layout->addWidget(m_countNote);
     layout->addWidget(m_freeNote);
     layout->addWidget(m_stack, 1);
+    m_span->setObjectName(QStringLiteral("gpuHistorySpan"));
+    m_span->setAccessibleName(tr("History span"));
+    for (int minutes : {1, 10, 60})
+        m_span->addItem(minutes == 1 ? tr("Last minute") : tr("Last %1 minutes").arg(minutes),
+                        minutes);
+    m_span->setCurrentIndex(1);
+    m_plot->setSpanMinutes(10);
+    auto *historyRow = new QHBoxLayout;
+    historyRow->addWidget(new QLabel(tr("History of the selected GPU:"), this));
+    historyRow->addWidget(m_span);
+    historyRow->addStretch(1);
+    layout->addLayout(historyRow);
+    layout->addWidget(m_plot);
+    connect(m_span, &QComboBox::currentIndexChanged, this,
+            [this]() { m_plot->setSpanMinutes(m_span->currentData().toInt()); });
+    connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
+        while (item && item->parent())
+            item = item->parent(); // a MIG slice shows its GPU
+        if (item)
+            m_plot->setGpu(item->data(IndexColumn, UuidRole).toString());
+    });
     layout->addWidget(m_missing);
     layout->addWidget(m_busy);
     layout->addWidget(m_cdiNote);
@@ -285,6 +311,46 @@ void GpuPanel::setSnapshot(const GpuSnapshot &snapshot)
     m_updating = false;
     fitColumns();
     updateTicks();
+    updateHistory();
+}
+
+void GpuPanel::setHistory(const GpuHistory *history, QObject *owner)
+{
+    m_history = history;
+    m_historyOwner = owner;
+    m_plot->setHistory(history, owner);
+    updateHistory();
+}
+
+void GpuPanel::updateHistory()
+{
+    const GpuHistory *history = m_historyOwner ? m_history : nullptr;
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = m_tree->topLevelItem(i);
+        const GpuHistory::GpuSeries *s = history ? history->gpu(
+                                             item->data(IndexColumn, UuidRole).toString())
+                                                 : nullptr;
+        QList<double> util;
+        QList<double> memory;
+        if (s) {
+            const qint64 since = s->samples.isEmpty() ? 0 : s->samples.last().msecs - 60000;
+            const double total = s->memoryTotal > 0 ? double(s->memoryTotal) / (1024.0 * 1024.0)
+                                                    : 0.0;
+            for (qsizetype k = 0; k < s->samples.size(); ++k) {
+                const GpuSample &x = s->samples.at(k);
+                if (x.msecs <= since)
+                    continue;
+                util << (x.gpuUtil < 0 ? 0.0 : x.gpuUtil / 100.0);
+                memory << (total > 0 && x.memoryUsedMiB >= 0 ? x.memoryUsedMiB / total : 0.0);
+            }
+        }
+        item->setData(UtilColumn, SparkDelegate::SeriesRole, QVariant::fromValue(util));
+        item->setData(MemoryColumn, SparkDelegate::SeriesRole, QVariant::fromValue(memory));
+    }
+    if (m_plot->gpu().isEmpty() && m_tree->topLevelItemCount() > 0)
+        m_plot->setGpu(m_tree->topLevelItem(0)->data(IndexColumn, UuidRole).toString());
+    else
+        m_plot->refresh();
 }
 
 bool GpuPanel::eventFilter(QObject *watched, QEvent *event)

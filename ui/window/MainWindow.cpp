@@ -4,12 +4,12 @@
 #include "engine/ContainerDirectory.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
-#include "fleet/Engine.h"
 #include "engines/EngineList.h"
 #include "engines/EnginePicker.h"
-#include "fleet/EngineRegistry.h"
 #include "engines/EngineSelection.h"
 #include "engines/EngineStatus.h"
+#include "fleet/Engine.h"
+#include "fleet/EngineRegistry.h"
 #include "gpu/GpuInventory.h"
 #include "gpu/GpuMonitor.h"
 #include "gpus/GpuPanel.h"
@@ -397,8 +397,10 @@ void MainWindow::onEngineSelected(Engine *engine)
     if (engine->client())
         m_monitor->pause(); // this machine's GPUs are only for an engine without an address
     if (engine->client() && !engine->gpuMonitor()) {
+        m_gpus->setHistory(nullptr, nullptr);
         m_gpus->setSnapshot(engine->gpus());
     } else {
+        m_gpus->setHistory(&monitor->history(), monitor);
         connect(monitor, &GpuMonitor::updated, context, [this](const GpuSnapshot &snapshot) {
             m_gpus->setSnapshot(snapshot);
             if (m_gpus->selection().mode == GpuSelection::Mode::Free)
