@@ -6,10 +6,10 @@
 #include <QFileDialog>
 #include <QMenu>
 #include <QPainter>
-#include <QPainterPath>
 #include <QSaveFile>
 
 #include <algorithm>
+#include <climits>
 
 namespace {
 
@@ -222,49 +222,69 @@ void HistoryPlot::paintEvent(QPaintEvent *)
     // Each owner's memory stacked on those before it, as a filled band.
     const QList<QList<double>> owners = ownerMiB(*s, from);
     const qsizetype n = s->samples.size() - from;
-    QList<double> below(n, 0.0);
-    p.setRenderHint(QPainter::Antialiasing, false); // crisp bands: their pixels are their colour
+    // One point a pixel column (an hour is 3600 samples on a few hundred pixels): the column's
+    // last sample for the bands and memory, its highest utilisation so a short burst still shows.
+    QList<qsizetype> picked;
+    QList<int> utilPeak;
+    int lastColumn = INT_MIN;
+    for (qsizetype i = 0; i < n; ++i) {
+        const GpuSample &v = s->samples.at(from + i);
+        const int column = int(x(v.msecs));
+        if (column != lastColumn) {
+            picked << i;
+            utilPeak << v.gpuUtil;
+            lastColumn = column;
+        } else {
+            picked.last() = i;
+            utilPeak.last() = qMax(utilPeak.last(), int(v.gpuUtil));
+        }
+    }
+    // The bands as one rectangle a column each: exact pixels, and far cheaper than filling a
+    // polygon of thousands of points.
+    QList<double> below(picked.size(), 0.0);
     for (qsizetype k = 0; k < owners.size(); ++k) {
-        QPolygonF band;
-        QList<double> above = below;
-        for (qsizetype i = 0; i < n; ++i)
-            above[i] += owners.at(k).at(i);
-        for (qsizetype i = 0; i < n; ++i)
-            band << QPointF(x(s->samples.at(from + i).msecs), y(above.at(i) / scaleMiB));
-        for (qsizetype i = n - 1; i >= 0; --i)
-            band << QPointF(x(s->samples.at(from + i).msecs), y(below.at(i) / scaleMiB));
-        p.setPen(Qt::NoPen);
-        p.setBrush(seriesColour(int(k), pal));
-        p.drawPolygon(band);
-        below = above;
+        const QColor colour = seriesColour(int(k), pal);
+        for (qsizetype c = 0; c < picked.size(); ++c) {
+            const double mib = owners.at(k).at(picked.at(c));
+            if (mib <= 0)
+                continue;
+            const int left = int(x(s->samples.at(from + picked.at(c)).msecs));
+            const int right = c + 1 < picked.size()
+                                  ? int(x(s->samples.at(from + picked.at(c + 1)).msecs))
+                                  : left + 1;
+            const int top = int(y((below.at(c) + mib) / scaleMiB));
+            const int bottom = int(y(below.at(c) / scaleMiB));
+            p.fillRect(QRect(QPoint(left, top), QPoint(qMax(left, right - 1), bottom)), colour);
+            below[c] += mib;
+        }
     }
 
     // Memory in use (also what no listed process holds) and utilisation as lines.
     p.setRenderHint(QPainter::Antialiasing);
     p.setBrush(Qt::NoBrush);
-    QPainterPath memory;
-    QPainterPath util;
-    bool memStarted = false;
-    bool utilStarted = false;
-    for (qsizetype i = from; i < s->samples.size(); ++i) {
-        const GpuSample &v = s->samples.at(i);
-        if (v.memoryUsedMiB >= 0) {
-            const QPointF pt(x(v.msecs), y(v.memoryUsedMiB / scaleMiB));
-            memStarted ? memory.lineTo(pt) : memory.moveTo(pt);
-            memStarted = true;
-        }
-        if (v.gpuUtil >= 0) {
-            const QPointF pt(x(v.msecs), y(v.gpuUtil / 100.0));
-            utilStarted ? util.lineTo(pt) : util.moveTo(pt);
-            utilStarted = true;
-        }
+    QPolygonF memory;
+    QPolygonF util;
+    for (qsizetype c = 0; c < picked.size(); ++c) {
+        const GpuSample &v = s->samples.at(from + picked.at(c));
+        if (v.memoryUsedMiB >= 0)
+            memory << QPointF(x(v.msecs), y(v.memoryUsedMiB / scaleMiB));
+        if (utilPeak.at(c) >= 0)
+            util << QPointF(x(v.msecs), y(utilPeak.at(c) / 100.0));
     }
     QColor memPen = pal.color(QPalette::Text);
     memPen.setAlpha(140);
-    p.setPen(QPen(memPen, 1, Qt::DashLine));
-    p.drawPath(memory);
+    p.setPen(QPen(memPen, 1));
+    QList<QLineF> memorySegments;
+    for (qsizetype c = 1; c < memory.size(); ++c)
+        memorySegments << QLineF(memory.at(c - 1), memory.at(c));
+    p.drawLines(memorySegments);
+    // Segment by segment: a jagged hour stroked as one polyline makes a self-crossing outline
+    // that takes the rasteriser a hundred times longer.
     p.setPen(QPen(pal.color(QPalette::Text), 2));
-    p.drawPath(util);
+    QList<QLineF> segments;
+    for (qsizetype c = 1; c < util.size(); ++c)
+        segments << QLineF(util.at(c - 1), util.at(c));
+    p.drawLines(segments);
 
     // The legend: what each band and line is, with the figures now.
     int lx = area.left();
