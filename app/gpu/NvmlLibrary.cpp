@@ -24,6 +24,8 @@ constexpr nvmlReturn kInsufficientSize = 7;
 constexpr nvmlReturn kNoData = 21;
 constexpr unsigned kTemperatureGpu = 0; // NVML_TEMPERATURE_GPU
 constexpr unsigned kClockSm = 1;        // NVML_CLOCK_SM
+constexpr unsigned kEccUncorrected = 1; // NVML_MEMORY_ERROR_TYPE_UNCORRECTED
+constexpr unsigned kEccVolatile = 0;    // NVML_VOLATILE_ECC: since the driver loaded
 constexpr unsigned kMigEnabled = 1;     // NVML_DEVICE_MIG_ENABLE
 constexpr unsigned kStringBuffer = 96;  // covers NVML_DEVICE_NAME_V2 / UUID_V2 buffer sizes
 constexpr unsigned kVersionBuffer = 80; // NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE
@@ -101,6 +103,8 @@ struct NvmlLibrary::Api
     nvmlReturn (*getPowerUsage)(nvmlDevice, unsigned *) = nullptr;
     nvmlReturn (*getEnforcedPowerLimit)(nvmlDevice, unsigned *) = nullptr;
     nvmlReturn (*getClockInfo)(nvmlDevice, unsigned, unsigned *) = nullptr;
+    nvmlReturn (*getTotalEccErrors)(nvmlDevice, unsigned, unsigned, unsigned long long *) = nullptr;
+    nvmlReturn (*getThrottleReasons)(nvmlDevice, unsigned long long *) = nullptr;
     nvmlReturn (*getMigMode)(nvmlDevice, unsigned *, unsigned *) = nullptr;
     nvmlReturn (*getMaxMigDeviceCount)(nvmlDevice, unsigned *) = nullptr;
     nvmlReturn (*getMigDeviceHandleByIndex)(nvmlDevice, unsigned, nvmlDevice *) = nullptr;
@@ -165,6 +169,8 @@ Result<void> NvmlLibrary::open()
     resolve(m_handle, a.getPowerUsage, "nvmlDeviceGetPowerUsage");
     resolve(m_handle, a.getEnforcedPowerLimit, "nvmlDeviceGetEnforcedPowerLimit");
     resolve(m_handle, a.getClockInfo, "nvmlDeviceGetClockInfo");
+    resolve(m_handle, a.getTotalEccErrors, "nvmlDeviceGetTotalEccErrors");
+    resolve(m_handle, a.getThrottleReasons, "nvmlDeviceGetCurrentClocksThrottleReasons");
     resolve(m_handle, a.getMigMode, "nvmlDeviceGetMigMode");
     resolve(m_handle, a.getMaxMigDeviceCount, "nvmlDeviceGetMaxMigDeviceCount");
     resolve(m_handle, a.getMigDeviceHandleByIndex, "nvmlDeviceGetMigDeviceHandleByIndex");
@@ -326,6 +332,7 @@ void NvmlLibrary::readLiveOne(int slot, GpuInfo &g)
     g.memoryUsed = g.gpuUtil = g.memUtil = g.temperature = -1;
     g.powerDraw = g.powerLimit = -1;
     g.smClock = -1;
+    g.eccUncorrected = g.throttleReasons = -1;
     g.processes.clear();
     g.processesKnown = false;
     g.error.clear();
@@ -361,6 +368,12 @@ void NvmlLibrary::readLiveOne(int slot, GpuInfo &g)
         g.powerLimit = v / 1000.0;
     if (a.getClockInfo && check(a.getClockInfo(dev, kClockSm, &v), "SM clock"))
         g.smClock = static_cast<int>(v);
+    unsigned long long big = 0;
+    if (a.getTotalEccErrors
+        && check(a.getTotalEccErrors(dev, kEccUncorrected, kEccVolatile, &big), "ECC errors"))
+        g.eccUncorrected = static_cast<qint64>(big);
+    if (a.getThrottleReasons && check(a.getThrottleReasons(dev, &big), "throttle reasons"))
+        g.throttleReasons = static_cast<qint64>(big);
 
     if (a.getComputeProcesses) {
         std::vector<ProcessInfo> infos(32);

@@ -110,6 +110,8 @@ void TestGpuInventory::nvmlTwoGpus()
     QCOMPARE(g.powerDraw, 73.97);
     QCOMPARE(g.powerLimit, 700.0);
     QCOMPARE(g.smClock, 1420); // nvmlDeviceGetClockInfo(NVML_CLOCK_SM)
+    QCOMPARE(g.eccUncorrected, 0);
+    QCOMPARE(g.throttleReasons, 0);
     QCOMPARE(g.migMode, GpuInfo::MigMode::Disabled);
     QVERIFY(g.processesKnown);
     QVERIFY(g.processes.isEmpty());
