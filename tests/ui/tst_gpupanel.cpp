@@ -6,7 +6,9 @@
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -16,10 +18,20 @@ class TestGpuPanel : public QObject
 {
     Q_OBJECT
 private slots:
+    void initTestCase();
     void busyGpuNamesOwnersAndWarnsAtTick();
     void cdiDevicesMarkedAndMissingOnesNamed();
     void historyPlotStacksOwnersAndSaysSo();
+    void alertSaidOnceInTheWindow();
 };
+
+void TestGpuPanel::initTestCase()
+{
+    // The alert switches are settings: the test's own, not the user's.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-tst-gpupanel"));
+    QSettings().clear();
+}
 
 void TestGpuPanel::busyGpuNamesOwnersAndWarnsAtTick()
 {
@@ -263,6 +275,28 @@ void TestGpuPanel::historyPlotStacksOwnersAndSaysSo()
 
     if (const QByteArray shots = qgetenv("GPUDECK_SCREENSHOT_DIR"); !shots.isEmpty())
         panel.grab().save(QString::fromLocal8Bit(shots) + QStringLiteral("/gpupanel-history.png"));
+}
+
+void TestGpuPanel::alertSaidOnceInTheWindow()
+{
+    GpuPanel panel;
+    panel.show();
+    auto *log = panel.findChild<QLabel *>(QStringLiteral("gpuAlertLog"));
+    QVERIFY(log);
+    QVERIFY(log->isHidden());
+    panel.setSnapshot(playedSecond(0)); // busy: train-llm
+    GpuSnapshot free = playedSecond(1);
+    free.gpus[0].processes.clear();
+    free.gpus[0].memoryUsed = 0;
+    panel.setSnapshot(free);
+    panel.setSnapshot(free); // shown again (the CDI devices changed): not said again
+    free.taken = free.taken.addSecs(1);
+    panel.setSnapshot(free);
+    QVERIFY(log->isVisible());
+    QCOMPARE(log->text().count(QLatin1String("GPU 0 (NVIDIA H100) is free now (it was held by "
+                                             "train-llm (container))")),
+             1);
+    QCOMPARE(log->text().count(QLatin1Char('\n')), 0);
 }
 
 QTEST_MAIN(TestGpuPanel)

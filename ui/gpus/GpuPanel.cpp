@@ -1,6 +1,7 @@
 #include "gpus/GpuPanel.h"
 
 #include "gpu/GpuHistory.h"
+#include "gpus/GpuAlerts.h"
 #include "gpus/HistoryPlot.h"
 #include "gpus/SparkDelegate.h"
 #include "widgets/Icons.h"
@@ -15,9 +16,11 @@
 #include <QIcon>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QRadioButton>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -91,7 +94,9 @@ GpuPanel::GpuPanel(QWidget *parent)
       m_busy(new QLabel(this)),
       m_cdiNote(new QLabel(this)),
       m_span(new QComboBox(this)),
-      m_plot(new HistoryPlot(this))
+      m_plot(new HistoryPlot(this)),
+      m_alerts(new GpuAlerts(this)),
+      m_alertLog(new QLabel(this))
 {
     setObjectName(QStringLiteral("gpuPanel"));
     m_devicesMode->setObjectName(QStringLiteral("gpuModeDevices"));
@@ -218,8 +223,29 @@ GpuPanel::GpuPanel(QWidget *parent)
     historyRow->addWidget(new QLabel(tr("History of the selected GPU:"), this));
     historyRow->addWidget(m_span);
     historyRow->addStretch(1);
+    auto *alertButton = new QToolButton(this);
+    alertButton->setObjectName(QStringLiteral("gpuAlertSwitches"));
+    alertButton->setText(tr("Alerts"));
+    alertButton->setPopupMode(QToolButton::InstantPopup);
+    auto *alertMenu = new QMenu(alertButton);
+    m_alerts->fillMenu(alertMenu);
+    alertButton->setMenu(alertMenu);
+    historyRow->addWidget(alertButton);
     layout->addLayout(historyRow);
     layout->addWidget(m_plot);
+    m_alertLog->setObjectName(QStringLiteral("gpuAlertLog"));
+    m_alertLog->setAccessibleName(tr("GPU alerts"));
+    m_alertLog->setWordWrap(true);
+    m_alertLog->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_alertLog->hide();
+    layout->addWidget(m_alertLog);
+    connect(m_alerts, &GpuAlerts::logged, this, [this](const QString &line) {
+        m_alertLines << line;
+        while (m_alertLines.size() > 3)
+            m_alertLines.removeFirst();
+        m_alertLog->setText(m_alertLines.join(QLatin1Char('\n')));
+        m_alertLog->show();
+    });
     connect(m_span, &QComboBox::currentIndexChanged, this,
             [this]() { m_plot->setSpanMinutes(m_span->currentData().toInt()); });
     connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
@@ -265,6 +291,7 @@ void GpuPanel::setSnapshot(const GpuSnapshot &snapshot)
 {
     m_haveSnapshot = true;
     m_snapshot = snapshot;
+    m_alerts->check(snapshot); // a snapshot shown again raises nothing again
     if (!snapshot.ok() || snapshot.gpus.isEmpty()) {
         const QString why = snapshot.ok() ? tr("The NVIDIA driver reports no GPUs on this host.")
                                           : snapshot.error.message();

@@ -7,6 +7,7 @@
 #include <QStringList>
 #include <QWidget>
 
+class GpuAlerts;
 class GpuHistory;
 class HistoryPlot;
 class QButtonGroup;
@@ -103,6 +104,9 @@ private:
     QLabel *m_cdiNote;
     QComboBox *m_span;
     HistoryPlot *m_plot;
+    GpuAlerts *m_alerts;
+    QLabel *m_alertLog;
+    QStringList m_alertLines; // the latest few, oldest first
     const GpuHistory *m_history = nullptr;
     QPointer<QObject> m_historyOwner;
     GpuSnapshot m_snapshot; // the last one shown, to redraw when the CDI devices change
