@@ -76,7 +76,8 @@ void GpuHistory::record(const GpuSnapshot &snapshot)
             GpuSample sample;
             sample.msecs = msecs;
             sample.memoryUsedMiB = toMiB(g.memoryUsed);
-            sample.powerDeciW = g.powerDraw < 0 ? -1 : static_cast<qint32>(g.powerDraw * 10 + 0.5);
+            sample.powerDeciW = g.powerDraw < 0 ? -1
+                                                : static_cast<qint32>(qRound(g.powerDraw * 10));
             sample.gpuUtil = small(g.gpuUtil);
             sample.temperature = small(g.temperature);
             sample.smClock = g.smClock;

@@ -363,10 +363,11 @@ void GpuPanel::updateHistory()
             const qint64 since = s->samples.isEmpty() ? 0 : s->samples.last().msecs - 60000;
             const double total = s->memoryTotal > 0 ? double(s->memoryTotal) / (1024.0 * 1024.0)
                                                     : 0.0;
-            for (qsizetype k = 0; k < s->samples.size(); ++k) {
+            qsizetype first = s->samples.size(); // from the newest back: a minute, not an hour
+            while (first > 0 && s->samples.at(first - 1).msecs > since)
+                --first;
+            for (qsizetype k = first; k < s->samples.size(); ++k) {
                 const GpuSample &x = s->samples.at(k);
-                if (x.msecs <= since)
-                    continue;
                 util << (x.gpuUtil < 0 ? 0.0 : x.gpuUtil / 100.0);
                 memory << (total > 0 && x.memoryUsedMiB >= 0 ? x.memoryUsedMiB / total : 0.0);
             }
