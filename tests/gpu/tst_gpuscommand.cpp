@@ -14,6 +14,7 @@
 #include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 // `gpudeck gpus` end to end: the built binary, with the NVML override in its environment.
 namespace {
@@ -173,15 +174,22 @@ void TestGpusCommand::watchWithoutTerminalPrintsEachInterval()
 
 void TestGpusCommand::watchOnTerminalRedrawsAndRestores()
 {
-    const QProcessEnvironment env = fakeNvml(QStringLiteral("two"));
+    // The environment made before the fork: the child only calls exec.
+    QList<QByteArray> entries;
+    for (const QString &e : fakeNvml(QStringLiteral("two")).toStringList())
+        entries << e.toLocal8Bit();
+    std::vector<char *> envp;
+    for (QByteArray &e : entries)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
+    char *const argv[] = {const_cast<char *>(GPUDECK_BINARY), const_cast<char *>("gpus"),
+                          const_cast<char *>("--watch"),      const_cast<char *>("-n"),
+                          const_cast<char *>("0.2"),          nullptr};
     int master = -1;
     const pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
     QVERIFY(pid >= 0);
     if (pid == 0) {
-        for (const QString &k : env.keys())
-            ::setenv(k.toLocal8Bit().constData(), env.value(k).toLocal8Bit().constData(), 1);
-        ::execl(GPUDECK_BINARY, GPUDECK_BINARY, "gpus", "--watch", "-n", "0.2",
-                static_cast<char *>(nullptr));
+        ::execve(GPUDECK_BINARY, argv, envp.data());
         ::_exit(127);
     }
     QByteArray out;
