@@ -19,9 +19,11 @@ struct CommandEntry
 // Synopses as --help prints them (the man page is checked against this text by a test).
 const CommandEntry kCommands[] = {
     {"gpus", gpusCommand,
-     "gpus [--json]\n"
+     "gpus [--json] [--watch [-n SECONDS]]\n"
      "      the host's GPUs: index, UUID, name, memory, utilisation, temperature; and the\n"
-     "      engine's CDI devices (nvidia.com/gpu=0, ...) with the spec file defining each\n"},
+     "      engine's CDI devices (nvidia.com/gpu=0, ...) with the spec file defining each;\n"
+     "      --watch redraws the table (owners named) every SECONDS (2) on a terminal until\n"
+     "      Ctrl+C, and without one prints one table per interval\n"},
     {"images", imagesCommand,
      "images [--json]\n"
      "      the engine's local images: repo:tag, id, size, the CUDA each needs, created\n"},

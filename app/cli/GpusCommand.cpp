@@ -1,6 +1,7 @@
 #include "CliContext.h"
 #include "Commands.h"
 #include "EngineSession.h"
+#include "ProcessIo.h"
 
 #include "common/Error.h"
 #include "engine/CdiSpecs.h"
@@ -8,12 +9,15 @@
 #include "engine/DockerClient.h"
 #include "fleet/Engine.h"
 #include "gpu/GpuInventory.h"
+#include "gpu/GpuMonitor.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 
-// `gpudeck gpus [--json]`: the GPUs of the engine's host. A local engine's host is this machine;
+#include <unistd.h>
+
+// `gpudeck gpus [--json] [--watch [-n SECONDS]]`: the GPUs of the engine's host. A local engine's host is this machine;
 // an ssh engine's host answers through its own nvidia-smi over the engine's ssh connection, any
 // other remote engine's through nvidia-smi in a probe container there (GpuProbe).
 // Without a driver: the table form prints one sentence on stderr ("no NVIDIA driver found: ...")
@@ -23,6 +27,9 @@
 // the GPUs could be read; an engine that cannot be asked leaves the list empty and says why in
 // "cdiError", without changing the exit code. Each GPU process names its container (asked of the
 // engine, one inspect per container) or its user and command.
+// --watch reads every interval through a GpuMonitor (no CDI devices): on a terminal it redraws the
+// table in the alternate screen until SIGINT/SIGTERM, then gives the screen back; otherwise it
+// prints one table per read, each under a line with its time, for logs and pipes.
 namespace {
 
 struct CdiAnswer
@@ -118,17 +125,87 @@ void printTable(QTextStream &out, const GpuSnapshot &s)
     }
 }
 
+QString watchHeader(double seconds, const GpuSnapshot &s)
+{
+    const QDateTime at = s.taken.isValid() ? s.taken.toLocalTime() : QDateTime::currentDateTime();
+    return QStringLiteral("Every %1 s: gpudeck gpus    %2\n")
+        .arg(QString::number(seconds, 'g', 4), at.toString(Qt::ISODate));
+}
+
+int watchGpus(CliContext &ctx, DockerClient &client, ContainerDirectory &directory, double seconds)
+{
+    const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+    GpuMonitor monitor;
+    monitor.inventory()->setHost(Engine::gpuHostFor(&client));
+    monitor.setContainerDirectory(&directory);
+    monitor.setInterval(static_cast<int>(seconds * 1000));
+    QDateTime printed; // without a terminal, a re-send with new names is no new snapshot
+    QObject::connect(&monitor, &GpuMonitor::updated, &monitor, [&](const GpuSnapshot &s) {
+        if (!terminal && s.taken == printed)
+            return;
+        printed = s.taken;
+        QString text;
+        QTextStream t(&text);
+        t << watchHeader(seconds, s) << '\n';
+        if (s.ok())
+            printTable(t, s);
+        else
+            t << s.error.message() << '\n';
+        t.flush();
+        if (terminal) {
+            // Home, each line cleared to its end, the rest of the screen cleared: no flicker.
+            text.replace(QLatin1Char('\n'), QStringLiteral("\x1b[K\n"));
+            ctx.out << "\x1b[H" << text << "\x1b[J";
+        } else {
+            ctx.out << text << '\n';
+        }
+        ctx.out.flush();
+    });
+    if (terminal) {
+        ctx.out << "\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J"; // the alternate screen, no cursor
+        ctx.out.flush();
+    }
+    const ProcessIo::StopSignals stop(&monitor, [&ctx]() { ctx.finish(0); });
+    monitor.start();
+    const int code = ctx.exec();
+    monitor.pause();
+    if (terminal) {
+        ctx.out << "\x1b[?25h\x1b[?1049l";
+        ctx.out.flush();
+    }
+    return code;
+}
+
 } // namespace
 
 int gpusCommand(CliContext &ctx, const QStringList &args)
 {
     bool json = false;
-    for (const QString &a : args) {
-        if (a == QLatin1String("--json"))
+    bool watch = false;
+    double seconds = 2.0; // as watch(1)
+    bool intervalGiven = false;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &a = args.at(i);
+        if (a == QLatin1String("--json")) {
             json = true;
-        else
+        } else if (a == QLatin1String("--watch")) {
+            watch = true;
+        } else if (a == QLatin1String("-n")) {
+            bool ok = false;
+            seconds = i + 1 < args.size() ? args.at(i + 1).toDouble(&ok) : 0;
+            if (!ok || seconds < 0.1 || seconds > 86400)
+                return ctx.usage(
+                    QStringLiteral("gpus: -n takes the seconds between reads, from 0.1 to 86400"));
+            intervalGiven = true;
+            ++i;
+        } else {
             return ctx.usage(QStringLiteral("gpus: unknown option \"%1\"").arg(a));
+        }
     }
+    if (intervalGiven && !watch)
+        return ctx.usage(QStringLiteral("gpus: -n goes with --watch"));
+    if (watch && json)
+        return ctx.usage(QStringLiteral("gpus: --watch prints tables; leave out --json"));
 
     const Result<Endpoint> endpoint = EndpointResolver::resolve(ctx.host);
     if (!endpoint)
@@ -147,6 +224,11 @@ int gpusCommand(CliContext &ctx, const QStringList &args)
             loop.quit();
         });
         loop.exec();
+    }
+    if (watch) {
+        if (error.isError())
+            return ctx.fail(error, 1);
+        return watchGpus(ctx, client, directory, seconds);
     }
     GpuInventory host;
     if (error.isError()) {

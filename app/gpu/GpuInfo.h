@@ -69,12 +69,15 @@ public:
     qint64 memoryTotal = -1; // bytes
 
     // Live figures: polled.
-    qint64 memoryUsed = -1; // bytes
-    int gpuUtil = -1;       // percent
-    int memUtil = -1;       // percent
-    int temperature = -1;   // degrees C
-    double powerDraw = -1;  // W
-    double powerLimit = -1; // W
+    qint64 memoryUsed = -1;      // bytes
+    int gpuUtil = -1;            // percent
+    int memUtil = -1;            // percent
+    int temperature = -1;        // degrees C
+    double powerDraw = -1;       // W
+    double powerLimit = -1;      // W
+    int smClock = -1;            // MHz, the SM (graphics) clock now
+    qint64 eccUncorrected = -1;  // volatile uncorrected ECC errors since the driver loaded
+    qint64 throttleReasons = -1; // nvmlClocksThrottleReason bits; 0: not throttled
     MigMode migMode = MigMode::Unknown;
     QList<MigDevice> migDevices;
     QList<Process> processes;

@@ -247,6 +247,7 @@ void GpuInventory::smiLive()
         for (GpuInfo &g : s.gpus) {
             g.memoryUsed = g.gpuUtil = g.memUtil = g.temperature = -1;
             g.powerDraw = g.powerLimit = -1;
+            g.smClock = -1;
             g.error = r ? QString() : r.error().why();
             for (const GpuInfo &live : std::as_const(rows)) {
                 if (live.index != g.index)
@@ -257,6 +258,7 @@ void GpuInventory::smiLive()
                 g.temperature = live.temperature;
                 g.powerDraw = live.powerDraw;
                 g.powerLimit = live.powerLimit;
+                g.smClock = live.smClock;
             }
         }
         smiProcesses(s);

@@ -11,6 +11,7 @@ GpuMonitor::GpuMonitor(QObject *parent) : QObject(parent), m_inventory(new GpuIn
     connect(&m_timer, &QTimer::timeout, this, &GpuMonitor::tick);
     connect(m_inventory, &GpuInventory::finished, this, [this](const GpuSnapshot &s) {
         m_latest = s;
+        m_history.record(s);
         emit updated(s);
     });
     m_rename.setSingleShot(true);
@@ -24,6 +25,7 @@ GpuMonitor::GpuMonitor(QObject *parent) : QObject(parent), m_inventory(new GpuIn
         if (same)
             return;
         m_latest = s;
+        m_history.record(s); // same time: renews the owners' names only
         emit updated(s);
     });
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "gpu/GpuHistory.h"
 #include "gpu/GpuSnapshot.h"
 
 #include <QObject>
@@ -38,6 +39,8 @@ public:
 
     const GpuSnapshot &latest() const { return m_latest; }
     GpuInventory *inventory() const { return m_inventory; }
+    // The last hour of every read, recorded before updated() is emitted.
+    const GpuHistory &history() const { return m_history; }
 
 signals:
     void updated(const GpuSnapshot &snapshot);
@@ -49,5 +52,6 @@ private:
     QTimer m_timer;
     QTimer m_rename; // one re-send per burst of directory changes
     GpuSnapshot m_latest;
+    GpuHistory m_history;
     QMetaObject::Connection m_directoryChanged;
 };

@@ -73,6 +73,7 @@ QJsonObject gpuJson(const GpuInfo &g)
         {QStringLiteral("temperatureC"), count(g.temperature)},
         {QStringLiteral("powerDrawW"), watts(g.powerDraw)},
         {QStringLiteral("powerLimitW"), watts(g.powerLimit)},
+        {QStringLiteral("smClockMHz"), count(g.smClock)},
         {QStringLiteral("migMode"), GpuInfo::migModeName(g.migMode)},
         {QStringLiteral("migDevices"), migs},
         {QStringLiteral("processes"), processes},

@@ -108,7 +108,8 @@ QStringList NvidiaSmiParser::identityFields()
             QStringLiteral("power.draw"),
             QStringLiteral("power.limit"),
             QStringLiteral("mig.mode.current"),
-            QStringLiteral("driver_version")};
+            QStringLiteral("driver_version"),
+            QStringLiteral("clocks.sm")};
 }
 
 QStringList NvidiaSmiParser::liveFields()
@@ -116,7 +117,7 @@ QStringList NvidiaSmiParser::liveFields()
     return {QStringLiteral("index"),           QStringLiteral("memory.used"),
             QStringLiteral("utilization.gpu"), QStringLiteral("utilization.memory"),
             QStringLiteral("temperature.gpu"), QStringLiteral("power.draw"),
-            QStringLiteral("power.limit")};
+            QStringLiteral("power.limit"),     QStringLiteral("clocks.sm")};
 }
 
 QList<GpuInfo> NvidiaSmiParser::parseQueryGpu(const QByteArray &csv, const QStringList &fields,
@@ -160,6 +161,8 @@ QList<GpuInfo> NvidiaSmiParser::parseQueryGpu(const QByteArray &csv, const QStri
             else if (field == QLatin1String("power.limit")
                      || field == QLatin1String("enforced.power.limit"))
                 g.powerLimit = realValue(v);
+            else if (field == QLatin1String("clocks.sm"))
+                g.smClock = intValue(v);
             else if (field == QLatin1String("mig.mode.current"))
                 g.migMode = v == QLatin1String("Enabled")    ? GpuInfo::MigMode::Enabled
                             : v == QLatin1String("Disabled") ? GpuInfo::MigMode::Disabled

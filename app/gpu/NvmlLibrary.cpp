@@ -23,6 +23,9 @@ constexpr nvmlReturn kNotFound = 6;
 constexpr nvmlReturn kInsufficientSize = 7;
 constexpr nvmlReturn kNoData = 21;
 constexpr unsigned kTemperatureGpu = 0; // NVML_TEMPERATURE_GPU
+constexpr unsigned kClockSm = 1;        // NVML_CLOCK_SM
+constexpr unsigned kEccUncorrected = 1; // NVML_MEMORY_ERROR_TYPE_UNCORRECTED
+constexpr unsigned kEccVolatile = 0;    // NVML_VOLATILE_ECC: since the driver loaded
 constexpr unsigned kMigEnabled = 1;     // NVML_DEVICE_MIG_ENABLE
 constexpr unsigned kStringBuffer = 96;  // covers NVML_DEVICE_NAME_V2 / UUID_V2 buffer sizes
 constexpr unsigned kVersionBuffer = 80; // NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE
@@ -99,6 +102,9 @@ struct NvmlLibrary::Api
     nvmlReturn (*getTemperature)(nvmlDevice, unsigned, unsigned *) = nullptr;
     nvmlReturn (*getPowerUsage)(nvmlDevice, unsigned *) = nullptr;
     nvmlReturn (*getEnforcedPowerLimit)(nvmlDevice, unsigned *) = nullptr;
+    nvmlReturn (*getClockInfo)(nvmlDevice, unsigned, unsigned *) = nullptr;
+    nvmlReturn (*getTotalEccErrors)(nvmlDevice, unsigned, unsigned, unsigned long long *) = nullptr;
+    nvmlReturn (*getThrottleReasons)(nvmlDevice, unsigned long long *) = nullptr;
     nvmlReturn (*getMigMode)(nvmlDevice, unsigned *, unsigned *) = nullptr;
     nvmlReturn (*getMaxMigDeviceCount)(nvmlDevice, unsigned *) = nullptr;
     nvmlReturn (*getMigDeviceHandleByIndex)(nvmlDevice, unsigned, nvmlDevice *) = nullptr;
@@ -162,6 +168,9 @@ Result<void> NvmlLibrary::open()
     resolve(m_handle, a.getTemperature, "nvmlDeviceGetTemperature");
     resolve(m_handle, a.getPowerUsage, "nvmlDeviceGetPowerUsage");
     resolve(m_handle, a.getEnforcedPowerLimit, "nvmlDeviceGetEnforcedPowerLimit");
+    resolve(m_handle, a.getClockInfo, "nvmlDeviceGetClockInfo");
+    resolve(m_handle, a.getTotalEccErrors, "nvmlDeviceGetTotalEccErrors");
+    resolve(m_handle, a.getThrottleReasons, "nvmlDeviceGetCurrentClocksThrottleReasons");
     resolve(m_handle, a.getMigMode, "nvmlDeviceGetMigMode");
     resolve(m_handle, a.getMaxMigDeviceCount, "nvmlDeviceGetMaxMigDeviceCount");
     resolve(m_handle, a.getMigDeviceHandleByIndex, "nvmlDeviceGetMigDeviceHandleByIndex");
@@ -322,6 +331,8 @@ void NvmlLibrary::readLiveOne(int slot, GpuInfo &g)
     const Api &a = *m_api;
     g.memoryUsed = g.gpuUtil = g.memUtil = g.temperature = -1;
     g.powerDraw = g.powerLimit = -1;
+    g.smClock = -1;
+    g.eccUncorrected = g.throttleReasons = -1;
     g.processes.clear();
     g.processesKnown = false;
     g.error.clear();
@@ -355,6 +366,14 @@ void NvmlLibrary::readLiveOne(int slot, GpuInfo &g)
         g.powerDraw = v / 1000.0; // mW
     if (a.getEnforcedPowerLimit && check(a.getEnforcedPowerLimit(dev, &v), "power limit"))
         g.powerLimit = v / 1000.0;
+    if (a.getClockInfo && check(a.getClockInfo(dev, kClockSm, &v), "SM clock"))
+        g.smClock = static_cast<int>(v);
+    unsigned long long big = 0;
+    if (a.getTotalEccErrors
+        && check(a.getTotalEccErrors(dev, kEccUncorrected, kEccVolatile, &big), "ECC errors"))
+        g.eccUncorrected = static_cast<qint64>(big);
+    if (a.getThrottleReasons && check(a.getThrottleReasons(dev, &big), "throttle reasons"))
+        g.throttleReasons = static_cast<qint64>(big);
 
     if (a.getComputeProcesses) {
         std::vector<ProcessInfo> infos(32);

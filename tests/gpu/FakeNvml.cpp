@@ -316,6 +316,46 @@ __attribute__((visibility("default"))) int nvmlDeviceGetEnforcedPowerLimit(void 
     return Success;
 }
 
+__attribute__((visibility("default"))) int nvmlDeviceGetClockInfo(void *h, unsigned type,
+                                                                  unsigned *mhz)
+{
+    const Dev *d = dev(h);
+    if (type != 1) // NVML_CLOCK_SM only
+        return NotSupported;
+    if (lost(d))
+        return GpuIsLost;
+    if (g_scenario == "eight" && d->gpu == 3)
+        return NotSupported;
+    *mhz = static_cast<unsigned>(1410 + 10 * d->gpu);
+    return Success;
+}
+
+// GPUDECK_FAKE_NVML_ECC and GPUDECK_FAKE_NVML_THROTTLE, when set, are GPU 0's figures; else none.
+__attribute__((visibility("default"))) int nvmlDeviceGetTotalEccErrors(void *h, unsigned type,
+                                                                       unsigned counter,
+                                                                       unsigned long long *count)
+{
+    const Dev *d = dev(h);
+    if (type != 1 || counter != 0) // uncorrected, volatile: what GPU Deck asks
+        return InvalidArgument;
+    if (lost(d))
+        return GpuIsLost;
+    const char *ecc = std::getenv("GPUDECK_FAKE_NVML_ECC");
+    *count = d->gpu == 0 && ecc ? std::strtoull(ecc, nullptr, 10) : 0;
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetCurrentClocksThrottleReasons(
+    void *h, unsigned long long *reasons)
+{
+    const Dev *d = dev(h);
+    if (lost(d))
+        return GpuIsLost;
+    const char *throttle = std::getenv("GPUDECK_FAKE_NVML_THROTTLE");
+    *reasons = d->gpu == 0 && throttle ? std::strtoull(throttle, nullptr, 0) : 0;
+    return Success;
+}
+
 __attribute__((visibility("default"))) int nvmlDeviceGetMigMode(void *h, unsigned *current,
                                                                 unsigned *pending)
 {

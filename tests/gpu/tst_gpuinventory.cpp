@@ -109,6 +109,9 @@ void TestGpuInventory::nvmlTwoGpus()
     QCOMPARE(g.temperature, 31);
     QCOMPARE(g.powerDraw, 73.97);
     QCOMPARE(g.powerLimit, 700.0);
+    QCOMPARE(g.smClock, 1420); // nvmlDeviceGetClockInfo(NVML_CLOCK_SM)
+    QCOMPARE(g.eccUncorrected, 0);
+    QCOMPARE(g.throttleReasons, 0);
     QCOMPARE(g.migMode, GpuInfo::MigMode::Disabled);
     QVERIFY(g.processesKnown);
     QVERIFY(g.processes.isEmpty());
@@ -135,6 +138,7 @@ void TestGpuInventory::nvmlEightGpus()
     QCOMPARE(noSensor.temperature, -1); // unknown, never 0
     QCOMPARE(noSensor.powerDraw, -1.0);
     QCOMPARE(noSensor.powerLimit, -1.0);
+    QCOMPARE(noSensor.smClock, -1);
     QVERIFY(noSensor.error.isEmpty()); // "not supported" is not a fault
     QCOMPARE(noSensor.gpuUtil, 35);
     QCOMPARE(s.gpus.at(7).processes.size(), 40); // more than the first buffer holds

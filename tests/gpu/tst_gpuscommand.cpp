@@ -1,10 +1,20 @@
 #include "FakeSmi.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTest>
+
+#include <csignal>
+#include <fcntl.h>
+#include <functional>
+#include <poll.h>
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
 
 // `gpudeck gpus` end to end: the built binary, with the NVML override in its environment.
 namespace {
@@ -58,6 +68,10 @@ private slots:
     void noDriverTable();
     void noDriverJson();
     void badOption();
+    void watchWithoutTerminalPrintsEachInterval();
+    void watchOnTerminalRedrawsAndRestores();
+    void watchBadInterval_data();
+    void watchBadInterval();
 };
 
 void TestGpusCommand::jsonCarriesEveryField()
@@ -129,6 +143,114 @@ void TestGpusCommand::badOption()
 {
     const Run r = gpudeck({QStringLiteral("--yaml")}, fakeNvml(QStringLiteral("two")));
     QCOMPARE(r.code, 2);
+}
+
+void TestGpusCommand::watchWithoutTerminalPrintsEachInterval()
+{
+    QProcess p;
+    p.setProcessEnvironment(fakeNvml(QStringLiteral("two")));
+    p.start(QStringLiteral(GPUDECK_BINARY), {QStringLiteral("gpus"), QStringLiteral("--watch"),
+                                             QStringLiteral("-n"), QStringLiteral("0.2")});
+    QVERIFY(p.waitForStarted());
+    QByteArray out;
+    QElapsedTimer clock;
+    clock.start();
+    // Three snapshots at 0.2 s apart: well within the deadline, and no redraw escapes in a pipe.
+    while (out.count("NVIDIA driver 580.159.04") < 3 && clock.elapsed() < 15000) {
+        p.waitForReadyRead(500);
+        out += p.readAllStandardOutput();
+    }
+    const qint64 took = clock.elapsed();
+    p.terminate();
+    QVERIFY(p.waitForFinished(5000));
+    out += p.readAllStandardOutput();
+    QVERIFY2(out.count("NVIDIA driver 580.159.04") >= 3, out.constData());
+    QVERIFY2(took >= 300, qPrintable(QString::number(took))); // not all at once
+    QCOMPARE(out.count("Every 0.2 s: gpudeck gpus"), out.count("NVIDIA driver 580.159.04"));
+    QVERIFY(!out.contains('\x1b'));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit); // SIGTERM ends it cleanly
+    QCOMPARE(p.exitCode(), 0);
+}
+
+void TestGpusCommand::watchOnTerminalRedrawsAndRestores()
+{
+    // The environment made before the fork: the child only calls exec.
+    QList<QByteArray> entries;
+    for (const QString &e : fakeNvml(QStringLiteral("two")).toStringList())
+        entries << e.toLocal8Bit();
+    std::vector<char *> envp;
+    for (QByteArray &e : entries)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
+    char *const argv[] = {const_cast<char *>(GPUDECK_BINARY), const_cast<char *>("gpus"),
+                          const_cast<char *>("--watch"),      const_cast<char *>("-n"),
+                          const_cast<char *>("0.2"),          nullptr};
+    int master = -1;
+    const pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+    QVERIFY(pid >= 0);
+    if (pid == 0) {
+        ::execve(GPUDECK_BINARY, argv, envp.data());
+        ::_exit(127);
+    }
+    QByteArray out;
+    // Reads until done(out) or the deadline.
+    const auto readUntil = [&](const std::function<bool()> &done, int ms) {
+        QElapsedTimer clock;
+        clock.start();
+        while (!done() && clock.elapsed() < ms) {
+            pollfd fd{master, POLLIN, 0};
+            if (::poll(&fd, 1, 200) > 0) {
+                char buf[4096];
+                const ssize_t n = ::read(master, buf, sizeof buf);
+                if (n <= 0)
+                    break;
+                out.append(buf, n);
+            }
+        }
+        return done();
+    };
+    // The alternate screen, then the table drawn from the top twice more.
+    const bool drawn = readUntil([&]() { return out.contains("\x1b[?1049h"); }, 15000);
+    const bool redrawn = readUntil(
+        [&]() { return out.count("\x1b[H") >= 3 && out.count("NVIDIA driver") >= 2; }, 15000);
+    const char ctrlC = 3; // the terminal turns it into SIGINT for the foreground process
+    [[maybe_unused]] const ssize_t w = ::write(master, &ctrlC, 1);
+    const bool restored = readUntil([&]() { return out.contains("\x1b[?1049l"); }, 10000);
+    int status = -1;
+    QElapsedTimer clock;
+    clock.start();
+    while (::waitpid(pid, &status, WNOHANG) == 0 && clock.elapsed() < 10000)
+        QTest::qWait(50);
+    ::close(master);
+    if (!WIFEXITED(status))
+        ::kill(pid, SIGKILL);
+    QVERIFY2(drawn, out.constData());
+    QVERIFY2(redrawn, out.constData());
+    QVERIFY2(out.contains("GPU-00000000-0000-0000-0000-000000000010"), out.constData());
+    QVERIFY2(restored, out.constData());
+    QVERIFY(out.indexOf("\x1b[?25h") > out.indexOf("NVIDIA driver")); // the cursor is back
+    QVERIFY(WIFEXITED(status));
+    QCOMPARE(WEXITSTATUS(status), 0);
+}
+
+void TestGpusCommand::watchBadInterval_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("-n without --watch") << QStringList{QStringLiteral("-n"), QStringLiteral("1")};
+    QTest::newRow("-n 0") << QStringList{QStringLiteral("--watch"), QStringLiteral("-n"),
+                                         QStringLiteral("0")};
+    QTest::newRow("-n missing") << QStringList{QStringLiteral("--watch"), QStringLiteral("-n")};
+    QTest::newRow("--watch --json")
+        << QStringList{QStringLiteral("--watch"), QStringLiteral("--json")};
+}
+
+void TestGpusCommand::watchBadInterval()
+{
+    QFETCH(QStringList, args);
+    const Run r = gpudeck(args, fakeNvml(QStringLiteral("two")));
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.startsWith("gpudeck: gpus: "), r.err.constData()); // the sentence, then --help
+    QVERIFY(r.out.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestGpusCommand)

@@ -93,7 +93,8 @@ void TestNvidiaSmiParser::identityRow_data()
                                   << "NVIDIA A100-SXM4-40GB" << qint64(0) << -1 << 29 << 55.5
                                   << 400.0 << GpuInfo::MigMode::Enabled;
     QTest::newRow("name with a comma")
-        << QByteArray("0, GPU-a, Odd, Name, 0:1:0.0, 100, 1, 2, 3, 4, 5, 6, Disabled, 1.0\n")
+        << QByteArray("0, GPU-a, Odd, Name, 0:1:0.0, 100, 1, 2, 3, 4, 5, 6, Disabled, 1.0, "
+                      "1410 MHz\n")
         << "Odd, Name" << 1 * MiB << 2 << 4 << 5.0 << 6.0 << GpuInfo::MigMode::Disabled;
 }
 
@@ -141,12 +142,13 @@ void TestNvidiaSmiParser::eightGpus()
 void TestNvidiaSmiParser::liveFieldsOnly()
 {
     const QList<GpuInfo> gpus = NvidiaSmiParser::parseQueryGpu(
-        "1, 2048, 50, 10, 41, 300.25, 700.00\n", NvidiaSmiParser::liveFields());
+        "1, 2048, 50, 10, 41, 300.25, 700.00, 1980 MHz\n", NvidiaSmiParser::liveFields());
     QCOMPARE(gpus.size(), 1);
     QCOMPARE(gpus.first().index, 1);
     QCOMPARE(gpus.first().memoryUsed, 2048 * MiB);
     QCOMPARE(gpus.first().memUtil, 10);
     QCOMPARE(gpus.first().powerLimit, 700.0);
+    QCOMPARE(gpus.first().smClock, 1980);
     QVERIFY(gpus.first().uuid.isEmpty());
 }
 

@@ -1,7 +1,15 @@
+#include "gpu/GpuHistory.h"
 #include "gpus/GpuPanel.h"
+#include "gpus/HistoryPlot.h"
+#include "gpus/SparkDelegate.h"
 
+#include <QComboBox>
+#include <QFile>
 #include <QLabel>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -10,9 +18,20 @@ class TestGpuPanel : public QObject
 {
     Q_OBJECT
 private slots:
+    void initTestCase();
     void busyGpuNamesOwnersAndWarnsAtTick();
     void cdiDevicesMarkedAndMissingOnesNamed();
+    void historyPlotStacksOwnersAndSaysSo();
+    void alertSaidOnceInTheWindow();
 };
+
+void TestGpuPanel::initTestCase()
+{
+    // The alert switches are settings: the test's own, not the user's.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("gpudeck-tst-gpupanel"));
+    QSettings().clear();
+}
 
 void TestGpuPanel::busyGpuNamesOwnersAndWarnsAtTick()
 {
@@ -130,6 +149,154 @@ void TestGpuPanel::cdiDevicesMarkedAndMissingOnesNamed()
     // An engine without CDI: no marks.
     panel.setCdiDevices({}, false);
     QCOMPARE(tree->topLevelItem(0)->text(GpuPanel::NameColumn), QStringLiteral("H200"));
+}
+
+namespace {
+
+constexpr qint64 kGiB = 1LL << 30;
+
+// Ten minutes at one read a second: utilisation 80 %; train-llm holds 20 of 80 GiB throughout,
+// a process of alice's 20 GiB more in the last five minutes.
+GpuSnapshot playedSecond(int s)
+{
+    GpuSnapshot snap;
+    snap.driverVersion = QStringLiteral("580.159.04");
+    snap.taken = QDateTime::fromMSecsSinceEpoch(1'700'000'000'000LL + s * 1000LL, Qt::UTC);
+    GpuInfo g;
+    g.index = 0;
+    g.uuid = QStringLiteral("GPU-0");
+    g.name = QStringLiteral("NVIDIA H100");
+    g.memoryTotal = 80 * kGiB;
+    g.gpuUtil = 80;
+    g.processesKnown = true;
+    GpuInfo::Process train;
+    train.pid = 4242;
+    train.usedMemory = 20 * kGiB;
+    train.container.id = QString(64, QLatin1Char('a'));
+    train.container.name = QStringLiteral("train-llm");
+    g.processes << train;
+    if (s >= 300) {
+        GpuInfo::Process eval;
+        eval.pid = 4243;
+        eval.usedMemory = 20 * kGiB;
+        eval.user = QStringLiteral("alice");
+        g.processes << eval;
+    }
+    g.memoryUsed = 0;
+    for (const GpuInfo::Process &p : std::as_const(g.processes))
+        g.memoryUsed += p.usedMemory;
+    snap.gpus << g;
+    return snap;
+}
+
+bool near(QColor a, QColor b, int tolerance)
+{
+    return qAbs(a.red() - b.red()) <= tolerance && qAbs(a.green() - b.green()) <= tolerance
+           && qAbs(a.blue() - b.blue()) <= tolerance;
+}
+
+} // namespace
+
+void TestGpuPanel::historyPlotStacksOwnersAndSaysSo()
+{
+    GpuHistory history;
+    for (int s = 0; s < 600; ++s)
+        history.record(playedSecond(s));
+    GpuPanel panel;
+    panel.resize(900, 520);
+    panel.show();
+    panel.setHistory(&history, this);
+    panel.setSnapshot(playedSecond(599));
+    auto *plot = panel.findChild<HistoryPlot *>(QStringLiteral("gpuHistoryPlot"));
+    auto *tree = panel.findChild<QTreeWidget *>(QStringLiteral("gpuTree"));
+    auto *span = panel.findChild<QComboBox *>(QStringLiteral("gpuHistorySpan"));
+    QVERIFY(plot && tree && span);
+    QCOMPARE(plot->gpu(), QStringLiteral("GPU-0"));
+    QCOMPARE(plot->spanMinutes(), 10);
+
+    // The rows' sparklines: the last minute.
+    const QList<double> util = tree->topLevelItem(0)
+                                   ->data(GpuPanel::UtilColumn, SparkDelegate::SeriesRole)
+                                   .value<QList<double>>();
+    QCOMPARE(util.size(), 60);
+    QCOMPARE(util.last(), 0.8);
+
+    // Pixels: train-llm's band under 25 % everywhere, alice's band between 25 and 50 % only in
+    // the last five minutes, nothing above the bands but the utilisation line at 80 %.
+    QTRY_VERIFY(plot->isVisible() && plot->height() >= plot->minimumSizeHint().height());
+    const QImage image = plot->grab().toImage();
+    const QRect area = plot->plotArea();
+    const auto at = [&](double xFraction, double yFraction) {
+        return image.pixel(area.left() + int(xFraction * area.width()),
+                           area.bottom() - int(yFraction * area.height()));
+    };
+    const QPalette &pal = plot->palette();
+    QCOMPARE(at(0.25, 0.12), HistoryPlot::seriesColour(0, pal).rgb());
+    QCOMPARE(at(0.75, 0.12), HistoryPlot::seriesColour(0, pal).rgb());
+    QCOMPARE(at(0.75, 0.37), HistoryPlot::seriesColour(1, pal).rgb());
+    QCOMPARE(at(0.25, 0.37), pal.color(QPalette::Base).rgb());
+    QCOMPARE(at(0.5, 0.65), pal.color(QPalette::Base).rgb());
+    bool line = false;
+    for (int dy = -3; dy <= 3 && !line; ++dy) {
+        line = near(image.pixelColor(area.left() + area.width() / 2,
+                                     area.bottom() - int(0.8 * area.height()) + dy),
+                    pal.color(QPalette::Text), 40);
+    }
+    QVERIFY2(line, "no utilisation line at 80 %");
+    QVERIFY(HistoryPlot::seriesColour(0, pal) != HistoryPlot::seriesColour(1, pal).rgb());
+
+    // For screen readers: the same in words.
+    const QString summary = plot->accessibleDescription();
+    QCOMPARE(summary, plot->summary());
+    QVERIFY2(summary.contains(QLatin1String("GPU 0 (NVIDIA H100), last 10 minutes"))
+                 && summary.contains(QLatin1String("utilisation averaged 80 %"))
+                 && summary.contains(QLatin1String("memory 40.0 GiB now of 80.0 GiB"))
+                 && summary.contains(QLatin1String("train-llm (up to 20.0 GiB)"))
+                 && summary.contains(QLatin1String("PID 4243 (alice) (up to 20.0 GiB)")),
+             qPrintable(summary));
+    QVERIFY(!plot->accessibleName().isEmpty());
+
+    // One minute: alice's process only, under the same span chooser.
+    span->setCurrentIndex(0);
+    QCOMPARE(plot->spanMinutes(), 1);
+    QVERIFY(plot->summary().contains(QLatin1String("last minute:")));
+
+    // Save as CSV: a row a sample, each owner a column.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("gpu0.csv"));
+    QCOMPARE(plot->saveCsv(path), QString());
+    QFile csv(path);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 601);
+    QVERIFY2(lines.first().endsWith("train-llm memory_mib,PID 4243 (alice) memory_mib"),
+             lines.first().constData());
+    QVERIFY(!plot->saveCsv(dir.filePath(QStringLiteral("missing/dir/x.csv"))).isEmpty());
+
+    if (const QByteArray shots = qgetenv("GPUDECK_SCREENSHOT_DIR"); !shots.isEmpty())
+        panel.grab().save(QString::fromLocal8Bit(shots) + QStringLiteral("/gpupanel-history.png"));
+}
+
+void TestGpuPanel::alertSaidOnceInTheWindow()
+{
+    GpuPanel panel;
+    panel.show();
+    auto *log = panel.findChild<QLabel *>(QStringLiteral("gpuAlertLog"));
+    QVERIFY(log);
+    QVERIFY(log->isHidden());
+    panel.setSnapshot(playedSecond(0)); // busy: train-llm
+    GpuSnapshot free = playedSecond(1);
+    free.gpus[0].processes.clear();
+    free.gpus[0].memoryUsed = 0;
+    panel.setSnapshot(free);
+    panel.setSnapshot(free); // shown again (the CDI devices changed): not said again
+    free.taken = free.taken.addSecs(1);
+    panel.setSnapshot(free);
+    QVERIFY(log->isVisible());
+    QCOMPARE(log->text().count(QLatin1String("GPU 0 (NVIDIA H100) is free now (it was held by "
+                                             "train-llm (container))")),
+             1);
+    QCOMPARE(log->text().count(QLatin1Char('\n')), 0);
 }
 
 QTEST_MAIN(TestGpuPanel)

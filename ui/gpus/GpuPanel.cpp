@@ -1,10 +1,14 @@
 #include "gpus/GpuPanel.h"
 
-#include "gpus/BarDelegate.h"
+#include "gpu/GpuHistory.h"
+#include "gpus/GpuAlerts.h"
+#include "gpus/HistoryPlot.h"
+#include "gpus/SparkDelegate.h"
 #include "widgets/Icons.h"
 #include "widgets/StatusColors.h"
 
 #include <QButtonGroup>
+#include <QComboBox>
 #include <QEvent>
 #include <QFontMetrics>
 #include <QHBoxLayout>
@@ -12,9 +16,11 @@
 #include <QIcon>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QRadioButton>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -86,7 +92,11 @@ GpuPanel::GpuPanel(QWidget *parent)
       m_driver(new QLabel(this)),
       m_missing(new QLabel(this)),
       m_busy(new QLabel(this)),
-      m_cdiNote(new QLabel(this))
+      m_cdiNote(new QLabel(this)),
+      m_span(new QComboBox(this)),
+      m_plot(new HistoryPlot(this)),
+      m_alerts(new GpuAlerts(this)),
+      m_alertLog(new QLabel(this))
 {
     setObjectName(QStringLiteral("gpuPanel"));
     m_devicesMode->setObjectName(QStringLiteral("gpuModeDevices"));
@@ -138,7 +148,7 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_tree->setTextElideMode(Qt::ElideRight);
     m_tree->setAllColumnsShowFocus(true);
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
-    auto *bars = new BarDelegate(m_tree);
+    auto *bars = new SparkDelegate(m_tree); // the bar now, the last minute drawn over it
     m_tree->setItemDelegateForColumn(MemoryColumn, bars);
     m_tree->setItemDelegateForColumn(UtilColumn, bars);
     QHeaderView *header = m_tree->header();
@@ -202,6 +212,48 @@ GpuPanel::GpuPanel(QWidget *parent)
     layout->addWidget(m_countNote);
     layout->addWidget(m_freeNote);
     layout->addWidget(m_stack, 1);
+    m_span->setObjectName(QStringLiteral("gpuHistorySpan"));
+    m_span->setAccessibleName(tr("History span"));
+    for (int minutes : {1, 10, 60})
+        m_span->addItem(minutes == 1 ? tr("Last minute") : tr("Last %1 minutes").arg(minutes),
+                        minutes);
+    m_span->setCurrentIndex(1);
+    m_plot->setSpanMinutes(10);
+    auto *historyRow = new QHBoxLayout;
+    historyRow->addWidget(new QLabel(tr("History of the selected GPU:"), this));
+    historyRow->addWidget(m_span);
+    historyRow->addStretch(1);
+    auto *alertButton = new QToolButton(this);
+    alertButton->setObjectName(QStringLiteral("gpuAlertSwitches"));
+    alertButton->setText(tr("Alerts"));
+    alertButton->setPopupMode(QToolButton::InstantPopup);
+    auto *alertMenu = new QMenu(alertButton);
+    m_alerts->fillMenu(alertMenu);
+    alertButton->setMenu(alertMenu);
+    historyRow->addWidget(alertButton);
+    layout->addLayout(historyRow);
+    layout->addWidget(m_plot);
+    m_alertLog->setObjectName(QStringLiteral("gpuAlertLog"));
+    m_alertLog->setAccessibleName(tr("GPU alerts"));
+    m_alertLog->setWordWrap(true);
+    m_alertLog->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_alertLog->hide();
+    layout->addWidget(m_alertLog);
+    connect(m_alerts, &GpuAlerts::logged, this, [this](const QString &line) {
+        m_alertLines << line;
+        while (m_alertLines.size() > 3)
+            m_alertLines.removeFirst();
+        m_alertLog->setText(m_alertLines.join(QLatin1Char('\n')));
+        m_alertLog->show();
+    });
+    connect(m_span, &QComboBox::currentIndexChanged, this,
+            [this]() { m_plot->setSpanMinutes(m_span->currentData().toInt()); });
+    connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
+        while (item && item->parent())
+            item = item->parent(); // a MIG slice shows its GPU
+        if (item)
+            m_plot->setGpu(item->data(IndexColumn, UuidRole).toString());
+    });
     layout->addWidget(m_missing);
     layout->addWidget(m_busy);
     layout->addWidget(m_cdiNote);
@@ -239,6 +291,7 @@ void GpuPanel::setSnapshot(const GpuSnapshot &snapshot)
 {
     m_haveSnapshot = true;
     m_snapshot = snapshot;
+    m_alerts->check(snapshot); // a snapshot shown again raises nothing again
     if (!snapshot.ok() || snapshot.gpus.isEmpty()) {
         const QString why = snapshot.ok() ? tr("The NVIDIA driver reports no GPUs on this host.")
                                           : snapshot.error.message();
@@ -285,6 +338,47 @@ void GpuPanel::setSnapshot(const GpuSnapshot &snapshot)
     m_updating = false;
     fitColumns();
     updateTicks();
+    updateHistory();
+}
+
+void GpuPanel::setHistory(const GpuHistory *history, QObject *owner)
+{
+    m_history = history;
+    m_historyOwner = owner;
+    m_plot->setHistory(history, owner);
+    updateHistory();
+}
+
+void GpuPanel::updateHistory()
+{
+    const GpuHistory *history = m_historyOwner ? m_history : nullptr;
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = m_tree->topLevelItem(i);
+        const GpuHistory::GpuSeries *s = history ? history->gpu(
+                                             item->data(IndexColumn, UuidRole).toString())
+                                                 : nullptr;
+        QList<double> util;
+        QList<double> memory;
+        if (s) {
+            const qint64 since = s->samples.isEmpty() ? 0 : s->samples.last().msecs - 60000;
+            const double total = s->memoryTotal > 0 ? double(s->memoryTotal) / (1024.0 * 1024.0)
+                                                    : 0.0;
+            qsizetype first = s->samples.size(); // from the newest back: a minute, not an hour
+            while (first > 0 && s->samples.at(first - 1).msecs > since)
+                --first;
+            for (qsizetype k = first; k < s->samples.size(); ++k) {
+                const GpuSample &x = s->samples.at(k);
+                util << (x.gpuUtil < 0 ? 0.0 : x.gpuUtil / 100.0);
+                memory << (total > 0 && x.memoryUsedMiB >= 0 ? x.memoryUsedMiB / total : 0.0);
+            }
+        }
+        item->setData(UtilColumn, SparkDelegate::SeriesRole, QVariant::fromValue(util));
+        item->setData(MemoryColumn, SparkDelegate::SeriesRole, QVariant::fromValue(memory));
+    }
+    if (m_plot->gpu().isEmpty() && m_tree->topLevelItemCount() > 0)
+        m_plot->setGpu(m_tree->topLevelItem(0)->data(IndexColumn, UuidRole).toString());
+    else
+        m_plot->refresh();
 }
 
 bool GpuPanel::eventFilter(QObject *watched, QEvent *event)

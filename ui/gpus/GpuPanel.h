@@ -3,10 +3,15 @@
 #include "gpu/GpuSnapshot.h"
 #include "launch/GpuSelection.h"
 
+#include <QPointer>
 #include <QStringList>
 #include <QWidget>
 
+class GpuAlerts;
+class GpuHistory;
+class HistoryPlot;
 class QButtonGroup;
+class QComboBox;
 class QLabel;
 class QRadioButton;
 class QSpinBox;
@@ -36,6 +41,9 @@ public:
     explicit GpuPanel(QWidget *parent = nullptr);
 
     void setSnapshot(const GpuSnapshot &snapshot);
+    // The last hour behind the rows' sparklines and the selected GPU's plot; history lives as
+    // long as owner (the GpuMonitor that records it). Null: no history shown.
+    void setHistory(const GpuHistory *history, QObject *owner);
     int gpuCount() const;
 
     GpuSelection selection() const;
@@ -76,6 +84,7 @@ private:
     void updateBusy();
     void updateCdi();
     QString cdiDeviceOf(const GpuInfo &gpu) const;
+    void updateHistory();
 
     QRadioButton *m_devicesMode;
     QRadioButton *m_allMode;
@@ -93,6 +102,13 @@ private:
     QLabel *m_missing;
     QLabel *m_busy;
     QLabel *m_cdiNote;
+    QComboBox *m_span;
+    HistoryPlot *m_plot;
+    GpuAlerts *m_alerts;
+    QLabel *m_alertLog;
+    QStringList m_alertLines; // the latest few, oldest first
+    const GpuHistory *m_history = nullptr;
+    QPointer<QObject> m_historyOwner;
     GpuSnapshot m_snapshot; // the last one shown, to redraw when the CDI devices change
     QStringList m_cdiNames;
     bool m_cdiKnown = false;

@@ -405,8 +405,10 @@ void MainWindow::onEngineSelected(Engine *engine)
     if (engine->client())
         m_monitor->pause(); // this machine's GPUs are only for an engine without an address
     if (engine->client() && !engine->gpuMonitor()) {
+        m_gpus->setHistory(nullptr, nullptr);
         m_gpus->setSnapshot(engine->gpus());
     } else {
+        m_gpus->setHistory(&monitor->history(), monitor);
         connect(monitor, &GpuMonitor::updated, context, [this](const GpuSnapshot &snapshot) {
             m_gpus->setSnapshot(snapshot);
             if (m_gpus->selection().mode == GpuSelection::Mode::Free)

@@ -1,0 +1,145 @@
+#include "AlertRules.h"
+
+#include <QDateTime>
+
+namespace {
+
+QString gpuName(const GpuInfo &g)
+{
+    return g.name.isEmpty() ? QStringLiteral("GPU %1").arg(g.index)
+                            : QStringLiteral("GPU %1 (%2)").arg(g.index).arg(g.name);
+}
+
+QString holdersOf(const GpuInfo &g)
+{
+    QStringList names;
+    for (const GpuInfo::Process &p : g.processes) {
+        const QString label = p.ownerLabel();
+        if (!names.contains(label))
+            names << label;
+    }
+    return names.join(QStringLiteral(", "));
+}
+
+QString minutes(qint64 ms)
+{
+    const qint64 m = ms / 60000;
+    return m == 1 ? QStringLiteral("1 minute") : QStringLiteral("%1 minutes").arg(m);
+}
+
+} // namespace
+
+QList<GpuAlert> AlertRules::check(const GpuSnapshot &snapshot)
+{
+    QList<GpuAlert> alerts;
+    const qint64 now = snapshot.taken.isValid() ? snapshot.taken.toMSecsSinceEpoch()
+                                                : QDateTime::currentMSecsSinceEpoch();
+    const auto raise = [&](GpuAlert::Kind kind, const GpuInfo &g, const QString &text,
+                           const QString &container = {}) {
+        alerts.append(GpuAlert{kind, g.uuid, container, text, now});
+    };
+
+    // Per container: is every GPU it holds at 0 % (known) now?
+    QHash<QString, bool> containerIdle;
+    QHash<QString, QString> containerName;
+    QHash<QString, QStringList> containerGpus;
+    for (const GpuInfo &g : snapshot.gpus) {
+        if (g.uuid.isEmpty() || !g.error.isEmpty())
+            continue;
+        GpuState &st = m_gpus[g.uuid];
+        // Busy means processes on it; a GPU whose processes cannot be read is neither.
+        if (g.processesKnown) {
+            const bool busy = !g.processes.isEmpty();
+            if (st.seen && st.busy && !busy && m_settings.gpuFree) {
+                raise(GpuAlert::Kind::GpuFree, g,
+                      QStringLiteral("%1 is free now (it was held by %2).")
+                          .arg(gpuName(g), st.holders));
+            }
+            if (busy)
+                st.holders = holdersOf(g);
+            st.busy = busy;
+            st.seen = true;
+        }
+        if (g.eccUncorrected >= 0) {
+            if (st.ecc >= 0 && g.eccUncorrected > st.ecc && m_settings.hardware) {
+                const QString on = holdersOf(g);
+                raise(GpuAlert::Kind::EccErrors, g,
+                      QStringLiteral("%1 reported %2 new uncorrected ECC error(s), %3 since the "
+                                     "driver loaded%4.")
+                          .arg(gpuName(g))
+                          .arg(g.eccUncorrected - st.ecc)
+                          .arg(g.eccUncorrected)
+                          .arg(on.isEmpty() ? QString() : QStringLiteral("; on it: ") + on));
+            }
+            st.ecc = g.eccUncorrected;
+        }
+        if (g.throttleReasons >= 0) {
+            const bool thermal = g.throttleReasons & kThermalReasons;
+            const bool power = g.throttleReasons & kPowerReasons;
+            const bool throttled = thermal || power;
+            if (throttled && !st.throttled && m_settings.hardware) {
+                const QString on = holdersOf(g);
+                raise(GpuAlert::Kind::Throttling, g,
+                      QStringLiteral("%1 is slowing down for %2%3%4.")
+                          .arg(gpuName(g),
+                               thermal && power ? QStringLiteral("heat and power")
+                               : thermal        ? QStringLiteral("heat")
+                                                : QStringLiteral("power"),
+                               g.temperature >= 0 ? QStringLiteral(" at %1 °C").arg(g.temperature)
+                                                  : QString(),
+                               on.isEmpty() ? QString() : QStringLiteral("; on it: ") + on));
+            }
+            st.throttled = throttled;
+        }
+        for (const GpuInfo::Process &p : g.processes) {
+            if (!p.inContainer())
+                continue;
+            const QString &id = p.container.id;
+            const bool idle = g.gpuUtil == 0;
+            containerIdle[id] = containerIdle.value(id, true) && idle;
+            if (!p.container.name.isEmpty() || !containerName.contains(id))
+                containerName[id] = p.container.name.isEmpty() ? id.left(12) : p.container.name;
+            const QString label = QStringLiteral("GPU %1").arg(g.index);
+            if (!containerGpus[id].contains(label))
+                containerGpus[id] << label;
+        }
+    }
+
+    // Containers gone drop their streak; those that worked start again.
+    for (auto it = m_containers.begin(); it != m_containers.end();) {
+        if (!containerIdle.contains(it.key()))
+            it = m_containers.erase(it);
+        else
+            ++it;
+    }
+    for (auto it = containerIdle.cbegin(); it != containerIdle.cend(); ++it) {
+        IdleState &st = m_containers[it.key()];
+        st.name = containerName.value(it.key());
+        st.gpus = containerGpus.value(it.key());
+        if (!it.value()) {
+            st.idleSince = -1;
+            st.told = false;
+            continue;
+        }
+        if (st.idleSince < 0)
+            st.idleSince = now;
+        const qint64 idleFor = now - st.idleSince;
+        if (!st.told && m_settings.idleContainer
+            && idleFor >= qint64(m_settings.idleMinutes) * 60000) {
+            st.told = true;
+            GpuInfo first;
+            for (const GpuInfo &g : snapshot.gpus) {
+                for (const GpuInfo::Process &p : g.processes) {
+                    if (p.container.id == it.key() && first.uuid.isEmpty())
+                        first = g;
+                }
+            }
+            raise(GpuAlert::Kind::IdleContainer, first,
+                  QStringLiteral("Container %1 has held %2 at 0 % utilisation for %3; stop it to "
+                                 "free the GPU?")
+                      .arg(st.name, st.gpus.join(QStringLiteral(", ")), minutes(idleFor)),
+                  it.key());
+        }
+    }
+    return alerts;
+}

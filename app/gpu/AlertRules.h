@@ -1,0 +1,55 @@
+#pragma once
+
+#include "gpu/GpuAlert.h"
+#include "gpu/GpuSnapshot.h"
+
+#include <QHash>
+#include <QList>
+#include <QSet>
+
+// Turns the stream of snapshots into alerts, each said once per event: a GPU that was busy became
+// free; a container has held GPUs at 0 % utilisation for idleMinutes (again only after it worked
+// or left); uncorrected ECC errors rose; a GPU began thermal or power throttling (again only
+// after it stopped). No widgets and no clock of its own: the snapshots' times drive it, so an
+// hour can be played in a test in milliseconds.
+class AlertRules
+{
+public:
+    struct Settings
+    {
+        bool gpuFree = true;
+        bool idleContainer = true;
+        int idleMinutes = 30;
+        bool hardware = true; // ECC and throttling
+    };
+
+    void setSettings(const Settings &settings) { m_settings = settings; }
+    const Settings &settings() const { return m_settings; }
+
+    // The alerts this snapshot raises (empty for most).
+    QList<GpuAlert> check(const GpuSnapshot &snapshot);
+
+    static constexpr qint64 kThermalReasons = 0x8 | 0x20 | 0x40; // HW, SW thermal, HW thermal
+    static constexpr qint64 kPowerReasons = 0x4 | 0x80;          // SW power cap, HW power brake
+
+private:
+    struct GpuState
+    {
+        bool seen = false;
+        bool busy = false;
+        QString holders; // who held it when last busy
+        qint64 ecc = -1;
+        bool throttled = false;
+    };
+    struct IdleState
+    {
+        QString name;
+        QStringList gpus;      // "GPU 0" ...
+        qint64 idleSince = -1; // ms; -1: working
+        bool told = false;
+    };
+
+    Settings m_settings;
+    QHash<QString, GpuState> m_gpus;        // by UUID
+    QHash<QString, IdleState> m_containers; // by container ID
+};

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QtGlobal>
+
+// One second of one GPU in the history. Unknown figures are -1, as in GpuInfo; memory in MiB and
+// power in tenths of a watt keep a sample at 24 bytes (an hour of 8 GPUs well under a megabyte).
+struct GpuSample
+{
+    qint64 msecs = 0; // when the snapshot was taken, ms since the epoch
+    qint32 memoryUsedMiB = -1;
+    qint32 powerDeciW = -1;
+    qint16 gpuUtil = -1;     // percent
+    qint16 temperature = -1; // degrees C
+    qint32 smClock = -1;     // MHz
+};
+
+// One owner's GPU memory at one sample.
+struct OwnerSample
+{
+    qint64 msecs = 0;
+    qint64 memoryBytes = 0;
+};

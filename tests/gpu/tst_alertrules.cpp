@@ -1,0 +1,153 @@
+#include "gpu/AlertRules.h"
+
+#include <QTest>
+
+// A scripted hour played in fast time through AlertRules: each alert fires once, at the right
+// second, with the right words, and not again.
+class TestAlertRules : public QObject
+{
+    Q_OBJECT
+private slots:
+    void scriptedHourFiresEachAlertOnce();
+    void idleAgainAfterWorking();
+    void switchedOffSaysNothing();
+};
+
+namespace {
+
+constexpr qint64 kGiB = 1LL << 30;
+const qint64 kStart = 1'700'000'000'000LL;
+
+GpuInfo::Process inContainer(qint64 pid, const QString &name, QChar idChar)
+{
+    GpuInfo::Process p;
+    p.pid = pid;
+    p.usedMemory = 10 * kGiB;
+    p.container.id = QString(64, idChar);
+    p.container.name = name;
+    return p;
+}
+
+// Minute m, second s of the script:
+//   GPU 0: train-llm from the start to minute 50, busy 10 minutes then at 0 %; eval-job from
+//          minute 30 to 50 also there (idle only 20 minutes: no alert of its own)
+//   GPU 1: alice's python throughout at 0 % (not a container: no idle alert); thermal
+//          throttling minutes 20-24, power capping minute 30; 2 uncorrected ECC errors at 45
+GpuSnapshot at(int second)
+{
+    const int m = second / 60;
+    GpuSnapshot snap;
+    snap.taken = QDateTime::fromMSecsSinceEpoch(kStart + second * 1000LL, Qt::UTC);
+    GpuInfo g0;
+    g0.index = 0;
+    g0.uuid = QStringLiteral("GPU-0");
+    g0.name = QStringLiteral("NVIDIA H100");
+    g0.processesKnown = true;
+    g0.gpuUtil = m < 10 ? 90 : 0;
+    g0.eccUncorrected = 0;
+    g0.throttleReasons = 0;
+    if (m < 50)
+        g0.processes << inContainer(100, QStringLiteral("train-llm"), QLatin1Char('a'));
+    if (m >= 30 && m < 50)
+        g0.processes << inContainer(200, QStringLiteral("eval-job"), QLatin1Char('b'));
+    GpuInfo g1;
+    g1.index = 1;
+    g1.uuid = QStringLiteral("GPU-1");
+    g1.name = QStringLiteral("NVIDIA H100");
+    g1.processesKnown = true;
+    g1.gpuUtil = 0;
+    g1.temperature = 91;
+    GpuInfo::Process alice;
+    alice.pid = 300;
+    alice.usedMemory = kGiB;
+    alice.user = QStringLiteral("alice");
+    alice.command = QStringLiteral("python train.py");
+    g1.processes << alice;
+    g1.eccUncorrected = m >= 45 ? 2 : 0;
+    g1.throttleReasons = (m >= 20 && m < 25) ? 0x20 : m == 30 ? 0x4 : 0x1; // 0x1: GPU idle
+    snap.gpus << g0 << g1;
+    return snap;
+}
+
+QList<GpuAlert> play(AlertRules &rules, int from, int to)
+{
+    QList<GpuAlert> all;
+    for (int s = from; s < to; ++s)
+        all += rules.check(at(s));
+    return all;
+}
+
+} // namespace
+
+void TestAlertRules::scriptedHourFiresEachAlertOnce()
+{
+    AlertRules rules;
+    const QList<GpuAlert> alerts = play(rules, 0, 3600);
+    QStringList said;
+    for (const GpuAlert &a : alerts)
+        said << QStringLiteral("%1: %2").arg((a.msecs - kStart) / 1000).arg(a.text);
+    const QString all = said.join(QLatin1Char('\n'));
+    QCOMPARE(alerts.size(), 5);
+
+    QCOMPARE(alerts.at(0).kind, GpuAlert::Kind::Throttling);
+    QCOMPARE(alerts.at(0).msecs, kStart + 20 * 60000);
+    QCOMPARE(alerts.at(0).text, QStringLiteral("GPU 1 (NVIDIA H100) is slowing down for heat at "
+                                               "91 °C; on it: alice: python train.py."));
+    QCOMPARE(alerts.at(1).kind, GpuAlert::Kind::Throttling);
+    QCOMPARE(alerts.at(1).msecs, kStart + 30 * 60000);
+    QVERIFY2(alerts.at(1).text.contains(QLatin1String("for power")), qPrintable(all));
+
+    QCOMPARE(alerts.at(2).kind, GpuAlert::Kind::IdleContainer);
+    QCOMPARE(alerts.at(2).msecs, kStart + 40 * 60000); // 30 minutes after its last busy second
+    QCOMPARE(alerts.at(2).containerId, QString(64, QLatin1Char('a')));
+    QCOMPARE(alerts.at(2).gpuUuid, QStringLiteral("GPU-0"));
+    QCOMPARE(alerts.at(2).text, QStringLiteral("Container train-llm has held GPU 0 at 0 % "
+                                               "utilisation for 30 minutes; stop it to free the "
+                                               "GPU?"));
+
+    QCOMPARE(alerts.at(3).kind, GpuAlert::Kind::EccErrors);
+    QCOMPARE(alerts.at(3).msecs, kStart + 45 * 60000);
+    QCOMPARE(alerts.at(3).text, QStringLiteral("GPU 1 (NVIDIA H100) reported 2 new uncorrected "
+                                               "ECC error(s), 2 since the driver loaded; on it: "
+                                               "alice: python train.py."));
+
+    QCOMPARE(alerts.at(4).kind, GpuAlert::Kind::GpuFree);
+    QCOMPARE(alerts.at(4).msecs, kStart + 50 * 60000);
+    QCOMPARE(alerts.at(4).text, QStringLiteral("GPU 0 (NVIDIA H100) is free now (it was held by "
+                                               "train-llm (container), eval-job (container))."));
+
+    // Nothing is said about eval-job (idle 20 minutes) nor alice's process (no container).
+    QVERIFY2(!all.contains(QLatin1String("Container eval-job")), qPrintable(all));
+    // The next hour of the same state says nothing new.
+    QVERIFY(play(rules, 3600, 3 * 3600).isEmpty());
+}
+
+void TestAlertRules::idleAgainAfterWorking()
+{
+    AlertRules rules;
+    AlertRules::Settings settings;
+    settings.idleMinutes = 5;
+    rules.setSettings(settings);
+    int idle = 0;
+    for (int s = 0; s < 3600; ++s) {
+        GpuSnapshot snap = at(600); // a busy second every 15 minutes, idle between
+        snap.taken = QDateTime::fromMSecsSinceEpoch(kStart + s * 1000LL, Qt::UTC);
+        snap.gpus[0].gpuUtil = s % 900 == 0 ? 50 : 0;
+        snap.gpus[0].processes = {inContainer(100, QStringLiteral("train-llm"), QLatin1Char('a'))};
+        for (const GpuAlert &a : rules.check(snap))
+            idle += a.kind == GpuAlert::Kind::IdleContainer;
+    }
+    QCOMPARE(idle, 4); // once in each of the four idle streaks
+}
+
+void TestAlertRules::switchedOffSaysNothing()
+{
+    AlertRules rules;
+    AlertRules::Settings off;
+    off.gpuFree = off.idleContainer = off.hardware = false;
+    rules.setSettings(off);
+    QVERIFY(play(rules, 0, 3600).isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestAlertRules)
+#include "tst_alertrules.moc"

@@ -1,0 +1,94 @@
+#include "gpus/GpuAlerts.h"
+
+#include "widgets/Icons.h"
+
+#include <QDateTime>
+#include <QMenu>
+#include <QSettings>
+#include <QSystemTrayIcon>
+
+#include <functional>
+
+GpuAlerts::GpuAlerts(QObject *parent) : QObject(parent)
+{
+    load();
+}
+
+void GpuAlerts::load()
+{
+    QSettings s;
+    s.beginGroup(QStringLiteral("alerts"));
+    AlertRules::Settings r;
+    r.gpuFree = s.value(QStringLiteral("gpuFree"), true).toBool();
+    r.idleContainer = s.value(QStringLiteral("idleContainer"), true).toBool();
+    r.idleMinutes = qBound(1, s.value(QStringLiteral("idleMinutes"), 30).toInt(), 24 * 60);
+    r.hardware = s.value(QStringLiteral("hardware"), true).toBool();
+    m_rules.setSettings(r);
+    m_desktop = s.value(QStringLiteral("desktop"), true).toBool();
+    m_log = s.value(QStringLiteral("log"), true).toBool();
+}
+
+void GpuAlerts::save() const
+{
+    QSettings s;
+    s.beginGroup(QStringLiteral("alerts"));
+    const AlertRules::Settings &r = m_rules.settings();
+    s.setValue(QStringLiteral("gpuFree"), r.gpuFree);
+    s.setValue(QStringLiteral("idleContainer"), r.idleContainer);
+    s.setValue(QStringLiteral("idleMinutes"), r.idleMinutes);
+    s.setValue(QStringLiteral("hardware"), r.hardware);
+    s.setValue(QStringLiteral("desktop"), m_desktop);
+    s.setValue(QStringLiteral("log"), m_log);
+}
+
+void GpuAlerts::check(const GpuSnapshot &snapshot)
+{
+    const QList<GpuAlert> alerts = m_rules.check(snapshot);
+    for (const GpuAlert &a : alerts) {
+        if (m_log) {
+            const QString when = QDateTime::fromMSecsSinceEpoch(a.msecs).toLocalTime().toString(
+                QStringLiteral("HH:mm:ss"));
+            emit logged(QStringLiteral("%1  %2").arg(when, a.text));
+        }
+        if (m_desktop && QSystemTrayIcon::isSystemTrayAvailable()) {
+            if (!m_tray) {
+                m_tray = new QSystemTrayIcon(Icons::get(QStringLiteral("gpu")), this);
+                m_tray->show();
+            }
+            m_tray->showMessage(tr("GPU Deck"), a.text);
+        }
+    }
+}
+
+void GpuAlerts::fillMenu(QMenu *menu)
+{
+    const auto add = [&](const QString &text, bool on, const std::function<void(bool)> &set) {
+        QAction *action = menu->addAction(text);
+        action->setCheckable(true);
+        action->setChecked(on);
+        connect(action, &QAction::toggled, this, [this, set](bool checked) {
+            set(checked);
+            save();
+        });
+    };
+    AlertRules::Settings r = m_rules.settings();
+    add(tr("Desktop notifications"), m_desktop, [this](bool on) { m_desktop = on; });
+    add(tr("Alert lines in the window"), m_log, [this](bool on) { m_log = on; });
+    menu->addSeparator();
+    add(tr("A busy GPU became free"), r.gpuFree, [this](bool on) {
+        AlertRules::Settings s = m_rules.settings();
+        s.gpuFree = on;
+        m_rules.setSettings(s);
+    });
+    add(tr("A container idles on its GPUs for %1 minutes").arg(r.idleMinutes), r.idleContainer,
+        [this](bool on) {
+            AlertRules::Settings s = m_rules.settings();
+            s.idleContainer = on;
+            m_rules.setSettings(s);
+        });
+    add(tr("ECC errors and throttling"), r.hardware, [this](bool on) {
+        AlertRules::Settings s = m_rules.settings();
+        s.hardware = on;
+        m_rules.setSettings(s);
+    });
+}
