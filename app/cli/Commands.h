@@ -12,3 +12,4 @@ int presetCommand(CliContext &ctx, const QStringList &args);
 int doctorCommand(CliContext &ctx, const QStringList &args);
 int swarmCommand(CliContext &ctx, const QStringList &args);
 int enginesCommand(CliContext &ctx, const QStringList &args);
+int execCommand(CliContext &ctx, const QStringList &args);
