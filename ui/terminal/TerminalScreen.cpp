@@ -1,6 +1,7 @@
 #include "TerminalScreen.h"
 
 #include <QStringList>
+#include <QTimer>
 
 #include <vterm.h>
 
@@ -54,9 +55,14 @@ struct TerminalScreen::Callbacks
     static int pushLine(int columns, const VTermScreenCell *cells, void *user)
     {
         TerminalScreen *s = self(user);
+        // Trailing blanks are not kept: a flood of short lines stays cheap and small.
+        int used = columns;
+        while (used > 0 && cells[used - 1].chars[0] == 0
+               && VTERM_COLOR_IS_DEFAULT_BG(&cells[used - 1].bg) && !cells[used - 1].attrs.reverse)
+            --used;
         std::vector<Cell> line;
-        line.reserve(size_t(columns));
-        for (int i = 0; i < columns; ++i)
+        line.reserve(size_t(used));
+        for (int i = 0; i < used; ++i)
             line.push_back(s->convert(&cells[i]));
         s->m_scrollback.push_back(std::move(line));
         if (s->m_scrollback.size() > size_t(maxScrollback()))
@@ -137,9 +143,25 @@ TerminalScreen::~TerminalScreen()
 
 void TerminalScreen::feed(const QByteArray &bytes)
 {
-    vterm_input_write(m_vt, bytes.constData(), size_t(bytes.size()));
+    m_input.append(bytes);
+    if (!m_draining)
+        drain();
+}
+
+void TerminalScreen::drain()
+{
+    // A slice a turn of the event loop: a flood arriving in one large read (TLS hands over
+    // whole records) never holds the window for longer than a slice takes.
+    m_draining = false;
+    const qsizetype size = std::min(m_input.size(), kSlice);
+    vterm_input_write(m_vt, m_input.constData(), size_t(size));
+    m_input.remove(0, size);
     vterm_screen_flush_damage(m_screen);
     flushOutput(); // answers to the program's queries (cursor position, device attributes)
+    if (!m_input.isEmpty()) {
+        m_draining = true;
+        QTimer::singleShot(0, this, &TerminalScreen::drain);
+    }
 }
 
 void TerminalScreen::resize(int rows, int columns)

@@ -57,7 +57,8 @@ public:
     explicit TerminalScreen(int rows = 24, int columns = 80, QObject *parent = nullptr);
     ~TerminalScreen() override;
 
-    void feed(const QByteArray &bytes); // what the program wrote
+    // What the program wrote; a large feed is parsed a slice per turn of the event loop.
+    void feed(const QByteArray &bytes);
     void resize(int rows, int columns);
     int rows() const { return m_rows; }
     int columns() const { return m_columns; }
@@ -98,6 +99,8 @@ private:
     struct Callbacks;
     Cell convert(const void *cell) const;
     void flushOutput();
+    void drain();
+    static constexpr qsizetype kSlice = 64 * 1024;
 
     VTerm *m_vt;
     VTermScreen *m_screen;
@@ -111,4 +114,6 @@ private:
     int m_mouseMode = 0;
     QString m_title;
     QByteArray m_pendingOutput;
+    QByteArray m_input; // written by the program, not parsed yet
+    bool m_draining = false;
 };
