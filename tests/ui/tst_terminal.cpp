@@ -1,6 +1,7 @@
 #include "TestEngine.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
+#include "log/ContainerLogPage.h"
 #include "terminal/ExecTerminal.h"
 #include "terminal/ShellPage.h"
 #include "terminal/TerminalScreen.h"
@@ -9,6 +10,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QElapsedTimer>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
@@ -34,6 +36,7 @@ private slots:
     void ctrlCInterrupts();
     void exitCodeShown();
     void floodKeepsWindowResponsive();
+    void shellFromLogPage();
 
 private:
     std::unique_ptr<ShellPage> openShell();
@@ -255,6 +258,35 @@ void TestTerminal::floodKeepsWindowResponsive()
     QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(view->screen(), QStringLiteral("done-6")), 60000);
     QVERIFY2(longestGap < 1000,
              qPrintable(QStringLiteral("the window stalled for %1 ms").arg(longestGap)));
+}
+
+void TestTerminal::shellFromLogPage()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    LaunchSpec spec;
+    spec.image = QStringLiteral("gpudeck-test");
+    spec.command = {QStringLiteral("sleep"), QStringLiteral("1000")};
+    spec.gpus.mode = GpuSelection::Mode::None;
+    ContainerLogPage page(m_client.get(), spec);
+    page.show();
+    auto *button = page.findChild<QPushButton *>(QStringLiteral("shellButton"));
+    QVERIFY(button);
+    QVERIFY(!button->isEnabled());
+    page.start();
+    QTRY_VERIFY_WITH_TIMEOUT(button->isEnabled(), 30000);
+    QTest::mouseClick(button, Qt::LeftButton);
+    auto *shell = page.findChild<ShellPage *>();
+    QVERIFY(shell);
+    QVERIFY(shell->isWindow());
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(shell->view()), 30000);
+    type(shell->view(), QStringLiteral("echo in-$((40+2))"));
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(shell->view()->screen(), QStringLiteral("in-42")),
+                             20000);
+    // The container goes with the page (auto-remove): the shell ends and says so.
+    QSignalSpy ended(shell, &ShellPage::ended);
+    page.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 1, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!page.isActive(), 30000);
 }
 
 QTEST_MAIN(TestTerminal)

@@ -2,9 +2,13 @@
 
 #include "log/LogPage.h"
 
+#include <QPointer>
+
 class ContainerRun;
 class DockerClient;
 class PortLinks;
+class QPushButton;
+class ShellPage;
 
 // A container's log tab: its output, its state, and its published ports as links this machine
 // can open (printed URLs in the output become links to them too).
@@ -35,7 +39,12 @@ private:
     // Turns the URLs of blocks from `first` on into links to the published ports.
     void linkify(int first);
 
+    void openShell();
+
+    QPointer<DockerClient> m_client;
     ContainerRun *m_run;
+    QPushButton *m_shellButton;
+    QPointer<ShellPage> m_shell;
     PortLinks *m_portLinks = nullptr;
     QString m_portsProblem;
 };

@@ -106,6 +106,8 @@ protected:
     void updateStatus();
     void addNote(const QString &text);
     QLabel *statusLabel() const { return m_status; }
+    // A control of the page's own kind (a container's Shell button), above the output.
+    void addControl(QWidget *widget);
 
 private:
     struct Chunk
