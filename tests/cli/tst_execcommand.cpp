@@ -31,6 +31,8 @@ private slots:
     void options();
     void stdinByteExact();
     void ttyEchoesAndRestores();
+    void ttyRestoredOnSignal_data();
+    void ttyRestoredOnSignal();
     void usage();
 
 private:
@@ -154,6 +156,45 @@ bool readUntil(int master, QByteArray &seen, const QByteArray &needle, int timeo
     return true;
 }
 
+// `gpudeck exec -it CONTAINER sh` with the pseudo-terminal's slave as its controlling terminal.
+pid_t spawnOnTerminal(int master, int slave, const QString &container)
+{
+    const QByteArray binary = GPUDECK_BINARY;
+    const QByteArray host = TestEngine::host().toUtf8();
+    const QByteArray name = container.toUtf8();
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::setsid();
+        ::ioctl(slave, TIOCSCTTY, 0);
+        ::dup2(slave, 0);
+        ::dup2(slave, 1);
+        ::dup2(slave, 2);
+        ::close(master);
+        ::setenv("DOCKER_HOST", host.constData(), 1);
+        ::execl(binary.constData(), binary.constData(), "exec", "-it", name.constData(), "sh",
+                static_cast<char *>(nullptr));
+        ::_exit(127);
+    }
+    return child;
+}
+
+// Waits for the child to end, reading its terminal meanwhile so that it never blocks on output;
+// kills it after the deadline.
+bool reap(int master, pid_t child, QByteArray &seen, int &status)
+{
+    QDeadlineTimer deadline(20000);
+    pid_t done = 0;
+    while (done == 0 && !deadline.hasExpired()) {
+        readUntil(master, seen, "\x01never", 50);
+        done = ::waitpid(child, &status, WNOHANG);
+    }
+    if (done == 0) {
+        ::kill(child, SIGKILL);
+        ::waitpid(child, &status, 0);
+    }
+    return done == child;
+}
+
 } // namespace
 
 void TestExecCommand::ttyEchoesAndRestores()
@@ -168,23 +209,8 @@ void TestExecCommand::ttyEchoesAndRestores()
     QVERIFY(::tcgetattr(slave, &before) == 0);
     QVERIFY(before.c_lflag & ICANON);
 
-    const QByteArray binary = GPUDECK_BINARY;
-    const QByteArray host = TestEngine::host().toUtf8();
-    const QByteArray container = m_container.toUtf8();
-    const pid_t child = ::fork();
-    QVERIFY(child >= 0);
-    if (child == 0) {
-        ::setsid();
-        ::ioctl(slave, TIOCSCTTY, 0);
-        ::dup2(slave, 0);
-        ::dup2(slave, 1);
-        ::dup2(slave, 2);
-        ::close(master);
-        ::setenv("DOCKER_HOST", host.constData(), 1);
-        ::execl(binary.constData(), binary.constData(), "exec", "-it", container.constData(), "sh",
-                static_cast<char *>(nullptr));
-        ::_exit(127);
-    }
+    const pid_t child = spawnOnTerminal(master, slave, m_container);
+    QVERIFY(child > 0);
 
     QByteArray seen;
     QVERIFY2(readUntil(master, seen, "/ #", 30000), seen.constData());
@@ -202,15 +228,7 @@ void TestExecCommand::ttyEchoesAndRestores()
     const QByteArray exit = "exit 4\r";
     QCOMPARE(::write(master, exit.constData(), size_t(exit.size())), ssize_t(exit.size()));
     int status = 0;
-    QDeadlineTimer deadline(20000);
-    pid_t done = 0;
-    while (done == 0 && !deadline.hasExpired()) {
-        readUntil(master, seen, "\x01never", 50); // drain, so the child never blocks on output
-        done = ::waitpid(child, &status, WNOHANG);
-    }
-    if (done == 0)
-        ::kill(child, SIGKILL);
-    QVERIFY(done == child);
+    QVERIFY(reap(master, child, seen, status));
     QVERIFY(WIFEXITED(status));
     QCOMPARE(WEXITSTATUS(status), 4);
     struct termios after;
@@ -218,6 +236,42 @@ void TestExecCommand::ttyEchoesAndRestores()
     QCOMPARE(after.c_lflag, before.c_lflag);
     QCOMPARE(after.c_iflag, before.c_iflag);
     QCOMPARE(after.c_oflag, before.c_oflag);
+    ::close(master);
+    ::close(slave);
+}
+
+void TestExecCommand::ttyRestoredOnSignal_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGQUIT (Ctrl+\\ where the mode has signals)") << int(SIGQUIT);
+    QTest::newRow("SIGHUP") << int(SIGHUP);
+}
+
+void TestExecCommand::ttyRestoredOnSignal()
+{
+    QFETCH(int, signal);
+    int master = -1;
+    int slave = -1;
+    QVERIFY(::openpty(&master, &slave, nullptr, nullptr, nullptr) == 0);
+    struct termios before;
+    QVERIFY(::tcgetattr(slave, &before) == 0);
+    const pid_t child = spawnOnTerminal(master, slave, m_container);
+    QVERIFY(child > 0);
+    QByteArray seen;
+    QVERIFY2(readUntil(master, seen, "/ #", 30000), seen.constData());
+    struct termios during;
+    QVERIFY(::tcgetattr(slave, &during) == 0);
+    QVERIFY(!(during.c_lflag & ICANON));
+    QCOMPARE(::kill(child, signal), 0);
+    int status = 0;
+    QVERIFY(reap(master, child, seen, status));
+    QVERIFY(WIFSIGNALED(status));
+    QCOMPARE(WTERMSIG(status), signal);
+    struct termios after;
+    QVERIFY(::tcgetattr(slave, &after) == 0);
+    QCOMPARE(after.c_lflag, before.c_lflag);
+    QCOMPARE(after.c_iflag, before.c_iflag);
     ::close(master);
     ::close(slave);
 }
