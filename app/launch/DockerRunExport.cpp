@@ -18,8 +18,19 @@ QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach, cons
         args << QStringLiteral("--rm");
     if (detach)
         args << QStringLiteral("-d");
+    if (spec.interactive)
+        args << QStringLiteral("-i");
     if (spec.tty)
         args << QStringLiteral("-t");
+    if (!spec.user.isEmpty())
+        args << QStringLiteral("--user") << spec.user;
+    if (!spec.workdir.isEmpty())
+        args << QStringLiteral("-w") << spec.workdir;
+    // --entrypoint takes one word; the rest of the entrypoint goes before the command.
+    if (!spec.entrypoint.isEmpty())
+        args << QStringLiteral("--entrypoint") << spec.entrypoint.first();
+    for (const QString &limit : spec.ulimits)
+        args << QStringLiteral("--ulimit") << limit;
     if (!spec.containerName.isEmpty())
         args << QStringLiteral("--name") << spec.containerName;
     if (!spec.runtime.isEmpty())
@@ -44,6 +55,7 @@ QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach, cons
     for (const QString &port : spec.ports)
         args << QStringLiteral("-p") << port;
     args << spec.image;
+    args << spec.entrypoint.mid(1);
     args << spec.command;
     return args;
 }

@@ -1,5 +1,7 @@
 #include "LaunchSpec.h"
 
+#include "Ulimit.h"
+
 #include "PortMapping.h"
 
 #include <QRegularExpression>
@@ -172,6 +174,11 @@ QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion, EngineKin
 
     if (const QString problem = checkImage(image); !problem.isEmpty())
         add("image", problem);
+
+    for (const QString &limit : ulimits) {
+        if (const Result<Ulimit> parsed = Ulimit::parse(limit); !parsed)
+            add("ulimits", parsed.error().message());
+    }
 
     for (const QString &arg : command) {
         if (hasNul(arg)) {
@@ -354,10 +361,19 @@ QJsonObject LaunchSpec::createBody(bool detach) const
     if (!env.isEmpty())
         body.insert(QStringLiteral("Env"), QJsonArray::fromStringList(env));
     body.insert(QStringLiteral("Tty"), tty);
-    body.insert(QStringLiteral("OpenStdin"), false);
-    body.insert(QStringLiteral("AttachStdin"), false);
+    // docker run -i: stdin open; attached (and closed after the first attach ends) unless -d.
+    body.insert(QStringLiteral("OpenStdin"), interactive);
+    body.insert(QStringLiteral("AttachStdin"), interactive && !detach);
+    if (interactive)
+        body.insert(QStringLiteral("StdinOnce"), !detach);
     body.insert(QStringLiteral("AttachStdout"), !detach);
     body.insert(QStringLiteral("AttachStderr"), !detach);
+    if (!user.isEmpty())
+        body.insert(QStringLiteral("User"), user);
+    if (!workdir.isEmpty())
+        body.insert(QStringLiteral("WorkingDir"), workdir);
+    if (!entrypoint.isEmpty())
+        body.insert(QStringLiteral("Entrypoint"), QJsonArray::fromStringList(entrypoint));
     if (!ports.isEmpty())
         body.insert(QStringLiteral("ExposedPorts"), PortMappings::exposedPorts(ports));
 
@@ -380,6 +396,8 @@ QJsonObject LaunchSpec::createBody(bool detach) const
     const QJsonArray requests = deviceRequests();
     if (!requests.isEmpty())
         host.insert(QStringLiteral("DeviceRequests"), requests);
+    if (!ulimits.isEmpty())
+        host.insert(QStringLiteral("Ulimits"), Ulimit::hostConfig(ulimits));
     body.insert(QStringLiteral("HostConfig"), host);
     return body;
 }
@@ -439,7 +457,27 @@ QJsonObject LaunchSpec::libpodCreateBody() const
         body.insert(QStringLiteral("env"), vars);
     }
     body.insert(QStringLiteral("terminal"), tty);
-    body.insert(QStringLiteral("stdin"), false);
+    body.insert(QStringLiteral("stdin"), interactive);
+    if (!user.isEmpty())
+        body.insert(QStringLiteral("user"), user);
+    if (!workdir.isEmpty())
+        body.insert(QStringLiteral("work_dir"), workdir);
+    if (!entrypoint.isEmpty())
+        body.insert(QStringLiteral("entrypoint"), QJsonArray::fromStringList(entrypoint));
+    if (!ulimits.isEmpty()) {
+        QJsonArray limits;
+        for (const QString &value : ulimits) {
+            if (const Result<Ulimit> limit = Ulimit::parse(value)) {
+                QJsonObject entry;
+                entry.insert(QStringLiteral("type"),
+                             QString(QStringLiteral("RLIMIT_") + limit.value().name.toUpper()));
+                entry.insert(QStringLiteral("soft"), limit.value().soft);
+                entry.insert(QStringLiteral("hard"), limit.value().hard);
+                limits.append(entry);
+            }
+        }
+        body.insert(QStringLiteral("r_limits"), limits);
+    }
     body.insert(QStringLiteral("remove"), autoRemove);
     if (!containerName.isEmpty())
         body.insert(QStringLiteral("name"), containerName);
@@ -515,5 +553,7 @@ bool LaunchSpec::operator==(const LaunchSpec &o) const
            && capabilities == o.capabilities && deviceDriver == o.deviceDriver
            && runtime == o.runtime && env == o.env && autoRemove == o.autoRemove && tty == o.tty
            && containerName == o.containerName && shmSize == o.shmSize && ipcMode == o.ipcMode
-           && binds == o.binds && networkMode == o.networkMode && ports == o.ports;
+           && binds == o.binds && networkMode == o.networkMode && ports == o.ports
+           && interactive == o.interactive && user == o.user && workdir == o.workdir
+           && entrypoint == o.entrypoint && ulimits == o.ulimits;
 }

@@ -31,6 +31,12 @@ struct LaunchSpec
     QStringList binds;   // "src:dst[:options]"
     QString networkMode; // "" = daemon default
     QStringList ports;   // as `docker run -p` takes them (PortMapping)
+    // How the process runs (docker run -i, --user, -w, --entrypoint, --ulimit).
+    bool interactive = false;
+    QString user;
+    QString workdir;
+    QStringList entrypoint;
+    QStringList ulimits; // NAME=SOFT[:HARD] (Ulimit)
 
     // compute, utility, graphics, video, display, compat32
     static const QStringList &knownCapabilities();
