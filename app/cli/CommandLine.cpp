@@ -26,11 +26,14 @@ const CommandEntry kCommands[] = {
      "images [--json]\n"
      "      the engine's local images: repo:tag, id, size, the CUDA each needs, created\n"},
     {"run", runCommand,
-     "run --preset NAME|FILE [-d|--detach] [-p|--publish PORT]...\n"
+     "run --preset NAME|FILE [-d|--detach] [-i|--interactive] [-t|--tty]\n"
+     "     [-p|--publish PORT]...\n"
      "      launch a preset like docker run: output to stdout and stderr, exit code the\n"
      "      container's; --detach prints the container's id and leaves it running;\n"
      "      --publish adds a published port to the preset's own, as docker run -p takes\n"
-     "      it (8888, 127.0.0.1::8888, 127.0.0.1:8000-8010:8000-8010, 53/udp)\n"},
+     "      it (8888, 127.0.0.1::8888, 127.0.0.1:8000-8010:8000-8010, 53/udp); -i and -t\n"
+     "      as docker run takes them: stdin to the container, a terminal (this one raw until\n"
+     "      it ends)\n"},
     {"exec", execCommand,
      "exec [-i|--interactive] [-t|--tty] [-u|--user USER] [-w|--workdir DIR]\n"
      "     [-e|--env KEY=VALUE]... CONTAINER COMMAND [ARG...]\n"

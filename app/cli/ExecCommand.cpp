@@ -3,22 +3,19 @@
 #include "EngineSession.h"
 #include "ProcessIo.h"
 #include "RawTerminal.h"
+#include "StdinPump.h"
 
 #include "engine/DockerClient.h"
 #include "engine/ExecSession.h"
 
 #include <QCommandLineParser>
-#include <QSocketNotifier>
 
-#include <cerrno>
-#include <fcntl.h>
 #include <unistd.h>
 
 namespace {
 
 // docker exec's code when it could not run the command at all.
 constexpr int kExecFailed = 1;
-constexpr qsizetype kReadChunk = 64 * 1024;
 
 } // namespace
 
@@ -83,22 +80,11 @@ int execCommand(CliContext &ctx, const QStringList &args)
                      });
 
     // stdin, byte-exact, as it comes; end-of-file half-closes the connection.
-    std::unique_ptr<QSocketNotifier> input;
+    std::unique_ptr<StdinPump> input;
     if (options.interactive) {
-        input = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
-        QObject::connect(input.get(), &QSocketNotifier::activated, &session, [&]() {
-            QByteArray buffer(kReadChunk, Qt::Uninitialized);
-            const ssize_t n = ::read(STDIN_FILENO, buffer.data(), size_t(buffer.size()));
-            if (n < 0 && (errno == EINTR || errno == EAGAIN))
-                return;
-            if (n <= 0) {
-                input->setEnabled(false);
-                session.closeStdin();
-                return;
-            }
-            buffer.truncate(n);
-            session.write(buffer);
-        });
+        input = std::make_unique<StdinPump>(
+            &session, [&session](const QByteArray &data) { session.write(data); },
+            [&session]() { session.closeStdin(); });
     }
     if (raw) {
         raw->makeRaw();
@@ -108,7 +94,7 @@ int execCommand(CliContext &ctx, const QStringList &args)
     }
     QObject::connect(&session, &ExecSession::finished, &session, [&]() {
         if (input)
-            input->setEnabled(false);
+            input->stop();
         if (raw)
             raw->restore();
         if (!session.exitCode()) {

@@ -2,8 +2,12 @@
 
 #include <QCryptographicHash>
 #include <QDeadlineTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QTemporaryDir>
 #include <QTemporaryFile>
 #include <QTest>
 #include <QUuid>
@@ -16,6 +20,8 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+
+#include <vector>
 
 // gpudeck exec against the real engine (local, ssh:// or TLS): exit codes as docker exec gives
 // them, the options, stdin byte-exact, and -it under a pseudo-terminal the test makes.
@@ -33,10 +39,14 @@ private slots:
     void ttyEchoesAndRestores();
     void ttyRestoredOnSignal_data();
     void ttyRestoredOnSignal();
+    void runInteractive();
+    void runTtyEchoesAndRestores();
     void usage();
 
 private:
     static TestEngine::CliResult gpudeck(const QStringList &args);
+    QString presetFile(const QString &command);
+    QTemporaryDir m_presets;
     QString m_container;
 };
 
@@ -156,12 +166,15 @@ bool readUntil(int master, QByteArray &seen, const QByteArray &needle, int timeo
     return true;
 }
 
-// `gpudeck exec -it CONTAINER sh` with the pseudo-terminal's slave as its controlling terminal.
-pid_t spawnOnTerminal(int master, int slave, const QString &container)
+// gpudeck with these arguments, the pseudo-terminal's slave as its controlling terminal.
+pid_t spawnOnTerminal(int master, int slave, const QList<QByteArray> &args)
 {
     const QByteArray binary = GPUDECK_BINARY;
     const QByteArray host = TestEngine::host().toUtf8();
-    const QByteArray name = container.toUtf8();
+    std::vector<char *> argv{const_cast<char *>(binary.constData())};
+    for (const QByteArray &arg : args)
+        argv.push_back(const_cast<char *>(arg.constData()));
+    argv.push_back(nullptr);
     const pid_t child = ::fork();
     if (child == 0) {
         ::setsid();
@@ -171,8 +184,7 @@ pid_t spawnOnTerminal(int master, int slave, const QString &container)
         ::dup2(slave, 2);
         ::close(master);
         ::setenv("DOCKER_HOST", host.constData(), 1);
-        ::execl(binary.constData(), binary.constData(), "exec", "-it", name.constData(), "sh",
-                static_cast<char *>(nullptr));
+        ::execv(binary.constData(), argv.data());
         ::_exit(127);
     }
     return child;
@@ -209,7 +221,7 @@ void TestExecCommand::ttyEchoesAndRestores()
     QVERIFY(::tcgetattr(slave, &before) == 0);
     QVERIFY(before.c_lflag & ICANON);
 
-    const pid_t child = spawnOnTerminal(master, slave, m_container);
+    const pid_t child = spawnOnTerminal(master, slave, {"exec", "-it", m_container.toUtf8(), "sh"});
     QVERIFY(child > 0);
 
     QByteArray seen;
@@ -256,7 +268,7 @@ void TestExecCommand::ttyRestoredOnSignal()
     QVERIFY(::openpty(&master, &slave, nullptr, nullptr, nullptr) == 0);
     struct termios before;
     QVERIFY(::tcgetattr(slave, &before) == 0);
-    const pid_t child = spawnOnTerminal(master, slave, m_container);
+    const pid_t child = spawnOnTerminal(master, slave, {"exec", "-it", m_container.toUtf8(), "sh"});
     QVERIFY(child > 0);
     QByteArray seen;
     QVERIFY2(readUntil(master, seen, "/ #", 30000), seen.constData());
@@ -272,6 +284,81 @@ void TestExecCommand::ttyRestoredOnSignal()
     QVERIFY(::tcgetattr(slave, &after) == 0);
     QCOMPARE(after.c_lflag, before.c_lflag);
     QCOMPARE(after.c_iflag, before.c_iflag);
+    ::close(master);
+    ::close(slave);
+}
+
+QString TestExecCommand::presetFile(const QString &command)
+{
+    const QJsonObject preset{
+        {QStringLiteral("format"), QStringLiteral("gpudeck-preset")},
+        {QStringLiteral("version"), 1},
+        {QStringLiteral("name"), QStringLiteral("interactive")},
+        {QStringLiteral("image"), QStringLiteral("gpudeck-test")},
+        {QStringLiteral("command"),
+         QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"), command}},
+        {QStringLiteral("gpus"), QJsonObject{{QStringLiteral("mode"), QStringLiteral("none")}}},
+        {QStringLiteral("autoRemove"), true},
+    };
+    const QString path = m_presets.filePath(QUuid::createUuid().toString(QUuid::Id128)
+                                            + QStringLiteral(".json"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write(QJsonDocument(preset).toJson());
+    return path;
+}
+
+void TestExecCommand::runInteractive()
+{
+    const QByteArray input = QByteArray("line one\n") + QByteArray(300000, 'x') + "\nend";
+    QTemporaryFile file;
+    QVERIFY(file.open());
+    file.write(input);
+    file.close();
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DOCKER_HOST"), TestEngine::host());
+    process.setProcessEnvironment(env);
+    process.setStandardInputFile(file.fileName());
+    process.start(QStringLiteral(GPUDECK_BINARY),
+                  {QStringLiteral("run"), QStringLiteral("-i"), QStringLiteral("--preset"),
+                   presetFile(QStringLiteral("sha256sum; exit 5"))});
+    QVERIFY(process.waitForFinished(120000));
+    QCOMPARE(process.exitCode(), 5);
+    QCOMPARE(process.readAllStandardOutput().left(64),
+             QCryptographicHash::hash(input, QCryptographicHash::Sha256).toHex());
+}
+
+void TestExecCommand::runTtyEchoesAndRestores()
+{
+    int master = -1;
+    int slave = -1;
+    struct winsize size = {};
+    size.ws_row = 22;
+    size.ws_col = 66;
+    QVERIFY(::openpty(&master, &slave, nullptr, nullptr, &size) == 0);
+    struct termios before;
+    QVERIFY(::tcgetattr(slave, &before) == 0);
+    const pid_t child = spawnOnTerminal(master, slave,
+                                        {"run", "-it", "--preset",
+                                         presetFile(QStringLiteral("exec sh")).toUtf8()});
+    QVERIFY(child > 0);
+    QByteArray seen;
+    QVERIFY2(readUntil(master, seen, "/ #", 30000), seen.constData());
+    const QByteArray typed = "echo run-$((6*7)); busybox stty size\r";
+    QCOMPARE(::write(master, typed.constData(), size_t(typed.size())), ssize_t(typed.size()));
+    QVERIFY2(readUntil(master, seen, "run-42", 20000), seen.constData());
+    QVERIFY2(readUntil(master, seen, "22 66", 20000), seen.constData());
+    const QByteArray exit = "exit 6\r";
+    QCOMPARE(::write(master, exit.constData(), size_t(exit.size())), ssize_t(exit.size()));
+    int status = 0;
+    QVERIFY(reap(master, child, seen, status));
+    QVERIFY(WIFEXITED(status));
+    QCOMPARE(WEXITSTATUS(status), 6);
+    struct termios after;
+    QVERIFY(::tcgetattr(slave, &after) == 0);
+    QCOMPARE(after.c_lflag, before.c_lflag);
     ::close(master);
     ::close(slave);
 }
