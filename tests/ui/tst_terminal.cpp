@@ -37,6 +37,7 @@ private slots:
     void exitCodeShown();
     void floodKeepsWindowResponsive();
     void shellFromLogPage();
+    void interactiveLaunch();
 
 private:
     std::unique_ptr<ShellPage> openShell();
@@ -287,6 +288,34 @@ void TestTerminal::shellFromLogPage()
     page.stop();
     QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 1, 30000);
     QTRY_VERIFY_WITH_TIMEOUT(!page.isActive(), 30000);
+}
+
+void TestTerminal::interactiveLaunch()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    LaunchSpec spec;
+    spec.image = QStringLiteral("gpudeck-test");
+    spec.command = {QStringLiteral("sh")};
+    spec.gpus.mode = GpuSelection::Mode::None;
+    spec.interactive = true;
+    spec.tty = true;
+    ContainerLogPage page(m_client.get(), spec);
+    page.resize(800, 500);
+    page.show();
+    TerminalView *view = page.terminal();
+    QVERIFY(view);
+    QVERIFY(view->isVisible());
+    QVERIFY(!page.textEdit()->isVisible());
+    page.start();
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(view), 30000);
+    type(view, QStringLiteral("echo $((6*7)); busybox stty size"));
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(view->screen(), QStringLiteral("42")), 20000);
+    const QString size =
+        QStringLiteral("%1 %2").arg(view->screen()->rows()).arg(view->screen()->columns());
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(view->screen(), size), 20000);
+    type(view, QStringLiteral("exit 3"));
+    QTRY_VERIFY_WITH_TIMEOUT(!page.isActive(), 30000);
+    QCOMPARE(page.launcher()->exitCode(), std::optional<qint64>(3));
 }
 
 QTEST_MAIN(TestTerminal)

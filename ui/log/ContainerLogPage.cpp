@@ -4,6 +4,8 @@
 #include "launch/PortLinks.h"
 #include "log/ContainerRun.h"
 #include "terminal/ShellPage.h"
+#include "terminal/TerminalScreen.h"
+#include "terminal/TerminalView.h"
 
 #include "engine/DockerClient.h"
 
@@ -57,6 +59,18 @@ ContainerLogPage::ContainerLogPage(DockerClient *client, ContainerRun *run, cons
                          this->spec().gpus.summary()));
         updateStatus();
     });
+    // docker run -it: the container's terminal, keys to its stdin over the hijacked attach.
+    if (spec.interactive && spec.tty) {
+        m_terminal = new TerminalView(this);
+        replaceOutputView(m_terminal);
+        setFocusProxy(m_terminal);
+        TerminalScreen *screen = m_terminal->screen();
+        connect(launcher, &Launcher::output, screen,
+                [screen](StreamDemuxer::Channel, const QByteArray &data) { screen->feed(data); });
+        connect(screen, &TerminalScreen::output, launcher, &Launcher::writeStdin);
+        connect(m_terminal, &TerminalView::sizeChanged, launcher, &Launcher::resize);
+        launcher->resize(screen->rows(), screen->columns());
+    }
     updateStatus();
     updatePorts();
 }

@@ -9,6 +9,7 @@ class DockerClient;
 class PortLinks;
 class QPushButton;
 class ShellPage;
+class TerminalView;
 
 // A container's log tab: its output, its state, and its published ports as links this machine
 // can open (printed URLs in the output become links to them too).
@@ -22,6 +23,7 @@ public:
     Launcher *launcher() const override;
     // The container's published ports as links (null without ports).
     PortLinks *portLinks() const { return m_portLinks; }
+    TerminalView *terminal() const { return m_terminal; }
 
 protected:
     QString stateText() const override;
@@ -45,6 +47,7 @@ private:
     ContainerRun *m_run;
     QPushButton *m_shellButton;
     QPointer<ShellPage> m_shell;
+    TerminalView *m_terminal = nullptr; // an interactive launch with a tty: its terminal
     PortLinks *m_portLinks = nullptr;
     QString m_portsProblem;
 };
