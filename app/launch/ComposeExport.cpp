@@ -83,6 +83,29 @@ QString ComposeExport::yaml(const LaunchSpec &spec)
     }
     if (body.value(QStringLiteral("Tty")).toBool())
         text += in2 + QStringLiteral("tty: true\n");
+    if (body.value(QStringLiteral("OpenStdin")).toBool())
+        text += in2 + QStringLiteral("stdin_open: true\n");
+    if (body.contains(QStringLiteral("User")))
+        text += in2 + QStringLiteral("user: ")
+                + literal(body.value(QStringLiteral("User")).toString()) + QLatin1Char('\n');
+    if (body.contains(QStringLiteral("WorkingDir")))
+        text += in2 + QStringLiteral("working_dir: ")
+                + literal(body.value(QStringLiteral("WorkingDir")).toString()) + QLatin1Char('\n');
+    if (body.contains(QStringLiteral("Entrypoint"))) {
+        text += in2 + QStringLiteral("entrypoint:\n");
+        blockList(text, in3, strings(body.value(QStringLiteral("Entrypoint"))));
+    }
+    const QJsonArray ulimits = host.value(QStringLiteral("Ulimits")).toArray();
+    if (!ulimits.isEmpty()) {
+        text += in2 + QStringLiteral("ulimits:\n");
+        for (const QJsonValue &limit : ulimits) {
+            text += in3
+                    + QStringLiteral("%1:\n%2  soft: %3\n%2  hard: %4\n")
+                          .arg(limit[QStringLiteral("Name")].toString(), in3)
+                          .arg(limit[QStringLiteral("Soft")].toInteger())
+                          .arg(limit[QStringLiteral("Hard")].toInteger());
+        }
+    }
     if (host.contains(QStringLiteral("Runtime")))
         text += in2 + QStringLiteral("runtime: ")
                 + literal(host.value(QStringLiteral("Runtime")).toString()) + QLatin1Char('\n');

@@ -204,6 +204,40 @@ Result<QString> KubernetesExport::yaml(const LaunchSpec &spec, const QList<GpuIn
     text += pod + QStringLiteral("  - name: \"main\"\n");
     text += ctr + QStringLiteral("image: ") + quoted(body.value(QStringLiteral("Image")).toString())
             + QLatin1Char('\n');
+    if (body.contains(QStringLiteral("Entrypoint"))) {
+        // Docker's Entrypoint is Kubernetes' command.
+        text += ctr + QStringLiteral("command:\n");
+        for (const QString &arg : strings(body.value(QStringLiteral("Entrypoint"))))
+            text += item + QStringLiteral("- ") + quoted(arg) + QLatin1Char('\n');
+    }
+    if (body.contains(QStringLiteral("WorkingDir")))
+        text += ctr + QStringLiteral("workingDir: ")
+                + quoted(body.value(QStringLiteral("WorkingDir")).toString()) + QLatin1Char('\n');
+    if (body.value(QStringLiteral("OpenStdin")).toBool())
+        text += ctr + QStringLiteral("stdin: true\n");
+    if (body.contains(QStringLiteral("User"))) {
+        // Kubernetes takes numeric ids only; a user name stays the image's business.
+        const QStringList ids =
+            body.value(QStringLiteral("User")).toString().split(QLatin1Char(':'));
+        bool uidOk = false;
+        bool gidOk = false;
+        const qint64 uid = ids.first().toLongLong(&uidOk);
+        const qint64 gid = ids.size() > 1 ? ids.at(1).toLongLong(&gidOk) : 0;
+        if (uidOk) {
+            text += ctr + QStringLiteral("securityContext:\n");
+            text += ctr + QStringLiteral("  runAsUser: %1\n").arg(uid);
+            if (gidOk)
+                text += ctr + QStringLiteral("  runAsGroup: %1\n").arg(gid);
+        } else {
+            text += ctr
+                    + QStringLiteral("# user %1: Kubernetes takes numeric ids only.\n")
+                          .arg(body.value(QStringLiteral("User")).toString());
+        }
+    }
+    if (!spec.ulimits.isEmpty())
+        text += ctr
+                + QStringLiteral("# ulimits %1: set them on the node, Kubernetes has no field.\n")
+                      .arg(spec.ulimits.join(QStringLiteral(", ")));
     if (body.contains(QStringLiteral("Cmd"))) {
         // Docker's Cmd is Kubernetes' args: both keep the image's entrypoint.
         text += ctr + QStringLiteral("args:\n");

@@ -2,8 +2,11 @@
 #include "TestEngine.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
+#include "launch/ComposeExport.h"
 #include "launch/DockerRunExport.h"
+#include "launch/KubernetesExport.h"
 #include "launch/LaunchSpec.h"
+#include "launch/PythonExport.h"
 #include "launch/Ulimit.h"
 #include "presets/Preset.h"
 
@@ -25,6 +28,7 @@ private slots:
     void createBody();
     void presetRoundTrip();
     void dockerRunLine();
+    void otherExports();
     void sameAsDockerRun();
 
 private:
@@ -135,6 +139,26 @@ void TestProcessFields::dockerRunLine()
              QStringLiteral("docker run -i -t --user 1000:1000 -w /bin --entrypoint sh "
                             "--ulimit memlock=-1 --ulimit stack=67108864 --ulimit nofile=1024:2048 "
                             "gpudeck-test -e -c 'busybox id -u'"));
+}
+
+void TestProcessFields::otherExports()
+{
+    const QString python = PythonExport::script(sample(), false);
+    for (const char *part : {"stdin_open=True", "user=\"1000:1000\"", "working_dir=\"/bin\"",
+                             "entrypoint=[\"sh\", \"-e\"]",
+                             "docker.types.Ulimit(name=\"nofile\", soft=1024, hard=2048)"})
+        QVERIFY2(python.contains(QLatin1String(part)), part);
+    const QString compose = ComposeExport::yaml(sample());
+    for (const char *part : {"stdin_open: true", "user: \"1000:1000\"", "working_dir: \"/bin\"",
+                             "entrypoint:\n      - \"sh\"\n      - \"-e\"",
+                             "nofile:\n        soft: 1024\n        hard: 2048"})
+        QVERIFY2(compose.contains(QLatin1String(part)), part);
+    const Result<QString> job = KubernetesExport::yaml(sample(), {});
+    QVERIFY(job);
+    const QString kubernetes = job.value();
+    for (const char *part :
+         {"command:", "workingDir: \"/bin\"", "stdin: true", "runAsUser: 1000", "runAsGroup: 1000"})
+        QVERIFY2(kubernetes.contains(QLatin1String(part)), part);
 }
 
 void TestProcessFields::sameAsDockerRun()
