@@ -87,7 +87,9 @@ int execCommand(CliContext &ctx, const QStringList &args)
             [&session]() { session.closeStdin(); });
     }
     if (raw) {
-        raw->makeRaw();
+        // As docker exec: raw only when the keys go to the command.
+        if (options.interactive)
+            raw->makeRaw();
         QObject::connect(raw.get(), &RawTerminal::resized, &session, [&session](const QSize &size) {
             session.resize(size.height(), size.width());
         });
