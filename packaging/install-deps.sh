@@ -7,6 +7,8 @@ packages=(
     cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools libgl-dev node-llhttp
     # CDI specification files in YAML; Podman's containers.conf in TOML
     libyaml-cpp-dev libtomlplusplus-dev
+    # the terminal tabs' VT emulator
+    libvterm-dev
     # the SVG icons at run time (without it the style's own icons stand in)
     libqt6svg6
     # the sandboxed test engine and its image; the CLI and the SDK the tests compare with

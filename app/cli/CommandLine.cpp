@@ -41,11 +41,20 @@ const CommandEntry kCommands[] = {
      "logout [SERVER]\n"
      "      remove the stored login for a registry (Docker Hub without SERVER)\n"},
     {"run", runCommand,
-     "run --preset NAME|FILE [-d|--detach] [-p|--publish PORT]...\n"
+     "run --preset NAME|FILE [-d|--detach] [-i|--interactive] [-t|--tty]\n"
+     "     [-p|--publish PORT]...\n"
      "      launch a preset like docker run: output to stdout and stderr, exit code the\n"
      "      container's; --detach prints the container's id and leaves it running;\n"
      "      --publish adds a published port to the preset's own, as docker run -p takes\n"
-     "      it (8888, 127.0.0.1::8888, 127.0.0.1:8000-8010:8000-8010, 53/udp)\n"},
+     "      it (8888, 127.0.0.1::8888, 127.0.0.1:8000-8010:8000-8010, 53/udp); -i and -t\n"
+     "      as docker run takes them: stdin to the container, a terminal (this one raw until\n"
+     "      it ends)\n"},
+    {"exec", execCommand,
+     "exec [-i|--interactive] [-t|--tty] [-u|--user USER] [-w|--workdir DIR]\n"
+     "     [-e|--env KEY=VALUE]... CONTAINER COMMAND [ARG...]\n"
+     "      run a command in a running container like docker exec: -i passes stdin on,\n"
+     "      -t gives it a terminal (this one goes raw until it ends); exit code the\n"
+     "      command's (126 or 127 when it cannot be run, as docker exec)\n"},
     {"swarm", swarmCommand,
      "swarm nodes [--json]\n"
      "      on a swarm manager: the nodes, their NVIDIA-GPU resources and the tasks holding them\n"
@@ -157,6 +166,7 @@ QString helpText()
         "  rootless sockets, then unix:///var/run/docker.sock, or /run/podman/podman.sock when\n"
         "  only Podman's exists. On Podman, GPUs are CDI devices (nvidia.com/gpu=0, ...).\n"
         "\nExit codes: 0 ok; for run, the container's own code, or 125 when the launch failed;\n"
+        "for exec, the command's own code, or 1 when it could not be run at all;\n"
         "2 for bad usage; 1 for other failures (doctor: a check failed).\n");
     return text;
 }

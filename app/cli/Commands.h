@@ -20,3 +20,4 @@ int rmCommand(CliContext &ctx, const QStringList &args);
 int pullCommand(CliContext &ctx, const QStringList &args);
 int loginCommand(CliContext &ctx, const QStringList &args);
 int logoutCommand(CliContext &ctx, const QStringList &args);
+int execCommand(CliContext &ctx, const QStringList &args);

@@ -2,6 +2,8 @@
 #include "Commands.h"
 #include "EngineSession.h"
 #include "ProcessIo.h"
+#include "RawTerminal.h"
+#include "StdinPump.h"
 
 #include "containers/ContainerRecord.h"
 #include "engine/DockerClient.h"
@@ -44,9 +46,16 @@ int runCommand(CliContext &ctx, const QStringList &args)
                                      QStringLiteral(
                                          "publish a container port as docker run -p does"),
                                      QStringLiteral("PORT"));
+    // docker run's -i and -t: on top of the preset's own "interactive" and "tty".
+    const QCommandLineOption interactive({QStringLiteral("i"), QStringLiteral("interactive")},
+                                         QStringLiteral("keep stdin open and pass it on"));
+    const QCommandLineOption tty({QStringLiteral("t"), QStringLiteral("tty")},
+                                 QStringLiteral("give the container a terminal"));
     parser.addOption(preset);
     parser.addOption(detach);
     parser.addOption(publish);
+    parser.addOption(interactive);
+    parser.addOption(tty);
     if (!parser.parse(QStringList{QStringLiteral("run")} + args))
         return ctx.usage(parser.errorText() + QLatin1Char('.'));
     if (!parser.isSet(preset))
@@ -65,6 +74,8 @@ int runCommand(CliContext &ctx, const QStringList &args)
         return ctx.fail(loaded.error(), kLaunchFailed);
     LaunchSpec spec = loaded.value().spec();
     spec.labels.insert(ContainerRecord::presetLabel(), loaded.value().name());
+    spec.interactive = spec.interactive || parser.isSet(interactive);
+    spec.tty = spec.tty || parser.isSet(tty);
     const QList<ValidationIssue> issues = spec.validate();
     if (!issues.isEmpty()) {
         return ctx.fail(
@@ -167,6 +178,30 @@ int runCommand(CliContext &ctx, const QStringList &args)
     // Ctrl+C and SIGTERM stop the container (SIGTERM, then a kill after 10 s), as docker run's
     // signal proxy does; the exit code is then the container's.
     const ProcessIo::StopSignals stopSignals(&launcher, [&launcher]() { launcher.stop(10); });
+
+    // -i: stdin to the container; -t on a terminal: this one raw until the launch ends.
+    std::unique_ptr<StdinPump> input;
+    std::unique_ptr<RawTerminal> raw;
+    if (spec.interactive && !parser.isSet(detach)) {
+        input = std::make_unique<StdinPump>(
+            &launcher, [&launcher](const QByteArray &data) { launcher.writeStdin(data); },
+            [&launcher]() { launcher.closeStdin(); });
+        if (spec.tty && ::isatty(STDIN_FILENO)) {
+            raw = std::make_unique<RawTerminal>(STDIN_FILENO);
+            const QSize size = raw->size();
+            launcher.resize(size.height(), size.width());
+            QObject::connect(raw.get(), &RawTerminal::resized, &launcher,
+                             [&launcher](const QSize &now) {
+                                 launcher.resize(now.height(), now.width());
+                             });
+            raw->makeRaw();
+        }
+        QObject::connect(&launcher, &Launcher::finished, &launcher, [&]() {
+            input->stop();
+            if (raw)
+                raw->restore();
+        });
+    }
 
     launcher.launch(spec, parser.isSet(detach));
     const int code = runCtx.exec();

@@ -5,8 +5,10 @@
 #include "DockerRunExport.h"
 #include "LaunchSpec.h"
 #include "PortMapping.h"
+#include "Ulimit.h"
 #include "YamlText.h"
 
+#include <QJsonArray>
 #include <QRegularExpression>
 
 namespace {
@@ -79,6 +81,27 @@ QString ComposeExport::yaml(const LaunchSpec &spec, const ExportTarget &target)
     }
     if (spec.tty)
         text += in2 + QStringLiteral("tty: true\n");
+    if (spec.interactive)
+        text += in2 + QStringLiteral("stdin_open: true\n");
+    if (!spec.user.isEmpty())
+        text += in2 + QStringLiteral("user: ") + literal(spec.user) + QLatin1Char('\n');
+    if (!spec.workdir.isEmpty())
+        text += in2 + QStringLiteral("working_dir: ") + literal(spec.workdir) + QLatin1Char('\n');
+    if (spec.entrypoint) {
+        text += in2 + QStringLiteral("entrypoint:\n");
+        blockList(text, in3, *spec.entrypoint);
+    }
+    const QJsonArray ulimits = Ulimit::hostConfig(spec.ulimits);
+    if (!ulimits.isEmpty()) {
+        text += in2 + QStringLiteral("ulimits:\n");
+        for (const QJsonValue &limit : ulimits) {
+            text += in3
+                    + QStringLiteral("%1:\n%2  soft: %3\n%2  hard: %4\n")
+                          .arg(limit[QStringLiteral("Name")].toString(), in3)
+                          .arg(limit[QStringLiteral("Soft")].toInteger())
+                          .arg(limit[QStringLiteral("Hard")].toInteger());
+        }
+    }
     if (!spec.runtime.isEmpty())
         text += in2 + QStringLiteral("runtime: ") + literal(spec.runtime) + QLatin1Char('\n');
     if (const auto bytes = ByteSize::ifSet(spec.shmSize)) // bytes, as the engine gets them

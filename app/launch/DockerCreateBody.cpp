@@ -4,6 +4,7 @@
 #include "CdiNames.h"
 #include "LaunchSpec.h"
 #include "PortMapping.h"
+#include "Ulimit.h"
 
 namespace DockerCreateBody {
 
@@ -18,10 +19,17 @@ QJsonObject build(const LaunchSpec &spec, bool detach)
     if (!spec.env.isEmpty())
         body.insert(QStringLiteral("Env"), QJsonArray::fromStringList(spec.env));
     body.insert(QStringLiteral("Tty"), spec.tty);
-    body.insert(QStringLiteral("OpenStdin"), false);
-    body.insert(QStringLiteral("AttachStdin"), false);
+    // docker run -i: stdin open; attached (and closed after the first attach ends) unless -d.
+    body.insert(QStringLiteral("OpenStdin"), spec.interactive);
+    body.insert(QStringLiteral("AttachStdin"), spec.interactive && !detach);
+    if (spec.interactive)
+        body.insert(QStringLiteral("StdinOnce"), !detach);
     body.insert(QStringLiteral("AttachStdout"), !detach);
     body.insert(QStringLiteral("AttachStderr"), !detach);
+    if (!spec.user.isEmpty())
+        body.insert(QStringLiteral("User"), spec.user);
+    if (!spec.workdir.isEmpty())
+        body.insert(QStringLiteral("WorkingDir"), spec.workdir);
     if (!spec.ports.isEmpty())
         body.insert(QStringLiteral("ExposedPorts"), PortMappings::exposedPorts(spec.ports));
     if (!spec.labels.isEmpty())
@@ -44,6 +52,8 @@ QJsonObject build(const LaunchSpec &spec, bool detach)
     const QJsonArray requests = deviceRequests(spec);
     if (!requests.isEmpty())
         host.insert(QStringLiteral("DeviceRequests"), requests);
+    if (!spec.ulimits.isEmpty())
+        host.insert(QStringLiteral("Ulimits"), Ulimit::hostConfig(spec.ulimits));
     body.insert(QStringLiteral("HostConfig"), host);
     return body;
 }

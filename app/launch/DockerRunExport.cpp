@@ -18,8 +18,20 @@ QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach, cons
         args << QStringLiteral("--rm");
     if (detach)
         args << QStringLiteral("-d");
+    if (spec.interactive)
+        args << QStringLiteral("-i");
     if (spec.tty)
         args << QStringLiteral("-t");
+    if (!spec.user.isEmpty())
+        args << QStringLiteral("--user") << spec.user;
+    if (!spec.workdir.isEmpty())
+        args << QStringLiteral("-w") << spec.workdir;
+    // --entrypoint takes one word; the rest of the entrypoint goes before the command.
+    const QStringList entrypoint = spec.entrypoint.value_or(QStringList());
+    if (spec.entrypoint)
+        args << QStringLiteral("--entrypoint") << entrypoint.value(0);
+    for (const QString &limit : spec.ulimits)
+        args << QStringLiteral("--ulimit") << limit;
     if (!spec.containerName.isEmpty())
         args << QStringLiteral("--name") << spec.containerName;
     if (!spec.runtime.isEmpty())
@@ -44,6 +56,7 @@ QStringList DockerRunExport::arguments(const LaunchSpec &spec, bool detach, cons
     for (const QString &port : spec.ports)
         args << QStringLiteral("-p") << port;
     args << spec.image;
+    args << entrypoint.mid(1);
     args << spec.command;
     return args;
 }

@@ -194,6 +194,38 @@ Result<QString> KubernetesExport::yaml(const LaunchSpec &spec, const QList<GpuIn
     text += pod + QStringLiteral("containers:\n");
     text += pod + QStringLiteral("  - name: \"main\"\n");
     text += ctr + QStringLiteral("image: ") + quoted(spec.image) + QLatin1Char('\n');
+    if (spec.entrypoint) {
+        // Docker's Entrypoint is Kubernetes' command.
+        text += ctr + QStringLiteral("command:\n");
+        for (const QString &arg : *spec.entrypoint)
+            text += item + QStringLiteral("- ") + quoted(arg) + QLatin1Char('\n');
+    }
+    if (!spec.workdir.isEmpty())
+        text += ctr + QStringLiteral("workingDir: ") + quoted(spec.workdir) + QLatin1Char('\n');
+    if (spec.interactive)
+        text += ctr + QStringLiteral("stdin: true\n");
+    if (!spec.user.isEmpty()) {
+        // Kubernetes takes numeric ids only; a user name stays the image's business.
+        const QStringList ids = spec.user.split(QLatin1Char(':'));
+        bool uidOk = false;
+        bool gidOk = false;
+        const qint64 uid = ids.first().toLongLong(&uidOk);
+        const qint64 gid = ids.size() > 1 ? ids.at(1).toLongLong(&gidOk) : 0;
+        if (uidOk) {
+            text += ctr + QStringLiteral("securityContext:\n");
+            text += ctr + QStringLiteral("  runAsUser: %1\n").arg(uid);
+            if (gidOk)
+                text += ctr + QStringLiteral("  runAsGroup: %1\n").arg(gid);
+        } else {
+            text +=
+                ctr
+                + QStringLiteral("# user %1: Kubernetes takes numeric ids only.\n").arg(spec.user);
+        }
+    }
+    if (!spec.ulimits.isEmpty())
+        text += ctr
+                + QStringLiteral("# ulimits %1: set them on the node, Kubernetes has no field.\n")
+                      .arg(spec.ulimits.join(QStringLiteral(", ")));
     if (!spec.command.isEmpty()) {
         // Docker's Cmd is Kubernetes' args: both keep the image's entrypoint.
         text += ctr + QStringLiteral("args:\n");

@@ -2,6 +2,8 @@
 
 #include "ByteSize.h"
 #include "CdiNames.h"
+#include "Ulimit.h"
+
 #include "PortMapping.h"
 
 #include <QRegularExpression>
@@ -173,6 +175,11 @@ QList<ValidationIssue> LaunchSpec::validate(const QString &apiVersion, EngineKin
     if (const QString problem = checkImage(image); !problem.isEmpty())
         add("image", problem);
 
+    for (const QString &limit : ulimits) {
+        if (const Result<Ulimit> parsed = Ulimit::parse(limit); !parsed)
+            add("ulimits", parsed.error().message());
+    }
+
     for (const QString &arg : command) {
         if (hasNul(arg)) {
             add("command", QStringLiteral("A command argument contains a NUL character, which no "
@@ -294,5 +301,6 @@ bool LaunchSpec::operator==(const LaunchSpec &o) const
            && runtime == o.runtime && env == o.env && autoRemove == o.autoRemove && tty == o.tty
            && containerName == o.containerName && shmSize == o.shmSize && ipcMode == o.ipcMode
            && binds == o.binds && networkMode == o.networkMode && ports == o.ports
-           && entrypoint == o.entrypoint && labels == o.labels;
+           && interactive == o.interactive && user == o.user && workdir == o.workdir
+           && entrypoint == o.entrypoint && ulimits == o.ulimits && labels == o.labels;
 }

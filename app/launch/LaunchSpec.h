@@ -38,6 +38,11 @@ struct LaunchSpec
     // Config.Labels of the container: set for one run (ContainerRecord::presetLabel, gpusLabel),
     // never stored in a preset.
     QJsonObject labels;
+    // How the process runs (docker run -i, --user, -w, --entrypoint, --ulimit).
+    bool interactive = false;
+    QString user;
+    QString workdir;
+    QStringList ulimits; // NAME=SOFT[:HARD] (Ulimit)
 
     // compute, utility, graphics, video, display, compat32
     static const QStringList &knownCapabilities();

@@ -13,6 +13,8 @@
 #include "engine/WaitCall.h"
 #include "gpu/GpuInventory.h"
 
+#include <utility>
+
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcLaunch, "gpudeck.launch", QtWarningMsg)
@@ -247,7 +249,7 @@ void Launcher::onCreated(const QString &id)
     setState(State::Attaching);
     if (m_state != State::Attaching)
         return; // a stateChanged handler cancelled the launch
-    m_stream = m_client->attach(id, m_spec.tty);
+    m_stream = m_client->attach(id, m_spec.tty, m_spec.interactive);
     m_stream->setParent(this);
     connect(m_stream, &ContainerStream::output, this, &Launcher::output);
     connect(m_stream, &ContainerStream::started, this, &Launcher::onAttached);
@@ -260,8 +262,43 @@ void Launcher::onCreated(const QString &id)
     });
 }
 
+void Launcher::writeStdin(const QByteArray &data)
+{
+    if (m_stdinClosed || data.isEmpty())
+        return;
+    if (m_attached && m_stream)
+        m_stream->write(data);
+    else
+        m_pendingStdin.append(data);
+}
+
+void Launcher::closeStdin()
+{
+    m_stdinClosed = true;
+    if (m_attached && m_stream)
+        m_stream->closeStdin();
+}
+
+void Launcher::resize(int rows, int columns)
+{
+    m_size = QSize(columns, rows);
+    if (m_id.isEmpty() || !m_spec.tty || m_size.isEmpty())
+        return;
+    m_client->call(
+        "POST", QStringLiteral("/containers/%1/resize?h=%2&w=%3").arg(m_id).arg(rows).arg(columns),
+        {}, QStringLiteral("Could not resize the container's terminal"), this,
+        [](const Result<QByteArray> &) {}); // a container not running yet: sent again at start
+}
+
 void Launcher::onAttached()
 {
+    m_attached = true;
+    if (m_spec.interactive && m_stream) {
+        if (!m_pendingStdin.isEmpty())
+            m_stream->write(std::exchange(m_pendingStdin, {}));
+        if (m_stdinClosed)
+            m_stream->closeStdin();
+    }
     setState(State::Waiting);
     if (m_state != State::Waiting)
         return;
@@ -319,6 +356,8 @@ void Launcher::onStarted()
     }
     if (m_state == State::Starting)
         setState(State::Running);
+    if (m_state == State::Running && !m_size.isEmpty())
+        resize(m_size.height(), m_size.width()); // the size asked for before the start
     if (m_state == State::Running && m_pendingStopGrace) {
         const int grace = *std::exchange(m_pendingStopGrace, std::nullopt);
         stop(grace);

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSize>
 #include <QTimer>
 
 #include <optional>
@@ -61,6 +62,11 @@ public:
     // during the start it is honoured once the container runs.
     void stop(int graceSeconds = 10);
     void cancel();
+    // An interactive launch's stdin (bytes before the attach go out once it is there), its
+    // end-of-file, and its terminal's size (with tty).
+    void writeStdin(const QByteArray &data);
+    void closeStdin();
+    void resize(int rows, int columns);
 
     State state() const { return m_state; }
     bool isActive() const;
@@ -123,6 +129,10 @@ private:
     State m_state = State::Idle;
     QString m_id;
     QPointer<ContainerStream> m_stream;
+    QByteArray m_pendingStdin;
+    bool m_stdinClosed = false;
+    bool m_attached = false;
+    QSize m_size;
     QPointer<WaitCall> m_wait;
     // context of the short calls in flight; deleting it drops their callbacks
     QObject *m_calls = nullptr;

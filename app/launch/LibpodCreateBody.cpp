@@ -4,6 +4,7 @@
 #include "CdiNames.h"
 #include "LaunchSpec.h"
 #include "PortMapping.h"
+#include "Ulimit.h"
 
 namespace LibpodCreateBody {
 
@@ -23,7 +24,27 @@ QJsonObject build(const LaunchSpec &spec)
         body.insert(QStringLiteral("env"), vars);
     }
     body.insert(QStringLiteral("terminal"), spec.tty);
-    body.insert(QStringLiteral("stdin"), false);
+    body.insert(QStringLiteral("stdin"), spec.interactive);
+    if (!spec.user.isEmpty())
+        body.insert(QStringLiteral("user"), spec.user);
+    if (!spec.workdir.isEmpty())
+        body.insert(QStringLiteral("work_dir"), spec.workdir);
+    if (spec.entrypoint)
+        body.insert(QStringLiteral("entrypoint"), QJsonArray::fromStringList(*spec.entrypoint));
+    if (!spec.ulimits.isEmpty()) {
+        QJsonArray limits;
+        for (const QString &value : spec.ulimits) {
+            if (const Result<Ulimit> limit = Ulimit::parse(value)) {
+                QJsonObject entry;
+                entry.insert(QStringLiteral("type"),
+                             QString(QStringLiteral("RLIMIT_") + limit.value().name.toUpper()));
+                entry.insert(QStringLiteral("soft"), limit.value().soft);
+                entry.insert(QStringLiteral("hard"), limit.value().hard);
+                limits.append(entry);
+            }
+        }
+        body.insert(QStringLiteral("r_limits"), limits);
+    }
     body.insert(QStringLiteral("remove"), spec.autoRemove);
     if (!spec.containerName.isEmpty())
         body.insert(QStringLiteral("name"), spec.containerName);

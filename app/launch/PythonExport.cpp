@@ -6,6 +6,7 @@
 #include "LaunchSpec.h"
 #include "PortMapping.h"
 #include "QuotedText.h"
+#include "Ulimit.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -98,6 +99,24 @@ QString PythonExport::script(const LaunchSpec &spec, bool detach, const ExportTa
         arg("environment", listLiteral(spec.env));
     if (spec.tty)
         arg("tty", QStringLiteral("True"));
+    if (spec.interactive)
+        arg("stdin_open", QStringLiteral("True"));
+    if (!spec.user.isEmpty())
+        arg("user", stringLiteral(spec.user));
+    if (!spec.workdir.isEmpty())
+        arg("working_dir", stringLiteral(spec.workdir));
+    if (spec.entrypoint)
+        arg("entrypoint", listLiteral(*spec.entrypoint));
+    if (!spec.ulimits.isEmpty()) {
+        QStringList limits;
+        for (const QJsonValue &limit : Ulimit::hostConfig(spec.ulimits)) {
+            limits << QStringLiteral("docker.types.Ulimit(name=%1, soft=%2, hard=%3)")
+                          .arg(stringLiteral(limit[QStringLiteral("Name")].toString()))
+                          .arg(limit[QStringLiteral("Soft")].toInteger())
+                          .arg(limit[QStringLiteral("Hard")].toInteger());
+        }
+        arg("ulimits", QLatin1Char('[') + limits.join(QStringLiteral(", ")) + QLatin1Char(']'));
+    }
     if (!spec.containerName.isEmpty())
         arg("name", stringLiteral(spec.containerName));
     if (const auto bytes = ByteSize::ifSet(spec.shmSize))

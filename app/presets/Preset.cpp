@@ -19,7 +19,8 @@ const QStringList &knownKeys()
         QStringLiteral("env"),           QStringLiteral("autoRemove"),   QStringLiteral("tty"),
         QStringLiteral("containerName"), QStringLiteral("shmSize"),      QStringLiteral("ipcMode"),
         QStringLiteral("binds"),         QStringLiteral("networkMode"),  QStringLiteral("ports"),
-        QStringLiteral("engine")};
+        QStringLiteral("engine"),        QStringLiteral("interactive"),  QStringLiteral("user"),
+        QStringLiteral("workdir"),       QStringLiteral("entrypoint"),   QStringLiteral("ulimits")};
     return keys;
 }
 
@@ -200,6 +201,7 @@ Result<Preset> Preset::fromJsonObject(const QJsonObject &object, const QString &
         return reader.error(QStringLiteral("it has no \"image\""));
 
     QStringList capabilities;
+    QStringList entrypoint;
     const bool ok = reader.strings("command", &spec.command) && reader.gpus(&spec.gpus)
                     && reader.strings("capabilities", &capabilities)
                     && reader.string("deviceDriver", &spec.deviceDriver)
@@ -212,9 +214,15 @@ Result<Preset> Preset::fromJsonObject(const QJsonObject &object, const QString &
                     && reader.strings("binds", &spec.binds)
                     && reader.string("networkMode", &spec.networkMode)
                     && reader.strings("ports", &spec.ports)
-                    && reader.string("engine", &preset.m_engine);
+                    && reader.string("engine", &preset.m_engine)
+                    && reader.boolean("interactive", &spec.interactive)
+                    && reader.string("user", &spec.user) && reader.string("workdir", &spec.workdir)
+                    && reader.strings("entrypoint", &entrypoint)
+                    && reader.strings("ulimits", &spec.ulimits);
     if (!ok)
         return reader.error(reader.problem());
+    if (!entrypoint.isEmpty()) // [] or absent: the image's own
+        spec.entrypoint = entrypoint;
     // "gpu" is implied; keep the others in the user's order.
     for (const QString &cap : capabilities) {
         if (cap != QLatin1String("gpu") && !spec.capabilities.contains(cap))
@@ -256,6 +264,17 @@ QJsonObject Preset::toJson() const
     // Optional: written only when the launch publishes ports.
     if (!m_spec.ports.isEmpty())
         object.insert(QStringLiteral("ports"), QJsonArray::fromStringList(m_spec.ports));
+    // How the process runs: written only when used.
+    if (m_spec.interactive)
+        object.insert(QStringLiteral("interactive"), true);
+    if (!m_spec.user.isEmpty())
+        object.insert(QStringLiteral("user"), m_spec.user);
+    if (!m_spec.workdir.isEmpty())
+        object.insert(QStringLiteral("workdir"), m_spec.workdir);
+    if (m_spec.entrypoint && !m_spec.entrypoint->isEmpty())
+        object.insert(QStringLiteral("entrypoint"), QJsonArray::fromStringList(*m_spec.entrypoint));
+    if (!m_spec.ulimits.isEmpty())
+        object.insert(QStringLiteral("ulimits"), QJsonArray::fromStringList(m_spec.ulimits));
     // Optional too: "" or absent keeps the usual engine resolution.
     if (!m_engine.isEmpty())
         object.insert(QStringLiteral("engine"), m_engine);

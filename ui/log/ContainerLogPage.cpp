@@ -4,8 +4,14 @@
 #include "launch/FreeGpuPicker.h"
 #include "launch/PortLinks.h"
 #include "log/ContainerRun.h"
+#include "terminal/ShellPage.h"
+#include "terminal/TerminalScreen.h"
+#include "terminal/TerminalView.h"
+
+#include "engine/DockerClient.h"
 
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
@@ -17,8 +23,20 @@ ContainerLogPage::ContainerLogPage(DockerClient *client, const LaunchSpec &spec,
 
 ContainerLogPage::ContainerLogPage(DockerClient *client, ContainerRun *run, const LaunchSpec &spec,
                                    QWidget *parent)
-    : LogPage(run, spec, parent), m_run(run)
+    : LogPage(run, spec, parent),
+      m_client(client),
+      m_run(run),
+      m_shellButton(new QPushButton(tr("Shell"), this))
 {
+    // A shell in the running container, in a terminal window of its own that closes with the tab.
+    m_shellButton->setObjectName(QStringLiteral("shellButton"));
+    m_shellButton->setToolTip(tr("Open a terminal running bash (or sh) in the container"));
+    m_shellButton->setEnabled(false);
+    addControl(m_shellButton);
+    connect(m_shellButton, &QPushButton::clicked, this, &ContainerLogPage::openShell);
+    connect(run->launcher(), &Launcher::stateChanged, this, [this](Launcher::State state) {
+        m_shellButton->setEnabled(state == Launcher::State::Running);
+    });
     textEdit()->setAccessibleName(tr("Container output"));
     statusLabel()->setAccessibleName(tr("Container state"));
     Launcher *launcher = run->launcher();
@@ -42,8 +60,36 @@ ContainerLogPage::ContainerLogPage(DockerClient *client, ContainerRun *run, cons
                          this->spec().gpus.summary()));
         updateStatus();
     });
+    // docker run -it: the container's terminal, keys to its stdin over the hijacked attach.
+    if (spec.interactive && spec.tty) {
+        m_terminal = new TerminalView(this);
+        replaceOutputView(m_terminal);
+        setFocusProxy(m_terminal);
+        TerminalScreen *screen = m_terminal->screen();
+        connect(launcher, &Launcher::output, screen,
+                [screen](StreamDemuxer::Channel, const QByteArray &data) { screen->feed(data); });
+        connect(screen, &TerminalScreen::output, launcher, &Launcher::writeStdin);
+        connect(m_terminal, &TerminalView::sizeChanged, launcher, &Launcher::resize);
+        launcher->resize(screen->rows(), screen->columns());
+    }
     updateStatus();
     updatePorts();
+}
+
+void ContainerLogPage::openShell()
+{
+    if (m_shell) {
+        m_shell->activateWindow();
+        return;
+    }
+    const QString name = spec().containerName.isEmpty() ? m_run->id().left(12)
+                                                        : spec().containerName;
+    m_shell = new ShellPage(m_client, m_run->id(), name, this);
+    m_shell->setWindowFlag(Qt::Window);
+    m_shell->setAttribute(Qt::WA_DeleteOnClose);
+    m_shell->resize(m_shell->sizeHint());
+    m_shell->show();
+    m_shell->start();
 }
 
 Launcher *ContainerLogPage::launcher() const

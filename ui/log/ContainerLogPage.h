@@ -2,9 +2,14 @@
 
 #include "log/LogPage.h"
 
+#include <QPointer>
+
 class ContainerRun;
 class DockerClient;
 class PortLinks;
+class QPushButton;
+class ShellPage;
+class TerminalView;
 
 // A container's log tab: its output, its state, and its published ports as links this machine
 // can open (printed URLs in the output become links to them too).
@@ -18,6 +23,7 @@ public:
     Launcher *launcher() const override;
     // The container's published ports as links (null without ports).
     PortLinks *portLinks() const { return m_portLinks; }
+    TerminalView *terminal() const { return m_terminal; }
 
 protected:
     QString stateText() const override;
@@ -36,7 +42,13 @@ private:
     // Turns the URLs of blocks from `first` on into links to the published ports.
     void linkify(int first);
 
+    void openShell();
+
+    QPointer<DockerClient> m_client;
     ContainerRun *m_run;
+    QPushButton *m_shellButton;
+    QPointer<ShellPage> m_shell;
+    TerminalView *m_terminal = nullptr; // an interactive launch with a tty: its terminal
     PortLinks *m_portLinks = nullptr;
     QString m_portsProblem;
 };

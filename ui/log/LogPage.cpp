@@ -56,6 +56,17 @@ LogPage::LogPage(LaunchRun *run, const LaunchSpec &spec, QWidget *parent)
     connect(run, &LaunchRun::finished, this, &LogPage::onFinished);
 }
 
+void LogPage::addControl(QWidget *widget)
+{
+    static_cast<QVBoxLayout *>(layout())->insertWidget(0, widget, 0, Qt::AlignRight);
+}
+
+void LogPage::replaceOutputView(QWidget *widget)
+{
+    m_text->hide();
+    static_cast<QVBoxLayout *>(layout())->addWidget(widget, 1);
+}
+
 // What both kinds of page share: the status line, the ports line and the output.
 void LogPage::build()
 {

@@ -108,6 +108,10 @@ protected:
     void updateStatus();
     void addNote(const QString &text);
     QLabel *statusLabel() const { return m_status; }
+    // A control of the page's own kind (a container's Shell button), above the output.
+    void addControl(QWidget *widget);
+    // A view of the output in place of the text (an interactive launch's terminal).
+    void replaceOutputView(QWidget *widget);
 
 private:
     struct Chunk

@@ -1,0 +1,322 @@
+#include "TestEngine.h"
+#include "engine/DockerClient.h"
+#include "engine/Endpoint.h"
+#include "log/ContainerLogPage.h"
+#include "terminal/ExecTerminal.h"
+#include "terminal/ShellPage.h"
+#include "terminal/TerminalScreen.h"
+#include "terminal/TerminalView.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QElapsedTimer>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+#include <QUuid>
+
+#include <memory>
+
+// The terminal: libvterm's screen model fed by hand, then a shell in a real container on the
+// test engine (local, ssh:// or TLS), driven with key events on the offscreen platform.
+class TestTerminal : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void screenModel();
+    void splitInput();
+    void keysToBytes();
+    void scrollback();
+    void echoFromScreen();
+    void sttySizeFollowsResize();
+    void ctrlCInterrupts();
+    void exitCodeShown();
+    void floodKeepsWindowResponsive();
+    void shellFromLogPage();
+    void interactiveLaunch();
+
+private:
+    std::unique_ptr<ShellPage> openShell();
+    static bool screenHasLine(const TerminalScreen *screen, const QString &line);
+    static void type(QWidget *view, const QString &line);
+    static bool hasPrompt(const TerminalView *view);
+
+    std::unique_ptr<DockerClient> m_client;
+    QString m_container;
+};
+
+void TestTerminal::initTestCase()
+{
+    if (TestEngine::host().isEmpty())
+        return; // the model tests still run; the engine tests skip or fail below
+    const Result<Endpoint> endpoint = EndpointResolver::fromUrl(TestEngine::host(),
+                                                                QStringLiteral("test"));
+    QVERIFY2(endpoint, qPrintable(endpoint.error().message()));
+    m_client = std::make_unique<DockerClient>(endpoint.value());
+    m_container =
+        QStringLiteral("gpudeck-term-%1").arg(QUuid::createUuid().toString(QUuid::Id128).left(12));
+    const TestEngine::CliResult run = TestEngine::docker(
+        {QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--name"), m_container,
+         QStringLiteral("gpudeck-test"), QStringLiteral("sleep"), QStringLiteral("1000")});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+}
+
+void TestTerminal::cleanupTestCase()
+{
+    if (!m_container.isEmpty())
+        TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), m_container});
+}
+
+bool TestTerminal::screenHasLine(const TerminalScreen *screen, const QString &line)
+{
+    for (int row = -screen->scrollbackSize(); row < screen->rows(); ++row) {
+        if (screen->lineText(row) == line)
+            return true;
+    }
+    return false;
+}
+
+void TestTerminal::type(QWidget *view, const QString &line)
+{
+    QTest::keyClicks(view, line);
+    QTest::keyClick(view, Qt::Key_Return);
+}
+
+bool TestTerminal::hasPrompt(const TerminalView *view)
+{
+    return view->screen()->screenText().contains(QStringLiteral("/ #"));
+}
+
+void TestTerminal::screenModel()
+{
+    TerminalScreen screen(5, 20);
+    QSignalSpy titles(&screen, &TerminalScreen::titleChanged);
+    screen.feed("\x1b]0;my title\x07"
+                "\x1b[1;31mred\x1b[0m \x1b[38;5;21mx\x1b[38;2;1;2;3my\x1b[0m \xe4\xb8\x96z\r\n");
+    QCOMPARE(screen.lineText(0), QStringLiteral("red xy \u4e16z"));
+    QCOMPARE(titles.size(), 1);
+    QCOMPARE(screen.title(), QStringLiteral("my title"));
+    const TerminalScreen::Cell r = screen.cell(0, 0);
+    QVERIFY(r.bold);
+    QVERIFY(r.foreground.isValid());
+    QVERIFY(!screen.cell(0, 3).foreground.isValid()); // back to the default colour
+    QCOMPARE(screen.cell(0, 5).foreground, QColor(1, 2, 3));
+    QCOMPARE(screen.cell(0, 7).width, 2); // the wide character takes two cells
+    QCOMPARE(screen.cell(0, 9).text, QStringLiteral("z"));
+    // The alternate screen comes and goes with its own contents.
+    screen.feed("\x1b[?1049h\x1b[2J\x1b[Halt");
+    QVERIFY(screen.isAltScreen());
+    QCOMPARE(screen.lineText(0), QStringLiteral("alt"));
+    screen.feed("\x1b[?1049l");
+    QVERIFY(!screen.isAltScreen());
+    QCOMPARE(screen.lineText(0), QStringLiteral("red xy \u4e16z"));
+}
+
+void TestTerminal::splitInput()
+{
+    // An escape sequence and a UTF-8 character split across reads, then invalid UTF-8.
+    TerminalScreen screen(3, 20);
+    const QByteArray bytes = "\x1b[1;32mok\x1b[0m \xe2\x82\xac \xff!";
+    for (const char byte : bytes)
+        screen.feed(QByteArray(1, byte));
+    QVERIFY(screen.cell(0, 0).bold);
+    QVERIFY(screen.lineText(0).startsWith(QStringLiteral("ok \u20ac ")));
+    QVERIFY(screen.lineText(0).endsWith(QLatin1Char('!')));
+}
+
+void TestTerminal::keysToBytes()
+{
+    TerminalView view;
+    QByteArray sent;
+    connect(view.screen(), &TerminalScreen::output, this,
+            [&sent](const QByteArray &bytes) { sent += bytes; });
+    QTest::keyClicks(&view, QStringLiteral("aB"));
+    QTest::keyClick(&view, Qt::Key_C, Qt::ControlModifier);
+    QTest::keyClick(&view, Qt::Key_Up);
+    QTest::keyClick(&view, Qt::Key_Tab);
+    QTest::keyClick(&view, Qt::Key_X, Qt::AltModifier);
+    QTest::keyClick(&view, Qt::Key_F1);
+    QTest::keyClick(&view, Qt::Key_Return);
+    QCOMPARE(sent, QByteArray("aB\x03\x1b[A\t\x1bx\x1bOP\r"));
+
+    // Bracketed paste only once the program asked for it.
+    sent.clear();
+    QApplication::clipboard()->setText(QStringLiteral("p\nq"));
+    QTest::keyClick(&view, Qt::Key_V, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(sent, QByteArray("p\rq"));
+    sent.clear();
+    view.screen()->feed("\x1b[?2004h");
+    QTest::keyClick(&view, Qt::Key_V, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(sent, QByteArray("\x1b[200~p\rq\x1b[201~"));
+}
+
+void TestTerminal::scrollback()
+{
+    TerminalView view;
+    view.resize(view.sizeHint());
+    for (int i = 0; i < 100; ++i)
+        view.screen()->feed(QStringLiteral("line %1\r\n").arg(i).toUtf8());
+    QVERIFY(view.screen()->scrollbackSize() > 0);
+    QVERIFY(screenHasLine(view.screen(), QStringLiteral("line 0")));
+    QTest::keyClick(&view, Qt::Key_PageUp, Qt::ShiftModifier);
+    QVERIFY(view.scrollOffset() > 0);
+    QTest::keyClick(&view, Qt::Key_PageDown, Qt::ShiftModifier);
+    QCOMPARE(view.scrollOffset(), 0);
+}
+
+std::unique_ptr<ShellPage> TestTerminal::openShell()
+{
+    auto page = std::make_unique<ShellPage>(m_client.get(), m_container, m_container);
+    page->resize(page->view()->cellSize().width() * 80 + 4,
+                 page->view()->cellSize().height() * 24 + 40);
+    page->show();
+    page->view()->setFocus();
+    page->start();
+    return page;
+}
+
+void TestTerminal::echoFromScreen()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    std::unique_ptr<ShellPage> page = openShell();
+    TerminalView *view = page->view();
+    QTRY_VERIFY_WITH_TIMEOUT(page->terminal()->isRunning() && hasPrompt(view),
+                             30000); // the prompt
+    type(view, QStringLiteral("echo $((6*7))"));
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(view->screen(), QStringLiteral("42")), 20000);
+}
+
+void TestTerminal::sttySizeFollowsResize()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    std::unique_ptr<ShellPage> page = openShell();
+    TerminalView *view = page->view();
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(view), 30000);
+    const QSize cell = view->cellSize();
+    page->resize(cell.width() * 57 + 2, page->height() - view->height() + cell.height() * 19 + 2);
+    QTRY_COMPARE(view->screen()->columns(), 57);
+    QCOMPARE(view->screen()->rows(), 19);
+    // The engine's resize is asynchronous: ask until the shell sees it, within the deadline.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&]() {
+            type(view, QStringLiteral("busybox stty size"));
+            return QTest::qWaitFor(
+                [&]() { return screenHasLine(view->screen(), QStringLiteral("19 57")); }, 2000);
+        }(),
+        20000);
+}
+
+void TestTerminal::ctrlCInterrupts()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    std::unique_ptr<ShellPage> page = openShell();
+    TerminalView *view = page->view();
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(view), 30000);
+    type(view, QStringLiteral("sleep 100; echo slept"));
+    QTRY_VERIFY(screenHasLine(view->screen(), QStringLiteral("/ # sleep 100; echo slept")));
+    QTest::keyClick(view, Qt::Key_C, Qt::ControlModifier);
+    type(view, QStringLiteral("echo after-$((1+1))"));
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(view->screen(), QStringLiteral("after-2")), 20000);
+    QVERIFY(!screenHasLine(view->screen(), QStringLiteral("slept")));
+}
+
+void TestTerminal::exitCodeShown()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    std::unique_ptr<ShellPage> page = openShell();
+    QSignalSpy ended(page.get(), &ShellPage::ended);
+    TerminalView *view = page->view();
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(view), 30000);
+    type(view, QStringLiteral("exit 3"));
+    QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 1, 20000);
+    QCOMPARE(page->terminal()->exitCode(), std::optional<int>(3));
+    QVERIFY(page->findChild<QWidget *>(QStringLiteral("shellStatus")) != nullptr);
+    QVERIFY(view->screen()->screenText().contains(QStringLiteral("exit code 3")));
+}
+
+void TestTerminal::floodKeepsWindowResponsive()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    std::unique_ptr<ShellPage> page = openShell();
+    TerminalView *view = page->view();
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(view), 30000);
+    type(view, QStringLiteral("yes | head -n 200000; echo done-$((2*3))"));
+    // The event loop keeps turning while the flood is drawn: a timer fires every 20 ms.
+    QElapsedTimer clock;
+    clock.start();
+    qint64 last = 0;
+    qint64 longestGap = 0;
+    QTimer tick;
+    connect(&tick, &QTimer::timeout, this, [&]() {
+        longestGap = std::max(longestGap, clock.elapsed() - last);
+        last = clock.elapsed();
+    });
+    tick.start(20);
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(view->screen(), QStringLiteral("done-6")), 60000);
+    QVERIFY2(longestGap < 1000,
+             qPrintable(QStringLiteral("the window stalled for %1 ms").arg(longestGap)));
+}
+
+void TestTerminal::shellFromLogPage()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    LaunchSpec spec;
+    spec.image = QStringLiteral("gpudeck-test");
+    spec.command = {QStringLiteral("sleep"), QStringLiteral("1000")};
+    spec.gpus.mode = GpuSelection::Mode::None;
+    ContainerLogPage page(m_client.get(), spec);
+    page.show();
+    auto *button = page.findChild<QPushButton *>(QStringLiteral("shellButton"));
+    QVERIFY(button);
+    QVERIFY(!button->isEnabled());
+    page.start();
+    QTRY_VERIFY_WITH_TIMEOUT(button->isEnabled(), 30000);
+    QTest::mouseClick(button, Qt::LeftButton);
+    auto *shell = page.findChild<ShellPage *>();
+    QVERIFY(shell);
+    QVERIFY(shell->isWindow());
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(shell->view()), 30000);
+    type(shell->view(), QStringLiteral("echo in-$((40+2))"));
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(shell->view()->screen(), QStringLiteral("in-42")),
+                             20000);
+    // The container goes with the page (auto-remove): the shell ends and says so.
+    QSignalSpy ended(shell, &ShellPage::ended);
+    page.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 1, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!page.isActive(), 30000);
+}
+
+void TestTerminal::interactiveLaunch()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    LaunchSpec spec;
+    spec.image = QStringLiteral("gpudeck-test");
+    spec.command = {QStringLiteral("sh")};
+    spec.gpus.mode = GpuSelection::Mode::None;
+    spec.interactive = true;
+    spec.tty = true;
+    ContainerLogPage page(m_client.get(), spec);
+    page.resize(800, 500);
+    page.show();
+    TerminalView *view = page.terminal();
+    QVERIFY(view);
+    QVERIFY(view->isVisible());
+    QVERIFY(!page.textEdit()->isVisible());
+    page.start();
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(view), 30000);
+    type(view, QStringLiteral("echo $((6*7)); busybox stty size"));
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(view->screen(), QStringLiteral("42")), 20000);
+    const QString size =
+        QStringLiteral("%1 %2").arg(view->screen()->rows()).arg(view->screen()->columns());
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(view->screen(), size), 20000);
+    type(view, QStringLiteral("exit 3"));
+    QTRY_VERIFY_WITH_TIMEOUT(!page.isActive(), 30000);
+    QCOMPARE(page.launcher()->exitCode(), std::optional<qint64>(3));
+}
+
+QTEST_MAIN(TestTerminal)
+#include "tst_terminal.moc"

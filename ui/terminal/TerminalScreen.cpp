@@ -1,0 +1,330 @@
+#include "TerminalScreen.h"
+
+#include <QStringList>
+#include <QTimer>
+
+#include <vterm.h>
+
+#include <algorithm>
+#include <utility>
+
+struct TerminalScreen::Callbacks
+{
+    static TerminalScreen *self(void *user) { return static_cast<TerminalScreen *>(user); }
+
+    static int damage(VTermRect, void *user)
+    {
+        emit self(user)->damaged();
+        return 1;
+    }
+    static int moveCursor(VTermPos, VTermPos, int visible, void *user)
+    {
+        self(user)->m_cursorVisible = visible != 0;
+        emit self(user)->damaged();
+        return 1;
+    }
+    static int setTermProp(VTermProp prop, VTermValue *value, void *user)
+    {
+        TerminalScreen *s = self(user);
+        switch (prop) {
+        case VTERM_PROP_CURSORVISIBLE: s->m_cursorVisible = value->boolean != 0; break;
+        case VTERM_PROP_CURSORBLINK: s->m_cursorBlink = value->boolean != 0; break;
+        case VTERM_PROP_ALTSCREEN: s->m_altScreen = value->boolean != 0; break;
+        case VTERM_PROP_TITLE:
+            s->m_title = QString::fromUtf8(value->string);
+            emit s->titleChanged(s->m_title);
+            break;
+        case VTERM_PROP_CURSORSHAPE:
+            s->m_cursorShape = value->number == VTERM_PROP_CURSORSHAPE_UNDERLINE
+                                   ? CursorShape::Underline
+                               : value->number == VTERM_PROP_CURSORSHAPE_BAR_LEFT
+                                   ? CursorShape::Bar
+                                   : CursorShape::Block;
+            break;
+        case VTERM_PROP_MOUSE: s->m_mouseMode = value->number; break;
+        default: return 0;
+        }
+        emit s->damaged();
+        return 1;
+    }
+    static int bell(void *user)
+    {
+        emit self(user)->bell();
+        return 1;
+    }
+    static int pushLine(int columns, const VTermScreenCell *cells, void *user)
+    {
+        TerminalScreen *s = self(user);
+        // Trailing blanks are not kept: a flood of short lines stays cheap and small.
+        int used = columns;
+        while (used > 0 && cells[used - 1].chars[0] == 0
+               && VTERM_COLOR_IS_DEFAULT_BG(&cells[used - 1].bg) && !cells[used - 1].attrs.reverse)
+            --used;
+        std::vector<Cell> line;
+        line.reserve(size_t(used));
+        for (int i = 0; i < used; ++i)
+            line.push_back(s->convert(&cells[i]));
+        s->m_scrollback.push_back(std::move(line));
+        if (s->m_scrollback.size() > size_t(maxScrollback()))
+            s->m_scrollback.pop_front();
+        return 1;
+    }
+    // The screen grew taller: its top rows come back from the scrollback.
+    static int popLine(int columns, VTermScreenCell *cells, void *user)
+    {
+        TerminalScreen *s = self(user);
+        if (s->m_scrollback.empty())
+            return 0;
+        const std::vector<Cell> line = std::move(s->m_scrollback.back());
+        s->m_scrollback.pop_back();
+        for (int i = 0; i < columns; ++i) {
+            VTermScreenCell &cell = cells[i];
+            cell = VTermScreenCell();
+            vterm_color_rgb(&cell.fg, 0, 0, 0);
+            cell.fg.type = VTERM_COLOR_DEFAULT_FG;
+            cell.bg.type = VTERM_COLOR_DEFAULT_BG;
+            cell.width = 1;
+            if (size_t(i) < line.size()) {
+                const Cell &from = line[size_t(i)];
+                const QList<uint> chars = from.text.toUcs4();
+                for (qsizetype c = 0; c < chars.size() && c < VTERM_MAX_CHARS_PER_CELL; ++c)
+                    cell.chars[c] = chars.at(c);
+                cell.width = char(from.width);
+                cell.attrs.bold = from.bold;
+                cell.attrs.italic = from.italic;
+                cell.attrs.underline = from.underline;
+                cell.attrs.reverse = from.reverse;
+                if (from.foreground.isValid()) {
+                    vterm_color_rgb(&cell.fg, uint8_t(from.foreground.red()),
+                                    uint8_t(from.foreground.green()),
+                                    uint8_t(from.foreground.blue()));
+                }
+                if (from.background.isValid()) {
+                    vterm_color_rgb(&cell.bg, uint8_t(from.background.red()),
+                                    uint8_t(from.background.green()),
+                                    uint8_t(from.background.blue()));
+                }
+            }
+        }
+        return 1;
+    }
+    static void output(const char *bytes, size_t size, void *user)
+    {
+        self(user)->m_pendingOutput.append(bytes, qsizetype(size));
+    }
+    static const VTermScreenCallbacks *table()
+    {
+        static const VTermScreenCallbacks callbacks = {
+            damage, nullptr, moveCursor, setTermProp, bell, nullptr, pushLine, popLine,
+        };
+        return &callbacks;
+    }
+};
+
+TerminalScreen::TerminalScreen(int rows, int columns, QObject *parent)
+    : QObject(parent),
+      m_vt(vterm_new(std::max(rows, 1), std::max(columns, 1))),
+      m_screen(vterm_obtain_screen(m_vt)),
+      m_rows(std::max(rows, 1)),
+      m_columns(std::max(columns, 1))
+{
+    vterm_set_utf8(m_vt, 1);
+    vterm_output_set_callback(m_vt, Callbacks::output, this);
+    vterm_screen_set_callbacks(m_screen, Callbacks::table(), this);
+    vterm_screen_set_damage_merge(m_screen, VTERM_DAMAGE_SCROLL);
+    vterm_screen_enable_altscreen(m_screen, 1);
+    vterm_screen_reset(m_screen, 1);
+}
+
+TerminalScreen::~TerminalScreen()
+{
+    vterm_free(m_vt);
+}
+
+void TerminalScreen::feed(const QByteArray &bytes)
+{
+    m_input.append(bytes);
+    if (!m_draining)
+        drain();
+}
+
+void TerminalScreen::drain()
+{
+    // A slice a turn of the event loop: a flood arriving in one large read (TLS hands over
+    // whole records) never holds the window for longer than a slice takes.
+    m_draining = false;
+    const qsizetype size = std::min(m_input.size(), kSlice);
+    vterm_input_write(m_vt, m_input.constData(), size_t(size));
+    m_input.remove(0, size);
+    vterm_screen_flush_damage(m_screen);
+    flushOutput(); // answers to the program's queries (cursor position, device attributes)
+    if (!m_input.isEmpty()) {
+        m_draining = true;
+        QTimer::singleShot(0, this, &TerminalScreen::drain);
+    }
+}
+
+void TerminalScreen::resize(int rows, int columns)
+{
+    rows = std::max(rows, 1);
+    columns = std::max(columns, 1);
+    if (rows == m_rows && columns == m_columns)
+        return;
+    m_rows = rows;
+    m_columns = columns;
+    vterm_set_size(m_vt, rows, columns);
+    vterm_screen_flush_damage(m_screen);
+    emit damaged();
+}
+
+TerminalScreen::Cell TerminalScreen::convert(const void *raw) const
+{
+    const auto *cell = static_cast<const VTermScreenCell *>(raw);
+    Cell out;
+    if (cell->chars[0] != 0 && cell->chars[0] != uint32_t(-1)) {
+        for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && cell->chars[i]; ++i)
+            out.text += QString::fromUcs4(reinterpret_cast<const char32_t *>(&cell->chars[i]), 1);
+    }
+    out.width = cell->width;
+    out.bold = cell->attrs.bold;
+    out.italic = cell->attrs.italic;
+    out.underline = cell->attrs.underline != VTERM_UNDERLINE_OFF;
+    out.reverse = cell->attrs.reverse;
+    out.strike = cell->attrs.strike;
+    VTermColor fg = cell->fg;
+    VTermColor bg = cell->bg;
+    if (!VTERM_COLOR_IS_DEFAULT_FG(&fg)) {
+        vterm_screen_convert_color_to_rgb(m_screen, &fg);
+        out.foreground = QColor(fg.rgb.red, fg.rgb.green, fg.rgb.blue);
+    }
+    if (!VTERM_COLOR_IS_DEFAULT_BG(&bg)) {
+        vterm_screen_convert_color_to_rgb(m_screen, &bg);
+        out.background = QColor(bg.rgb.red, bg.rgb.green, bg.rgb.blue);
+    }
+    return out;
+}
+
+TerminalScreen::Cell TerminalScreen::cell(int row, int column) const
+{
+    if (row < 0) {
+        const int index = scrollbackSize() + row;
+        if (index < 0)
+            return {};
+        const std::vector<Cell> &line = m_scrollback[size_t(index)];
+        return size_t(column) < line.size() && column >= 0 ? line[size_t(column)] : Cell();
+    }
+    if (row >= m_rows || column < 0 || column >= m_columns)
+        return {};
+    VTermScreenCell raw;
+    if (!vterm_screen_get_cell(m_screen, VTermPos{row, column}, &raw))
+        return {};
+    return convert(&raw);
+}
+
+QString TerminalScreen::lineText(int row) const
+{
+    QString text;
+    const int width = row < 0 && scrollbackSize() + row >= 0
+                          ? int(m_scrollback[size_t(scrollbackSize() + row)].size())
+                          : m_columns;
+    for (int column = 0; column < width; ++column) {
+        const Cell c = cell(row, column);
+        if (c.text.isEmpty()) {
+            // The right half of a wide character holds nothing; a blank is a space.
+            if (column == 0 || cell(row, column - 1).width < 2)
+                text += QLatin1Char(' ');
+        } else {
+            text += c.text;
+        }
+    }
+    while (text.endsWith(QLatin1Char(' ')))
+        text.chop(1);
+    return text;
+}
+
+QString TerminalScreen::text(QPoint from, QPoint to) const
+{
+    if (from.y() > to.y() || (from.y() == to.y() && from.x() > to.x()))
+        std::swap(from, to);
+    QStringList lines;
+    for (int row = from.y(); row <= to.y(); ++row) {
+        QString line = lineText(row);
+        const int end = row == to.y() ? to.x() + 1 : int(line.size());
+        const int start = row == from.y() ? from.x() : 0;
+        lines << line.mid(start, std::max(0, end - start));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString TerminalScreen::screenText() const
+{
+    QStringList lines;
+    for (int row = 0; row < m_rows; ++row)
+        lines << lineText(row);
+    return lines.join(QLatin1Char('\n'));
+}
+
+QPoint TerminalScreen::cursor() const
+{
+    VTermPos pos;
+    vterm_state_get_cursorpos(vterm_obtain_state(m_vt), &pos);
+    return QPoint(pos.col, pos.row);
+}
+
+void TerminalScreen::setDefaultColors(const QColor &foreground, const QColor &background)
+{
+    VTermColor fg;
+    VTermColor bg;
+    vterm_color_rgb(&fg, uint8_t(foreground.red()), uint8_t(foreground.green()),
+                    uint8_t(foreground.blue()));
+    vterm_color_rgb(&bg, uint8_t(background.red()), uint8_t(background.green()),
+                    uint8_t(background.blue()));
+    vterm_state_set_default_colors(vterm_obtain_state(m_vt), &fg, &bg);
+    emit damaged();
+}
+
+void TerminalScreen::key(Key key, int modifiers)
+{
+    vterm_keyboard_key(m_vt, VTermKey(key), VTermModifier(modifiers));
+    flushOutput();
+}
+
+void TerminalScreen::functionKeyPressed(int n, int modifiers)
+{
+    vterm_keyboard_key(m_vt, VTermKey(VTERM_KEY_FUNCTION(n)), VTermModifier(modifiers));
+    flushOutput();
+}
+
+void TerminalScreen::character(uint ucs4, int modifiers)
+{
+    vterm_keyboard_unichar(m_vt, ucs4, VTermModifier(modifiers));
+    flushOutput();
+}
+
+void TerminalScreen::paste(const QString &text)
+{
+    vterm_keyboard_start_paste(m_vt); // writes nothing unless the program asked for brackets
+    flushOutput();
+    // A paste is text, not keys: newlines go as the Enter key sends them.
+    QString normalised = text;
+    normalised.replace(QStringLiteral("\r\n"), QStringLiteral("\r"));
+    normalised.replace(QLatin1Char('\n'), QLatin1Char('\r'));
+    emit output(normalised.toUtf8());
+    vterm_keyboard_end_paste(m_vt);
+    flushOutput();
+}
+
+void TerminalScreen::mouse(int row, int column, int button, bool pressed, int modifiers)
+{
+    vterm_mouse_move(m_vt, row, column, VTermModifier(modifiers));
+    if (button > 0)
+        vterm_mouse_button(m_vt, button, pressed, VTermModifier(modifiers));
+    flushOutput();
+}
+
+void TerminalScreen::flushOutput()
+{
+    if (m_pendingOutput.isEmpty())
+        return;
+    emit output(std::exchange(m_pendingOutput, {}));
+}

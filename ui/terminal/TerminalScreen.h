@@ -1,0 +1,119 @@
+#pragma once
+
+#include <QByteArray>
+#include <QColor>
+#include <QObject>
+#include <QPoint>
+#include <QString>
+
+#include <deque>
+#include <vector>
+
+struct VTerm;
+struct VTermScreen;
+
+// A terminal's screen: libvterm parses what the program writes (escape sequences and UTF-8 split
+// anywhere across feeds), keeps the cells, and turns keys into the bytes the program expects.
+// Lines that scroll off the top are kept (up to maxScrollback()); rows below 0 address them,
+// -1 the newest. No widgets here: TerminalView draws it, tests read it.
+class TerminalScreen : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Cell
+    {
+        QString text; // empty for a blank; wide characters fill this cell and the next (width 2)
+        int width = 1;
+        QColor foreground; // invalid: the default colour
+        QColor background; // invalid: the default colour
+        bool bold = false;
+        bool italic = false;
+        bool underline = false;
+        bool reverse = false;
+        bool strike = false;
+    };
+    enum class CursorShape { Block, Underline, Bar };
+    enum Modifier { NoModifier = 0, Shift = 1, Alt = 2, Control = 4 };
+    // libvterm's keys that are not characters (VTermKey values; Function(n) for F1..F12).
+    enum Key {
+        Enter = 1,
+        Tab,
+        Backspace,
+        Escape,
+        Up,
+        Down,
+        Left,
+        Right,
+        Insert,
+        Delete,
+        Home,
+        End,
+        PageUp,
+        PageDown
+    };
+    static int functionKey(int n) { return 256 + n; }
+
+    explicit TerminalScreen(int rows = 24, int columns = 80, QObject *parent = nullptr);
+    ~TerminalScreen() override;
+
+    // What the program wrote; a large feed is parsed a slice per turn of the event loop.
+    void feed(const QByteArray &bytes);
+    void resize(int rows, int columns);
+    int rows() const { return m_rows; }
+    int columns() const { return m_columns; }
+
+    Cell cell(int row, int column) const;
+    QString lineText(int row) const; // trailing blanks dropped
+    // The text from one position to another (rows as in cell(), inclusive), lines joined by \n.
+    QString text(QPoint from, QPoint to) const;
+    QString screenText() const; // the visible rows, for tests and copy-all
+
+    int scrollbackSize() const { return int(m_scrollback.size()); }
+    static constexpr int maxScrollback() { return 10000; }
+    QPoint cursor() const; // x column, y row
+    bool isCursorVisible() const { return m_cursorVisible; }
+    bool isCursorBlinking() const { return m_cursorBlink; }
+    CursorShape cursorShape() const { return m_cursorShape; }
+    bool isAltScreen() const { return m_altScreen; }
+    QString title() const { return m_title; }
+    bool wantsMouse() const { return m_mouseMode != 0; }
+
+    // Default colours (those the program did not choose), e.g. from the palette.
+    void setDefaultColors(const QColor &foreground, const QColor &background);
+
+    // Input: the bytes go out through output().
+    void key(Key key, int modifiers = NoModifier);
+    void functionKeyPressed(int n, int modifiers = NoModifier);
+    void character(uint ucs4, int modifiers = NoModifier);
+    void paste(const QString &text); // bracketed when the program asked for it
+    void mouse(int row, int column, int button, bool pressed, int modifiers);
+
+signals:
+    void output(const QByteArray &bytes); // to the program
+    void damaged();                       // cells changed: repaint (the view batches)
+    void titleChanged(const QString &title);
+    void bell();
+
+private:
+    struct Callbacks;
+    Cell convert(const void *cell) const;
+    void flushOutput();
+    void drain();
+    static constexpr qsizetype kSlice = 64 * 1024;
+
+    VTerm *m_vt;
+    VTermScreen *m_screen;
+    int m_rows;
+    int m_columns;
+    std::deque<std::vector<Cell>> m_scrollback;
+    bool m_cursorVisible = true;
+    bool m_cursorBlink = true;
+    CursorShape m_cursorShape = CursorShape::Block;
+    bool m_altScreen = false;
+    int m_mouseMode = 0;
+    QString m_title;
+    QByteArray m_pendingOutput;
+    QByteArray m_input; // written by the program, not parsed yet
+    bool m_draining = false;
+};
