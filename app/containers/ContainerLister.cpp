@@ -96,7 +96,7 @@ private:
 namespace ContainerLister {
 
 void list(DockerClient *client, bool all, QObject *context, Done done,
-          std::function<void(const QList<ContainerRecord> &)> firstRows)
+          const std::function<void(const QList<ContainerRecord> &)> &firstRows)
 {
     auto *batch = new Batch(client, context, std::move(done));
     client->listContainers(

@@ -20,7 +20,7 @@ using Done = std::function<void(const Result<QList<ContainerRecord>> &)>;
 // firstRows, when given, runs once the list is in, before the inspects, with records made from
 // the list entries alone (ContainerRecord::fromListEntry): a view can show them at once.
 void list(DockerClient *client, bool all, QObject *context, Done done,
-          std::function<void(const QList<ContainerRecord> &)> firstRows = {});
+          const std::function<void(const QList<ContainerRecord> &)> &firstRows = {});
 // The same for a few containers by ID or name (an event's container); a missing one is left out.
 void inspect(DockerClient *client, const QStringList &ids, QObject *context, Done done);
 

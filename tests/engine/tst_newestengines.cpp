@@ -167,14 +167,20 @@ void TestNewestEngines::rootlessUserSpecDir()
     QVERIFY(write(config.filePath(QStringLiteral("cdi/nvidia.yaml")), kSpec07Yaml));
     const QString userDir = config.filePath(QStringLiteral("cdi"));
 
+    // The engine's own spec directories: empty ones of the test's, not this machine's /etc/cdi
+    // and /var/run/cdi, where the Podman fixtures keep specs while the suite runs.
+    QTemporaryDir system;
+    QVERIFY(system.isValid());
+    const QString etcCdi = system.filePath(QStringLiteral("etc-cdi"));
+    const QString runCdi = system.filePath(QStringLiteral("run-cdi"));
+    QVERIFY(QDir().mkpath(etcCdi) && QDir().mkpath(runCdi));
     EngineInfo rootless = engine(EngineKind::Docker, QStringLiteral("29.2.0"));
-    rootless.cdiSpecDirs = {QStringLiteral("/etc/cdi"), QStringLiteral("/var/run/cdi")};
+    rootless.cdiSpecDirs = {etcCdi, runCdi};
     rootless.raw.insert(QStringLiteral("SecurityOptions"),
                         QJsonArray{QStringLiteral("name=seccomp,profile=builtin"),
                                    QStringLiteral("name=rootless"),
                                    QStringLiteral("name=cgroupns")});
-    QCOMPARE(CdiSpecVersions::specDirsFor(rootless),
-             QStringList({QStringLiteral("/etc/cdi"), QStringLiteral("/var/run/cdi"), userDir}));
+    QCOMPARE(CdiSpecVersions::specDirsFor(rootless), QStringList({etcCdi, runCdi, userDir}));
     // The devices of the user's own spec are what GPU Deck lists for a local rootless engine.
     QCOMPARE(CdiInventory::forEngine(rootless, true).names(),
              QStringList{QStringLiteral("nvidia.com/gpu=0")});

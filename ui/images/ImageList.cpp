@@ -210,7 +210,10 @@ void ImageList::fitColumns()
     const int nameRoom = metrics.horizontalAdvance(QLatin1Char('x')) * 24
                          + m_view->iconSize().width();
     const auto wants = [&](Column column) {
-        return qMax(header->sectionSizeHint(column), m_view->sizeHintForColumn(column));
+        int widest = header->sectionSizeHint(column);
+        for (int row = 0; row < m_proxy->rowCount(); ++row)
+            widest = qMax(widest, m_view->sizeHintForIndex(m_proxy->index(row, column)).width());
+        return widest;
     };
     int others = wants(SizeColumn) + wants(AgeColumn) + wants(CudaColumn);
     const int width = m_view->viewport()->width();

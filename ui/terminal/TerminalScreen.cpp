@@ -185,7 +185,7 @@ TerminalScreen::Cell TerminalScreen::convert(const void *raw) const
         for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && cell->chars[i]; ++i)
             out.text += QString::fromUcs4(reinterpret_cast<const char32_t *>(&cell->chars[i]), 1);
     }
-    out.width = cell->width;
+    out.width = static_cast<unsigned char>(cell->width); // 1 or 2 columns
     out.bold = cell->attrs.bold;
     out.italic = cell->attrs.italic;
     out.underline = cell->attrs.underline != VTERM_UNDERLINE_OFF;
@@ -224,9 +224,9 @@ TerminalScreen::Cell TerminalScreen::cell(int row, int column) const
 QString TerminalScreen::lineText(int row) const
 {
     QString text;
-    const int width = row < 0 && scrollbackSize() + row >= 0
-                          ? int(m_scrollback[size_t(scrollbackSize() + row)].size())
-                          : m_columns;
+    const int line = scrollbackSize() + row; // a scrollback line when row < 0
+    const int width = row < 0 && line >= 0 ? int(m_scrollback[static_cast<size_t>(line)].size())
+                                           : m_columns;
     for (int column = 0; column < width; ++column) {
         const Cell c = cell(row, column);
         if (c.text.isEmpty()) {
