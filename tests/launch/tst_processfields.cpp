@@ -3,6 +3,7 @@
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "launch/ComposeExport.h"
+#include "launch/DockerCreateBody.h"
 #include "launch/DockerRunExport.h"
 #include "launch/KubernetesExport.h"
 #include "launch/LaunchSpec.h"
@@ -85,7 +86,7 @@ void TestProcessFields::ulimits()
 
 void TestProcessFields::createBody()
 {
-    const QJsonObject body = sample().createBody(false);
+    const QJsonObject body = DockerCreateBody::build(sample(), false);
     QCOMPARE(body[QStringLiteral("OpenStdin")].toBool(), true);
     QCOMPARE(body[QStringLiteral("AttachStdin")].toBool(), true);
     QCOMPARE(body[QStringLiteral("StdinOnce")].toBool(), true);
@@ -98,7 +99,7 @@ void TestProcessFields::createBody()
     QCOMPARE(limits.at(1)[QStringLiteral("Name")].toString(), QStringLiteral("nofile"));
     QCOMPARE(limits.at(1)[QStringLiteral("Hard")].toInteger(), 2048);
     // Detached: stdin stays open for a later attach, but nobody attaches now.
-    const QJsonObject detached = sample().createBody(true);
+    const QJsonObject detached = DockerCreateBody::build(sample(), true);
     QCOMPARE(detached[QStringLiteral("OpenStdin")].toBool(), true);
     QCOMPARE(detached[QStringLiteral("AttachStdin")].toBool(), false);
 
@@ -170,7 +171,7 @@ void TestProcessFields::sameAsDockerRun()
     DockerClient client(endpoint.value());
     const LaunchSpec spec = sample();
     const Result<QString> ours = await<QString>([&](QObject *ctx, auto done) {
-        client.createContainer(spec.createBody(false), {}, ctx, done);
+        client.createContainer(DockerCreateBody::build(spec, false), {}, ctx, done);
     });
     QVERIFY2(ours, qPrintable(ours ? QString() : ours.error().message()));
     // The exported line, as docker create (the flags of an attached run; nothing starts).
