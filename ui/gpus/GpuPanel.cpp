@@ -4,6 +4,8 @@
 #include "widgets/Icons.h"
 #include "widgets/StatusColors.h"
 
+#include <algorithm>
+
 #include <QButtonGroup>
 #include <QEvent>
 #include <QFontMetrics>
@@ -208,6 +210,13 @@ GpuPanel::GpuPanel(QWidget *parent)
     layout->addWidget(m_issue);
 
     connect(m_tree, &QTreeWidget::itemChanged, this, &GpuPanel::onItemChanged);
+    const auto activateHolder = [this](QTreeWidgetItem *item, int column) {
+        const QStringList holders = item->data(IndexColumn, HoldersRole).toStringList();
+        if (column == ProcessColumn && !holders.isEmpty())
+            emit holderActivated(holders.first());
+    };
+    connect(m_tree, &QTreeWidget::itemClicked, this, activateHolder);
+    connect(m_tree, &QTreeWidget::itemDoubleClicked, this, activateHolder);
     connect(m_modes, &QButtonGroup::buttonToggled, this, [this](QAbstractButton *, bool on) {
         if (on)
             onModeChanged();
@@ -233,6 +242,15 @@ QList<QTreeWidgetItem *> GpuPanel::deviceItems() const
             items.append(gpu->child(m));
     }
     return items;
+}
+
+void GpuPanel::setHolders(const QHash<QString, QStringList> &holders)
+{
+    if (holders == m_holders)
+        return;
+    m_holders = holders;
+    if (m_haveSnapshot)
+        setSnapshot(m_snapshot);
 }
 
 void GpuPanel::setSnapshot(const GpuSnapshot &snapshot)
@@ -381,6 +399,27 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
         processes = tr("free");
     } else {
         processes = tr("not free: %1").arg(gpu.busyReason());
+    }
+    QStringList holders = m_holders.value(gpu.uuid);
+    if (holders.isEmpty())
+        holders = m_holders.value(QString::number(gpu.index));
+    item->setData(IndexColumn, HoldersRole, holders);
+    if (gpu.error.isEmpty() && !holders.isEmpty()) {
+        // A container holds it though none of its processes may run there: still taken.
+        QStringList idle;
+        for (const QString &holder : std::as_const(holders)) {
+            const bool running = std::any_of(gpu.processes.cbegin(), gpu.processes.cend(),
+                                             [&holder](const GpuInfo::Process &p) {
+                                                 return p.container.name == holder;
+                                             });
+            if (!running)
+                idle << holder;
+        }
+        if (!idle.isEmpty()) {
+            const QString held = tr("held by %1, idle").arg(idle.join(QStringLiteral(", ")));
+            processes = busy ? tr("%1 · %2").arg(processes, held) : held;
+            details << tr("Click to select %1 in the Containers view").arg(holders.first());
+        }
     }
     item->setData(IndexColumn, FreeRole, gpu.isFree());
     item->setText(ProcessColumn, processes);
