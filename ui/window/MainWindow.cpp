@@ -561,7 +561,8 @@ void MainWindow::restoreSettings()
                                  : QRect(0, 0, 1600, 1000);
         resize(qMin(1500, screen.width() * 9 / 10), qMin(950, screen.height() * 9 / 10));
     }
-    restoreState(settings.value(QStringLiteral("state")).toByteArray());
+    if (!restoreState(settings.value(QStringLiteral("state")).toByteArray()))
+        resizeDocks({m_containers}, {200}, Qt::Vertical); // first start: the launch area first
     const std::pair<QSplitter *, QList<int>> splitters[] = {
         {m_mainSplitter, {520, 420}},
         {m_topSplitter, {400, 640, 450}}, // the GPU table first; the engine list elides
