@@ -9,21 +9,30 @@
 #include "containers/ContainerWatch.h"
 #include "containers/ContainersView.h"
 #include "gpus/GpuPanel.h"
+#include "launch/LaunchForm.h"
 #include "log/LaunchRun.h"
 #include "log/LogPage.h"
 #include "log/LogView.h"
+#include "presets/Preset.h"
+#include "presets/PresetStore.h"
 #include "window/ContainersDock.h"
 #include "window/MainWindow.h"
 
 #include <QAction>
+#include <QClipboard>
+#include <QDesktopServices>
+#include <QGuiApplication>
 #include <QHeaderView>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
+#include <QUrl>
 
 namespace {
 
@@ -66,6 +75,10 @@ private slots:
         QVERIFY(m_settings.isValid());
         useSettings(QStringLiteral("gpudeck-test-dock"));
         useFakeNvml("eight");
+        QVERIFY(m_presets.isValid());
+        qputenv("GPUDECK_PRESET_DIR", m_presets.path().toUtf8());
+        // VS Code's addresses come here instead of a browser.
+        QDesktopServices::setUrlHandler(QStringLiteral("vscode-remote"), this, "openUrl");
     }
 
     void init() { QSettings().clear(); }
@@ -89,9 +102,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(dock->view(), 15000);
         ContainersView *view = dock->view();
         QTRY_VERIFY_WITH_TIMEOUT(view->containerWatch()->model()->rowOf(idOf(name)) >= 0, 15000);
-        const ContainerRecord &record = view->containerWatch()->model()->recordAt(
-            view->containerWatch()->model()->rowOf(idOf(name)));
-        QCOMPARE(record.gpus.held(nullptr).size(), 1);
+        // Its GPU, once its inspect is in (a listing alone does not say).
+        const ContainersModel *model = view->containerWatch()->model();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            model->index(model->rowOf(idOf(name)), ContainersModel::Gpus).data().toString(),
+            QStringLiteral("1"), 10000);
 
         // The toggle hides and shows it.
         QAction *toggle = child<QAction>(window.get(), "actionContainers");
@@ -202,6 +217,42 @@ private slots:
         QCOMPARE(page->exitCode().value_or(-1), 137);
     }
 
+    void launchAgainAndVsCode()
+    {
+        LaunchSpec spec;
+        spec.image = QStringLiteral("gpudeck-again:latest");
+        spec.command = {QStringLiteral("nvidia-smi")};
+        QVERIFY(PresetStore(m_presets.path()).save(Preset(QStringLiteral("again"), spec)).ok());
+        const QString name = run(QStringLiteral("again"),
+                                 {QStringLiteral("--label"),
+                                  ContainerRecord::presetLabel() + QStringLiteral("=again")});
+        QVERIFY2(name.startsWith(QStringLiteral("gddock-")), qPrintable(name));
+        auto window = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->containersDock()->view(), 15000);
+        ContainersView *view = window->containersDock()->view();
+        QTRY_VERIFY_WITH_TIMEOUT(view->selectContainer(name), 15000);
+
+        auto *again = child<QPushButton>(view, "launchAgain");
+        QVERIFY(again->isEnabled());
+        QTest::mouseClick(again, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(child<QLineEdit>(window.get(), "imageEdit")->text(), spec.image,
+                                  5000);
+
+        auto *vsCode = child<QPushButton>(view, "openInVsCode");
+        QVERIFY(vsCode->isEnabled());
+        QTest::mouseClick(vsCode, Qt::LeftButton);
+        // {"containerName":"/NAME"} in hex
+        const QByteArray json = QByteArrayLiteral("{\"containerName\":\"/") + name.toUtf8()
+                                + QByteArrayLiteral("\"}");
+        const QString hex = QString::fromLatin1(QByteArray(json).toHex());
+        const QUrl expected(QStringLiteral("vscode-remote://attached-container+%1/").arg(hex));
+        QCOMPARE(m_opened, expected);
+        QCOMPARE(QGuiApplication::clipboard()->text(), expected.toString());
+    }
+
+public slots:
+    void openUrl(const QUrl &url) { m_opened = url; }
+
 private:
     QString run(const QString &stem, const QStringList &options)
     {
@@ -233,6 +284,8 @@ private:
     }
 
     QStringList m_made;
+    QTemporaryDir m_presets;
+    QUrl m_opened;
 };
 
 QTEST_MAIN(TestContainersDock)

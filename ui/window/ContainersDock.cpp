@@ -58,6 +58,8 @@ void ContainersDock::onEngineSelected(Engine *engine)
                     m_logs->follow(m_engine->client(), id, name, tty,
                                    m_engineName ? m_engineName() : QString());
             });
+    connect(m_view, &ContainersView::launchAgainRequested, this,
+            &ContainersDock::launchAgainRequested);
     ContainersModel *model = m_view->containerWatch()->model();
     connect(model, &QAbstractItemModel::modelReset, this, &ContainersDock::updateHolders);
     connect(model, &QAbstractItemModel::rowsInserted, this, &ContainersDock::updateHolders);

@@ -38,6 +38,8 @@ public:
 
 signals:
     void holdersChanged(const QHash<QString, QStringList> &holders);
+    // The view's Launch Again: the preset that launched the selected container.
+    void launchAgainRequested(const QString &preset);
 
 private:
     void onEngineSelected(Engine *engine);

@@ -112,6 +112,8 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     });
     connect(m_containers, &ContainersDock::holdersChanged, m_gpus, &GpuPanel::setHolders);
     connect(m_gpus, &GpuPanel::holderActivated, m_containers, &ContainersDock::selectContainer);
+    connect(m_containers, &ContainersDock::launchAgainRequested, this,
+            [this](const QString &preset) { m_presets->select(preset); });
     connect(m_presetEngine, &PresetEngine::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, ActionMessageMs); });
     connect(m_presetEngine, &PresetEngine::nameChanged, m_command, &CommandPane::setEngine);
