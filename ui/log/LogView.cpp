@@ -142,12 +142,16 @@ LogPage *LogView::pageOf(const QString &id) const
 {
     if (id.isEmpty())
         return nullptr;
+    LogPage *ended = nullptr;
     const QList<LogPage *> all = pages();
     for (LogPage *page : all) {
-        if (page->run()->id() == id)
+        if (page->run()->id() != id)
+            continue;
+        if (page->isActive())
             return page;
+        ended = ended ? ended : page;
     }
-    return nullptr;
+    return ended;
 }
 
 void LogView::add(LogPage *page, const QString &engineName)

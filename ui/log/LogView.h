@@ -38,7 +38,7 @@ public:
     // first); the tab already following id comes to the front instead of a second one.
     LogPage *follow(DockerClient *client, const QString &id, const QString &name, bool tty,
                     const QString &engineName = {});
-    // The tab following or running container id (a full id); null when none.
+    // The tab following or running container id (a full id), an active one first; null when none.
     LogPage *pageOf(const QString &id) const;
 
     LogPage *currentPage() const;

@@ -5,6 +5,7 @@
 #include "containers/ContainersView.h"
 #include "engines/EngineSelection.h"
 #include "fleet/Engine.h"
+#include "log/LogPage.h"
 #include "log/LogView.h"
 
 #include <QLabel>
@@ -88,7 +89,10 @@ void ContainersDock::restoreTabs()
         return;
     const QList<ContainerRecord> &records = m_view->containerWatch()->model()->records();
     for (const ContainerRecord &record : records) {
-        if (!record.isRunning() || record.preset.isEmpty() || m_logs->pageOf(record.id))
+        // A tab that still follows it stays the one; one that ended (the engine restarted) keeps
+        // what it had, and a new tab follows on.
+        const LogPage *page = m_logs->pageOf(record.id);
+        if (!record.isRunning() || record.preset.isEmpty() || (page && page->isActive()))
             continue;
         m_logs->follow(m_engine->client(), record.id, record.name, record.tty,
                        m_engineName ? m_engineName() : QString());
