@@ -142,6 +142,27 @@ private slots:
         QCOMPARE(inspectRunning(name), QStringLiteral("true"));
     }
 
+    void stopAFollowedContainer()
+    {
+        // sh as PID 1 ignores SIGTERM: the kill comes after the container's own stop timeout,
+        // which a stop without t uses.
+        const QString name = run(QStringLiteral("stop"),
+                                 {QStringLiteral("--stop-timeout"), QStringLiteral("1")});
+        QVERIFY2(name.startsWith(QStringLiteral("gddock-")), qPrintable(name));
+        auto window = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->containersDock()->view(), 15000);
+        ContainersView *view = window->containersDock()->view();
+        QTRY_VERIFY_WITH_TIMEOUT(view->selectContainer(name), 15000);
+        QTest::mouseClick(child<QPushButton>(view, "containerLogs"), Qt::LeftButton);
+        LogPage *page = window->logView()->currentPage();
+        QVERIFY(page);
+        QTRY_VERIFY_WITH_TIMEOUT(textOf(page).contains(QStringLiteral("first")), 10000);
+        window->stopCurrent();
+        QTRY_COMPARE_WITH_TIMEOUT(page->state(), Launcher::State::Exited, 15000);
+        QCOMPARE(page->exitCode().value_or(-1), 137);
+        QVERIFY(textOf(page).contains(QStringLiteral("exited with code 137")));
+    }
+
     void gpuPanelNamesTheHolder()
     {
         const QString name = run(QStringLiteral("held"),
