@@ -6,15 +6,19 @@
 
 #include <QCheckBox>
 #include <QClipboard>
+#include <QDesktopServices>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTimer>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace {
@@ -89,6 +93,10 @@ ContainersView::ContainersView(DockerClient *client, EngineWatch *watch, QWidget
     m_remove = button(tr("Remove"), QStringLiteral("removeContainer"), this);
     m_copyId = button(tr("Copy ID"), QStringLiteral("copyContainerId"), this);
     m_logs = button(tr("Logs"), QStringLiteral("containerLogs"), this);
+    m_launchAgain = button(tr("Launch Again"), QStringLiteral("launchAgain"), this);
+    m_launchAgain->setToolTip(tr("Load the preset that launched it into the launch form"));
+    m_vsCode = button(tr("Open in VS Code"), QStringLiteral("openInVsCode"), this);
+    m_vsCode->setToolTip(tr("Attach VS Code to the container (its address is copied too)"));
 
     m_table = new QTableView(this);
     m_table->setObjectName(QStringLiteral("containersTable"));
@@ -123,7 +131,8 @@ ContainersView::ContainersView(DockerClient *client, EngineWatch *watch, QWidget
     top->addWidget(m_search, 1);
     top->addWidget(m_gpuOnly);
     auto *actions = new QHBoxLayout;
-    for (QPushButton *b : {m_stop, m_kill, m_restart, m_remove, m_copyId, m_logs})
+    for (QPushButton *b :
+         {m_stop, m_kill, m_restart, m_remove, m_copyId, m_logs, m_launchAgain, m_vsCode})
         actions->addWidget(b);
     actions->addStretch(1);
     auto *layout = new QVBoxLayout(this);
@@ -168,6 +177,12 @@ ContainersView::ContainersView(DockerClient *client, EngineWatch *watch, QWidget
         emit logsRequested(record.id, record.name, record.tty);
     });
     connect(m_table, &QTableView::doubleClicked, m_logs, &QPushButton::click);
+    connect(m_launchAgain, &QPushButton::clicked, this, [this]() {
+        const int row = m_watch->model()->rowOf(selectedId());
+        if (row >= 0 && !m_watch->model()->recordAt(row).preset.isEmpty())
+            emit launchAgainRequested(m_watch->model()->recordAt(row).preset);
+    });
+    connect(m_vsCode, &QPushButton::clicked, this, &ContainersView::openInVsCode);
 
     // "Up 5 minutes" moves on: a redraw a minute, no engine call.
     m_tick = new QTimer(this);
@@ -206,6 +221,41 @@ bool ContainersView::selectContainer(const QString &idOrName)
     return false;
 }
 
+QUrl ContainersView::vsCodeUrl(const QString &name)
+{
+    QJsonObject target;
+    target.insert(QStringLiteral("containerName"), QString(QLatin1Char('/') + name));
+    const QByteArray json = QJsonDocument(target).toJson(QJsonDocument::Compact);
+    return QUrl(QStringLiteral("vscode-remote://attached-container+%1/")
+                    .arg(QString::fromLatin1(json.toHex())));
+}
+
+void ContainersView::openInVsCode()
+{
+    const int row = m_watch->model()->rowOf(selectedId());
+    if (row < 0 || !m_client)
+        return;
+    const QString name = m_watch->model()->recordAt(row).name;
+    if (m_client->endpoint().isRemote()) {
+        // VS Code's Dev Containers attach only to the engine of the machine it runs on.
+        m_status->setText(tr("VS Code attaches to containers of this machine's engine. For %1 on "
+                             "a remote engine, connect VS Code to that host first (Remote-SSH), "
+                             "then use Dev Containers: Attach to Running Container.")
+                              .arg(name));
+        m_status->setStyleSheet(QString());
+        m_status->show();
+        return;
+    }
+    const QUrl url = vsCodeUrl(name);
+    QGuiApplication::clipboard()->setText(url.toString());
+    if (!QDesktopServices::openUrl(url)) {
+        m_status->setText(
+            tr("VS Code did not open; its address is on the clipboard: %1").arg(url.toString()));
+        m_status->setStyleSheet(QString());
+        m_status->show();
+    }
+}
+
 void ContainersView::updateButtons()
 {
     const int row = m_watch->model()->rowOf(selectedId());
@@ -217,6 +267,8 @@ void ContainersView::updateButtons()
     m_remove->setEnabled(any);
     m_copyId->setEnabled(any);
     m_logs->setEnabled(any);
+    m_launchAgain->setEnabled(any && !m_watch->model()->recordAt(row).preset.isEmpty());
+    m_vsCode->setEnabled(running);
     if (m_confirm->isVisible() && m_watch->model()->rowOf(m_confirmId) < 0) {
         m_confirm->hide(); // the container went meanwhile
         m_confirmId.clear();

@@ -15,12 +15,14 @@ class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
 class QTimer;
+class QUrl;
 
 // The containers of one engine, running and stopped: name, image, uptime or exit code and when,
 // the GPUs each holds, the preset that launched it; live from the engine's events (no polling),
 // listed again when the engine comes back. Filter to GPU containers, sort by any column, search
 // by name or image. Stop, Kill, Restart, Remove (a running one after one inline confirmation),
-// Copy ID, and Logs, which only asks: the window opens the log tab (logsRequested).
+// Copy ID, Open in VS Code, and Logs and Launch Again, which only ask: the window opens the log
+// tab (logsRequested) or loads the preset (launchAgainRequested).
 class ContainersView : public QWidget
 {
     Q_OBJECT
@@ -37,10 +39,14 @@ public:
     // The selected container's ID; empty when none.
     QString selectedId() const;
     bool selectContainer(const QString &idOrName);
+    // VS Code's address that attaches to the container of that name on this machine's engine.
+    static QUrl vsCodeUrl(const QString &name);
 
 signals:
     // Open the container's logs in a log tab; tty: its output is one raw stream.
     void logsRequested(const QString &id, const QString &name, bool tty);
+    // Load the preset that launched the container into the form (its preset label).
+    void launchAgainRequested(const QString &preset);
 
 private:
     void updateButtons();
@@ -48,6 +54,7 @@ private:
     void askRemove();
     void removeSelected(bool force);
     void showError(const Error &error);
+    void openInVsCode();
 
     QPointer<DockerClient> m_client;
     ContainerWatch *m_watch;
@@ -61,6 +68,8 @@ private:
     QPushButton *m_remove;
     QPushButton *m_copyId;
     QPushButton *m_logs;
+    QPushButton *m_launchAgain;
+    QPushButton *m_vsCode;
     QWidget *m_confirm;
     QLabel *m_confirmText;
     QLabel *m_status;

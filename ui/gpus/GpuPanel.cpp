@@ -1,14 +1,13 @@
 #include "gpus/GpuPanel.h"
 
 #include "gpu/GpuHistory.h"
-#include "gpus/GpuAlerts.h"
-#include "gpus/HistoryPlot.h"
+#include "gpus/GpuHistoryBox.h"
+#include "gpus/ProcessColumn.h"
 #include "gpus/SparkDelegate.h"
 #include "widgets/Icons.h"
 #include "widgets/StatusColors.h"
 
 #include <QButtonGroup>
-#include <QComboBox>
 #include <QEvent>
 #include <QFontMetrics>
 #include <QHBoxLayout>
@@ -16,11 +15,9 @@
 #include <QIcon>
 #include <QLabel>
 #include <QLocale>
-#include <QMenu>
 #include <QRadioButton>
 #include <QSpinBox>
 #include <QStackedWidget>
-#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -29,48 +26,6 @@ namespace {
 QString gib(qint64 bytes)
 {
     return QString::number(double(bytes) / (1024.0 * 1024.0 * 1024.0), 'f', 1);
-}
-
-// "40 GiB", "2.5 GiB", "512 MiB": short enough for the Processes column.
-QString shortSize(qint64 bytes)
-{
-    constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
-    const double g = double(bytes) / kGiB;
-    const bool whole = g >= 10 || g < 1 || qAbs(g - qRound(g)) < 0.05;
-    return QLocale().formattedDataSize(bytes, whole ? 0 : 1);
-}
-
-QString processText(const GpuInfo::Process &p)
-{
-    return p.usedMemory >= 0 ? GpuPanel::tr("%1 %2").arg(p.ownerLabel(), shortSize(p.usedMemory))
-                             : p.ownerLabel();
-}
-
-QString processDetails(const GpuInfo::Process &p)
-{
-    QStringList lines;
-    lines << (p.usedMemory >= 0 ? GpuPanel::tr("PID %1, %2 of GPU memory")
-                                      .arg(p.pid)
-                                      .arg(QLocale().formattedDataSize(p.usedMemory))
-                                : GpuPanel::tr("PID %1").arg(p.pid));
-    if (p.inContainer()) {
-        const GpuInfo::Container &c = p.container;
-        lines << GpuPanel::tr("  container %1%2")
-                     .arg(c.name.isEmpty() ? GpuPanel::tr("(not on this engine)") : c.name,
-                          c.yours ? GpuPanel::tr(", launched from this window") : QString());
-        if (!c.image.isEmpty())
-            lines << GpuPanel::tr("  image %1").arg(c.image);
-        lines << GpuPanel::tr("  ID %1 (%2)")
-                     .arg(c.id.left(12),
-                          c.engine.isEmpty() ? GpuPanel::tr("engine unknown") : c.engine);
-    }
-    if (!p.user.isEmpty())
-        lines << GpuPanel::tr("  user %1").arg(p.user);
-    if (!p.command.isEmpty())
-        lines << GpuPanel::tr("  command %1").arg(p.command);
-    if (!p.ownerKnown())
-        lines << GpuPanel::tr("  owner unknown: %1").arg(p.unknownReason);
-    return lines.join(QLatin1Char('\n'));
 }
 
 } // namespace
@@ -93,10 +48,7 @@ GpuPanel::GpuPanel(QWidget *parent)
       m_missing(new QLabel(this)),
       m_busy(new QLabel(this)),
       m_cdiNote(new QLabel(this)),
-      m_span(new QComboBox(this)),
-      m_plot(new HistoryPlot(this)),
-      m_alerts(new GpuAlerts(this)),
-      m_alertLog(new QLabel(this))
+      m_historyBox(new GpuHistoryBox(this))
 {
     setObjectName(QStringLiteral("gpuPanel"));
     m_devicesMode->setObjectName(QStringLiteral("gpuModeDevices"));
@@ -212,47 +164,12 @@ GpuPanel::GpuPanel(QWidget *parent)
     layout->addWidget(m_countNote);
     layout->addWidget(m_freeNote);
     layout->addWidget(m_stack, 1);
-    m_span->setObjectName(QStringLiteral("gpuHistorySpan"));
-    m_span->setAccessibleName(tr("History span"));
-    for (int minutes : {1, 10, 60})
-        m_span->addItem(minutes == 1 ? tr("Last minute") : tr("Last %1 minutes").arg(minutes),
-                        minutes);
-    m_span->setCurrentIndex(1);
-    m_plot->setSpanMinutes(10);
-    auto *historyRow = new QHBoxLayout;
-    historyRow->addWidget(new QLabel(tr("History of the selected GPU:"), this));
-    historyRow->addWidget(m_span);
-    historyRow->addStretch(1);
-    auto *alertButton = new QToolButton(this);
-    alertButton->setObjectName(QStringLiteral("gpuAlertSwitches"));
-    alertButton->setText(tr("Alerts"));
-    alertButton->setPopupMode(QToolButton::InstantPopup);
-    auto *alertMenu = new QMenu(alertButton);
-    m_alerts->fillMenu(alertMenu);
-    alertButton->setMenu(alertMenu);
-    historyRow->addWidget(alertButton);
-    layout->addLayout(historyRow);
-    layout->addWidget(m_plot);
-    m_alertLog->setObjectName(QStringLiteral("gpuAlertLog"));
-    m_alertLog->setAccessibleName(tr("GPU alerts"));
-    m_alertLog->setWordWrap(true);
-    m_alertLog->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_alertLog->hide();
-    layout->addWidget(m_alertLog);
-    connect(m_alerts, &GpuAlerts::logged, this, [this](const QString &line) {
-        m_alertLines << line;
-        while (m_alertLines.size() > 3)
-            m_alertLines.removeFirst();
-        m_alertLog->setText(m_alertLines.join(QLatin1Char('\n')));
-        m_alertLog->show();
-    });
-    connect(m_span, &QComboBox::currentIndexChanged, this,
-            [this]() { m_plot->setSpanMinutes(m_span->currentData().toInt()); });
+    layout->addWidget(m_historyBox);
     connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
         while (item && item->parent())
             item = item->parent(); // a MIG slice shows its GPU
         if (item)
-            m_plot->setGpu(item->data(IndexColumn, UuidRole).toString());
+            m_historyBox->showGpu(item->data(IndexColumn, UuidRole).toString());
     });
     layout->addWidget(m_missing);
     layout->addWidget(m_busy);
@@ -260,6 +177,13 @@ GpuPanel::GpuPanel(QWidget *parent)
     layout->addWidget(m_issue);
 
     connect(m_tree, &QTreeWidget::itemChanged, this, &GpuPanel::onItemChanged);
+    const auto activateHolder = [this](QTreeWidgetItem *item, int column) {
+        const QStringList holders = item->data(IndexColumn, HoldersRole).toStringList();
+        if (column == ProcessColumn && !holders.isEmpty())
+            emit holderActivated(holders.first());
+    };
+    connect(m_tree, &QTreeWidget::itemClicked, this, activateHolder);
+    connect(m_tree, &QTreeWidget::itemDoubleClicked, this, activateHolder);
     connect(m_modes, &QButtonGroup::buttonToggled, this, [this](QAbstractButton *, bool on) {
         if (on)
             onModeChanged();
@@ -287,11 +211,20 @@ QList<QTreeWidgetItem *> GpuPanel::deviceItems() const
     return items;
 }
 
+void GpuPanel::setHolders(const QHash<QString, QStringList> &holders)
+{
+    if (holders == m_holders)
+        return;
+    m_holders = holders;
+    if (m_haveSnapshot)
+        setSnapshot(m_snapshot);
+}
+
 void GpuPanel::setSnapshot(const GpuSnapshot &snapshot)
 {
     m_haveSnapshot = true;
     m_snapshot = snapshot;
-    m_alerts->check(snapshot); // a snapshot shown again raises nothing again
+    m_historyBox->checkAlerts(snapshot); // a snapshot shown again raises nothing again
     if (!snapshot.ok() || snapshot.gpus.isEmpty()) {
         const QString why = snapshot.ok() ? tr("The NVIDIA driver reports no GPUs on this host.")
                                           : snapshot.error.message();
@@ -345,7 +278,7 @@ void GpuPanel::setHistory(const GpuHistory *history, QObject *owner)
 {
     m_history = history;
     m_historyOwner = owner;
-    m_plot->setHistory(history, owner);
+    m_historyBox->setHistory(history, owner);
     updateHistory();
 }
 
@@ -354,31 +287,15 @@ void GpuPanel::updateHistory()
     const GpuHistory *history = m_historyOwner ? m_history : nullptr;
     for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
         QTreeWidgetItem *item = m_tree->topLevelItem(i);
-        const GpuHistory::GpuSeries *s = history ? history->gpu(
-                                             item->data(IndexColumn, UuidRole).toString())
-                                                 : nullptr;
-        QList<double> util;
-        QList<double> memory;
-        if (s) {
-            const qint64 since = s->samples.isEmpty() ? 0 : s->samples.last().msecs - 60000;
-            const double total = s->memoryTotal > 0 ? double(s->memoryTotal) / (1024.0 * 1024.0)
-                                                    : 0.0;
-            qsizetype first = s->samples.size(); // from the newest back: a minute, not an hour
-            while (first > 0 && s->samples.at(first - 1).msecs > since)
-                --first;
-            for (qsizetype k = first; k < s->samples.size(); ++k) {
-                const GpuSample &x = s->samples.at(k);
-                util << (x.gpuUtil < 0 ? 0.0 : x.gpuUtil / 100.0);
-                memory << (total > 0 && x.memoryUsedMiB >= 0 ? x.memoryUsedMiB / total : 0.0);
-            }
-        }
-        item->setData(UtilColumn, SparkDelegate::SeriesRole, QVariant::fromValue(util));
-        item->setData(MemoryColumn, SparkDelegate::SeriesRole, QVariant::fromValue(memory));
+        const SparkDelegate::Minute minute =
+            SparkDelegate::lastMinute(history, item->data(IndexColumn, UuidRole).toString());
+        item->setData(UtilColumn, SparkDelegate::SeriesRole,
+                      QVariant::fromValue(minute.utilisation));
+        item->setData(MemoryColumn, SparkDelegate::SeriesRole, QVariant::fromValue(minute.memory));
     }
-    if (m_plot->gpu().isEmpty() && m_tree->topLevelItemCount() > 0)
-        m_plot->setGpu(m_tree->topLevelItem(0)->data(IndexColumn, UuidRole).toString());
-    else
-        m_plot->refresh();
+    m_historyBox->refresh(m_tree->topLevelItemCount() > 0
+                              ? m_tree->topLevelItem(0)->data(IndexColumn, UuidRole).toString()
+                              : QString());
 }
 
 bool GpuPanel::eventFilter(QObject *watched, QEvent *event)
@@ -465,16 +382,29 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
     } else if (busy) {
         QStringList parts;
         for (const GpuInfo::Process &p : gpu.processes) {
-            parts << processText(p);
-            details << processDetails(p);
+            parts << ProcessColumn::text(p);
+            details << ProcessColumn::details(p);
             if (!p.container.yours)
-                others << processText(p);
+                others << ProcessColumn::text(p);
         }
         processes = parts.join(QStringLiteral(" · "));
     } else if (gpu.isFree()) {
         processes = tr("free");
     } else {
         processes = tr("not free: %1").arg(gpu.busyReason());
+    }
+    QStringList holders = m_holders.value(gpu.uuid);
+    if (holders.isEmpty())
+        holders = m_holders.value(QString::number(gpu.index));
+    item->setData(IndexColumn, HoldersRole, holders);
+    if (gpu.error.isEmpty() && !holders.isEmpty()) {
+        // A container holds it though none of its processes may run there: still taken.
+        const QStringList idle = ProcessColumn::idleHolders(gpu, holders);
+        if (!idle.isEmpty()) {
+            const QString held = tr("held by %1, idle").arg(idle.join(QStringLiteral(", ")));
+            processes = busy ? tr("%1 · %2").arg(processes, held) : held;
+            details << tr("Click to select %1 in the Containers view").arg(holders.first());
+        }
     }
     item->setData(IndexColumn, FreeRole, gpu.isFree());
     item->setText(ProcessColumn, processes);

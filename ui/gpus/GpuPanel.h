@@ -3,13 +3,13 @@
 #include "gpu/GpuSnapshot.h"
 #include "launch/GpuSelection.h"
 
+#include <QHash>
 #include <QPointer>
 #include <QStringList>
 #include <QWidget>
 
-class GpuAlerts;
+class GpuHistoryBox;
 class GpuHistory;
-class HistoryPlot;
 class QButtonGroup;
 class QComboBox;
 class QLabel;
@@ -37,6 +37,8 @@ public:
     static constexpr int OthersRole = Qt::UserRole + 4; // who else is on the GPU; empty: nobody
     // its CDI device's name; empty: none (or not known)
     static constexpr int CdiRole = Qt::UserRole + 5;
+    // The running containers that hold the GPU (QStringList); empty: none
+    static constexpr int HoldersRole = Qt::UserRole + 6;
 
     explicit GpuPanel(QWidget *parent = nullptr);
 
@@ -61,10 +63,15 @@ public:
     void setCdiDevices(const QStringList &names, bool known);
     // The launch asks for CDI devices: ticked GPUs without one are named under the list.
     void setCdiLaunch(bool cdi);
+    // The running containers holding each GPU, by UUID (or by index as text), whether or not a
+    // process of theirs runs there: "held by NAME, idle".
+    void setHolders(const QHash<QString, QStringList> &holders);
 
 signals:
     void selectionChanged();
     void busyWarningChanged(const QString &warning);
+    // The holder shown in a GPU's Processes cell was clicked.
+    void holderActivated(const QString &containerName);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -102,15 +109,12 @@ private:
     QLabel *m_missing;
     QLabel *m_busy;
     QLabel *m_cdiNote;
-    QComboBox *m_span;
-    HistoryPlot *m_plot;
-    GpuAlerts *m_alerts;
-    QLabel *m_alertLog;
-    QStringList m_alertLines; // the latest few, oldest first
+    GpuHistoryBox *m_historyBox;
     const GpuHistory *m_history = nullptr;
     QPointer<QObject> m_historyOwner;
     GpuSnapshot m_snapshot; // the last one shown, to redraw when the CDI devices change
     QStringList m_cdiNames;
+    QHash<QString, QStringList> m_holders;
     bool m_cdiKnown = false;
     bool m_cdiLaunch = false;
     QString m_busyWarning;

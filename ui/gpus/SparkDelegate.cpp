@@ -1,5 +1,7 @@
 #include "gpus/SparkDelegate.h"
 
+#include "gpu/GpuHistory.h"
+
 #include <QPainter>
 #include <QPainterPath>
 
@@ -34,4 +36,25 @@ void SparkDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     painter->setPen(QPen(pen, 1.2));
     painter->drawPath(path);
     painter->restore();
+}
+
+SparkDelegate::Minute SparkDelegate::lastMinute(const GpuHistory *history, const QString &uuid)
+{
+    constexpr qint64 kMinuteMs = 60000;
+    constexpr double kMiB = 1024.0 * 1024.0;
+    Minute minute;
+    const GpuHistory::GpuSeries *s = history ? history->gpu(uuid) : nullptr;
+    if (!s)
+        return minute;
+    const qint64 since = s->samples.isEmpty() ? 0 : s->samples.last().msecs - kMinuteMs;
+    const double total = s->memoryTotal > 0 ? double(s->memoryTotal) / kMiB : 0.0;
+    qsizetype first = s->samples.size(); // from the newest back: a minute, not an hour
+    while (first > 0 && s->samples.at(first - 1).msecs > since)
+        --first;
+    for (qsizetype k = first; k < s->samples.size(); ++k) {
+        const GpuSample &x = s->samples.at(k);
+        minute.utilisation << (x.gpuUtil < 0 ? 0.0 : x.gpuUtil / 100.0);
+        minute.memory << (total > 0 && x.memoryUsedMiB >= 0 ? x.memoryUsedMiB / total : 0.0);
+    }
+    return minute;
 }

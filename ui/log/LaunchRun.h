@@ -25,6 +25,9 @@ public:
     // Gives up the launch at once: a container is killed and removed; a service is removed, as
     // stop() does.
     virtual void cancel() { stop(); }
+    // The container runs on its own, not for this tab (a followed one): cancel() only lets go of
+    // it, and quitting need not ask about it.
+    virtual bool isDetached() const { return false; }
     virtual Launcher::State state() const = 0;
     // Started and not ended yet.
     bool isActive() const

@@ -169,6 +169,11 @@ std::optional<qint64> LogPage::exitCode() const
     return m_run->exitCode();
 }
 
+bool LogPage::isDetached() const
+{
+    return m_run->isDetached();
+}
+
 const Error &LogPage::error() const
 {
     return m_run->error();

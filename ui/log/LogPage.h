@@ -42,6 +42,8 @@ public:
     void stop();
     void cancel();
     bool isActive() const;
+    // Its container runs on its own (LaunchRun::isDetached): closing the tab only lets go of it.
+    bool isDetached() const;
     bool isRunning() const;
     // Where the launch is, in the container's terms for both kinds (LaunchRun::state()).
     Launcher::State state() const;

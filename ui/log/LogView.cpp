@@ -3,6 +3,8 @@
 #include "launch/Launcher.h"
 #include "log/ContainerLogPage.h"
 #include "log/FindBar.h"
+#include "log/FollowLogPage.h"
+#include "log/LaunchRun.h"
 #include "log/LogPage.h"
 #include "log/SwarmLogPage.h"
 #include "widgets/Icons.h"
@@ -123,6 +125,35 @@ LogPage *LogView::launchOnSwarm(DockerClient *client, const LaunchSpec &spec, in
     return page;
 }
 
+LogPage *LogView::follow(DockerClient *client, const QString &id, const QString &name, bool tty,
+                         const QString &engineName)
+{
+    if (LogPage *page = pageOf(id); page && page->isActive()) {
+        m_stack->setCurrentWidget(m_tabs);
+        m_tabs->setCurrentWidget(page);
+        return page;
+    }
+    auto *page = new FollowLogPage(client, id, name, tty, m_tabs);
+    add(page, engineName);
+    return page;
+}
+
+LogPage *LogView::pageOf(const QString &id) const
+{
+    if (id.isEmpty())
+        return nullptr;
+    LogPage *ended = nullptr;
+    const QList<LogPage *> all = pages();
+    for (LogPage *page : all) {
+        if (page->run()->id() != id)
+            continue;
+        if (page->isActive())
+            return page;
+        ended = ended ? ended : page;
+    }
+    return ended;
+}
+
 void LogView::add(LogPage *page, const QString &engineName)
 {
     page->setEngineName(engineName);
@@ -170,7 +201,7 @@ bool LogView::hasActive() const
 {
     const QList<LogPage *> all = findChildren<LogPage *>();
     return std::any_of(all.cbegin(), all.cend(),
-                       [](const LogPage *page) { return page->isActive(); });
+                       [](const LogPage *page) { return page->isActive() && !page->isDetached(); });
 }
 
 void LogView::updateTab(LogPage *page)
@@ -208,7 +239,10 @@ void LogView::closeTab(int index)
     if (!page)
         return;
     m_tabs->removeTab(index);
-    if (page->isActive()) {
+    if (page->isActive() && page->isDetached()) {
+        page->cancel(); // stops following; the container runs on
+        page->deleteLater();
+    } else if (page->isActive()) {
         // Stop the container or remove the service first; the page goes once the engine is done.
         page->hide();
         page->setParent(this);
@@ -238,7 +272,7 @@ void LogView::stopAll()
 {
     const QList<LogPage *> all = findChildren<LogPage *>();
     for (LogPage *page : all) {
-        if (page->isActive())
+        if (page->isActive() && !page->isDetached())
             page->cancel();
     }
 }

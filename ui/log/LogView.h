@@ -16,7 +16,8 @@ class QToolButton;
 
 // The log pane: one tab per launch (a container, or a service on a swarm), with follow, find, save
 // and clear for the tab in front. Closing the tab of a running launch stops it; the page lives on
-// hidden until the engine confirms, so no container or service is left behind.
+// hidden until the engine confirms, so no container or service is left behind. A followed
+// container (follow()) is detached: closing its tab, or stopAll(), only stops following.
 class LogView : public QWidget
 {
     Q_OBJECT
@@ -33,9 +34,17 @@ public:
     LogPage *launchOnSwarm(DockerClient *client, const LaunchSpec &spec, int replicas,
                            const QString &engineName = {});
 
+    // A tab following a running container's output (its last FollowRun::DefaultTail lines
+    // first); the tab already following id comes to the front instead of a second one.
+    LogPage *follow(DockerClient *client, const QString &id, const QString &name, bool tty,
+                    const QString &engineName = {});
+    // The tab following or running container id (a full id), an active one first; null when none.
+    LogPage *pageOf(const QString &id) const;
+
     LogPage *currentPage() const;
     QList<LogPage *> pages() const;
     int count() const;
+    // A launch of this window still runs (followed containers do not count: they are detached).
     bool hasActive() const;
 
     void closeTab(int index);

@@ -28,6 +28,7 @@
 #include "swarm/SwarmView.h"
 #include "widgets/Icons.h"
 #include "window/CloseQuestion.h"
+#include "window/ContainersDock.h"
 #include "window/Offers.h"
 #include "window/ToolDialogs.h"
 #include "window/WindowActions.h"
@@ -36,7 +37,9 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QGroupBox>
+#include <QKeySequence>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScreen>
@@ -103,6 +106,14 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
         },
         this);
     connect(m_selection, &EngineSelection::selected, this, &MainWindow::onEngineSelected);
+    m_containers = new ContainersDock(m_selection, m_logs, this);
+    m_containers->setEngineNameSource([this]() {
+        return m_registry->engines().size() > 1 && engine() ? engine()->name() : QString();
+    });
+    connect(m_containers, &ContainersDock::holdersChanged, m_gpus, &GpuPanel::setHolders);
+    connect(m_gpus, &GpuPanel::holderActivated, m_containers, &ContainersDock::selectContainer);
+    connect(m_containers, &ContainersDock::launchAgainRequested, this,
+            [this](const QString &preset) { m_presets->select(preset); });
     connect(m_presetEngine, &PresetEngine::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, ActionMessageMs); });
     connect(m_presetEngine, &PresetEngine::nameChanged, m_command, &CommandPane::setEngine);
@@ -262,6 +273,7 @@ void MainWindow::buildLayout()
     layout->setContentsMargins(6, 6, 6, 0);
     layout->addWidget(m_mainSplitter);
     setCentralWidget(central);
+    addDockWidget(Qt::BottomDockWidgetArea, m_containers);
 
     m_engineStatus = new EngineStatus(statusBar());
     auto *engineLabel = new QLabel(tr("&Engine:"), this);
@@ -274,6 +286,10 @@ void MainWindow::buildLayout()
 void MainWindow::buildActions()
 {
     m_actions = new WindowActions(this, m_logs, m_presets);
+    QAction *containers = m_containers->toggleViewAction();
+    containers->setObjectName(QStringLiteral("actionContainers"));
+    containers->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
+    menuBar()->addMenu(tr("&View"))->addAction(containers);
     connect(m_actions->launch(), &QAction::triggered, this, &MainWindow::launch);
     connect(m_actions->stop(), &QAction::triggered, this, &MainWindow::stopCurrent);
     connect(m_actions->refresh(), &QAction::triggered, this, &MainWindow::refreshEngine);
@@ -549,7 +565,8 @@ void MainWindow::restoreSettings()
                                  : QRect(0, 0, 1600, 1000);
         resize(qMin(1500, screen.width() * 9 / 10), qMin(950, screen.height() * 9 / 10));
     }
-    restoreState(settings.value(QStringLiteral("state")).toByteArray());
+    if (!restoreState(settings.value(QStringLiteral("state")).toByteArray()))
+        resizeDocks({m_containers}, {200}, Qt::Vertical); // first start: the launch area first
     const std::pair<QSplitter *, QList<int>> splitters[] = {
         {m_mainSplitter, {520, 420}},
         {m_topSplitter, {400, 640, 450}}, // the GPU table first; the engine list elides

@@ -12,6 +12,7 @@
 class CapabilityBox;
 class CloseQuestion;
 class CommandPane;
+class ContainersDock;
 class DockerClient;
 class DoctorDialog;
 class Engine;
@@ -67,6 +68,7 @@ public:
     ImageList *imageList() const { return m_images; }
     LaunchForm *launchForm() const { return m_form; }
     LogView *logView() const { return m_logs; }
+    ContainersDock *containersDock() const { return m_containers; }
     QToolBar *mainToolBar() const;
     PresetBar *presetBar() const { return m_presets; }
     CommandPane *commandPane() const { return m_command; }
@@ -117,6 +119,7 @@ private:
 
     EngineRegistry *m_registry = nullptr;
     EngineSelection *m_selection = nullptr;
+    ContainersDock *m_containers = nullptr;
     Error m_engineError;
     bool m_engineKnown = false;
     GpuMonitor *m_monitor; // this machine's GPUs, for an engine without an address

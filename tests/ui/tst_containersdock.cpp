@@ -1,0 +1,313 @@
+// The window's Containers dock against the real sandboxed dockerd and the fake NVML library:
+// containers the docker CLI makes show in it, their logs open in a followed tab, the tabs of
+// GPU Deck's own running containers come back with the window, and the GPU panel names the
+// container that holds a GPU it computes nothing on.
+#include "GuiTestBase.h"
+#include "NamedChild.h"
+#include "TestEngine.h"
+#include "containers/ContainerRecord.h"
+#include "containers/ContainerWatch.h"
+#include "containers/ContainersView.h"
+#include "gpus/GpuPanel.h"
+#include "launch/LaunchForm.h"
+#include "log/LaunchRun.h"
+#include "log/LogPage.h"
+#include "log/LogView.h"
+#include "presets/Preset.h"
+#include "presets/PresetStore.h"
+#include "window/ContainersDock.h"
+#include "window/MainWindow.h"
+
+#include <QAction>
+#include <QClipboard>
+#include <QDesktopServices>
+#include <QGuiApplication>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+#include <QUrl>
+
+namespace {
+
+const QString kImage = QStringLiteral("gpudeck-test:latest");
+
+// Says "first" on stdout and "oops" on stderr, then "tick1", "tick2"… five times a second.
+const QString kScript = QStringLiteral("echo first; echo oops >&2; i=0; while true; do "
+                                       "i=$((i+1)); echo tick$i; sleep 0.2; done");
+
+QString unique(const QString &stem)
+{
+    return QStringLiteral("gddock-%1-%2").arg(stem).arg(QCoreApplication::applicationPid());
+}
+
+QString textOf(const LogPage *page)
+{
+    return page ? page->textEdit()->toPlainText() : QString();
+}
+
+// The newest tick the tab shows; 0 when none.
+int lastTick(const LogPage *page)
+{
+    const QString text = textOf(page);
+    const qsizetype at = text.lastIndexOf(QStringLiteral("tick"));
+    if (at < 0)
+        return 0;
+    return text.mid(at + 4).section(QLatin1Char('\n'), 0, 0).toInt();
+}
+
+} // namespace
+
+class TestContainersDock : public GuiTestBase
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        GPUDECK_REQUIRE_ENGINE();
+        QVERIFY(m_settings.isValid());
+        useSettings(QStringLiteral("gpudeck-test-dock"));
+        useFakeNvml("eight");
+        QVERIFY(m_presets.isValid());
+        qputenv("GPUDECK_PRESET_DIR", m_presets.path().toUtf8());
+        // VS Code's addresses come here instead of a browser.
+        QDesktopServices::setUrlHandler(QStringLiteral("vscode-remote"), this, "openUrl");
+    }
+
+    void init() { QSettings().clear(); }
+
+    void cleanupTestCase()
+    {
+        if (!m_made.isEmpty())
+            TestEngine::docker(QStringList{QStringLiteral("rm"), QStringLiteral("-f")} + m_made);
+    }
+
+    void dockShowsContainerAndLogsFollow()
+    {
+        const QString name = run(QStringLiteral("logs"),
+                                 {QStringLiteral("--gpus"), QStringLiteral("device=1")});
+        QVERIFY2(name.startsWith(QStringLiteral("gddock-")), qPrintable(name));
+
+        auto window = openWindow();
+        auto *dock = child<ContainersDock>(window.get(), "containersDock");
+        QVERIFY(dock);
+        QVERIFY(dock->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(dock->view(), 15000);
+        ContainersView *view = dock->view();
+        QTRY_VERIFY_WITH_TIMEOUT(view->containerWatch()->model()->rowOf(idOf(name)) >= 0, 15000);
+        // Its GPU, once its inspect is in (a listing alone does not say).
+        const ContainersModel *model = view->containerWatch()->model();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            model->index(model->rowOf(idOf(name)), ContainersModel::Gpus).data().toString(),
+            QStringLiteral("1"), 10000);
+
+        // The toggle hides and shows it.
+        QAction *toggle = child<QAction>(window.get(), "actionContainers");
+        QVERIFY(toggle);
+        toggle->trigger();
+        QVERIFY(!dock->isVisible());
+        toggle->trigger();
+        QVERIFY(dock->isVisible());
+
+        // Logs: the last lines, stdout and stderr apart, then what comes next.
+        QVERIFY(view->selectContainer(name));
+        QTest::mouseClick(child<QPushButton>(view, "containerLogs"), Qt::LeftButton);
+        LogView *logs = window->logView();
+        QTRY_VERIFY_WITH_TIMEOUT(logs->pageOf(idOf(name)), 5000);
+        LogPage *page = logs->pageOf(idOf(name));
+        QCOMPARE(logs->currentPage(), page);
+        QTRY_VERIFY_WITH_TIMEOUT(textOf(page).contains(QStringLiteral("first")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(textOf(page).contains(QStringLiteral("oops")), 10000);
+        QVERIFY(page->isActive());
+        QVERIFY(page->isDetached());
+        QVERIFY(!logs->hasActive()); // quitting asks nothing about a followed container
+        const int seen = lastTick(page);
+        QTRY_VERIFY_WITH_TIMEOUT(lastTick(page) >= seen + 3, 10000); // it follows
+
+        // A second Logs brings the same tab to the front.
+        const int tabs = logs->count();
+        QTest::mouseClick(child<QPushButton>(view, "containerLogs"), Qt::LeftButton);
+        QCOMPARE(logs->count(), tabs);
+
+        // Closing the tab stops following, never the container.
+        logs->closeCurrent();
+        QCOMPARE(logs->count(), tabs - 1);
+        QCOMPARE(inspectRunning(name), QStringLiteral("true"));
+    }
+
+    void stopAFollowedContainer()
+    {
+        // sh as PID 1 ignores SIGTERM: the kill comes after the container's own stop timeout,
+        // which a stop without t uses.
+        const QString name = run(QStringLiteral("stop"),
+                                 {QStringLiteral("--stop-timeout"), QStringLiteral("1")});
+        QVERIFY2(name.startsWith(QStringLiteral("gddock-")), qPrintable(name));
+        auto window = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->containersDock()->view(), 15000);
+        ContainersView *view = window->containersDock()->view();
+        QTRY_VERIFY_WITH_TIMEOUT(view->selectContainer(name), 15000);
+        QTest::mouseClick(child<QPushButton>(view, "containerLogs"), Qt::LeftButton);
+        LogPage *page = window->logView()->currentPage();
+        QVERIFY(page);
+        QTRY_VERIFY_WITH_TIMEOUT(textOf(page).contains(QStringLiteral("first")), 10000);
+        window->stopCurrent();
+        QTRY_COMPARE_WITH_TIMEOUT(page->state(), Launcher::State::Exited, 15000);
+        QCOMPARE(page->exitCode().value_or(-1), 137);
+        QVERIFY(textOf(page).contains(QStringLiteral("exited with code 137")));
+    }
+
+    void gpuPanelNamesTheHolder()
+    {
+        const QString name = run(QStringLiteral("held"),
+                                 {QStringLiteral("--gpus"), QStringLiteral("device=1")});
+        QVERIFY2(name.startsWith(QStringLiteral("gddock-")), qPrintable(name));
+        auto window = openWindow();
+        auto *tree = child<QTreeWidget>(window.get(), "gpuTree");
+        QTRY_COMPARE_WITH_TIMEOUT(tree->topLevelItemCount(), 8, 15000);
+        QTreeWidgetItem *gpu1 = nullptr;
+        for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+            if (tree->topLevelItem(i)->data(GpuPanel::IndexColumn, GpuPanel::DeviceIdRole)
+                == QStringLiteral("1"))
+                gpu1 = tree->topLevelItem(i);
+        }
+        QVERIFY(gpu1);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            gpu1->text(GpuPanel::ProcessColumn).contains(QStringLiteral("held by %1").arg(name)),
+            qPrintable(gpu1->text(GpuPanel::ProcessColumn)), 15000);
+        QVERIFY(gpu1->text(GpuPanel::ProcessColumn).contains(QStringLiteral("idle")));
+
+        // Clicking the owner selects the container in the view.
+        ContainersView *view = window->containersDock()->view();
+        QVERIFY(view);
+        const QRect cell = tree->visualItemRect(gpu1);
+        const int x = tree->header()->sectionViewportPosition(GpuPanel::ProcessColumn) + 4;
+        QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, QPoint(x, cell.center().y()));
+        QTRY_COMPARE_WITH_TIMEOUT(view->selectedId(), idOf(name), 5000);
+
+        // Its end frees the GPU of this holder (others may hold it still).
+        QCOMPARE(TestEngine::docker({QStringLiteral("kill"), name}).exitCode, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!gpu1->text(GpuPanel::ProcessColumn).contains(name), 10000);
+    }
+
+    void windowRestartBringsBackTheTab()
+    {
+        const QString name = run(QStringLiteral("preset"),
+                                 {QStringLiteral("--label"),
+                                  ContainerRecord::presetLabel() + QStringLiteral("=train")});
+        QVERIFY2(name.startsWith(QStringLiteral("gddock-")), qPrintable(name));
+        const QString other = run(QStringLiteral("foreign"), {});
+        QVERIFY2(other.startsWith(QStringLiteral("gddock-")), qPrintable(other));
+        const QString id = idOf(name);
+
+        auto first = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(first->logView()->pageOf(id), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            textOf(first->logView()->pageOf(id)).contains(QStringLiteral("first")), 10000);
+        QVERIFY(!first->logView()->pageOf(idOf(other))); // not GPU Deck's: no tab of its own
+        QVERIFY(first->close()); // no question: the followed container is detached
+        first.reset();
+        QCOMPARE(inspectRunning(name), QStringLiteral("true"));
+
+        auto second = openWindow();
+        LogView *logs = second->logView();
+        QTRY_VERIFY_WITH_TIMEOUT(logs->pageOf(id), 15000);
+        LogPage *page = logs->pageOf(id);
+        QTRY_VERIFY_WITH_TIMEOUT(textOf(page).contains(QStringLiteral("first")), 10000);
+        const int seen = lastTick(page);
+        QTRY_VERIFY_WITH_TIMEOUT(lastTick(page) >= seen + 3, 10000); // it follows
+        // Listed again (a refresh): still one tab for it.
+        QSignalSpy listed(second->containersDock()->view()->containerWatch(),
+                          &ContainerWatch::listed);
+        second->containersDock()->view()->containerWatch()->start();
+        QVERIFY(listed.wait(10000));
+        int tabsOfIt = 0;
+        for (const LogPage *each : logs->pages())
+            tabsOfIt += each->run()->id() == id ? 1 : 0;
+        QCOMPARE(tabsOfIt, 1);
+
+        // Its end reaches the tab with the exit code.
+        QCOMPARE(TestEngine::docker({QStringLiteral("kill"), name}).exitCode, 0);
+        QTRY_COMPARE_WITH_TIMEOUT(page->state(), Launcher::State::Exited, 10000);
+        QCOMPARE(page->exitCode().value_or(-1), 137);
+    }
+
+    void launchAgainAndVsCode()
+    {
+        LaunchSpec spec;
+        spec.image = QStringLiteral("gpudeck-again:latest");
+        spec.command = {QStringLiteral("nvidia-smi")};
+        QVERIFY(PresetStore(m_presets.path()).save(Preset(QStringLiteral("again"), spec)).ok());
+        const QString name = run(QStringLiteral("again"),
+                                 {QStringLiteral("--label"),
+                                  ContainerRecord::presetLabel() + QStringLiteral("=again")});
+        QVERIFY2(name.startsWith(QStringLiteral("gddock-")), qPrintable(name));
+        auto window = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->containersDock()->view(), 15000);
+        ContainersView *view = window->containersDock()->view();
+        QTRY_VERIFY_WITH_TIMEOUT(view->selectContainer(name), 15000);
+
+        auto *again = child<QPushButton>(view, "launchAgain");
+        QVERIFY(again->isEnabled());
+        QTest::mouseClick(again, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(child<QLineEdit>(window.get(), "imageEdit")->text(), spec.image,
+                                  5000);
+
+        auto *vsCode = child<QPushButton>(view, "openInVsCode");
+        QVERIFY(vsCode->isEnabled());
+        QTest::mouseClick(vsCode, Qt::LeftButton);
+        // {"containerName":"/NAME"} in hex
+        const QByteArray json = QByteArrayLiteral("{\"containerName\":\"/") + name.toUtf8()
+                                + QByteArrayLiteral("\"}");
+        const QString hex = QString::fromLatin1(QByteArray(json).toHex());
+        const QUrl expected(QStringLiteral("vscode-remote://attached-container+%1/").arg(hex));
+        QCOMPARE(m_opened, expected);
+        QCOMPARE(QGuiApplication::clipboard()->text(), expected.toString());
+    }
+
+public slots:
+    void openUrl(const QUrl &url) { m_opened = url; }
+
+private:
+    QString run(const QString &stem, const QStringList &options)
+    {
+        const QString name = unique(stem);
+        m_made << name;
+        const TestEngine::CliResult ran = TestEngine::docker(
+            QStringList{QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--network"),
+                        QStringLiteral("none"), QStringLiteral("--name"), name}
+            + options + QStringList{kImage, QStringLiteral("sh"), QStringLiteral("-c"), kScript});
+        return ran.exitCode == 0 ? name : QString::fromUtf8(ran.err);
+    }
+
+    static QString idOf(const QString &name)
+    {
+        return QString::fromUtf8(
+                   TestEngine::docker({QStringLiteral("inspect"), QStringLiteral("-f"),
+                                       QStringLiteral("{{.Id}}"), name})
+                       .out)
+            .trimmed();
+    }
+
+    static QString inspectRunning(const QString &name)
+    {
+        return QString::fromUtf8(
+                   TestEngine::docker({QStringLiteral("inspect"), QStringLiteral("-f"),
+                                       QStringLiteral("{{.State.Running}}"), name})
+                       .out)
+            .trimmed();
+    }
+
+    QStringList m_made;
+    QTemporaryDir m_presets;
+    QUrl m_opened;
+};
+
+QTEST_MAIN(TestContainersDock)
+#include "tst_containersdock.moc"

@@ -1,0 +1,91 @@
+#include "gpus/GpuHistoryBox.h"
+
+#include "gpu/GpuSnapshot.h"
+#include "gpus/GpuAlerts.h"
+#include "gpus/HistoryPlot.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace {
+
+constexpr int kAlertLinesShown = 3;
+
+} // namespace
+
+GpuHistoryBox::GpuHistoryBox(QWidget *parent)
+    : QWidget(parent),
+      m_span(new QComboBox(this)),
+      m_plot(new HistoryPlot(this)),
+      m_alerts(new GpuAlerts(this)),
+      m_alertLog(new QLabel(this))
+{
+    m_span->setObjectName(QStringLiteral("gpuHistorySpan"));
+    m_span->setAccessibleName(tr("History span"));
+    for (int minutes : {1, 10, 60})
+        m_span->addItem(minutes == 1 ? tr("Last minute") : tr("Last %1 minutes").arg(minutes),
+                        minutes);
+    m_span->setCurrentIndex(1);
+    m_plot->setSpanMinutes(10);
+    auto *row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("History of the selected GPU:"), this));
+    row->addWidget(m_span);
+    row->addStretch(1);
+    auto *alertButton = new QToolButton(this);
+    alertButton->setObjectName(QStringLiteral("gpuAlertSwitches"));
+    alertButton->setText(tr("Alerts"));
+    alertButton->setPopupMode(QToolButton::InstantPopup);
+    auto *alertMenu = new QMenu(alertButton);
+    m_alerts->fillMenu(alertMenu);
+    alertButton->setMenu(alertMenu);
+    row->addWidget(alertButton);
+
+    m_alertLog->setObjectName(QStringLiteral("gpuAlertLog"));
+    m_alertLog->setAccessibleName(tr("GPU alerts"));
+    m_alertLog->setWordWrap(true);
+    m_alertLog->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_alertLog->hide();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(row);
+    layout->addWidget(m_plot);
+    layout->addWidget(m_alertLog);
+
+    connect(m_alerts, &GpuAlerts::logged, this, [this](const QString &line) {
+        m_alertLines << line;
+        while (m_alertLines.size() > kAlertLinesShown)
+            m_alertLines.removeFirst();
+        m_alertLog->setText(m_alertLines.join(QLatin1Char('\n')));
+        m_alertLog->show();
+    });
+    connect(m_span, &QComboBox::currentIndexChanged, this,
+            [this]() { m_plot->setSpanMinutes(m_span->currentData().toInt()); });
+}
+
+void GpuHistoryBox::setHistory(const GpuHistory *history, QObject *owner)
+{
+    m_plot->setHistory(history, owner);
+}
+
+void GpuHistoryBox::showGpu(const QString &uuid)
+{
+    m_plot->setGpu(uuid);
+}
+
+void GpuHistoryBox::refresh(const QString &firstGpu)
+{
+    if (m_plot->gpu().isEmpty() && !firstGpu.isEmpty())
+        m_plot->setGpu(firstGpu);
+    else
+        m_plot->refresh();
+}
+
+void GpuHistoryBox::checkAlerts(const GpuSnapshot &snapshot)
+{
+    m_alerts->check(snapshot);
+}

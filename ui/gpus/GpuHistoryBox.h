@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QPointer>
+#include <QStringList>
+#include <QWidget>
+
+class GpuAlerts;
+class GpuHistory;
+class GpuSnapshot;
+class HistoryPlot;
+class QComboBox;
+class QLabel;
+
+// Under the GPU table: the selected GPU's history (the span to show, the plot with each holder's
+// memory), the alert switches, and the latest alerts said.
+class GpuHistoryBox : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit GpuHistoryBox(QWidget *parent = nullptr);
+
+    // The history the plot reads; owner: the object it lives in (null, or gone: nothing to show).
+    void setHistory(const GpuHistory *history, QObject *owner);
+    void showGpu(const QString &uuid);
+    // The plot's GPU, or the first of a new table when it has none; redraws either way.
+    void refresh(const QString &firstGpu);
+    // Each snapshot once: alerts are said once per event.
+    void checkAlerts(const GpuSnapshot &snapshot);
+
+private:
+    QComboBox *m_span;
+    HistoryPlot *m_plot;
+    GpuAlerts *m_alerts;
+    QLabel *m_alertLog;
+    QStringList m_alertLines; // the latest few, oldest first
+};
