@@ -99,6 +99,10 @@ GpuPanel::GpuPanel(QWidget *parent)
     m_tree->setUniformRowHeights(true);
     m_tree->setTextElideMode(Qt::ElideRight);
     m_tree->setAllColumnsShowFocus(true);
+    // Four GPUs in sight before the history below takes any room (a laptop screen).
+    constexpr int kRowsInSight = 4;
+    m_tree->setMinimumHeight(m_tree->fontMetrics().height() * 3 / 2 * (kRowsInSight + 1)
+                             + m_tree->frameWidth() * 2);
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
     auto *bars = new SparkDelegate(m_tree); // the bar now, the last minute drawn over it
     m_tree->setItemDelegateForColumn(MemoryColumn, bars);

@@ -93,12 +93,12 @@ void HistoryPlot::refresh()
 
 QSize HistoryPlot::sizeHint() const
 {
-    return {420, fontMetrics().height() * 9};
+    return {420, fontMetrics().height() * 7};
 }
 
 QSize HistoryPlot::minimumSizeHint() const
 {
-    return {160, fontMetrics().height() * 6};
+    return {160, fontMetrics().height() * 4};
 }
 
 QRect HistoryPlot::plotArea() const
