@@ -1,6 +1,7 @@
 // The doctor on engines no test machine has: a fake engine (a QLocalServer) answering like
 // Docker 29.2, whose --gpus goes through CDI and fails with "no known GPU vendor" without an
 // NVIDIA spec, and like a Docker that no longer accepts any API GPU Deck speaks.
+#include "RequestHeads.h"
 #include "doctor/Doctor.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
@@ -44,20 +45,8 @@ private:
         auto buffer = std::make_shared<QByteArray>();
         QObject::connect(peer, &QLocalSocket::readyRead, peer, [this, peer, buffer]() {
             buffer->append(peer->readAll());
-            for (;;) {
-                const qsizetype end = buffer->indexOf("\r\n\r\n");
-                if (end < 0)
-                    return;
-                const QByteArray head = buffer->left(end);
-                qsizetype length = 0;
-                for (const QByteArray &line : head.split('\n')) {
-                    if (line.toLower().startsWith("content-length:"))
-                        length = line.mid(15).trimmed().toLongLong();
-                }
-                if (buffer->size() < end + 4 + length)
-                    return;
-                buffer->remove(0, end + 4 + length);
-                const QByteArray requestLine = head.left(head.indexOf("\r\n"));
+            for (const QByteArray &head : takeRequestHeads(buffer.get())) {
+                const QByteArray requestLine = requestLineOf(head);
                 requests.append(requestLine);
                 peer->write(m_answer(requestLine));
             }

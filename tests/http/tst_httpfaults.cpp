@@ -1,3 +1,4 @@
+#include "RequestHeads.h"
 #include "engine/ContainerStream.h"
 #include "engine/DockerClient.h"
 #include "engine/EngineError.h"
@@ -81,20 +82,8 @@ private:
         auto buffer = std::make_shared<QByteArray>();
         QObject::connect(peer, &QLocalSocket::readyRead, peer, [this, peer, buffer]() {
             buffer->append(peer->readAll());
-            for (;;) {
-                const qsizetype end = buffer->indexOf("\r\n\r\n");
-                if (end < 0)
-                    return;
-                const QByteArray head = buffer->left(end);
-                qsizetype length = 0;
-                for (const QByteArray &line : head.split('\n')) {
-                    if (line.toLower().startsWith("content-length:"))
-                        length = line.mid(15).trimmed().toLongLong();
-                }
-                if (buffer->size() < end + 4 + length)
-                    return;
-                buffer->remove(0, end + 4 + length);
-                const QByteArray requestLine = head.left(head.indexOf("\r\n"));
+            for (const QByteArray &head : takeRequestHeads(buffer.get())) {
+                const QByteArray requestLine = requestLineOf(head);
                 requests.append(requestLine);
                 m_answer(peer, requestLine);
             }

@@ -1,3 +1,4 @@
+#include "RequestHeads.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "launch/LaunchSpec.h"
@@ -85,19 +86,7 @@ private slots:
                 auto buffer = std::make_shared<QByteArray>();
                 connect(peer, &QLocalSocket::readyRead, peer, [this, peer, buffer]() {
                     buffer->append(peer->readAll());
-                    for (;;) {
-                        const qsizetype end = buffer->indexOf("\r\n\r\n");
-                        if (end < 0)
-                            return;
-                        const QByteArray head = buffer->left(end);
-                        qsizetype length = 0;
-                        for (const QByteArray &line : head.split('\n')) {
-                            if (line.toLower().startsWith("content-length:"))
-                                length = line.mid(15).trimmed().toLongLong();
-                        }
-                        if (buffer->size() < end + 4 + length)
-                            return;
-                        buffer->remove(0, end + 4 + length);
+                    for (const QByteArray &head : takeRequestHeads(buffer.get())) {
                         answer(peer, head);
                     }
                 });
