@@ -401,25 +401,32 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
     if (holders.isEmpty())
         holders = m_holders.value(QString::number(gpu.index));
     item->setData(IndexColumn, HoldersRole, holders);
+    bool heldIdle = false;
     if (gpu.error.isEmpty() && !holders.isEmpty()) {
-        // A container holds it though none of its processes may run there: still taken.
+        // A container holds it though none of its processes may run there: still taken, and
+        // ticking it warns as a process would.
         const QStringList idle = ProcessColumn::idleHolders(gpu, holders);
         if (!idle.isEmpty()) {
+            heldIdle = true;
             const QString held = tr("held by %1, idle").arg(idle.join(QStringLiteral(", ")));
             processes = busy ? tr("%1 · %2").arg(processes, held) : held;
             details << tr("Click to select %1 in the Containers view").arg(holders.first());
+            for (const QString &holder : idle)
+                others << tr("%1 (it holds the GPU, idle)").arg(holder);
         }
     }
-    item->setData(IndexColumn, FreeRole, gpu.isFree());
+    const bool taken = busy || heldIdle;
+    // Free-GPU previews pass over a held GPU, as the launch's pick does.
+    item->setData(IndexColumn, FreeRole, gpu.isFree() && holders.isEmpty());
     item->setText(ProcessColumn, processes);
     item->setToolTip(ProcessColumn, details.join(QLatin1Char('\n')));
     item->setData(IndexColumn, OthersRole, others.join(QStringLiteral(" · ")));
-    item->setIcon(IndexColumn, busy ? Icons::get(QStringLiteral("busy")) : QIcon());
+    item->setIcon(IndexColumn, taken ? Icons::get(QStringLiteral("busy")) : QIcon());
     item->setToolTip(IndexColumn,
-                     busy ? tr("GPU %1 is in use: %2").arg(id, processes) : tr("GPU %1").arg(id));
-    const QBrush warn = busy || !gpu.error.isEmpty() ? QBrush(
+                     taken ? tr("GPU %1 is in use: %2").arg(id, processes) : tr("GPU %1").arg(id));
+    const QBrush warn = taken || !gpu.error.isEmpty() ? QBrush(
                             StatusColors::text(StatusColors::Tone::Warning, m_tree->palette()))
-                                                     : QBrush();
+                                                      : QBrush();
     item->setForeground(ProcessColumn, warn);
 
     // MIG slices: children, ticked by their "GPU:MIG" index.

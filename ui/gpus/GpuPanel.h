@@ -33,7 +33,7 @@ public:
     enum Column { IndexColumn, NameColumn, MemoryColumn, UtilColumn, TempColumn, ProcessColumn };
     static constexpr int DeviceIdRole = Qt::UserRole + 1; // "0", or "0:1" for a MIG slice
     static constexpr int UuidRole = Qt::UserRole + 2;
-    static constexpr int FreeRole = Qt::UserRole + 3;   // bool: GpuInfo::isFree()
+    static constexpr int FreeRole = Qt::UserRole + 3;   // bool: isFree() and no container holds it
     static constexpr int OthersRole = Qt::UserRole + 4; // who else is on the GPU; empty: nobody
     // its CDI device's name; empty: none (or not known)
     static constexpr int CdiRole = Qt::UserRole + 5;
