@@ -4,9 +4,13 @@
 //     from the list entries, then the records with their GPUs (inspects), and the model filled
 //     and sorted [under 300 ms after the reply];
 //  2. an engine event reaching its row: from the event's arrival to the row changed, median of
-//     20 starts and kills [under 200 ms].
+//     20 starts and kills [under 200 ms];
+//  3. a container with a 1 GB log opened by its tail: the last 10,000 lines through the engine's
+//     logs call (as a log tab and `gpudeck logs --tail` ask), the time and this process's peak
+//     RSS, against `docker logs --tail 10000` of the same container [under 1 s, under 100 MB].
 //   export GPUDECK_TEST_HOST=$(tests/scripts/test-engine.sh start /tmp/e | tail -n 1)
-//   build/tests/containers/bench_containers      (GPUDECK_BENCH_CONTAINERS=500)
+//   build/tests/containers/bench_containers      (GPUDECK_BENCH_CONTAINERS=500,
+//                                                 GPUDECK_BENCH_LOG_MB=1024; 0 skips part 3)
 #include "containers/ContainerLister.h"
 #include "containers/ContainerWatch.h"
 #include "engine/DockerClient.h"
@@ -14,14 +18,20 @@
 #include "launch/DockerCreateBody.h"
 #include "launch/LaunchSpec.h"
 
+#include "engine/ContainerStream.h"
+#include "engine/WaitCall.h"
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QProcess>
 #include <QSortFilterProxyModel>
 #include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
+
+#include <sys/resource.h>
 
 namespace {
 
@@ -195,6 +205,98 @@ int main(int argc, char *argv[])
     }
     std::printf("an event to its row: median %.2f ms over %d events [target: under 200 ms]\n",
                 median(eventMs), int(eventMs.size()));
+
+    // 3. A 1 GB log, opened by its tail.
+    const int logMb = qEnvironmentVariableIsSet("GPUDECK_BENCH_LOG_MB")
+                          ? qEnvironmentVariableIntValue("GPUDECK_BENCH_LOG_MB")
+                          : 1024;
+    if (logMb > 0) {
+        LaunchSpec spec;
+        spec.image = kImage;
+        // 100-byte lines, numbered at the end so the tail can be checked.
+        spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
+                        QStringLiteral("yes %1 | head -c %2; seq 1 10000")
+                            .arg(QString(99, QLatin1Char('x')))
+                            .arg(qint64(logMb) * 1024 * 1024)};
+        spec.networkMode = QStringLiteral("none");
+        spec.autoRemove = false;
+        QString logged;
+        bool made = false;
+        client.createContainer(DockerCreateBody::build(spec, true), {}, &calls,
+                               [&](const Result<QString> &id) {
+                                   made = true;
+                                   logged = id ? id.value() : QString();
+                               });
+        waitFor([&]() { return made; });
+        bool ended = false;
+        QElapsedTimer writing;
+        writing.start();
+        if (!logged.isEmpty()) {
+            ids << logged;
+            WaitCall *exit = client.wait(logged, QStringLiteral("next-exit"));
+            QObject::connect(exit, &WaitCall::ready, &calls, [&]() {
+                client.startContainer(logged, &calls, [](const Result<void> &) {});
+            });
+            QObject::connect(exit, &EngineStream::finished, &calls, [&]() { ended = true; });
+            while (!ended && writing.elapsed() < 600000)
+                waitFor([&]() { return ended; }); // each wait ends after 120 s at most
+            exit->deleteLater();
+        }
+        if (!ended) {
+            std::fprintf(stderr, "the %d MB log was not written\n", logMb);
+        } else {
+            struct rusage before
+            { };
+            getrusage(RUSAGE_SELF, &before);
+            QList<double> oursMs;
+            qint64 lines = 0;
+            QByteArray lastLine;
+            for (int round = 0; round < 3; ++round) {
+                QElapsedTimer clock;
+                clock.start();
+                ContainerStream *stream = client.logs(logged, false, false, 10000);
+                lines = 0;
+                QByteArray tail;
+                QObject::connect(stream, &ContainerStream::output, &calls,
+                                 [&](StreamDemuxer::Channel, const QByteArray &data) {
+                                     lines += data.count('\n');
+                                     tail = QByteArray(tail + data).right(64);
+                                 });
+                bool done = false;
+                QObject::connect(stream, &EngineStream::finished, &calls, [&]() { done = true; });
+                waitFor([&]() { return done; });
+                oursMs << clock.nsecsElapsed() / 1e6;
+                lastLine = tail.trimmed().split('\n').last();
+                stream->deleteLater();
+            }
+            struct rusage after
+            { };
+            getrusage(RUSAGE_SELF, &after);
+            QList<double> cliMs;
+            for (int round = 0; round < 3; ++round) {
+                QProcess cli;
+                cli.setStandardOutputFile(QProcess::nullDevice());
+                cli.setStandardErrorFile(QProcess::nullDevice());
+                QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+                env.insert(QStringLiteral("DOCKER_HOST"), host);
+                cli.setProcessEnvironment(env);
+                QElapsedTimer clock;
+                clock.start();
+                cli.start(QStringLiteral("docker"),
+                          {QStringLiteral("logs"), QStringLiteral("--tail"),
+                           QStringLiteral("10000"), logged});
+                cli.waitForFinished(120000);
+                cliMs << clock.nsecsElapsed() / 1e6;
+            }
+            std::printf("a %d MB log (written in %.1f s) by its last 10,000 lines: %lld lines, the "
+                        "last \"%s\"; median of 3 %.1f ms, docker logs --tail 10000 %.1f ms "
+                        "(ratio %.2f); peak RSS of this process %ld MB before, %ld MB after "
+                        "[target: under 1 s, under 100 MB]\n",
+                        logMb, writing.elapsed() / 1000.0, lines, lastLine.constData(),
+                        median(oursMs), median(cliMs), median(oursMs) / median(cliMs),
+                        before.ru_maxrss / 1024, after.ru_maxrss / 1024);
+        }
+    }
 
     // Nothing is left behind.
     int removed = 0;
