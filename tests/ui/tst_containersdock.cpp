@@ -1,6 +1,6 @@
 // The window's Containers dock against the real sandboxed dockerd and the fake NVML library:
 // containers the docker CLI makes show in it, their logs open in a followed tab, the tabs of
-// GPU Deck's own running containers come back with the window, and the GPU panel names the
+// tabs open on running containers come back with the window, and the GPU panel names the
 // container that holds a GPU it computes nothing on.
 #include "GuiTestBase.h"
 #include "NamedChild.h"
@@ -28,6 +28,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -182,6 +183,12 @@ private slots:
             gpu1->text(GpuPanel::ProcessColumn).contains(QStringLiteral("held by %1").arg(name)),
             qPrintable(gpu1->text(GpuPanel::ProcessColumn)), 15000);
         QVERIFY(gpu1->text(GpuPanel::ProcessColumn).contains(QStringLiteral("idle")));
+        // Taken: free-GPU previews pass over it, and ticking it warns with the holder's name.
+        QVERIFY(!gpu1->data(GpuPanel::IndexColumn, GpuPanel::FreeRole).toBool());
+        window->gpuPanel()->setSelection(GpuSelection::ofDevices({QStringLiteral("1")}));
+        QTRY_VERIFY2_WITH_TIMEOUT(window->gpuPanel()->busyWarning().contains(name),
+                                  qPrintable(window->gpuPanel()->busyWarning()), 5000);
+        window->gpuPanel()->setSelection(GpuSelection::none());
 
         // Clicking the owner selects the container in the view.
         ContainersView *view = window->containersDock()->view();
@@ -202,15 +209,22 @@ private slots:
                                  {QStringLiteral("--label"),
                                   ContainerRecord::presetLabel() + QStringLiteral("=train")});
         QVERIFY2(name.startsWith(QStringLiteral("gddock-")), qPrintable(name));
-        const QString other = run(QStringLiteral("foreign"), {});
+        // GPU Deck's too (a preset label), but its tab is not open when the window closes.
+        const QString other = run(QStringLiteral("untabbed"),
+                                  {QStringLiteral("--label"),
+                                   ContainerRecord::presetLabel() + QStringLiteral("=other")});
         QVERIFY2(other.startsWith(QStringLiteral("gddock-")), qPrintable(other));
         const QString id = idOf(name);
 
         auto first = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(first->containersDock()->view(), 15000);
+        ContainersView *view = first->containersDock()->view();
+        QTRY_VERIFY_WITH_TIMEOUT(view->selectContainer(name), 15000);
+        QTest::mouseClick(child<QPushButton>(view, "containerLogs"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(first->logView()->pageOf(id), 15000);
         QTRY_VERIFY_WITH_TIMEOUT(
             textOf(first->logView()->pageOf(id)).contains(QStringLiteral("first")), 10000);
-        QVERIFY(!first->logView()->pageOf(idOf(other))); // not GPU Deck's: no tab of its own
+        QVERIFY(!first->logView()->pageOf(idOf(other))); // no tab unless asked for
         QVERIFY(first->close()); // no question: the followed container is detached
         first.reset();
         QCOMPARE(inspectRunning(name), QStringLiteral("true"));
@@ -218,6 +232,11 @@ private slots:
         auto second = openWindow();
         LogView *logs = second->logView();
         QTRY_VERIFY_WITH_TIMEOUT(logs->pageOf(id), 15000);
+        // Listed: the tab that was open came back, and only that one.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            second->containersDock()->view()->containerWatch()->model()->rowOf(idOf(other)) >= 0,
+            15000);
+        QVERIFY(!logs->pageOf(idOf(other)));
         LogPage *page = logs->pageOf(id);
         QTRY_VERIFY_WITH_TIMEOUT(textOf(page).contains(QStringLiteral("first")), 10000);
         const int seen = lastTick(page);
@@ -269,6 +288,31 @@ private slots:
         const QUrl expected(QStringLiteral("vscode-remote://attached-container+%1/").arg(hex));
         QCOMPARE(m_opened, expected);
         QCOMPARE(QGuiApplication::clipboard()->text(), expected.toString());
+    }
+
+    void launchAgainWithoutPreset()
+    {
+        // Another client's container: its launch is read from the engine, and what a launch
+        // cannot say is named.
+        const QString name = run(QStringLiteral("rebuilt"),
+                                 {QStringLiteral("--memory"), QStringLiteral("256m"),
+                                  QStringLiteral("-e"), QStringLiteral("ANSWER=42")});
+        QVERIFY2(name.startsWith(QStringLiteral("gddock-")), qPrintable(name));
+        auto window = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->containersDock()->view(), 15000);
+        ContainersView *view = window->containersDock()->view();
+        QTRY_VERIFY_WITH_TIMEOUT(view->selectContainer(name), 15000);
+        auto *again = child<QPushButton>(view, "launchAgain");
+        QVERIFY(again->isEnabled());
+        QTest::mouseClick(again, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(window->statusBar()->currentMessage().contains(name), 10000);
+        QVERIFY2(window->statusBar()->currentMessage().contains(QStringLiteral("--memory")),
+                 qPrintable(window->statusBar()->currentMessage()));
+        QCOMPARE(child<QLineEdit>(window.get(), "imageEdit")->text(), kImage);
+        const LaunchSpec loaded = window->currentSpec();
+        QVERIFY(loaded.env.contains(QStringLiteral("ANSWER=42")));
+        QCOMPARE(loaded.command,
+                 QStringList({QStringLiteral("sh"), QStringLiteral("-c"), kScript}));
     }
 
 public slots:

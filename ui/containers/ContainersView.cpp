@@ -94,7 +94,8 @@ ContainersView::ContainersView(DockerClient *client, EngineWatch *watch, QWidget
     m_copyId = button(tr("Copy ID"), QStringLiteral("copyContainerId"), this);
     m_logs = button(tr("Logs"), QStringLiteral("containerLogs"), this);
     m_launchAgain = button(tr("Launch Again"), QStringLiteral("launchAgain"), this);
-    m_launchAgain->setToolTip(tr("Load the preset that launched it into the launch form"));
+    m_launchAgain->setToolTip(tr("Load its launch into the launch form: the preset that "
+                                 "launched it, or the settings read from the container"));
     m_vsCode = button(tr("Open in VS Code"), QStringLiteral("openInVsCode"), this);
     m_vsCode->setToolTip(tr("Attach VS Code to the container (its address is copied too)"));
 
@@ -179,8 +180,9 @@ ContainersView::ContainersView(DockerClient *client, EngineWatch *watch, QWidget
     connect(m_table, &QTableView::doubleClicked, m_logs, &QPushButton::click);
     connect(m_launchAgain, &QPushButton::clicked, this, [this]() {
         const int row = m_watch->model()->rowOf(selectedId());
-        if (row >= 0 && !m_watch->model()->recordAt(row).preset.isEmpty())
-            emit launchAgainRequested(m_watch->model()->recordAt(row).preset);
+        if (row >= 0)
+            emit launchAgainRequested(m_watch->model()->recordAt(row).id,
+                                      m_watch->model()->recordAt(row).preset);
     });
     connect(m_vsCode, &QPushButton::clicked, this, &ContainersView::openInVsCode);
 
@@ -267,7 +269,7 @@ void ContainersView::updateButtons()
     m_remove->setEnabled(any);
     m_copyId->setEnabled(any);
     m_logs->setEnabled(any);
-    m_launchAgain->setEnabled(any && !m_watch->model()->recordAt(row).preset.isEmpty());
+    m_launchAgain->setEnabled(any);
     m_vsCode->setEnabled(running);
     if (m_confirm->isVisible() && m_watch->model()->rowOf(m_confirmId) < 0) {
         m_confirm->hide(); // the container went meanwhile

@@ -22,7 +22,7 @@ class QUrl;
 // listed again when the engine comes back. Filter to GPU containers, sort by any column, search
 // by name or image. Stop, Kill, Restart, Remove (a running one after one inline confirmation),
 // Copy ID, Open in VS Code, and Logs and Launch Again, which only ask: the window opens the log
-// tab (logsRequested) or loads the preset (launchAgainRequested).
+// tab (logsRequested) or loads the container's launch (launchAgainRequested).
 class ContainersView : public QWidget
 {
     Q_OBJECT
@@ -45,8 +45,9 @@ public:
 signals:
     // Open the container's logs in a log tab; tty: its output is one raw stream.
     void logsRequested(const QString &id, const QString &name, bool tty);
-    // Load the preset that launched the container into the form (its preset label).
-    void launchAgainRequested(const QString &preset);
+    // Load the container's launch into the form: the preset that launched it (its preset label),
+    // or, with preset empty, the launch rebuilt from the container.
+    void launchAgainRequested(const QString &id, const QString &preset);
 
 private:
     void updateButtons();

@@ -3,12 +3,15 @@
 #include "containers/ContainerWatch.h"
 #include "containers/ContainersModel.h"
 #include "containers/ContainersView.h"
+#include "engine/DockerClient.h"
 #include "engines/EngineSelection.h"
 #include "fleet/Engine.h"
 #include "log/LogPage.h"
 #include "log/LogView.h"
 
 #include <QLabel>
+#include <QSettings>
+#include <QUrl>
 
 ContainersDock::ContainersDock(EngineSelection *selection, LogView *logs, QWidget *parent)
     : QDockWidget(tr("Containers"), parent),
@@ -37,7 +40,9 @@ bool ContainersDock::selectContainer(const QString &idOrName)
 
 void ContainersDock::onEngineSelected(Engine *engine)
 {
+    rememberTabs(); // the engine that goes
     m_engine = engine;
+    m_toRestore = QSettings().value(tabsKey()).toStringList();
     if (m_view) {
         setWidget(m_placeholder);
         m_view->deleteLater();
@@ -91,12 +96,71 @@ void ContainersDock::restoreTabs()
     for (const ContainerRecord &record : records) {
         // A tab that still follows it stays the one; one that ended (the engine restarted) keeps
         // what it had, and a new tab follows on.
+        // Only tabs that were open: another client's container, or one of GPU Deck's whose tab
+        // was closed, gets none of its own.
         const LogPage *page = m_logs->pageOf(record.id);
-        if (!record.isRunning() || record.preset.isEmpty() || (page && page->isActive()))
+        const bool remembered = m_toRestore.removeAll(record.id) > 0;
+        if (!record.isRunning() || (page && page->isActive()) || (!page && !remembered))
             continue;
         m_logs->follow(m_engine->client(), record.id, record.name, record.tty,
                        m_engineName ? m_engineName() : QString());
     }
+    m_toRestore.clear(); // the rest no longer run
+}
+
+void ContainersDock::rebuildLaunch(const QString &id)
+{
+    if (!m_view || !m_engine || !m_engine->client())
+        return;
+    QPointer<DockerClient> client = m_engine->client();
+    client->inspectContainer(id, m_view, [this, client](const Result<QJsonObject> &container) {
+        if (!container) {
+            emit rebuildFailed(container.error().message());
+            return;
+        }
+        const QJsonObject &inspect = container.value();
+        const QString name = inspect.value(QStringLiteral("Name")).toString().mid(1);
+        const QString image = inspect.value(QStringLiteral("Config"))
+                                  .toObject()
+                                  .value(QStringLiteral("Image"))
+                                  .toString();
+        if (!client || !m_view)
+            return;
+        // Without the image (removed since), the container's own settings are kept whole.
+        client->inspectImage(
+            image, m_view, [this, name, inspect](const Result<QJsonObject> &imageInspect) {
+                emit launchRebuilt(name,
+                                   InspectedLaunch::fromInspect(inspect, imageInspect
+                                                                             ? imageInspect.value()
+                                                                             : QJsonObject()));
+            });
+    });
+}
+
+QString ContainersDock::tabsKey() const
+{
+    const QString url = m_engine ? m_engine->url() : QString();
+    return QStringLiteral("containers/tabs/") + QString::fromLatin1(QUrl::toPercentEncoding(url));
+}
+
+void ContainersDock::rememberTabs() const
+{
+    if (!m_engine)
+        return;
+    QStringList ids = m_toRestore;
+    if (m_view) {
+        const QList<ContainerRecord> &records = m_view->containerWatch()->model()->records();
+        for (const ContainerRecord &record : records) {
+            const LogPage *page = m_logs->pageOf(record.id);
+            if (record.isRunning() && page && page->isActive() && !ids.contains(record.id))
+                ids << record.id;
+        }
+    }
+    QSettings settings;
+    if (ids.isEmpty())
+        settings.remove(tabsKey());
+    else
+        settings.setValue(tabsKey(), ids);
 }
 
 void ContainersDock::updateHolders()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "gpu/GpuSnapshot.h"
+#include "launch/InspectedLaunch.h"
 
 #include <QDockWidget>
 #include <QHash>
@@ -17,9 +18,9 @@ class QLabel;
 
 // The window's Containers dock: a ContainersView of the selected engine (replaced when another is
 // selected, on the engine's own EngineWatch so there is one events stream), with the engine's host
-// GPUs. It opens the log tabs the view asks for, brings back the tabs of GPU Deck's own running
-// containers (those with a preset label) whenever the engine's containers are listed, and says
-// which running container holds each GPU.
+// GPUs. It opens the log tabs the view asks for, brings back the tabs that followed running
+// containers when the window last closed (remembered per engine) and the tabs that ended when the
+// engine restarted, and says which running container holds each GPU.
 class ContainersDock : public QDockWidget
 {
     Q_OBJECT
@@ -35,16 +36,26 @@ public:
     bool selectContainer(const QString &idOrName);
     // engineName: how log tabs name the engine ("… @ name"); empty when the window knows one.
     void setEngineNameSource(std::function<QString()> source) { m_engineName = std::move(source); }
+    // Keeps the ids of the selected engine's running containers that have a tab (and those still
+    // to be brought back), so that the next window brings their tabs back.
+    void rememberTabs() const;
+    // Reads the container's launch from the engine (its inspect and its image's): launchRebuilt
+    // or rebuildFailed follows.
+    void rebuildLaunch(const QString &id);
 
 signals:
     void holdersChanged(const QHash<QString, QStringList> &holders);
-    // The view's Launch Again: the preset that launched the selected container.
-    void launchAgainRequested(const QString &preset);
+    // The view's Launch Again: the container and the preset that launched it (empty: none did).
+    void launchAgainRequested(const QString &id, const QString &preset);
+    // rebuildLaunch()'s answer: the launch read from container name, or one sentence why not.
+    void launchRebuilt(const QString &name, const InspectedLaunch &launch);
+    void rebuildFailed(const QString &sentence);
 
 private:
     void onEngineSelected(Engine *engine);
     void setHost(const GpuSnapshot &host);
     void restoreTabs();
+    QString tabsKey() const;
     void updateHolders();
 
     EngineSelection *m_selection;
@@ -54,5 +65,7 @@ private:
     QLabel *m_placeholder;
     GpuSnapshot m_host;
     QHash<QString, QStringList> m_holders;
+    // Remembered tabs of the selected engine not brought back yet.
+    QStringList m_toRestore;
     std::function<QString()> m_engineName;
 };

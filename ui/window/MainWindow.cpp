@@ -113,7 +113,22 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     connect(m_containers, &ContainersDock::holdersChanged, m_gpus, &GpuPanel::setHolders);
     connect(m_gpus, &GpuPanel::holderActivated, m_containers, &ContainersDock::selectContainer);
     connect(m_containers, &ContainersDock::launchAgainRequested, this,
-            [this](const QString &preset) { m_presets->select(preset); });
+            [this](const QString &id, const QString &preset) {
+                // A preset that is gone or broken since: what the container says instead.
+                if (preset.isEmpty() || !m_presets->select(preset))
+                    m_containers->rebuildLaunch(id);
+            });
+    connect(m_containers, &ContainersDock::launchRebuilt, this,
+            [this](const QString &name, const InspectedLaunch &launch) {
+                applySpec(launch.spec);
+                if (launch.notCarried.isEmpty())
+                    showMessage(tr("Loaded the launch of %1, as the engine keeps it.").arg(name));
+                else
+                    showMessage(tr("Loaded the launch of %1; not carried over (GPU Deck cannot set "
+                                   "them): %2.")
+                                    .arg(name, launch.notCarried.join(QStringLiteral(", "))));
+            });
+    connect(m_containers, &ContainersDock::rebuildFailed, this, &MainWindow::showMessage);
     connect(m_presetEngine, &PresetEngine::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, ActionMessageMs); });
     connect(m_presetEngine, &PresetEngine::nameChanged, m_command, &CommandPane::setEngine);
@@ -608,6 +623,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("presets/current"), m_presets->currentName());
     const Preset last(QStringLiteral("last"), currentSpec());
     settings.setValue(QStringLiteral("launch/last"), last.toFileBytes());
+    m_containers->rememberTabs();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
