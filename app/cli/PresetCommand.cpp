@@ -1,7 +1,9 @@
 #include "CliContext.h"
 #include "Commands.h"
+#include "EngineSession.h"
 
 #include "common/Error.h"
+#include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "gpu/GpuInventory.h"
 #include "launch/ComposeExport.h"
@@ -103,6 +105,37 @@ LaunchSpec withFreeGpusPicked(CliContext &ctx, const Preset &preset)
     return spec;
 }
 
+// The engine a Python or Compose export is for, where its GPUs depend on it: Podman before 5.4
+// drops the Docker SDK's and docker compose's GPU requests, and the export then says so and gives
+// the podman form, as the window's does. An engine that cannot be asked leaves the export as for
+// Docker, and stderr says so.
+ExportTarget exportTarget(CliContext &ctx, const Preset &preset)
+{
+    if (!preset.spec().usesGpus())
+        return {};
+    ExportTarget target;
+    Error why;
+    const Result<DockerClient *> client = EngineSession::connect(ctx, preset.engine());
+    if (!client) {
+        why = client.error();
+    } else {
+        QObject context;
+        client.value()->info(&context, [&](const Result<EngineInfo> &info) {
+            if (!info)
+                why = info.error();
+            else if (info.value().isPodman())
+                target = ExportTarget::podman(info.value().serverVersion);
+            ctx.finish(0);
+        });
+        ctx.exec();
+    }
+    if (why.isError())
+        ctx.err << "gpudeck: " << why.message()
+                << " The export is written for Docker: a Podman before 5.4 would drop its GPUs."
+                << Qt::endl;
+    return target;
+}
+
 int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
 {
     QCommandLineParser parser;
@@ -139,9 +172,11 @@ int show(CliContext &ctx, const PresetStore &store, const QStringList &args)
                                                       false)
                 << '\n';
     else if (format == QLatin1String("compose"))
-        ctx.out << ComposeExport::yaml(withFreeGpusPicked(ctx, preset.value()));
+        ctx.out << ComposeExport::yaml(withFreeGpusPicked(ctx, preset.value()),
+                                       exportTarget(ctx, preset.value()));
     else
-        ctx.out << PythonExport::script(withFreeGpusPicked(ctx, preset.value()), false);
+        ctx.out << PythonExport::script(withFreeGpusPicked(ctx, preset.value()), false,
+                                        exportTarget(ctx, preset.value()));
     return 0;
 }
 

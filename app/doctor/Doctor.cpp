@@ -1,6 +1,7 @@
 #include "Doctor.h"
 
 #include "CdiCheck.h"
+#include "CdiRefreshCheck.h"
 #include "ChecklistReport.h"
 #include "CudaCheck.h"
 #include "DriverCheck.h"
@@ -66,6 +67,7 @@ void Doctor::run(const QList<LaunchSpec> &presets)
         {Id::GpuRequest, tr("The engine can hand out GPUs")},
         {Id::Runtime, tr("The \"nvidia\" runtime is registered")},
         {Id::Cdi, tr("CDI specifications for CDI devices")},
+        {Id::CdiRefresh, tr("The CDI specification follows driver upgrades (nvidia-cdi-refresh)")},
         {Id::Cuda, tr("The driver runs the CUDA of the GPU presets' images")},
         {Id::Swarm, tr("Swarm tasks can reserve this node's GPUs")},
     };
@@ -92,7 +94,7 @@ void Doctor::onEngine(const Result<EngineInfo> &info)
     if (!info) {
         const DoctorCheck::Verdict skipped(Status::Skip,
                                            tr("Not checked: the engine did not answer."));
-        for (Id id : {Id::GpuRequest, Id::Runtime, Id::Cdi, Id::Cuda, Id::Swarm})
+        for (Id id : {Id::GpuRequest, Id::Runtime, Id::Cdi, Id::CdiRefresh, Id::Cuda, Id::Swarm})
             set(id, skipped);
         return;
     }
@@ -119,6 +121,9 @@ void Doctor::checkBoth()
     if (!m_engineOk || !m_haveSnapshot)
         return;
     set(Id::Cdi, CdiCheck::run(m_facts));
+    CdiRefreshCheck::run(m_facts, m_calls, [this](const DoctorCheck::Verdict &verdict) {
+        set(Id::CdiRefresh, verdict);
+    });
     CudaCheck::run(m_client, m_facts, m_calls,
                    [this](const DoctorCheck::Verdict &verdict) { set(Id::Cuda, verdict); });
     set(Id::Swarm, SwarmCheck::run(m_facts));

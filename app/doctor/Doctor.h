@@ -14,7 +14,7 @@ class GpuInventory;
 // The GPU readiness checklist: can containers on this engine see the host's GPUs? Each line
 // passes or fails with the reason and the fix (and, where there is one, the command to run).
 // Each line is a check of its own (EngineCheck, DriverCheck, GpuRequestCheck, RuntimeCheck,
-// CdiCheck, CudaCheck, SwarmCheck); this object asks the engine and the GPUs, runs them as the
+// CdiCheck, CdiRefreshCheck, CudaCheck, SwarmCheck); this object asks the engine and the GPUs, runs them as the
 // facts come in, and keeps the list.
 class Doctor : public QObject
 {

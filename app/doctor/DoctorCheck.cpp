@@ -9,6 +9,7 @@ QString DoctorCheck::idName(Id id)
     case Id::GpuRequest: return QStringLiteral("gpu-request");
     case Id::Runtime: return QStringLiteral("runtime");
     case Id::Cdi: return QStringLiteral("cdi");
+    case Id::CdiRefresh: return QStringLiteral("cdi-refresh");
     case Id::Cuda: return QStringLiteral("cuda");
     case Id::Swarm: return QStringLiteral("swarm");
     }

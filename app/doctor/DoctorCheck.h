@@ -8,7 +8,7 @@
 struct DoctorCheck
 {
     // In the order the checklist shows them.
-    enum class Id { Engine, Socket, Driver, GpuRequest, Runtime, Cdi, Cuda, Swarm };
+    enum class Id { Engine, Socket, Driver, GpuRequest, Runtime, Cdi, CdiRefresh, Cuda, Swarm };
     enum class Status { Pending, Pass, Fail, Warn, Skip };
 
     // How a check came out: passes or fails with the reason, the fix, and a command that fixes
@@ -35,7 +35,7 @@ struct DoctorCheck
     using Done = std::function<void(const Verdict &)>;
 
     // The ids of `gpudeck doctor --json` and of the dialog's object names (a contract): "engine",
-    // "socket", "driver", "gpu-request", "runtime", "cdi", "cuda", "swarm".
+    // "socket", "driver", "gpu-request", "runtime", "cdi", "cdi-refresh", "cuda", "swarm".
     static QString idName(Id id);
     static QString statusName(Status status);
 

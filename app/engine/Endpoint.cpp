@@ -59,6 +59,40 @@ QString currentContextName(const QProcessEnvironment &env)
     return config.value(QStringLiteral("currentContext")).toString();
 }
 
+// A tcp:// Podman connection with TLS fields speaks TLS, always verifying the engine: against its
+// CA when it names one, else against the system's, as Podman does.
+Result<Endpoint> withPodmanTls(Endpoint endpoint, const PodmanConnection &connection)
+{
+    if (connection.tlsCa.isEmpty() && connection.tlsCert.isEmpty() && connection.tlsKey.isEmpty())
+        return endpoint;
+    if (connection.tlsCert.isEmpty() != connection.tlsKey.isEmpty()) {
+        return Error(Error::Code::Usage,
+                     QStringLiteral("Podman connection \"%1\" has a TLS client %2 without its %3")
+                         .arg(connection.name,
+                              connection.tlsCert.isEmpty() ? QStringLiteral("key")
+                                                           : QStringLiteral("certificate"),
+                              connection.tlsCert.isEmpty() ? QStringLiteral("certificate")
+                                                           : QStringLiteral("key")),
+                     QStringLiteral("as %1 defines it").arg(connection.file),
+                     QStringLiteral("add it again with both --tls-cert and --tls-key, e.g. "
+                                    "'podman system connection add --tls-cert CERT --tls-key KEY "
+                                    "%1 %2'")
+                         .arg(connection.name, connection.uri));
+    }
+    endpoint.kind = Endpoint::Kind::Tls;
+    if (QUrl(connection.uri).port() < 0)
+        endpoint.port = 2376;
+    endpoint.tls.verifyPeer = true;
+    endpoint.tls.caFile = connection.tlsCa;
+    endpoint.tls.certFile = connection.tlsCert;
+    endpoint.tls.keyFile = connection.tlsKey;
+    const Result<QSslConfiguration> config = endpoint.tls.configuration();
+    if (!config)
+        return config.error();
+    endpoint.tlsConfiguration = config.value();
+    return endpoint;
+}
+
 } // namespace
 
 namespace EndpointResolver {
@@ -120,6 +154,8 @@ Result<Endpoint> fromPodmanConnection(const PodmanConnection &connection)
     if (uri.startsWith(QLatin1String("ssh://")))
         uri = uri.section(QLatin1Char('?'), 0, 0);
     Result<Endpoint> endpoint = fromUrl(uri, source, QProcessEnvironment());
+    if (endpoint && endpoint.value().kind == Endpoint::Kind::Tcp)
+        return withPodmanTls(endpoint.value(), connection);
     if (!endpoint || endpoint.value().kind != Endpoint::Kind::Ssh)
         return endpoint;
     Endpoint ssh = endpoint.value();

@@ -75,7 +75,8 @@ Result<Endpoint> fromContext(
     const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 
 // One of Podman's saved connections: its URI (an ssh one without a socket path, as Podman 4.3
-// stores them, means root's /run/podman/podman.sock) and its ssh key.
+// stores them, means root's /run/podman/podman.sock) and its ssh key; a tcp:// one with TLS fields
+// speaks TLS with them, verifying the engine (against the system's CAs when it names no CA).
 Result<Endpoint> fromPodmanConnection(const PodmanConnection &connection);
 
 // $DOCKER_CONFIG, else ~/.docker.

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include <unistd.h>
+
 namespace PodmanConnections {
 
 namespace {
@@ -93,6 +95,9 @@ Result<QList<PodmanConnection>> parseContainersConf(const QByteArray &bytes, con
         connection.name = QString::fromUtf8(key.str().data(), qsizetype(key.str().size()));
         connection.uri = text((*entry)[std::string_view("uri")]);
         connection.identity = text((*entry)[std::string_view("identity")]);
+        connection.tlsCa = text((*entry)[std::string_view("tls_ca")]);
+        connection.tlsCert = text((*entry)[std::string_view("tls_cert")]);
+        connection.tlsKey = text((*entry)[std::string_view("tls_key")]);
         connection.file = file;
         if (!connection.uri.isEmpty())
             connections.append(connection);
@@ -120,6 +125,9 @@ Result<QList<PodmanConnection>> parseConnectionsJson(const QByteArray &bytes, co
         c.name = it.key();
         c.uri = entry.value(QStringLiteral("URI")).toString();
         c.identity = entry.value(QStringLiteral("Identity")).toString();
+        c.tlsCa = entry.value(QStringLiteral("TLSCA")).toString();
+        c.tlsCert = entry.value(QStringLiteral("TLSCert")).toString();
+        c.tlsKey = entry.value(QStringLiteral("TLSKey")).toString();
         c.isDefault = c.name == defaultName;
         c.file = file;
         if (!c.uri.isEmpty())
@@ -128,18 +136,60 @@ Result<QList<PodmanConnection>> parseConnectionsJson(const QByteArray &bytes, co
     return connections; // QJsonObject keeps its keys sorted
 }
 
-Found read(const QProcessEnvironment &env)
+Places Places::system()
+{
+    Places places;
+    places.share = QStringLiteral("/usr/share/containers");
+    places.etc = QStringLiteral("/etc/containers");
+    places.uid = ::geteuid();
+    return places;
+}
+
+QStringList confFiles(const QProcessEnvironment &env, const Places &places)
+{
+    QStringList files;
+    const QString custom = env.value(QStringLiteral("CONTAINERS_CONF"));
+    const auto file = [&](const QString &path) {
+        if (QFileInfo(path).isFile())
+            files << path;
+    };
+    // Podman reads a drop-in directory's *.conf files (not its subdirectories) by name.
+    const auto dropIns = [&](const QString &dir) {
+        QStringList names = QDir(dir).entryList({QStringLiteral("*.conf")},
+                                                QDir::Files | QDir::Hidden);
+        std::sort(names.begin(), names.end());
+        for (const QString &name : std::as_const(names))
+            files << dir + QLatin1Char('/') + name;
+    };
+    if (!custom.isEmpty()) {
+        file(custom);
+    } else {
+        for (const QString &base : {places.share, places.etc}) {
+            file(base + QStringLiteral("/containers.conf"));
+            dropIns(base + QStringLiteral("/containers.conf.d"));
+            if (places.uid == 0) {
+                dropIns(base + QStringLiteral("/containers.rootful.conf.d"));
+            } else {
+                dropIns(base + QStringLiteral("/containers.rootless.conf.d"));
+                dropIns(base + QStringLiteral("/containers.rootless.conf.d/")
+                        + QString::number(places.uid));
+            }
+        }
+        const QString user = configHome(env) + QStringLiteral("/containers/containers.conf");
+        file(user);
+        dropIns(user + QStringLiteral(".d"));
+    }
+    const QString override = env.value(QStringLiteral("CONTAINERS_CONF_OVERRIDE"));
+    if (!override.isEmpty())
+        file(override);
+    return files;
+}
+
+Found read(const QProcessEnvironment &env, const Places &places)
 {
     Found found;
     QString active;
-    QStringList confFiles;
-    const QString custom = env.value(QStringLiteral("CONTAINERS_CONF"));
-    if (!custom.isEmpty())
-        confFiles << custom;
-    else
-        confFiles << QStringLiteral("/etc/containers/containers.conf")
-                  << configHome(env) + QStringLiteral("/containers/containers.conf");
-    for (const QString &path : std::as_const(confFiles)) {
+    for (const QString &path : confFiles(env, places)) {
         const std::optional<Result<QByteArray>> bytes = readIfThere(path);
         if (!bytes)
             continue;

@@ -58,10 +58,16 @@ QString ComposeExport::yaml(const LaunchSpec &spec, const ExportTarget &target)
         text += QStringLiteral(
             "# Compose keeps the container after it exits; `docker compose down` removes it.\n");
     if (spec.usesGpus() && target.dropsDeviceRequests())
+        // podman-compose hands a service's devices (the CDI names) to podman run.
         text += QStringLiteral("# Podman %1 drops the GPUs docker compose asks for here (Podman "
                                "before 5.4 ignores\n# them): the container would run without "
-                               "them. Run it with podman:\n#   %2\n")
-                    .arg(target.podmanVersion, DockerRunExport::podmanCommandLine(spec, false));
+                               "them. %2\n#   %3\n")
+                    .arg(target.podmanVersion,
+                         spec.usesCdi() ? QStringLiteral("Start it with podman-compose, which "
+                                                         "passes the CDI\n# devices on, or run "
+                                                         "it with podman:")
+                                        : QStringLiteral("Run it with podman:"),
+                         DockerRunExport::podmanCommandLine(spec, false));
     else if (spec.usesCdi())
         text += QStringLiteral(
             "# On Podman, start it with podman-compose: Podman before 5.4 ignores the CDI devices\n"

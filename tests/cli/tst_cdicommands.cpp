@@ -4,12 +4,15 @@
 // host's GPUs (the fake NVML's, which no spec here names: the stale-spec failure); `run` of a CDI
 // preset prints what the engine's own CLI running the docker-run or podman-run export prints; a
 // GPU without a CDI device is refused with 125; published ports (the preset's and -p) are the ones
-// the engine's own CLI makes, and answer.
+// the engine's own CLI makes, and answer. The Python and Compose exports of a preset with the
+// automatic device driver know the engine: on Podman 4.3 they say it drops their GPUs and give
+// the podman command, which the engine's own CLI runs with the GPUs.
 #include "DoctorReport.h"
 #include "HttpGet.h"
 #include "SelectionRows.h"
 #include "TestEngine.h"
 
+#include "common/ShellWords.h"
 #include "launch/DockerRunExport.h"
 #include "launch/LaunchSpec.h"
 #include "launch/PortMapping.h"
@@ -22,6 +25,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMap>
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
@@ -76,6 +80,8 @@ private slots:
     void publishedPortsAnswer();
     void composeRunsTheCdiLaunch();
     void doctorReadsSpecVersion07();
+    void exportsKnowTheEngine_data();
+    void exportsKnowTheEngine();
 
 private:
     QString writePreset(const QString &name, const LaunchSpec &spec);
@@ -532,6 +538,49 @@ void TestCdiCommands::doctorReadsSpecVersion07()
     QVERIFY2(detail.contains(file) && detail.contains(QLatin1String("gpudeck.test/v07=x")),
              qPrintable(detail));
     QVERIFY2(!detail.contains(QLatin1String("ignores")), qPrintable(detail));
+}
+
+void TestCdiCommands::exportsKnowTheEngine_data()
+{
+    QTest::addColumn<QString>("format");
+    QTest::newRow("python") << QStringLiteral("python");
+    QTest::newRow("compose") << QStringLiteral("compose");
+}
+
+void TestCdiCommands::exportsKnowTheEngine()
+{
+    QFETCH(QString, format);
+    // The automatic device driver: the Docker SDK's and docker compose's GPU request, which
+    // Podman before 5.4 drops on its Docker-compatible create.
+    LaunchSpec spec;
+    spec.image = kImage;
+    spec.command = {QStringLiteral("nvidia-smi")};
+    spec.networkMode = QStringLiteral("none");
+    spec.gpus = GpuSelection::ofDevices({gpu(0)});
+    const TestEngine::CliResult shown = gpudeck({QStringLiteral("preset"), QStringLiteral("show"),
+                                                 writePreset(QStringLiteral("automatic"), spec),
+                                                 QStringLiteral("--format"), format});
+    QVERIFY2(shown.exitCode == 0, shown.err.constData());
+    QCOMPARE(shown.err, QByteArray()); // the engine answered
+    const QString text = QString::fromUtf8(shown.out);
+    const bool oldPodman = TestEngine::kind() == QLatin1String("podman"); // 4.3
+    const QString podmanLine = DockerRunExport::podmanCommandLine(spec, false);
+    QCOMPARE(text.contains(QLatin1String(" drops the GPUs")), oldPodman);
+    QCOMPARE(text.contains(QStringLiteral("#   ") + podmanLine), oldPodman);
+    if (!oldPodman)
+        return;
+    QVERIFY2(text.contains(QRegularExpression(QStringLiteral("^# Podman 4\\.\\d+\\.\\d+ drops the "
+                                                             "GPUs"),
+                                              QRegularExpression::MultilineOption)),
+             qPrintable(text));
+
+    // The podman command it offers, run by the engine's own CLI, hands the GPU over.
+    const Result<QStringList> words = ShellWords::split(podmanLine);
+    QVERIFY2(words && words.value().size() > 2, qPrintable(podmanLine));
+    QCOMPARE(words.value().first(), QStringLiteral("podman"));
+    const TestEngine::CliResult ran = engineCli(words.value().mid(1));
+    QVERIFY2(ran.exitCode == 0, ran.err.constData());
+    QCOMPARE(ran.out, cdiOutput({QStringLiteral("nvidia.com/gpu=") + gpu(0)}));
 }
 
 #include "tst_cdicommands.moc"

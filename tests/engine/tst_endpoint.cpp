@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcessEnvironment>
+#include <QSslCertificate>
 #include <QSslKey>
 #include <QTemporaryDir>
 #include <QTest>
@@ -46,6 +47,8 @@ private slots:
     void podmanConnectionEndpoints_data();
     void podmanConnectionEndpoints();
     void presetNamesAPodmanConnection();
+    void podmanDropIns();
+    void podmanTlsConnections();
 
 private:
     QString expand(QString text) const
@@ -555,7 +558,194 @@ void TestEndpoint::presetNamesAPodmanConnection()
              qPrintable(refused.error().message()));
 }
 
-QTEST_GUILESS_MAIN(TestEndpoint)
+void TestEndpoint::podmanDropIns()
+{
+    // containers-config(5): /usr/share, then /etc, each with containers.conf, containers.conf.d/
+    // and the rootless (or rootful) drop-ins, then the user's; a later file replaces a name.
+    PodmanConnections::Places places;
+    places.share = m_dir->filePath(QStringLiteral("usr/share/containers"));
+    places.etc = m_dir->filePath(QStringLiteral("etc/containers"));
+    places.uid = 1000;
+    const auto conf = [](const QString &name, const QString &uri,
+                         bool active = false) -> QByteArray {
+        QByteArray text = "[engine]\n";
+        if (active)
+            text += "active_service = \"" + name.toUtf8() + "\"\n";
+        return text + "[engine.service_destinations." + name.toUtf8() + "]\nuri = \"" + uri.toUtf8()
+               + "\"\n";
+    };
+    const QString share = places.share;
+    const QString etc = places.etc;
+    QVERIFY(writeFile(share + QStringLiteral("/containers.conf"),
+                      conf(QStringLiteral("a"), QStringLiteral("unix:///run/share.sock"), true)));
+    // Drop-ins by name: 20 after 10, and only *.conf files.
+    QVERIFY(writeFile(share + QStringLiteral("/containers.conf.d/20-b.conf"),
+                      conf(QStringLiteral("b"), QStringLiteral("unix:///run/b-20.sock"))));
+    QVERIFY(writeFile(share + QStringLiteral("/containers.conf.d/10-b.conf"),
+                      conf(QStringLiteral("b"), QStringLiteral("unix:///run/b-10.sock"))));
+    QVERIFY(writeFile(share + QStringLiteral("/containers.conf.d/30-c.conf.rpmsave"),
+                      conf(QStringLiteral("c"), QStringLiteral("unix:///run/c.sock"))));
+    QVERIFY(writeFile(etc + QStringLiteral("/containers.conf"),
+                      conf(QStringLiteral("a"), QStringLiteral("unix:///run/etc.sock"))));
+    QVERIFY(writeFile(etc + QStringLiteral("/containers.rootful.conf.d/root.conf"),
+                      conf(QStringLiteral("root"), QStringLiteral("unix:///run/root.sock"))));
+    QVERIFY(writeFile(etc + QStringLiteral("/containers.rootless.conf.d/rootless.conf"),
+                      conf(QStringLiteral("d"), QStringLiteral("unix:///run/rootless.sock"))));
+    QVERIFY(writeFile(etc + QStringLiteral("/containers.rootless.conf.d/1000/mine.conf"),
+                      conf(QStringLiteral("d"), QStringLiteral("unix:///run/uid.sock"), true)));
+    QVERIFY(writeFile(etc + QStringLiteral("/containers.rootless.conf.d/1001/theirs.conf"),
+                      conf(QStringLiteral("e"), QStringLiteral("unix:///run/theirs.sock"))));
+    const QProcessEnvironment env = environment(
+        {QStringLiteral("XDG_CONFIG_HOME=@TMP@/xdg"),
+         QStringLiteral("PODMAN_CONNECTIONS_CONF=@TMP@/none.json")});
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("xdg/containers/containers.conf.d/u.conf")),
+                      conf(QStringLiteral("b"), QStringLiteral("unix:///run/user.sock"))));
+
+    const QStringList files = PodmanConnections::confFiles(env, places);
+    const QStringList expected{share + QStringLiteral("/containers.conf"),
+                               share + QStringLiteral("/containers.conf.d/10-b.conf"),
+                               share + QStringLiteral("/containers.conf.d/20-b.conf"),
+                               etc + QStringLiteral("/containers.conf"),
+                               etc + QStringLiteral("/containers.rootless.conf.d/rootless.conf"),
+                               etc + QStringLiteral("/containers.rootless.conf.d/1000/mine.conf"),
+                               m_dir->filePath(
+                                   QStringLiteral("xdg/containers/containers.conf.d/u.conf"))};
+    QCOMPARE(files, expected);
+
+    PodmanConnections::Found found = PodmanConnections::read(env, places);
+    QVERIFY(found.problems.isEmpty());
+    QHash<QString, PodmanConnection> byName;
+    for (const PodmanConnection &connection : std::as_const(found.connections))
+        byName.insert(connection.name, connection);
+    QCOMPARE(byName.keys().size(), 3);
+    QCOMPARE(byName.value(QStringLiteral("a")).uri, QStringLiteral("unix:///run/etc.sock"));
+    QCOMPARE(byName.value(QStringLiteral("a")).file, etc + QStringLiteral("/containers.conf"));
+    QCOMPARE(byName.value(QStringLiteral("b")).uri, QStringLiteral("unix:///run/user.sock"));
+    QCOMPARE(byName.value(QStringLiteral("d")).uri, QStringLiteral("unix:///run/uid.sock"));
+    // The last active_service read wins.
+    QVERIFY(byName.value(QStringLiteral("d")).isDefault);
+    QVERIFY(!byName.value(QStringLiteral("a")).isDefault);
+
+    // Root reads the rootful drop-ins instead.
+    places.uid = 0;
+    found = PodmanConnections::read(env, places);
+    QStringList names;
+    for (const PodmanConnection &connection : std::as_const(found.connections))
+        names << connection.name;
+    names.sort();
+    QCOMPARE(names,
+             QStringList({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("root")}));
+
+    // CONTAINERS_CONF alone replaces them all; CONTAINERS_CONF_OVERRIDE comes after every file.
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("only.conf")),
+                      conf(QStringLiteral("b"), QStringLiteral("unix:///run/only.sock"))));
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("override.conf")),
+                      conf(QStringLiteral("b"), QStringLiteral("unix:///run/override.sock"))));
+    QProcessEnvironment custom = env;
+    custom.insert(QStringLiteral("CONTAINERS_CONF"), m_dir->filePath(QStringLiteral("only.conf")));
+    QCOMPARE(PodmanConnections::confFiles(custom, places),
+             QStringList{m_dir->filePath(QStringLiteral("only.conf"))});
+    custom.insert(QStringLiteral("CONTAINERS_CONF_OVERRIDE"),
+                  m_dir->filePath(QStringLiteral("override.conf")));
+    found = PodmanConnections::read(custom, places);
+    QCOMPARE(found.connections.size(), 1);
+    QCOMPARE(found.connections.first().uri, QStringLiteral("unix:///run/override.sock"));
+    QProcessEnvironment overridden = env;
+    overridden.insert(QStringLiteral("CONTAINERS_CONF_OVERRIDE"),
+                      m_dir->filePath(QStringLiteral("override.conf")));
+    QCOMPARE(PodmanConnections::confFiles(overridden, places).last(),
+             m_dir->filePath(QStringLiteral("override.conf")));
+}
+
+void TestEndpoint::podmanTlsConnections()
+{
+    // containers.conf's tls_ca, tls_cert and tls_key, and podman-connections.json's TLSCA, TLSCert
+    // and TLSKey (what `podman system connection add --tls-ca … --tls-cert … --tls-key …` writes).
+    const QString ca = kCerts + QStringLiteral("/ca.pem");
+    const QString cert = kCerts + QStringLiteral("/cert.pem");
+    const QString key = kCerts + QStringLiteral("/key.pem");
+    const QProcessEnvironment env = environment(
+        {QStringLiteral("CONTAINERS_CONF=@TMP@/containers.conf"),
+         QStringLiteral("PODMAN_CONNECTIONS_CONF=@TMP@/connections.json")});
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("containers.conf")),
+                      "[engine.service_destinations.conf-tls]\nuri = \"tcp://gpu5.lab:8443\"\n"
+                      "tls_ca = \""
+                          + ca.toUtf8() + "\"\ntls_cert = \"" + cert.toUtf8() + "\"\ntls_key = \""
+                          + key.toUtf8()
+                          + "\"\n[engine.service_destinations.plain]\n"
+                            "uri = \"tcp://gpu6.lab:8080\"\n"));
+    const QJsonObject json{
+        {QStringLiteral("Connection"),
+         QJsonObject{
+             {QStringLiteral("Connections"),
+              QJsonObject{{QStringLiteral("json-tls"),
+                           QJsonObject{{QStringLiteral("URI"), QStringLiteral("tcp://gpu7.lab")},
+                                       {QStringLiteral("TLSCA"), ca}}},
+                          {QStringLiteral("half"),
+                           QJsonObject{{QStringLiteral("URI"),
+                                        QStringLiteral("tcp://gpu8.lab:2376")},
+                                       {QStringLiteral("TLSCert"), cert}}}}}}}};
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("connections.json")),
+                      QJsonDocument(json).toJson()));
+    const PodmanConnections::Found found = PodmanConnections::read(env);
+    QVERIFY(found.problems.isEmpty());
+    QHash<QString, PodmanConnection> byName;
+    for (const PodmanConnection &connection : std::as_const(found.connections))
+        byName.insert(connection.name, connection);
+    QCOMPARE(byName.value(QStringLiteral("conf-tls")).tlsCa, ca);
+    QCOMPARE(byName.value(QStringLiteral("conf-tls")).tlsCert, cert);
+    QCOMPARE(byName.value(QStringLiteral("conf-tls")).tlsKey, key);
+    QCOMPARE(byName.value(QStringLiteral("json-tls")).tlsCa, ca);
+
+    // Client certificate and CA: TLS, verifying the engine against that CA only.
+    const Result<Endpoint> both = EndpointResolver::fromPodmanConnection(
+        byName.value(QStringLiteral("conf-tls")));
+    QVERIFY2(both, qPrintable(both.error().message()));
+    QCOMPARE(both.value().kind, Endpoint::Kind::Tls);
+    QCOMPARE(both.value().host, QStringLiteral("gpu5.lab"));
+    QCOMPARE(both.value().port, 8443);
+    QVERIFY(both.value().tls.verifyPeer);
+    QVERIFY(!both.value().isInsecure());
+    QVERIFY(both.value().tlsConfiguration.has_value());
+    const QSslConfiguration config = *both.value().tlsConfiguration;
+    QCOMPARE(config.caCertificates(), QSslCertificate::fromPath(ca));
+    QCOMPARE(config.localCertificate(), QSslCertificate::fromPath(cert).first());
+    QVERIFY(!config.privateKey().isNull());
+    QCOMPARE(config.peerVerifyMode(), QSslSocket::VerifyPeer);
+
+    // A CA alone: TLS without a client certificate, on TLS's port when the URI names none.
+    const Result<Endpoint> caOnly = EndpointResolver::fromPodmanConnection(
+        byName.value(QStringLiteral("json-tls")));
+    QVERIFY2(caOnly, qPrintable(caOnly.error().message()));
+    QCOMPARE(caOnly.value().kind, Endpoint::Kind::Tls);
+    QCOMPARE(caOnly.value().port, 2376);
+    QVERIFY(caOnly.value().tls.certFile.isEmpty());
+    QVERIFY(caOnly.value().tlsConfiguration->localCertificate().isNull());
+
+    // No TLS fields: plain tcp://, which the window warns about.
+    const Result<Endpoint> plain = EndpointResolver::fromPodmanConnection(
+        byName.value(QStringLiteral("plain")));
+    QVERIFY2(plain, qPrintable(plain.error().message()));
+    QCOMPARE(plain.value().kind, Endpoint::Kind::Tcp);
+    QVERIFY(plain.value().isInsecure());
+
+    // A certificate without its key says so, naming the connection and what to run.
+    const Result<Endpoint> half = EndpointResolver::fromPodmanConnection(
+        byName.value(QStringLiteral("half")));
+    QVERIFY(!half);
+    QVERIFY2(half.error().message().contains(QLatin1String("\"half\""))
+                 && half.error().message().contains(QLatin1String("--tls-key")),
+             qPrintable(half.error().message()));
+
+    // A CA file that is not there is named.
+    PodmanConnection missing = byName.value(QStringLiteral("json-tls"));
+    missing.tlsCa = m_dir->filePath(QStringLiteral("no-ca.pem"));
+    const Result<Endpoint> unreadable = EndpointResolver::fromPodmanConnection(missing);
+    QVERIFY(!unreadable);
+    QVERIFY2(unreadable.error().message().contains(QLatin1String("no-ca.pem")),
+             qPrintable(unreadable.error().message()));
+}
+
 void TestEndpoint::remoteEndpoints_data()
 {
     QTest::addColumn<QString>("url");
@@ -742,4 +932,5 @@ void TestEndpoint::presetEngine()
              qPrintable(unknown.error().message()));
 }
 
+QTEST_GUILESS_MAIN(TestEndpoint)
 #include "tst_endpoint.moc"

@@ -1,14 +1,18 @@
 // The doctor on engines no test machine has: a fake engine (a QLocalServer) answering like
 // Docker 29.2, whose --gpus goes through CDI and fails with "no known GPU vendor" without an
-// NVIDIA spec, and like a Docker that no longer accepts any API GPU Deck speaks.
+// NVIDIA spec, and like a Docker that no longer accepts any API GPU Deck speaks. And the
+// toolkit's nvidia-cdi-refresh units, which no test machine runs under systemd: a stand-in
+// systemctl on PATH answers `systemctl show` as systemd does in each state.
 #include "RequestHeads.h"
 #include "doctor/Doctor.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "gpu/GpuInventory.h"
 
+#include <QFile>
 #include <QLocalServer>
 #include <QLocalSocket>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -93,6 +97,12 @@ QByteArray docker292(const QByteArray &line, const QString &specDir)
     return answer("404 Not Found", api, R"({"message": "page not found"})");
 }
 
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+}
+
 QJsonObject checkById(const Doctor &doctor, const QString &id)
 {
     for (const QJsonValue &check : doctor.toJson().value(QStringLiteral("checks")).toArray()) {
@@ -153,6 +163,139 @@ private slots:
                                     return line.startsWith("DELETE")
                                            && line.contains("/containers/probe1");
                                 }));
+    }
+
+    void cdiRefreshUnit_data()
+    {
+        QTest::addColumn<bool>("haveSystemctl");
+        QTest::addColumn<QByteArray>("out");
+        QTest::addColumn<QByteArray>("err");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<bool>("cdiPreset");
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<QString>("detail"); // a part of the detail
+        QTest::addColumn<QString>("command");
+
+        const QByteArray waiting = "Id=nvidia-cdi-refresh.path\nLoadState=loaded\n"
+                                   "ActiveState=active\nSubState=waiting\n"
+                                   "UnitFileState=enabled\nResult=success\n\n";
+        const QByteArray disabled = "Id=nvidia-cdi-refresh.path\nLoadState=loaded\n"
+                                    "ActiveState=inactive\nSubState=dead\n"
+                                    "UnitFileState=disabled\nResult=success\n\n";
+        const QByteArray ranOk = "Id=nvidia-cdi-refresh.service\nLoadState=loaded\n"
+                                 "ActiveState=inactive\nSubState=dead\nUnitFileState=enabled\n"
+                                 "Result=success\n";
+        const QByteArray ranFailed = "Id=nvidia-cdi-refresh.service\nLoadState=loaded\n"
+                                     "ActiveState=failed\nSubState=failed\n"
+                                     "UnitFileState=enabled\nResult=exit-code\n";
+        const QByteArray notFound = "Id=nvidia-cdi-refresh.path\nLoadState=not-found\n"
+                                    "ActiveState=inactive\nSubState=dead\nUnitFileState=\n"
+                                    "Result=success\n\nId=nvidia-cdi-refresh.service\n"
+                                    "LoadState=not-found\nActiveState=inactive\nSubState=dead\n"
+                                    "UnitFileState=\nResult=success\n";
+        const QString generate = QStringLiteral(
+            "sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml");
+
+        QTest::newRow("enabled and waiting")
+            << true << waiting + ranOk << QByteArray() << 0 << false << "pass"
+            << "nvidia-cdi-refresh.path is active, waiting, enabled" << QString();
+        QTest::newRow("disabled") << true << disabled + ranOk << QByteArray() << 0 << false
+                                  << "warn"
+                                  << "nvidia-cdi-refresh.path is inactive, dead, disabled"
+                                  << "sudo systemctl enable --now nvidia-cdi-refresh.path";
+        QTest::newRow("last refresh failed, a CDI preset")
+            << true << waiting + ranFailed << QByteArray() << 0 << true << "fail"
+            << "The last CDI refresh failed"
+            << "sudo systemctl restart nvidia-cdi-refresh.service";
+        QTest::newRow("last refresh failed, no CDI preset")
+            << true << waiting + ranFailed << QByteArray() << 0 << false << "warn"
+            << "(exit-code)"
+            << "sudo systemctl restart nvidia-cdi-refresh.service";
+        QTest::newRow("not installed, a CDI preset")
+            << true << notFound << QByteArray() << 0 << true << "warn"
+            << "systemd has no nvidia-cdi-refresh.path" << generate;
+        QTest::newRow("not installed") << true << notFound << QByteArray() << 0 << false << "skip"
+                                       << "systemd has no nvidia-cdi-refresh.path" << QString();
+        // What systemctl says in a container, or on a machine that boots another init.
+        QTest::newRow("systemd not running")
+            << true << QByteArray()
+            << QByteArray("System has not been booted with systemd as init system (PID 1). "
+                          "Can't operate.\nFailed to connect to bus: Host is down\n")
+            << 1 << true << "skip"
+            << "Not applicable: systemd does not run here" << QString();
+        QTest::newRow("no systemctl")
+            << false << QByteArray() << QByteArray() << 0 << true << "skip"
+            << "no systemd (no systemctl)" << QString();
+    }
+
+    void cdiRefreshUnit()
+    {
+        QFETCH(bool, haveSystemctl);
+        QFETCH(QByteArray, out);
+        QFETCH(QByteArray, err);
+        QFETCH(int, exitCode);
+        QFETCH(bool, cdiPreset);
+        QTemporaryDir bin;
+        QVERIFY(bin.isValid());
+        if (haveSystemctl) {
+            QVERIFY(writeFile(bin.filePath(QStringLiteral("out")), out));
+            QVERIFY(writeFile(bin.filePath(QStringLiteral("err")), err));
+            // Records what it was asked, answers as systemd would.
+            // (PATH holds only this directory: the shell's builtins and /bin/cat.)
+            const QByteArray script =
+                "#!/bin/sh\nd=\"${0%/*}\"\nprintf '%s\\n' \"$@\" > \"$d/args\"\n"
+                "/bin/cat \"$d/out\"\n/bin/cat \"$d/err\" >&2\nexit "
+                + QByteArray::number(exitCode) + "\n";
+            const QString path = bin.filePath(QStringLiteral("systemctl"));
+            QVERIFY(writeFile(path, script));
+            QVERIFY(QFile::setPermissions(path,
+                                          QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        }
+        const QByteArray oldPath = qgetenv("PATH");
+        qputenv("PATH", bin.path().toLocal8Bit());
+        const auto restorePath = qScopeGuard([&]() { qputenv("PATH", oldPath); });
+
+        QTemporaryDir specDir;
+        QVERIFY(specDir.isValid());
+        FakeEngine engine([&](const QByteArray &line) { return docker292(line, specDir.path()); });
+        QVERIFY(engine.listen());
+        DockerClient client(engine.endpoint());
+        GpuInventory inventory;
+        Doctor doctor(&client, &inventory);
+        QList<LaunchSpec> presets;
+        if (cdiPreset) {
+            LaunchSpec spec;
+            spec.image = QStringLiteral("gpudeck-test:latest");
+            spec.gpus = GpuSelection::ofDevices({QStringLiteral("0")});
+            spec.deviceDriver = QStringLiteral("cdi");
+            presets << spec;
+        }
+        doctor.run(presets);
+        QTRY_VERIFY_WITH_TIMEOUT(doctor.isFinished(), 30000);
+
+        // Its own line, between the CDI specifications and the images' CUDA.
+        QStringList ids;
+        for (const Doctor::Check &check : doctor.checks())
+            ids << check.id;
+        const qsizetype at = ids.indexOf(QStringLiteral("cdi-refresh"));
+        QVERIFY2(at > 0 && ids.at(at - 1) == QLatin1String("cdi")
+                     && ids.at(at + 1) == QLatin1String("cuda"),
+                 qPrintable(ids.join(QLatin1Char(' '))));
+        const QJsonObject check = checkById(doctor, QStringLiteral("cdi-refresh"));
+        QTEST(check.value(QStringLiteral("status")).toString(), "status");
+        QFETCH(QString, detail);
+        QVERIFY2(check.value(QStringLiteral("detail")).toString().contains(detail),
+                 qPrintable(check.value(QStringLiteral("detail")).toString()));
+        QTEST(check.value(QStringLiteral("command")).toString(), "command");
+        if (haveSystemctl) {
+            // Both units, and only what the check reads.
+            QFile args(bin.filePath(QStringLiteral("args")));
+            QVERIFY(args.open(QIODevice::ReadOnly));
+            QCOMPARE(args.readAll(),
+                     QByteArray("show\n--property=Id,LoadState,ActiveState,SubState,"
+                                "UnitFileState,Result\nnvidia-cdi-refresh.path\n"
+                                "nvidia-cdi-refresh.service\n"));
+        }
     }
 
     void engineBeyondOurApi()

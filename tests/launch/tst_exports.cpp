@@ -394,6 +394,11 @@ void TestExports::exportsKnowOldPodman_data()
     QTest::newRow("automatic driver, Docker") << automatic << ExportTarget() << false;
     QTest::newRow("no GPUs, Podman 4.3")
         << none << ExportTarget::podman(QStringLiteral("4.3.1")) << false;
+    // CDI devices are dropped too; podman-compose passes a service's devices on.
+    LaunchSpec cdi = automatic;
+    cdi.deviceDriver = QStringLiteral("cdi");
+    QTest::newRow("cdi driver, Podman 4.3")
+        << cdi << ExportTarget::podman(QStringLiteral("4.3.1")) << true;
 }
 
 void TestExports::exportsKnowOldPodman()
@@ -412,6 +417,8 @@ void TestExports::exportsKnowOldPodman()
                  dropped);
         QCOMPARE(text.contains(QStringLiteral("#   ") + podmanLine), dropped);
     }
+    if (dropped)
+        QCOMPARE(compose.contains(QLatin1String("Start it with podman-compose")), spec.usesCdi());
     if (!dropped) {
         QCOMPARE(python, PythonExport::script(spec, false));
         QCOMPARE(compose, ComposeExport::yaml(spec));

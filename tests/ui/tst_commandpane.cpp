@@ -1,13 +1,20 @@
 #include "launch/CommandPane.h"
 
 #include "launch/DockerRunExport.h"
+#include "launch/KubernetesDraExport.h"
+#include "launch/KubernetesExport.h"
 
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
 #include <QPlainTextEdit>
 #include <QTabWidget>
 #include <QTest>
+#include <QToolButton>
 
 // The equivalent commands: on a Podman engine a podman run line comes first, with the ticked GPUs
-// as CDI devices, and it goes again for a Docker engine.
+// as CDI devices, and it goes again for a Docker engine. The Kubernetes tab asks for the GPUs
+// through the device plugin or through a DRA claim, as the user picks.
 class TestCommandPane : public QObject
 {
     Q_OBJECT
@@ -64,6 +71,82 @@ private slots:
         QVERIFY(!pane.compose().contains(QLatin1String("drops the GPUs")));
         pane.setPodman(true);
         QVERIFY(!pane.python().contains(QLatin1String("drops the GPUs")));
+    }
+
+    void kubernetesOffersDevicePluginOrDra()
+    {
+        const QString uuid = QStringLiteral("GPU-6bd9a4f2-1111-2222-3333-444455556666");
+        LaunchSpec spec;
+        spec.image = QStringLiteral("nvidia/cuda:12.4.1-base-ubuntu22.04");
+        spec.command = {QStringLiteral("nvidia-smi")};
+        spec.gpus = GpuSelection::ofDevices({uuid});
+        GpuInfo h100;
+        h100.index = 0;
+        h100.uuid = uuid;
+        h100.name = QStringLiteral("NVIDIA H100 80GB HBM3");
+        CommandPane pane;
+        pane.setSpec(spec);
+        pane.setInventory({h100});
+
+        auto *tabs = pane.findChild<QTabWidget *>(QStringLiteral("commandTabs"));
+        QVERIFY(tabs);
+        int tab = -1;
+        for (int i = 0; i < tabs->count(); ++i) {
+            if (tabs->tabText(i) == QLatin1String("Kubernetes"))
+                tab = i;
+        }
+        QVERIFY(tab >= 0);
+        tabs->setCurrentIndex(tab);
+        auto *choice = pane.findChild<QComboBox *>(QStringLiteral("kubernetesGpus"));
+        QVERIFY(choice);
+        QCOMPARE(choice->count(), 2);
+        QVERIFY(tabs->widget(tab)->isAncestorOf(choice));
+
+        // The device plugin first: a count of its nvidia.com/gpu, the product of the picked GPU.
+        QCOMPARE(pane.kubernetesGpus(), CommandPane::KubernetesGpus::DevicePlugin);
+        const Result<QString> plugin = KubernetesExport::yaml(spec, {h100});
+        QVERIFY(plugin);
+        QCOMPARE(pane.kubernetes(), plugin.value());
+        QVERIFY2(pane.kubernetes().contains(QLatin1String("nvidia.com/gpu: 1"))
+                     && pane.kubernetes().contains(QLatin1String("NVIDIA-H100-80GB-HBM3")),
+                 qPrintable(pane.kubernetes()));
+
+        // DRA, picked as a user picks it: a claim on gpu.nvidia.com naming the GPU's UUID.
+        choice->setFocus();
+        QTest::keyClick(choice, Qt::Key_Down);
+        QCOMPARE(pane.kubernetesGpus(), CommandPane::KubernetesGpus::Dra);
+        QCOMPARE(pane.kubernetes(), KubernetesDraExport::yaml(spec));
+        QVERIFY2(pane.kubernetes().contains(QLatin1String("resource.k8s.io/v1"))
+                     && pane.kubernetes().contains(QLatin1String("gpu.nvidia.com"))
+                     && pane.kubernetes().contains(uuid),
+                 qPrintable(pane.kubernetes()));
+        auto *text = pane.findChild<QPlainTextEdit *>(QStringLiteral("kubernetesText"));
+        QVERIFY(text);
+        QCOMPARE(text->toPlainText(), pane.kubernetes());
+        auto *copy = pane.findChild<QToolButton *>(QStringLiteral("copyKubernetes"));
+        QVERIFY(copy);
+        QTest::mouseClick(copy, Qt::LeftButton);
+        QCOMPARE(QApplication::clipboard()->text(), pane.kubernetes());
+
+        // The choice stays while the launch changes; "N free GPUs" stays a count for the
+        // cluster even where the other tabs name the GPUs free here now.
+        LaunchSpec free = spec;
+        free.gpus = GpuSelection::ofFree(1);
+        pane.setSpec(spec, free);
+        QCOMPARE(pane.kubernetesGpus(), CommandPane::KubernetesGpus::Dra);
+        QCOMPARE(pane.kubernetes(), KubernetesDraExport::yaml(free));
+        QVERIFY(!pane.kubernetes().contains(uuid));
+
+        // "All GPUs" for the device plugin is this host's count; without one, the sentence why.
+        LaunchSpec all = spec;
+        all.gpus = GpuSelection::all();
+        pane.setKubernetesGpus(CommandPane::KubernetesGpus::DevicePlugin);
+        pane.setSpec(all);
+        QCOMPARE(pane.kubernetes(), KubernetesExport::yaml(all, {h100}).value());
+        pane.setInventory({});
+        QVERIFY2(pane.kubernetes().startsWith(QLatin1String("# "))
+                     && !pane.kubernetes().contains(QLatin1String("kind: Job")),
+                 qPrintable(pane.kubernetes()));
     }
 };
 

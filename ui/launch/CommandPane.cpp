@@ -3,10 +3,13 @@
 #include "common/Error.h"
 #include "launch/ComposeExport.h"
 #include "launch/DockerRunExport.h"
+#include "launch/KubernetesDraExport.h"
+#include "launch/KubernetesExport.h"
 #include "launch/PythonExport.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -32,7 +35,10 @@ CommandPane::CommandPane(QWidget *parent)
       m_copyDockerRun(new QToolButton(this)),
       m_copyPython(new QToolButton(this)),
       m_copyCompose(new QToolButton(this)),
-      m_saveCompose(new QToolButton(this))
+      m_saveCompose(new QToolButton(this)),
+      m_kubernetes(new QPlainTextEdit(this)),
+      m_copyKubernetes(new QToolButton(this)),
+      m_kubernetesGpus(new QComboBox(this))
 {
     setObjectName(QStringLiteral("commandPane"));
     m_tabs->setObjectName(QStringLiteral("commandTabs"));
@@ -62,6 +68,34 @@ CommandPane::CommandPane(QWidget *parent)
     m_python->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_compose->setLineWrapMode(QPlainTextEdit::NoWrap);
 
+    // Kubernetes: the device plugin's nvidia.com/gpu limit, or a DRA claim (Kubernetes 1.34+).
+    m_kubernetes->setObjectName(QStringLiteral("kubernetesText"));
+    m_kubernetes->setAccessibleName(tr("Equivalent Kubernetes Job"));
+    m_kubernetes->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_copyKubernetes->setObjectName(QStringLiteral("copyKubernetes"));
+    m_kubernetesGpus->setObjectName(QStringLiteral("kubernetesGpus"));
+    m_kubernetesGpus->addItem(tr("Device plugin (nvidia.com/gpu)"),
+                              int(KubernetesGpus::DevicePlugin));
+    m_kubernetesGpus->addItem(tr("DRA claim (resource.k8s.io/v1, Kubernetes 1.34+)"),
+                              int(KubernetesGpus::Dra));
+    m_kubernetesGpus->setToolTip(
+        tr("How the Job asks the cluster for GPUs: the NVIDIA device plugin's count, or a "
+           "Dynamic Resource Allocation claim that can name the picked GPUs"));
+    auto *kubernetesPage = new QWidget(this);
+    auto *kubernetesLayout = new QVBoxLayout(kubernetesPage);
+    kubernetesLayout->setContentsMargins(0, 0, 0, 0);
+    auto *gpusRow = new QHBoxLayout;
+    gpusRow->setContentsMargins(0, 4, 0, 0);
+    auto *gpusLabel = new QLabel(tr("GPUs through:"), kubernetesPage);
+    gpusLabel->setBuddy(m_kubernetesGpus);
+    gpusRow->addWidget(gpusLabel);
+    gpusRow->addWidget(m_kubernetesGpus);
+    gpusRow->addStretch(1);
+    kubernetesLayout->addLayout(gpusRow);
+    kubernetesLayout->addWidget(page(m_kubernetes, m_copyKubernetes, tr("the Kubernetes Job")), 1);
+    m_tabs->addTab(kubernetesPage, tr("Kubernetes"));
+    connect(m_kubernetesGpus, &QComboBox::currentIndexChanged, this, &CommandPane::showKubernetes);
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_tabs);
@@ -75,6 +109,8 @@ CommandPane::CommandPane(QWidget *parent)
     connect(m_copyPodmanRun, &QToolButton::clicked, this,
             [this]() { QApplication::clipboard()->setText(podmanRun()); });
     connect(m_saveCompose, &QToolButton::clicked, this, &CommandPane::askWhereToSave);
+    connect(m_copyKubernetes, &QToolButton::clicked, this,
+            [this]() { QApplication::clipboard()->setText(kubernetes()); });
 }
 
 void CommandPane::setPodman(bool podman, const QString &podmanVersion)
@@ -148,9 +184,15 @@ void CommandPane::setEngine(const QString &engine)
 
 void CommandPane::setSpec(const LaunchSpec &spec)
 {
-    if (m_haveSpec && spec == m_spec)
+    setSpec(spec, spec);
+}
+
+void CommandPane::setSpec(const LaunchSpec &spec, const LaunchSpec &cluster)
+{
+    if (m_haveSpec && spec == m_spec && cluster == m_clusterSpec)
         return;
     m_spec = spec;
+    m_clusterSpec = cluster;
     m_haveSpec = true;
     // Replace the text only when it changed, so that a selection survives unrelated updates.
     const QString run = DockerRunExport::commandLine(spec, false, m_engine);
@@ -166,6 +208,46 @@ void CommandPane::setSpec(const LaunchSpec &spec)
     const QString composeFile = ComposeExport::yaml(spec, m_target);
     if (m_compose->toPlainText() != composeFile)
         m_compose->setPlainText(composeFile);
+    showKubernetes();
+}
+
+void CommandPane::setInventory(const QList<GpuInfo> &gpus)
+{
+    QStringList key;
+    for (const GpuInfo &gpu : gpus)
+        key << gpu.name;
+    if (key == m_inventoryKey)
+        return; // utilisation and the like change every second; the Job does not read them
+    m_inventoryKey = key;
+    m_inventory = gpus;
+    showKubernetes();
+}
+
+void CommandPane::setKubernetesGpus(KubernetesGpus gpus)
+{
+    m_kubernetesGpus->setCurrentIndex(m_kubernetesGpus->findData(int(gpus)));
+}
+
+CommandPane::KubernetesGpus CommandPane::kubernetesGpus() const
+{
+    return KubernetesGpus(m_kubernetesGpus->currentData().toInt());
+}
+
+void CommandPane::showKubernetes()
+{
+    if (!m_haveSpec)
+        return;
+    QString job;
+    if (kubernetesGpus() == KubernetesGpus::Dra) {
+        job = KubernetesDraExport::yaml(m_clusterSpec);
+    } else {
+        const Result<QString> yaml = KubernetesExport::yaml(m_clusterSpec, m_inventory);
+        // Why there is no Job (e.g. "all GPUs" without this host's count), where the Job would be.
+        job = yaml ? yaml.value()
+                   : QStringLiteral("# ") + yaml.error().message() + QLatin1Char('\n');
+    }
+    if (m_kubernetes->toPlainText() != job)
+        m_kubernetes->setPlainText(job);
 }
 
 QString CommandPane::dockerRun() const
@@ -181,6 +263,11 @@ QString CommandPane::python() const
 QString CommandPane::compose() const
 {
     return m_compose->toPlainText();
+}
+
+QString CommandPane::kubernetes() const
+{
+    return m_kubernetes->toPlainText();
 }
 
 Result<void> CommandPane::saveCompose(const QString &path) const

@@ -1,18 +1,22 @@
 #pragma once
 
 #include "common/Result.h"
+#include "gpu/GpuInfo.h"
 #include "launch/ExportTarget.h"
 #include "launch/LaunchSpec.h"
 
 #include <QWidget>
 
+class QComboBox;
 class QPlainTextEdit;
 class QTabWidget;
 class QToolButton;
 
-// The launch the window shows, as the `docker run` line (and `podman run` on Podman), the Docker SDK for Python script and
-// the Compose file that do the same, each with a copy button (the Compose file also with a save
-// button). It follows every tick and keystroke.
+// The launch the window shows, as the `docker run` line (and `podman run` on Podman), the Docker
+// SDK for Python script, the Compose file and the Kubernetes Job that do the same, each with a
+// copy button (the Compose file also with a save button). The Kubernetes tab asks for the GPUs
+// through the NVIDIA device plugin or through DRA, as the user picks. It follows every tick and
+// keystroke.
 class CommandPane : public QWidget
 {
     Q_OBJECT
@@ -20,7 +24,18 @@ class CommandPane : public QWidget
 public:
     explicit CommandPane(QWidget *parent = nullptr);
 
+    // What the Kubernetes tab asks for.
+    enum class KubernetesGpus { DevicePlugin, Dra };
+
     void setSpec(const LaunchSpec &spec);
+    // cluster: the launch as the Kubernetes tab takes it, e.g. "N free GPUs" still a count where
+    // spec names the GPUs free here now (a cluster picks free GPUs itself).
+    void setSpec(const LaunchSpec &spec, const LaunchSpec &cluster);
+    // The engine's host's GPUs: the device plugin's Job names their product for picked GPUs, and
+    // their number for "all GPUs".
+    void setInventory(const QList<GpuInfo> &gpus);
+    void setKubernetesGpus(KubernetesGpus gpus);
+    KubernetesGpus kubernetesGpus() const;
     // The engine the docker run line names (-H URL or --context NAME); empty for the usual one.
     void setEngine(const QString &engine);
     // A Podman engine: a "podman run" tab comes first (GPUs as CDI devices, as Podman takes them);
@@ -30,6 +45,7 @@ public:
     QString podmanRun() const;
     QString python() const;
     QString compose() const;
+    QString kubernetes() const;
 
     // Writes the Compose file to path (atomically); the save button asks for the path.
     Result<void> saveCompose(const QString &path) const;
@@ -38,6 +54,7 @@ private:
     QWidget *page(QPlainTextEdit *text, QToolButton *copy, const QString &what,
                   QToolButton *save = nullptr);
     void askWhereToSave();
+    void showKubernetes();
 
     QTabWidget *m_tabs;
     QPlainTextEdit *m_dockerRun;
@@ -50,7 +67,13 @@ private:
     QToolButton *m_copyPython;
     QToolButton *m_copyCompose;
     QToolButton *m_saveCompose;
+    QPlainTextEdit *m_kubernetes;
+    QToolButton *m_copyKubernetes;
+    QComboBox *m_kubernetesGpus;
     LaunchSpec m_spec;
+    LaunchSpec m_clusterSpec;
+    QList<GpuInfo> m_inventory;
+    QStringList m_inventoryKey; // what the Job reads of it: each GPU's name
     bool m_haveSpec = false;
     QString m_engine;
     bool m_podman = false;

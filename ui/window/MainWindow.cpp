@@ -330,7 +330,7 @@ void MainWindow::validateLive()
     issues += spec.validate(docker ? docker->apiVersion() : QString(),
                             docker ? docker->kind() : EngineKind::Docker);
     m_editor->showIssues(issues, false);
-    m_command->setSpec(exportedSpec(spec));
+    m_command->setSpec(exportedSpec(spec), spec);
     // Podman takes GPUs only as CDI devices, whatever the driver field says.
     m_gpus->setCdiLaunch(spec.deviceDriver == QLatin1String("cdi")
                          || (docker && docker->kind() == EngineKind::Podman));
@@ -438,10 +438,12 @@ void MainWindow::onEngineSelected(Engine *engine)
     if (engine->client() && !engine->gpuMonitor()) {
         m_gpus->setHistory(nullptr, nullptr);
         m_gpus->setSnapshot(engine->gpus());
+        m_command->setInventory(engine->gpus().gpus);
     } else {
         m_gpus->setHistory(&monitor->history(), monitor);
         connect(monitor, &GpuMonitor::updated, context, [this](const GpuSnapshot &snapshot) {
             m_gpus->setSnapshot(snapshot);
+            m_command->setInventory(snapshot.gpus);
             if (m_gpus->selection().mode == GpuSelection::Mode::Free)
                 validateLive(); // the command names the GPUs that are free now
         });
@@ -449,6 +451,7 @@ void MainWindow::onEngineSelected(Engine *engine)
             m_monitor->start();
         else if (monitor->latest().taken.isValid() || !monitor->latest().ok())
             m_gpus->setSnapshot(monitor->latest());
+        m_command->setInventory(monitor->latest().gpus);
     }
 
     m_command->setEngine(m_presetEngine->name());
