@@ -36,7 +36,7 @@ QList<GpuAlert> AlertRules::check(const GpuSnapshot &snapshot)
                                                 : QDateTime::currentMSecsSinceEpoch();
     const auto raise = [&](GpuAlert::Kind kind, const GpuInfo &g, const QString &text,
                            const QString &container = {}) {
-        alerts.append(GpuAlert{kind, g.uuid, container, text, now});
+        alerts.append(GpuAlert{kind, g.uuid, container, text, now, {}});
     };
 
     // Per container: is every GPU it holds at 0 % (known) now?
@@ -139,7 +139,38 @@ QList<GpuAlert> AlertRules::check(const GpuSnapshot &snapshot)
                                  "free the GPU?")
                       .arg(st.name, st.gpus.join(QStringLiteral(", ")), minutes(idleFor)),
                   it.key());
+            alerts.last().containerName = st.name;
         }
     }
     return alerts;
+}
+
+QString AlertRules::duration(qint64 ms)
+{
+    const qint64 s = qMax<qint64>(0, ms) / 1000;
+    if (s >= 3600)
+        return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+    if (s >= 60)
+        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60);
+    return QStringLiteral("%1 s").arg(s);
+}
+
+std::optional<GpuAlert> AlertRules::launchFinished(const QString &name,
+                                                   std::optional<qint64> exitCode,
+                                                   qint64 durationMs, bool windowInFront,
+                                                   qint64 nowMs) const
+{
+    if (windowInFront || !m_settings.launchFinished)
+        return std::nullopt;
+    GpuAlert alert;
+    alert.kind = GpuAlert::Kind::LaunchFinished;
+    alert.containerName = name;
+    alert.msecs = nowMs;
+    alert.text = exitCode ? QStringLiteral("%1 finished with exit code %2 after %3.")
+                                .arg(name)
+                                .arg(*exitCode)
+                                .arg(duration(durationMs))
+                          : QStringLiteral("%1 did not run: the launch failed after %2.")
+                                .arg(name, duration(durationMs));
+    return alert;
 }

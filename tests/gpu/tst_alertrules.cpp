@@ -11,6 +11,8 @@ private slots:
     void scriptedHourFiresEachAlertOnce();
     void idleAgainAfterWorking();
     void switchedOffSaysNothing();
+    void launchFinishedOnlyWhileAway_data();
+    void launchFinishedOnlyWhileAway();
 };
 
 namespace {
@@ -100,6 +102,7 @@ void TestAlertRules::scriptedHourFiresEachAlertOnce()
     QCOMPARE(alerts.at(2).kind, GpuAlert::Kind::IdleContainer);
     QCOMPARE(alerts.at(2).msecs, kStart + 40 * 60000); // 30 minutes after its last busy second
     QCOMPARE(alerts.at(2).containerId, QString(64, QLatin1Char('a')));
+    QCOMPARE(alerts.at(2).containerName, QStringLiteral("train-llm"));
     QCOMPARE(alerts.at(2).gpuUuid, QStringLiteral("GPU-0"));
     QCOMPARE(alerts.at(2).text, QStringLiteral("Container train-llm has held GPU 0 at 0 % "
                                                "utilisation for 30 minutes; stop it to free the "
@@ -147,6 +150,49 @@ void TestAlertRules::switchedOffSaysNothing()
     off.gpuFree = off.idleContainer = off.hardware = false;
     rules.setSettings(off);
     QVERIFY(play(rules, 0, 3600).isEmpty());
+}
+
+void TestAlertRules::launchFinishedOnlyWhileAway_data()
+{
+    QTest::addColumn<bool>("inFront");
+    QTest::addColumn<bool>("switchedOn");
+    QTest::addColumn<int>("exitCode"); // -1: the launch failed
+    QTest::addColumn<qint64>("durationMs");
+    QTest::addColumn<QString>("text"); // empty: nothing said
+    QTest::newRow("away, exited 0")
+        << false << true << 0 << qint64(12 * 60000 + 5000)
+        << QStringLiteral("train-llm finished with exit code 0 after 12 min 5 s.");
+    QTest::newRow("away, exited 137 after hours")
+        << false << true << 137 << qint64(2 * 3600000 + 7 * 60000 + 59000)
+        << QStringLiteral("train-llm finished with exit code 137 after 2 h 7 min.");
+    QTest::newRow("away, failed") << false << true << -1 << qint64(900)
+                                  << QStringLiteral("train-llm did not run: the launch failed "
+                                                    "after 0 s.");
+    QTest::newRow("in front") << true << true << 0 << qint64(5000) << QString();
+    QTest::newRow("switched off") << false << false << 0 << qint64(5000) << QString();
+}
+
+void TestAlertRules::launchFinishedOnlyWhileAway()
+{
+    QFETCH(bool, inFront);
+    QFETCH(bool, switchedOn);
+    QFETCH(int, exitCode);
+    QFETCH(qint64, durationMs);
+    QFETCH(QString, text);
+    AlertRules rules;
+    AlertRules::Settings settings;
+    settings.launchFinished = switchedOn;
+    rules.setSettings(settings);
+    const std::optional<GpuAlert> alert = rules.launchFinished(
+        QStringLiteral("train-llm"), exitCode < 0 ? std::nullopt : std::optional<qint64>(exitCode),
+        durationMs, inFront, kStart);
+    QCOMPARE(alert.has_value(), !text.isEmpty());
+    if (!alert)
+        return;
+    QCOMPARE(alert->kind, GpuAlert::Kind::LaunchFinished);
+    QCOMPARE(alert->text, text);
+    QCOMPARE(alert->containerName, QStringLiteral("train-llm"));
+    QCOMPARE(alert->msecs, kStart);
 }
 
 QTEST_GUILESS_MAIN(TestAlertRules)

@@ -23,6 +23,7 @@ void GpuAlerts::load()
     r.idleContainer = s.value(QStringLiteral("idleContainer"), true).toBool();
     r.idleMinutes = qBound(1, s.value(QStringLiteral("idleMinutes"), 30).toInt(), 24 * 60);
     r.hardware = s.value(QStringLiteral("hardware"), true).toBool();
+    r.launchFinished = s.value(QStringLiteral("launchFinished"), true).toBool();
     m_rules.setSettings(r);
     m_desktop = s.value(QStringLiteral("desktop"), true).toBool();
     m_log = s.value(QStringLiteral("log"), true).toBool();
@@ -37,6 +38,7 @@ void GpuAlerts::save() const
     s.setValue(QStringLiteral("idleContainer"), r.idleContainer);
     s.setValue(QStringLiteral("idleMinutes"), r.idleMinutes);
     s.setValue(QStringLiteral("hardware"), r.hardware);
+    s.setValue(QStringLiteral("launchFinished"), r.launchFinished);
     s.setValue(QStringLiteral("desktop"), m_desktop);
     s.setValue(QStringLiteral("log"), m_log);
 }
@@ -44,19 +46,31 @@ void GpuAlerts::save() const
 void GpuAlerts::check(const GpuSnapshot &snapshot)
 {
     const QList<GpuAlert> alerts = m_rules.check(snapshot);
-    for (const GpuAlert &a : alerts) {
-        if (m_log) {
-            const QString when = QDateTime::fromMSecsSinceEpoch(a.msecs).toLocalTime().toString(
-                QStringLiteral("HH:mm:ss"));
-            emit logged(QStringLiteral("%1  %2").arg(when, a.text));
+    for (const GpuAlert &a : alerts)
+        tell(a);
+}
+
+void GpuAlerts::launchFinished(const QString &name, std::optional<qint64> exitCode,
+                               qint64 durationMs, bool windowInFront)
+{
+    if (const std::optional<GpuAlert> a = m_rules.launchFinished(
+            name, exitCode, durationMs, windowInFront, QDateTime::currentMSecsSinceEpoch()))
+        tell(*a);
+}
+
+void GpuAlerts::tell(const GpuAlert &a)
+{
+    if (m_log) {
+        const QString when = QDateTime::fromMSecsSinceEpoch(a.msecs).toLocalTime().toString(
+            QStringLiteral("HH:mm:ss"));
+        emit logged(QStringLiteral("%1  %2").arg(when, a.text));
+    }
+    if (m_desktop && QSystemTrayIcon::isSystemTrayAvailable()) {
+        if (!m_tray) {
+            m_tray = new QSystemTrayIcon(Icons::get(QStringLiteral("gpu")), this);
+            m_tray->show();
         }
-        if (m_desktop && QSystemTrayIcon::isSystemTrayAvailable()) {
-            if (!m_tray) {
-                m_tray = new QSystemTrayIcon(Icons::get(QStringLiteral("gpu")), this);
-                m_tray->show();
-            }
-            m_tray->showMessage(tr("GPU Deck"), a.text);
-        }
+        m_tray->showMessage(tr("GPU Deck"), a.text);
     }
 }
 
@@ -75,6 +89,12 @@ void GpuAlerts::fillMenu(QMenu *menu)
     add(tr("Desktop notifications"), m_desktop, [this](bool on) { m_desktop = on; });
     add(tr("Alert lines in the window"), m_log, [this](bool on) { m_log = on; });
     menu->addSeparator();
+    add(tr("A launch finished while the window is not in front"), r.launchFinished,
+        [this](bool on) {
+            AlertRules::Settings s = m_rules.settings();
+            s.launchFinished = on;
+            m_rules.setSettings(s);
+        });
     add(tr("A busy GPU became free"), r.gpuFree, [this](bool on) {
         AlertRules::Settings s = m_rules.settings();
         s.gpuFree = on;

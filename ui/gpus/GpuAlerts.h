@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <optional>
+
 class QMenu;
 class QSystemTrayIcon;
 
@@ -19,6 +21,9 @@ public:
     explicit GpuAlerts(QObject *parent = nullptr);
 
     void check(const GpuSnapshot &snapshot);
+    // A launch ended; said only while the window is not in front (AlertRules::launchFinished).
+    void launchFinished(const QString &name, std::optional<qint64> exitCode, qint64 durationMs,
+                        bool windowInFront);
     // Checkable actions for the switches, kept in step with QSettings.
     void fillMenu(QMenu *menu);
 
@@ -29,6 +34,7 @@ signals:
     void logged(const QString &line);
 
 private:
+    void tell(const GpuAlert &alert);
     void load();
     void save() const;
 

@@ -27,6 +27,7 @@ public:
     void refresh(const QString &firstGpu);
     // Each snapshot once: alerts are said once per event.
     void checkAlerts(const GpuSnapshot &snapshot);
+    GpuAlerts *alerts() const { return m_alerts; }
 
 private:
     QComboBox *m_span;

@@ -203,6 +203,11 @@ int GpuPanel::gpuCount() const
     return m_tree->topLevelItemCount();
 }
 
+GpuAlerts *GpuPanel::alerts() const
+{
+    return m_historyBox->alerts();
+}
+
 QList<QTreeWidgetItem *> GpuPanel::deviceItems() const
 {
     QList<QTreeWidgetItem *> items;

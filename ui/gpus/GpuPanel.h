@@ -8,6 +8,7 @@
 #include <QStringList>
 #include <QWidget>
 
+class GpuAlerts;
 class GpuHistoryBox;
 class GpuHistory;
 class QButtonGroup;
@@ -47,6 +48,8 @@ public:
     // long as owner (the GpuMonitor that records it). Null: no history shown.
     void setHistory(const GpuHistory *history, QObject *owner);
     int gpuCount() const;
+    // The alerts said under the plot (the window adds the launches that ended).
+    GpuAlerts *alerts() const;
 
     GpuSelection selection() const;
     void setSelection(const GpuSelection &selection);

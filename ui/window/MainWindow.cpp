@@ -12,6 +12,7 @@
 #include "fleet/EngineRegistry.h"
 #include "gpu/GpuInventory.h"
 #include "gpu/GpuMonitor.h"
+#include "gpus/GpuAlerts.h"
 #include "gpus/GpuPanel.h"
 #include "images/ImageList.h"
 #include "launch/CapabilityBox.h"
@@ -36,6 +37,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QElapsedTimer>
 #include <QGroupBox>
 #include <QKeySequence>
 #include <QLabel>
@@ -365,9 +367,22 @@ void MainWindow::launch()
         connect(page->launcher(), &Launcher::containerCreated, containers,
                 &ContainerDirectory::markYours);
     QPointer<LogPage> guard(page);
-    connect(page->launcher(), &Launcher::finished, this, [this, guard]() {
-        if (guard)
-            m_offers->afterLaunch(*guard->launcher());
+    QElapsedTimer started;
+    started.start();
+    connect(page->launcher(), &Launcher::finished, this, [this, guard, started]() {
+        if (!guard)
+            return;
+        const Launcher &launcher = *guard->launcher();
+        m_offers->afterLaunch(launcher);
+        if (launcher.state() == Launcher::State::Cancelled)
+            return;
+        const LaunchSpec &ran = launcher.spec();
+        const QString name = !ran.containerName.isEmpty()        ? ran.containerName
+                             : !launcher.containerId().isEmpty() ? launcher.containerId().left(12)
+                                                                 : ran.image;
+        // In front: the window is the active one and not minimised (the user sees the tab).
+        m_gpus->alerts()->launchFinished(name, launcher.exitCode(), started.elapsed(),
+                                         isActiveWindow() && !isMinimized());
     });
     saveSettings();
     updateActions();
