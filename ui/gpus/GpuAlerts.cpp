@@ -3,9 +3,13 @@
 #include "widgets/Icons.h"
 
 #include <QDateTime>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QMenu>
 #include <QSettings>
+#include <QSpinBox>
 #include <QSystemTrayIcon>
+#include <QWidgetAction>
 
 #include <functional>
 
@@ -21,7 +25,8 @@ void GpuAlerts::load()
     AlertRules::Settings r;
     r.gpuFree = s.value(QStringLiteral("gpuFree"), true).toBool();
     r.idleContainer = s.value(QStringLiteral("idleContainer"), true).toBool();
-    r.idleMinutes = qBound(1, s.value(QStringLiteral("idleMinutes"), 30).toInt(), 24 * 60);
+    r.idleMinutes = qBound(kMinIdleMinutes, s.value(QStringLiteral("idleMinutes"), 30).toInt(),
+                           kMaxIdleMinutes);
     r.hardware = s.value(QStringLiteral("hardware"), true).toBool();
     r.launchFinished = s.value(QStringLiteral("launchFinished"), true).toBool();
     m_rules.setSettings(r);
@@ -58,8 +63,18 @@ void GpuAlerts::launchFinished(const QString &name, std::optional<qint64> exitCo
         tell(*a);
 }
 
+void GpuAlerts::setIdleMinutes(int minutes)
+{
+    AlertRules::Settings s = m_rules.settings();
+    s.idleMinutes = qBound(kMinIdleMinutes, minutes, kMaxIdleMinutes);
+    m_rules.setSettings(s);
+    save();
+}
+
 void GpuAlerts::tell(const GpuAlert &a)
 {
+    if (a.kind == GpuAlert::Kind::IdleContainer && !a.containerId.isEmpty())
+        emit stopOffered(a.containerId, a.containerName);
     if (m_log) {
         const QString when = QDateTime::fromMSecsSinceEpoch(a.msecs).toLocalTime().toString(
             QStringLiteral("HH:mm:ss"));
@@ -100,12 +115,30 @@ void GpuAlerts::fillMenu(QMenu *menu)
         s.gpuFree = on;
         m_rules.setSettings(s);
     });
-    add(tr("A container idles on its GPUs for %1 minutes").arg(r.idleMinutes), r.idleContainer,
+    add(tr("A container idles on its GPUs (0 %) for the minutes below"), r.idleContainer,
         [this](bool on) {
             AlertRules::Settings s = m_rules.settings();
             s.idleContainer = on;
             m_rules.setSettings(s);
         });
+    // The minutes in the menu itself: a spin box row, kept in QSettings as the switches are.
+    auto *row = new QWidget(menu);
+    auto *layout = new QHBoxLayout(row);
+    layout->setContentsMargins(24, 2, 8, 2);
+    auto *label = new QLabel(tr("Idle for"), row);
+    auto *spin = new QSpinBox(row);
+    spin->setObjectName(QStringLiteral("idleMinutesSpin"));
+    spin->setAccessibleName(tr("Minutes a container may idle on its GPUs before the alert"));
+    spin->setRange(kMinIdleMinutes, kMaxIdleMinutes);
+    spin->setSuffix(tr(" min"));
+    spin->setValue(r.idleMinutes);
+    label->setBuddy(spin);
+    layout->addWidget(label);
+    layout->addWidget(spin, 1);
+    auto *spinAction = new QWidgetAction(menu);
+    spinAction->setDefaultWidget(row);
+    menu->addAction(spinAction);
+    connect(spin, &QSpinBox::valueChanged, this, &GpuAlerts::setIdleMinutes);
     add(tr("ECC errors and throttling"), r.hardware, [this](bool on) {
         AlertRules::Settings s = m_rules.settings();
         s.hardware = on;

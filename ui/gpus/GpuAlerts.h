@@ -11,8 +11,9 @@ class QMenu;
 class QSystemTrayIcon;
 
 // The window's side of AlertRules: each alert as a desktop notification (the system tray's, when
-// there is one) and as a log line, each switchable; the switches live in QSettings ("alerts/...")
-// and in menu(), which the GPU panel offers.
+// there is one) and as a log line, each switchable; the switches and the idle alert's minutes
+// live in QSettings ("alerts/...") and in the menu fillMenu() fills, which the GPU panel offers.
+// An idle container's alert also offers to stop it (stopOffered).
 class GpuAlerts : public QObject
 {
     Q_OBJECT
@@ -28,10 +29,18 @@ public:
     void fillMenu(QMenu *menu);
 
     bool desktopNotifications() const { return m_desktop; }
+    const AlertRules::Settings &settings() const { return m_rules.settings(); }
+    // How long a container may hold its GPUs at 0 % before it is named (1 to 1440 minutes).
+    void setIdleMinutes(int minutes);
+
+    static constexpr int kMinIdleMinutes = 1;
+    static constexpr int kMaxIdleMinutes = 24 * 60;
 
 signals:
     // One line for the window's log: "05:40:12  GPU 1 (NVIDIA H100) is free now (...)".
     void logged(const QString &line);
+    // An idle container was named: the window offers "Stop NAME".
+    void stopOffered(const QString &containerId, const QString &name);
 
 private:
     void tell(const GpuAlert &alert);

@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
+#include <QPushButton>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -22,7 +23,8 @@ GpuHistoryBox::GpuHistoryBox(QWidget *parent)
       m_span(new QComboBox(this)),
       m_plot(new HistoryPlot(this)),
       m_alerts(new GpuAlerts(this)),
-      m_alertLog(new QLabel(this))
+      m_alertLog(new QLabel(this)),
+      m_stopOffer(new QPushButton(this))
 {
     m_span->setObjectName(QStringLiteral("gpuHistorySpan"));
     m_span->setAccessibleName(tr("History span"));
@@ -49,12 +51,17 @@ GpuHistoryBox::GpuHistoryBox(QWidget *parent)
     m_alertLog->setWordWrap(true);
     m_alertLog->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_alertLog->hide();
+    m_stopOffer->setObjectName(QStringLiteral("idleStopButton"));
+    m_stopOffer->hide();
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(row);
     layout->addWidget(m_plot);
-    layout->addWidget(m_alertLog);
+    auto *alertRow = new QHBoxLayout;
+    alertRow->addWidget(m_alertLog, 1);
+    alertRow->addWidget(m_stopOffer, 0, Qt::AlignTop);
+    layout->addLayout(alertRow);
 
     connect(m_alerts, &GpuAlerts::logged, this, [this](const QString &line) {
         m_alertLines << line;
@@ -62,6 +69,20 @@ GpuHistoryBox::GpuHistoryBox(QWidget *parent)
             m_alertLines.removeFirst();
         m_alertLog->setText(m_alertLines.join(QLatin1Char('\n')));
         m_alertLog->show();
+    });
+    connect(m_alerts, &GpuAlerts::stopOffered, this,
+            [this](const QString &id, const QString &name) {
+                m_stopId = id;
+                m_stopName = name.isEmpty() ? id.left(12) : name;
+                m_stopOffer->setText(tr("Stop %1").arg(m_stopName));
+                m_stopOffer->setToolTip(
+                    tr("Stop the container %1 to free its GPUs (SIGTERM, then a kill after 10 s)")
+                        .arg(m_stopName));
+                m_stopOffer->show();
+            });
+    connect(m_stopOffer, &QPushButton::clicked, this, [this]() {
+        m_stopOffer->hide();
+        emit stopRequested(m_stopId, m_stopName);
     });
     connect(m_span, &QComboBox::currentIndexChanged, this,
             [this]() { m_plot->setSpanMinutes(m_span->currentData().toInt()); });

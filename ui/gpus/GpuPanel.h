@@ -75,6 +75,8 @@ signals:
     void busyWarningChanged(const QString &warning);
     // The holder shown in a GPU's Processes cell was clicked.
     void holderActivated(const QString &containerName);
+    // The idle alert's "Stop NAME" was pressed.
+    void stopRequested(const QString &containerId, const QString &name);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

@@ -114,6 +114,19 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     });
     connect(m_containers, &ContainersDock::holdersChanged, m_gpus, &GpuPanel::setHolders);
     connect(m_gpus, &GpuPanel::holderActivated, m_containers, &ContainersDock::selectContainer);
+    // The idle alert's offer: the container is on the selected engine's host, as the GPUs shown.
+    connect(m_gpus, &GpuPanel::stopRequested, this, [this](const QString &id, const QString &name) {
+        DockerClient *docker = client();
+        if (!docker) {
+            showMessage(tr("Could not stop %1: %2").arg(name, m_engineError.message()));
+            return;
+        }
+        showMessage(tr("Stopping %1…").arg(name));
+        docker->stopContainer(id, 10, this, [this, name](const Result<void> &stopped) {
+            showMessage(stopped ? tr("Stopped %1.").arg(name)
+                                : tr("Could not stop %1: %2").arg(name, stopped.error().message()));
+        });
+    });
     connect(m_containers, &ContainersDock::launchAgainRequested, this,
             [this](const QString &preset) { m_presets->select(preset); });
     connect(m_presetEngine, &PresetEngine::message, this,
