@@ -5,6 +5,7 @@
 #include "gpus/HistoryPlot.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
@@ -24,6 +25,7 @@ GpuHistoryBox::GpuHistoryBox(QWidget *parent)
       m_plot(new HistoryPlot(this)),
       m_alerts(new GpuAlerts(this)),
       m_alertLog(new QLabel(this)),
+      m_csvNote(new QLabel(this)),
       m_stopOffer(new QPushButton(this))
 {
     m_span->setObjectName(QStringLiteral("gpuHistorySpan"));
@@ -51,6 +53,10 @@ GpuHistoryBox::GpuHistoryBox(QWidget *parent)
     m_alertLog->setWordWrap(true);
     m_alertLog->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_alertLog->hide();
+    m_csvNote->setObjectName(QStringLiteral("gpuCsvNote"));
+    m_csvNote->setWordWrap(true);
+    m_csvNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_csvNote->hide();
     m_stopOffer->setObjectName(QStringLiteral("idleStopButton"));
     m_stopOffer->hide();
 
@@ -58,6 +64,7 @@ GpuHistoryBox::GpuHistoryBox(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(row);
     layout->addWidget(m_plot);
+    layout->addWidget(m_csvNote);
     auto *alertRow = new QHBoxLayout;
     alertRow->addWidget(m_alertLog, 1);
     alertRow->addWidget(m_stopOffer, 0, Qt::AlignTop);
@@ -84,6 +91,14 @@ GpuHistoryBox::GpuHistoryBox(QWidget *parent)
         m_stopOffer->hide();
         emit stopRequested(m_stopId, m_stopName);
     });
+    connect(m_plot, &HistoryPlot::csvSaved, this,
+            [this](const QString &path, const QString &error) {
+                m_csvNote->setText(
+                    error.isEmpty()
+                        ? tr("Saved the GPU history to %1.").arg(QDir::toNativeSeparators(path))
+                        : error);
+                m_csvNote->show();
+            });
     connect(m_span, &QComboBox::currentIndexChanged, this,
             [this]() { m_plot->setSpanMinutes(m_span->currentData().toInt()); });
 }

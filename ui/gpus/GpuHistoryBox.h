@@ -39,6 +39,7 @@ private:
     HistoryPlot *m_plot;
     GpuAlerts *m_alerts;
     QLabel *m_alertLog;
+    QLabel *m_csvNote;        // what became of the last "Save as CSV"
     QPushButton *m_stopOffer; // the latest idle container's "Stop NAME"
     QString m_stopId;
     QString m_stopName;
