@@ -448,6 +448,7 @@ void MainWindow::onEngineSelected(Engine *engine)
     GpuMonitor *monitor = gpuMonitor();
     if (engine->client())
         m_monitor->pause(); // this machine's GPUs are only for an engine without an address
+    m_logs->setGpuMonitor(engine->client() && !engine->gpuMonitor() ? nullptr : monitor);
     if (engine->client() && !engine->gpuMonitor()) {
         m_gpus->setHistory(nullptr, nullptr);
         m_gpus->setSnapshot(engine->gpus());
