@@ -60,6 +60,29 @@ QList<GpuAlert> AlertRules::check(const GpuSnapshot &snapshot)
             st.busy = busy;
             st.seen = true;
         }
+        if (g.xidCount >= 0) {
+            // Counted since the events were first watched: errors seen at the first sight of the
+            // GPU are new too.
+            const qint64 before = qMax<qint64>(0, st.xid);
+            if (g.xidCount > before && m_settings.hardware) {
+                const qint64 n = g.xidCount - before;
+                const QString meaning = xidMeaning(g.lastXid);
+                const QString xid = QStringLiteral("%1%2").arg(g.lastXid).arg(
+                    meaning.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(meaning));
+                const QString on = holdersOf(g);
+                raise(GpuAlert::Kind::XidError, g,
+                      (n == 1
+                           ? QStringLiteral("%1 reported XID error %2%3.")
+                                 .arg(gpuName(g), xid,
+                                      on.isEmpty() ? QString() : QStringLiteral("; on it: ") + on)
+                           : QStringLiteral("%1 reported %2 XID errors, the last XID %3%4.")
+                                 .arg(gpuName(g))
+                                 .arg(n)
+                                 .arg(xid, on.isEmpty() ? QString()
+                                                        : QStringLiteral("; on it: ") + on)));
+            }
+            st.xid = g.xidCount;
+        }
         if (g.eccUncorrected >= 0) {
             if (st.ecc >= 0 && g.eccUncorrected > st.ecc && m_settings.hardware) {
                 const QString on = holdersOf(g);
@@ -143,6 +166,29 @@ QList<GpuAlert> AlertRules::check(const GpuSnapshot &snapshot)
         }
     }
     return alerts;
+}
+
+QString AlertRules::xidMeaning(qint64 xid)
+{
+    switch (xid) {
+    case 13: return QStringLiteral("graphics engine exception");
+    case 31: return QStringLiteral("GPU memory page fault");
+    case 43: return QStringLiteral("GPU stopped processing");
+    case 45: return QStringLiteral("preemptive cleanup");
+    case 48: return QStringLiteral("double-bit ECC error");
+    case 61:
+    case 62: return QStringLiteral("internal micro-controller error");
+    case 63:
+    case 64: return QStringLiteral("ECC page retirement");
+    case 74: return QStringLiteral("NVLink error");
+    case 79: return QStringLiteral("fallen off the bus");
+    case 92: return QStringLiteral("high single-bit ECC error rate");
+    case 94: return QStringLiteral("contained ECC error");
+    case 95: return QStringLiteral("uncontained ECC error");
+    case 119:
+    case 120: return QStringLiteral("GSP error");
+    default: return {};
+    }
 }
 
 QString AlertRules::duration(qint64 ms)

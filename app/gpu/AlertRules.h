@@ -11,7 +11,7 @@
 
 // Turns the stream of snapshots into alerts, each said once per event: a GPU that was busy became
 // free; a container has held GPUs at 0 % utilisation for idleMinutes (again only after it worked
-// or left); uncorrected ECC errors rose; a GPU began thermal or power throttling (again only
+// or left); NVML delivered an XID critical error; uncorrected ECC errors rose; a GPU began thermal or power throttling (again only
 // after it stopped). No widgets and no clock of its own: the snapshots' times drive it, so an
 // hour can be played in a test in milliseconds. A launch that ended is told through
 // launchFinished(), once per launch, and only while the user looks elsewhere.
@@ -23,7 +23,7 @@ public:
         bool gpuFree = true;
         bool idleContainer = true;
         int idleMinutes = 30;
-        bool hardware = true; // ECC and throttling
+        bool hardware = true; // XID errors, ECC and throttling
         bool launchFinished = true;
     };
 
@@ -42,6 +42,10 @@ public:
     // The alerts this snapshot raises (empty for most).
     QList<GpuAlert> check(const GpuSnapshot &snapshot);
 
+    // What an XID means, in a few words, for the XIDs NVIDIA's XID catalogue names most often;
+    // empty for the others.
+    static QString xidMeaning(qint64 xid);
+
     static constexpr qint64 kThermalReasons = 0x8 | 0x20 | 0x40; // HW, SW thermal, HW thermal
     static constexpr qint64 kPowerReasons = 0x4 | 0x80;          // SW power cap, HW power brake
 
@@ -52,6 +56,7 @@ private:
         bool busy = false;
         QString holders; // who held it when last busy
         qint64 ecc = -1;
+        qint64 xid = -1; // XID errors counted at the last snapshot
         bool throttled = false;
     };
     struct IdleState

@@ -11,6 +11,7 @@ private slots:
     void scriptedHourFiresEachAlertOnce();
     void idleAgainAfterWorking();
     void switchedOffSaysNothing();
+    void xidErrorNamesGpuAndContainer();
     void launchFinishedOnlyWhileAway_data();
     void launchFinishedOnlyWhileAway();
 };
@@ -150,6 +151,45 @@ void TestAlertRules::switchedOffSaysNothing()
     off.gpuFree = off.idleContainer = off.hardware = false;
     rules.setSettings(off);
     QVERIFY(play(rules, 0, 3600).isEmpty());
+}
+
+void TestAlertRules::xidErrorNamesGpuAndContainer()
+{
+    AlertRules rules;
+    const auto second = [](int s, qint64 count, qint64 last) {
+        GpuSnapshot snap = at(s);
+        snap.gpus[0].xidCount = count;
+        snap.gpus[0].lastXid = last;
+        snap.gpus[1].xidCount = -1; // not watched: never said
+        snap.gpus[1].lastXid = 48;
+        return snap;
+    };
+    QVERIFY(rules.check(second(0, 0, -1)).isEmpty());
+    QList<GpuAlert> alerts = rules.check(second(1, 1, 79));
+    QCOMPARE(alerts.size(), 1);
+    QCOMPARE(alerts.at(0).kind, GpuAlert::Kind::XidError);
+    QCOMPARE(alerts.at(0).gpuUuid, QStringLiteral("GPU-0"));
+    QCOMPARE(alerts.at(0).text, QStringLiteral("GPU 0 (NVIDIA H100) reported XID error 79 (fallen "
+                                               "off the bus); on it: train-llm (container)."));
+    QVERIFY(rules.check(second(2, 1, 79)).isEmpty()); // the same count: said once
+    alerts = rules.check(second(3, 3, 13));
+    QCOMPARE(alerts.size(), 1);
+    QCOMPARE(alerts.at(0).text,
+             QStringLiteral("GPU 0 (NVIDIA H100) reported 2 XID errors, the last XID 13 (graphics "
+                            "engine exception); on it: train-llm (container)."));
+
+    // Errors already counted at the first sight of the GPU are said; switched off, nothing.
+    AlertRules fresh;
+    alerts = fresh.check(second(0, 1, 31));
+    QCOMPARE(alerts.size(), 1);
+    QVERIFY2(alerts.at(0).text.contains(QLatin1String("XID error 31 (GPU memory page fault)")),
+             qPrintable(alerts.at(0).text));
+    AlertRules off;
+    AlertRules::Settings settings;
+    settings.hardware = false;
+    off.setSettings(settings);
+    QVERIFY(off.check(second(0, 1, 31)).isEmpty());
+    QVERIFY(off.check(second(1, 2, 31)).isEmpty());
 }
 
 void TestAlertRules::launchFinishedOnlyWhileAway_data()

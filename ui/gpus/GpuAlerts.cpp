@@ -139,7 +139,7 @@ void GpuAlerts::fillMenu(QMenu *menu)
     spinAction->setDefaultWidget(row);
     menu->addAction(spinAction);
     connect(spin, &QSpinBox::valueChanged, this, &GpuAlerts::setIdleMinutes);
-    add(tr("ECC errors and throttling"), r.hardware, [this](bool on) {
+    add(tr("XID errors, ECC errors and throttling"), r.hardware, [this](bool on) {
         AlertRules::Settings s = m_rules.settings();
         s.hardware = on;
         m_rules.setSettings(s);
