@@ -27,6 +27,12 @@ mkdir -p "$out"
 smi=$(command -v nvidia-smi || true)
 [[ -z "$smi" && -x /usr/local/nvidia/bin/nvidia-smi ]] && smi=/usr/local/nvidia/bin/nvidia-smi
 [[ -n "$smi" ]] || { echo "history-vs-dmon.sh: nvidia-smi not found: is the NVIDIA driver installed?" >&2; exit 2; }
+# NVML where this host keeps it, for history_dump, when the loader does not find it.
+if ! ldconfig -p 2>/dev/null | grep -q 'libnvidia-ml.so.1 '; then
+    for candidate in /usr/local/nvidia/lib64/libnvidia-ml.so.1 /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1; do
+        [[ -e "$candidate" ]] && export GPUDECK_NVML_PATH=$candidate && break
+    done
+fi
 [[ -x "$dump" ]] || { echo "history-vs-dmon.sh: no history_dump at $dump (build it, or set HISTORY_DUMP)" >&2; exit 2; }
 "$python" -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null ||
     { echo "history-vs-dmon.sh: $python cannot use CUDA through torch (set GPUDECK_E2E_CUDA_PYTHON)" >&2; exit 2; }
