@@ -11,14 +11,15 @@
 # when at least 90 % of the matched seconds (and at least 15 of them) agree on utilisation, and 95 %
 # on memory. Not part of ctest: this machine has no GPU.
 #
-# Environment: HISTORY_DUMP (the history_dump program; default build/tests/e2e/history_dump),
+# Environment: HISTORY_DUMP (the history_dump program; default history_dump on PATH, as
+# pack-gpu-host.sh's app archive puts it, else build/tests/e2e/history_dump),
 # GPUDECK_E2E_CUDA_PYTHON (a python3 that imports torch; default python3 on PATH),
 # GPUDECK_E2E_OUT (results; default ./e2e-out), GPUDECK_E2E_SECONDS (recording; default 50).
 # Exit 0: agreed; 1: disagreed (the seconds that did are in the report); 2: cannot run here.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-dump=${HISTORY_DUMP:-$here/../../build/tests/e2e/history_dump}
+dump=${HISTORY_DUMP:-$(command -v history_dump || echo "$here/../../build/tests/e2e/history_dump")}
 out=$(realpath -m "${GPUDECK_E2E_OUT:-./e2e-out}")
 seconds=${GPUDECK_E2E_SECONDS:-50}
 python=${GPUDECK_E2E_CUDA_PYTHON:-$(command -v python3)}
