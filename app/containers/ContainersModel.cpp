@@ -39,7 +39,13 @@ QVariant ContainersModel::data(const QModelIndex &index, int role) const
     case UsesGpusRole: return r.gpus.asksForGpus();
     case RunningRole: return r.isRunning();
     case TtyRole: return r.tty;
+    case UseSeriesRole:
+        if (index.column() == GpuUse && m_use.contains(r.id))
+            return QVariant::fromValue(m_use.value(r.id).series);
+        return {};
     case Qt::ToolTipRole:
+        if (index.column() == GpuUse)
+            return m_use.value(r.id).text;
         if (index.column() == Gpus && r.gpus.asksForGpus()) {
             QStringList lines{tr("Asked for: %1").arg(r.gpus.request())};
             for (const ContainerGpus::Gpu &gpu : r.gpus.held(&m_host))
@@ -53,6 +59,10 @@ QVariant ContainersModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case Status: return r.isRunning() ? r.startedAt : r.finishedAt;
         case Gpus: return gpuText(r);
+        case GpuUse: {
+            const QList<double> series = m_use.value(r.id).series;
+            return series.isEmpty() ? -1.0 : series.last();
+        }
         default: break;
         }
         return data(index, Qt::DisplayRole).toString().toLower();
@@ -71,6 +81,15 @@ QVariant ContainersModel::data(const QModelIndex &index, int role) const
     return {};
 }
 
+void ContainersModel::setUse(const QHash<QString, Use> &use)
+{
+    if (use.isEmpty() && m_use.isEmpty())
+        return;
+    m_use = use;
+    if (!m_records.isEmpty())
+        emit dataChanged(index(0, GpuUse), index(int(m_records.size()) - 1, GpuUse));
+}
+
 QVariant ContainersModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
@@ -80,6 +99,7 @@ QVariant ContainersModel::headerData(int section, Qt::Orientation orientation, i
     case Image: return tr("Image");
     case Status: return tr("Status");
     case Gpus: return tr("GPUs");
+    case GpuUse: return tr("GPU use");
     case Preset: return tr("Preset");
     default: return {};
     }

@@ -4,6 +4,7 @@
 
 #include <QAbstractTableModel>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 
 // The containers of one engine as a table: name, image, status (uptime, or exit code and when),
@@ -14,13 +15,16 @@ class ContainersModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Name, Image, Status, Gpus, Preset, ColumnCount };
+    enum Column { Name, Image, Status, Gpus, GpuUse, Preset, ColumnCount };
     enum Role {
         IdRole = Qt::UserRole + 1,
         SortRole,     // what the column sorts by (times, GPU indexes)
         UsesGpusRole, // bool: the container asks for GPUs
         RunningRole,  // bool
         TtyRole,      // bool
+        // GpuUse: QList<double> of the container's GPU utilisation, fractions 0..1, oldest first
+        // (the widgets' SparkDelegate::SeriesRole draws it)
+        UseSeriesRole = Qt::UserRole + 11,
     };
 
     explicit ContainersModel(QObject *parent = nullptr);
@@ -37,6 +41,15 @@ public:
     void upsert(const ContainerRecord &record);
     void remove(const QString &id);
     void setHost(const GpuSnapshot &host);
+    const GpuSnapshot &host() const { return m_host; }
+    // Each container's recent GPU use by ID (utilisation fractions, oldest first) and its words
+    // for the tooltip; containers not named have none.
+    struct Use
+    {
+        QList<double> series;
+        QString text;
+    };
+    void setUse(const QHash<QString, Use> &use);
     // For the status column's "Up 5 minutes" (tests and the minute tick).
     void setNow(const QDateTime &now);
 
@@ -50,5 +63,6 @@ public:
 private:
     QList<ContainerRecord> m_records;
     GpuSnapshot m_host;
+    QHash<QString, Use> m_use;
     QDateTime m_now;
 };

@@ -36,7 +36,7 @@ QList<GpuAlert> AlertRules::check(const GpuSnapshot &snapshot)
                                                 : QDateTime::currentMSecsSinceEpoch();
     const auto raise = [&](GpuAlert::Kind kind, const GpuInfo &g, const QString &text,
                            const QString &container = {}) {
-        alerts.append(GpuAlert{kind, g.uuid, container, text, now});
+        alerts.append(GpuAlert{kind, g.uuid, container, text, now, {}});
     };
 
     // Per container: is every GPU it holds at 0 % (known) now?
@@ -59,6 +59,29 @@ QList<GpuAlert> AlertRules::check(const GpuSnapshot &snapshot)
                 st.holders = holdersOf(g);
             st.busy = busy;
             st.seen = true;
+        }
+        if (g.xidCount >= 0) {
+            // Counted since the events were first watched: errors seen at the first sight of the
+            // GPU are new too.
+            const qint64 before = qMax<qint64>(0, st.xid);
+            if (g.xidCount > before && m_settings.hardware) {
+                const qint64 n = g.xidCount - before;
+                const QString meaning = xidMeaning(g.lastXid);
+                const QString xid = QStringLiteral("%1%2").arg(g.lastXid).arg(
+                    meaning.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(meaning));
+                const QString on = holdersOf(g);
+                raise(GpuAlert::Kind::XidError, g,
+                      (n == 1
+                           ? QStringLiteral("%1 reported XID error %2%3.")
+                                 .arg(gpuName(g), xid,
+                                      on.isEmpty() ? QString() : QStringLiteral("; on it: ") + on)
+                           : QStringLiteral("%1 reported %2 XID errors, the last XID %3%4.")
+                                 .arg(gpuName(g))
+                                 .arg(n)
+                                 .arg(xid, on.isEmpty() ? QString()
+                                                        : QStringLiteral("; on it: ") + on)));
+            }
+            st.xid = g.xidCount;
         }
         if (g.eccUncorrected >= 0) {
             if (st.ecc >= 0 && g.eccUncorrected > st.ecc && m_settings.hardware) {
@@ -139,7 +162,61 @@ QList<GpuAlert> AlertRules::check(const GpuSnapshot &snapshot)
                                  "free the GPU?")
                       .arg(st.name, st.gpus.join(QStringLiteral(", ")), minutes(idleFor)),
                   it.key());
+            alerts.last().containerName = st.name;
         }
     }
     return alerts;
+}
+
+QString AlertRules::xidMeaning(qint64 xid)
+{
+    switch (xid) {
+    case 13: return QStringLiteral("graphics engine exception");
+    case 31: return QStringLiteral("GPU memory page fault");
+    case 43: return QStringLiteral("GPU stopped processing");
+    case 45: return QStringLiteral("preemptive cleanup");
+    case 48: return QStringLiteral("double-bit ECC error");
+    case 61:
+    case 62: return QStringLiteral("internal micro-controller error");
+    case 63:
+    case 64: return QStringLiteral("ECC page retirement");
+    case 74: return QStringLiteral("NVLink error");
+    case 79: return QStringLiteral("fallen off the bus");
+    case 92: return QStringLiteral("high single-bit ECC error rate");
+    case 94: return QStringLiteral("contained ECC error");
+    case 95: return QStringLiteral("uncontained ECC error");
+    case 119:
+    case 120: return QStringLiteral("GSP error");
+    default: return {};
+    }
+}
+
+QString AlertRules::duration(qint64 ms)
+{
+    const qint64 s = qMax<qint64>(0, ms) / 1000;
+    if (s >= 3600)
+        return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+    if (s >= 60)
+        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60);
+    return QStringLiteral("%1 s").arg(s);
+}
+
+std::optional<GpuAlert> AlertRules::launchFinished(const QString &name,
+                                                   std::optional<qint64> exitCode,
+                                                   qint64 durationMs, bool windowInFront,
+                                                   qint64 nowMs) const
+{
+    if (windowInFront || !m_settings.launchFinished)
+        return std::nullopt;
+    GpuAlert alert;
+    alert.kind = GpuAlert::Kind::LaunchFinished;
+    alert.containerName = name;
+    alert.msecs = nowMs;
+    alert.text = exitCode ? QStringLiteral("%1 finished with exit code %2 after %3.")
+                                .arg(name)
+                                .arg(*exitCode)
+                                .arg(duration(durationMs))
+                          : QStringLiteral("%1 did not run: the launch failed after %2.")
+                                .arg(name, duration(durationMs));
+    return alert;
 }

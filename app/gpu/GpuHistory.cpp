@@ -1,6 +1,7 @@
 #include "GpuHistory.h"
 
 #include <QDateTime>
+#include <QMap>
 
 namespace {
 
@@ -161,6 +162,45 @@ qsizetype GpuHistory::memoryBytes() const
             total += static_cast<qsizetype>(sizeof(OwnerSeries)) + o.samples.memoryBytes();
     }
     return total;
+}
+
+QList<GpuHistory::ContainerPoint> GpuHistory::containerUse(const QString &containerId,
+                                                           const QStringList &heldGpus,
+                                                           qint64 sinceMs) const
+{
+    QMap<qint64, ContainerPoint> points;
+    if (containerId.isEmpty())
+        return {};
+    const QString prefix = QStringLiteral("container:") + containerId;
+    for (const GpuSeries &s : m_gpus) {
+        const OwnerSeries *owner = nullptr;
+        for (const OwnerSeries &o : s.owners) {
+            if (o.key.startsWith(prefix))
+                owner = &o;
+        }
+        const bool held = heldGpus.contains(s.uuid);
+        if (!owner && !held)
+            continue;
+        qsizetype at = 0; // the owner's next sample
+        for (qsizetype i = 0; i < s.samples.size(); ++i) {
+            const GpuSample &x = s.samples.at(i);
+            qint64 bytes = -1;
+            if (owner) {
+                const SampleRing<OwnerSample> &r = owner->samples;
+                while (at < r.size() && r.at(at).msecs < x.msecs)
+                    ++at;
+                if (at < r.size() && r.at(at).msecs == x.msecs)
+                    bytes = r.at(at).memoryBytes;
+            }
+            if (bytes < 0 && !(held && x.msecs >= sinceMs))
+                continue; // not the container's at this time
+            ContainerPoint &p = points[x.msecs];
+            p.msecs = x.msecs;
+            p.memoryBytes += qMax<qint64>(0, bytes);
+            p.gpuUtil = qMax(p.gpuUtil, int(x.gpuUtil));
+        }
+    }
+    return points.values();
 }
 
 QByteArray GpuHistory::csv(const QString &uuid) const

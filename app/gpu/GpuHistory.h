@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 // What each GPU (by UUID) and each holder of its memory did over the last hour, fed one snapshot
 // at a time (GpuMonitor feeds every read: NVML each second, nvidia-smi or a remote host at its
@@ -47,6 +48,21 @@ public:
 
     QStringList uuids() const;
     const GpuSeries *gpu(const QString &uuid) const;
+
+    // One container's GPU use at one sample time: its processes' memory summed over the GPUs it
+    // held then, and the highest utilisation of those GPUs (-1: unknown).
+    struct ContainerPoint
+    {
+        qint64 msecs = 0;
+        qint64 memoryBytes = 0;
+        int gpuUtil = -1;
+    };
+    // A container's use over the history, oldest first. containerId: its ID (a prefix of 12 or
+    // more is enough). heldGpus: UUIDs of GPUs it holds without a process there (its device
+    // request), counted for utilisation from sinceMs on; GPUs its processes used count while they
+    // did.
+    QList<ContainerPoint> containerUse(const QString &containerId, const QStringList &heldGpus = {},
+                                       qint64 sinceMs = 0) const;
 
     // Bytes held by the buffers.
     qsizetype memoryBytes() const;

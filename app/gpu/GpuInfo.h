@@ -78,6 +78,10 @@ public:
     int smClock = -1;            // MHz, the SM (graphics) clock now
     qint64 eccUncorrected = -1;  // volatile uncorrected ECC errors since the driver loaded
     qint64 throttleReasons = -1; // nvmlClocksThrottleReason bits; 0: not throttled
+    // XID critical errors NVML's event set delivered since GPU Deck began watching (-1: events
+    // not watched), and the last one's XID code (-1: none yet).
+    qint64 xidCount = -1;
+    qint64 lastXid = -1;
     MigMode migMode = MigMode::Unknown;
     QList<MigDevice> migDevices;
     QList<Process> processes;

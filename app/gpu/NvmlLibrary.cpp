@@ -21,12 +21,15 @@ constexpr nvmlReturn kNotSupported = 3;
 constexpr nvmlReturn kNoPermission = 4;
 constexpr nvmlReturn kNotFound = 6;
 constexpr nvmlReturn kInsufficientSize = 7;
+constexpr nvmlReturn kTimeout = 10;
 constexpr nvmlReturn kNoData = 21;
-constexpr unsigned kTemperatureGpu = 0; // NVML_TEMPERATURE_GPU
-constexpr unsigned kClockSm = 1;        // NVML_CLOCK_SM
-constexpr unsigned kEccUncorrected = 1; // NVML_MEMORY_ERROR_TYPE_UNCORRECTED
-constexpr unsigned kEccVolatile = 0;    // NVML_VOLATILE_ECC: since the driver loaded
-constexpr unsigned kMigEnabled = 1;     // NVML_DEVICE_MIG_ENABLE
+constexpr unsigned long long kEventXidCritical = 0x8; // nvmlEventTypeXidCriticalError
+constexpr int kMaxEventsPerRead = 64;                 // a storm is drained over several reads
+constexpr unsigned kTemperatureGpu = 0;               // NVML_TEMPERATURE_GPU
+constexpr unsigned kClockSm = 1;                      // NVML_CLOCK_SM
+constexpr unsigned kEccUncorrected = 1;               // NVML_MEMORY_ERROR_TYPE_UNCORRECTED
+constexpr unsigned kEccVolatile = 0;                  // NVML_VOLATILE_ECC: since the driver loaded
+constexpr unsigned kMigEnabled = 1;                   // NVML_DEVICE_MIG_ENABLE
 constexpr unsigned kStringBuffer = 96;  // covers NVML_DEVICE_NAME_V2 / UUID_V2 buffer sizes
 constexpr unsigned kVersionBuffer = 80; // NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE
 constexpr unsigned long long kValueNotAvailable = ~0ULL; // NVML_VALUE_NOT_AVAILABLE
@@ -77,6 +80,17 @@ struct ProcessInfo
     unsigned computeInstanceId;
 };
 static_assert(sizeof(ProcessInfo) == 24, "nvmlProcessInfo_t layout");
+
+// nvmlEventData_t as nvmlEventSetWait_v2 fills it (the MIG instance IDs came with _v2).
+struct EventData
+{
+    void *device;
+    unsigned long long eventType;
+    unsigned long long eventData; // the XID for nvmlEventTypeXidCriticalError
+    unsigned gpuInstanceId;
+    unsigned computeInstanceId;
+};
+static_assert(sizeof(EventData) == 32, "nvmlEventData_t layout");
 static_assert(sizeof(PciInfo) == 68, "nvmlPciInfo_t layout");
 
 QString fromBuffer(const char *buffer, size_t size)
@@ -111,6 +125,10 @@ struct NvmlLibrary::Api
     nvmlReturn (*getComputeProcesses)(nvmlDevice, unsigned *, ProcessInfo *) = nullptr;
     nvmlReturn (*getDriverVersion)(char *, unsigned) = nullptr;
     nvmlReturn (*getCudaDriverVersion)(int *) = nullptr;
+    nvmlReturn (*eventSetCreate)(void **) = nullptr;
+    nvmlReturn (*registerEvents)(nvmlDevice, unsigned long long, void *) = nullptr;
+    nvmlReturn (*eventSetWait)(void *, EventData *, unsigned) = nullptr;
+    nvmlReturn (*eventSetFree)(void *) = nullptr;
 };
 
 namespace {
@@ -177,6 +195,10 @@ Result<void> NvmlLibrary::open()
     resolve(m_handle, a.getComputeProcesses, "nvmlDeviceGetComputeRunningProcesses_v3");
     resolve(m_handle, a.getDriverVersion, "nvmlSystemGetDriverVersion");
     resolve(m_handle, a.getCudaDriverVersion, "nvmlSystemGetCudaDriverVersion_v2");
+    resolve(m_handle, a.eventSetCreate, "nvmlEventSetCreate");
+    resolve(m_handle, a.registerEvents, "nvmlDeviceRegisterEvents");
+    resolve(m_handle, a.eventSetWait, "nvmlEventSetWait_v2");
+    resolve(m_handle, a.eventSetFree, "nvmlEventSetFree");
     if (!a.getCudaDriverVersion) // drivers before the _v2 entry point have the first one
         resolve(m_handle, a.getCudaDriverVersion, "nvmlSystemGetCudaDriverVersion");
 
@@ -208,6 +230,12 @@ Result<void> NvmlLibrary::open()
 
 void NvmlLibrary::close()
 {
+    if (m_events && m_api->eventSetFree)
+        m_api->eventSetFree(m_events);
+    m_events = nullptr;
+    m_watched.clear();
+    m_xidCount.clear();
+    m_lastXid.clear();
     if (m_handle) {
         if (m_state == State::Open && m_api->shutdown)
             m_api->shutdown();
@@ -311,16 +339,74 @@ Result<GpuSnapshot> NvmlLibrary::readAll()
                   QStringLiteral("the driver %1 is loaded but reports no GPU").arg(s.driverVersion),
                   QStringLiteral("Check that the GPU is seated and powered (lspci)"));
     }
+    watchEvents();
     readLive(s);
     return s;
+}
+
+void NvmlLibrary::watchEvents()
+{
+    const Api &a = *m_api;
+    if (m_events && a.eventSetFree)
+        a.eventSetFree(m_events);
+    m_events = nullptr;
+    const qsizetype n = m_devices.size();
+    m_watched = QList<bool>(n, false);
+    m_xidCount = QList<qint64>(n, 0);
+    m_lastXid = QList<qint64>(n, -1);
+    if (!a.eventSetCreate || !a.registerEvents || !a.eventSetWait || !a.eventSetFree)
+        return;
+    if (const nvmlReturn rc = a.eventSetCreate(&m_events); rc != kSuccess) {
+        qCInfo(lcGpu) << "NVML events unavailable:" << errorString(rc);
+        m_events = nullptr;
+        return;
+    }
+    for (qsizetype i = 0; i < n; ++i) {
+        if (!m_devices.at(i))
+            continue;
+        const nvmlReturn rc = a.registerEvents(m_devices.at(i), kEventXidCritical, m_events);
+        m_watched[i] = rc == kSuccess;
+        if (rc != kSuccess)
+            qCInfo(lcGpu) << "GPU" << i << "XID events not watched:" << errorString(rc);
+    }
+}
+
+void NvmlLibrary::drainEvents()
+{
+    const Api &a = *m_api;
+    if (!m_events)
+        return;
+    for (int k = 0; k < kMaxEventsPerRead; ++k) {
+        EventData data = {};
+        const nvmlReturn rc = a.eventSetWait(m_events, &data, 0); // never wait on a read
+        if (rc == kTimeout)
+            return;
+        if (rc != kSuccess) {
+            qCInfo(lcGpu) << "NVML event wait:" << errorString(rc);
+            return;
+        }
+        if (!(data.eventType & kEventXidCritical))
+            continue;
+        const qsizetype slot = m_devices.indexOf(data.device);
+        if (slot < 0)
+            continue;
+        ++m_xidCount[slot];
+        m_lastXid[slot] = static_cast<qint64>(data.eventData);
+        qCWarning(lcGpu) << "GPU" << slot << "XID" << data.eventData;
+    }
 }
 
 void NvmlLibrary::readLive(GpuSnapshot &snapshot)
 {
     if (m_state != State::Open)
         return;
-    for (qsizetype i = 0; i < snapshot.gpus.size() && i < m_devices.size(); ++i)
+    drainEvents();
+    for (qsizetype i = 0; i < snapshot.gpus.size() && i < m_devices.size(); ++i) {
         readLiveOne(static_cast<int>(i), snapshot.gpus[i]);
+        const bool watched = i < m_watched.size() && m_watched.at(i);
+        snapshot.gpus[i].xidCount = watched ? m_xidCount.at(i) : -1;
+        snapshot.gpus[i].lastXid = watched ? m_lastXid.at(i) : -1;
+    }
 }
 
 void NvmlLibrary::readLiveOne(int slot, GpuInfo &g)

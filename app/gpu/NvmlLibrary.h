@@ -30,16 +30,24 @@ public:
 
     // Everything: driver, identity of each GPU (read once) and the first live figures.
     Result<GpuSnapshot> readAll();
-    // Only the live figures, into a snapshot readAll() gave.
+    // Only the live figures, into a snapshot readAll() gave. XID errors come from NVML's event
+    // set, drained with a timeout of 0: a read never waits for an event.
     void readLive(GpuSnapshot &snapshot);
 
 private:
     struct Api;
     QString errorString(int code) const;
     void readLiveOne(int slot, GpuInfo &gpu);
+    // Registers every GPU for XID critical errors; GPUs (or drivers) without events stay unwatched.
+    void watchEvents();
+    void drainEvents();
 
     std::unique_ptr<Api> m_api;
     void *m_handle = nullptr;
     State m_state = State::Closed;
-    QList<void *> m_devices; // nvmlDevice_t by position in the snapshot; null when it failed
+    QList<void *> m_devices;  // nvmlDevice_t by position in the snapshot; null when it failed
+    void *m_events = nullptr; // nvmlEventSet_t; null: no events watched
+    QList<bool> m_watched;    // by position: registered for XID errors
+    QList<qint64> m_xidCount; // by position
+    QList<qint64> m_lastXid;  // by position
 };

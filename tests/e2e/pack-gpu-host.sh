@@ -3,9 +3,10 @@
 # (the device machines: Ubuntu 24.04, no NVIDIA Container Toolkit, nothing to download from):
 #   OUT/engine.tar.xz  Debian trixie's dockerd 26 and containerd (fetch-trixie-docker.sh), this
 #                      machine's runc and docker-init (bookworm), a static busybox
-#   OUT/app.tar.xz     gpudeck and window_shot with the Qt libraries they load, the offscreen
-#                      platform and OpenSSL plugins, a font and a fontconfig file; bin/gpudeck and
-#                      bin/window_shot are wrappers that point the loader at lib/
+#   OUT/app.tar.xz     gpudeck, window_shot and history_dump (for history-vs-dmon.sh) with the Qt
+#                      libraries they load, the offscreen platform and OpenSSL plugins, a font and
+#                      a fontconfig file; bin/gpudeck, bin/window_shot and bin/history_dump are
+#                      wrappers that point the loader at lib/
 # Both unpack into one folder (tar -C DIR -xJf …); put DIR/bin first on PATH there. glibc and
 # libstdc++ stay the host's (newer than bookworm's, so bookworm's binaries run on them).
 #
@@ -35,7 +36,7 @@ fi
 app="$stage/app"
 mkdir -p "$app/bin" "$app/libexec" "$app/lib" "$app/plugins/platforms" "$app/fonts"
 binaries=()
-for program in gpudeck window_shot; do
+for program in gpudeck window_shot history_dump; do
     binary=$(find "$build/bin" "$build/tests/e2e" -maxdepth 1 -name "$program" -type f -perm -u+x 2>/dev/null | head -n1)
     [[ -n "$binary" ]] || { echo "pack-gpu-host: no $program under $build (build first)" >&2; exit 1; }
     strip -o "$app/libexec/$program" "$binary"

@@ -16,6 +16,9 @@
 #include <chrono>
 // GPUDECK_FAKE_NVML_PROCESSES="PID:MiB,PID:MiB..." (any scenario) replaces GPU 0's processes with
 // these: real PIDs, so that their owners can be named.
+// GPUDECK_FAKE_NVML_XID="GPU:XID[@N],..." scripts XID critical errors: each is delivered by
+// nvmlEventSetWait_v2 (to a set GPU was registered on), in order, from the Nth wait call on
+// (default 1). A wait with no event due sleeps its timeout, as the driver does.
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -32,7 +35,17 @@ enum Rc {
     DriverNotLoaded = 9,
     GpuIsLost = 15,
     Uninitialized = 1,
+    Timeout = 10,
 };
+
+struct EventData // nvmlEventData_t as nvmlEventSetWait_v2 fills it
+{
+    void *device;
+    unsigned long long eventType;
+    unsigned long long eventData;
+    unsigned gpuInstanceId, computeInstanceId;
+};
+constexpr unsigned long long XidCriticalError = 0x8;
 
 struct Dev
 {
@@ -74,6 +87,48 @@ struct
     unsigned pid[128];
     unsigned long long mib[128];
 } g_processes;
+struct
+{
+    int n = 0;
+    int next = 0; // the next to deliver
+    int gpu[64];
+    unsigned long long xid[64];
+    int from[64]; // the wait call it is due at
+} g_xids;
+int g_eventSet = 0;        // the one set handed out
+bool g_registered[8] = {}; // for XID critical errors
+int g_waits = 0;           // nvmlEventSetWait_v2 calls
+unsigned g_lastWaitTimeout = ~0U;
+
+void readXids()
+{
+    g_xids.n = g_xids.next = 0;
+    const char *list = std::getenv("GPUDECK_FAKE_NVML_XID");
+    const char *p = list ? list : "";
+    while (*p && g_xids.n < 64) {
+        char *end = nullptr;
+        const long gpu = std::strtol(p, &end, 10);
+        if (end == p || *end != ':')
+            break;
+        p = end + 1;
+        const unsigned long long xid = std::strtoull(p, &end, 10);
+        if (end == p)
+            break;
+        p = end;
+        long from = 1;
+        if (*p == '@') {
+            from = std::strtol(p + 1, &end, 10);
+            p = end;
+        }
+        g_xids.gpu[g_xids.n] = static_cast<int>(gpu);
+        g_xids.xid[g_xids.n] = xid;
+        g_xids.from[g_xids.n] = static_cast<int>(from);
+        ++g_xids.n;
+        if (*p != ',')
+            break;
+        ++p;
+    }
+}
 
 void readProcesses()
 {
@@ -148,6 +203,11 @@ __attribute__((visibility("default"))) int fakenvml_identityCalls()
     return g_identityCalls;
 }
 
+__attribute__((visibility("default"))) unsigned fakenvml_lastWaitTimeout()
+{
+    return g_lastWaitTimeout;
+}
+
 __attribute__((visibility("default"))) int nvmlInit_v2()
 {
     const char *s = std::getenv("GPUDECK_FAKE_NVML_SCENARIO");
@@ -159,7 +219,11 @@ __attribute__((visibility("default"))) int nvmlInit_v2()
     g_initialised = true;
     g_identityCalls = 0;
     readProcesses();
+    readXids();
+    g_waits = 0;
+    g_lastWaitTimeout = ~0U;
     for (int i = 0; i < 8; ++i) {
+        g_registered[i] = false;
         g_liveReads[i] = 0;
         g_gpus[i] = Dev{i, -1};
         for (int m = 0; m < 7; ++m)
@@ -417,6 +481,55 @@ __attribute__((visibility("default"))) int nvmlDeviceGetComputeRunningProcesses_
     }
     *count = n;
     return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlEventSetCreate(void **set)
+{
+    if (!g_initialised)
+        return Uninitialized;
+    *set = &g_eventSet;
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceRegisterEvents(void *h,
+                                                                    unsigned long long types,
+                                                                    void *set)
+{
+    if (set != &g_eventSet)
+        return InvalidArgument;
+    const Dev *d = dev(h);
+    if (d->mig >= 0)
+        return NotSupported;
+    if (types & XidCriticalError)
+        g_registered[d->gpu] = true;
+    return Success;
+}
+
+__attribute__((visibility("default"))) int nvmlEventSetWait_v2(void *set, EventData *data,
+                                                               unsigned timeoutMs)
+{
+    if (set != &g_eventSet || !data)
+        return InvalidArgument;
+    ++g_waits;
+    g_lastWaitTimeout = timeoutMs;
+    while (g_xids.next < g_xids.n && !g_registered[g_xids.gpu[g_xids.next] & 7])
+        ++g_xids.next; // nobody listens for it
+    if (g_xids.next < g_xids.n && g_xids.from[g_xids.next] <= g_waits) {
+        const int i = g_xids.next++;
+        data->device = &g_gpus[g_xids.gpu[i] & 7];
+        data->eventType = XidCriticalError;
+        data->eventData = g_xids.xid[i];
+        data->gpuInstanceId = data->computeInstanceId = ~0U;
+        return Success;
+    }
+    if (timeoutMs > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(timeoutMs));
+    return Timeout;
+}
+
+__attribute__((visibility("default"))) int nvmlEventSetFree(void *set)
+{
+    return set == &g_eventSet ? Success : InvalidArgument;
 }
 
 } // extern "C"

@@ -11,6 +11,9 @@ private slots:
     void scriptedHourFiresEachAlertOnce();
     void idleAgainAfterWorking();
     void switchedOffSaysNothing();
+    void xidErrorNamesGpuAndContainer();
+    void launchFinishedOnlyWhileAway_data();
+    void launchFinishedOnlyWhileAway();
 };
 
 namespace {
@@ -100,6 +103,7 @@ void TestAlertRules::scriptedHourFiresEachAlertOnce()
     QCOMPARE(alerts.at(2).kind, GpuAlert::Kind::IdleContainer);
     QCOMPARE(alerts.at(2).msecs, kStart + 40 * 60000); // 30 minutes after its last busy second
     QCOMPARE(alerts.at(2).containerId, QString(64, QLatin1Char('a')));
+    QCOMPARE(alerts.at(2).containerName, QStringLiteral("train-llm"));
     QCOMPARE(alerts.at(2).gpuUuid, QStringLiteral("GPU-0"));
     QCOMPARE(alerts.at(2).text, QStringLiteral("Container train-llm has held GPU 0 at 0 % "
                                                "utilisation for 30 minutes; stop it to free the "
@@ -147,6 +151,88 @@ void TestAlertRules::switchedOffSaysNothing()
     off.gpuFree = off.idleContainer = off.hardware = false;
     rules.setSettings(off);
     QVERIFY(play(rules, 0, 3600).isEmpty());
+}
+
+void TestAlertRules::xidErrorNamesGpuAndContainer()
+{
+    AlertRules rules;
+    const auto second = [](int s, qint64 count, qint64 last) {
+        GpuSnapshot snap = at(s);
+        snap.gpus[0].xidCount = count;
+        snap.gpus[0].lastXid = last;
+        snap.gpus[1].xidCount = -1; // not watched: never said
+        snap.gpus[1].lastXid = 48;
+        return snap;
+    };
+    QVERIFY(rules.check(second(0, 0, -1)).isEmpty());
+    QList<GpuAlert> alerts = rules.check(second(1, 1, 79));
+    QCOMPARE(alerts.size(), 1);
+    QCOMPARE(alerts.at(0).kind, GpuAlert::Kind::XidError);
+    QCOMPARE(alerts.at(0).gpuUuid, QStringLiteral("GPU-0"));
+    QCOMPARE(alerts.at(0).text, QStringLiteral("GPU 0 (NVIDIA H100) reported XID error 79 (fallen "
+                                               "off the bus); on it: train-llm (container)."));
+    QVERIFY(rules.check(second(2, 1, 79)).isEmpty()); // the same count: said once
+    alerts = rules.check(second(3, 3, 13));
+    QCOMPARE(alerts.size(), 1);
+    QCOMPARE(alerts.at(0).text,
+             QStringLiteral("GPU 0 (NVIDIA H100) reported 2 XID errors, the last XID 13 (graphics "
+                            "engine exception); on it: train-llm (container)."));
+
+    // Errors already counted at the first sight of the GPU are said; switched off, nothing.
+    AlertRules fresh;
+    alerts = fresh.check(second(0, 1, 31));
+    QCOMPARE(alerts.size(), 1);
+    QVERIFY2(alerts.at(0).text.contains(QLatin1String("XID error 31 (GPU memory page fault)")),
+             qPrintable(alerts.at(0).text));
+    AlertRules off;
+    AlertRules::Settings settings;
+    settings.hardware = false;
+    off.setSettings(settings);
+    QVERIFY(off.check(second(0, 1, 31)).isEmpty());
+    QVERIFY(off.check(second(1, 2, 31)).isEmpty());
+}
+
+void TestAlertRules::launchFinishedOnlyWhileAway_data()
+{
+    QTest::addColumn<bool>("inFront");
+    QTest::addColumn<bool>("switchedOn");
+    QTest::addColumn<int>("exitCode"); // -1: the launch failed
+    QTest::addColumn<qint64>("durationMs");
+    QTest::addColumn<QString>("text"); // empty: nothing said
+    QTest::newRow("away, exited 0")
+        << false << true << 0 << qint64(12 * 60000 + 5000)
+        << QStringLiteral("train-llm finished with exit code 0 after 12 min 5 s.");
+    QTest::newRow("away, exited 137 after hours")
+        << false << true << 137 << qint64(2 * 3600000 + 7 * 60000 + 59000)
+        << QStringLiteral("train-llm finished with exit code 137 after 2 h 7 min.");
+    QTest::newRow("away, failed") << false << true << -1 << qint64(900)
+                                  << QStringLiteral("train-llm did not run: the launch failed "
+                                                    "after 0 s.");
+    QTest::newRow("in front") << true << true << 0 << qint64(5000) << QString();
+    QTest::newRow("switched off") << false << false << 0 << qint64(5000) << QString();
+}
+
+void TestAlertRules::launchFinishedOnlyWhileAway()
+{
+    QFETCH(bool, inFront);
+    QFETCH(bool, switchedOn);
+    QFETCH(int, exitCode);
+    QFETCH(qint64, durationMs);
+    QFETCH(QString, text);
+    AlertRules rules;
+    AlertRules::Settings settings;
+    settings.launchFinished = switchedOn;
+    rules.setSettings(settings);
+    const std::optional<GpuAlert> alert = rules.launchFinished(
+        QStringLiteral("train-llm"), exitCode < 0 ? std::nullopt : std::optional<qint64>(exitCode),
+        durationMs, inFront, kStart);
+    QCOMPARE(alert.has_value(), !text.isEmpty());
+    if (!alert)
+        return;
+    QCOMPARE(alert->kind, GpuAlert::Kind::LaunchFinished);
+    QCOMPARE(alert->text, text);
+    QCOMPARE(alert->containerName, QStringLiteral("train-llm"));
+    QCOMPARE(alert->msecs, kStart);
 }
 
 QTEST_GUILESS_MAIN(TestAlertRules)

@@ -15,6 +15,7 @@ private slots:
     void ownersByContainerElsePid();
     void resentSnapshotRenamesWithoutASample();
     void csvHasARowPerSample();
+    void containerUseSumsMemoryAndTakesTheBusiestGpu();
 };
 
 namespace {
@@ -165,6 +166,57 @@ void TestGpuHistory::csvHasARowPerSample()
                         "PID 5152 (alice) memory_mib"));
     QCOMPARE(lines.at(1), QByteArray("2026-12-06T04:19:58.000Z,87,1198,78,70.5,1808,1024,0,0"));
     QCOMPARE(lines.at(3), QByteArray("2026-12-06T04:20:00.000Z,89,1200,30,70.5,1410,0,512,512"));
+}
+
+// A container on GPUs 0 and 1 (1 GiB and 3 GiB, at 20 % and 70 %), another on GPU 2, GPU 3 held
+// by the first without a process: memory sums its processes over its GPUs, utilisation is the
+// busiest of its GPUs, and the held GPU counts from `since` on.
+void TestGpuHistory::containerUseSumsMemoryAndTakesTheBusiestGpu()
+{
+    const QString a = QStringLiteral("a").repeated(64);
+    const QString b = QStringLiteral("b").repeated(64);
+    GpuHistory history;
+    for (int s = 0; s < 10; ++s) {
+        GpuSnapshot snap;
+        snap.taken = QDateTime::fromMSecsSinceEpoch(kStart + qint64(s) * 1000, Qt::UTC);
+        const int util[4] = {20, 70, 95, s >= 5 ? 99 : 0};
+        for (int i = 0; i < 4; ++i) {
+            GpuInfo g;
+            g.index = i;
+            g.uuid = uuid(i);
+            g.gpuUtil = util[i];
+            g.processesKnown = true;
+            GpuInfo::Process p;
+            p.pid = 100 + i;
+            p.usedMemory = (i == 1 ? 3 : 1) * 1024 * kMiB;
+            p.container.id = i == 2 ? b : a;
+            if (i < 3 && s >= 2) // the processes start at second 2
+                g.processes << p;
+            snap.gpus << g;
+        }
+        history.record(snap);
+    }
+    const QList<GpuHistory::ContainerPoint> use = history.containerUse(a.left(12));
+    QCOMPARE(use.size(), 8);
+    QCOMPARE(use.first().msecs, kStart + 2000);
+    for (const GpuHistory::ContainerPoint &p : use) {
+        QCOMPARE(p.memoryBytes, 4 * 1024 * kMiB);
+        QCOMPARE(p.gpuUtil, 70);
+    }
+    // With GPU 3 held from second 5 on: its 99 % counts from then, its memory (none) adds nothing.
+    const QList<GpuHistory::ContainerPoint> held = history.containerUse(a, {uuid(3)},
+                                                                        kStart + 5000);
+    QCOMPARE(held.size(), 8);
+    QCOMPARE(held.at(2).gpuUtil, 70); // second 4
+    QCOMPARE(held.at(3).gpuUtil, 99); // second 5
+    QCOMPARE(held.last().memoryBytes, 4 * 1024 * kMiB);
+    // The other container has its own GPU only; nobody's ID has nothing.
+    const QList<GpuHistory::ContainerPoint> other = history.containerUse(b);
+    QCOMPARE(other.size(), 8);
+    QCOMPARE(other.last().memoryBytes, 1024 * kMiB);
+    QCOMPARE(other.last().gpuUtil, 95);
+    QVERIFY(history.containerUse(QStringLiteral("c0ffee")).isEmpty());
+    QVERIFY(history.containerUse(QString()).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestGpuHistory)

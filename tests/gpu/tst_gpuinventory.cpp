@@ -1,9 +1,11 @@
 #include "FakeSmi.h"
 
+#include "gpu/AlertRules.h"
 #include "gpu/GpuInventory.h"
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -22,6 +24,18 @@ void useFakeNvml(const char *scenario)
 void useNoNvml()
 {
     qputenv("GPUDECK_NVML_PATH", "/nonexistent/libnvidia-ml.so.1");
+}
+
+// The timeout of the fake library's last nvmlEventSetWait_v2 call (~0U: none yet).
+unsigned lastWaitTimeout()
+{
+    void *h = dlopen(GPUDECK_FAKE_NVML, RTLD_NOW | RTLD_NOLOAD);
+    if (!h)
+        return 12345;
+    auto fn = reinterpret_cast<unsigned (*)()>(dlsym(h, "fakenvml_lastWaitTimeout"));
+    const unsigned ms = fn ? fn() : 12345;
+    dlclose(h);
+    return ms;
 }
 
 // The fake library's own counter, read from the copy the inventory dlopened.
@@ -63,6 +77,7 @@ private slots:
     void nvmlInitFails();
     void nvmlNoGpu();
     void identityIsReadOnce();
+    void nvmlXidEventsCountedWithoutWaiting();
     void finishedComesFromTheEventLoop();
 
     void smiFallback();
@@ -242,6 +257,39 @@ void TestGpuInventory::identityIsReadOnce()
     for (int i = 0; i < 5; ++i)
         inventory.readBlocking();
     QCOMPARE(identityCalls(), afterFirst);
+}
+
+// XID critical errors from NVML's event set: the fake scripts XID 79 on GPU 1, due from the third
+// wait on; each read drains the set with a timeout of 0 (a read never waits for an event), and
+// the count and the last XID reach the snapshot, where the alert rules name the GPU.
+void TestGpuInventory::nvmlXidEventsCountedWithoutWaiting()
+{
+    useFakeNvml("two");
+    qputenv("GPUDECK_FAKE_NVML_XID", "1:79@3");
+    const auto unset = qScopeGuard([]() { qunsetenv("GPUDECK_FAKE_NVML_XID"); });
+    GpuInventory inventory;
+    AlertRules rules;
+    QList<GpuAlert> alerts;
+    for (int read = 1; read <= 2; ++read) {
+        const GpuSnapshot s = inventory.readBlocking();
+        QVERIFY2(s.ok(), qPrintable(s.error.message()));
+        QCOMPARE(s.gpus.at(1).xidCount, 0);
+        QCOMPARE(s.gpus.at(1).lastXid, -1);
+        alerts += rules.check(s);
+    }
+    QCOMPARE(lastWaitTimeout(), 0U);
+    const GpuSnapshot s = inventory.readBlocking();
+    QCOMPARE(s.gpus.at(0).xidCount, 0);
+    QCOMPARE(s.gpus.at(1).xidCount, 1);
+    QCOMPARE(s.gpus.at(1).lastXid, 79);
+    QCOMPARE(lastWaitTimeout(), 0U);
+    alerts += rules.check(s);
+    QCOMPARE(alerts.size(), 1);
+    QCOMPARE(alerts.at(0).kind, GpuAlert::Kind::XidError);
+    QCOMPARE(alerts.at(0).text, QStringLiteral("GPU 1 (NVIDIA H100 80GB HBM3) reported XID error "
+                                               "79 (fallen off the bus)."));
+    // Said once: the next reads deliver nothing new.
+    QVERIFY(rules.check(inventory.readBlocking()).isEmpty());
 }
 
 void TestGpuInventory::finishedComesFromTheEventLoop()

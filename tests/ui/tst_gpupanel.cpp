@@ -4,8 +4,12 @@
 #include "gpus/SparkDelegate.h"
 
 #include <QComboBox>
+#include <QContextMenuEvent>
+#include <QDir>
 #include <QFile>
+#include <QFileDialog>
 #include <QLabel>
+#include <QMenu>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -23,6 +27,7 @@ private slots:
     void cdiDevicesMarkedAndMissingOnesNamed();
     void historyPlotStacksOwnersAndSaysSo();
     void alertSaidOnceInTheWindow();
+    void csvSaveFromTheMenuSaysWhatHappened();
 };
 
 void TestGpuPanel::initTestCase()
@@ -297,6 +302,63 @@ void TestGpuPanel::alertSaidOnceInTheWindow()
                                              "train-llm (container))")),
              1);
     QCOMPARE(log->text().count(QLatin1Char('\n')), 0);
+}
+
+// The plot's menu saves the CSV through a file dialog; under the plot one sentence says where it
+// went, or why it could not be written.
+void TestGpuPanel::csvSaveFromTheMenuSaysWhatHappened()
+{
+    GpuHistory history;
+    for (int s = 0; s < 30; ++s)
+        history.record(playedSecond(s));
+    GpuPanel panel;
+    panel.resize(900, 520);
+    panel.show();
+    panel.setHistory(&history, this);
+    panel.setSnapshot(playedSecond(29));
+    auto *plot = panel.findChild<HistoryPlot *>(QStringLiteral("gpuHistoryPlot"));
+    auto *note = panel.findChild<QLabel *>(QStringLiteral("gpuCsvNote"));
+    QVERIFY(plot && note);
+    QVERIFY(note->isHidden());
+
+    QTemporaryDir dir;
+    const auto saveThroughMenu = [&](const QString &path) {
+        QContextMenuEvent event(QContextMenuEvent::Mouse, plot->rect().center(),
+                                plot->mapToGlobal(plot->rect().center()));
+        QCoreApplication::sendEvent(plot, &event);
+        QMenu *menu = plot->findChild<QMenu *>();
+        QVERIFY(menu);
+        QAction *save = menu->findChild<QAction *>(QStringLiteral("saveCsv"));
+        QVERIFY(save && save->isEnabled());
+        save->trigger();
+        menu->close();
+        QFileDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = plot->findChild<QFileDialog *>()));
+        QCOMPARE(dialog->acceptMode(), QFileDialog::AcceptSave);
+        emit dialog->fileSelected(path); // what the dialog says once the user chose
+        dialog->close();
+    };
+
+    const QString missing = dir.filePath(QStringLiteral("missing/dir/gpu0.csv"));
+    saveThroughMenu(missing);
+    QVERIFY(note->isVisible());
+    const QString text = note->text();
+    QVERIFY2(text.startsWith(QStringLiteral("Could not save the GPU history to %1: ")
+                                 .arg(QDir::toNativeSeparators(missing))),
+             qPrintable(text));
+    // One sentence: one full stop, at the end, no line break, no second "Could not".
+    QVERIFY2(text.endsWith(QLatin1Char('.')) && !text.contains(QLatin1String(". "))
+                 && !text.contains(QLatin1Char('\n')),
+             qPrintable(text));
+    QVERIFY(!QFile::exists(missing));
+
+    const QString good = dir.filePath(QStringLiteral("gpu0.csv"));
+    saveThroughMenu(good);
+    QCOMPARE(note->text(),
+             QStringLiteral("Saved the GPU history to %1.").arg(QDir::toNativeSeparators(good)));
+    QFile csv(good);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readAll().count('\n'), 31);
 }
 
 QTEST_MAIN(TestGpuPanel)

@@ -1,5 +1,8 @@
 #include "containers/ContainersView.h"
 
+#include "gpu/GpuHistory.h"
+#include "gpus/SparkDelegate.h"
+
 #include "containers/ContainerWatch.h"
 #include "engine/DockerClient.h"
 #include "widgets/StatusColors.h"
@@ -109,6 +112,9 @@ ContainersView::ContainersView(DockerClient *client, EngineWatch *watch, QWidget
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
+    // Each container's GPU utilisation over the last minutes, as the GPU rows draw theirs.
+    static_assert(int(ContainersModel::UseSeriesRole) == int(SparkDelegate::SeriesRole));
+    m_table->setItemDelegateForColumn(ContainersModel::GpuUse, new SparkDelegate(m_table));
 
     // Removing a running container asks once, inline: nothing blocks the window.
     m_confirm = new QWidget(this);
@@ -202,6 +208,37 @@ ContainersView::~ContainersView() = default;
 void ContainersView::setHostGpus(const GpuSnapshot &host)
 {
     m_watch->model()->setHost(host);
+}
+
+void ContainersView::setGpuHistory(const GpuHistory &history)
+{
+    constexpr int kPoints = 60; // the sparkline's last minute at one read a second
+    const GpuSnapshot &host = m_watch->model()->host();
+    QHash<QString, ContainersModel::Use> use;
+    for (const ContainerRecord &r : m_watch->model()->records()) {
+        if (!r.isRunning())
+            continue;
+        QStringList held;
+        for (const ContainerGpus::Gpu &gpu : r.gpus.held(host.gpus.isEmpty() ? nullptr : &host)) {
+            if (!gpu.uuid.isEmpty())
+                held << gpu.uuid;
+        }
+        const qint64 since = r.startedAt.isValid() ? r.startedAt.toMSecsSinceEpoch() : 0;
+        const QList<GpuHistory::ContainerPoint> points = history.containerUse(r.id, held, since);
+        if (points.isEmpty())
+            continue;
+        ContainersModel::Use &u = use[r.id];
+        qint64 peak = 0;
+        for (qsizetype i = qMax<qsizetype>(0, points.size() - kPoints); i < points.size(); ++i) {
+            u.series << qMax(0, points.at(i).gpuUtil) / 100.0;
+            peak = qMax(peak, points.at(i).memoryBytes);
+        }
+        u.text = tr("GPU utilisation %1 % now; GPU memory %2 GiB now, up to %3 GiB")
+                     .arg(qMax(0, points.last().gpuUtil))
+                     .arg(double(points.last().memoryBytes) / (1 << 30), 0, 'f', 1)
+                     .arg(double(peak) / (1 << 30), 0, 'f', 1);
+    }
+    m_watch->model()->setUse(use);
 }
 
 QString ContainersView::selectedId() const

@@ -7,6 +7,7 @@ class ContainerWatch;
 class DockerClient;
 class EngineWatch;
 class Error;
+class GpuHistory;
 class GpuSnapshot;
 class QCheckBox;
 class QLabel;
@@ -36,6 +37,9 @@ public:
     ContainerWatch *containerWatch() const { return m_watch; }
     // The host's GPUs (the GPU panel's snapshots): GPUs are then shown by index.
     void setHostGpus(const GpuSnapshot &host);
+    // The host's last hour: the GPU use column's sparklines (each running container's
+    // utilisation, the tooltip its memory).
+    void setGpuHistory(const GpuHistory &history);
     // The selected container's ID; empty when none.
     QString selectedId() const;
     bool selectContainer(const QString &idOrName);

@@ -169,6 +169,7 @@ GpuPanel::GpuPanel(QWidget *parent)
     layout->addWidget(m_freeNote);
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_historyBox);
+    connect(m_historyBox, &GpuHistoryBox::stopRequested, this, &GpuPanel::stopRequested);
     connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
         while (item && item->parent())
             item = item->parent(); // a MIG slice shows its GPU
@@ -201,6 +202,11 @@ GpuPanel::GpuPanel(QWidget *parent)
 int GpuPanel::gpuCount() const
 {
     return m_tree->topLevelItemCount();
+}
+
+GpuAlerts *GpuPanel::alerts() const
+{
+    return m_historyBox->alerts();
 }
 
 QList<QTreeWidgetItem *> GpuPanel::deviceItems() const

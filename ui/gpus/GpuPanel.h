@@ -8,6 +8,7 @@
 #include <QStringList>
 #include <QWidget>
 
+class GpuAlerts;
 class GpuHistoryBox;
 class GpuHistory;
 class QButtonGroup;
@@ -47,6 +48,8 @@ public:
     // long as owner (the GpuMonitor that records it). Null: no history shown.
     void setHistory(const GpuHistory *history, QObject *owner);
     int gpuCount() const;
+    // The alerts said under the plot (the window adds the launches that ended).
+    GpuAlerts *alerts() const;
 
     GpuSelection selection() const;
     void setSelection(const GpuSelection &selection);
@@ -72,6 +75,8 @@ signals:
     void busyWarningChanged(const QString &warning);
     // The holder shown in a GPU's Processes cell was clicked.
     void holderActivated(const QString &containerName);
+    // The idle alert's "Stop NAME" was pressed.
+    void stopRequested(const QString &containerId, const QString &name);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

@@ -3,6 +3,7 @@
 #include "gpu/GpuHistory.h"
 
 #include <QContextMenuEvent>
+#include <QDir>
 #include <QFileDialog>
 #include <QMenu>
 #include <QPainter>
@@ -317,8 +318,18 @@ QString HistoryPlot::saveCsv(const QString &path) const
     if (csv.isEmpty())
         return tr("There is no history of this GPU to save yet.");
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(csv) != csv.size() || !file.commit())
-        return tr("Could not write %1: %2").arg(path, file.errorString());
+    if (!file.open(QIODevice::WriteOnly) || file.write(csv) != csv.size() || !file.commit()) {
+        // One sentence: the system's reason as its clause ("no such file or directory").
+        QString why = file.errorString().trimmed();
+        while (why.endsWith(QLatin1Char('.')))
+            why.chop(1);
+        if (why.isEmpty() || why == QLatin1String("Unknown error"))
+            why = tr("the file could not be written");
+        else if (why.size() > 1 && why.at(1).isLower())
+            why[0] = why.at(0).toLower();
+        return tr("Could not save the GPU history to %1: %2.")
+            .arg(QDir::toNativeSeparators(path), why);
+    }
     return {};
 }
 

@@ -1,5 +1,7 @@
 #include "log/LogPage.h"
 
+#include "gpus/ContainerUsePlot.h"
+
 #include "log/LaunchRun.h"
 #include "widgets/StatusColors.h"
 
@@ -59,6 +61,21 @@ LogPage::LogPage(LaunchRun *run, const LaunchSpec &spec, QWidget *parent)
 void LogPage::addControl(QWidget *widget)
 {
     static_cast<QVBoxLayout *>(layout())->insertWidget(0, widget, 0, Qt::AlignRight);
+}
+
+void LogPage::showGpuUse(GpuMonitor *monitor)
+{
+    if (isSwarm() || !monitor)
+        return;
+    if (!m_usePlot) {
+        m_usePlot = new ContainerUsePlot(this);
+        auto *box = static_cast<QVBoxLayout *>(layout());
+        box->insertWidget(box->indexOf(m_status) + 1, m_usePlot);
+        connect(m_run, &LaunchRun::changed, m_usePlot,
+                [this]() { m_usePlot->setContainer(m_run->id()); });
+    }
+    m_usePlot->setMonitor(monitor);
+    m_usePlot->setContainer(m_run->id());
 }
 
 void LogPage::replaceOutputView(QWidget *widget)

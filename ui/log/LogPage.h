@@ -17,6 +17,8 @@
 
 #include <optional>
 
+class ContainerUsePlot;
+class GpuMonitor;
 class LaunchRun;
 class Launcher;
 class SwarmLauncher;
@@ -57,6 +59,10 @@ public:
     virtual SwarmLauncher *swarmLauncher() const { return nullptr; }
     bool isSwarm() const { return swarmLauncher() != nullptr; }
     QLabel *portsLabel() const { return m_ports; }
+    // The container's GPU memory and utilisation over its life, in the header, from monitor (its
+    // host's); nothing for a swarm service or without a monitor.
+    void showGpuUse(GpuMonitor *monitor);
+    ContainerUsePlot *usePlot() const { return m_usePlot; }
     QPlainTextEdit *textEdit() const { return m_text; }
     const LaunchSpec &spec() const { return m_spec; }
     // "image · id @ engine": where the launch runs, once setEngineName() named it.
@@ -140,6 +146,7 @@ private:
     // The parts both kinds of page have (build() sets them up).
     QLabel *m_status = new QLabel(this);
     QLabel *m_ports = new QLabel(this);
+    ContainerUsePlot *m_usePlot = nullptr;
     QPlainTextEdit *m_text = new QPlainTextEdit(this);
 
     QList<Chunk> m_pending;

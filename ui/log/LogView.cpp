@@ -1,5 +1,7 @@
 #include "log/LogView.h"
 
+#include "gpu/GpuMonitor.h"
+
 #include "launch/Launcher.h"
 #include "log/ContainerLogPage.h"
 #include "log/FindBar.h"
@@ -157,6 +159,7 @@ LogPage *LogView::pageOf(const QString &id) const
 void LogView::add(LogPage *page, const QString &engineName)
 {
     page->setEngineName(engineName);
+    page->showGpuUse(m_monitor);
     const int index = m_tabs->addTab(page, page->title());
     connect(page, &LogPage::statusChanged, this, [this, page]() {
         updateTab(page);

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "gpu/GpuMonitor.h" // QPointer<GpuMonitor> needs the whole type
 #include "launch/LaunchSpec.h"
 
 #include <QList>
+#include <QPointer>
 #include <QWidget>
 
 class DockerClient;
@@ -42,6 +44,9 @@ public:
     LogPage *pageOf(const QString &id) const;
 
     LogPage *currentPage() const;
+    // The selected engine's host's GPU monitor: tabs opened from now on show their container's
+    // GPU use from it (LogPage::showGpuUse). Null: none.
+    void setGpuMonitor(GpuMonitor *monitor) { m_monitor = monitor; }
     QList<LogPage *> pages() const;
     int count() const;
     // A launch of this window still runs (followed containers do not count: they are detached).
@@ -62,6 +67,7 @@ signals:
     void activityChanged();
 
 private:
+    QPointer<GpuMonitor> m_monitor;
     void add(LogPage *page, const QString &engineName);
     void find(bool backward);
     void updateTab(LogPage *page);

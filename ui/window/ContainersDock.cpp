@@ -6,6 +6,7 @@
 #include "engine/DockerClient.h"
 #include "engines/EngineSelection.h"
 #include "fleet/Engine.h"
+#include "gpu/GpuMonitor.h"
 #include "log/LogPage.h"
 #include "log/LogView.h"
 
@@ -83,8 +84,11 @@ void ContainersDock::onEngineSelected(Engine *engine)
 void ContainersDock::setHost(const GpuSnapshot &host)
 {
     m_host = host;
-    if (m_view)
+    if (m_view) {
         m_view->setHostGpus(host);
+        if (m_engine && m_engine->gpuMonitor())
+            m_view->setGpuHistory(m_engine->gpuMonitor()->history());
+    }
     updateHolders();
 }
 

@@ -12,6 +12,7 @@
 #include "fleet/EngineRegistry.h"
 #include "gpu/GpuInventory.h"
 #include "gpu/GpuMonitor.h"
+#include "gpus/GpuAlerts.h"
 #include "gpus/GpuPanel.h"
 #include "images/ImageList.h"
 #include "launch/CapabilityBox.h"
@@ -36,6 +37,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QElapsedTimer>
 #include <QGroupBox>
 #include <QKeySequence>
 #include <QLabel>
@@ -112,6 +114,19 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     });
     connect(m_containers, &ContainersDock::holdersChanged, m_gpus, &GpuPanel::setHolders);
     connect(m_gpus, &GpuPanel::holderActivated, m_containers, &ContainersDock::selectContainer);
+    // The idle alert's offer: the container is on the selected engine's host, as the GPUs shown.
+    connect(m_gpus, &GpuPanel::stopRequested, this, [this](const QString &id, const QString &name) {
+        DockerClient *docker = client();
+        if (!docker) {
+            showMessage(tr("Could not stop %1: %2").arg(name, m_engineError.message()));
+            return;
+        }
+        showMessage(tr("Stopping %1…").arg(name));
+        docker->stopContainer(id, 10, this, [this, name](const Result<void> &stopped) {
+            showMessage(stopped ? tr("Stopped %1.").arg(name)
+                                : tr("Could not stop %1: %2").arg(name, stopped.error().message()));
+        });
+    });
     connect(m_containers, &ContainersDock::launchAgainRequested, this,
             [this](const QString &id, const QString &preset) {
                 // A preset that is gone or broken since: what the container says instead.
@@ -380,9 +395,22 @@ void MainWindow::launch()
         connect(page->launcher(), &Launcher::containerCreated, containers,
                 &ContainerDirectory::markYours);
     QPointer<LogPage> guard(page);
-    connect(page->launcher(), &Launcher::finished, this, [this, guard]() {
-        if (guard)
-            m_offers->afterLaunch(*guard->launcher());
+    QElapsedTimer started;
+    started.start();
+    connect(page->launcher(), &Launcher::finished, this, [this, guard, started]() {
+        if (!guard)
+            return;
+        const Launcher &launcher = *guard->launcher();
+        m_offers->afterLaunch(launcher);
+        if (launcher.state() == Launcher::State::Cancelled)
+            return;
+        const LaunchSpec &ran = launcher.spec();
+        const QString name = !ran.containerName.isEmpty()        ? ran.containerName
+                             : !launcher.containerId().isEmpty() ? launcher.containerId().left(12)
+                                                                 : ran.image;
+        // In front: the window is the active one and not minimised (the user sees the tab).
+        m_gpus->alerts()->launchFinished(name, launcher.exitCode(), started.elapsed(),
+                                         isActiveWindow() && !isMinimized());
     });
     saveSettings();
     updateActions();
@@ -435,6 +463,7 @@ void MainWindow::onEngineSelected(Engine *engine)
     GpuMonitor *monitor = gpuMonitor();
     if (engine->client())
         m_monitor->pause(); // this machine's GPUs are only for an engine without an address
+    m_logs->setGpuMonitor(engine->client() && !engine->gpuMonitor() ? nullptr : monitor);
     if (engine->client() && !engine->gpuMonitor()) {
         m_gpus->setHistory(nullptr, nullptr);
         m_gpus->setSnapshot(engine->gpus());
