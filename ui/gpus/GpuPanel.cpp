@@ -409,8 +409,7 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
     item->setData(IndexColumn, HoldersRole, holders);
     bool heldIdle = false;
     if (gpu.error.isEmpty() && !holders.isEmpty()) {
-        // A container holds it though none of its processes may run there: still taken, and
-        // ticking it warns as a process would.
+        // Held by a container with no process there: still taken; a tick warns as for a process.
         const QStringList idle = ProcessColumn::idleHolders(gpu, holders);
         if (!idle.isEmpty()) {
             heldIdle = true;
@@ -422,8 +421,7 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
         }
     }
     const bool taken = busy || heldIdle;
-    // Free-GPU previews pass over a held GPU, as the launch's pick does.
-    item->setData(IndexColumn, FreeRole, gpu.isFree() && holders.isEmpty());
+    item->setData(IndexColumn, FreeRole, gpu.isFree() && holders.isEmpty()); // as picks see it
     item->setText(ProcessColumn, processes);
     item->setToolTip(ProcessColumn, details.join(QLatin1Char('\n')));
     item->setData(IndexColumn, OthersRole, others.join(QStringLiteral(" · ")));
