@@ -2,19 +2,25 @@
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "log/ContainerLogPage.h"
+#include "log/LaunchRun.h"
+#include "log/LogView.h"
 #include "terminal/ExecTerminal.h"
 #include "terminal/ShellPage.h"
 #include "terminal/TerminalScreen.h"
 #include "terminal/TerminalView.h"
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QClipboard>
 #include <QElapsedTimer>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
 #include <QUuid>
+
+#include <QScopeGuard>
 
 #include <memory>
 
@@ -38,9 +44,13 @@ private slots:
     void floodKeepsWindowResponsive();
     void shellFromLogPage();
     void interactiveLaunch();
+    void closeAsksDetachOrStop();
 
 private:
     std::unique_ptr<ShellPage> openShell();
+    static LaunchSpec shellSpec(const QString &name);
+    static QString containerState(const QString &name); // "running", …; empty: no such container
+    static void answer(LogView *logs, const char *button);
     static bool screenHasLine(const TerminalScreen *screen, const QString &line);
     static void type(QWidget *view, const QString &line);
     static bool hasPrompt(const TerminalView *view);
@@ -323,6 +333,98 @@ void TestTerminal::interactiveLaunch()
     type(view, QStringLiteral("exit 3"));
     QTRY_VERIFY_WITH_TIMEOUT(!page.isActive(), 30000);
     QCOMPARE(page.launcher()->exitCode(), std::optional<qint64>(3));
+}
+
+LaunchSpec TestTerminal::shellSpec(const QString &name)
+{
+    LaunchSpec spec;
+    spec.image = QStringLiteral("gpudeck-test");
+    spec.command = {QStringLiteral("sh")};
+    spec.gpus.mode = GpuSelection::Mode::None;
+    spec.interactive = true;
+    spec.tty = true;
+    spec.containerName = name;
+    return spec;
+}
+
+QString TestTerminal::containerState(const QString &name)
+{
+    const TestEngine::CliResult inspect = TestEngine::docker(
+        {QStringLiteral("inspect"), QStringLiteral("-f"), QStringLiteral("{{.State.Status}}"),
+         name});
+    return inspect.exitCode == 0 ? QString::fromUtf8(inspect.out).trimmed() : QString();
+}
+
+// Clicks a button of the question closing a terminal tab asks.
+void TestTerminal::answer(LogView *logs, const char *button)
+{
+    QMessageBox *box = logs->closeQuestion();
+    QVERIFY(box);
+    QTRY_VERIFY(box->isVisible());
+    auto *clicked = box->findChild<QAbstractButton *>(QLatin1String(button));
+    QVERIFY2(clicked, button);
+    QTest::mouseClick(clicked, Qt::LeftButton);
+}
+
+void TestTerminal::closeAsksDetachOrStop()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    const QString suffix = QUuid::createUuid().toString(QUuid::Id128).left(10);
+    const QString kept = QStringLiteral("gpudeck-detach-%1").arg(suffix);
+    const QString stopped = QStringLiteral("gpudeck-stop-%1").arg(suffix);
+    const auto cleanup = qScopeGuard([&]() {
+        TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), kept, stopped});
+    });
+    LogView logs;
+    logs.resize(800, 500);
+    logs.show();
+    LogPage *page = logs.launch(m_client.get(), shellSpec(kept));
+    QVERIFY(page->terminal());
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(page->terminal()) && page->isRunning(), 30000);
+
+    // Cancel keeps the tab and the container; a second close while the question is open asks
+    // nothing more.
+    logs.closeTab(0);
+    QVERIFY(logs.closeQuestion());
+    logs.closeTab(0);
+    QCOMPARE(logs.findChildren<QMessageBox *>().size(), 1);
+    answer(&logs, "terminalCancel");
+    QVERIFY(!logs.closeQuestion());
+    QCOMPARE(logs.count(), 1);
+    QVERIFY(page->isRunning());
+
+    // Detach: the tab goes, the container runs on.
+    const QString id = page->run()->id();
+    logs.closeTab(0);
+    answer(&logs, "terminalDetach");
+    QCOMPARE(logs.count(), 0);
+    QVERIFY(!logs.hasActive());
+    QTRY_VERIFY(logs.findChildren<LogPage *>().isEmpty());
+    QCOMPARE(containerState(kept), QStringLiteral("running"));
+
+    // Attached again, its shell takes keys as before; detached once more, it still runs.
+    LogPage *again = logs.attach(m_client.get(), id, kept);
+    QVERIFY(again->terminal());
+    QTRY_VERIFY_WITH_TIMEOUT(again->isRunning(), 15000);
+    type(again->terminal(), QStringLiteral("echo again-$((40+2))"));
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(again->terminal()->screen(), QStringLiteral("again-42")),
+                             20000);
+    logs.closeTab(0);
+    answer(&logs, "terminalDetach");
+    QTRY_VERIFY(logs.findChildren<LogPage *>().isEmpty());
+    QCOMPARE(containerState(kept), QStringLiteral("running"));
+
+    // Stop: the tab goes and so does the container (auto-remove).
+    LogPage *second = logs.launch(m_client.get(), shellSpec(stopped));
+    // (The prompt can come before the engine's answer to the start.)
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(second->terminal()) && second->isRunning(), 30000);
+    logs.closeTab(0);
+    answer(&logs, "terminalStop");
+    QCOMPARE(logs.count(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(containerState(stopped).isEmpty(), 30000);
+    QTRY_VERIFY(logs.findChildren<LogPage *>().isEmpty());
+    // The detached one was left alone.
+    QCOMPARE(containerState(kept), QStringLiteral("running"));
 }
 
 QTEST_MAIN(TestTerminal)

@@ -111,7 +111,9 @@ QString ContainerLogPage::stateText() const
     case Launcher::State::Exited:
         return exitCode() ? tr("Exited with code %1").arg(*exitCode()) : tr("Exited");
     case Launcher::State::Failed: return failureText();
-    case Launcher::State::Cancelled: return tr("Cancelled");
+    case Launcher::State::Cancelled:
+        return m_run->launcher()->isDetached() ? tr("Detached: %1 runs on").arg(id)
+                                               : tr("Cancelled");
     }
     return {};
 }
@@ -157,7 +159,8 @@ QString ContainerLogPage::failureText() const
 QString ContainerLogPage::endText() const
 {
     if (state() == Launcher::State::Cancelled)
-        return tr("— cancelled —");
+        return m_run->launcher()->isDetached() ? tr("— detached; the container runs on —")
+                                               : tr("— cancelled —");
     return tr("— exited with code %1 —").arg(exitCode().value_or(-1));
 }
 
