@@ -19,7 +19,8 @@ class QLabel;
 // selected, on the engine's own EngineWatch so there is one events stream), with the engine's host
 // GPUs. It opens the log tabs the view asks for, brings back the tabs of GPU Deck's own running
 // containers (those with a preset label) whenever the engine's containers are listed, and says
-// which running container holds each GPU.
+// which running container holds each GPU. A shell the view asks for opens in a terminal window of
+// its own (as a launch tab's Shell does), an attach in a terminal tab.
 class ContainersDock : public QDockWidget
 {
     Q_OBJECT
@@ -46,6 +47,7 @@ private:
     void setHost(const GpuSnapshot &host);
     void restoreTabs();
     void updateHolders();
+    void openShell(const QString &id, const QString &name, const QStringList &command);
 
     EngineSelection *m_selection;
     LogView *m_logs;
