@@ -12,16 +12,23 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QClipboard>
+#include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QLabel>
 #include <QMessageBox>
+#include <QProcessEnvironment>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QUuid>
 
 #include <QScopeGuard>
 
+#include <csignal>
 #include <memory>
 
 // The terminal: libvterm's screen model fed by hand, then a shell in a real container on the
@@ -45,6 +52,10 @@ private slots:
     void shellFromLogPage();
     void interactiveLaunch();
     void closeAsksDetachOrStop();
+    void titleFollowsProgram();
+    void pasteArrivesIntact();
+    void viUsesTheAlternateScreen();
+    void engineGoneWhileShellRuns();
 
 private:
     std::unique_ptr<ShellPage> openShell();
@@ -425,6 +436,156 @@ void TestTerminal::closeAsksDetachOrStop()
     QTRY_VERIFY(logs.findChildren<LogPage *>().isEmpty());
     // The detached one was left alone.
     QCOMPARE(containerState(kept), QStringLiteral("running"));
+}
+
+void TestTerminal::titleFollowsProgram()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    // A shell window's title.
+    std::unique_ptr<ShellPage> shell = openShell();
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(shell->view()), 30000);
+    QSignalSpy titles(shell.get(), &ShellPage::titleChanged);
+    // Computed by the shell, so the echoed command line is not the title.
+    type(shell->view(), QStringLiteral("printf '\\033]2;shell-%s\\007' $((6*7))"));
+    QTRY_COMPARE_WITH_TIMEOUT(shell->title(), QStringLiteral("shell-42"), 20000);
+    QCOMPARE(shell->windowTitle(), QStringLiteral("shell-42"));
+    QCOMPARE(titles.size(), 1);
+
+    // An interactive launch's tab.
+    const QString name =
+        QStringLiteral("gpudeck-title-%1").arg(QUuid::createUuid().toString(QUuid::Id128).left(10));
+    const auto cleanup = qScopeGuard([&]() {
+        TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), name});
+    });
+    LogView logs;
+    logs.resize(800, 500);
+    logs.show();
+    auto *tabs = logs.findChild<QTabWidget *>(QStringLiteral("logTabs"));
+    QVERIFY(tabs);
+    LogPage *page = logs.launch(m_client.get(), shellSpec(name));
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(page->terminal()), 30000);
+    const QString before = tabs->tabText(0);
+    QVERIFY(before.startsWith(QStringLiteral("gpudeck-test")));
+    type(page->terminal(), QStringLiteral("printf '\\033]0;tab-%s\\007' $((6*7))"));
+    QTRY_COMPARE_WITH_TIMEOUT(tabs->tabText(0), QStringLiteral("tab-42"), 20000);
+    // Set to nothing: the usual title again.
+    type(page->terminal(), QStringLiteral("printf '\\033]0;\\007'"));
+    QTRY_COMPARE_WITH_TIMEOUT(tabs->tabText(0), before, 20000);
+    type(page->terminal(), QStringLiteral("exit"));
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isActive(), 30000);
+}
+
+void TestTerminal::pasteArrivesIntact()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    std::unique_ptr<ShellPage> page = openShell();
+    TerminalView *view = page->view();
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(view), 30000);
+    // 1 MiB of numbered lines.
+    QString text;
+    for (int i = 0; text.size() < 1024 * 1024; ++i)
+        text += QStringLiteral("%1 the quick brown fox jumps over the lazy dog, %2\n")
+                    .arg(i, 6, 10, QLatin1Char('0'))
+                    .arg(QString(i % 50, QLatin1Char('x')));
+    const QString file = QStringLiteral("/paste-%1").arg(QCoreApplication::applicationPid());
+    // No echo of a megabyte; "ready" once cat reads, so the shell's line editor takes none of it.
+    type(view, QStringLiteral("busybox stty -echo; echo rea\"\"dy; cat > %1; busybox stty echo; "
+                              "busybox sha256sum %1; wc -c < %1")
+                   .arg(file));
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(view->screen(), QStringLiteral("ready")), 20000);
+    QApplication::clipboard()->setText(text);
+    QElapsedTimer clock;
+    clock.start();
+    QTest::keyClick(view, Qt::Key_V, Qt::ControlModifier | Qt::ShiftModifier);
+    QTest::keyClick(view, Qt::Key_D, Qt::ControlModifier); // end of the paste: cat ends
+    const QByteArray sum =
+        QCryptographicHash::hash(text.toUtf8(), QCryptographicHash::Sha256).toHex();
+    const QString expected = QString::fromLatin1(sum) + QStringLiteral("  ") + file;
+    QTRY_VERIFY2_WITH_TIMEOUT(screenHasLine(view->screen(), expected),
+                              qPrintable(view->screen()->screenText()), 60000);
+    QVERIFY(screenHasLine(view->screen(), QString::number(text.toUtf8().size())));
+    qInfo("1 MiB paste written and checked in %lld ms", clock.elapsed());
+}
+
+void TestTerminal::viUsesTheAlternateScreen()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    std::unique_ptr<ShellPage> page = openShell();
+    TerminalView *view = page->view();
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(view), 30000);
+    type(view, QStringLiteral("echo before-vi"));
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(view->screen(), QStringLiteral("before-vi")), 20000);
+    type(view, QStringLiteral("busybox vi /vi-%1").arg(QCoreApplication::applicationPid()));
+    QTRY_VERIFY_WITH_TIMEOUT(view->screen()->isAltScreen(), 20000);
+    // Its own screen: the shell's lines are not on it, vi's empty-line marks are.
+    QTRY_VERIFY(screenHasLine(view->screen(), QStringLiteral("~")));
+    QVERIFY(!screenHasLine(view->screen(), QStringLiteral("before-vi")));
+    type(view, QStringLiteral(":q"));
+    QTRY_VERIFY_WITH_TIMEOUT(!view->screen()->isAltScreen(), 20000);
+    // The shell's screen as it was, and the shell takes keys again.
+    QVERIFY(screenHasLine(view->screen(), QStringLiteral("before-vi")));
+    type(view, QStringLiteral("echo after-$((6*7))"));
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(view->screen(), QStringLiteral("after-42")), 20000);
+}
+
+void TestTerminal::engineGoneWhileShellRuns()
+{
+    GPUDECK_REQUIRE_ENGINE();
+    // An engine of the test's own, SIGKILLed under a running shell.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString engineDir = dir.filePath(QStringLiteral("engine"));
+    const TestEngine::CliResult started = TestEngine::startOwnEngine(engineDir, {});
+    const auto stopEngine = qScopeGuard([&]() { TestEngine::stopOwnEngine(engineDir); });
+    QVERIFY2(started.exitCode == 0, started.err.constData());
+    const QString host = QString::fromUtf8(started.out.trimmed().split('\n').last());
+    const Result<Endpoint> endpoint = EndpointResolver::fromUrl(host, QStringLiteral("own"));
+    QVERIFY2(endpoint, qPrintable(endpoint.error().message()));
+    DockerClient client(endpoint.value());
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("DOCKER_HOST"), host);
+    const QString cli = qEnvironmentVariable("GPUDECK_TEST_DOCKER_CLI");
+    const QString name = QStringLiteral("gpudeck-gone-%1").arg(QCoreApplication::applicationPid());
+    const TestEngine::CliResult run = TestEngine::runProgram(
+        cli.isEmpty() ? QStringLiteral("/usr/bin/docker") : cli,
+        {QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--network"),
+         QStringLiteral("none"), QStringLiteral("--name"), name, QStringLiteral("gpudeck-test"),
+         QStringLiteral("sleep"), QStringLiteral("1000")},
+        env);
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+
+    ShellPage page(&client, name, name);
+    page.resize(page.view()->cellSize().width() * 80 + 4,
+                page.view()->cellSize().height() * 24 + 40);
+    page.show();
+    QSignalSpy ended(&page, &ShellPage::ended);
+    page.start();
+    QTRY_VERIFY_WITH_TIMEOUT(hasPrompt(page.view()), 30000);
+    type(page.view(), QStringLiteral("echo alive-$((6*7))"));
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(page.view()->screen(), QStringLiteral("alive-42")),
+                             20000);
+
+    QFile pidFile(engineDir + QStringLiteral("/dockerd.pid"));
+    QVERIFY(pidFile.open(QIODevice::ReadOnly));
+    const qint64 pid = pidFile.readAll().trimmed().toLongLong();
+    QVERIFY(pid > 0);
+    QElapsedTimer clock;
+    clock.start();
+    ::kill(pid_t(pid), SIGKILL);
+    // Keys typed meanwhile go nowhere and freeze nothing.
+    type(page.view(), QStringLiteral("echo after"));
+    QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 1, 15000);
+    const QString said = page.findChild<QLabel *>(QStringLiteral("shellStatus"))->text();
+    qInfo("engine gone: \"%s\" after %lld ms", qPrintable(said), clock.elapsed());
+    QVERIFY(!page.terminal()->isRunning());
+    QVERIFY(!page.terminal()->exitCode());
+    // One sentence, the daemon's JSON nowhere, and the same words on the screen.
+    QVERIFY2(!said.isEmpty() && !said.contains(QLatin1Char('\n')), qPrintable(said));
+    QVERIFY2(!said.contains(QLatin1Char('{')), qPrintable(said));
+    QVERIFY2(said.contains(QStringLiteral("engine"), Qt::CaseInsensitive), qPrintable(said));
+    QVERIFY(page.view()->screen()->screenText().contains(said.left(40)));
+    QTest::qWait(200);
+    QCOMPARE(ended.size(), 1);
 }
 
 QTEST_MAIN(TestTerminal)

@@ -40,6 +40,7 @@ AttachLogPage::AttachLogPage(AttachRun *run, const QString &name, QWidget *paren
             [screen](StreamDemuxer::Channel, const QByteArray &data) { screen->feed(data); });
     connect(screen, &TerminalScreen::output, run, &AttachRun::write);
     connect(m_terminal, &TerminalView::sizeChanged, run, &AttachRun::resize);
+    connect(screen, &TerminalScreen::titleChanged, this, &AttachLogPage::updateStatus);
     run->resize(screen->rows(), screen->columns());
     updateStatus();
 }
@@ -65,7 +66,8 @@ QString AttachLogPage::gpuShareText() const
 QString AttachLogPage::titleText(const QString &image) const
 {
     Q_UNUSED(image)
-    return m_name;
+    const QString program = m_terminal->screen()->title();
+    return program.isEmpty() ? m_name : program;
 }
 
 QString AttachLogPage::endText() const

@@ -70,6 +70,8 @@ ContainerLogPage::ContainerLogPage(DockerClient *client, ContainerRun *run, cons
                 [screen](StreamDemuxer::Channel, const QByteArray &data) { screen->feed(data); });
         connect(screen, &TerminalScreen::output, launcher, &Launcher::writeStdin);
         connect(m_terminal, &TerminalView::sizeChanged, launcher, &Launcher::resize);
+        // The tab's title is the one the program sets (OSC 0/2), as a terminal's window is.
+        connect(screen, &TerminalScreen::titleChanged, this, &ContainerLogPage::updateStatus);
         launcher->resize(screen->rows(), screen->columns());
     }
     updateStatus();
@@ -135,6 +137,8 @@ QString ContainerLogPage::gpuShareText() const
 
 QString ContainerLogPage::titleText(const QString &image) const
 {
+    if (m_terminal && !m_terminal->screen()->title().isEmpty())
+        return m_terminal->screen()->title();
     const QString id = m_run->id().left(12);
     return id.isEmpty() ? image : tr("%1 · %2").arg(image, id);
 }
