@@ -29,6 +29,7 @@
 #include <QScopeGuard>
 
 #include <csignal>
+#include <malloc.h>
 #include <memory>
 
 // The terminal: libvterm's screen model fed by hand, then a shell in a real container on the
@@ -44,6 +45,7 @@ private slots:
     void splitInput();
     void keysToBytes();
     void scrollback();
+    void scrollbackStaysSmall();
     void echoFromScreen();
     void sttySizeFollowsResize();
     void ctrlCInterrupts();
@@ -187,6 +189,35 @@ void TestTerminal::scrollback()
     QVERIFY(view.scrollOffset() > 0);
     QTest::keyClick(&view, Qt::Key_PageDown, Qt::ShiftModifier);
     QCOMPARE(view.scrollOffset(), 0);
+}
+
+void TestTerminal::scrollbackStaysSmall()
+{
+    // 10,000 lines of 80 columns with colours keep what they showed, in well under 50 MB.
+    const struct mallinfo2 before = mallinfo2();
+    auto screen = std::make_unique<TerminalScreen>(24, 80);
+    for (int i = 0; i < TerminalScreen::maxScrollback() + 24; ++i) {
+        QByteArray line = QStringLiteral("\x1b[1;32m%1\x1b[0m \x1b[38;5;208;4m").arg(i, 8).toUtf8();
+        line += QByteArray(69, char('a' + i % 26)) + "e\xcc\x81\x1b[0m\r\n"; // e + combining acute
+        screen->feed(line);
+    }
+    const struct mallinfo2 after = mallinfo2();
+    const double mb = double(after.uordblks + after.hblkhd - before.uordblks - before.hblkhd) / 1e6;
+    qInfo("10,000 lines of scrollback: %.1f MB", mb);
+    QCOMPARE(screen->scrollbackSize(), TerminalScreen::maxScrollback());
+    QVERIFY2(mb < 50, qPrintable(QString::number(mb)));
+    // The oldest line kept, with its colours, attributes and the combined character.
+    const int oldest = -screen->scrollbackSize();
+    // 10,024 lines fed, 23 on the screen above the cursor's empty row: line 0 went.
+    QCOMPARE(screen->lineText(oldest).left(8), QStringLiteral("%1").arg(1, 8));
+    QVERIFY(screen->cell(oldest, 7).bold);
+    QCOMPARE(screen->cell(oldest, 7).foreground, QColor(0, 0xe0, 0)); // libvterm's green
+    const TerminalScreen::Cell orange = screen->cell(oldest, 9);
+    QVERIFY(orange.underline);
+    QVERIFY(!orange.bold);
+    QCOMPARE(orange.foreground, QColor(0xff, 0x66, 0)); // 208: libvterm's cube steps by 0x33
+    QCOMPARE(screen->cell(oldest, 78).text, QStringLiteral("e\u0301"));
+    QVERIFY(screen->lineText(-1).endsWith(QStringLiteral("e\u0301")));
 }
 
 std::unique_ptr<ShellPage> TestTerminal::openShell()
