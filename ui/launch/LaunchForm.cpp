@@ -9,6 +9,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIcon>
@@ -247,11 +248,12 @@ LaunchForm::LaunchForm(QWidget *parent)
             m_tips.insert(QLatin1String(field), w->toolTip());
     }
 
-    auto *options = new QHBoxLayout;
-    options->addWidget(m_autoRemove);
-    options->addWidget(m_interactive);
-    options->addWidget(m_tty);
-    options->addStretch(1);
+    // Two rows, so that the three boxes side by side do not widen the form on a laptop screen.
+    auto *options = new QGridLayout;
+    options->addWidget(m_autoRemove, 0, 0, 1, 2);
+    options->addWidget(m_interactive, 1, 0);
+    options->addWidget(m_tty, 1, 1);
+    options->setColumnStretch(2, 1);
 
     auto *buttons = new QHBoxLayout;
     buttons->addStretch(1);
