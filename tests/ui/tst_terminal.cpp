@@ -534,7 +534,8 @@ void TestTerminal::pasteArrivesIntact()
     const QString expected = QString::fromLatin1(sum) + QStringLiteral("  ") + file;
     QTRY_VERIFY2_WITH_TIMEOUT(screenHasLine(view->screen(), expected),
                               qPrintable(view->screen()->screenText()), 60000);
-    QVERIFY(screenHasLine(view->screen(), QString::number(text.toUtf8().size())));
+    QTRY_VERIFY_WITH_TIMEOUT(screenHasLine(view->screen(), QString::number(text.toUtf8().size())),
+                             20000);
     qInfo("1 MiB paste written and checked in %lld ms", clock.elapsed());
 }
 
@@ -562,7 +563,10 @@ void TestTerminal::viUsesTheAlternateScreen()
 void TestTerminal::engineGoneWhileShellRuns()
 {
     GPUDECK_REQUIRE_ENGINE();
-    // An engine of the test's own, SIGKILLed under a running shell.
+    // An engine of the test's own, SIGKILLed under a running shell: a local one, so the ssh and
+    // TLS runs leave it to the local run.
+    if (!TestEngine::host().startsWith(QLatin1String("unix://")))
+        QSKIP("the engine's death is tested on the local socket");
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString engineDir = dir.filePath(QStringLiteral("engine"));
