@@ -51,6 +51,8 @@ void AttachRun::start()
         m_waitDone = true;
         if (const Result<qint64> code = m_wait->result(); code)
             m_exitCode = code.value();
+        else if (!m_error.isError() && code.error().code() != Error::Code::Cancelled)
+            m_error = code.error();
         m_wait->deleteLater();
         if (m_streamDone)
             finish(m_exitCode ? Launcher::State::Exited : Launcher::State::Failed);
