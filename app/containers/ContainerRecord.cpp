@@ -75,6 +75,7 @@ ContainerRecord ContainerRecord::fromInspect(const QJsonObject &inspect,
     r.startedAt = engineTime(state.value(QLatin1String("StartedAt")));
     r.finishedAt = engineTime(state.value(QLatin1String("FinishedAt")));
     r.tty = config.value(QLatin1String("Tty")).toBool();
+    r.openStdin = config.value(QLatin1String("OpenStdin")).toBool();
     r.labels = config.value(QLatin1String("Labels")).toObject();
     r.preset = r.labels.value(presetLabel()).toString();
     r.status = listEntry.value(QLatin1String("Status")).toString();

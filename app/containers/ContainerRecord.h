@@ -26,13 +26,14 @@ struct ContainerRecord
     QString engine;       // the engine's URL
     QString preset;       // empty: not launched by GPU Deck from a preset
     bool tty = false;
+    bool openStdin = false; // docker run -i: its stdin stays open for an attach
     QJsonObject labels;
     ContainerGpus gpus;
 
     static ContainerRecord fromInspect(const QJsonObject &inspect,
                                        const QJsonObject &listEntry = {});
     // From a GET /containers/json entry alone: everything but the GPUs, the start and end times
-    // and Tty (the entry lacks them; an inspect brings them).
+    // Tty and OpenStdin (the entry lacks them; an inspect brings them).
     static ContainerRecord fromListEntry(const QJsonObject &entry);
     bool isRunning() const
     {

@@ -77,6 +77,7 @@ void Launcher::launch(const LaunchSpec &spec, bool detach)
     m_exitCode.reset();
     m_error = Error();
     m_cancelRequested = false;
+    m_detached = false;
     m_calls = new QObject(this);
     setState(State::Creating);
     // The engine's kind decides how the launch is written, so it is known first.
@@ -420,6 +421,16 @@ void Launcher::cancel()
     case State::Running: stop(0); return;
     default: return;
     }
+}
+
+void Launcher::detach()
+{
+    if (m_state != State::Running) {
+        cancel();
+        return;
+    }
+    m_detached = true;
+    finishWith(State::Cancelled);
 }
 
 int Launcher::failureExitCode() const

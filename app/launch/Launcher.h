@@ -62,6 +62,11 @@ public:
     // during the start it is honoured once the container runs.
     void stop(int graceSeconds = 10);
     void cancel();
+    // Lets go of a running container, which runs on (docker's detach): the attach and the wait
+    // end, finished() follows with state Cancelled and isDetached() true. With a tty the engine
+    // keeps the container's stdin open, so a later attach finds its terminal. Not running: cancel().
+    void detach();
+    bool isDetached() const { return m_detached; }
     // An interactive launch's stdin (bytes before the attach go out once it is there), its
     // end-of-file, and its terminal's size (with tty).
     void writeStdin(const QByteArray &data);
@@ -139,6 +144,7 @@ private:
     std::optional<qint64> m_exitCode;
     Error m_error;
     bool m_cancelRequested = false;
+    bool m_detached = false;
     bool m_removing = false;
     std::optional<int> m_pendingStopGrace; // a stop asked for while the engine was starting it
 };

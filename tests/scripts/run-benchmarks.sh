@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against fresh sandboxed engines and prints their figures (as root):
 # bench_engine over the local socket, over ssh (the test sshd) and over TLS (the TLS engine),
+# bench_terminal over ssh (and, with the others, over the local socket),
 # each against the docker CLI reaching the same engine the same way; a CDI launch on Docker 26 and
 # on Podman against their own CLIs, and a one-task swarm service against the docker CLI's
 # service commands; then the other benchmarks. The swarm engine listens on 127.0.0.1:2377, as the
@@ -34,6 +35,9 @@ GPUDECK_TEST_HOST="$host" "$build/tests/bench/bench_engine"
 echo "== bench_engine (ssh; the docker CLI over the same sshd runs 'docker system dial-stdio' there)"
 PATH="$sshd/bin:$PATH" GPUDECK_TEST_HOST="$ssh_url" GPUDECK_BENCH_CLI_HOST=ssh://gpudeck-test \
     "$build/tests/bench/bench_engine"
+echo "== bench_terminal (ssh; the docker CLI over the same sshd)"
+PATH="$sshd/bin:$PATH" GPUDECK_TEST_HOST="$ssh_url" GPUDECK_BENCH_CLI_HOST=ssh://gpudeck-test \
+    "$build/tests/bench/bench_terminal"
 echo "== bench_engine (TLS)"
 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$tls/certs" GPUDECK_TEST_HOST="tcp://127.0.0.1:$tls_port" \
     "$build/tests/bench/bench_engine"

@@ -15,6 +15,10 @@
 #include "log/LogView.h"
 #include "presets/Preset.h"
 #include "presets/PresetStore.h"
+#include "terminal/ExecTerminal.h"
+#include "terminal/ShellPage.h"
+#include "terminal/TerminalScreen.h"
+#include "terminal/TerminalView.h"
 #include "window/ContainersDock.h"
 #include "window/MainWindow.h"
 
@@ -24,6 +28,7 @@
 #include <QGuiApplication>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -315,6 +320,83 @@ private slots:
                  QStringList({QStringLiteral("sh"), QStringLiteral("-c"), kScript}));
     }
 
+    // Shell runs the first of bash and sh, or the command typed beside it; Attach opens an
+    // interactive container's own terminal in a tab (docker run -dit: detached from the start).
+    void shellAndAttach()
+    {
+        const QString plain = run(QStringLiteral("plain"), {});
+        QVERIFY2(plain.startsWith(QStringLiteral("gddock-")), qPrintable(plain));
+        const QString name = unique(QStringLiteral("dit"));
+        m_made << name;
+        const TestEngine::CliResult ran = TestEngine::docker(
+            {QStringLiteral("run"), QStringLiteral("-dit"), QStringLiteral("--network"),
+             QStringLiteral("none"), QStringLiteral("--name"), name, kImage, QStringLiteral("sh")});
+        QVERIFY2(ran.exitCode == 0, ran.err.constData());
+
+        auto window = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->containersDock()->view(), 15000);
+        ContainersView *view = window->containersDock()->view();
+        auto *shell = child<QPushButton>(view, "containerShell");
+        auto *attach = child<QPushButton>(view, "attachContainer");
+        auto *command = child<QLineEdit>(view, "shellCommand");
+        QVERIFY(shell && attach && command);
+
+        // Not interactive: a shell, but nothing to attach to.
+        QTRY_VERIFY_WITH_TIMEOUT(view->selectContainer(plain), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(shell->isEnabled(), 10000);
+        QVERIFY(!attach->isEnabled());
+
+        QTRY_VERIFY_WITH_TIMEOUT(view->selectContainer(name), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(attach->isEnabled(), 10000); // once its inspect is in
+        QTest::mouseClick(shell, Qt::LeftButton);
+        auto *page = window->containersDock()->findChild<ShellPage *>();
+        QVERIFY(page);
+        QVERIFY(page->isWindow());
+        QTRY_VERIFY_WITH_TIMEOUT(page->view()->screen()->screenText().contains(
+                                     QStringLiteral("/ #")),
+                                 30000);
+        QTest::keyClicks(page->view(), QStringLiteral("echo sh-$((6*7))"));
+        QTest::keyClick(page->view(), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(hasLine(page->view()->screen(), QStringLiteral("sh-42")), 20000);
+        page->close(); // deletes it
+        QTRY_VERIFY(!window->containersDock()->findChild<ShellPage *>());
+
+        // A command of one's own, its exit code shown when it ends.
+        command->setText(QStringLiteral("sh -c 'echo own; exit 5'"));
+        QTest::mouseClick(shell, Qt::LeftButton);
+        page = window->containersDock()->findChild<ShellPage *>();
+        QVERIFY(page);
+        QTRY_COMPARE_WITH_TIMEOUT(page->terminal()->exitCode(), std::optional<int>(5), 30000);
+        QVERIFY(hasLine(page->view()->screen(), QStringLiteral("own")));
+        page->close();
+
+        // Attach: the container's own shell in a terminal tab.
+        LogView *logs = window->logView();
+        QTest::mouseClick(attach, Qt::LeftButton);
+        LogPage *tab = logs->currentPage();
+        QVERIFY(tab);
+        QVERIFY(tab->terminal());
+        QCOMPARE(tab->run()->id(), idOf(name));
+        QTRY_VERIFY_WITH_TIMEOUT(tab->isRunning(), 15000);
+        // Attach again: the same tab.
+        const int tabs = logs->count();
+        QTest::mouseClick(attach, Qt::LeftButton);
+        QCOMPARE(logs->count(), tabs);
+        QCOMPARE(logs->currentPage(), tab);
+        TerminalView *terminal = tab->terminal();
+        QTest::keyClicks(terminal, QStringLiteral("echo at-$((40+2))"));
+        QTest::keyClick(terminal, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(hasLine(terminal->screen(), QStringLiteral("at-42")), 20000);
+        QVERIFY(!logs->hasActive()); // quitting asks nothing: it ran before the window
+
+        // Closing asks; Stop ends the container.
+        logs->closeCurrent();
+        QMessageBox *question = logs->closeQuestion();
+        QVERIFY(question);
+        QTest::mouseClick(child<QAbstractButton>(question, "terminalStop"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(inspectRunning(name), QStringLiteral("false"), 30000);
+    }
+
 public slots:
     void openUrl(const QUrl &url) { m_opened = url; }
 
@@ -328,6 +410,15 @@ private:
                         QStringLiteral("none"), QStringLiteral("--name"), name}
             + options + QStringList{kImage, QStringLiteral("sh"), QStringLiteral("-c"), kScript});
         return ran.exitCode == 0 ? name : QString::fromUtf8(ran.err);
+    }
+
+    static bool hasLine(const TerminalScreen *screen, const QString &line)
+    {
+        for (int row = -screen->scrollbackSize(); row < screen->rows(); ++row) {
+            if (screen->lineText(row) == line)
+                return true;
+        }
+        return false;
     }
 
     static QString idOf(const QString &name)

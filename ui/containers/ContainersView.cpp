@@ -1,5 +1,6 @@
 #include "containers/ContainersView.h"
 
+#include "common/ShellWords.h"
 #include "gpu/GpuHistory.h"
 #include "gpus/SparkDelegate.h"
 
@@ -96,6 +97,17 @@ ContainersView::ContainersView(DockerClient *client, EngineWatch *watch, QWidget
     m_remove = button(tr("Remove"), QStringLiteral("removeContainer"), this);
     m_copyId = button(tr("Copy ID"), QStringLiteral("copyContainerId"), this);
     m_logs = button(tr("Logs"), QStringLiteral("containerLogs"), this);
+    m_shell = button(tr("Shell"), QStringLiteral("containerShell"), this);
+    m_shell->setToolTip(tr("Open a terminal running the command beside it in the container"));
+    m_shellCommand = new QLineEdit(this);
+    m_shellCommand->setObjectName(QStringLiteral("shellCommand"));
+    m_shellCommand->setPlaceholderText(tr("bash or sh"));
+    m_shellCommand->setToolTip(tr("The command Shell runs; empty: the first of bash and sh the "
+                                  "image has"));
+    m_shellCommand->setMaximumWidth(140);
+    m_attach = button(tr("Attach"), QStringLiteral("attachContainer"), this);
+    m_attach->setToolTip(tr("Open the terminal of an interactive container (docker run -it) "
+                            "again, as docker attach does"));
     m_launchAgain = button(tr("Launch Again"), QStringLiteral("launchAgain"), this);
     m_launchAgain->setToolTip(tr("Load its launch into the launch form: the preset that "
                                  "launched it, or the settings read from the container"));
@@ -138,8 +150,11 @@ ContainersView::ContainersView(DockerClient *client, EngineWatch *watch, QWidget
     top->addWidget(m_search, 1);
     top->addWidget(m_gpuOnly);
     auto *actions = new QHBoxLayout;
-    for (QPushButton *b :
-         {m_stop, m_kill, m_restart, m_remove, m_copyId, m_logs, m_launchAgain, m_vsCode})
+    for (QPushButton *b : {m_stop, m_kill, m_restart, m_remove, m_copyId, m_logs})
+        actions->addWidget(b);
+    actions->addWidget(m_shell);
+    actions->addWidget(m_shellCommand);
+    for (QPushButton *b : {m_attach, m_launchAgain, m_vsCode})
         actions->addWidget(b);
     actions->addStretch(1);
     auto *layout = new QVBoxLayout(this);
@@ -184,6 +199,15 @@ ContainersView::ContainersView(DockerClient *client, EngineWatch *watch, QWidget
         emit logsRequested(record.id, record.name, record.tty);
     });
     connect(m_table, &QTableView::doubleClicked, m_logs, &QPushButton::click);
+    connect(m_shell, &QPushButton::clicked, this, &ContainersView::requestShell);
+    connect(m_shellCommand, &QLineEdit::returnPressed, this, &ContainersView::requestShell);
+    connect(m_attach, &QPushButton::clicked, this, [this]() {
+        const int row = m_watch->model()->rowOf(selectedId());
+        if (row < 0)
+            return;
+        const ContainerRecord &record = m_watch->model()->recordAt(row);
+        emit attachRequested(record.id, record.name);
+    });
     connect(m_launchAgain, &QPushButton::clicked, this, [this]() {
         const int row = m_watch->model()->rowOf(selectedId());
         if (row >= 0)
@@ -295,6 +319,21 @@ void ContainersView::openInVsCode()
     }
 }
 
+void ContainersView::requestShell()
+{
+    const int row = m_watch->model()->rowOf(selectedId());
+    if (row < 0 || !m_watch->model()->recordAt(row).isRunning())
+        return;
+    const Result<QStringList> command = ShellWords::split(m_shellCommand->text());
+    if (!command) {
+        showError(command.error());
+        return;
+    }
+    m_status->hide();
+    const ContainerRecord &record = m_watch->model()->recordAt(row);
+    emit shellRequested(record.id, record.name, command.value());
+}
+
 void ContainersView::updateButtons()
 {
     const int row = m_watch->model()->rowOf(selectedId());
@@ -308,6 +347,10 @@ void ContainersView::updateButtons()
     m_logs->setEnabled(any);
     m_launchAgain->setEnabled(any);
     m_vsCode->setEnabled(running);
+    m_shell->setEnabled(running);
+    const bool interactive = running && m_watch->model()->recordAt(row).tty
+                             && m_watch->model()->recordAt(row).openStdin;
+    m_attach->setEnabled(interactive);
     if (m_confirm->isVisible() && m_watch->model()->rowOf(m_confirmId) < 0) {
         m_confirm->hide(); // the container went meanwhile
         m_confirmId.clear();

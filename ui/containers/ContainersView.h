@@ -22,8 +22,10 @@ class QUrl;
 // the GPUs each holds, the preset that launched it; live from the engine's events (no polling),
 // listed again when the engine comes back. Filter to GPU containers, sort by any column, search
 // by name or image. Stop, Kill, Restart, Remove (a running one after one inline confirmation),
-// Copy ID, Open in VS Code, and Logs and Launch Again, which only ask: the window opens the log
-// tab (logsRequested) or loads the container's launch (launchAgainRequested).
+// Copy ID, Open in VS Code, and Logs, Shell, Attach and Launch Again, which only ask: the window
+// opens the log tab (logsRequested), a shell (shellRequested: the first of bash and sh, or the
+// command typed beside the button), the container's own terminal again (attachRequested, for an
+// interactive one: docker run -it) or loads the container's launch (launchAgainRequested).
 class ContainersView : public QWidget
 {
     Q_OBJECT
@@ -49,6 +51,10 @@ public:
 signals:
     // Open the container's logs in a log tab; tty: its output is one raw stream.
     void logsRequested(const QString &id, const QString &name, bool tty);
+    // Open a terminal running command in the container (empty: the first of bash and sh).
+    void shellRequested(const QString &id, const QString &name, const QStringList &command);
+    // Open the terminal of an interactive container (tty and stdin open) again.
+    void attachRequested(const QString &id, const QString &name);
     // Load the container's launch into the form: the preset that launched it (its preset label),
     // or, with preset empty, the launch rebuilt from the container.
     void launchAgainRequested(const QString &id, const QString &preset);
@@ -60,6 +66,7 @@ private:
     void removeSelected(bool force);
     void showError(const Error &error);
     void openInVsCode();
+    void requestShell();
 
     QPointer<DockerClient> m_client;
     ContainerWatch *m_watch;
@@ -73,6 +80,9 @@ private:
     QPushButton *m_remove;
     QPushButton *m_copyId;
     QPushButton *m_logs;
+    QPushButton *m_shell;
+    QLineEdit *m_shellCommand;
+    QPushButton *m_attach;
     QPushButton *m_launchAgain;
     QPushButton *m_vsCode;
     QWidget *m_confirm;

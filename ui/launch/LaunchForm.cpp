@@ -9,21 +9,37 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIcon>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QStyle>
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <unistd.h>
+
 namespace {
 
-const char *const kFields[] = {"image",         "command",     "env",     "runtime", "deviceDriver",
-                               "containerName", "networkMode", "shmSize", "ipcMode", "ports"};
+const char *const kFields[] = {"image",        "command",       "env",         "runtime",
+                               "deviceDriver", "containerName", "networkMode", "shmSize",
+                               "ipcMode",      "ports",         "user",        "workdir",
+                               "entrypoint",   "ulimits"};
+
+// The entrypoint field: empty keeps the image's; '' (an empty word) replaces it with nothing.
+std::optional<QStringList> entrypointOf(const QStringList &words)
+{
+    if (words.isEmpty())
+        return std::nullopt;
+    if (words == QStringList{QString()})
+        return QStringList();
+    return words;
+}
 
 enum PortColumn { ContainerPortColumn, HostPortColumn, AddressColumn };
 
@@ -55,7 +71,13 @@ LaunchForm::LaunchForm(QWidget *parent)
       m_ipc(editableCombo(this, "ipcCombo",
                           {QString(), QStringLiteral("private"), QStringLiteral("shareable"),
                            QStringLiteral("host"), QStringLiteral("none")})),
+      m_user(new QLineEdit(this)),
+      m_asMe(new QPushButton(tr("As &me"), this)),
+      m_workdir(new QLineEdit(this)),
+      m_entrypoint(new QLineEdit(this)),
+      m_ulimits(new QLineEdit(this)),
       m_autoRemove(new QCheckBox(tr("&Remove the container when it exits (--rm)"), this)),
+      m_interactive(new QCheckBox(tr("Interacti&ve (-i)"), this)),
       m_tty(new QCheckBox(tr("Allocate a &TTY (-t)"), this)),
       m_launch(new QPushButton(Icons::get(QStringLiteral("launch")), tr("&Launch"), this)),
       m_stop(new QPushButton(Icons::get(QStringLiteral("stop")), tr("&Stop"), this)),
@@ -112,10 +134,31 @@ LaunchForm::LaunchForm(QWidget *parent)
                          "need more than the default"));
     m_ipc->setToolTip(tr("The IPC namespace (--ipc): private, shareable, host, none or "
                          "container:NAME"));
+    m_user->setObjectName(QStringLiteral("userEdit"));
+    m_user->setPlaceholderText(tr("the image's user"));
+    m_user->setToolTip(tr("Who the process runs as (--user): a name or UID, with :GROUP or :GID. "
+                          "As me: files it writes to bind mounts are yours, not root's"));
+    m_asMe->setObjectName(QStringLiteral("asMeButton"));
+    m_asMe->setToolTip(
+        tr("Run as this desktop's user and group (%1:%2)").arg(::getuid()).arg(::getgid()));
+    m_workdir->setObjectName(QStringLiteral("workdirEdit"));
+    m_workdir->setPlaceholderText(tr("the image's"));
+    m_workdir->setToolTip(tr("The working directory inside the container (-w)"));
+    m_entrypoint->setObjectName(QStringLiteral("entrypointEdit"));
+    m_entrypoint->setPlaceholderText(tr("the image's"));
+    m_entrypoint->setToolTip(tr("Replaces the image's entrypoint (--entrypoint), split as the "
+                                "command is; '' runs the command without one"));
+    m_ulimits->setObjectName(QStringLiteral("ulimitsEdit"));
+    m_ulimits->setPlaceholderText(QStringLiteral("memlock=-1 stack=67108864"));
+    m_ulimits->setToolTip(tr("Resource limits (--ulimit), NAME=SOFT[:HARD] separated by blanks; "
+                             "NVIDIA's framework images ask for memlock=-1 stack=67108864"));
     m_autoRemove->setObjectName(QStringLiteral("autoRemoveCheck"));
     m_autoRemove->setChecked(true);
     m_autoRemove->setToolTip(tr("Off keeps the exited container for inspection, as docker run "
                                 "does without --rm"));
+    m_interactive->setObjectName(QStringLiteral("interactiveCheck"));
+    m_interactive->setToolTip(tr("Keep the container's stdin open and type into it; with a TTY "
+                                 "(docker run -it) its terminal opens in the tab"));
     m_tty->setObjectName(QStringLiteral("ttyCheck"));
     m_tty->setToolTip(tr("Run with a terminal: programs print colours and redraw (nvidia-smi -l); "
                          "stdout and stderr are then one stream"));
@@ -190,15 +233,27 @@ LaunchForm::LaunchForm(QWidget *parent)
     row(tr("R&untime:"), m_runtime, pair(m_runtime, tr("&Device driver:"), m_driver));
     row(tr("&Name:"), m_name, pair(m_name, tr("Net&work:"), m_network));
     row(tr("S&hared memory:"), m_shm, pair(m_shm, tr("I&PC:"), m_ipc));
+    auto *userFields = new QHBoxLayout;
+    userFields->addWidget(m_user, 1);
+    userFields->addWidget(m_asMe);
+    auto *workdirLabel = new QLabel(tr("Wor&kdir:"), this);
+    workdirLabel->setBuddy(m_workdir);
+    userFields->addSpacing(8);
+    userFields->addWidget(workdirLabel);
+    userFields->addWidget(m_workdir, 1);
+    row(tr("Run &as:"), m_user, userFields);
+    row(tr("Entr&ypoint:"), m_entrypoint, pair(m_entrypoint, tr("Uli&mits:"), m_ulimits));
     for (const char *field : kFields) {
         if (QWidget *w = fieldWidget(QLatin1String(field)))
             m_tips.insert(QLatin1String(field), w->toolTip());
     }
 
-    auto *options = new QHBoxLayout;
-    options->addWidget(m_autoRemove);
-    options->addWidget(m_tty);
-    options->addStretch(1);
+    // Two rows, so that the three boxes side by side do not widen the form on a laptop screen.
+    auto *options = new QGridLayout;
+    options->addWidget(m_autoRemove, 0, 0, 1, 2);
+    options->addWidget(m_interactive, 1, 0);
+    options->addWidget(m_tty, 1, 1);
+    options->setColumnStretch(2, 1);
 
     auto *buttons = new QHBoxLayout;
     buttons->addStretch(1);
@@ -233,6 +288,16 @@ LaunchForm::LaunchForm(QWidget *parent)
     connect(m_ports, &QTableWidget::itemChanged, this, edited(QStringLiteral("ports")));
     connect(m_autoRemove, &QCheckBox::toggled, this, &LaunchForm::changed);
     connect(m_tty, &QCheckBox::toggled, this, &LaunchForm::changed);
+    connect(m_interactive, &QCheckBox::toggled, this, &LaunchForm::changed);
+    connect(m_user, &QLineEdit::textEdited, this, edited(QStringLiteral("user")));
+    connect(m_workdir, &QLineEdit::textEdited, this, edited(QStringLiteral("workdir")));
+    connect(m_entrypoint, &QLineEdit::textEdited, this, edited(QStringLiteral("entrypoint")));
+    connect(m_ulimits, &QLineEdit::textEdited, this, edited(QStringLiteral("ulimits")));
+    connect(m_asMe, &QPushButton::clicked, this, [this]() {
+        m_user->setText(QStringLiteral("%1:%2").arg(::getuid()).arg(::getgid()));
+        touch(QStringLiteral("user"));
+        emit changed();
+    });
     connect(m_image, &QLineEdit::returnPressed, this, &LaunchForm::launchRequested);
     connect(m_command, &QLineEdit::returnPressed, this, &LaunchForm::launchRequested);
     connect(m_launch, &QPushButton::clicked, this, &LaunchForm::launchRequested);
@@ -355,7 +420,16 @@ void LaunchForm::fillSpec(LaunchSpec *spec, QList<ValidationIssue> *issues) cons
     spec->ports = portEntries();
     spec->shmSize = m_shm->text().trimmed();
     spec->ipcMode = m_ipc->currentText().trimmed();
+    spec->user = m_user->text().trimmed();
+    spec->workdir = m_workdir->text().trimmed();
+    if (const Result<QStringList> entrypoint = ShellWords::split(m_entrypoint->text()); entrypoint)
+        spec->entrypoint = entrypointOf(entrypoint.value());
+    else
+        issues->append({QStringLiteral("entrypoint"), entrypoint.error().message()});
+    spec->ulimits = m_ulimits->text().split(QRegularExpression(QStringLiteral("[\\s,]+")),
+                                            Qt::SkipEmptyParts);
     spec->autoRemove = m_autoRemove->isChecked();
+    spec->interactive = m_interactive->isChecked();
     spec->tty = m_tty->isChecked();
 }
 
@@ -397,7 +471,17 @@ void LaunchForm::setSpec(const LaunchSpec &spec)
     m_network->setEditText(spec.networkMode);
     m_shm->setText(spec.shmSize);
     m_ipc->setEditText(spec.ipcMode);
+    m_user->setText(spec.user);
+    m_workdir->setText(spec.workdir);
+    if (!spec.entrypoint)
+        m_entrypoint->clear();
+    else if (spec.entrypoint->isEmpty())
+        m_entrypoint->setText(QStringLiteral("''"));
+    else
+        m_entrypoint->setText(ShellWords::join(*spec.entrypoint));
+    m_ulimits->setText(spec.ulimits.join(QLatin1Char(' ')));
     m_autoRemove->setChecked(spec.autoRemove);
+    m_interactive->setChecked(spec.interactive);
     m_tty->setChecked(spec.tty);
     m_touched.clear();
     emit changed();
@@ -455,6 +539,10 @@ QWidget *LaunchForm::fieldWidget(const QString &field) const
     case 7: return m_shm;
     case 8: return m_ipc;
     case 9: return m_ports;
+    case 10: return m_user;
+    case 11: return m_workdir;
+    case 12: return m_entrypoint;
+    case 13: return m_ulimits;
     default: return nullptr;
     }
 }

@@ -15,8 +15,9 @@ class QPushButton;
 class QTableWidget;
 
 // What to run and how: image, command, environment, published ports, runtime, device driver,
-// name, shared memory, IPC, network, auto-remove and TTY, with Launch and Stop. Problems are
-// flagged at the field with the validator's message.
+// name, shared memory, IPC, network, who runs it ("As me": the desktop user's uid:gid), working
+// directory, entrypoint, ulimits, auto-remove, interactive and TTY, with Launch and Stop. Problems
+// are flagged at the field with the validator's message.
 class LaunchForm : public QWidget
 {
     Q_OBJECT
@@ -65,7 +66,13 @@ private:
     QComboBox *m_network;
     QLineEdit *m_shm;
     QComboBox *m_ipc;
+    QLineEdit *m_user;
+    QPushButton *m_asMe;
+    QLineEdit *m_workdir;
+    QLineEdit *m_entrypoint;
+    QLineEdit *m_ulimits;
     QCheckBox *m_autoRemove;
+    QCheckBox *m_interactive;
     QCheckBox *m_tty;
     QPushButton *m_launch;
     QPushButton *m_stop;

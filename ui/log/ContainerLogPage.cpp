@@ -70,6 +70,8 @@ ContainerLogPage::ContainerLogPage(DockerClient *client, ContainerRun *run, cons
                 [screen](StreamDemuxer::Channel, const QByteArray &data) { screen->feed(data); });
         connect(screen, &TerminalScreen::output, launcher, &Launcher::writeStdin);
         connect(m_terminal, &TerminalView::sizeChanged, launcher, &Launcher::resize);
+        // The tab's title is the one the program sets (OSC 0/2), as a terminal's window is.
+        connect(screen, &TerminalScreen::titleChanged, this, &ContainerLogPage::updateStatus);
         launcher->resize(screen->rows(), screen->columns());
     }
     updateStatus();
@@ -111,7 +113,9 @@ QString ContainerLogPage::stateText() const
     case Launcher::State::Exited:
         return exitCode() ? tr("Exited with code %1").arg(*exitCode()) : tr("Exited");
     case Launcher::State::Failed: return failureText();
-    case Launcher::State::Cancelled: return tr("Cancelled");
+    case Launcher::State::Cancelled:
+        return m_run->launcher()->isDetached() ? tr("Detached: %1 runs on").arg(id)
+                                               : tr("Cancelled");
     }
     return {};
 }
@@ -133,6 +137,8 @@ QString ContainerLogPage::gpuShareText() const
 
 QString ContainerLogPage::titleText(const QString &image) const
 {
+    if (m_terminal && !m_terminal->screen()->title().isEmpty())
+        return m_terminal->screen()->title();
     const QString id = m_run->id().left(12);
     return id.isEmpty() ? image : tr("%1 · %2").arg(image, id);
 }
@@ -157,7 +163,8 @@ QString ContainerLogPage::failureText() const
 QString ContainerLogPage::endText() const
 {
     if (state() == Launcher::State::Cancelled)
-        return tr("— cancelled —");
+        return m_run->launcher()->isDetached() ? tr("— detached; the container runs on —")
+                                               : tr("— cancelled —");
     return tr("— exited with code %1 —").arg(exitCode().value_or(-1));
 }
 

@@ -23,7 +23,7 @@ public:
     Launcher *launcher() const override;
     // The container's published ports as links (null without ports).
     PortLinks *portLinks() const { return m_portLinks; }
-    TerminalView *terminal() const { return m_terminal; }
+    TerminalView *terminal() const override { return m_terminal; }
 
 protected:
     QString stateText() const override;

@@ -24,6 +24,11 @@ void ContainerRun::cancel()
     m_launcher->cancel();
 }
 
+void ContainerRun::detach()
+{
+    m_launcher->detach();
+}
+
 Launcher::State ContainerRun::state() const
 {
     return m_launcher->state();

@@ -18,6 +18,7 @@ public:
     void start() override;
     void stop() override;
     void cancel() override;
+    void detach() override;
     Launcher::State state() const override;
     std::optional<qint64> exitCode() const override;
     const Error &error() const override;

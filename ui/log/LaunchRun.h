@@ -25,6 +25,8 @@ public:
     // Gives up the launch at once: a container is killed and removed; a service is removed, as
     // stop() does.
     virtual void cancel() { stop(); }
+    // Lets go of a running container, which runs on (docker's detach); before it runs, cancel().
+    virtual void detach() { cancel(); }
     // The container runs on its own, not for this tab (a followed one): cancel() only lets go of
     // it, and quitting need not ask about it.
     virtual bool isDetached() const { return false; }

@@ -166,6 +166,11 @@ void LogPage::cancel()
     m_run->cancel();
 }
 
+void LogPage::detach()
+{
+    m_run->detach();
+}
+
 bool LogPage::isActive() const
 {
     return m_run->isActive();

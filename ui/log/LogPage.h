@@ -22,6 +22,7 @@ class GpuMonitor;
 class LaunchRun;
 class Launcher;
 class SwarmLauncher;
+class TerminalView;
 
 // The base of a log tab: one launch (a container's in ContainerLogPage, a swarm service's in
 // SwarmLogPage), driven by its LaunchRun and shown live. Output is buffered as it arrives and
@@ -43,6 +44,8 @@ public:
     void start();
     void stop();
     void cancel();
+    // Lets go of the running container, which runs on (LaunchRun::detach).
+    void detach();
     bool isActive() const;
     // Its container runs on its own (LaunchRun::isDetached): closing the tab only lets go of it.
     bool isDetached() const;
@@ -58,6 +61,9 @@ public:
     // The service's SwarmLauncher; null for a container.
     virtual SwarmLauncher *swarmLauncher() const { return nullptr; }
     bool isSwarm() const { return swarmLauncher() != nullptr; }
+    // The container's terminal when the tab shows one (an interactive launch, an attach) in place
+    // of the text; null otherwise. Closing such a tab asks whether to detach or stop.
+    virtual TerminalView *terminal() const { return nullptr; }
     QLabel *portsLabel() const { return m_ports; }
     // The container's GPU memory and utilisation over its life, in the header, from monitor (its
     // host's); nothing for a swarm service or without a monitor.

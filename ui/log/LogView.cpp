@@ -3,12 +3,14 @@
 #include "gpu/GpuMonitor.h"
 
 #include "launch/Launcher.h"
+#include "log/AttachLogPage.h"
 #include "log/ContainerLogPage.h"
 #include "log/FindBar.h"
 #include "log/FollowLogPage.h"
 #include "log/LaunchRun.h"
 #include "log/LogPage.h"
 #include "log/SwarmLogPage.h"
+#include "terminal/TerminalView.h"
 #include "widgets/Icons.h"
 
 #include <QFileDialog>
@@ -17,6 +19,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QTabBar>
 #include <QTabWidget>
@@ -140,6 +143,23 @@ LogPage *LogView::follow(DockerClient *client, const QString &id, const QString 
     return page;
 }
 
+LogPage *LogView::attach(DockerClient *client, const QString &id, const QString &name,
+                         const QString &engineName)
+{
+    const QList<LogPage *> all = pages();
+    for (LogPage *page : all) {
+        if (page->run()->id() == id && page->isActive() && page->terminal()) {
+            m_stack->setCurrentWidget(m_tabs);
+            m_tabs->setCurrentWidget(page);
+            return page;
+        }
+    }
+    auto *page = new AttachLogPage(client, id, name, m_tabs);
+    add(page, engineName);
+    page->terminal()->setFocus();
+    return page;
+}
+
 LogPage *LogView::pageOf(const QString &id) const
 {
     if (id.isEmpty())
@@ -241,9 +261,65 @@ void LogView::closeTab(int index)
     auto *page = qobject_cast<LogPage *>(m_tabs->widget(index));
     if (!page)
         return;
-    m_tabs->removeTab(index);
-    if (page->isActive() && page->isDetached()) {
-        page->cancel(); // stops following; the container runs on
+    if (page->terminal() && page->isRunning()) {
+        askClose(page);
+        return;
+    }
+    removePage(page, Ending::Close);
+}
+
+QMessageBox *LogView::closeQuestion() const
+{
+    return m_closeQuestion;
+}
+
+void LogView::askClose(LogPage *page)
+{
+    if (m_closeQuestion && m_closeQuestion->isVisible()) {
+        m_closeQuestion->raise();
+        return;
+    }
+    const QString name = page->spec().containerName.isEmpty() ? page->run()->id().left(12)
+                                                              : page->spec().containerName;
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Close the terminal"),
+                                tr("%1 is still running.").arg(name), QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("closeTerminalQuestion"));
+    box->setInformativeText(tr("Detach leaves it running: Attach in the Containers view brings "
+                               "its terminal back. Stop ends it."));
+    QPushButton *detach = box->addButton(tr("&Detach"), QMessageBox::AcceptRole);
+    detach->setObjectName(QStringLiteral("terminalDetach"));
+    QPushButton *stop = box->addButton(tr("&Stop"), QMessageBox::DestructiveRole);
+    stop->setObjectName(QStringLiteral("terminalStop"));
+    box->addButton(QMessageBox::Cancel)->setObjectName(QStringLiteral("terminalCancel"));
+    box->setDefaultButton(detach);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    m_closeQuestion = box;
+    const QPointer<LogPage> target(page);
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, target, detach, stop](QAbstractButton *clicked) {
+                m_closeQuestion.clear(); // answered: the next close asks again
+                if (!target || m_tabs->indexOf(target) < 0)
+                    return;
+                if (clicked == detach)
+                    removePage(target, Ending::Detach);
+                else if (clicked == stop)
+                    removePage(target, Ending::Stop);
+            });
+    box->open();
+}
+
+void LogView::removePage(LogPage *page, Ending how)
+{
+    const int index = m_tabs->indexOf(page);
+    if (index >= 0)
+        m_tabs->removeTab(index);
+    const bool letGo = how == Ending::Detach || (how == Ending::Close && page->isDetached());
+    if (page->isActive() && letGo) {
+        // Stops following, or ends the attach; the container runs on.
+        if (how == Ending::Detach)
+            page->detach();
+        else
+            page->cancel();
         page->deleteLater();
     } else if (page->isActive()) {
         // Stop the container or remove the service first; the page goes once the engine is done.
@@ -251,7 +327,10 @@ void LogView::closeTab(int index)
         page->setParent(this);
         page->hide();
         connect(page, &LogPage::finished, page, &QObject::deleteLater);
-        page->cancel();
+        if (page->isDetached())
+            page->stop(); // cancel() would only let go of it
+        else
+            page->cancel();
     } else {
         page->deleteLater();
     }

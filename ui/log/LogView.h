@@ -12,6 +12,7 @@ class FindBar;
 class GpuInventory;
 class LogPage;
 class QLabel;
+class QMessageBox;
 class QStackedWidget;
 class QTabWidget;
 class QToolButton;
@@ -19,7 +20,9 @@ class QToolButton;
 // The log pane: one tab per launch (a container, or a service on a swarm), with follow, find, save
 // and clear for the tab in front. Closing the tab of a running launch stops it; the page lives on
 // hidden until the engine confirms, so no container or service is left behind. A followed
-// container (follow()) is detached: closing its tab, or stopAll(), only stops following.
+// container (follow()) is detached: closing its tab, or stopAll(), only stops following. Closing
+// a running container's terminal tab asks once: detach (it runs on, to be attached again), stop,
+// or cancel.
 class LogView : public QWidget
 {
     Q_OBJECT
@@ -40,6 +43,10 @@ public:
     // first); the tab already following id comes to the front instead of a second one.
     LogPage *follow(DockerClient *client, const QString &id, const QString &name, bool tty,
                     const QString &engineName = {});
+    // A terminal tab attached to a running interactive container (docker attach); the terminal
+    // tab already on id comes to the front instead of a second one.
+    LogPage *attach(DockerClient *client, const QString &id, const QString &name,
+                    const QString &engineName = {});
     // The tab following or running container id (a full id), an active one first; null when none.
     LogPage *pageOf(const QString &id) const;
 
@@ -53,6 +60,9 @@ public:
     bool hasActive() const;
 
     void closeTab(int index);
+    // The question closing a running terminal tab asks (objectName "closeTerminalQuestion"; its
+    // buttons "terminalDetach", "terminalStop", "terminalCancel"); null when none is open.
+    QMessageBox *closeQuestion() const;
     void closeCurrent();
     void stopCurrent();
     void stopAll();
@@ -72,7 +82,13 @@ private:
     void find(bool backward);
     void updateTab(LogPage *page);
     void updateButtons();
+    void askClose(LogPage *page);
+    // Takes the page's tab away. Close: a launch stops, a followed or attached container is let
+    // go; Detach: the container runs on; Stop: the container stops, whatever kind the tab is.
+    enum class Ending { Close, Detach, Stop };
+    void removePage(LogPage *page, Ending how);
 
+    QPointer<QMessageBox> m_closeQuestion;
     QStackedWidget *m_stack;
     QLabel *m_placeholder;
     QTabWidget *m_tabs;

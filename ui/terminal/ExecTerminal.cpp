@@ -4,6 +4,7 @@
 #include "TerminalView.h"
 
 #include "engine/DockerClient.h"
+#include "engine/EngineError.h"
 #include "engine/ExecSession.h"
 
 ExecTerminal::ExecTerminal(DockerClient *client, QString container, TerminalView *view,
@@ -11,6 +12,7 @@ ExecTerminal::ExecTerminal(DockerClient *client, QString container, TerminalView
     : QObject(parent),
       m_client(client),
       m_container(std::move(container)),
+      m_name(m_container),
       m_view(view),
       m_command(command.isEmpty() ? shellCommand() : std::move(command))
 {
@@ -77,5 +79,13 @@ QString ExecTerminal::endText() const
         return {};
     if (const std::optional<int> code = exitCode())
         return tr("The shell ended with exit code %1.").arg(*code);
-    return error().message();
+    const Error ended = error();
+    // The engine went away under the shell: say so, not which call noticed it first.
+    if (EngineError::isEngineLost(ended))
+        return EngineError::lostDuringRun(
+                   Error(ended.code(), tr("The shell's connection to the engine broke off"),
+                         ended.why()),
+                   m_name, QString())
+            .message();
+    return ended.message();
 }

@@ -31,7 +31,10 @@ public:
     bool isRunning() const;
     std::optional<int> exitCode() const;
     Error error() const;
-    QString endText() const; // one sentence: how it ended
+    // One line: how it ended (the exit code, or what broke off, and what to do then).
+    QString endText() const;
+    // How endText() names the container (its id until set).
+    void setContainerName(const QString &name) { m_name = name; }
 
 signals:
     void started();
@@ -40,6 +43,7 @@ signals:
 private:
     QPointer<DockerClient> m_client;
     QString m_container;
+    QString m_name;
     QPointer<TerminalView> m_view;
     ExecSession *m_session = nullptr;
     QStringList m_command;

@@ -16,6 +16,7 @@ ShellPage::ShellPage(DockerClient *client, const QString &container, const QStri
       m_title(tr("Shell: %1").arg(name))
 {
     setObjectName(QStringLiteral("shellPage"));
+    m_terminal->setContainerName(name);
     m_status->setObjectName(QStringLiteral("shellStatus"));
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setText(tr("Starting a shell in %1…").arg(name));

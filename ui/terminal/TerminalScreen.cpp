@@ -60,13 +60,22 @@ struct TerminalScreen::Callbacks
         while (used > 0 && cells[used - 1].chars[0] == 0
                && VTERM_COLOR_IS_DEFAULT_BG(&cells[used - 1].bg) && !cells[used - 1].attrs.reverse)
             --used;
-        std::vector<Cell> line;
-        line.reserve(size_t(used));
-        for (int i = 0; i < used; ++i)
-            line.push_back(s->convert(&cells[i]));
-        s->m_scrollback.push_back(std::move(line));
-        if (s->m_scrollback.size() > size_t(maxScrollback()))
+        StoredLine line;
+        if (s->m_scrollback.size() >= size_t(maxScrollback())) {
+            // The oldest line's storage is reused for the newest.
+            line = std::move(s->m_scrollback.front());
             s->m_scrollback.pop_front();
+            line.clusters.clear();
+        }
+        line.cells.resize(size_t(used));
+        for (int i = 0; i < used; ++i) {
+            line.cells[size_t(i)] = s->store(&cells[i]);
+            if (cells[i].chars[0] != 0 && cells[i].chars[1] != 0)
+                line.clusters.emplace_back(i, s->convert(&cells[i]).text);
+        }
+        if (line.cells.capacity() > line.cells.size() + 16)
+            line.cells.shrink_to_fit();
+        s->m_scrollback.push_back(std::move(line));
         return 1;
     }
     // The screen grew taller: its top rows come back from the scrollback.
@@ -75,7 +84,7 @@ struct TerminalScreen::Callbacks
         TerminalScreen *s = self(user);
         if (s->m_scrollback.empty())
             return 0;
-        const std::vector<Cell> line = std::move(s->m_scrollback.back());
+        const StoredLine line = std::move(s->m_scrollback.back());
         s->m_scrollback.pop_back();
         for (int i = 0; i < columns; ++i) {
             VTermScreenCell &cell = cells[i];
@@ -84,8 +93,8 @@ struct TerminalScreen::Callbacks
             cell.fg.type = VTERM_COLOR_DEFAULT_FG;
             cell.bg.type = VTERM_COLOR_DEFAULT_BG;
             cell.width = 1;
-            if (size_t(i) < line.size()) {
-                const Cell &from = line[size_t(i)];
+            if (size_t(i) < line.cells.size()) {
+                const Cell from = unpack(line, i);
                 const QList<uint> chars = from.text.toUcs4();
                 for (qsizetype c = 0; c < chars.size() && c < VTERM_MAX_CHARS_PER_CELL; ++c)
                     cell.chars[c] = chars.at(c);
@@ -94,6 +103,7 @@ struct TerminalScreen::Callbacks
                 cell.attrs.italic = from.italic;
                 cell.attrs.underline = from.underline;
                 cell.attrs.reverse = from.reverse;
+                cell.attrs.strike = from.strike;
                 if (from.foreground.isValid()) {
                     vterm_color_rgb(&cell.fg, uint8_t(from.foreground.red()),
                                     uint8_t(from.foreground.green()),
@@ -153,9 +163,18 @@ void TerminalScreen::drain()
     // A slice a turn of the event loop: a flood arriving in one large read (TLS hands over
     // whole records) never holds the window for longer than a slice takes.
     m_draining = false;
-    const qsizetype size = std::min(m_input.size(), kSlice);
-    vterm_input_write(m_vt, m_input.constData(), size_t(size));
-    m_input.remove(0, size);
+    const qsizetype size = std::min(m_input.size() - m_parsed, kSlice);
+    vterm_input_write(m_vt, m_input.constData() + m_parsed, size_t(size));
+    // Parsed bytes go once all are (or once they are most of the buffer): a flood that piles up
+    // is not moved down a slice at a time.
+    m_parsed += size;
+    if (m_parsed == m_input.size()) {
+        m_input.clear();
+        m_parsed = 0;
+    } else if (m_parsed > m_input.size() / 2) {
+        m_input.remove(0, m_parsed);
+        m_parsed = 0;
+    }
     vterm_screen_flush_damage(m_screen);
     flushOutput(); // answers to the program's queries (cursor position, device attributes)
     if (!m_input.isEmpty()) {
@@ -204,14 +223,79 @@ TerminalScreen::Cell TerminalScreen::convert(const void *raw) const
     return out;
 }
 
+namespace {
+
+// StoredCell::code: bits 0-20 the code point, 21-22 the width, then the attributes.
+constexpr quint32 kCodeMask = 0x1fffff;
+constexpr int kWidthShift = 21;
+constexpr quint32 kBold = 1U << 23;
+constexpr quint32 kItalic = 1U << 24;
+constexpr quint32 kUnderline = 1U << 25;
+constexpr quint32 kReverse = 1U << 26;
+constexpr quint32 kStrike = 1U << 27;
+constexpr quint32 kSet = 0xff000000U; // a colour the program chose
+
+} // namespace
+
+TerminalScreen::StoredCell TerminalScreen::store(const void *raw) const
+{
+    const auto *cell = static_cast<const VTermScreenCell *>(raw);
+    StoredCell out;
+    const uint32_t first = cell->chars[0];
+    out.code = (first == uint32_t(-1) ? 0 : first & kCodeMask)
+               | (quint32(cell->width & 3) << kWidthShift) | (cell->attrs.bold ? kBold : 0)
+               | (cell->attrs.italic ? kItalic : 0)
+               | (cell->attrs.underline != VTERM_UNDERLINE_OFF ? kUnderline : 0)
+               | (cell->attrs.reverse ? kReverse : 0) | (cell->attrs.strike ? kStrike : 0);
+    VTermColor fg = cell->fg;
+    VTermColor bg = cell->bg;
+    if (!VTERM_COLOR_IS_DEFAULT_FG(&fg)) {
+        vterm_screen_convert_color_to_rgb(m_screen, &fg);
+        out.foreground = kSet | (quint32(fg.rgb.red) << 16) | (quint32(fg.rgb.green) << 8)
+                         | fg.rgb.blue;
+    }
+    if (!VTERM_COLOR_IS_DEFAULT_BG(&bg)) {
+        vterm_screen_convert_color_to_rgb(m_screen, &bg);
+        out.background = kSet | (quint32(bg.rgb.red) << 16) | (quint32(bg.rgb.green) << 8)
+                         | bg.rgb.blue;
+    }
+    return out;
+}
+
+TerminalScreen::Cell TerminalScreen::unpack(const StoredLine &line, int column)
+{
+    if (column < 0 || size_t(column) >= line.cells.size())
+        return {};
+    const StoredCell &stored = line.cells[size_t(column)];
+    Cell out;
+    const char32_t code = stored.code & kCodeMask;
+    if (code != 0) {
+        out.text = QString::fromUcs4(&code, 1);
+        for (const auto &[at, text] : line.clusters) {
+            if (at == column)
+                out.text = text;
+        }
+    }
+    out.width = int((stored.code >> kWidthShift) & 3);
+    out.bold = (stored.code & kBold) != 0;
+    out.italic = (stored.code & kItalic) != 0;
+    out.underline = (stored.code & kUnderline) != 0;
+    out.reverse = (stored.code & kReverse) != 0;
+    out.strike = (stored.code & kStrike) != 0;
+    if (stored.foreground != 0)
+        out.foreground = QColor::fromRgb(QRgb(stored.foreground));
+    if (stored.background != 0)
+        out.background = QColor::fromRgb(QRgb(stored.background));
+    return out;
+}
+
 TerminalScreen::Cell TerminalScreen::cell(int row, int column) const
 {
     if (row < 0) {
         const int index = scrollbackSize() + row;
         if (index < 0)
             return {};
-        const std::vector<Cell> &line = m_scrollback[size_t(index)];
-        return size_t(column) < line.size() && column >= 0 ? line[size_t(column)] : Cell();
+        return unpack(m_scrollback[size_t(index)], column);
     }
     if (row >= m_rows || column < 0 || column >= m_columns)
         return {};
@@ -225,8 +309,9 @@ QString TerminalScreen::lineText(int row) const
 {
     QString text;
     const int line = scrollbackSize() + row; // a scrollback line when row < 0
-    const int width = row < 0 && line >= 0 ? int(m_scrollback[static_cast<size_t>(line)].size())
-                                           : m_columns;
+    const int width = row < 0 && line >= 0
+                          ? int(m_scrollback[static_cast<size_t>(line)].cells.size())
+                          : m_columns;
     for (int column = 0; column < width; ++column) {
         const Cell c = cell(row, column);
         if (c.text.isEmpty()) {

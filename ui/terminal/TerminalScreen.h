@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <deque>
+#include <utility>
 #include <vector>
 
 struct VTerm;
@@ -14,8 +15,9 @@ struct VTermScreen;
 
 // A terminal's screen: libvterm parses what the program writes (escape sequences and UTF-8 split
 // anywhere across feeds), keeps the cells, and turns keys into the bytes the program expects.
-// Lines that scroll off the top are kept (up to maxScrollback()); rows below 0 address them,
-// -1 the newest. No widgets here: TerminalView draws it, tests read it.
+// Lines that scroll off the top are kept (up to maxScrollback()), 12 bytes a cell without their
+// trailing blanks; rows below 0 address them, -1 the newest. No widgets here: TerminalView draws
+// it, tests read it.
 class TerminalScreen : public QObject
 {
     Q_OBJECT
@@ -97,7 +99,23 @@ signals:
 
 private:
     struct Callbacks;
+    // A cell as the scrollback keeps it: the first code point with the width and attributes in
+    // its spare bits, and the colours as 0xffRRGGBB (0: the default colour).
+    struct StoredCell
+    {
+        quint32 code = 0;
+        quint32 foreground = 0;
+        quint32 background = 0;
+    };
+    struct StoredLine
+    {
+        std::vector<StoredCell> cells;
+        // The rare cells that hold more than one code point (combining marks), whole.
+        std::vector<std::pair<int, QString>> clusters;
+    };
     Cell convert(const void *cell) const;
+    StoredCell store(const void *cell) const;
+    static Cell unpack(const StoredLine &line, int column);
     void flushOutput();
     void drain();
     static constexpr qsizetype kSlice = 64 * 1024;
@@ -106,7 +124,7 @@ private:
     VTermScreen *m_screen;
     int m_rows;
     int m_columns;
-    std::deque<std::vector<Cell>> m_scrollback;
+    std::deque<StoredLine> m_scrollback;
     bool m_cursorVisible = true;
     bool m_cursorBlink = true;
     CursorShape m_cursorShape = CursorShape::Block;
@@ -114,6 +132,7 @@ private:
     int m_mouseMode = 0;
     QString m_title;
     QByteArray m_pendingOutput;
-    QByteArray m_input; // written by the program, not parsed yet
+    QByteArray m_input; // written by the program; from m_parsed on not parsed yet
+    qsizetype m_parsed = 0;
     bool m_draining = false;
 };

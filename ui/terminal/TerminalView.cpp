@@ -9,6 +9,7 @@
 #include <QPainter>
 
 #include <algorithm>
+#include <utility>
 
 namespace {
 
@@ -68,7 +69,12 @@ TerminalView::TerminalView(QWidget *parent)
 
     m_repaint.setSingleShot(true);
     m_repaint.setInterval(kRepaintMs);
-    connect(&m_repaint, &QTimer::timeout, this, qOverload<>(&QWidget::update));
+    connect(&m_repaint, &QTimer::timeout, this, [this]() {
+        if (std::exchange(m_repaintPending, false)) {
+            update();
+            m_repaint.start();
+        }
+    });
     m_blink.setInterval(kBlinkMs);
     connect(&m_blink, &QTimer::timeout, this, [this]() {
         m_blinkOn = !m_blinkOn;
@@ -89,8 +95,14 @@ void TerminalView::applyPalette()
 
 void TerminalView::scheduleRepaint()
 {
-    if (!m_repaint.isActive())
-        m_repaint.start();
+    // The first change paints at once (an echo is on screen without waiting for a frame); the
+    // changes that follow within the frame share one paint at its end.
+    if (m_repaint.isActive()) {
+        m_repaintPending = true;
+        return;
+    }
+    update();
+    m_repaint.start();
 }
 
 void TerminalView::resizeEvent(QResizeEvent *event)
@@ -118,6 +130,8 @@ void TerminalView::paintEvent(QPaintEvent *)
     const bool showCursor = m_screen->isCursorVisible() && m_scroll == 0
                             && (m_blinkOn || !m_screen->isCursorBlinking() || !hasFocus());
 
+    painter.setFont(base);
+    int fontStyle = 0;
     for (int y = 0; y < m_screen->rows(); ++y) {
         const int row = y - m_scroll;
         for (int x = 0; x < m_screen->columns(); ++x) {
@@ -134,12 +148,18 @@ void TerminalView::paintEvent(QPaintEvent *)
             if (bg != defaultBg)
                 painter.fillRect(box, bg);
             if (!cell.text.isEmpty() && cell.text != QLatin1String(" ")) {
-                QFont f = base;
-                f.setBold(cell.bold);
-                f.setItalic(cell.italic);
-                f.setUnderline(cell.underline);
-                f.setStrikeOut(cell.strike);
-                painter.setFont(f);
+                // A font is made only where the attributes change, not for every cell.
+                const int style = (cell.bold ? 1 : 0) | (cell.italic ? 2 : 0)
+                                  | (cell.underline ? 4 : 0) | (cell.strike ? 8 : 0);
+                if (style != fontStyle) {
+                    QFont f = base;
+                    f.setBold(cell.bold);
+                    f.setItalic(cell.italic);
+                    f.setUnderline(cell.underline);
+                    f.setStrikeOut(cell.strike);
+                    painter.setFont(f);
+                    fontStyle = style;
+                }
                 painter.setPen(fg);
                 painter.drawText(box.left(), box.top() + ascent, cell.text);
             }

@@ -8,7 +8,7 @@ class TerminalScreen;
 
 // Draws a TerminalScreen in the system's monospace font and turns keys, the wheel, the mouse and
 // the clipboard into its input. Repaints are batched on a short timer, so a flood of output costs
-// at most one paint a frame. Scrollback: the wheel and Shift+PgUp/PgDn; selection with the mouse,
+// at most one paint a frame, and a lone change (an echo) paints at once. Scrollback: the wheel and Shift+PgUp/PgDn; selection with the mouse,
 // Ctrl+Shift+C copies, Ctrl+Shift+V pastes.
 class TerminalView : public QWidget
 {
@@ -54,6 +54,7 @@ private:
     QSize m_cell;
     int m_scroll = 0;
     QTimer m_repaint;
+    bool m_repaintPending = false; // changed since the frame's paint
     QTimer m_blink;
     bool m_blinkOn = true;
     bool m_selecting = false;

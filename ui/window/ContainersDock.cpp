@@ -9,6 +9,7 @@
 #include "gpu/GpuMonitor.h"
 #include "log/LogPage.h"
 #include "log/LogView.h"
+#include "terminal/ShellPage.h"
 
 #include <QLabel>
 #include <QSettings>
@@ -65,6 +66,13 @@ void ContainersDock::onEngineSelected(Engine *engine)
                     m_logs->follow(m_engine->client(), id, name, tty,
                                    m_engineName ? m_engineName() : QString());
             });
+    connect(m_view, &ContainersView::shellRequested, this, &ContainersDock::openShell);
+    connect(m_view, &ContainersView::attachRequested, this,
+            [this](const QString &id, const QString &name) {
+                if (m_engine && m_engine->client())
+                    m_logs->attach(m_engine->client(), id, name,
+                                   m_engineName ? m_engineName() : QString());
+            });
     connect(m_view, &ContainersView::launchAgainRequested, this,
             &ContainersDock::launchAgainRequested);
     ContainersModel *model = m_view->containerWatch()->model();
@@ -79,6 +87,19 @@ void ContainersDock::onEngineSelected(Engine *engine)
     if (engine->gpusKnown())
         setHost(engine->gpus());
     updateHolders();
+}
+
+void ContainersDock::openShell(const QString &id, const QString &name, const QStringList &command)
+{
+    if (!m_engine || !m_engine->client())
+        return;
+    // A window of its own that closes with the main window; each Shell opens another.
+    auto *shell = new ShellPage(m_engine->client(), id, name, this, command);
+    shell->setWindowFlag(Qt::Window);
+    shell->setAttribute(Qt::WA_DeleteOnClose);
+    shell->resize(shell->sizeHint());
+    shell->show();
+    shell->start();
 }
 
 void ContainersDock::setHost(const GpuSnapshot &host)

@@ -20,7 +20,8 @@ class QLabel;
 // selected, on the engine's own EngineWatch so there is one events stream), with the engine's host
 // GPUs. It opens the log tabs the view asks for, brings back the tabs that followed running
 // containers when the window last closed (remembered per engine) and the tabs that ended when the
-// engine restarted, and says which running container holds each GPU.
+// engine restarted, and says which running container holds each GPU. A shell the view asks for opens in a
+// terminal window of its own (as a launch tab's Shell does), an attach in a terminal tab.
 class ContainersDock : public QDockWidget
 {
     Q_OBJECT
@@ -57,6 +58,7 @@ private:
     void restoreTabs();
     QString tabsKey() const;
     void updateHolders();
+    void openShell(const QString &id, const QString &name, const QStringList &command);
 
     EngineSelection *m_selection;
     LogView *m_logs;
