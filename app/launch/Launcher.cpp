@@ -90,6 +90,8 @@ void Launcher::launch(const LaunchSpec &spec, bool detach)
     m_host = GpuSnapshot();
     m_requirement = CudaRequirement();
     m_retries = 0;
+    static quint64 tickets = 0;
+    m_ticket = ++tickets;
     m_waitReason = Error();
     m_detach = detach;
     m_id.clear();
@@ -243,7 +245,17 @@ void Launcher::waitForGpus(const Error &reason)
     m_waitReason = reason;
     if (!m_waiting) {
         m_waiting = true;
-        waitingLines()[m_client->endpoint().url].append(this);
+        // In the order the launches began, though their first reads may end in another.
+        QList<Launcher *> &line = waitingLines()[m_client->endpoint().url];
+        qsizetype at = line.size();
+        while (at > 0 && line.at(at - 1)->m_ticket > m_ticket)
+            --at;
+        line.insert(at, this);
+        for (qsizetype behind = at + 1; behind < line.size(); ++behind) {
+            Launcher *moved = line.at(behind); // a place further back now
+            QMetaObject::invokeMethod(
+                moved, [moved]() { emit moved->waitingForGpus(); }, Qt::QueuedConnection);
+        }
         if (!m_waitTimer) {
             m_waitTimer = new QTimer(this);
             connect(m_waitTimer, &QTimer::timeout, this, &Launcher::retryWaiting);

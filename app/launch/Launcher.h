@@ -154,7 +154,8 @@ private:
     QList<GpuInfo> m_taken;
     GpuSnapshot m_host; // the last read of the host's GPUs
     CudaRequirement m_requirement;
-    int m_retries = 0; // times this launch gave way
+    int m_retries = 0;    // times this launch gave way
+    quint64 m_ticket = 0; // the order launches began in: their places in a waiting line
     bool m_waitForGpus = false;
     bool m_waiting = false;
     bool m_retrying = false; // a waiting launch's new read of the host is under way

@@ -224,6 +224,13 @@ void GpuPanel::setHolders(const QHash<QString, QStringList> &holders)
         setSnapshot(m_snapshot);
 }
 
+void GpuPanel::setClaims(const QList<GpuLedger::Claim> &claims)
+{
+    m_claims = claims;
+    if (m_haveSnapshot)
+        setSnapshot(m_snapshot);
+}
+
 void GpuPanel::setSnapshot(const GpuSnapshot &snapshot)
 {
     m_haveSnapshot = true;
@@ -410,6 +417,10 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
             details << tr("Click to select %1 in the Containers view").arg(holders.first());
         }
     }
+    // Another launch picked it and has not started yet (lapsed claims drop out at a refresh).
+    if (const QString claimer = GpuLedger::claimedBy(m_claims).value(gpu.uuid);
+        gpu.error.isEmpty() && holders.isEmpty() && !busy && !claimer.isEmpty())
+        processes = tr("claimed by %1 (starting)").arg(claimer);
     item->setData(IndexColumn, FreeRole, gpu.isFree());
     item->setText(ProcessColumn, processes);
     item->setToolTip(ProcessColumn, details.join(QLatin1Char('\n')));

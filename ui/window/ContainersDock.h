@@ -1,6 +1,7 @@
 #pragma once
 
 #include "gpu/GpuSnapshot.h"
+#include "launch/GpuLedger.h"
 
 #include <QDockWidget>
 #include <QHash>
@@ -38,6 +39,8 @@ public:
 
 signals:
     void holdersChanged(const QHash<QString, QStringList> &holders);
+    // The engine's GPU claims: containers created with one and not started (GpuLedger).
+    void claimsChanged(const QList<GpuLedger::Claim> &claims);
     // The view's Launch Again: the preset that launched the selected container.
     void launchAgainRequested(const QString &preset);
 
@@ -54,5 +57,6 @@ private:
     QLabel *m_placeholder;
     GpuSnapshot m_host;
     QHash<QString, QStringList> m_holders;
+    bool m_hadClaims = false;
     std::function<QString()> m_engineName;
 };

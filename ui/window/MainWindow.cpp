@@ -111,6 +111,7 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
         return m_registry->engines().size() > 1 && engine() ? engine()->name() : QString();
     });
     connect(m_containers, &ContainersDock::holdersChanged, m_gpus, &GpuPanel::setHolders);
+    connect(m_containers, &ContainersDock::claimsChanged, m_gpus, &GpuPanel::setClaims);
     connect(m_gpus, &GpuPanel::holderActivated, m_containers, &ContainersDock::selectContainer);
     connect(m_containers, &ContainersDock::launchAgainRequested, this,
             [this](const QString &preset) { m_presets->select(preset); });
