@@ -235,8 +235,7 @@ int Launcher::placeInLine() const
 {
     if (!m_waiting)
         return 0;
-    return int(waitingLines().value(m_client->endpoint().url).indexOf(const_cast<Launcher *>(this)))
-           + 1;
+    return int(waitingLines().value(m_lineHost).indexOf(const_cast<Launcher *>(this))) + 1;
 }
 
 void Launcher::waitForGpus(const Error &reason)
@@ -245,8 +244,9 @@ void Launcher::waitForGpus(const Error &reason)
     m_waitReason = reason;
     if (!m_waiting) {
         m_waiting = true;
+        m_lineHost = m_client->endpoint().url;
         // In the order the launches began, though their first reads may end in another.
-        QList<Launcher *> &line = waitingLines()[m_client->endpoint().url];
+        QList<Launcher *> &line = waitingLines()[m_lineHost];
         qsizetype at = line.size();
         while (at > 0 && line.at(at - 1)->m_ticket > m_ticket)
             --at;
@@ -317,8 +317,8 @@ void Launcher::stopWaiting()
     if (!m_waiting)
         return;
     m_waiting = false;
-    const QString host = m_client->endpoint().url;
-    auto it = waitingLines().find(host);
+    // Not through m_client: a window that closes may have deleted it already.
+    auto it = waitingLines().find(m_lineHost);
     if (it == waitingLines().end())
         return;
     const bool wasFirst = !it->isEmpty() && it->first() == this;

@@ -159,6 +159,7 @@ private:
     bool m_waitForGpus = false;
     bool m_waiting = false;
     bool m_retrying = false; // a waiting launch's new read of the host is under way
+    QString m_lineHost;      // the host whose waiting line it is in
     Error m_waitReason;
     QPointer<JsonStream> m_events; // the engine's container events while waiting
     QTimer *m_waitTimer = nullptr;
