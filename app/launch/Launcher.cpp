@@ -383,6 +383,10 @@ void Launcher::create()
             return;
         }
     }
+    // The claim's check reads the engine's create events: opened now, it is ready when the
+    // create returns.
+    if (!m_taken.isEmpty())
+        m_ledgerCheck = new GpuLedger::Check(m_client, m_host, m_calls);
     const auto created = [this](const Result<QString> &id) {
         if (!id) {
             fail(id.error(), false);
@@ -410,27 +414,27 @@ void Launcher::onCreated(const QString &id)
         return;
     }
     // Free GPUs picked: the engine's claims decide whether this launch keeps them.
-    GpuLedger::check(m_client, id, FreeGpuPicker::uuids(m_taken), m_host, m_calls,
-                     [this](const Result<QString> &holder) {
-                         if (m_cancelRequested) {
-                             fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")),
-                                  true);
-                             return;
-                         }
-                         if (!holder) {
-                             fail(Error(holder.error())
-                                      .withWhat(QStringLiteral(
-                                          "Cannot take free GPUs: the GPU claims on the engine "
-                                          "could not be read")),
-                                  true);
-                             return;
-                         }
-                         if (!holder.value().isEmpty()) {
-                             giveWay(holder.value());
-                             return;
-                         }
-                         afterCreated();
-                     });
+    GpuLedger::Check *check = m_ledgerCheck ? m_ledgerCheck.data()
+                                            : new GpuLedger::Check(m_client, m_host, m_calls);
+    m_ledgerCheck = nullptr;
+    check->judge(id, FreeGpuPicker::uuids(m_taken), [this](const Result<QString> &holder) {
+        if (m_cancelRequested) {
+            fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")), true);
+            return;
+        }
+        if (!holder) {
+            fail(Error(holder.error())
+                     .withWhat(QStringLiteral("Cannot take free GPUs: the GPU claims on the engine "
+                                              "could not be read")),
+                 true);
+            return;
+        }
+        if (!holder.value().isEmpty()) {
+            giveWay(holder.value());
+            return;
+        }
+        afterCreated();
+    });
 }
 
 void Launcher::giveWay(const QString &holder)

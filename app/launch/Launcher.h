@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CudaRequirement.h"
+#include "GpuLedger.h"
 #include "LaunchSpec.h"
 #include "common/Error.h"
 #include "engine/StreamDemuxer.h"
@@ -154,7 +155,8 @@ private:
     QList<GpuInfo> m_taken;
     GpuSnapshot m_host; // the last read of the host's GPUs
     CudaRequirement m_requirement;
-    int m_retries = 0;    // times this launch gave way
+    int m_retries = 0;                        // times this launch gave way
+    QPointer<GpuLedger::Check> m_ledgerCheck; // opened before the create of a free-GPU launch
     quint64 m_ticket = 0; // the order launches began in: their places in a waiting line
     bool m_waitForGpus = false;
     bool m_waiting = false;

@@ -3,7 +3,8 @@
 // - what the claim adds to a free-GPU launch: the read of the engine's claims before the pick
 //   and the check after the create (GpuLedger::readClaims + GpuLedger::check), median of 20,
 //   alone and with an overlapping earlier claim on the engine (then the check inspects both);
-//   and a whole detached free-GPU launch for scale (target: the claim under 50 ms);
+//   and a whole detached free-GPU launch for scale (target: the claim under 50 ms); the check's
+//   events are opened before the create, as a launch opens them;
 // - a launch waiting for GPUs that a docker-CLI container holds: its CPU share over
 //   GPUDECK_BENCH_SECONDS (default 20), the process alone and with the nvidia-smi it runs at each
 //   GPU refresh (target: under 0.5 % of a core).
@@ -91,8 +92,10 @@ void claimCost(DockerClient &client, const GpuSnapshot &host, bool overlapping)
     QList<double> reads;
     QList<double> checks;
     for (int i = 0; i < 20; ++i) {
-        const QString id = createClaim(client, QStringLiteral("GPU-aaaa"));
         QObject context;
+        // As a launch does: the check's events opened before the create, judged after it.
+        auto *check = new GpuLedger::Check(&client, host, &context);
+        const QString id = createClaim(client, QStringLiteral("GPU-aaaa"));
         QElapsedTimer timer;
         timer.start();
         bool read = false;
@@ -103,11 +106,10 @@ void claimCost(DockerClient &client, const GpuSnapshot &host, bool overlapping)
         timer.restart();
         bool checked = false;
         QString gaveWayTo;
-        GpuLedger::check(&client, id, {QStringLiteral("GPU-aaaa")}, host, &context,
-                         [&](const Result<QString> &holder) {
-                             checked = true;
-                             gaveWayTo = holder.valueOr(QStringLiteral("(error)"));
-                         });
+        check->judge(id, {QStringLiteral("GPU-aaaa")}, [&](const Result<QString> &holder) {
+            checked = true;
+            gaveWayTo = holder.valueOr(QStringLiteral("(error)"));
+        });
         spin([&]() { return checked; });
         checks << timer.nsecsElapsed() / 1e6;
         if (overlapping != !gaveWayTo.isEmpty())
