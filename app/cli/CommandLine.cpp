@@ -42,13 +42,14 @@ const CommandEntry kCommands[] = {
      "      remove the stored login for a registry (Docker Hub without SERVER)\n"},
     {"run", runCommand,
      "run --preset NAME|FILE [-d|--detach] [-i|--interactive] [-t|--tty]\n"
-     "     [-p|--publish PORT]...\n"
+     "     [-p|--publish PORT]... [--wait [--timeout DURATION]]\n"
      "      launch a preset like docker run: output to stdout and stderr, exit code the\n"
      "      container's; --detach prints the container's id and leaves it running;\n"
      "      --publish adds a published port to the preset's own, as docker run -p takes\n"
      "      it (8888, 127.0.0.1::8888, 127.0.0.1:8000-8010:8000-8010, 53/udp); -i and -t\n"
      "      as docker run takes them: stdin to the container, a terminal (this one raw until\n"
-     "      it ends)\n"},
+     "      it ends); --wait: a preset of free GPUs waits until enough are free (one line\n"
+     "      on stderr says for what and who holds them), --timeout gives up (exit 125)\n"},
     {"exec", execCommand,
      "exec [-i|--interactive] [-t|--tty] [-u|--user USER] [-w|--workdir DIR]\n"
      "     [-e|--env KEY=VALUE]... CONTAINER COMMAND [ARG...]\n"

@@ -16,12 +16,15 @@
 #include "presets/PresetStore.h"
 
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QEventLoop>
+#include <QRegularExpression>
 #include <QSocketNotifier>
 #include <QTimer>
 
 #include <cerrno>
 #include <csignal>
+#include <limits>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -29,6 +32,39 @@ namespace {
 
 // docker run's code when the launch itself failed.
 constexpr int kLaunchFailed = 125;
+
+// "90" (seconds), "90s", "500ms", "5m", "1h30m": milliseconds, or -1 when it is none of these.
+qint64 parseDuration(const QString &text)
+{
+    bool plain = false;
+    const double seconds = text.toDouble(&plain);
+    if (plain)
+        return seconds >= 0 ? qint64(seconds * 1000) : -1;
+    static const QRegularExpression part(QStringLiteral("(\\d+(?:\\.\\d+)?)(ms|h|m|s)"));
+    qint64 total = 0;
+    qsizetype at = 0;
+    auto it = part.globalMatch(text);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch match = it.next();
+        if (match.capturedStart() != at)
+            return -1;
+        at = match.capturedEnd();
+        const double value = match.captured(1).toDouble();
+        const QString unit = match.captured(2);
+        const double factor = unit == QLatin1String("ms")  ? 1
+                              : unit == QLatin1String("s") ? 1000
+                              : unit == QLatin1String("m") ? 60000
+                                                           : 3600000;
+        total += qint64(value * factor);
+    }
+    return at > 0 && at == text.size() ? total : -1;
+}
+
+QString placeText(int place)
+{
+    return place <= 1 ? QStringLiteral("next in line")
+                      : QStringLiteral("place %1 in line").arg(place);
+}
 
 } // namespace
 
@@ -51,6 +87,15 @@ int runCommand(CliContext &ctx, const QStringList &args)
                                          QStringLiteral("keep stdin open and pass it on"));
     const QCommandLineOption tty({QStringLiteral("t"), QStringLiteral("tty")},
                                  QStringLiteral("give the container a terminal"));
+    // Wait for a free-GPU preset's GPUs instead of failing when too few are free.
+    const QCommandLineOption waitForGpus(QStringLiteral("wait"),
+                                         QStringLiteral("wait until the preset's free GPUs are"));
+    const QCommandLineOption timeout(QStringLiteral("timeout"),
+                                     QStringLiteral("with --wait: give up after this long "
+                                                    "(90, 90s, 5m, 1h30m), exit 125"),
+                                     QStringLiteral("DURATION"));
+    parser.addOption(waitForGpus);
+    parser.addOption(timeout);
     parser.addOption(preset);
     parser.addOption(detach);
     parser.addOption(publish);
@@ -62,6 +107,15 @@ int runCommand(CliContext &ctx, const QStringList &args)
         return ctx.usage(QStringLiteral("'run' needs --preset NAME or --preset FILE."));
     if (!parser.positionalArguments().isEmpty())
         return ctx.usage(QStringLiteral("'run' takes no arguments besides its options."));
+    qint64 timeoutMs = -1;
+    if (parser.isSet(timeout)) {
+        if (!parser.isSet(waitForGpus))
+            return ctx.usage(QStringLiteral("'--timeout' goes with '--wait'."));
+        timeoutMs = parseDuration(parser.value(timeout));
+        if (timeoutMs < 0)
+            return ctx.usage(QStringLiteral("--timeout %1: not a duration (90, 90s, 5m, 1h30m).")
+                                 .arg(parser.value(timeout)));
+    }
     const QStringList published = parser.values(publish);
     for (const QString &entry : published) {
         const Result<PortMapping> mapping = PortMapping::parse(entry);
@@ -76,6 +130,10 @@ int runCommand(CliContext &ctx, const QStringList &args)
     spec.labels.insert(ContainerRecord::presetLabel(), loaded.value().name());
     spec.interactive = spec.interactive || parser.isSet(interactive);
     spec.tty = spec.tty || parser.isSet(tty);
+    if (parser.isSet(waitForGpus) && spec.gpus.mode != GpuSelection::Mode::Free)
+        return ctx.usage(QStringLiteral("'--wait' is for presets that take free GPUs; \"%1\" "
+                                        "asks for %2.")
+                             .arg(loaded.value().name(), spec.gpus.summary()));
     const QList<ValidationIssue> issues = spec.validate();
     if (!issues.isEmpty()) {
         return ctx.fail(
@@ -138,6 +196,39 @@ int runCommand(CliContext &ctx, const QStringList &args)
         hostGpus.setHost(Engine::gpuHostFor(client.value()));
         launcher.setGpuInventory(&hostGpus);
     }
+    // --wait: one line saying what it waits for and who holds the GPUs, then the launch once
+    // they are free; the timeout cancels the wait (nothing was created while it waited).
+    bool timedOut = false;
+    Error waitedFor;
+    QElapsedTimer waited;
+    QTimer giveUp;
+    giveUp.setSingleShot(true);
+    giveUp.setTimerType(Qt::PreciseTimer); // never before the time asked for
+    if (parser.isSet(waitForGpus)) {
+        launcher.setWaitForGpus(true);
+        QObject::connect(&launcher, &Launcher::waitingForGpus, &launcher, [&]() {
+            if (waited.isValid())
+                return;
+            waited.start();
+            runCtx.err << "gpudeck: waiting for " << spec.gpus.summary() << " ("
+                       << placeText(launcher.placeInLine()) << "): " << launcher.waitReason().why()
+                       << Qt::endl;
+        });
+        if (timeoutMs >= 0) {
+            QObject::connect(&giveUp, &QTimer::timeout, &launcher, [&]() {
+                if (!launcher.isWaitingForGpus())
+                    return; // it has its GPUs and launches
+                timedOut = true;
+                waitedFor = launcher.waitReason();
+                launcher.cancel();
+            });
+            giveUp.start(int(qMin<qint64>(timeoutMs, std::numeric_limits<int>::max())));
+        }
+    }
+    QObject::connect(&launcher, &Launcher::gaveWay, &launcher, [&](const QString &holder) {
+        runCtx.err << "gpudeck: gave way to " << holder
+                   << ", which claimed the same GPUs first; picking again" << Qt::endl;
+    });
     QObject::connect(&launcher, &Launcher::gpusTaken, &launcher, [&]() {
         runCtx.err << "gpudeck: taking " << FreeGpuPicker::describe(launcher.takenGpus()) << " ("
                    << spec.gpus.summary() << ")" << Qt::endl;
@@ -159,6 +250,16 @@ int runCommand(CliContext &ctx, const QStringList &args)
             return;
         }
         Error error = launcher.error();
+        if (timedOut) {
+            runCtx.finish(runCtx.fail(
+                Error(Error::Code::Timeout,
+                      QStringLiteral("Gave up waiting for %1 after %2")
+                          .arg(spec.gpus.summary(), parser.value(timeout)),
+                      waitedFor.why(),
+                      QStringLiteral("Try again later, ask for fewer GPUs, or wait longer")),
+                kLaunchFailed));
+            return;
+        }
         if (!launcher.containerId().isEmpty() && EngineError::isEngineLost(error)) {
             const QString name = spec.containerName.isEmpty() ? launcher.containerId().left(12)
                                                               : spec.containerName;

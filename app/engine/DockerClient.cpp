@@ -549,13 +549,18 @@ JsonStream *DockerClient::jsonStream(HttpRequest request)
     return stream;
 }
 
-JsonStream *DockerClient::events(const QJsonObject &filters)
+JsonStream *DockerClient::events(const QJsonObject &filters, qint64 since)
 {
     QString path = QStringLiteral("/events");
+    QStringList query;
+    if (since > 0)
+        query << QStringLiteral("since=%1").arg(since);
     if (!filters.isEmpty()) {
-        path += QStringLiteral("?filters=")
-                + percentEncoded(
-                    QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
+        query << QStringLiteral("filters=")
+                     + percentEncoded(
+                         QString::fromUtf8(QJsonDocument(filters).toJson(QJsonDocument::Compact)));
     }
+    if (!query.isEmpty())
+        path += QLatin1Char('?') + query.join(QLatin1Char('&'));
     return jsonStream(HttpRequest::get(path.toUtf8()));
 }

@@ -82,7 +82,9 @@ public:
     // A swarm task's output (on a manager). With follow it stays open after the task ended.
     ContainerStream *taskLogs(const QString &taskId, bool tty, bool follow);
     WaitCall *wait(const QString &id, const QString &condition);
-    JsonStream *events(const QJsonObject &filters = {});
+    // since (seconds since the epoch, the engine's clock): the engine's past events from then
+    // first, in the order it logged them.
+    JsonStream *events(const QJsonObject &filters = {}, qint64 since = 0);
     // Any endpoint that answers with a stream of JSON objects (events, pull progress).
     JsonStream *jsonStream(HttpRequest request);
 

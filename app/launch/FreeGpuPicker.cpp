@@ -16,7 +16,8 @@ QHash<QString, QStringList> &reservations()
 
 Result<QList<GpuInfo>> FreeGpuPicker::pick(const GpuSnapshot &host, int count,
                                            const QStringList &reserved,
-                                           const QHash<QString, QString> &heldBy)
+                                           const QHash<QString, QString> &heldBy,
+                                           const QHash<QString, QString> &claimedBy)
 {
     if (!host.ok())
         return Error(host.error)
@@ -35,6 +36,11 @@ Result<QList<GpuInfo>> FreeGpuPicker::pick(const GpuSnapshot &host, int count,
         }
         if (const QString holder = heldBy.value(gpu.uuid); !holder.isEmpty()) {
             holders << QStringLiteral("GPU %1: held by container %2").arg(gpu.index).arg(holder);
+            continue;
+        }
+        if (const QString claimer = claimedBy.value(gpu.uuid); !claimer.isEmpty()) {
+            holders
+                << QStringLiteral("GPU %1: claimed by %2 (starting)").arg(gpu.index).arg(claimer);
             continue;
         }
         const QString busy = gpu.busyReason();
@@ -74,11 +80,12 @@ Result<LaunchSpec> FreeGpuPicker::resolveOn(const LaunchSpec &spec, EngineKind k
 
 Result<LaunchSpec> FreeGpuPicker::resolve(const LaunchSpec &spec, const GpuSnapshot &host,
                                           const QStringList &reserved, QList<GpuInfo> *taken,
-                                          const QHash<QString, QString> &heldBy)
+                                          const QHash<QString, QString> &heldBy,
+                                          const QHash<QString, QString> &claimedBy)
 {
     if (spec.gpus.mode != GpuSelection::Mode::Free)
         return spec;
-    const Result<QList<GpuInfo>> picked = pick(host, spec.gpus.count, reserved, heldBy);
+    const Result<QList<GpuInfo>> picked = pick(host, spec.gpus.count, reserved, heldBy, claimedBy);
     if (!picked)
         return picked.error();
     QStringList devices;

@@ -10,11 +10,12 @@
 #include <QStringList>
 
 // "N free GPUs": picks the first N GPUs of the engine's host that GpuInfo::isFree() calls free
-// and no running container holds (heldBy: GPU UUID -> the containers holding it, idle or not),
+// and no running container holds (heldBy: GPU UUID -> the containers holding it, idle or not)
+// and no other launch has claimed on the engine (claimedBy: GPU UUID -> the claiming containers,
+// GpuLedger),
 // and keeps, per host, the GPUs that launches of this process have picked but whose containers
 // do not run yet (an in-process reservation), so that two launches started at the same moment
-// never take the same GPU. Only this process's launches are seen: another program starting on
-// the same GPU at the same moment is not.
+// never take the same GPU. Other processes' launches are seen through their claims.
 class FreeGpuPicker
 {
 public:
@@ -22,7 +23,8 @@ public:
     // who holds the others (containers, PIDs and memory), and which GPUs another launch is taking.
     static Result<QList<GpuInfo>> pick(const GpuSnapshot &host, int count,
                                        const QStringList &reserved = {},
-                                       const QHash<QString, QString> &heldBy = {});
+                                       const QHash<QString, QString> &heldBy = {},
+                                       const QHash<QString, QString> &claimedBy = {});
 
     // spec with a Free selection turned into explicit devices picked from host: GPU UUIDs, or
     // for CDI the index names every CDI spec has. Other selections come back unchanged.
@@ -30,7 +32,8 @@ public:
     static Result<LaunchSpec> resolve(const LaunchSpec &spec, const GpuSnapshot &host,
                                       const QStringList &reserved = {},
                                       QList<GpuInfo> *taken = nullptr,
-                                      const QHash<QString, QString> &heldBy = {});
+                                      const QHash<QString, QString> &heldBy = {},
+                                      const QHash<QString, QString> &claimedBy = {});
 
     // The one way a launch's free GPUs are picked, for the launch and for every preview of it:
     // spec as an engine of this kind takes it, resolved against host minus what this process's

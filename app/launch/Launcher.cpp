@@ -4,20 +4,35 @@
 #include "CudaRequirement.h"
 #include "DockerCreateBody.h"
 #include "FreeGpuPicker.h"
+#include "GpuLedger.h"
 #include "LibpodCreateBody.h"
 #include "containers/ContainerLister.h"
 #include "engine/CdiSpecs.h"
 #include "engine/ContainerStream.h"
 #include "engine/DockerClient.h"
 #include "engine/EngineError.h"
+#include "engine/JsonStream.h"
 #include "engine/WaitCall.h"
 #include "gpu/GpuInventory.h"
 
 #include <utility>
 
+#include <QHash>
+#include <QJsonArray>
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcLaunch, "gpudeck.launch", QtWarningMsg)
+
+namespace {
+
+// Host -> this process's launches waiting for GPUs there, first come first. One thread, no lock.
+QHash<QString, QList<Launcher *>> &waitingLines()
+{
+    static QHash<QString, QList<Launcher *>> lines;
+    return lines;
+}
+
+} // namespace
 
 Launcher::Launcher(DockerClient *client, QObject *parent) : QObject(parent), m_client(client) { }
 
@@ -72,6 +87,12 @@ void Launcher::launch(const LaunchSpec &spec, bool detach)
     m_spec = spec;
     m_request = spec;
     m_taken.clear();
+    m_host = GpuSnapshot();
+    m_requirement = CudaRequirement();
+    m_retries = 0;
+    static quint64 tickets = 0;
+    m_ticket = ++tickets;
+    m_waitReason = Error();
     m_detach = detach;
     m_id.clear();
     m_exitCode.reset();
@@ -102,6 +123,7 @@ void Launcher::checkGpus()
     m_client->inspectImage(m_spec.image, m_calls, [this](const Result<QJsonObject> &image) {
         const QStringList env = image ? CudaRequirement::imageEnv(image.value()) : QStringList();
         const CudaRequirement requirement = CudaRequirement::fromEnv(env + m_spec.env);
+        m_requirement = requirement;
         const bool free = m_spec.gpus.mode == GpuSelection::Mode::Free;
         const bool check = !requirement.disabled && !requirement.isEmpty();
         if (!free && !check) {
@@ -132,6 +154,12 @@ void Launcher::checkGpus()
 
 void Launcher::onHostRead(const GpuSnapshot &host, const CudaRequirement &requirement)
 {
+    m_retrying = false;
+    if (m_waiting && m_cancelRequested) {
+        fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")), false);
+        return;
+    }
+    m_host = host;
     if (host.ok()) {
         if (const Error refused = requirement.check(m_spec.image, host); refused.isError()) {
             fail(refused, false);
@@ -139,34 +167,61 @@ void Launcher::onHostRead(const GpuSnapshot &host, const CudaRequirement &requir
         }
     }
     if (m_spec.gpus.mode == GpuSelection::Mode::Free && host.ok()) {
-        // A GPU that a running container holds is taken even when nothing runs on it (an idle
-        // notebook): the engine's running containers say which.
-        ContainerLister::list(
-            m_client, false, m_calls, [this, host](const Result<QList<ContainerRecord>> &running) {
-                if (!running) {
-                    fail(Error(running.error())
-                             .withWhat(QStringLiteral("Cannot take free GPUs: the engine's "
-                                                      "running containers could not be read")),
-                         false);
-                    return;
-                }
-                takeFreeGpus(host, ContainerLister::heldBy(running.value(), host));
-            });
+        pickFreeGpus();
         return;
     }
-    takeFreeGpus(host, {});
+    takeFreeGpus({}, {});
 }
 
-void Launcher::takeFreeGpus(const GpuSnapshot &host, const QHash<QString, QString> &heldBy)
+void Launcher::pickFreeGpus()
+{
+    // A GPU that a running container holds is taken even when nothing runs on it (an idle
+    // notebook): the engine's running containers say which. A GPU another launch has claimed
+    // and not yet started is taken too: the engine's claims say which.
+    ContainerLister::list(
+        m_client, false, m_calls, [this](const Result<QList<ContainerRecord>> &running) {
+            if (!running) {
+                fail(Error(running.error())
+                         .withWhat(QStringLiteral("Cannot take free GPUs: the engine's "
+                                                  "running containers could not be read")),
+                     false);
+                return;
+            }
+            const QHash<QString, QString> held = ContainerLister::heldBy(running.value(), m_host);
+            GpuLedger::readClaims(m_client, m_host, m_calls,
+                                  [this, held](const Result<QList<GpuLedger::Claim>> &claims) {
+                                      if (!claims) {
+                                          fail(Error(claims.error())
+                                                   .withWhat(QStringLiteral(
+                                                       "Cannot take free GPUs: the GPU "
+                                                       "claims on the engine could not be "
+                                                       "read")),
+                                               false);
+                                          return;
+                                      }
+                                      takeFreeGpus(held, GpuLedger::claimedBy(claims.value()));
+                                  });
+        });
+}
+
+void Launcher::takeFreeGpus(const QHash<QString, QString> &heldBy,
+                            const QHash<QString, QString> &claimedBy)
 {
     if (m_spec.gpus.mode == GpuSelection::Mode::Free) {
         const QString hostName = m_client->endpoint().url;
         const Result<LaunchSpec> resolved = FreeGpuPicker::resolve(
-            m_request, host, FreeGpuPicker::reserved(hostName), &m_taken, heldBy);
+            m_request, m_host, FreeGpuPicker::reserved(hostName), &m_taken, heldBy, claimedBy);
         if (!resolved) {
+            // Too few free GPUs (a refusal of the pick, not an unreadable host): wait for them.
+            if (m_waitForGpus && m_host.ok()
+                && resolved.error().code() == Error::Code::Validation) {
+                waitForGpus(resolved.error());
+                return;
+            }
             fail(resolved.error(), false);
             return;
         }
+        stopWaiting();
         m_request = resolved.value();
         FreeGpuPicker::reserve(hostName, FreeGpuPicker::uuids(m_taken));
         m_reservedOn = hostName;
@@ -175,6 +230,114 @@ void Launcher::takeFreeGpus(const GpuSnapshot &host, const QHash<QString, QStrin
             return; // a handler cancelled the launch
     }
     create();
+}
+
+int Launcher::placeInLine() const
+{
+    if (!m_waiting)
+        return 0;
+    return int(waitingLines().value(m_lineHost).indexOf(const_cast<Launcher *>(this))) + 1;
+}
+
+void Launcher::waitForGpus(const Error &reason)
+{
+    const bool changed = !m_waiting || reason.why() != m_waitReason.why();
+    m_waitReason = reason;
+    if (!m_waiting) {
+        m_waiting = true;
+        m_lineHost = m_client->endpoint().url;
+        // In the order the launches began, though their first reads may end in another.
+        QList<Launcher *> &line = waitingLines()[m_lineHost];
+        qsizetype at = line.size();
+        while (at > 0 && line.at(at - 1)->m_ticket > m_ticket)
+            --at;
+        line.insert(at, this);
+        for (qsizetype behind = at + 1; behind < line.size(); ++behind) {
+            Launcher *moved = line.at(behind); // a place further back now
+            QMetaObject::invokeMethod(
+                moved, [moved]() { emit moved->waitingForGpus(); }, Qt::QueuedConnection);
+        }
+        if (!m_waitTimer) {
+            m_waitTimer = new QTimer(this);
+            connect(m_waitTimer, &QTimer::timeout, this, &Launcher::retryWaiting);
+            m_retrySoon = new QTimer(this);
+            m_retrySoon->setSingleShot(true);
+            m_retrySoon->setInterval(100); // one retry for a burst of events
+            connect(m_retrySoon, &QTimer::timeout, this, &Launcher::retryWaiting);
+        }
+        m_waitTimer->start(kWaitRefreshMs);
+    }
+    if (!m_events) {
+        // Any container that dies, is removed or has its claim removed may free GPUs.
+        m_events = m_client->events(
+            {{QStringLiteral("type"), QJsonArray{QStringLiteral("container")}},
+             {QStringLiteral("event"),
+              QJsonArray{QStringLiteral("die"), QStringLiteral("destroy"), QStringLiteral("stop"),
+                         QStringLiteral("kill"), QStringLiteral("start")}}});
+        m_events->setParent(this);
+        connect(m_events, &JsonStream::object, this, [this]() { m_retrySoon->start(); });
+        connect(m_events, &JsonStream::finished, this, [this]() {
+            if (m_events)
+                m_events->deleteLater();
+            m_events = nullptr; // opened again at the next try
+        });
+    }
+    if (changed)
+        emit waitingForGpus();
+}
+
+void Launcher::retryWaiting()
+{
+    if (!m_waiting || m_retrying || !m_inventory || m_state != State::Creating)
+        return;
+    // First come, first served: only the head of this process's line for the host tries.
+    if (placeInLine() != 1)
+        return;
+    m_retrying = true;
+    const CudaRequirement requirement = m_requirement;
+    connect(
+        m_inventory, &GpuInventory::finished, m_calls,
+        [this, requirement](const GpuSnapshot &host) { onHostRead(host, requirement); },
+        Qt::SingleShotConnection);
+    m_inventory->refresh();
+}
+
+void Launcher::stopWaiting()
+{
+    if (m_waitTimer) {
+        m_waitTimer->stop();
+        m_retrySoon->stop();
+    }
+    if (m_events) {
+        m_events->disconnect(this);
+        m_events->cancel();
+        m_events->deleteLater();
+        m_events = nullptr;
+    }
+    m_retrying = false;
+    if (!m_waiting)
+        return;
+    m_waiting = false;
+    // Not through m_client: a window that closes may have deleted it already.
+    auto it = waitingLines().find(m_lineHost);
+    if (it == waitingLines().end())
+        return;
+    const bool wasFirst = !it->isEmpty() && it->first() == this;
+    it->removeAll(this);
+    const QList<Launcher *> rest = *it;
+    if (it->isEmpty())
+        waitingLines().erase(it);
+    // The others moved up a place; the new head tries at once.
+    for (Launcher *other : rest) {
+        QMetaObject::invokeMethod(
+            other,
+            [other, wasFirst]() {
+                emit other->waitingForGpus();
+                if (wasFirst)
+                    other->retryWaiting();
+            },
+            Qt::QueuedConnection);
+    }
 }
 
 void Launcher::releaseGpus()
@@ -221,6 +384,10 @@ void Launcher::create()
             return;
         }
     }
+    // The claim's check reads the engine's create events: opened now, it is ready when the
+    // create returns.
+    if (!m_taken.isEmpty())
+        m_ledgerCheck = new GpuLedger::Check(m_client, m_host, m_calls);
     const auto created = [this](const Result<QString> &id) {
         if (!id) {
             fail(id.error(), false);
@@ -243,6 +410,73 @@ void Launcher::onCreated(const QString &id)
         fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")), true);
         return;
     }
+    if (m_taken.isEmpty()) {
+        afterCreated();
+        return;
+    }
+    // Free GPUs picked: the engine's claims decide whether this launch keeps them.
+    GpuLedger::Check *check = m_ledgerCheck ? m_ledgerCheck.data()
+                                            : new GpuLedger::Check(m_client, m_host, m_calls);
+    m_ledgerCheck = nullptr;
+    check->judge(id, FreeGpuPicker::uuids(m_taken), [this](const Result<QString> &holder) {
+        if (m_cancelRequested) {
+            fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")), true);
+            return;
+        }
+        if (!holder) {
+            fail(Error(holder.error())
+                     .withWhat(QStringLiteral("Cannot take free GPUs: the GPU claims on the engine "
+                                              "could not be read")),
+                 true);
+            return;
+        }
+        if (!holder.value().isEmpty()) {
+            giveWay(holder.value());
+            return;
+        }
+        afterCreated();
+    });
+}
+
+void Launcher::giveWay(const QString &holder)
+{
+    qCDebug(lcLaunch) << "giving way to" << holder << m_id;
+    emit gaveWay(holder);
+    if (m_state != State::Creating)
+        return; // a handler cancelled the launch
+    if (++m_retries > GpuLedger::kMaxRetries) {
+        fail(Error(Error::Code::Validation,
+                   QStringLiteral("Cannot take %1").arg(m_spec.gpus.summary()),
+                   QStringLiteral("other launches claimed the GPUs it picked %1 times in a row")
+                       .arg(GpuLedger::kMaxRetries),
+                   QStringLiteral("Try again in a moment, or pick the GPUs yourself")),
+             true);
+        return;
+    }
+    // Our claim goes before we pick again: nothing is left behind, and no reader sees it.
+    m_removing = true;
+    m_client->removeContainer(m_id, true, m_calls, [this](const Result<void> &removed) {
+        m_removing = false;
+        if (!removed && removed.error().httpStatus() != 404) {
+            fail(Error(removed.error())
+                     .withWhat(QStringLiteral("Cannot give the claimed GPUs back")),
+                 false);
+            return;
+        }
+        m_id.clear();
+        releaseGpus();
+        m_taken.clear();
+        m_request = m_spec.resolvedFor(m_client->kind());
+        if (m_cancelRequested) {
+            fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")), false);
+            return;
+        }
+        pickFreeGpus();
+    });
+}
+
+void Launcher::afterCreated()
+{
     if (m_detach) {
         onWaitReady();
         return;
@@ -250,7 +484,7 @@ void Launcher::onCreated(const QString &id)
     setState(State::Attaching);
     if (m_state != State::Attaching)
         return; // a stateChanged handler cancelled the launch
-    m_stream = m_client->attach(id, m_spec.tty, m_spec.interactive);
+    m_stream = m_client->attach(m_id, m_spec.tty, m_spec.interactive);
     m_stream->setParent(this);
     connect(m_stream, &ContainerStream::output, this, &Launcher::output);
     connect(m_stream, &ContainerStream::started, this, &Launcher::onAttached);
@@ -412,7 +646,12 @@ void Launcher::cancel()
         return;
     m_cancelRequested = true;
     switch (m_state) {
-    case State::Creating: return; // onCreated removes it as soon as its id is known
+    case State::Creating:
+        if (m_waiting && !m_retrying) {
+            fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")), false);
+            return;
+        }
+        return; // onCreated removes it as soon as its id is known
     case State::Attaching:
     case State::Waiting:
         fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")), true);
@@ -476,6 +715,7 @@ void Launcher::finishWith(State state)
 
 void Launcher::cleanUp()
 {
+    stopWaiting();
     releaseGpus();
     if (m_stream) {
         m_stream->disconnect(this);

@@ -1,9 +1,12 @@
 #pragma once
 
+#include "CudaRequirement.h"
+#include "GpuLedger.h"
 #include "LaunchSpec.h"
 #include "common/Error.h"
 #include "engine/StreamDemuxer.h"
 #include "gpu/GpuInfo.h"
+#include "gpu/GpuSnapshot.h"
 
 #include <QHash>
 #include <QObject>
@@ -15,10 +18,9 @@
 
 struct CdiInventory;
 class ContainerStream;
-class CudaRequirement;
 class DockerClient;
 class GpuInventory;
-class GpuSnapshot;
+class JsonStream;
 class WaitCall;
 
 // Runs one launch the way `docker run` does, so that no output is lost:
@@ -29,6 +31,13 @@ class WaitCall;
 // A GPU launch is checked first, while the state is Creating: the image's CUDA requirement
 // against the host's driver (CudaRequirement), and "N free GPUs" resolved into explicit GPUs
 // (FreeGpuPicker), reserved in this process until the container runs or the launch ends.
+// Across processes and machines the engine is the ledger (GpuLedger): the container is created
+// with a claim on its GPUs, the engine's claims are read again, and a launch whose claim overlaps
+// an earlier one removes its container and picks again (at most GpuLedger::kMaxRetries times).
+// With setWaitForGpus, a free-GPU launch that finds too few waits for them (still Creating,
+// waitingForGpus()) instead of failing: in first-come order among this process's launches on
+// that host, trying again on the engine's container events and on a GPU refresh every
+// kWaitRefreshMs (a process can free a GPU without an event).
 class Launcher : public QObject
 {
     Q_OBJECT
@@ -55,6 +64,10 @@ public:
     // picked from a fresh read of it and the image's CUDA requirement is checked against its
     // driver. Null (the default): "N free GPUs" is refused and the CUDA check skipped.
     void setGpuInventory(GpuInventory *inventory);
+    // A free-GPU launch that finds too few free GPUs waits for them instead of failing.
+    void setWaitForGpus(bool wait) { m_waitForGpus = wait; }
+
+    static constexpr int kWaitRefreshMs = 5000;
 
     // detach: create and start only; finished follows as soon as the container runs.
     void launch(const LaunchSpec &spec, bool detach = false);
@@ -84,6 +97,11 @@ public:
     const LaunchSpec &spec() const { return m_spec; }
     // The GPUs an "N free GPUs" launch took; empty before gpusTaken() and for other launches.
     const QList<GpuInfo> &takenGpus() const { return m_taken; }
+    // While it waits for GPUs: why (the refusal, naming who holds the GPUs) and its place in this
+    // process's line for the host (1: next).
+    bool isWaitingForGpus() const { return m_waiting; }
+    const Error &waitReason() const { return m_waitReason; }
+    int placeInLine() const;
 
     // From a failed launch's finished() until the engine answered the removal of the container
     // the launch had made (containerRemoved() then): a process about to exit waits for it, or
@@ -101,6 +119,10 @@ signals:
     void containerCreated(const QString &id);
     // "N free GPUs" were resolved: takenGpus() says which.
     void gpusTaken();
+    // A launch found too few free GPUs and waits (again each time its reason or place changes).
+    void waitingForGpus();
+    // Its claim overlapped an earlier one (holder names its container): it picks again.
+    void gaveWay(const QString &holder);
     void output(StreamDemuxer::Channel channel, const QByteArray &data);
     // Exactly once: Exited (exitCode set), Failed (error set) or Cancelled.
     void finished();
@@ -111,10 +133,17 @@ private:
     void setState(State state);
     void checkGpus();
     void onHostRead(const GpuSnapshot &host, const CudaRequirement &requirement);
-    void takeFreeGpus(const GpuSnapshot &host, const QHash<QString, QString> &heldBy);
+    void pickFreeGpus();
+    void takeFreeGpus(const QHash<QString, QString> &heldBy,
+                      const QHash<QString, QString> &claimedBy);
     void releaseGpus();
     void create();
     void onCreated(const QString &id);
+    void afterCreated();
+    void giveWay(const QString &holder);
+    void waitForGpus(const Error &reason);
+    void retryWaiting();
+    void stopWaiting();
     void onAttached();
     void onWaitReady();
     void onStarted();
@@ -129,6 +158,19 @@ private:
     LaunchSpec m_request;
     QPointer<GpuInventory> m_inventory;
     QList<GpuInfo> m_taken;
+    GpuSnapshot m_host; // the last read of the host's GPUs
+    CudaRequirement m_requirement;
+    int m_retries = 0;                        // times this launch gave way
+    QPointer<GpuLedger::Check> m_ledgerCheck; // opened before the create of a free-GPU launch
+    quint64 m_ticket = 0; // the order launches began in: their places in a waiting line
+    bool m_waitForGpus = false;
+    bool m_waiting = false;
+    bool m_retrying = false; // a waiting launch's new read of the host is under way
+    QString m_lineHost;      // the host whose waiting line it is in
+    Error m_waitReason;
+    QPointer<JsonStream> m_events; // the engine's container events while waiting
+    QTimer *m_waitTimer = nullptr;
+    QTimer *m_retrySoon = nullptr;
     QString m_reservedOn; // the host whose reservation this launch holds; empty: none
     bool m_detach = false;
     State m_state = State::Idle;

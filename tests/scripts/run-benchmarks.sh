@@ -55,8 +55,11 @@ echo "== bench_launch (one-task swarm service, against docker service create + l
 GPUDECK_TEST_HOST="$swarm_host" "$build/tests/bench/bench_launch" swarm
 
 export GPUDECK_TEST_HOST="$host"
+echo "== bench_ledger (the GPU claim's cost per launch, a waiting launch's CPU share)"
+"$build/tests/bench/bench_ledger"
 for bench in "$build"/tests/bench/bench_*; do
-    [[ -f "$bench" && -x "$bench" && "$(basename "$bench")" != bench_engine && "$(basename "$bench")" != bench_launch ]] || continue
+    case "$(basename "$bench")" in bench_engine | bench_launch | bench_ledger) continue ;; esac
+    [[ -f "$bench" && -x "$bench" ]] || continue
     echo "== $(basename "$bench")"
     "$bench"
 done

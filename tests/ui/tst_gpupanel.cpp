@@ -1,3 +1,4 @@
+#include "containers/ContainerRecord.h"
 #include "gpu/GpuHistory.h"
 #include "gpus/GpuPanel.h"
 #include "gpus/HistoryPlot.h"
@@ -28,6 +29,7 @@ private slots:
     void historyPlotStacksOwnersAndSaysSo();
     void alertSaidOnceInTheWindow();
     void csvSaveFromTheMenuSaysWhatHappened();
+    void claimedGpuSaysWhoIsStarting();
 };
 
 void TestGpuPanel::initTestCase()
@@ -359,6 +361,50 @@ void TestGpuPanel::csvSaveFromTheMenuSaysWhatHappened()
     QFile csv(good);
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(csv.readAll().count('\n'), 31);
+}
+
+// A GPU that another launch has claimed and not started (GpuLedger) says so; a lapsed claim and a
+// claim on another GPU do not.
+void TestGpuPanel::claimedGpuSaysWhoIsStarting()
+{
+    GpuSnapshot s;
+    for (int i = 0; i < 3; ++i) {
+        GpuInfo g;
+        g.index = i;
+        g.uuid = QStringLiteral("GPU-%1").arg(i);
+        g.name = QStringLiteral("NVIDIA H200");
+        g.memoryTotal = 141LL << 30;
+        g.memoryUsed = 0;
+        g.processesKnown = true;
+        s.gpus.append(g);
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    ContainerRecord starting;
+    starting.id = QStringLiteral("a1");
+    starting.name = QStringLiteral("bob-train");
+    starting.state = QStringLiteral("created");
+    starting.createdAt = now.addSecs(-2);
+    starting.labels.insert(ContainerRecord::gpusLabel(), QStringLiteral("GPU-1"));
+    ContainerRecord lapsed = starting;
+    lapsed.id = QStringLiteral("b2");
+    lapsed.name = QStringLiteral("crashed-launch");
+    lapsed.createdAt = now.addSecs(-GpuLedger::kClaimSeconds - 5);
+    lapsed.labels.insert(ContainerRecord::gpusLabel(), QStringLiteral("2")); // by index
+
+    GpuPanel panel;
+    panel.resize(900, 300);
+    panel.show();
+    panel.setSnapshot(s);
+    panel.setClaims(GpuLedger::claimsOf({starting, lapsed}, s));
+    auto *tree = panel.findChild<QTreeWidget *>(QStringLiteral("gpuTree"));
+    QVERIFY(tree);
+    QCOMPARE(tree->topLevelItem(0)->text(GpuPanel::ProcessColumn), QStringLiteral("free"));
+    QCOMPARE(tree->topLevelItem(1)->text(GpuPanel::ProcessColumn),
+             QStringLiteral("claimed by bob-train (starting)"));
+    QCOMPARE(tree->topLevelItem(2)->text(GpuPanel::ProcessColumn), QStringLiteral("free"));
+    // Started (a holder now) or gone: the claim no longer shows.
+    panel.setClaims({});
+    QCOMPARE(tree->topLevelItem(1)->text(GpuPanel::ProcessColumn), QStringLiteral("free"));
 }
 
 QTEST_MAIN(TestGpuPanel)

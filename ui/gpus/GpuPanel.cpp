@@ -230,6 +230,13 @@ void GpuPanel::setHolders(const QHash<QString, QStringList> &holders)
         setSnapshot(m_snapshot);
 }
 
+void GpuPanel::setClaims(const QList<GpuLedger::Claim> &claims)
+{
+    m_claims = claims;
+    if (m_haveSnapshot)
+        setSnapshot(m_snapshot);
+}
+
 void GpuPanel::setSnapshot(const GpuSnapshot &snapshot)
 {
     m_haveSnapshot = true;
@@ -381,50 +388,19 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
             ? tr("%1, temperature %2 °C").arg(item->text(UtilColumn)).arg(gpu.temperature)
             : item->text(UtilColumn));
 
-    QString processes;
-    QStringList details;
-    QStringList others; // processes neither idle nor yours: what a tick warns about
-    const bool busy = gpu.processesKnown && !gpu.processes.isEmpty();
-    if (!gpu.error.isEmpty()) {
-        processes = gpu.error;
-    } else if (!gpu.processesKnown) {
-        processes = tr("unknown");
-    } else if (busy) {
-        QStringList parts;
-        for (const GpuInfo::Process &p : gpu.processes) {
-            parts << ProcessColumn::text(p);
-            details << ProcessColumn::details(p);
-            if (!p.container.yours)
-                others << ProcessColumn::text(p);
-        }
-        processes = parts.join(QStringLiteral(" · "));
-    } else if (gpu.isFree()) {
-        processes = tr("free");
-    } else {
-        processes = tr("not free: %1").arg(gpu.busyReason());
-    }
     QStringList holders = m_holders.value(gpu.uuid);
     if (holders.isEmpty())
         holders = m_holders.value(QString::number(gpu.index));
     item->setData(IndexColumn, HoldersRole, holders);
-    bool heldIdle = false;
-    if (gpu.error.isEmpty() && !holders.isEmpty()) {
-        // Held by a container with no process there: still taken; a tick warns as for a process.
-        const QStringList idle = ProcessColumn::idleHolders(gpu, holders);
-        if (!idle.isEmpty()) {
-            heldIdle = true;
-            const QString held = tr("held by %1, idle").arg(idle.join(QStringLiteral(", ")));
-            processes = busy ? tr("%1 · %2").arg(processes, held) : held;
-            details << tr("Click to select %1 in the Containers view").arg(holders.first());
-            for (const QString &holder : idle)
-                others << tr("%1 (it holds the GPU, idle)").arg(holder);
-        }
-    }
-    const bool taken = busy || heldIdle;
-    item->setData(IndexColumn, FreeRole, gpu.isFree() && holders.isEmpty()); // as picks see it
+    const QString claimer = GpuLedger::claimedBy(m_claims).value(gpu.uuid);
+    const ProcessColumn::Cell cell = ProcessColumn::cell(gpu, holders, claimer);
+    const QString &processes = cell.text;
+    const bool taken = cell.taken;
+    // Free as picks see it: no holder, no claim.
+    item->setData(IndexColumn, FreeRole, gpu.isFree() && holders.isEmpty() && claimer.isEmpty());
     item->setText(ProcessColumn, processes);
-    item->setToolTip(ProcessColumn, details.join(QLatin1Char('\n')));
-    item->setData(IndexColumn, OthersRole, others.join(QStringLiteral(" · ")));
+    item->setToolTip(ProcessColumn, cell.details.join(QLatin1Char('\n')));
+    item->setData(IndexColumn, OthersRole, cell.others.join(QStringLiteral(" · ")));
     item->setIcon(IndexColumn, taken ? Icons::get(QStringLiteral("busy")) : QIcon());
     item->setToolTip(IndexColumn,
                      taken ? tr("GPU %1 is in use: %2").arg(id, processes) : tr("GPU %1").arg(id));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "gpu/GpuSnapshot.h"
+#include "launch/GpuLedger.h"
 #include "launch/GpuSelection.h"
 
 #include <QHash>
@@ -69,6 +70,9 @@ public:
     // The running containers holding each GPU, by UUID (or by index as text), whether or not a
     // process of theirs runs there: "held by NAME, idle".
     void setHolders(const QHash<QString, QStringList> &holders);
+    // The engine's GPU claims (GpuLedger): a GPU that a launch has claimed and not yet started
+    // shows "claimed by NAME (starting)" until it starts or its claim lapses.
+    void setClaims(const QList<GpuLedger::Claim> &claims);
 
 signals:
     void selectionChanged();
@@ -120,6 +124,7 @@ private:
     GpuSnapshot m_snapshot; // the last one shown, to redraw when the CDI devices change
     QStringList m_cdiNames;
     QHash<QString, QStringList> m_holders;
+    QList<GpuLedger::Claim> m_claims;
     bool m_cdiKnown = false;
     bool m_cdiLaunch = false;
     QString m_busyWarning;

@@ -68,4 +68,47 @@ QStringList idleHolders(const GpuInfo &gpu, const QStringList &holders)
     return idle;
 }
 
+Cell cell(const GpuInfo &gpu, const QStringList &holders, const QString &claimer)
+{
+    Cell out;
+    const bool busy = gpu.processesKnown && !gpu.processes.isEmpty();
+    if (!gpu.error.isEmpty()) {
+        out.text = gpu.error;
+    } else if (!gpu.processesKnown) {
+        out.text = GpuPanel::tr("unknown");
+    } else if (busy) {
+        QStringList parts;
+        for (const GpuInfo::Process &p : gpu.processes) {
+            parts << text(p);
+            out.details << details(p);
+            if (!p.container.yours)
+                out.others << text(p);
+        }
+        out.text = parts.join(QStringLiteral(" · "));
+    } else if (gpu.isFree()) {
+        out.text = GpuPanel::tr("free");
+    } else {
+        out.text = GpuPanel::tr("not free: %1").arg(gpu.busyReason());
+    }
+    out.taken = busy;
+    if (gpu.error.isEmpty() && !holders.isEmpty()) {
+        // Held by a container with no process there: still taken; a tick warns as for a process.
+        const QStringList idle = idleHolders(gpu, holders);
+        if (!idle.isEmpty()) {
+            out.taken = true;
+            const QString held =
+                GpuPanel::tr("held by %1, idle").arg(idle.join(QStringLiteral(", ")));
+            out.text = busy ? GpuPanel::tr("%1 · %2").arg(out.text, held) : held;
+            out.details
+                << GpuPanel::tr("Click to select %1 in the Containers view").arg(holders.first());
+            for (const QString &holder : idle)
+                out.others << GpuPanel::tr("%1 (it holds the GPU, idle)").arg(holder);
+        }
+    }
+    // Another launch picked it and has not started yet (lapsed claims drop out at a refresh).
+    if (gpu.error.isEmpty() && holders.isEmpty() && !busy && !claimer.isEmpty())
+        out.text = GpuPanel::tr("claimed by %1 (starting)").arg(claimer);
+    return out;
+}
+
 } // namespace ProcessColumn

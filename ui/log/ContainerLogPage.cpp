@@ -16,6 +16,8 @@
 #include <QTextCursor>
 #include <QTextDocument>
 
+#include <utility>
+
 ContainerLogPage::ContainerLogPage(DockerClient *client, const LaunchSpec &spec, QWidget *parent)
     : ContainerLogPage(client, new ContainerRun(client, spec), spec, parent)
 {
@@ -54,6 +56,17 @@ ContainerLogPage::ContainerLogPage(DockerClient *client, ContainerRun *run, cons
         });
     }
     portsLabel()->setVisible(!spec.ports.isEmpty());
+    // "N free GPUs" and too few free: the tab waits in line until they are (Stop cancels).
+    launcher->setWaitForGpus(spec.gpus.mode == GpuSelection::Mode::Free);
+    connect(launcher, &Launcher::waitingForGpus, this, [this]() {
+        if (!std::exchange(m_waitNoted, true))
+            addNote(tr("Waiting for %1: %2")
+                        .arg(this->spec().gpus.summary(), m_run->launcher()->waitReason().why()));
+        updateStatus();
+    });
+    connect(launcher, &Launcher::gaveWay, this, [this](const QString &holder) {
+        addNote(tr("%1 claimed the same GPUs first: picking again").arg(holder));
+    });
     connect(launcher, &Launcher::gpusTaken, this, [this]() {
         addNote(tr("Taking %1 (%2)")
                     .arg(FreeGpuPicker::describe(m_run->launcher()->takenGpus()),
@@ -104,7 +117,16 @@ QString ContainerLogPage::stateText() const
     const QString id = m_run->id().left(12);
     switch (state()) {
     case Launcher::State::Idle: return tr("Not started");
-    case Launcher::State::Creating: return tr("Creating the container…");
+    case Launcher::State::Creating: {
+        const Launcher *launch = m_run->launcher();
+        if (!launch->isWaitingForGpus())
+            return tr("Creating the container…");
+        const int place = launch->placeInLine();
+        return tr("Waiting for %1 (%2): %3")
+            .arg(spec().gpus.summary(),
+                 place <= 1 ? tr("next in line") : tr("place %1 in line").arg(place),
+                 launch->waitReason().why());
+    }
     case Launcher::State::Attaching:
     case Launcher::State::Waiting: return tr("Attaching to %1…").arg(id);
     case Launcher::State::Starting: return tr("Starting %1…").arg(id);

@@ -51,4 +51,5 @@ private:
     TerminalView *m_terminal = nullptr; // an interactive launch with a tty: its terminal
     PortLinks *m_portLinks = nullptr;
     QString m_portsProblem;
+    bool m_waitNoted = false; // the tab said once what its launch waits for
 };

@@ -15,6 +15,8 @@
 #include <QSettings>
 #include <QUrl>
 
+#include <utility>
+
 ContainersDock::ContainersDock(EngineSelection *selection, LogView *logs, QWidget *parent)
     : QDockWidget(tr("Containers"), parent),
       m_selection(selection),
@@ -206,6 +208,16 @@ void ContainersDock::updateHolders()
             }
         }
     }
+    QList<GpuLedger::Claim> claims;
+    if (m_view) {
+        for (const ContainerRecord &record : m_view->containerWatch()->model()->records()) {
+            if (record.state == QLatin1String("created"))
+                claims << GpuLedger::claimOf(record, m_host);
+        }
+    }
+    if (!claims.isEmpty() || std::exchange(m_hadClaims, false))
+        emit claimsChanged(claims);
+    m_hadClaims = !claims.isEmpty();
     if (holders == m_holders)
         return;
     m_holders = holders;

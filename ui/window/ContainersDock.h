@@ -1,6 +1,7 @@
 #pragma once
 
 #include "gpu/GpuSnapshot.h"
+#include "launch/GpuLedger.h"
 #include "launch/InspectedLaunch.h"
 
 #include <QDockWidget>
@@ -46,6 +47,8 @@ public:
 
 signals:
     void holdersChanged(const QHash<QString, QStringList> &holders);
+    // The engine's GPU claims: containers created with one and not started (GpuLedger).
+    void claimsChanged(const QList<GpuLedger::Claim> &claims);
     // The view's Launch Again: the container and the preset that launched it (empty: none did).
     void launchAgainRequested(const QString &id, const QString &preset);
     // rebuildLaunch()'s answer: the launch read from container name, or one sentence why not.
@@ -69,5 +72,6 @@ private:
     QHash<QString, QStringList> m_holders;
     // Remembered tabs of the selected engine not brought back yet.
     QStringList m_toRestore;
+    bool m_hadClaims = false;
     std::function<QString()> m_engineName;
 };

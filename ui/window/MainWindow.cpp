@@ -113,6 +113,7 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
         return m_registry->engines().size() > 1 && engine() ? engine()->name() : QString();
     });
     connect(m_containers, &ContainersDock::holdersChanged, m_gpus, &GpuPanel::setHolders);
+    connect(m_containers, &ContainersDock::claimsChanged, m_gpus, &GpuPanel::setClaims);
     connect(m_gpus, &GpuPanel::holderActivated, m_containers, &ContainersDock::selectContainer);
     // The idle alert's offer: the container is on the selected engine's host, as the GPUs shown.
     connect(m_gpus, &GpuPanel::stopRequested, this, [this](const QString &id, const QString &name) {

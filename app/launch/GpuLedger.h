@@ -1,0 +1,116 @@
+#pragma once
+
+#include "common/Result.h"
+#include "containers/ContainerRecord.h"
+#include "gpu/GpuSnapshot.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+class DockerClient;
+class JsonStream;
+
+// The engine as the ledger of a shared GPU host: every GPU Deck launch that picked free GPUs
+// creates its container with a claim, the label ContainerRecord::gpusLabel() holding the GPU
+// UUIDs; whoever reads the engine sees the claims, whatever machine or process made them.
+// A claim takes its GPUs while its container is created and not older than kClaimSeconds (a
+// crash between create and start leaves a claim that lapses), and of course while it runs.
+// Two launches that picked the same GPU at the same moment both check the engine after their
+// creates; the one whose create the engine logged later gives way, removes its container and
+// picks again. Every reader sees the same log, so exactly one of two overlapping claims stays.
+namespace GpuLedger {
+
+constexpr int kClaimSeconds = 30;
+// A launch that gave way this often fails instead of picking again.
+constexpr int kMaxRetries = 8;
+
+struct Claim
+{
+    QString id;
+    QString name;
+    QString state;     // the engine's: created, running, ...
+    QDateTime created; // the engine's Created (ms; a list entry: whole seconds)
+    QStringList uuids; // the host's GPU UUIDs of the label
+
+    bool isRunning() const;
+};
+
+// The filter of GET /containers/json that lists only containers with a claim.
+QJsonObject listFilter();
+
+// The claim a container carries (no uuids: none, or none of host's GPUs).
+Claim claimOf(const ContainerRecord &record, const GpuSnapshot &host);
+QList<Claim> claimsOf(const QList<ContainerRecord> &records, const GpuSnapshot &host);
+
+// Whether a claim takes its GPUs at now: running, or created within kClaimSeconds.
+bool isLive(const Claim &claim, const QDateTime &now = QDateTime::currentDateTimeUtc());
+
+// GPU UUID -> the names of the containers whose live, not yet running claims take it (running
+// ones are the holders ContainerLister::heldBy names). exceptId: the reader's own container.
+QHash<QString, QString> claimedBy(const QList<Claim> &claims, const QString &exceptId = {},
+                                  const QDateTime &now = QDateTime::currentDateTimeUtc());
+
+// The rule by Created times, which both sides apply alike: mine gives way to other when their
+// GPUs overlap, other is live and mine does not run yet, and other runs, or mine has lapsed, or
+// other was created earlier (on the engine's clock), or at the same time with a smaller id.
+// (check() orders by the engine's event log instead where it can: see there.)
+bool givesWay(const Claim &mine, const Claim &other,
+              const QDateTime &now = QDateTime::currentDateTimeUtc());
+
+// The live claims of the engine's containers (running or created), from their list entries.
+void readClaims(DockerClient *client, const GpuSnapshot &host, QObject *context,
+                std::function<void(const Result<QList<Claim>> &)> done);
+
+// After the create of mine (its id, the UUIDs it claims): reads the engine's claims again and
+// the order the engine logged their creates in (GET /events since a minute back, until mine
+// comes). Mine gives way to an overlapping live claim that runs or was logged before it; an
+// engine whose events do not come within 3 s is judged by givesWay on the exact Created times
+// (the overlapping claims inspected). done gets the name of the claim mine gives way to, or an
+// empty string when mine keeps its GPUs.
+void check(DockerClient *client, const QString &id, const QStringList &uuids,
+           const GpuSnapshot &host, QObject *context,
+           std::function<void(const Result<QString> &)> done);
+
+// The same in two steps: a Check made before the create opens the engine's create events, so
+// that the new connection is set up while the engine creates; judge() after the create. It
+// deletes itself once done has run (and with context).
+// Why the event log orders the claims and not their Created times: a container created earlier
+// may be registered, and listed, only after a later one has been checked; its create event is
+// logged after it is registered, and every reader reads the log in the same order.
+class Check : public QObject
+{
+public:
+    Check(DockerClient *client, const GpuSnapshot &host, QObject *context);
+    void judge(const QString &id, const QStringList &uuids,
+               std::function<void(const Result<QString> &)> done);
+
+private:
+    void closeEvents();
+    void judgeByCreated();
+    void decide();
+    void finish(const Result<QString> &result);
+
+    DockerClient *m_client;
+    GpuSnapshot m_host;
+    QString m_id;
+    QStringList m_uuids;
+    std::function<void(const Result<QString> &)> m_done;
+    QPointer<JsonStream> m_events;
+    QStringList m_logged; // the claims' creates, in the order the engine logged them
+    QList<Claim> m_claims;
+    bool m_eventsEnded = false;
+    bool m_ordered = false; // our own create has come
+    bool m_listed = false;
+    bool m_finished = false;
+};
+
+} // namespace GpuLedger
