@@ -90,17 +90,22 @@ void GpuHistory::record(const GpuSnapshot &snapshot)
 
 void GpuHistory::recordOwners(GpuSeries &series, const GpuInfo &g, qint64 msecs)
 {
-    // Each owner's memory summed over its processes on this GPU, in the order they came.
+    // Each owner's memory and SM utilisation summed over its processes on this GPU, in the order
+    // they came; its utilisation stays unknown (-1) unless one of its processes had a figure.
     QList<QString> keys;
     QHash<QString, qint64> bytes;
+    QHash<QString, int> smUtil;
     QHash<QString, QString> labels;
     for (const GpuInfo::Process &p : g.processes) {
         const QString key = ownerKey(p);
         if (!bytes.contains(key)) {
             keys.append(key);
             labels.insert(key, ownerLabel(p));
+            smUtil.insert(key, -1);
         }
         bytes[key] += qMax<qint64>(0, p.usedMemory);
+        if (p.smUtil >= 0)
+            smUtil[key] = qMin(100, qMax(0, smUtil.value(key)) + p.smUtil);
     }
     for (const QString &key : std::as_const(keys)) {
         OwnerSeries *owner = nullptr;
@@ -125,7 +130,7 @@ void GpuHistory::recordOwners(GpuSeries &series, const GpuInfo &g, qint64 msecs)
         }
         owner->label = labels.value(key);
         if (msecs >= 0)
-            owner->samples.push(OwnerSample{msecs, bytes.value(key)});
+            owner->samples.push(OwnerSample{msecs, bytes.value(key), small(smUtil.value(key))});
     }
     // Owners not seen for longer than the ring spans hold nothing worth keeping.
     if (msecs >= 0 && !series.samples.isEmpty()) {
@@ -185,19 +190,23 @@ QList<GpuHistory::ContainerPoint> GpuHistory::containerUse(const QString &contai
         for (qsizetype i = 0; i < s.samples.size(); ++i) {
             const GpuSample &x = s.samples.at(i);
             qint64 bytes = -1;
+            int smUtil = -1;
             if (owner) {
                 const SampleRing<OwnerSample> &r = owner->samples;
                 while (at < r.size() && r.at(at).msecs < x.msecs)
                     ++at;
-                if (at < r.size() && r.at(at).msecs == x.msecs)
+                if (at < r.size() && r.at(at).msecs == x.msecs) {
                     bytes = r.at(at).memoryBytes;
+                    smUtil = r.at(at).smUtil;
+                }
             }
             if (bytes < 0 && !(held && x.msecs >= sinceMs))
                 continue; // not the container's at this time
             ContainerPoint &p = points[x.msecs];
             p.msecs = x.msecs;
             p.memoryBytes += qMax<qint64>(0, bytes);
-            p.gpuUtil = qMax(p.gpuUtil, int(x.gpuUtil));
+            // Its own processes' SM utilisation where NVML gave it, else the whole GPU's.
+            p.gpuUtil = qMax(p.gpuUtil, smUtil >= 0 ? smUtil : int(x.gpuUtil));
         }
     }
     return points.values();

@@ -50,7 +50,10 @@ public:
     const GpuSeries *gpu(const QString &uuid) const;
 
     // One container's GPU use at one sample time: its processes' memory summed over the GPUs it
-    // held then, and the highest utilisation of those GPUs (-1: unknown).
+    // held then, and its utilisation (-1: unknown): on each GPU, its processes' SM utilisation
+    // summed (capped at 100) where NVML gave per-process figures, else the GPU's utilisation
+    // (nvidia-smi, remote hosts, drivers without them, a GPU it holds without a process); the
+    // highest over its GPUs.
     struct ContainerPoint
     {
         qint64 msecs = 0;

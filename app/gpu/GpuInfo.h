@@ -49,6 +49,9 @@ public:
         QString user;           // login name, else the numeric uid
         QString command;        // the command line, arguments joined by spaces
         QString unknownReason;  // "another PID namespace", "the process has ended"...
+        // Percent of the GPU's SMs it kept busy since the previous read (NVML's per-process
+        // utilisation); -1: not known (no sample, or the driver or nvidia-smi does not give it).
+        int smUtil = -1;
 
         bool inContainer() const { return !container.id.isEmpty(); }
         bool ownerKnown() const { return inContainer() || !user.isEmpty(); }
@@ -57,7 +60,8 @@ public:
         bool operator==(const Process &o) const
         {
             return pid == o.pid && usedMemory == o.usedMemory && container == o.container
-                   && user == o.user && command == o.command && unknownReason == o.unknownReason;
+                   && user == o.user && command == o.command && unknownReason == o.unknownReason
+                   && smUtil == o.smUtil;
         }
     };
 

@@ -14,9 +14,11 @@ struct GpuSample
     qint32 smClock = -1;     // MHz
 };
 
-// One owner's GPU memory at one sample.
+// One owner's GPU memory at one sample, and the SM utilisation of its processes there summed
+// (NVML's per-process figures, capped at 100; -1: none of them had one). Still 24 bytes.
 struct OwnerSample
 {
     qint64 msecs = 0;
     qint64 memoryBytes = 0;
+    qint16 smUtil = -1; // percent
 };

@@ -4,9 +4,11 @@
 
 #include <QByteArray>
 #include <QFile>
+#include <QHash>
 
 #include <dlfcn.h>
 
+#include <utility>
 #include <vector>
 
 // The few NVML types used, declared here from NVIDIA's public nvml.h documentation so that no
@@ -93,6 +95,19 @@ struct EventData
 static_assert(sizeof(EventData) == 32, "nvmlEventData_t layout");
 static_assert(sizeof(PciInfo) == 68, "nvmlPciInfo_t layout");
 
+// nvmlProcessUtilizationSample_t as nvmlDeviceGetProcessUtilization fills it: percent of the
+// sample period, timeStamp in microseconds (CPU time).
+struct ProcessUtilizationSample
+{
+    unsigned pid;
+    unsigned long long timeStamp;
+    unsigned smUtil;
+    unsigned memUtil;
+    unsigned encUtil;
+    unsigned decUtil;
+};
+static_assert(sizeof(ProcessUtilizationSample) == 32, "nvmlProcessUtilizationSample_t layout");
+
 QString fromBuffer(const char *buffer, size_t size)
 {
     return QString::fromUtf8(buffer, static_cast<qsizetype>(qstrnlen(buffer, size))).trimmed();
@@ -123,6 +138,8 @@ struct NvmlLibrary::Api
     nvmlReturn (*getMaxMigDeviceCount)(nvmlDevice, unsigned *) = nullptr;
     nvmlReturn (*getMigDeviceHandleByIndex)(nvmlDevice, unsigned, nvmlDevice *) = nullptr;
     nvmlReturn (*getComputeProcesses)(nvmlDevice, unsigned *, ProcessInfo *) = nullptr;
+    nvmlReturn (*getProcessUtilization)(nvmlDevice, ProcessUtilizationSample *, unsigned *,
+                                        unsigned long long) = nullptr;
     nvmlReturn (*getDriverVersion)(char *, unsigned) = nullptr;
     nvmlReturn (*getCudaDriverVersion)(int *) = nullptr;
     nvmlReturn (*eventSetCreate)(void **) = nullptr;
@@ -193,6 +210,7 @@ Result<void> NvmlLibrary::open()
     resolve(m_handle, a.getMaxMigDeviceCount, "nvmlDeviceGetMaxMigDeviceCount");
     resolve(m_handle, a.getMigDeviceHandleByIndex, "nvmlDeviceGetMigDeviceHandleByIndex");
     resolve(m_handle, a.getComputeProcesses, "nvmlDeviceGetComputeRunningProcesses_v3");
+    resolve(m_handle, a.getProcessUtilization, "nvmlDeviceGetProcessUtilization");
     resolve(m_handle, a.getDriverVersion, "nvmlSystemGetDriverVersion");
     resolve(m_handle, a.getCudaDriverVersion, "nvmlSystemGetCudaDriverVersion_v2");
     resolve(m_handle, a.eventSetCreate, "nvmlEventSetCreate");
@@ -236,6 +254,7 @@ void NvmlLibrary::close()
     m_watched.clear();
     m_xidCount.clear();
     m_lastXid.clear();
+    m_utilSeen.clear();
     if (m_handle) {
         if (m_state == State::Open && m_api->shutdown)
             m_api->shutdown();
@@ -339,6 +358,7 @@ Result<GpuSnapshot> NvmlLibrary::readAll()
                   QStringLiteral("the driver %1 is loaded but reports no GPU").arg(s.driverVersion),
                   QStringLiteral("Check that the GPU is seated and powered (lspci)"));
     }
+    m_utilSeen = QList<unsigned long long>(m_devices.size(), 0);
     watchEvents();
     readLive(s);
     return s;
@@ -482,4 +502,46 @@ void NvmlLibrary::readLiveOne(int slot, GpuInfo &g)
             }
         }
     }
+    if (g.processesKnown && !g.processes.isEmpty())
+        readProcessUtilization(slot, g);
+}
+
+void NvmlLibrary::readProcessUtilization(int slot, GpuInfo &g)
+{
+    const Api &a = *m_api;
+    if (!a.getProcessUtilization || slot >= m_utilSeen.size())
+        return;
+    nvmlDevice dev = m_devices.at(slot);
+    unsigned long long &lastSeen = m_utilSeen[slot];
+    // A null buffer asks for the count; the samples are those newer than the last one seen.
+    unsigned n = 0;
+    nvmlReturn rc = a.getProcessUtilization(dev, nullptr, &n, lastSeen);
+    std::vector<ProcessUtilizationSample> samples;
+    if (rc == kInsufficientSize) {
+        samples.resize(n + 8); // processes may start meanwhile
+        n = static_cast<unsigned>(samples.size());
+        rc = a.getProcessUtilization(dev, samples.data(), &n, lastSeen);
+    }
+    // NOT_FOUND: no sample since the last read; NOT_SUPPORTED and the rest: none at all. Either
+    // way the processes' figures stay unknown; it is never an error on the GPU.
+    if (rc != kSuccess) {
+        if (rc != kNotFound && rc != kNotSupported && rc != kNoPermission)
+            qCDebug(lcGpu) << "GPU" << slot << "per-process utilisation:" << errorString(rc);
+        return;
+    }
+    n = qMin(n, static_cast<unsigned>(samples.size()));
+    if (n == 0)
+        return;
+    // The driver may give several samples of one process; its newest counts.
+    QHash<qint64, std::pair<unsigned long long, int>> newest; // PID -> (timeStamp, smUtil)
+    for (unsigned k = 0; k < n; ++k) {
+        const ProcessUtilizationSample &x = samples[k];
+        lastSeen = qMax(lastSeen, x.timeStamp);
+        const auto it = newest.constFind(x.pid);
+        if (it == newest.cend() || it->first <= x.timeStamp)
+            newest.insert(x.pid, {x.timeStamp, static_cast<int>(qMin(x.smUtil, 100U))});
+    }
+    // NVML samples only the processes that used the GPU in the period: the others were idle.
+    for (GpuInfo::Process &p : g.processes)
+        p.smUtil = newest.value(p.pid, {0, 0}).second;
 }

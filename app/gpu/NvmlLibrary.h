@@ -38,6 +38,8 @@ private:
     struct Api;
     QString errorString(int code) const;
     void readLiveOne(int slot, GpuInfo &gpu);
+    // Each process's SM utilisation from nvmlDeviceGetProcessUtilization, where the driver has it.
+    void readProcessUtilization(int slot, GpuInfo &gpu);
     // Registers every GPU for XID critical errors; GPUs (or drivers) without events stay unwatched.
     void watchEvents();
     void drainEvents();
@@ -50,4 +52,7 @@ private:
     QList<bool> m_watched;    // by position: registered for XID errors
     QList<qint64> m_xidCount; // by position
     QList<qint64> m_lastXid;  // by position
+    // By position: the newest per-process utilisation sample's timestamp (microseconds), so that
+    // each read asks only for samples newer than the last.
+    QList<unsigned long long> m_utilSeen;
 };

@@ -13,9 +13,12 @@
 //   shared         2 GPUs: GPU 0 busy (two processes, 1 GiB), GPU 1 idle (nothing in use)
 // GPUDECK_FAKE_NVML_INIT_MS, when set, makes nvmlInit_v2 take that long first (a driver without
 // persistence mode takes seconds to start).
+#include <algorithm>
 #include <chrono>
-// GPUDECK_FAKE_NVML_PROCESSES="PID:MiB,PID:MiB..." (any scenario) replaces GPU 0's processes with
-// these: real PIDs, so that their owners can be named.
+// GPUDECK_FAKE_NVML_PROCESSES="PID:MiB[@SM],PID:MiB[@SM]..." (any scenario) replaces GPU 0's
+// processes with these: real PIDs, so that their owners can be named. SM, when given, is the
+// process's SM utilisation in percent, which nvmlDeviceGetProcessUtilization reports (one new
+// sample per call); without any, it says NOT_FOUND (no sample), as in every scenario.
 // GPUDECK_FAKE_NVML_XID="GPU:XID[@N],..." scripts XID critical errors: each is delivered by
 // nvmlEventSetWait_v2 (to a set GPU was registered on), in order, from the Nth wait call on
 // (default 1). A wait with no event due sleeps its timeout, as the driver does.
@@ -73,6 +76,12 @@ struct ProcessInfo
     unsigned long long usedGpuMemory;
     unsigned gpuInstanceId, computeInstanceId;
 };
+struct ProcessUtilizationSample // nvmlProcessUtilizationSample_t
+{
+    unsigned pid;
+    unsigned long long timeStamp;
+    unsigned smUtil, memUtil, encUtil, decUtil;
+};
 
 constexpr unsigned long long MiB = 1024ULL * 1024ULL;
 Dev g_gpus[8];
@@ -86,7 +95,10 @@ struct
     int n = -1; // -1: the scenario's own
     unsigned pid[128];
     unsigned long long mib[128];
+    int sm[128]; // -1: no per-process utilisation sample
 } g_processes;
+unsigned long long g_utilSampleTime = 0; // the newest sample's timestamp handed out, microseconds
+unsigned long long g_lastSeenAsked = 0;  // lastSeenTimeStamp of the last call
 struct
 {
     int n = 0;
@@ -149,8 +161,13 @@ void readProcesses()
             break;
         g_processes.pid[g_processes.n] = static_cast<unsigned>(pid);
         g_processes.mib[g_processes.n] = mib;
-        ++g_processes.n;
+        g_processes.sm[g_processes.n] = -1;
         p = end;
+        if (*p == '@') {
+            g_processes.sm[g_processes.n] = static_cast<int>(std::strtol(p + 1, &end, 10));
+            p = end;
+        }
+        ++g_processes.n;
         if (*p != ',')
             break;
         ++p;
@@ -203,6 +220,11 @@ __attribute__((visibility("default"))) int fakenvml_identityCalls()
     return g_identityCalls;
 }
 
+__attribute__((visibility("default"))) unsigned long long fakenvml_lastSeenTimeStamp()
+{
+    return g_lastSeenAsked;
+}
+
 __attribute__((visibility("default"))) unsigned fakenvml_lastWaitTimeout()
 {
     return g_lastWaitTimeout;
@@ -220,6 +242,7 @@ __attribute__((visibility("default"))) int nvmlInit_v2()
     g_identityCalls = 0;
     readProcesses();
     readXids();
+    g_utilSampleTime = g_lastSeenAsked = 0;
     g_waits = 0;
     g_lastWaitTimeout = ~0U;
     for (int i = 0; i < 8; ++i) {
@@ -478,6 +501,43 @@ __attribute__((visibility("default"))) int nvmlDeviceGetComputeRunningProcesses_
         infos[i].pid = 4242 + i;
         infos[i].usedGpuMemory = (i == 1 && n == 2) ? ~0ULL : (i + 1) * 256 * MiB;
         infos[i].gpuInstanceId = infos[i].computeInstanceId = ~0U;
+    }
+    *count = n;
+    return Success;
+}
+
+// Samples for GPU 0's scripted processes that have an SM figure, timestamped one second after the
+// newest handed out, so each read that passes the last timestamp seen gets one new sample each.
+__attribute__((visibility("default"))) int nvmlDeviceGetProcessUtilization(
+    void *h, ProcessUtilizationSample *samples, unsigned *count,
+    unsigned long long lastSeenTimeStamp)
+{
+    const Dev *d = dev(h);
+    if (!count)
+        return InvalidArgument;
+    if (lost(d))
+        return GpuIsLost;
+    g_lastSeenAsked = lastSeenTimeStamp;
+    unsigned n = 0;
+    for (int i = 0; d->gpu == 0 && i < g_processes.n; ++i)
+        n += g_processes.sm[i] >= 0 ? 1 : 0;
+    if (n == 0)
+        return NotFound;
+    if (!samples || *count < n) {
+        *count = n;
+        return InsufficientSize;
+    }
+    const unsigned long long at = std::max(g_utilSampleTime, lastSeenTimeStamp) + 1000000;
+    g_utilSampleTime = at;
+    unsigned k = 0;
+    for (int i = 0; i < g_processes.n; ++i) {
+        if (g_processes.sm[i] < 0)
+            continue;
+        samples[k].pid = g_processes.pid[i];
+        samples[k].timeStamp = at;
+        samples[k].smUtil = static_cast<unsigned>(g_processes.sm[i]);
+        samples[k].memUtil = samples[k].encUtil = samples[k].decUtil = 0;
+        ++k;
     }
     *count = n;
     return Success;

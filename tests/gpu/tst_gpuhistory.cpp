@@ -16,6 +16,7 @@ private slots:
     void resentSnapshotRenamesWithoutASample();
     void csvHasARowPerSample();
     void containerUseSumsMemoryAndTakesTheBusiestGpu();
+    void containerUseTakesItsProcessesUtilisation();
 };
 
 namespace {
@@ -217,6 +218,67 @@ void TestGpuHistory::containerUseSumsMemoryAndTakesTheBusiestGpu()
     QCOMPARE(other.last().gpuUtil, 95);
     QVERIFY(history.containerUse(QStringLiteral("c0ffee")).isEmpty());
     QVERIFY(history.containerUse(QString()).isEmpty());
+}
+
+// NVML's per-process figures: GPU 0 is 80 % busy, but the container's own process there had 10 %
+// (another owner's had 70 %): its utilisation is 10, not 80. Two processes of it on GPU 1 (30 %
+// and 50 %, the GPU at 90 %) sum to 80, the busiest of its GPUs; capped at 100 when they sum to
+// more. A second with no per-process figure falls back to the GPU's utilisation.
+void TestGpuHistory::containerUseTakesItsProcessesUtilisation()
+{
+    const QString a = QStringLiteral("a").repeated(64);
+    const QString b = QStringLiteral("b").repeated(64);
+    GpuHistory history;
+    for (int s = 0; s < 4; ++s) {
+        GpuSnapshot snap;
+        snap.taken = QDateTime::fromMSecsSinceEpoch(kStart + qint64(s) * 1000, Qt::UTC);
+        for (int i = 0; i < 2; ++i) {
+            GpuInfo g;
+            g.index = i;
+            g.uuid = uuid(i);
+            g.gpuUtil = i == 0 ? 80 : 90;
+            g.processesKnown = true;
+            GpuInfo::Process p;
+            p.usedMemory = 1024 * kMiB;
+            p.container.id = a;
+            if (i == 0) {
+                p.pid = 100;
+                p.smUtil = 10;
+                GpuInfo::Process other = p;
+                other.pid = 200;
+                other.container.id = b;
+                other.smUtil = 70;
+                g.processes << p << other;
+            } else if (s < 2) { // GPU 1 from second 2 on: none
+                p.pid = 101;
+                p.smUtil = s == 0 ? 30 : 60;
+                g.processes << p;
+                p.pid = 102;
+                p.smUtil = 50;
+                g.processes << p;
+            }
+            if (s == 3) { // a read without per-process figures (NOT_FOUND, nvidia-smi)
+                for (GpuInfo::Process &q : g.processes)
+                    q.smUtil = -1;
+            }
+            snap.gpus << g;
+        }
+        history.record(snap);
+    }
+    const QList<GpuHistory::ContainerPoint> use = history.containerUse(a);
+    QCOMPARE(use.size(), 4);
+    QCOMPARE(use.at(0).gpuUtil, 80);  // GPU 1: 30 + 50
+    QCOMPARE(use.at(1).gpuUtil, 100); // GPU 1: 60 + 50, capped
+    QCOMPARE(use.at(2).gpuUtil, 10);  // GPU 0 only, 80 % busy, its process 10 %
+    QCOMPARE(use.at(3).gpuUtil, 80);  // no per-process figure: the GPU's
+    QCOMPARE(use.at(2).memoryBytes, 1024 * kMiB);
+    const QList<GpuHistory::ContainerPoint> other = history.containerUse(b);
+    QCOMPARE(other.size(), 4);
+    QCOMPARE(other.at(0).gpuUtil, 70);
+    QCOMPARE(other.at(3).gpuUtil, 80);
+    // The owner's samples keep the figure, -1 where there was none.
+    QCOMPARE(history.gpu(uuid(0))->owners.at(0).samples.at(0).smUtil, qint16(10));
+    QCOMPARE(history.gpu(uuid(0))->owners.at(0).samples.at(3).smUtil, qint16(-1));
 }
 
 QTEST_GUILESS_MAIN(TestGpuHistory)

@@ -38,6 +38,18 @@ unsigned lastWaitTimeout()
     return ms;
 }
 
+// The lastSeenTimeStamp of the fake library's last nvmlDeviceGetProcessUtilization call.
+unsigned long long lastSeenTimeStamp()
+{
+    void *h = dlopen(GPUDECK_FAKE_NVML, RTLD_NOW | RTLD_NOLOAD);
+    if (!h)
+        return 12345;
+    auto fn = reinterpret_cast<unsigned long long (*)()>(dlsym(h, "fakenvml_lastSeenTimeStamp"));
+    const unsigned long long t = fn ? fn() : 12345;
+    dlclose(h);
+    return t;
+}
+
 // The fake library's own counter, read from the copy the inventory dlopened.
 int identityCalls()
 {
@@ -78,6 +90,7 @@ private slots:
     void nvmlNoGpu();
     void identityIsReadOnce();
     void nvmlXidEventsCountedWithoutWaiting();
+    void nvmlPerProcessUtilisation();
     void finishedComesFromTheEventLoop();
 
     void smiFallback();
@@ -139,6 +152,10 @@ void TestGpuInventory::nvmlTwoGpus()
     QCOMPARE(p.at(0).usedMemory, 256 * MiB);
     QCOMPARE(p.at(1).pid, qint64(4243));
     QCOMPARE(p.at(1).usedMemory, qint64(-1)); // NVML_VALUE_NOT_AVAILABLE
+    // No per-process utilisation sample (NOT_FOUND): unknown, and no error on the GPU.
+    QCOMPARE(p.at(0).smUtil, -1);
+    QCOMPARE(p.at(1).smUtil, -1);
+    QVERIFY(s.gpus.at(0).error.isEmpty());
 }
 
 void TestGpuInventory::nvmlEightGpus()
@@ -290,6 +307,32 @@ void TestGpuInventory::nvmlXidEventsCountedWithoutWaiting()
                                                "79 (fallen off the bus)."));
     // Said once: the next reads deliver nothing new.
     QVERIFY(rules.check(inventory.readBlocking()).isEmpty());
+}
+
+// nvmlDeviceGetProcessUtilization: the fake samples PID 4242 at 10 % SM (GPU 0 itself is 5 %
+// busy); 4243 has no sample, so it was idle in the period. Each read asks only for samples newer
+// than the last one seen.
+void TestGpuInventory::nvmlPerProcessUtilisation()
+{
+    useFakeNvml("two");
+    qputenv("GPUDECK_FAKE_NVML_PROCESSES", "4242:1024@10,4243:512");
+    const auto unset = qScopeGuard([]() { qunsetenv("GPUDECK_FAKE_NVML_PROCESSES"); });
+    GpuInventory inventory;
+    for (int read = 1; read <= 3; ++read) {
+        const GpuSnapshot s = inventory.readBlocking();
+        QVERIFY2(s.ok(), qPrintable(s.error.message()));
+        const GpuInfo &g = s.gpus.at(0);
+        QVERIFY(g.error.isEmpty());
+        QCOMPARE(g.gpuUtil, 5);
+        QCOMPARE(g.processes.size(), 2);
+        QCOMPARE(g.processes.at(0).pid, qint64(4242));
+        QCOMPARE(g.processes.at(0).usedMemory, 1024 * MiB);
+        QCOMPARE(g.processes.at(0).smUtil, 10);
+        QCOMPARE(g.processes.at(1).smUtil, 0);
+        // The first read asks for everything; each later one from the sample it got before.
+        QCOMPARE(lastSeenTimeStamp(), (read - 1) * 1000000ULL);
+        QVERIFY(s.gpus.at(1).processes.isEmpty());
+    }
 }
 
 void TestGpuInventory::finishedComesFromTheEventLoop()
