@@ -6,12 +6,10 @@
 
 namespace {
 
+// A container's spec, as an interactive one.
 LaunchSpec specNamed(const QString &name)
 {
-    LaunchSpec spec;
-    spec.image = name; // the status line names the container where a launch's names its image
-    spec.containerName = name;
-    spec.gpus.mode = GpuSelection::Mode::Devices; // not "no GPUs": it holds what it was given
+    LaunchSpec spec = LogPage::specOfContainer(name);
     spec.interactive = true;
     spec.tty = true;
     return spec;

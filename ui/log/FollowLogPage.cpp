@@ -2,19 +2,6 @@
 
 #include "log/FollowRun.h"
 
-namespace {
-
-LaunchSpec specNamed(const QString &name)
-{
-    LaunchSpec spec;
-    spec.image = name; // the status line names the container where a launch's names its image
-    spec.containerName = name;
-    spec.gpus.mode = GpuSelection::Mode::Devices; // not "no GPUs": it holds what it was given
-    return spec;
-}
-
-} // namespace
-
 FollowLogPage::FollowLogPage(DockerClient *client, const QString &id, const QString &name, bool tty,
                              QWidget *parent)
     : FollowLogPage(new FollowRun(client, id, tty), name, parent)
@@ -22,7 +9,7 @@ FollowLogPage::FollowLogPage(DockerClient *client, const QString &id, const QStr
 }
 
 FollowLogPage::FollowLogPage(FollowRun *run, const QString &name, QWidget *parent)
-    : LogPage(run, specNamed(name), parent), m_run(run), m_name(name)
+    : LogPage(run, specOfContainer(name), parent), m_run(run), m_name(name)
 {
     textEdit()->setAccessibleName(tr("Container output"));
     statusLabel()->setAccessibleName(tr("Container state"));

@@ -224,6 +224,15 @@ QString LogPage::gpuText() const
     }
 }
 
+LaunchSpec LogPage::specOfContainer(const QString &name)
+{
+    LaunchSpec spec;
+    spec.image = name;
+    spec.containerName = name;
+    spec.gpus.mode = GpuSelection::Mode::Devices;
+    return spec;
+}
+
 void LogPage::updateStatus()
 {
     m_status->setText(tr("%1 — %2 — %3").arg(stateText(), m_spec.image, gpuText()));

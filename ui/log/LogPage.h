@@ -92,6 +92,10 @@ public:
 
     static QColor stderrColor();
 
+    // The spec a tab of a container it did not launch shows: the status line names the container
+    // where a launch's names its image, and it holds the GPUs it was given (not "no GPUs").
+    static LaunchSpec specOfContainer(const QString &name);
+
 signals:
     void statusChanged();
     // A link in the output or the header was clicked (it is opened with the desktop's browser).
