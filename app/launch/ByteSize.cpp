@@ -43,4 +43,16 @@ std::optional<qint64> ifSet(const QString &text)
     return bytes ? std::optional<qint64>(bytes.value()) : std::nullopt;
 }
 
+QString text(qint64 bytes)
+{
+    constexpr qint64 KiB = 1024;
+    if (bytes > 0 && bytes % (KiB * KiB * KiB) == 0)
+        return QStringLiteral("%1g").arg(bytes / (KiB * KiB * KiB));
+    if (bytes > 0 && bytes % (KiB * KiB) == 0)
+        return QStringLiteral("%1m").arg(bytes / (KiB * KiB));
+    if (bytes > 0 && bytes % KiB == 0)
+        return QStringLiteral("%1k").arg(bytes / KiB);
+    return QString::number(bytes);
+}
+
 } // namespace ByteSize

@@ -1,5 +1,6 @@
 #include "InspectedLaunch.h"
 
+#include "ByteSize.h"
 #include "containers/ContainerRecord.h"
 
 #include <QJsonArray>
@@ -27,19 +28,6 @@ bool isSet(const QJsonValue &value)
     case QJsonValue::String: return !value.toString().isEmpty();
     default: return false;
     }
-}
-
-// Size in bytes as docker's flags print it ("1g", "512m", or bytes).
-QString sizeText(qint64 bytes)
-{
-    constexpr qint64 KiB = 1024;
-    if (bytes % (KiB * KiB * KiB) == 0)
-        return QStringLiteral("%1g").arg(bytes / (KiB * KiB * KiB));
-    if (bytes % (KiB * KiB) == 0)
-        return QStringLiteral("%1m").arg(bytes / (KiB * KiB));
-    if (bytes % KiB == 0)
-        return QStringLiteral("%1k").arg(bytes / KiB);
-    return QString::number(bytes);
 }
 
 void readGpus(const QJsonObject &host, LaunchSpec *spec)
@@ -168,7 +156,7 @@ InspectedLaunch InspectedLaunch::fromInspect(const QJsonObject &container, const
         spec.runtime = runtime;
     const qint64 shm = host.value(QStringLiteral("ShmSize")).toInteger();
     if (shm > 0 && shm != DefaultShmBytes)
-        spec.shmSize = sizeText(shm);
+        spec.shmSize = ByteSize::text(shm);
     const QString ipc = host.value(QStringLiteral("IpcMode")).toString();
     if (ipc != QLatin1String("private") && ipc != QLatin1String("shareable"))
         spec.ipcMode = ipc;

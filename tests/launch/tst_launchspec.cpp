@@ -260,6 +260,10 @@ void TestLaunchSpec::byteSize()
     const auto parsed = ByteSize::parse(text);
     QVERIFY(parsed.ok());
     QCOMPARE(parsed.value(), bytes);
+    // Written back in the largest whole unit, it reads as the same bytes.
+    const QString written = ByteSize::text(bytes);
+    QCOMPARE(ByteSize::parse(written).value(), bytes);
+    QVERIFY2(written.size() <= text.size() + 1, qPrintable(written));
 }
 
 static QJsonObject json(const char *text)
