@@ -5,6 +5,7 @@
 #include "engine/JsonStream.h"
 
 #include <QJsonArray>
+#include <QLoggingCategory>
 #include <QPointer>
 #include <QTimer>
 
@@ -16,11 +17,13 @@ void checkByCreated(DockerClient *client, const QString &id, const QStringList &
                     std::function<void(const Result<QString> &)> done);
 } // namespace GpuLedger
 
+Q_LOGGING_CATEGORY(lcLedger, "gpudeck.ledger", QtWarningMsg)
+
 namespace {
 
 // How long the engine's past create events may take to come before the check falls back to the
 // containers' Created times.
-constexpr int kEventsTimeoutMs = 3000;
+constexpr int kEventsTimeoutMs = 10000;
 
 bool overlaps(const QStringList &mine, const QStringList &other)
 {
@@ -190,52 +193,69 @@ void checkByCreated(DockerClient *client, const QString &id, const QStringList &
                });
 }
 
-Check::Check(DockerClient *client, const GpuSnapshot &host, QObject *context)
-    : QObject(context), m_client(client), m_host(host)
+namespace {
+
+// One check() (see the header): the engine's create events of claims, opened after our create,
+// beside the list of claims; decides once our own create has come and the list is read.
+class Check : public QObject
+{
+public:
+    Check(DockerClient *client, const GpuSnapshot &host, QObject *context, QString id,
+          QStringList uuids, std::function<void(const Result<QString> &)> done);
+
+private:
+    void closeEvents();
+    void judgeByCreated();
+    void decide();
+    void finish(const Result<QString> &result);
+
+    DockerClient *m_client;
+    GpuSnapshot m_host;
+    QString m_id;
+    QStringList m_uuids;
+    std::function<void(const Result<QString> &)> m_done;
+    QPointer<JsonStream> m_events;
+    QStringList m_logged; // the claims' creates, in the order the engine logged them
+    QList<Claim> m_claims;
+    bool m_ordered = false; // our own create has come
+    bool m_listed = false;
+    bool m_finished = false;
+};
+
+Check::Check(DockerClient *client, const GpuSnapshot &host, QObject *context, QString id,
+             QStringList uuids, std::function<void(const Result<QString> &)> done)
+    : QObject(context),
+      m_client(client),
+      m_host(host),
+      m_id(std::move(id)),
+      m_uuids(std::move(uuids)),
+      m_done(std::move(done))
 {
     const QJsonObject filters{{QStringLiteral("type"), QJsonArray{QStringLiteral("container")}},
                               {QStringLiteral("event"), QJsonArray{QStringLiteral("create")}},
                               {QStringLiteral("label"), QJsonArray{ContainerRecord::gpusLabel()}}};
-    const qint64 since = QDateTime::currentSecsSinceEpoch() - 2 * qint64(kClaimSeconds);
+    const qint64 since = QDateTime::currentSecsSinceEpoch() - 4 * qint64(kClaimSeconds);
     m_events = m_client->events(filters, since);
     m_events->setParent(this);
     connect(m_events, &JsonStream::object, this, [this](const QJsonObject &event) {
-        QString id =
+        QString logged =
             event.value(QLatin1String("Actor")).toObject().value(QLatin1String("ID")).toString();
-        if (id.isEmpty())
-            id = event.value(QLatin1String("id")).toString();
-        m_logged << id;
-        if (!m_id.isEmpty() && id == m_id) {
+        if (logged.isEmpty())
+            logged = event.value(QLatin1String("id")).toString();
+        m_logged << logged;
+        if (logged == m_id) {
             m_ordered = true;
-            closeEvents();
             decide();
         }
     });
     connect(m_events, &JsonStream::finished, this, [this]() {
-        m_eventsEnded = true;
-        if (!m_id.isEmpty() && !m_ordered)
+        if (!m_ordered)
             judgeByCreated();
     });
-}
-
-void Check::judge(const QString &id, const QStringList &uuids,
-                  std::function<void(const Result<QString> &)> done)
-{
-    m_id = id;
-    m_uuids = uuids;
-    m_done = std::move(done);
-    if (m_logged.contains(id)) {
-        m_ordered = true;
-        closeEvents();
-    } else if (m_eventsEnded) {
-        judgeByCreated();
-        return;
-    } else {
-        QTimer::singleShot(kEventsTimeoutMs, this, [this]() {
-            if (!m_ordered)
-                judgeByCreated();
-        });
-    }
+    QTimer::singleShot(kEventsTimeoutMs, this, [this]() {
+        if (!m_ordered)
+            judgeByCreated();
+    });
     readClaims(m_client, m_host, this, [this](const Result<QList<Claim>> &claims) {
         if (!claims) {
             finish(claims.error());
@@ -253,16 +273,15 @@ void Check::closeEvents()
         return;
     m_events->disconnect(this);
     m_events->cancel();
-    m_events->deleteLater();
-    m_events = nullptr;
 }
 
 void Check::judgeByCreated()
 {
     if (m_finished)
         return;
-    closeEvents();
+    qCDebug(lcLedger) << "judging" << m_id.left(12) << "by Created: the create events did not come";
     m_finished = true;
+    closeEvents();
     checkByCreated(m_client, m_id, m_uuids, m_host, parent(), std::move(m_done));
     deleteLater();
 }
@@ -278,10 +297,14 @@ void Check::decide()
             mine = claim;
     }
     const QDateTime now = QDateTime::currentDateTimeUtc();
+    qCDebug(lcLedger) << "judging" << m_id.left(12) << "logged" << m_logged.size() << "at" << mineAt
+                      << "claims" << m_claims.size();
     for (const Claim &other : std::as_const(m_claims)) {
         if (other.id == m_id || !isLive(other, now) || !overlaps(m_uuids, other.uuids))
             continue;
         const qsizetype otherAt = m_logged.indexOf(other.id);
+        qCDebug(lcLedger) << " overlapping" << other.id.left(12) << other.state << "logged at"
+                          << otherAt;
         if (other.isRunning() || (otherAt >= 0 && otherAt < mineAt)) {
             finish(other.name);
             return;
@@ -309,11 +332,13 @@ void Check::finish(const Result<QString> &result)
         done(result);
 }
 
+} // namespace
+
 void check(DockerClient *client, const QString &id, const QStringList &uuids,
            const GpuSnapshot &host, QObject *context,
            std::function<void(const Result<QString> &)> done)
 {
-    (new Check(client, host, context))->judge(id, uuids, std::move(done));
+    new Check(client, host, context, id, uuids, std::move(done));
 }
 
 } // namespace GpuLedger

@@ -10,14 +10,12 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
-#include <QPointer>
 #include <QString>
 #include <QStringList>
 
 #include <functional>
 
 class DockerClient;
-class JsonStream;
 
 // The engine as the ledger of a shared GPU host: every GPU Deck launch that picked free GPUs
 // creates its container with a claim, the label ContainerRecord::gpusLabel() holding the GPU
@@ -71,46 +69,20 @@ void readClaims(DockerClient *client, const GpuSnapshot &host, QObject *context,
                 std::function<void(const Result<QList<Claim>> &)> done);
 
 // After the create of mine (its id, the UUIDs it claims): reads the engine's claims again and
-// the order the engine logged their creates in (GET /events since a minute back, until mine
+// the order the engine logged their creates in (GET /events since two minutes back, until mine
 // comes). Mine gives way to an overlapping live claim that runs or was logged before it; an
-// engine whose events do not come within 3 s is judged by givesWay on the exact Created times
-// (the overlapping claims inspected). done gets the name of the claim mine gives way to, or an
-// empty string when mine keeps its GPUs.
+// engine whose events do not come within 10 s is judged by givesWay on the exact
+// Created times (the overlapping claims inspected). done gets the name of the claim mine gives
+// way to, or an empty string when mine keeps its GPUs.
+// Why the events are read only after the create: the engine appends each event to its log under
+// a lock, then hands it to the live subscribers outside it, so two creates at the same moment
+// reach two streams that were already open in either order; the log's past part, which a stream
+// opened after the create replays first, is one order for every reader, and holds every create
+// logged before mine. Why the log and not the Created times: a container created earlier may
+// be registered, and listed, only after a later one has been checked; its create is logged
+// after it is registered.
 void check(DockerClient *client, const QString &id, const QStringList &uuids,
            const GpuSnapshot &host, QObject *context,
            std::function<void(const Result<QString> &)> done);
-
-// The same in two steps: a Check made before the create opens the engine's create events, so
-// that the new connection is set up while the engine creates; judge() after the create. It
-// deletes itself once done has run (and with context).
-// Why the event log orders the claims and not their Created times: a container created earlier
-// may be registered, and listed, only after a later one has been checked; its create event is
-// logged after it is registered, and every reader reads the log in the same order.
-class Check : public QObject
-{
-public:
-    Check(DockerClient *client, const GpuSnapshot &host, QObject *context);
-    void judge(const QString &id, const QStringList &uuids,
-               std::function<void(const Result<QString> &)> done);
-
-private:
-    void closeEvents();
-    void judgeByCreated();
-    void decide();
-    void finish(const Result<QString> &result);
-
-    DockerClient *m_client;
-    GpuSnapshot m_host;
-    QString m_id;
-    QStringList m_uuids;
-    std::function<void(const Result<QString> &)> m_done;
-    QPointer<JsonStream> m_events;
-    QStringList m_logged; // the claims' creates, in the order the engine logged them
-    QList<Claim> m_claims;
-    bool m_eventsEnded = false;
-    bool m_ordered = false; // our own create has come
-    bool m_listed = false;
-    bool m_finished = false;
-};
 
 } // namespace GpuLedger

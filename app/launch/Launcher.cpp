@@ -282,13 +282,19 @@ void Launcher::waitForGpus(const Error &reason)
             m_events = nullptr; // opened again at the next try
         });
     }
+    if (std::exchange(m_retryAgain, false))
+        m_retrySoon->start();
     if (changed)
         emit waitingForGpus();
 }
 
 void Launcher::retryWaiting()
 {
-    if (!m_waiting || m_retrying || !m_inventory || m_state != State::Creating)
+    if (m_waiting && m_retrying) {
+        m_retryAgain = true; // the read under way may have begun before what freed the GPUs
+        return;
+    }
+    if (!m_waiting || !m_inventory || m_state != State::Creating)
         return;
     // First come, first served: only the head of this process's line for the host tries.
     if (placeInLine() != 1)
@@ -315,6 +321,7 @@ void Launcher::stopWaiting()
         m_events = nullptr;
     }
     m_retrying = false;
+    m_retryAgain = false;
     if (!m_waiting)
         return;
     m_waiting = false;
@@ -384,10 +391,6 @@ void Launcher::create()
             return;
         }
     }
-    // The claim's check reads the engine's create events: opened now, it is ready when the
-    // create returns.
-    if (!m_taken.isEmpty())
-        m_ledgerCheck = new GpuLedger::Check(m_client, m_host, m_calls);
     const auto created = [this](const Result<QString> &id) {
         if (!id) {
             fail(id.error(), false);
@@ -415,27 +418,27 @@ void Launcher::onCreated(const QString &id)
         return;
     }
     // Free GPUs picked: the engine's claims decide whether this launch keeps them.
-    GpuLedger::Check *check = m_ledgerCheck ? m_ledgerCheck.data()
-                                            : new GpuLedger::Check(m_client, m_host, m_calls);
-    m_ledgerCheck = nullptr;
-    check->judge(id, FreeGpuPicker::uuids(m_taken), [this](const Result<QString> &holder) {
-        if (m_cancelRequested) {
-            fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")), true);
-            return;
-        }
-        if (!holder) {
-            fail(Error(holder.error())
-                     .withWhat(QStringLiteral("Cannot take free GPUs: the GPU claims on the engine "
-                                              "could not be read")),
-                 true);
-            return;
-        }
-        if (!holder.value().isEmpty()) {
-            giveWay(holder.value());
-            return;
-        }
-        afterCreated();
-    });
+    GpuLedger::check(m_client, id, FreeGpuPicker::uuids(m_taken), m_host, m_calls,
+                     [this](const Result<QString> &holder) {
+                         if (m_cancelRequested) {
+                             fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")),
+                                  true);
+                             return;
+                         }
+                         if (!holder) {
+                             fail(Error(holder.error())
+                                      .withWhat(QStringLiteral(
+                                          "Cannot take free GPUs: the GPU claims on the engine "
+                                          "could not be read")),
+                                  true);
+                             return;
+                         }
+                         if (!holder.value().isEmpty()) {
+                             giveWay(holder.value());
+                             return;
+                         }
+                         afterCreated();
+                     });
 }
 
 void Launcher::giveWay(const QString &holder)

@@ -160,13 +160,13 @@ private:
     QList<GpuInfo> m_taken;
     GpuSnapshot m_host; // the last read of the host's GPUs
     CudaRequirement m_requirement;
-    int m_retries = 0;                        // times this launch gave way
-    QPointer<GpuLedger::Check> m_ledgerCheck; // opened before the create of a free-GPU launch
+    int m_retries = 0;    // times this launch gave way
     quint64 m_ticket = 0; // the order launches began in: their places in a waiting line
     bool m_waitForGpus = false;
     bool m_waiting = false;
-    bool m_retrying = false; // a waiting launch's new read of the host is under way
-    QString m_lineHost;      // the host whose waiting line it is in
+    bool m_retrying = false;   // a waiting launch's new read of the host is under way
+    bool m_retryAgain = false; // an event came during that read: read again once it ends
+    QString m_lineHost;        // the host whose waiting line it is in
     Error m_waitReason;
     QPointer<JsonStream> m_events; // the engine's container events while waiting
     QTimer *m_waitTimer = nullptr;

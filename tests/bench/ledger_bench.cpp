@@ -93,8 +93,6 @@ void claimCost(DockerClient &client, const GpuSnapshot &host, bool overlapping)
     QList<double> checks;
     for (int i = 0; i < 20; ++i) {
         QObject context;
-        // As a launch does: the check's events opened before the create, judged after it.
-        auto *check = new GpuLedger::Check(&client, host, &context);
         const QString id = createClaim(client, QStringLiteral("GPU-aaaa"));
         QElapsedTimer timer;
         timer.start();
@@ -106,10 +104,11 @@ void claimCost(DockerClient &client, const GpuSnapshot &host, bool overlapping)
         timer.restart();
         bool checked = false;
         QString gaveWayTo;
-        check->judge(id, {QStringLiteral("GPU-aaaa")}, [&](const Result<QString> &holder) {
-            checked = true;
-            gaveWayTo = holder.valueOr(QStringLiteral("(error)"));
-        });
+        GpuLedger::check(&client, id, {QStringLiteral("GPU-aaaa")}, host, &context,
+                         [&](const Result<QString> &holder) {
+                             checked = true;
+                             gaveWayTo = holder.valueOr(QStringLiteral("(error)"));
+                         });
         spin([&]() { return checked; });
         checks << timer.nsecsElapsed() / 1e6;
         if (overlapping != !gaveWayTo.isEmpty())

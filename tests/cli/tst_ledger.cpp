@@ -102,8 +102,22 @@ void TestLedger::cleanupTestCase()
         QFile::remove(m_remoteSmi);
 }
 
+// A failed test leaves neither a run nor its container behind for the next one.
 void TestLedger::cleanup()
 {
+    for (QProcess *run : findChildren<QProcess *>()) {
+        if (run->state() != QProcess::NotRunning) {
+            run->kill();
+            run->waitForFinished(15000);
+        }
+        delete run;
+    }
+    QStringList left;
+    for (const QString &preset :
+         {QStringLiteral("ledger quick"), QStringLiteral("ledger free one")})
+        left << QString::fromUtf8(containersOfPreset(preset))
+                    .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    m_holders << left;
     if (!m_holders.isEmpty())
         TestEngine::docker(QStringList{QStringLiteral("rm"), QStringLiteral("-f")} + m_holders);
     m_holders.clear();
