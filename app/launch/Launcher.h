@@ -95,6 +95,7 @@ public:
     // created container's command (EngineError::startFailureExitCode), else 125.
     int failureExitCode() const;
     const LaunchSpec &spec() const { return m_spec; }
+    DockerClient *client() const { return m_client; }
     // The GPUs an "N free GPUs" launch took; empty before gpusTaken() and for other launches.
     const QList<GpuInfo> &takenGpus() const { return m_taken; }
     // While it waits for GPUs: why (the refusal, naming who holds the GPUs) and its place in this

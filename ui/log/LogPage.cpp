@@ -191,6 +191,11 @@ std::optional<qint64> LogPage::exitCode() const
     return m_run->exitCode();
 }
 
+bool LogPage::isWaitingForGpus() const
+{
+    return launcher() && launcher()->isWaitingForGpus();
+}
+
 bool LogPage::isDetached() const
 {
     return m_run->isDetached();

@@ -50,6 +50,8 @@ public:
     // Its container runs on its own (LaunchRun::isDetached): closing the tab only lets go of it.
     bool isDetached() const;
     bool isRunning() const;
+    // A free-GPU launch waiting for its GPUs: nothing is created yet (Launcher::isWaitingForGpus).
+    bool isWaitingForGpus() const;
     // Where the launch is, in the container's terms for both kinds (LaunchRun::state()).
     Launcher::State state() const;
     std::optional<qint64> exitCode() const;

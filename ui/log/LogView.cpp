@@ -223,8 +223,9 @@ int LogView::count() const
 bool LogView::hasActive() const
 {
     const QList<LogPage *> all = findChildren<LogPage *>();
-    return std::any_of(all.cbegin(), all.cend(),
-                       [](const LogPage *page) { return page->isActive() && !page->isDetached(); });
+    return std::any_of(all.cbegin(), all.cend(), [](const LogPage *page) {
+        return page->isActive() && !page->isDetached() && !page->isWaitingForGpus();
+    });
 }
 
 void LogView::updateTab(LogPage *page)
@@ -354,7 +355,7 @@ void LogView::stopAll()
 {
     const QList<LogPage *> all = findChildren<LogPage *>();
     for (LogPage *page : all) {
-        if (page->isActive() && !page->isDetached())
+        if (page->isActive() && !page->isDetached() && !page->isWaitingForGpus())
             page->cancel();
     }
 }

@@ -56,7 +56,8 @@ public:
     void setGpuMonitor(GpuMonitor *monitor) { m_monitor = monitor; }
     QList<LogPage *> pages() const;
     int count() const;
-    // A launch of this window still runs (followed containers do not count: they are detached).
+    // A launch of this window still runs (followed containers do not count: they are detached;
+    // nor do launches waiting for GPUs: nothing of theirs is on the engine).
     bool hasActive() const;
 
     void closeTab(int index);
@@ -65,6 +66,7 @@ public:
     QMessageBox *closeQuestion() const;
     void closeCurrent();
     void stopCurrent();
+    // Stops the launches hasActive() counts.
     void stopAll();
     void showFind();
     void saveCurrent();

@@ -38,7 +38,7 @@ void CloseQuestion::ask()
     int running = 0;
     const QList<LogPage *> pages = m_logs->pages();
     for (const LogPage *page : pages)
-        running += page->isActive() && !page->isDetached() ? 1 : 0;
+        running += page->isActive() && !page->isDetached() && !page->isWaitingForGpus() ? 1 : 0;
     auto *box = new QMessageBox(QMessageBox::Question, tr("Quit GPU Deck"),
                                 tr("%n container(s) launched from this window still run.", nullptr,
                                    running),

@@ -32,6 +32,7 @@
 #include "window/ContainersDock.h"
 #include "window/Offers.h"
 #include "window/ToolDialogs.h"
+#include "window/WaitingLaunches.h"
 #include "window/WindowActions.h"
 
 #include <QAction>
@@ -193,6 +194,16 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     m_engineCombo->setSelection(m_selection);
     if (Engine *engine = m_selection->restored())
         m_selection->select(engine);
+    // The launches that waited for GPUs when the window closed wait again, in the same order.
+    for (const WaitingLaunches::Entry &waiting : WaitingLaunches::takeRemembered()) {
+        Engine *on = m_registry->find(waiting.engineUrl);
+        if (on && on->client())
+            startLaunch(on, waiting.spec);
+        else
+            showMessage(tr("A launch of %1 that waited for GPUs did not come back: %2 is no longer "
+                           "in the engine list.")
+                            .arg(waiting.spec.image, waiting.engineUrl));
+    }
 }
 
 Engine *MainWindow::engine() const
@@ -353,14 +364,15 @@ void MainWindow::validateLive()
     m_presets->launchChanged(spec);
 }
 
-GpuInventory *MainWindow::hostInventory() const
+GpuInventory *MainWindow::hostInventory(const Engine *of) const
 {
     // The engine's host's GPUs; null for remote engines other than ssh, whose GPUs cannot be read
     // from here.
-    Engine *selected = engine();
-    if (!selected || !selected->client())
+    if (!of)
+        of = engine();
+    if (!of || !of->client())
         return nullptr;
-    return selected->gpuMonitor() ? selected->gpuMonitor()->inventory() : nullptr;
+    return of->gpuMonitor() ? of->gpuMonitor()->inventory() : nullptr;
 }
 
 LaunchSpec MainWindow::exportedSpec(const LaunchSpec &spec) const
@@ -389,10 +401,15 @@ void MainWindow::launch()
         showMessage(tr("Not launched: %1").arg(issues.first().message));
         return;
     }
+    startLaunch(engine(), spec);
+}
+
+void MainWindow::startLaunch(Engine *on, const LaunchSpec &spec)
+{
     // The tab names its engine when there is more than one to choose from.
-    const QString where = m_registry->engines().size() > 1 ? engine()->name() : QString();
-    LogPage *page = m_logs->launch(docker, spec, hostInventory(), where);
-    if (ContainerDirectory *containers = engine()->containers())
+    const QString where = m_registry->engines().size() > 1 ? on->name() : QString();
+    LogPage *page = m_logs->launch(on->client(), spec, hostInventory(on), where);
+    if (ContainerDirectory *containers = on->containers())
         connect(page->launcher(), &Launcher::containerCreated, containers,
                 &ContainerDirectory::markYours);
     QPointer<LogPage> guard(page);
@@ -657,6 +674,7 @@ void MainWindow::saveSettings() const
     const Preset last(QStringLiteral("last"), currentSpec());
     settings.setValue(QStringLiteral("launch/last"), last.toFileBytes());
     m_containers->rememberTabs();
+    WaitingLaunches::remember(m_logs);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

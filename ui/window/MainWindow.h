@@ -103,8 +103,11 @@ private:
     void buildActions();
     void buildLayout();
     void validateLive();
+    // A tab launching spec on engine on (validated already).
+    void startLaunch(Engine *on, const LaunchSpec &spec);
     // The inventory of the engine's host's GPUs, null when they cannot be read from here.
-    GpuInventory *hostInventory() const;
+    // of: the selected engine when null.
+    GpuInventory *hostInventory(const Engine *of = nullptr) const;
     // spec as the equivalent commands show it: free GPUs resolved against the latest read.
     LaunchSpec exportedSpec(const LaunchSpec &spec) const;
     void showMessage(const QString &text);
