@@ -4,7 +4,7 @@
 //   and the check after the create (GpuLedger::readClaims + GpuLedger::check), median of 20,
 //   alone and with an overlapping earlier claim on the engine (then the check inspects both);
 //   and a whole detached free-GPU launch for scale (target: the claim under 50 ms); the check's
-//   events are opened before the create, as a launch opens them;
+//   events are opened after the create, as a launch opens them;
 // - a launch waiting for GPUs that a docker-CLI container holds: its CPU share over
 //   GPUDECK_BENCH_SECONDS (default 20), the process alone and with the nvidia-smi it runs at each
 //   GPU refresh (target: under 0.5 % of a core).
