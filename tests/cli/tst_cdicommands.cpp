@@ -6,13 +6,16 @@
 // GPU without a CDI device is refused with 125; published ports (the preset's and -p) are the ones
 // the engine's own CLI makes, and answer. The Python and Compose exports of a preset with the
 // automatic device driver know the engine: on Podman 4.3 they say it drops their GPUs and give
-// the podman command, which the engine's own CLI runs with the GPUs.
+// the podman command, which the engine's own CLI runs with the GPUs. A 0.7.0 spec is read by Docker
+// 26.1 and newer; on Podman 4.3 (an engine of the test's own, with a spec directory of its own)
+// the engine refuses its device and the doctor fails with the fix.
 #include "DoctorReport.h"
 #include "HttpGet.h"
 #include "SelectionRows.h"
 #include "TestEngine.h"
 
 #include "common/ShellWords.h"
+#include "engine/CdiSpecVersions.h"
 #include "launch/DockerRunExport.h"
 #include "launch/LaunchSpec.h"
 #include "launch/PortMapping.h"
@@ -64,6 +67,15 @@ QByteArray cdiOutput(const QStringList &names)
            + names.join(QLatin1Char(' ')).toUtf8() + '\n';
 }
 
+// A spec of one device, gpudeck.test/v07=x, at the given cdiVersion.
+QByteArray testSpec(const char *version)
+{
+    return QByteArray(R"({"cdiVersion": ")") + version
+           + R"(", "kind": "gpudeck.test/v07", "devices": [{"name": "x",)"
+             R"( "containerEdits": {"env": ["GPUDECK_V07=read"], "deviceNodes":)"
+             R"( [{"path": "/dev/gpudeck-v07", "hostPath": "/dev/null"}]}}]})";
+}
+
 } // namespace
 
 class TestCdiCommands : public QObject
@@ -84,6 +96,9 @@ private slots:
     void exportsKnowTheEngine();
 
 private:
+    // Podman 4.3 cannot read a 0.7.0 spec: the engine of the test's own refuses the device, and
+    // the doctor fails with the fix.
+    void podman43IgnoresSpecVersion07();
     QString writePreset(const QString &name, const LaunchSpec &spec);
     // gpudeck with the test's preset directory (or presetDir), and the fake NVML's two GPUs or
     // no GPU driver at all.
@@ -509,16 +524,15 @@ void TestCdiCommands::doctorReadsSpecVersion07()
 {
     // The NVIDIA Container Toolkit 1.19 writes cdiVersion 0.7.0. Docker 26.1 and newer read it:
     // the engine injects the device, and the doctor's CDI line passes with the file named.
-    if (TestEngine::isPodman())
-        QSKIP("Podman 4.3 shares /var/run/cdi with other engines here; its refusal of 0.7.0 is "
-              "checked in engine.newest");
+    if (TestEngine::isPodman()) {
+        podman43IgnoresSpecVersion07();
+        return;
+    }
     const QString file = qEnvironmentVariable("GPUDECK_TEST_CDI_DIR")
                          + QStringLiteral("/gpudeck-v07.json");
     QFile spec(file);
     QVERIFY(spec.open(QIODevice::WriteOnly));
-    spec.write(R"({"cdiVersion": "0.7.0", "kind": "gpudeck.test/v07", "devices": [{"name": "x",)"
-               R"( "containerEdits": {"env": ["GPUDECK_V07=read"], "deviceNodes":)"
-               R"( [{"path": "/dev/gpudeck-v07", "hostPath": "/dev/null"}]}}]})");
+    spec.write(testSpec("0.7.0"));
     spec.close();
     const auto removeSpec = qScopeGuard([&] { QFile::remove(file); });
 
@@ -538,6 +552,90 @@ void TestCdiCommands::doctorReadsSpecVersion07()
     QVERIFY2(detail.contains(file) && detail.contains(QLatin1String("gpudeck.test/v07=x")),
              qPrintable(detail));
     QVERIFY2(!detail.contains(QLatin1String("ignores")), qPrintable(detail));
+}
+
+void TestCdiCommands::podman43IgnoresSpecVersion07()
+{
+    // Podman 4.3 reads specs only from /etc/cdi and /var/run/cdi, which the Podman fixtures share
+    // while the suite runs. So a Podman 4.3 of this test's own runs in a mount namespace where
+    // /var/run/cdi is the test's directory (and /dev/shm its own, for Podman's locks), and the
+    // doctor runs in one with the same /var/run/cdi.
+    QTemporaryDir own;
+    QVERIFY(own.isValid());
+    const QString cdiDir = own.filePath(QStringLiteral("cdi"));
+    const QString engineDir = own.filePath(QStringLiteral("engine"));
+    QVERIFY(QDir().mkpath(cdiDir));
+    const auto writeSpec = [&](const char *version) {
+        QFile spec(cdiDir + QStringLiteral("/gpudeck-v07.json"));
+        return spec.open(QIODevice::WriteOnly) && spec.write(testSpec(version)) > 0;
+    };
+    QVERIFY(writeSpec("0.7.0"));
+    const QStringList inNamespace = {
+        QStringLiteral("/usr/bin/unshare"),
+        QStringLiteral("--mount"),
+        QStringLiteral("--propagation"),
+        QStringLiteral("private"),
+        QStringLiteral("sh"),
+        QStringLiteral("-c"),
+        QStringLiteral("set -e; mkdir -p /var/run/cdi; mount --bind \"$1\" /var/run/cdi; "
+                       "mount -t tmpfs tmpfs /dev/shm; shift; exec \"$@\""),
+        QStringLiteral("sh"),
+        cdiDir};
+    const auto stop = qScopeGuard([&] { TestEngine::stopOwnPodman(engineDir); });
+    const TestEngine::CliResult started = TestEngine::startOwnPodman(engineDir, inNamespace);
+    QVERIFY2(started.exitCode == 0, started.err.constData());
+    const QString host = QString::fromUtf8(started.out.trimmed().split('\n').last());
+    QVERIFY2(host.startsWith(QLatin1String("unix://")), qPrintable(host));
+
+    // The engine itself: the device of the 0.7.0 spec is unresolvable; the same spec at 0.5.0
+    // is read.
+    const auto engineRun = [&] {
+        return TestEngine::runProgram(QStringLiteral("/usr/bin/podman"),
+                                      {QStringLiteral("--url"), host, QStringLiteral("run"),
+                                       QStringLiteral("--rm"), QStringLiteral("--network"),
+                                       QStringLiteral("none"), QStringLiteral("--device"),
+                                       QStringLiteral("gpudeck.test/v07=x"), kImage,
+                                       QStringLiteral("env")},
+                                      {}, 120000);
+    };
+    const TestEngine::CliResult refused = engineRun();
+    QVERIFY2(refused.exitCode != 0, refused.out.constData());
+    QVERIFY2(refused.err.contains("unresolvable CDI devices gpudeck.test/v07=x"),
+             refused.err.constData());
+    const auto doctor = [&] {
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("DOCKER_HOST"), host);
+        env.insert(QStringLiteral("GPUDECK_PRESET_DIR"), m_emptyPresets.path());
+        env.insert(QStringLiteral("GPUDECK_NVML_PATH"),
+                   QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
+        const TestEngine::CliResult run = TestEngine::runProgram(
+            inNamespace.first(),
+            inNamespace.mid(1)
+                + QStringList{QStringLiteral(GPUDECK_BINARY), QStringLiteral("doctor"),
+                              QStringLiteral("--json")},
+            env, 120000);
+        return checkById(QJsonDocument::fromJson(run.out).object(), QStringLiteral("cdi"));
+    };
+    const QJsonObject cdi = doctor();
+    QCOMPARE(cdi.value(QStringLiteral("status")).toString(), QStringLiteral("fail"));
+    const QString detail = cdi.value(QStringLiteral("detail")).toString();
+    QVERIFY2(detail.contains(QLatin1String("Podman 4.3."))
+                 && detail.contains(
+                     QLatin1String("ignores /var/run/cdi/gpudeck-v07.json (cdiVersion 0.7.0)")),
+             qPrintable(detail));
+    QVERIFY2(cdi.value(QStringLiteral("fix")).toString().contains(QLatin1String("Podman 5.1")),
+             qPrintable(cdi.value(QStringLiteral("fix")).toString()));
+    QCOMPARE(cdi.value(QStringLiteral("command")).toString(),
+             QString::fromLatin1(CdiSpecVersions::kGenerateOlderSpec));
+
+    QVERIFY(writeSpec("0.5.0"));
+    const TestEngine::CliResult read = engineRun();
+    QVERIFY2(read.exitCode == 0, read.err.constData());
+    QVERIFY2(read.out.contains("GPUDECK_V07=read"), read.out.constData());
+    const QString after = doctor().value(QStringLiteral("detail")).toString();
+    QVERIFY2(after.contains(QLatin1String("gpudeck.test/v07=x"))
+                 && !after.contains(QLatin1String("ignores")),
+             qPrintable(after));
 }
 
 void TestCdiCommands::exportsKnowTheEngine_data()

@@ -159,4 +159,18 @@ void stopOwnEngine(const QString &dir)
                {QStringLiteral("stop"), dir});
 }
 
+CliResult startOwnPodman(const QString &dir, const QStringList &launcher)
+{
+    const QStringList start = {QStringLiteral(GPUDECK_TEST_SCRIPTS "/test-podman.sh"),
+                               QStringLiteral("start"), dir};
+    const QStringList command = launcher + start;
+    return runProgram(command.first(), command.mid(1), {}, 180000);
+}
+
+void stopOwnPodman(const QString &dir)
+{
+    runProgram(QStringLiteral(GPUDECK_TEST_SCRIPTS "/test-podman.sh"),
+               {QStringLiteral("stop"), dir});
+}
+
 } // namespace TestEngine

@@ -52,6 +52,11 @@ CliResult runProgram(const QString &program, const QStringList &args,
 // line of a successful start's output is the engine's unix:// address.
 CliResult startOwnEngine(const QString &dir, const QProcessEnvironment &settings);
 void stopOwnEngine(const QString &dir);
+// A Podman 4.3 engine of the test's own: tests/scripts/test-podman.sh start DIR, run through
+// `launcher` (a command that runs its arguments, e.g. unshare into a mount namespace of the
+// test's). The last line of a successful start's output is the engine's unix:// address.
+CliResult startOwnPodman(const QString &dir, const QStringList &launcher = {});
+void stopOwnPodman(const QString &dir);
 
 // Creates the user-defined bridge network `name` on the test engine (which has no default bridge);
 // its bridge is named after this engine's directory and `name` (at most 15 characters), since

@@ -1,5 +1,6 @@
 #include "launch/CommandPane.h"
 
+#include "GuiTestBase.h"
 #include "launch/DockerRunExport.h"
 #include "launch/KubernetesDraExport.h"
 #include "launch/KubernetesExport.h"
@@ -8,17 +9,24 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QTabWidget>
 #include <QTest>
 #include <QToolButton>
 
+#include <memory>
+
 // The equivalent commands: on a Podman engine a podman run line comes first, with the ticked GPUs
 // as CDI devices, and it goes again for a Docker engine. The Kubernetes tab asks for the GPUs
-// through the device plugin or through a DRA claim, as the user picks.
-class TestCommandPane : public QObject
+// through the device plugin or through a DRA claim, as the user picks, and the pick comes back
+// in the next pane (settings of the test's own).
+class TestCommandPane : public GuiTestBase
 {
     Q_OBJECT
 private slots:
+    void initTestCase() { useSettings(QStringLiteral("commandpane")); }
+    void init() { QSettings().clear(); }
+
     void podmanEngineAddsThePodmanLine()
     {
         LaunchSpec spec;
@@ -147,6 +155,34 @@ private slots:
         QVERIFY2(pane.kubernetes().startsWith(QLatin1String("# "))
                      && !pane.kubernetes().contains(QLatin1String("kind: Job")),
                  qPrintable(pane.kubernetes()));
+    }
+
+    // The user's pick is remembered: a pane made afterwards (the next run's) shows it.
+    void kubernetesChoiceComesBack()
+    {
+        LaunchSpec spec;
+        spec.image = QStringLiteral("nvidia/cuda:12.4.1-base-ubuntu22.04");
+        spec.gpus = GpuSelection::ofDevices({QStringLiteral("GPU-6bd9a4f2-1111-2222-3333-4444")});
+        const auto pick = [](CommandPane &pane, Qt::Key key) {
+            auto *choice = pane.findChild<QComboBox *>(QStringLiteral("kubernetesGpus"));
+            QVERIFY(choice);
+            choice->setFocus();
+            QTest::keyClick(choice, key);
+        };
+        auto pane = std::make_unique<CommandPane>();
+        QCOMPARE(pane->kubernetesGpus(), CommandPane::KubernetesGpus::DevicePlugin);
+        pick(*pane, Qt::Key_Down);
+        QCOMPARE(pane->kubernetesGpus(), CommandPane::KubernetesGpus::Dra);
+
+        pane = std::make_unique<CommandPane>();
+        QCOMPARE(pane->kubernetesGpus(), CommandPane::KubernetesGpus::Dra);
+        pane->setSpec(spec);
+        QCOMPARE(pane->kubernetes(), KubernetesDraExport::yaml(spec));
+
+        pick(*pane, Qt::Key_Up);
+        QCOMPARE(pane->kubernetesGpus(), CommandPane::KubernetesGpus::DevicePlugin);
+        pane = std::make_unique<CommandPane>();
+        QCOMPARE(pane->kubernetesGpus(), CommandPane::KubernetesGpus::DevicePlugin);
     }
 };
 

@@ -18,10 +18,18 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QSaveFile>
+#include <QSettings>
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+namespace {
+
+const QString kKubernetesGpusKey = QStringLiteral("commands/kubernetesGpus");
+const QString kDra = QStringLiteral("dra");
+
+} // namespace
 
 CommandPane::CommandPane(QWidget *parent)
     : QWidget(parent),
@@ -94,7 +102,15 @@ CommandPane::CommandPane(QWidget *parent)
     kubernetesLayout->addLayout(gpusRow);
     kubernetesLayout->addWidget(page(m_kubernetes, m_copyKubernetes, tr("the Kubernetes Job")), 1);
     m_tabs->addTab(kubernetesPage, tr("Kubernetes"));
-    connect(m_kubernetesGpus, &QComboBox::currentIndexChanged, this, &CommandPane::showKubernetes);
+    // The choice is kept between runs, as the rest of the window's state is.
+    if (QSettings().value(kKubernetesGpusKey).toString() == kDra)
+        setKubernetesGpus(KubernetesGpus::Dra);
+    connect(m_kubernetesGpus, &QComboBox::currentIndexChanged, this, [this]() {
+        QSettings().setValue(kKubernetesGpusKey, kubernetesGpus() == KubernetesGpus::Dra
+                                                     ? kDra
+                                                     : QStringLiteral("device-plugin"));
+        showKubernetes();
+    });
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

@@ -15,8 +15,8 @@ class QToolButton;
 // The launch the window shows, as the `docker run` line (and `podman run` on Podman), the Docker
 // SDK for Python script, the Compose file and the Kubernetes Job that do the same, each with a
 // copy button (the Compose file also with a save button). The Kubernetes tab asks for the GPUs
-// through the NVIDIA device plugin or through DRA, as the user picks. It follows every tick and
-// keystroke.
+// through the NVIDIA device plugin or through DRA, as the user picks (kept in QSettings). It
+// follows every tick and keystroke.
 class CommandPane : public QWidget
 {
     Q_OBJECT
