@@ -42,6 +42,10 @@ QString newestReadable(const EngineInfo &info)
     const QString version = info.serverVersion.section(QLatin1Char('+'), 0, 0);
     if (version.isEmpty())
         return {};
+    // The CDI library each vendors: Podman 4.6 took v0.6.0 (spec 0.6.0; Podman 4.3 reads up to
+    // 0.5.0), Podman 5.1 and Docker 26.1 read 0.7.0; Docker's CDI support began with spec 0.6.0.
+    if (info.isPodman() && compareDottedVersions(version, QStringLiteral("4.6")) < 0)
+        return QStringLiteral("0.5.0");
     const QString firstWith07 = info.isPodman() ? QStringLiteral("5.1") : QStringLiteral("26.1");
     return compareDottedVersions(version, firstWith07) < 0 ? QStringLiteral("0.6.0") : QString();
 }

@@ -628,6 +628,15 @@ void TestCdiCommands::podman43IgnoresSpecVersion07()
     QCOMPARE(cdi.value(QStringLiteral("command")).toString(),
              QString::fromLatin1(CdiSpecVersions::kGenerateOlderSpec));
 
+    // 0.6.0 is past Podman 4.3 too (its CDI library reads up to 0.5.0; Podman 4.6 reads 0.6.0).
+    QVERIFY(writeSpec("0.6.0"));
+    const TestEngine::CliResult refused06 = engineRun();
+    QVERIFY2(refused06.exitCode != 0, refused06.out.constData());
+    const QString detail06 = doctor().value(QStringLiteral("detail")).toString();
+    QVERIFY2(detail06.contains(QLatin1String("up to version 0.5.0"))
+                 && detail06.contains(QLatin1String("(cdiVersion 0.6.0)")),
+             qPrintable(detail06));
+
     QVERIFY(writeSpec("0.5.0"));
     const TestEngine::CliResult read = engineRun();
     QVERIFY2(read.exitCode == 0, read.err.constData());

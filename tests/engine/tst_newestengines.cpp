@@ -88,6 +88,8 @@ void TestNewestEngines::newestReadable_data()
     QTest::newRow("Docker 28.5") << engine(EngineKind::Docker, QStringLiteral("28.5.2+dfsg4"))
                                  << QString();
     QTest::newRow("Podman 4.3") << engine(EngineKind::Podman, QStringLiteral("4.3.1"))
+                                << QStringLiteral("0.5.0");
+    QTest::newRow("Podman 4.6") << engine(EngineKind::Podman, QStringLiteral("4.6.0"))
                                 << QStringLiteral("0.6.0");
     QTest::newRow("Podman 4.9") << engine(EngineKind::Podman, QStringLiteral("4.9.3"))
                                 << QStringLiteral("0.6.0");
@@ -108,8 +110,8 @@ void TestNewestEngines::specVersionReport_data()
     QTest::addColumn<EngineInfo>("info");
     QTest::addColumn<bool>("ok");
     QTest::addColumn<QString>("upgrade");
-    QTest::newRow("Podman 4.3 cannot read 0.7.0")
-        << engine(EngineKind::Podman, QStringLiteral("4.3.1")) << false
+    QTest::newRow("Podman 4.9 cannot read 0.7.0")
+        << engine(EngineKind::Podman, QStringLiteral("4.9.3")) << false
         << QStringLiteral("Podman 5.1");
     QTest::newRow("Docker 26.0 cannot read 0.7.0")
         << engine(EngineKind::Docker, QStringLiteral("26.0.2")) << false
