@@ -5,6 +5,7 @@
 #include "EngineLogging.h"
 #include "JsonStream.h"
 #include "WaitCall.h"
+#include "common/JsonStrings.h"
 #include "http/HttpClient.h"
 #include "http/HttpReply.h"
 #include "transport/Connection.h"
@@ -47,15 +48,6 @@ Result<QJsonArray> parseArray(const QByteArray &body, const QString &what)
                                   : QStringLiteral("wrong type")));
     }
     return doc.array();
-}
-
-QStringList stringList(const QJsonValue &value)
-{
-    QStringList list;
-    const QJsonArray array = value.toArray();
-    for (const QJsonValue &item : array)
-        list.append(item.toString());
-    return list;
 }
 
 } // namespace
@@ -262,7 +254,7 @@ void DockerClient::info(QObject *context, Callback<EngineInfo> done)
             info.defaultRuntime = o.value(QStringLiteral("DefaultRuntime")).toString();
             info.runtimes = o.value(QStringLiteral("Runtimes")).toObject().keys();
             info.runtimes.sort();
-            info.cdiSpecDirs = stringList(o.value(QStringLiteral("CDISpecDirs")));
+            info.cdiSpecDirs = jsonStrings(o.value(QStringLiteral("CDISpecDirs")));
             // Podman reads these two whatever its configuration says and does not list them.
             if (info.isPodman() && info.cdiSpecDirs.isEmpty())
                 info.cdiSpecDirs = {QStringLiteral("/etc/cdi"), QStringLiteral("/var/run/cdi")};
@@ -291,7 +283,7 @@ void DockerClient::images(QObject *context, Callback<QList<ImageSummary>> done)
                 const QJsonObject o = value.toObject();
                 ImageSummary image;
                 image.id = o.value(QStringLiteral("Id")).toString();
-                image.repoTags = stringList(o.value(QStringLiteral("RepoTags")));
+                image.repoTags = jsonStrings(o.value(QStringLiteral("RepoTags")));
                 image.size = qint64(o.value(QStringLiteral("Size")).toDouble());
                 image.created = QDateTime::fromSecsSinceEpoch(
                     qint64(o.value(QStringLiteral("Created")).toDouble()), Qt::UTC);

@@ -1,5 +1,6 @@
 #include "CudaRequirement.h"
 
+#include "common/JsonStrings.h"
 #include "engine/EngineTypes.h"
 #include "gpu/GpuSnapshot.h"
 
@@ -129,12 +130,8 @@ CudaRequirement CudaRequirement::fromEnv(const QStringList &env)
 
 QStringList CudaRequirement::imageEnv(const QJsonObject &inspect)
 {
-    QStringList env;
-    const QJsonArray entries =
-        inspect.value(QStringLiteral("Config")).toObject().value(QStringLiteral("Env")).toArray();
-    for (const QJsonValue &entry : entries)
-        env << entry.toString();
-    return env;
+    return jsonStrings(
+        inspect.value(QStringLiteral("Config")).toObject().value(QStringLiteral("Env")));
 }
 
 QString CudaRequirement::neededCuda() const

@@ -1,6 +1,7 @@
 #include "InspectedLaunch.h"
 
 #include "ByteSize.h"
+#include "common/JsonStrings.h"
 #include "containers/ContainerRecord.h"
 
 #include <QJsonArray>
@@ -8,15 +9,6 @@
 namespace {
 
 constexpr qint64 DefaultShmBytes = 64LL * 1024 * 1024;
-
-QStringList strings(const QJsonValue &value)
-{
-    QStringList out;
-    const QJsonArray array = value.toArray();
-    for (const QJsonValue &each : array)
-        out << each.toString();
-    return out;
-}
 
 bool isSet(const QJsonValue &value)
 {
@@ -35,7 +27,7 @@ void readGpus(const QJsonObject &host, LaunchSpec *spec)
     const QJsonArray requests = host.value(QStringLiteral("DeviceRequests")).toArray();
     for (const QJsonValue &value : requests) {
         const QJsonObject request = value.toObject();
-        const QStringList ids = strings(request.value(QStringLiteral("DeviceIDs")));
+        const QStringList ids = jsonStrings(request.value(QStringLiteral("DeviceIDs")));
         const QString driver = request.value(QStringLiteral("Driver")).toString();
         if (driver == QLatin1String("cdi")) {
             spec->deviceDriver = driver;
@@ -52,7 +44,7 @@ void readGpus(const QJsonObject &host, LaunchSpec *spec)
             spec->gpus = GpuSelection::ofCount(count);
         const QJsonArray anyOf = request.value(QStringLiteral("Capabilities")).toArray();
         if (!anyOf.isEmpty()) {
-            QStringList capabilities = strings(anyOf.first());
+            QStringList capabilities = jsonStrings(anyOf.first());
             capabilities.removeAll(QStringLiteral("gpu"));
             spec->capabilities = capabilities;
         }
@@ -132,12 +124,12 @@ InspectedLaunch InspectedLaunch::fromInspect(const QJsonObject &container, const
     spec.image = config.value(QStringLiteral("Image")).toString();
     const bool ownEntrypoint = own(QStringLiteral("Entrypoint"));
     if (ownEntrypoint)
-        spec.entrypoint = strings(config.value(QStringLiteral("Entrypoint")));
+        spec.entrypoint = jsonStrings(config.value(QStringLiteral("Entrypoint")));
     // A new entrypoint drops the image's command, so the container's is its own then.
     if (ownEntrypoint || own(QStringLiteral("Cmd")))
-        spec.command = strings(config.value(QStringLiteral("Cmd")));
-    const QStringList imageEnv = strings(imageConfig.value(QStringLiteral("Env")));
-    const QStringList env = strings(config.value(QStringLiteral("Env")));
+        spec.command = jsonStrings(config.value(QStringLiteral("Cmd")));
+    const QStringList imageEnv = jsonStrings(imageConfig.value(QStringLiteral("Env")));
+    const QStringList env = jsonStrings(config.value(QStringLiteral("Env")));
     for (const QString &each : env) {
         if (!imageEnv.contains(each))
             spec.env << each;
@@ -160,7 +152,7 @@ InspectedLaunch InspectedLaunch::fromInspect(const QJsonObject &container, const
     const QString ipc = host.value(QStringLiteral("IpcMode")).toString();
     if (ipc != QLatin1String("private") && ipc != QLatin1String("shareable"))
         spec.ipcMode = ipc;
-    spec.binds = strings(host.value(QStringLiteral("Binds")));
+    spec.binds = jsonStrings(host.value(QStringLiteral("Binds")));
     const QString network = host.value(QStringLiteral("NetworkMode")).toString();
     if (network != QLatin1String("default") && network != QLatin1String("bridge"))
         spec.networkMode = network;
@@ -181,7 +173,7 @@ InspectedLaunch InspectedLaunch::fromInspect(const QJsonObject &container, const
                                 .toObject()
                                 .value(QStringLiteral("Name"))
                                 .toString();
-    QStringList securityOpt = strings(host.value(QStringLiteral("SecurityOpt")));
+    QStringList securityOpt = jsonStrings(host.value(QStringLiteral("SecurityOpt")));
     securityOpt.removeAll(QStringLiteral("label=disable")); // what Podman adds for GPUs
     const QList<std::pair<QString, bool>> options = {
         {QStringLiteral("--add-host"), isSet(host.value(QStringLiteral("ExtraHosts")))},

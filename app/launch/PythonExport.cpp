@@ -7,6 +7,7 @@
 #include "PortMapping.h"
 #include "QuotedText.h"
 #include "Ulimit.h"
+#include "common/JsonStrings.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -35,10 +36,9 @@ QString deviceRequestLiteral(const LaunchSpec &spec)
     if (count != 0)
         args << QStringLiteral("count=%1").arg(count);
     if (request.value(QStringLiteral("DeviceIDs")).isArray()) {
-        QStringList ids;
-        for (const QJsonValue &id : request.value(QStringLiteral("DeviceIDs")).toArray())
-            ids << id.toString();
-        args << QStringLiteral("device_ids=") + PythonExport::listLiteral(ids);
+        args << QStringLiteral("device_ids=")
+                    + PythonExport::listLiteral(
+                        jsonStrings(request.value(QStringLiteral("DeviceIDs"))));
     }
     if (request.value(QStringLiteral("Capabilities")).isArray()) {
         QStringList caps;
