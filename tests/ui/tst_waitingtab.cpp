@@ -18,6 +18,7 @@
 #include <QCoreApplication>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTest>
 
 class TestWaitingTab : public GuiTestBase
@@ -160,6 +161,9 @@ void TestWaitingTab::aWaitingLaunchOutlivesTheWindow()
 
     auto window = openWindow();
     QTRY_COMPARE_WITH_TIMEOUT(window->logView()->count(), 1, 15000);
+    QVERIFY2(window->statusBar()->currentMessage().contains(
+                 QLatin1String("The launch that waited for GPUs when GPU Deck closed waits again")),
+             qPrintable(window->statusBar()->currentMessage()));
     LogPage *page = window->logView()->currentPage();
     QTRY_VERIFY_WITH_TIMEOUT(page->isWaitingForGpus(), 30000);
     QTRY_VERIFY2(page->statusText().contains(QLatin1String("Waiting for 1 free GPU")),

@@ -195,15 +195,12 @@ MainWindow::MainWindow(const QString &hostOption, QWidget *parent)
     if (Engine *engine = m_selection->restored())
         m_selection->select(engine);
     // The launches that waited for GPUs when the window closed wait again, in the same order.
-    for (const WaitingLaunches::Entry &waiting : WaitingLaunches::takeRemembered()) {
-        Engine *on = m_registry->find(waiting.engineUrl);
-        if (on && on->client())
-            startLaunch(on, waiting.spec);
-        else
-            showMessage(tr("A launch of %1 that waited for GPUs did not come back: %2 is no longer "
-                           "in the engine list.")
-                            .arg(waiting.spec.image, waiting.engineUrl));
-    }
+    const QString back = WaitingLaunches::bringBack(m_registry,
+                                                    [this](Engine *on, const LaunchSpec &spec) {
+                                                        startLaunch(on, spec);
+                                                    });
+    if (!back.isEmpty())
+        showMessage(back);
 }
 
 Engine *MainWindow::engine() const

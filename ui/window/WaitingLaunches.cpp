@@ -1,6 +1,8 @@
 #include "window/WaitingLaunches.h"
 
 #include "engine/DockerClient.h"
+#include "fleet/Engine.h"
+#include "fleet/EngineRegistry.h"
 #include "launch/Launcher.h"
 #include "log/LogPage.h"
 #include "log/LogView.h"
@@ -65,6 +67,35 @@ QList<Entry> takeRemembered()
     settings.endArray();
     settings.remove(kGroup);
     return entries;
+}
+
+QString bringBack(const EngineRegistry *registry,
+                  const std::function<void(Engine *, const LaunchSpec &)> &start)
+{
+    int back = 0;
+    QStringList gone;
+    for (const Entry &waiting : takeRemembered()) {
+        Engine *on = registry->find(waiting.engineUrl);
+        if (on && on->client()) {
+            start(on, waiting.spec);
+            ++back;
+        } else {
+            gone << waiting.engineUrl;
+        }
+    }
+    QString text;
+    if (back > 0)
+        text = back == 1 ? QStringLiteral("The launch that waited for GPUs when GPU Deck closed "
+                                          "waits again.")
+                         : QStringLiteral("The %1 launches that waited for GPUs when GPU Deck "
+                                          "closed wait again.")
+                               .arg(back);
+    if (!gone.isEmpty()) {
+        text += (text.isEmpty() ? QString() : QStringLiteral(" "))
+                + QStringLiteral("Not brought back, their engine is no longer in the list: %1.")
+                      .arg(gone.join(QStringLiteral(", ")));
+    }
+    return text;
 }
 
 } // namespace WaitingLaunches

@@ -5,6 +5,10 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
+
+class Engine;
+class EngineRegistry;
 class LogView;
 
 // The window's launches that wait for free GPUs (LogPage::isWaitingForGpus) outlive the window:
@@ -23,5 +27,9 @@ struct Entry
 void remember(const LogView *logs);
 // What remember() kept, in order; the settings forget it, so that it comes back once.
 QList<Entry> takeRemembered();
+// Starts each remembered launch whose engine registry still lists, through start; the sentence
+// for the status bar (empty when none was remembered).
+QString bringBack(const EngineRegistry *registry,
+                  const std::function<void(Engine *, const LaunchSpec &)> &start);
 
 } // namespace WaitingLaunches
