@@ -132,13 +132,7 @@ int main(int argc, char **argv)
         return 2;
     }
     FakeSmi smi;
-    smi.write(QStringLiteral("identity.csv"),
-              "0, GPU-aaaa, NVIDIA H100 80GB HBM3, 00000000:07:00.0, 81559, 0, 0, 0, 30, "
-              "70.00, 700.00, Disabled, 580.159.04\n"
-              "1, GPU-bbbb, NVIDIA H100 80GB HBM3, 00000000:0F:00.0, 81559, 0, 0, 0, 30, "
-              "70.00, 700.00, Disabled, 580.159.04\n");
-    smi.write(QStringLiteral("live.csv"), "0, 0, 0, 0, 30, 70.00, 700.00\n"
-                                          "1, 0, 0, 0, 30, 70.00, 700.00\n");
+    smi.writeTwoIdleGpus();
     qputenv("GPUDECK_NVML_PATH", "/nonexistent/libnvidia-ml.so.1");
     qputenv("PATH", smi.pathOnly() + ':' + qgetenv("PATH"));
 

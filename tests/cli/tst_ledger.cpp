@@ -67,13 +67,7 @@ void TestLedger::initTestCase()
 {
     GPUDECK_REQUIRE_ENGINE();
     QVERIFY(m_dir.isValid());
-    m_smi.write(QStringLiteral("identity.csv"),
-                "0, GPU-aaaa, NVIDIA H100 80GB HBM3, 00000000:07:00.0, 81559, 0, 0, 0, 30, "
-                "70.00, 700.00, Disabled, 580.159.04\n"
-                "1, GPU-bbbb, NVIDIA H100 80GB HBM3, 00000000:0F:00.0, 81559, 0, 0, 0, 30, "
-                "70.00, 700.00, Disabled, 580.159.04\n");
-    m_smi.write(QStringLiteral("live.csv"), "0, 0, 0, 0, 30, 70.00, 700.00\n"
-                                            "1, 0, 0, 0, 30, 70.00, 700.00\n");
+    m_smi.writeTwoIdleGpus();
     // Over ssh the host's nvidia-smi is the one on the remote PATH: the same stand-in.
     const QString sshDir = qEnvironmentVariable("GPUDECK_TEST_SSH_DIR");
     if (TestEngine::host().startsWith(QLatin1String("ssh://")) && !sshDir.isEmpty()) {

@@ -382,11 +382,7 @@ void TestContainersCommands::freeGpuSkipsHeldGpus()
         QSKIP("the fake nvidia-smi answers for this machine only");
     // Two idle GPUs: nothing runs on either, no memory in use.
     FakeSmi smi;
-    smi.write(QStringLiteral("identity.csv"),
-              "0, GPU-aaaa, NVIDIA H100 80GB HBM3, 00000000:07:00.0, 81559, 0, 0, 0, 30, 70.00, "
-              "700.00, Disabled, 580.159.04\n"
-              "1, GPU-bbbb, NVIDIA H100 80GB HBM3, 00000000:0F:00.0, 81559, 0, 0, 0, 30, 70.00, "
-              "700.00, Disabled, 580.159.04\n");
+    smi.writeTwoIdleGpus();
     QProcessEnvironment env;
     env.insert(QStringLiteral("GPUDECK_NVML_PATH"),
                QStringLiteral("/nonexistent/libnvidia-ml.so.1"));

@@ -53,6 +53,19 @@ public:
         if (f.open(QIODevice::WriteOnly))
             f.write(content);
     }
+    // Two idle H100s, GPU 0 GPU-aaaa and GPU 1 GPU-bbbb: the stand-in GPUs of the shared-host tests
+    // (issue 27), whose containers hold them by these UUIDs.
+    void writeTwoIdleGpus() const
+    {
+        write(QStringLiteral("identity.csv"),
+              "0, GPU-aaaa, NVIDIA H100 80GB HBM3, 00000000:07:00.0, 81559, 0, 0, 0, 30, "
+              "70.00, 700.00, Disabled, 580.159.04\n"
+              "1, GPU-bbbb, NVIDIA H100 80GB HBM3, 00000000:0F:00.0, 81559, 0, 0, 0, 30, "
+              "70.00, 700.00, Disabled, 580.159.04\n");
+        // Later reads ask for the live figures only.
+        write(QStringLiteral("live.csv"), "0, 0, 0, 0, 30, 70.00, 700.00\n"
+                                          "1, 0, 0, 0, 30, 70.00, 700.00\n");
+    }
     QByteArray calls() const
     {
         QFile f(m_dir.filePath(QStringLiteral("calls.log")));

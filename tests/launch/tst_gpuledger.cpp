@@ -70,14 +70,7 @@ private:
 void TestGpuLedger::initTestCase()
 {
     // Two idle stand-in GPUs; this process reads them through the fake nvidia-smi.
-    m_smi.write(QStringLiteral("identity.csv"),
-                "0, GPU-aaaa, NVIDIA H100 80GB HBM3, 00000000:07:00.0, 81559, 0, 0, 0, 30, "
-                "70.00, 700.00, Disabled, 580.159.04\n"
-                "1, GPU-bbbb, NVIDIA H100 80GB HBM3, 00000000:0F:00.0, 81559, 0, 0, 0, 30, "
-                "70.00, 700.00, Disabled, 580.159.04\n");
-    // Later reads ask for the live figures only.
-    m_smi.write(QStringLiteral("live.csv"), "0, 0, 0, 0, 30, 70.00, 700.00\n"
-                                            "1, 0, 0, 0, 30, 70.00, 700.00\n");
+    m_smi.writeTwoIdleGpus();
     GPUDECK_REQUIRE_ENGINE();
     if (TestEngine::isRemote())
         QSKIP("the fake nvidia-smi answers for this machine only");

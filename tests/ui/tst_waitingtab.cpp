@@ -46,13 +46,7 @@ void TestWaitingTab::initTestCase()
     if (TestEngine::isRemote())
         QSKIP("the fake nvidia-smi answers for this machine only");
     useSettings(QStringLiteral("gpudeck-waitingtab"));
-    m_smi.write(QStringLiteral("identity.csv"),
-                "0, GPU-aaaa, NVIDIA H100 80GB HBM3, 00000000:07:00.0, 81559, 0, 0, 0, 30, "
-                "70.00, 700.00, Disabled, 580.159.04\n"
-                "1, GPU-bbbb, NVIDIA H100 80GB HBM3, 00000000:0F:00.0, 81559, 0, 0, 0, 30, "
-                "70.00, 700.00, Disabled, 580.159.04\n");
-    m_smi.write(QStringLiteral("live.csv"), "0, 0, 0, 0, 30, 70.00, 700.00\n"
-                                            "1, 0, 0, 0, 30, 70.00, 700.00\n");
+    m_smi.writeTwoIdleGpus();
     qputenv("GPUDECK_NVML_PATH", "/nonexistent/libnvidia-ml.so.1");
     qputenv("PATH", m_smi.pathOnly() + ':' + qgetenv("PATH"));
     m_holder = QStringLiteral("waiting-tab-holder-%1").arg(QCoreApplication::applicationPid());
