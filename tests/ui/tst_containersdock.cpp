@@ -156,9 +156,8 @@ private slots:
                                  {QStringLiteral("--stop-timeout"), QStringLiteral("1")});
         QVERIFY2(name.startsWith(QStringLiteral("gddock-")), qPrintable(name));
         auto window = openWindow();
-        QTRY_VERIFY_WITH_TIMEOUT(window->containersDock()->view(), 15000);
-        ContainersView *view = window->containersDock()->view();
-        QTRY_VERIFY_WITH_TIMEOUT(view->selectContainer(name), 15000);
+        ContainersView *view = selected(window.get(), name);
+        QVERIFY2(view, qPrintable(name));
         QTest::mouseClick(child<QPushButton>(view, "containerLogs"), Qt::LeftButton);
         LogPage *page = window->logView()->currentPage();
         QVERIFY(page);
@@ -222,9 +221,8 @@ private slots:
         const QString id = idOf(name);
 
         auto first = openWindow();
-        QTRY_VERIFY_WITH_TIMEOUT(first->containersDock()->view(), 15000);
-        ContainersView *view = first->containersDock()->view();
-        QTRY_VERIFY_WITH_TIMEOUT(view->selectContainer(name), 15000);
+        ContainersView *view = selected(first.get(), name);
+        QVERIFY2(view, qPrintable(name));
         QTest::mouseClick(child<QPushButton>(view, "containerLogs"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(first->logView()->pageOf(id), 15000);
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -273,9 +271,8 @@ private slots:
                                   ContainerRecord::presetLabel() + QStringLiteral("=again")});
         QVERIFY2(name.startsWith(QStringLiteral("gddock-")), qPrintable(name));
         auto window = openWindow();
-        QTRY_VERIFY_WITH_TIMEOUT(window->containersDock()->view(), 15000);
-        ContainersView *view = window->containersDock()->view();
-        QTRY_VERIFY_WITH_TIMEOUT(view->selectContainer(name), 15000);
+        ContainersView *view = selected(window.get(), name);
+        QVERIFY2(view, qPrintable(name));
 
         auto *again = child<QPushButton>(view, "launchAgain");
         QVERIFY(again->isEnabled());
@@ -304,9 +301,8 @@ private slots:
                                   QStringLiteral("-e"), QStringLiteral("ANSWER=42")});
         QVERIFY2(name.startsWith(QStringLiteral("gddock-")), qPrintable(name));
         auto window = openWindow();
-        QTRY_VERIFY_WITH_TIMEOUT(window->containersDock()->view(), 15000);
-        ContainersView *view = window->containersDock()->view();
-        QTRY_VERIFY_WITH_TIMEOUT(view->selectContainer(name), 15000);
+        ContainersView *view = selected(window.get(), name);
+        QVERIFY2(view, qPrintable(name));
         auto *again = child<QPushButton>(view, "launchAgain");
         QVERIFY(again->isEnabled());
         QTest::mouseClick(again, Qt::LeftButton);
@@ -421,6 +417,19 @@ private:
         return false;
     }
 
+    // The window's Containers view once it lists container name, which it selects; null when it
+    // does not within 15 s.
+    static ContainersView *selected(MainWindow *window, const QString &name)
+    {
+        ContainersView *view = nullptr;
+        const bool listed = QTest::qWaitFor(
+            [&]() {
+                view = window->containersDock()->view();
+                return view && view->selectContainer(name);
+            },
+            15000);
+        return listed ? view : nullptr;
+    }
     static QString idOf(const QString &name)
     {
         return QString::fromUtf8(
