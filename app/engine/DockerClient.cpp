@@ -130,6 +130,8 @@ void DockerClient::negotiate()
             const QString server = QString::fromLatin1(reply->head().header("Server"));
             const QByteArray libpod = reply->head().header("Libpod-API-Version");
             m_kind = libpod.isEmpty() ? EngineKind::Docker : EngineKind::Podman;
+            m_clockOffsetMs = clockOffsetMs(reply->head().header("Date"),
+                                            QDateTime::currentDateTimeUtc());
             m_podmanVersion = QString::fromLatin1(libpod);
             if (!majorOk || !minorOk || parts.size() != 2 || major != 1) {
                 error = Error(Error::Code::Protocol,
@@ -159,6 +161,24 @@ void DockerClient::negotiate()
                 waiter.fn(error);
         }
     });
+}
+
+QDateTime DockerClient::engineNow() const
+{
+    return QDateTime::currentDateTimeUtc().addMSecs(m_clockOffsetMs.value_or(0));
+}
+
+std::optional<qint64> DockerClient::clockOffsetMs(const QByteArray &date, const QDateTime &localNow)
+{
+    // "GMT" is the only zone HTTP dates use; Qt's RFC 2822 reading wants it as an offset.
+    QByteArray text = date.trimmed();
+    if (text.endsWith(" GMT"))
+        text.replace(text.size() - 3, 3, "+0000");
+    const QDateTime engine = QDateTime::fromString(QString::fromLatin1(text), Qt::RFC2822Date);
+    if (!engine.isValid())
+        return std::nullopt;
+    // The header drops the milliseconds: the engine's second began up to one second earlier.
+    return localNow.msecsTo(engine) + 500;
 }
 
 void DockerClient::ping(QObject *context, Callback<QString> done)

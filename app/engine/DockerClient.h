@@ -5,12 +5,14 @@
 #include "common/Result.h"
 #include "http/HttpRequest.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
 #include <QPointer>
 
 #include <functional>
+#include <optional>
 
 class ContainerStream;
 class HttpClient;
@@ -43,6 +45,14 @@ public:
     EngineKind kind() const { return m_kind; }
     bool isPodman() const { return m_kind == EngineKind::Podman; }
     QString podmanVersion() const { return m_podmanVersion; } // "4.3.1"; empty on Docker
+    // Now on the engine's clock, as far as the Date of its last /_ping answer tells (within a
+    // second); this machine's clock until then. The GPU claims (GpuLedger) are judged by it, so
+    // that a host whose clock is off neither lapses nor keeps them for others.
+    QDateTime engineNow() const;
+    bool engineClockKnown() const { return m_clockOffsetMs.has_value(); }
+    // How far the clock behind an HTTP Date header (RFC 7231, "Sun, 06 Dec 2026 23:40:00 GMT")
+    // is ahead of localNow, in ms; none when the header cannot be read.
+    static std::optional<qint64> clockOffsetMs(const QByteArray &date, const QDateTime &localNow);
     // Podman before 5.4 ignores DeviceRequests on its Docker-compatible create: GPUs (CDI devices)
     // then go through /libpod/containers/create.
     bool needsLibpodCreate() const;
@@ -124,6 +134,7 @@ private:
     int m_apiMinor = 0;
     EngineKind m_kind = EngineKind::Docker;
     QString m_podmanVersion;
+    std::optional<qint64> m_clockOffsetMs; // the engine's clock minus this machine's
     bool m_negotiating = false;
     struct Waiter
     {

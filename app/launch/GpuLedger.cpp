@@ -141,7 +141,7 @@ void checkByCreated(DockerClient *client, const QString &id, const QStringList &
                    // The list gives whole seconds: the overlapping claims and our own are inspected
                    // for the engine's exact Created, so both sides order them the same way.
                    QStringList ids{id};
-                   const QDateTime now = QDateTime::currentDateTimeUtc();
+                   const QDateTime now = client->engineNow();
                    for (const Claim &other : claims.value()) {
                        if (other.id == id || !isLive(other, now))
                            continue;
@@ -160,36 +160,36 @@ void checkByCreated(DockerClient *client, const QString &id, const QStringList &
                        done(QString());
                        return;
                    }
-                   ContainerLister::inspect(
-                       client, ids, context,
-                       [id, uuids, host,
-                        done = std::move(done)](const Result<QList<ContainerRecord>> &records) {
-                           if (!records) {
-                               done(records.error());
-                               return;
-                           }
-                           Claim mine;
-                           mine.id = id;
-                           mine.uuids = uuids;
-                           QList<Claim> others;
-                           for (const ContainerRecord &record : records.value()) {
-                               Claim claim = claimOf(record, host);
-                               if (record.id == id) {
-                                   mine = claim;
-                                   mine.uuids = uuids;
-                               } else {
-                                   others << claim;
-                               }
-                           }
-                           const QDateTime inspectedAt = QDateTime::currentDateTimeUtc();
-                           for (const Claim &other : std::as_const(others)) {
-                               if (givesWay(mine, other, inspectedAt)) {
-                                   done(other.name);
-                                   return;
-                               }
-                           }
-                           done(QString());
-                       });
+                   ContainerLister::inspect(client, ids, context,
+                                            [client, id, uuids, host, done = std::move(done)](
+                                                const Result<QList<ContainerRecord>> &records) {
+                                                if (!records) {
+                                                    done(records.error());
+                                                    return;
+                                                }
+                                                Claim mine;
+                                                mine.id = id;
+                                                mine.uuids = uuids;
+                                                QList<Claim> others;
+                                                for (const ContainerRecord &record :
+                                                     records.value()) {
+                                                    Claim claim = claimOf(record, host);
+                                                    if (record.id == id) {
+                                                        mine = claim;
+                                                        mine.uuids = uuids;
+                                                    } else {
+                                                        others << claim;
+                                                    }
+                                                }
+                                                const QDateTime inspectedAt = client->engineNow();
+                                                for (const Claim &other : std::as_const(others)) {
+                                                    if (givesWay(mine, other, inspectedAt)) {
+                                                        done(other.name);
+                                                        return;
+                                                    }
+                                                }
+                                                done(QString());
+                                            });
                });
 }
 
@@ -234,7 +234,7 @@ Check::Check(DockerClient *client, const GpuSnapshot &host, QObject *context, QS
     const QJsonObject filters{{QStringLiteral("type"), QJsonArray{QStringLiteral("container")}},
                               {QStringLiteral("event"), QJsonArray{QStringLiteral("create")}},
                               {QStringLiteral("label"), QJsonArray{ContainerRecord::gpusLabel()}}};
-    const qint64 since = QDateTime::currentSecsSinceEpoch() - 4 * qint64(kClaimSeconds);
+    const qint64 since = m_client->engineNow().toSecsSinceEpoch() - 4 * qint64(kClaimSeconds);
     m_events = m_client->events(filters, since);
     m_events->setParent(this);
     connect(m_events, &JsonStream::object, this, [this](const QJsonObject &event) {
@@ -296,7 +296,7 @@ void Check::decide()
         if (claim.id == m_id)
             mine = claim;
     }
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime now = m_client->engineNow();
     qCDebug(lcLedger) << "judging" << m_id.left(12) << "logged" << m_logged.size() << "at" << mineAt
                       << "claims" << m_claims.size();
     for (const Claim &other : std::as_const(m_claims)) {

@@ -49,7 +49,8 @@ QJsonObject listFilter();
 Claim claimOf(const ContainerRecord &record, const GpuSnapshot &host);
 QList<Claim> claimsOf(const QList<ContainerRecord> &records, const GpuSnapshot &host);
 
-// Whether a claim takes its GPUs at now: running, or created within kClaimSeconds.
+// Whether a claim takes its GPUs at now (on the engine's clock: DockerClient::engineNow()):
+// running, or created within kClaimSeconds.
 bool isLive(const Claim &claim, const QDateTime &now = QDateTime::currentDateTimeUtc());
 
 // GPU UUID -> the names of the containers whose live, not yet running claims take it (running

@@ -188,19 +188,20 @@ void Launcher::pickFreeGpus()
                 return;
             }
             const QHash<QString, QString> held = ContainerLister::heldBy(running.value(), m_host);
-            GpuLedger::readClaims(m_client, m_host, m_calls,
-                                  [this, held](const Result<QList<GpuLedger::Claim>> &claims) {
-                                      if (!claims) {
-                                          fail(Error(claims.error())
-                                                   .withWhat(QStringLiteral(
-                                                       "Cannot take free GPUs: the GPU "
-                                                       "claims on the engine could not be "
-                                                       "read")),
-                                               false);
-                                          return;
-                                      }
-                                      takeFreeGpus(held, GpuLedger::claimedBy(claims.value()));
-                                  });
+            GpuLedger::readClaims(
+                m_client, m_host, m_calls,
+                [this, held](const Result<QList<GpuLedger::Claim>> &claims) {
+                    if (!claims) {
+                        fail(Error(claims.error())
+                                 .withWhat(QStringLiteral("Cannot take free GPUs: the GPU "
+                                                          "claims on the engine could not be "
+                                                          "read")),
+                             false);
+                        return;
+                    }
+                    takeFreeGpus(held,
+                                 GpuLedger::claimedBy(claims.value(), {}, m_client->engineNow()));
+                });
         });
 }
 

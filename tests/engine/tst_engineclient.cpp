@@ -143,6 +143,7 @@ class TestEngineClient : public QObject
 private slots:
     void initTestCase();
     void negotiatesVersion();
+    void readsTheEngineClock();
     void info();
     void listsImages();
     void engineProfile();
@@ -191,6 +192,26 @@ void TestEngineClient::negotiatesVersion()
     QCOMPARE(api.value(),
              QStringLiteral("1.%1").arg(qMin(serverMinor, DockerClient::kMaxApiMinor)));
     QCOMPARE(m_client->apiVersion(), api.value());
+}
+
+// The engine's clock from the Date of its /_ping answer (this machine's here, so within a second
+// and a half), and the reading of such headers, one far off included.
+void TestEngineClient::readsTheEngineClock()
+{
+    const Result<QString> api = await<QString>(
+        [this](QObject *ctx, DockerClient::Callback<QString> cb) { m_client->ping(ctx, cb); });
+    QVERIFY2(api.ok(), qPrintable(api.error().message()));
+    QVERIFY(m_client->engineClockKnown());
+    const qint64 apart = QDateTime::currentDateTimeUtc().msecsTo(m_client->engineNow());
+    QVERIFY2(qAbs(apart) <= 1500, qPrintable(QString::number(apart)));
+
+    const QDateTime local = QDateTime(QDate(2026, 12, 6), QTime(23, 40, 0), Qt::UTC);
+    QCOMPARE(DockerClient::clockOffsetMs("Sun, 06 Dec 2026 23:45:00 GMT", local),
+             std::optional<qint64>(300500));
+    QCOMPARE(DockerClient::clockOffsetMs("Sun, 06 Dec 2026 23:39:00 GMT", local),
+             std::optional<qint64>(-59500));
+    QCOMPARE(DockerClient::clockOffsetMs("yesterday", local), std::nullopt);
+    QCOMPARE(DockerClient::clockOffsetMs({}, local), std::nullopt);
 }
 
 void TestEngineClient::info()
