@@ -135,9 +135,9 @@ private:
     void pushCells(int columns, const void *cells);
     void pushScreenRow(int row);
     StoredLine &newScrollbackLine();
-    static constexpr qsizetype kPiece = 16 * 1024;  // other bytes libvterm gets in one call at most
-    static constexpr qint64 kTurnNs = 8 * 1000000;  // parsing a turn of the event loop may take
-    static constexpr qsizetype kRunBytes = 1 << 20; // the most one skip covers
+    static constexpr qsizetype kPiece = 16 * 1024; // other bytes libvterm gets in one call at most
+    static constexpr qint64 kTurnNs = 8 * 1000000; // parsing a turn of the event loop may take
+    static constexpr qsizetype kRunBytes = 64 * 1024; // the most one skip covers
 
     VTerm *m_vt;
     VTermScreen *m_screen;
