@@ -1,11 +1,13 @@
 #include "TerminalScreen.h"
 
+#include <QElapsedTimer>
 #include <QStringList>
 #include <QTimer>
 
 #include <vterm.h>
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 struct TerminalScreen::Callbacks
@@ -55,27 +57,12 @@ struct TerminalScreen::Callbacks
     static int pushLine(int columns, const VTermScreenCell *cells, void *user)
     {
         TerminalScreen *s = self(user);
-        // Trailing blanks are not kept: a flood of short lines stays cheap and small.
-        int used = columns;
-        while (used > 0 && cells[used - 1].chars[0] == 0
-               && VTERM_COLOR_IS_DEFAULT_BG(&cells[used - 1].bg) && !cells[used - 1].attrs.reverse)
-            --used;
-        StoredLine line;
-        if (s->m_scrollback.size() >= size_t(maxScrollback())) {
-            // The oldest line's storage is reused for the newest.
-            line = std::move(s->m_scrollback.front());
-            s->m_scrollback.pop_front();
-            line.clusters.clear();
+        ++s->m_pushes;
+        if (s->m_suppressPushes > 0) { // already pushed by skipPlainLines()
+            --s->m_suppressPushes;
+            return 1;
         }
-        line.cells.resize(size_t(used));
-        for (int i = 0; i < used; ++i) {
-            line.cells[size_t(i)] = s->store(&cells[i]);
-            if (cells[i].chars[0] != 0 && cells[i].chars[1] != 0)
-                line.clusters.emplace_back(i, s->convert(&cells[i]).text);
-        }
-        if (line.cells.capacity() > line.cells.size() + 16)
-            line.cells.shrink_to_fit();
-        s->m_scrollback.push_back(std::move(line));
+        s->pushCells(columns, cells);
         return 1;
     }
     // The screen grew taller: its top rows come back from the scrollback.
@@ -160,14 +147,19 @@ void TerminalScreen::feed(const QByteArray &bytes)
 
 void TerminalScreen::drain()
 {
-    // A slice a turn of the event loop: a flood arriving in one large read (TLS hands over
-    // whole records) never holds the window for longer than a slice takes.
+    // Parsing a turn of the event loop is bounded by time, not bytes: a flood arriving in one
+    // large read (TLS hands over whole records) never holds the window for longer than that.
     m_draining = false;
-    const qsizetype size = std::min(m_input.size() - m_parsed, kSlice);
-    vterm_input_write(m_vt, m_input.constData() + m_parsed, size_t(size));
+    // A small feed is parsed at once, whatever the time: what the program wrote is on the screen
+    // when feed() returns.
+    QElapsedTimer clock;
+    clock.start();
+    const qsizetype start = m_parsed;
+    while (m_parsed < m_input.size()
+           && (m_parsed - start < kPiece || clock.nsecsElapsed() < kTurnNs))
+        m_parsed += parseStep(m_input.constData() + m_parsed, m_input.size() - m_parsed);
     // Parsed bytes go once all are (or once they are most of the buffer): a flood that piles up
-    // is not moved down a slice at a time.
-    m_parsed += size;
+    // is not moved down a piece at a time.
     if (m_parsed == m_input.size()) {
         m_input.clear();
         m_parsed = 0;
@@ -183,6 +175,239 @@ void TerminalScreen::drain()
     }
 }
 
+void TerminalScreen::write(const char *bytes, qsizetype size)
+{
+    vterm_input_write(m_vt, bytes, size_t(size));
+}
+
+qsizetype TerminalScreen::parseStep(const char *bytes, qsizetype size)
+{
+    const qsizetype line = plainLine(bytes, size);
+    if (line == 0) {
+        // Anything else goes to libvterm up to the next line feed, a bounded piece at a time.
+        const qsizetype limit = std::min(size, kPiece);
+        const void *feed = std::memchr(bytes, '\n', size_t(limit));
+        const qsizetype piece = feed ? static_cast<const char *>(feed) - bytes + 1 : limit;
+        m_plainKnown = false;
+        write(bytes, piece);
+        return piece;
+    }
+    if (m_shortcut && m_plainKnown) {
+        if (const qsizetype skipped = skipPlainLines(bytes, size))
+            return skipped;
+    }
+    learnFromLine(bytes, line);
+    return line;
+}
+
+qsizetype TerminalScreen::plainLine(const char *bytes, qsizetype size) const
+{
+    // Printable ASCII shorter than a row (so it never wraps), then CR LF: its bytes and the CR LF.
+    const qsizetype limit = std::min(size, qsizetype(m_columns) + 1);
+    qsizetype length = 0;
+    while (length < limit && bytes[length] >= 0x20 && bytes[length] < 0x7f)
+        ++length;
+    if (length >= m_columns || length + 2 > size || bytes[length] != '\r'
+        || bytes[length + 1] != '\n')
+        return 0;
+    return length + 2;
+}
+
+namespace {
+
+VTermScreenCell readCell(VTermScreen *screen, int row, int column)
+{
+    VTermScreenCell cell;
+    std::memset(&cell, 0, sizeof cell);
+    vterm_screen_get_cell(screen, VTermPos{row, column}, &cell);
+    return cell;
+}
+
+bool sameColor(const VTermColor &a, const VTermColor &b)
+{
+    if (a.type != b.type)
+        return false;
+    if (VTERM_COLOR_IS_INDEXED(&a))
+        return a.indexed.idx == b.indexed.idx;
+    return a.rgb.red == b.rgb.red && a.rgb.green == b.rgb.green && a.rgb.blue == b.rgb.blue;
+}
+
+bool sameCell(const VTermScreenCell &a, const VTermScreenCell &b)
+{
+    const VTermScreenCellAttrs &x = a.attrs;
+    const VTermScreenCellAttrs &y = b.attrs;
+    return std::equal(std::begin(a.chars), std::end(a.chars), std::begin(b.chars))
+           && a.width == b.width && x.bold == y.bold && x.underline == y.underline
+           && x.italic == y.italic && x.blink == y.blink && x.reverse == y.reverse
+           && x.strike == y.strike && x.font == y.font && x.dwl == y.dwl && x.dhl == y.dhl
+           && sameColor(a.fg, b.fg) && sameColor(a.bg, b.bg);
+}
+
+} // namespace
+
+void TerminalScreen::learnFromLine(const char *bytes, qsizetype size)
+{
+    // The line goes to libvterm. What it drew tells how the next plain lines will be drawn, as
+    // long as nothing but plain lines comes: the row must hold the bytes themselves in one pen,
+    // then the same blanks as the new bottom row, and the line must have scrolled one row off.
+    const qsizetype length = size - 2;
+    const VTermPos bottom{m_rows - 1, 0};
+    const auto atBottom = [&]() {
+        const QPoint at = cursor();
+        return !m_altScreen && at.y() == bottom.row && at.x() == 0;
+    };
+    const bool wasAtBottom = atBottom();
+    const bool wasKnown = m_plainKnown; // what was seen before holds only if nothing else came
+    const quint64 pushes = m_pushes;
+    write(bytes, size);
+    m_plainKnown = false;
+    if (!wasAtBottom || length == 0 || m_rows < 2 || m_pushes != pushes + 1 || !atBottom())
+        return;
+    std::vector<VTermScreenCell> blank(static_cast<size_t>(m_columns));
+    for (int column = 0; column < m_columns; ++column)
+        blank[size_t(column)] = readCell(m_screen, bottom.row, column);
+    const VTermScreenCell first = readCell(m_screen, bottom.row - 1, 0);
+    // A double-width line holds half as many characters: its lines would wrap sooner.
+    if (first.attrs.dwl || first.attrs.dhl || blank[0].attrs.dwl || blank[0].attrs.dhl)
+        return;
+    for (int column = 0; column < m_columns; ++column) {
+        const VTermScreenCell cell = readCell(m_screen, bottom.row - 1, column);
+        if (column >= length) {
+            if (!sameCell(cell, blank[size_t(column)]))
+                return;
+            continue;
+        }
+        VTermScreenCell expected = first;
+        expected.chars[0] = uint32_t(static_cast<unsigned char>(bytes[column]));
+        if (expected.chars[1] != 0 || expected.width != 1 || !sameCell(cell, expected))
+            return;
+    }
+    VTermScreenCell pen = first;
+    pen.chars[0] = 0;
+    const StoredCell stored = store(&pen);
+    std::vector<StoredCell> blanks(static_cast<size_t>(m_columns));
+    int keep = 0;
+    for (int column = 0; column < m_columns; ++column) {
+        const VTermScreenCell &cell = blank[size_t(column)];
+        blanks[size_t(column)] = store(&cell);
+        // As pushCells() drops trailing blanks.
+        if (cell.chars[0] != 0 || !VTERM_COLOR_IS_DEFAULT_BG(&cell.bg) || cell.attrs.reverse)
+            keep = column + 1;
+    }
+    const auto same = [](const StoredCell &a, const StoredCell &b) {
+        return a.code == b.code && a.foreground == b.foreground && a.background == b.background;
+    };
+    if (!wasKnown || !same(stored, m_plainPen)
+        || !std::equal(blanks.begin(), blanks.end(), m_plainBlank.begin(), m_plainBlank.end(),
+                       same)) {
+        m_plainBytes.reset();
+        m_plainPen = stored;
+        m_plainBlank = std::move(blanks);
+        m_plainKeep = keep;
+    }
+    for (qsizetype i = 0; i < length; ++i)
+        m_plainBytes.set(size_t(static_cast<unsigned char>(bytes[i])));
+    m_plainKnown = true;
+}
+
+qsizetype TerminalScreen::skipPlainLines(const char *bytes, qsizetype size)
+{
+    // A run of plain lines, each drawn as learnFromLine() saw: feeding them one by one would
+    // scroll the screen (libvterm moves all of it) once a line. Only the last rows-1 lines stay
+    // on the screen; the rows now above the cursor and the lines before those last ones would
+    // scroll off in order. Those go straight into the scrollback, then libvterm draws the last
+    // lines (its scrolling pushes the rows already pushed, which are dropped).
+    const QPoint at = cursor();
+    if (m_altScreen || at.y() != m_rows - 1 || at.x() != 0)
+        return 0;
+    std::vector<std::pair<qsizetype, qsizetype>> lines; // start, length without CR LF
+    qsizetype end = 0;
+    while (end < size && end < kRunBytes) {
+        const qsizetype line = plainLine(bytes + end, size - end);
+        if (line == 0)
+            break;
+        bool known = true;
+        for (qsizetype i = end; i < end + line - 2 && known; ++i)
+            known = m_plainBytes.test(size_t(static_cast<unsigned char>(bytes[i])));
+        if (!known)
+            break;
+        lines.emplace_back(end, line - 2);
+        end += line;
+    }
+    const qsizetype stay = m_rows - 1;
+    if (qsizetype(lines.size()) < stay + 16) // too few to be worth it
+        return 0;
+    const qsizetype passing = qsizetype(lines.size()) - stay;
+    // Pushes beyond what the scrollback keeps would only push each other out.
+    const qsizetype pushes = stay + passing;
+    const qsizetype dropped = std::max<qsizetype>(0, pushes - maxScrollback());
+    for (qsizetype i = dropped; i < pushes; ++i) {
+        if (i < stay) {
+            pushScreenRow(int(i));
+            continue;
+        }
+        const auto [start, length] = lines[size_t(i - stay)];
+        StoredLine &line = newScrollbackLine();
+        const qsizetype used = std::max<qsizetype>(length, m_plainKeep);
+        line.cells.resize(size_t(used));
+        for (qsizetype c = 0; c < length; ++c) {
+            line.cells[size_t(c)] = m_plainPen;
+            line.cells[size_t(c)].code |= quint32(static_cast<unsigned char>(bytes[start + c]));
+        }
+        std::copy(m_plainBlank.begin() + length, m_plainBlank.begin() + used,
+                  line.cells.begin() + length);
+        if (line.cells.capacity() > line.cells.size() + 16)
+            line.cells.shrink_to_fit();
+    }
+    m_suppressPushes = int(stay);
+    const qsizetype from = lines[size_t(passing)].first;
+    write(bytes + from, end - from);
+    m_suppressPushes = 0; // all of them were libvterm's, as the state it showed says
+    m_skipped += passing;
+    emit damaged();
+    return end;
+}
+
+void TerminalScreen::pushScreenRow(int row)
+{
+    std::vector<VTermScreenCell> cells(static_cast<size_t>(m_columns));
+    for (int column = 0; column < m_columns; ++column)
+        cells[size_t(column)] = readCell(m_screen, row, column);
+    pushCells(m_columns, cells.data());
+}
+
+TerminalScreen::StoredLine &TerminalScreen::newScrollbackLine()
+{
+    StoredLine line;
+    if (m_scrollback.size() >= size_t(maxScrollback())) {
+        // The oldest line's storage is reused for the newest.
+        line = std::move(m_scrollback.front());
+        m_scrollback.pop_front();
+        line.clusters.clear();
+    }
+    m_scrollback.push_back(std::move(line));
+    return m_scrollback.back();
+}
+
+void TerminalScreen::pushCells(int columns, const void *raw)
+{
+    const auto *cells = static_cast<const VTermScreenCell *>(raw);
+    // Trailing blanks are not kept: a flood of short lines stays cheap and small.
+    int used = columns;
+    while (used > 0 && cells[used - 1].chars[0] == 0
+           && VTERM_COLOR_IS_DEFAULT_BG(&cells[used - 1].bg) && !cells[used - 1].attrs.reverse)
+        --used;
+    StoredLine &line = newScrollbackLine();
+    line.cells.resize(size_t(used));
+    for (int i = 0; i < used; ++i) {
+        line.cells[size_t(i)] = store(&cells[i]);
+        if (cells[i].chars[0] != 0 && cells[i].chars[1] != 0)
+            line.clusters.emplace_back(i, convert(&cells[i]).text);
+    }
+    if (line.cells.capacity() > line.cells.size() + 16)
+        line.cells.shrink_to_fit();
+}
+
 void TerminalScreen::resize(int rows, int columns)
 {
     rows = std::max(rows, 1);
@@ -191,6 +416,7 @@ void TerminalScreen::resize(int rows, int columns)
         return;
     m_rows = rows;
     m_columns = columns;
+    m_plainKnown = false;
     vterm_set_size(m_vt, rows, columns);
     vterm_screen_flush_damage(m_screen);
     emit damaged();
@@ -365,6 +591,7 @@ void TerminalScreen::setDefaultColors(const QColor &foreground, const QColor &ba
     vterm_color_rgb(&bg, uint8_t(background.red()), uint8_t(background.green()),
                     uint8_t(background.blue()));
     vterm_state_set_default_colors(vterm_obtain_state(m_vt), &fg, &bg);
+    m_plainKnown = false;
     emit damaged();
 }
 

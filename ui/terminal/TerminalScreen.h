@@ -6,6 +6,7 @@
 #include <QPoint>
 #include <QString>
 
+#include <bitset>
 #include <deque>
 #include <utility>
 #include <vector>
@@ -81,6 +82,14 @@ public:
     QString title() const { return m_title; }
     bool wantsMouse() const { return m_mouseMode != 0; }
 
+    // A flood of plain lines (printable ASCII, each ended by CR LF, shorter than the screen is wide)
+    // skips libvterm's scrolling for the lines that only pass through the screen: they go straight
+    // into the scrollback as libvterm would have put them there. On by default; tests turn it off
+    // to compare both ways.
+    void setPlainLineShortcut(bool on) { m_shortcut = on; }
+    qint64 linesSkipped() const { return m_skipped; } // lines that went by the shortcut
+    qsizetype pendingBytes() const { return m_input.size() - m_parsed; } // fed, not parsed yet
+
     // Default colours (those the program did not choose), e.g. from the palette.
     void setDefaultColors(const QColor &foreground, const QColor &background);
 
@@ -118,7 +127,17 @@ private:
     static Cell unpack(const StoredLine &line, int column);
     void flushOutput();
     void drain();
-    static constexpr qsizetype kSlice = 64 * 1024;
+    void write(const char *bytes, qsizetype size);
+    qsizetype parseStep(const char *bytes, qsizetype size);
+    qsizetype plainLine(const char *bytes, qsizetype size) const;
+    void learnFromLine(const char *bytes, qsizetype size);
+    qsizetype skipPlainLines(const char *bytes, qsizetype size);
+    void pushCells(int columns, const void *cells);
+    void pushScreenRow(int row);
+    StoredLine &newScrollbackLine();
+    static constexpr qsizetype kPiece = 16 * 1024; // other bytes libvterm gets in one call at most
+    static constexpr qint64 kTurnNs = 8 * 1000000; // parsing a turn of the event loop may take
+    static constexpr qsizetype kRunBytes = 64 * 1024; // the most one skip covers
 
     VTerm *m_vt;
     VTermScreen *m_screen;
@@ -135,4 +154,17 @@ private:
     QByteArray m_input; // written by the program; from m_parsed on not parsed yet
     qsizetype m_parsed = 0;
     bool m_draining = false;
+
+    // What the last plain lines showed about how libvterm draws the next one: the cell a byte
+    // becomes (its code point 0), the bottom row's blanks, and the bytes seen drawn as themselves.
+    // Known only while the cursor is at the start of the bottom row of a screen that scrolls whole.
+    bool m_shortcut = true;
+    bool m_plainKnown = false;
+    StoredCell m_plainPen;
+    std::vector<StoredCell> m_plainBlank;
+    int m_plainKeep = 0; // a plain line keeps at least this many cells (blanks that are not default)
+    std::bitset<128> m_plainBytes;
+    qint64 m_skipped = 0;
+    quint64 m_pushes = 0;     // lines libvterm scrolled off
+    int m_suppressPushes = 0; // lines libvterm scrolls off that are already in the scrollback
 };

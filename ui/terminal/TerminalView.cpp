@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QFontDatabase>
+#include <QGlyphRun>
 #include <QKeyEvent>
 #include <QPainter>
 
@@ -132,6 +133,45 @@ void TerminalView::paintEvent(QPaintEvent *)
 
     painter.setFont(base);
     int fontStyle = 0;
+    // Plain characters of one colour and style are drawn in one call, each at its cell's position
+    // (a monospace font's advance is rarely a whole pixel: a string drawn at once would drift
+    // from the cells). One text draw a cell made a full screen take 10-30 ms in a flood.
+    struct Batch
+    {
+        QString chars;
+        QList<QPointF> positions;
+        QColor colour;
+        int style = 0;
+    } batch;
+    const auto flush = [&]() {
+        if (batch.chars.isEmpty())
+            return;
+        const QRawFont &raw = rawFont(batch.style);
+        QList<quint32> glyphs(batch.chars.size());
+        int count = int(glyphs.size());
+        painter.setPen(batch.colour);
+        if (raw.isValid()
+            && raw.glyphIndexesForChars(batch.chars.constData(), int(batch.chars.size()),
+                                        glyphs.data(), &count)
+            && count == batch.chars.size() && !glyphs.contains(0)) {
+            QGlyphRun run;
+            run.setRawFont(raw);
+            run.setGlyphIndexes(glyphs);
+            run.setPositions(batch.positions);
+            painter.drawGlyphRun(QPointF(0, 0), run);
+        } else {
+            // A character the font lacks: the text layout finds a font that has it.
+            QFont f = base;
+            f.setBold((batch.style & 1) != 0);
+            f.setItalic((batch.style & 2) != 0);
+            painter.setFont(f);
+            fontStyle = batch.style;
+            for (qsizetype i = 0; i < batch.chars.size(); ++i)
+                painter.drawText(batch.positions.at(i), QString(batch.chars.at(i)));
+        }
+        batch.chars.clear();
+        batch.positions.clear();
+    };
     for (int y = 0; y < m_screen->rows(); ++y) {
         const int row = y - m_scroll;
         for (int x = 0; x < m_screen->columns(); ++x) {
@@ -147,10 +187,20 @@ void TerminalView::paintEvent(QPaintEvent *)
             const QRect box(x * cw, y * ch, cw * std::max(1, cell.width), ch);
             if (bg != defaultBg)
                 painter.fillRect(box, bg);
-            if (!cell.text.isEmpty() && cell.text != QLatin1String(" ")) {
+            const int style = (cell.bold ? 1 : 0) | (cell.italic ? 2 : 0) | (cell.underline ? 4 : 0)
+                              | (cell.strike ? 8 : 0);
+            if (cell.text.size() == 1 && cell.width == 1 && style < 4
+                && !cell.text.at(0).isSurrogate() && cell.text.at(0) != QLatin1Char(' ')) {
+                // Plain characters join the batch of their colour and style.
+                if (fg != batch.colour || style != batch.style)
+                    flush();
+                batch.colour = fg;
+                batch.style = style;
+                batch.chars += cell.text.at(0);
+                batch.positions << QPointF(box.left(), box.top() + ascent);
+            } else if (!cell.text.isEmpty() && cell.text != QLatin1String(" ")) {
+                flush();
                 // A font is made only where the attributes change, not for every cell.
-                const int style = (cell.bold ? 1 : 0) | (cell.italic ? 2 : 0)
-                                  | (cell.underline ? 4 : 0) | (cell.strike ? 8 : 0);
                 if (style != fontStyle) {
                     QFont f = base;
                     f.setBold(cell.bold);
@@ -164,6 +214,7 @@ void TerminalView::paintEvent(QPaintEvent *)
                 painter.drawText(box.left(), box.top() + ascent, cell.text);
             }
             if (atCursor) {
+                flush();
                 painter.setPen(defaultFg);
                 switch (m_screen->cursorShape()) {
                 case TerminalScreen::CursorShape::Block:
@@ -182,6 +233,20 @@ void TerminalView::paintEvent(QPaintEvent *)
                 ++x;
         }
     }
+    flush();
+}
+
+const QRawFont &TerminalView::rawFont(int style)
+{
+    // Made once a font: QRawFont::fromFont() looks the font up.
+    std::optional<QRawFont> &raw = m_rawFonts[size_t(style & 3)];
+    if (!raw) {
+        QFont f = font();
+        f.setBold((style & 1) != 0);
+        f.setItalic((style & 2) != 0);
+        raw = QRawFont::fromFont(f);
+    }
+    return *raw;
 }
 
 void TerminalView::scrollBy(int lines)
@@ -365,4 +430,6 @@ void TerminalView::changeEvent(QEvent *event)
     QWidget::changeEvent(event);
     if (event->type() == QEvent::PaletteChange)
         applyPalette();
+    if (event->type() == QEvent::FontChange)
+        m_rawFonts = {};
 }

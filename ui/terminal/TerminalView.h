@@ -1,8 +1,12 @@
 #pragma once
 
 #include <QPoint>
+#include <QRawFont>
 #include <QTimer>
 #include <QWidget>
+
+#include <array>
+#include <optional>
 
 class TerminalScreen;
 
@@ -49,6 +53,7 @@ private:
     void applyPalette();
     QPoint cellAt(const QPoint &pixel) const; // x column, y row as TerminalScreen counts them
     bool isSelected(int row, int column) const;
+    const QRawFont &rawFont(int style); // style: 1 bold, 2 italic
 
     TerminalScreen *m_screen;
     QSize m_cell;
@@ -61,4 +66,5 @@ private:
     bool m_hasSelection = false;
     QPoint m_selectionStart;
     QPoint m_selectionEnd;
+    std::array<std::optional<QRawFont>, 4> m_rawFonts; // by style, made when first drawn
 };
