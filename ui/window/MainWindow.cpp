@@ -392,6 +392,12 @@ void MainWindow::launch()
     // The tab names its engine when there is more than one to choose from.
     const QString where = m_registry->engines().size() > 1 ? engine()->name() : QString();
     LogPage *page = m_logs->launch(docker, spec, hostInventory(), where);
+    QList<DockerClient *> others; // the host's other engines: their containers hold GPUs too
+    for (Engine *other : m_registry->onGpuHostOf(docker->endpoint())) {
+        if (other->state() != Engine::State::Down)
+            others << other->client();
+    }
+    page->launcher()->setHostEngines(others);
     if (ContainerDirectory *containers = engine()->containers())
         connect(page->launcher(), &Launcher::containerCreated, containers,
                 &ContainerDirectory::markYours);
