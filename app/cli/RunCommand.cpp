@@ -203,7 +203,7 @@ int runCommand(CliContext &ctx, const QStringList &args)
     // Docker): a GPU that one of their running containers holds is not free.
     std::vector<std::unique_ptr<DockerClient>> hostEngines;
     if (spec.gpus.mode == GpuSelection::Mode::Free) {
-        QList<DockerClient *> others;
+        QList<QPointer<DockerClient>> others;
         for (const Endpoint &other :
              EngineRegistry::knownOnGpuHostOf(client.value()->endpoint(), ctx.host)) {
             hostEngines.push_back(std::make_unique<DockerClient>(other));

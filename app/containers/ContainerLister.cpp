@@ -118,7 +118,7 @@ public:
         });
     }
 
-    void run(DockerClient *client, const QList<DockerClient *> &others)
+    void run(DockerClient *client, const QList<QPointer<DockerClient>> &others)
     {
         for (DockerClient *other : others) {
             if (!other)
@@ -249,8 +249,8 @@ QHash<QString, QString> heldBy(const QList<ContainerRecord> &records, const GpuS
 
 namespace ContainerLister {
 
-void heldOnHost(DockerClient *client, const QList<DockerClient *> &others, const GpuSnapshot &host,
-                QObject *context, HeldDone done)
+void heldOnHost(DockerClient *client, const QList<QPointer<DockerClient>> &others,
+                const GpuSnapshot &host, QObject *context, HeldDone done)
 {
     auto *listing = new HostListing(host, context, std::move(done));
     listing->run(client, others);

@@ -5,6 +5,7 @@
 
 #include <QList>
 #include <QObject>
+#include <QPointer>
 
 #include <functional>
 
@@ -34,7 +35,7 @@ using HeldDone = std::function<void(const Result<QHash<QString, QString>> &)>;
 // host (the local Docker's and the local Podman's): engine's failure is the answer's error; one
 // of the others that fails, or has not answered within kOthersDeadlineMs, is left out (a debug
 // line says which). done runs once, unless context is deleted first.
-void heldOnHost(DockerClient *client, const QList<DockerClient *> &others, const GpuSnapshot &host,
-                QObject *context, HeldDone done);
+void heldOnHost(DockerClient *client, const QList<QPointer<DockerClient>> &others,
+                const GpuSnapshot &host, QObject *context, HeldDone done);
 
 } // namespace ContainerLister

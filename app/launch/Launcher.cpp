@@ -46,13 +46,6 @@ void Launcher::setGpuInventory(GpuInventory *inventory)
     m_inventory = inventory;
 }
 
-void Launcher::setHostEngines(const QList<DockerClient *> &others)
-{
-    m_hostEngines.clear();
-    for (DockerClient *other : others)
-        m_hostEngines << other;
-}
-
 QString Launcher::stateName(State state)
 {
     switch (state) {
@@ -185,13 +178,9 @@ void Launcher::pickFreeGpus()
     // A GPU that a running container of any engine of the host holds is taken even when nothing
     // runs on it (an idle notebook). A GPU another launch has claimed and not yet started is taken
     // too: the engine's claims say which.
-    QList<DockerClient *> others;
-    for (const QPointer<DockerClient> &other : std::as_const(m_hostEngines)) {
-        if (other)
-            others << other;
-    }
     ContainerLister::heldOnHost(
-        m_client, others, m_host, m_calls, [this](const Result<QHash<QString, QString>> &held) {
+        m_client, m_hostEngines, m_host, m_calls,
+        [this](const Result<QHash<QString, QString>> &held) {
             if (!held) {
                 fail(Error(held.error())
                          .withWhat(QStringLiteral("Cannot take free GPUs: the engine's "

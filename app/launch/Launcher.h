@@ -67,7 +67,7 @@ public:
     // The other engines of the engine's GPU host (EngineRegistry::onGpuHostOf): a GPU that one of
     // their running containers holds is taken too. One that cannot be read is left out
     // (ContainerLister::heldOnHost).
-    void setHostEngines(const QList<DockerClient *> &others);
+    void setHostEngines(const QList<QPointer<DockerClient>> &others) { m_hostEngines = others; }
     // A free-GPU launch that finds too few free GPUs waits for them instead of failing.
     void setWaitForGpus(bool wait) { m_waitForGpus = wait; }
 

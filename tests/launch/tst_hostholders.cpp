@@ -60,7 +60,8 @@ private:
     // A container of the other engine that sleeps holding these GPUs; its name.
     QString holdOnOther(const QStringList &uuids);
     // A "Free 1 GPU" launch of nvidia-smi on the engine, the host's other engines given.
-    std::unique_ptr<Launcher> launchOnEngine(const QList<DockerClient *> &others, QByteArray *out);
+    std::unique_ptr<Launcher> launchOnEngine(const QList<QPointer<DockerClient>> &others,
+                                             QByteArray *out);
 
     FakeSmi m_smi;
     QTemporaryDir m_dir;
@@ -146,8 +147,8 @@ QString TestHostHolders::holdOnOther(const QStringList &uuids)
     return name;
 }
 
-std::unique_ptr<Launcher> TestHostHolders::launchOnEngine(const QList<DockerClient *> &others,
-                                                          QByteArray *out)
+std::unique_ptr<Launcher> TestHostHolders::launchOnEngine(
+    const QList<QPointer<DockerClient>> &others, QByteArray *out)
 {
     auto launcher = std::make_unique<Launcher>(m_engine.get());
     launcher->setGpuInventory(m_inventory.get());

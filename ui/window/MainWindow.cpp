@@ -392,7 +392,7 @@ void MainWindow::launch()
     // The tab names its engine when there is more than one to choose from.
     const QString where = m_registry->engines().size() > 1 ? engine()->name() : QString();
     LogPage *page = m_logs->launch(docker, spec, hostInventory(), where);
-    QList<DockerClient *> others; // the host's other engines: their containers hold GPUs too
+    QList<QPointer<DockerClient>> others; // the host's other engines: their containers hold GPUs
     for (Engine *other : m_registry->onGpuHostOf(docker->endpoint())) {
         if (other->state() != Engine::State::Down)
             others << other->client();
