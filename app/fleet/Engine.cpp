@@ -78,7 +78,8 @@ QString Engine::gpuHostKey(const Endpoint &endpoint)
     const QString host = endpoint.host.toLower();
     switch (endpoint.kind) {
     case Endpoint::Kind::Unix: break;
-    case Endpoint::Kind::Ssh: return QStringLiteral("ssh://%1:%2").arg(host).arg(endpoint.port);
+    case Endpoint::Kind::Ssh:
+        return QStringLiteral("ssh://%1:%2").arg(host).arg(endpoint.port > 0 ? endpoint.port : 22);
     case Endpoint::Kind::Tcp:
     case Endpoint::Kind::Tls:
         if (!QHostAddress(host.startsWith(QLatin1Char('[')) ? host.mid(1).chopped(1) : host)
