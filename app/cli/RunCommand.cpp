@@ -9,6 +9,7 @@
 #include "engine/DockerClient.h"
 #include "engine/EngineError.h"
 #include "fleet/Engine.h"
+#include "fleet/EngineRegistry.h"
 #include "gpu/GpuInventory.h"
 #include "launch/FreeGpuPicker.h"
 #include "launch/Launcher.h"
@@ -25,8 +26,10 @@
 #include <cerrno>
 #include <csignal>
 #include <limits>
+#include <memory>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -195,6 +198,18 @@ int runCommand(CliContext &ctx, const QStringList &args)
     if (spec.usesGpus()) {
         hostGpus.setHost(Engine::gpuHostFor(client.value()));
         launcher.setGpuInventory(&hostGpus);
+    }
+    // The other engines known here on the same GPU host (the local Podman beside the local
+    // Docker): a GPU that one of their running containers holds is not free.
+    std::vector<std::unique_ptr<DockerClient>> hostEngines;
+    if (spec.gpus.mode == GpuSelection::Mode::Free) {
+        QList<QPointer<DockerClient>> others;
+        for (const Endpoint &other :
+             EngineRegistry::knownOnGpuHostOf(client.value()->endpoint(), ctx.host)) {
+            hostEngines.push_back(std::make_unique<DockerClient>(other));
+            others << hostEngines.back().get();
+        }
+        launcher.setHostEngines(others);
     }
     // --wait: one line saying what it waits for and who holds the GPUs, then the launch once
     // they are free; the timeout cancels the wait (nothing was created while it waited).

@@ -4,7 +4,12 @@
 
 #include <QHash>
 #include <QJsonArray>
+#include <QLoggingCategory>
 #include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcLister, "gpudeck.containers", QtWarningMsg)
 
 namespace {
 
@@ -91,6 +96,101 @@ private:
     int m_inFlight = 0;
 };
 
+// The running containers of one engine and of the other engines of its host, for heldOnHost();
+// a child of the caller's context. Each other engine's listing has a context of its own, deleted
+// at the deadline so that a late answer reaches nobody.
+class HostListing : public QObject
+{
+public:
+    HostListing(const GpuSnapshot &host, QObject *context, ContainerLister::HeldDone done)
+        : QObject(context), m_host(host), m_done(std::move(done))
+    {
+        m_deadline.setSingleShot(true);
+        m_deadline.setInterval(ContainerLister::kOthersDeadlineMs);
+        connect(&m_deadline, &QTimer::timeout, this, [this]() {
+            for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
+                qCDebug(lcLister) << "left out: the engine at" << it.value()
+                                  << "did not list its containers in time";
+                delete it.key();
+            }
+            m_pending.clear();
+            settle();
+        });
+    }
+
+    void run(DockerClient *client, const QList<QPointer<DockerClient>> &others)
+    {
+        for (DockerClient *other : others) {
+            if (!other)
+                continue;
+            auto *call = new QObject(this);
+            const QString url = other->endpoint().url;
+            m_pending.insert(call, url);
+            ContainerLister::list(other, false, call,
+                                  [this, call, url](const Result<QList<ContainerRecord>> &found) {
+                                      if (found)
+                                          add(found.value());
+                                      else
+                                          qCDebug(lcLister) << "left out: the engine at" << url
+                                                            << found.error().message();
+                                      m_pending.remove(call);
+                                      call->deleteLater();
+                                      settle();
+                                  });
+        }
+        if (!m_pending.isEmpty())
+            m_deadline.start();
+        ContainerLister::list(client, false, this,
+                              [this](const Result<QList<ContainerRecord>> &found) {
+                                  if (!found) {
+                                      finish(found.error());
+                                      return;
+                                  }
+                                  add(found.value());
+                                  m_ownIn = true;
+                                  settle();
+                              });
+    }
+
+private:
+    void add(const QList<ContainerRecord> &records)
+    {
+        // One engine under two addresses lists the same containers twice.
+        for (const ContainerRecord &record : records) {
+            if (!m_ids.contains(record.id)) {
+                m_ids.insert(record.id);
+                m_records << record;
+            }
+        }
+    }
+
+    void settle()
+    {
+        if (m_ownIn && m_pending.isEmpty())
+            finish(ContainerLister::heldBy(m_records, m_host));
+    }
+
+    void finish(const Result<QHash<QString, QString>> &result)
+    {
+        m_deadline.stop();
+        qDeleteAll(m_pending.keys());
+        m_pending.clear();
+        m_ownIn = false;
+        const ContainerLister::HeldDone done = std::move(m_done);
+        deleteLater();
+        if (done)
+            done(result);
+    }
+
+    GpuSnapshot m_host;
+    ContainerLister::HeldDone m_done;
+    QHash<QObject *, QString> m_pending; // the other engines' listings still out, with their URLs
+    QList<ContainerRecord> m_records;
+    QSet<QString> m_ids;
+    bool m_ownIn = false;
+    QTimer m_deadline;
+};
+
 } // namespace
 
 namespace ContainerLister {
@@ -143,6 +243,17 @@ QHash<QString, QString> heldBy(const QList<ContainerRecord> &records, const GpuS
         }
     }
     return holders;
+}
+
+} // namespace ContainerLister
+
+namespace ContainerLister {
+
+void heldOnHost(DockerClient *client, const QList<QPointer<DockerClient>> &others,
+                const GpuSnapshot &host, QObject *context, HeldDone done)
+{
+    auto *listing = new HostListing(host, context, std::move(done));
+    listing->run(client, others);
 }
 
 } // namespace ContainerLister

@@ -5,6 +5,7 @@
 
 #include <QList>
 #include <QObject>
+#include <QPointer>
 
 #include <functional>
 
@@ -26,5 +27,15 @@ void inspect(DockerClient *client, const QStringList &ids, QObject *context, Don
 
 // UUID -> the name of the running container that holds that GPU of host.
 QHash<QString, QString> heldBy(const QList<ContainerRecord> &records, const GpuSnapshot &host);
+
+// Wait at most this long for the other engines of a host in heldOnHost().
+constexpr int kOthersDeadlineMs = 3000;
+using HeldDone = std::function<void(const Result<QHash<QString, QString>> &)>;
+// heldBy() over the running containers of client and of others, the other engines of its GPU
+// host (the local Docker's and the local Podman's): engine's failure is the answer's error; one
+// of the others that fails, or has not answered within kOthersDeadlineMs, is left out (a debug
+// line says which). done runs once, unless context is deleted first.
+void heldOnHost(DockerClient *client, const QList<QPointer<DockerClient>> &others,
+                const GpuSnapshot &host, QObject *context, HeldDone done);
 
 } // namespace ContainerLister

@@ -84,6 +84,45 @@ QList<EngineRegistry::Entry> EngineRegistry::known(const QString &hostOption,
     return entries;
 }
 
+namespace {
+
+// Another engine, not endpoint under a second name, on endpoint's GPU host.
+bool sharesGpuHost(const Endpoint &endpoint, const Endpoint &other, const QStringList &taken)
+{
+    return other.url != endpoint.url && !taken.contains(other.url)
+           && Engine::gpuHostKey(other) == Engine::gpuHostKey(endpoint);
+}
+
+} // namespace
+
+QList<Endpoint> EngineRegistry::knownOnGpuHostOf(const Endpoint &endpoint,
+                                                 const QString &hostOption,
+                                                 const QProcessEnvironment &env)
+{
+    QList<Endpoint> others;
+    QStringList urls;
+    for (const Entry &entry : known(hostOption, addedUrls(), env)) {
+        if (entry.endpoint && sharesGpuHost(endpoint, entry.endpoint.value(), urls)) {
+            others << entry.endpoint.value();
+            urls << entry.endpoint.value().url;
+        }
+    }
+    return others;
+}
+
+QList<Engine *> EngineRegistry::onGpuHostOf(const Endpoint &endpoint) const
+{
+    QList<Engine *> others;
+    QStringList urls;
+    for (Engine *engine : m_engines) {
+        if (engine->isValid() && sharesGpuHost(endpoint, *engine->endpoint(), urls)) {
+            others << engine;
+            urls << engine->url();
+        }
+    }
+    return others;
+}
+
 QStringList EngineRegistry::addedUrls()
 {
     return QSettings().value(QString::fromLatin1(kAddedKey)).toStringList();

@@ -57,6 +57,14 @@ public:
     Engine *find(const QString &url) const;
     Engine *findByName(const QString &name, const QString &source = {}) const;
 
+    // The other engines of endpoint's GPU host (Engine::gpuHostKey), each once: a GPU held by one
+    // of their running containers is taken for a launch on endpoint.
+    QList<Engine *> onGpuHostOf(const Endpoint &endpoint) const;
+    // The same among known(), for a process without a registry (gpudeck run).
+    static QList<Endpoint> knownOnGpuHostOf(
+        const Endpoint &endpoint, const QString &hostOption,
+        const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+
     // Adds an engine by URL, remembers it and starts watching it.
     Result<Engine *> add(const QString &url);
     // Forgets an added engine (only those): it stops watching; streams on its client go on, so it

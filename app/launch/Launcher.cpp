@@ -175,22 +175,22 @@ void Launcher::onHostRead(const GpuSnapshot &host, const CudaRequirement &requir
 
 void Launcher::pickFreeGpus()
 {
-    // A GPU that a running container holds is taken even when nothing runs on it (an idle
-    // notebook): the engine's running containers say which. A GPU another launch has claimed
-    // and not yet started is taken too: the engine's claims say which.
-    ContainerLister::list(
-        m_client, false, m_calls, [this](const Result<QList<ContainerRecord>> &running) {
-            if (!running) {
-                fail(Error(running.error())
+    // A GPU that a running container of any engine of the host holds is taken even when nothing
+    // runs on it (an idle notebook). A GPU another launch has claimed and not yet started is taken
+    // too: the engine's claims say which.
+    ContainerLister::heldOnHost(
+        m_client, m_hostEngines, m_host, m_calls,
+        [this](const Result<QHash<QString, QString>> &held) {
+            if (!held) {
+                fail(Error(held.error())
                          .withWhat(QStringLiteral("Cannot take free GPUs: the engine's "
                                                   "running containers could not be read")),
                      false);
                 return;
             }
-            const QHash<QString, QString> held = ContainerLister::heldBy(running.value(), m_host);
             GpuLedger::readClaims(
                 m_client, m_host, m_calls,
-                [this, held](const Result<QList<GpuLedger::Claim>> &claims) {
+                [this, held = held.value()](const Result<QList<GpuLedger::Claim>> &claims) {
                     if (!claims) {
                         fail(Error(claims.error())
                                  .withWhat(QStringLiteral("Cannot take free GPUs: the GPU "

@@ -64,6 +64,10 @@ public:
     // picked from a fresh read of it and the image's CUDA requirement is checked against its
     // driver. Null (the default): "N free GPUs" is refused and the CUDA check skipped.
     void setGpuInventory(GpuInventory *inventory);
+    // The other engines of the engine's GPU host (EngineRegistry::onGpuHostOf): a GPU that one of
+    // their running containers holds is taken too. One that cannot be read is left out
+    // (ContainerLister::heldOnHost).
+    void setHostEngines(const QList<QPointer<DockerClient>> &others) { m_hostEngines = others; }
     // A free-GPU launch that finds too few free GPUs waits for them instead of failing.
     void setWaitForGpus(bool wait) { m_waitForGpus = wait; }
 
@@ -158,6 +162,7 @@ private:
     // m_spec as the engine's kind takes it, free GPUs resolved: what the engine is asked for
     LaunchSpec m_request;
     QPointer<GpuInventory> m_inventory;
+    QList<QPointer<DockerClient>> m_hostEngines;
     QList<GpuInfo> m_taken;
     GpuSnapshot m_host; // the last read of the host's GPUs
     CudaRequirement m_requirement;

@@ -1,7 +1,8 @@
 // The registry of engines: which engines it knows (contexts, DOCKER_HOST, --host, added URLs), added
 // URLs kept in QSettings and checked (duplicates, bad addresses), and engines that watch themselves
 // against the real sandboxed dockerd: a dead socket and a silent host each go down on their own
-// while the live one stays connected. Also: DockerClient::reset() leaves running streams alone.
+// while the live one stays connected. Also: DockerClient::reset() leaves running streams alone, and
+// which engines share a GPU host (Engine::gpuHostKey) among those known.
 #include "Await.h"
 #include "TestEngine.h"
 #include "engine/DockerClient.h"
@@ -23,6 +24,7 @@
 #include <QTest>
 
 #include <memory>
+#include <utility>
 
 class TestEngineRegistry : public QObject
 {
@@ -41,6 +43,9 @@ private slots:
     void enginesWatchThemselves();
     void resetKeepsStreams();
     void enginesCommandListsAdded();
+    void gpuHostKeys_data();
+    void gpuHostKeys();
+    void knownOnTheGpuHost();
 
 private:
     QProcessEnvironment environment() const;
@@ -312,7 +317,7 @@ void TestEngineRegistry::resetKeepsStreams()
     DockerClient client(endpoint.value());
     const Result<QString> ping = await<QString>(
         [&](QObject *context, DockerClient::Callback<QString> done) {
-            client.ping(context, done);
+            client.ping(context, std::move(done));
         });
     QVERIFY2(ping.ok(), qPrintable(ping.error().message()));
     JsonStream *events = client.events();
@@ -360,6 +365,66 @@ void TestEngineRegistry::enginesCommandListsAdded()
     QCOMPARE(added.value(QStringLiteral("state")).toString(), QStringLiteral("down"));
     QVERIFY(!added.value(QStringLiteral("reason")).toString().isEmpty());
     QCOMPARE(host.value(QStringLiteral("state")).toString(), QStringLiteral("connected"));
+}
+
+void TestEngineRegistry::gpuHostKeys_data()
+{
+    QTest::addColumn<QString>("a");
+    QTest::addColumn<QString>("b");
+    QTest::addColumn<bool>("same");
+    const auto row = [](const char *name, const char *a, const char *b, bool same) {
+        QTest::newRow(name) << QString::fromLatin1(a) << QString::fromLatin1(b) << same;
+    };
+    row("two sockets of this machine", "unix:///var/run/docker.sock",
+        "unix:///run/podman/podman.sock", true);
+    row("loopback tcp is this machine", "tcp://127.0.0.1:2375", "unix:///var/run/docker.sock",
+        true);
+    row("localhost tcp is this machine", "tcp://localhost:2375", "unix:///run/a.sock", true);
+    row("one ssh host, two users and sockets", "ssh://me@gpu1/run/docker.sock",
+        "ssh://root@GPU1/run/podman/podman.sock", true);
+    row("ssh ports are other hosts", "ssh://me@gpu1:2222", "ssh://me@gpu1", false);
+    row("ssh's own port", "ssh://me@gpu1:22", "ssh://gpu1", true);
+    row("ssh is not this machine", "ssh://me@localhost:2222", "unix:///var/run/docker.sock", false);
+    row("one tcp host, two ports", "tcp://gpu1:2375", "tcp://gpu1:8080", true);
+    row("two tcp hosts", "tcp://gpu1:2375", "tcp://gpu2:2375", false);
+    row("tcp and ssh names apart", "tcp://gpu1:2375", "ssh://gpu1", false);
+}
+
+void TestEngineRegistry::gpuHostKeys()
+{
+    QFETCH(QString, a);
+    QFETCH(QString, b);
+    QFETCH(bool, same);
+    const Result<Endpoint> first = EndpointResolver::fromUrl(a, QStringLiteral("test"), {});
+    const Result<Endpoint> second = EndpointResolver::fromUrl(b, QStringLiteral("test"), {});
+    QVERIFY(first.ok() && second.ok());
+    QCOMPARE(Engine::gpuHostKey(first.value()) == Engine::gpuHostKey(second.value()), same);
+}
+
+// The engines known here on the launching engine's host: the other sockets of this machine (a
+// context, DOCKER_HOST, an added one), each once, never the engine itself or another host's.
+void TestEngineRegistry::knownOnTheGpuHost()
+{
+    writeContext(QStringLiteral("gpu1"), QStringLiteral("ssh://me@gpu1"));
+    writeContext(QStringLiteral("podman"), QStringLiteral("unix:///run/podman/podman.sock"));
+    QSettings().setValue(QString::fromLatin1(EngineRegistry::kAddedKey),
+                         QStringList{QStringLiteral("tcp://127.0.0.1:2375"),
+                                     QStringLiteral("unix:///run/podman/podman.sock"),
+                                     QStringLiteral("ssh://me@gpu2")});
+    QProcessEnvironment env = environment();
+    env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("unix:///run/a.sock"));
+    const QString host = QStringLiteral("unix:///run/b.sock");
+    const Result<Endpoint> engine = EndpointResolver::fromUrl(host, QStringLiteral("--host"), env);
+    QVERIFY(engine.ok());
+    QStringList urls;
+    for (const Endpoint &other : EngineRegistry::knownOnGpuHostOf(engine.value(), host, env))
+        urls << other.url;
+    QVERIFY2(!urls.contains(host), qPrintable(urls.join(QLatin1Char(' '))));
+    QCOMPARE(urls.count(QStringLiteral("unix:///run/podman/podman.sock")), 1);
+    QVERIFY(urls.contains(QStringLiteral("unix:///run/a.sock")));
+    QVERIFY(urls.contains(QStringLiteral("tcp://127.0.0.1:2375")));
+    for (const QString &url : std::as_const(urls))
+        QVERIFY2(!url.startsWith(QLatin1String("ssh://")), qPrintable(url));
 }
 
 QTEST_GUILESS_MAIN(TestEngineRegistry)

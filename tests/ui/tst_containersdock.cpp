@@ -1,7 +1,8 @@
 // The window's Containers dock against the real sandboxed dockerd and the fake NVML library:
 // containers the docker CLI makes show in it, their logs open in a followed tab, the tabs of
 // tabs open on running containers come back with the window, and the GPU panel names the
-// container that holds a GPU it computes nothing on.
+// container that holds a GPU it computes nothing on, also one of another engine of the host (a
+// second dockerd of this machine: the TLS engine through its unix socket).
 #include "GuiTestBase.h"
 #include "NamedChild.h"
 #include "TestEngine.h"
@@ -30,6 +31,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProcessEnvironment>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -205,6 +207,43 @@ private slots:
         // Its end frees the GPU of this holder (others may hold it still).
         QCOMPARE(TestEngine::docker({QStringLiteral("kill"), name}).exitCode, 0);
         QTRY_VERIFY_WITH_TIMEOUT(!gpu1->text(GpuPanel::ProcessColumn).contains(name), 10000);
+    }
+
+    // A container of the host's other engine (an engine the window knows, not the selected one)
+    // that holds GPU 2 idle: the panel names it with its engine, and it goes when it ends.
+    void gpuPanelNamesAHolderOfTheHostsOtherEngine()
+    {
+        const QString other = qEnvironmentVariable("GPUDECK_TEST_OTHER_HOST");
+        QVERIFY2(other.startsWith(QLatin1String("unix://")), "GPUDECK_TEST_OTHER_HOST unset");
+        QSettings().setValue(QStringLiteral("engines/added"), QStringList{other});
+        QProcessEnvironment otherCli;
+        otherCli.insert(QStringLiteral("DOCKER_HOST"), other);
+        otherCli.insert(QStringLiteral("DOCKER_TLS_VERIFY"), QString());
+        const QString name = unique(QStringLiteral("elsewhere"));
+        const auto docker = [&otherCli](const QStringList &args) {
+            return TestEngine::runProgram(QStringLiteral("docker"), args, otherCli);
+        };
+        const TestEngine::CliResult ran = docker(
+            {QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--network"),
+             QStringLiteral("none"), QStringLiteral("--name"), name, QStringLiteral("--gpus"),
+             QStringLiteral("device=2"), kImage, QStringLiteral("sleep"), QStringLiteral("300")});
+        QVERIFY2(ran.exitCode == 0, ran.err.constData());
+        auto window = openWindow();
+        auto *tree = child<QTreeWidget>(window.get(), "gpuTree");
+        QTRY_COMPARE_WITH_TIMEOUT(tree->topLevelItemCount(), 8, 15000);
+        QTreeWidgetItem *gpu2 = nullptr;
+        for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+            if (tree->topLevelItem(i)->data(GpuPanel::IndexColumn, GpuPanel::DeviceIdRole)
+                == QStringLiteral("2"))
+                gpu2 = tree->topLevelItem(i);
+        }
+        QVERIFY(gpu2);
+        const QString held = QStringLiteral("held by %1 @ %2").arg(name, other);
+        QTRY_VERIFY2_WITH_TIMEOUT(gpu2->text(GpuPanel::ProcessColumn).contains(held),
+                                  qPrintable(gpu2->text(GpuPanel::ProcessColumn)), 15000);
+        // Its end, an event of the other engine, frees the GPU in the panel.
+        QCOMPARE(docker({QStringLiteral("rm"), QStringLiteral("-f"), name}).exitCode, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!gpu2->text(GpuPanel::ProcessColumn).contains(name), 10000);
     }
 
     void windowRestartBringsBackTheTab()

@@ -1,16 +1,20 @@
 #include "window/ContainersDock.h"
 
+#include "containers/ContainerLister.h"
 #include "containers/ContainerWatch.h"
 #include "containers/ContainersModel.h"
 #include "containers/ContainersView.h"
 #include "engine/DockerClient.h"
+#include "engine/EngineWatch.h"
 #include "engines/EngineSelection.h"
 #include "fleet/Engine.h"
+#include "fleet/EngineRegistry.h"
 #include "gpu/GpuMonitor.h"
 #include "log/LogPage.h"
 #include "log/LogView.h"
 #include "terminal/ShellPage.h"
 
+#include <QJsonObject>
 #include <QLabel>
 #include <QSettings>
 #include <QUrl>
@@ -31,6 +35,9 @@ ContainersDock::ContainersDock(EngineSelection *selection, LogView *logs, QWidge
     m_placeholder->setText(tr("The selected engine has no address: no containers to show."));
     setWidget(m_placeholder);
     connect(selection, &EngineSelection::selected, this, &ContainersDock::onEngineSelected);
+    m_hostRefresh.setSingleShot(true);
+    m_hostRefresh.setInterval(300);
+    connect(&m_hostRefresh, &QTimer::timeout, this, &ContainersDock::listHostEngines);
 }
 
 bool ContainersDock::selectContainer(const QString &idOrName)
@@ -53,6 +60,10 @@ void ContainersDock::onEngineSelected(Engine *engine)
         m_view = nullptr;
     }
     m_host = GpuSnapshot();
+    delete std::exchange(m_hostCalls, nullptr);
+    m_hostRefresh.stop();
+    m_hostRecords.clear();
+    m_hostEngines.clear();
     if (!engine || !engine->client()) {
         m_placeholder->show();
         updateHolders();
@@ -88,7 +99,39 @@ void ContainersDock::onEngineSelected(Engine *engine)
             [this](const GpuSnapshot &host) { setHost(host); });
     if (engine->gpusKnown())
         setHost(engine->gpus());
+    // The host's other engines hold GPUs too: their running containers, read again on their
+    // container events and when they come back.
+    for (Engine *other : m_selection->registry()->onGpuHostOf(*engine->endpoint())) {
+        m_hostEngines << other;
+        connect(other->watch(), &EngineWatch::engineEvent, m_view, [this](const QJsonObject &event) {
+            if (event.value(QStringLiteral("Type")).toString() == QLatin1String("container"))
+                m_hostRefresh.start();
+        });
+        connect(other->watch(), &EngineWatch::connected, m_view,
+                [this]() { m_hostRefresh.start(); });
+    }
+    listHostEngines();
     updateHolders();
+}
+
+void ContainersDock::listHostEngines()
+{
+    delete m_hostCalls;
+    m_hostCalls = new QObject(this);
+    for (const QPointer<Engine> &other : std::as_const(m_hostEngines)) {
+        if (!other || !other->client())
+            continue;
+        Engine *key = other;
+        ContainerLister::list(other->client(), false, m_hostCalls,
+                              [this, key](const Result<QList<ContainerRecord>> &running) {
+                                  // One that cannot be read holds nothing until it can.
+                                  if (running)
+                                      m_hostRecords.insert(key, running.value());
+                                  else
+                                      m_hostRecords.remove(key);
+                                  updateHolders();
+                              });
+    }
 }
 
 void ContainersDock::openShell(const QString &id, const QString &name, const QStringList &command)
@@ -193,9 +236,8 @@ void ContainersDock::rememberTabs() const
 void ContainersDock::updateHolders()
 {
     QHash<QString, QStringList> holders;
-    if (m_view) {
-        const QList<ContainerRecord> &records = m_view->containerWatch()->model()->records();
-        const GpuSnapshot *host = m_host.gpus.isEmpty() ? nullptr : &m_host;
+    const GpuSnapshot *host = m_host.gpus.isEmpty() ? nullptr : &m_host;
+    const auto add = [&](const QList<ContainerRecord> &records, const QString &engine) {
         for (const ContainerRecord &record : records) {
             if (!record.isRunning())
                 continue;
@@ -204,9 +246,16 @@ void ContainersDock::updateHolders()
                 const QString key = gpu.uuid.isEmpty() ? QString::number(gpu.index) : gpu.uuid;
                 if (gpu.uuid.isEmpty() && gpu.index < 0)
                     continue;
-                holders[key].append(record.name);
+                holders[key].append(
+                    engine.isEmpty() ? record.name : record.name + QStringLiteral(" @ ") + engine);
             }
         }
+    };
+    if (m_view)
+        add(m_view->containerWatch()->model()->records(), {});
+    for (const QPointer<Engine> &other : std::as_const(m_hostEngines)) {
+        if (other)
+            add(m_hostRecords.value(other), other->name());
     }
     QList<GpuLedger::Claim> claims;
     if (m_view) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "containers/ContainerRecord.h"
 #include "gpu/GpuSnapshot.h"
 #include "launch/GpuLedger.h"
 #include "launch/InspectedLaunch.h"
@@ -8,6 +9,7 @@
 #include <QHash>
 #include <QPointer>
 #include <QStringList>
+#include <QTimer>
 
 #include <functional>
 
@@ -21,7 +23,8 @@ class QLabel;
 // selected, on the engine's own EngineWatch so there is one events stream), with the engine's host
 // GPUs. It opens the log tabs the view asks for, brings back the tabs that followed running
 // containers when the window last closed (remembered per engine) and the tabs that ended when the
-// engine restarted, and says which running container holds each GPU. A shell the view asks for opens in a
+// engine restarted, and says which running container holds each GPU: one of the selected engine,
+// or of another engine of its GPU host (the local Podman beside the local Docker). A shell the view asks for opens in a
 // terminal window of its own (as a launch tab's Shell does), an attach in a terminal tab.
 class ContainersDock : public QDockWidget
 {
@@ -32,7 +35,8 @@ public:
 
     // Null while the selected engine has no address.
     ContainersView *view() const { return m_view; }
-    // The running containers holding each GPU, by UUID (by index when the UUID is not known).
+    // The running containers holding each GPU, by UUID (by index when the UUID is not known); one
+    // of another engine of the host as "name @ engine".
     const QHash<QString, QStringList> &holders() const { return m_holders; }
     // Shows the dock and selects the container there.
     bool selectContainer(const QString &idOrName);
@@ -61,6 +65,8 @@ private:
     void restoreTabs();
     QString tabsKey() const;
     void updateHolders();
+    // Reads the running containers of the host's other engines again.
+    void listHostEngines();
     void openShell(const QString &id, const QString &name, const QStringList &command);
 
     EngineSelection *m_selection;
@@ -70,6 +76,11 @@ private:
     QLabel *m_placeholder;
     GpuSnapshot m_host;
     QHash<QString, QStringList> m_holders;
+    // The other engines of the selected one's GPU host, and their running containers by engine.
+    QList<QPointer<Engine>> m_hostEngines;
+    QHash<Engine *, QList<ContainerRecord>> m_hostRecords;
+    QObject *m_hostCalls = nullptr; // context of their listings in flight
+    QTimer m_hostRefresh;           // their container events come in bursts: one listing a burst
     // Remembered tabs of the selected engine not brought back yet.
     QStringList m_toRestore;
     bool m_hadClaims = false;

@@ -406,6 +406,12 @@ void MainWindow::startLaunch(Engine *on, const LaunchSpec &spec)
     // The tab names its engine when there is more than one to choose from.
     const QString where = m_registry->engines().size() > 1 ? on->name() : QString();
     LogPage *page = m_logs->launch(on->client(), spec, hostInventory(on), where);
+    QList<QPointer<DockerClient>> others; // the host's other engines: their containers hold GPUs
+    for (Engine *other : m_registry->onGpuHostOf(on->client()->endpoint())) {
+        if (other->state() != Engine::State::Down)
+            others << other->client();
+    }
+    page->launcher()->setHostEngines(others);
     if (ContainerDirectory *containers = on->containers())
         connect(page->launcher(), &Launcher::containerCreated, containers,
                 &ContainerDirectory::markYours);
