@@ -6,6 +6,7 @@
 #include "FreeGpuPicker.h"
 #include "GpuLedger.h"
 #include "LibpodCreateBody.h"
+#include "WaitingLine.h"
 #include "containers/ContainerLister.h"
 #include "engine/CdiSpecs.h"
 #include "engine/ContainerStream.h"
@@ -22,17 +23,6 @@
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcLaunch, "gpudeck.launch", QtWarningMsg)
-
-namespace {
-
-// Host -> this process's launches waiting for GPUs there, first come first. One thread, no lock.
-QHash<QString, QList<Launcher *>> &waitingLines()
-{
-    static QHash<QString, QList<Launcher *>> lines;
-    return lines;
-}
-
-} // namespace
 
 Launcher::Launcher(DockerClient *client, QObject *parent) : QObject(parent), m_client(client) { }
 
@@ -237,7 +227,7 @@ int Launcher::placeInLine() const
 {
     if (!m_waiting)
         return 0;
-    return int(waitingLines().value(m_lineHost).indexOf(const_cast<Launcher *>(this))) + 1;
+    return WaitingLine::placeOf(m_lineHost, this);
 }
 
 void Launcher::waitForGpus(const Error &reason)
@@ -247,14 +237,7 @@ void Launcher::waitForGpus(const Error &reason)
     if (!m_waiting) {
         m_waiting = true;
         m_lineHost = m_client->endpoint().url;
-        // In the order the launches began, though their first reads may end in another.
-        QList<Launcher *> &line = waitingLines()[m_lineHost];
-        qsizetype at = line.size();
-        while (at > 0 && line.at(at - 1)->m_ticket > m_ticket)
-            --at;
-        line.insert(at, this);
-        for (qsizetype behind = at + 1; behind < line.size(); ++behind) {
-            Launcher *moved = line.at(behind); // a place further back now
+        for (Launcher *moved : WaitingLine::join(m_lineHost, this, m_ticket)) {
             QMetaObject::invokeMethod(
                 moved, [moved]() { emit moved->waitingForGpus(); }, Qt::QueuedConnection);
         }
@@ -327,16 +310,10 @@ void Launcher::stopWaiting()
         return;
     m_waiting = false;
     // Not through m_client: a window that closes may have deleted it already.
-    auto it = waitingLines().find(m_lineHost);
-    if (it == waitingLines().end())
-        return;
-    const bool wasFirst = !it->isEmpty() && it->first() == this;
-    it->removeAll(this);
-    const QList<Launcher *> rest = *it;
-    if (it->isEmpty())
-        waitingLines().erase(it);
+    const WaitingLine::Left left = WaitingLine::leave(m_lineHost, this);
+    const bool wasFirst = left.wasFirst;
     // The others moved up a place; the new head tries at once.
-    for (Launcher *other : rest) {
+    for (Launcher *other : left.rest) {
         QMetaObject::invokeMethod(
             other,
             [other, wasFirst]() {
