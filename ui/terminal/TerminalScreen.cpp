@@ -83,7 +83,8 @@ struct TerminalScreen::Callbacks
             if (size_t(i) < line.cells.size()) {
                 const Cell from = unpack(line, i);
                 const QList<uint> chars = from.text.toUcs4();
-                for (qsizetype c = 0; c < chars.size() && c < VTERM_MAX_CHARS_PER_CELL; ++c)
+                // One slot left zero: libvterm copies a cell's chars up to the first zero.
+                for (qsizetype c = 0; c < chars.size() && c < VTERM_MAX_CHARS_PER_CELL - 1; ++c)
                     cell.chars[c] = chars.at(c);
                 cell.width = char(from.width);
                 cell.attrs.bold = from.bold;
@@ -414,6 +415,14 @@ void TerminalScreen::resize(int rows, int columns)
     columns = std::max(columns, 1);
     if (rows == m_rows && columns == m_columns)
         return;
+    // The scrolling region goes back to the whole screen first (cursor kept), as xterm's does on
+    // a resize: libvterm 0.1.4 keeps a region whose top is now below the screen, and its next
+    // scroll moves line records past the end of the shorter screen's (heap corruption, then a
+    // crash; valgrind on tst_terminalscreen's resizes).
+    static const char kWholeScreenRegion[] = "\x1b"
+                                             "7\x1b[r\x1b"
+                                             "8";
+    vterm_input_write(m_vt, kWholeScreenRegion, sizeof(kWholeScreenRegion) - 1);
     m_rows = rows;
     m_columns = columns;
     m_plainKnown = false;
