@@ -245,10 +245,6 @@ QHash<QString, QString> heldBy(const QList<ContainerRecord> &records, const GpuS
     return holders;
 }
 
-} // namespace ContainerLister
-
-namespace ContainerLister {
-
 void heldOnHost(DockerClient *client, const QList<QPointer<DockerClient>> &others,
                 const GpuSnapshot &host, QObject *context, HeldDone done)
 {

@@ -99,10 +99,7 @@ bool givesWay(const Claim &mine, const Claim &other, const QDateTime &now)
 {
     if (other.id == mine.id || !isLive(other, now) || mine.isRunning())
         return false;
-    bool overlaps = false;
-    for (const QString &uuid : mine.uuids)
-        overlaps = overlaps || other.uuids.contains(uuid);
-    if (!overlaps)
+    if (!overlaps(mine.uuids, other.uuids))
         return false;
     if (other.isRunning() || !isLive(mine, now))
         return true;
@@ -145,10 +142,7 @@ void checkByCreated(DockerClient *client, const QString &id, const QStringList &
                    for (const Claim &other : claims.value()) {
                        if (other.id == id || !isLive(other, now))
                            continue;
-                       bool overlaps = false;
-                       for (const QString &uuid : uuids)
-                           overlaps = overlaps || other.uuids.contains(uuid);
-                       if (!overlaps)
+                       if (!overlaps(uuids, other.uuids))
                            continue;
                        if (other.isRunning()) {
                            done(other.name);
