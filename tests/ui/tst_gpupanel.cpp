@@ -108,9 +108,10 @@ void TestGpuPanel::busyGpuNamesOwnersAndWarnsAtTick()
     QVERIFY(warning->isHidden());
 }
 
-// Which GPUs have a CDI device on the engine's host shows in the list; a CDI launch of a ticked
-// GPU without one is named under the list before Launch, and nothing is said for other drivers.
-void TestGpuPanel::cdiDevicesMarkedAndMissingOnesNamed()
+namespace {
+
+// GPUs 0, 1 and 2 (GPU-0, GPU-1, GPU-2): H200s with nothing on them.
+GpuSnapshot threeIdleH200s()
 {
     GpuSnapshot s;
     for (int i = 0; i < 3; ++i) {
@@ -118,9 +119,21 @@ void TestGpuPanel::cdiDevicesMarkedAndMissingOnesNamed()
         g.index = i;
         g.uuid = QStringLiteral("GPU-%1").arg(i);
         g.name = QStringLiteral("NVIDIA H200");
+        g.memoryTotal = 141LL << 30;
+        g.memoryUsed = 0;
         g.processesKnown = true;
         s.gpus.append(g);
     }
+    return s;
+}
+
+} // namespace
+
+// Which GPUs have a CDI device on the engine's host shows in the list; a CDI launch of a ticked
+// GPU without one is named under the list before Launch, and nothing is said for other drivers.
+void TestGpuPanel::cdiDevicesMarkedAndMissingOnesNamed()
+{
+    const GpuSnapshot s = threeIdleH200s();
     GpuPanel panel;
     panel.show();
     panel.setSnapshot(s);
@@ -367,17 +380,7 @@ void TestGpuPanel::csvSaveFromTheMenuSaysWhatHappened()
 // claim on another GPU do not.
 void TestGpuPanel::claimedGpuSaysWhoIsStarting()
 {
-    GpuSnapshot s;
-    for (int i = 0; i < 3; ++i) {
-        GpuInfo g;
-        g.index = i;
-        g.uuid = QStringLiteral("GPU-%1").arg(i);
-        g.name = QStringLiteral("NVIDIA H200");
-        g.memoryTotal = 141LL << 30;
-        g.memoryUsed = 0;
-        g.processesKnown = true;
-        s.gpus.append(g);
-    }
+    const GpuSnapshot s = threeIdleH200s();
     const QDateTime now = QDateTime::currentDateTimeUtc();
     ContainerRecord starting;
     starting.id = QStringLiteral("a1");

@@ -1,6 +1,7 @@
 #include "log/AttachLogPage.h"
 
 #include "log/AttachRun.h"
+#include "terminal/TerminalPlug.h"
 #include "terminal/TerminalScreen.h"
 #include "terminal/TerminalView.h"
 
@@ -34,10 +35,7 @@ AttachLogPage::AttachLogPage(AttachRun *run, const QString &name, QWidget *paren
     replaceOutputView(m_terminal);
     setFocusProxy(m_terminal);
     TerminalScreen *screen = m_terminal->screen();
-    connect(run, &LaunchRun::output, screen,
-            [screen](StreamDemuxer::Channel, const QByteArray &data) { screen->feed(data); });
-    connect(screen, &TerminalScreen::output, run, &AttachRun::write);
-    connect(m_terminal, &TerminalView::sizeChanged, run, &AttachRun::resize);
+    plugTerminal(m_terminal, run, &LaunchRun::output, &AttachRun::write, &AttachRun::resize);
     connect(screen, &TerminalScreen::titleChanged, this, &AttachLogPage::updateStatus);
     run->resize(screen->rows(), screen->columns());
     updateStatus();

@@ -5,6 +5,7 @@
 #include "launch/PortLinks.h"
 #include "log/ContainerRun.h"
 #include "terminal/ShellPage.h"
+#include "terminal/TerminalPlug.h"
 #include "terminal/TerminalScreen.h"
 #include "terminal/TerminalView.h"
 
@@ -79,10 +80,8 @@ ContainerLogPage::ContainerLogPage(DockerClient *client, ContainerRun *run, cons
         replaceOutputView(m_terminal);
         setFocusProxy(m_terminal);
         TerminalScreen *screen = m_terminal->screen();
-        connect(launcher, &Launcher::output, screen,
-                [screen](StreamDemuxer::Channel, const QByteArray &data) { screen->feed(data); });
-        connect(screen, &TerminalScreen::output, launcher, &Launcher::writeStdin);
-        connect(m_terminal, &TerminalView::sizeChanged, launcher, &Launcher::resize);
+        plugTerminal(m_terminal, launcher, &Launcher::output, &Launcher::writeStdin,
+                     &Launcher::resize);
         // The tab's title is the one the program sets (OSC 0/2), as a terminal's window is.
         connect(screen, &TerminalScreen::titleChanged, this, &ContainerLogPage::updateStatus);
         launcher->resize(screen->rows(), screen->columns());

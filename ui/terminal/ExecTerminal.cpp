@@ -1,5 +1,6 @@
 #include "ExecTerminal.h"
 
+#include "TerminalPlug.h"
 #include "TerminalScreen.h"
 #include "TerminalView.h"
 
@@ -38,11 +39,8 @@ void ExecTerminal::start()
     // TERM as docker exec -t leaves it unset; libvterm answers as an xterm.
     options.env = {QStringLiteral("TERM=xterm-256color")};
     m_session = new ExecSession(m_client, m_container, options, this);
-    TerminalScreen *screen = m_view->screen();
-    connect(m_session, &ExecSession::output, screen,
-            [screen](StreamDemuxer::Channel, const QByteArray &data) { screen->feed(data); });
-    connect(screen, &TerminalScreen::output, m_session, &ExecSession::write);
-    connect(m_view, &TerminalView::sizeChanged, m_session, &ExecSession::resize);
+    plugTerminal(m_view, m_session, &ExecSession::output, &ExecSession::write,
+                 &ExecSession::resize);
     connect(m_session, &ExecSession::started, this, &ExecTerminal::started);
     connect(m_session, &ExecSession::finished, this, [this]() {
         if (m_view)
