@@ -70,6 +70,7 @@ public:
     QString uuid;
     QString name;
     QString pciBusId;
+    int minorNumber = -1;    // the N of its device node /dev/nvidiaN (-1: not known)
     qint64 memoryTotal = -1; // bytes
 
     // Live figures: polled.

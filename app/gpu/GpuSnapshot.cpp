@@ -66,6 +66,7 @@ QJsonObject gpuJson(const GpuInfo &g)
         {QStringLiteral("uuid"), text(g.uuid)},
         {QStringLiteral("name"), text(g.name)},
         {QStringLiteral("pciBusId"), text(g.pciBusId)},
+        {QStringLiteral("minorNumber"), count(g.minorNumber)},
         {QStringLiteral("memoryTotalBytes"), count(g.memoryTotal)},
         {QStringLiteral("memoryUsedBytes"), count(g.memoryUsed)},
         {QStringLiteral("gpuUtilPercent"), count(g.gpuUtil)},

@@ -125,6 +125,7 @@ struct NvmlLibrary::Api
     nvmlReturn (*getName)(nvmlDevice, char *, unsigned) = nullptr;
     nvmlReturn (*getUuid)(nvmlDevice, char *, unsigned) = nullptr;
     nvmlReturn (*getPciInfo)(nvmlDevice, PciInfo *) = nullptr;
+    nvmlReturn (*getMinorNumber)(nvmlDevice, unsigned *) = nullptr;
     nvmlReturn (*getMemoryInfo)(nvmlDevice, Memory *) = nullptr;
     nvmlReturn (*getMemoryInfoV2)(nvmlDevice, MemoryV2 *) = nullptr;
     nvmlReturn (*getUtilization)(nvmlDevice, Utilization *) = nullptr;
@@ -197,6 +198,7 @@ Result<void> NvmlLibrary::open()
     resolve(m_handle, a.getName, "nvmlDeviceGetName");
     resolve(m_handle, a.getUuid, "nvmlDeviceGetUUID");
     resolve(m_handle, a.getPciInfo, "nvmlDeviceGetPciInfo_v3");
+    resolve(m_handle, a.getMinorNumber, "nvmlDeviceGetMinorNumber");
     resolve(m_handle, a.getMemoryInfo, "nvmlDeviceGetMemoryInfo");
     resolve(m_handle, a.getMemoryInfoV2, "nvmlDeviceGetMemoryInfo_v2");
     resolve(m_handle, a.getUtilization, "nvmlDeviceGetUtilizationRates");
@@ -320,6 +322,9 @@ Result<GpuSnapshot> NvmlLibrary::readAll()
         PciInfo pci = {};
         if (a.getPciInfo && a.getPciInfo(dev, &pci) == kSuccess)
             g.pciBusId = fromBuffer(pci.busId, sizeof pci.busId);
+        unsigned minor = 0;
+        if (a.getMinorNumber && a.getMinorNumber(dev, &minor) == kSuccess)
+            g.minorNumber = static_cast<int>(minor);
         Memory mem = {};
         if (a.getMemoryInfo && a.getMemoryInfo(dev, &mem) == kSuccess)
             g.memoryTotal = static_cast<qint64>(mem.total);

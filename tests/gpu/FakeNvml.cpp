@@ -340,6 +340,16 @@ __attribute__((visibility("default"))) int nvmlDeviceGetPciInfo_v3(void *h, PciI
     return Success;
 }
 
+// The N of /dev/nvidiaN: here the GPU's index, as on most hosts.
+__attribute__((visibility("default"))) int nvmlDeviceGetMinorNumber(void *h, unsigned *minor)
+{
+    const Dev *d = dev(h);
+    if (d->mig >= 0)
+        return NotSupported;
+    *minor = static_cast<unsigned>(d->gpu);
+    return Success;
+}
+
 __attribute__((visibility("default"))) int nvmlDeviceGetMemoryInfo(void *h, Memory *m)
 {
     const Dev *d = dev(h);

@@ -130,6 +130,7 @@ void TestGpuInventory::nvmlTwoGpus()
     QCOMPARE(g.uuid, QStringLiteral("GPU-00000000-0000-0000-0000-000000000010"));
     QCOMPARE(g.name, QStringLiteral("NVIDIA H100 80GB HBM3"));
     QCOMPARE(g.pciBusId, QStringLiteral("00000000:11:00.0"));
+    QCOMPARE(g.minorNumber, 1); // nvmlDeviceGetMinorNumber
     QCOMPARE(g.memoryTotal, 81559 * MiB);
     QCOMPARE(g.memoryUsed, 2048 * MiB);
     QCOMPARE(g.gpuUtil, 15);

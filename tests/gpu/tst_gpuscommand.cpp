@@ -89,12 +89,13 @@ void TestGpusCommand::jsonCarriesEveryField()
     QCOMPARE(gpus.size(), 2);
     const QJsonObject g = gpus.at(0).toObject();
     for (const char *key :
-         {"index", "uuid", "name", "pciBusId", "memoryTotalBytes", "memoryUsedBytes",
+         {"index", "uuid", "name", "pciBusId", "minorNumber", "memoryTotalBytes", "memoryUsedBytes",
           "gpuUtilPercent", "memUtilPercent", "temperatureC", "powerDrawW", "powerLimitW",
           "migMode", "migDevices", "processes", "error"})
         QVERIFY2(g.contains(QLatin1String(key)), key);
     QCOMPARE(g.value(QStringLiteral("memoryTotalBytes")).toDouble(), 81559.0 * 1024 * 1024);
     QCOMPARE(g.value(QStringLiteral("powerDrawW")).toDouble(), 72.97);
+    QCOMPARE(g.value(QStringLiteral("minorNumber")).toInt(-1), 0);
     QCOMPARE(g.value(QStringLiteral("migMode")).toString(), QStringLiteral("enabled"));
     const QJsonObject mig = g.value(QStringLiteral("migDevices")).toArray().at(1).toObject();
     QCOMPARE(mig.value(QStringLiteral("indexName")).toString(), QStringLiteral("0:2"));
