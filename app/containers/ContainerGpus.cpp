@@ -50,6 +50,15 @@ QStringList splitIds(const QJsonArray &ids)
     return tokens;
 }
 
+// A GPU's device node, /dev/nvidiaN: N, the GPU's minor number; else -1 (nvidiactl, nvidia-uvm,
+// nvidia-caps/… are no GPU of their own).
+int nodeMinor(const QString &path)
+{
+    static const QRegularExpression node(QStringLiteral("^/dev/nvidia([0-9]+)$"));
+    const QRegularExpressionMatch match = node.match(path);
+    return match.hasMatch() ? match.captured(1).toInt() : -1;
+}
+
 // A CDI name's device part: "nvidia.com/gpu=0" -> "0"; empty for other kinds.
 QString cdiDevice(const QString &name)
 {
@@ -101,18 +110,33 @@ ContainerGpus ContainerGpus::fromInspect(const QJsonObject &inspect)
         }
     }
 
-    // Podman keeps CDI devices as devices whose host path is the CDI name.
+    // Devices: a CDI name as the host path (how a request reads before Podman resolves it), or a
+    // GPU's device node, which is all Podman's inspect keeps of a CDI device once the container
+    // has started (and how `--device /dev/nvidia0` asks). A CDI spec may map a node from another
+    // host path; the path in the container is then the one that names the GPU.
     QStringList cdiDevices;
+    QStringList nodes;
     const QJsonArray devices = hostConfig.value(QLatin1String("Devices")).toArray();
     for (const QJsonValue &value : devices) {
-        const QString name = value.toObject().value(QLatin1String("PathOnHost")).toString();
+        const QJsonObject mapping = value.toObject();
+        const QString name = mapping.value(QLatin1String("PathOnHost")).toString();
         if (const QString device = cdiDevice(name); !device.isEmpty()) {
             tokens << device;
             cdiDevices << name;
+            continue;
+        }
+        QString node = name;
+        if (nodeMinor(node) < 0)
+            node = mapping.value(QLatin1String("PathInContainer")).toString();
+        if (nodeMinor(node) >= 0 && !nodes.contains(node)) {
+            tokens << node;
+            nodes << node;
         }
     }
     if (!cdiDevices.isEmpty())
         parts << QStringLiteral("cdi ") + cdiDevices.join(QLatin1Char(','));
+    if (!nodes.isEmpty())
+        parts << QStringLiteral("device nodes ") + nodes.join(QLatin1Char(','));
 
     // How older scripts ask: the nvidia runtime reads NVIDIA_VISIBLE_DEVICES itself. A device
     // request overrides it (the daemon sets the variable from the request).
@@ -147,12 +171,22 @@ QList<ContainerGpus::Gpu> ContainerGpus::held(const GpuSnapshot *host, bool *res
     };
     bool all = true;
     const bool known = host && host->ok();
+    // Device nodes name GPUs by minor number. Without the minor numbers (a driver that does not
+    // give them), /dev/nvidiaN is taken as index N: the driver numbers its nodes in the order it
+    // finds the GPUs, which is NVML's PCI order on nearly every host.
+    const bool minorsKnown = known
+                             && std::any_of(host->gpus.begin(), host->gpus.end(),
+                                            [](const GpuInfo &gpu) {
+                                                return gpu.minorNumber >= 0;
+                                            });
     for (const QString &token : m_tokens) {
         bool matched = false;
         if (known) {
             for (const GpuInfo &gpu : host->gpus) {
                 bool hit = false;
-                if (token == QLatin1String("all"))
+                if (const int minor = nodeMinor(token); minor >= 0)
+                    hit = (minorsKnown ? gpu.minorNumber : gpu.index) == minor;
+                else if (token == QLatin1String("all"))
                     hit = true;
                 else if (token.startsWith(QLatin1String("count=")))
                     hit = gpu.index >= 0 && gpu.index < token.mid(6).toInt();

@@ -11,7 +11,9 @@
 // Which GPUs a container holds, read from its inspect JSON the ways a container can ask for them:
 // HostConfig.DeviceRequests (DeviceIDs as indexes, GPU or MIG UUIDs, "GPU:MIG" indexes; Count N =
 // GPUs 0..N-1, -1 = all), CDI devices (a "cdi" device request, or Podman's HostConfig.Devices with
-// nvidia.com/gpu=... names), and NVIDIA_VISIBLE_DEVICES in Config.Env when the runtime is nvidia.
+// nvidia.com/gpu=... names), GPU device nodes /dev/nvidiaN in HostConfig.Devices (what Podman
+// shows of a CDI device once the container has started; matched by the GPU's minor number), and
+// NVIDIA_VISIBLE_DEVICES in Config.Env when the runtime is nvidia.
 // The request is read once (it does not change over the container's life); held() turns it into
 // the host's GPUs, and without them keeps what the container asked for.
 class ContainerGpus
@@ -26,12 +28,14 @@ public:
 
     // The request as the engine stored it.
     static ContainerGpus fromInspect(const QJsonObject &inspect);
-    // One token of a request: "0", "GPU-…", "MIG-…", "0:1", "all"; count N as "count=N".
+    // One token of a request: "0", "GPU-…", "MIG-…", "0:1", "all", "/dev/nvidia0"; count N as
+    // "count=N".
     static ContainerGpus fromTokens(const QStringList &tokens, const QString &request);
 
     bool asksForGpus() const { return !m_tokens.isEmpty(); }
     // What the container asked for, in docker's words: "device=1", "count=2", "all",
-    // "cdi nvidia.com/gpu=0", "NVIDIA_VISIBLE_DEVICES=1"; several ways joined by "; ".
+    // "cdi nvidia.com/gpu=0", "device nodes /dev/nvidia0", "NVIDIA_VISIBLE_DEVICES=1"; several
+    // ways joined by "; ".
     const QString &request() const { return m_request; }
     const QStringList &tokens() const { return m_tokens; }
 

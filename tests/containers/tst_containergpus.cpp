@@ -1,6 +1,7 @@
 // Which GPUs a container holds, from inspect JSON in each form an engine stores a GPU request:
-// DeviceRequests (IDs, counts, all), CDI device requests, Podman's CDI devices, and
-// NVIDIA_VISIBLE_DEVICES with the nvidia runtime; resolved against a host, and without one.
+// DeviceRequests (IDs, counts, all), CDI device requests, Podman's CDI devices and the device
+// nodes it keeps of them, and NVIDIA_VISIBLE_DEVICES with the nvidia runtime; resolved against a
+// host, and without one.
 #include "containers/ContainerGpus.h"
 #include "containers/ContainerRecord.h"
 
@@ -48,6 +49,7 @@ class TestContainerGpus : public QObject
 private slots:
     void resolves_data();
     void resolves();
+    void deviceNodesByMinorNumber();
     void recordFromInspect();
     void statusLikeDockerPs();
 };
@@ -115,6 +117,20 @@ void TestContainerGpus::resolves_data()
             "PathInContainer": "nvidia.com/gpu=1", "CgroupPermissions": ""},
             {"PathOnHost": "/dev/fuse", "PathInContainer": "/dev/fuse"}]}})")
         << QStringLiteral("cdi nvidia.com/gpu=1") << QList<Gpu>{g1} << QList<Gpu>{{1, {}}};
+    // What Podman's inspect keeps of CDI devices once the container started: their nodes. This
+    // host gives no minor numbers, so /dev/nvidiaN is GPU N (deviceNodesByMinorNumber has them).
+    QTest::newRow("Podman's started CDI devices: nodes")
+        << QByteArray(R"({"HostConfig": {"Devices": [{"PathOnHost": "/dev/nvidia1",
+            "PathInContainer": "/dev/nvidia1"}, {"PathOnHost": "/dev/nvidiactl",
+            "PathInContainer": "/dev/nvidiactl"}, {"PathOnHost": "/dev/nvidia-uvm",
+            "PathInContainer": "/dev/nvidia-uvm"}, {"PathOnHost": "/dev/dri/card1",
+            "PathInContainer": "/dev/dri/card1"}]}})")
+        << QStringLiteral("device nodes /dev/nvidia1") << QList<Gpu>{g1} << none;
+    QTest::newRow("a spec mapping the node from elsewhere: the container's path")
+        << QByteArray(R"({"HostConfig": {"Devices": [{"PathOnHost": "/dev/null",
+            "PathInContainer": "/dev/nvidia2"}, {"PathOnHost": "/dev/nvidia0",
+            "PathInContainer": "/dev/nvidia0"}]}})")
+        << QStringLiteral("device nodes /dev/nvidia2,/dev/nvidia0") << QList<Gpu>{g0, g2} << none;
     QTest::newRow("NVIDIA_VISIBLE_DEVICES with the nvidia runtime")
         << QByteArray(R"({"HostConfig": {"Runtime": "nvidia"},
             "Config": {"Env": ["PATH=/bin", "NVIDIA_VISIBLE_DEVICES=1,GPU-2"]}})")
@@ -168,6 +184,31 @@ void TestContainerGpus::resolves()
     QCOMPARE(gpus.held(&unknown, &resolvedWithout), withoutHost);
     QCOMPARE(gpus.held(nullptr), withoutHost);
     QCOMPARE(resolvedWithout, !gpus.asksForGpus());
+}
+
+void TestContainerGpus::deviceNodesByMinorNumber()
+{
+    // The driver numbered the nodes in another order than NVML's indexes: /dev/nvidia0 is GPU 2.
+    GpuSnapshot snapshot = host();
+    snapshot.gpus[0].minorNumber = 1;
+    snapshot.gpus[1].minorNumber = 2;
+    snapshot.gpus[2].minorNumber = 0;
+    const ContainerGpus gpus = ContainerGpus::fromInspect(inspect(R"({"HostConfig": {"Devices": [
+        {"PathOnHost": "/dev/nvidia0", "PathInContainer": "/dev/nvidia0"},
+        {"PathOnHost": "/dev/nvidia2", "PathInContainer": "/dev/nvidia2"}]}})"));
+    bool resolved = false;
+    QCOMPARE(gpus.held(&snapshot, &resolved),
+             (QList<Gpu>{{1, QStringLiteral("GPU-1")}, {2, QStringLiteral("GPU-2")}}));
+    QVERIFY(resolved);
+    QCOMPARE(gpus.heldUuids(snapshot),
+             (QStringList{QStringLiteral("GPU-1"), QStringLiteral("GPU-2")}));
+
+    // A node no GPU of the host has: not resolved, and nothing is made up.
+    const ContainerGpus gone = ContainerGpus::fromInspect(inspect(
+        R"({"HostConfig": {"Devices": [{"PathOnHost": "/dev/nvidia7", "PathInContainer": "/dev/nvidia7"}]}})"));
+    QCOMPARE(gone.request(), QStringLiteral("device nodes /dev/nvidia7"));
+    QCOMPARE(gone.held(&snapshot, &resolved), QList<Gpu>());
+    QVERIFY(!resolved);
 }
 
 void TestContainerGpus::recordFromInspect()
