@@ -70,7 +70,8 @@ void ContainerWatch::onEvent(const QJsonObject &event)
                                        QStringLiteral("unpause"), QStringLiteral("restart"),
                                        QStringLiteral("rename"),  QStringLiteral("update"),
                                        QStringLiteral("oom")};
-    if (action == QLatin1String("destroy")) {
+    // Podman says "remove" where dockerd says "destroy".
+    if (action == QLatin1String("destroy") || action == QLatin1String("remove")) {
         ++m_eventsApplied;
         m_model->remove(id);
         emit containerUpdated(id);

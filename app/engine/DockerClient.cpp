@@ -437,11 +437,34 @@ void DockerClient::killContainer(const QString &id, const QString &signal, QObje
 void DockerClient::removeContainer(const QString &id, bool force, QObject *context,
                                    Callback<void> done)
 {
-    call("DELETE",
-         QStringLiteral("/containers/%1?force=%2")
-             .arg(percentEncoded(id), force ? QStringLiteral("1") : QStringLiteral("0")),
-         {}, QStringLiteral("Could not remove the container"), context,
-         ignoreBody(std::move(done)));
+    const QString path = QStringLiteral("/containers/%1?force=%2")
+                             .arg(percentEncoded(id),
+                                  force ? QStringLiteral("1") : QStringLiteral("0"));
+    const QString what = QStringLiteral("Could not remove the container");
+    if (!force) {
+        call("DELETE", path, {}, what, context, ignoreBody(std::move(done)));
+        return;
+    }
+    // Podman's forced removal first stops the container with its grace period (10 s for a
+    // program that ignores SIGTERM), where dockerd kills it at once: on Podman, kill it first, as
+    // docker does. A container that is not running refuses the kill; the removal goes on.
+    QPointer<QObject> guard(context);
+    whenReady(context,
+              [this, id, path, what, guard, done = std::move(done)](const Error &) mutable {
+                  if (!guard)
+                      return;
+                  if (!isPodman()) {
+                      call("DELETE", path, {}, what, guard.data(), ignoreBody(std::move(done)));
+                      return;
+                  }
+                  killContainer(id, QStringLiteral("KILL"), guard.data(),
+                                [this, path, what, guard,
+                                 done = std::move(done)](const Result<void> &) mutable {
+                                    if (guard)
+                                        call("DELETE", path, {}, what, guard.data(),
+                                             ignoreBody(std::move(done)));
+                                });
+              });
 }
 
 void DockerClient::inspectContainer(const QString &id, QObject *context, Callback<QJsonObject> done)

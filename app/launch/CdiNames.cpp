@@ -33,4 +33,16 @@ QStringList forGpus(const GpuSelection &gpus)
     return names;
 }
 
+QStringList devicesFor(const QList<GpuInfo> &gpus, const CdiInventory &defined)
+{
+    QStringList devices;
+    for (const GpuInfo &gpu : gpus) {
+        const QString index = QString::number(gpu.index);
+        const bool byUuid = !defined.contains(nameFor(index)) && !gpu.uuid.isEmpty()
+                            && defined.contains(nameFor(gpu.uuid));
+        devices << (byUuid ? gpu.uuid : index);
+    }
+    return devices;
+}
+
 } // namespace CdiNames

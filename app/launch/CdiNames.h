@@ -1,6 +1,10 @@
 #pragma once
 
 #include "GpuSelection.h"
+#include "engine/CdiSpecs.h"
+#include "gpu/GpuInfo.h"
+
+#include <QList>
 
 #include <QString>
 #include <QStringList>
@@ -13,5 +17,8 @@ namespace CdiNames {
 const QString &gpuKind(); // "nvidia.com/gpu"
 QString nameFor(const QString &device);
 QStringList forGpus(const GpuSelection &gpus);
+// The devices that name these GPUs among a host's CDI devices: each GPU's index, as nvidia-ctk
+// names them by default, or its UUID where only that is defined.
+QStringList devicesFor(const QList<GpuInfo> &gpus, const CdiInventory &defined);
 
 } // namespace CdiNames

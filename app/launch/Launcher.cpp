@@ -252,12 +252,13 @@ void Launcher::waitForGpus(const Error &reason)
         m_waitTimer->start(kWaitRefreshMs);
     }
     if (!m_events) {
-        // Any container that dies, is removed or has its claim removed may free GPUs.
+        // Any container that dies, is removed or has its claim removed may free GPUs (Podman
+        // says "remove" where dockerd says "destroy").
         m_events = m_client->events(
             {{QStringLiteral("type"), QJsonArray{QStringLiteral("container")}},
              {QStringLiteral("event"),
-              QJsonArray{QStringLiteral("die"), QStringLiteral("destroy"), QStringLiteral("stop"),
-                         QStringLiteral("kill"), QStringLiteral("start")}}});
+              QJsonArray{QStringLiteral("die"), QStringLiteral("destroy"), QStringLiteral("remove"),
+                         QStringLiteral("stop"), QStringLiteral("kill"), QStringLiteral("start")}}});
         m_events->setParent(this);
         connect(m_events, &JsonStream::object, this, [this]() { m_retrySoon->start(); });
         connect(m_events, &JsonStream::finished, this, [this]() {
@@ -364,6 +365,8 @@ void Launcher::create()
     if (spec.usesGpus() && m_client->isPodman() && !m_client->endpoint().isRemote()) {
         const CdiInventory devices = CdiInventory::fromSpecDirs(
             {QStringLiteral("/etc/cdi"), QStringLiteral("/var/run/cdi")});
+        if (!m_taken.isEmpty()) // free GPUs picked: by the names this host's spec gives them
+            spec.gpus = GpuSelection::ofDevices(CdiNames::devicesFor(m_taken, devices));
         if (const Error missing = missingCdiDevice(spec, devices); missing.isError()) {
             fail(missing, false);
             return;

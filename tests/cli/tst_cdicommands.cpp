@@ -37,27 +37,16 @@ namespace {
 
 const QString kImage = QStringLiteral("gpudeck-test:latest");
 
-// The engine's own CLI on its local socket: Docker 26's docker, or podman as a remote client.
-TestEngine::CliResult engineCli(const QStringList &args)
-{
-    if (!TestEngine::isPodman())
-        return TestEngine::docker(args);
-    return TestEngine::runProgram(QStringLiteral("/usr/bin/podman"),
-                                  QStringList{QStringLiteral("--url"), TestEngine::dockerHost()}
-                                      + args,
-                                  {}, 120000);
-}
-
 QJsonObject inspect(const QString &container)
 {
-    const TestEngine::CliResult cli = engineCli({QStringLiteral("inspect"), container});
+    const TestEngine::CliResult cli = TestEngine::engineCli({QStringLiteral("inspect"), container});
     return cli.exitCode == 0 ? QJsonDocument::fromJson(cli.out).array().at(0).toObject()
                              : QJsonObject();
 }
 
 void removeContainer(const QString &container)
 {
-    engineCli({QStringLiteral("rm"), QStringLiteral("-f"), container});
+    TestEngine::engineCli({QStringLiteral("rm"), QStringLiteral("-f"), container});
 }
 
 // What the stub nvidia-smi prints for a launch given exactly these CDI devices.
@@ -310,7 +299,7 @@ void TestCdiCommands::runMatchesTheEnginesCli()
     QVERIFY2(
         words.join(QLatin1Char(' ')).contains(QStringLiteral("--device nvidia.com/gpu=") + gpu(1)),
         qPrintable(words.join(QLatin1Char(' '))));
-    const TestEngine::CliResult theirs = engineCli(words.mid(1));
+    const TestEngine::CliResult theirs = TestEngine::engineCli(words.mid(1));
     QVERIFY2(theirs.exitCode == 0, theirs.err.constData());
     QCOMPARE(theirs.out, expected);
 }
@@ -362,7 +351,7 @@ void TestCdiCommands::publishedPortsAnswer()
         removeContainer(ours);
         removeContainer(theirs);
         if (network != QLatin1String("bridge"))
-            engineCli({QStringLiteral("network"), QStringLiteral("rm"), network});
+            TestEngine::engineCli({QStringLiteral("network"), QStringLiteral("rm"), network});
     });
 
     LaunchSpec spec;
@@ -381,7 +370,7 @@ void TestCdiCommands::publishedPortsAnswer()
          QStringLiteral("127.0.0.1::5353/udp")});
     QVERIFY2(run.exitCode == 0, run.err.constData());
 
-    const TestEngine::CliResult created = engineCli(
+    const TestEngine::CliResult created = TestEngine::engineCli(
         {QStringLiteral("create"), QStringLiteral("--name"), theirs, QStringLiteral("--network"),
          network, QStringLiteral("-p"), QStringLiteral("127.0.0.1::8080"), QStringLiteral("-p"),
          QStringLiteral("127.0.0.1::5353/udp"), kImage, QStringLiteral("true")});
@@ -472,8 +461,8 @@ void TestCdiCommands::composeRunsTheCdiLaunch()
         removeContainer(theirs.containerName);
         dockerCompose({QStringLiteral("down")});
         if (TestEngine::isPodman())
-            engineCli({QStringLiteral("network"), QStringLiteral("rm"), QStringLiteral("-f"),
-                       base + QStringLiteral("_default")});
+            TestEngine::engineCli({QStringLiteral("network"), QStringLiteral("rm"),
+                                   QStringLiteral("-f"), base + QStringLiteral("_default")});
     });
 
     const TestEngine::CliResult run = gpudeck(
@@ -494,7 +483,8 @@ void TestCdiCommands::composeRunsTheCdiLaunch()
     const TestEngine::CliResult up = dockerCompose(
         {QStringLiteral("up"), QStringLiteral("--no-color")});
     QVERIFY2(up.exitCode == 0, QByteArray(up.out + up.err).constData());
-    const TestEngine::CliResult logs = engineCli({QStringLiteral("logs"), theirs.containerName});
+    const TestEngine::CliResult logs = TestEngine::engineCli(
+        {QStringLiteral("logs"), theirs.containerName});
     if (!TestEngine::isPodman()) {
         QCOMPARE(logs.out, expected);
         const QJsonObject a = inspect(ours.containerName);
@@ -516,7 +506,7 @@ void TestCdiCommands::composeRunsTheCdiLaunch()
     QVERIFY(wrapper.setPermissions(wrapper.permissions() | QFileDevice::ExeOwner));
     const TestEngine::CliResult podmanUp = podmanCompose({QStringLiteral("up")});
     QVERIFY2(podmanUp.exitCode == 0, QByteArray(podmanUp.out + podmanUp.err).constData());
-    QCOMPARE(engineCli({QStringLiteral("logs"), theirs.containerName}).out, expected);
+    QCOMPARE(TestEngine::engineCli({QStringLiteral("logs"), theirs.containerName}).out, expected);
 }
 
 QTEST_GUILESS_MAIN(TestCdiCommands)
@@ -685,7 +675,7 @@ void TestCdiCommands::exportsKnowTheEngine()
     const Result<QStringList> words = ShellWords::split(podmanLine);
     QVERIFY2(words && words.value().size() > 2, qPrintable(podmanLine));
     QCOMPARE(words.value().first(), QStringLiteral("podman"));
-    const TestEngine::CliResult ran = engineCli(words.value().mid(1));
+    const TestEngine::CliResult ran = TestEngine::engineCli(words.value().mid(1));
     QVERIFY2(ran.exitCode == 0, ran.err.constData());
     QCOMPARE(ran.out, cdiOutput({QStringLiteral("nvidia.com/gpu=") + gpu(0)}));
 }

@@ -89,6 +89,18 @@ CliResult docker(const QStringList &args, const QByteArray &input, int timeoutMs
                    timeoutMs, true);
 }
 
+CliResult engineCli(const QStringList &args, int timeoutMs)
+{
+    if (!isPodman())
+        return docker(args, {}, timeoutMs);
+    const QString ownCli = qEnvironmentVariable("GPUDECK_TEST_PODMAN_CLI");
+    if (!ownCli.isEmpty())
+        return runWith(ownCli, args, {}, {}, timeoutMs, true);
+    return runWith(QStringLiteral("/usr/bin/podman"),
+                   QStringList{QStringLiteral("--url"), dockerHost()} + args, {}, {}, timeoutMs,
+                   true);
+}
+
 QString kind()
 {
     const QString k = qEnvironmentVariable("GPUDECK_TEST_ENGINE_KIND");
@@ -111,6 +123,21 @@ QStringList podmanGpuUuids()
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QString::fromLatin1(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+QStringList podmanGpuDevices(const QList<int> &indexes)
+{
+    const QStringList uuids = podmanGpuUuids();
+    QStringList options;
+    for (const int index : indexes)
+        options << QStringLiteral("--device")
+                << QStringLiteral("nvidia.com/gpu=") + uuids.value(index);
+    return options;
+}
+
+QString engineImageName(const QString &image)
+{
+    return isPodman() ? QStringLiteral("localhost/") + image : image;
 }
 
 CliResult runProgram(const QString &program, const QStringList &args,

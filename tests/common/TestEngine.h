@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -27,6 +28,11 @@ bool isPodman();
 bool hasCdi();
 // The Podman engine's stand-in GPUs: the UUIDs its CDI spec defines nvidia.com/gpu=<uuid> for.
 QStringList podmanGpuUuids();
+// podman's options that give a container these stand-in GPUs (by index in podmanGpuUuids()):
+// --device nvidia.com/gpu=<uuid> each. Once started, Podman's inspect shows them as /dev/nvidiaN.
+QStringList podmanGpuDevices(const QList<int> &indexes);
+// A local image's name as the engine reports it: Podman qualifies it with localhost/.
+QString engineImageName(const QString &image);
 
 struct CliResult
 {
@@ -42,6 +48,11 @@ QProcessEnvironment localCliEnvironment();
 // Runs the docker CLI against the test engine's local socket: Debian's (/usr/bin/docker), or
 // GPUDECK_TEST_DOCKER_CLI (the CDI engine's own 26 CLI).
 CliResult docker(const QStringList &args, const QByteArray &input = {}, int timeoutMs = 60000);
+
+// Runs the engine's own CLI on its local socket: docker() for Docker; for Podman, podman as a
+// remote client (GPUDECK_TEST_PODMAN_CLI, Podman 5.8's own, or /usr/bin/podman --url; Debian's
+// docker 20.10 cannot run containers on Podman 4.3: "unknown server OS").
+CliResult engineCli(const QStringList &args, int timeoutMs = 120000);
 
 // Runs a program with DOCKER_HOST = host() (and extra environment), as a user would run gpudeck.
 CliResult runProgram(const QString &program, const QStringList &args,

@@ -1,8 +1,11 @@
 // gpudeck ps, logs, stop, kill and rm against the real engine, next to the docker CLI: containers
-// made by the docker CLI with each form of GPU request, and by gpudeck run, show the GPUs they
+// made by the engine's CLI with each form of GPU request, and by gpudeck run, show the GPUs they
 // hold (the host's GPUs from the fake NVML); logs are byte-exact against docker logs; a missing
 // container among good ones is one sentence and exit 1 while the others are done; "1 free GPU"
 // passes over GPUs that idle containers hold, and its refusal names them.
+// On Podman (4.3) the containers are made by podman, with CDI devices: once started, Podman's
+// inspect keeps only their device nodes (/dev/nvidia0 and /dev/nvidia1 in the stand-in spec),
+// which name the host's GPUs by minor number.
 #include "FakeSmi.h"
 #include "TestEngine.h"
 
@@ -55,7 +58,7 @@ QJsonObject psEntry(const QByteArray &json, const QString &name)
 
 QString state(const QString &name)
 {
-    const TestEngine::CliResult inspected = TestEngine::docker(
+    const TestEngine::CliResult inspected = TestEngine::engineCli(
         {QStringLiteral("inspect"), QStringLiteral("--format"), QStringLiteral("{{.State.Status}}"),
          name});
     return inspected.exitCode == 0 ? QString::fromUtf8(inspected.out.trimmed()) : QString();
@@ -95,15 +98,15 @@ void TestContainersCommands::initTestCase()
 void TestContainersCommands::cleanupTestCase()
 {
     if (!m_made.isEmpty())
-        TestEngine::docker(QStringList{QStringLiteral("rm"), QStringLiteral("-f")} + m_made);
+        TestEngine::engineCli(QStringList{QStringLiteral("rm"), QStringLiteral("-f")} + m_made);
 }
 
-// A running container made by the docker CLI, removed at the end.
+// A running container made by the engine's CLI, removed at the end.
 QString TestContainersCommands::sleeper(const QString &stem, const QStringList &options)
 {
     const QString name = unique(stem);
     m_made << name;
-    const TestEngine::CliResult run = TestEngine::docker(
+    const TestEngine::CliResult run = TestEngine::engineCli(
         QStringList{QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--network"),
                     QStringLiteral("none"), QStringLiteral("--name"), name}
         + options + QStringList{kImage, QStringLiteral("sleep"), QStringLiteral("600")});
@@ -115,6 +118,17 @@ void TestContainersCommands::psShowsHeldGpus_data()
     QTest::addColumn<QStringList>("options");
     QTest::addColumn<QString>("request");
     QTest::addColumn<QList<int>>("indexes");
+    if (TestEngine::isPodman()) {
+        // Podman before 5.4 drops docker's --gpus, and has no nvidia runtime here: CDI devices.
+        QTest::newRow("--device nvidia.com/gpu=GPU 1")
+            << TestEngine::podmanGpuDevices({1}) << QStringLiteral("device nodes /dev/nvidia1")
+            << QList<int>{1};
+        QTest::newRow("--device both GPUs")
+            << TestEngine::podmanGpuDevices({1, 0})
+            << QStringLiteral("device nodes /dev/nvidia1,/dev/nvidia0") << QList<int>{0, 1};
+        QTest::newRow("no GPUs") << QStringList() << QString() << QList<int>();
+        return;
+    }
     QTest::newRow("--gpus device=1")
         << QStringList{QStringLiteral("--gpus"), QStringLiteral("device=1")}
         << QStringLiteral("device=1") << QList<int>{1};
@@ -144,7 +158,7 @@ void TestContainersCommands::psShowsHeldGpus()
     const QJsonObject entry = psEntry(ps.out, name);
     QVERIFY2(!entry.isEmpty(), ps.out.constData());
     QCOMPARE(entry.value(QLatin1String("state")).toString(), QStringLiteral("running"));
-    QCOMPARE(entry.value(QLatin1String("image")).toString(), kImage);
+    QCOMPARE(entry.value(QLatin1String("image")).toString(), TestEngine::engineImageName(kImage));
     QVERIFY(entry.value(QLatin1String("status")).toString().startsWith(QLatin1String("Up ")));
     QCOMPARE(entry.value(QLatin1String("gpuRequest")).toString(), request);
     QCOMPARE(entry.value(QLatin1String("gpuRequest")).isNull(), request.isEmpty());
@@ -184,7 +198,7 @@ void TestContainersCommands::psShowsHeldGpus()
     QVERIFY2(row != lines.end(), table.out.constData());
     if (!TestEngine::isRemote() && !indexes.isEmpty())
         QVERIFY2(row->contains(indexes.size() == 2 ? "0,1" : "1"), row->constData());
-    TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), name});
+    TestEngine::engineCli({QStringLiteral("rm"), QStringLiteral("-f"), name});
 }
 
 void TestContainersCommands::psShowsGpuDeckLaunches()
@@ -192,7 +206,10 @@ void TestContainersCommands::psShowsGpuDeckLaunches()
     LaunchSpec spec;
     spec.image = kImage;
     spec.command = {QStringLiteral("sleep"), QStringLiteral("600")};
-    spec.gpus = GpuSelection::ofDevices({QStringLiteral("0")});
+    // Podman takes GPUs as CDI devices only: its stand-in GPU 0 by its CDI name.
+    const QString device = TestEngine::isPodman() ? TestEngine::podmanGpuUuids().value(0)
+                                                  : QStringLiteral("0");
+    spec.gpus = GpuSelection::ofDevices({device});
     spec.networkMode = QStringLiteral("none");
     spec.autoRemove = false;
     spec.containerName = unique(QStringLiteral("own"));
@@ -212,20 +229,22 @@ void TestContainersCommands::psShowsGpuDeckLaunches()
     QVERIFY2(!entry.isEmpty(), ps.out.constData());
     QCOMPARE(entry.value(QLatin1String("preset")).toString(), presetName);
     QCOMPARE(entry.value(QLatin1String("id")).toString(), QString::fromLatin1(run.out.trimmed()));
-    QCOMPARE(entry.value(QLatin1String("gpuRequest")).toString(), QStringLiteral("device=0"));
+    QCOMPARE(entry.value(QLatin1String("gpuRequest")).toString(),
+             TestEngine::isPodman() ? QStringLiteral("device nodes /dev/nvidia0")
+                                    : QStringLiteral("device=0"));
     if (!TestEngine::isRemote()) {
         QCOMPARE(QJsonDocument(entry.value(QLatin1String("gpus")).toArray())
                      .toJson(QJsonDocument::Compact),
                  QStringLiteral("[{\"index\":0,\"uuid\":\"%1\"}]").arg(kUuid0).toUtf8());
     }
     // The labels as the engine keeps them.
-    const TestEngine::CliResult labels = TestEngine::docker(
+    const TestEngine::CliResult labels = TestEngine::engineCli(
         {QStringLiteral("inspect"), QStringLiteral("--format"),
          QStringLiteral("{{json .Config.Labels}}"), spec.containerName});
     const QJsonObject stored = QJsonDocument::fromJson(labels.out).object();
     QCOMPARE(stored.value(QLatin1String("io.github.gpudeck.preset")).toString(), presetName);
-    QCOMPARE(stored.value(QLatin1String("io.github.gpudeck.gpus")).toString(), QStringLiteral("0"));
-    TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), spec.containerName});
+    QCOMPARE(stored.value(QLatin1String("io.github.gpudeck.gpus")).toString(), device);
+    TestEngine::engineCli({QStringLiteral("rm"), QStringLiteral("-f"), spec.containerName});
 }
 
 void TestContainersCommands::psWithoutHostGpusKeepsTheRequest()
@@ -233,7 +252,12 @@ void TestContainersCommands::psWithoutHostGpusKeepsTheRequest()
     if (TestEngine::isRemote())
         QSKIP("the host GPUs of a remote engine are never this machine's");
     const QString name = sleeper(QStringLiteral("nohost"),
-                                 {QStringLiteral("--gpus"), QStringLiteral("device=1")});
+                                 TestEngine::isPodman() ? TestEngine::podmanGpuDevices({1})
+                                                        : QStringList{QStringLiteral("--gpus"),
+                                                                      QStringLiteral("device=1")});
+    // A GPU index can be told without the host; a device node's minor number cannot.
+    const QString request = TestEngine::isPodman() ? QStringLiteral("device nodes /dev/nvidia1")
+                                                   : QStringLiteral("device=1");
     QVERIFY2(name.startsWith(QLatin1String("gdctr-")), qPrintable(name));
     QTemporaryDir emptyPath;
     QProcessEnvironment env;
@@ -244,13 +268,14 @@ void TestContainersCommands::psWithoutHostGpusKeepsTheRequest()
     QVERIFY2(ps.exitCode == 0, ps.err.constData());
     const QJsonObject entry = psEntry(ps.out, name);
     QCOMPARE(entry.value(QLatin1String("gpusResolved")).toBool(true), false);
-    QCOMPARE(entry.value(QLatin1String("gpuRequest")).toString(), QStringLiteral("device=1"));
+    QCOMPARE(entry.value(QLatin1String("gpuRequest")).toString(), request);
     QCOMPARE(
         QJsonDocument(entry.value(QLatin1String("gpus")).toArray()).toJson(QJsonDocument::Compact),
-        QByteArray(R"([{"index":1,"uuid":null}])"));
+        TestEngine::isPodman() ? QByteArray("[]") : QByteArray(R"([{"index":1,"uuid":null}])"));
     const TestEngine::CliResult table = gpudeck({QStringLiteral("ps")}, env);
-    QVERIFY2(table.out.contains("device=1 (host GPUs unknown)"), table.out.constData());
-    TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), name});
+    QVERIFY2(table.out.contains((request + QStringLiteral(" (host GPUs unknown)")).toUtf8()),
+             table.out.constData());
+    TestEngine::engineCli({QStringLiteral("rm"), QStringLiteral("-f"), name});
 }
 
 void TestContainersCommands::logsAreByteExact_data()
@@ -278,19 +303,23 @@ void TestContainersCommands::logsAreByteExact()
     if (tty)
         args << QStringLiteral("-t");
     args << kImage << QStringLiteral("sh") << QStringLiteral("-c") << script;
-    const TestEngine::CliResult ran = TestEngine::docker(args);
+    const TestEngine::CliResult ran = TestEngine::engineCli(args);
     QVERIFY2(ran.exitCode == 0, ran.err.constData());
 
     const TestEngine::CliResult docker = TestEngine::docker(QStringList{QStringLiteral("logs")}
                                                             + options + QStringList{name});
     QCOMPARE(docker.exitCode, 0);
-    QVERIFY(!docker.out.isEmpty());
+    QVERIFY(!docker.out.isEmpty() || !docker.err.isEmpty());
     const TestEngine::CliResult ours = gpudeck(QStringList{QStringLiteral("logs")} + options
                                                + QStringList{name});
     QCOMPARE(ours.exitCode, 0);
     QCOMPARE(ours.out, docker.out);
     QCOMPARE(ours.err, docker.err);
-    if (!tty && options.isEmpty()) {
+    if (!tty && options.isEmpty() && TestEngine::isPodman()) {
+        // Podman's k8s-file log keeps the bytes as they were.
+        QCOMPARE(ours.out, QByteArray("out 1\nout \xff\xfe 2\n\xc3\xbc 3"));
+        QCOMPARE(ours.err, QByteArray("err 1\nerr \xc3 2\ne3"));
+    } else if (!tty && options.isEmpty()) {
         // The json-file log driver keeps lines as JSON strings: bytes that are not UTF-8 come
         // back as U+FFFD from the engine, for docker logs too.
         QCOMPARE(ours.out, QByteArray("out 1\nout \xef\xbf\xbd\xef\xbf\xbd 2\n\xc3\xbc 3"));
@@ -303,7 +332,7 @@ void TestContainersCommands::logsFollowUntilTheEnd()
     const QString name = unique(QStringLiteral("follow"));
     m_made << name;
     // Output before and after gpudeck starts following; the command ends with the container.
-    const TestEngine::CliResult started = TestEngine::docker(
+    const TestEngine::CliResult started = TestEngine::engineCli(
         {QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--network"),
          QStringLiteral("none"), QStringLiteral("--name"), name, kImage, QStringLiteral("sh"),
          QStringLiteral("-c"),
@@ -381,8 +410,22 @@ void TestContainersCommands::freeGpuSkipsHeldGpus()
     if (TestEngine::isRemote())
         QSKIP("the fake nvidia-smi answers for this machine only");
     // Two idle GPUs: nothing runs on either, no memory in use.
+    // On Podman they are its stand-in CDI devices, and its containers hold them by CDI name.
+    const bool podman = TestEngine::isPodman();
+    const QStringList uuids = podman ? TestEngine::podmanGpuUuids()
+                                     : QStringList{QStringLiteral("GPU-aaaa"),
+                                                   QStringLiteral("GPU-bbbb")};
+    QCOMPARE(uuids.size(), 2);
     FakeSmi smi;
-    smi.writeTwoIdleGpus();
+    smi.writeTwoIdleGpus(uuids.at(0).toUtf8(), uuids.at(1).toUtf8());
+    // What the stand-in nvidia-smi in the container prints for the GPU it was given.
+    const auto given = [podman](const QString &uuid) -> QByteArray {
+        if (podman)
+            return "NVIDIA_VISIBLE_DEVICES=\nNVIDIA_DRIVER_CAPABILITIES=\nCDI_DEVICES=nvidia.com/"
+                   "gpu="
+                   + uuid.toUtf8() + '\n';
+        return "NVIDIA_VISIBLE_DEVICES=" + uuid.toUtf8() + "\nNVIDIA_DRIVER_CAPABILITIES=\n";
+    };
     QProcessEnvironment env;
     env.insert(QStringLiteral("GPUDECK_NVML_PATH"),
                QStringLiteral("/nonexistent/libnvidia-ml.so.1"));
@@ -398,17 +441,21 @@ void TestContainersCommands::freeGpuSkipsHeldGpus()
 
     // GPU 0 held by an idle container: GPU 1 is taken.
     const QString holder0 = sleeper(QStringLiteral("hold0"),
-                                    {QStringLiteral("--gpus"), QStringLiteral("device=0")});
+                                    podman ? TestEngine::podmanGpuDevices({0})
+                                           : QStringList{QStringLiteral("--gpus"),
+                                                         QStringLiteral("device=0")});
     QVERIFY2(holder0.startsWith(QLatin1String("gdctr-")), qPrintable(holder0));
     const TestEngine::CliResult one = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"),
                                                path},
                                               env);
     QVERIFY2(one.exitCode == 0, one.err.constData());
-    QCOMPARE(one.out, QByteArray("NVIDIA_VISIBLE_DEVICES=GPU-bbbb\nNVIDIA_DRIVER_CAPABILITIES=\n"));
+    QCOMPARE(one.out, given(uuids.at(1)));
 
     // Both held: refused with 125, naming both holders, before anything is created.
     const QString holder1 = sleeper(QStringLiteral("hold1"),
-                                    {QStringLiteral("--gpus"), QStringLiteral("device=GPU-bbbb")});
+                                    podman ? TestEngine::podmanGpuDevices({1})
+                                           : QStringList{QStringLiteral("--gpus"),
+                                                         QStringLiteral("device=GPU-bbbb")});
     QVERIFY2(holder1.startsWith(QLatin1String("gdctr-")), qPrintable(holder1));
     const TestEngine::CliResult none = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"),
                                                 path},
@@ -424,13 +471,13 @@ void TestContainersCommands::freeGpuSkipsHeldGpus()
              none.err.constData());
 
     // A stopped holder holds nothing.
-    TestEngine::docker(
+    TestEngine::engineCli(
         {QStringLiteral("stop"), QStringLiteral("-t"), QStringLiteral("0"), holder0});
     const TestEngine::CliResult again = gpudeck({QStringLiteral("run"), QStringLiteral("--preset"),
                                                  path},
                                                 env);
     QVERIFY2(again.exitCode == 0, again.err.constData());
-    QVERIFY(again.out.startsWith("NVIDIA_VISIBLE_DEVICES=GPU-aaaa\n"));
+    QCOMPARE(again.out, given(uuids.at(0)));
 }
 
 QTEST_GUILESS_MAIN(TestContainersCommands)

@@ -36,6 +36,12 @@ QString unique(const QString &stem)
     return QStringLiteral("gdview-%1-%2").arg(stem).arg(QCoreApplication::applicationPid());
 }
 
+// Whether the engine has the container (podman inspect exits 125 for none, docker 1).
+bool exists(const QString &name)
+{
+    return TestEngine::engineCli({QStringLiteral("inspect"), name}).exitCode == 0;
+}
+
 // Two GPUs as the GPU panel would give them.
 GpuSnapshot twoGpus()
 {
@@ -90,7 +96,7 @@ void TestContainersView::initTestCase()
 void TestContainersView::cleanupTestCase()
 {
     if (!m_made.isEmpty())
-        TestEngine::docker(QStringList{QStringLiteral("rm"), QStringLiteral("-f")} + m_made);
+        TestEngine::engineCli(QStringList{QStringLiteral("rm"), QStringLiteral("-f")} + m_made);
 }
 
 void TestContainersView::init()
@@ -115,7 +121,7 @@ QString TestContainersView::run(const QString &stem, const QStringList &options,
 {
     const QString name = unique(stem);
     m_made << name;
-    const TestEngine::CliResult ran = TestEngine::docker(
+    const TestEngine::CliResult ran = TestEngine::engineCli(
         QStringList{QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--network"),
                     QStringLiteral("none"), QStringLiteral("--name"), name}
         + options + QStringList{kImage} + command);
@@ -139,37 +145,44 @@ int TestContainersView::visibleRows() const
 
 void TestContainersView::eventsReachTheRows()
 {
+    const bool podman = TestEngine::isPodman();
     const QString name = run(QStringLiteral("events"),
-                             {QStringLiteral("--gpus"), QStringLiteral("device=1")});
+                             podman ? TestEngine::podmanGpuDevices({1})
+                                    : QStringList{QStringLiteral("--gpus"),
+                                                  QStringLiteral("device=1")});
     QVERIFY2(name.startsWith(QLatin1String("gdview-")), qPrintable(name));
     // Created and started by the docker CLI: the row comes from the events, within a second.
     QTRY_VERIFY_WITH_TIMEOUT(cell(name, ContainersModel::Status).startsWith(QLatin1String("Up")),
                              1000);
-    QCOMPARE(cell(name, ContainersModel::Image), kImage);
+    QCOMPARE(cell(name, ContainersModel::Image), TestEngine::engineImageName(kImage));
     // Without the host's GPUs the request shows; with them the index.
-    QCOMPARE(cell(name, ContainersModel::Gpus), QStringLiteral("device=1 (host GPUs unknown)"));
+    QCOMPARE(cell(name, ContainersModel::Gpus),
+             podman ? QStringLiteral("device nodes /dev/nvidia1 (host GPUs unknown)")
+                    : QStringLiteral("device=1 (host GPUs unknown)"));
     m_view->setHostGpus(twoGpus());
     QCOMPARE(cell(name, ContainersModel::Gpus), QStringLiteral("1"));
 
     // Killed: the exit code, within a second.
-    QCOMPARE(TestEngine::docker({QStringLiteral("kill"), name}).exitCode, 0);
+    QCOMPARE(TestEngine::engineCli({QStringLiteral("kill"), name}).exitCode, 0);
     QTRY_VERIFY_WITH_TIMEOUT(
         cell(name, ContainersModel::Status).startsWith(QLatin1String("Exited (137)")), 1000);
 
     // Renamed, then removed.
     const QString renamed = name + QStringLiteral("-renamed");
     m_made << renamed;
-    QCOMPARE(TestEngine::docker({QStringLiteral("rename"), name, renamed}).exitCode, 0);
+    QCOMPARE(TestEngine::engineCli({QStringLiteral("rename"), name, renamed}).exitCode, 0);
     QTRY_VERIFY_WITH_TIMEOUT(!cell(renamed, ContainersModel::Status).isEmpty(), 1000);
     QVERIFY(cell(name, ContainersModel::Status).isEmpty());
-    QCOMPARE(TestEngine::docker({QStringLiteral("rm"), renamed}).exitCode, 0);
+    QCOMPARE(TestEngine::engineCli({QStringLiteral("rm"), renamed}).exitCode, 0);
     QTRY_VERIFY_WITH_TIMEOUT(cell(renamed, ContainersModel::Status).isEmpty(), 1000);
 }
 
 void TestContainersView::searchFilterAndSort()
 {
     const QString gpu = run(QStringLiteral("sgpu"),
-                            {QStringLiteral("--gpus"), QStringLiteral("all")});
+                            TestEngine::isPodman()
+                                ? TestEngine::podmanGpuDevices({0, 1})
+                                : QStringList{QStringLiteral("--gpus"), QStringLiteral("all")});
     const QString plain = run(QStringLiteral("splain"), {});
     QVERIFY2(gpu.startsWith(QLatin1String("gdview-")), qPrintable(gpu));
     QVERIFY2(plain.startsWith(QLatin1String("gdview-")), qPrintable(plain));
@@ -241,7 +254,7 @@ void TestContainersView::actions()
     QVERIFY(confirm->isVisible());
     QTest::mouseClick(cancelRemove, Qt::LeftButton);
     QVERIFY(!confirm->isVisible());
-    QCOMPARE(TestEngine::docker({QStringLiteral("inspect"), name}).exitCode, 0);
+    QVERIFY(exists(name));
 
     // Stop: the row says it exited (sleep ignores SIGTERM as PID 1: killed after the grace).
     QTest::mouseClick(stop, Qt::LeftButton);
@@ -254,7 +267,7 @@ void TestContainersView::actions()
     QTest::mouseClick(remove, Qt::LeftButton);
     QVERIFY(!confirm->isVisible());
     QTRY_VERIFY_WITH_TIMEOUT(cell(name, ContainersModel::Status).isEmpty(), 2000);
-    QCOMPARE(TestEngine::docker({QStringLiteral("inspect"), name}).exitCode, 1);
+    QVERIFY(!exists(name));
 
     // Remove a running one after confirming.
     const QString running = run(QStringLiteral("act2"), {});
@@ -263,7 +276,7 @@ void TestContainersView::actions()
     QVERIFY(confirm->isVisible());
     QTest::mouseClick(confirmRemove, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(cell(running, ContainersModel::Status).isEmpty(), 5000);
-    QCOMPARE(TestEngine::docker({QStringLiteral("inspect"), running}).exitCode, 1);
+    QVERIFY(!exists(running));
 
     // A container gone by the time Stop is pressed: the docker CLI removes it while the view
     // has not handled the destroy event yet (QProcess's wait runs no event loop). One sentence
@@ -271,7 +284,7 @@ void TestContainersView::actions()
     const QString gone = run(QStringLiteral("gone"), {});
     QTRY_VERIFY_WITH_TIMEOUT(m_view->selectContainer(gone), 2000);
     QVERIFY(stop->isEnabled());
-    QCOMPARE(TestEngine::docker({QStringLiteral("rm"), QStringLiteral("-f"), gone}).exitCode, 0);
+    QCOMPARE(TestEngine::engineCli({QStringLiteral("rm"), QStringLiteral("-f"), gone}).exitCode, 0);
     QTest::mouseClick(stop, Qt::LeftButton);
     auto *status = child<QLabel>(m_view, "containersStatus");
     QVERIFY(status);

@@ -188,6 +188,15 @@ void TestFreeGpuPicker::resolveWritesUuidsOrCdiIndexes()
     // Other selections are left as they are.
     spec.gpus = GpuSelection::ofCount(2);
     QCOMPARE(FreeGpuPicker::resolve(spec, host()).value().gpus, GpuSelection::ofCount(2));
+
+    // On a host whose CDI spec names a GPU by UUID only, the picked GPU goes by its UUID.
+    CdiInventory byUuid;
+    byUuid.devices << CdiDevice{QStringLiteral("nvidia.com/gpu=GPU-3"), QStringLiteral("a.yaml")}
+                   << CdiDevice{QStringLiteral("nvidia.com/gpu=1"), QStringLiteral("a.yaml")};
+    QCOMPARE(CdiNames::devicesFor(taken, byUuid),
+             (QStringList{QStringLiteral("1"), QStringLiteral("GPU-3")}));
+    QCOMPARE(CdiNames::devicesFor(taken, CdiInventory()),
+             (QStringList{QStringLiteral("1"), QStringLiteral("3")}));
 }
 
 void TestFreeGpuPicker::unreadableHostIsRefused()

@@ -72,22 +72,23 @@ write_cdi_json() {
     mv "$file.tmp" "$file"
 }
 
-# write_cdi_yaml FILE NAME:VAR...: the same in YAML.
+# write_cdi_yaml FILE NAME:VAR[:NODE]...: the same in YAML; NODE, when given, is the device's path
+# in the container instead (nvidia0: /dev/nvidia0, a real GPU's node, as Podman's inspect then
+# shows it).
 write_cdi_yaml() {
-    local file=$1 entry name var
+    local file=$1 entry name var node
     shift
     {
         echo 'cdiVersion: "0.5.0"'
         echo 'kind: nvidia.com/gpu'
         echo 'devices:'
         for entry in "$@"; do
-            name=${entry%%:*}
-            var=${entry##*:}
+            IFS=: read -r name var node <<<"$entry"
             echo "  - name: \"$name\""
             echo '    containerEdits:'
             echo "      env: [\"GPUDECK_CDI_DEV_$var=nvidia.com/gpu=$name\"]"
             echo '      deviceNodes:'
-            echo "        - path: /dev/nvidia-gpudeck-$var"
+            echo "        - path: /dev/${node:-nvidia-gpudeck-$var}"
             echo '          hostPath: /dev/null'
         done
     } >"$file.tmp"

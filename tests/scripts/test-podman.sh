@@ -9,7 +9,9 @@
 # Podman 4.3 reads CDI specs only from /etc/cdi and /var/run/cdi, and a device defined in two
 # files there is unresolvable. So the stand-in devices have names no other spec uses: the
 # UUID-style names in DIR/gpu-uuids (nvidia.com/gpu=GPU-<unique>), defined in
-# /var/run/cdi/gpudeck-test-<unique>.yaml, a file this engine owns and removes on stop.
+# /var/run/cdi/gpudeck-test-<unique>.yaml, a file this engine owns and removes on stop. Each shows
+# in its containers as a real GPU's node, /dev/nvidia0 and /dev/nvidia1 (/dev/null on the host),
+# which is all Podman's inspect keeps of a CDI device once the container has started.
 # containers.conf keeps default_ulimits under this machine's hard limits; without that containers
 # fail to start on nofile/nproc.
 set -euo pipefail
@@ -105,7 +107,7 @@ CONF
 uuid0="GPU-$unique-0000-4000-8000-000000000000"
 uuid1="GPU-$unique-0000-4000-8000-000000000001"
 printf '%s\n%s\n' "$uuid0" "$uuid1" >"$dir/gpu-uuids"
-write_cdi_yaml "$spec" "$uuid0:U0" "$uuid1:U1"
+write_cdi_yaml "$spec" "$uuid0:U0:nvidia0" "$uuid1:U1:nvidia1"
 echo "$spec" >"$dir/cdi-spec"
 
 # The service writes its own pid (setsid may fork, so $! would not be it).
