@@ -91,7 +91,8 @@ LaunchSpec withFreeGpusPicked(CliContext &ctx, const Preset &preset)
         // Nothing is reserved in this process; the spec keeps the preset's own (Docker) terms.
         const Result<LaunchSpec> resolved = FreeGpuPicker::resolveOn(spec, EngineKind::Docker,
                                                                      GpuInventory().readBlocking(),
-                                                                     endpoint.value().url, &taken);
+                                                                     endpoint.value().gpuHostKey(),
+                                                                     &taken);
         if (resolved) {
             ctx.err << "gpudeck: " << FreeGpuPicker::describe(taken)
                     << " free now: the command takes " << (taken.size() == 1 ? "it" : "them")

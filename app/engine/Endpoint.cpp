@@ -8,6 +8,7 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QHostAddress>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUrl>
@@ -378,6 +379,23 @@ QList<DockerContext> contexts(const QProcessEnvironment &env)
 }
 
 } // namespace EndpointResolver
+
+QString Endpoint::gpuHostKey() const
+{
+    const QString name = host.toLower();
+    switch (kind) {
+    case Kind::Unix: break;
+    case Kind::Ssh: return QStringLiteral("ssh://%1:%2").arg(name).arg(port > 0 ? port : 22);
+    case Kind::Tcp:
+    case Kind::Tls:
+        if (!QHostAddress(name.startsWith(QLatin1Char('[')) ? name.mid(1).chopped(1) : name)
+                 .isLoopback()
+            && name != QLatin1String("localhost"))
+            return QStringLiteral("tcp://") + name;
+        break;
+    }
+    return QStringLiteral("this machine");
+}
 
 QString Endpoint::insecurityWarning() const
 {

@@ -39,6 +39,12 @@ struct Endpoint
     bool isInsecure() const { return kind == Kind::Tcp || (kind == Kind::Tls && !tls.verifyPeer); }
     // One sentence for the window and the doctor when isInsecure().
     QString insecurityWarning() const;
+    // The machine whose GPUs the engine uses, as its address tells it: engines with the same key
+    // share GPUs (the local Docker and the local Podman), and a GPU held or taken through one is
+    // taken for launches on the others. Unix sockets and loopback tcp:// are this machine; ssh://
+    // is its host and port; other tcp:// its host. Two names of one machine are two keys: that
+    // loses the union of their holders, never mixes up two machines' GPUs.
+    QString gpuHostKey() const;
     // The connections to this engine.
     std::unique_ptr<Connector> connector() const;
 };

@@ -10,8 +10,6 @@
 #include "launch/GpuProbe.h"
 #include "transport/RemoteShell.h"
 
-#include <QHostAddress>
-
 Engine::Engine(const QString &name, const QString &source, const Result<Endpoint> &endpoint,
                QObject *parent)
     : QObject(parent), m_name(name), m_source(source)
@@ -71,24 +69,6 @@ GpuHost *Engine::gpuHostFor(DockerClient *client)
     if (endpoint.isRemote())
         return new GpuProbe(client, client);
     return nullptr;
-}
-
-QString Engine::gpuHostKey(const Endpoint &endpoint)
-{
-    const QString host = endpoint.host.toLower();
-    switch (endpoint.kind) {
-    case Endpoint::Kind::Unix: break;
-    case Endpoint::Kind::Ssh:
-        return QStringLiteral("ssh://%1:%2").arg(host).arg(endpoint.port > 0 ? endpoint.port : 22);
-    case Endpoint::Kind::Tcp:
-    case Endpoint::Kind::Tls:
-        if (!QHostAddress(host.startsWith(QLatin1Char('[')) ? host.mid(1).chopped(1) : host)
-                 .isLoopback()
-            && host != QLatin1String("localhost"))
-            return QStringLiteral("tcp://") + host;
-        break;
-    }
-    return QStringLiteral("this machine");
 }
 
 QString Engine::url() const

@@ -90,12 +90,6 @@ public:
     // the client, so it goes with that connection. For an ssh engine, the engine must have
     // answered before the first read (its connection is then up). The one place that decides.
     static GpuHost *gpuHostFor(DockerClient *client);
-    // The machine whose GPUs an engine at endpoint uses, as its address tells it: engines with the
-    // same key share GPUs (the local Docker and the local Podman), and a GPU held by a container
-    // of one is taken for launches on the others. Unix sockets and loopback tcp:// are this
-    // machine; ssh:// is its host and port; other tcp:// its host. Two names of one machine are two
-    // keys: that loses the union of their holders, never mixes up two machines' GPUs.
-    static QString gpuHostKey(const Endpoint &endpoint);
 
     // Starts watching (idempotent).
     void start();

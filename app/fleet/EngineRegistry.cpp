@@ -90,7 +90,7 @@ namespace {
 bool sharesGpuHost(const Endpoint &endpoint, const Endpoint &other, const QStringList &taken)
 {
     return other.url != endpoint.url && !taken.contains(other.url)
-           && Engine::gpuHostKey(other) == Engine::gpuHostKey(endpoint);
+           && other.gpuHostKey() == endpoint.gpuHostKey();
 }
 
 } // namespace

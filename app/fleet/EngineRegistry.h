@@ -57,7 +57,7 @@ public:
     Engine *find(const QString &url) const;
     Engine *findByName(const QString &name, const QString &source = {}) const;
 
-    // The other engines of endpoint's GPU host (Engine::gpuHostKey), each once: a GPU held by one
+    // The other engines of endpoint's GPU host (Endpoint::gpuHostKey), each once: a GPU held by one
     // of their running containers is taken for a launch on endpoint.
     QList<Engine *> onGpuHostOf(const Endpoint &endpoint) const;
     // The same among known(), for a process without a registry (gpudeck run).

@@ -72,10 +72,10 @@ Result<QList<GpuInfo>> FreeGpuPicker::pick(const GpuSnapshot &host, int count,
 }
 
 Result<LaunchSpec> FreeGpuPicker::resolveOn(const LaunchSpec &spec, EngineKind kind,
-                                            const GpuSnapshot &host, const QString &hostUrl,
+                                            const GpuSnapshot &host, const QString &hostKey,
                                             QList<GpuInfo> *taken)
 {
-    return resolve(spec.resolvedFor(kind), host, reserved(hostUrl), taken);
+    return resolve(spec.resolvedFor(kind), host, reserved(hostKey), taken);
 }
 
 Result<LaunchSpec> FreeGpuPicker::resolve(const LaunchSpec &spec, const GpuSnapshot &host,

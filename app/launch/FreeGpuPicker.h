@@ -37,16 +37,16 @@ public:
 
     // The one way a launch's free GPUs are picked, for the launch and for every preview of it:
     // spec as an engine of this kind takes it, resolved against host minus what this process's
-    // launches on hostUrl (the engine's endpoint URL) are taking.
+    // launches on hostKey (the engine's Endpoint::gpuHostKey) are taking.
     static Result<LaunchSpec> resolveOn(const LaunchSpec &spec, EngineKind kind,
-                                        const GpuSnapshot &host, const QString &hostUrl,
+                                        const GpuSnapshot &host, const QString &hostKey,
                                         QList<GpuInfo> *taken = nullptr);
 
     // "GPU 1 (GPU-3a7c…), GPU 2 (GPU-…)": which GPUs a launch took, for the log tab and stderr.
     static QString describe(const QList<GpuInfo> &gpus);
     static QStringList uuids(const QList<GpuInfo> &gpus);
 
-    // The reservations of this process. host names the engine's host (its endpoint URL).
+    // The reservations of this process. host is the GPU host (Endpoint::gpuHostKey).
     static QStringList reserved(const QString &host);
     static void reserve(const QString &host, const QStringList &uuids);
     static void release(const QString &host, const QStringList &uuids);

@@ -199,7 +199,9 @@ void Launcher::takeFreeGpus(const QHash<QString, QString> &heldBy,
                             const QHash<QString, QString> &claimedBy)
 {
     if (m_spec.gpus.mode == GpuSelection::Mode::Free) {
-        const QString hostName = m_client->endpoint().url;
+        // Reserved per GPU host: launches on the local Docker and the local Podman take one
+        // machine's GPUs.
+        const QString hostName = m_client->endpoint().gpuHostKey();
         const Result<LaunchSpec> resolved = FreeGpuPicker::resolve(
             m_request, m_host, FreeGpuPicker::reserved(hostName), &m_taken, heldBy, claimedBy);
         if (!resolved) {
@@ -236,7 +238,7 @@ void Launcher::waitForGpus(const Error &reason)
     m_waitReason = reason;
     if (!m_waiting) {
         m_waiting = true;
-        m_lineHost = m_client->endpoint().url;
+        m_lineHost = m_client->endpoint().gpuHostKey();
         for (Launcher *moved : WaitingLine::join(m_lineHost, this, m_ticket)) {
             QMetaObject::invokeMethod(
                 moved, [moved]() { emit moved->waitingForGpus(); }, Qt::QueuedConnection);

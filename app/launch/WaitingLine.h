@@ -5,9 +5,10 @@
 
 class Launcher;
 
-// This process's launches that wait for free GPUs, one line per host, in the order the launches
-// began (their tickets) though their first reads may end in another: only the head of a line
-// tries again, first come first served. One thread, no lock.
+// This process's launches that wait for free GPUs, one line per GPU host (Endpoint::gpuHostKey:
+// the local Docker and the local Podman share one), in the order the launches began (their
+// tickets) though their first reads may end in another: only the head of a line tries again,
+// first come first served. One thread, no lock.
 namespace WaitingLine {
 
 // Puts launcher in host's line by its ticket; the launchers now a place further back.

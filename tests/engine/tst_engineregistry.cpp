@@ -2,7 +2,7 @@
 // URLs kept in QSettings and checked (duplicates, bad addresses), and engines that watch themselves
 // against the real sandboxed dockerd: a dead socket and a silent host each go down on their own
 // while the live one stays connected. Also: DockerClient::reset() leaves running streams alone, and
-// which engines share a GPU host (Engine::gpuHostKey) among those known.
+// which engines share a GPU host (Endpoint::gpuHostKey) among those known.
 #include "Await.h"
 #include "TestEngine.h"
 #include "engine/DockerClient.h"
@@ -398,7 +398,7 @@ void TestEngineRegistry::gpuHostKeys()
     const Result<Endpoint> first = EndpointResolver::fromUrl(a, QStringLiteral("test"), {});
     const Result<Endpoint> second = EndpointResolver::fromUrl(b, QStringLiteral("test"), {});
     QVERIFY(first.ok() && second.ok());
-    QCOMPARE(Engine::gpuHostKey(first.value()) == Engine::gpuHostKey(second.value()), same);
+    QCOMPARE(first.value().gpuHostKey() == second.value().gpuHostKey(), same);
 }
 
 // The engines known here on the launching engine's host: the other sockets of this machine (a

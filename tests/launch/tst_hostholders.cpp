@@ -3,7 +3,7 @@
 // stand-in GPUs (a fake nvidia-smi). A container of the other engine that holds GPU 0 idle (sleep)
 // keeps a "Free 1 GPU" launch on the engine off it, from the Launcher and from `gpudeck run`;
 // with both GPUs held the refusal names that container; an engine of the host that cannot be
-// reached is left out.
+// reached is left out; two launches of one process on the two engines take two GPUs.
 #include "FakeSmi.h"
 #include "TestEngine.h"
 
@@ -54,6 +54,7 @@ private slots:
     void bothHeldOnTheOtherEngineRefusalNamesItsContainer();
     void anEngineThatNeverAnswersIsLeftOutAtTheDeadline();
     void gpudeckRunSeesTheOtherEngineItKnows();
+    void twoLaunchesOnTwoEnginesTakeTwoGpus();
 
 private:
     LaunchSpec freeSpec() const;
@@ -79,16 +80,7 @@ void TestHostHolders::initTestCase()
     if (TestEngine::isRemote())
         QSKIP("the fake nvidia-smi answers for this machine only");
     QVERIFY2(otherHost().startsWith(QLatin1String("unix://")), "GPUDECK_TEST_OTHER_HOST unset");
-    m_smi.write(QStringLiteral("identity.csv"),
-                "0, " + m_uuids.at(0).toLatin1()
-                    + ", NVIDIA H100 80GB HBM3, 00000000:07:00.0, 81559, 0, 0, 0, 30, "
-                      "70.00, 700.00, Disabled, 580.159.04\n"
-                      "1, "
-                    + m_uuids.at(1).toLatin1()
-                    + ", NVIDIA H100 80GB HBM3, 00000000:0F:00.0, 81559, 0, 0, 0, 30, "
-                      "70.00, 700.00, Disabled, 580.159.04\n");
-    m_smi.write(QStringLiteral("live.csv"), "0, 0, 0, 0, 30, 70.00, 700.00\n"
-                                            "1, 0, 0, 0, 30, 70.00, 700.00\n");
+    m_smi.writeTwoIdleGpus(m_uuids.at(0).toLatin1(), m_uuids.at(1).toLatin1());
     qputenv("GPUDECK_NVML_PATH", "/nonexistent/libnvidia-ml.so.1");
     qputenv("PATH", m_smi.pathOnly());
     const Result<Endpoint> engine = EndpointResolver::resolve(TestEngine::host());
@@ -249,6 +241,42 @@ void TestHostHolders::gpudeckRunSeesTheOtherEngineItKnows()
     const QByteArray err = run.readAllStandardError();
     QVERIFY2(run.exitCode() == 0, err.constData());
     QCOMPARE(run.readAllStandardOutput(), visibleDevices(m_uuids.at(1).toLatin1()));
+}
+
+// One process, a "Free 1 GPU" launch on each engine at once, neither told of the other engine:
+// the GPU the first takes is reserved for the machine, not for its engine, so the second takes
+// the other GPU (each engine's claims are its own, and neither container exists yet when the
+// other picks).
+void TestHostHolders::twoLaunchesOnTwoEnginesTakeTwoGpus()
+{
+    LaunchSpec spec = freeSpec();
+    spec.command = {QStringLiteral("sh"), QStringLiteral("-c"),
+                    QStringLiteral("nvidia-smi; sleep 2")};
+    GpuInventory otherInventory;
+    Launcher first(m_engine.get());
+    Launcher second(m_other.get());
+    first.setGpuInventory(m_inventory.get());
+    second.setGpuInventory(&otherInventory);
+    QByteArray firstOut;
+    QByteArray secondOut;
+    connect(&first, &Launcher::output, this,
+            [&firstOut](StreamDemuxer::Channel, const QByteArray &data) { firstOut += data; });
+    connect(&second, &Launcher::output, this,
+            [&secondOut](StreamDemuxer::Channel, const QByteArray &data) { secondOut += data; });
+    QSignalSpy firstDone(&first, &Launcher::finished);
+    QSignalSpy secondDone(&second, &Launcher::finished);
+    first.launch(spec);
+    second.launch(spec);
+    QTRY_VERIFY_WITH_TIMEOUT(firstDone.size() == 1 && secondDone.size() == 1, 60000);
+    QVERIFY2(first.state() == Launcher::State::Exited, qPrintable(first.error().message()));
+    QVERIFY2(second.state() == Launcher::State::Exited, qPrintable(second.error().message()));
+    QCOMPARE(first.takenGpus().size(), 1);
+    QCOMPARE(second.takenGpus().size(), 1);
+    const QByteArray both = firstOut + secondOut;
+    QVERIFY2(first.takenGpus().first().uuid != second.takenGpus().first().uuid, both.constData());
+    // Each container saw the GPU its launch took.
+    QCOMPARE(firstOut, visibleDevices(first.takenGpus().first().uuid.toLatin1()));
+    QCOMPARE(secondOut, visibleDevices(second.takenGpus().first().uuid.toLatin1()));
 }
 
 QTEST_GUILESS_MAIN(TestHostHolders)

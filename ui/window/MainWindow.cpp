@@ -379,7 +379,7 @@ LaunchSpec MainWindow::exportedSpec(const LaunchSpec &spec) const
         return spec;
     const Result<LaunchSpec> resolved = FreeGpuPicker::resolveOn(spec, client()->kind(),
                                                                  gpuMonitor()->latest(),
-                                                                 client()->endpoint().url);
+                                                                 client()->endpoint().gpuHostKey());
     return resolved ? resolved.value() : spec;
 }
 
