@@ -141,6 +141,11 @@ void TestContainersCommands::psShowsHeldGpus_data()
                        QStringLiteral("--runtime"), QStringLiteral("nvidia")}
         << QStringLiteral("NVIDIA_VISIBLE_DEVICES=1") << QList<int>{1};
     QTest::newRow("no GPUs") << QStringList() << QString() << QList<int>();
+    if (TestEngine::hasCdi()) { // Docker 26 and later: CDI devices by name
+        QTest::newRow("--device nvidia.com/gpu=0")
+            << QStringList{QStringLiteral("--device"), QStringLiteral("nvidia.com/gpu=0")}
+            << QStringLiteral("cdi nvidia.com/gpu=0") << QList<int>{0};
+    }
 }
 
 void TestContainersCommands::psShowsHeldGpus()
