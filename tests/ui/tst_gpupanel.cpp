@@ -405,6 +405,12 @@ void TestGpuPanel::claimedGpuSaysWhoIsStarting()
     QCOMPARE(tree->topLevelItem(1)->text(GpuPanel::ProcessColumn),
              QStringLiteral("claimed by bob-train (starting)"));
     QCOMPARE(tree->topLevelItem(2)->text(GpuPanel::ProcessColumn), QStringLiteral("free"));
+    // Judged on the engine's clock: on an engine that far behind this machine, the lapsed
+    // claim was made a few seconds ago.
+    panel.setClaims(GpuLedger::claimsOf({starting, lapsed}, s),
+                    -(GpuLedger::kClaimSeconds + 3) * 1000);
+    QCOMPARE(tree->topLevelItem(2)->text(GpuPanel::ProcessColumn),
+             QStringLiteral("claimed by crashed-launch (starting)"));
     // Started (a holder now) or gone: the claim no longer shows.
     panel.setClaims({});
     QCOMPARE(tree->topLevelItem(1)->text(GpuPanel::ProcessColumn), QStringLiteral("free"));

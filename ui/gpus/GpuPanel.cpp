@@ -230,9 +230,10 @@ void GpuPanel::setHolders(const QHash<QString, QStringList> &holders)
         setSnapshot(m_snapshot);
 }
 
-void GpuPanel::setClaims(const QList<GpuLedger::Claim> &claims)
+void GpuPanel::setClaims(const QList<GpuLedger::Claim> &claims, qint64 engineClockOffsetMs)
 {
     m_claims = claims;
+    m_claimsClockOffsetMs = engineClockOffsetMs;
     if (m_haveSnapshot)
         setSnapshot(m_snapshot);
 }
@@ -392,7 +393,10 @@ void GpuPanel::fillGpuItem(QTreeWidgetItem *item, const GpuInfo &gpu)
     if (holders.isEmpty())
         holders = m_holders.value(QString::number(gpu.index));
     item->setData(IndexColumn, HoldersRole, holders);
-    const QString claimer = GpuLedger::claimedBy(m_claims).value(gpu.uuid);
+    const QString claimer = GpuLedger::claimedBy(m_claims, {},
+                                                 QDateTime::currentDateTimeUtc().addMSecs(
+                                                     m_claimsClockOffsetMs))
+                                .value(gpu.uuid);
     const ProcessColumn::Cell cell = ProcessColumn::cell(gpu, holders, claimer);
     const QString &processes = cell.text;
     const bool taken = cell.taken;

@@ -72,7 +72,8 @@ public:
     void setHolders(const QHash<QString, QStringList> &holders);
     // The engine's GPU claims (GpuLedger): a GPU that a launch has claimed and not yet started
     // shows "claimed by NAME (starting)" until it starts or its claim lapses.
-    void setClaims(const QList<GpuLedger::Claim> &claims);
+    // Launches' claims on GPUs, judged on the engine's clock (this machine's plus the offset).
+    void setClaims(const QList<GpuLedger::Claim> &claims, qint64 engineClockOffsetMs = 0);
 
 signals:
     void selectionChanged();
@@ -125,6 +126,7 @@ private:
     QStringList m_cdiNames;
     QHash<QString, QStringList> m_holders;
     QList<GpuLedger::Claim> m_claims;
+    qint64 m_claimsClockOffsetMs = 0;
     bool m_cdiKnown = false;
     bool m_cdiLaunch = false;
     QString m_busyWarning;

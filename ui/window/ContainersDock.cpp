@@ -14,6 +14,7 @@
 #include "log/LogView.h"
 #include "terminal/ShellPage.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QLabel>
 #include <QSettings>
@@ -264,8 +265,13 @@ void ContainersDock::updateHolders()
                 claims << GpuLedger::claimOf(record, m_host);
         }
     }
-    if (!claims.isEmpty() || std::exchange(m_hadClaims, false))
-        emit claimsChanged(claims);
+    if (!claims.isEmpty() || std::exchange(m_hadClaims, false)) {
+        const qint64 offset = m_engine && m_engine->client()
+                                  ? QDateTime::currentDateTimeUtc().msecsTo(
+                                      m_engine->client()->engineNow())
+                                  : 0;
+        emit claimsChanged(claims, offset);
+    }
     m_hadClaims = !claims.isEmpty();
     if (holders == m_holders)
         return;

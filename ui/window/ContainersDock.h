@@ -52,7 +52,8 @@ public:
 signals:
     void holdersChanged(const QHash<QString, QStringList> &holders);
     // The engine's GPU claims: containers created with one and not started (GpuLedger).
-    void claimsChanged(const QList<GpuLedger::Claim> &claims);
+    // The engine's GPU claims, and its clock's offset from this machine's (they lapse on its clock).
+    void claimsChanged(const QList<GpuLedger::Claim> &claims, qint64 engineClockOffsetMs);
     // The view's Launch Again: the container and the preset that launched it (empty: none did).
     void launchAgainRequested(const QString &id, const QString &preset);
     // rebuildLaunch()'s answer: the launch read from container name, or one sentence why not.
