@@ -296,29 +296,36 @@ void TestContainersView::actions()
 }
 
 // An engine of the test's own, stopped and started again under the view: the view says the
-// engine is gone, then lists again (the container the restart stopped shows its exit) and follows
-// the new events stream (a container made after the restart appears).
+// engine is gone, then lists again and follows the new events stream (a container made after the
+// restart appears). A dockerd's restart stops its containers (the row shows the exit); Podman's
+// service stops alone, its containers run on under conmon.
 void TestContainersView::engineRestartListsAgain()
 {
+    const bool podman = TestEngine::isPodman();
     QTemporaryDir dir(QStringLiteral("/tmp/gdctrview-XXXXXX"));
     QVERIFY(dir.isValid());
     const QString engineDir = dir.filePath(QStringLiteral("engine"));
-    const QString script = QStringLiteral(GPUDECK_SOURCE_DIR "/tests/scripts/test-engine.sh");
-    const auto start = [&]() {
-        const TestEngine::CliResult started =
-            TestEngine::runProgram(script, {QStringLiteral("start"), engineDir}, {}, 170000);
+    const QString script = QStringLiteral(GPUDECK_SOURCE_DIR "/tests/scripts/")
+                           + (podman ? QStringLiteral("test-podman.sh")
+                                     : QStringLiteral("test-engine.sh"));
+    const auto lastLine = [](const TestEngine::CliResult &started) {
         return started.exitCode == 0 ? QString::fromUtf8(started.out.trimmed().split('\n').last())
                                      : QString();
     };
-    const QString host = start();
+    const QString host = lastLine(
+        TestEngine::runProgram(script, {QStringLiteral("start"), engineDir}, {}, 170000));
     QVERIFY(host.startsWith(QLatin1String("unix://")));
-    const auto docker = [&host](const QStringList &args) {
+    const auto cli = [&host, podman](const QStringList &args) {
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("DOCKER_HOST"), host);
         env.remove(QStringLiteral("DOCKER_TLS_VERIFY"));
         process.setProcessEnvironment(env);
-        process.start(QStringLiteral("docker"), args);
+        if (podman)
+            process.start(QStringLiteral("podman"),
+                          QStringList{QStringLiteral("--url"), host} + args);
+        else
+            process.start(QStringLiteral("docker"), args);
         return process.waitForFinished(60000) && process.exitCode() == 0;
     };
     const auto cleanupEngine = qScopeGuard([&]() {
@@ -344,26 +351,37 @@ void TestContainersView::engineRestartListsAgain()
         }
         return false;
     };
-    QVERIFY(docker({QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--network"),
-                    QStringLiteral("none"), QStringLiteral("--name"), QStringLiteral("before"),
-                    kImage, QStringLiteral("sleep"), QStringLiteral("600")}));
+    QVERIFY(cli({QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--network"),
+                 QStringLiteral("none"), QStringLiteral("--name"), QStringLiteral("before"), kImage,
+                 QStringLiteral("sleep"), QStringLiteral("600")}));
     QTRY_VERIFY_WITH_TIMEOUT(shows(QStringLiteral("before"), QStringLiteral("Up")), 10000);
 
-    // dockerd goes away as when it crashes or is stopped.
-    QFile pidFile(engineDir + QStringLiteral("/dockerd.pid"));
-    QVERIFY(pidFile.open(QIODevice::ReadOnly));
-    const pid_t pid = pid_t(pidFile.readAll().trimmed().toLongLong());
-    QVERIFY(pid > 1 && ::kill(pid, SIGTERM) == 0);
+    // The engine goes away as when it crashes or is stopped, and comes back.
+    if (podman) {
+        QCOMPARE(
+            TestEngine::runProgram(script, {QStringLiteral("service-stop"), engineDir}).exitCode,
+            0);
+    } else {
+        QFile pidFile(engineDir + QStringLiteral("/dockerd.pid"));
+        QVERIFY(pidFile.open(QIODevice::ReadOnly));
+        const pid_t pid = pid_t(pidFile.readAll().trimmed().toLongLong());
+        QVERIFY(pid > 1 && ::kill(pid, SIGTERM) == 0);
+    }
     QTRY_VERIFY_WITH_TIMEOUT(status->isVisible(), 30000);
     QVERIFY(!status->text().isEmpty());
     QVERIFY(!status->text().contains(QLatin1Char('\n')));
 
-    QCOMPARE(start(), host);
-    QTRY_VERIFY_WITH_TIMEOUT(shows(QStringLiteral("before"), QStringLiteral("Exited")), 30000);
+    const QString again = lastLine(TestEngine::runProgram(
+        script, {podman ? QStringLiteral("service-start") : QStringLiteral("start"), engineDir}, {},
+        170000));
+    QCOMPARE(again, host);
+    QTRY_VERIFY_WITH_TIMEOUT(shows(QStringLiteral("before"),
+                                   podman ? QStringLiteral("Up") : QStringLiteral("Exited")),
+                             30000);
     QTRY_VERIFY_WITH_TIMEOUT(!status->isVisible(), 5000);
-    QVERIFY(docker({QStringLiteral("create"), QStringLiteral("--network"), QStringLiteral("none"),
-                    QStringLiteral("--name"), QStringLiteral("after"), kImage,
-                    QStringLiteral("true")}));
+    QVERIFY(
+        cli({QStringLiteral("create"), QStringLiteral("--network"), QStringLiteral("none"),
+             QStringLiteral("--name"), QStringLiteral("after"), kImage, QStringLiteral("true")}));
     QTRY_VERIFY_WITH_TIMEOUT(shows(QStringLiteral("after"), QStringLiteral("Created")), 2000);
 }
 

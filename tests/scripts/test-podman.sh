@@ -5,6 +5,8 @@
 #
 #   test-podman.sh start DIR   start (or restart); prints unix://DIR/podman.sock
 #   test-podman.sh stop DIR    stop, remove the CDI spec file and DIR
+#   test-podman.sh service-stop DIR    stop only the service: its containers run on (conmon)
+#   test-podman.sh service-start DIR   start the service again on the same storage
 #
 # Podman 4.3 reads CDI specs only from /etc/cdi and /var/run/cdi, and a device defined in two
 # files there is unresolvable. So the stand-in devices have names no other spec uses: the
@@ -19,7 +21,7 @@ set -euo pipefail
 cmd=${1:-}
 dir=${2:-}
 if [[ -z "$cmd" || -z "$dir" ]]; then
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|service-stop|service-start DIR" >&2
     exit 2
 fi
 dir=$(realpath -m "$dir")
@@ -36,16 +38,39 @@ podman_env() {
         TMPDIR="$dir/tmp" "$@"
 }
 
+# The service writes its own pid (setsid may fork, so $! would not be it).
+start_service() {
+    podman_env setsid sh -c 'echo $$ >"$1/podman.pid"; exec podman --root "$1/root" --runroot "$1/runroot" \
+        --tmpdir "$1/tmp" system service --time=0 "$2"' sh "$dir" "$host" >>"$dir/podman.log" 2>&1 </dev/null &
+    local deadline=$((SECONDS + 60))
+    until podman --url "$host" version >/dev/null 2>&1; do
+        if (( SECONDS > deadline )); then
+            echo "test-podman: podman system service did not answer within 60 s; its log follows." >&2
+            tail -n 30 "$dir/podman.log" >&2 || true
+            exit 1
+        fi
+        sleep 0.2
+    done
+}
+
+stop_service() {
+    local pid
+    pid=$(cat "$dir/podman.pid" 2>/dev/null || true)
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+}
+
 stop_engine() {
     if [[ -f "$dir/podman.pid" ]]; then
         local pid
         pid=$(cat "$dir/podman.pid" 2>/dev/null || true)
         if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
             podman_env podman --root "$dir/root" --runroot "$dir/runroot" rm -af -t 0 >/dev/null 2>&1 || true
-            kill -TERM "$pid" 2>/dev/null || true
-            for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-            kill -KILL "$pid" 2>/dev/null || true
         fi
+        stop_service
     fi
     pkill -KILL -f "conmon.*$dir/" 2>/dev/null || true
     if [[ -d "$dir" ]]; then
@@ -61,9 +86,18 @@ stop)
     rm -rf "$dir"
     exit 0
     ;;
+service-stop)
+    stop_service
+    exit 0
+    ;;
+service-start)
+    start_service
+    echo "$host"
+    exit 0
+    ;;
 start) ;;
 *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|service-stop|service-start DIR" >&2
     exit 2
     ;;
 esac
@@ -110,19 +144,7 @@ printf '%s\n%s\n' "$uuid0" "$uuid1" >"$dir/gpu-uuids"
 write_cdi_yaml "$spec" "$uuid0:U0:nvidia0" "$uuid1:U1:nvidia1"
 echo "$spec" >"$dir/cdi-spec"
 
-# The service writes its own pid (setsid may fork, so $! would not be it).
-podman_env setsid sh -c 'echo $$ >"$1/podman.pid"; exec podman --root "$1/root" --runroot "$1/runroot" \
-    --tmpdir "$1/tmp" system service --time=0 "$2"' sh "$dir" "$host" >"$dir/podman.log" 2>&1 </dev/null &
-
-deadline=$((SECONDS + 60))
-until podman --url "$host" version >/dev/null 2>&1; do
-    if (( SECONDS > deadline )); then
-        echo "test-podman: podman system service did not answer within 60 s; its log follows." >&2
-        tail -n 30 "$dir/podman.log" >&2 || true
-        exit 1
-    fi
-    sleep 0.2
-done
+start_service
 
 make_test_rootfs "$dir/rootfs"
 tar -C "$dir/rootfs" -c . | podman --url "$host" import \
