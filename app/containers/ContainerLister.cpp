@@ -96,14 +96,14 @@ private:
     int m_inFlight = 0;
 };
 
-// The running containers of one engine and of the other engines of its host, for heldOnHost();
+// The live containers of one engine and of the other engines of its host, for onHost();
 // a child of the caller's context. Each other engine's listing has a context of its own, deleted
 // at the deadline so that a late answer reaches nobody.
 class HostListing : public QObject
 {
 public:
-    HostListing(const GpuSnapshot &host, QObject *context, ContainerLister::HeldDone done)
-        : QObject(context), m_host(host), m_done(std::move(done))
+    HostListing(QObject *context, ContainerLister::Done done)
+        : QObject(context), m_done(std::move(done))
     {
         m_deadline.setSingleShot(true);
         m_deadline.setInterval(ContainerLister::kOthersDeadlineMs);
@@ -126,33 +126,45 @@ public:
             auto *call = new QObject(this);
             const QString url = other->endpoint().url;
             m_pending.insert(call, url);
-            ContainerLister::list(other, false, call,
-                                  [this, call, url](const Result<QList<ContainerRecord>> &found) {
-                                      if (found)
-                                          add(found.value());
-                                      else
-                                          qCDebug(lcLister) << "left out: the engine at" << url
-                                                            << found.error().message();
-                                      m_pending.remove(call);
-                                      call->deleteLater();
-                                      settle();
-                                  });
+            ContainerLister::list(
+                other, true, call,
+                [this, call, url](const Result<QList<ContainerRecord>> &found) {
+                    if (found)
+                        add(found.value());
+                    else
+                        qCDebug(lcLister)
+                            << "left out: the engine at" << url << found.error().message();
+                    m_pending.remove(call);
+                    call->deleteLater();
+                    settle();
+                },
+                {}, liveFilter());
         }
         if (!m_pending.isEmpty())
             m_deadline.start();
-        ContainerLister::list(client, false, this,
-                              [this](const Result<QList<ContainerRecord>> &found) {
-                                  if (!found) {
-                                      finish(found.error());
-                                      return;
-                                  }
-                                  add(found.value());
-                                  m_ownIn = true;
-                                  settle();
-                              });
+        ContainerLister::list(
+            client, true, this,
+            [this](const Result<QList<ContainerRecord>> &found) {
+                if (!found) {
+                    finish(found.error());
+                    return;
+                }
+                add(found.value());
+                m_ownIn = true;
+                settle();
+            },
+            {}, liveFilter());
     }
 
 private:
+    static QJsonObject liveFilter()
+    {
+        // Not "restarting": Podman 4.3 refuses the whole filter for it.
+        return {{QStringLiteral("status"),
+                 QJsonArray{QStringLiteral("running"), QStringLiteral("paused"),
+                            QStringLiteral("created")}}};
+    }
+
     void add(const QList<ContainerRecord> &records)
     {
         // One engine under two addresses lists the same containers twice.
@@ -167,23 +179,22 @@ private:
     void settle()
     {
         if (m_ownIn && m_pending.isEmpty())
-            finish(ContainerLister::heldBy(m_records, m_host));
+            finish(m_records);
     }
 
-    void finish(const Result<QHash<QString, QString>> &result)
+    void finish(const Result<QList<ContainerRecord>> &result)
     {
         m_deadline.stop();
         qDeleteAll(m_pending.keys());
         m_pending.clear();
         m_ownIn = false;
-        const ContainerLister::HeldDone done = std::move(m_done);
+        const ContainerLister::Done done = std::move(m_done);
         deleteLater();
         if (done)
             done(result);
     }
 
-    GpuSnapshot m_host;
-    ContainerLister::HeldDone m_done;
+    ContainerLister::Done m_done;
     QHash<QObject *, QString> m_pending; // the other engines' listings still out, with their URLs
     QList<ContainerRecord> m_records;
     QSet<QString> m_ids;
@@ -196,11 +207,12 @@ private:
 namespace ContainerLister {
 
 void list(DockerClient *client, bool all, QObject *context, Done done,
-          const std::function<void(const QList<ContainerRecord> &)> &firstRows)
+          const std::function<void(const QList<ContainerRecord> &)> &firstRows,
+          const QJsonObject &filters)
 {
     auto *batch = new Batch(client, context, std::move(done));
     client->listContainers(
-        all, {}, batch, [batch, client, firstRows](const Result<QJsonArray> &entries) {
+        all, filters, batch, [batch, client, firstRows](const Result<QJsonArray> &entries) {
             if (!entries) {
                 batch->fail(entries.error());
                 return;
@@ -245,10 +257,10 @@ QHash<QString, QString> heldBy(const QList<ContainerRecord> &records, const GpuS
     return holders;
 }
 
-void heldOnHost(DockerClient *client, const QList<QPointer<DockerClient>> &others,
-                const GpuSnapshot &host, QObject *context, HeldDone done)
+void onHost(DockerClient *client, const QList<QPointer<DockerClient>> &others, QObject *context,
+            Done done)
 {
-    auto *listing = new HostListing(host, context, std::move(done));
+    auto *listing = new HostListing(context, std::move(done));
     listing->run(client, others);
 }
 

@@ -328,11 +328,62 @@ void Check::finish(const Result<QString> &result)
 
 } // namespace
 
-void check(DockerClient *client, const QString &id, const QStringList &uuids,
-           const GpuSnapshot &host, QObject *context,
+QString givesWayOnHost(const QList<ContainerRecord> &live, const QString &id,
+                       const QString &mineEngine, const QStringList &uuids, const GpuSnapshot &host,
+                       const QDateTime &now)
+{
+    Claim mine;
+    mine.id = id;
+    mine.state = QStringLiteral("created");
+    mine.created = now; // if it is not listed yet: the latest it can be
+    for (const ContainerRecord &record : live) {
+        if (record.id == id && record.engine == mineEngine)
+            mine = claimOf(record, host);
+    }
+    mine.uuids = uuids;
+    for (const ContainerRecord &record : live) {
+        if (record.engine == mineEngine)
+            continue; // judged by the engine's log
+        if (givesWay(mine, claimOf(record, host), now))
+            return record.name;
+    }
+    return {};
+}
+
+void check(DockerClient *client, const QList<QPointer<DockerClient>> &others, const QString &id,
+           const QStringList &uuids, const GpuSnapshot &host, QObject *context,
            std::function<void(const Result<QString> &)> done)
 {
-    new Check(client, host, context, id, uuids, std::move(done));
+    const bool alone = std::none_of(others.begin(), others.end(),
+                                    [](const QPointer<DockerClient> &other) {
+                                        return !other.isNull();
+                                    });
+    if (alone) {
+        new Check(client, host, context, id, uuids, std::move(done));
+        return;
+    }
+    QPointer<QObject> guard(context);
+    new Check(client, host, context, id, uuids,
+              [client, others, id, uuids, host, guard,
+               done = std::move(done)](const Result<QString> &holder) mutable {
+                  if (!guard)
+                      return;
+                  if (!holder || !holder.value().isEmpty()) {
+                      done(holder);
+                      return;
+                  }
+                  ContainerLister::onHost(client, others, guard.data(),
+                                          [client, id, uuids, host, done = std::move(done)](
+                                              const Result<QList<ContainerRecord>> &live) {
+                                              if (!live) {
+                                                  done(live.error());
+                                                  return;
+                                              }
+                                              done(givesWayOnHost(live.value(), id,
+                                                                  client->endpoint().url, uuids,
+                                                                  host, client->engineNow()));
+                                          });
+              });
 }
 
 } // namespace GpuLedger

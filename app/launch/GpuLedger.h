@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 
@@ -82,8 +83,18 @@ void readClaims(DockerClient *client, const GpuSnapshot &host, QObject *context,
 // logged before mine. Why the log and not the Created times: a container created earlier may
 // be registered, and listed, only after a later one has been checked; its create is logged
 // after it is registered.
-void check(DockerClient *client, const QString &id, const QStringList &uuids,
-           const GpuSnapshot &host, QObject *context,
+// others: the other engines of the GPU host (the local Docker's and the local Podman's). Their
+// logs are not ours, so once mine keeps its GPUs on its engine, their claims are judged by
+// givesWayOnHost (one machine, one clock); one that cannot be read in time is left out.
+void check(DockerClient *client, const QList<QPointer<DockerClient>> &others, const QString &id,
+           const QStringList &uuids, const GpuSnapshot &host, QObject *context,
            std::function<void(const Result<QString> &)> done);
+
+// The claim of another engine of the host that mine (its id and UUIDs, on engine mineEngine)
+// gives way to, by givesWay on the exact Created times of live (inspected) records; its name,
+// or empty.
+QString givesWayOnHost(const QList<ContainerRecord> &live, const QString &id,
+                       const QString &mineEngine, const QStringList &uuids, const GpuSnapshot &host,
+                       const QDateTime &now);
 
 } // namespace GpuLedger

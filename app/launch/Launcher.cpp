@@ -167,31 +167,19 @@ void Launcher::pickFreeGpus()
 {
     // A GPU that a running container of any engine of the host holds is taken even when nothing
     // runs on it (an idle notebook). A GPU another launch has claimed and not yet started is taken
-    // too: the engine's claims say which.
-    ContainerLister::heldOnHost(
-        m_client, m_hostEngines, m_host, m_calls,
-        [this](const Result<QHash<QString, QString>> &held) {
-            if (!held) {
-                fail(Error(held.error())
+    // too: the claims of the host's engines say which.
+    ContainerLister::onHost(
+        m_client, m_hostEngines, m_calls, [this](const Result<QList<ContainerRecord>> &live) {
+            if (!live) {
+                fail(Error(live.error())
                          .withWhat(QStringLiteral("Cannot take free GPUs: the engine's "
-                                                  "running containers could not be read")),
+                                                  "containers could not be read")),
                      false);
                 return;
             }
-            GpuLedger::readClaims(
-                m_client, m_host, m_calls,
-                [this, held = held.value()](const Result<QList<GpuLedger::Claim>> &claims) {
-                    if (!claims) {
-                        fail(Error(claims.error())
-                                 .withWhat(QStringLiteral("Cannot take free GPUs: the GPU "
-                                                          "claims on the engine could not be "
-                                                          "read")),
-                             false);
-                        return;
-                    }
-                    takeFreeGpus(held,
-                                 GpuLedger::claimedBy(claims.value(), {}, m_client->engineNow()));
-                });
+            takeFreeGpus(ContainerLister::heldBy(live.value(), m_host),
+                         GpuLedger::claimedBy(GpuLedger::claimsOf(live.value(), m_host), {},
+                                              m_client->engineNow()));
         });
 }
 
@@ -401,7 +389,7 @@ void Launcher::onCreated(const QString &id)
         return;
     }
     // Free GPUs picked: the engine's claims decide whether this launch keeps them.
-    GpuLedger::check(m_client, id, FreeGpuPicker::uuids(m_taken), m_host, m_calls,
+    GpuLedger::check(m_client, m_hostEngines, id, FreeGpuPicker::uuids(m_taken), m_host, m_calls,
                      [this](const Result<QString> &holder) {
                          if (m_cancelRequested) {
                              fail(Error(Error::Code::Cancelled, QStringLiteral("Launch cancelled")),

@@ -65,8 +65,8 @@ public:
     // driver. Null (the default): "N free GPUs" is refused and the CUDA check skipped.
     void setGpuInventory(GpuInventory *inventory);
     // The other engines of the engine's GPU host (EngineRegistry::onGpuHostOf): a GPU that one of
-    // their running containers holds is taken too. One that cannot be read is left out
-    // (ContainerLister::heldOnHost).
+    // their running containers holds, or one of their launches claims, is taken too. One that
+    // cannot be read is left out (ContainerLister::onHost).
     void setHostEngines(const QList<QPointer<DockerClient>> &others) { m_hostEngines = others; }
     // A free-GPU launch that finds too few free GPUs waits for them instead of failing.
     void setWaitForGpus(bool wait) { m_waitForGpus = wait; }

@@ -104,7 +104,7 @@ void claimCost(DockerClient &client, const GpuSnapshot &host, bool overlapping)
         timer.restart();
         bool checked = false;
         QString gaveWayTo;
-        GpuLedger::check(&client, id, {QStringLiteral("GPU-aaaa")}, host, &context,
+        GpuLedger::check(&client, {}, id, {QStringLiteral("GPU-aaaa")}, host, &context,
                          [&](const Result<QString> &holder) {
                              checked = true;
                              gaveWayTo = holder.valueOr(QStringLiteral("(error)"));

@@ -3,11 +3,14 @@
 // stand-in GPUs (a fake nvidia-smi). A container of the other engine that holds GPU 0 idle (sleep)
 // keeps a "Free 1 GPU" launch on the engine off it, from the Launcher and from `gpudeck run`;
 // with both GPUs held the refusal names that container; an engine of the host that cannot be
-// reached is left out; two launches of one process on the two engines take two GPUs.
+// reached is left out; two launches of one process on the two engines take two GPUs; a claim
+// of a launch on the other engine (a created container with the GPUs label) keeps the pick off,
+// and one made there just before our create makes ours give way and pick again.
 #include "FakeSmi.h"
 #include "TestEngine.h"
 
 #include "containers/ContainerLister.h"
+#include "containers/ContainerRecord.h"
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "gpu/GpuInventory.h"
@@ -55,11 +58,16 @@ private slots:
     void anEngineThatNeverAnswersIsLeftOutAtTheDeadline();
     void gpudeckRunSeesTheOtherEngineItKnows();
     void twoLaunchesOnTwoEnginesTakeTwoGpus();
+    void aClaimOnTheOtherEngineKeepsThePickOff();
+    void aClaimMadeThereJustBeforeOursWins();
 
 private:
     LaunchSpec freeSpec() const;
     // A container of the other engine that sleeps holding these GPUs; its name.
     QString holdOnOther(const QStringList &uuids);
+    // A claim on the other engine as a launch of GPU Deck makes it: a created container with the
+    // GPUs label, not started; its name.
+    QString claimOnOther(const QString &uuid);
     // A "Free 1 GPU" launch of nvidia-smi on the engine, the host's other engines given.
     std::unique_ptr<Launcher> launchOnEngine(const QList<QPointer<DockerClient>> &others,
                                              QByteArray *out);
@@ -134,6 +142,29 @@ QString TestHostHolders::holdOnOther(const QStringList &uuids)
     holder.launch(spec, true);
     if (!finished.wait(60000) || holder.state() != Launcher::State::Exited) {
         qWarning("the holder did not start: %s", qPrintable(holder.error().message()));
+        return {};
+    }
+    return name;
+}
+
+QString TestHostHolders::claimOnOther(const QString &uuid)
+{
+    const QString name = QStringLiteral("hostclaim-%1-%2")
+                             .arg(QCoreApplication::applicationPid())
+                             .arg(m_holders.size());
+    m_holders << name;
+    QProcess create;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DOCKER_HOST"), otherHost());
+    env.remove(QStringLiteral("DOCKER_TLS_VERIFY"));
+    create.setProcessEnvironment(env);
+    create.start(QStringLiteral("/usr/bin/docker"),
+                 {QStringLiteral("create"), QStringLiteral("--network"), QStringLiteral("none"),
+                  QStringLiteral("--name"), name, QStringLiteral("--label"),
+                  ContainerRecord::gpusLabel() + QLatin1Char('=') + uuid, kImage,
+                  QStringLiteral("sleep"), QStringLiteral("300")});
+    if (!create.waitForFinished(60000) || create.exitCode() != 0) {
+        qWarning("the claim was not made: %s", create.readAllStandardError().constData());
         return {};
     }
     return name;
@@ -277,6 +308,46 @@ void TestHostHolders::twoLaunchesOnTwoEnginesTakeTwoGpus()
     // Each container saw the GPU its launch took.
     QCOMPARE(firstOut, visibleDevices(first.takenGpus().first().uuid.toLatin1()));
     QCOMPARE(secondOut, visibleDevices(second.takenGpus().first().uuid.toLatin1()));
+}
+
+// A launch on the other engine claimed GPU 0 (created, not started yet): a pick that knows the
+// other engine takes GPU 1.
+void TestHostHolders::aClaimOnTheOtherEngineKeepsThePickOff()
+{
+    QVERIFY(!claimOnOther(m_uuids.at(0)).isEmpty());
+    QByteArray out;
+    const std::unique_ptr<Launcher> launcher = launchOnEngine({m_other.get()}, &out);
+    QVERIFY2(launcher->state() == Launcher::State::Exited, qPrintable(launcher->error().message()));
+    QCOMPARE(out, visibleDevices(m_uuids.at(1).toLatin1()));
+}
+
+// Our pick saw no claim; a launch on the other engine then claims the same GPU before our create
+// (made here when ours has picked). Its create is earlier, so ours gives way once its own engine
+// agrees, and picks again: the other GPU.
+void TestHostHolders::aClaimMadeThereJustBeforeOursWins()
+{
+    auto launcher = std::make_unique<Launcher>(m_engine.get());
+    launcher->setGpuInventory(m_inventory.get());
+    launcher->setHostEngines({m_other.get()});
+    QByteArray out;
+    QString claim;
+    QStringList gaveWayTo;
+    connect(launcher.get(), &Launcher::output, this,
+            [&out](StreamDemuxer::Channel, const QByteArray &data) { out += data; });
+    connect(launcher.get(), &Launcher::gaveWay, this,
+            [&gaveWayTo](const QString &holder) { gaveWayTo << holder; });
+    connect(launcher.get(), &Launcher::gpusTaken, this, [&]() {
+        if (claim.isEmpty()) // the first pick only
+            claim = claimOnOther(launcher->takenGpus().first().uuid);
+    });
+    QSignalSpy finished(launcher.get(), &Launcher::finished);
+    launcher->launch(freeSpec());
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(launcher->state() == Launcher::State::Exited, qPrintable(launcher->error().message()));
+    QVERIFY(!claim.isEmpty());
+    QCOMPARE(gaveWayTo, QStringList{claim});
+    QCOMPARE(launcher->takenGpus().first().uuid, m_uuids.at(1));
+    QCOMPARE(out, visibleDevices(m_uuids.at(1).toLatin1()));
 }
 
 QTEST_GUILESS_MAIN(TestHostHolders)
