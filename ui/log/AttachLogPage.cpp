@@ -25,10 +25,7 @@ AttachLogPage::AttachLogPage(DockerClient *client, const QString &id, const QStr
 }
 
 AttachLogPage::AttachLogPage(AttachRun *run, const QString &name, QWidget *parent)
-    : LogPage(run, specNamed(name), parent),
-      m_run(run),
-      m_name(name),
-      m_terminal(new TerminalView(this))
+    : LogPage(run, specNamed(name), parent), m_run(run), m_terminal(new TerminalView(this))
 {
     statusLabel()->setAccessibleName(tr("Container state"));
     portsLabel()->setVisible(false);
@@ -44,12 +41,12 @@ AttachLogPage::AttachLogPage(AttachRun *run, const QString &name, QWidget *paren
 QString AttachLogPage::stateText() const
 {
     switch (state()) {
-    case Launcher::State::Attaching: return tr("Attaching to %1…").arg(m_name);
+    case Launcher::State::Attaching: return tr("Attaching to %1…").arg(spec().containerName);
     case Launcher::State::Running:
-        return tr("Attached to %1 (%2)").arg(m_name, m_run->id().left(12));
+        return tr("Attached to %1 (%2)").arg(spec().containerName, m_run->id().left(12));
     case Launcher::State::Exited: return tr("Exited with code %1").arg(exitCode().value_or(-1));
     case Launcher::State::Failed: return tr("Failed: %1").arg(error().message());
-    case Launcher::State::Cancelled: return tr("Detached: %1 runs on").arg(m_name);
+    case Launcher::State::Cancelled: return tr("Detached: %1 runs on").arg(spec().containerName);
     default: return tr("Not attached yet");
     }
 }
@@ -63,7 +60,7 @@ QString AttachLogPage::titleText(const QString &image) const
 {
     Q_UNUSED(image)
     const QString program = m_terminal->screen()->title();
-    return program.isEmpty() ? m_name : program;
+    return program.isEmpty() ? spec().containerName : program;
 }
 
 QString AttachLogPage::endText() const

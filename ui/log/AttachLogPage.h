@@ -16,7 +16,7 @@ public:
                   QWidget *parent = nullptr);
 
     TerminalView *terminal() const override { return m_terminal; }
-    QString containerName() const { return m_name; }
+    QString containerName() const { return spec().containerName; }
 
 protected:
     QString stateText() const override;
@@ -28,6 +28,5 @@ private:
     AttachLogPage(AttachRun *run, const QString &name, QWidget *parent);
 
     AttachRun *m_run;
-    QString m_name;
     TerminalView *m_terminal;
 };

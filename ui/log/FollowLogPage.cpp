@@ -9,7 +9,7 @@ FollowLogPage::FollowLogPage(DockerClient *client, const QString &id, const QStr
 }
 
 FollowLogPage::FollowLogPage(FollowRun *run, const QString &name, QWidget *parent)
-    : LogPage(run, specOfContainer(name), parent), m_run(run), m_name(name)
+    : LogPage(run, specOfContainer(name), parent), m_run(run)
 {
     textEdit()->setAccessibleName(tr("Container output"));
     statusLabel()->setAccessibleName(tr("Container state"));
@@ -22,7 +22,7 @@ QString FollowLogPage::stateText() const
     switch (state()) {
     case Launcher::State::Running:
         return tr("Following %1 (%2); closing the tab leaves it running")
-            .arg(m_name, m_run->id().left(12));
+            .arg(spec().containerName, m_run->id().left(12));
     case Launcher::State::Exited: return tr("Exited with code %1").arg(exitCode().value_or(-1));
     case Launcher::State::Failed: return tr("Failed: %1").arg(error().message());
     case Launcher::State::Cancelled: return tr("No longer followed");
@@ -38,7 +38,7 @@ QString FollowLogPage::gpuShareText() const
 QString FollowLogPage::titleText(const QString &image) const
 {
     Q_UNUSED(image)
-    return m_name;
+    return spec().containerName;
 }
 
 QString FollowLogPage::endText() const

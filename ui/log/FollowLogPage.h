@@ -15,7 +15,7 @@ public:
     FollowLogPage(DockerClient *client, const QString &id, const QString &name, bool tty,
                   QWidget *parent = nullptr);
 
-    QString containerName() const { return m_name; }
+    QString containerName() const { return spec().containerName; }
 
 protected:
     QString stateText() const override;
@@ -27,5 +27,4 @@ private:
     FollowLogPage(FollowRun *run, const QString &name, QWidget *parent);
 
     FollowRun *m_run;
-    QString m_name;
 };
