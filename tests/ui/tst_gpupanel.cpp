@@ -215,18 +215,25 @@ bool near(QColor a, QColor b, int tolerance)
            && qAbs(a.blue() - b.blue()) <= tolerance;
 }
 
+// The panel shown with the first `seconds` of the played history recorded, the last one its
+// snapshot.
+void showPlayed(GpuPanel *panel, GpuHistory *history, int seconds)
+{
+    for (int s = 0; s < seconds; ++s)
+        history->record(playedSecond(s));
+    panel->resize(900, 520);
+    panel->show();
+    panel->setHistory(history, panel);
+    panel->setSnapshot(playedSecond(seconds - 1));
+}
+
 } // namespace
 
 void TestGpuPanel::historyPlotStacksOwnersAndSaysSo()
 {
     GpuHistory history;
-    for (int s = 0; s < 600; ++s)
-        history.record(playedSecond(s));
     GpuPanel panel;
-    panel.resize(900, 520);
-    panel.show();
-    panel.setHistory(&history, this);
-    panel.setSnapshot(playedSecond(599));
+    showPlayed(&panel, &history, 600);
     auto *plot = panel.findChild<HistoryPlot *>(QStringLiteral("gpuHistoryPlot"));
     auto *tree = panel.findChild<QTreeWidget *>(QStringLiteral("gpuTree"));
     auto *span = panel.findChild<QComboBox *>(QStringLiteral("gpuHistorySpan"));
@@ -324,13 +331,8 @@ void TestGpuPanel::alertSaidOnceInTheWindow()
 void TestGpuPanel::csvSaveFromTheMenuSaysWhatHappened()
 {
     GpuHistory history;
-    for (int s = 0; s < 30; ++s)
-        history.record(playedSecond(s));
     GpuPanel panel;
-    panel.resize(900, 520);
-    panel.show();
-    panel.setHistory(&history, this);
-    panel.setSnapshot(playedSecond(29));
+    showPlayed(&panel, &history, 30);
     auto *plot = panel.findChild<HistoryPlot *>(QStringLiteral("gpuHistoryPlot"));
     auto *note = panel.findChild<QLabel *>(QStringLiteral("gpuCsvNote"));
     QVERIFY(plot && note);
