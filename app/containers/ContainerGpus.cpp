@@ -171,9 +171,10 @@ QList<ContainerGpus::Gpu> ContainerGpus::held(const GpuSnapshot *host, bool *res
     };
     bool all = true;
     const bool known = host && host->ok();
-    // Device nodes name GPUs by minor number. Without the minor numbers (a driver that does not
-    // give them), /dev/nvidiaN is taken as index N: the driver numbers its nodes in the order it
-    // finds the GPUs, which is NVML's PCI order on nearly every host.
+    // Device nodes name GPUs by minor number, which only NVML gives (nvidia-smi has no query
+    // field for it). Without them (a host read through nvidia-smi: over ssh, or without
+    // libnvidia-ml), /dev/nvidiaN is taken as index N: the driver numbers its nodes in the order
+    // it finds the GPUs, which is NVML's PCI order on nearly every host.
     const bool minorsKnown = known
                              && std::any_of(host->gpus.begin(), host->gpus.end(),
                                             [](const GpuInfo &gpu) {

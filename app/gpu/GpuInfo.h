@@ -70,7 +70,9 @@ public:
     QString uuid;
     QString name;
     QString pciBusId;
-    int minorNumber = -1;    // the N of its device node /dev/nvidiaN (-1: not known)
+    // The N of its device node /dev/nvidiaN, from NVML (-1: not known; nvidia-smi has no query
+    // field for it: driver 580 refuses "minor_number").
+    int minorNumber = -1;
     qint64 memoryTotal = -1; // bytes
 
     // Live figures: polled.

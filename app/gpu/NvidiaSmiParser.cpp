@@ -109,8 +109,7 @@ QStringList NvidiaSmiParser::identityFields()
             QStringLiteral("power.limit"),
             QStringLiteral("mig.mode.current"),
             QStringLiteral("driver_version"),
-            QStringLiteral("clocks.sm"),
-            QStringLiteral("minor_number")};
+            QStringLiteral("clocks.sm")};
 }
 
 QStringList NvidiaSmiParser::liveFields()
@@ -164,8 +163,6 @@ QList<GpuInfo> NvidiaSmiParser::parseQueryGpu(const QByteArray &csv, const QStri
                 g.powerLimit = realValue(v);
             else if (field == QLatin1String("clocks.sm"))
                 g.smClock = intValue(v);
-            else if (field == QLatin1String("minor_number"))
-                g.minorNumber = intValue(v);
             else if (field == QLatin1String("mig.mode.current"))
                 g.migMode = v == QLatin1String("Enabled")    ? GpuInfo::MigMode::Enabled
                             : v == QLatin1String("Disabled") ? GpuInfo::MigMode::Disabled

@@ -53,20 +53,19 @@ public:
         if (f.open(QIODevice::WriteOnly))
             f.write(content);
     }
-    // Two idle H100s, GPU 0 GPU-aaaa and GPU 1 GPU-bbbb (or the UUIDs given), device nodes
-    // /dev/nvidia0 and /dev/nvidia1: the stand-in GPUs of the shared-host tests (issue 27),
-    // whose containers hold them by these UUIDs.
+    // Two idle H100s, GPU 0 GPU-aaaa and GPU 1 GPU-bbbb (or the UUIDs given): the stand-in GPUs
+    // of the shared-host tests (issue 27), whose containers hold them by these UUIDs.
     void writeTwoIdleGpus(const QByteArray &uuid0 = "GPU-aaaa",
                           const QByteArray &uuid1 = "GPU-bbbb") const
     {
         write(QStringLiteral("identity.csv"),
               "0, " + uuid0
                   + ", NVIDIA H100 80GB HBM3, 00000000:07:00.0, 81559, 0, 0, 0, 30, "
-                    "70.00, 700.00, Disabled, 580.159.04, 345, 0\n"
+                    "70.00, 700.00, Disabled, 580.159.04\n"
                     "1, "
                   + uuid1
                   + ", NVIDIA H100 80GB HBM3, 00000000:0F:00.0, 81559, 0, 0, 0, 30, "
-                    "70.00, 700.00, Disabled, 580.159.04, 345, 1\n");
+                    "70.00, 700.00, Disabled, 580.159.04\n");
         // Later reads ask for the live figures only.
         write(QStringLiteral("live.csv"), "0, 0, 0, 0, 30, 70.00, 700.00\n"
                                           "1, 0, 0, 0, 30, 70.00, 700.00\n");

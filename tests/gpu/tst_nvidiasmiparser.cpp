@@ -70,33 +70,32 @@ void TestNvidiaSmiParser::identityRow_data()
     QTest::addColumn<double>("powerDraw");
     QTest::addColumn<double>("powerLimit");
     QTest::addColumn<GpuInfo::MigMode>("mig");
-    QTest::addColumn<int>("minor"); // the last field, minor_number; -1 where the row lacks it
 
     QTest::newRow("noheader,nounits")
         << QByteArray("0, GPU-a, NVIDIA H100 80GB HBM3, 00000000:00:06.0, 81559, 1024, 37, 5, 36, "
                       "72.97, 700.00, Disabled, 580.159.04\n")
         << "NVIDIA H100 80GB HBM3" << 1024 * MiB << 37 << 36 << 72.97 << 700.0
-        << GpuInfo::MigMode::Disabled << -1;
+        << GpuInfo::MigMode::Disabled;
     QTest::newRow("N/A and Not Supported are unknown, never 0")
         << QByteArray("0, GPU-a, Tesla K80, 00000000:04:00.0, 11441, [N/A], [Not Supported], "
                       "[Not Supported], [N/A], [N/A], [Not Supported], [N/A], 470.82.01\n")
-        << "Tesla K80" << qint64(-1) << -1 << -1 << -1.0 << -1.0 << GpuInfo::MigMode::Unknown << -1;
+        << "Tesla K80" << qint64(-1) << -1 << -1 << -1.0 << -1.0 << GpuInfo::MigMode::Unknown;
     QTest::newRow("bare N/A and Unknown Error")
         << QByteArray("0, GPU-a, T4, 0:1:0.0, 15360, N/A, [Unknown Error], 3, N/A, 27.1, N/A, "
                       "N/A, 535.1\n")
-        << "T4" << qint64(-1) << -1 << -1 << 27.1 << -1.0 << GpuInfo::MigMode::Unknown << -1;
+        << "T4" << qint64(-1) << -1 << -1 << 27.1 << -1.0 << GpuInfo::MigMode::Unknown;
     QTest::newRow("missing trailing columns")
         << QByteArray("0, GPU-a, NVIDIA A10\n") << "NVIDIA A10" << qint64(-1) << -1 << -1 << -1.0
-        << -1.0 << GpuInfo::MigMode::Unknown << -1;
+        << -1.0 << GpuInfo::MigMode::Unknown;
     QTest::newRow("MIG on, CRLF") << QByteArray(
         "0, GPU-a, NVIDIA A100-SXM4-40GB, 00000000:07:00.0, 40960, 0, [N/A], [N/A], "
         "29, 55.5, 400.00, Enabled, 580.1\r\n")
                                   << "NVIDIA A100-SXM4-40GB" << qint64(0) << -1 << 29 << 55.5
-                                  << 400.0 << GpuInfo::MigMode::Enabled << -1;
+                                  << 400.0 << GpuInfo::MigMode::Enabled;
     QTest::newRow("name with a comma")
         << QByteArray("0, GPU-a, Odd, Name, 0:1:0.0, 100, 1, 2, 3, 4, 5, 6, Disabled, 1.0, "
-                      "1410 MHz, 3\n")
-        << "Odd, Name" << 1 * MiB << 2 << 4 << 5.0 << 6.0 << GpuInfo::MigMode::Disabled << 3;
+                      "1410 MHz\n")
+        << "Odd, Name" << 1 * MiB << 2 << 4 << 5.0 << 6.0 << GpuInfo::MigMode::Disabled;
 }
 
 void TestNvidiaSmiParser::identityRow()
@@ -115,7 +114,6 @@ void TestNvidiaSmiParser::identityRow()
     QTEST(g.powerDraw, "powerDraw");
     QTEST(g.powerLimit, "powerLimit");
     QTEST(g.migMode, "mig");
-    QTEST(g.minorNumber, "minor");
 }
 
 void TestNvidiaSmiParser::eightGpus()
