@@ -77,14 +77,20 @@ QProcessEnvironment cliEnvironment(const QString &host)
     return env;
 }
 
+// Runs the event loop until done() or ms have passed, asleep while no event comes (the timed
+// processEvents() overload drops WaitForMoreEvents and would spin a CPU that the engine needs).
 bool waitFor(const std::function<bool()> &done, int ms)
 {
     QElapsedTimer clock;
     clock.start();
+    QTimer deadline;
+    deadline.setTimerType(Qt::PreciseTimer);
+    deadline.setSingleShot(true);
+    deadline.start(ms);
     while (!done()) {
-        if (clock.elapsed() > ms)
+        if (clock.elapsed() >= ms)
             return false;
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
     }
     return true;
 }
