@@ -30,8 +30,13 @@ cleanup() {
 trap cleanup EXIT
 exec > >(tee "$out/terminal-bench.txt") 2>&1
 
-tar -C "$work" -xJf "$pack/engine.tar.xz" && tar -C "$work" -xJf "$pack/app.tar.xz" ||
-    { echo "terminal-bench.sh: could not unpack $pack" >&2; exit 2; }
+unpack() { # tar without xz falls back on Python's tarfile
+    tar -C "$work" -xJf "$1" 2>/dev/null ||
+        python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$1" "$work"
+}
+for archive in engine.tar.xz app.tar.xz; do
+    unpack "$pack/$archive" || { echo "terminal-bench.sh: could not unpack $pack/$archive" >&2; exit 2; }
+done
 [[ -x "$work/bin/bench_terminal" ]] || { echo "terminal-bench.sh: the app archive has no bench_terminal" >&2; exit 2; }
 export PATH="$work/bin:$PATH"
 # test-engine.sh takes trixie's engine from a fetched folder: the packed binaries stand in for it.
