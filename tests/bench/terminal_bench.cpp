@@ -11,6 +11,7 @@
 //  3. the heap that 10,000 lines of scrollback take (80 columns, colours on every line).
 //   GPUDECK_TEST_HOST=$(tests/scripts/test-engine.sh start /tmp/e | tail -n1)
 //   build/tests/bench/bench_terminal    (offscreen unless QT_QPA_PLATFORM says; GPUDECK_BENCH_KEYS)
+// The docker CLI is GPUDECK_BENCH_DOCKER, else the docker on PATH.
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "terminal/ExecTerminal.h"
@@ -19,9 +20,11 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QKeyEvent>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QStandardPaths>
 #include <QTimer>
 
 #include <functional>
@@ -61,6 +64,12 @@ QString floodCommand()
         .arg(kFloodBytes);
 }
 
+QString dockerCli()
+{
+    const QString named = qEnvironmentVariable("GPUDECK_BENCH_DOCKER");
+    return named.isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("docker")) : named;
+}
+
 QProcessEnvironment cliEnvironment(const QString &host)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -68,14 +77,20 @@ QProcessEnvironment cliEnvironment(const QString &host)
     return env;
 }
 
+// Runs the event loop until done() or ms have passed, asleep while no event comes (the timed
+// processEvents() overload drops WaitForMoreEvents and would spin a CPU that the engine needs).
 bool waitFor(const std::function<bool()> &done, int ms)
 {
     QElapsedTimer clock;
     clock.start();
+    QTimer deadline;
+    deadline.setTimerType(Qt::PreciseTimer);
+    deadline.setSingleShot(true);
+    deadline.start(ms);
     while (!done()) {
-        if (clock.elapsed() > ms)
+        if (clock.elapsed() >= ms)
             return false;
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
     }
     return true;
 }
@@ -170,6 +185,7 @@ QList<double> cliEchoes(const QString &host, const QString &container, int keys)
 {
     QList<double> out;
     const QByteArray dockerHost = qEnvironmentVariable("GPUDECK_BENCH_CLI_HOST", host).toUtf8();
+    const QByteArray docker = QFile::encodeName(dockerCli());
     struct winsize size = {24, 80, 0, 0};
     int master = -1;
     const pid_t pid = forkpty(&master, nullptr, nullptr, &size);
@@ -178,7 +194,7 @@ QList<double> cliEchoes(const QString &host, const QString &container, int keys)
     if (pid == 0) {
         setenv("DOCKER_HOST", dockerHost.constData(), 1);
         const QByteArray name = container.toUtf8();
-        execl("/usr/bin/docker", "docker", "exec", "-it", name.constData(), "sh",
+        execl(docker.constData(), "docker", "exec", "-it", name.constData(), "sh",
               static_cast<char *>(nullptr));
         _exit(127);
     }
@@ -285,9 +301,8 @@ double cliFlood(const QString &host, const QString &container, qint64 *bytes)
                      [&]() { *bytes += process.readAllStandardOutput().size(); });
     QElapsedTimer clock;
     clock.start();
-    process.start(QStringLiteral("/usr/bin/docker"),
-                  {QStringLiteral("exec"), QStringLiteral("-t"), container, QStringLiteral("sh"),
-                   QStringLiteral("-c"), floodCommand()});
+    process.start(dockerCli(), {QStringLiteral("exec"), QStringLiteral("-t"), container,
+                                QStringLiteral("sh"), QStringLiteral("-c"), floodCommand()});
     waitFor([&]() { return process.state() == QProcess::NotRunning; }, 600000);
     *bytes += process.readAllStandardOutput().size();
     return clock.nsecsElapsed() / 1e9;
@@ -354,17 +369,21 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "bench_terminal: set GPUDECK_TEST_HOST for the engine figures\n");
         return 2;
     }
-    std::printf("engine %s\n", qPrintable(host));
+    if (dockerCli().isEmpty()) {
+        std::fprintf(stderr, "bench_terminal: no docker CLI on PATH (or GPUDECK_BENCH_DOCKER)\n");
+        return 2;
+    }
+    std::printf("engine %s, docker CLI %s\n", qPrintable(host), qPrintable(dockerCli()));
     DockerClient client(endpoint.value());
     const QString container = QStringLiteral("gpudeck-bench-term-%1").arg(getpid());
     QProcess run;
     run.setProcessEnvironment(cliEnvironment(host));
-    run.start(QStringLiteral("/usr/bin/docker"),
+    run.start(dockerCli(),
               {QStringLiteral("run"), QStringLiteral("-d"), QStringLiteral("--network"),
                QStringLiteral("none"), QStringLiteral("--name"), container, kImage,
                QStringLiteral("sleep"), QStringLiteral("3600")});
     run.waitForFinished(120000);
-    if (run.exitCode() != 0) {
+    if (run.exitStatus() != QProcess::NormalExit || run.exitCode() != 0) {
         std::fprintf(stderr, "docker run failed: %s\n", run.readAllStandardError().constData());
         return 1;
     }
@@ -405,7 +424,7 @@ int main(int argc, char *argv[])
                 kFloodBytes / 1e6 / median(floodTheirs), cliBytes, stall, stallCpu,
                 qint64(floodOurs.size()));
 
-    QProcess::execute(QStringLiteral("/usr/bin/docker"),
+    QProcess::execute(dockerCli(),
                       {QStringLiteral("-H"), qEnvironmentVariable("GPUDECK_BENCH_CLI_HOST", host),
                        QStringLiteral("rm"), QStringLiteral("-f"), container});
     return 0;

@@ -95,7 +95,10 @@ if [[ $(id -u) -ne 0 ]]; then
     echo "test-engine: dockerd needs root; run the tests as root (sudo) so the sandboxed engine can start." >&2
     exit 1
 fi
-for tool in dockerd "$docker_cli" busybox; do
+# The fetched engines bring their own CLI (a GPU host without Docker has no /usr/bin/docker).
+needed=(dockerd busybox)
+[[ -n "${GPUDECK_TEST_ENGINE_CDI:-}${GPUDECK_TEST_ENGINE_DOCKER28:-}" ]] || needed+=("$docker_cli")
+for tool in "${needed[@]}"; do
     if ! command -v "$tool" >/dev/null && [[ ! -x "$tool" ]]; then
         echo "test-engine: $tool is missing; install docker.io and busybox-static (packaging/dev.sh does)." >&2
         exit 1
