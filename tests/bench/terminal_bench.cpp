@@ -11,7 +11,8 @@
 //  3. the heap that 10,000 lines of scrollback take (80 columns, colours on every line).
 //   GPUDECK_TEST_HOST=$(tests/scripts/test-engine.sh start /tmp/e | tail -n1)
 //   build/tests/bench/bench_terminal    (offscreen unless QT_QPA_PLATFORM says; GPUDECK_BENCH_KEYS)
-// The docker CLI is GPUDECK_BENCH_DOCKER, else the docker on PATH.
+// The docker CLI is GPUDECK_BENCH_DOCKER, else the docker on PATH. GPUDECK_BENCH_SOURCE=file: the
+// flood is cat of a file in the container instead of yes | head.
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "terminal/ExecTerminal.h"
@@ -57,11 +58,24 @@ double percentile(QList<double> values, double p)
     return values.isEmpty() ? 0 : values.at(qMin(values.size() - 1, qsizetype(values.size() * p)));
 }
 
-QString floodCommand()
+// The flood's lines, made by yes | head in the container as it runs; with
+// GPUDECK_BENCH_SOURCE=file, written to a file in the container first and then sent by cat (on a
+// fast machine busybox head, at 100 % of a CPU, is what limits the engine path).
+bool floodFromFile()
+{
+    return qEnvironmentVariable("GPUDECK_BENCH_SOURCE") == QLatin1String("file");
+}
+
+QString floodLines()
 {
     return QStringLiteral("yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                           "0123456789 | head -c %1")
         .arg(kFloodBytes);
+}
+
+QString floodCommand()
+{
+    return floodFromFile() ? QStringLiteral("cat /tmp/gpudeck-flood") : floodLines();
 }
 
 QString dockerCli()
@@ -402,6 +416,22 @@ int main(int argc, char *argv[])
             percentile(ours.paint, 0.9), median(theirs), percentile(theirs, 0.9),
             qint64(ours.model.size()), qint64(theirs.size()));
 
+    if (floodFromFile()) {
+        // The test image has no /tmp.
+        QProcess write;
+        write.setProcessEnvironment(cliEnvironment(host));
+        write.start(dockerCli(),
+                    {QStringLiteral("exec"), container, QStringLiteral("sh"), QStringLiteral("-c"),
+                     QStringLiteral("mkdir -p /tmp && ") + floodLines()
+                         + QStringLiteral(" > /tmp/gpudeck-flood")});
+        write.waitForFinished(120000);
+        if (write.exitStatus() != QProcess::NormalExit || write.exitCode() != 0) {
+            std::fprintf(stderr, "the flood's file was not written: %s\n",
+                         write.readAllStandardError().constData());
+            return 1;
+        }
+        std::printf("flood source: cat of a %lld-byte file in the container\n", kFloodBytes);
+    }
     QList<double> floodOurs, floodTheirs;
     qint64 stall = 0;
     double stallCpu = 0;
