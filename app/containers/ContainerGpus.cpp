@@ -182,10 +182,11 @@ QList<ContainerGpus::Gpu> ContainerGpus::held(const GpuSnapshot *host, bool *res
                                             });
     for (const QString &token : m_tokens) {
         bool matched = false;
+        const int minor = nodeMinor(token);
         if (known) {
             for (const GpuInfo &gpu : host->gpus) {
                 bool hit = false;
-                if (const int minor = nodeMinor(token); minor >= 0)
+                if (minor >= 0)
                     hit = (minorsKnown ? gpu.minorNumber : gpu.index) == minor;
                 else if (token == QLatin1String("all"))
                     hit = true;

@@ -142,6 +142,11 @@ public:
         }
         if (!m_pending.isEmpty())
             m_deadline.start();
+        if (!client) {
+            m_ownIn = true;
+            settle();
+            return;
+        }
         ContainerLister::list(
             client, true, this,
             [this](const Result<QList<ContainerRecord>> &found) {

@@ -37,7 +37,8 @@ constexpr int kOthersDeadlineMs = 3000;
 // and of others, the other engines of its GPU host (the local Docker's and the local Podman's),
 // each once: engine's failure is the answer's error; one of the others that fails, or has not
 // answered within kOthersDeadlineMs, is left out (a debug line says which). Each record's engine
-// says whose it is. done runs once, unless context is deleted first.
+// says whose it is. A null client: the others' only. done runs once, unless context is deleted
+// first.
 void onHost(DockerClient *client, const QList<QPointer<DockerClient>> &others, QObject *context,
             Done done);
 

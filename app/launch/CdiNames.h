@@ -5,7 +5,6 @@
 #include "gpu/GpuInfo.h"
 
 #include <QList>
-
 #include <QString>
 #include <QStringList>
 

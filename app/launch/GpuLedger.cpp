@@ -350,6 +350,38 @@ QString givesWayOnHost(const QList<ContainerRecord> &live, const QString &id,
     return {};
 }
 
+namespace {
+
+// Once mine keeps its GPUs on its own engine: the claims of the host's other engines, by exact
+// Created times (givesWayOnHost).
+void checkOtherEngines(DockerClient *client, const QList<QPointer<DockerClient>> &others,
+                       const QString &id, const QStringList &uuids, const GpuSnapshot &host,
+                       QObject *context, std::function<void(const Result<QString> &)> done)
+{
+    // Mine inspected for its exact Created; nothing else of its own engine is read again.
+    ContainerLister::inspect(
+        client, {id}, context,
+        [client, others, id, uuids, host, context,
+         done = std::move(done)](const Result<QList<ContainerRecord>> &mine) mutable {
+            if (!mine) {
+                done(mine.error());
+                return;
+            }
+            // With no engine of its own the listing leaves out the engines that fail: it always
+            // answers with a list.
+            ContainerLister::onHost(nullptr, others, context,
+                                    [client, id, uuids, host, mine = mine.value(),
+                                     done = std::move(done)](
+                                        const Result<QList<ContainerRecord>> &live) {
+                                        done(givesWayOnHost(mine + live.value(), id,
+                                                            client->endpoint().url, uuids, host,
+                                                            client->engineNow()));
+                                    });
+        });
+}
+
+} // namespace
+
 void check(DockerClient *client, const QList<QPointer<DockerClient>> &others, const QString &id,
            const QStringList &uuids, const GpuSnapshot &host, QObject *context,
            std::function<void(const Result<QString> &)> done)
@@ -362,27 +394,15 @@ void check(DockerClient *client, const QList<QPointer<DockerClient>> &others, co
         new Check(client, host, context, id, uuids, std::move(done));
         return;
     }
-    QPointer<QObject> guard(context);
+    // The Check is a child of context: its answer comes only while context lives.
     new Check(client, host, context, id, uuids,
-              [client, others, id, uuids, host, guard,
+              [client, others, id, uuids, host, context,
                done = std::move(done)](const Result<QString> &holder) mutable {
-                  if (!guard)
-                      return;
                   if (!holder || !holder.value().isEmpty()) {
                       done(holder);
                       return;
                   }
-                  ContainerLister::onHost(client, others, guard.data(),
-                                          [client, id, uuids, host, done = std::move(done)](
-                                              const Result<QList<ContainerRecord>> &live) {
-                                              if (!live) {
-                                                  done(live.error());
-                                                  return;
-                                              }
-                                              done(givesWayOnHost(live.value(), id,
-                                                                  client->endpoint().url, uuids,
-                                                                  host, client->engineNow()));
-                                          });
+                  checkOtherEngines(client, others, id, uuids, host, context, std::move(done));
               });
 }
 

@@ -70,6 +70,16 @@ int lastTick(const LogPage *page)
     return text.mid(at + 4).section(QLatin1Char('\n'), 0, 0).toInt();
 }
 
+// The GPU panel's row of the GPU with this device ID; null when there is none.
+QTreeWidgetItem *gpuRow(const QTreeWidget *tree, const QString &deviceId)
+{
+    for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+        if (tree->topLevelItem(i)->data(GpuPanel::IndexColumn, GpuPanel::DeviceIdRole) == deviceId)
+            return tree->topLevelItem(i);
+    }
+    return nullptr;
+}
+
 } // namespace
 
 class TestContainersDock : public GuiTestBase
@@ -178,12 +188,7 @@ private slots:
         auto window = openWindow();
         auto *tree = child<QTreeWidget>(window.get(), "gpuTree");
         QTRY_COMPARE_WITH_TIMEOUT(tree->topLevelItemCount(), 8, 15000);
-        QTreeWidgetItem *gpu1 = nullptr;
-        for (int i = 0; i < tree->topLevelItemCount(); ++i) {
-            if (tree->topLevelItem(i)->data(GpuPanel::IndexColumn, GpuPanel::DeviceIdRole)
-                == QStringLiteral("1"))
-                gpu1 = tree->topLevelItem(i);
-        }
+        QTreeWidgetItem *gpu1 = gpuRow(tree, QStringLiteral("1"));
         QVERIFY(gpu1);
         QTRY_VERIFY2_WITH_TIMEOUT(
             gpu1->text(GpuPanel::ProcessColumn).contains(QStringLiteral("held by %1").arg(name)),
@@ -231,12 +236,7 @@ private slots:
         auto window = openWindow();
         auto *tree = child<QTreeWidget>(window.get(), "gpuTree");
         QTRY_COMPARE_WITH_TIMEOUT(tree->topLevelItemCount(), 8, 15000);
-        QTreeWidgetItem *gpu2 = nullptr;
-        for (int i = 0; i < tree->topLevelItemCount(); ++i) {
-            if (tree->topLevelItem(i)->data(GpuPanel::IndexColumn, GpuPanel::DeviceIdRole)
-                == QStringLiteral("2"))
-                gpu2 = tree->topLevelItem(i);
-        }
+        QTreeWidgetItem *gpu2 = gpuRow(tree, QStringLiteral("2"));
         QVERIFY(gpu2);
         const QString held = QStringLiteral("held by %1 @ %2").arg(name, other);
         QTRY_VERIFY2_WITH_TIMEOUT(gpu2->text(GpuPanel::ProcessColumn).contains(held),

@@ -71,8 +71,8 @@ public:
     // process of theirs runs there: "held by NAME, idle".
     void setHolders(const QHash<QString, QStringList> &holders);
     // The engine's GPU claims (GpuLedger): a GPU that a launch has claimed and not yet started
-    // shows "claimed by NAME (starting)" until it starts or its claim lapses.
-    // Launches' claims on GPUs, judged on the engine's clock (this machine's plus the offset).
+    // shows "claimed by NAME (starting)" until it starts or its claim lapses, on the engine's
+    // clock (this machine's plus engineClockOffsetMs).
     void setClaims(const QList<GpuLedger::Claim> &claims, qint64 engineClockOffsetMs = 0);
 
 signals:

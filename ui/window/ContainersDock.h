@@ -24,8 +24,9 @@ class QLabel;
 // GPUs. It opens the log tabs the view asks for, brings back the tabs that followed running
 // containers when the window last closed (remembered per engine) and the tabs that ended when the
 // engine restarted, and says which running container holds each GPU: one of the selected engine,
-// or of another engine of its GPU host (the local Podman beside the local Docker). A shell the view asks for opens in a
-// terminal window of its own (as a launch tab's Shell does), an attach in a terminal tab.
+// or of another engine of its GPU host (the local Podman beside the local Docker). A shell the
+// view asks for opens in a terminal window of its own (as a launch tab's Shell does), an attach in
+// a terminal tab.
 class ContainersDock : public QDockWidget
 {
     Q_OBJECT
@@ -51,8 +52,8 @@ public:
 
 signals:
     void holdersChanged(const QHash<QString, QStringList> &holders);
-    // The engine's GPU claims: containers created with one and not started (GpuLedger).
-    // The engine's GPU claims, and its clock's offset from this machine's (they lapse on its clock).
+    // The engine's GPU claims: containers created with one and not started (GpuLedger), and its
+    // clock's offset from this machine's (they lapse on its clock).
     void claimsChanged(const QList<GpuLedger::Claim> &claims, qint64 engineClockOffsetMs);
     // The view's Launch Again: the container and the preset that launched it (empty: none did).
     void launchAgainRequested(const QString &id, const QString &preset);
