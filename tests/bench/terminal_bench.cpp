@@ -261,6 +261,7 @@ struct Flood
     double seconds = 0;
     qint64 longestStallMs = 0;
     double longestStallCpuMs = 0; // of it, the GUI thread on a CPU (the rest: waiting to run)
+    double cpuSeconds = 0;        // the GUI thread on a CPU over the whole flood
     bool complete = false;
 };
 
@@ -292,6 +293,7 @@ Flood gpudeckFlood(DockerClient *client, const QString &container)
         lastTick = clock.elapsed();
         lastCpu = cpu;
     });
+    const double startCpu = lastCpu;
     clock.start();
     tick.start(5);
     terminal.start();
@@ -303,6 +305,7 @@ Flood gpudeckFlood(DockerClient *client, const QString &container)
         },
         600000);
     out.seconds = clock.nsecsElapsed() / 1e9;
+    out.cpuSeconds = (threadCpuMs() - startCpu) / 1e3;
     return out;
 }
 
@@ -333,8 +336,9 @@ double parseSeconds()
     TerminalScreen screen(40, 120);
     QElapsedTimer clock;
     clock.start();
+    // Fed as reads come, gathered up to 256 KiB, each gathering parsed at once.
     for (qint64 fed = 0; fed < kFloodBytes; fed += chunk.size())
-        screen.feed(chunk); // parsed at once, unless a turn of the event loop's time runs out
+        screen.feed(chunk);
     while (screen.pendingBytes() > 0)
         QCoreApplication::processEvents();
     return clock.nsecsElapsed() / 1e9;
@@ -432,7 +436,7 @@ int main(int argc, char *argv[])
         }
         std::printf("flood source: cat of a %lld-byte file in the container\n", kFloodBytes);
     }
-    QList<double> floodOurs, floodTheirs;
+    QList<double> floodOurs, floodTheirs, floodCpu;
     qint64 stall = 0;
     double stallCpu = 0;
     qint64 cliBytes = 0;
@@ -441,6 +445,7 @@ int main(int argc, char *argv[])
         if (!flood.complete)
             std::fprintf(stderr, "GPU Deck's flood did not complete\n");
         floodOurs << flood.seconds;
+        floodCpu << flood.cpuSeconds;
         if (flood.longestStallMs > stall) {
             stall = flood.longestStallMs;
             stallCpu = flood.longestStallCpuMs;
@@ -453,6 +458,11 @@ int main(int argc, char *argv[])
                 median(floodOurs), kFloodBytes / 1e6 / median(floodOurs), median(floodTheirs),
                 kFloodBytes / 1e6 / median(floodTheirs), cliBytes, stall, stallCpu,
                 qint64(floodOurs.size()));
+    // How near GPU Deck is to its own limit: at 100 % the GUI thread would be what holds it back.
+    std::printf("GPU Deck's GUI thread was on a CPU for %.2f s of the flood's %.2f s (%.0f %%): on "
+                "its own it would carry %.0f MB/s\n",
+                median(floodCpu), median(floodOurs), 100 * median(floodCpu) / median(floodOurs),
+                kFloodBytes / 1e6 / median(floodCpu));
 
     QProcess::execute(dockerCli(),
                       {QStringLiteral("-H"), qEnvironmentVariable("GPUDECK_BENCH_CLI_HOST", host),

@@ -20,6 +20,7 @@ private slots:
     void shortcutMatchesLibvterm();
     void longFloodKeepsTheNewestLines();
     void shrinkingUnderAScrollRegion();
+    void largeFeedsAreGatheredInOrder();
 
 private:
     static void settle(TerminalScreen &screen);
@@ -251,6 +252,30 @@ void TestTerminalScreen::shrinkingUnderAScrollRegion()
         QCOMPARE(screen.lineText(screen.rows() - 1), QStringLiteral("wide"));
         QCOMPARE(screen.lineText(screen.rows() - 2), QStringLiteral("line 59"));
     }
+}
+
+// A large read waits a few milliseconds for the reads after it, to be parsed with them in longer
+// runs of plain lines; a small one is on the screen when feed() returns, unless it comes while a
+// large one waits: then it waits too, behind it.
+void TestTerminalScreen::largeFeedsAreGatheredInOrder()
+{
+    TerminalScreen screen(10, 40);
+    screen.feed("ready\r\n");
+    QCOMPARE(screen.pendingBytes(), 0);
+    QCOMPARE(screen.lineText(0), QStringLiteral("ready"));
+    QByteArray flood;
+    for (int i = 0; i < 1000; ++i)
+        flood += "line " + QByteArray::number(i) + "\r\n";
+    screen.feed(flood);
+    QVERIFY(screen.pendingBytes() > 0);
+    screen.feed("tail\r\n");
+    QCOMPARE(screen.pendingBytes(), flood.size() + 6);
+    QTRY_COMPARE_WITH_TIMEOUT(screen.pendingBytes(), 0, 5000);
+    QCOMPARE(screen.lineText(8), QStringLiteral("tail"));
+    QCOMPARE(screen.lineText(7), QStringLiteral("line 999"));
+    QCOMPARE(screen.lineText(0), QStringLiteral("line 992"));
+    QCOMPARE(screen.lineText(-1), QStringLiteral("line 991"));
+    QVERIFY(screen.linesSkipped() > 0);
 }
 
 QTEST_GUILESS_MAIN(TestTerminalScreen)

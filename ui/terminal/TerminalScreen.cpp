@@ -58,10 +58,6 @@ struct TerminalScreen::Callbacks
     {
         TerminalScreen *s = self(user);
         ++s->m_pushes;
-        if (s->m_suppressPushes > 0) { // already pushed by skipPlainLines()
-            --s->m_suppressPushes;
-            return 1;
-        }
         s->pushCells(columns, cells);
         return 1;
     }
@@ -132,6 +128,10 @@ TerminalScreen::TerminalScreen(int rows, int columns, QObject *parent)
     vterm_screen_set_damage_merge(m_screen, VTERM_DAMAGE_SCROLL);
     vterm_screen_enable_altscreen(m_screen, 1);
     vterm_screen_reset(m_screen, 1);
+    m_gather.setSingleShot(true);
+    m_gather.setTimerType(Qt::PreciseTimer);
+    m_gather.setInterval(kGatherMs);
+    connect(&m_gather, &QTimer::timeout, this, &TerminalScreen::drain);
 }
 
 TerminalScreen::~TerminalScreen()
@@ -142,8 +142,19 @@ TerminalScreen::~TerminalScreen()
 void TerminalScreen::feed(const QByteArray &bytes)
 {
     m_input.append(bytes);
-    if (!m_draining)
-        drain();
+    if (m_draining)
+        return;
+    if (m_gather.isActive()) {
+        if (pendingBytes() < kGatherMax)
+            return;
+        m_gather.stop();
+    } else if (bytes.size() >= kGatherBytes) {
+        // A large read is most likely part of a flood: the reads of the next few milliseconds
+        // are gathered and parsed with it, in longer runs of plain lines (skipPlainLines()).
+        m_gather.start();
+        return;
+    }
+    drain();
 }
 
 void TerminalScreen::drain()
@@ -301,13 +312,13 @@ void TerminalScreen::learnFromLine(const char *bytes, qsizetype size)
     if (!wasKnown || !same(stored, m_plainPen)
         || !std::equal(blanks.begin(), blanks.end(), m_plainBlank.begin(), m_plainBlank.end(),
                        same)) {
-        m_plainBytes.reset();
+        m_plainBytes.fill(false);
         m_plainPen = stored;
         m_plainBlank = std::move(blanks);
         m_plainKeep = keep;
     }
     for (qsizetype i = 0; i < length; ++i)
-        m_plainBytes.set(size_t(static_cast<unsigned char>(bytes[i])));
+        m_plainBytes[static_cast<unsigned char>(bytes[i])] = true;
     m_plainKnown = true;
 }
 
@@ -315,39 +326,39 @@ qsizetype TerminalScreen::skipPlainLines(const char *bytes, qsizetype size)
 {
     // A run of plain lines, each drawn as learnFromLine() saw: feeding them one by one would
     // scroll the screen (libvterm moves all of it) once a line. Only the last rows-1 lines stay
-    // on the screen; the rows now above the cursor and the lines before those last ones would
-    // scroll off in order. Those go straight into the scrollback, then libvterm draws the last
-    // lines (its scrolling pushes the rows already pushed, which are dropped).
+    // on the screen; the rows above the cursor and the lines before those last ones scroll off
+    // in order. So libvterm scrolls the rows above the cursor off in one step (CSI S, pushing
+    // them as line feeds would), the passing lines go straight into the scrollback, and the last
+    // lines are drawn from the top row down without scrolling: the cursor ends at the bottom
+    // row's start, as it would have.
     const QPoint at = cursor();
     if (m_altScreen || at.y() != m_rows - 1 || at.x() != 0)
         return 0;
     std::vector<std::pair<qsizetype, qsizetype>> lines; // start, length without CR LF
     qsizetype end = 0;
-    while (end < size && end < kRunBytes) {
-        const qsizetype line = plainLine(bytes + end, size - end);
-        if (line == 0)
+    // plainLine() with only the bytes seen drawn as themselves (all of them printable), in one
+    // pass: a line with any other byte ends the run.
+    const qsizetype limit = std::min(size, kRunBytes);
+    while (end < limit) {
+        qsizetype length = 0;
+        while (end + length < size && length < m_columns
+               && m_plainBytes[static_cast<unsigned char>(bytes[end + length])])
+            ++length;
+        if (length >= m_columns || end + length + 2 > size || bytes[end + length] != '\r'
+            || bytes[end + length + 1] != '\n')
             break;
-        bool known = true;
-        for (qsizetype i = end; i < end + line - 2 && known; ++i)
-            known = m_plainBytes.test(size_t(static_cast<unsigned char>(bytes[i])));
-        if (!known)
-            break;
-        lines.emplace_back(end, line - 2);
-        end += line;
+        lines.emplace_back(end, length);
+        end += length + 2;
     }
     const qsizetype stay = m_rows - 1;
     if (qsizetype(lines.size()) < stay + 16) // too few to be worth it
         return 0;
+    const QByteArray scroll = "\x1b[" + QByteArray::number(stay) + "S\x1b[H";
+    write(scroll.constData(), scroll.size());
+    // Passing lines beyond what the scrollback keeps would only push each other out.
     const qsizetype passing = qsizetype(lines.size()) - stay;
-    // Pushes beyond what the scrollback keeps would only push each other out.
-    const qsizetype pushes = stay + passing;
-    const qsizetype dropped = std::max<qsizetype>(0, pushes - maxScrollback());
-    for (qsizetype i = dropped; i < pushes; ++i) {
-        if (i < stay) {
-            pushScreenRow(int(i));
-            continue;
-        }
-        const auto [start, length] = lines[size_t(i - stay)];
+    for (qsizetype i = std::max<qsizetype>(0, passing - maxScrollback()); i < passing; ++i) {
+        const auto [start, length] = lines[size_t(i)];
         StoredLine &line = newScrollbackLine();
         const qsizetype used = std::max<qsizetype>(length, m_plainKeep);
         line.cells.resize(size_t(used));
@@ -360,21 +371,11 @@ qsizetype TerminalScreen::skipPlainLines(const char *bytes, qsizetype size)
         if (line.cells.capacity() > line.cells.size() + 16)
             line.cells.shrink_to_fit();
     }
-    m_suppressPushes = int(stay);
     const qsizetype from = lines[size_t(passing)].first;
     write(bytes + from, end - from);
-    m_suppressPushes = 0; // all of them were libvterm's, as the state it showed says
     m_skipped += passing;
     emit damaged();
     return end;
-}
-
-void TerminalScreen::pushScreenRow(int row)
-{
-    std::vector<VTermScreenCell> cells(static_cast<size_t>(m_columns));
-    for (int column = 0; column < m_columns; ++column)
-        cells[size_t(column)] = readCell(m_screen, row, column);
-    pushCells(m_columns, cells.data());
 }
 
 TerminalScreen::StoredLine &TerminalScreen::newScrollbackLine()

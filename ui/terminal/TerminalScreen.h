@@ -5,8 +5,9 @@
 #include <QObject>
 #include <QPoint>
 #include <QString>
+#include <QTimer>
 
-#include <bitset>
+#include <array>
 #include <deque>
 #include <utility>
 #include <vector>
@@ -60,7 +61,8 @@ public:
     explicit TerminalScreen(int rows = 24, int columns = 80, QObject *parent = nullptr);
     ~TerminalScreen() override;
 
-    // What the program wrote; a large feed is parsed a slice per turn of the event loop.
+    // What the program wrote. A small feed is parsed at once; a large one a few milliseconds
+    // later, with what follows it, a slice per turn of the event loop.
     void feed(const QByteArray &bytes);
     void resize(int rows, int columns);
     int rows() const { return m_rows; }
@@ -133,11 +135,13 @@ private:
     void learnFromLine(const char *bytes, qsizetype size);
     qsizetype skipPlainLines(const char *bytes, qsizetype size);
     void pushCells(int columns, const void *cells);
-    void pushScreenRow(int row);
     StoredLine &newScrollbackLine();
     static constexpr qsizetype kPiece = 16 * 1024; // other bytes libvterm gets in one call at most
     static constexpr qint64 kTurnNs = 8 * 1000000; // parsing a turn of the event loop may take
-    static constexpr qsizetype kRunBytes = 64 * 1024; // the most one skip covers
+    static constexpr qsizetype kGatherBytes = 4 * 1024; // a feed this large waits kGatherMs
+    static constexpr int kGatherMs = 4;                 // for the reads that follow it,
+    static constexpr qsizetype kGatherMax = 256 * 1024; // up to this many bytes
+    static constexpr qsizetype kRunBytes = 64 * 1024;   // the most one skip covers
 
     VTerm *m_vt;
     VTermScreen *m_screen;
@@ -153,7 +157,8 @@ private:
     QByteArray m_pendingOutput;
     QByteArray m_input; // written by the program; from m_parsed on not parsed yet
     qsizetype m_parsed = 0;
-    bool m_draining = false;
+    bool m_draining = false; // a slice of the parse is due in the next turn
+    QTimer m_gather;         // running: feeds are gathered for a longer run
 
     // What the last plain lines showed about how libvterm draws the next one: the cell a byte
     // becomes (its code point 0), the bottom row's blanks, and the bytes seen drawn as themselves.
@@ -163,8 +168,7 @@ private:
     StoredCell m_plainPen;
     std::vector<StoredCell> m_plainBlank;
     int m_plainKeep = 0; // a plain line keeps at least this many cells (blanks that are not default)
-    std::bitset<128> m_plainBytes;
+    std::array<bool, 256> m_plainBytes{};
     qint64 m_skipped = 0;
-    quint64 m_pushes = 0;     // lines libvterm scrolled off
-    int m_suppressPushes = 0; // lines libvterm scrolls off that are already in the scrollback
+    quint64 m_pushes = 0; // lines libvterm scrolled off
 };
