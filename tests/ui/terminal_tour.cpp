@@ -1,6 +1,6 @@
 // Not a test: opens a shell in a running container (argv[1]) on DOCKER_HOST's engine, types a
-// line with colours, wide characters and attributes into it, and stays open for a look or a
-// screenshot under Xvfb (xvfb-run, then `import -window root shot.png`).
+// line with colours, wide characters and attributes into it (or GPUDECK_TOUR_TYPE), and stays open
+// for a look or a screenshot under Xvfb (xvfb-run, then `import -window root shot.png`).
 #include "engine/DockerClient.h"
 #include "engine/Endpoint.h"
 #include "terminal/ShellPage.h"
@@ -27,13 +27,17 @@ int main(int argc, char *argv[])
     page.show();
     page.start();
     QTimer::singleShot(1500, &page, [&page]() {
+        // GPUDECK_TOUR_TYPE: another line to type (e.g. a flood before a look at the scrollback).
+        const QString typed = qEnvironmentVariable("GPUDECK_TOUR_TYPE");
         QTest::keyClicks(page.view(),
-                         QStringLiteral(
-                             "printf '\\033]0;tour title\\007\\033[1;31mbold red\\033[0m "
-                             "\\033[3;32mitalic green\\033[0m \\033[4munder\\033[0m "
-                             "\\033[7mreverse\\033[0m \\033[38;5;208m256\\033[0m "
-                             "\\033[38;2;90;160;255mtruecolor\\033[0m "
-                             "\\344\\270\\226\\347\\225\\214\\n'; ls /bin | head -n 5"));
+                         !typed.isEmpty()
+                             ? typed
+                             : QStringLiteral(
+                                 "printf '\\033]0;tour title\\007\\033[1;31mbold red\\033[0m "
+                                 "\\033[3;32mitalic green\\033[0m \\033[4munder\\033[0m "
+                                 "\\033[7mreverse\\033[0m \\033[38;5;208m256\\033[0m "
+                                 "\\033[38;2;90;160;255mtruecolor\\033[0m "
+                                 "\\344\\270\\226\\347\\225\\214\\n'; ls /bin | head -n 5"));
         QTest::keyClick(page.view(), Qt::Key_Return);
     });
     QTimer::singleShot(qEnvironmentVariableIntValue("GPUDECK_TOUR_MS") > 0
