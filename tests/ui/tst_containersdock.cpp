@@ -215,7 +215,8 @@ private slots:
     }
 
     // A container of the host's other engine (an engine the window knows, not the selected one)
-    // that holds GPU 2 idle: the panel names it with its engine, and it goes when it ends.
+    // that holds GPU 2 idle: the panel names it with its engine, and it goes when it ends; the
+    // same for a claim there.
     void gpuPanelNamesAHolderOfTheHostsOtherEngine()
     {
         const QString other = qEnvironmentVariable("GPUDECK_TEST_OTHER_HOST");
@@ -244,6 +245,22 @@ private slots:
         // Its end, an event of the other engine, frees the GPU in the panel.
         QCOMPARE(docker({QStringLiteral("rm"), QStringLiteral("-f"), name}).exitCode, 0);
         QTRY_VERIFY_WITH_TIMEOUT(!gpu2->text(GpuPanel::ProcessColumn).contains(name), 10000);
+
+        // A launch there that has claimed GPU 3 and not started yet (created, with the claim's
+        // label) shows as a claim, named with its engine, until it is gone.
+        const QString claimer = unique(QStringLiteral("claimer"));
+        const TestEngine::CliResult created = docker(
+            {QStringLiteral("create"), QStringLiteral("--network"), QStringLiteral("none"),
+             QStringLiteral("--name"), claimer, QStringLiteral("--label"),
+             ContainerRecord::gpusLabel() + QStringLiteral("=3"), kImage, QStringLiteral("true")});
+        QVERIFY2(created.exitCode == 0, created.err.constData());
+        QTreeWidgetItem *gpu3 = gpuRow(tree, QStringLiteral("3"));
+        QVERIFY(gpu3);
+        const QString claimed = QStringLiteral("claimed by %1 @ %2 (starting)").arg(claimer, other);
+        QTRY_VERIFY2_WITH_TIMEOUT(gpu3->text(GpuPanel::ProcessColumn).contains(claimed),
+                                  qPrintable(gpu3->text(GpuPanel::ProcessColumn)), 15000);
+        QCOMPARE(docker({QStringLiteral("rm"), QStringLiteral("-f"), claimer}).exitCode, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!gpu3->text(GpuPanel::ProcessColumn).contains(claimer), 10000);
     }
 
     void windowRestartBringsBackTheTab()

@@ -119,20 +119,17 @@ void ContainersDock::listHostEngines()
 {
     delete m_hostCalls;
     m_hostCalls = new QObject(this);
+    QList<QPointer<DockerClient>> clients;
     for (const QPointer<Engine> &other : std::as_const(m_hostEngines)) {
-        if (!other || !other->client())
-            continue;
-        Engine *key = other;
-        ContainerLister::list(other->client(), false, m_hostCalls,
-                              [this, key](const Result<QList<ContainerRecord>> &running) {
-                                  // One that cannot be read holds nothing until it can.
-                                  if (running)
-                                      m_hostRecords.insert(key, running.value());
-                                  else
-                                      m_hostRecords.remove(key);
-                                  updateHolders();
-                              });
+        if (other && other->client())
+            clients << other->client();
     }
+    // As a launch's pick sees them: an engine that cannot be read holds nothing until it can.
+    ContainerLister::onHost(nullptr, clients, m_hostCalls,
+                            [this](const Result<QList<ContainerRecord>> &live) {
+                                m_hostRecords = live ? live.value() : QList<ContainerRecord>();
+                                updateHolders();
+                            });
 }
 
 void ContainersDock::openShell(const QString &id, const QString &name, const QStringList &command)
@@ -237,33 +234,35 @@ void ContainersDock::rememberTabs() const
 void ContainersDock::updateHolders()
 {
     QHash<QString, QStringList> holders;
+    QList<GpuLedger::Claim> claims;
     const GpuSnapshot *host = m_host.gpus.isEmpty() ? nullptr : &m_host;
-    const auto add = [&](const QList<ContainerRecord> &records, const QString &engine) {
-        for (const ContainerRecord &record : records) {
-            if (!record.isRunning())
+    // A container of another engine of the host is named with its engine's.
+    const auto add = [&](ContainerRecord record, const QString &engine) {
+        if (!engine.isEmpty())
+            record.name += QStringLiteral(" @ ") + engine;
+        if (record.state == QLatin1String("created")) {
+            claims << GpuLedger::claimOf(record, m_host);
+            return;
+        }
+        if (!record.isRunning())
+            return;
+        for (const ContainerGpus::Gpu &gpu : record.gpus.held(host)) {
+            if (gpu.uuid.isEmpty() && gpu.index < 0)
                 continue;
-            const QList<ContainerGpus::Gpu> held = record.gpus.held(host);
-            for (const ContainerGpus::Gpu &gpu : held) {
-                const QString key = gpu.uuid.isEmpty() ? QString::number(gpu.index) : gpu.uuid;
-                if (gpu.uuid.isEmpty() && gpu.index < 0)
-                    continue;
-                holders[key].append(
-                    engine.isEmpty() ? record.name : record.name + QStringLiteral(" @ ") + engine);
-            }
+            holders[gpu.uuid.isEmpty() ? QString::number(gpu.index) : gpu.uuid].append(record.name);
         }
     };
-    if (m_view)
-        add(m_view->containerWatch()->model()->records(), {});
-    for (const QPointer<Engine> &other : std::as_const(m_hostEngines)) {
-        if (other)
-            add(m_hostRecords.value(other), other->name());
-    }
-    QList<GpuLedger::Claim> claims;
     if (m_view) {
-        for (const ContainerRecord &record : m_view->containerWatch()->model()->records()) {
-            if (record.state == QLatin1String("created"))
-                claims << GpuLedger::claimOf(record, m_host);
+        for (const ContainerRecord &record : m_view->containerWatch()->model()->records())
+            add(record, {});
+    }
+    for (const ContainerRecord &record : std::as_const(m_hostRecords)) {
+        QString engine = record.engine;
+        for (const QPointer<Engine> &other : std::as_const(m_hostEngines)) {
+            if (other && other->url() == record.engine)
+                engine = other->name();
         }
+        add(record, engine);
     }
     if (!claims.isEmpty() || std::exchange(m_hadClaims, false)) {
         const qint64 offset = m_engine && m_engine->client()

@@ -67,7 +67,7 @@ private:
     void restoreTabs();
     QString tabsKey() const;
     void updateHolders();
-    // Reads the running containers of the host's other engines again.
+    // Reads the live containers (running, paused, created) of the host's other engines again.
     void listHostEngines();
     void openShell(const QString &id, const QString &name, const QStringList &command);
 
@@ -78,9 +78,10 @@ private:
     QLabel *m_placeholder;
     GpuSnapshot m_host;
     QHash<QString, QStringList> m_holders;
-    // The other engines of the selected one's GPU host, and their running containers by engine.
+    // The other engines of the selected one's GPU host, and their live containers (each record's
+    // engine is its engine's URL).
     QList<QPointer<Engine>> m_hostEngines;
-    QHash<Engine *, QList<ContainerRecord>> m_hostRecords;
+    QList<ContainerRecord> m_hostRecords;
     QObject *m_hostCalls = nullptr; // context of their listings in flight
     QTimer m_hostRefresh;           // their container events come in bursts: one listing a burst
     // Remembered tabs of the selected engine not brought back yet.
