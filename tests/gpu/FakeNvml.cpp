@@ -12,8 +12,11 @@
 //                  memory, GPUs 2 and 3 are idle, so that "Free N GPUs" can be tried
 //   shared         2 GPUs: GPU 0 busy (two processes, 1 GiB), GPU 1 idle (nothing in use)
 // GPUDECK_FAKE_NVML_INIT_MS, when set, makes nvmlInit_v2 take that long first (a driver without
-// persistence mode takes seconds to start).
+// persistence mode takes seconds to start). As NVML does, it counts its initialisations: it is
+// shut down when nvmlShutdown has been called once for each (a window's engines each open it, and
+// one that goes must not shut it under the others).
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 // GPUDECK_FAKE_NVML_PROCESSES="PID:MiB[@SM],PID:MiB[@SM]..." (any scenario) replaces GPU 0's
 // processes with these: real PIDs, so that their owners can be named. SM, when given, is the
@@ -87,7 +90,7 @@ constexpr unsigned long long MiB = 1024ULL * 1024ULL;
 Dev g_gpus[8];
 Dev g_migs[8][7];
 std::string g_scenario;
-bool g_initialised = false;
+std::atomic<int> g_inits{0}; // nvmlInit_v2 calls not yet matched by nvmlShutdown
 int g_identityCalls = 0;
 int g_liveReads[8] = {};
 struct
@@ -238,7 +241,7 @@ __attribute__((visibility("default"))) int nvmlInit_v2()
         std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(ms)));
     if (g_scenario == "init-fail")
         return DriverNotLoaded;
-    g_initialised = true;
+    ++g_inits;
     g_identityCalls = 0;
     readProcesses();
     readXids();
@@ -257,7 +260,9 @@ __attribute__((visibility("default"))) int nvmlInit_v2()
 
 __attribute__((visibility("default"))) int nvmlShutdown()
 {
-    g_initialised = false;
+    // More shutdowns than initialisations are no error, as NVML says.
+    int inits = g_inits.load();
+    while (inits > 0 && !g_inits.compare_exchange_weak(inits, inits - 1)) { }
     return Success;
 }
 
@@ -291,7 +296,7 @@ __attribute__((visibility("default"))) int nvmlSystemGetCudaDriverVersion_v2(int
 
 __attribute__((visibility("default"))) int nvmlDeviceGetCount_v2(unsigned *count)
 {
-    if (!g_initialised)
+    if (g_inits.load() == 0)
         return Uninitialized;
     *count = gpuCount();
     return Success;
@@ -555,7 +560,7 @@ __attribute__((visibility("default"))) int nvmlDeviceGetProcessUtilization(
 
 __attribute__((visibility("default"))) int nvmlEventSetCreate(void **set)
 {
-    if (!g_initialised)
+    if (g_inits.load() == 0)
         return Uninitialized;
     *set = &g_eventSet;
     return Success;

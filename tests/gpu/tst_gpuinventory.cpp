@@ -2,6 +2,7 @@
 
 #include "gpu/AlertRules.h"
 #include "gpu/GpuInventory.h"
+#include "gpu/NvmlLibrary.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -83,6 +84,7 @@ private slots:
 
     void nvmlTwoGpus();
     void nvmlEightGpus();
+    void oneShutdownLeavesTheOtherOpenersReading();
     void nvmlDemoGpusSayTheyAreDemo();
     void nvmlMig();
     void nvmlGpuFailsMidway();
@@ -157,6 +159,22 @@ void TestGpuInventory::nvmlTwoGpus()
     QCOMPARE(p.at(0).smUtil, -1);
     QCOMPARE(p.at(1).smUtil, -1);
     QVERIFY(s.gpus.at(0).error.isEmpty());
+}
+
+// Each engine of a window has an inventory of its own, each opening NVML; one that goes (its
+// window closed, its engine removed) shuts its NVML down while another may be opening it: NVML
+// counts its initialisations, so the other's reads go on (the fake counts them too).
+void TestGpuInventory::oneShutdownLeavesTheOtherOpenersReading()
+{
+    useFakeNvml("eight");
+    NvmlLibrary going;
+    NvmlLibrary staying;
+    QVERIFY(going.open());
+    QVERIFY(staying.open());
+    going.close();
+    const Result<GpuSnapshot> all = staying.readAll();
+    QVERIFY2(all, all ? "" : qPrintable(all.error().message()));
+    QCOMPARE(all.value().gpus.size(), 8);
 }
 
 void TestGpuInventory::nvmlEightGpus()
