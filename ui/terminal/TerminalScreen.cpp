@@ -194,7 +194,7 @@ void TerminalScreen::write(const char *bytes, qsizetype size)
 
 qsizetype TerminalScreen::parseStep(const char *bytes, qsizetype size)
 {
-    const qsizetype line = plainLine(bytes, size);
+    const qsizetype line = plainLine(bytes, size, printable());
     if (line == 0) {
         // Anything else goes to libvterm up to the next line feed, a bounded piece at a time.
         const qsizetype limit = std::min(size, kPiece);
@@ -212,12 +212,24 @@ qsizetype TerminalScreen::parseStep(const char *bytes, qsizetype size)
     return line;
 }
 
-qsizetype TerminalScreen::plainLine(const char *bytes, qsizetype size) const
+const TerminalScreen::ByteSet &TerminalScreen::printable()
 {
-    // Printable ASCII shorter than a row (so it never wraps), then CR LF: its bytes and the CR LF.
+    static const ByteSet bytes = [] {
+        ByteSet set{};
+        for (int byte = 0x20; byte < 0x7f; ++byte)
+            set[size_t(byte)] = true;
+        return set;
+    }();
+    return bytes;
+}
+
+qsizetype TerminalScreen::plainLine(const char *bytes, qsizetype size, const ByteSet &allowed) const
+{
+    // Allowed bytes, fewer than a row holds (so it never wraps), then CR LF: its bytes and the
+    // CR LF.
     const qsizetype limit = std::min(size, qsizetype(m_columns) + 1);
     qsizetype length = 0;
-    while (length < limit && bytes[length] >= 0x20 && bytes[length] < 0x7f)
+    while (length < limit && allowed[static_cast<unsigned char>(bytes[length])])
         ++length;
     if (length >= m_columns || length + 2 > size || bytes[length] != '\r'
         || bytes[length + 1] != '\n')
@@ -336,19 +348,14 @@ qsizetype TerminalScreen::skipPlainLines(const char *bytes, qsizetype size)
         return 0;
     std::vector<std::pair<qsizetype, qsizetype>> lines; // start, length without CR LF
     qsizetype end = 0;
-    // plainLine() with only the bytes seen drawn as themselves (all of them printable), in one
-    // pass: a line with any other byte ends the run.
-    const qsizetype limit = std::min(size, kRunBytes);
-    while (end < limit) {
-        qsizetype length = 0;
-        while (end + length < size && length < m_columns
-               && m_plainBytes[static_cast<unsigned char>(bytes[end + length])])
-            ++length;
-        if (length >= m_columns || end + length + 2 > size || bytes[end + length] != '\r'
-            || bytes[end + length + 1] != '\n')
+    // Lines of the bytes seen drawn as themselves (all of them printable): a line with any other
+    // byte ends the run.
+    while (end < size && end < kRunBytes) {
+        const qsizetype line = plainLine(bytes + end, size - end, m_plainBytes);
+        if (line == 0)
             break;
-        lines.emplace_back(end, length);
-        end += length + 2;
+        lines.emplace_back(end, line - 2);
+        end += line;
     }
     const qsizetype stay = m_rows - 1;
     if (qsizetype(lines.size()) < stay + 16) // too few to be worth it

@@ -131,7 +131,9 @@ private:
     void drain();
     void write(const char *bytes, qsizetype size);
     qsizetype parseStep(const char *bytes, qsizetype size);
-    qsizetype plainLine(const char *bytes, qsizetype size) const;
+    using ByteSet = std::array<bool, 256>; // by byte value: in the set
+    static const ByteSet &printable();     // printable ASCII
+    qsizetype plainLine(const char *bytes, qsizetype size, const ByteSet &allowed) const;
     void learnFromLine(const char *bytes, qsizetype size);
     qsizetype skipPlainLines(const char *bytes, qsizetype size);
     void pushCells(int columns, const void *cells);
@@ -168,7 +170,7 @@ private:
     StoredCell m_plainPen;
     std::vector<StoredCell> m_plainBlank;
     int m_plainKeep = 0; // a plain line keeps at least this many cells (blanks that are not default)
-    std::array<bool, 256> m_plainBytes{};
+    ByteSet m_plainBytes{};
     qint64 m_skipped = 0;
     quint64 m_pushes = 0; // lines libvterm scrolled off
 };
